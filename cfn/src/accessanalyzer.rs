@@ -3,6 +3,7 @@
 //! `AWS::AccessAnalyzer`: 1 resource type.
 
 /// `AWS::AccessAnalyzer::Analyzer` and its property types.
+#[cfg(feature = "accessanalyzer-analyzer")]
 pub mod analyzer {
     use ::stratus_model::schema as s;
 
@@ -491,4 +492,5 @@ pub mod analyzer {
     }
 }
 
+#[cfg(feature = "accessanalyzer-analyzer")]
 pub use analyzer::{CfnAnalyzer, CfnAnalyzerAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::ACMPCA`: 4 resource types.
 
 /// `AWS::ACMPCA::Certificate` and its property types.
+#[cfg(feature = "acmpca-certificate")]
 pub mod certificate {
     use ::stratus_model::schema as s;
 
@@ -753,9 +754,11 @@ pub mod certificate {
     }
 }
 
+#[cfg(feature = "acmpca-certificate")]
 pub use certificate::{CfnCertificate, CfnCertificateAttributes};
 
 /// `AWS::ACMPCA::CertificateAuthority` and its property types.
+#[cfg(feature = "acmpca-certificate-authority")]
 pub mod certificate_authority {
     use ::stratus_model::schema as s;
 
@@ -1675,9 +1678,11 @@ pub mod certificate_authority {
     }
 }
 
+#[cfg(feature = "acmpca-certificate-authority")]
 pub use certificate_authority::{CfnCertificateAuthority, CfnCertificateAuthorityAttributes};
 
 /// `AWS::ACMPCA::CertificateAuthorityActivation` and its property types.
+#[cfg(feature = "acmpca-certificate-authority-activation")]
 pub mod certificate_authority_activation {
     use ::stratus_model::schema as s;
 
@@ -1752,11 +1757,13 @@ pub mod certificate_authority_activation {
     }
 }
 
+#[cfg(feature = "acmpca-certificate-authority-activation")]
 pub use certificate_authority_activation::{
     CfnCertificateAuthorityActivation, CfnCertificateAuthorityActivationAttributes,
 };
 
 /// `AWS::ACMPCA::Permission` and its property types.
+#[cfg(feature = "acmpca-permission")]
 pub mod permission {
     use ::stratus_model::schema as s;
 
@@ -1898,4 +1905,5 @@ pub mod permission {
     }
 }
 
+#[cfg(feature = "acmpca-permission")]
 pub use permission::CfnPermission;

@@ -3,6 +3,7 @@
 //! `AWS::AIOps`: 1 resource type.
 
 /// `AWS::AIOps::InvestigationGroup` and its property types.
+#[cfg(feature = "aiops-investigation-group")]
 pub mod investigation_group {
     use ::stratus_model::schema as s;
 
@@ -261,4 +262,5 @@ pub mod investigation_group {
     }
 }
 
+#[cfg(feature = "aiops-investigation-group")]
 pub use investigation_group::{CfnInvestigationGroup, CfnInvestigationGroupAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::AmazonMQ`: 3 resource types.
 
 /// `AWS::AmazonMQ::Broker` and its property types.
+#[cfg(feature = "amazonmq-broker")]
 pub mod broker {
     use ::stratus_model::schema as s;
 
@@ -581,9 +582,11 @@ pub mod broker {
     }
 }
 
+#[cfg(feature = "amazonmq-broker")]
 pub use broker::{CfnBroker, CfnBrokerAttributes};
 
 /// `AWS::AmazonMQ::Configuration` and its property types.
+#[cfg(feature = "amazonmq-configuration")]
 pub mod configuration {
     use ::stratus_model::schema as s;
 
@@ -683,9 +686,11 @@ pub mod configuration {
     }
 }
 
+#[cfg(feature = "amazonmq-configuration")]
 pub use configuration::{CfnConfiguration, CfnConfigurationAttributes};
 
 /// `AWS::AmazonMQ::ConfigurationAssociation` and its property types.
+#[cfg(feature = "amazonmq-configuration-association")]
 pub mod configuration_association {
     use ::stratus_model::schema as s;
 
@@ -792,6 +797,7 @@ pub mod configuration_association {
     }
 }
 
+#[cfg(feature = "amazonmq-configuration-association")]
 pub use configuration_association::{
     CfnConfigurationAssociation, CfnConfigurationAssociationAttributes,
 };

@@ -3,6 +3,7 @@
 //! `AWS::Amplify`: 3 resource types.
 
 /// `AWS::Amplify::App` and its property types.
+#[cfg(feature = "amplify-app")]
 pub mod app {
     use ::stratus_model::schema as s;
 
@@ -704,9 +705,11 @@ pub mod app {
     }
 }
 
+#[cfg(feature = "amplify-app")]
 pub use app::{CfnApp, CfnAppAttributes};
 
 /// `AWS::Amplify::Branch` and its property types.
+#[cfg(feature = "amplify-branch")]
 pub mod branch {
     use ::stratus_model::schema as s;
 
@@ -1066,9 +1069,11 @@ pub mod branch {
     }
 }
 
+#[cfg(feature = "amplify-branch")]
 pub use branch::{CfnBranch, CfnBranchAttributes};
 
 /// `AWS::Amplify::Domain` and its property types.
+#[cfg(feature = "amplify-domain")]
 pub mod domain {
     use ::stratus_model::schema as s;
 
@@ -1316,4 +1321,5 @@ pub mod domain {
     }
 }
 
+#[cfg(feature = "amplify-domain")]
 pub use domain::{CfnDomain, CfnDomainAttributes};

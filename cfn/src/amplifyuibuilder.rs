@@ -3,6 +3,7 @@
 //! `AWS::AmplifyUIBuilder`: 3 resource types.
 
 /// `AWS::AmplifyUIBuilder::Component` and its property types.
+#[cfg(feature = "amplifyuibuilder-component")]
 pub mod component {
     use ::stratus_model::schema as s;
 
@@ -931,9 +932,11 @@ pub mod component {
     }
 }
 
+#[cfg(feature = "amplifyuibuilder-component")]
 pub use component::{CfnComponent, CfnComponentAttributes};
 
 /// `AWS::AmplifyUIBuilder::Form` and its property types.
+#[cfg(feature = "amplifyuibuilder-form")]
 pub mod form {
     use ::stratus_model::schema as s;
 
@@ -1970,9 +1973,11 @@ pub mod form {
     }
 }
 
+#[cfg(feature = "amplifyuibuilder-form")]
 pub use form::{CfnForm, CfnFormAttributes};
 
 /// `AWS::AmplifyUIBuilder::Theme` and its property types.
+#[cfg(feature = "amplifyuibuilder-theme")]
 pub mod theme {
     use ::stratus_model::schema as s;
 
@@ -2115,4 +2120,5 @@ pub mod theme {
     }
 }
 
+#[cfg(feature = "amplifyuibuilder-theme")]
 pub use theme::{CfnTheme, CfnThemeAttributes};

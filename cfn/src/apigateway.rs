@@ -3,6 +3,7 @@
 //! `AWS::ApiGateway`: 22 resource types.
 
 /// `AWS::ApiGateway::Account` and its property types.
+#[cfg(feature = "apigateway-account")]
 pub mod account {
     use ::stratus_model::schema as s;
 
@@ -44,9 +45,11 @@ pub mod account {
     }
 }
 
+#[cfg(feature = "apigateway-account")]
 pub use account::{CfnAccount, CfnAccountAttributes};
 
 /// `AWS::ApiGateway::ApiKey` and its property types.
+#[cfg(feature = "apigateway-api-key")]
 pub mod api_key {
     use ::stratus_model::schema as s;
 
@@ -149,9 +152,11 @@ pub mod api_key {
     }
 }
 
+#[cfg(feature = "apigateway-api-key")]
 pub use api_key::{CfnApiKey, CfnApiKeyAttributes};
 
 /// `AWS::ApiGateway::Authorizer` and its property types.
+#[cfg(feature = "apigateway-authorizer")]
 pub mod authorizer {
     use ::stratus_model::schema as s;
 
@@ -252,9 +257,11 @@ pub mod authorizer {
     }
 }
 
+#[cfg(feature = "apigateway-authorizer")]
 pub use authorizer::{CfnAuthorizer, CfnAuthorizerAttributes};
 
 /// `AWS::ApiGateway::BasePathMapping` and its property types.
+#[cfg(feature = "apigateway-base-path-mapping")]
 pub mod base_path_mapping {
     use ::stratus_model::schema as s;
 
@@ -313,9 +320,11 @@ pub mod base_path_mapping {
     };
 }
 
+#[cfg(feature = "apigateway-base-path-mapping")]
 pub use base_path_mapping::CfnBasePathMapping;
 
 /// `AWS::ApiGateway::BasePathMappingV2` and its property types.
+#[cfg(feature = "apigateway-base-path-mapping-v2")]
 pub mod base_path_mapping_v2 {
     use ::stratus_model::schema as s;
 
@@ -388,9 +397,11 @@ pub mod base_path_mapping_v2 {
     }
 }
 
+#[cfg(feature = "apigateway-base-path-mapping-v2")]
 pub use base_path_mapping_v2::{CfnBasePathMappingV2, CfnBasePathMappingV2Attributes};
 
 /// `AWS::ApiGateway::ClientCertificate` and its property types.
+#[cfg(feature = "apigateway-client-certificate")]
 pub mod client_certificate {
     use ::stratus_model::schema as s;
 
@@ -437,9 +448,11 @@ pub mod client_certificate {
     }
 }
 
+#[cfg(feature = "apigateway-client-certificate")]
 pub use client_certificate::{CfnClientCertificate, CfnClientCertificateAttributes};
 
 /// `AWS::ApiGateway::Deployment` and its property types.
+#[cfg(feature = "apigateway-deployment")]
 pub mod deployment {
     use ::stratus_model::schema as s;
 
@@ -823,9 +836,11 @@ pub mod deployment {
     }
 }
 
+#[cfg(feature = "apigateway-deployment")]
 pub use deployment::{CfnDeployment, CfnDeploymentAttributes};
 
 /// `AWS::ApiGateway::DocumentationPart` and its property types.
+#[cfg(feature = "apigateway-documentation-part")]
 pub mod documentation_part {
     use ::stratus_model::schema as s;
 
@@ -1033,9 +1048,11 @@ pub mod documentation_part {
     }
 }
 
+#[cfg(feature = "apigateway-documentation-part")]
 pub use documentation_part::{CfnDocumentationPart, CfnDocumentationPartAttributes};
 
 /// `AWS::ApiGateway::DocumentationVersion` and its property types.
+#[cfg(feature = "apigateway-documentation-version")]
 pub mod documentation_version {
     use ::stratus_model::schema as s;
 
@@ -1096,9 +1113,11 @@ pub mod documentation_version {
     };
 }
 
+#[cfg(feature = "apigateway-documentation-version")]
 pub use documentation_version::CfnDocumentationVersion;
 
 /// `AWS::ApiGateway::DomainName` and its property types.
+#[cfg(feature = "apigateway-domain-name")]
 pub mod domain_name {
     use ::stratus_model::schema as s;
 
@@ -1317,9 +1336,11 @@ pub mod domain_name {
     }
 }
 
+#[cfg(feature = "apigateway-domain-name")]
 pub use domain_name::{CfnDomainName, CfnDomainNameAttributes};
 
 /// `AWS::ApiGateway::DomainNameAccessAssociation` and its property types.
+#[cfg(feature = "apigateway-domain-name-access-association")]
 pub mod domain_name_access_association {
     use ::stratus_model::schema as s;
 
@@ -1454,11 +1475,13 @@ pub mod domain_name_access_association {
     }
 }
 
+#[cfg(feature = "apigateway-domain-name-access-association")]
 pub use domain_name_access_association::{
     CfnDomainNameAccessAssociation, CfnDomainNameAccessAssociationAttributes,
 };
 
 /// `AWS::ApiGateway::DomainNameV2` and its property types.
+#[cfg(feature = "apigateway-domain-name-v2")]
 pub mod domain_name_v2 {
     use ::stratus_model::schema as s;
 
@@ -1623,9 +1646,11 @@ pub mod domain_name_v2 {
     }
 }
 
+#[cfg(feature = "apigateway-domain-name-v2")]
 pub use domain_name_v2::{CfnDomainNameV2, CfnDomainNameV2Attributes};
 
 /// `AWS::ApiGateway::GatewayResponse` and its property types.
+#[cfg(feature = "apigateway-gateway-response")]
 pub mod gateway_response {
     use ::stratus_model::schema as s;
 
@@ -1716,9 +1741,11 @@ pub mod gateway_response {
     }
 }
 
+#[cfg(feature = "apigateway-gateway-response")]
 pub use gateway_response::{CfnGatewayResponse, CfnGatewayResponseAttributes};
 
 /// `AWS::ApiGateway::Method` and its property types.
+#[cfg(feature = "apigateway-method")]
 pub mod method {
     use ::stratus_model::schema as s;
 
@@ -2372,9 +2399,11 @@ pub mod method {
     }
 }
 
+#[cfg(feature = "apigateway-method")]
 pub use method::CfnMethod;
 
 /// `AWS::ApiGateway::Model` and its property types.
+#[cfg(feature = "apigateway-model")]
 pub mod model {
     use ::stratus_model::schema as s;
 
@@ -2439,9 +2468,11 @@ pub mod model {
     };
 }
 
+#[cfg(feature = "apigateway-model")]
 pub use model::CfnModel;
 
 /// `AWS::ApiGateway::RequestValidator` and its property types.
+#[cfg(feature = "apigateway-request-validator")]
 pub mod request_validator {
     use ::stratus_model::schema as s;
 
@@ -2512,9 +2543,11 @@ pub mod request_validator {
     }
 }
 
+#[cfg(feature = "apigateway-request-validator")]
 pub use request_validator::{CfnRequestValidator, CfnRequestValidatorAttributes};
 
 /// `AWS::ApiGateway::Resource` and its property types.
+#[cfg(feature = "apigateway-resource")]
 pub mod resource {
     use ::stratus_model::schema as s;
 
@@ -2587,9 +2620,11 @@ pub mod resource {
     }
 }
 
+#[cfg(feature = "apigateway-resource")]
 pub use resource::{CfnResource, CfnResourceAttributes};
 
 /// `AWS::ApiGateway::RestApi` and its property types.
+#[cfg(feature = "apigateway-rest-api")]
 pub mod rest_api {
     use ::stratus_model::schema as s;
 
@@ -2767,9 +2802,11 @@ pub mod rest_api {
     }
 }
 
+#[cfg(feature = "apigateway-rest-api")]
 pub use rest_api::{CfnRestApi, CfnRestApiAttributes};
 
 /// `AWS::ApiGateway::Stage` and its property types.
+#[cfg(feature = "apigateway-stage")]
 pub mod stage {
     use ::stratus_model::schema as s;
 
@@ -3011,9 +3048,11 @@ pub mod stage {
     }
 }
 
+#[cfg(feature = "apigateway-stage")]
 pub use stage::CfnStage;
 
 /// `AWS::ApiGateway::UsagePlan` and its property types.
+#[cfg(feature = "apigateway-usage-plan")]
 pub mod usage_plan {
     use ::stratus_model::schema as s;
 
@@ -3179,9 +3218,11 @@ pub mod usage_plan {
     }
 }
 
+#[cfg(feature = "apigateway-usage-plan")]
 pub use usage_plan::{CfnUsagePlan, CfnUsagePlanAttributes};
 
 /// `AWS::ApiGateway::UsagePlanKey` and its property types.
+#[cfg(feature = "apigateway-usage-plan-key")]
 pub mod usage_plan_key {
     use ::stratus_model::schema as s;
 
@@ -3294,9 +3335,11 @@ pub mod usage_plan_key {
     }
 }
 
+#[cfg(feature = "apigateway-usage-plan-key")]
 pub use usage_plan_key::{CfnUsagePlanKey, CfnUsagePlanKeyAttributes};
 
 /// `AWS::ApiGateway::VpcLink` and its property types.
+#[cfg(feature = "apigateway-vpc-link")]
 pub mod vpc_link {
     use ::stratus_model::schema as s;
 
@@ -3369,4 +3412,5 @@ pub mod vpc_link {
     }
 }
 
+#[cfg(feature = "apigateway-vpc-link")]
 pub use vpc_link::{CfnVpcLink, CfnVpcLinkAttributes};

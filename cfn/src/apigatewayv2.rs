@@ -3,6 +3,7 @@
 //! `AWS::ApiGatewayV2`: 14 resource types.
 
 /// `AWS::ApiGatewayV2::Api` and its property types.
+#[cfg(feature = "apigatewayv2-api")]
 pub mod api {
     use ::stratus_model::schema as s;
 
@@ -189,9 +190,11 @@ pub mod api {
     }
 }
 
+#[cfg(feature = "apigatewayv2-api")]
 pub use api::{CfnApi, CfnApiAttributes};
 
 /// `AWS::ApiGatewayV2::ApiGatewayManagedOverrides` and its property types.
+#[cfg(feature = "apigatewayv2-api-gateway-managed-overrides")]
 pub mod api_gateway_managed_overrides {
     use ::stratus_model::schema as s;
 
@@ -454,11 +457,13 @@ pub mod api_gateway_managed_overrides {
     }
 }
 
+#[cfg(feature = "apigatewayv2-api-gateway-managed-overrides")]
 pub use api_gateway_managed_overrides::{
     CfnApiGatewayManagedOverrides, CfnApiGatewayManagedOverridesAttributes,
 };
 
 /// `AWS::ApiGatewayV2::ApiMapping` and its property types.
+#[cfg(feature = "apigatewayv2-api-mapping")]
 pub mod api_mapping {
     use ::stratus_model::schema as s;
 
@@ -531,9 +536,11 @@ pub mod api_mapping {
     }
 }
 
+#[cfg(feature = "apigatewayv2-api-mapping")]
 pub use api_mapping::{CfnApiMapping, CfnApiMappingAttributes};
 
 /// `AWS::ApiGatewayV2::Authorizer` and its property types.
+#[cfg(feature = "apigatewayv2-authorizer")]
 pub mod authorizer {
     use ::stratus_model::schema as s;
 
@@ -674,9 +681,11 @@ pub mod authorizer {
     }
 }
 
+#[cfg(feature = "apigatewayv2-authorizer")]
 pub use authorizer::{CfnAuthorizer, CfnAuthorizerAttributes};
 
 /// `AWS::ApiGatewayV2::Deployment` and its property types.
+#[cfg(feature = "apigatewayv2-deployment")]
 pub mod deployment {
     use ::stratus_model::schema as s;
 
@@ -741,9 +750,11 @@ pub mod deployment {
     }
 }
 
+#[cfg(feature = "apigatewayv2-deployment")]
 pub use deployment::{CfnDeployment, CfnDeploymentAttributes};
 
 /// `AWS::ApiGatewayV2::DomainName` and its property types.
+#[cfg(feature = "apigatewayv2-domain-name")]
 pub mod domain_name {
     use ::stratus_model::schema as s;
 
@@ -966,9 +977,11 @@ pub mod domain_name {
     }
 }
 
+#[cfg(feature = "apigatewayv2-domain-name")]
 pub use domain_name::{CfnDomainName, CfnDomainNameAttributes};
 
 /// `AWS::ApiGatewayV2::Integration` and its property types.
+#[cfg(feature = "apigatewayv2-integration")]
 pub mod integration {
     use ::stratus_model::schema as s;
 
@@ -1204,9 +1217,11 @@ pub mod integration {
     }
 }
 
+#[cfg(feature = "apigatewayv2-integration")]
 pub use integration::{CfnIntegration, CfnIntegrationAttributes};
 
 /// `AWS::ApiGatewayV2::IntegrationResponse` and its property types.
+#[cfg(feature = "apigatewayv2-integration-response")]
 pub mod integration_response {
     use ::stratus_model::schema as s;
 
@@ -1297,9 +1312,11 @@ pub mod integration_response {
     }
 }
 
+#[cfg(feature = "apigatewayv2-integration-response")]
 pub use integration_response::{CfnIntegrationResponse, CfnIntegrationResponseAttributes};
 
 /// `AWS::ApiGatewayV2::Model` and its property types.
+#[cfg(feature = "apigatewayv2-model")]
 pub mod model {
     use ::stratus_model::schema as s;
 
@@ -1376,9 +1393,11 @@ pub mod model {
     }
 }
 
+#[cfg(feature = "apigatewayv2-model")]
 pub use model::{CfnModel, CfnModelAttributes};
 
 /// `AWS::ApiGatewayV2::Route` and its property types.
+#[cfg(feature = "apigatewayv2-route")]
 pub mod route {
     use ::stratus_model::schema as s;
 
@@ -1487,9 +1506,11 @@ pub mod route {
     }
 }
 
+#[cfg(feature = "apigatewayv2-route")]
 pub use route::{CfnRoute, CfnRouteAttributes};
 
 /// `AWS::ApiGatewayV2::RouteResponse` and its property types.
+#[cfg(feature = "apigatewayv2-route-response")]
 pub mod route_response {
     use ::stratus_model::schema as s;
 
@@ -1573,9 +1594,11 @@ pub mod route_response {
     }
 }
 
+#[cfg(feature = "apigatewayv2-route-response")]
 pub use route_response::{CfnRouteResponse, CfnRouteResponseAttributes};
 
 /// `AWS::ApiGatewayV2::RoutingRule` and its property types.
+#[cfg(feature = "apigatewayv2-routing-rule")]
 pub mod routing_rule {
     use ::stratus_model::schema as s;
 
@@ -1904,9 +1927,11 @@ pub mod routing_rule {
     }
 }
 
+#[cfg(feature = "apigatewayv2-routing-rule")]
 pub use routing_rule::{CfnRoutingRule, CfnRoutingRuleAttributes};
 
 /// `AWS::ApiGatewayV2::Stage` and its property types.
+#[cfg(feature = "apigatewayv2-stage")]
 pub mod stage {
     use ::stratus_model::schema as s;
 
@@ -2085,9 +2110,11 @@ pub mod stage {
     }
 }
 
+#[cfg(feature = "apigatewayv2-stage")]
 pub use stage::{CfnStage, CfnStageAttributes};
 
 /// `AWS::ApiGatewayV2::VpcLink` and its property types.
+#[cfg(feature = "apigatewayv2-vpc-link")]
 pub mod vpc_link {
     use ::stratus_model::schema as s;
 
@@ -2166,4 +2193,5 @@ pub mod vpc_link {
     }
 }
 
+#[cfg(feature = "apigatewayv2-vpc-link")]
 pub use vpc_link::{CfnVpcLink, CfnVpcLinkAttributes};

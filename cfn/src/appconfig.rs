@@ -3,6 +3,7 @@
 //! `AWS::AppConfig`: 8 resource types.
 
 /// `AWS::AppConfig::Application` and its property types.
+#[cfg(feature = "appconfig-application")]
 pub mod application {
     use ::stratus_model::schema as s;
 
@@ -71,9 +72,11 @@ pub mod application {
     }
 }
 
+#[cfg(feature = "appconfig-application")]
 pub use application::{CfnApplication, CfnApplicationAttributes};
 
 /// `AWS::AppConfig::ConfigurationProfile` and its property types.
+#[cfg(feature = "appconfig-configuration-profile")]
 pub mod configuration_profile {
     use ::stratus_model::schema as s;
 
@@ -301,9 +304,11 @@ pub mod configuration_profile {
     }
 }
 
+#[cfg(feature = "appconfig-configuration-profile")]
 pub use configuration_profile::{CfnConfigurationProfile, CfnConfigurationProfileAttributes};
 
 /// `AWS::AppConfig::Deployment` and its property types.
+#[cfg(feature = "appconfig-deployment")]
 pub mod deployment {
     use ::stratus_model::schema as s;
 
@@ -487,9 +492,11 @@ pub mod deployment {
     }
 }
 
+#[cfg(feature = "appconfig-deployment")]
 pub use deployment::{CfnDeployment, CfnDeploymentAttributes};
 
 /// `AWS::AppConfig::DeploymentStrategy` and its property types.
+#[cfg(feature = "appconfig-deployment-strategy")]
 pub mod deployment_strategy {
     use ::stratus_model::schema as s;
 
@@ -688,9 +695,11 @@ pub mod deployment_strategy {
     }
 }
 
+#[cfg(feature = "appconfig-deployment-strategy")]
 pub use deployment_strategy::{CfnDeploymentStrategy, CfnDeploymentStrategyAttributes};
 
 /// `AWS::AppConfig::Environment` and its property types.
+#[cfg(feature = "appconfig-environment")]
 pub mod environment {
     use ::stratus_model::schema as s;
 
@@ -876,9 +885,11 @@ pub mod environment {
     }
 }
 
+#[cfg(feature = "appconfig-environment")]
 pub use environment::{CfnEnvironment, CfnEnvironmentAttributes};
 
 /// `AWS::AppConfig::Extension` and its property types.
+#[cfg(feature = "appconfig-extension")]
 pub mod extension {
     use ::stratus_model::schema as s;
 
@@ -1099,9 +1110,11 @@ pub mod extension {
     }
 }
 
+#[cfg(feature = "appconfig-extension")]
 pub use extension::{CfnExtension, CfnExtensionAttributes};
 
 /// `AWS::AppConfig::ExtensionAssociation` and its property types.
+#[cfg(feature = "appconfig-extension-association")]
 pub mod extension_association {
     use ::stratus_model::schema as s;
 
@@ -1189,9 +1202,11 @@ pub mod extension_association {
     }
 }
 
+#[cfg(feature = "appconfig-extension-association")]
 pub use extension_association::{CfnExtensionAssociation, CfnExtensionAssociationAttributes};
 
 /// `AWS::AppConfig::HostedConfigurationVersion` and its property types.
+#[cfg(feature = "appconfig-hosted-configuration-version")]
 pub mod hosted_configuration_version {
     use ::stratus_model::schema as s;
 
@@ -1312,6 +1327,7 @@ pub mod hosted_configuration_version {
     }
 }
 
+#[cfg(feature = "appconfig-hosted-configuration-version")]
 pub use hosted_configuration_version::{
     CfnHostedConfigurationVersion, CfnHostedConfigurationVersionAttributes,
 };

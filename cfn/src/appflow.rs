@@ -3,6 +3,7 @@
 //! `AWS::AppFlow`: 3 resource types.
 
 /// `AWS::AppFlow::Connector` and its property types.
+#[cfg(feature = "appflow-connector")]
 pub mod connector {
     use ::stratus_model::schema as s;
 
@@ -167,9 +168,11 @@ pub mod connector {
     }
 }
 
+#[cfg(feature = "appflow-connector")]
 pub use connector::{CfnConnector, CfnConnectorAttributes};
 
 /// `AWS::AppFlow::ConnectorProfile` and its property types.
+#[cfg(feature = "appflow-connector-profile")]
 pub mod connector_profile {
     use ::stratus_model::schema as s;
 
@@ -2949,9 +2952,11 @@ pub mod connector_profile {
     }
 }
 
+#[cfg(feature = "appflow-connector-profile")]
 pub use connector_profile::{CfnConnectorProfile, CfnConnectorProfileAttributes};
 
 /// `AWS::AppFlow::Flow` and its property types.
+#[cfg(feature = "appflow-flow")]
 pub mod flow {
     use ::stratus_model::schema as s;
 
@@ -8603,4 +8608,5 @@ pub mod flow {
     }
 }
 
+#[cfg(feature = "appflow-flow")]
 pub use flow::{CfnFlow, CfnFlowAttributes};

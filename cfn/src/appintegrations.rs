@@ -3,6 +3,7 @@
 //! `AWS::AppIntegrations`: 3 resource types.
 
 /// `AWS::AppIntegrations::Application` and its property types.
+#[cfg(feature = "appintegrations-application")]
 pub mod application {
     use ::stratus_model::schema as s;
 
@@ -445,9 +446,11 @@ pub mod application {
     }
 }
 
+#[cfg(feature = "appintegrations-application")]
 pub use application::{CfnApplication, CfnApplicationAttributes};
 
 /// `AWS::AppIntegrations::DataIntegration` and its property types.
+#[cfg(feature = "appintegrations-data-integration")]
 pub mod data_integration {
     use ::stratus_model::schema as s;
 
@@ -687,9 +690,11 @@ pub mod data_integration {
     }
 }
 
+#[cfg(feature = "appintegrations-data-integration")]
 pub use data_integration::{CfnDataIntegration, CfnDataIntegrationAttributes};
 
 /// `AWS::AppIntegrations::EventIntegration` and its property types.
+#[cfg(feature = "appintegrations-event-integration")]
 pub mod event_integration {
     use ::stratus_model::schema as s;
 
@@ -824,4 +829,5 @@ pub mod event_integration {
     }
 }
 
+#[cfg(feature = "appintegrations-event-integration")]
 pub use event_integration::{CfnEventIntegration, CfnEventIntegrationAttributes};

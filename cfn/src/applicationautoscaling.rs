@@ -3,6 +3,7 @@
 //! `AWS::ApplicationAutoScaling`: 2 resource types.
 
 /// `AWS::ApplicationAutoScaling::ScalableTarget` and its property types.
+#[cfg(feature = "applicationautoscaling-scalable-target")]
 pub mod scalable_target {
     use ::stratus_model::schema as s;
 
@@ -539,9 +540,11 @@ pub mod scalable_target {
     }
 }
 
+#[cfg(feature = "applicationautoscaling-scalable-target")]
 pub use scalable_target::{CfnScalableTarget, CfnScalableTargetAttributes};
 
 /// `AWS::ApplicationAutoScaling::ScalingPolicy` and its property types.
+#[cfg(feature = "applicationautoscaling-scaling-policy")]
 pub mod scaling_policy {
     use ::stratus_model::schema as s;
 
@@ -2572,4 +2575,5 @@ pub mod scaling_policy {
     }
 }
 
+#[cfg(feature = "applicationautoscaling-scaling-policy")]
 pub use scaling_policy::{CfnScalingPolicy, CfnScalingPolicyAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::ApplicationInsights`: 1 resource type.
 
 /// `AWS::ApplicationInsights::Application` and its property types.
+#[cfg(feature = "applicationinsights-application")]
 pub mod application {
     use ::stratus_model::schema as s;
 
@@ -1444,4 +1445,5 @@ pub mod application {
     }
 }
 
+#[cfg(feature = "applicationinsights-application")]
 pub use application::{CfnApplication, CfnApplicationAttributes};

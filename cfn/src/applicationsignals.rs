@@ -3,6 +3,7 @@
 //! `AWS::ApplicationSignals`: 3 resource types.
 
 /// `AWS::ApplicationSignals::Discovery` and its property types.
+#[cfg(feature = "applicationsignals-discovery")]
 pub mod discovery {
     use ::stratus_model::schema as s;
 
@@ -40,9 +41,11 @@ pub mod discovery {
     }
 }
 
+#[cfg(feature = "applicationsignals-discovery")]
 pub use discovery::{CfnDiscovery, CfnDiscoveryAttributes};
 
 /// `AWS::ApplicationSignals::GroupingConfiguration` and its property types.
+#[cfg(feature = "applicationsignals-grouping-configuration")]
 pub mod grouping_configuration {
     use ::stratus_model::schema as s;
 
@@ -178,9 +181,11 @@ pub mod grouping_configuration {
     }
 }
 
+#[cfg(feature = "applicationsignals-grouping-configuration")]
 pub use grouping_configuration::{CfnGroupingConfiguration, CfnGroupingConfigurationAttributes};
 
 /// `AWS::ApplicationSignals::ServiceLevelObjective` and its property types.
+#[cfg(feature = "applicationsignals-service-level-objective")]
 pub mod service_level_objective {
     use ::stratus_model::schema as s;
 
@@ -1380,4 +1385,5 @@ pub mod service_level_objective {
     }
 }
 
+#[cfg(feature = "applicationsignals-service-level-objective")]
 pub use service_level_objective::{CfnServiceLevelObjective, CfnServiceLevelObjectiveAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::AppMesh`: 7 resource types.
 
 /// `AWS::AppMesh::GatewayRoute` and its property types.
+#[cfg(feature = "appmesh-gateway-route")]
 pub mod gateway_route {
     use ::stratus_model::schema as s;
 
@@ -1046,9 +1047,11 @@ pub mod gateway_route {
     }
 }
 
+#[cfg(feature = "appmesh-gateway-route")]
 pub use gateway_route::{CfnGatewayRoute, CfnGatewayRouteAttributes};
 
 /// `AWS::AppMesh::Mesh` and its property types.
+#[cfg(feature = "appmesh-mesh")]
 pub mod mesh {
     use ::stratus_model::schema as s;
 
@@ -1254,9 +1257,11 @@ pub mod mesh {
     }
 }
 
+#[cfg(feature = "appmesh-mesh")]
 pub use mesh::{CfnMesh, CfnMeshAttributes};
 
 /// `AWS::AppMesh::Route` and its property types.
+#[cfg(feature = "appmesh-route")]
 pub mod route {
     use ::stratus_model::schema as s;
 
@@ -2442,9 +2447,11 @@ pub mod route {
     }
 }
 
+#[cfg(feature = "appmesh-route")]
 pub use route::{CfnRoute, CfnRouteAttributes};
 
 /// `AWS::AppMesh::VirtualGateway` and its property types.
+#[cfg(feature = "appmesh-virtual-gateway")]
 pub mod virtual_gateway {
     use ::stratus_model::schema as s;
 
@@ -3947,9 +3954,11 @@ pub mod virtual_gateway {
     }
 }
 
+#[cfg(feature = "appmesh-virtual-gateway")]
 pub use virtual_gateway::{CfnVirtualGateway, CfnVirtualGatewayAttributes};
 
 /// `AWS::AppMesh::VirtualNode` and its property types.
+#[cfg(feature = "appmesh-virtual-node")]
 pub mod virtual_node {
     use ::stratus_model::schema as s;
 
@@ -5875,9 +5884,11 @@ pub mod virtual_node {
     }
 }
 
+#[cfg(feature = "appmesh-virtual-node")]
 pub use virtual_node::{CfnVirtualNode, CfnVirtualNodeAttributes};
 
 /// `AWS::AppMesh::VirtualRouter` and its property types.
+#[cfg(feature = "appmesh-virtual-router")]
 pub mod virtual_router {
     use ::stratus_model::schema as s;
 
@@ -6139,9 +6150,11 @@ pub mod virtual_router {
     }
 }
 
+#[cfg(feature = "appmesh-virtual-router")]
 pub use virtual_router::{CfnVirtualRouter, CfnVirtualRouterAttributes};
 
 /// `AWS::AppMesh::VirtualService` and its property types.
+#[cfg(feature = "appmesh-virtual-service")]
 pub mod virtual_service {
     use ::stratus_model::schema as s;
 
@@ -6423,4 +6436,5 @@ pub mod virtual_service {
     }
 }
 
+#[cfg(feature = "appmesh-virtual-service")]
 pub use virtual_service::{CfnVirtualService, CfnVirtualServiceAttributes};

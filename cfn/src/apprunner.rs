@@ -3,6 +3,7 @@
 //! `AWS::AppRunner`: 5 resource types.
 
 /// `AWS::AppRunner::AutoScalingConfiguration` and its property types.
+#[cfg(feature = "apprunner-auto-scaling-configuration")]
 pub mod auto_scaling_configuration {
     use ::stratus_model::schema as s;
 
@@ -89,11 +90,13 @@ pub mod auto_scaling_configuration {
     }
 }
 
+#[cfg(feature = "apprunner-auto-scaling-configuration")]
 pub use auto_scaling_configuration::{
     CfnAutoScalingConfiguration, CfnAutoScalingConfigurationAttributes,
 };
 
 /// `AWS::AppRunner::ObservabilityConfiguration` and its property types.
+#[cfg(feature = "apprunner-observability-configuration")]
 pub mod observability_configuration {
     use ::stratus_model::schema as s;
 
@@ -242,11 +245,13 @@ pub mod observability_configuration {
     }
 }
 
+#[cfg(feature = "apprunner-observability-configuration")]
 pub use observability_configuration::{
     CfnObservabilityConfiguration, CfnObservabilityConfigurationAttributes,
 };
 
 /// `AWS::AppRunner::Service` and its property types.
+#[cfg(feature = "apprunner-service")]
 pub mod service {
     use ::stratus_model::schema as s;
 
@@ -1423,9 +1428,11 @@ pub mod service {
     }
 }
 
+#[cfg(feature = "apprunner-service")]
 pub use service::{CfnService, CfnServiceAttributes};
 
 /// `AWS::AppRunner::VpcConnector` and its property types.
+#[cfg(feature = "apprunner-vpc-connector")]
 pub mod vpc_connector {
     use ::stratus_model::schema as s;
 
@@ -1519,9 +1526,11 @@ pub mod vpc_connector {
     }
 }
 
+#[cfg(feature = "apprunner-vpc-connector")]
 pub use vpc_connector::{CfnVpcConnector, CfnVpcConnectorAttributes};
 
 /// `AWS::AppRunner::VpcIngressConnection` and its property types.
+#[cfg(feature = "apprunner-vpc-ingress-connection")]
 pub mod vpc_ingress_connection {
     use ::stratus_model::schema as s;
 
@@ -1658,4 +1667,5 @@ pub mod vpc_ingress_connection {
     }
 }
 
+#[cfg(feature = "apprunner-vpc-ingress-connection")]
 pub use vpc_ingress_connection::{CfnVpcIngressConnection, CfnVpcIngressConnectionAttributes};

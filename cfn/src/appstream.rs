@@ -3,6 +3,7 @@
 //! `AWS::AppStream`: 13 resource types.
 
 /// `AWS::AppStream::AppBlock` and its property types.
+#[cfg(feature = "appstream-app-block")]
 pub mod app_block {
     use ::stratus_model::schema as s;
 
@@ -265,9 +266,11 @@ pub mod app_block {
     }
 }
 
+#[cfg(feature = "appstream-app-block")]
 pub use app_block::{CfnAppBlock, CfnAppBlockAttributes};
 
 /// `AWS::AppStream::AppBlockBuilder` and its property types.
+#[cfg(feature = "appstream-app-block-builder")]
 pub mod app_block_builder {
     use ::stratus_model::schema as s;
 
@@ -535,9 +538,11 @@ pub mod app_block_builder {
     }
 }
 
+#[cfg(feature = "appstream-app-block-builder")]
 pub use app_block_builder::{CfnAppBlockBuilder, CfnAppBlockBuilderAttributes};
 
 /// `AWS::AppStream::Application` and its property types.
+#[cfg(feature = "appstream-application")]
 pub mod application {
     use ::stratus_model::schema as s;
 
@@ -789,9 +794,11 @@ pub mod application {
     }
 }
 
+#[cfg(feature = "appstream-application")]
 pub use application::{CfnApplication, CfnApplicationAttributes};
 
 /// `AWS::AppStream::ApplicationEntitlementAssociation` and its property types.
+#[cfg(feature = "appstream-application-entitlement-association")]
 pub mod application_entitlement_association {
     use ::stratus_model::schema as s;
 
@@ -854,9 +861,11 @@ pub mod application_entitlement_association {
     };
 }
 
+#[cfg(feature = "appstream-application-entitlement-association")]
 pub use application_entitlement_association::CfnApplicationEntitlementAssociation;
 
 /// `AWS::AppStream::ApplicationFleetAssociation` and its property types.
+#[cfg(feature = "appstream-application-fleet-association")]
 pub mod application_fleet_association {
     use ::stratus_model::schema as s;
 
@@ -909,9 +918,11 @@ pub mod application_fleet_association {
     };
 }
 
+#[cfg(feature = "appstream-application-fleet-association")]
 pub use application_fleet_association::CfnApplicationFleetAssociation;
 
 /// `AWS::AppStream::DirectoryConfig` and its property types.
+#[cfg(feature = "appstream-directory-config")]
 pub mod directory_config {
     use ::stratus_model::schema as s;
 
@@ -1123,9 +1134,11 @@ pub mod directory_config {
     }
 }
 
+#[cfg(feature = "appstream-directory-config")]
 pub use directory_config::CfnDirectoryConfig;
 
 /// `AWS::AppStream::Entitlement` and its property types.
+#[cfg(feature = "appstream-entitlement")]
 pub mod entitlement {
     use ::stratus_model::schema as s;
 
@@ -1310,9 +1323,11 @@ pub mod entitlement {
     }
 }
 
+#[cfg(feature = "appstream-entitlement")]
 pub use entitlement::{CfnEntitlement, CfnEntitlementAttributes};
 
 /// `AWS::AppStream::Fleet` and its property types.
+#[cfg(feature = "appstream-fleet")]
 pub mod fleet {
     use ::stratus_model::schema as s;
 
@@ -1690,9 +1705,11 @@ pub mod fleet {
     }
 }
 
+#[cfg(feature = "appstream-fleet")]
 pub use fleet::{CfnFleet, CfnFleetAttributes};
 
 /// `AWS::AppStream::ImageBuilder` and its property types.
+#[cfg(feature = "appstream-image-builder")]
 pub mod image_builder {
     use ::stratus_model::schema as s;
 
@@ -2033,9 +2050,11 @@ pub mod image_builder {
     }
 }
 
+#[cfg(feature = "appstream-image-builder")]
 pub use image_builder::{CfnImageBuilder, CfnImageBuilderAttributes};
 
 /// `AWS::AppStream::Stack` and its property types.
+#[cfg(feature = "appstream-stack")]
 pub mod stack {
     use ::stratus_model::schema as s;
 
@@ -2597,9 +2616,11 @@ pub mod stack {
     }
 }
 
+#[cfg(feature = "appstream-stack")]
 pub use stack::{CfnStack, CfnStackAttributes};
 
 /// `AWS::AppStream::StackFleetAssociation` and its property types.
+#[cfg(feature = "appstream-stack-fleet-association")]
 pub mod stack_fleet_association {
     use ::stratus_model::schema as s;
 
@@ -2660,9 +2681,11 @@ pub mod stack_fleet_association {
     }
 }
 
+#[cfg(feature = "appstream-stack-fleet-association")]
 pub use stack_fleet_association::{CfnStackFleetAssociation, CfnStackFleetAssociationAttributes};
 
 /// `AWS::AppStream::StackUserAssociation` and its property types.
+#[cfg(feature = "appstream-stack-user-association")]
 pub mod stack_user_association {
     use ::stratus_model::schema as s;
 
@@ -2741,9 +2764,11 @@ pub mod stack_user_association {
     }
 }
 
+#[cfg(feature = "appstream-stack-user-association")]
 pub use stack_user_association::{CfnStackUserAssociation, CfnStackUserAssociationAttributes};
 
 /// `AWS::AppStream::User` and its property types.
+#[cfg(feature = "appstream-user")]
 pub mod user {
     use ::stratus_model::schema as s;
 
@@ -2826,4 +2851,5 @@ pub mod user {
     }
 }
 
+#[cfg(feature = "appstream-user")]
 pub use user::{CfnUser, CfnUserAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::AppSync`: 12 resource types.
 
 /// `AWS::AppSync::Api` and its property types.
+#[cfg(feature = "appsync-api")]
 pub mod api {
     use ::stratus_model::schema as s;
 
@@ -577,9 +578,11 @@ pub mod api {
     }
 }
 
+#[cfg(feature = "appsync-api")]
 pub use api::{CfnApi, CfnApiAttributes};
 
 /// `AWS::AppSync::ApiCache` and its property types.
+#[cfg(feature = "appsync-api-cache")]
 pub mod api_cache {
     use ::stratus_model::schema as s;
 
@@ -667,9 +670,11 @@ pub mod api_cache {
     }
 }
 
+#[cfg(feature = "appsync-api-cache")]
 pub use api_cache::{CfnApiCache, CfnApiCacheAttributes};
 
 /// `AWS::AppSync::ApiKey` and its property types.
+#[cfg(feature = "appsync-api-key")]
 pub mod api_key {
     use ::stratus_model::schema as s;
 
@@ -744,9 +749,11 @@ pub mod api_key {
     }
 }
 
+#[cfg(feature = "appsync-api-key")]
 pub use api_key::{CfnApiKey, CfnApiKeyAttributes};
 
 /// `AWS::AppSync::ChannelNamespace` and its property types.
+#[cfg(feature = "appsync-channel-namespace")]
 pub mod channel_namespace {
     use ::stratus_model::schema as s;
 
@@ -1178,9 +1185,11 @@ pub mod channel_namespace {
     }
 }
 
+#[cfg(feature = "appsync-channel-namespace")]
 pub use channel_namespace::{CfnChannelNamespace, CfnChannelNamespaceAttributes};
 
 /// `AWS::AppSync::DataSource` and its property types.
+#[cfg(feature = "appsync-data-source")]
 pub mod data_source {
     use ::stratus_model::schema as s;
 
@@ -2025,9 +2034,11 @@ pub mod data_source {
     }
 }
 
+#[cfg(feature = "appsync-data-source")]
 pub use data_source::{CfnDataSource, CfnDataSourceAttributes};
 
 /// `AWS::AppSync::DomainName` and its property types.
+#[cfg(feature = "appsync-domain-name")]
 pub mod domain_name {
     use ::stratus_model::schema as s;
 
@@ -2123,9 +2134,11 @@ pub mod domain_name {
     }
 }
 
+#[cfg(feature = "appsync-domain-name")]
 pub use domain_name::{CfnDomainName, CfnDomainNameAttributes};
 
 /// `AWS::AppSync::DomainNameApiAssociation` and its property types.
+#[cfg(feature = "appsync-domain-name-api-association")]
 pub mod domain_name_api_association {
     use ::stratus_model::schema as s;
 
@@ -2193,11 +2206,13 @@ pub mod domain_name_api_association {
     }
 }
 
+#[cfg(feature = "appsync-domain-name-api-association")]
 pub use domain_name_api_association::{
     CfnDomainNameApiAssociation, CfnDomainNameApiAssociationAttributes,
 };
 
 /// `AWS::AppSync::FunctionConfiguration` and its property types.
+#[cfg(feature = "appsync-function-configuration")]
 pub mod function_configuration {
     use ::stratus_model::schema as s;
 
@@ -2603,9 +2618,11 @@ pub mod function_configuration {
     }
 }
 
+#[cfg(feature = "appsync-function-configuration")]
 pub use function_configuration::{CfnFunctionConfiguration, CfnFunctionConfigurationAttributes};
 
 /// `AWS::AppSync::GraphQLApi` and its property types.
+#[cfg(feature = "appsync-graph-ql-api")]
 pub mod graph_ql_api {
     use ::stratus_model::schema as s;
 
@@ -3624,9 +3641,11 @@ pub mod graph_ql_api {
     }
 }
 
+#[cfg(feature = "appsync-graph-ql-api")]
 pub use graph_ql_api::{CfnGraphQlApi, CfnGraphQlApiAttributes};
 
 /// `AWS::AppSync::GraphQLSchema` and its property types.
+#[cfg(feature = "appsync-graph-ql-schema")]
 pub mod graph_ql_schema {
     use ::stratus_model::schema as s;
 
@@ -3692,9 +3711,11 @@ pub mod graph_ql_schema {
     }
 }
 
+#[cfg(feature = "appsync-graph-ql-schema")]
 pub use graph_ql_schema::{CfnGraphQlSchema, CfnGraphQlSchemaAttributes};
 
 /// `AWS::AppSync::Resolver` and its property types.
+#[cfg(feature = "appsync-resolver")]
 pub mod resolver {
     use ::stratus_model::schema as s;
 
@@ -4271,9 +4292,11 @@ pub mod resolver {
     }
 }
 
+#[cfg(feature = "appsync-resolver")]
 pub use resolver::{CfnResolver, CfnResolverAttributes};
 
 /// `AWS::AppSync::SourceApiAssociation` and its property types.
+#[cfg(feature = "appsync-source-api-association")]
 pub mod source_api_association {
     use ::stratus_model::schema as s;
 
@@ -4448,4 +4471,5 @@ pub mod source_api_association {
     }
 }
 
+#[cfg(feature = "appsync-source-api-association")]
 pub use source_api_association::{CfnSourceApiAssociation, CfnSourceApiAssociationAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::AppTest`: 1 resource type.
 
 /// `AWS::AppTest::TestCase` and its property types.
+#[cfg(feature = "apptest-test-case")]
 pub mod test_case {
     use ::stratus_model::schema as s;
 
@@ -165,4 +166,5 @@ pub mod test_case {
     }
 }
 
+#[cfg(feature = "apptest-test-case")]
 pub use test_case::{CfnTestCase, CfnTestCaseAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::APS`: 5 resource types.
 
 /// `AWS::APS::AnomalyDetector` and its property types.
+#[cfg(feature = "aps-anomaly-detector")]
 pub mod anomaly_detector {
     use ::stratus_model::schema as s;
 
@@ -326,9 +327,11 @@ pub mod anomaly_detector {
     }
 }
 
+#[cfg(feature = "aps-anomaly-detector")]
 pub use anomaly_detector::{CfnAnomalyDetector, CfnAnomalyDetectorAttributes};
 
 /// `AWS::APS::ResourcePolicy` and its property types.
+#[cfg(feature = "aps-resource-policy")]
 pub mod resource_policy {
     use ::stratus_model::schema as s;
 
@@ -382,9 +385,11 @@ pub mod resource_policy {
     };
 }
 
+#[cfg(feature = "aps-resource-policy")]
 pub use resource_policy::CfnResourcePolicy;
 
 /// `AWS::APS::RuleGroupsNamespace` and its property types.
+#[cfg(feature = "aps-rule-groups-namespace")]
 pub mod rule_groups_namespace {
     use ::stratus_model::schema as s;
 
@@ -465,9 +470,11 @@ pub mod rule_groups_namespace {
     }
 }
 
+#[cfg(feature = "aps-rule-groups-namespace")]
 pub use rule_groups_namespace::{CfnRuleGroupsNamespace, CfnRuleGroupsNamespaceAttributes};
 
 /// `AWS::APS::Scraper` and its property types.
+#[cfg(feature = "aps-scraper")]
 pub mod scraper {
     use ::stratus_model::schema as s;
 
@@ -1077,9 +1084,11 @@ pub mod scraper {
     }
 }
 
+#[cfg(feature = "aps-scraper")]
 pub use scraper::{CfnScraper, CfnScraperAttributes};
 
 /// `AWS::APS::Workspace` and its property types.
+#[cfg(feature = "aps-workspace")]
 pub mod workspace {
     use ::stratus_model::schema as s;
 
@@ -1529,4 +1538,5 @@ pub mod workspace {
     }
 }
 
+#[cfg(feature = "aps-workspace")]
 pub use workspace::{CfnWorkspace, CfnWorkspaceAttributes};

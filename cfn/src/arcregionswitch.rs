@@ -3,6 +3,7 @@
 //! `AWS::ARCRegionSwitch`: 1 resource type.
 
 /// `AWS::ARCRegionSwitch::Plan` and its property types.
+#[cfg(feature = "arcregionswitch-plan")]
 pub mod plan {
     use ::stratus_model::schema as s;
 
@@ -785,4 +786,5 @@ pub mod plan {
     }
 }
 
+#[cfg(feature = "arcregionswitch-plan")]
 pub use plan::{CfnPlan, CfnPlanAttributes};

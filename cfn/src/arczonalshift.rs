@@ -3,6 +3,7 @@
 //! `AWS::ARCZonalShift`: 2 resource types.
 
 /// `AWS::ARCZonalShift::AutoshiftObserverNotificationStatus` and its property types.
+#[cfg(feature = "arczonalshift-autoshift-observer-notification-status")]
 pub mod autoshift_observer_notification_status {
     use ::stratus_model::schema as s;
 
@@ -108,11 +109,13 @@ pub mod autoshift_observer_notification_status {
     }
 }
 
+#[cfg(feature = "arczonalshift-autoshift-observer-notification-status")]
 pub use autoshift_observer_notification_status::{
     CfnAutoshiftObserverNotificationStatus, CfnAutoshiftObserverNotificationStatusAttributes,
 };
 
 /// `AWS::ARCZonalShift::ZonalAutoshiftConfiguration` and its property types.
+#[cfg(feature = "arczonalshift-zonal-autoshift-configuration")]
 pub mod zonal_autoshift_configuration {
     use ::stratus_model::schema as s;
 
@@ -309,4 +312,5 @@ pub mod zonal_autoshift_configuration {
     }
 }
 
+#[cfg(feature = "arczonalshift-zonal-autoshift-configuration")]
 pub use zonal_autoshift_configuration::CfnZonalAutoshiftConfiguration;

@@ -3,6 +3,7 @@
 //! `AWS::Athena`: 5 resource types.
 
 /// `AWS::Athena::CapacityReservation` and its property types.
+#[cfg(feature = "athena-capacity-reservation")]
 pub mod capacity_reservation {
     use ::stratus_model::schema as s;
 
@@ -183,9 +184,11 @@ pub mod capacity_reservation {
     }
 }
 
+#[cfg(feature = "athena-capacity-reservation")]
 pub use capacity_reservation::{CfnCapacityReservation, CfnCapacityReservationAttributes};
 
 /// `AWS::Athena::DataCatalog` and its property types.
+#[cfg(feature = "athena-data-catalog")]
 pub mod data_catalog {
     use ::stratus_model::schema as s;
 
@@ -406,9 +409,11 @@ pub mod data_catalog {
     }
 }
 
+#[cfg(feature = "athena-data-catalog")]
 pub use data_catalog::CfnDataCatalog;
 
 /// `AWS::Athena::NamedQuery` and its property types.
+#[cfg(feature = "athena-named-query")]
 pub mod named_query {
     use ::stratus_model::schema as s;
 
@@ -508,9 +513,11 @@ pub mod named_query {
     }
 }
 
+#[cfg(feature = "athena-named-query")]
 pub use named_query::{CfnNamedQuery, CfnNamedQueryAttributes};
 
 /// `AWS::Athena::PreparedStatement` and its property types.
+#[cfg(feature = "athena-prepared-statement")]
 pub mod prepared_statement {
     use ::stratus_model::schema as s;
 
@@ -589,9 +596,11 @@ pub mod prepared_statement {
     };
 }
 
+#[cfg(feature = "athena-prepared-statement")]
 pub use prepared_statement::CfnPreparedStatement;
 
 /// `AWS::Athena::WorkGroup` and its property types.
+#[cfg(feature = "athena-work-group")]
 pub mod work_group {
     use ::stratus_model::schema as s;
 
@@ -1564,4 +1573,5 @@ pub mod work_group {
     }
 }
 
+#[cfg(feature = "athena-work-group")]
 pub use work_group::{CfnWorkGroup, CfnWorkGroupAttributes};

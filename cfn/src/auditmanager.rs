@@ -3,6 +3,7 @@
 //! `AWS::AuditManager`: 1 resource type.
 
 /// `AWS::AuditManager::Assessment` and its property types.
+#[cfg(feature = "auditmanager-assessment")]
 pub mod assessment {
     use ::stratus_model::schema as s;
 
@@ -530,4 +531,5 @@ pub mod assessment {
     }
 }
 
+#[cfg(feature = "auditmanager-assessment")]
 pub use assessment::{CfnAssessment, CfnAssessmentAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::AutoScaling`: 6 resource types.
 
 /// `AWS::AutoScaling::AutoScalingGroup` and its property types.
+#[cfg(feature = "autoscaling-auto-scaling-group")]
 pub mod auto_scaling_group {
     use ::stratus_model::schema as s;
 
@@ -2415,9 +2416,11 @@ pub mod auto_scaling_group {
     }
 }
 
+#[cfg(feature = "autoscaling-auto-scaling-group")]
 pub use auto_scaling_group::{CfnAutoScalingGroup, CfnAutoScalingGroupAttributes};
 
 /// `AWS::AutoScaling::LaunchConfiguration` and its property types.
+#[cfg(feature = "autoscaling-launch-configuration")]
 pub mod launch_configuration {
     use ::stratus_model::schema as s;
 
@@ -2858,9 +2861,11 @@ pub mod launch_configuration {
     }
 }
 
+#[cfg(feature = "autoscaling-launch-configuration")]
 pub use launch_configuration::CfnLaunchConfiguration;
 
 /// `AWS::AutoScaling::LifecycleHook` and its property types.
+#[cfg(feature = "autoscaling-lifecycle-hook")]
 pub mod lifecycle_hook {
     use ::stratus_model::schema as s;
 
@@ -3057,9 +3062,11 @@ pub mod lifecycle_hook {
     }
 }
 
+#[cfg(feature = "autoscaling-lifecycle-hook")]
 pub use lifecycle_hook::CfnLifecycleHook;
 
 /// `AWS::AutoScaling::ScalingPolicy` and its property types.
+#[cfg(feature = "autoscaling-scaling-policy")]
 pub mod scaling_policy {
     use ::stratus_model::schema as s;
 
@@ -4730,9 +4737,11 @@ pub mod scaling_policy {
     }
 }
 
+#[cfg(feature = "autoscaling-scaling-policy")]
 pub use scaling_policy::{CfnScalingPolicy, CfnScalingPolicyAttributes};
 
 /// `AWS::AutoScaling::ScheduledAction` and its property types.
+#[cfg(feature = "autoscaling-scheduled-action")]
 pub mod scheduled_action {
     use ::stratus_model::schema as s;
 
@@ -4828,9 +4837,11 @@ pub mod scheduled_action {
     }
 }
 
+#[cfg(feature = "autoscaling-scheduled-action")]
 pub use scheduled_action::{CfnScheduledAction, CfnScheduledActionAttributes};
 
 /// `AWS::AutoScaling::WarmPool` and its property types.
+#[cfg(feature = "autoscaling-warm-pool")]
 pub mod warm_pool {
     use ::stratus_model::schema as s;
 
@@ -4971,4 +4982,5 @@ pub mod warm_pool {
     }
 }
 
+#[cfg(feature = "autoscaling-warm-pool")]
 pub use warm_pool::CfnWarmPool;

@@ -3,6 +3,7 @@
 //! `AWS::AutoScalingPlans`: 1 resource type.
 
 /// `AWS::AutoScalingPlans::ScalingPlan` and its property types.
+#[cfg(feature = "autoscalingplans-scaling-plan")]
 pub mod scaling_plan {
     use ::stratus_model::schema as s;
 
@@ -620,4 +621,5 @@ pub mod scaling_plan {
     }
 }
 
+#[cfg(feature = "autoscalingplans-scaling-plan")]
 pub use scaling_plan::{CfnScalingPlan, CfnScalingPlanAttributes};

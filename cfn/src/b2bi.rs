@@ -3,6 +3,7 @@
 //! `AWS::B2BI`: 4 resource types.
 
 /// `AWS::B2BI::Capability` and its property types.
+#[cfg(feature = "b2bi-capability")]
 pub mod capability {
     use ::stratus_model::schema as s;
 
@@ -178,9 +179,11 @@ pub mod capability {
     }
 }
 
+#[cfg(feature = "b2bi-capability")]
 pub use capability::{CfnCapability, CfnCapabilityAttributes};
 
 /// `AWS::B2BI::Partnership` and its property types.
+#[cfg(feature = "b2bi-partnership")]
 pub mod partnership {
     use ::stratus_model::schema as s;
 
@@ -533,9 +536,11 @@ pub mod partnership {
     }
 }
 
+#[cfg(feature = "b2bi-partnership")]
 pub use partnership::{CfnPartnership, CfnPartnershipAttributes};
 
 /// `AWS::B2BI::Profile` and its property types.
+#[cfg(feature = "b2bi-profile")]
 pub mod profile {
     use ::stratus_model::schema as s;
 
@@ -679,9 +684,11 @@ pub mod profile {
     }
 }
 
+#[cfg(feature = "b2bi-profile")]
 pub use profile::{CfnProfile, CfnProfileAttributes};
 
 /// `AWS::B2BI::Transformer` and its property types.
+#[cfg(feature = "b2bi-transformer")]
 pub mod transformer {
     use ::stratus_model::schema as s;
 
@@ -1389,4 +1396,5 @@ pub mod transformer {
     }
 }
 
+#[cfg(feature = "b2bi-transformer")]
 pub use transformer::{CfnTransformer, CfnTransformerAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::Backup`: 9 resource types.
 
 /// `AWS::Backup::BackupPlan` and its property types.
+#[cfg(feature = "backup-backup-plan")]
 pub mod backup_plan {
     use ::stratus_model::schema as s;
 
@@ -571,9 +572,11 @@ pub mod backup_plan {
     }
 }
 
+#[cfg(feature = "backup-backup-plan")]
 pub use backup_plan::{CfnBackupPlan, CfnBackupPlanAttributes};
 
 /// `AWS::Backup::BackupSelection` and its property types.
+#[cfg(feature = "backup-backup-selection")]
 pub mod backup_selection {
     use ::stratus_model::schema as s;
 
@@ -887,9 +890,11 @@ pub mod backup_selection {
     }
 }
 
+#[cfg(feature = "backup-backup-selection")]
 pub use backup_selection::{CfnBackupSelection, CfnBackupSelectionAttributes};
 
 /// `AWS::Backup::BackupVault` and its property types.
+#[cfg(feature = "backup-backup-vault")]
 pub mod backup_vault {
     use ::stratus_model::schema as s;
 
@@ -1070,9 +1075,11 @@ pub mod backup_vault {
     }
 }
 
+#[cfg(feature = "backup-backup-vault")]
 pub use backup_vault::{CfnBackupVault, CfnBackupVaultAttributes};
 
 /// `AWS::Backup::Framework` and its property types.
+#[cfg(feature = "backup-framework")]
 pub mod framework {
     use ::stratus_model::schema as s;
 
@@ -1347,9 +1354,11 @@ pub mod framework {
     }
 }
 
+#[cfg(feature = "backup-framework")]
 pub use framework::{CfnFramework, CfnFrameworkAttributes};
 
 /// `AWS::Backup::LogicallyAirGappedBackupVault` and its property types.
+#[cfg(feature = "backup-logically-air-gapped-backup-vault")]
 pub mod logically_air_gapped_backup_vault {
     use ::stratus_model::schema as s;
 
@@ -1510,11 +1519,13 @@ pub mod logically_air_gapped_backup_vault {
     }
 }
 
+#[cfg(feature = "backup-logically-air-gapped-backup-vault")]
 pub use logically_air_gapped_backup_vault::{
     CfnLogicallyAirGappedBackupVault, CfnLogicallyAirGappedBackupVaultAttributes,
 };
 
 /// `AWS::Backup::ReportPlan` and its property types.
+#[cfg(feature = "backup-report-plan")]
 pub mod report_plan {
     use ::stratus_model::schema as s;
 
@@ -1716,9 +1727,11 @@ pub mod report_plan {
     }
 }
 
+#[cfg(feature = "backup-report-plan")]
 pub use report_plan::{CfnReportPlan, CfnReportPlanAttributes};
 
 /// `AWS::Backup::RestoreTestingPlan` and its property types.
+#[cfg(feature = "backup-restore-testing-plan")]
 pub mod restore_testing_plan {
     use ::stratus_model::schema as s;
 
@@ -1983,9 +1996,11 @@ pub mod restore_testing_plan {
     }
 }
 
+#[cfg(feature = "backup-restore-testing-plan")]
 pub use restore_testing_plan::{CfnRestoreTestingPlan, CfnRestoreTestingPlanAttributes};
 
 /// `AWS::Backup::RestoreTestingSelection` and its property types.
+#[cfg(feature = "backup-restore-testing-selection")]
 pub mod restore_testing_selection {
     use ::stratus_model::schema as s;
 
@@ -2176,9 +2191,11 @@ pub mod restore_testing_selection {
     }
 }
 
+#[cfg(feature = "backup-restore-testing-selection")]
 pub use restore_testing_selection::CfnRestoreTestingSelection;
 
 /// `AWS::Backup::TieringConfiguration` and its property types.
+#[cfg(feature = "backup-tiering-configuration")]
 pub mod tiering_configuration {
     use ::stratus_model::schema as s;
 
@@ -2324,4 +2341,5 @@ pub mod tiering_configuration {
     }
 }
 
+#[cfg(feature = "backup-tiering-configuration")]
 pub use tiering_configuration::{CfnTieringConfiguration, CfnTieringConfigurationAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::BackupGateway`: 1 resource type.
 
 /// `AWS::BackupGateway::Hypervisor` and its property types.
+#[cfg(feature = "backupgateway-hypervisor")]
 pub mod hypervisor {
     use ::stratus_model::schema as s;
 
@@ -70,4 +71,5 @@ pub mod hypervisor {
     }
 }
 
+#[cfg(feature = "backupgateway-hypervisor")]
 pub use hypervisor::{CfnHypervisor, CfnHypervisorAttributes};

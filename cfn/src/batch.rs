@@ -3,6 +3,7 @@
 //! `AWS::Batch`: 7 resource types.
 
 /// `AWS::Batch::ComputeEnvironment` and its property types.
+#[cfg(feature = "batch-compute-environment")]
 pub mod compute_environment {
     use ::stratus_model::schema as s;
 
@@ -512,9 +513,11 @@ pub mod compute_environment {
     }
 }
 
+#[cfg(feature = "batch-compute-environment")]
 pub use compute_environment::{CfnComputeEnvironment, CfnComputeEnvironmentAttributes};
 
 /// `AWS::Batch::ConsumableResource` and its property types.
+#[cfg(feature = "batch-consumable-resource")]
 pub mod consumable_resource {
     use ::stratus_model::schema as s;
 
@@ -646,9 +649,11 @@ pub mod consumable_resource {
     }
 }
 
+#[cfg(feature = "batch-consumable-resource")]
 pub use consumable_resource::{CfnConsumableResource, CfnConsumableResourceAttributes};
 
 /// `AWS::Batch::JobDefinition` and its property types.
+#[cfg(feature = "batch-job-definition")]
 pub mod job_definition {
     use ::stratus_model::schema as s;
 
@@ -3241,9 +3246,11 @@ pub mod job_definition {
     }
 }
 
+#[cfg(feature = "batch-job-definition")]
 pub use job_definition::{CfnJobDefinition, CfnJobDefinitionAttributes};
 
 /// `AWS::Batch::JobQueue` and its property types.
+#[cfg(feature = "batch-job-queue")]
 pub mod job_queue {
     use ::stratus_model::schema as s;
 
@@ -3564,9 +3571,11 @@ pub mod job_queue {
     }
 }
 
+#[cfg(feature = "batch-job-queue")]
 pub use job_queue::{CfnJobQueue, CfnJobQueueAttributes};
 
 /// `AWS::Batch::QuotaShare` and its property types.
+#[cfg(feature = "batch-quota-share")]
 pub mod quota_share {
     use ::stratus_model::schema as s;
 
@@ -3858,9 +3867,11 @@ pub mod quota_share {
     }
 }
 
+#[cfg(feature = "batch-quota-share")]
 pub use quota_share::{CfnQuotaShare, CfnQuotaShareAttributes};
 
 /// `AWS::Batch::SchedulingPolicy` and its property types.
+#[cfg(feature = "batch-scheduling-policy")]
 pub mod scheduling_policy {
     use ::stratus_model::schema as s;
 
@@ -4018,9 +4029,11 @@ pub mod scheduling_policy {
     }
 }
 
+#[cfg(feature = "batch-scheduling-policy")]
 pub use scheduling_policy::{CfnSchedulingPolicy, CfnSchedulingPolicyAttributes};
 
 /// `AWS::Batch::ServiceEnvironment` and its property types.
+#[cfg(feature = "batch-service-environment")]
 pub mod service_environment {
     use ::stratus_model::schema as s;
 
@@ -4134,4 +4147,5 @@ pub mod service_environment {
     }
 }
 
+#[cfg(feature = "batch-service-environment")]
 pub use service_environment::{CfnServiceEnvironment, CfnServiceEnvironmentAttributes};

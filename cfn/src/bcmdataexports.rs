@@ -3,6 +3,7 @@
 //! `AWS::BCMDataExports`: 1 resource type.
 
 /// `AWS::BCMDataExports::Export` and its property types.
+#[cfg(feature = "bcmdataexports-export")]
 pub mod export {
     use ::stratus_model::schema as s;
 
@@ -642,4 +643,5 @@ pub mod export {
     }
 }
 
+#[cfg(feature = "bcmdataexports-export")]
 pub use export::{CfnExport, CfnExportAttributes};

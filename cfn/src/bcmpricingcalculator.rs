@@ -3,6 +3,7 @@
 //! `AWS::BcmPricingCalculator`: 1 resource type.
 
 /// `AWS::BcmPricingCalculator::BillScenario` and its property types.
+#[cfg(feature = "bcmpricingcalculator-bill-scenario")]
 pub mod bill_scenario {
     use ::stratus_model::schema as s;
 
@@ -143,4 +144,5 @@ pub mod bill_scenario {
     }
 }
 
+#[cfg(feature = "bcmpricingcalculator-bill-scenario")]
 pub use bill_scenario::{CfnBillScenario, CfnBillScenarioAttributes};

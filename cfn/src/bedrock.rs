@@ -3,6 +3,7 @@
 //! `AWS::Bedrock`: 20 resource types.
 
 /// `AWS::Bedrock::Agent` and its property types.
+#[cfg(feature = "bedrock-agent")]
 pub mod agent {
     use ::stratus_model::schema as s;
 
@@ -1396,9 +1397,11 @@ pub mod agent {
     }
 }
 
+#[cfg(feature = "bedrock-agent")]
 pub use agent::{CfnAgent, CfnAgentAttributes};
 
 /// `AWS::Bedrock::AgentAlias` and its property types.
+#[cfg(feature = "bedrock-agent-alias")]
 pub mod agent_alias {
     use ::stratus_model::schema as s;
 
@@ -1560,9 +1563,11 @@ pub mod agent_alias {
     }
 }
 
+#[cfg(feature = "bedrock-agent-alias")]
 pub use agent_alias::{CfnAgentAlias, CfnAgentAliasAttributes};
 
 /// `AWS::Bedrock::ApplicationInferenceProfile` and its property types.
+#[cfg(feature = "bedrock-application-inference-profile")]
 pub mod application_inference_profile {
     use ::stratus_model::schema as s;
 
@@ -1684,11 +1689,13 @@ pub mod application_inference_profile {
     }
 }
 
+#[cfg(feature = "bedrock-application-inference-profile")]
 pub use application_inference_profile::{
     CfnApplicationInferenceProfile, CfnApplicationInferenceProfileAttributes,
 };
 
 /// `AWS::Bedrock::AutomatedReasoningPolicy` and its property types.
+#[cfg(feature = "bedrock-automated-reasoning-policy")]
 pub mod automated_reasoning_policy {
     use ::stratus_model::schema as s;
 
@@ -2094,11 +2101,13 @@ pub mod automated_reasoning_policy {
     }
 }
 
+#[cfg(feature = "bedrock-automated-reasoning-policy")]
 pub use automated_reasoning_policy::{
     CfnAutomatedReasoningPolicy, CfnAutomatedReasoningPolicyAttributes,
 };
 
 /// `AWS::Bedrock::AutomatedReasoningPolicyVersion` and its property types.
+#[cfg(feature = "bedrock-automated-reasoning-policy-version")]
 pub mod automated_reasoning_policy_version {
     use ::stratus_model::schema as s;
 
@@ -2194,11 +2203,13 @@ pub mod automated_reasoning_policy_version {
     }
 }
 
+#[cfg(feature = "bedrock-automated-reasoning-policy-version")]
 pub use automated_reasoning_policy_version::{
     CfnAutomatedReasoningPolicyVersion, CfnAutomatedReasoningPolicyVersionAttributes,
 };
 
 /// `AWS::Bedrock::Blueprint` and its property types.
+#[cfg(feature = "bedrock-blueprint")]
 pub mod blueprint {
     use ::stratus_model::schema as s;
 
@@ -2360,9 +2371,11 @@ pub mod blueprint {
     }
 }
 
+#[cfg(feature = "bedrock-blueprint")]
 pub use blueprint::{CfnBlueprint, CfnBlueprintAttributes};
 
 /// `AWS::Bedrock::DataAutomationLibrary` and its property types.
+#[cfg(feature = "bedrock-data-automation-library")]
 pub mod data_automation_library {
     use ::stratus_model::schema as s;
 
@@ -2521,9 +2534,11 @@ pub mod data_automation_library {
     }
 }
 
+#[cfg(feature = "bedrock-data-automation-library")]
 pub use data_automation_library::{CfnDataAutomationLibrary, CfnDataAutomationLibraryAttributes};
 
 /// `AWS::Bedrock::DataAutomationProject` and its property types.
+#[cfg(feature = "bedrock-data-automation-project")]
 pub mod data_automation_project {
     use ::stratus_model::schema as s;
 
@@ -5342,9 +5357,11 @@ pub mod data_automation_project {
     }
 }
 
+#[cfg(feature = "bedrock-data-automation-project")]
 pub use data_automation_project::{CfnDataAutomationProject, CfnDataAutomationProjectAttributes};
 
 /// `AWS::Bedrock::DataSource` and its property types.
+#[cfg(feature = "bedrock-data-source")]
 pub mod data_source {
     use ::stratus_model::schema as s;
 
@@ -8040,9 +8057,11 @@ pub mod data_source {
     }
 }
 
+#[cfg(feature = "bedrock-data-source")]
 pub use data_source::{CfnDataSource, CfnDataSourceAttributes};
 
 /// `AWS::Bedrock::EnforcedGuardrailConfiguration` and its property types.
+#[cfg(feature = "bedrock-enforced-guardrail-configuration")]
 pub mod enforced_guardrail_configuration {
     use ::stratus_model::schema as s;
 
@@ -8311,11 +8330,13 @@ pub mod enforced_guardrail_configuration {
     }
 }
 
+#[cfg(feature = "bedrock-enforced-guardrail-configuration")]
 pub use enforced_guardrail_configuration::{
     CfnEnforcedGuardrailConfiguration, CfnEnforcedGuardrailConfigurationAttributes,
 };
 
 /// `AWS::Bedrock::Flow` and its property types.
+#[cfg(feature = "bedrock-flow")]
 pub mod flow {
     use ::stratus_model::schema as s;
 
@@ -9074,9 +9095,11 @@ pub mod flow {
     }
 }
 
+#[cfg(feature = "bedrock-flow")]
 pub use flow::{CfnFlow, CfnFlowAttributes};
 
 /// `AWS::Bedrock::FlowAlias` and its property types.
+#[cfg(feature = "bedrock-flow-alias")]
 pub mod flow_alias {
     use ::stratus_model::schema as s;
 
@@ -9323,9 +9346,11 @@ pub mod flow_alias {
     }
 }
 
+#[cfg(feature = "bedrock-flow-alias")]
 pub use flow_alias::{CfnFlowAlias, CfnFlowAliasAttributes};
 
 /// `AWS::Bedrock::FlowVersion` and its property types.
+#[cfg(feature = "bedrock-flow-version")]
 pub mod flow_version {
     use ::stratus_model::schema as s;
 
@@ -9429,9 +9454,11 @@ pub mod flow_version {
     }
 }
 
+#[cfg(feature = "bedrock-flow-version")]
 pub use flow_version::{CfnFlowVersion, CfnFlowVersionAttributes};
 
 /// `AWS::Bedrock::Guardrail` and its property types.
+#[cfg(feature = "bedrock-guardrail")]
 pub mod guardrail {
     use ::stratus_model::schema as s;
 
@@ -11287,9 +11314,11 @@ pub mod guardrail {
     }
 }
 
+#[cfg(feature = "bedrock-guardrail")]
 pub use guardrail::{CfnGuardrail, CfnGuardrailAttributes};
 
 /// `AWS::Bedrock::GuardrailVersion` and its property types.
+#[cfg(feature = "bedrock-guardrail-version")]
 pub mod guardrail_version {
     use ::stratus_model::schema as s;
 
@@ -11362,9 +11391,11 @@ pub mod guardrail_version {
     }
 }
 
+#[cfg(feature = "bedrock-guardrail-version")]
 pub use guardrail_version::{CfnGuardrailVersion, CfnGuardrailVersionAttributes};
 
 /// `AWS::Bedrock::IntelligentPromptRouter` and its property types.
+#[cfg(feature = "bedrock-intelligent-prompt-router")]
 pub mod intelligent_prompt_router {
     use ::stratus_model::schema as s;
 
@@ -11580,11 +11611,13 @@ pub mod intelligent_prompt_router {
     }
 }
 
+#[cfg(feature = "bedrock-intelligent-prompt-router")]
 pub use intelligent_prompt_router::{
     CfnIntelligentPromptRouter, CfnIntelligentPromptRouterAttributes,
 };
 
 /// `AWS::Bedrock::KnowledgeBase` and its property types.
+#[cfg(feature = "bedrock-knowledge-base")]
 pub mod knowledge_base {
     use ::stratus_model::schema as s;
 
@@ -14308,9 +14341,11 @@ pub mod knowledge_base {
     }
 }
 
+#[cfg(feature = "bedrock-knowledge-base")]
 pub use knowledge_base::{CfnKnowledgeBase, CfnKnowledgeBaseAttributes};
 
 /// `AWS::Bedrock::Prompt` and its property types.
+#[cfg(feature = "bedrock-prompt")]
 pub mod prompt {
     use ::stratus_model::schema as s;
 
@@ -14583,9 +14618,11 @@ pub mod prompt {
     }
 }
 
+#[cfg(feature = "bedrock-prompt")]
 pub use prompt::{CfnPrompt, CfnPromptAttributes};
 
 /// `AWS::Bedrock::PromptVersion` and its property types.
+#[cfg(feature = "bedrock-prompt-version")]
 pub mod prompt_version {
     use ::stratus_model::schema as s;
 
@@ -14702,9 +14739,11 @@ pub mod prompt_version {
     }
 }
 
+#[cfg(feature = "bedrock-prompt-version")]
 pub use prompt_version::{CfnPromptVersion, CfnPromptVersionAttributes};
 
 /// `AWS::Bedrock::ResourcePolicy` and its property types.
+#[cfg(feature = "bedrock-resource-policy")]
 pub mod resource_policy {
     use ::stratus_model::schema as s;
 
@@ -14754,4 +14793,5 @@ pub mod resource_policy {
     };
 }
 
+#[cfg(feature = "bedrock-resource-policy")]
 pub use resource_policy::CfnResourcePolicy;

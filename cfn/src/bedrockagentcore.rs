@@ -3,6 +3,7 @@
 //! `AWS::BedrockAgentCore`: 15 resource types.
 
 /// `AWS::BedrockAgentCore::ApiKeyCredentialProvider` and its property types.
+#[cfg(feature = "bedrockagentcore-api-key-credential-provider")]
 pub mod api_key_credential_provider {
     use ::stratus_model::schema as s;
 
@@ -90,11 +91,13 @@ pub mod api_key_credential_provider {
     }
 }
 
+#[cfg(feature = "bedrockagentcore-api-key-credential-provider")]
 pub use api_key_credential_provider::{
     CfnApiKeyCredentialProvider, CfnApiKeyCredentialProviderAttributes,
 };
 
 /// `AWS::BedrockAgentCore::BrowserCustom` and its property types.
+#[cfg(feature = "bedrockagentcore-browser-custom")]
 pub mod browser_custom {
     use ::stratus_model::schema as s;
 
@@ -653,9 +656,11 @@ pub mod browser_custom {
     }
 }
 
+#[cfg(feature = "bedrockagentcore-browser-custom")]
 pub use browser_custom::{CfnBrowserCustom, CfnBrowserCustomAttributes};
 
 /// `AWS::BedrockAgentCore::BrowserProfile` and its property types.
+#[cfg(feature = "bedrockagentcore-browser-profile")]
 pub mod browser_profile {
     use ::stratus_model::schema as s;
 
@@ -757,9 +762,11 @@ pub mod browser_profile {
     }
 }
 
+#[cfg(feature = "bedrockagentcore-browser-profile")]
 pub use browser_profile::{CfnBrowserProfile, CfnBrowserProfileAttributes};
 
 /// `AWS::BedrockAgentCore::CodeInterpreterCustom` and its property types.
+#[cfg(feature = "bedrockagentcore-code-interpreter-custom")]
 pub mod code_interpreter_custom {
     use ::stratus_model::schema as s;
 
@@ -1110,9 +1117,11 @@ pub mod code_interpreter_custom {
     }
 }
 
+#[cfg(feature = "bedrockagentcore-code-interpreter-custom")]
 pub use code_interpreter_custom::{CfnCodeInterpreterCustom, CfnCodeInterpreterCustomAttributes};
 
 /// `AWS::BedrockAgentCore::Evaluator` and its property types.
+#[cfg(feature = "bedrockagentcore-evaluator")]
 pub mod evaluator {
     use ::stratus_model::schema as s;
 
@@ -1715,9 +1724,11 @@ pub mod evaluator {
     }
 }
 
+#[cfg(feature = "bedrockagentcore-evaluator")]
 pub use evaluator::{CfnEvaluator, CfnEvaluatorAttributes};
 
 /// `AWS::BedrockAgentCore::Gateway` and its property types.
+#[cfg(feature = "bedrockagentcore-gateway")]
 pub mod gateway {
     use ::stratus_model::schema as s;
 
@@ -2247,9 +2258,11 @@ pub mod gateway {
     }
 }
 
+#[cfg(feature = "bedrockagentcore-gateway")]
 pub use gateway::{CfnGateway, CfnGatewayAttributes};
 
 /// `AWS::BedrockAgentCore::GatewayTarget` and its property types.
+#[cfg(feature = "bedrockagentcore-gateway-target")]
 pub mod gateway_target {
     use ::stratus_model::schema as s;
 
@@ -2517,9 +2530,11 @@ pub mod gateway_target {
     }
 }
 
+#[cfg(feature = "bedrockagentcore-gateway-target")]
 pub use gateway_target::{CfnGatewayTarget, CfnGatewayTargetAttributes};
 
 /// `AWS::BedrockAgentCore::Memory` and its property types.
+#[cfg(feature = "bedrockagentcore-memory")]
 pub mod memory {
     use ::stratus_model::schema as s;
 
@@ -5369,9 +5384,11 @@ pub mod memory {
     }
 }
 
+#[cfg(feature = "bedrockagentcore-memory")]
 pub use memory::{CfnMemory, CfnMemoryAttributes};
 
 /// `AWS::BedrockAgentCore::OAuth2CredentialProvider` and its property types.
+#[cfg(feature = "bedrockagentcore-o-auth2-credential-provider")]
 pub mod o_auth2_credential_provider {
     use ::stratus_model::schema as s;
 
@@ -6518,11 +6535,13 @@ pub mod o_auth2_credential_provider {
     }
 }
 
+#[cfg(feature = "bedrockagentcore-o-auth2-credential-provider")]
 pub use o_auth2_credential_provider::{
     CfnOAuth2CredentialProvider, CfnOAuth2CredentialProviderAttributes,
 };
 
 /// `AWS::BedrockAgentCore::OnlineEvaluationConfig` and its property types.
+#[cfg(feature = "bedrockagentcore-online-evaluation-config")]
 pub mod online_evaluation_config {
     use ::stratus_model::schema as s;
 
@@ -7161,11 +7180,13 @@ pub mod online_evaluation_config {
     }
 }
 
+#[cfg(feature = "bedrockagentcore-online-evaluation-config")]
 pub use online_evaluation_config::{
     CfnOnlineEvaluationConfig, CfnOnlineEvaluationConfigAttributes,
 };
 
 /// `AWS::BedrockAgentCore::Policy` and its property types.
+#[cfg(feature = "bedrockagentcore-policy")]
 pub mod policy {
     use ::stratus_model::schema as s;
 
@@ -7401,9 +7422,11 @@ pub mod policy {
     }
 }
 
+#[cfg(feature = "bedrockagentcore-policy")]
 pub use policy::{CfnPolicy, CfnPolicyAttributes};
 
 /// `AWS::BedrockAgentCore::PolicyEngine` and its property types.
+#[cfg(feature = "bedrockagentcore-policy-engine")]
 pub mod policy_engine {
     use ::stratus_model::schema as s;
 
@@ -7512,9 +7535,11 @@ pub mod policy_engine {
     }
 }
 
+#[cfg(feature = "bedrockagentcore-policy-engine")]
 pub use policy_engine::{CfnPolicyEngine, CfnPolicyEngineAttributes};
 
 /// `AWS::BedrockAgentCore::Runtime` and its property types.
+#[cfg(feature = "bedrockagentcore-runtime")]
 pub mod runtime {
     use ::stratus_model::schema as s;
 
@@ -8671,9 +8696,11 @@ pub mod runtime {
     }
 }
 
+#[cfg(feature = "bedrockagentcore-runtime")]
 pub use runtime::{CfnRuntime, CfnRuntimeAttributes};
 
 /// `AWS::BedrockAgentCore::RuntimeEndpoint` and its property types.
+#[cfg(feature = "bedrockagentcore-runtime-endpoint")]
 pub mod runtime_endpoint {
     use ::stratus_model::schema as s;
 
@@ -8797,9 +8824,11 @@ pub mod runtime_endpoint {
     }
 }
 
+#[cfg(feature = "bedrockagentcore-runtime-endpoint")]
 pub use runtime_endpoint::{CfnRuntimeEndpoint, CfnRuntimeEndpointAttributes};
 
 /// `AWS::BedrockAgentCore::WorkloadIdentity` and its property types.
+#[cfg(feature = "bedrockagentcore-workload-identity")]
 pub mod workload_identity {
     use ::stratus_model::schema as s;
 
@@ -8888,4 +8917,5 @@ pub mod workload_identity {
     }
 }
 
+#[cfg(feature = "bedrockagentcore-workload-identity")]
 pub use workload_identity::{CfnWorkloadIdentity, CfnWorkloadIdentityAttributes};

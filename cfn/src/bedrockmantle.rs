@@ -3,6 +3,7 @@
 //! `AWS::BedrockMantle`: 1 resource type.
 
 /// `AWS::BedrockMantle::Project` and its property types.
+#[cfg(feature = "bedrockmantle-project")]
 pub mod project {
     use ::stratus_model::schema as s;
 
@@ -72,4 +73,5 @@ pub mod project {
     }
 }
 
+#[cfg(feature = "bedrockmantle-project")]
 pub use project::{CfnProject, CfnProjectAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::Billing`: 1 resource type.
 
 /// `AWS::Billing::BillingView` and its property types.
+#[cfg(feature = "billing-billing-view")]
 pub mod billing_view {
     use ::stratus_model::schema as s;
 
@@ -311,4 +312,5 @@ pub mod billing_view {
     }
 }
 
+#[cfg(feature = "billing-billing-view")]
 pub use billing_view::{CfnBillingView, CfnBillingViewAttributes};

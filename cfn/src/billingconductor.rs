@@ -3,6 +3,7 @@
 //! `AWS::BillingConductor`: 4 resource types.
 
 /// `AWS::BillingConductor::BillingGroup` and its property types.
+#[cfg(feature = "billingconductor-billing-group")]
 pub mod billing_group {
     use ::stratus_model::schema as s;
 
@@ -191,9 +192,11 @@ pub mod billing_group {
     }
 }
 
+#[cfg(feature = "billingconductor-billing-group")]
 pub use billing_group::{CfnBillingGroup, CfnBillingGroupAttributes};
 
 /// `AWS::BillingConductor::CustomLineItem` and its property types.
+#[cfg(feature = "billingconductor-custom-line-item")]
 pub mod custom_line_item {
     use ::stratus_model::schema as s;
 
@@ -827,9 +830,11 @@ pub mod custom_line_item {
     }
 }
 
+#[cfg(feature = "billingconductor-custom-line-item")]
 pub use custom_line_item::{CfnCustomLineItem, CfnCustomLineItemAttributes};
 
 /// `AWS::BillingConductor::PricingPlan` and its property types.
+#[cfg(feature = "billingconductor-pricing-plan")]
 pub mod pricing_plan {
     use ::stratus_model::schema as s;
 
@@ -928,9 +933,11 @@ pub mod pricing_plan {
     }
 }
 
+#[cfg(feature = "billingconductor-pricing-plan")]
 pub use pricing_plan::{CfnPricingPlan, CfnPricingPlanAttributes};
 
 /// `AWS::BillingConductor::PricingRule` and its property types.
+#[cfg(feature = "billingconductor-pricing-rule")]
 pub mod pricing_rule {
     use ::stratus_model::schema as s;
 
@@ -1278,4 +1285,5 @@ pub mod pricing_rule {
     }
 }
 
+#[cfg(feature = "billingconductor-pricing-rule")]
 pub use pricing_rule::{CfnPricingRule, CfnPricingRuleAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::Braket`: 1 resource type.
 
 /// `AWS::Braket::SpendingLimit` and its property types.
+#[cfg(feature = "braket-spending-limit")]
 pub mod spending_limit {
     use ::stratus_model::schema as s;
 
@@ -144,4 +145,5 @@ pub mod spending_limit {
     }
 }
 
+#[cfg(feature = "braket-spending-limit")]
 pub use spending_limit::{CfnSpendingLimit, CfnSpendingLimitAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::Budgets`: 2 resource types.
 
 /// `AWS::Budgets::Budget` and its property types.
+#[cfg(feature = "budgets-budget")]
 pub mod budget {
     use ::stratus_model::schema as s;
 
@@ -722,9 +723,11 @@ pub mod budget {
     }
 }
 
+#[cfg(feature = "budgets-budget")]
 pub use budget::{CfnBudget, CfnBudgetAttributes};
 
 /// `AWS::Budgets::BudgetsAction` and its property types.
+#[cfg(feature = "budgets-budgets-action")]
 pub mod budgets_action {
     use ::stratus_model::schema as s;
 
@@ -1405,4 +1408,5 @@ pub mod budgets_action {
     }
 }
 
+#[cfg(feature = "budgets-budgets-action")]
 pub use budgets_action::{CfnBudgetsAction, CfnBudgetsActionAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::Cases`: 5 resource types.
 
 /// `AWS::Cases::CaseRule` and its property types.
+#[cfg(feature = "cases-case-rule")]
 pub mod case_rule {
     use ::stratus_model::schema as s;
 
@@ -101,9 +102,11 @@ pub mod case_rule {
     }
 }
 
+#[cfg(feature = "cases-case-rule")]
 pub use case_rule::{CfnCaseRule, CfnCaseRuleAttributes};
 
 /// `AWS::Cases::Domain` and its property types.
+#[cfg(feature = "cases-domain")]
 pub mod domain {
     use ::stratus_model::schema as s;
 
@@ -182,9 +185,11 @@ pub mod domain {
     }
 }
 
+#[cfg(feature = "cases-domain")]
 pub use domain::{CfnDomain, CfnDomainAttributes};
 
 /// `AWS::Cases::Field` and its property types.
+#[cfg(feature = "cases-field")]
 pub mod field {
     use ::stratus_model::schema as s;
 
@@ -425,9 +430,11 @@ pub mod field {
     }
 }
 
+#[cfg(feature = "cases-field")]
 pub use field::{CfnField, CfnFieldAttributes};
 
 /// `AWS::Cases::Layout` and its property types.
+#[cfg(feature = "cases-layout")]
 pub mod layout {
     use ::stratus_model::schema as s;
 
@@ -521,9 +528,11 @@ pub mod layout {
     }
 }
 
+#[cfg(feature = "cases-layout")]
 pub use layout::{CfnLayout, CfnLayoutAttributes};
 
 /// `AWS::Cases::Template` and its property types.
+#[cfg(feature = "cases-template")]
 pub mod template {
     use ::stratus_model::schema as s;
 
@@ -802,4 +811,5 @@ pub mod template {
     }
 }
 
+#[cfg(feature = "cases-template")]
 pub use template::{CfnTemplate, CfnTemplateAttributes};

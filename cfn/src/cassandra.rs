@@ -3,6 +3,7 @@
 //! `AWS::Cassandra`: 3 resource types.
 
 /// `AWS::Cassandra::Keyspace` and its property types.
+#[cfg(feature = "cassandra-keyspace")]
 pub mod keyspace {
     use ::stratus_model::schema as s;
 
@@ -271,9 +272,11 @@ pub mod keyspace {
     }
 }
 
+#[cfg(feature = "cassandra-keyspace")]
 pub use keyspace::CfnKeyspace;
 
 /// `AWS::Cassandra::Table` and its property types.
+#[cfg(feature = "cassandra-table")]
 pub mod table {
     use ::stratus_model::schema as s;
 
@@ -1199,9 +1202,11 @@ pub mod table {
     }
 }
 
+#[cfg(feature = "cassandra-table")]
 pub use table::CfnTable;
 
 /// `AWS::Cassandra::Type` and its property types.
+#[cfg(feature = "cassandra-type")]
 pub mod r#type {
     use ::stratus_model::schema as s;
 
@@ -1349,4 +1354,5 @@ pub mod r#type {
     }
 }
 
+#[cfg(feature = "cassandra-type")]
 pub use r#type::{CfnType, CfnTypeAttributes};

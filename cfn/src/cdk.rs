@@ -3,6 +3,7 @@
 //! `AWS::CDK`: 1 resource type.
 
 /// `AWS::CDK::Metadata` and its property types.
+#[cfg(feature = "cdk-metadata")]
 pub mod metadata {
     use ::stratus_model::schema as s;
 
@@ -24,4 +25,5 @@ pub mod metadata {
     };
 }
 
+#[cfg(feature = "cdk-metadata")]
 pub use metadata::CfnMetadata;

@@ -3,6 +3,7 @@
 //! `AWS::CE`: 3 resource types.
 
 /// `AWS::CE::AnomalyMonitor` and its property types.
+#[cfg(feature = "ce-anomaly-monitor")]
 pub mod anomaly_monitor {
     use ::stratus_model::schema as s;
 
@@ -205,9 +206,11 @@ pub mod anomaly_monitor {
     }
 }
 
+#[cfg(feature = "ce-anomaly-monitor")]
 pub use anomaly_monitor::{CfnAnomalyMonitor, CfnAnomalyMonitorAttributes};
 
 /// `AWS::CE::AnomalySubscription` and its property types.
+#[cfg(feature = "ce-anomaly-subscription")]
 pub mod anomaly_subscription {
     use ::stratus_model::schema as s;
 
@@ -501,9 +504,11 @@ pub mod anomaly_subscription {
     }
 }
 
+#[cfg(feature = "ce-anomaly-subscription")]
 pub use anomaly_subscription::{CfnAnomalySubscription, CfnAnomalySubscriptionAttributes};
 
 /// `AWS::CE::CostCategory` and its property types.
+#[cfg(feature = "ce-cost-category")]
 pub mod cost_category {
     use ::stratus_model::schema as s;
 
@@ -635,4 +640,5 @@ pub mod cost_category {
     }
 }
 
+#[cfg(feature = "ce-cost-category")]
 pub use cost_category::{CfnCostCategory, CfnCostCategoryAttributes};

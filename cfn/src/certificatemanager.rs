@@ -3,6 +3,7 @@
 //! `AWS::CertificateManager`: 2 resource types.
 
 /// `AWS::CertificateManager::Account` and its property types.
+#[cfg(feature = "certificatemanager-account")]
 pub mod account {
     use ::stratus_model::schema as s;
 
@@ -89,9 +90,11 @@ pub mod account {
     }
 }
 
+#[cfg(feature = "certificatemanager-account")]
 pub use account::{CfnAccount, CfnAccountAttributes};
 
 /// `AWS::CertificateManager::Certificate` and its property types.
+#[cfg(feature = "certificatemanager-certificate")]
 pub mod certificate {
     use ::stratus_model::schema as s;
 
@@ -296,4 +299,5 @@ pub mod certificate {
     }
 }
 
+#[cfg(feature = "certificatemanager-certificate")]
 pub use certificate::{CfnCertificate, CfnCertificateAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::Chatbot`: 3 resource types.
 
 /// `AWS::Chatbot::CustomAction` and its property types.
+#[cfg(feature = "chatbot-custom-action")]
 pub mod custom_action {
     use ::stratus_model::schema as s;
 
@@ -298,9 +299,11 @@ pub mod custom_action {
     }
 }
 
+#[cfg(feature = "chatbot-custom-action")]
 pub use custom_action::{CfnCustomAction, CfnCustomActionAttributes};
 
 /// `AWS::Chatbot::MicrosoftTeamsChannelConfiguration` and its property types.
+#[cfg(feature = "chatbot-microsoft-teams-channel-configuration")]
 pub mod microsoft_teams_channel_configuration {
     use ::stratus_model::schema as s;
 
@@ -418,11 +421,13 @@ pub mod microsoft_teams_channel_configuration {
     }
 }
 
+#[cfg(feature = "chatbot-microsoft-teams-channel-configuration")]
 pub use microsoft_teams_channel_configuration::{
     CfnMicrosoftTeamsChannelConfiguration, CfnMicrosoftTeamsChannelConfigurationAttributes,
 };
 
 /// `AWS::Chatbot::SlackChannelConfiguration` and its property types.
+#[cfg(feature = "chatbot-slack-channel-configuration")]
 pub mod slack_channel_configuration {
     use ::stratus_model::schema as s;
 
@@ -524,6 +529,7 @@ pub mod slack_channel_configuration {
     }
 }
 
+#[cfg(feature = "chatbot-slack-channel-configuration")]
 pub use slack_channel_configuration::{
     CfnSlackChannelConfiguration, CfnSlackChannelConfigurationAttributes,
 };

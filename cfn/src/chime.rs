@@ -3,6 +3,7 @@
 //! `AWS::Chime`: 2 resource types.
 
 /// `AWS::Chime::AppInstance` and its property types.
+#[cfg(feature = "chime-app-instance")]
 pub mod app_instance {
     use ::stratus_model::schema as s;
 
@@ -81,9 +82,11 @@ pub mod app_instance {
     }
 }
 
+#[cfg(feature = "chime-app-instance")]
 pub use app_instance::{CfnAppInstance, CfnAppInstanceAttributes};
 
 /// `AWS::Chime::AppInstanceBot` and its property types.
+#[cfg(feature = "chime-app-instance-bot")]
 pub mod app_instance_bot {
     use ::stratus_model::schema as s;
 
@@ -430,4 +433,5 @@ pub mod app_instance_bot {
     }
 }
 
+#[cfg(feature = "chime-app-instance-bot")]
 pub use app_instance_bot::{CfnAppInstanceBot, CfnAppInstanceBotAttributes};

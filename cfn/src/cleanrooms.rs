@@ -3,6 +3,7 @@
 //! `AWS::CleanRooms`: 8 resource types.
 
 /// `AWS::CleanRooms::AnalysisTemplate` and its property types.
+#[cfg(feature = "cleanrooms-analysis-template")]
 pub mod analysis_template {
     use ::stratus_model::schema as s;
 
@@ -562,9 +563,11 @@ pub mod analysis_template {
     }
 }
 
+#[cfg(feature = "cleanrooms-analysis-template")]
 pub use analysis_template::{CfnAnalysisTemplate, CfnAnalysisTemplateAttributes};
 
 /// `AWS::CleanRooms::Collaboration` and its property types.
+#[cfg(feature = "cleanrooms-collaboration")]
 pub mod collaboration {
     use ::stratus_model::schema as s;
 
@@ -1642,9 +1645,11 @@ pub mod collaboration {
     }
 }
 
+#[cfg(feature = "cleanrooms-collaboration")]
 pub use collaboration::{CfnCollaboration, CfnCollaborationAttributes};
 
 /// `AWS::CleanRooms::ConfiguredTable` and its property types.
+#[cfg(feature = "cleanrooms-configured-table")]
 pub mod configured_table {
     use ::stratus_model::schema as s;
 
@@ -1994,9 +1999,11 @@ pub mod configured_table {
     }
 }
 
+#[cfg(feature = "cleanrooms-configured-table")]
 pub use configured_table::{CfnConfiguredTable, CfnConfiguredTableAttributes};
 
 /// `AWS::CleanRooms::ConfiguredTableAssociation` and its property types.
+#[cfg(feature = "cleanrooms-configured-table-association")]
 pub mod configured_table_association {
     use ::stratus_model::schema as s;
 
@@ -2283,11 +2290,13 @@ pub mod configured_table_association {
     }
 }
 
+#[cfg(feature = "cleanrooms-configured-table-association")]
 pub use configured_table_association::{
     CfnConfiguredTableAssociation, CfnConfiguredTableAssociationAttributes,
 };
 
 /// `AWS::CleanRooms::IdMappingTable` and its property types.
+#[cfg(feature = "cleanrooms-id-mapping-table")]
 pub mod id_mapping_table {
     use ::stratus_model::schema as s;
 
@@ -2467,9 +2476,11 @@ pub mod id_mapping_table {
     }
 }
 
+#[cfg(feature = "cleanrooms-id-mapping-table")]
 pub use id_mapping_table::{CfnIdMappingTable, CfnIdMappingTableAttributes};
 
 /// `AWS::CleanRooms::IdNamespaceAssociation` and its property types.
+#[cfg(feature = "cleanrooms-id-namespace-association")]
 pub mod id_namespace_association {
     use ::stratus_model::schema as s;
 
@@ -2686,11 +2697,13 @@ pub mod id_namespace_association {
     }
 }
 
+#[cfg(feature = "cleanrooms-id-namespace-association")]
 pub use id_namespace_association::{
     CfnIdNamespaceAssociation, CfnIdNamespaceAssociationAttributes,
 };
 
 /// `AWS::CleanRooms::Membership` and its property types.
+#[cfg(feature = "cleanrooms-membership")]
 pub mod membership {
     use ::stratus_model::schema as s;
 
@@ -3531,9 +3544,11 @@ pub mod membership {
     }
 }
 
+#[cfg(feature = "cleanrooms-membership")]
 pub use membership::{CfnMembership, CfnMembershipAttributes};
 
 /// `AWS::CleanRooms::PrivacyBudgetTemplate` and its property types.
+#[cfg(feature = "cleanrooms-privacy-budget-template")]
 pub mod privacy_budget_template {
     use ::stratus_model::schema as s;
 
@@ -3940,4 +3955,5 @@ pub mod privacy_budget_template {
     }
 }
 
+#[cfg(feature = "cleanrooms-privacy-budget-template")]
 pub use privacy_budget_template::{CfnPrivacyBudgetTemplate, CfnPrivacyBudgetTemplateAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::CleanRoomsML`: 3 resource types.
 
 /// `AWS::CleanRoomsML::ConfiguredModelAlgorithm` and its property types.
+#[cfg(feature = "cleanroomsml-configured-model-algorithm")]
 pub mod configured_model_algorithm {
     use ::stratus_model::schema as s;
 
@@ -308,11 +309,13 @@ pub mod configured_model_algorithm {
     }
 }
 
+#[cfg(feature = "cleanroomsml-configured-model-algorithm")]
 pub use configured_model_algorithm::{
     CfnConfiguredModelAlgorithm, CfnConfiguredModelAlgorithmAttributes,
 };
 
 /// `AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation` and its property types.
+#[cfg(feature = "cleanroomsml-configured-model-algorithm-association")]
 pub mod configured_model_algorithm_association {
     use ::stratus_model::schema as s;
 
@@ -1330,11 +1333,13 @@ pub mod configured_model_algorithm_association {
     }
 }
 
+#[cfg(feature = "cleanroomsml-configured-model-algorithm-association")]
 pub use configured_model_algorithm_association::{
     CfnConfiguredModelAlgorithmAssociation, CfnConfiguredModelAlgorithmAssociationAttributes,
 };
 
 /// `AWS::CleanRoomsML::TrainingDataset` and its property types.
+#[cfg(feature = "cleanroomsml-training-dataset")]
 pub mod training_dataset {
     use ::stratus_model::schema as s;
 
@@ -1799,4 +1804,5 @@ pub mod training_dataset {
     }
 }
 
+#[cfg(feature = "cleanroomsml-training-dataset")]
 pub use training_dataset::{CfnTrainingDataset, CfnTrainingDatasetAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::Cloud9`: 1 resource type.
 
 /// `AWS::Cloud9::EnvironmentEC2` and its property types.
+#[cfg(feature = "cloud9-environment-ec2")]
 pub mod environment_ec2 {
     use ::stratus_model::schema as s;
 
@@ -208,4 +209,5 @@ pub mod environment_ec2 {
     }
 }
 
+#[cfg(feature = "cloud9-environment-ec2")]
 pub use environment_ec2::{CfnEnvironmentEc2, CfnEnvironmentEc2Attributes};

@@ -3,6 +3,7 @@
 //! `AWS::CloudFormation`: 18 resource types.
 
 /// `AWS::CloudFormation::CustomResource` and its property types.
+#[cfg(feature = "cloudformation-custom-resource")]
 pub mod custom_resource {
     use ::stratus_model::schema as s;
 
@@ -63,9 +64,11 @@ pub mod custom_resource {
     }
 }
 
+#[cfg(feature = "cloudformation-custom-resource")]
 pub use custom_resource::{CfnCustomResource, CfnCustomResourceAttributes};
 
 /// `AWS::CloudFormation::GuardHook` and its property types.
+#[cfg(feature = "cloudformation-guard-hook")]
 pub mod guard_hook {
     use ::stratus_model::schema as s;
 
@@ -578,9 +581,11 @@ pub mod guard_hook {
     }
 }
 
+#[cfg(feature = "cloudformation-guard-hook")]
 pub use guard_hook::{CfnGuardHook, CfnGuardHookAttributes};
 
 /// `AWS::CloudFormation::HookDefaultVersion` and its property types.
+#[cfg(feature = "cloudformation-hook-default-version")]
 pub mod hook_default_version {
     use ::stratus_model::schema as s;
 
@@ -628,9 +633,11 @@ pub mod hook_default_version {
     }
 }
 
+#[cfg(feature = "cloudformation-hook-default-version")]
 pub use hook_default_version::{CfnHookDefaultVersion, CfnHookDefaultVersionAttributes};
 
 /// `AWS::CloudFormation::HookTypeConfig` and its property types.
+#[cfg(feature = "cloudformation-hook-type-config")]
 pub mod hook_type_config {
     use ::stratus_model::schema as s;
 
@@ -723,9 +730,11 @@ pub mod hook_type_config {
     }
 }
 
+#[cfg(feature = "cloudformation-hook-type-config")]
 pub use hook_type_config::{CfnHookTypeConfig, CfnHookTypeConfigAttributes};
 
 /// `AWS::CloudFormation::HookVersion` and its property types.
+#[cfg(feature = "cloudformation-hook-version")]
 pub mod hook_version {
     use ::stratus_model::schema as s;
 
@@ -873,9 +882,11 @@ pub mod hook_version {
     }
 }
 
+#[cfg(feature = "cloudformation-hook-version")]
 pub use hook_version::{CfnHookVersion, CfnHookVersionAttributes};
 
 /// `AWS::CloudFormation::LambdaHook` and its property types.
+#[cfg(feature = "cloudformation-lambda-hook")]
 pub mod lambda_hook {
     use ::stratus_model::schema as s;
 
@@ -1292,9 +1303,11 @@ pub mod lambda_hook {
     }
 }
 
+#[cfg(feature = "cloudformation-lambda-hook")]
 pub use lambda_hook::{CfnLambdaHook, CfnLambdaHookAttributes};
 
 /// `AWS::CloudFormation::Macro` and its property types.
+#[cfg(feature = "cloudformation-macro")]
 pub mod r#macro {
     use ::stratus_model::schema as s;
 
@@ -1370,9 +1383,11 @@ pub mod r#macro {
     }
 }
 
+#[cfg(feature = "cloudformation-macro")]
 pub use r#macro::{CfnMacro, CfnMacroAttributes};
 
 /// `AWS::CloudFormation::ModuleDefaultVersion` and its property types.
+#[cfg(feature = "cloudformation-module-default-version")]
 pub mod module_default_version {
     use ::stratus_model::schema as s;
 
@@ -1414,9 +1429,11 @@ pub mod module_default_version {
     };
 }
 
+#[cfg(feature = "cloudformation-module-default-version")]
 pub use module_default_version::CfnModuleDefaultVersion;
 
 /// `AWS::CloudFormation::ModuleVersion` and its property types.
+#[cfg(feature = "cloudformation-module-version")]
 pub mod module_version {
     use ::stratus_model::schema as s;
 
@@ -1518,9 +1535,11 @@ pub mod module_version {
     }
 }
 
+#[cfg(feature = "cloudformation-module-version")]
 pub use module_version::{CfnModuleVersion, CfnModuleVersionAttributes};
 
 /// `AWS::CloudFormation::PublicTypeVersion` and its property types.
+#[cfg(feature = "cloudformation-public-type-version")]
 pub mod public_type_version {
     use ::stratus_model::schema as s;
 
@@ -1656,9 +1675,11 @@ pub mod public_type_version {
     }
 }
 
+#[cfg(feature = "cloudformation-public-type-version")]
 pub use public_type_version::{CfnPublicTypeVersion, CfnPublicTypeVersionAttributes};
 
 /// `AWS::CloudFormation::Publisher` and its property types.
+#[cfg(feature = "cloudformation-publisher")]
 pub mod publisher {
     use ::stratus_model::schema as s;
 
@@ -1741,9 +1762,11 @@ pub mod publisher {
     }
 }
 
+#[cfg(feature = "cloudformation-publisher")]
 pub use publisher::{CfnPublisher, CfnPublisherAttributes};
 
 /// `AWS::CloudFormation::ResourceDefaultVersion` and its property types.
+#[cfg(feature = "cloudformation-resource-default-version")]
 pub mod resource_default_version {
     use ::stratus_model::schema as s;
 
@@ -1791,11 +1814,13 @@ pub mod resource_default_version {
     }
 }
 
+#[cfg(feature = "cloudformation-resource-default-version")]
 pub use resource_default_version::{
     CfnResourceDefaultVersion, CfnResourceDefaultVersionAttributes,
 };
 
 /// `AWS::CloudFormation::ResourceVersion` and its property types.
+#[cfg(feature = "cloudformation-resource-version")]
 pub mod resource_version {
     use ::stratus_model::schema as s;
 
@@ -1948,9 +1973,11 @@ pub mod resource_version {
     }
 }
 
+#[cfg(feature = "cloudformation-resource-version")]
 pub use resource_version::{CfnResourceVersion, CfnResourceVersionAttributes};
 
 /// `AWS::CloudFormation::Stack` and its property types.
+#[cfg(feature = "cloudformation-stack")]
 pub mod stack {
     use ::stratus_model::schema as s;
 
@@ -2037,9 +2064,11 @@ pub mod stack {
     }
 }
 
+#[cfg(feature = "cloudformation-stack")]
 pub use stack::{CfnStack, CfnStackAttributes};
 
 /// `AWS::CloudFormation::StackSet` and its property types.
+#[cfg(feature = "cloudformation-stack-set")]
 pub mod stack_set {
     use ::stratus_model::schema as s;
 
@@ -2758,9 +2787,11 @@ pub mod stack_set {
     }
 }
 
+#[cfg(feature = "cloudformation-stack-set")]
 pub use stack_set::{CfnStackSet, CfnStackSetAttributes};
 
 /// `AWS::CloudFormation::TypeActivation` and its property types.
+#[cfg(feature = "cloudformation-type-activation")]
 pub mod type_activation {
     use ::stratus_model::schema as s;
 
@@ -2955,9 +2986,11 @@ pub mod type_activation {
     }
 }
 
+#[cfg(feature = "cloudformation-type-activation")]
 pub use type_activation::{CfnTypeActivation, CfnTypeActivationAttributes};
 
 /// `AWS::CloudFormation::WaitCondition` and its property types.
+#[cfg(feature = "cloudformation-wait-condition")]
 pub mod wait_condition {
     use ::stratus_model::schema as s;
 
@@ -3014,9 +3047,11 @@ pub mod wait_condition {
     }
 }
 
+#[cfg(feature = "cloudformation-wait-condition")]
 pub use wait_condition::{CfnWaitCondition, CfnWaitConditionAttributes};
 
 /// `AWS::CloudFormation::WaitConditionHandle` and its property types.
+#[cfg(feature = "cloudformation-wait-condition-handle")]
 pub mod wait_condition_handle {
     use ::stratus_model::schema as s;
 
@@ -3054,4 +3089,5 @@ pub mod wait_condition_handle {
     }
 }
 
+#[cfg(feature = "cloudformation-wait-condition-handle")]
 pub use wait_condition_handle::{CfnWaitConditionHandle, CfnWaitConditionHandleAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::CloudFront`: 20 resource types.
 
 /// `AWS::CloudFront::AnycastIpList` and its property types.
+#[cfg(feature = "cloudfront-anycast-ip-list")]
 pub mod anycast_ip_list {
     use ::stratus_model::schema as s;
 
@@ -193,9 +194,11 @@ pub mod anycast_ip_list {
     }
 }
 
+#[cfg(feature = "cloudfront-anycast-ip-list")]
 pub use anycast_ip_list::{CfnAnycastIpList, CfnAnycastIpListAttributes};
 
 /// `AWS::CloudFront::CachePolicy` and its property types.
+#[cfg(feature = "cloudfront-cache-policy")]
 pub mod cache_policy {
     use ::stratus_model::schema as s;
 
@@ -546,9 +549,11 @@ pub mod cache_policy {
     }
 }
 
+#[cfg(feature = "cloudfront-cache-policy")]
 pub use cache_policy::{CfnCachePolicy, CfnCachePolicyAttributes};
 
 /// `AWS::CloudFront::CloudFrontOriginAccessIdentity` and its property types.
+#[cfg(feature = "cloudfront-cloud-front-origin-access-identity")]
 pub mod cloud_front_origin_access_identity {
     use ::stratus_model::schema as s;
 
@@ -653,11 +658,13 @@ pub mod cloud_front_origin_access_identity {
     }
 }
 
+#[cfg(feature = "cloudfront-cloud-front-origin-access-identity")]
 pub use cloud_front_origin_access_identity::{
     CfnCloudFrontOriginAccessIdentity, CfnCloudFrontOriginAccessIdentityAttributes,
 };
 
 /// `AWS::CloudFront::ConnectionFunction` and its property types.
+#[cfg(feature = "cloudfront-connection-function")]
 pub mod connection_function {
     use ::stratus_model::schema as s;
 
@@ -912,9 +919,11 @@ pub mod connection_function {
     }
 }
 
+#[cfg(feature = "cloudfront-connection-function")]
 pub use connection_function::{CfnConnectionFunction, CfnConnectionFunctionAttributes};
 
 /// `AWS::CloudFront::ConnectionGroup` and its property types.
+#[cfg(feature = "cloudfront-connection-group")]
 pub mod connection_group {
     use ::stratus_model::schema as s;
 
@@ -1022,9 +1031,11 @@ pub mod connection_group {
     }
 }
 
+#[cfg(feature = "cloudfront-connection-group")]
 pub use connection_group::{CfnConnectionGroup, CfnConnectionGroupAttributes};
 
 /// `AWS::CloudFront::ContinuousDeploymentPolicy` and its property types.
+#[cfg(feature = "cloudfront-continuous-deployment-policy")]
 pub mod continuous_deployment_policy {
     use ::stratus_model::schema as s;
 
@@ -1552,11 +1563,13 @@ pub mod continuous_deployment_policy {
     }
 }
 
+#[cfg(feature = "cloudfront-continuous-deployment-policy")]
 pub use continuous_deployment_policy::{
     CfnContinuousDeploymentPolicy, CfnContinuousDeploymentPolicyAttributes,
 };
 
 /// `AWS::CloudFront::Distribution` and its property types.
+#[cfg(feature = "cloudfront-distribution")]
 pub mod distribution {
     use ::stratus_model::schema as s;
 
@@ -5179,9 +5192,11 @@ pub mod distribution {
     }
 }
 
+#[cfg(feature = "cloudfront-distribution")]
 pub use distribution::{CfnDistribution, CfnDistributionAttributes};
 
 /// `AWS::CloudFront::DistributionTenant` and its property types.
+#[cfg(feature = "cloudfront-distribution-tenant")]
 pub mod distribution_tenant {
     use ::stratus_model::schema as s;
 
@@ -5689,9 +5704,11 @@ pub mod distribution_tenant {
     }
 }
 
+#[cfg(feature = "cloudfront-distribution-tenant")]
 pub use distribution_tenant::{CfnDistributionTenant, CfnDistributionTenantAttributes};
 
 /// `AWS::CloudFront::Function` and its property types.
+#[cfg(feature = "cloudfront-function")]
 pub mod function {
     use ::stratus_model::schema as s;
 
@@ -5952,9 +5969,11 @@ pub mod function {
     }
 }
 
+#[cfg(feature = "cloudfront-function")]
 pub use function::{CfnFunction, CfnFunctionAttributes};
 
 /// `AWS::CloudFront::KeyGroup` and its property types.
+#[cfg(feature = "cloudfront-key-group")]
 pub mod key_group {
     use ::stratus_model::schema as s;
 
@@ -6065,9 +6084,11 @@ pub mod key_group {
     }
 }
 
+#[cfg(feature = "cloudfront-key-group")]
 pub use key_group::{CfnKeyGroup, CfnKeyGroupAttributes};
 
 /// `AWS::CloudFront::KeyValueStore` and its property types.
+#[cfg(feature = "cloudfront-key-value-store")]
 pub mod key_value_store {
     use ::stratus_model::schema as s;
 
@@ -6238,9 +6259,11 @@ pub mod key_value_store {
     }
 }
 
+#[cfg(feature = "cloudfront-key-value-store")]
 pub use key_value_store::{CfnKeyValueStore, CfnKeyValueStoreAttributes};
 
 /// `AWS::CloudFront::MonitoringSubscription` and its property types.
+#[cfg(feature = "cloudfront-monitoring-subscription")]
 pub mod monitoring_subscription {
     use ::stratus_model::schema as s;
 
@@ -6413,9 +6436,11 @@ pub mod monitoring_subscription {
     }
 }
 
+#[cfg(feature = "cloudfront-monitoring-subscription")]
 pub use monitoring_subscription::CfnMonitoringSubscription;
 
 /// `AWS::CloudFront::OriginAccessControl` and its property types.
+#[cfg(feature = "cloudfront-origin-access-control")]
 pub mod origin_access_control {
     use ::stratus_model::schema as s;
 
@@ -6546,9 +6571,11 @@ pub mod origin_access_control {
     }
 }
 
+#[cfg(feature = "cloudfront-origin-access-control")]
 pub use origin_access_control::{CfnOriginAccessControl, CfnOriginAccessControlAttributes};
 
 /// `AWS::CloudFront::OriginRequestPolicy` and its property types.
+#[cfg(feature = "cloudfront-origin-request-policy")]
 pub mod origin_request_policy {
     use ::stratus_model::schema as s;
 
@@ -6817,9 +6844,11 @@ pub mod origin_request_policy {
     }
 }
 
+#[cfg(feature = "cloudfront-origin-request-policy")]
 pub use origin_request_policy::{CfnOriginRequestPolicy, CfnOriginRequestPolicyAttributes};
 
 /// `AWS::CloudFront::PublicKey` and its property types.
+#[cfg(feature = "cloudfront-public-key")]
 pub mod public_key {
     use ::stratus_model::schema as s;
 
@@ -6934,9 +6963,11 @@ pub mod public_key {
     }
 }
 
+#[cfg(feature = "cloudfront-public-key")]
 pub use public_key::{CfnPublicKey, CfnPublicKeyAttributes};
 
 /// `AWS::CloudFront::RealtimeLogConfig` and its property types.
+#[cfg(feature = "cloudfront-realtime-log-config")]
 pub mod realtime_log_config {
     use ::stratus_model::schema as s;
 
@@ -7113,9 +7144,11 @@ pub mod realtime_log_config {
     }
 }
 
+#[cfg(feature = "cloudfront-realtime-log-config")]
 pub use realtime_log_config::{CfnRealtimeLogConfig, CfnRealtimeLogConfigAttributes};
 
 /// `AWS::CloudFront::ResponseHeadersPolicy` and its property types.
+#[cfg(feature = "cloudfront-response-headers-policy")]
 pub mod response_headers_policy {
     use ::stratus_model::schema as s;
 
@@ -8127,9 +8160,11 @@ pub mod response_headers_policy {
     }
 }
 
+#[cfg(feature = "cloudfront-response-headers-policy")]
 pub use response_headers_policy::{CfnResponseHeadersPolicy, CfnResponseHeadersPolicyAttributes};
 
 /// `AWS::CloudFront::StreamingDistribution` and its property types.
+#[cfg(feature = "cloudfront-streaming-distribution")]
 pub mod streaming_distribution {
     use ::stratus_model::schema as s;
 
@@ -8458,9 +8493,11 @@ pub mod streaming_distribution {
     }
 }
 
+#[cfg(feature = "cloudfront-streaming-distribution")]
 pub use streaming_distribution::{CfnStreamingDistribution, CfnStreamingDistributionAttributes};
 
 /// `AWS::CloudFront::TrustStore` and its property types.
+#[cfg(feature = "cloudfront-trust-store")]
 pub mod trust_store {
     use ::stratus_model::schema as s;
 
@@ -8659,9 +8696,11 @@ pub mod trust_store {
     }
 }
 
+#[cfg(feature = "cloudfront-trust-store")]
 pub use trust_store::{CfnTrustStore, CfnTrustStoreAttributes};
 
 /// `AWS::CloudFront::VpcOrigin` and its property types.
+#[cfg(feature = "cloudfront-vpc-origin")]
 pub mod vpc_origin {
     use ::stratus_model::schema as s;
 
@@ -8869,4 +8908,5 @@ pub mod vpc_origin {
     }
 }
 
+#[cfg(feature = "cloudfront-vpc-origin")]
 pub use vpc_origin::{CfnVpcOrigin, CfnVpcOriginAttributes};

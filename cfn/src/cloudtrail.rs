@@ -3,6 +3,7 @@
 //! `AWS::CloudTrail`: 5 resource types.
 
 /// `AWS::CloudTrail::Channel` and its property types.
+#[cfg(feature = "cloudtrail-channel")]
 pub mod channel {
     use ::stratus_model::schema as s;
 
@@ -160,9 +161,11 @@ pub mod channel {
     }
 }
 
+#[cfg(feature = "cloudtrail-channel")]
 pub use channel::{CfnChannel, CfnChannelAttributes};
 
 /// `AWS::CloudTrail::Dashboard` and its property types.
+#[cfg(feature = "cloudtrail-dashboard")]
 pub mod dashboard {
     use ::stratus_model::schema as s;
 
@@ -484,9 +487,11 @@ pub mod dashboard {
     }
 }
 
+#[cfg(feature = "cloudtrail-dashboard")]
 pub use dashboard::{CfnDashboard, CfnDashboardAttributes};
 
 /// `AWS::CloudTrail::EventDataStore` and its property types.
+#[cfg(feature = "cloudtrail-event-data-store")]
 pub mod event_data_store {
     use ::stratus_model::schema as s;
 
@@ -1066,9 +1071,11 @@ pub mod event_data_store {
     }
 }
 
+#[cfg(feature = "cloudtrail-event-data-store")]
 pub use event_data_store::{CfnEventDataStore, CfnEventDataStoreAttributes};
 
 /// `AWS::CloudTrail::ResourcePolicy` and its property types.
+#[cfg(feature = "cloudtrail-resource-policy")]
 pub mod resource_policy {
     use ::stratus_model::schema as s;
 
@@ -1127,9 +1134,11 @@ pub mod resource_policy {
     };
 }
 
+#[cfg(feature = "cloudtrail-resource-policy")]
 pub use resource_policy::CfnResourcePolicy;
 
 /// `AWS::CloudTrail::Trail` and its property types.
+#[cfg(feature = "cloudtrail-trail")]
 pub mod trail {
     use ::stratus_model::schema as s;
 
@@ -1947,4 +1956,5 @@ pub mod trail {
     }
 }
 
+#[cfg(feature = "cloudtrail-trail")]
 pub use trail::{CfnTrail, CfnTrailAttributes};

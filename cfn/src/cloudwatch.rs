@@ -3,6 +3,7 @@
 //! `AWS::CloudWatch`: 8 resource types.
 
 /// `AWS::CloudWatch::Alarm` and its property types.
+#[cfg(feature = "cloudwatch-alarm")]
 pub mod alarm {
     use ::stratus_model::schema as s;
 
@@ -1004,9 +1005,11 @@ pub mod alarm {
     }
 }
 
+#[cfg(feature = "cloudwatch-alarm")]
 pub use alarm::{CfnAlarm, CfnAlarmAttributes};
 
 /// `AWS::CloudWatch::AlarmMuteRule` and its property types.
+#[cfg(feature = "cloudwatch-alarm-mute-rule")]
 pub mod alarm_mute_rule {
     use ::stratus_model::schema as s;
 
@@ -1241,9 +1244,11 @@ pub mod alarm_mute_rule {
     }
 }
 
+#[cfg(feature = "cloudwatch-alarm-mute-rule")]
 pub use alarm_mute_rule::{CfnAlarmMuteRule, CfnAlarmMuteRuleAttributes};
 
 /// `AWS::CloudWatch::AnomalyDetector` and its property types.
+#[cfg(feature = "cloudwatch-anomaly-detector")]
 pub mod anomaly_detector {
     use ::stratus_model::schema as s;
 
@@ -1721,9 +1726,11 @@ pub mod anomaly_detector {
     }
 }
 
+#[cfg(feature = "cloudwatch-anomaly-detector")]
 pub use anomaly_detector::{CfnAnomalyDetector, CfnAnomalyDetectorAttributes};
 
 /// `AWS::CloudWatch::CompositeAlarm` and its property types.
+#[cfg(feature = "cloudwatch-composite-alarm")]
 pub mod composite_alarm {
     use ::stratus_model::schema as s;
 
@@ -1853,9 +1860,11 @@ pub mod composite_alarm {
     }
 }
 
+#[cfg(feature = "cloudwatch-composite-alarm")]
 pub use composite_alarm::{CfnCompositeAlarm, CfnCompositeAlarmAttributes};
 
 /// `AWS::CloudWatch::Dashboard` and its property types.
+#[cfg(feature = "cloudwatch-dashboard")]
 pub mod dashboard {
     use ::stratus_model::schema as s;
 
@@ -1904,9 +1913,11 @@ pub mod dashboard {
     };
 }
 
+#[cfg(feature = "cloudwatch-dashboard")]
 pub use dashboard::CfnDashboard;
 
 /// `AWS::CloudWatch::InsightRule` and its property types.
+#[cfg(feature = "cloudwatch-insight-rule")]
 pub mod insight_rule {
     use ::stratus_model::schema as s;
 
@@ -2035,9 +2046,11 @@ pub mod insight_rule {
     }
 }
 
+#[cfg(feature = "cloudwatch-insight-rule")]
 pub use insight_rule::{CfnInsightRule, CfnInsightRuleAttributes};
 
 /// `AWS::CloudWatch::MetricStream` and its property types.
+#[cfg(feature = "cloudwatch-metric-stream")]
 pub mod metric_stream {
     use ::stratus_model::schema as s;
 
@@ -2374,9 +2387,11 @@ pub mod metric_stream {
     }
 }
 
+#[cfg(feature = "cloudwatch-metric-stream")]
 pub use metric_stream::{CfnMetricStream, CfnMetricStreamAttributes};
 
 /// `AWS::CloudWatch::OTelEnrichment` and its property types.
+#[cfg(feature = "cloudwatch-o-tel-enrichment")]
 pub mod o_tel_enrichment {
     use ::stratus_model::schema as s;
 
@@ -2419,4 +2434,5 @@ pub mod o_tel_enrichment {
     }
 }
 
+#[cfg(feature = "cloudwatch-o-tel-enrichment")]
 pub use o_tel_enrichment::{CfnOTelEnrichment, CfnOTelEnrichmentAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::CodeArtifact`: 3 resource types.
 
 /// `AWS::CodeArtifact::Domain` and its property types.
+#[cfg(feature = "codeartifact-domain")]
 pub mod domain {
     use ::stratus_model::schema as s;
 
@@ -91,9 +92,11 @@ pub mod domain {
     }
 }
 
+#[cfg(feature = "codeartifact-domain")]
 pub use domain::{CfnDomain, CfnDomainAttributes};
 
 /// `AWS::CodeArtifact::PackageGroup` and its property types.
+#[cfg(feature = "codeartifact-package-group")]
 pub mod package_group {
     use ::stratus_model::schema as s;
 
@@ -373,9 +376,11 @@ pub mod package_group {
     }
 }
 
+#[cfg(feature = "codeartifact-package-group")]
 pub use package_group::{CfnPackageGroup, CfnPackageGroupAttributes};
 
 /// `AWS::CodeArtifact::Repository` and its property types.
+#[cfg(feature = "codeartifact-repository")]
 pub mod repository {
     use ::stratus_model::schema as s;
 
@@ -494,4 +499,5 @@ pub mod repository {
     }
 }
 
+#[cfg(feature = "codeartifact-repository")]
 pub use repository::{CfnRepository, CfnRepositoryAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::CodeBuild`: 4 resource types.
 
 /// `AWS::CodeBuild::Fleet` and its property types.
+#[cfg(feature = "codebuild-fleet")]
 pub mod fleet {
     use ::stratus_model::schema as s;
 
@@ -750,9 +751,11 @@ pub mod fleet {
     }
 }
 
+#[cfg(feature = "codebuild-fleet")]
 pub use fleet::{CfnFleet, CfnFleetAttributes};
 
 /// `AWS::CodeBuild::Project` and its property types.
+#[cfg(feature = "codebuild-project")]
 pub mod project {
     use ::stratus_model::schema as s;
 
@@ -2030,9 +2033,11 @@ pub mod project {
     }
 }
 
+#[cfg(feature = "codebuild-project")]
 pub use project::{CfnProject, CfnProjectAttributes};
 
 /// `AWS::CodeBuild::ReportGroup` and its property types.
+#[cfg(feature = "codebuild-report-group")]
 pub mod report_group {
     use ::stratus_model::schema as s;
 
@@ -2264,9 +2269,11 @@ pub mod report_group {
     }
 }
 
+#[cfg(feature = "codebuild-report-group")]
 pub use report_group::{CfnReportGroup, CfnReportGroupAttributes};
 
 /// `AWS::CodeBuild::SourceCredential` and its property types.
+#[cfg(feature = "codebuild-source-credential")]
 pub mod source_credential {
     use ::stratus_model::schema as s;
 
@@ -2339,4 +2346,5 @@ pub mod source_credential {
     }
 }
 
+#[cfg(feature = "codebuild-source-credential")]
 pub use source_credential::{CfnSourceCredential, CfnSourceCredentialAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::CodeCommit`: 1 resource type.
 
 /// `AWS::CodeCommit::Repository` and its property types.
+#[cfg(feature = "codecommit-repository")]
 pub mod repository {
     use ::stratus_model::schema as s;
 
@@ -303,4 +304,5 @@ pub mod repository {
     }
 }
 
+#[cfg(feature = "codecommit-repository")]
 pub use repository::{CfnRepository, CfnRepositoryAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::CodeConnections`: 1 resource type.
 
 /// `AWS::CodeConnections::Connection` and its property types.
+#[cfg(feature = "codeconnections-connection")]
 pub mod connection {
     use ::stratus_model::schema as s;
 
@@ -164,4 +165,5 @@ pub mod connection {
     }
 }
 
+#[cfg(feature = "codeconnections-connection")]
 pub use connection::{CfnConnection, CfnConnectionAttributes};

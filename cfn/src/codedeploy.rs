@@ -3,6 +3,7 @@
 //! `AWS::CodeDeploy`: 3 resource types.
 
 /// `AWS::CodeDeploy::Application` and its property types.
+#[cfg(feature = "codedeploy-application")]
 pub mod application {
     use ::stratus_model::schema as s;
 
@@ -93,9 +94,11 @@ pub mod application {
     }
 }
 
+#[cfg(feature = "codedeploy-application")]
 pub use application::CfnApplication;
 
 /// `AWS::CodeDeploy::DeploymentConfig` and its property types.
+#[cfg(feature = "codedeploy-deployment-config")]
 pub mod deployment_config {
     use ::stratus_model::schema as s;
 
@@ -601,9 +604,11 @@ pub mod deployment_config {
     }
 }
 
+#[cfg(feature = "codedeploy-deployment-config")]
 pub use deployment_config::CfnDeploymentConfig;
 
 /// `AWS::CodeDeploy::DeploymentGroup` and its property types.
+#[cfg(feature = "codedeploy-deployment-group")]
 pub mod deployment_group {
     use ::stratus_model::schema as s;
 
@@ -2124,4 +2129,5 @@ pub mod deployment_group {
     }
 }
 
+#[cfg(feature = "codedeploy-deployment-group")]
 pub use deployment_group::CfnDeploymentGroup;

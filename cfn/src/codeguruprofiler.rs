@@ -3,6 +3,7 @@
 //! `AWS::CodeGuruProfiler`: 1 resource type.
 
 /// `AWS::CodeGuruProfiler::ProfilingGroup` and its property types.
+#[cfg(feature = "codeguruprofiler-profiling-group")]
 pub mod profiling_group {
     use ::stratus_model::schema as s;
 
@@ -221,4 +222,5 @@ pub mod profiling_group {
     }
 }
 
+#[cfg(feature = "codeguruprofiler-profiling-group")]
 pub use profiling_group::{CfnProfilingGroup, CfnProfilingGroupAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::CodeGuruReviewer`: 1 resource type.
 
 /// `AWS::CodeGuruReviewer::RepositoryAssociation` and its property types.
+#[cfg(feature = "codegurureviewer-repository-association")]
 pub mod repository_association {
     use ::stratus_model::schema as s;
 
@@ -168,4 +169,5 @@ pub mod repository_association {
     }
 }
 
+#[cfg(feature = "codegurureviewer-repository-association")]
 pub use repository_association::{CfnRepositoryAssociation, CfnRepositoryAssociationAttributes};

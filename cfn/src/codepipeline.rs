@@ -3,6 +3,7 @@
 //! `AWS::CodePipeline`: 3 resource types.
 
 /// `AWS::CodePipeline::CustomActionType` and its property types.
+#[cfg(feature = "codepipeline-custom-action-type")]
 pub mod custom_action_type {
     use ::stratus_model::schema as s;
 
@@ -429,9 +430,11 @@ pub mod custom_action_type {
     }
 }
 
+#[cfg(feature = "codepipeline-custom-action-type")]
 pub use custom_action_type::{CfnCustomActionType, CfnCustomActionTypeAttributes};
 
 /// `AWS::CodePipeline::Pipeline` and its property types.
+#[cfg(feature = "codepipeline-pipeline")]
 pub mod pipeline {
     use ::stratus_model::schema as s;
 
@@ -2098,9 +2101,11 @@ pub mod pipeline {
     }
 }
 
+#[cfg(feature = "codepipeline-pipeline")]
 pub use pipeline::{CfnPipeline, CfnPipelineAttributes};
 
 /// `AWS::CodePipeline::Webhook` and its property types.
+#[cfg(feature = "codepipeline-webhook")]
 pub mod webhook {
     use ::stratus_model::schema as s;
 
@@ -2359,4 +2364,5 @@ pub mod webhook {
     }
 }
 
+#[cfg(feature = "codepipeline-webhook")]
 pub use webhook::{CfnWebhook, CfnWebhookAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::CodeStar`: 1 resource type.
 
 /// `AWS::CodeStar::GitHubRepository` and its property types.
+#[cfg(feature = "codestar-git-hub-repository")]
 pub mod git_hub_repository {
     use ::stratus_model::schema as s;
 
@@ -169,4 +170,5 @@ pub mod git_hub_repository {
     }
 }
 
+#[cfg(feature = "codestar-git-hub-repository")]
 pub use git_hub_repository::{CfnGitHubRepository, CfnGitHubRepositoryAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::CodeStarConnections`: 3 resource types.
 
 /// `AWS::CodeStarConnections::Connection` and its property types.
+#[cfg(feature = "codestarconnections-connection")]
 pub mod connection {
     use ::stratus_model::schema as s;
 
@@ -159,9 +160,11 @@ pub mod connection {
     }
 }
 
+#[cfg(feature = "codestarconnections-connection")]
 pub use connection::{CfnConnection, CfnConnectionAttributes};
 
 /// `AWS::CodeStarConnections::RepositoryLink` and its property types.
+#[cfg(feature = "codestarconnections-repository-link")]
 pub mod repository_link {
     use ::stratus_model::schema as s;
 
@@ -270,9 +273,11 @@ pub mod repository_link {
     }
 }
 
+#[cfg(feature = "codestarconnections-repository-link")]
 pub use repository_link::{CfnRepositoryLink, CfnRepositoryLinkAttributes};
 
 /// `AWS::CodeStarConnections::SyncConfiguration` and its property types.
+#[cfg(feature = "codestarconnections-sync-configuration")]
 pub mod sync_configuration {
     use ::stratus_model::schema as s;
 
@@ -540,4 +545,5 @@ pub mod sync_configuration {
     }
 }
 
+#[cfg(feature = "codestarconnections-sync-configuration")]
 pub use sync_configuration::{CfnSyncConfiguration, CfnSyncConfigurationAttributes};

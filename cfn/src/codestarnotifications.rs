@@ -3,6 +3,7 @@
 //! `AWS::CodeStarNotifications`: 1 resource type.
 
 /// `AWS::CodeStarNotifications::NotificationRule` and its property types.
+#[cfg(feature = "codestarnotifications-notification-rule")]
 pub mod notification_rule {
     use ::stratus_model::schema as s;
 
@@ -263,4 +264,5 @@ pub mod notification_rule {
     }
 }
 
+#[cfg(feature = "codestarnotifications-notification-rule")]
 pub use notification_rule::{CfnNotificationRule, CfnNotificationRuleAttributes};

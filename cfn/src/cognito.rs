@@ -3,6 +3,7 @@
 //! `AWS::Cognito`: 16 resource types.
 
 /// `AWS::Cognito::IdentityPool` and its property types.
+#[cfg(feature = "cognito-identity-pool")]
 pub mod identity_pool {
     use ::stratus_model::schema as s;
 
@@ -240,9 +241,11 @@ pub mod identity_pool {
     }
 }
 
+#[cfg(feature = "cognito-identity-pool")]
 pub use identity_pool::{CfnIdentityPool, CfnIdentityPoolAttributes};
 
 /// `AWS::Cognito::IdentityPoolPrincipalTag` and its property types.
+#[cfg(feature = "cognito-identity-pool-principal-tag")]
 pub mod identity_pool_principal_tag {
     use ::stratus_model::schema as s;
 
@@ -305,9 +308,11 @@ pub mod identity_pool_principal_tag {
     };
 }
 
+#[cfg(feature = "cognito-identity-pool-principal-tag")]
 pub use identity_pool_principal_tag::CfnIdentityPoolPrincipalTag;
 
 /// `AWS::Cognito::IdentityPoolRoleAttachment` and its property types.
+#[cfg(feature = "cognito-identity-pool-role-attachment")]
 pub mod identity_pool_role_attachment {
     use ::stratus_model::schema as s;
 
@@ -374,11 +379,13 @@ pub mod identity_pool_role_attachment {
     }
 }
 
+#[cfg(feature = "cognito-identity-pool-role-attachment")]
 pub use identity_pool_role_attachment::{
     CfnIdentityPoolRoleAttachment, CfnIdentityPoolRoleAttachmentAttributes,
 };
 
 /// `AWS::Cognito::LogDeliveryConfiguration` and its property types.
+#[cfg(feature = "cognito-log-delivery-configuration")]
 pub mod log_delivery_configuration {
     use ::stratus_model::schema as s;
 
@@ -563,11 +570,13 @@ pub mod log_delivery_configuration {
     }
 }
 
+#[cfg(feature = "cognito-log-delivery-configuration")]
 pub use log_delivery_configuration::{
     CfnLogDeliveryConfiguration, CfnLogDeliveryConfigurationAttributes,
 };
 
 /// `AWS::Cognito::ManagedLoginBranding` and its property types.
+#[cfg(feature = "cognito-managed-login-branding")]
 pub mod managed_login_branding {
     use ::stratus_model::schema as s;
 
@@ -919,9 +928,11 @@ pub mod managed_login_branding {
     }
 }
 
+#[cfg(feature = "cognito-managed-login-branding")]
 pub use managed_login_branding::{CfnManagedLoginBranding, CfnManagedLoginBrandingAttributes};
 
 /// `AWS::Cognito::Terms` and its property types.
+#[cfg(feature = "cognito-terms")]
 pub mod terms {
     use ::stratus_model::schema as s;
 
@@ -1102,9 +1113,11 @@ pub mod terms {
     }
 }
 
+#[cfg(feature = "cognito-terms")]
 pub use terms::{CfnTerms, CfnTermsAttributes};
 
 /// `AWS::Cognito::UserPool` and its property types.
+#[cfg(feature = "cognito-user-pool")]
 pub mod user_pool {
     use ::stratus_model::schema as s;
 
@@ -2248,9 +2261,11 @@ pub mod user_pool {
     }
 }
 
+#[cfg(feature = "cognito-user-pool")]
 pub use user_pool::{CfnUserPool, CfnUserPoolAttributes};
 
 /// `AWS::Cognito::UserPoolClient` and its property types.
+#[cfg(feature = "cognito-user-pool-client")]
 pub mod user_pool_client {
     use ::stratus_model::schema as s;
 
@@ -2611,9 +2626,11 @@ pub mod user_pool_client {
     }
 }
 
+#[cfg(feature = "cognito-user-pool-client")]
 pub use user_pool_client::{CfnUserPoolClient, CfnUserPoolClientAttributes};
 
 /// `AWS::Cognito::UserPoolDomain` and its property types.
+#[cfg(feature = "cognito-user-pool-domain")]
 pub mod user_pool_domain {
     use ::stratus_model::schema as s;
 
@@ -2714,9 +2731,11 @@ pub mod user_pool_domain {
     }
 }
 
+#[cfg(feature = "cognito-user-pool-domain")]
 pub use user_pool_domain::{CfnUserPoolDomain, CfnUserPoolDomainAttributes};
 
 /// `AWS::Cognito::UserPoolGroup` and its property types.
+#[cfg(feature = "cognito-user-pool-group")]
 pub mod user_pool_group {
     use ::stratus_model::schema as s;
 
@@ -2781,9 +2800,11 @@ pub mod user_pool_group {
     };
 }
 
+#[cfg(feature = "cognito-user-pool-group")]
 pub use user_pool_group::CfnUserPoolGroup;
 
 /// `AWS::Cognito::UserPoolIdentityProvider` and its property types.
+#[cfg(feature = "cognito-user-pool-identity-provider")]
 pub mod user_pool_identity_provider {
     use ::stratus_model::schema as s;
 
@@ -2883,9 +2904,11 @@ pub mod user_pool_identity_provider {
     };
 }
 
+#[cfg(feature = "cognito-user-pool-identity-provider")]
 pub use user_pool_identity_provider::CfnUserPoolIdentityProvider;
 
 /// `AWS::Cognito::UserPoolResourceServer` and its property types.
+#[cfg(feature = "cognito-user-pool-resource-server")]
 pub mod user_pool_resource_server {
     use ::stratus_model::schema as s;
 
@@ -3001,9 +3024,11 @@ pub mod user_pool_resource_server {
     }
 }
 
+#[cfg(feature = "cognito-user-pool-resource-server")]
 pub use user_pool_resource_server::CfnUserPoolResourceServer;
 
 /// `AWS::Cognito::UserPoolRiskConfigurationAttachment` and its property types.
+#[cfg(feature = "cognito-user-pool-risk-configuration-attachment")]
 pub mod user_pool_risk_configuration_attachment {
     use ::stratus_model::schema as s;
 
@@ -3455,9 +3480,11 @@ pub mod user_pool_risk_configuration_attachment {
     }
 }
 
+#[cfg(feature = "cognito-user-pool-risk-configuration-attachment")]
 pub use user_pool_risk_configuration_attachment::CfnUserPoolRiskConfigurationAttachment;
 
 /// `AWS::Cognito::UserPoolUICustomizationAttachment` and its property types.
+#[cfg(feature = "cognito-user-pool-ui-customization-attachment")]
 pub mod user_pool_ui_customization_attachment {
     use ::stratus_model::schema as s;
 
@@ -3515,9 +3542,11 @@ pub mod user_pool_ui_customization_attachment {
     };
 }
 
+#[cfg(feature = "cognito-user-pool-ui-customization-attachment")]
 pub use user_pool_ui_customization_attachment::CfnUserPoolUiCustomizationAttachment;
 
 /// `AWS::Cognito::UserPoolUser` and its property types.
+#[cfg(feature = "cognito-user-pool-user")]
 pub mod user_pool_user {
     use ::stratus_model::schema as s;
 
@@ -3652,9 +3681,11 @@ pub mod user_pool_user {
     }
 }
 
+#[cfg(feature = "cognito-user-pool-user")]
 pub use user_pool_user::CfnUserPoolUser;
 
 /// `AWS::Cognito::UserPoolUserToGroupAttachment` and its property types.
+#[cfg(feature = "cognito-user-pool-user-to-group-attachment")]
 pub mod user_pool_user_to_group_attachment {
     use ::stratus_model::schema as s;
 
@@ -3715,4 +3746,5 @@ pub mod user_pool_user_to_group_attachment {
     };
 }
 
+#[cfg(feature = "cognito-user-pool-user-to-group-attachment")]
 pub use user_pool_user_to_group_attachment::CfnUserPoolUserToGroupAttachment;

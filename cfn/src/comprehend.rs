@@ -3,6 +3,7 @@
 //! `AWS::Comprehend`: 2 resource types.
 
 /// `AWS::Comprehend::DocumentClassifier` and its property types.
+#[cfg(feature = "comprehend-document-classifier")]
 pub mod document_classifier {
     use ::stratus_model::schema as s;
 
@@ -885,9 +886,11 @@ pub mod document_classifier {
     }
 }
 
+#[cfg(feature = "comprehend-document-classifier")]
 pub use document_classifier::{CfnDocumentClassifier, CfnDocumentClassifierAttributes};
 
 /// `AWS::Comprehend::Flywheel` and its property types.
+#[cfg(feature = "comprehend-flywheel")]
 pub mod flywheel {
     use ::stratus_model::schema as s;
 
@@ -1420,4 +1423,5 @@ pub mod flywheel {
     }
 }
 
+#[cfg(feature = "comprehend-flywheel")]
 pub use flywheel::{CfnFlywheel, CfnFlywheelAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::ComputeOptimizer`: 1 resource type.
 
 /// `AWS::ComputeOptimizer::AutomationRule` and its property types.
+#[cfg(feature = "computeoptimizer-automation-rule")]
 pub mod automation_rule {
     use ::stratus_model::schema as s;
 
@@ -1056,4 +1057,5 @@ pub mod automation_rule {
     }
 }
 
+#[cfg(feature = "computeoptimizer-automation-rule")]
 pub use automation_rule::{CfnAutomationRule, CfnAutomationRuleAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::Config`: 10 resource types.
 
 /// `AWS::Config::AggregationAuthorization` and its property types.
+#[cfg(feature = "config-aggregation-authorization")]
 pub mod aggregation_authorization {
     use ::stratus_model::schema as s;
 
@@ -79,11 +80,13 @@ pub mod aggregation_authorization {
     }
 }
 
+#[cfg(feature = "config-aggregation-authorization")]
 pub use aggregation_authorization::{
     CfnAggregationAuthorization, CfnAggregationAuthorizationAttributes,
 };
 
 /// `AWS::Config::ConfigRule` and its property types.
+#[cfg(feature = "config-config-rule")]
 pub mod config_rule {
     use ::stratus_model::schema as s;
 
@@ -416,9 +419,11 @@ pub mod config_rule {
     }
 }
 
+#[cfg(feature = "config-config-rule")]
 pub use config_rule::{CfnConfigRule, CfnConfigRuleAttributes};
 
 /// `AWS::Config::ConfigurationAggregator` and its property types.
+#[cfg(feature = "config-configuration-aggregator")]
 pub mod configuration_aggregator {
     use ::stratus_model::schema as s;
 
@@ -600,11 +605,13 @@ pub mod configuration_aggregator {
     }
 }
 
+#[cfg(feature = "config-configuration-aggregator")]
 pub use configuration_aggregator::{
     CfnConfigurationAggregator, CfnConfigurationAggregatorAttributes,
 };
 
 /// `AWS::Config::ConfigurationRecorder` and its property types.
+#[cfg(feature = "config-configuration-recorder")]
 pub mod configuration_recorder {
     use ::stratus_model::schema as s;
 
@@ -901,9 +908,11 @@ pub mod configuration_recorder {
     }
 }
 
+#[cfg(feature = "config-configuration-recorder")]
 pub use configuration_recorder::{CfnConfigurationRecorder, CfnConfigurationRecorderAttributes};
 
 /// `AWS::Config::ConformancePack` and its property types.
+#[cfg(feature = "config-conformance-pack")]
 pub mod conformance_pack {
     use ::stratus_model::schema as s;
 
@@ -1101,9 +1110,11 @@ pub mod conformance_pack {
     }
 }
 
+#[cfg(feature = "config-conformance-pack")]
 pub use conformance_pack::CfnConformancePack;
 
 /// `AWS::Config::DeliveryChannel` and its property types.
+#[cfg(feature = "config-delivery-channel")]
 pub mod delivery_channel {
     use ::stratus_model::schema as s;
 
@@ -1211,9 +1222,11 @@ pub mod delivery_channel {
     }
 }
 
+#[cfg(feature = "config-delivery-channel")]
 pub use delivery_channel::{CfnDeliveryChannel, CfnDeliveryChannelAttributes};
 
 /// `AWS::Config::OrganizationConfigRule` and its property types.
+#[cfg(feature = "config-organization-config-rule")]
 pub mod organization_config_rule {
     use ::stratus_model::schema as s;
 
@@ -1558,11 +1571,13 @@ pub mod organization_config_rule {
     }
 }
 
+#[cfg(feature = "config-organization-config-rule")]
 pub use organization_config_rule::{
     CfnOrganizationConfigRule, CfnOrganizationConfigRuleAttributes,
 };
 
 /// `AWS::Config::OrganizationConformancePack` and its property types.
+#[cfg(feature = "config-organization-conformance-pack")]
 pub mod organization_conformance_pack {
     use ::stratus_model::schema as s;
 
@@ -1721,9 +1736,11 @@ pub mod organization_conformance_pack {
     }
 }
 
+#[cfg(feature = "config-organization-conformance-pack")]
 pub use organization_conformance_pack::CfnOrganizationConformancePack;
 
 /// `AWS::Config::RemediationConfiguration` and its property types.
+#[cfg(feature = "config-remediation-configuration")]
 pub mod remediation_configuration {
     use ::stratus_model::schema as s;
 
@@ -1876,11 +1893,13 @@ pub mod remediation_configuration {
     }
 }
 
+#[cfg(feature = "config-remediation-configuration")]
 pub use remediation_configuration::{
     CfnRemediationConfiguration, CfnRemediationConfigurationAttributes,
 };
 
 /// `AWS::Config::StoredQuery` and its property types.
+#[cfg(feature = "config-stored-query")]
 pub mod stored_query {
     use ::stratus_model::schema as s;
 
@@ -1971,4 +1990,5 @@ pub mod stored_query {
     }
 }
 
+#[cfg(feature = "config-stored-query")]
 pub use stored_query::{CfnStoredQuery, CfnStoredQueryAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::Connect`: 34 resource types.
 
 /// `AWS::Connect::AgentStatus` and its property types.
+#[cfg(feature = "connect-agent-status")]
 pub mod agent_status {
     use ::stratus_model::schema as s;
 
@@ -199,9 +200,11 @@ pub mod agent_status {
     }
 }
 
+#[cfg(feature = "connect-agent-status")]
 pub use agent_status::{CfnAgentStatus, CfnAgentStatusAttributes};
 
 /// `AWS::Connect::ApprovedOrigin` and its property types.
+#[cfg(feature = "connect-approved-origin")]
 pub mod approved_origin {
     use ::stratus_model::schema as s;
 
@@ -257,9 +260,11 @@ pub mod approved_origin {
     };
 }
 
+#[cfg(feature = "connect-approved-origin")]
 pub use approved_origin::CfnApprovedOrigin;
 
 /// `AWS::Connect::ContactFlow` and its property types.
+#[cfg(feature = "connect-contact-flow")]
 pub mod contact_flow {
     use ::stratus_model::schema as s;
 
@@ -490,9 +495,11 @@ pub mod contact_flow {
     }
 }
 
+#[cfg(feature = "connect-contact-flow")]
 pub use contact_flow::{CfnContactFlow, CfnContactFlowAttributes};
 
 /// `AWS::Connect::ContactFlowModule` and its property types.
+#[cfg(feature = "connect-contact-flow-module")]
 pub mod contact_flow_module {
     use ::stratus_model::schema as s;
 
@@ -644,9 +651,11 @@ pub mod contact_flow_module {
     }
 }
 
+#[cfg(feature = "connect-contact-flow-module")]
 pub use contact_flow_module::{CfnContactFlowModule, CfnContactFlowModuleAttributes};
 
 /// `AWS::Connect::ContactFlowModuleAlias` and its property types.
+#[cfg(feature = "connect-contact-flow-module-alias")]
 pub mod contact_flow_module_alias {
     use ::stratus_model::schema as s;
 
@@ -727,11 +736,13 @@ pub mod contact_flow_module_alias {
     }
 }
 
+#[cfg(feature = "connect-contact-flow-module-alias")]
 pub use contact_flow_module_alias::{
     CfnContactFlowModuleAlias, CfnContactFlowModuleAliasAttributes,
 };
 
 /// `AWS::Connect::ContactFlowModuleVersion` and its property types.
+#[cfg(feature = "connect-contact-flow-module-version")]
 pub mod contact_flow_module_version {
     use ::stratus_model::schema as s;
 
@@ -807,11 +818,13 @@ pub mod contact_flow_module_version {
     }
 }
 
+#[cfg(feature = "connect-contact-flow-module-version")]
 pub use contact_flow_module_version::{
     CfnContactFlowModuleVersion, CfnContactFlowModuleVersionAttributes,
 };
 
 /// `AWS::Connect::ContactFlowVersion` and its property types.
+#[cfg(feature = "connect-contact-flow-version")]
 pub mod contact_flow_version {
     use ::stratus_model::schema as s;
 
@@ -884,9 +897,11 @@ pub mod contact_flow_version {
     }
 }
 
+#[cfg(feature = "connect-contact-flow-version")]
 pub use contact_flow_version::{CfnContactFlowVersion, CfnContactFlowVersionAttributes};
 
 /// `AWS::Connect::DataTable` and its property types.
+#[cfg(feature = "connect-data-table")]
 pub mod data_table {
     use ::stratus_model::schema as s;
 
@@ -1084,9 +1099,11 @@ pub mod data_table {
     }
 }
 
+#[cfg(feature = "connect-data-table")]
 pub use data_table::{CfnDataTable, CfnDataTableAttributes};
 
 /// `AWS::Connect::DataTableAttribute` and its property types.
+#[cfg(feature = "connect-data-table-attribute")]
 pub mod data_table_attribute {
     use ::stratus_model::schema as s;
 
@@ -1333,9 +1350,11 @@ pub mod data_table_attribute {
     }
 }
 
+#[cfg(feature = "connect-data-table-attribute")]
 pub use data_table_attribute::{CfnDataTableAttribute, CfnDataTableAttributeAttributes};
 
 /// `AWS::Connect::DataTableRecord` and its property types.
+#[cfg(feature = "connect-data-table-record")]
 pub mod data_table_record {
     use ::stratus_model::schema as s;
 
@@ -1475,9 +1494,11 @@ pub mod data_table_record {
     }
 }
 
+#[cfg(feature = "connect-data-table-record")]
 pub use data_table_record::{CfnDataTableRecord, CfnDataTableRecordAttributes};
 
 /// `AWS::Connect::EmailAddress` and its property types.
+#[cfg(feature = "connect-email-address")]
 pub mod email_address {
     use ::stratus_model::schema as s;
 
@@ -1596,9 +1617,11 @@ pub mod email_address {
     }
 }
 
+#[cfg(feature = "connect-email-address")]
 pub use email_address::{CfnEmailAddress, CfnEmailAddressAttributes};
 
 /// `AWS::Connect::EvaluationForm` and its property types.
+#[cfg(feature = "connect-evaluation-form")]
 pub mod evaluation_form {
     use ::stratus_model::schema as s;
 
@@ -4424,9 +4447,11 @@ pub mod evaluation_form {
     }
 }
 
+#[cfg(feature = "connect-evaluation-form")]
 pub use evaluation_form::{CfnEvaluationForm, CfnEvaluationFormAttributes};
 
 /// `AWS::Connect::HoursOfOperation` and its property types.
+#[cfg(feature = "connect-hours-of-operation")]
 pub mod hours_of_operation {
     use ::stratus_model::schema as s;
 
@@ -5252,9 +5277,11 @@ pub mod hours_of_operation {
     }
 }
 
+#[cfg(feature = "connect-hours-of-operation")]
 pub use hours_of_operation::{CfnHoursOfOperation, CfnHoursOfOperationAttributes};
 
 /// `AWS::Connect::Instance` and its property types.
+#[cfg(feature = "connect-instance")]
 pub mod instance {
     use ::stratus_model::schema as s;
 
@@ -5505,9 +5532,11 @@ pub mod instance {
     }
 }
 
+#[cfg(feature = "connect-instance")]
 pub use instance::{CfnInstance, CfnInstanceAttributes};
 
 /// `AWS::Connect::InstanceStorageConfig` and its property types.
+#[cfg(feature = "connect-instance-storage-config")]
 pub mod instance_storage_config {
     use ::stratus_model::schema as s;
 
@@ -6010,9 +6039,11 @@ pub mod instance_storage_config {
     }
 }
 
+#[cfg(feature = "connect-instance-storage-config")]
 pub use instance_storage_config::{CfnInstanceStorageConfig, CfnInstanceStorageConfigAttributes};
 
 /// `AWS::Connect::IntegrationAssociation` and its property types.
+#[cfg(feature = "connect-integration-association")]
 pub mod integration_association {
     use ::stratus_model::schema as s;
 
@@ -6144,9 +6175,11 @@ pub mod integration_association {
     }
 }
 
+#[cfg(feature = "connect-integration-association")]
 pub use integration_association::{CfnIntegrationAssociation, CfnIntegrationAssociationAttributes};
 
 /// `AWS::Connect::Notification` and its property types.
+#[cfg(feature = "connect-notification")]
 pub mod notification {
     use ::stratus_model::schema as s;
 
@@ -6359,9 +6392,11 @@ pub mod notification {
     }
 }
 
+#[cfg(feature = "connect-notification")]
 pub use notification::{CfnNotification, CfnNotificationAttributes};
 
 /// `AWS::Connect::PhoneNumber` and its property types.
+#[cfg(feature = "connect-phone-number")]
 pub mod phone_number {
     use ::stratus_model::schema as s;
 
@@ -6451,9 +6486,11 @@ pub mod phone_number {
     }
 }
 
+#[cfg(feature = "connect-phone-number")]
 pub use phone_number::{CfnPhoneNumber, CfnPhoneNumberAttributes};
 
 /// `AWS::Connect::PredefinedAttribute` and its property types.
+#[cfg(feature = "connect-predefined-attribute")]
 pub mod predefined_attribute {
     use ::stratus_model::schema as s;
 
@@ -6611,9 +6648,11 @@ pub mod predefined_attribute {
     }
 }
 
+#[cfg(feature = "connect-predefined-attribute")]
 pub use predefined_attribute::{CfnPredefinedAttribute, CfnPredefinedAttributeAttributes};
 
 /// `AWS::Connect::Prompt` and its property types.
+#[cfg(feature = "connect-prompt")]
 pub mod prompt {
     use ::stratus_model::schema as s;
 
@@ -6699,9 +6738,11 @@ pub mod prompt {
     }
 }
 
+#[cfg(feature = "connect-prompt")]
 pub use prompt::{CfnPrompt, CfnPromptAttributes};
 
 /// `AWS::Connect::Queue` and its property types.
+#[cfg(feature = "connect-queue")]
 pub mod queue {
     use ::stratus_model::schema as s;
 
@@ -6940,9 +6981,11 @@ pub mod queue {
     }
 }
 
+#[cfg(feature = "connect-queue")]
 pub use queue::{CfnQueue, CfnQueueAttributes};
 
 /// `AWS::Connect::QuickConnect` and its property types.
+#[cfg(feature = "connect-quick-connect")]
 pub mod quick_connect {
     use ::stratus_model::schema as s;
 
@@ -7260,9 +7303,11 @@ pub mod quick_connect {
     }
 }
 
+#[cfg(feature = "connect-quick-connect")]
 pub use quick_connect::{CfnQuickConnect, CfnQuickConnectAttributes};
 
 /// `AWS::Connect::RoutingProfile` and its property types.
+#[cfg(feature = "connect-routing-profile")]
 pub mod routing_profile {
     use ::stratus_model::schema as s;
 
@@ -7734,9 +7779,11 @@ pub mod routing_profile {
     }
 }
 
+#[cfg(feature = "connect-routing-profile")]
 pub use routing_profile::{CfnRoutingProfile, CfnRoutingProfileAttributes};
 
 /// `AWS::Connect::Rule` and its property types.
+#[cfg(feature = "connect-rule")]
 pub mod rule {
     use ::stratus_model::schema as s;
 
@@ -8599,9 +8646,11 @@ pub mod rule {
     }
 }
 
+#[cfg(feature = "connect-rule")]
 pub use rule::{CfnRule, CfnRuleAttributes};
 
 /// `AWS::Connect::SecurityKey` and its property types.
+#[cfg(feature = "connect-security-key")]
 pub mod security_key {
     use ::stratus_model::schema as s;
 
@@ -8671,9 +8720,11 @@ pub mod security_key {
     }
 }
 
+#[cfg(feature = "connect-security-key")]
 pub use security_key::{CfnSecurityKey, CfnSecurityKeyAttributes};
 
 /// `AWS::Connect::SecurityProfile` and its property types.
+#[cfg(feature = "connect-security-profile")]
 pub mod security_profile {
     use ::stratus_model::schema as s;
 
@@ -9309,9 +9360,11 @@ pub mod security_profile {
     }
 }
 
+#[cfg(feature = "connect-security-profile")]
 pub use security_profile::{CfnSecurityProfile, CfnSecurityProfileAttributes};
 
 /// `AWS::Connect::TaskTemplate` and its property types.
+#[cfg(feature = "connect-task-template")]
 pub mod task_template {
     use ::stratus_model::schema as s;
 
@@ -9845,9 +9898,11 @@ pub mod task_template {
     }
 }
 
+#[cfg(feature = "connect-task-template")]
 pub use task_template::{CfnTaskTemplate, CfnTaskTemplateAttributes};
 
 /// `AWS::Connect::TrafficDistributionGroup` and its property types.
+#[cfg(feature = "connect-traffic-distribution-group")]
 pub mod traffic_distribution_group {
     use ::stratus_model::schema as s;
 
@@ -9931,11 +9986,13 @@ pub mod traffic_distribution_group {
     }
 }
 
+#[cfg(feature = "connect-traffic-distribution-group")]
 pub use traffic_distribution_group::{
     CfnTrafficDistributionGroup, CfnTrafficDistributionGroupAttributes,
 };
 
 /// `AWS::Connect::User` and its property types.
+#[cfg(feature = "connect-user")]
 pub mod user {
     use ::stratus_model::schema as s;
 
@@ -10602,9 +10659,11 @@ pub mod user {
     }
 }
 
+#[cfg(feature = "connect-user")]
 pub use user::{CfnUser, CfnUserAttributes};
 
 /// `AWS::Connect::UserHierarchyGroup` and its property types.
+#[cfg(feature = "connect-user-hierarchy-group")]
 pub mod user_hierarchy_group {
     use ::stratus_model::schema as s;
 
@@ -10672,9 +10731,11 @@ pub mod user_hierarchy_group {
     }
 }
 
+#[cfg(feature = "connect-user-hierarchy-group")]
 pub use user_hierarchy_group::{CfnUserHierarchyGroup, CfnUserHierarchyGroupAttributes};
 
 /// `AWS::Connect::UserHierarchyStructure` and its property types.
+#[cfg(feature = "connect-user-hierarchy-structure")]
 pub mod user_hierarchy_structure {
     use ::stratus_model::schema as s;
 
@@ -10989,11 +11050,13 @@ pub mod user_hierarchy_structure {
     }
 }
 
+#[cfg(feature = "connect-user-hierarchy-structure")]
 pub use user_hierarchy_structure::{
     CfnUserHierarchyStructure, CfnUserHierarchyStructureAttributes,
 };
 
 /// `AWS::Connect::View` and its property types.
+#[cfg(feature = "connect-view")]
 pub mod view {
     use ::stratus_model::schema as s;
 
@@ -11111,9 +11174,11 @@ pub mod view {
     }
 }
 
+#[cfg(feature = "connect-view")]
 pub use view::{CfnView, CfnViewAttributes};
 
 /// `AWS::Connect::ViewVersion` and its property types.
+#[cfg(feature = "connect-view-version")]
 pub mod view_version {
     use ::stratus_model::schema as s;
 
@@ -11187,9 +11252,11 @@ pub mod view_version {
     }
 }
 
+#[cfg(feature = "connect-view-version")]
 pub use view_version::{CfnViewVersion, CfnViewVersionAttributes};
 
 /// `AWS::Connect::Workspace` and its property types.
+#[cfg(feature = "connect-workspace")]
 pub mod workspace {
     use ::stratus_model::schema as s;
 
@@ -11940,4 +12007,5 @@ pub mod workspace {
     }
 }
 
+#[cfg(feature = "connect-workspace")]
 pub use workspace::{CfnWorkspace, CfnWorkspaceAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::ConnectCampaigns`: 1 resource type.
 
 /// `AWS::ConnectCampaigns::Campaign` and its property types.
+#[cfg(feature = "connectcampaigns-campaign")]
 pub mod campaign {
     use ::stratus_model::schema as s;
 
@@ -364,4 +365,5 @@ pub mod campaign {
     }
 }
 
+#[cfg(feature = "connectcampaigns-campaign")]
 pub use campaign::{CfnCampaign, CfnCampaignAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::ConnectCampaignsV2`: 1 resource type.
 
 /// `AWS::ConnectCampaignsV2::Campaign` and its property types.
+#[cfg(feature = "connectcampaignsv2-campaign")]
 pub mod campaign {
     use ::stratus_model::schema as s;
 
@@ -1832,4 +1833,5 @@ pub mod campaign {
     }
 }
 
+#[cfg(feature = "connectcampaignsv2-campaign")]
 pub use campaign::{CfnCampaign, CfnCampaignAttributes};

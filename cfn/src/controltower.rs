@@ -3,6 +3,7 @@
 //! `AWS::ControlTower`: 3 resource types.
 
 /// `AWS::ControlTower::EnabledBaseline` and its property types.
+#[cfg(feature = "controltower-enabled-baseline")]
 pub mod enabled_baseline {
     use ::stratus_model::schema as s;
 
@@ -127,9 +128,11 @@ pub mod enabled_baseline {
     }
 }
 
+#[cfg(feature = "controltower-enabled-baseline")]
 pub use enabled_baseline::{CfnEnabledBaseline, CfnEnabledBaselineAttributes};
 
 /// `AWS::ControlTower::EnabledControl` and its property types.
+#[cfg(feature = "controltower-enabled-control")]
 pub mod enabled_control {
     use ::stratus_model::schema as s;
 
@@ -256,9 +259,11 @@ pub mod enabled_control {
     }
 }
 
+#[cfg(feature = "controltower-enabled-control")]
 pub use enabled_control::CfnEnabledControl;
 
 /// `AWS::ControlTower::LandingZone` and its property types.
+#[cfg(feature = "controltower-landing-zone")]
 pub mod landing_zone {
     use ::stratus_model::schema as s;
 
@@ -397,4 +402,5 @@ pub mod landing_zone {
     }
 }
 
+#[cfg(feature = "controltower-landing-zone")]
 pub use landing_zone::{CfnLandingZone, CfnLandingZoneAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::CUR`: 1 resource type.
 
 /// `AWS::CUR::ReportDefinition` and its property types.
+#[cfg(feature = "cur-report-definition")]
 pub mod report_definition {
     use ::stratus_model::schema as s;
 
@@ -393,4 +394,5 @@ pub mod report_definition {
     }
 }
 
+#[cfg(feature = "cur-report-definition")]
 pub use report_definition::CfnReportDefinition;

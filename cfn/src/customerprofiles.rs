@@ -3,6 +3,7 @@
 //! `AWS::CustomerProfiles`: 8 resource types.
 
 /// `AWS::CustomerProfiles::CalculatedAttributeDefinition` and its property types.
+#[cfg(feature = "customerprofiles-calculated-attribute-definition")]
 pub mod calculated_attribute_definition {
     use ::stratus_model::schema as s;
 
@@ -588,11 +589,13 @@ pub mod calculated_attribute_definition {
     }
 }
 
+#[cfg(feature = "customerprofiles-calculated-attribute-definition")]
 pub use calculated_attribute_definition::{
     CfnCalculatedAttributeDefinition, CfnCalculatedAttributeDefinitionAttributes,
 };
 
 /// `AWS::CustomerProfiles::Domain` and its property types.
+#[cfg(feature = "customerprofiles-domain")]
 pub mod domain {
     use ::stratus_model::schema as s;
 
@@ -1519,9 +1522,11 @@ pub mod domain {
     }
 }
 
+#[cfg(feature = "customerprofiles-domain")]
 pub use domain::{CfnDomain, CfnDomainAttributes};
 
 /// `AWS::CustomerProfiles::EventStream` and its property types.
+#[cfg(feature = "customerprofiles-event-stream")]
 pub mod event_stream {
     use ::stratus_model::schema as s;
 
@@ -1625,9 +1630,11 @@ pub mod event_stream {
     }
 }
 
+#[cfg(feature = "customerprofiles-event-stream")]
 pub use event_stream::{CfnEventStream, CfnEventStreamAttributes};
 
 /// `AWS::CustomerProfiles::EventTrigger` and its property types.
+#[cfg(feature = "customerprofiles-event-trigger")]
 pub mod event_trigger {
     use ::stratus_model::schema as s;
 
@@ -2226,9 +2233,11 @@ pub mod event_trigger {
     }
 }
 
+#[cfg(feature = "customerprofiles-event-trigger")]
 pub use event_trigger::{CfnEventTrigger, CfnEventTriggerAttributes};
 
 /// `AWS::CustomerProfiles::Integration` and its property types.
+#[cfg(feature = "customerprofiles-integration")]
 pub mod integration {
     use ::stratus_model::schema as s;
 
@@ -4216,9 +4225,11 @@ pub mod integration {
     }
 }
 
+#[cfg(feature = "customerprofiles-integration")]
 pub use integration::{CfnIntegration, CfnIntegrationAttributes};
 
 /// `AWS::CustomerProfiles::ObjectType` and its property types.
+#[cfg(feature = "customerprofiles-object-type")]
 pub mod object_type {
     use ::stratus_model::schema as s;
 
@@ -4719,9 +4730,11 @@ pub mod object_type {
     }
 }
 
+#[cfg(feature = "customerprofiles-object-type")]
 pub use object_type::{CfnObjectType, CfnObjectTypeAttributes};
 
 /// `AWS::CustomerProfiles::Recommender` and its property types.
+#[cfg(feature = "customerprofiles-recommender")]
 pub mod recommender {
     use ::stratus_model::schema as s;
 
@@ -5038,9 +5051,11 @@ pub mod recommender {
     }
 }
 
+#[cfg(feature = "customerprofiles-recommender")]
 pub use recommender::{CfnRecommender, CfnRecommenderAttributes};
 
 /// `AWS::CustomerProfiles::SegmentDefinition` and its property types.
+#[cfg(feature = "customerprofiles-segment-definition")]
 pub mod segment_definition {
     use ::stratus_model::schema as s;
 
@@ -5543,4 +5558,5 @@ pub mod segment_definition {
     }
 }
 
+#[cfg(feature = "customerprofiles-segment-definition")]
 pub use segment_definition::{CfnSegmentDefinition, CfnSegmentDefinitionAttributes};

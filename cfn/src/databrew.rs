@@ -3,6 +3,7 @@
 //! `AWS::DataBrew`: 6 resource types.
 
 /// `AWS::DataBrew::Dataset` and its property types.
+#[cfg(feature = "databrew-dataset")]
 pub mod dataset {
     use ::stratus_model::schema as s;
 
@@ -1023,9 +1024,11 @@ pub mod dataset {
     }
 }
 
+#[cfg(feature = "databrew-dataset")]
 pub use dataset::CfnDataset;
 
 /// `AWS::DataBrew::Job` and its property types.
+#[cfg(feature = "databrew-job")]
 pub mod job {
     use ::stratus_model::schema as s;
 
@@ -2530,9 +2533,11 @@ pub mod job {
     }
 }
 
+#[cfg(feature = "databrew-job")]
 pub use job::CfnJob;
 
 /// `AWS::DataBrew::Project` and its property types.
+#[cfg(feature = "databrew-project")]
 pub mod project {
     use ::stratus_model::schema as s;
 
@@ -2704,9 +2709,11 @@ pub mod project {
     }
 }
 
+#[cfg(feature = "databrew-project")]
 pub use project::CfnProject;
 
 /// `AWS::DataBrew::Recipe` and its property types.
+#[cfg(feature = "databrew-recipe")]
 pub mod recipe {
     use ::stratus_model::schema as s;
 
@@ -2924,9 +2931,11 @@ pub mod recipe {
     }
 }
 
+#[cfg(feature = "databrew-recipe")]
 pub use recipe::CfnRecipe;
 
 /// `AWS::DataBrew::Ruleset` and its property types.
+#[cfg(feature = "databrew-ruleset")]
 pub mod ruleset {
     use ::stratus_model::schema as s;
 
@@ -3314,9 +3323,11 @@ pub mod ruleset {
     }
 }
 
+#[cfg(feature = "databrew-ruleset")]
 pub use ruleset::CfnRuleset;
 
 /// `AWS::DataBrew::Schedule` and its property types.
+#[cfg(feature = "databrew-schedule")]
 pub mod schedule {
     use ::stratus_model::schema as s;
 
@@ -3388,4 +3399,5 @@ pub mod schedule {
     };
 }
 
+#[cfg(feature = "databrew-schedule")]
 pub use schedule::CfnSchedule;

@@ -3,6 +3,7 @@
 //! `AWS::DataPipeline`: 1 resource type.
 
 /// `AWS::DataPipeline::Pipeline` and its property types.
+#[cfg(feature = "datapipeline-pipeline")]
 pub mod pipeline {
     use ::stratus_model::schema as s;
 
@@ -365,4 +366,5 @@ pub mod pipeline {
     }
 }
 
+#[cfg(feature = "datapipeline-pipeline")]
 pub use pipeline::{CfnPipeline, CfnPipelineAttributes};

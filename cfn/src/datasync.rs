@@ -3,6 +3,7 @@
 //! `AWS::DataSync`: 13 resource types.
 
 /// `AWS::DataSync::Agent` and its property types.
+#[cfg(feature = "datasync-agent")]
 pub mod agent {
     use ::stratus_model::schema as s;
 
@@ -76,9 +77,11 @@ pub mod agent {
     }
 }
 
+#[cfg(feature = "datasync-agent")]
 pub use agent::{CfnAgent, CfnAgentAttributes};
 
 /// `AWS::DataSync::LocationAzureBlob` and its property types.
+#[cfg(feature = "datasync-location-azure-blob")]
 pub mod location_azure_blob {
     use ::stratus_model::schema as s;
 
@@ -436,9 +439,11 @@ pub mod location_azure_blob {
     }
 }
 
+#[cfg(feature = "datasync-location-azure-blob")]
 pub use location_azure_blob::{CfnLocationAzureBlob, CfnLocationAzureBlobAttributes};
 
 /// `AWS::DataSync::LocationEFS` and its property types.
+#[cfg(feature = "datasync-location-efs")]
 pub mod location_efs {
     use ::stratus_model::schema as s;
 
@@ -614,9 +619,11 @@ pub mod location_efs {
     }
 }
 
+#[cfg(feature = "datasync-location-efs")]
 pub use location_efs::{CfnLocationEfs, CfnLocationEfsAttributes};
 
 /// `AWS::DataSync::LocationFSxLustre` and its property types.
+#[cfg(feature = "datasync-location-f-sx-lustre")]
 pub mod location_f_sx_lustre {
     use ::stratus_model::schema as s;
 
@@ -694,9 +701,11 @@ pub mod location_f_sx_lustre {
     }
 }
 
+#[cfg(feature = "datasync-location-f-sx-lustre")]
 pub use location_f_sx_lustre::{CfnLocationFSxLustre, CfnLocationFSxLustreAttributes};
 
 /// `AWS::DataSync::LocationFSxONTAP` and its property types.
+#[cfg(feature = "datasync-location-f-sx-ontap")]
 pub mod location_f_sx_ontap {
     use ::stratus_model::schema as s;
 
@@ -1214,9 +1223,11 @@ pub mod location_f_sx_ontap {
     }
 }
 
+#[cfg(feature = "datasync-location-f-sx-ontap")]
 pub use location_f_sx_ontap::{CfnLocationFSxOntap, CfnLocationFSxOntapAttributes};
 
 /// `AWS::DataSync::LocationFSxOpenZFS` and its property types.
+#[cfg(feature = "datasync-location-f-sx-open-zfs")]
 pub mod location_f_sx_open_zfs {
     use ::stratus_model::schema as s;
 
@@ -1436,9 +1447,11 @@ pub mod location_f_sx_open_zfs {
     }
 }
 
+#[cfg(feature = "datasync-location-f-sx-open-zfs")]
 pub use location_f_sx_open_zfs::{CfnLocationFSxOpenZfs, CfnLocationFSxOpenZfsAttributes};
 
 /// `AWS::DataSync::LocationFSxWindows` and its property types.
+#[cfg(feature = "datasync-location-f-sx-windows")]
 pub mod location_f_sx_windows {
     use ::stratus_model::schema as s;
 
@@ -1626,9 +1639,11 @@ pub mod location_f_sx_windows {
     }
 }
 
+#[cfg(feature = "datasync-location-f-sx-windows")]
 pub use location_f_sx_windows::{CfnLocationFSxWindows, CfnLocationFSxWindowsAttributes};
 
 /// `AWS::DataSync::LocationHDFS` and its property types.
+#[cfg(feature = "datasync-location-hdfs")]
 pub mod location_hdfs {
     use ::stratus_model::schema as s;
 
@@ -2074,9 +2089,11 @@ pub mod location_hdfs {
     }
 }
 
+#[cfg(feature = "datasync-location-hdfs")]
 pub use location_hdfs::{CfnLocationHdfs, CfnLocationHdfsAttributes};
 
 /// `AWS::DataSync::LocationNFS` and its property types.
+#[cfg(feature = "datasync-location-nfs")]
 pub mod location_nfs {
     use ::stratus_model::schema as s;
 
@@ -2274,9 +2291,11 @@ pub mod location_nfs {
     }
 }
 
+#[cfg(feature = "datasync-location-nfs")]
 pub use location_nfs::{CfnLocationNfs, CfnLocationNfsAttributes};
 
 /// `AWS::DataSync::LocationObjectStorage` and its property types.
+#[cfg(feature = "datasync-location-object-storage")]
 pub mod location_object_storage {
     use ::stratus_model::schema as s;
 
@@ -2491,9 +2510,11 @@ pub mod location_object_storage {
     }
 }
 
+#[cfg(feature = "datasync-location-object-storage")]
 pub use location_object_storage::{CfnLocationObjectStorage, CfnLocationObjectStorageAttributes};
 
 /// `AWS::DataSync::LocationS3` and its property types.
+#[cfg(feature = "datasync-location-s3")]
 pub mod location_s3 {
     use ::stratus_model::schema as s;
 
@@ -2686,9 +2707,11 @@ pub mod location_s3 {
     }
 }
 
+#[cfg(feature = "datasync-location-s3")]
 pub use location_s3::{CfnLocationS3, CfnLocationS3Attributes};
 
 /// `AWS::DataSync::LocationSMB` and its property types.
+#[cfg(feature = "datasync-location-smb")]
 pub mod location_smb {
     use ::stratus_model::schema as s;
 
@@ -3020,9 +3043,11 @@ pub mod location_smb {
     }
 }
 
+#[cfg(feature = "datasync-location-smb")]
 pub use location_smb::{CfnLocationSmb, CfnLocationSmbAttributes};
 
 /// `AWS::DataSync::Task` and its property types.
+#[cfg(feature = "datasync-task")]
 pub mod task {
     use ::stratus_model::schema as s;
 
@@ -4801,4 +4826,5 @@ pub mod task {
     }
 }
 
+#[cfg(feature = "datasync-task")]
 pub use task::{CfnTask, CfnTaskAttributes};

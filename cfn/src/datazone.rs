@@ -3,6 +3,7 @@
 //! `AWS::DataZone`: 17 resource types.
 
 /// `AWS::DataZone::Connection` and its property types.
+#[cfg(feature = "datazone-connection")]
 pub mod connection {
     use ::stratus_model::schema as s;
 
@@ -292,9 +293,11 @@ pub mod connection {
     }
 }
 
+#[cfg(feature = "datazone-connection")]
 pub use connection::{CfnConnection, CfnConnectionAttributes};
 
 /// `AWS::DataZone::DataSource` and its property types.
+#[cfg(feature = "datazone-data-source")]
 pub mod data_source {
     use ::stratus_model::schema as s;
 
@@ -1000,9 +1003,11 @@ pub mod data_source {
     }
 }
 
+#[cfg(feature = "datazone-data-source")]
 pub use data_source::{CfnDataSource, CfnDataSourceAttributes};
 
 /// `AWS::DataZone::Domain` and its property types.
+#[cfg(feature = "datazone-domain")]
 pub mod domain {
     use ::stratus_model::schema as s;
 
@@ -1291,9 +1296,11 @@ pub mod domain {
     }
 }
 
+#[cfg(feature = "datazone-domain")]
 pub use domain::{CfnDomain, CfnDomainAttributes};
 
 /// `AWS::DataZone::DomainUnit` and its property types.
+#[cfg(feature = "datazone-domain-unit")]
 pub mod domain_unit {
     use ::stratus_model::schema as s;
 
@@ -1409,9 +1416,11 @@ pub mod domain_unit {
     }
 }
 
+#[cfg(feature = "datazone-domain-unit")]
 pub use domain_unit::{CfnDomainUnit, CfnDomainUnitAttributes};
 
 /// `AWS::DataZone::Environment` and its property types.
+#[cfg(feature = "datazone-environment")]
 pub mod environment {
     use ::stratus_model::schema as s;
 
@@ -1648,9 +1657,11 @@ pub mod environment {
     }
 }
 
+#[cfg(feature = "datazone-environment")]
 pub use environment::{CfnEnvironment, CfnEnvironmentAttributes};
 
 /// `AWS::DataZone::EnvironmentActions` and its property types.
+#[cfg(feature = "datazone-environment-actions")]
 pub mod environment_actions {
     use ::stratus_model::schema as s;
 
@@ -1788,9 +1799,11 @@ pub mod environment_actions {
     }
 }
 
+#[cfg(feature = "datazone-environment-actions")]
 pub use environment_actions::{CfnEnvironmentActions, CfnEnvironmentActionsAttributes};
 
 /// `AWS::DataZone::EnvironmentBlueprintConfiguration` and its property types.
+#[cfg(feature = "datazone-environment-blueprint-configuration")]
 pub mod environment_blueprint_configuration {
     use ::stratus_model::schema as s;
 
@@ -1983,11 +1996,13 @@ pub mod environment_blueprint_configuration {
     }
 }
 
+#[cfg(feature = "datazone-environment-blueprint-configuration")]
 pub use environment_blueprint_configuration::{
     CfnEnvironmentBlueprintConfiguration, CfnEnvironmentBlueprintConfigurationAttributes,
 };
 
 /// `AWS::DataZone::EnvironmentProfile` and its property types.
+#[cfg(feature = "datazone-environment-profile")]
 pub mod environment_profile {
     use ::stratus_model::schema as s;
 
@@ -2170,9 +2185,11 @@ pub mod environment_profile {
     }
 }
 
+#[cfg(feature = "datazone-environment-profile")]
 pub use environment_profile::{CfnEnvironmentProfile, CfnEnvironmentProfileAttributes};
 
 /// `AWS::DataZone::FormType` and its property types.
+#[cfg(feature = "datazone-form-type")]
 pub mod form_type {
     use ::stratus_model::schema as s;
 
@@ -2369,9 +2386,11 @@ pub mod form_type {
     }
 }
 
+#[cfg(feature = "datazone-form-type")]
 pub use form_type::{CfnFormType, CfnFormTypeAttributes};
 
 /// `AWS::DataZone::GroupProfile` and its property types.
+#[cfg(feature = "datazone-group-profile")]
 pub mod group_profile {
     use ::stratus_model::schema as s;
 
@@ -2544,9 +2563,11 @@ pub mod group_profile {
     }
 }
 
+#[cfg(feature = "datazone-group-profile")]
 pub use group_profile::{CfnGroupProfile, CfnGroupProfileAttributes};
 
 /// `AWS::DataZone::Owner` and its property types.
+#[cfg(feature = "datazone-owner")]
 pub mod owner {
     use ::stratus_model::schema as s;
 
@@ -2678,9 +2699,11 @@ pub mod owner {
     }
 }
 
+#[cfg(feature = "datazone-owner")]
 pub use owner::{CfnOwner, CfnOwnerAttributes};
 
 /// `AWS::DataZone::PolicyGrant` and its property types.
+#[cfg(feature = "datazone-policy-grant")]
 pub mod policy_grant {
     use ::stratus_model::schema as s;
 
@@ -2950,9 +2973,11 @@ pub mod policy_grant {
     }
 }
 
+#[cfg(feature = "datazone-policy-grant")]
 pub use policy_grant::{CfnPolicyGrant, CfnPolicyGrantAttributes};
 
 /// `AWS::DataZone::Project` and its property types.
+#[cfg(feature = "datazone-project")]
 pub mod project {
     use ::stratus_model::schema as s;
 
@@ -3377,9 +3402,11 @@ pub mod project {
     }
 }
 
+#[cfg(feature = "datazone-project")]
 pub use project::{CfnProject, CfnProjectAttributes};
 
 /// `AWS::DataZone::ProjectMembership` and its property types.
+#[cfg(feature = "datazone-project-membership")]
 pub mod project_membership {
     use ::stratus_model::schema as s;
 
@@ -3533,9 +3560,11 @@ pub mod project_membership {
     }
 }
 
+#[cfg(feature = "datazone-project-membership")]
 pub use project_membership::{CfnProjectMembership, CfnProjectMembershipAttributes};
 
 /// `AWS::DataZone::ProjectProfile` and its property types.
+#[cfg(feature = "datazone-project-profile")]
 pub mod project_profile {
     use ::stratus_model::schema as s;
 
@@ -4117,9 +4146,11 @@ pub mod project_profile {
     }
 }
 
+#[cfg(feature = "datazone-project-profile")]
 pub use project_profile::{CfnProjectProfile, CfnProjectProfileAttributes};
 
 /// `AWS::DataZone::SubscriptionTarget` and its property types.
+#[cfg(feature = "datazone-subscription-target")]
 pub mod subscription_target {
     use ::stratus_model::schema as s;
 
@@ -4353,9 +4384,11 @@ pub mod subscription_target {
     }
 }
 
+#[cfg(feature = "datazone-subscription-target")]
 pub use subscription_target::{CfnSubscriptionTarget, CfnSubscriptionTargetAttributes};
 
 /// `AWS::DataZone::UserProfile` and its property types.
+#[cfg(feature = "datazone-user-profile")]
 pub mod user_profile {
     use ::stratus_model::schema as s;
 
@@ -4554,4 +4587,5 @@ pub mod user_profile {
     }
 }
 
+#[cfg(feature = "datazone-user-profile")]
 pub use user_profile::{CfnUserProfile, CfnUserProfileAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::DAX`: 3 resource types.
 
 /// `AWS::DAX::Cluster` and its property types.
+#[cfg(feature = "dax-cluster")]
 pub mod cluster {
     use ::stratus_model::schema as s;
 
@@ -183,9 +184,11 @@ pub mod cluster {
     }
 }
 
+#[cfg(feature = "dax-cluster")]
 pub use cluster::{CfnCluster, CfnClusterAttributes};
 
 /// `AWS::DAX::ParameterGroup` and its property types.
+#[cfg(feature = "dax-parameter-group")]
 pub mod parameter_group {
     use ::stratus_model::schema as s;
 
@@ -238,9 +241,11 @@ pub mod parameter_group {
     }
 }
 
+#[cfg(feature = "dax-parameter-group")]
 pub use parameter_group::{CfnParameterGroup, CfnParameterGroupAttributes};
 
 /// `AWS::DAX::SubnetGroup` and its property types.
+#[cfg(feature = "dax-subnet-group")]
 pub mod subnet_group {
     use ::stratus_model::schema as s;
 
@@ -307,4 +312,5 @@ pub mod subnet_group {
     }
 }
 
+#[cfg(feature = "dax-subnet-group")]
 pub use subnet_group::{CfnSubnetGroup, CfnSubnetGroupAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::Deadline`: 11 resource types.
 
 /// `AWS::Deadline::Farm` and its property types.
+#[cfg(feature = "deadline-farm")]
 pub mod farm {
     use ::stratus_model::schema as s;
 
@@ -90,9 +91,11 @@ pub mod farm {
     }
 }
 
+#[cfg(feature = "deadline-farm")]
 pub use farm::{CfnFarm, CfnFarmAttributes};
 
 /// `AWS::Deadline::Fleet` and its property types.
+#[cfg(feature = "deadline-fleet")]
 pub mod fleet {
     use ::stratus_model::schema as s;
 
@@ -286,9 +289,11 @@ pub mod fleet {
     }
 }
 
+#[cfg(feature = "deadline-fleet")]
 pub use fleet::{CfnFleet, CfnFleetAttributes};
 
 /// `AWS::Deadline::LicenseEndpoint` and its property types.
+#[cfg(feature = "deadline-license-endpoint")]
 pub mod license_endpoint {
     use ::stratus_model::schema as s;
 
@@ -411,9 +416,11 @@ pub mod license_endpoint {
     }
 }
 
+#[cfg(feature = "deadline-license-endpoint")]
 pub use license_endpoint::{CfnLicenseEndpoint, CfnLicenseEndpointAttributes};
 
 /// `AWS::Deadline::Limit` and its property types.
+#[cfg(feature = "deadline-limit")]
 pub mod limit {
     use ::stratus_model::schema as s;
 
@@ -512,9 +519,11 @@ pub mod limit {
     }
 }
 
+#[cfg(feature = "deadline-limit")]
 pub use limit::{CfnLimit, CfnLimitAttributes};
 
 /// `AWS::Deadline::MeteredProduct` and its property types.
+#[cfg(feature = "deadline-metered-product")]
 pub mod metered_product {
     use ::stratus_model::schema as s;
 
@@ -581,9 +590,11 @@ pub mod metered_product {
     }
 }
 
+#[cfg(feature = "deadline-metered-product")]
 pub use metered_product::{CfnMeteredProduct, CfnMeteredProductAttributes};
 
 /// `AWS::Deadline::Monitor` and its property types.
+#[cfg(feature = "deadline-monitor")]
 pub mod monitor {
     use ::stratus_model::schema as s;
 
@@ -685,9 +696,11 @@ pub mod monitor {
     }
 }
 
+#[cfg(feature = "deadline-monitor")]
 pub use monitor::{CfnMonitor, CfnMonitorAttributes};
 
 /// `AWS::Deadline::Queue` and its property types.
+#[cfg(feature = "deadline-queue")]
 pub mod queue {
     use ::stratus_model::schema as s;
 
@@ -1113,9 +1126,11 @@ pub mod queue {
     }
 }
 
+#[cfg(feature = "deadline-queue")]
 pub use queue::{CfnQueue, CfnQueueAttributes};
 
 /// `AWS::Deadline::QueueEnvironment` and its property types.
+#[cfg(feature = "deadline-queue-environment")]
 pub mod queue_environment {
     use ::stratus_model::schema as s;
 
@@ -1258,9 +1273,11 @@ pub mod queue_environment {
     }
 }
 
+#[cfg(feature = "deadline-queue-environment")]
 pub use queue_environment::{CfnQueueEnvironment, CfnQueueEnvironmentAttributes};
 
 /// `AWS::Deadline::QueueFleetAssociation` and its property types.
+#[cfg(feature = "deadline-queue-fleet-association")]
 pub mod queue_fleet_association {
     use ::stratus_model::schema as s;
 
@@ -1324,9 +1341,11 @@ pub mod queue_fleet_association {
     };
 }
 
+#[cfg(feature = "deadline-queue-fleet-association")]
 pub use queue_fleet_association::CfnQueueFleetAssociation;
 
 /// `AWS::Deadline::QueueLimitAssociation` and its property types.
+#[cfg(feature = "deadline-queue-limit-association")]
 pub mod queue_limit_association {
     use ::stratus_model::schema as s;
 
@@ -1390,9 +1409,11 @@ pub mod queue_limit_association {
     };
 }
 
+#[cfg(feature = "deadline-queue-limit-association")]
 pub use queue_limit_association::CfnQueueLimitAssociation;
 
 /// `AWS::Deadline::StorageProfile` and its property types.
+#[cfg(feature = "deadline-storage-profile")]
 pub mod storage_profile {
     use ::stratus_model::schema as s;
 
@@ -1628,4 +1649,5 @@ pub mod storage_profile {
     }
 }
 
+#[cfg(feature = "deadline-storage-profile")]
 pub use storage_profile::{CfnStorageProfile, CfnStorageProfileAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::Detective`: 3 resource types.
 
 /// `AWS::Detective::Graph` and its property types.
+#[cfg(feature = "detective-graph")]
 pub mod graph {
     use ::stratus_model::schema as s;
 
@@ -49,9 +50,11 @@ pub mod graph {
     }
 }
 
+#[cfg(feature = "detective-graph")]
 pub use graph::{CfnGraph, CfnGraphAttributes};
 
 /// `AWS::Detective::MemberInvitation` and its property types.
+#[cfg(feature = "detective-member-invitation")]
 pub mod member_invitation {
     use ::stratus_model::schema as s;
 
@@ -126,9 +129,11 @@ pub mod member_invitation {
     };
 }
 
+#[cfg(feature = "detective-member-invitation")]
 pub use member_invitation::CfnMemberInvitation;
 
 /// `AWS::Detective::OrganizationAdmin` and its property types.
+#[cfg(feature = "detective-organization-admin")]
 pub mod organization_admin {
     use ::stratus_model::schema as s;
 
@@ -184,4 +189,5 @@ pub mod organization_admin {
     }
 }
 
+#[cfg(feature = "detective-organization-admin")]
 pub use organization_admin::{CfnOrganizationAdmin, CfnOrganizationAdminAttributes};

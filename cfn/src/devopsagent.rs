@@ -3,6 +3,7 @@
 //! `AWS::DevOpsAgent`: 4 resource types.
 
 /// `AWS::DevOpsAgent::AgentSpace` and its property types.
+#[cfg(feature = "devopsagent-agent-space")]
 pub mod agent_space {
     use ::stratus_model::schema as s;
 
@@ -259,9 +260,11 @@ pub mod agent_space {
     }
 }
 
+#[cfg(feature = "devopsagent-agent-space")]
 pub use agent_space::{CfnAgentSpace, CfnAgentSpaceAttributes};
 
 /// `AWS::DevOpsAgent::Association` and its property types.
+#[cfg(feature = "devopsagent-association")]
 pub mod association {
     use ::stratus_model::schema as s;
 
@@ -352,9 +355,11 @@ pub mod association {
     }
 }
 
+#[cfg(feature = "devopsagent-association")]
 pub use association::{CfnAssociation, CfnAssociationAttributes};
 
 /// `AWS::DevOpsAgent::PrivateConnection` and its property types.
+#[cfg(feature = "devopsagent-private-connection")]
 pub mod private_connection {
     use ::stratus_model::schema as s;
 
@@ -447,9 +452,11 @@ pub mod private_connection {
     }
 }
 
+#[cfg(feature = "devopsagent-private-connection")]
 pub use private_connection::{CfnPrivateConnection, CfnPrivateConnectionAttributes};
 
 /// `AWS::DevOpsAgent::Service` and its property types.
+#[cfg(feature = "devopsagent-service")]
 pub mod service {
     use ::stratus_model::schema as s;
 
@@ -621,4 +628,5 @@ pub mod service {
     }
 }
 
+#[cfg(feature = "devopsagent-service")]
 pub use service::{CfnService, CfnServiceAttributes};

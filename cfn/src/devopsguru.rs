@@ -3,6 +3,7 @@
 //! `AWS::DevOpsGuru`: 3 resource types.
 
 /// `AWS::DevOpsGuru::LogAnomalyDetectionIntegration` and its property types.
+#[cfg(feature = "devopsguru-log-anomaly-detection-integration")]
 pub mod log_anomaly_detection_integration {
     use ::stratus_model::schema as s;
 
@@ -42,11 +43,13 @@ pub mod log_anomaly_detection_integration {
     }
 }
 
+#[cfg(feature = "devopsguru-log-anomaly-detection-integration")]
 pub use log_anomaly_detection_integration::{
     CfnLogAnomalyDetectionIntegration, CfnLogAnomalyDetectionIntegrationAttributes,
 };
 
 /// `AWS::DevOpsGuru::NotificationChannel` and its property types.
+#[cfg(feature = "devopsguru-notification-channel")]
 pub mod notification_channel {
     use ::stratus_model::schema as s;
 
@@ -317,9 +320,11 @@ pub mod notification_channel {
     }
 }
 
+#[cfg(feature = "devopsguru-notification-channel")]
 pub use notification_channel::{CfnNotificationChannel, CfnNotificationChannelAttributes};
 
 /// `AWS::DevOpsGuru::ResourceCollection` and its property types.
+#[cfg(feature = "devopsguru-resource-collection")]
 pub mod resource_collection {
     use ::stratus_model::schema as s;
 
@@ -492,4 +497,5 @@ pub mod resource_collection {
     }
 }
 
+#[cfg(feature = "devopsguru-resource-collection")]
 pub use resource_collection::{CfnResourceCollection, CfnResourceCollectionAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::DirectConnect`: 7 resource types.
 
 /// `AWS::DirectConnect::Connection` and its property types.
+#[cfg(feature = "directconnect-connection")]
 pub mod connection {
     use ::stratus_model::schema as s;
 
@@ -99,9 +100,11 @@ pub mod connection {
     }
 }
 
+#[cfg(feature = "directconnect-connection")]
 pub use connection::{CfnConnection, CfnConnectionAttributes};
 
 /// `AWS::DirectConnect::DirectConnectGateway` and its property types.
+#[cfg(feature = "directconnect-direct-connect-gateway")]
 pub mod direct_connect_gateway {
     use ::stratus_model::schema as s;
 
@@ -175,9 +178,11 @@ pub mod direct_connect_gateway {
     }
 }
 
+#[cfg(feature = "directconnect-direct-connect-gateway")]
 pub use direct_connect_gateway::{CfnDirectConnectGateway, CfnDirectConnectGatewayAttributes};
 
 /// `AWS::DirectConnect::DirectConnectGatewayAssociation` and its property types.
+#[cfg(feature = "directconnect-direct-connect-gateway-association")]
 pub mod direct_connect_gateway_association {
     use ::stratus_model::schema as s;
 
@@ -260,11 +265,13 @@ pub mod direct_connect_gateway_association {
     }
 }
 
+#[cfg(feature = "directconnect-direct-connect-gateway-association")]
 pub use direct_connect_gateway_association::{
     CfnDirectConnectGatewayAssociation, CfnDirectConnectGatewayAssociationAttributes,
 };
 
 /// `AWS::DirectConnect::Lag` and its property types.
+#[cfg(feature = "directconnect-lag")]
 pub mod lag {
     use ::stratus_model::schema as s;
 
@@ -370,9 +377,11 @@ pub mod lag {
     }
 }
 
+#[cfg(feature = "directconnect-lag")]
 pub use lag::{CfnLag, CfnLagAttributes};
 
 /// `AWS::DirectConnect::PrivateVirtualInterface` and its property types.
+#[cfg(feature = "directconnect-private-virtual-interface")]
 pub mod private_virtual_interface {
     use ::stratus_model::schema as s;
 
@@ -554,11 +563,13 @@ pub mod private_virtual_interface {
     }
 }
 
+#[cfg(feature = "directconnect-private-virtual-interface")]
 pub use private_virtual_interface::{
     CfnPrivateVirtualInterface, CfnPrivateVirtualInterfaceAttributes,
 };
 
 /// `AWS::DirectConnect::PublicVirtualInterface` and its property types.
+#[cfg(feature = "directconnect-public-virtual-interface")]
 pub mod public_virtual_interface {
     use ::stratus_model::schema as s;
 
@@ -728,11 +739,13 @@ pub mod public_virtual_interface {
     }
 }
 
+#[cfg(feature = "directconnect-public-virtual-interface")]
 pub use public_virtual_interface::{
     CfnPublicVirtualInterface, CfnPublicVirtualInterfaceAttributes,
 };
 
 /// `AWS::DirectConnect::TransitVirtualInterface` and its property types.
+#[cfg(feature = "directconnect-transit-virtual-interface")]
 pub mod transit_virtual_interface {
     use ::stratus_model::schema as s;
 
@@ -911,6 +924,7 @@ pub mod transit_virtual_interface {
     }
 }
 
+#[cfg(feature = "directconnect-transit-virtual-interface")]
 pub use transit_virtual_interface::{
     CfnTransitVirtualInterface, CfnTransitVirtualInterfaceAttributes,
 };

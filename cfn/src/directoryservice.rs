@@ -3,6 +3,7 @@
 //! `AWS::DirectoryService`: 2 resource types.
 
 /// `AWS::DirectoryService::MicrosoftAD` and its property types.
+#[cfg(feature = "directoryservice-microsoft-ad")]
 pub mod microsoft_ad {
     use ::stratus_model::schema as s;
 
@@ -153,9 +154,11 @@ pub mod microsoft_ad {
     }
 }
 
+#[cfg(feature = "directoryservice-microsoft-ad")]
 pub use microsoft_ad::{CfnMicrosoftAd, CfnMicrosoftAdAttributes};
 
 /// `AWS::DirectoryService::SimpleAD` and its property types.
+#[cfg(feature = "directoryservice-simple-ad")]
 pub mod simple_ad {
     use ::stratus_model::schema as s;
 
@@ -361,4 +364,5 @@ pub mod simple_ad {
     }
 }
 
+#[cfg(feature = "directoryservice-simple-ad")]
 pub use simple_ad::{CfnSimpleAd, CfnSimpleAdAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::DLM`: 1 resource type.
 
 /// `AWS::DLM::LifecyclePolicy` and its property types.
+#[cfg(feature = "dlm-lifecycle-policy")]
 pub mod lifecycle_policy {
     use ::stratus_model::schema as s;
 
@@ -1142,4 +1143,5 @@ pub mod lifecycle_policy {
     }
 }
 
+#[cfg(feature = "dlm-lifecycle-policy")]
 pub use lifecycle_policy::{CfnLifecyclePolicy, CfnLifecyclePolicyAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::DMS`: 11 resource types.
 
 /// `AWS::DMS::Certificate` and its property types.
+#[cfg(feature = "dms-certificate")]
 pub mod certificate {
     use ::stratus_model::schema as s;
 
@@ -58,9 +59,11 @@ pub mod certificate {
     }
 }
 
+#[cfg(feature = "dms-certificate")]
 pub use certificate::{CfnCertificate, CfnCertificateAttributes};
 
 /// `AWS::DMS::DataMigration` and its property types.
+#[cfg(feature = "dms-data-migration")]
 pub mod data_migration {
     use ::stratus_model::schema as s;
 
@@ -307,9 +310,11 @@ pub mod data_migration {
     }
 }
 
+#[cfg(feature = "dms-data-migration")]
 pub use data_migration::{CfnDataMigration, CfnDataMigrationAttributes};
 
 /// `AWS::DMS::DataProvider` and its property types.
+#[cfg(feature = "dms-data-provider")]
 pub mod data_provider {
     use ::stratus_model::schema as s;
 
@@ -1527,9 +1532,11 @@ pub mod data_provider {
     }
 }
 
+#[cfg(feature = "dms-data-provider")]
 pub use data_provider::{CfnDataProvider, CfnDataProviderAttributes};
 
 /// `AWS::DMS::Endpoint` and its property types.
+#[cfg(feature = "dms-endpoint")]
 pub mod endpoint {
     use ::stratus_model::schema as s;
 
@@ -2929,9 +2936,11 @@ pub mod endpoint {
     }
 }
 
+#[cfg(feature = "dms-endpoint")]
 pub use endpoint::{CfnEndpoint, CfnEndpointAttributes};
 
 /// `AWS::DMS::EventSubscription` and its property types.
+#[cfg(feature = "dms-event-subscription")]
 pub mod event_subscription {
     use ::stratus_model::schema as s;
 
@@ -3066,9 +3075,11 @@ pub mod event_subscription {
     }
 }
 
+#[cfg(feature = "dms-event-subscription")]
 pub use event_subscription::{CfnEventSubscription, CfnEventSubscriptionAttributes};
 
 /// `AWS::DMS::InstanceProfile` and its property types.
+#[cfg(feature = "dms-instance-profile")]
 pub mod instance_profile {
     use ::stratus_model::schema as s;
 
@@ -3212,9 +3223,11 @@ pub mod instance_profile {
     }
 }
 
+#[cfg(feature = "dms-instance-profile")]
 pub use instance_profile::{CfnInstanceProfile, CfnInstanceProfileAttributes};
 
 /// `AWS::DMS::MigrationProject` and its property types.
+#[cfg(feature = "dms-migration-project")]
 pub mod migration_project {
     use ::stratus_model::schema as s;
 
@@ -3409,9 +3422,11 @@ pub mod migration_project {
     }
 }
 
+#[cfg(feature = "dms-migration-project")]
 pub use migration_project::{CfnMigrationProject, CfnMigrationProjectAttributes};
 
 /// `AWS::DMS::ReplicationConfig` and its property types.
+#[cfg(feature = "dms-replication-config")]
 pub mod replication_config {
     use ::stratus_model::schema as s;
 
@@ -3648,9 +3663,11 @@ pub mod replication_config {
     }
 }
 
+#[cfg(feature = "dms-replication-config")]
 pub use replication_config::{CfnReplicationConfig, CfnReplicationConfigAttributes};
 
 /// `AWS::DMS::ReplicationInstance` and its property types.
+#[cfg(feature = "dms-replication-instance")]
 pub mod replication_instance {
     use ::stratus_model::schema as s;
 
@@ -3854,9 +3871,11 @@ pub mod replication_instance {
     }
 }
 
+#[cfg(feature = "dms-replication-instance")]
 pub use replication_instance::{CfnReplicationInstance, CfnReplicationInstanceAttributes};
 
 /// `AWS::DMS::ReplicationSubnetGroup` and its property types.
+#[cfg(feature = "dms-replication-subnet-group")]
 pub mod replication_subnet_group {
     use ::stratus_model::schema as s;
 
@@ -3979,11 +3998,13 @@ pub mod replication_subnet_group {
     }
 }
 
+#[cfg(feature = "dms-replication-subnet-group")]
 pub use replication_subnet_group::{
     CfnReplicationSubnetGroup, CfnReplicationSubnetGroupAttributes,
 };
 
 /// `AWS::DMS::ReplicationTask` and its property types.
+#[cfg(feature = "dms-replication-task")]
 pub mod replication_task {
     use ::stratus_model::schema as s;
 
@@ -4159,4 +4180,5 @@ pub mod replication_task {
     }
 }
 
+#[cfg(feature = "dms-replication-task")]
 pub use replication_task::{CfnReplicationTask, CfnReplicationTaskAttributes};

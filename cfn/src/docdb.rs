@@ -3,6 +3,7 @@
 //! `AWS::DocDB`: 6 resource types.
 
 /// `AWS::DocDB::DBCluster` and its property types.
+#[cfg(feature = "docdb-db-cluster")]
 pub mod db_cluster {
     use ::stratus_model::schema as s;
 
@@ -334,9 +335,11 @@ pub mod db_cluster {
     }
 }
 
+#[cfg(feature = "docdb-db-cluster")]
 pub use db_cluster::{CfnDbCluster, CfnDbClusterAttributes};
 
 /// `AWS::DocDB::DBClusterParameterGroup` and its property types.
+#[cfg(feature = "docdb-db-cluster-parameter-group")]
 pub mod db_cluster_parameter_group {
     use ::stratus_model::schema as s;
 
@@ -464,11 +467,13 @@ pub mod db_cluster_parameter_group {
     }
 }
 
+#[cfg(feature = "docdb-db-cluster-parameter-group")]
 pub use db_cluster_parameter_group::{
     CfnDbClusterParameterGroup, CfnDbClusterParameterGroupAttributes,
 };
 
 /// `AWS::DocDB::DBInstance` and its property types.
+#[cfg(feature = "docdb-db-instance")]
 pub mod db_instance {
     use ::stratus_model::schema as s;
 
@@ -631,9 +636,11 @@ pub mod db_instance {
     }
 }
 
+#[cfg(feature = "docdb-db-instance")]
 pub use db_instance::{CfnDbInstance, CfnDbInstanceAttributes};
 
 /// `AWS::DocDB::DBSubnetGroup` and its property types.
+#[cfg(feature = "docdb-db-subnet-group")]
 pub mod db_subnet_group {
     use ::stratus_model::schema as s;
 
@@ -757,9 +764,11 @@ pub mod db_subnet_group {
     }
 }
 
+#[cfg(feature = "docdb-db-subnet-group")]
 pub use db_subnet_group::{CfnDbSubnetGroup, CfnDbSubnetGroupAttributes};
 
 /// `AWS::DocDB::EventSubscription` and its property types.
+#[cfg(feature = "docdb-event-subscription")]
 pub mod event_subscription {
     use ::stratus_model::schema as s;
 
@@ -843,9 +852,11 @@ pub mod event_subscription {
     }
 }
 
+#[cfg(feature = "docdb-event-subscription")]
 pub use event_subscription::{CfnEventSubscription, CfnEventSubscriptionAttributes};
 
 /// `AWS::DocDB::GlobalCluster` and its property types.
+#[cfg(feature = "docdb-global-cluster")]
 pub mod global_cluster {
     use ::stratus_model::schema as s;
 
@@ -987,4 +998,5 @@ pub mod global_cluster {
     }
 }
 
+#[cfg(feature = "docdb-global-cluster")]
 pub use global_cluster::{CfnGlobalCluster, CfnGlobalClusterAttributes};

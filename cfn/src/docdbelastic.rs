@@ -3,6 +3,7 @@
 //! `AWS::DocDBElastic`: 1 resource type.
 
 /// `AWS::DocDBElastic::Cluster` and its property types.
+#[cfg(feature = "docdbelastic-cluster")]
 pub mod cluster {
     use ::stratus_model::schema as s;
 
@@ -148,4 +149,5 @@ pub mod cluster {
     }
 }
 
+#[cfg(feature = "docdbelastic-cluster")]
 pub use cluster::{CfnCluster, CfnClusterAttributes};

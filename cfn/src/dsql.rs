@@ -3,6 +3,7 @@
 //! `AWS::DSQL`: 1 resource type.
 
 /// `AWS::DSQL::Cluster` and its property types.
+#[cfg(feature = "dsql-cluster")]
 pub mod cluster {
     use ::stratus_model::schema as s;
 
@@ -143,4 +144,5 @@ pub mod cluster {
     }
 }
 
+#[cfg(feature = "dsql-cluster")]
 pub use cluster::{CfnCluster, CfnClusterAttributes};

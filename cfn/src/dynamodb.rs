@@ -3,6 +3,7 @@
 //! `AWS::DynamoDB`: 2 resource types.
 
 /// `AWS::DynamoDB::GlobalTable` and its property types.
+#[cfg(feature = "dynamodb-global-table")]
 pub mod global_table {
     use ::stratus_model::schema as s;
 
@@ -1811,9 +1812,11 @@ pub mod global_table {
     }
 }
 
+#[cfg(feature = "dynamodb-global-table")]
 pub use global_table::{CfnGlobalTable, CfnGlobalTableAttributes};
 
 /// `AWS::DynamoDB::Table` and its property types.
+#[cfg(feature = "dynamodb-table")]
 pub mod table {
     use ::stratus_model::schema as s;
 
@@ -3042,4 +3045,5 @@ pub mod table {
     }
 }
 
+#[cfg(feature = "dynamodb-table")]
 pub use table::{CfnTable, CfnTableAttributes};

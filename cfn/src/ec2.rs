@@ -3,6 +3,7 @@
 //! `AWS::EC2`: 113 resource types.
 
 /// `AWS::EC2::CapacityManagerDataExport` and its property types.
+#[cfg(feature = "ec2-capacity-manager-data-export")]
 pub mod capacity_manager_data_export {
     use ::stratus_model::schema as s;
 
@@ -168,11 +169,13 @@ pub mod capacity_manager_data_export {
     }
 }
 
+#[cfg(feature = "ec2-capacity-manager-data-export")]
 pub use capacity_manager_data_export::{
     CfnCapacityManagerDataExport, CfnCapacityManagerDataExportAttributes,
 };
 
 /// `AWS::EC2::CapacityReservation` and its property types.
+#[cfg(feature = "ec2-capacity-reservation")]
 pub mod capacity_reservation {
     use ::stratus_model::schema as s;
 
@@ -1303,9 +1306,11 @@ pub mod capacity_reservation {
     }
 }
 
+#[cfg(feature = "ec2-capacity-reservation")]
 pub use capacity_reservation::{CfnCapacityReservation, CfnCapacityReservationAttributes};
 
 /// `AWS::EC2::CapacityReservationFleet` and its property types.
+#[cfg(feature = "ec2-capacity-reservation-fleet")]
 pub mod capacity_reservation_fleet {
     use ::stratus_model::schema as s;
 
@@ -8425,11 +8430,13 @@ pub mod capacity_reservation_fleet {
     }
 }
 
+#[cfg(feature = "ec2-capacity-reservation-fleet")]
 pub use capacity_reservation_fleet::{
     CfnCapacityReservationFleet, CfnCapacityReservationFleetAttributes,
 };
 
 /// `AWS::EC2::CarrierGateway` and its property types.
+#[cfg(feature = "ec2-carrier-gateway")]
 pub mod carrier_gateway {
     use ::stratus_model::schema as s;
 
@@ -8500,9 +8507,11 @@ pub mod carrier_gateway {
     }
 }
 
+#[cfg(feature = "ec2-carrier-gateway")]
 pub use carrier_gateway::{CfnCarrierGateway, CfnCarrierGatewayAttributes};
 
 /// `AWS::EC2::ClientVpnAuthorizationRule` and its property types.
+#[cfg(feature = "ec2-client-vpn-authorization-rule")]
 pub mod client_vpn_authorization_rule {
     use ::stratus_model::schema as s;
 
@@ -8589,11 +8598,13 @@ pub mod client_vpn_authorization_rule {
     }
 }
 
+#[cfg(feature = "ec2-client-vpn-authorization-rule")]
 pub use client_vpn_authorization_rule::{
     CfnClientVpnAuthorizationRule, CfnClientVpnAuthorizationRuleAttributes,
 };
 
 /// `AWS::EC2::ClientVpnEndpoint` and its property types.
+#[cfg(feature = "ec2-client-vpn-endpoint")]
 pub mod client_vpn_endpoint {
     use ::stratus_model::schema as s;
 
@@ -9283,9 +9294,11 @@ pub mod client_vpn_endpoint {
     }
 }
 
+#[cfg(feature = "ec2-client-vpn-endpoint")]
 pub use client_vpn_endpoint::{CfnClientVpnEndpoint, CfnClientVpnEndpointAttributes};
 
 /// `AWS::EC2::ClientVpnRoute` and its property types.
+#[cfg(feature = "ec2-client-vpn-route")]
 pub mod client_vpn_route {
     use ::stratus_model::schema as s;
 
@@ -9367,9 +9380,11 @@ pub mod client_vpn_route {
     }
 }
 
+#[cfg(feature = "ec2-client-vpn-route")]
 pub use client_vpn_route::{CfnClientVpnRoute, CfnClientVpnRouteAttributes};
 
 /// `AWS::EC2::ClientVpnTargetNetworkAssociation` and its property types.
+#[cfg(feature = "ec2-client-vpn-target-network-association")]
 pub mod client_vpn_target_network_association {
     use ::stratus_model::schema as s;
 
@@ -9449,11 +9464,13 @@ pub mod client_vpn_target_network_association {
     }
 }
 
+#[cfg(feature = "ec2-client-vpn-target-network-association")]
 pub use client_vpn_target_network_association::{
     CfnClientVpnTargetNetworkAssociation, CfnClientVpnTargetNetworkAssociationAttributes,
 };
 
 /// `AWS::EC2::CustomerGateway` and its property types.
+#[cfg(feature = "ec2-customer-gateway")]
 pub mod customer_gateway {
     use ::stratus_model::schema as s;
 
@@ -9540,9 +9557,11 @@ pub mod customer_gateway {
     }
 }
 
+#[cfg(feature = "ec2-customer-gateway")]
 pub use customer_gateway::{CfnCustomerGateway, CfnCustomerGatewayAttributes};
 
 /// `AWS::EC2::DHCPOptions` and its property types.
+#[cfg(feature = "ec2-dhcp-options")]
 pub mod dhcp_options {
     use ::stratus_model::schema as s;
 
@@ -9626,9 +9645,11 @@ pub mod dhcp_options {
     }
 }
 
+#[cfg(feature = "ec2-dhcp-options")]
 pub use dhcp_options::{CfnDhcpOptions, CfnDhcpOptionsAttributes};
 
 /// `AWS::EC2::EC2Fleet` and its property types.
+#[cfg(feature = "ec2-ec2-fleet")]
 pub mod ec2_fleet {
     use ::stratus_model::schema as s;
 
@@ -18805,9 +18826,11 @@ pub mod ec2_fleet {
     }
 }
 
+#[cfg(feature = "ec2-ec2-fleet")]
 pub use ec2_fleet::{CfnEc2Fleet, CfnEc2FleetAttributes};
 
 /// `AWS::EC2::EIP` and its property types.
+#[cfg(feature = "ec2-eip")]
 pub mod eip {
     use ::stratus_model::schema as s;
 
@@ -18886,9 +18909,11 @@ pub mod eip {
     }
 }
 
+#[cfg(feature = "ec2-eip")]
 pub use eip::{CfnEip, CfnEipAttributes};
 
 /// `AWS::EC2::EIPAssociation` and its property types.
+#[cfg(feature = "ec2-eip-association")]
 pub mod eip_association {
     use ::stratus_model::schema as s;
 
@@ -18954,9 +18979,11 @@ pub mod eip_association {
     }
 }
 
+#[cfg(feature = "ec2-eip-association")]
 pub use eip_association::{CfnEipAssociation, CfnEipAssociationAttributes};
 
 /// `AWS::EC2::EgressOnlyInternetGateway` and its property types.
+#[cfg(feature = "ec2-egress-only-internet-gateway")]
 pub mod egress_only_internet_gateway {
     use ::stratus_model::schema as s;
 
@@ -19017,11 +19044,13 @@ pub mod egress_only_internet_gateway {
     }
 }
 
+#[cfg(feature = "ec2-egress-only-internet-gateway")]
 pub use egress_only_internet_gateway::{
     CfnEgressOnlyInternetGateway, CfnEgressOnlyInternetGatewayAttributes,
 };
 
 /// `AWS::EC2::EnclaveCertificateIamRoleAssociation` and its property types.
+#[cfg(feature = "ec2-enclave-certificate-iam-role-association")]
 pub mod enclave_certificate_iam_role_association {
     use ::stratus_model::schema as s;
 
@@ -19099,11 +19128,13 @@ pub mod enclave_certificate_iam_role_association {
     }
 }
 
+#[cfg(feature = "ec2-enclave-certificate-iam-role-association")]
 pub use enclave_certificate_iam_role_association::{
     CfnEnclaveCertificateIamRoleAssociation, CfnEnclaveCertificateIamRoleAssociationAttributes,
 };
 
 /// `AWS::EC2::FlowLog` and its property types.
+#[cfg(feature = "ec2-flow-log")]
 pub mod flow_log {
     use ::stratus_model::schema as s;
 
@@ -19490,9 +19521,11 @@ pub mod flow_log {
     }
 }
 
+#[cfg(feature = "ec2-flow-log")]
 pub use flow_log::{CfnFlowLog, CfnFlowLogAttributes};
 
 /// `AWS::EC2::GatewayRouteTableAssociation` and its property types.
+#[cfg(feature = "ec2-gateway-route-table-association")]
 pub mod gateway_route_table_association {
     use ::stratus_model::schema as s;
 
@@ -19557,11 +19590,13 @@ pub mod gateway_route_table_association {
     }
 }
 
+#[cfg(feature = "ec2-gateway-route-table-association")]
 pub use gateway_route_table_association::{
     CfnGatewayRouteTableAssociation, CfnGatewayRouteTableAssociationAttributes,
 };
 
 /// `AWS::EC2::Host` and its property types.
+#[cfg(feature = "ec2-host")]
 pub mod host {
     use ::stratus_model::schema as s;
 
@@ -19787,9 +19822,11 @@ pub mod host {
     }
 }
 
+#[cfg(feature = "ec2-host")]
 pub use host::{CfnHost, CfnHostAttributes};
 
 /// `AWS::EC2::IPAM` and its property types.
+#[cfg(feature = "ec2-ipam")]
 pub mod ipam {
     use ::stratus_model::schema as s;
 
@@ -20068,9 +20105,11 @@ pub mod ipam {
     }
 }
 
+#[cfg(feature = "ec2-ipam")]
 pub use ipam::{CfnIpam, CfnIpamAttributes};
 
 /// `AWS::EC2::IPAMAllocation` and its property types.
+#[cfg(feature = "ec2-ipam-allocation")]
 pub mod ipam_allocation {
     use ::stratus_model::schema as s;
 
@@ -20145,9 +20184,11 @@ pub mod ipam_allocation {
     }
 }
 
+#[cfg(feature = "ec2-ipam-allocation")]
 pub use ipam_allocation::{CfnIpamAllocation, CfnIpamAllocationAttributes};
 
 /// `AWS::EC2::IPAMPool` and its property types.
+#[cfg(feature = "ec2-ipam-pool")]
 pub mod ipam_pool {
     use ::stratus_model::schema as s;
 
@@ -20477,9 +20518,11 @@ pub mod ipam_pool {
     }
 }
 
+#[cfg(feature = "ec2-ipam-pool")]
 pub use ipam_pool::{CfnIpamPool, CfnIpamPoolAttributes};
 
 /// `AWS::EC2::IPAMPoolCidr` and its property types.
+#[cfg(feature = "ec2-ipam-pool-cidr")]
 pub mod ipam_pool_cidr {
     use ::stratus_model::schema as s;
 
@@ -20553,9 +20596,11 @@ pub mod ipam_pool_cidr {
     }
 }
 
+#[cfg(feature = "ec2-ipam-pool-cidr")]
 pub use ipam_pool_cidr::{CfnIpamPoolCidr, CfnIpamPoolCidrAttributes};
 
 /// `AWS::EC2::IPAMPrefixListResolver` and its property types.
+#[cfg(feature = "ec2-ipam-prefix-list-resolver")]
 pub mod ipam_prefix_list_resolver {
     use ::stratus_model::schema as s;
 
@@ -20993,11 +21038,13 @@ pub mod ipam_prefix_list_resolver {
     }
 }
 
+#[cfg(feature = "ec2-ipam-prefix-list-resolver")]
 pub use ipam_prefix_list_resolver::{
     CfnIpamPrefixListResolver, CfnIpamPrefixListResolverAttributes,
 };
 
 /// `AWS::EC2::IPAMPrefixListResolverTarget` and its property types.
+#[cfg(feature = "ec2-ipam-prefix-list-resolver-target")]
 pub mod ipam_prefix_list_resolver_target {
     use ::stratus_model::schema as s;
 
@@ -21106,11 +21153,13 @@ pub mod ipam_prefix_list_resolver_target {
     }
 }
 
+#[cfg(feature = "ec2-ipam-prefix-list-resolver-target")]
 pub use ipam_prefix_list_resolver_target::{
     CfnIpamPrefixListResolverTarget, CfnIpamPrefixListResolverTargetAttributes,
 };
 
 /// `AWS::EC2::IPAMResourceDiscovery` and its property types.
+#[cfg(feature = "ec2-ipam-resource-discovery")]
 pub mod ipam_resource_discovery {
     use ::stratus_model::schema as s;
 
@@ -21281,9 +21330,11 @@ pub mod ipam_resource_discovery {
     }
 }
 
+#[cfg(feature = "ec2-ipam-resource-discovery")]
 pub use ipam_resource_discovery::{CfnIpamResourceDiscovery, CfnIpamResourceDiscoveryAttributes};
 
 /// `AWS::EC2::IPAMResourceDiscoveryAssociation` and its property types.
+#[cfg(feature = "ec2-ipam-resource-discovery-association")]
 pub mod ipam_resource_discovery_association {
     use ::stratus_model::schema as s;
 
@@ -21399,11 +21450,13 @@ pub mod ipam_resource_discovery_association {
     }
 }
 
+#[cfg(feature = "ec2-ipam-resource-discovery-association")]
 pub use ipam_resource_discovery_association::{
     CfnIpamResourceDiscoveryAssociation, CfnIpamResourceDiscoveryAssociationAttributes,
 };
 
 /// `AWS::EC2::IPAMScope` and its property types.
+#[cfg(feature = "ec2-ipam-scope")]
 pub mod ipam_scope {
     use ::stratus_model::schema as s;
 
@@ -21600,9 +21653,11 @@ pub mod ipam_scope {
     }
 }
 
+#[cfg(feature = "ec2-ipam-scope")]
 pub use ipam_scope::{CfnIpamScope, CfnIpamScopeAttributes};
 
 /// `AWS::EC2::Instance` and its property types.
+#[cfg(feature = "ec2-instance")]
 pub mod instance {
     use ::stratus_model::schema as s;
 
@@ -29180,9 +29235,11 @@ pub mod instance {
     }
 }
 
+#[cfg(feature = "ec2-instance")]
 pub use instance::{CfnInstance, CfnInstanceAttributes};
 
 /// `AWS::EC2::InstanceConnectEndpoint` and its property types.
+#[cfg(feature = "ec2-instance-connect-endpoint")]
 pub mod instance_connect_endpoint {
     use ::stratus_model::schema as s;
 
@@ -29322,11 +29379,13 @@ pub mod instance_connect_endpoint {
     }
 }
 
+#[cfg(feature = "ec2-instance-connect-endpoint")]
 pub use instance_connect_endpoint::{
     CfnInstanceConnectEndpoint, CfnInstanceConnectEndpointAttributes,
 };
 
 /// `AWS::EC2::InternetGateway` and its property types.
+#[cfg(feature = "ec2-internet-gateway")]
 pub mod internet_gateway {
     use ::stratus_model::schema as s;
 
@@ -29367,9 +29426,11 @@ pub mod internet_gateway {
     }
 }
 
+#[cfg(feature = "ec2-internet-gateway")]
 pub use internet_gateway::{CfnInternetGateway, CfnInternetGatewayAttributes};
 
 /// `AWS::EC2::IpPoolRouteTableAssociation` and its property types.
+#[cfg(feature = "ec2-ip-pool-route-table-association")]
 pub mod ip_pool_route_table_association {
     use ::stratus_model::schema as s;
 
@@ -29436,11 +29497,13 @@ pub mod ip_pool_route_table_association {
     }
 }
 
+#[cfg(feature = "ec2-ip-pool-route-table-association")]
 pub use ip_pool_route_table_association::{
     CfnIpPoolRouteTableAssociation, CfnIpPoolRouteTableAssociationAttributes,
 };
 
 /// `AWS::EC2::KeyPair` and its property types.
+#[cfg(feature = "ec2-key-pair")]
 pub mod key_pair {
     use ::stratus_model::schema as s;
 
@@ -29610,9 +29673,11 @@ pub mod key_pair {
     }
 }
 
+#[cfg(feature = "ec2-key-pair")]
 pub use key_pair::{CfnKeyPair, CfnKeyPairAttributes};
 
 /// `AWS::EC2::LaunchTemplate` and its property types.
+#[cfg(feature = "ec2-launch-template")]
 pub mod launch_template {
     use ::stratus_model::schema as s;
 
@@ -39832,9 +39897,11 @@ pub mod launch_template {
     }
 }
 
+#[cfg(feature = "ec2-launch-template")]
 pub use launch_template::{CfnLaunchTemplate, CfnLaunchTemplateAttributes};
 
 /// `AWS::EC2::LocalGatewayRoute` and its property types.
+#[cfg(feature = "ec2-local-gateway-route")]
 pub mod local_gateway_route {
     use ::stratus_model::schema as s;
 
@@ -39899,9 +39966,11 @@ pub mod local_gateway_route {
     }
 }
 
+#[cfg(feature = "ec2-local-gateway-route")]
 pub use local_gateway_route::{CfnLocalGatewayRoute, CfnLocalGatewayRouteAttributes};
 
 /// `AWS::EC2::LocalGatewayRouteTable` and its property types.
+#[cfg(feature = "ec2-local-gateway-route-table")]
 pub mod local_gateway_route_table {
     use ::stratus_model::schema as s;
 
@@ -40031,11 +40100,13 @@ pub mod local_gateway_route_table {
     }
 }
 
+#[cfg(feature = "ec2-local-gateway-route-table")]
 pub use local_gateway_route_table::{
     CfnLocalGatewayRouteTable, CfnLocalGatewayRouteTableAttributes,
 };
 
 /// `AWS::EC2::LocalGatewayRouteTableVPCAssociation` and its property types.
+#[cfg(feature = "ec2-local-gateway-route-table-vpc-association")]
 pub mod local_gateway_route_table_vpc_association {
     use ::stratus_model::schema as s;
 
@@ -40122,11 +40193,13 @@ pub mod local_gateway_route_table_vpc_association {
     }
 }
 
+#[cfg(feature = "ec2-local-gateway-route-table-vpc-association")]
 pub use local_gateway_route_table_vpc_association::{
     CfnLocalGatewayRouteTableVpcAssociation, CfnLocalGatewayRouteTableVpcAssociationAttributes,
 };
 
 /// `AWS::EC2::LocalGatewayRouteTableVirtualInterfaceGroupAssociation` and its property types.
+#[cfg(feature = "ec2-local-gateway-route-table-virtual-interface-group-association")]
 pub mod local_gateway_route_table_virtual_interface_group_association {
     use ::stratus_model::schema as s;
 
@@ -40232,12 +40305,14 @@ pub mod local_gateway_route_table_virtual_interface_group_association {
     }
 }
 
+#[cfg(feature = "ec2-local-gateway-route-table-virtual-interface-group-association")]
 pub use local_gateway_route_table_virtual_interface_group_association::{
     CfnLocalGatewayRouteTableVirtualInterfaceGroupAssociation,
     CfnLocalGatewayRouteTableVirtualInterfaceGroupAssociationAttributes,
 };
 
 /// `AWS::EC2::LocalGatewayVirtualInterface` and its property types.
+#[cfg(feature = "ec2-local-gateway-virtual-interface")]
 pub mod local_gateway_virtual_interface {
     use ::stratus_model::schema as s;
 
@@ -40376,11 +40451,13 @@ pub mod local_gateway_virtual_interface {
     }
 }
 
+#[cfg(feature = "ec2-local-gateway-virtual-interface")]
 pub use local_gateway_virtual_interface::{
     CfnLocalGatewayVirtualInterface, CfnLocalGatewayVirtualInterfaceAttributes,
 };
 
 /// `AWS::EC2::LocalGatewayVirtualInterfaceGroup` and its property types.
+#[cfg(feature = "ec2-local-gateway-virtual-interface-group")]
 pub mod local_gateway_virtual_interface_group {
     use ::stratus_model::schema as s;
 
@@ -40487,11 +40564,13 @@ pub mod local_gateway_virtual_interface_group {
     }
 }
 
+#[cfg(feature = "ec2-local-gateway-virtual-interface-group")]
 pub use local_gateway_virtual_interface_group::{
     CfnLocalGatewayVirtualInterfaceGroup, CfnLocalGatewayVirtualInterfaceGroupAttributes,
 };
 
 /// `AWS::EC2::NatGateway` and its property types.
+#[cfg(feature = "ec2-nat-gateway")]
 pub mod nat_gateway {
     use ::stratus_model::schema as s;
 
@@ -40758,9 +40837,11 @@ pub mod nat_gateway {
     }
 }
 
+#[cfg(feature = "ec2-nat-gateway")]
 pub use nat_gateway::{CfnNatGateway, CfnNatGatewayAttributes};
 
 /// `AWS::EC2::NetworkAcl` and its property types.
+#[cfg(feature = "ec2-network-acl")]
 pub mod network_acl {
     use ::stratus_model::schema as s;
 
@@ -40821,9 +40902,11 @@ pub mod network_acl {
     }
 }
 
+#[cfg(feature = "ec2-network-acl")]
 pub use network_acl::{CfnNetworkAcl, CfnNetworkAclAttributes};
 
 /// `AWS::EC2::NetworkAclEntry` and its property types.
+#[cfg(feature = "ec2-network-acl-entry")]
 pub mod network_acl_entry {
     use ::stratus_model::schema as s;
 
@@ -40980,9 +41063,11 @@ pub mod network_acl_entry {
     }
 }
 
+#[cfg(feature = "ec2-network-acl-entry")]
 pub use network_acl_entry::{CfnNetworkAclEntry, CfnNetworkAclEntryAttributes};
 
 /// `AWS::EC2::NetworkInsightsAccessScope` and its property types.
+#[cfg(feature = "ec2-network-insights-access-scope")]
 pub mod network_insights_access_scope {
     use ::stratus_model::schema as s;
 
@@ -41322,11 +41407,13 @@ pub mod network_insights_access_scope {
     }
 }
 
+#[cfg(feature = "ec2-network-insights-access-scope")]
 pub use network_insights_access_scope::{
     CfnNetworkInsightsAccessScope, CfnNetworkInsightsAccessScopeAttributes,
 };
 
 /// `AWS::EC2::NetworkInsightsAccessScopeAnalysis` and its property types.
+#[cfg(feature = "ec2-network-insights-access-scope-analysis")]
 pub mod network_insights_access_scope_analysis {
     use ::stratus_model::schema as s;
 
@@ -41434,11 +41521,13 @@ pub mod network_insights_access_scope_analysis {
     }
 }
 
+#[cfg(feature = "ec2-network-insights-access-scope-analysis")]
 pub use network_insights_access_scope_analysis::{
     CfnNetworkInsightsAccessScopeAnalysis, CfnNetworkInsightsAccessScopeAnalysisAttributes,
 };
 
 /// `AWS::EC2::NetworkInsightsAnalysis` and its property types.
+#[cfg(feature = "ec2-network-insights-analysis")]
 pub mod network_insights_analysis {
     use ::stratus_model::schema as s;
 
@@ -41595,11 +41684,13 @@ pub mod network_insights_analysis {
     }
 }
 
+#[cfg(feature = "ec2-network-insights-analysis")]
 pub use network_insights_analysis::{
     CfnNetworkInsightsAnalysis, CfnNetworkInsightsAnalysisAttributes,
 };
 
 /// `AWS::EC2::NetworkInsightsPath` and its property types.
+#[cfg(feature = "ec2-network-insights-path")]
 pub mod network_insights_path {
     use ::stratus_model::schema as s;
 
@@ -41853,9 +41944,11 @@ pub mod network_insights_path {
     }
 }
 
+#[cfg(feature = "ec2-network-insights-path")]
 pub use network_insights_path::{CfnNetworkInsightsPath, CfnNetworkInsightsPathAttributes};
 
 /// `AWS::EC2::NetworkInterface` and its property types.
+#[cfg(feature = "ec2-network-interface")]
 pub mod network_interface {
     use ::stratus_model::schema as s;
 
@@ -42296,9 +42389,11 @@ pub mod network_interface {
     }
 }
 
+#[cfg(feature = "ec2-network-interface")]
 pub use network_interface::{CfnNetworkInterface, CfnNetworkInterfaceAttributes};
 
 /// `AWS::EC2::NetworkInterfaceAttachment` and its property types.
+#[cfg(feature = "ec2-network-interface-attachment")]
 pub mod network_interface_attachment {
     use ::stratus_model::schema as s;
 
@@ -42445,11 +42540,13 @@ pub mod network_interface_attachment {
     }
 }
 
+#[cfg(feature = "ec2-network-interface-attachment")]
 pub use network_interface_attachment::{
     CfnNetworkInterfaceAttachment, CfnNetworkInterfaceAttachmentAttributes,
 };
 
 /// `AWS::EC2::NetworkInterfacePermission` and its property types.
+#[cfg(feature = "ec2-network-interface-permission")]
 pub mod network_interface_permission {
     use ::stratus_model::schema as s;
 
@@ -42524,11 +42621,13 @@ pub mod network_interface_permission {
     }
 }
 
+#[cfg(feature = "ec2-network-interface-permission")]
 pub use network_interface_permission::{
     CfnNetworkInterfacePermission, CfnNetworkInterfacePermissionAttributes,
 };
 
 /// `AWS::EC2::NetworkPerformanceMetricSubscription` and its property types.
+#[cfg(feature = "ec2-network-performance-metric-subscription")]
 pub mod network_performance_metric_subscription {
     use ::stratus_model::schema as s;
 
@@ -42597,9 +42696,11 @@ pub mod network_performance_metric_subscription {
     };
 }
 
+#[cfg(feature = "ec2-network-performance-metric-subscription")]
 pub use network_performance_metric_subscription::CfnNetworkPerformanceMetricSubscription;
 
 /// `AWS::EC2::PlacementGroup` and its property types.
+#[cfg(feature = "ec2-placement-group")]
 pub mod placement_group {
     use ::stratus_model::schema as s;
 
@@ -42747,9 +42848,11 @@ pub mod placement_group {
     }
 }
 
+#[cfg(feature = "ec2-placement-group")]
 pub use placement_group::{CfnPlacementGroup, CfnPlacementGroupAttributes};
 
 /// `AWS::EC2::PrefixList` and its property types.
+#[cfg(feature = "ec2-prefix-list")]
 pub mod prefix_list {
     use ::stratus_model::schema as s;
 
@@ -42938,9 +43041,11 @@ pub mod prefix_list {
     }
 }
 
+#[cfg(feature = "ec2-prefix-list")]
 pub use prefix_list::{CfnPrefixList, CfnPrefixListAttributes};
 
 /// `AWS::EC2::Route` and its property types.
+#[cfg(feature = "ec2-route")]
 pub mod route {
     use ::stratus_model::schema as s;
 
@@ -43061,9 +43166,11 @@ pub mod route {
     }
 }
 
+#[cfg(feature = "ec2-route")]
 pub use route::{CfnRoute, CfnRouteAttributes};
 
 /// `AWS::EC2::RouteServer` and its property types.
+#[cfg(feature = "ec2-route-server")]
 pub mod route_server {
     use ::stratus_model::schema as s;
 
@@ -43188,9 +43295,11 @@ pub mod route_server {
     }
 }
 
+#[cfg(feature = "ec2-route-server")]
 pub use route_server::{CfnRouteServer, CfnRouteServerAttributes};
 
 /// `AWS::EC2::RouteServerAssociation` and its property types.
+#[cfg(feature = "ec2-route-server-association")]
 pub mod route_server_association {
     use ::stratus_model::schema as s;
 
@@ -43243,9 +43352,11 @@ pub mod route_server_association {
     };
 }
 
+#[cfg(feature = "ec2-route-server-association")]
 pub use route_server_association::CfnRouteServerAssociation;
 
 /// `AWS::EC2::RouteServerEndpoint` and its property types.
+#[cfg(feature = "ec2-route-server-endpoint")]
 pub mod route_server_endpoint {
     use ::stratus_model::schema as s;
 
@@ -43334,9 +43445,11 @@ pub mod route_server_endpoint {
     }
 }
 
+#[cfg(feature = "ec2-route-server-endpoint")]
 pub use route_server_endpoint::{CfnRouteServerEndpoint, CfnRouteServerEndpointAttributes};
 
 /// `AWS::EC2::RouteServerPeer` and its property types.
+#[cfg(feature = "ec2-route-server-peer")]
 pub mod route_server_peer {
     use ::stratus_model::schema as s;
 
@@ -43524,9 +43637,11 @@ pub mod route_server_peer {
     }
 }
 
+#[cfg(feature = "ec2-route-server-peer")]
 pub use route_server_peer::{CfnRouteServerPeer, CfnRouteServerPeerAttributes};
 
 /// `AWS::EC2::RouteServerPropagation` and its property types.
+#[cfg(feature = "ec2-route-server-propagation")]
 pub mod route_server_propagation {
     use ::stratus_model::schema as s;
 
@@ -43579,9 +43694,11 @@ pub mod route_server_propagation {
     };
 }
 
+#[cfg(feature = "ec2-route-server-propagation")]
 pub use route_server_propagation::CfnRouteServerPropagation;
 
 /// `AWS::EC2::RouteTable` and its property types.
+#[cfg(feature = "ec2-route-table")]
 pub mod route_table {
     use ::stratus_model::schema as s;
 
@@ -43642,9 +43759,11 @@ pub mod route_table {
     }
 }
 
+#[cfg(feature = "ec2-route-table")]
 pub use route_table::{CfnRouteTable, CfnRouteTableAttributes};
 
 /// `AWS::EC2::SecurityGroup` and its property types.
+#[cfg(feature = "ec2-security-group")]
 pub mod security_group {
     use ::stratus_model::schema as s;
 
@@ -43904,9 +44023,11 @@ pub mod security_group {
     }
 }
 
+#[cfg(feature = "ec2-security-group")]
 pub use security_group::{CfnSecurityGroup, CfnSecurityGroupAttributes};
 
 /// `AWS::EC2::SecurityGroupEgress` and its property types.
+#[cfg(feature = "ec2-security-group-egress")]
 pub mod security_group_egress {
     use ::stratus_model::schema as s;
 
@@ -44020,9 +44141,11 @@ pub mod security_group_egress {
     }
 }
 
+#[cfg(feature = "ec2-security-group-egress")]
 pub use security_group_egress::{CfnSecurityGroupEgress, CfnSecurityGroupEgressAttributes};
 
 /// `AWS::EC2::SecurityGroupIngress` and its property types.
+#[cfg(feature = "ec2-security-group-ingress")]
 pub mod security_group_ingress {
     use ::stratus_model::schema as s;
 
@@ -44155,9 +44278,11 @@ pub mod security_group_ingress {
     }
 }
 
+#[cfg(feature = "ec2-security-group-ingress")]
 pub use security_group_ingress::{CfnSecurityGroupIngress, CfnSecurityGroupIngressAttributes};
 
 /// `AWS::EC2::SecurityGroupVpcAssociation` and its property types.
+#[cfg(feature = "ec2-security-group-vpc-association")]
 pub mod security_group_vpc_association {
     use ::stratus_model::schema as s;
 
@@ -44234,11 +44359,13 @@ pub mod security_group_vpc_association {
     }
 }
 
+#[cfg(feature = "ec2-security-group-vpc-association")]
 pub use security_group_vpc_association::{
     CfnSecurityGroupVpcAssociation, CfnSecurityGroupVpcAssociationAttributes,
 };
 
 /// `AWS::EC2::SnapshotBlockPublicAccess` and its property types.
+#[cfg(feature = "ec2-snapshot-block-public-access")]
 pub mod snapshot_block_public_access {
     use ::stratus_model::schema as s;
 
@@ -44332,11 +44459,13 @@ pub mod snapshot_block_public_access {
     }
 }
 
+#[cfg(feature = "ec2-snapshot-block-public-access")]
 pub use snapshot_block_public_access::{
     CfnSnapshotBlockPublicAccess, CfnSnapshotBlockPublicAccessAttributes,
 };
 
 /// `AWS::EC2::SpotFleet` and its property types.
+#[cfg(feature = "ec2-spot-fleet")]
 pub mod spot_fleet {
     use ::stratus_model::schema as s;
 
@@ -47307,9 +47436,11 @@ pub mod spot_fleet {
     }
 }
 
+#[cfg(feature = "ec2-spot-fleet")]
 pub use spot_fleet::{CfnSpotFleet, CfnSpotFleetAttributes};
 
 /// `AWS::EC2::SqlHaStandbyDetectedInstance` and its property types.
+#[cfg(feature = "ec2-sql-ha-standby-detected-instance")]
 pub mod sql_ha_standby_detected_instance {
     use ::stratus_model::schema as s;
 
@@ -47380,11 +47511,13 @@ pub mod sql_ha_standby_detected_instance {
     }
 }
 
+#[cfg(feature = "ec2-sql-ha-standby-detected-instance")]
 pub use sql_ha_standby_detected_instance::{
     CfnSqlHaStandbyDetectedInstance, CfnSqlHaStandbyDetectedInstanceAttributes,
 };
 
 /// `AWS::EC2::Subnet` and its property types.
+#[cfg(feature = "ec2-subnet")]
 pub mod subnet {
     use ::stratus_model::schema as s;
 
@@ -47583,9 +47716,11 @@ pub mod subnet {
     }
 }
 
+#[cfg(feature = "ec2-subnet")]
 pub use subnet::{CfnSubnet, CfnSubnetAttributes};
 
 /// `AWS::EC2::SubnetCidrBlock` and its property types.
+#[cfg(feature = "ec2-subnet-cidr-block")]
 pub mod subnet_cidr_block {
     use ::stratus_model::schema as s;
 
@@ -47674,9 +47809,11 @@ pub mod subnet_cidr_block {
     }
 }
 
+#[cfg(feature = "ec2-subnet-cidr-block")]
 pub use subnet_cidr_block::{CfnSubnetCidrBlock, CfnSubnetCidrBlockAttributes};
 
 /// `AWS::EC2::SubnetNetworkAclAssociation` and its property types.
+#[cfg(feature = "ec2-subnet-network-acl-association")]
 pub mod subnet_network_acl_association {
     use ::stratus_model::schema as s;
 
@@ -47743,11 +47880,13 @@ pub mod subnet_network_acl_association {
     }
 }
 
+#[cfg(feature = "ec2-subnet-network-acl-association")]
 pub use subnet_network_acl_association::{
     CfnSubnetNetworkAclAssociation, CfnSubnetNetworkAclAssociationAttributes,
 };
 
 /// `AWS::EC2::SubnetRouteTableAssociation` and its property types.
+#[cfg(feature = "ec2-subnet-route-table-association")]
 pub mod subnet_route_table_association {
     use ::stratus_model::schema as s;
 
@@ -47814,11 +47953,13 @@ pub mod subnet_route_table_association {
     }
 }
 
+#[cfg(feature = "ec2-subnet-route-table-association")]
 pub use subnet_route_table_association::{
     CfnSubnetRouteTableAssociation, CfnSubnetRouteTableAssociationAttributes,
 };
 
 /// `AWS::EC2::TrafficMirrorFilter` and its property types.
+#[cfg(feature = "ec2-traffic-mirror-filter")]
 pub mod traffic_mirror_filter {
     use ::stratus_model::schema as s;
 
@@ -47919,9 +48060,11 @@ pub mod traffic_mirror_filter {
     }
 }
 
+#[cfg(feature = "ec2-traffic-mirror-filter")]
 pub use traffic_mirror_filter::{CfnTrafficMirrorFilter, CfnTrafficMirrorFilterAttributes};
 
 /// `AWS::EC2::TrafficMirrorFilterRule` and its property types.
+#[cfg(feature = "ec2-traffic-mirror-filter-rule")]
 pub mod traffic_mirror_filter_rule {
     use ::stratus_model::schema as s;
 
@@ -48176,11 +48319,13 @@ pub mod traffic_mirror_filter_rule {
     }
 }
 
+#[cfg(feature = "ec2-traffic-mirror-filter-rule")]
 pub use traffic_mirror_filter_rule::{
     CfnTrafficMirrorFilterRule, CfnTrafficMirrorFilterRuleAttributes,
 };
 
 /// `AWS::EC2::TrafficMirrorSession` and its property types.
+#[cfg(feature = "ec2-traffic-mirror-session")]
 pub mod traffic_mirror_session {
     use ::stratus_model::schema as s;
 
@@ -48282,9 +48427,11 @@ pub mod traffic_mirror_session {
     }
 }
 
+#[cfg(feature = "ec2-traffic-mirror-session")]
 pub use traffic_mirror_session::{CfnTrafficMirrorSession, CfnTrafficMirrorSessionAttributes};
 
 /// `AWS::EC2::TrafficMirrorTarget` and its property types.
+#[cfg(feature = "ec2-traffic-mirror-target")]
 pub mod traffic_mirror_target {
     use ::stratus_model::schema as s;
 
@@ -48351,9 +48498,11 @@ pub mod traffic_mirror_target {
     }
 }
 
+#[cfg(feature = "ec2-traffic-mirror-target")]
 pub use traffic_mirror_target::{CfnTrafficMirrorTarget, CfnTrafficMirrorTargetAttributes};
 
 /// `AWS::EC2::TransitGateway` and its property types.
+#[cfg(feature = "ec2-transit-gateway")]
 pub mod transit_gateway {
     use ::stratus_model::schema as s;
 
@@ -48506,9 +48655,11 @@ pub mod transit_gateway {
     }
 }
 
+#[cfg(feature = "ec2-transit-gateway")]
 pub use transit_gateway::{CfnTransitGateway, CfnTransitGatewayAttributes};
 
 /// `AWS::EC2::TransitGatewayAttachment` and its property types.
+#[cfg(feature = "ec2-transit-gateway-attachment")]
 pub mod transit_gateway_attachment {
     use ::stratus_model::schema as s;
 
@@ -48806,11 +48957,13 @@ pub mod transit_gateway_attachment {
     }
 }
 
+#[cfg(feature = "ec2-transit-gateway-attachment")]
 pub use transit_gateway_attachment::{
     CfnTransitGatewayAttachment, CfnTransitGatewayAttachmentAttributes,
 };
 
 /// `AWS::EC2::TransitGatewayConnect` and its property types.
+#[cfg(feature = "ec2-transit-gateway-connect")]
 pub mod transit_gateway_connect {
     use ::stratus_model::schema as s;
 
@@ -48966,9 +49119,11 @@ pub mod transit_gateway_connect {
     }
 }
 
+#[cfg(feature = "ec2-transit-gateway-connect")]
 pub use transit_gateway_connect::{CfnTransitGatewayConnect, CfnTransitGatewayConnectAttributes};
 
 /// `AWS::EC2::TransitGatewayConnectPeer` and its property types.
+#[cfg(feature = "ec2-transit-gateway-connect-peer")]
 pub mod transit_gateway_connect_peer {
     use ::stratus_model::schema as s;
 
@@ -49234,11 +49389,13 @@ pub mod transit_gateway_connect_peer {
     }
 }
 
+#[cfg(feature = "ec2-transit-gateway-connect-peer")]
 pub use transit_gateway_connect_peer::{
     CfnTransitGatewayConnectPeer, CfnTransitGatewayConnectPeerAttributes,
 };
 
 /// `AWS::EC2::TransitGatewayMeteringPolicy` and its property types.
+#[cfg(feature = "ec2-transit-gateway-metering-policy")]
 pub mod transit_gateway_metering_policy {
     use ::stratus_model::schema as s;
 
@@ -49322,11 +49479,13 @@ pub mod transit_gateway_metering_policy {
     }
 }
 
+#[cfg(feature = "ec2-transit-gateway-metering-policy")]
 pub use transit_gateway_metering_policy::{
     CfnTransitGatewayMeteringPolicy, CfnTransitGatewayMeteringPolicyAttributes,
 };
 
 /// `AWS::EC2::TransitGatewayMeteringPolicyEntry` and its property types.
+#[cfg(feature = "ec2-transit-gateway-metering-policy-entry")]
 pub mod transit_gateway_metering_policy_entry {
     use ::stratus_model::schema as s;
 
@@ -49613,11 +49772,13 @@ pub mod transit_gateway_metering_policy_entry {
     }
 }
 
+#[cfg(feature = "ec2-transit-gateway-metering-policy-entry")]
 pub use transit_gateway_metering_policy_entry::{
     CfnTransitGatewayMeteringPolicyEntry, CfnTransitGatewayMeteringPolicyEntryAttributes,
 };
 
 /// `AWS::EC2::TransitGatewayMulticastDomain` and its property types.
+#[cfg(feature = "ec2-transit-gateway-multicast-domain")]
 pub mod transit_gateway_multicast_domain {
     use ::stratus_model::schema as s;
 
@@ -49878,11 +50039,13 @@ pub mod transit_gateway_multicast_domain {
     }
 }
 
+#[cfg(feature = "ec2-transit-gateway-multicast-domain")]
 pub use transit_gateway_multicast_domain::{
     CfnTransitGatewayMulticastDomain, CfnTransitGatewayMulticastDomainAttributes,
 };
 
 /// `AWS::EC2::TransitGatewayMulticastDomainAssociation` and its property types.
+#[cfg(feature = "ec2-transit-gateway-multicast-domain-association")]
 pub mod transit_gateway_multicast_domain_association {
     use ::stratus_model::schema as s;
 
@@ -49975,12 +50138,14 @@ pub mod transit_gateway_multicast_domain_association {
     }
 }
 
+#[cfg(feature = "ec2-transit-gateway-multicast-domain-association")]
 pub use transit_gateway_multicast_domain_association::{
     CfnTransitGatewayMulticastDomainAssociation,
     CfnTransitGatewayMulticastDomainAssociationAttributes,
 };
 
 /// `AWS::EC2::TransitGatewayMulticastGroupMember` and its property types.
+#[cfg(feature = "ec2-transit-gateway-multicast-group-member")]
 pub mod transit_gateway_multicast_group_member {
     use ::stratus_model::schema as s;
 
@@ -50091,11 +50256,13 @@ pub mod transit_gateway_multicast_group_member {
     }
 }
 
+#[cfg(feature = "ec2-transit-gateway-multicast-group-member")]
 pub use transit_gateway_multicast_group_member::{
     CfnTransitGatewayMulticastGroupMember, CfnTransitGatewayMulticastGroupMemberAttributes,
 };
 
 /// `AWS::EC2::TransitGatewayMulticastGroupSource` and its property types.
+#[cfg(feature = "ec2-transit-gateway-multicast-group-source")]
 pub mod transit_gateway_multicast_group_source {
     use ::stratus_model::schema as s;
 
@@ -50206,11 +50373,13 @@ pub mod transit_gateway_multicast_group_source {
     }
 }
 
+#[cfg(feature = "ec2-transit-gateway-multicast-group-source")]
 pub use transit_gateway_multicast_group_source::{
     CfnTransitGatewayMulticastGroupSource, CfnTransitGatewayMulticastGroupSourceAttributes,
 };
 
 /// `AWS::EC2::TransitGatewayPeeringAttachment` and its property types.
+#[cfg(feature = "ec2-transit-gateway-peering-attachment")]
 pub mod transit_gateway_peering_attachment {
     use ::stratus_model::schema as s;
 
@@ -50319,11 +50488,13 @@ pub mod transit_gateway_peering_attachment {
     }
 }
 
+#[cfg(feature = "ec2-transit-gateway-peering-attachment")]
 pub use transit_gateway_peering_attachment::{
     CfnTransitGatewayPeeringAttachment, CfnTransitGatewayPeeringAttachmentAttributes,
 };
 
 /// `AWS::EC2::TransitGatewayRoute` and its property types.
+#[cfg(feature = "ec2-transit-gateway-route")]
 pub mod transit_gateway_route {
     use ::stratus_model::schema as s;
 
@@ -50393,9 +50564,11 @@ pub mod transit_gateway_route {
     };
 }
 
+#[cfg(feature = "ec2-transit-gateway-route")]
 pub use transit_gateway_route::CfnTransitGatewayRoute;
 
 /// `AWS::EC2::TransitGatewayRouteTable` and its property types.
+#[cfg(feature = "ec2-transit-gateway-route-table")]
 pub mod transit_gateway_route_table {
     use ::stratus_model::schema as s;
 
@@ -50456,11 +50629,13 @@ pub mod transit_gateway_route_table {
     }
 }
 
+#[cfg(feature = "ec2-transit-gateway-route-table")]
 pub use transit_gateway_route_table::{
     CfnTransitGatewayRouteTable, CfnTransitGatewayRouteTableAttributes,
 };
 
 /// `AWS::EC2::TransitGatewayRouteTableAssociation` and its property types.
+#[cfg(feature = "ec2-transit-gateway-route-table-association")]
 pub mod transit_gateway_route_table_association {
     use ::stratus_model::schema as s;
 
@@ -50517,9 +50692,11 @@ pub mod transit_gateway_route_table_association {
     };
 }
 
+#[cfg(feature = "ec2-transit-gateway-route-table-association")]
 pub use transit_gateway_route_table_association::CfnTransitGatewayRouteTableAssociation;
 
 /// `AWS::EC2::TransitGatewayRouteTablePropagation` and its property types.
+#[cfg(feature = "ec2-transit-gateway-route-table-propagation")]
 pub mod transit_gateway_route_table_propagation {
     use ::stratus_model::schema as s;
 
@@ -50576,9 +50753,11 @@ pub mod transit_gateway_route_table_propagation {
     };
 }
 
+#[cfg(feature = "ec2-transit-gateway-route-table-propagation")]
 pub use transit_gateway_route_table_propagation::CfnTransitGatewayRouteTablePropagation;
 
 /// `AWS::EC2::TransitGatewayVpcAttachment` and its property types.
+#[cfg(feature = "ec2-transit-gateway-vpc-attachment")]
 pub mod transit_gateway_vpc_attachment {
     use ::stratus_model::schema as s;
 
@@ -50893,11 +51072,13 @@ pub mod transit_gateway_vpc_attachment {
     }
 }
 
+#[cfg(feature = "ec2-transit-gateway-vpc-attachment")]
 pub use transit_gateway_vpc_attachment::{
     CfnTransitGatewayVpcAttachment, CfnTransitGatewayVpcAttachmentAttributes,
 };
 
 /// `AWS::EC2::VPC` and its property types.
+#[cfg(feature = "ec2-vpc")]
 pub mod vpc {
     use ::stratus_model::schema as s;
 
@@ -51038,9 +51219,11 @@ pub mod vpc {
     }
 }
 
+#[cfg(feature = "ec2-vpc")]
 pub use vpc::{CfnVpc, CfnVpcAttributes};
 
 /// `AWS::EC2::VPCBlockPublicAccessExclusion` and its property types.
+#[cfg(feature = "ec2-vpc-block-public-access-exclusion")]
 pub mod vpc_block_public_access_exclusion {
     use ::stratus_model::schema as s;
 
@@ -51163,11 +51346,13 @@ pub mod vpc_block_public_access_exclusion {
     }
 }
 
+#[cfg(feature = "ec2-vpc-block-public-access-exclusion")]
 pub use vpc_block_public_access_exclusion::{
     CfnVpcBlockPublicAccessExclusion, CfnVpcBlockPublicAccessExclusionAttributes,
 };
 
 /// `AWS::EC2::VPCBlockPublicAccessOptions` and its property types.
+#[cfg(feature = "ec2-vpc-block-public-access-options")]
 pub mod vpc_block_public_access_options {
     use ::stratus_model::schema as s;
 
@@ -51277,11 +51462,13 @@ pub mod vpc_block_public_access_options {
     }
 }
 
+#[cfg(feature = "ec2-vpc-block-public-access-options")]
 pub use vpc_block_public_access_options::{
     CfnVpcBlockPublicAccessOptions, CfnVpcBlockPublicAccessOptionsAttributes,
 };
 
 /// `AWS::EC2::VPCCidrBlock` and its property types.
+#[cfg(feature = "ec2-vpc-cidr-block")]
 pub mod vpc_cidr_block {
     use ::stratus_model::schema as s;
 
@@ -51403,9 +51590,11 @@ pub mod vpc_cidr_block {
     }
 }
 
+#[cfg(feature = "ec2-vpc-cidr-block")]
 pub use vpc_cidr_block::{CfnVpcCidrBlock, CfnVpcCidrBlockAttributes};
 
 /// `AWS::EC2::VPCDHCPOptionsAssociation` and its property types.
+#[cfg(feature = "ec2-vpcdhcp-options-association")]
 pub mod vpcdhcp_options_association {
     use ::stratus_model::schema as s;
 
@@ -51458,9 +51647,11 @@ pub mod vpcdhcp_options_association {
     };
 }
 
+#[cfg(feature = "ec2-vpcdhcp-options-association")]
 pub use vpcdhcp_options_association::CfnVpcdhcpOptionsAssociation;
 
 /// `AWS::EC2::VPCEncryptionControl` and its property types.
+#[cfg(feature = "ec2-vpc-encryption-control")]
 pub mod vpc_encryption_control {
     use ::stratus_model::schema as s;
 
@@ -52192,9 +52383,11 @@ pub mod vpc_encryption_control {
     }
 }
 
+#[cfg(feature = "ec2-vpc-encryption-control")]
 pub use vpc_encryption_control::{CfnVpcEncryptionControl, CfnVpcEncryptionControlAttributes};
 
 /// `AWS::EC2::VPCEndpoint` and its property types.
+#[cfg(feature = "ec2-vpc-endpoint")]
 pub mod vpc_endpoint {
     use ::stratus_model::schema as s;
 
@@ -52689,9 +52882,11 @@ pub mod vpc_endpoint {
     }
 }
 
+#[cfg(feature = "ec2-vpc-endpoint")]
 pub use vpc_endpoint::{CfnVpcEndpoint, CfnVpcEndpointAttributes};
 
 /// `AWS::EC2::VPCEndpointConnectionNotification` and its property types.
+#[cfg(feature = "ec2-vpc-endpoint-connection-notification")]
 pub mod vpc_endpoint_connection_notification {
     use ::stratus_model::schema as s;
 
@@ -52777,11 +52972,13 @@ pub mod vpc_endpoint_connection_notification {
     }
 }
 
+#[cfg(feature = "ec2-vpc-endpoint-connection-notification")]
 pub use vpc_endpoint_connection_notification::{
     CfnVpcEndpointConnectionNotification, CfnVpcEndpointConnectionNotificationAttributes,
 };
 
 /// `AWS::EC2::VPCEndpointService` and its property types.
+#[cfg(feature = "ec2-vpc-endpoint-service")]
 pub mod vpc_endpoint_service {
     use ::stratus_model::schema as s;
 
@@ -52905,9 +53102,11 @@ pub mod vpc_endpoint_service {
     }
 }
 
+#[cfg(feature = "ec2-vpc-endpoint-service")]
 pub use vpc_endpoint_service::{CfnVpcEndpointService, CfnVpcEndpointServiceAttributes};
 
 /// `AWS::EC2::VPCEndpointServicePermissions` and its property types.
+#[cfg(feature = "ec2-vpc-endpoint-service-permissions")]
 pub mod vpc_endpoint_service_permissions {
     use ::stratus_model::schema as s;
 
@@ -52960,9 +53159,11 @@ pub mod vpc_endpoint_service_permissions {
     };
 }
 
+#[cfg(feature = "ec2-vpc-endpoint-service-permissions")]
 pub use vpc_endpoint_service_permissions::CfnVpcEndpointServicePermissions;
 
 /// `AWS::EC2::VPCGatewayAttachment` and its property types.
+#[cfg(feature = "ec2-vpc-gateway-attachment")]
 pub mod vpc_gateway_attachment {
     use ::stratus_model::schema as s;
 
@@ -53027,9 +53228,11 @@ pub mod vpc_gateway_attachment {
     }
 }
 
+#[cfg(feature = "ec2-vpc-gateway-attachment")]
 pub use vpc_gateway_attachment::{CfnVpcGatewayAttachment, CfnVpcGatewayAttachmentAttributes};
 
 /// `AWS::EC2::VPCPeeringConnection` and its property types.
+#[cfg(feature = "ec2-vpc-peering-connection")]
 pub mod vpc_peering_connection {
     use ::stratus_model::schema as s;
 
@@ -53122,9 +53325,11 @@ pub mod vpc_peering_connection {
     }
 }
 
+#[cfg(feature = "ec2-vpc-peering-connection")]
 pub use vpc_peering_connection::{CfnVpcPeeringConnection, CfnVpcPeeringConnectionAttributes};
 
 /// `AWS::EC2::VPNConcentrator` and its property types.
+#[cfg(feature = "ec2-vpn-concentrator")]
 pub mod vpn_concentrator {
     use ::stratus_model::schema as s;
 
@@ -53198,9 +53403,11 @@ pub mod vpn_concentrator {
     }
 }
 
+#[cfg(feature = "ec2-vpn-concentrator")]
 pub use vpn_concentrator::{CfnVpnConcentrator, CfnVpnConcentratorAttributes};
 
 /// `AWS::EC2::VPNConnection` and its property types.
+#[cfg(feature = "ec2-vpn-connection")]
 pub mod vpn_connection {
     use ::stratus_model::schema as s;
 
@@ -54309,9 +54516,11 @@ pub mod vpn_connection {
     }
 }
 
+#[cfg(feature = "ec2-vpn-connection")]
 pub use vpn_connection::{CfnVpnConnection, CfnVpnConnectionAttributes};
 
 /// `AWS::EC2::VPNConnectionRoute` and its property types.
+#[cfg(feature = "ec2-vpn-connection-route")]
 pub mod vpn_connection_route {
     use ::stratus_model::schema as s;
 
@@ -54366,9 +54575,11 @@ pub mod vpn_connection_route {
     };
 }
 
+#[cfg(feature = "ec2-vpn-connection-route")]
 pub use vpn_connection_route::CfnVpnConnectionRoute;
 
 /// `AWS::EC2::VPNGateway` and its property types.
+#[cfg(feature = "ec2-vpn-gateway")]
 pub mod vpn_gateway {
     use ::stratus_model::schema as s;
 
@@ -54435,9 +54646,11 @@ pub mod vpn_gateway {
     }
 }
 
+#[cfg(feature = "ec2-vpn-gateway")]
 pub use vpn_gateway::{CfnVpnGateway, CfnVpnGatewayAttributes};
 
 /// `AWS::EC2::VPNGatewayRoutePropagation` and its property types.
+#[cfg(feature = "ec2-vpn-gateway-route-propagation")]
 pub mod vpn_gateway_route_propagation {
     use ::stratus_model::schema as s;
 
@@ -54505,11 +54718,13 @@ pub mod vpn_gateway_route_propagation {
     }
 }
 
+#[cfg(feature = "ec2-vpn-gateway-route-propagation")]
 pub use vpn_gateway_route_propagation::{
     CfnVpnGatewayRoutePropagation, CfnVpnGatewayRoutePropagationAttributes,
 };
 
 /// `AWS::EC2::VerifiedAccessEndpoint` and its property types.
+#[cfg(feature = "ec2-verified-access-endpoint")]
 pub mod verified_access_endpoint {
     use ::stratus_model::schema as s;
 
@@ -55207,11 +55422,13 @@ pub mod verified_access_endpoint {
     }
 }
 
+#[cfg(feature = "ec2-verified-access-endpoint")]
 pub use verified_access_endpoint::{
     CfnVerifiedAccessEndpoint, CfnVerifiedAccessEndpointAttributes,
 };
 
 /// `AWS::EC2::VerifiedAccessGroup` and its property types.
+#[cfg(feature = "ec2-verified-access-group")]
 pub mod verified_access_group {
     use ::stratus_model::schema as s;
 
@@ -55340,9 +55557,11 @@ pub mod verified_access_group {
     }
 }
 
+#[cfg(feature = "ec2-verified-access-group")]
 pub use verified_access_group::{CfnVerifiedAccessGroup, CfnVerifiedAccessGroupAttributes};
 
 /// `AWS::EC2::VerifiedAccessInstance` and its property types.
+#[cfg(feature = "ec2-verified-access-instance")]
 pub mod verified_access_instance {
     use ::stratus_model::schema as s;
 
@@ -55616,11 +55835,13 @@ pub mod verified_access_instance {
     }
 }
 
+#[cfg(feature = "ec2-verified-access-instance")]
 pub use verified_access_instance::{
     CfnVerifiedAccessInstance, CfnVerifiedAccessInstanceAttributes,
 };
 
 /// `AWS::EC2::VerifiedAccessTrustProvider` and its property types.
+#[cfg(feature = "ec2-verified-access-trust-provider")]
 pub mod verified_access_trust_provider {
     use ::stratus_model::schema as s;
 
@@ -56044,11 +56265,13 @@ pub mod verified_access_trust_provider {
     }
 }
 
+#[cfg(feature = "ec2-verified-access-trust-provider")]
 pub use verified_access_trust_provider::{
     CfnVerifiedAccessTrustProvider, CfnVerifiedAccessTrustProviderAttributes,
 };
 
 /// `AWS::EC2::Volume` and its property types.
+#[cfg(feature = "ec2-volume")]
 pub mod volume {
     use ::stratus_model::schema as s;
 
@@ -56136,9 +56359,11 @@ pub mod volume {
     }
 }
 
+#[cfg(feature = "ec2-volume")]
 pub use volume::{CfnVolume, CfnVolumeAttributes};
 
 /// `AWS::EC2::VolumeAttachment` and its property types.
+#[cfg(feature = "ec2-volume-attachment")]
 pub mod volume_attachment {
     use ::stratus_model::schema as s;
 
@@ -56203,4 +56428,5 @@ pub mod volume_attachment {
     };
 }
 
+#[cfg(feature = "ec2-volume-attachment")]
 pub use volume_attachment::CfnVolumeAttachment;

@@ -3,6 +3,7 @@
 //! `AWS::ECR`: 9 resource types.
 
 /// `AWS::ECR::PublicRepository` and its property types.
+#[cfg(feature = "ecr-public-repository")]
 pub mod public_repository {
     use ::stratus_model::schema as s;
 
@@ -105,9 +106,11 @@ pub mod public_repository {
     }
 }
 
+#[cfg(feature = "ecr-public-repository")]
 pub use public_repository::{CfnPublicRepository, CfnPublicRepositoryAttributes};
 
 /// `AWS::ECR::PullThroughCacheRule` and its property types.
+#[cfg(feature = "ecr-pull-through-cache-rule")]
 pub mod pull_through_cache_rule {
     use ::stratus_model::schema as s;
 
@@ -244,9 +247,11 @@ pub mod pull_through_cache_rule {
     }
 }
 
+#[cfg(feature = "ecr-pull-through-cache-rule")]
 pub use pull_through_cache_rule::CfnPullThroughCacheRule;
 
 /// `AWS::ECR::PullTimeUpdateExclusion` and its property types.
+#[cfg(feature = "ecr-pull-time-update-exclusion")]
 pub mod pull_time_update_exclusion {
     use ::stratus_model::schema as s;
 
@@ -292,9 +297,11 @@ pub mod pull_time_update_exclusion {
     };
 }
 
+#[cfg(feature = "ecr-pull-time-update-exclusion")]
 pub use pull_time_update_exclusion::CfnPullTimeUpdateExclusion;
 
 /// `AWS::ECR::RegistryPolicy` and its property types.
+#[cfg(feature = "ecr-registry-policy")]
 pub mod registry_policy {
     use ::stratus_model::schema as s;
 
@@ -350,9 +357,11 @@ pub mod registry_policy {
     }
 }
 
+#[cfg(feature = "ecr-registry-policy")]
 pub use registry_policy::{CfnRegistryPolicy, CfnRegistryPolicyAttributes};
 
 /// `AWS::ECR::RegistryScanningConfiguration` and its property types.
+#[cfg(feature = "ecr-registry-scanning-configuration")]
 pub mod registry_scanning_configuration {
     use ::stratus_model::schema as s;
 
@@ -642,11 +651,13 @@ pub mod registry_scanning_configuration {
     }
 }
 
+#[cfg(feature = "ecr-registry-scanning-configuration")]
 pub use registry_scanning_configuration::{
     CfnRegistryScanningConfiguration, CfnRegistryScanningConfigurationAttributes,
 };
 
 /// `AWS::ECR::ReplicationConfiguration` and its property types.
+#[cfg(feature = "ecr-replication-configuration")]
 pub mod replication_configuration {
     use ::stratus_model::schema as s;
 
@@ -938,11 +949,13 @@ pub mod replication_configuration {
     }
 }
 
+#[cfg(feature = "ecr-replication-configuration")]
 pub use replication_configuration::{
     CfnReplicationConfiguration, CfnReplicationConfigurationAttributes,
 };
 
 /// `AWS::ECR::Repository` and its property types.
+#[cfg(feature = "ecr-repository")]
 pub mod repository {
     use ::stratus_model::schema as s;
 
@@ -1332,9 +1345,11 @@ pub mod repository {
     }
 }
 
+#[cfg(feature = "ecr-repository")]
 pub use repository::{CfnRepository, CfnRepositoryAttributes};
 
 /// `AWS::ECR::RepositoryCreationTemplate` and its property types.
+#[cfg(feature = "ecr-repository-creation-template")]
 pub mod repository_creation_template {
     use ::stratus_model::schema as s;
 
@@ -1796,11 +1811,13 @@ pub mod repository_creation_template {
     }
 }
 
+#[cfg(feature = "ecr-repository-creation-template")]
 pub use repository_creation_template::{
     CfnRepositoryCreationTemplate, CfnRepositoryCreationTemplateAttributes,
 };
 
 /// `AWS::ECR::SigningConfiguration` and its property types.
+#[cfg(feature = "ecr-signing-configuration")]
 pub mod signing_configuration {
     use ::stratus_model::schema as s;
 
@@ -1988,4 +2005,5 @@ pub mod signing_configuration {
     }
 }
 
+#[cfg(feature = "ecr-signing-configuration")]
 pub use signing_configuration::{CfnSigningConfiguration, CfnSigningConfigurationAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::ECS`: 10 resource types.
 
 /// `AWS::ECS::CapacityProvider` and its property types.
+#[cfg(feature = "ecs-capacity-provider")]
 pub mod capacity_provider {
     use ::stratus_model::schema as s;
 
@@ -1915,9 +1916,11 @@ pub mod capacity_provider {
     }
 }
 
+#[cfg(feature = "ecs-capacity-provider")]
 pub use capacity_provider::CfnCapacityProvider;
 
 /// `AWS::ECS::Cluster` and its property types.
+#[cfg(feature = "ecs-cluster")]
 pub mod cluster {
     use ::stratus_model::schema as s;
 
@@ -2291,9 +2294,11 @@ pub mod cluster {
     }
 }
 
+#[cfg(feature = "ecs-cluster")]
 pub use cluster::{CfnCluster, CfnClusterAttributes};
 
 /// `AWS::ECS::ClusterCapacityProviderAssociations` and its property types.
+#[cfg(feature = "ecs-cluster-capacity-provider-associations")]
 pub mod cluster_capacity_provider_associations {
     use ::stratus_model::schema as s;
 
@@ -2417,9 +2422,11 @@ pub mod cluster_capacity_provider_associations {
     }
 }
 
+#[cfg(feature = "ecs-cluster-capacity-provider-associations")]
 pub use cluster_capacity_provider_associations::CfnClusterCapacityProviderAssociations;
 
 /// `AWS::ECS::Daemon` and its property types.
+#[cfg(feature = "ecs-daemon")]
 pub mod daemon {
     use ::stratus_model::schema as s;
 
@@ -2638,9 +2645,11 @@ pub mod daemon {
     }
 }
 
+#[cfg(feature = "ecs-daemon")]
 pub use daemon::{CfnDaemon, CfnDaemonAttributes};
 
 /// `AWS::ECS::DaemonTaskDefinition` and its property types.
+#[cfg(feature = "ecs-daemon-task-definition")]
 pub mod daemon_task_definition {
     use ::stratus_model::schema as s;
 
@@ -3844,9 +3853,11 @@ pub mod daemon_task_definition {
     }
 }
 
+#[cfg(feature = "ecs-daemon-task-definition")]
 pub use daemon_task_definition::{CfnDaemonTaskDefinition, CfnDaemonTaskDefinitionAttributes};
 
 /// `AWS::ECS::ExpressGatewayService` and its property types.
+#[cfg(feature = "ecs-express-gateway-service")]
 pub mod express_gateway_service {
     use ::stratus_model::schema as s;
 
@@ -4528,9 +4539,11 @@ pub mod express_gateway_service {
     }
 }
 
+#[cfg(feature = "ecs-express-gateway-service")]
 pub use express_gateway_service::{CfnExpressGatewayService, CfnExpressGatewayServiceAttributes};
 
 /// `AWS::ECS::PrimaryTaskSet` and its property types.
+#[cfg(feature = "ecs-primary-task-set")]
 pub mod primary_task_set {
     use ::stratus_model::schema as s;
 
@@ -4589,9 +4602,11 @@ pub mod primary_task_set {
     };
 }
 
+#[cfg(feature = "ecs-primary-task-set")]
 pub use primary_task_set::CfnPrimaryTaskSet;
 
 /// `AWS::ECS::Service` and its property types.
+#[cfg(feature = "ecs-service")]
 pub mod service {
     use ::stratus_model::schema as s;
 
@@ -7012,9 +7027,11 @@ pub mod service {
     }
 }
 
+#[cfg(feature = "ecs-service")]
 pub use service::{CfnService, CfnServiceAttributes};
 
 /// `AWS::ECS::TaskDefinition` and its property types.
+#[cfg(feature = "ecs-task-definition")]
 pub mod task_definition {
     use ::stratus_model::schema as s;
 
@@ -9733,9 +9750,11 @@ pub mod task_definition {
     }
 }
 
+#[cfg(feature = "ecs-task-definition")]
 pub use task_definition::{CfnTaskDefinition, CfnTaskDefinitionAttributes};
 
 /// `AWS::ECS::TaskSet` and its property types.
+#[cfg(feature = "ecs-task-set")]
 pub mod task_set {
     use ::stratus_model::schema as s;
 
@@ -10225,4 +10244,5 @@ pub mod task_set {
     }
 }
 
+#[cfg(feature = "ecs-task-set")]
 pub use task_set::{CfnTaskSet, CfnTaskSetAttributes};

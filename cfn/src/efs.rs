@@ -3,6 +3,7 @@
 //! `AWS::EFS`: 3 resource types.
 
 /// `AWS::EFS::AccessPoint` and its property types.
+#[cfg(feature = "efs-access-point")]
 pub mod access_point {
     use ::stratus_model::schema as s;
 
@@ -240,9 +241,11 @@ pub mod access_point {
     }
 }
 
+#[cfg(feature = "efs-access-point")]
 pub use access_point::{CfnAccessPoint, CfnAccessPointAttributes};
 
 /// `AWS::EFS::FileSystem` and its property types.
+#[cfg(feature = "efs-file-system")]
 pub mod file_system {
     use ::stratus_model::schema as s;
 
@@ -915,9 +918,11 @@ pub mod file_system {
     }
 }
 
+#[cfg(feature = "efs-file-system")]
 pub use file_system::{CfnFileSystem, CfnFileSystemAttributes};
 
 /// `AWS::EFS::MountTarget` and its property types.
+#[cfg(feature = "efs-mount-target")]
 pub mod mount_target {
     use ::stratus_model::schema as s;
 
@@ -1055,4 +1060,5 @@ pub mod mount_target {
     }
 }
 
+#[cfg(feature = "efs-mount-target")]
 pub use mount_target::{CfnMountTarget, CfnMountTargetAttributes};

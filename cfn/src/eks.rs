@@ -3,6 +3,7 @@
 //! `AWS::EKS`: 8 resource types.
 
 /// `AWS::EKS::AccessEntry` and its property types.
+#[cfg(feature = "eks-access-entry")]
 pub mod access_entry {
     use ::stratus_model::schema as s;
 
@@ -229,9 +230,11 @@ pub mod access_entry {
     }
 }
 
+#[cfg(feature = "eks-access-entry")]
 pub use access_entry::{CfnAccessEntry, CfnAccessEntryAttributes};
 
 /// `AWS::EKS::Addon` and its property types.
+#[cfg(feature = "eks-addon")]
 pub mod addon {
     use ::stratus_model::schema as s;
 
@@ -478,9 +481,11 @@ pub mod addon {
     }
 }
 
+#[cfg(feature = "eks-addon")]
 pub use addon::{CfnAddon, CfnAddonAttributes};
 
 /// `AWS::EKS::Capability` and its property types.
+#[cfg(feature = "eks-capability")]
 pub mod capability {
     use ::stratus_model::schema as s;
 
@@ -1057,9 +1062,11 @@ pub mod capability {
     }
 }
 
+#[cfg(feature = "eks-capability")]
 pub use capability::{CfnCapability, CfnCapabilityAttributes};
 
 /// `AWS::EKS::Cluster` and its property types.
+#[cfg(feature = "eks-cluster")]
 pub mod cluster {
     use ::stratus_model::schema as s;
 
@@ -2194,9 +2201,11 @@ pub mod cluster {
     }
 }
 
+#[cfg(feature = "eks-cluster")]
 pub use cluster::{CfnCluster, CfnClusterAttributes};
 
 /// `AWS::EKS::FargateProfile` and its property types.
+#[cfg(feature = "eks-fargate-profile")]
 pub mod fargate_profile {
     use ::stratus_model::schema as s;
 
@@ -2393,9 +2402,11 @@ pub mod fargate_profile {
     }
 }
 
+#[cfg(feature = "eks-fargate-profile")]
 pub use fargate_profile::{CfnFargateProfile, CfnFargateProfileAttributes};
 
 /// `AWS::EKS::IdentityProviderConfig` and its property types.
+#[cfg(feature = "eks-identity-provider-config")]
 pub mod identity_provider_config {
     use ::stratus_model::schema as s;
 
@@ -2635,11 +2646,13 @@ pub mod identity_provider_config {
     }
 }
 
+#[cfg(feature = "eks-identity-provider-config")]
 pub use identity_provider_config::{
     CfnIdentityProviderConfig, CfnIdentityProviderConfigAttributes,
 };
 
 /// `AWS::EKS::Nodegroup` and its property types.
+#[cfg(feature = "eks-nodegroup")]
 pub mod nodegroup {
     use ::stratus_model::schema as s;
 
@@ -3531,9 +3544,11 @@ pub mod nodegroup {
     }
 }
 
+#[cfg(feature = "eks-nodegroup")]
 pub use nodegroup::{CfnNodegroup, CfnNodegroupAttributes};
 
 /// `AWS::EKS::PodIdentityAssociation` and its property types.
+#[cfg(feature = "eks-pod-identity-association")]
 pub mod pod_identity_association {
     use ::stratus_model::schema as s;
 
@@ -3642,6 +3657,7 @@ pub mod pod_identity_association {
     }
 }
 
+#[cfg(feature = "eks-pod-identity-association")]
 pub use pod_identity_association::{
     CfnPodIdentityAssociation, CfnPodIdentityAssociationAttributes,
 };

@@ -3,6 +3,7 @@
 //! `AWS::ElastiCache`: 10 resource types.
 
 /// `AWS::ElastiCache::CacheCluster` and its property types.
+#[cfg(feature = "elasticache-cache-cluster")]
 pub mod cache_cluster {
     use ::stratus_model::schema as s;
 
@@ -663,9 +664,11 @@ pub mod cache_cluster {
     }
 }
 
+#[cfg(feature = "elasticache-cache-cluster")]
 pub use cache_cluster::{CfnCacheCluster, CfnCacheClusterAttributes};
 
 /// `AWS::ElastiCache::GlobalReplicationGroup` and its property types.
+#[cfg(feature = "elasticache-global-replication-group")]
 pub mod global_replication_group {
     use ::stratus_model::schema as s;
 
@@ -933,11 +936,13 @@ pub mod global_replication_group {
     }
 }
 
+#[cfg(feature = "elasticache-global-replication-group")]
 pub use global_replication_group::{
     CfnGlobalReplicationGroup, CfnGlobalReplicationGroupAttributes,
 };
 
 /// `AWS::ElastiCache::ParameterGroup` and its property types.
+#[cfg(feature = "elasticache-parameter-group")]
 pub mod parameter_group {
     use ::stratus_model::schema as s;
 
@@ -1014,9 +1019,11 @@ pub mod parameter_group {
     }
 }
 
+#[cfg(feature = "elasticache-parameter-group")]
 pub use parameter_group::{CfnParameterGroup, CfnParameterGroupAttributes};
 
 /// `AWS::ElastiCache::ReplicationGroup` and its property types.
+#[cfg(feature = "elasticache-replication-group")]
 pub mod replication_group {
     use ::stratus_model::schema as s;
 
@@ -1912,9 +1919,11 @@ pub mod replication_group {
     }
 }
 
+#[cfg(feature = "elasticache-replication-group")]
 pub use replication_group::{CfnReplicationGroup, CfnReplicationGroupAttributes};
 
 /// `AWS::ElastiCache::SecurityGroup` and its property types.
+#[cfg(feature = "elasticache-security-group")]
 pub mod security_group {
     use ::stratus_model::schema as s;
 
@@ -2020,9 +2029,11 @@ pub mod security_group {
     }
 }
 
+#[cfg(feature = "elasticache-security-group")]
 pub use security_group::{CfnSecurityGroup, CfnSecurityGroupAttributes};
 
 /// `AWS::ElastiCache::SecurityGroupIngress` and its property types.
+#[cfg(feature = "elasticache-security-group-ingress")]
 pub mod security_group_ingress {
     use ::stratus_model::schema as s;
 
@@ -2094,9 +2105,11 @@ pub mod security_group_ingress {
     }
 }
 
+#[cfg(feature = "elasticache-security-group-ingress")]
 pub use security_group_ingress::{CfnSecurityGroupIngress, CfnSecurityGroupIngressAttributes};
 
 /// `AWS::ElastiCache::ServerlessCache` and its property types.
+#[cfg(feature = "elasticache-serverless-cache")]
 pub mod serverless_cache {
     use ::stratus_model::schema as s;
 
@@ -2443,9 +2456,11 @@ pub mod serverless_cache {
     }
 }
 
+#[cfg(feature = "elasticache-serverless-cache")]
 pub use serverless_cache::{CfnServerlessCache, CfnServerlessCacheAttributes};
 
 /// `AWS::ElastiCache::SubnetGroup` and its property types.
+#[cfg(feature = "elasticache-subnet-group")]
 pub mod subnet_group {
     use ::stratus_model::schema as s;
 
@@ -2507,9 +2522,11 @@ pub mod subnet_group {
     };
 }
 
+#[cfg(feature = "elasticache-subnet-group")]
 pub use subnet_group::CfnSubnetGroup;
 
 /// `AWS::ElastiCache::User` and its property types.
+#[cfg(feature = "elasticache-user")]
 pub mod user {
     use ::stratus_model::schema as s;
 
@@ -2747,9 +2764,11 @@ pub mod user {
     }
 }
 
+#[cfg(feature = "elasticache-user")]
 pub use user::{CfnUser, CfnUserAttributes};
 
 /// `AWS::ElastiCache::UserGroup` and its property types.
+#[cfg(feature = "elasticache-user-group")]
 pub mod user_group {
     use ::stratus_model::schema as s;
 
@@ -2882,4 +2901,5 @@ pub mod user_group {
     }
 }
 
+#[cfg(feature = "elasticache-user-group")]
 pub use user_group::{CfnUserGroup, CfnUserGroupAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::ElasticBeanstalk`: 4 resource types.
 
 /// `AWS::ElasticBeanstalk::Application` and its property types.
+#[cfg(feature = "elasticbeanstalk-application")]
 pub mod application {
     use ::stratus_model::schema as s;
 
@@ -181,9 +182,11 @@ pub mod application {
     }
 }
 
+#[cfg(feature = "elasticbeanstalk-application")]
 pub use application::CfnApplication;
 
 /// `AWS::ElasticBeanstalk::ApplicationVersion` and its property types.
+#[cfg(feature = "elasticbeanstalk-application-version")]
 pub mod application_version {
     use ::stratus_model::schema as s;
 
@@ -308,9 +311,11 @@ pub mod application_version {
     }
 }
 
+#[cfg(feature = "elasticbeanstalk-application-version")]
 pub use application_version::{CfnApplicationVersion, CfnApplicationVersionAttributes};
 
 /// `AWS::ElasticBeanstalk::ConfigurationTemplate` and its property types.
+#[cfg(feature = "elasticbeanstalk-configuration-template")]
 pub mod configuration_template {
     use ::stratus_model::schema as s;
 
@@ -523,9 +528,11 @@ pub mod configuration_template {
     }
 }
 
+#[cfg(feature = "elasticbeanstalk-configuration-template")]
 pub use configuration_template::{CfnConfigurationTemplate, CfnConfigurationTemplateAttributes};
 
 /// `AWS::ElasticBeanstalk::Environment` and its property types.
+#[cfg(feature = "elasticbeanstalk-environment")]
 pub mod environment {
     use ::stratus_model::schema as s;
 
@@ -744,4 +751,5 @@ pub mod environment {
     }
 }
 
+#[cfg(feature = "elasticbeanstalk-environment")]
 pub use environment::{CfnEnvironment, CfnEnvironmentAttributes};

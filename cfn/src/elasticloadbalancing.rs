@@ -3,6 +3,7 @@
 //! `AWS::ElasticLoadBalancing`: 1 resource type.
 
 /// `AWS::ElasticLoadBalancing::LoadBalancer` and its property types.
+#[cfg(feature = "elasticloadbalancing-load-balancer")]
 pub mod load_balancer {
     use ::stratus_model::schema as s;
 
@@ -725,4 +726,5 @@ pub mod load_balancer {
     }
 }
 
+#[cfg(feature = "elasticloadbalancing-load-balancer")]
 pub use load_balancer::{CfnLoadBalancer, CfnLoadBalancerAttributes};

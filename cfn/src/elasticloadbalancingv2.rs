@@ -3,6 +3,7 @@
 //! `AWS::ElasticLoadBalancingV2`: 7 resource types.
 
 /// `AWS::ElasticLoadBalancingV2::Listener` and its property types.
+#[cfg(feature = "elasticloadbalancingv2-listener")]
 pub mod listener {
     use ::stratus_model::schema as s;
 
@@ -1188,9 +1189,11 @@ pub mod listener {
     }
 }
 
+#[cfg(feature = "elasticloadbalancingv2-listener")]
 pub use listener::{CfnListener, CfnListenerAttributes};
 
 /// `AWS::ElasticLoadBalancingV2::ListenerCertificate` and its property types.
+#[cfg(feature = "elasticloadbalancingv2-listener-certificate")]
 pub mod listener_certificate {
     use ::stratus_model::schema as s;
 
@@ -1280,9 +1283,11 @@ pub mod listener_certificate {
     }
 }
 
+#[cfg(feature = "elasticloadbalancingv2-listener-certificate")]
 pub use listener_certificate::{CfnListenerCertificate, CfnListenerCertificateAttributes};
 
 /// `AWS::ElasticLoadBalancingV2::ListenerRule` and its property types.
+#[cfg(feature = "elasticloadbalancingv2-listener-rule")]
 pub mod listener_rule {
     use ::stratus_model::schema as s;
 
@@ -2700,9 +2705,11 @@ pub mod listener_rule {
     }
 }
 
+#[cfg(feature = "elasticloadbalancingv2-listener-rule")]
 pub use listener_rule::{CfnListenerRule, CfnListenerRuleAttributes};
 
 /// `AWS::ElasticLoadBalancingV2::LoadBalancer` and its property types.
+#[cfg(feature = "elasticloadbalancingv2-load-balancer")]
 pub mod load_balancer {
     use ::stratus_model::schema as s;
 
@@ -3146,9 +3153,11 @@ pub mod load_balancer {
     }
 }
 
+#[cfg(feature = "elasticloadbalancingv2-load-balancer")]
 pub use load_balancer::{CfnLoadBalancer, CfnLoadBalancerAttributes};
 
 /// `AWS::ElasticLoadBalancingV2::TargetGroup` and its property types.
+#[cfg(feature = "elasticloadbalancingv2-target-group")]
 pub mod target_group {
     use ::stratus_model::schema as s;
 
@@ -3672,9 +3681,11 @@ pub mod target_group {
     }
 }
 
+#[cfg(feature = "elasticloadbalancingv2-target-group")]
 pub use target_group::{CfnTargetGroup, CfnTargetGroupAttributes};
 
 /// `AWS::ElasticLoadBalancingV2::TrustStore` and its property types.
+#[cfg(feature = "elasticloadbalancingv2-trust-store")]
 pub mod trust_store {
     use ::stratus_model::schema as s;
 
@@ -3750,9 +3761,11 @@ pub mod trust_store {
     }
 }
 
+#[cfg(feature = "elasticloadbalancingv2-trust-store")]
 pub use trust_store::{CfnTrustStore, CfnTrustStoreAttributes};
 
 /// `AWS::ElasticLoadBalancingV2::TrustStoreRevocation` and its property types.
+#[cfg(feature = "elasticloadbalancingv2-trust-store-revocation")]
 pub mod trust_store_revocation {
     use ::stratus_model::schema as s;
 
@@ -3890,4 +3903,5 @@ pub mod trust_store_revocation {
     }
 }
 
+#[cfg(feature = "elasticloadbalancingv2-trust-store-revocation")]
 pub use trust_store_revocation::{CfnTrustStoreRevocation, CfnTrustStoreRevocationAttributes};

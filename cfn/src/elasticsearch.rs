@@ -3,6 +3,7 @@
 //! `AWS::Elasticsearch`: 1 resource type.
 
 /// `AWS::Elasticsearch::Domain` and its property types.
+#[cfg(feature = "elasticsearch-domain")]
 pub mod domain {
     use ::stratus_model::schema as s;
 
@@ -632,4 +633,5 @@ pub mod domain {
     }
 }
 
+#[cfg(feature = "elasticsearch-domain")]
 pub use domain::{CfnDomain, CfnDomainAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::ElementalInference`: 1 resource type.
 
 /// `AWS::ElementalInference::Feed` and its property types.
+#[cfg(feature = "elementalinference-feed")]
 pub mod feed {
     use ::stratus_model::schema as s;
 
@@ -184,4 +185,5 @@ pub mod feed {
     }
 }
 
+#[cfg(feature = "elementalinference-feed")]
 pub use feed::{CfnFeed, CfnFeedAttributes};

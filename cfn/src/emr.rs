@@ -3,6 +3,7 @@
 //! `AWS::EMR`: 8 resource types.
 
 /// `AWS::EMR::Cluster` and its property types.
+#[cfg(feature = "emr-cluster")]
 pub mod cluster {
     use ::stratus_model::schema as s;
 
@@ -1999,9 +2000,11 @@ pub mod cluster {
     }
 }
 
+#[cfg(feature = "emr-cluster")]
 pub use cluster::{CfnCluster, CfnClusterAttributes};
 
 /// `AWS::EMR::InstanceFleetConfig` and its property types.
+#[cfg(feature = "emr-instance-fleet-config")]
 pub mod instance_fleet_config {
     use ::stratus_model::schema as s;
 
@@ -2639,9 +2642,11 @@ pub mod instance_fleet_config {
     }
 }
 
+#[cfg(feature = "emr-instance-fleet-config")]
 pub use instance_fleet_config::{CfnInstanceFleetConfig, CfnInstanceFleetConfigAttributes};
 
 /// `AWS::EMR::InstanceGroupConfig` and its property types.
+#[cfg(feature = "emr-instance-group-config")]
 pub mod instance_group_config {
     use ::stratus_model::schema as s;
 
@@ -3352,9 +3357,11 @@ pub mod instance_group_config {
     }
 }
 
+#[cfg(feature = "emr-instance-group-config")]
 pub use instance_group_config::{CfnInstanceGroupConfig, CfnInstanceGroupConfigAttributes};
 
 /// `AWS::EMR::SecurityConfiguration` and its property types.
+#[cfg(feature = "emr-security-configuration")]
 pub mod security_configuration {
     use ::stratus_model::schema as s;
 
@@ -3410,9 +3417,11 @@ pub mod security_configuration {
     };
 }
 
+#[cfg(feature = "emr-security-configuration")]
 pub use security_configuration::CfnSecurityConfiguration;
 
 /// `AWS::EMR::Step` and its property types.
+#[cfg(feature = "emr-step")]
 pub mod step {
     use ::stratus_model::schema as s;
 
@@ -3590,9 +3599,11 @@ pub mod step {
     }
 }
 
+#[cfg(feature = "emr-step")]
 pub use step::{CfnStep, CfnStepAttributes};
 
 /// `AWS::EMR::Studio` and its property types.
+#[cfg(feature = "emr-studio")]
 pub mod studio {
     use ::stratus_model::schema as s;
 
@@ -3846,9 +3857,11 @@ pub mod studio {
     }
 }
 
+#[cfg(feature = "emr-studio")]
 pub use studio::{CfnStudio, CfnStudioAttributes};
 
 /// `AWS::EMR::StudioSessionMapping` and its property types.
+#[cfg(feature = "emr-studio-session-mapping")]
 pub mod studio_session_mapping {
     use ::stratus_model::schema as s;
 
@@ -3974,9 +3987,11 @@ pub mod studio_session_mapping {
     }
 }
 
+#[cfg(feature = "emr-studio-session-mapping")]
 pub use studio_session_mapping::CfnStudioSessionMapping;
 
 /// `AWS::EMR::WALWorkspace` and its property types.
+#[cfg(feature = "emr-wal-workspace")]
 pub mod wal_workspace {
     use ::stratus_model::schema as s;
 
@@ -4018,4 +4033,5 @@ pub mod wal_workspace {
     };
 }
 
+#[cfg(feature = "emr-wal-workspace")]
 pub use wal_workspace::CfnWalWorkspace;

@@ -3,6 +3,7 @@
 //! `AWS::EMRContainers`: 3 resource types.
 
 /// `AWS::EMRContainers::Endpoint` and its property types.
+#[cfg(feature = "emrcontainers-endpoint")]
 pub mod endpoint {
     use ::stratus_model::schema as s;
 
@@ -489,9 +490,11 @@ pub mod endpoint {
     }
 }
 
+#[cfg(feature = "emrcontainers-endpoint")]
 pub use endpoint::{CfnEndpoint, CfnEndpointAttributes};
 
 /// `AWS::EMRContainers::SecurityConfiguration` and its property types.
+#[cfg(feature = "emrcontainers-security-configuration")]
 pub mod security_configuration {
     use ::stratus_model::schema as s;
 
@@ -1335,9 +1338,11 @@ pub mod security_configuration {
     }
 }
 
+#[cfg(feature = "emrcontainers-security-configuration")]
 pub use security_configuration::{CfnSecurityConfiguration, CfnSecurityConfigurationAttributes};
 
 /// `AWS::EMRContainers::VirtualCluster` and its property types.
+#[cfg(feature = "emrcontainers-virtual-cluster")]
 pub mod virtual_cluster {
     use ::stratus_model::schema as s;
 
@@ -1599,4 +1604,5 @@ pub mod virtual_cluster {
     }
 }
 
+#[cfg(feature = "emrcontainers-virtual-cluster")]
 pub use virtual_cluster::{CfnVirtualCluster, CfnVirtualClusterAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::EMRServerless`: 1 resource type.
 
 /// `AWS::EMRServerless::Application` and its property types.
+#[cfg(feature = "emrserverless-application")]
 pub mod application {
     use ::stratus_model::schema as s;
 
@@ -1059,4 +1060,5 @@ pub mod application {
     }
 }
 
+#[cfg(feature = "emrserverless-application")]
 pub use application::{CfnApplication, CfnApplicationAttributes};

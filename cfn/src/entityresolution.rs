@@ -3,6 +3,7 @@
 //! `AWS::EntityResolution`: 5 resource types.
 
 /// `AWS::EntityResolution::IdMappingWorkflow` and its property types.
+#[cfg(feature = "entityresolution-id-mapping-workflow")]
 pub mod id_mapping_workflow {
     use ::stratus_model::schema as s;
 
@@ -810,9 +811,11 @@ pub mod id_mapping_workflow {
     }
 }
 
+#[cfg(feature = "entityresolution-id-mapping-workflow")]
 pub use id_mapping_workflow::{CfnIdMappingWorkflow, CfnIdMappingWorkflowAttributes};
 
 /// `AWS::EntityResolution::IdNamespace` and its property types.
+#[cfg(feature = "entityresolution-id-namespace")]
 pub mod id_namespace {
     use ::stratus_model::schema as s;
 
@@ -1410,9 +1413,11 @@ pub mod id_namespace {
     }
 }
 
+#[cfg(feature = "entityresolution-id-namespace")]
 pub use id_namespace::{CfnIdNamespace, CfnIdNamespaceAttributes};
 
 /// `AWS::EntityResolution::MatchingWorkflow` and its property types.
+#[cfg(feature = "entityresolution-matching-workflow")]
 pub mod matching_workflow {
     use ::stratus_model::schema as s;
 
@@ -2308,9 +2313,11 @@ pub mod matching_workflow {
     }
 }
 
+#[cfg(feature = "entityresolution-matching-workflow")]
 pub use matching_workflow::{CfnMatchingWorkflow, CfnMatchingWorkflowAttributes};
 
 /// `AWS::EntityResolution::PolicyStatement` and its property types.
+#[cfg(feature = "entityresolution-policy-statement")]
 pub mod policy_statement {
     use ::stratus_model::schema as s;
 
@@ -2416,9 +2423,11 @@ pub mod policy_statement {
     }
 }
 
+#[cfg(feature = "entityresolution-policy-statement")]
 pub use policy_statement::CfnPolicyStatement;
 
 /// `AWS::EntityResolution::SchemaMapping` and its property types.
+#[cfg(feature = "entityresolution-schema-mapping")]
 pub mod schema_mapping {
     use ::stratus_model::schema as s;
 
@@ -2727,4 +2736,5 @@ pub mod schema_mapping {
     }
 }
 
+#[cfg(feature = "entityresolution-schema-mapping")]
 pub use schema_mapping::{CfnSchemaMapping, CfnSchemaMappingAttributes};

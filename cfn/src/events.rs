@@ -3,6 +3,7 @@
 //! `AWS::Events`: 7 resource types.
 
 /// `AWS::Events::ApiDestination` and its property types.
+#[cfg(feature = "events-api-destination")]
 pub mod api_destination {
     use ::stratus_model::schema as s;
 
@@ -156,9 +157,11 @@ pub mod api_destination {
     }
 }
 
+#[cfg(feature = "events-api-destination")]
 pub use api_destination::{CfnApiDestination, CfnApiDestinationAttributes};
 
 /// `AWS::Events::Archive` and its property types.
+#[cfg(feature = "events-archive")]
 pub mod archive {
     use ::stratus_model::schema as s;
 
@@ -249,9 +252,11 @@ pub mod archive {
     }
 }
 
+#[cfg(feature = "events-archive")]
 pub use archive::{CfnArchive, CfnArchiveAttributes};
 
 /// `AWS::Events::Connection` and its property types.
+#[cfg(feature = "events-connection")]
 pub mod connection {
     use ::stratus_model::schema as s;
 
@@ -980,9 +985,11 @@ pub mod connection {
     }
 }
 
+#[cfg(feature = "events-connection")]
 pub use connection::{CfnConnection, CfnConnectionAttributes};
 
 /// `AWS::Events::Endpoint` and its property types.
+#[cfg(feature = "events-endpoint")]
 pub mod endpoint {
     use ::stratus_model::schema as s;
 
@@ -1383,9 +1390,11 @@ pub mod endpoint {
     }
 }
 
+#[cfg(feature = "events-endpoint")]
 pub use endpoint::{CfnEndpoint, CfnEndpointAttributes};
 
 /// `AWS::Events::EventBus` and its property types.
+#[cfg(feature = "events-event-bus")]
 pub mod event_bus {
     use ::stratus_model::schema as s;
 
@@ -1628,9 +1637,11 @@ pub mod event_bus {
     }
 }
 
+#[cfg(feature = "events-event-bus")]
 pub use event_bus::{CfnEventBus, CfnEventBusAttributes};
 
 /// `AWS::Events::EventBusPolicy` and its property types.
+#[cfg(feature = "events-event-bus-policy")]
 pub mod event_bus_policy {
     use ::stratus_model::schema as s;
 
@@ -1829,9 +1840,11 @@ pub mod event_bus_policy {
     }
 }
 
+#[cfg(feature = "events-event-bus-policy")]
 pub use event_bus_policy::CfnEventBusPolicy;
 
 /// `AWS::Events::Rule` and its property types.
+#[cfg(feature = "events-rule")]
 pub mod rule {
     use ::stratus_model::schema as s;
 
@@ -3260,4 +3273,5 @@ pub mod rule {
     }
 }
 
+#[cfg(feature = "events-rule")]
 pub use rule::{CfnRule, CfnRuleAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::EventSchemas`: 4 resource types.
 
 /// `AWS::EventSchemas::Discoverer` and its property types.
+#[cfg(feature = "eventschemas-discoverer")]
 pub mod discoverer {
     use ::stratus_model::schema as s;
 
@@ -81,9 +82,11 @@ pub mod discoverer {
     }
 }
 
+#[cfg(feature = "eventschemas-discoverer")]
 pub use discoverer::{CfnDiscoverer, CfnDiscovererAttributes};
 
 /// `AWS::EventSchemas::Registry` and its property types.
+#[cfg(feature = "eventschemas-registry")]
 pub mod registry {
     use ::stratus_model::schema as s;
 
@@ -135,9 +138,11 @@ pub mod registry {
     }
 }
 
+#[cfg(feature = "eventschemas-registry")]
 pub use registry::{CfnRegistry, CfnRegistryAttributes};
 
 /// `AWS::EventSchemas::RegistryPolicy` and its property types.
+#[cfg(feature = "eventschemas-registry-policy")]
 pub mod registry_policy {
     use ::stratus_model::schema as s;
 
@@ -202,9 +207,11 @@ pub mod registry_policy {
     }
 }
 
+#[cfg(feature = "eventschemas-registry-policy")]
 pub use registry_policy::{CfnRegistryPolicy, CfnRegistryPolicyAttributes};
 
 /// `AWS::EventSchemas::Schema` and its property types.
+#[cfg(feature = "eventschemas-schema")]
 pub mod schema {
     use ::stratus_model::schema as s;
 
@@ -302,4 +309,5 @@ pub mod schema {
     }
 }
 
+#[cfg(feature = "eventschemas-schema")]
 pub use schema::{CfnSchema, CfnSchemaAttributes};

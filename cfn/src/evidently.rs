@@ -3,6 +3,7 @@
 //! `AWS::Evidently`: 5 resource types.
 
 /// `AWS::Evidently::Experiment` and its property types.
+#[cfg(feature = "evidently-experiment")]
 pub mod experiment {
     use ::stratus_model::schema as s;
 
@@ -539,9 +540,11 @@ pub mod experiment {
     }
 }
 
+#[cfg(feature = "evidently-experiment")]
 pub use experiment::{CfnExperiment, CfnExperimentAttributes};
 
 /// `AWS::Evidently::Feature` and its property types.
+#[cfg(feature = "evidently-feature")]
 pub mod feature {
     use ::stratus_model::schema as s;
 
@@ -846,9 +849,11 @@ pub mod feature {
     }
 }
 
+#[cfg(feature = "evidently-feature")]
 pub use feature::{CfnFeature, CfnFeatureAttributes};
 
 /// `AWS::Evidently::Launch` and its property types.
+#[cfg(feature = "evidently-launch")]
 pub mod launch {
     use ::stratus_model::schema as s;
 
@@ -1395,9 +1400,11 @@ pub mod launch {
     }
 }
 
+#[cfg(feature = "evidently-launch")]
 pub use launch::{CfnLaunch, CfnLaunchAttributes};
 
 /// `AWS::Evidently::Project` and its property types.
+#[cfg(feature = "evidently-project")]
 pub mod project {
     use ::stratus_model::schema as s;
 
@@ -1671,9 +1678,11 @@ pub mod project {
     }
 }
 
+#[cfg(feature = "evidently-project")]
 pub use project::{CfnProject, CfnProjectAttributes};
 
 /// `AWS::Evidently::Segment` and its property types.
+#[cfg(feature = "evidently-segment")]
 pub mod segment {
     use ::stratus_model::schema as s;
 
@@ -1751,4 +1760,5 @@ pub mod segment {
     }
 }
 
+#[cfg(feature = "evidently-segment")]
 pub use segment::{CfnSegment, CfnSegmentAttributes};

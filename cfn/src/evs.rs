@@ -3,6 +3,7 @@
 //! `AWS::EVS`: 1 resource type.
 
 /// `AWS::EVS::Environment` and its property types.
+#[cfg(feature = "evs-environment")]
 pub mod environment {
     use ::stratus_model::schema as s;
 
@@ -754,4 +755,5 @@ pub mod environment {
     }
 }
 
+#[cfg(feature = "evs-environment")]
 pub use environment::{CfnEnvironment, CfnEnvironmentAttributes};

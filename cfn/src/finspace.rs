@@ -3,6 +3,7 @@
 //! `AWS::FinSpace`: 1 resource type.
 
 /// `AWS::FinSpace::Environment` and its property types.
+#[cfg(feature = "finspace-environment")]
 pub mod environment {
     use ::stratus_model::schema as s;
 
@@ -316,4 +317,5 @@ pub mod environment {
     }
 }
 
+#[cfg(feature = "finspace-environment")]
 pub use environment::{CfnEnvironment, CfnEnvironmentAttributes};

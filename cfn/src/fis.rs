@@ -3,6 +3,7 @@
 //! `AWS::FIS`: 2 resource types.
 
 /// `AWS::FIS::ExperimentTemplate` and its property types.
+#[cfg(feature = "fis-experiment-template")]
 pub mod experiment_template {
     use ::stratus_model::schema as s;
 
@@ -902,9 +903,11 @@ pub mod experiment_template {
     }
 }
 
+#[cfg(feature = "fis-experiment-template")]
 pub use experiment_template::{CfnExperimentTemplate, CfnExperimentTemplateAttributes};
 
 /// `AWS::FIS::TargetAccountConfiguration` and its property types.
+#[cfg(feature = "fis-target-account-configuration")]
 pub mod target_account_configuration {
     use ::stratus_model::schema as s;
 
@@ -981,4 +984,5 @@ pub mod target_account_configuration {
     };
 }
 
+#[cfg(feature = "fis-target-account-configuration")]
 pub use target_account_configuration::CfnTargetAccountConfiguration;

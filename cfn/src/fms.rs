@@ -3,6 +3,7 @@
 //! `AWS::FMS`: 3 resource types.
 
 /// `AWS::FMS::NotificationChannel` and its property types.
+#[cfg(feature = "fms-notification-channel")]
 pub mod notification_channel {
     use ::stratus_model::schema as s;
 
@@ -59,9 +60,11 @@ pub mod notification_channel {
     };
 }
 
+#[cfg(feature = "fms-notification-channel")]
 pub use notification_channel::CfnNotificationChannel;
 
 /// `AWS::FMS::Policy` and its property types.
+#[cfg(feature = "fms-policy")]
 pub mod policy {
     use ::stratus_model::schema as s;
 
@@ -993,9 +996,11 @@ pub mod policy {
     }
 }
 
+#[cfg(feature = "fms-policy")]
 pub use policy::{CfnPolicy, CfnPolicyAttributes};
 
 /// `AWS::FMS::ResourceSet` and its property types.
+#[cfg(feature = "fms-resource-set")]
 pub mod resource_set {
     use ::stratus_model::schema as s;
 
@@ -1096,4 +1101,5 @@ pub mod resource_set {
     }
 }
 
+#[cfg(feature = "fms-resource-set")]
 pub use resource_set::{CfnResourceSet, CfnResourceSetAttributes};

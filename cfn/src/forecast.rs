@@ -3,6 +3,7 @@
 //! `AWS::Forecast`: 2 resource types.
 
 /// `AWS::Forecast::Dataset` and its property types.
+#[cfg(feature = "forecast-dataset")]
 pub mod dataset {
     use ::stratus_model::schema as s;
 
@@ -440,9 +441,11 @@ pub mod dataset {
     }
 }
 
+#[cfg(feature = "forecast-dataset")]
 pub use dataset::{CfnDataset, CfnDatasetAttributes};
 
 /// `AWS::Forecast::DatasetGroup` and its property types.
+#[cfg(feature = "forecast-dataset-group")]
 pub mod dataset_group {
     use ::stratus_model::schema as s;
 
@@ -661,4 +664,5 @@ pub mod dataset_group {
     }
 }
 
+#[cfg(feature = "forecast-dataset-group")]
 pub use dataset_group::{CfnDatasetGroup, CfnDatasetGroupAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::FraudDetector`: 7 resource types.
 
 /// `AWS::FraudDetector::Detector` and its property types.
+#[cfg(feature = "frauddetector-detector")]
 pub mod detector {
     use ::stratus_model::schema as s;
 
@@ -1138,9 +1139,11 @@ pub mod detector {
     }
 }
 
+#[cfg(feature = "frauddetector-detector")]
 pub use detector::{CfnDetector, CfnDetectorAttributes};
 
 /// `AWS::FraudDetector::EntityType` and its property types.
+#[cfg(feature = "frauddetector-entity-type")]
 pub mod entity_type {
     use ::stratus_model::schema as s;
 
@@ -1223,9 +1226,11 @@ pub mod entity_type {
     }
 }
 
+#[cfg(feature = "frauddetector-entity-type")]
 pub use entity_type::{CfnEntityType, CfnEntityTypeAttributes};
 
 /// `AWS::FraudDetector::EventType` and its property types.
+#[cfg(feature = "frauddetector-event-type")]
 pub mod event_type {
     use ::stratus_model::schema as s;
 
@@ -1907,9 +1912,11 @@ pub mod event_type {
     }
 }
 
+#[cfg(feature = "frauddetector-event-type")]
 pub use event_type::{CfnEventType, CfnEventTypeAttributes};
 
 /// `AWS::FraudDetector::Label` and its property types.
+#[cfg(feature = "frauddetector-label")]
 pub mod label {
     use ::stratus_model::schema as s;
 
@@ -1992,9 +1999,11 @@ pub mod label {
     }
 }
 
+#[cfg(feature = "frauddetector-label")]
 pub use label::{CfnLabel, CfnLabelAttributes};
 
 /// `AWS::FraudDetector::List` and its property types.
+#[cfg(feature = "frauddetector-list")]
 pub mod list {
     use ::stratus_model::schema as s;
 
@@ -2102,9 +2111,11 @@ pub mod list {
     }
 }
 
+#[cfg(feature = "frauddetector-list")]
 pub use list::{CfnList, CfnListAttributes};
 
 /// `AWS::FraudDetector::Outcome` and its property types.
+#[cfg(feature = "frauddetector-outcome")]
 pub mod outcome {
     use ::stratus_model::schema as s;
 
@@ -2187,9 +2198,11 @@ pub mod outcome {
     }
 }
 
+#[cfg(feature = "frauddetector-outcome")]
 pub use outcome::{CfnOutcome, CfnOutcomeAttributes};
 
 /// `AWS::FraudDetector::Variable` and its property types.
+#[cfg(feature = "frauddetector-variable")]
 pub mod variable {
     use ::stratus_model::schema as s;
 
@@ -2586,4 +2599,5 @@ pub mod variable {
     }
 }
 
+#[cfg(feature = "frauddetector-variable")]
 pub use variable::{CfnVariable, CfnVariableAttributes};

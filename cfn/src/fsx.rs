@@ -3,6 +3,7 @@
 //! `AWS::FSx`: 6 resource types.
 
 /// `AWS::FSx::DataRepositoryAssociation` and its property types.
+#[cfg(feature = "fsx-data-repository-association")]
 pub mod data_repository_association {
     use ::stratus_model::schema as s;
 
@@ -278,11 +279,13 @@ pub mod data_repository_association {
     }
 }
 
+#[cfg(feature = "fsx-data-repository-association")]
 pub use data_repository_association::{
     CfnDataRepositoryAssociation, CfnDataRepositoryAssociationAttributes,
 };
 
 /// `AWS::FSx::FileSystem` and its property types.
+#[cfg(feature = "fsx-file-system")]
 pub mod file_system {
     use ::stratus_model::schema as s;
 
@@ -1299,9 +1302,11 @@ pub mod file_system {
     }
 }
 
+#[cfg(feature = "fsx-file-system")]
 pub use file_system::{CfnFileSystem, CfnFileSystemAttributes};
 
 /// `AWS::FSx::S3AccessPointAttachment` and its property types.
+#[cfg(feature = "fsx-s3-access-point-attachment")]
 pub mod s3_access_point_attachment {
     use ::stratus_model::schema as s;
 
@@ -2023,11 +2028,13 @@ pub mod s3_access_point_attachment {
     }
 }
 
+#[cfg(feature = "fsx-s3-access-point-attachment")]
 pub use s3_access_point_attachment::{
     CfnS3AccessPointAttachment, CfnS3AccessPointAttachmentAttributes,
 };
 
 /// `AWS::FSx::Snapshot` and its property types.
+#[cfg(feature = "fsx-snapshot")]
 pub mod snapshot {
     use ::stratus_model::schema as s;
 
@@ -2142,9 +2149,11 @@ pub mod snapshot {
     }
 }
 
+#[cfg(feature = "fsx-snapshot")]
 pub use snapshot::{CfnSnapshot, CfnSnapshotAttributes};
 
 /// `AWS::FSx::StorageVirtualMachine` and its property types.
+#[cfg(feature = "fsx-storage-virtual-machine")]
 pub mod storage_virtual_machine {
     use ::stratus_model::schema as s;
 
@@ -2374,9 +2383,11 @@ pub mod storage_virtual_machine {
     }
 }
 
+#[cfg(feature = "fsx-storage-virtual-machine")]
 pub use storage_virtual_machine::{CfnStorageVirtualMachine, CfnStorageVirtualMachineAttributes};
 
 /// `AWS::FSx::Volume` and its property types.
+#[cfg(feature = "fsx-volume")]
 pub mod volume {
     use ::stratus_model::schema as s;
 
@@ -3143,4 +3154,5 @@ pub mod volume {
     }
 }
 
+#[cfg(feature = "fsx-volume")]
 pub use volume::{CfnVolume, CfnVolumeAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::GameLift`: 11 resource types.
 
 /// `AWS::GameLift::Alias` and its property types.
+#[cfg(feature = "gamelift-alias")]
 pub mod alias {
     use ::stratus_model::schema as s;
 
@@ -176,9 +177,11 @@ pub mod alias {
     }
 }
 
+#[cfg(feature = "gamelift-alias")]
 pub use alias::{CfnAlias, CfnAliasAttributes};
 
 /// `AWS::GameLift::Build` and its property types.
+#[cfg(feature = "gamelift-build")]
 pub mod build {
     use ::stratus_model::schema as s;
 
@@ -386,9 +389,11 @@ pub mod build {
     }
 }
 
+#[cfg(feature = "gamelift-build")]
 pub use build::{CfnBuild, CfnBuildAttributes};
 
 /// `AWS::GameLift::ContainerFleet` and its property types.
+#[cfg(feature = "gamelift-container-fleet")]
 pub mod container_fleet {
     use ::stratus_model::schema as s;
 
@@ -1770,9 +1775,11 @@ pub mod container_fleet {
     }
 }
 
+#[cfg(feature = "gamelift-container-fleet")]
 pub use container_fleet::{CfnContainerFleet, CfnContainerFleetAttributes};
 
 /// `AWS::GameLift::ContainerGroupDefinition` and its property types.
+#[cfg(feature = "gamelift-container-group-definition")]
 pub mod container_group_definition {
     use ::stratus_model::schema as s;
 
@@ -2725,11 +2732,13 @@ pub mod container_group_definition {
     }
 }
 
+#[cfg(feature = "gamelift-container-group-definition")]
 pub use container_group_definition::{
     CfnContainerGroupDefinition, CfnContainerGroupDefinitionAttributes,
 };
 
 /// `AWS::GameLift::Fleet` and its property types.
+#[cfg(feature = "gamelift-fleet")]
 pub mod fleet {
     use ::stratus_model::schema as s;
 
@@ -4502,9 +4511,11 @@ pub mod fleet {
     }
 }
 
+#[cfg(feature = "gamelift-fleet")]
 pub use fleet::{CfnFleet, CfnFleetAttributes};
 
 /// `AWS::GameLift::GameServerGroup` and its property types.
+#[cfg(feature = "gamelift-game-server-group")]
 pub mod game_server_group {
     use ::stratus_model::schema as s;
 
@@ -5427,9 +5438,11 @@ pub mod game_server_group {
     }
 }
 
+#[cfg(feature = "gamelift-game-server-group")]
 pub use game_server_group::{CfnGameServerGroup, CfnGameServerGroupAttributes};
 
 /// `AWS::GameLift::GameSessionQueue` and its property types.
+#[cfg(feature = "gamelift-game-session-queue")]
 pub mod game_session_queue {
     use ::stratus_model::schema as s;
 
@@ -5750,9 +5763,11 @@ pub mod game_session_queue {
     }
 }
 
+#[cfg(feature = "gamelift-game-session-queue")]
 pub use game_session_queue::{CfnGameSessionQueue, CfnGameSessionQueueAttributes};
 
 /// `AWS::GameLift::Location` and its property types.
+#[cfg(feature = "gamelift-location")]
 pub mod location {
     use ::stratus_model::schema as s;
 
@@ -5818,9 +5833,11 @@ pub mod location {
     }
 }
 
+#[cfg(feature = "gamelift-location")]
 pub use location::{CfnLocation, CfnLocationAttributes};
 
 /// `AWS::GameLift::MatchmakingConfiguration` and its property types.
+#[cfg(feature = "gamelift-matchmaking-configuration")]
 pub mod matchmaking_configuration {
     use ::stratus_model::schema as s;
 
@@ -6135,11 +6152,13 @@ pub mod matchmaking_configuration {
     }
 }
 
+#[cfg(feature = "gamelift-matchmaking-configuration")]
 pub use matchmaking_configuration::{
     CfnMatchmakingConfiguration, CfnMatchmakingConfigurationAttributes,
 };
 
 /// `AWS::GameLift::MatchmakingRuleSet` and its property types.
+#[cfg(feature = "gamelift-matchmaking-rule-set")]
 pub mod matchmaking_rule_set {
     use ::stratus_model::schema as s;
 
@@ -6221,9 +6240,11 @@ pub mod matchmaking_rule_set {
     }
 }
 
+#[cfg(feature = "gamelift-matchmaking-rule-set")]
 pub use matchmaking_rule_set::{CfnMatchmakingRuleSet, CfnMatchmakingRuleSetAttributes};
 
 /// `AWS::GameLift::Script` and its property types.
+#[cfg(feature = "gamelift-script")]
 pub mod script {
     use ::stratus_model::schema as s;
 
@@ -6380,4 +6401,5 @@ pub mod script {
     }
 }
 
+#[cfg(feature = "gamelift-script")]
 pub use script::{CfnScript, CfnScriptAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::GlobalAccelerator`: 4 resource types.
 
 /// `AWS::GlobalAccelerator::Accelerator` and its property types.
+#[cfg(feature = "globalaccelerator-accelerator")]
 pub mod accelerator {
     use ::stratus_model::schema as s;
 
@@ -150,9 +151,11 @@ pub mod accelerator {
     }
 }
 
+#[cfg(feature = "globalaccelerator-accelerator")]
 pub use accelerator::{CfnAccelerator, CfnAcceleratorAttributes};
 
 /// `AWS::GlobalAccelerator::CrossAccountAttachment` and its property types.
+#[cfg(feature = "globalaccelerator-cross-account-attachment")]
 pub mod cross_account_attachment {
     use ::stratus_model::schema as s;
 
@@ -277,11 +280,13 @@ pub mod cross_account_attachment {
     }
 }
 
+#[cfg(feature = "globalaccelerator-cross-account-attachment")]
 pub use cross_account_attachment::{
     CfnCrossAccountAttachment, CfnCrossAccountAttachmentAttributes,
 };
 
 /// `AWS::GlobalAccelerator::EndpointGroup` and its property types.
+#[cfg(feature = "globalaccelerator-endpoint-group")]
 pub mod endpoint_group {
     use ::stratus_model::schema as s;
 
@@ -574,9 +579,11 @@ pub mod endpoint_group {
     }
 }
 
+#[cfg(feature = "globalaccelerator-endpoint-group")]
 pub use endpoint_group::{CfnEndpointGroup, CfnEndpointGroupAttributes};
 
 /// `AWS::GlobalAccelerator::Listener` and its property types.
+#[cfg(feature = "globalaccelerator-listener")]
 pub mod listener {
     use ::stratus_model::schema as s;
 
@@ -792,4 +799,5 @@ pub mod listener {
     }
 }
 
+#[cfg(feature = "globalaccelerator-listener")]
 pub use listener::{CfnListener, CfnListenerAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::Glue`: 25 resource types.
 
 /// `AWS::Glue::Catalog` and its property types.
+#[cfg(feature = "glue-catalog")]
 pub mod catalog {
     use ::stratus_model::schema as s;
 
@@ -695,9 +696,11 @@ pub mod catalog {
     }
 }
 
+#[cfg(feature = "glue-catalog")]
 pub use catalog::{CfnCatalog, CfnCatalogAttributes};
 
 /// `AWS::Glue::Classifier` and its property types.
+#[cfg(feature = "glue-classifier")]
 pub mod classifier {
     use ::stratus_model::schema as s;
 
@@ -947,9 +950,11 @@ pub mod classifier {
     }
 }
 
+#[cfg(feature = "glue-classifier")]
 pub use classifier::{CfnClassifier, CfnClassifierAttributes};
 
 /// `AWS::Glue::Connection` and its property types.
+#[cfg(feature = "glue-connection")]
 pub mod connection {
     use ::stratus_model::schema as s;
 
@@ -1402,9 +1407,11 @@ pub mod connection {
     }
 }
 
+#[cfg(feature = "glue-connection")]
 pub use connection::{CfnConnection, CfnConnectionAttributes};
 
 /// `AWS::Glue::Crawler` and its property types.
+#[cfg(feature = "glue-crawler")]
 pub mod crawler {
     use ::stratus_model::schema as s;
 
@@ -2211,9 +2218,11 @@ pub mod crawler {
     }
 }
 
+#[cfg(feature = "glue-crawler")]
 pub use crawler::CfnCrawler;
 
 /// `AWS::Glue::CustomEntityType` and its property types.
+#[cfg(feature = "glue-custom-entity-type")]
 pub mod custom_entity_type {
     use ::stratus_model::schema as s;
 
@@ -2266,9 +2275,11 @@ pub mod custom_entity_type {
     }
 }
 
+#[cfg(feature = "glue-custom-entity-type")]
 pub use custom_entity_type::{CfnCustomEntityType, CfnCustomEntityTypeAttributes};
 
 /// `AWS::Glue::DataCatalogEncryptionSettings` and its property types.
+#[cfg(feature = "glue-data-catalog-encryption-settings")]
 pub mod data_catalog_encryption_settings {
     use ::stratus_model::schema as s;
 
@@ -2441,11 +2452,13 @@ pub mod data_catalog_encryption_settings {
     }
 }
 
+#[cfg(feature = "glue-data-catalog-encryption-settings")]
 pub use data_catalog_encryption_settings::{
     CfnDataCatalogEncryptionSettings, CfnDataCatalogEncryptionSettingsAttributes,
 };
 
 /// `AWS::Glue::DataQualityRuleset` and its property types.
+#[cfg(feature = "glue-data-quality-ruleset")]
 pub mod data_quality_ruleset {
     use ::stratus_model::schema as s;
 
@@ -2535,9 +2548,11 @@ pub mod data_quality_ruleset {
     }
 }
 
+#[cfg(feature = "glue-data-quality-ruleset")]
 pub use data_quality_ruleset::{CfnDataQualityRuleset, CfnDataQualityRulesetAttributes};
 
 /// `AWS::Glue::Database` and its property types.
+#[cfg(feature = "glue-database")]
 pub mod database {
     use ::stratus_model::schema as s;
 
@@ -2873,9 +2888,11 @@ pub mod database {
     }
 }
 
+#[cfg(feature = "glue-database")]
 pub use database::CfnDatabase;
 
 /// `AWS::Glue::DevEndpoint` and its property types.
+#[cfg(feature = "glue-dev-endpoint")]
 pub mod dev_endpoint {
     use ::stratus_model::schema as s;
 
@@ -2995,9 +3012,11 @@ pub mod dev_endpoint {
     }
 }
 
+#[cfg(feature = "glue-dev-endpoint")]
 pub use dev_endpoint::{CfnDevEndpoint, CfnDevEndpointAttributes};
 
 /// `AWS::Glue::IdentityCenterConfiguration` and its property types.
+#[cfg(feature = "glue-identity-center-configuration")]
 pub mod identity_center_configuration {
     use ::stratus_model::schema as s;
 
@@ -3069,11 +3088,13 @@ pub mod identity_center_configuration {
     }
 }
 
+#[cfg(feature = "glue-identity-center-configuration")]
 pub use identity_center_configuration::{
     CfnIdentityCenterConfiguration, CfnIdentityCenterConfigurationAttributes,
 };
 
 /// `AWS::Glue::Integration` and its property types.
+#[cfg(feature = "glue-integration")]
 pub mod integration {
     use ::stratus_model::schema as s;
 
@@ -3266,9 +3287,11 @@ pub mod integration {
     }
 }
 
+#[cfg(feature = "glue-integration")]
 pub use integration::{CfnIntegration, CfnIntegrationAttributes};
 
 /// `AWS::Glue::IntegrationResourceProperty` and its property types.
+#[cfg(feature = "glue-integration-resource-property")]
 pub mod integration_resource_property {
     use ::stratus_model::schema as s;
 
@@ -3461,11 +3484,13 @@ pub mod integration_resource_property {
     }
 }
 
+#[cfg(feature = "glue-integration-resource-property")]
 pub use integration_resource_property::{
     CfnIntegrationResourceProperty, CfnIntegrationResourcePropertyAttributes,
 };
 
 /// `AWS::Glue::Job` and its property types.
+#[cfg(feature = "glue-job")]
 pub mod job {
     use ::stratus_model::schema as s;
 
@@ -3927,9 +3952,11 @@ pub mod job {
     }
 }
 
+#[cfg(feature = "glue-job")]
 pub use job::CfnJob;
 
 /// `AWS::Glue::MLTransform` and its property types.
+#[cfg(feature = "glue-ml-transform")]
 pub mod ml_transform {
     use ::stratus_model::schema as s;
 
@@ -4307,9 +4334,11 @@ pub mod ml_transform {
     }
 }
 
+#[cfg(feature = "glue-ml-transform")]
 pub use ml_transform::{CfnMlTransform, CfnMlTransformAttributes};
 
 /// `AWS::Glue::Partition` and its property types.
+#[cfg(feature = "glue-partition")]
 pub mod partition {
     use ::stratus_model::schema as s;
 
@@ -4737,9 +4766,11 @@ pub mod partition {
     }
 }
 
+#[cfg(feature = "glue-partition")]
 pub use partition::{CfnPartition, CfnPartitionAttributes};
 
 /// `AWS::Glue::Registry` and its property types.
+#[cfg(feature = "glue-registry")]
 pub mod registry {
     use ::stratus_model::schema as s;
 
@@ -4810,9 +4841,11 @@ pub mod registry {
     }
 }
 
+#[cfg(feature = "glue-registry")]
 pub use registry::{CfnRegistry, CfnRegistryAttributes};
 
 /// `AWS::Glue::Schema` and its property types.
+#[cfg(feature = "glue-schema")]
 pub mod schema {
     use ::stratus_model::schema as s;
 
@@ -5113,9 +5146,11 @@ pub mod schema {
     }
 }
 
+#[cfg(feature = "glue-schema")]
 pub use schema::{CfnSchema, CfnSchemaAttributes};
 
 /// `AWS::Glue::SchemaVersion` and its property types.
+#[cfg(feature = "glue-schema-version")]
 pub mod schema_version {
     use ::stratus_model::schema as s;
 
@@ -5224,9 +5259,11 @@ pub mod schema_version {
     }
 }
 
+#[cfg(feature = "glue-schema-version")]
 pub use schema_version::{CfnSchemaVersion, CfnSchemaVersionAttributes};
 
 /// `AWS::Glue::SchemaVersionMetadata` and its property types.
+#[cfg(feature = "glue-schema-version-metadata")]
 pub mod schema_version_metadata {
     use ::stratus_model::schema as s;
 
@@ -5295,9 +5332,11 @@ pub mod schema_version_metadata {
     };
 }
 
+#[cfg(feature = "glue-schema-version-metadata")]
 pub use schema_version_metadata::CfnSchemaVersionMetadata;
 
 /// `AWS::Glue::SecurityConfiguration` and its property types.
+#[cfg(feature = "glue-security-configuration")]
 pub mod security_configuration {
     use ::stratus_model::schema as s;
 
@@ -5500,9 +5539,11 @@ pub mod security_configuration {
     }
 }
 
+#[cfg(feature = "glue-security-configuration")]
 pub use security_configuration::{CfnSecurityConfiguration, CfnSecurityConfigurationAttributes};
 
 /// `AWS::Glue::Table` and its property types.
+#[cfg(feature = "glue-table")]
 pub mod table {
     use ::stratus_model::schema as s;
 
@@ -6544,9 +6585,11 @@ pub mod table {
     }
 }
 
+#[cfg(feature = "glue-table")]
 pub use table::{CfnTable, CfnTableAttributes};
 
 /// `AWS::Glue::TableOptimizer` and its property types.
+#[cfg(feature = "glue-table-optimizer")]
 pub mod table_optimizer {
     use ::stratus_model::schema as s;
 
@@ -6859,9 +6902,11 @@ pub mod table_optimizer {
     }
 }
 
+#[cfg(feature = "glue-table-optimizer")]
 pub use table_optimizer::{CfnTableOptimizer, CfnTableOptimizerAttributes};
 
 /// `AWS::Glue::Trigger` and its property types.
+#[cfg(feature = "glue-trigger")]
 pub mod trigger {
     use ::stratus_model::schema as s;
 
@@ -7423,9 +7468,11 @@ pub mod trigger {
     }
 }
 
+#[cfg(feature = "glue-trigger")]
 pub use trigger::CfnTrigger;
 
 /// `AWS::Glue::UsageProfile` and its property types.
+#[cfg(feature = "glue-usage-profile")]
 pub mod usage_profile {
     use ::stratus_model::schema as s;
 
@@ -7536,9 +7583,11 @@ pub mod usage_profile {
     }
 }
 
+#[cfg(feature = "glue-usage-profile")]
 pub use usage_profile::{CfnUsageProfile, CfnUsageProfileAttributes};
 
 /// `AWS::Glue::Workflow` and its property types.
+#[cfg(feature = "glue-workflow")]
 pub mod workflow {
     use ::stratus_model::schema as s;
 
@@ -7592,4 +7641,5 @@ pub mod workflow {
     }
 }
 
+#[cfg(feature = "glue-workflow")]
 pub use workflow::{CfnWorkflow, CfnWorkflowAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::Grafana`: 1 resource type.
 
 /// `AWS::Grafana::Workspace` and its property types.
+#[cfg(feature = "grafana-workspace")]
 pub mod workspace {
     use ::stratus_model::schema as s;
 
@@ -755,4 +756,5 @@ pub mod workspace {
     }
 }
 
+#[cfg(feature = "grafana-workspace")]
 pub use workspace::{CfnWorkspace, CfnWorkspaceAttributes};

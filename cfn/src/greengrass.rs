@@ -3,6 +3,7 @@
 //! `AWS::Greengrass`: 16 resource types.
 
 /// `AWS::Greengrass::ConnectorDefinition` and its property types.
+#[cfg(feature = "greengrass-connector-definition")]
 pub mod connector_definition {
     use ::stratus_model::schema as s;
 
@@ -170,9 +171,11 @@ pub mod connector_definition {
     }
 }
 
+#[cfg(feature = "greengrass-connector-definition")]
 pub use connector_definition::{CfnConnectorDefinition, CfnConnectorDefinitionAttributes};
 
 /// `AWS::Greengrass::ConnectorDefinitionVersion` and its property types.
+#[cfg(feature = "greengrass-connector-definition-version")]
 pub mod connector_definition_version {
     use ::stratus_model::schema as s;
 
@@ -292,11 +295,13 @@ pub mod connector_definition_version {
     }
 }
 
+#[cfg(feature = "greengrass-connector-definition-version")]
 pub use connector_definition_version::{
     CfnConnectorDefinitionVersion, CfnConnectorDefinitionVersionAttributes,
 };
 
 /// `AWS::Greengrass::CoreDefinition` and its property types.
+#[cfg(feature = "greengrass-core-definition")]
 pub mod core_definition {
     use ::stratus_model::schema as s;
 
@@ -467,9 +472,11 @@ pub mod core_definition {
     }
 }
 
+#[cfg(feature = "greengrass-core-definition")]
 pub use core_definition::{CfnCoreDefinition, CfnCoreDefinitionAttributes};
 
 /// `AWS::Greengrass::CoreDefinitionVersion` and its property types.
+#[cfg(feature = "greengrass-core-definition-version")]
 pub mod core_definition_version {
     use ::stratus_model::schema as s;
 
@@ -591,9 +598,11 @@ pub mod core_definition_version {
     }
 }
 
+#[cfg(feature = "greengrass-core-definition-version")]
 pub use core_definition_version::{CfnCoreDefinitionVersion, CfnCoreDefinitionVersionAttributes};
 
 /// `AWS::Greengrass::DeviceDefinition` and its property types.
+#[cfg(feature = "greengrass-device-definition")]
 pub mod device_definition {
     use ::stratus_model::schema as s;
 
@@ -766,9 +775,11 @@ pub mod device_definition {
     }
 }
 
+#[cfg(feature = "greengrass-device-definition")]
 pub use device_definition::{CfnDeviceDefinition, CfnDeviceDefinitionAttributes};
 
 /// `AWS::Greengrass::DeviceDefinitionVersion` and its property types.
+#[cfg(feature = "greengrass-device-definition-version")]
 pub mod device_definition_version {
     use ::stratus_model::schema as s;
 
@@ -890,11 +901,13 @@ pub mod device_definition_version {
     }
 }
 
+#[cfg(feature = "greengrass-device-definition-version")]
 pub use device_definition_version::{
     CfnDeviceDefinitionVersion, CfnDeviceDefinitionVersionAttributes,
 };
 
 /// `AWS::Greengrass::FunctionDefinition` and its property types.
+#[cfg(feature = "greengrass-function-definition")]
 pub mod function_definition {
     use ::stratus_model::schema as s;
 
@@ -1291,9 +1304,11 @@ pub mod function_definition {
     }
 }
 
+#[cfg(feature = "greengrass-function-definition")]
 pub use function_definition::{CfnFunctionDefinition, CfnFunctionDefinitionAttributes};
 
 /// `AWS::Greengrass::FunctionDefinitionVersion` and its property types.
+#[cfg(feature = "greengrass-function-definition-version")]
 pub mod function_definition_version {
     use ::stratus_model::schema as s;
 
@@ -1641,11 +1656,13 @@ pub mod function_definition_version {
     }
 }
 
+#[cfg(feature = "greengrass-function-definition-version")]
 pub use function_definition_version::{
     CfnFunctionDefinitionVersion, CfnFunctionDefinitionVersionAttributes,
 };
 
 /// `AWS::Greengrass::Group` and its property types.
+#[cfg(feature = "greengrass-group")]
 pub mod group {
     use ::stratus_model::schema as s;
 
@@ -1780,9 +1797,11 @@ pub mod group {
     }
 }
 
+#[cfg(feature = "greengrass-group")]
 pub use group::{CfnGroup, CfnGroupAttributes};
 
 /// `AWS::Greengrass::GroupVersion` and its property types.
+#[cfg(feature = "greengrass-group-version")]
 pub mod group_version {
     use ::stratus_model::schema as s;
 
@@ -1888,9 +1907,11 @@ pub mod group_version {
     }
 }
 
+#[cfg(feature = "greengrass-group-version")]
 pub use group_version::{CfnGroupVersion, CfnGroupVersionAttributes};
 
 /// `AWS::Greengrass::LoggerDefinition` and its property types.
+#[cfg(feature = "greengrass-logger-definition")]
 pub mod logger_definition {
     use ::stratus_model::schema as s;
 
@@ -2069,9 +2090,11 @@ pub mod logger_definition {
     }
 }
 
+#[cfg(feature = "greengrass-logger-definition")]
 pub use logger_definition::{CfnLoggerDefinition, CfnLoggerDefinitionAttributes};
 
 /// `AWS::Greengrass::LoggerDefinitionVersion` and its property types.
+#[cfg(feature = "greengrass-logger-definition-version")]
 pub mod logger_definition_version {
     use ::stratus_model::schema as s;
 
@@ -2199,11 +2222,13 @@ pub mod logger_definition_version {
     }
 }
 
+#[cfg(feature = "greengrass-logger-definition-version")]
 pub use logger_definition_version::{
     CfnLoggerDefinitionVersion, CfnLoggerDefinitionVersionAttributes,
 };
 
 /// `AWS::Greengrass::ResourceDefinition` and its property types.
+#[cfg(feature = "greengrass-resource-definition")]
 pub mod resource_definition {
     use ::stratus_model::schema as s;
 
@@ -2783,9 +2808,11 @@ pub mod resource_definition {
     }
 }
 
+#[cfg(feature = "greengrass-resource-definition")]
 pub use resource_definition::{CfnResourceDefinition, CfnResourceDefinitionAttributes};
 
 /// `AWS::Greengrass::ResourceDefinitionVersion` and its property types.
+#[cfg(feature = "greengrass-resource-definition-version")]
 pub mod resource_definition_version {
     use ::stratus_model::schema as s;
 
@@ -3316,11 +3343,13 @@ pub mod resource_definition_version {
     }
 }
 
+#[cfg(feature = "greengrass-resource-definition-version")]
 pub use resource_definition_version::{
     CfnResourceDefinitionVersion, CfnResourceDefinitionVersionAttributes,
 };
 
 /// `AWS::Greengrass::SubscriptionDefinition` and its property types.
+#[cfg(feature = "greengrass-subscription-definition")]
 pub mod subscription_definition {
     use ::stratus_model::schema as s;
 
@@ -3498,9 +3527,11 @@ pub mod subscription_definition {
     }
 }
 
+#[cfg(feature = "greengrass-subscription-definition")]
 pub use subscription_definition::{CfnSubscriptionDefinition, CfnSubscriptionDefinitionAttributes};
 
 /// `AWS::Greengrass::SubscriptionDefinitionVersion` and its property types.
+#[cfg(feature = "greengrass-subscription-definition-version")]
 pub mod subscription_definition_version {
     use ::stratus_model::schema as s;
 
@@ -3630,6 +3661,7 @@ pub mod subscription_definition_version {
     }
 }
 
+#[cfg(feature = "greengrass-subscription-definition-version")]
 pub use subscription_definition_version::{
     CfnSubscriptionDefinitionVersion, CfnSubscriptionDefinitionVersionAttributes,
 };

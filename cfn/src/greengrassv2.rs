@@ -3,6 +3,7 @@
 //! `AWS::GreengrassV2`: 2 resource types.
 
 /// `AWS::GreengrassV2::ComponentVersion` and its property types.
+#[cfg(feature = "greengrassv2-component-version")]
 pub mod component_version {
     use ::stratus_model::schema as s;
 
@@ -683,9 +684,11 @@ pub mod component_version {
     }
 }
 
+#[cfg(feature = "greengrassv2-component-version")]
 pub use component_version::{CfnComponentVersion, CfnComponentVersionAttributes};
 
 /// `AWS::GreengrassV2::Deployment` and its property types.
+#[cfg(feature = "greengrassv2-deployment")]
 pub mod deployment {
     use ::stratus_model::schema as s;
 
@@ -1516,4 +1519,5 @@ pub mod deployment {
     }
 }
 
+#[cfg(feature = "greengrassv2-deployment")]
 pub use deployment::{CfnDeployment, CfnDeploymentAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::GroundStation`: 4 resource types.
 
 /// `AWS::GroundStation::Config` and its property types.
+#[cfg(feature = "groundstation-config")]
 pub mod config {
     use ::stratus_model::schema as s;
 
@@ -943,9 +944,11 @@ pub mod config {
     }
 }
 
+#[cfg(feature = "groundstation-config")]
 pub use config::{CfnConfig, CfnConfigAttributes};
 
 /// `AWS::GroundStation::DataflowEndpointGroup` and its property types.
+#[cfg(feature = "groundstation-dataflow-endpoint-group")]
 pub mod dataflow_endpoint_group {
     use ::stratus_model::schema as s;
 
@@ -1438,9 +1441,11 @@ pub mod dataflow_endpoint_group {
     }
 }
 
+#[cfg(feature = "groundstation-dataflow-endpoint-group")]
 pub use dataflow_endpoint_group::{CfnDataflowEndpointGroup, CfnDataflowEndpointGroupAttributes};
 
 /// `AWS::GroundStation::DataflowEndpointGroupV2` and its property types.
+#[cfg(feature = "groundstation-dataflow-endpoint-group-v2")]
 pub mod dataflow_endpoint_group_v2 {
     use ::stratus_model::schema as s;
 
@@ -2053,11 +2058,13 @@ pub mod dataflow_endpoint_group_v2 {
     }
 }
 
+#[cfg(feature = "groundstation-dataflow-endpoint-group-v2")]
 pub use dataflow_endpoint_group_v2::{
     CfnDataflowEndpointGroupV2, CfnDataflowEndpointGroupV2Attributes,
 };
 
 /// `AWS::GroundStation::MissionProfile` and its property types.
+#[cfg(feature = "groundstation-mission-profile")]
 pub mod mission_profile {
     use ::stratus_model::schema as s;
 
@@ -2276,4 +2283,5 @@ pub mod mission_profile {
     }
 }
 
+#[cfg(feature = "groundstation-mission-profile")]
 pub use mission_profile::{CfnMissionProfile, CfnMissionProfileAttributes};

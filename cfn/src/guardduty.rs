@@ -3,6 +3,7 @@
 //! `AWS::GuardDuty`: 10 resource types.
 
 /// `AWS::GuardDuty::Detector` and its property types.
+#[cfg(feature = "guardduty-detector")]
 pub mod detector {
     use ::stratus_model::schema as s;
 
@@ -655,9 +656,11 @@ pub mod detector {
     }
 }
 
+#[cfg(feature = "guardduty-detector")]
 pub use detector::{CfnDetector, CfnDetectorAttributes};
 
 /// `AWS::GuardDuty::Filter` and its property types.
+#[cfg(feature = "guardduty-filter")]
 pub mod filter {
     use ::stratus_model::schema as s;
 
@@ -878,9 +881,11 @@ pub mod filter {
     }
 }
 
+#[cfg(feature = "guardduty-filter")]
 pub use filter::CfnFilter;
 
 /// `AWS::GuardDuty::IPSet` and its property types.
+#[cfg(feature = "guardduty-ip-set")]
 pub mod ip_set {
     use ::stratus_model::schema as s;
 
@@ -1047,9 +1052,11 @@ pub mod ip_set {
     }
 }
 
+#[cfg(feature = "guardduty-ip-set")]
 pub use ip_set::{CfnIpSet, CfnIpSetAttributes};
 
 /// `AWS::GuardDuty::MalwareProtectionPlan` and its property types.
+#[cfg(feature = "guardduty-malware-protection-plan")]
 pub mod malware_protection_plan {
     use ::stratus_model::schema as s;
 
@@ -1302,9 +1309,11 @@ pub mod malware_protection_plan {
     }
 }
 
+#[cfg(feature = "guardduty-malware-protection-plan")]
 pub use malware_protection_plan::{CfnMalwareProtectionPlan, CfnMalwareProtectionPlanAttributes};
 
 /// `AWS::GuardDuty::Master` and its property types.
+#[cfg(feature = "guardduty-master")]
 pub mod master {
     use ::stratus_model::schema as s;
 
@@ -1363,9 +1372,11 @@ pub mod master {
     };
 }
 
+#[cfg(feature = "guardduty-master")]
 pub use master::CfnMaster;
 
 /// `AWS::GuardDuty::Member` and its property types.
+#[cfg(feature = "guardduty-member")]
 pub mod member {
     use ::stratus_model::schema as s;
 
@@ -1499,9 +1510,11 @@ pub mod member {
     }
 }
 
+#[cfg(feature = "guardduty-member")]
 pub use member::CfnMember;
 
 /// `AWS::GuardDuty::PublishingDestination` and its property types.
+#[cfg(feature = "guardduty-publishing-destination")]
 pub mod publishing_destination {
     use ::stratus_model::schema as s;
 
@@ -1666,9 +1679,11 @@ pub mod publishing_destination {
     }
 }
 
+#[cfg(feature = "guardduty-publishing-destination")]
 pub use publishing_destination::{CfnPublishingDestination, CfnPublishingDestinationAttributes};
 
 /// `AWS::GuardDuty::ThreatEntitySet` and its property types.
+#[cfg(feature = "guardduty-threat-entity-set")]
 pub mod threat_entity_set {
     use ::stratus_model::schema as s;
 
@@ -1860,9 +1875,11 @@ pub mod threat_entity_set {
     }
 }
 
+#[cfg(feature = "guardduty-threat-entity-set")]
 pub use threat_entity_set::{CfnThreatEntitySet, CfnThreatEntitySetAttributes};
 
 /// `AWS::GuardDuty::ThreatIntelSet` and its property types.
+#[cfg(feature = "guardduty-threat-intel-set")]
 pub mod threat_intel_set {
     use ::stratus_model::schema as s;
 
@@ -2032,9 +2049,11 @@ pub mod threat_intel_set {
     }
 }
 
+#[cfg(feature = "guardduty-threat-intel-set")]
 pub use threat_intel_set::{CfnThreatIntelSet, CfnThreatIntelSetAttributes};
 
 /// `AWS::GuardDuty::TrustedEntitySet` and its property types.
+#[cfg(feature = "guardduty-trusted-entity-set")]
 pub mod trusted_entity_set {
     use ::stratus_model::schema as s;
 
@@ -2226,4 +2245,5 @@ pub mod trusted_entity_set {
     }
 }
 
+#[cfg(feature = "guardduty-trusted-entity-set")]
 pub use trusted_entity_set::{CfnTrustedEntitySet, CfnTrustedEntitySetAttributes};

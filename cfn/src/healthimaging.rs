@@ -3,6 +3,7 @@
 //! `AWS::HealthImaging`: 1 resource type.
 
 /// `AWS::HealthImaging::Datastore` and its property types.
+#[cfg(feature = "healthimaging-datastore")]
 pub mod datastore {
     use ::stratus_model::schema as s;
 
@@ -81,4 +82,5 @@ pub mod datastore {
     }
 }
 
+#[cfg(feature = "healthimaging-datastore")]
 pub use datastore::{CfnDatastore, CfnDatastoreAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::HealthLake`: 1 resource type.
 
 /// `AWS::HealthLake::FHIRDatastore` and its property types.
+#[cfg(feature = "healthlake-fhir-datastore")]
 pub mod fhir_datastore {
     use ::stratus_model::schema as s;
 
@@ -463,4 +464,5 @@ pub mod fhir_datastore {
     }
 }
 
+#[cfg(feature = "healthlake-fhir-datastore")]
 pub use fhir_datastore::{CfnFhirDatastore, CfnFhirDatastoreAttributes};

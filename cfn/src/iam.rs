@@ -3,6 +3,7 @@
 //! `AWS::IAM`: 16 resource types.
 
 /// `AWS::IAM::AccessKey` and its property types.
+#[cfg(feature = "iam-access-key")]
 pub mod access_key {
     use ::stratus_model::schema as s;
 
@@ -70,9 +71,11 @@ pub mod access_key {
     }
 }
 
+#[cfg(feature = "iam-access-key")]
 pub use access_key::{CfnAccessKey, CfnAccessKeyAttributes};
 
 /// `AWS::IAM::Group` and its property types.
+#[cfg(feature = "iam-group")]
 pub mod group {
     use ::stratus_model::schema as s;
 
@@ -188,9 +191,11 @@ pub mod group {
     }
 }
 
+#[cfg(feature = "iam-group")]
 pub use group::{CfnGroup, CfnGroupAttributes};
 
 /// `AWS::IAM::GroupPolicy` and its property types.
+#[cfg(feature = "iam-group-policy")]
 pub mod group_policy {
     use ::stratus_model::schema as s;
 
@@ -262,9 +267,11 @@ pub mod group_policy {
     };
 }
 
+#[cfg(feature = "iam-group-policy")]
 pub use group_policy::CfnGroupPolicy;
 
 /// `AWS::IAM::InstanceProfile` and its property types.
+#[cfg(feature = "iam-instance-profile")]
 pub mod instance_profile {
     use ::stratus_model::schema as s;
 
@@ -350,9 +357,11 @@ pub mod instance_profile {
     }
 }
 
+#[cfg(feature = "iam-instance-profile")]
 pub use instance_profile::{CfnInstanceProfile, CfnInstanceProfileAttributes};
 
 /// `AWS::IAM::ManagedPolicy` and its property types.
+#[cfg(feature = "iam-managed-policy")]
 pub mod managed_policy {
     use ::stratus_model::schema as s;
 
@@ -488,9 +497,11 @@ pub mod managed_policy {
     }
 }
 
+#[cfg(feature = "iam-managed-policy")]
 pub use managed_policy::{CfnManagedPolicy, CfnManagedPolicyAttributes};
 
 /// `AWS::IAM::OIDCProvider` and its property types.
+#[cfg(feature = "iam-oidc-provider")]
 pub mod oidc_provider {
     use ::stratus_model::schema as s;
 
@@ -563,9 +574,11 @@ pub mod oidc_provider {
     }
 }
 
+#[cfg(feature = "iam-oidc-provider")]
 pub use oidc_provider::{CfnOidcProvider, CfnOidcProviderAttributes};
 
 /// `AWS::IAM::Policy` and its property types.
+#[cfg(feature = "iam-policy")]
 pub mod policy {
     use ::stratus_model::schema as s;
 
@@ -647,9 +660,11 @@ pub mod policy {
     }
 }
 
+#[cfg(feature = "iam-policy")]
 pub use policy::{CfnPolicy, CfnPolicyAttributes};
 
 /// `AWS::IAM::Role` and its property types.
+#[cfg(feature = "iam-role")]
 pub mod role {
     use ::stratus_model::schema as s;
 
@@ -830,9 +845,11 @@ pub mod role {
     }
 }
 
+#[cfg(feature = "iam-role")]
 pub use role::{CfnRole, CfnRoleAttributes};
 
 /// `AWS::IAM::RolePolicy` and its property types.
+#[cfg(feature = "iam-role-policy")]
 pub mod role_policy {
     use ::stratus_model::schema as s;
 
@@ -904,9 +921,11 @@ pub mod role_policy {
     };
 }
 
+#[cfg(feature = "iam-role-policy")]
 pub use role_policy::CfnRolePolicy;
 
 /// `AWS::IAM::SAMLProvider` and its property types.
+#[cfg(feature = "iam-saml-provider")]
 pub mod saml_provider {
     use ::stratus_model::schema as s;
 
@@ -1102,9 +1121,11 @@ pub mod saml_provider {
     }
 }
 
+#[cfg(feature = "iam-saml-provider")]
 pub use saml_provider::{CfnSamlProvider, CfnSamlProviderAttributes};
 
 /// `AWS::IAM::ServerCertificate` and its property types.
+#[cfg(feature = "iam-server-certificate")]
 pub mod server_certificate {
     use ::stratus_model::schema as s;
 
@@ -1197,9 +1218,11 @@ pub mod server_certificate {
     }
 }
 
+#[cfg(feature = "iam-server-certificate")]
 pub use server_certificate::{CfnServerCertificate, CfnServerCertificateAttributes};
 
 /// `AWS::IAM::ServiceLinkedRole` and its property types.
+#[cfg(feature = "iam-service-linked-role")]
 pub mod service_linked_role {
     use ::stratus_model::schema as s;
 
@@ -1267,9 +1290,11 @@ pub mod service_linked_role {
     }
 }
 
+#[cfg(feature = "iam-service-linked-role")]
 pub use service_linked_role::{CfnServiceLinkedRole, CfnServiceLinkedRoleAttributes};
 
 /// `AWS::IAM::User` and its property types.
+#[cfg(feature = "iam-user")]
 pub mod user {
     use ::stratus_model::schema as s;
 
@@ -1452,9 +1477,11 @@ pub mod user {
     }
 }
 
+#[cfg(feature = "iam-user")]
 pub use user::{CfnUser, CfnUserAttributes};
 
 /// `AWS::IAM::UserPolicy` and its property types.
+#[cfg(feature = "iam-user-policy")]
 pub mod user_policy {
     use ::stratus_model::schema as s;
 
@@ -1526,9 +1553,11 @@ pub mod user_policy {
     };
 }
 
+#[cfg(feature = "iam-user-policy")]
 pub use user_policy::CfnUserPolicy;
 
 /// `AWS::IAM::UserToGroupAddition` and its property types.
+#[cfg(feature = "iam-user-to-group-addition")]
 pub mod user_to_group_addition {
     use ::stratus_model::schema as s;
 
@@ -1591,9 +1620,11 @@ pub mod user_to_group_addition {
     }
 }
 
+#[cfg(feature = "iam-user-to-group-addition")]
 pub use user_to_group_addition::{CfnUserToGroupAddition, CfnUserToGroupAdditionAttributes};
 
 /// `AWS::IAM::VirtualMFADevice` and its property types.
+#[cfg(feature = "iam-virtual-mfa-device")]
 pub mod virtual_mfa_device {
     use ::stratus_model::schema as s;
 
@@ -1737,4 +1768,5 @@ pub mod virtual_mfa_device {
     }
 }
 
+#[cfg(feature = "iam-virtual-mfa-device")]
 pub use virtual_mfa_device::{CfnVirtualMfaDevice, CfnVirtualMfaDeviceAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::IdentityStore`: 2 resource types.
 
 /// `AWS::IdentityStore::Group` and its property types.
+#[cfg(feature = "identitystore-group")]
 pub mod group {
     use ::stratus_model::schema as s;
 
@@ -71,9 +72,11 @@ pub mod group {
     }
 }
 
+#[cfg(feature = "identitystore-group")]
 pub use group::{CfnGroup, CfnGroupAttributes};
 
 /// `AWS::IdentityStore::GroupMembership` and its property types.
+#[cfg(feature = "identitystore-group-membership")]
 pub mod group_membership {
     use ::stratus_model::schema as s;
 
@@ -184,4 +187,5 @@ pub mod group_membership {
     }
 }
 
+#[cfg(feature = "identitystore-group-membership")]
 pub use group_membership::{CfnGroupMembership, CfnGroupMembershipAttributes};

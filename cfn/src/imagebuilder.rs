@@ -3,6 +3,7 @@
 //! `AWS::ImageBuilder`: 9 resource types.
 
 /// `AWS::ImageBuilder::Component` and its property types.
+#[cfg(feature = "imagebuilder-component")]
 pub mod component {
     use ::stratus_model::schema as s;
 
@@ -219,9 +220,11 @@ pub mod component {
     }
 }
 
+#[cfg(feature = "imagebuilder-component")]
 pub use component::{CfnComponent, CfnComponentAttributes};
 
 /// `AWS::ImageBuilder::ContainerRecipe` and its property types.
+#[cfg(feature = "imagebuilder-container-recipe")]
 pub mod container_recipe {
     use ::stratus_model::schema as s;
 
@@ -866,9 +869,11 @@ pub mod container_recipe {
     }
 }
 
+#[cfg(feature = "imagebuilder-container-recipe")]
 pub use container_recipe::{CfnContainerRecipe, CfnContainerRecipeAttributes};
 
 /// `AWS::ImageBuilder::DistributionConfiguration` and its property types.
+#[cfg(feature = "imagebuilder-distribution-configuration")]
 pub mod distribution_configuration {
     use ::stratus_model::schema as s;
 
@@ -1504,11 +1509,13 @@ pub mod distribution_configuration {
     }
 }
 
+#[cfg(feature = "imagebuilder-distribution-configuration")]
 pub use distribution_configuration::{
     CfnDistributionConfiguration, CfnDistributionConfigurationAttributes,
 };
 
 /// `AWS::ImageBuilder::Image` and its property types.
+#[cfg(feature = "imagebuilder-image")]
 pub mod image {
     use ::stratus_model::schema as s;
 
@@ -1966,9 +1973,11 @@ pub mod image {
     }
 }
 
+#[cfg(feature = "imagebuilder-image")]
 pub use image::{CfnImage, CfnImageAttributes};
 
 /// `AWS::ImageBuilder::ImagePipeline` and its property types.
+#[cfg(feature = "imagebuilder-image-pipeline")]
 pub mod image_pipeline {
     use ::stratus_model::schema as s;
 
@@ -2502,9 +2511,11 @@ pub mod image_pipeline {
     }
 }
 
+#[cfg(feature = "imagebuilder-image-pipeline")]
 pub use image_pipeline::{CfnImagePipeline, CfnImagePipelineAttributes};
 
 /// `AWS::ImageBuilder::ImageRecipe` and its property types.
+#[cfg(feature = "imagebuilder-image-recipe")]
 pub mod image_recipe {
     use ::stratus_model::schema as s;
 
@@ -3004,9 +3015,11 @@ pub mod image_recipe {
     }
 }
 
+#[cfg(feature = "imagebuilder-image-recipe")]
 pub use image_recipe::{CfnImageRecipe, CfnImageRecipeAttributes};
 
 /// `AWS::ImageBuilder::InfrastructureConfiguration` and its property types.
+#[cfg(feature = "imagebuilder-infrastructure-configuration")]
 pub mod infrastructure_configuration {
     use ::stratus_model::schema as s;
 
@@ -3382,11 +3395,13 @@ pub mod infrastructure_configuration {
     }
 }
 
+#[cfg(feature = "imagebuilder-infrastructure-configuration")]
 pub use infrastructure_configuration::{
     CfnInfrastructureConfiguration, CfnInfrastructureConfigurationAttributes,
 };
 
 /// `AWS::ImageBuilder::LifecyclePolicy` and its property types.
+#[cfg(feature = "imagebuilder-lifecycle-policy")]
 pub mod lifecycle_policy {
     use ::stratus_model::schema as s;
 
@@ -4130,9 +4145,11 @@ pub mod lifecycle_policy {
     }
 }
 
+#[cfg(feature = "imagebuilder-lifecycle-policy")]
 pub use lifecycle_policy::{CfnLifecyclePolicy, CfnLifecyclePolicyAttributes};
 
 /// `AWS::ImageBuilder::Workflow` and its property types.
+#[cfg(feature = "imagebuilder-workflow")]
 pub mod workflow {
     use ::stratus_model::schema as s;
 
@@ -4326,4 +4343,5 @@ pub mod workflow {
     }
 }
 
+#[cfg(feature = "imagebuilder-workflow")]
 pub use workflow::{CfnWorkflow, CfnWorkflowAttributes};

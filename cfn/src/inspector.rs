@@ -3,6 +3,7 @@
 //! `AWS::Inspector`: 3 resource types.
 
 /// `AWS::Inspector::AssessmentTarget` and its property types.
+#[cfg(feature = "inspector-assessment-target")]
 pub mod assessment_target {
     use ::stratus_model::schema as s;
 
@@ -57,9 +58,11 @@ pub mod assessment_target {
     }
 }
 
+#[cfg(feature = "inspector-assessment-target")]
 pub use assessment_target::{CfnAssessmentTarget, CfnAssessmentTargetAttributes};
 
 /// `AWS::Inspector::AssessmentTemplate` and its property types.
+#[cfg(feature = "inspector-assessment-template")]
 pub mod assessment_template {
     use ::stratus_model::schema as s;
 
@@ -225,9 +228,11 @@ pub mod assessment_template {
     }
 }
 
+#[cfg(feature = "inspector-assessment-template")]
 pub use assessment_template::{CfnAssessmentTemplate, CfnAssessmentTemplateAttributes};
 
 /// `AWS::Inspector::ResourceGroup` and its property types.
+#[cfg(feature = "inspector-resource-group")]
 pub mod resource_group {
     use ::stratus_model::schema as s;
 
@@ -338,4 +343,5 @@ pub mod resource_group {
     }
 }
 
+#[cfg(feature = "inspector-resource-group")]
 pub use resource_group::{CfnResourceGroup, CfnResourceGroupAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::InspectorV2`: 4 resource types.
 
 /// `AWS::InspectorV2::CisScanConfiguration` and its property types.
+#[cfg(feature = "inspectorv2-cis-scan-configuration")]
 pub mod cis_scan_configuration {
     use ::stratus_model::schema as s;
 
@@ -447,9 +448,11 @@ pub mod cis_scan_configuration {
     }
 }
 
+#[cfg(feature = "inspectorv2-cis-scan-configuration")]
 pub use cis_scan_configuration::{CfnCisScanConfiguration, CfnCisScanConfigurationAttributes};
 
 /// `AWS::InspectorV2::CodeSecurityIntegration` and its property types.
+#[cfg(feature = "inspectorv2-code-security-integration")]
 pub mod code_security_integration {
     use ::stratus_model::schema as s;
 
@@ -811,11 +814,13 @@ pub mod code_security_integration {
     }
 }
 
+#[cfg(feature = "inspectorv2-code-security-integration")]
 pub use code_security_integration::{
     CfnCodeSecurityIntegration, CfnCodeSecurityIntegrationAttributes,
 };
 
 /// `AWS::InspectorV2::CodeSecurityScanConfiguration` and its property types.
+#[cfg(feature = "inspectorv2-code-security-scan-configuration")]
 pub mod code_security_scan_configuration {
     use ::stratus_model::schema as s;
 
@@ -1286,11 +1291,13 @@ pub mod code_security_scan_configuration {
     }
 }
 
+#[cfg(feature = "inspectorv2-code-security-scan-configuration")]
 pub use code_security_scan_configuration::{
     CfnCodeSecurityScanConfiguration, CfnCodeSecurityScanConfigurationAttributes,
 };
 
 /// `AWS::InspectorV2::Filter` and its property types.
+#[cfg(feature = "inspectorv2-filter")]
 pub mod filter {
     use ::stratus_model::schema as s;
 
@@ -2128,4 +2135,5 @@ pub mod filter {
     }
 }
 
+#[cfg(feature = "inspectorv2-filter")]
 pub use filter::{CfnFilter, CfnFilterAttributes};

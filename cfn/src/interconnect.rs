@@ -3,6 +3,7 @@
 //! `AWS::Interconnect`: 1 resource type.
 
 /// `AWS::Interconnect::Connection` and its property types.
+#[cfg(feature = "interconnect-connection")]
 pub mod connection {
     use ::stratus_model::schema as s;
 
@@ -219,4 +220,5 @@ pub mod connection {
     }
 }
 
+#[cfg(feature = "interconnect-connection")]
 pub use connection::{CfnConnection, CfnConnectionAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::InternetMonitor`: 1 resource type.
 
 /// `AWS::InternetMonitor::Monitor` and its property types.
+#[cfg(feature = "internetmonitor-monitor")]
 pub mod monitor {
     use ::stratus_model::schema as s;
 
@@ -449,4 +450,5 @@ pub mod monitor {
     }
 }
 
+#[cfg(feature = "internetmonitor-monitor")]
 pub use monitor::{CfnMonitor, CfnMonitorAttributes};

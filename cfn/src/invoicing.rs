@@ -3,6 +3,7 @@
 //! `AWS::Invoicing`: 1 resource type.
 
 /// `AWS::Invoicing::InvoiceUnit` and its property types.
+#[cfg(feature = "invoicing-invoice-unit")]
 pub mod invoice_unit {
     use ::stratus_model::schema as s;
 
@@ -148,4 +149,5 @@ pub mod invoice_unit {
     }
 }
 
+#[cfg(feature = "invoicing-invoice-unit")]
 pub use invoice_unit::{CfnInvoiceUnit, CfnInvoiceUnitAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::IoT`: 30 resource types.
 
 /// `AWS::IoT::AccountAuditConfiguration` and its property types.
+#[cfg(feature = "iot-account-audit-configuration")]
 pub mod account_audit_configuration {
     use ::stratus_model::schema as s;
 
@@ -445,9 +446,11 @@ pub mod account_audit_configuration {
     }
 }
 
+#[cfg(feature = "iot-account-audit-configuration")]
 pub use account_audit_configuration::CfnAccountAuditConfiguration;
 
 /// `AWS::IoT::Authorizer` and its property types.
+#[cfg(feature = "iot-authorizer")]
 pub mod authorizer {
     use ::stratus_model::schema as s;
 
@@ -601,9 +604,11 @@ pub mod authorizer {
     }
 }
 
+#[cfg(feature = "iot-authorizer")]
 pub use authorizer::{CfnAuthorizer, CfnAuthorizerAttributes};
 
 /// `AWS::IoT::BillingGroup` and its property types.
+#[cfg(feature = "iot-billing-group")]
 pub mod billing_group {
     use ::stratus_model::schema as s;
 
@@ -699,9 +704,11 @@ pub mod billing_group {
     }
 }
 
+#[cfg(feature = "iot-billing-group")]
 pub use billing_group::{CfnBillingGroup, CfnBillingGroupAttributes};
 
 /// `AWS::IoT::CACertificate` and its property types.
+#[cfg(feature = "iot-ca-certificate")]
 pub mod ca_certificate {
     use ::stratus_model::schema as s;
 
@@ -991,9 +998,11 @@ pub mod ca_certificate {
     }
 }
 
+#[cfg(feature = "iot-ca-certificate")]
 pub use ca_certificate::{CfnCaCertificate, CfnCaCertificateAttributes};
 
 /// `AWS::IoT::Certificate` and its property types.
+#[cfg(feature = "iot-certificate")]
 pub mod certificate {
     use ::stratus_model::schema as s;
 
@@ -1198,9 +1207,11 @@ pub mod certificate {
     }
 }
 
+#[cfg(feature = "iot-certificate")]
 pub use certificate::{CfnCertificate, CfnCertificateAttributes};
 
 /// `AWS::IoT::CertificateProvider` and its property types.
+#[cfg(feature = "iot-certificate-provider")]
 pub mod certificate_provider {
     use ::stratus_model::schema as s;
 
@@ -1335,9 +1346,11 @@ pub mod certificate_provider {
     }
 }
 
+#[cfg(feature = "iot-certificate-provider")]
 pub use certificate_provider::{CfnCertificateProvider, CfnCertificateProviderAttributes};
 
 /// `AWS::IoT::Command` and its property types.
+#[cfg(feature = "iot-command")]
 pub mod command {
     use ::stratus_model::schema as s;
 
@@ -2116,9 +2129,11 @@ pub mod command {
     }
 }
 
+#[cfg(feature = "iot-command")]
 pub use command::{CfnCommand, CfnCommandAttributes};
 
 /// `AWS::IoT::CustomMetric` and its property types.
+#[cfg(feature = "iot-custom-metric")]
 pub mod custom_metric {
     use ::stratus_model::schema as s;
 
@@ -2254,9 +2269,11 @@ pub mod custom_metric {
     }
 }
 
+#[cfg(feature = "iot-custom-metric")]
 pub use custom_metric::{CfnCustomMetric, CfnCustomMetricAttributes};
 
 /// `AWS::IoT::Dimension` and its property types.
+#[cfg(feature = "iot-dimension")]
 pub mod dimension {
     use ::stratus_model::schema as s;
 
@@ -2382,9 +2399,11 @@ pub mod dimension {
     }
 }
 
+#[cfg(feature = "iot-dimension")]
 pub use dimension::{CfnDimension, CfnDimensionAttributes};
 
 /// `AWS::IoT::DomainConfiguration` and its property types.
+#[cfg(feature = "iot-domain-configuration")]
 pub mod domain_configuration {
     use ::stratus_model::schema as s;
 
@@ -2824,9 +2843,11 @@ pub mod domain_configuration {
     }
 }
 
+#[cfg(feature = "iot-domain-configuration")]
 pub use domain_configuration::{CfnDomainConfiguration, CfnDomainConfigurationAttributes};
 
 /// `AWS::IoT::EncryptionConfiguration` and its property types.
+#[cfg(feature = "iot-encryption-configuration")]
 pub mod encryption_configuration {
     use ::stratus_model::schema as s;
 
@@ -2949,11 +2970,13 @@ pub mod encryption_configuration {
     }
 }
 
+#[cfg(feature = "iot-encryption-configuration")]
 pub use encryption_configuration::{
     CfnEncryptionConfiguration, CfnEncryptionConfigurationAttributes,
 };
 
 /// `AWS::IoT::FleetMetric` and its property types.
+#[cfg(feature = "iot-fleet-metric")]
 pub mod fleet_metric {
     use ::stratus_model::schema as s;
 
@@ -3355,9 +3378,11 @@ pub mod fleet_metric {
     }
 }
 
+#[cfg(feature = "iot-fleet-metric")]
 pub use fleet_metric::{CfnFleetMetric, CfnFleetMetricAttributes};
 
 /// `AWS::IoT::JobTemplate` and its property types.
+#[cfg(feature = "iot-job-template")]
 pub mod job_template {
     use ::stratus_model::schema as s;
 
@@ -4071,9 +4096,11 @@ pub mod job_template {
     }
 }
 
+#[cfg(feature = "iot-job-template")]
 pub use job_template::{CfnJobTemplate, CfnJobTemplateAttributes};
 
 /// `AWS::IoT::Logging` and its property types.
+#[cfg(feature = "iot-logging")]
 pub mod logging {
     use ::stratus_model::schema as s;
 
@@ -4312,9 +4339,11 @@ pub mod logging {
     }
 }
 
+#[cfg(feature = "iot-logging")]
 pub use logging::CfnLogging;
 
 /// `AWS::IoT::MitigationAction` and its property types.
+#[cfg(feature = "iot-mitigation-action")]
 pub mod mitigation_action {
     use ::stratus_model::schema as s;
 
@@ -4907,9 +4936,11 @@ pub mod mitigation_action {
     }
 }
 
+#[cfg(feature = "iot-mitigation-action")]
 pub use mitigation_action::{CfnMitigationAction, CfnMitigationActionAttributes};
 
 /// `AWS::IoT::Policy` and its property types.
+#[cfg(feature = "iot-policy")]
 pub mod policy {
     use ::stratus_model::schema as s;
 
@@ -4989,9 +5020,11 @@ pub mod policy {
     }
 }
 
+#[cfg(feature = "iot-policy")]
 pub use policy::{CfnPolicy, CfnPolicyAttributes};
 
 /// `AWS::IoT::PolicyPrincipalAttachment` and its property types.
+#[cfg(feature = "iot-policy-principal-attachment")]
 pub mod policy_principal_attachment {
     use ::stratus_model::schema as s;
 
@@ -5056,11 +5089,13 @@ pub mod policy_principal_attachment {
     }
 }
 
+#[cfg(feature = "iot-policy-principal-attachment")]
 pub use policy_principal_attachment::{
     CfnPolicyPrincipalAttachment, CfnPolicyPrincipalAttachmentAttributes,
 };
 
 /// `AWS::IoT::ProvisioningTemplate` and its property types.
+#[cfg(feature = "iot-provisioning-template")]
 pub mod provisioning_template {
     use ::stratus_model::schema as s;
 
@@ -5252,9 +5287,11 @@ pub mod provisioning_template {
     }
 }
 
+#[cfg(feature = "iot-provisioning-template")]
 pub use provisioning_template::{CfnProvisioningTemplate, CfnProvisioningTemplateAttributes};
 
 /// `AWS::IoT::ResourceSpecificLogging` and its property types.
+#[cfg(feature = "iot-resource-specific-logging")]
 pub mod resource_specific_logging {
     use ::stratus_model::schema as s;
 
@@ -5452,11 +5489,13 @@ pub mod resource_specific_logging {
     }
 }
 
+#[cfg(feature = "iot-resource-specific-logging")]
 pub use resource_specific_logging::{
     CfnResourceSpecificLogging, CfnResourceSpecificLoggingAttributes,
 };
 
 /// `AWS::IoT::RoleAlias` and its property types.
+#[cfg(feature = "iot-role-alias")]
 pub mod role_alias {
     use ::stratus_model::schema as s;
 
@@ -5538,9 +5577,11 @@ pub mod role_alias {
     }
 }
 
+#[cfg(feature = "iot-role-alias")]
 pub use role_alias::{CfnRoleAlias, CfnRoleAliasAttributes};
 
 /// `AWS::IoT::ScheduledAudit` and its property types.
+#[cfg(feature = "iot-scheduled-audit")]
 pub mod scheduled_audit {
     use ::stratus_model::schema as s;
 
@@ -5761,9 +5802,11 @@ pub mod scheduled_audit {
     }
 }
 
+#[cfg(feature = "iot-scheduled-audit")]
 pub use scheduled_audit::{CfnScheduledAudit, CfnScheduledAuditAttributes};
 
 /// `AWS::IoT::SecurityProfile` and its property types.
+#[cfg(feature = "iot-security-profile")]
 pub mod security_profile {
     use ::stratus_model::schema as s;
 
@@ -6566,9 +6609,11 @@ pub mod security_profile {
     }
 }
 
+#[cfg(feature = "iot-security-profile")]
 pub use security_profile::{CfnSecurityProfile, CfnSecurityProfileAttributes};
 
 /// `AWS::IoT::SoftwarePackage` and its property types.
+#[cfg(feature = "iot-software-package")]
 pub mod software_package {
     use ::stratus_model::schema as s;
 
@@ -6630,9 +6675,11 @@ pub mod software_package {
     }
 }
 
+#[cfg(feature = "iot-software-package")]
 pub use software_package::{CfnSoftwarePackage, CfnSoftwarePackageAttributes};
 
 /// `AWS::IoT::SoftwarePackageVersion` and its property types.
+#[cfg(feature = "iot-software-package-version")]
 pub mod software_package_version {
     use ::stratus_model::schema as s;
 
@@ -6887,11 +6934,13 @@ pub mod software_package_version {
     }
 }
 
+#[cfg(feature = "iot-software-package-version")]
 pub use software_package_version::{
     CfnSoftwarePackageVersion, CfnSoftwarePackageVersionAttributes,
 };
 
 /// `AWS::IoT::Thing` and its property types.
+#[cfg(feature = "iot-thing")]
 pub mod thing {
     use ::stratus_model::schema as s;
 
@@ -6979,9 +7028,11 @@ pub mod thing {
     }
 }
 
+#[cfg(feature = "iot-thing")]
 pub use thing::{CfnThing, CfnThingAttributes};
 
 /// `AWS::IoT::ThingGroup` and its property types.
+#[cfg(feature = "iot-thing-group")]
 pub mod thing_group {
     use ::stratus_model::schema as s;
 
@@ -7132,9 +7183,11 @@ pub mod thing_group {
     }
 }
 
+#[cfg(feature = "iot-thing-group")]
 pub use thing_group::{CfnThingGroup, CfnThingGroupAttributes};
 
 /// `AWS::IoT::ThingPrincipalAttachment` and its property types.
+#[cfg(feature = "iot-thing-principal-attachment")]
 pub mod thing_principal_attachment {
     use ::stratus_model::schema as s;
 
@@ -7204,11 +7257,13 @@ pub mod thing_principal_attachment {
     }
 }
 
+#[cfg(feature = "iot-thing-principal-attachment")]
 pub use thing_principal_attachment::{
     CfnThingPrincipalAttachment, CfnThingPrincipalAttachmentAttributes,
 };
 
 /// `AWS::IoT::ThingType` and its property types.
+#[cfg(feature = "iot-thing-type")]
 pub mod thing_type {
     use ::stratus_model::schema as s;
 
@@ -7461,9 +7516,11 @@ pub mod thing_type {
     }
 }
 
+#[cfg(feature = "iot-thing-type")]
 pub use thing_type::{CfnThingType, CfnThingTypeAttributes};
 
 /// `AWS::IoT::TopicRule` and its property types.
+#[cfg(feature = "iot-topic-rule")]
 pub mod topic_rule {
     use ::stratus_model::schema as s;
 
@@ -9834,9 +9891,11 @@ pub mod topic_rule {
     }
 }
 
+#[cfg(feature = "iot-topic-rule")]
 pub use topic_rule::{CfnTopicRule, CfnTopicRuleAttributes};
 
 /// `AWS::IoT::TopicRuleDestination` and its property types.
+#[cfg(feature = "iot-topic-rule-destination")]
 pub mod topic_rule_destination {
     use ::stratus_model::schema as s;
 
@@ -10016,4 +10075,5 @@ pub mod topic_rule_destination {
     }
 }
 
+#[cfg(feature = "iot-topic-rule-destination")]
 pub use topic_rule_destination::{CfnTopicRuleDestination, CfnTopicRuleDestinationAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::IoTAnalytics`: 4 resource types.
 
 /// `AWS::IoTAnalytics::Channel` and its property types.
+#[cfg(feature = "iotanalytics-channel")]
 pub mod channel {
     use ::stratus_model::schema as s;
 
@@ -242,9 +243,11 @@ pub mod channel {
     }
 }
 
+#[cfg(feature = "iotanalytics-channel")]
 pub use channel::{CfnChannel, CfnChannelAttributes};
 
 /// `AWS::IoTAnalytics::Dataset` and its property types.
+#[cfg(feature = "iotanalytics-dataset")]
 pub mod dataset {
     use ::stratus_model::schema as s;
 
@@ -1462,9 +1465,11 @@ pub mod dataset {
     }
 }
 
+#[cfg(feature = "iotanalytics-dataset")]
 pub use dataset::{CfnDataset, CfnDatasetAttributes};
 
 /// `AWS::IoTAnalytics::Datastore` and its property types.
+#[cfg(feature = "iotanalytics-datastore")]
 pub mod datastore {
     use ::stratus_model::schema as s;
 
@@ -2107,9 +2112,11 @@ pub mod datastore {
     }
 }
 
+#[cfg(feature = "iotanalytics-datastore")]
 pub use datastore::{CfnDatastore, CfnDatastoreAttributes};
 
 /// `AWS::IoTAnalytics::Pipeline` and its property types.
+#[cfg(feature = "iotanalytics-pipeline")]
 pub mod pipeline {
     use ::stratus_model::schema as s;
 
@@ -2948,4 +2955,5 @@ pub mod pipeline {
     }
 }
 
+#[cfg(feature = "iotanalytics-pipeline")]
 pub use pipeline::{CfnPipeline, CfnPipelineAttributes};

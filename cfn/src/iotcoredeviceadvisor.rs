@@ -3,6 +3,7 @@
 //! `AWS::IoTCoreDeviceAdvisor`: 1 resource type.
 
 /// `AWS::IoTCoreDeviceAdvisor::SuiteDefinition` and its property types.
+#[cfg(feature = "iotcoredeviceadvisor-suite-definition")]
 pub mod suite_definition {
     use ::stratus_model::schema as s;
 
@@ -183,4 +184,5 @@ pub mod suite_definition {
     }
 }
 
+#[cfg(feature = "iotcoredeviceadvisor-suite-definition")]
 pub use suite_definition::{CfnSuiteDefinition, CfnSuiteDefinitionAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::IoTEvents`: 3 resource types.
 
 /// `AWS::IoTEvents::AlarmModel` and its property types.
+#[cfg(feature = "iotevents-alarm-model")]
 pub mod alarm_model {
     use ::stratus_model::schema as s;
 
@@ -1079,9 +1080,11 @@ pub mod alarm_model {
     }
 }
 
+#[cfg(feature = "iotevents-alarm-model")]
 pub use alarm_model::CfnAlarmModel;
 
 /// `AWS::IoTEvents::DetectorModel` and its property types.
+#[cfg(feature = "iotevents-detector-model")]
 pub mod detector_model {
     use ::stratus_model::schema as s;
 
@@ -2445,9 +2448,11 @@ pub mod detector_model {
     }
 }
 
+#[cfg(feature = "iotevents-detector-model")]
 pub use detector_model::CfnDetectorModel;
 
 /// `AWS::IoTEvents::Input` and its property types.
+#[cfg(feature = "iotevents-input")]
 pub mod input {
     use ::stratus_model::schema as s;
 
@@ -2592,4 +2597,5 @@ pub mod input {
     }
 }
 
+#[cfg(feature = "iotevents-input")]
 pub use input::CfnInput;

@@ -3,6 +3,7 @@
 //! `AWS::IoTFleetWise`: 7 resource types.
 
 /// `AWS::IoTFleetWise::Campaign` and its property types.
+#[cfg(feature = "iotfleetwise-campaign")]
 pub mod campaign {
     use ::stratus_model::schema as s;
 
@@ -898,9 +899,11 @@ pub mod campaign {
     }
 }
 
+#[cfg(feature = "iotfleetwise-campaign")]
 pub use campaign::{CfnCampaign, CfnCampaignAttributes};
 
 /// `AWS::IoTFleetWise::DecoderManifest` and its property types.
+#[cfg(feature = "iotfleetwise-decoder-manifest")]
 pub mod decoder_manifest {
     use ::stratus_model::schema as s;
 
@@ -1107,9 +1110,11 @@ pub mod decoder_manifest {
     }
 }
 
+#[cfg(feature = "iotfleetwise-decoder-manifest")]
 pub use decoder_manifest::{CfnDecoderManifest, CfnDecoderManifestAttributes};
 
 /// `AWS::IoTFleetWise::Fleet` and its property types.
+#[cfg(feature = "iotfleetwise-fleet")]
 pub mod fleet {
     use ::stratus_model::schema as s;
 
@@ -1202,9 +1207,11 @@ pub mod fleet {
     }
 }
 
+#[cfg(feature = "iotfleetwise-fleet")]
 pub use fleet::{CfnFleet, CfnFleetAttributes};
 
 /// `AWS::IoTFleetWise::ModelManifest` and its property types.
+#[cfg(feature = "iotfleetwise-model-manifest")]
 pub mod model_manifest {
     use ::stratus_model::schema as s;
 
@@ -1347,9 +1354,11 @@ pub mod model_manifest {
     }
 }
 
+#[cfg(feature = "iotfleetwise-model-manifest")]
 pub use model_manifest::{CfnModelManifest, CfnModelManifestAttributes};
 
 /// `AWS::IoTFleetWise::SignalCatalog` and its property types.
+#[cfg(feature = "iotfleetwise-signal-catalog")]
 pub mod signal_catalog {
     use ::stratus_model::schema as s;
 
@@ -1494,9 +1503,11 @@ pub mod signal_catalog {
     }
 }
 
+#[cfg(feature = "iotfleetwise-signal-catalog")]
 pub use signal_catalog::{CfnSignalCatalog, CfnSignalCatalogAttributes};
 
 /// `AWS::IoTFleetWise::StateTemplate` and its property types.
+#[cfg(feature = "iotfleetwise-state-template")]
 pub mod state_template {
     use ::stratus_model::schema as s;
 
@@ -1645,9 +1656,11 @@ pub mod state_template {
     }
 }
 
+#[cfg(feature = "iotfleetwise-state-template")]
 pub use state_template::{CfnStateTemplate, CfnStateTemplateAttributes};
 
 /// `AWS::IoTFleetWise::Vehicle` and its property types.
+#[cfg(feature = "iotfleetwise-vehicle")]
 pub mod vehicle {
     use ::stratus_model::schema as s;
 
@@ -1862,4 +1875,5 @@ pub mod vehicle {
     }
 }
 
+#[cfg(feature = "iotfleetwise-vehicle")]
 pub use vehicle::{CfnVehicle, CfnVehicleAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::IoTSiteWise`: 9 resource types.
 
 /// `AWS::IoTSiteWise::AccessPolicy` and its property types.
+#[cfg(feature = "iotsitewise-access-policy")]
 pub mod access_policy {
     use ::stratus_model::schema as s;
 
@@ -341,9 +342,11 @@ pub mod access_policy {
     }
 }
 
+#[cfg(feature = "iotsitewise-access-policy")]
 pub use access_policy::{CfnAccessPolicy, CfnAccessPolicyAttributes};
 
 /// `AWS::IoTSiteWise::Asset` and its property types.
+#[cfg(feature = "iotsitewise-asset")]
 pub mod asset {
     use ::stratus_model::schema as s;
 
@@ -608,9 +611,11 @@ pub mod asset {
     }
 }
 
+#[cfg(feature = "iotsitewise-asset")]
 pub use asset::{CfnAsset, CfnAssetAttributes};
 
 /// `AWS::IoTSiteWise::AssetModel` and its property types.
+#[cfg(feature = "iotsitewise-asset-model")]
 pub mod asset_model {
     use ::stratus_model::schema as s;
 
@@ -1806,9 +1811,11 @@ pub mod asset_model {
     }
 }
 
+#[cfg(feature = "iotsitewise-asset-model")]
 pub use asset_model::{CfnAssetModel, CfnAssetModelAttributes};
 
 /// `AWS::IoTSiteWise::ComputationModel` and its property types.
+#[cfg(feature = "iotsitewise-computation-model")]
 pub mod computation_model {
     use ::stratus_model::schema as s;
 
@@ -2174,9 +2181,11 @@ pub mod computation_model {
     }
 }
 
+#[cfg(feature = "iotsitewise-computation-model")]
 pub use computation_model::{CfnComputationModel, CfnComputationModelAttributes};
 
 /// `AWS::IoTSiteWise::Dashboard` and its property types.
+#[cfg(feature = "iotsitewise-dashboard")]
 pub mod dashboard {
     use ::stratus_model::schema as s;
 
@@ -2262,9 +2271,11 @@ pub mod dashboard {
     }
 }
 
+#[cfg(feature = "iotsitewise-dashboard")]
 pub use dashboard::{CfnDashboard, CfnDashboardAttributes};
 
 /// `AWS::IoTSiteWise::Dataset` and its property types.
+#[cfg(feature = "iotsitewise-dataset")]
 pub mod dataset {
     use ::stratus_model::schema as s;
 
@@ -2557,9 +2568,11 @@ pub mod dataset {
     }
 }
 
+#[cfg(feature = "iotsitewise-dataset")]
 pub use dataset::{CfnDataset, CfnDatasetAttributes};
 
 /// `AWS::IoTSiteWise::Gateway` and its property types.
+#[cfg(feature = "iotsitewise-gateway")]
 pub mod gateway {
     use ::stratus_model::schema as s;
 
@@ -2872,9 +2885,11 @@ pub mod gateway {
     }
 }
 
+#[cfg(feature = "iotsitewise-gateway")]
 pub use gateway::{CfnGateway, CfnGatewayAttributes};
 
 /// `AWS::IoTSiteWise::Portal` and its property types.
+#[cfg(feature = "iotsitewise-portal")]
 pub mod portal {
     use ::stratus_model::schema as s;
 
@@ -3188,9 +3203,11 @@ pub mod portal {
     }
 }
 
+#[cfg(feature = "iotsitewise-portal")]
 pub use portal::{CfnPortal, CfnPortalAttributes};
 
 /// `AWS::IoTSiteWise::Project` and its property types.
+#[cfg(feature = "iotsitewise-project")]
 pub mod project {
     use ::stratus_model::schema as s;
 
@@ -3271,4 +3288,5 @@ pub mod project {
     }
 }
 
+#[cfg(feature = "iotsitewise-project")]
 pub use project::{CfnProject, CfnProjectAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::IoTThingsGraph`: 1 resource type.
 
 /// `AWS::IoTThingsGraph::FlowTemplate` and its property types.
+#[cfg(feature = "iotthingsgraph-flow-template")]
 pub mod flow_template {
     use ::stratus_model::schema as s;
 
@@ -105,4 +106,5 @@ pub mod flow_template {
     }
 }
 
+#[cfg(feature = "iotthingsgraph-flow-template")]
 pub use flow_template::{CfnFlowTemplate, CfnFlowTemplateAttributes};

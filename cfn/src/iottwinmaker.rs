@@ -3,6 +3,7 @@
 //! `AWS::IoTTwinMaker`: 5 resource types.
 
 /// `AWS::IoTTwinMaker::ComponentType` and its property types.
+#[cfg(feature = "iottwinmaker-component-type")]
 pub mod component_type {
     use ::stratus_model::schema as s;
 
@@ -773,9 +774,11 @@ pub mod component_type {
     }
 }
 
+#[cfg(feature = "iottwinmaker-component-type")]
 pub use component_type::{CfnComponentType, CfnComponentTypeAttributes};
 
 /// `AWS::IoTTwinMaker::Entity` and its property types.
+#[cfg(feature = "iottwinmaker-entity")]
 pub mod entity {
     use ::stratus_model::schema as s;
 
@@ -1567,9 +1570,11 @@ pub mod entity {
     }
 }
 
+#[cfg(feature = "iottwinmaker-entity")]
 pub use entity::{CfnEntity, CfnEntityAttributes};
 
 /// `AWS::IoTTwinMaker::Scene` and its property types.
+#[cfg(feature = "iottwinmaker-scene")]
 pub mod scene {
     use ::stratus_model::schema as s;
 
@@ -1711,9 +1716,11 @@ pub mod scene {
     }
 }
 
+#[cfg(feature = "iottwinmaker-scene")]
 pub use scene::{CfnScene, CfnSceneAttributes};
 
 /// `AWS::IoTTwinMaker::SyncJob` and its property types.
+#[cfg(feature = "iottwinmaker-sync-job")]
 pub mod sync_job {
     use ::stratus_model::schema as s;
 
@@ -1820,9 +1827,11 @@ pub mod sync_job {
     }
 }
 
+#[cfg(feature = "iottwinmaker-sync-job")]
 pub use sync_job::{CfnSyncJob, CfnSyncJobAttributes};
 
 /// `AWS::IoTTwinMaker::Workspace` and its property types.
+#[cfg(feature = "iottwinmaker-workspace")]
 pub mod workspace {
     use ::stratus_model::schema as s;
 
@@ -1927,4 +1936,5 @@ pub mod workspace {
     }
 }
 
+#[cfg(feature = "iottwinmaker-workspace")]
 pub use workspace::{CfnWorkspace, CfnWorkspaceAttributes};

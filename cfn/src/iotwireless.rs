@@ -3,6 +3,7 @@
 //! `AWS::IoTWireless`: 11 resource types.
 
 /// `AWS::IoTWireless::Destination` and its property types.
+#[cfg(feature = "iotwireless-destination")]
 pub mod destination {
     use ::stratus_model::schema as s;
 
@@ -143,9 +144,11 @@ pub mod destination {
     }
 }
 
+#[cfg(feature = "iotwireless-destination")]
 pub use destination::{CfnDestination, CfnDestinationAttributes};
 
 /// `AWS::IoTWireless::DeviceProfile` and its property types.
+#[cfg(feature = "iotwireless-device-profile")]
 pub mod device_profile {
     use ::stratus_model::schema as s;
 
@@ -340,9 +343,11 @@ pub mod device_profile {
     }
 }
 
+#[cfg(feature = "iotwireless-device-profile")]
 pub use device_profile::{CfnDeviceProfile, CfnDeviceProfileAttributes};
 
 /// `AWS::IoTWireless::FuotaTask` and its property types.
+#[cfg(feature = "iotwireless-fuota-task")]
 pub mod fuota_task {
     use ::stratus_model::schema as s;
 
@@ -612,9 +617,11 @@ pub mod fuota_task {
     }
 }
 
+#[cfg(feature = "iotwireless-fuota-task")]
 pub use fuota_task::{CfnFuotaTask, CfnFuotaTaskAttributes};
 
 /// `AWS::IoTWireless::MulticastGroup` and its property types.
+#[cfg(feature = "iotwireless-multicast-group")]
 pub mod multicast_group {
     use ::stratus_model::schema as s;
 
@@ -912,9 +919,11 @@ pub mod multicast_group {
     }
 }
 
+#[cfg(feature = "iotwireless-multicast-group")]
 pub use multicast_group::{CfnMulticastGroup, CfnMulticastGroupAttributes};
 
 /// `AWS::IoTWireless::NetworkAnalyzerConfiguration` and its property types.
+#[cfg(feature = "iotwireless-network-analyzer-configuration")]
 pub mod network_analyzer_configuration {
     use ::stratus_model::schema as s;
 
@@ -1136,11 +1145,13 @@ pub mod network_analyzer_configuration {
     }
 }
 
+#[cfg(feature = "iotwireless-network-analyzer-configuration")]
 pub use network_analyzer_configuration::{
     CfnNetworkAnalyzerConfiguration, CfnNetworkAnalyzerConfigurationAttributes,
 };
 
 /// `AWS::IoTWireless::PartnerAccount` and its property types.
+#[cfg(feature = "iotwireless-partner-account")]
 pub mod partner_account {
     use ::stratus_model::schema as s;
 
@@ -1370,9 +1381,11 @@ pub mod partner_account {
     }
 }
 
+#[cfg(feature = "iotwireless-partner-account")]
 pub use partner_account::{CfnPartnerAccount, CfnPartnerAccountAttributes};
 
 /// `AWS::IoTWireless::ServiceProfile` and its property types.
+#[cfg(feature = "iotwireless-service-profile")]
 pub mod service_profile {
     use ::stratus_model::schema as s;
 
@@ -1600,9 +1613,11 @@ pub mod service_profile {
     }
 }
 
+#[cfg(feature = "iotwireless-service-profile")]
 pub use service_profile::{CfnServiceProfile, CfnServiceProfileAttributes};
 
 /// `AWS::IoTWireless::TaskDefinition` and its property types.
+#[cfg(feature = "iotwireless-task-definition")]
 pub mod task_definition {
     use ::stratus_model::schema as s;
 
@@ -1907,9 +1922,11 @@ pub mod task_definition {
     }
 }
 
+#[cfg(feature = "iotwireless-task-definition")]
 pub use task_definition::{CfnTaskDefinition, CfnTaskDefinitionAttributes};
 
 /// `AWS::IoTWireless::WirelessDevice` and its property types.
+#[cfg(feature = "iotwireless-wireless-device")]
 pub mod wireless_device {
     use ::stratus_model::schema as s;
 
@@ -2582,9 +2599,11 @@ pub mod wireless_device {
     }
 }
 
+#[cfg(feature = "iotwireless-wireless-device")]
 pub use wireless_device::{CfnWirelessDevice, CfnWirelessDeviceAttributes};
 
 /// `AWS::IoTWireless::WirelessDeviceImportTask` and its property types.
+#[cfg(feature = "iotwireless-wireless-device-import-task")]
 pub mod wireless_device_import_task {
     use ::stratus_model::schema as s;
 
@@ -2752,11 +2771,13 @@ pub mod wireless_device_import_task {
     }
 }
 
+#[cfg(feature = "iotwireless-wireless-device-import-task")]
 pub use wireless_device_import_task::{
     CfnWirelessDeviceImportTask, CfnWirelessDeviceImportTaskAttributes,
 };
 
 /// `AWS::IoTWireless::WirelessGateway` and its property types.
+#[cfg(feature = "iotwireless-wireless-gateway")]
 pub mod wireless_gateway {
     use ::stratus_model::schema as s;
 
@@ -2891,4 +2912,5 @@ pub mod wireless_gateway {
     }
 }
 
+#[cfg(feature = "iotwireless-wireless-gateway")]
 pub use wireless_gateway::{CfnWirelessGateway, CfnWirelessGatewayAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::IVS`: 10 resource types.
 
 /// `AWS::IVS::Channel` and its property types.
+#[cfg(feature = "ivs-channel")]
 pub mod channel {
     use ::stratus_model::schema as s;
 
@@ -419,9 +420,11 @@ pub mod channel {
     }
 }
 
+#[cfg(feature = "ivs-channel")]
 pub use channel::{CfnChannel, CfnChannelAttributes};
 
 /// `AWS::IVS::EncoderConfiguration` and its property types.
+#[cfg(feature = "ivs-encoder-configuration")]
 pub mod encoder_configuration {
     use ::stratus_model::schema as s;
 
@@ -527,9 +530,11 @@ pub mod encoder_configuration {
     }
 }
 
+#[cfg(feature = "ivs-encoder-configuration")]
 pub use encoder_configuration::{CfnEncoderConfiguration, CfnEncoderConfigurationAttributes};
 
 /// `AWS::IVS::IngestConfiguration` and its property types.
+#[cfg(feature = "ivs-ingest-configuration")]
 pub mod ingest_configuration {
     use ::stratus_model::schema as s;
 
@@ -664,9 +669,11 @@ pub mod ingest_configuration {
     }
 }
 
+#[cfg(feature = "ivs-ingest-configuration")]
 pub use ingest_configuration::{CfnIngestConfiguration, CfnIngestConfigurationAttributes};
 
 /// `AWS::IVS::PlaybackKeyPair` and its property types.
+#[cfg(feature = "ivs-playback-key-pair")]
 pub mod playback_key_pair {
     use ::stratus_model::schema as s;
 
@@ -730,9 +737,11 @@ pub mod playback_key_pair {
     }
 }
 
+#[cfg(feature = "ivs-playback-key-pair")]
 pub use playback_key_pair::{CfnPlaybackKeyPair, CfnPlaybackKeyPairAttributes};
 
 /// `AWS::IVS::PlaybackRestrictionPolicy` and its property types.
+#[cfg(feature = "ivs-playback-restriction-policy")]
 pub mod playback_restriction_policy {
     use ::stratus_model::schema as s;
 
@@ -801,11 +810,13 @@ pub mod playback_restriction_policy {
     }
 }
 
+#[cfg(feature = "ivs-playback-restriction-policy")]
 pub use playback_restriction_policy::{
     CfnPlaybackRestrictionPolicy, CfnPlaybackRestrictionPolicyAttributes,
 };
 
 /// `AWS::IVS::PublicKey` and its property types.
+#[cfg(feature = "ivs-public-key")]
 pub mod public_key {
     use ::stratus_model::schema as s;
 
@@ -863,9 +874,11 @@ pub mod public_key {
     }
 }
 
+#[cfg(feature = "ivs-public-key")]
 pub use public_key::{CfnPublicKey, CfnPublicKeyAttributes};
 
 /// `AWS::IVS::RecordingConfiguration` and its property types.
+#[cfg(feature = "ivs-recording-configuration")]
 pub mod recording_configuration {
     use ::stratus_model::schema as s;
 
@@ -1360,9 +1373,11 @@ pub mod recording_configuration {
     }
 }
 
+#[cfg(feature = "ivs-recording-configuration")]
 pub use recording_configuration::{CfnRecordingConfiguration, CfnRecordingConfigurationAttributes};
 
 /// `AWS::IVS::Stage` and its property types.
+#[cfg(feature = "ivs-stage")]
 pub mod stage {
     use ::stratus_model::schema as s;
 
@@ -1760,9 +1775,11 @@ pub mod stage {
     }
 }
 
+#[cfg(feature = "ivs-stage")]
 pub use stage::{CfnStage, CfnStageAttributes};
 
 /// `AWS::IVS::StorageConfiguration` and its property types.
+#[cfg(feature = "ivs-storage-configuration")]
 pub mod storage_configuration {
     use ::stratus_model::schema as s;
 
@@ -1875,9 +1892,11 @@ pub mod storage_configuration {
     }
 }
 
+#[cfg(feature = "ivs-storage-configuration")]
 pub use storage_configuration::{CfnStorageConfiguration, CfnStorageConfigurationAttributes};
 
 /// `AWS::IVS::StreamKey` and its property types.
+#[cfg(feature = "ivs-stream-key")]
 pub mod stream_key {
     use ::stratus_model::schema as s;
 
@@ -1948,4 +1967,5 @@ pub mod stream_key {
     }
 }
 
+#[cfg(feature = "ivs-stream-key")]
 pub use stream_key::{CfnStreamKey, CfnStreamKeyAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::IVSChat`: 2 resource types.
 
 /// `AWS::IVSChat::LoggingConfiguration` and its property types.
+#[cfg(feature = "ivschat-logging-configuration")]
 pub mod logging_configuration {
     use ::stratus_model::schema as s;
 
@@ -255,9 +256,11 @@ pub mod logging_configuration {
     }
 }
 
+#[cfg(feature = "ivschat-logging-configuration")]
 pub use logging_configuration::{CfnLoggingConfiguration, CfnLoggingConfigurationAttributes};
 
 /// `AWS::IVSChat::Room` and its property types.
+#[cfg(feature = "ivschat-room")]
 pub mod room {
     use ::stratus_model::schema as s;
 
@@ -398,4 +401,5 @@ pub mod room {
     }
 }
 
+#[cfg(feature = "ivschat-room")]
 pub use room::{CfnRoom, CfnRoomAttributes};

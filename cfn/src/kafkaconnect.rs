@@ -3,6 +3,7 @@
 //! `AWS::KafkaConnect`: 3 resource types.
 
 /// `AWS::KafkaConnect::Connector` and its property types.
+#[cfg(feature = "kafkaconnect-connector")]
 pub mod connector {
     use ::stratus_model::schema as s;
 
@@ -1125,9 +1126,11 @@ pub mod connector {
     }
 }
 
+#[cfg(feature = "kafkaconnect-connector")]
 pub use connector::{CfnConnector, CfnConnectorAttributes};
 
 /// `AWS::KafkaConnect::CustomPlugin` and its property types.
+#[cfg(feature = "kafkaconnect-custom-plugin")]
 pub mod custom_plugin {
     use ::stratus_model::schema as s;
 
@@ -1353,9 +1356,11 @@ pub mod custom_plugin {
     }
 }
 
+#[cfg(feature = "kafkaconnect-custom-plugin")]
 pub use custom_plugin::{CfnCustomPlugin, CfnCustomPluginAttributes};
 
 /// `AWS::KafkaConnect::WorkerConfiguration` and its property types.
+#[cfg(feature = "kafkaconnect-worker-configuration")]
 pub mod worker_configuration {
     use ::stratus_model::schema as s;
 
@@ -1443,4 +1448,5 @@ pub mod worker_configuration {
     }
 }
 
+#[cfg(feature = "kafkaconnect-worker-configuration")]
 pub use worker_configuration::{CfnWorkerConfiguration, CfnWorkerConfigurationAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::Kendra`: 3 resource types.
 
 /// `AWS::Kendra::DataSource` and its property types.
+#[cfg(feature = "kendra-data-source")]
 pub mod data_source {
     use ::stratus_model::schema as s;
 
@@ -4110,9 +4111,11 @@ pub mod data_source {
     }
 }
 
+#[cfg(feature = "kendra-data-source")]
 pub use data_source::{CfnDataSource, CfnDataSourceAttributes};
 
 /// `AWS::Kendra::Faq` and its property types.
+#[cfg(feature = "kendra-faq")]
 pub mod faq {
     use ::stratus_model::schema as s;
 
@@ -4303,9 +4306,11 @@ pub mod faq {
     }
 }
 
+#[cfg(feature = "kendra-faq")]
 pub use faq::{CfnFaq, CfnFaqAttributes};
 
 /// `AWS::Kendra::Index` and its property types.
+#[cfg(feature = "kendra-index")]
 pub mod index {
     use ::stratus_model::schema as s;
 
@@ -5034,4 +5039,5 @@ pub mod index {
     }
 }
 
+#[cfg(feature = "kendra-index")]
 pub use index::{CfnIndex, CfnIndexAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::KendraRanking`: 1 resource type.
 
 /// `AWS::KendraRanking::ExecutionPlan` and its property types.
+#[cfg(feature = "kendraranking-execution-plan")]
 pub mod execution_plan {
     use ::stratus_model::schema as s;
 
@@ -121,4 +122,5 @@ pub mod execution_plan {
     }
 }
 
+#[cfg(feature = "kendraranking-execution-plan")]
 pub use execution_plan::{CfnExecutionPlan, CfnExecutionPlanAttributes};

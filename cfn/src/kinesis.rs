@@ -3,6 +3,7 @@
 //! `AWS::Kinesis`: 3 resource types.
 
 /// `AWS::Kinesis::ResourcePolicy` and its property types.
+#[cfg(feature = "kinesis-resource-policy")]
 pub mod resource_policy {
     use ::stratus_model::schema as s;
 
@@ -58,9 +59,11 @@ pub mod resource_policy {
     };
 }
 
+#[cfg(feature = "kinesis-resource-policy")]
 pub use resource_policy::CfnResourcePolicy;
 
 /// `AWS::Kinesis::Stream` and its property types.
+#[cfg(feature = "kinesis-stream")]
 pub mod stream {
     use ::stratus_model::schema as s;
 
@@ -406,9 +409,11 @@ pub mod stream {
     }
 }
 
+#[cfg(feature = "kinesis-stream")]
 pub use stream::{CfnStream, CfnStreamAttributes};
 
 /// `AWS::Kinesis::StreamConsumer` and its property types.
+#[cfg(feature = "kinesis-stream-consumer")]
 pub mod stream_consumer {
     use ::stratus_model::schema as s;
 
@@ -497,4 +502,5 @@ pub mod stream_consumer {
     }
 }
 
+#[cfg(feature = "kinesis-stream-consumer")]
 pub use stream_consumer::{CfnStreamConsumer, CfnStreamConsumerAttributes};

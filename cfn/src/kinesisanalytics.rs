@@ -3,6 +3,7 @@
 //! `AWS::KinesisAnalytics`: 3 resource types.
 
 /// `AWS::KinesisAnalytics::Application` and its property types.
+#[cfg(feature = "kinesisanalytics-application")]
 pub mod application {
     use ::stratus_model::schema as s;
 
@@ -608,9 +609,11 @@ pub mod application {
     }
 }
 
+#[cfg(feature = "kinesisanalytics-application")]
 pub use application::{CfnApplication, CfnApplicationAttributes};
 
 /// `AWS::KinesisAnalytics::ApplicationOutput` and its property types.
+#[cfg(feature = "kinesisanalytics-application-output")]
 pub mod application_output {
     use ::stratus_model::schema as s;
 
@@ -900,9 +903,11 @@ pub mod application_output {
     }
 }
 
+#[cfg(feature = "kinesisanalytics-application-output")]
 pub use application_output::{CfnApplicationOutput, CfnApplicationOutputAttributes};
 
 /// `AWS::KinesisAnalytics::ApplicationReferenceDataSource` and its property types.
+#[cfg(feature = "kinesisanalytics-application-reference-data-source")]
 pub mod application_reference_data_source {
     use ::stratus_model::schema as s;
 
@@ -1339,6 +1344,7 @@ pub mod application_reference_data_source {
     }
 }
 
+#[cfg(feature = "kinesisanalytics-application-reference-data-source")]
 pub use application_reference_data_source::{
     CfnApplicationReferenceDataSource, CfnApplicationReferenceDataSourceAttributes,
 };

@@ -3,6 +3,7 @@
 //! `AWS::KinesisAnalyticsV2`: 4 resource types.
 
 /// `AWS::KinesisAnalyticsV2::Application` and its property types.
+#[cfg(feature = "kinesisanalyticsv2-application")]
 pub mod application {
     use ::stratus_model::schema as s;
 
@@ -2592,9 +2593,11 @@ pub mod application {
     }
 }
 
+#[cfg(feature = "kinesisanalyticsv2-application")]
 pub use application::CfnApplication;
 
 /// `AWS::KinesisAnalyticsV2::ApplicationCloudWatchLoggingOption` and its property types.
+#[cfg(feature = "kinesisanalyticsv2-application-cloud-watch-logging-option")]
 pub mod application_cloud_watch_logging_option {
     use ::stratus_model::schema as s;
 
@@ -2703,11 +2706,13 @@ pub mod application_cloud_watch_logging_option {
     }
 }
 
+#[cfg(feature = "kinesisanalyticsv2-application-cloud-watch-logging-option")]
 pub use application_cloud_watch_logging_option::{
     CfnApplicationCloudWatchLoggingOption, CfnApplicationCloudWatchLoggingOptionAttributes,
 };
 
 /// `AWS::KinesisAnalyticsV2::ApplicationOutput` and its property types.
+#[cfg(feature = "kinesisanalyticsv2-application-output")]
 pub mod application_output {
     use ::stratus_model::schema as s;
 
@@ -2970,9 +2975,11 @@ pub mod application_output {
     }
 }
 
+#[cfg(feature = "kinesisanalyticsv2-application-output")]
 pub use application_output::{CfnApplicationOutput, CfnApplicationOutputAttributes};
 
 /// `AWS::KinesisAnalyticsV2::ApplicationReferenceDataSource` and its property types.
+#[cfg(feature = "kinesisanalyticsv2-application-reference-data-source")]
 pub mod application_reference_data_source {
     use ::stratus_model::schema as s;
 
@@ -3402,6 +3409,7 @@ pub mod application_reference_data_source {
     }
 }
 
+#[cfg(feature = "kinesisanalyticsv2-application-reference-data-source")]
 pub use application_reference_data_source::{
     CfnApplicationReferenceDataSource, CfnApplicationReferenceDataSourceAttributes,
 };

@@ -3,6 +3,7 @@
 //! `AWS::KinesisFirehose`: 1 resource type.
 
 /// `AWS::KinesisFirehose::DeliveryStream` and its property types.
+#[cfg(feature = "kinesisfirehose-delivery-stream")]
 pub mod delivery_stream {
     use ::stratus_model::schema as s;
 
@@ -5393,4 +5394,5 @@ pub mod delivery_stream {
     }
 }
 
+#[cfg(feature = "kinesisfirehose-delivery-stream")]
 pub use delivery_stream::{CfnDeliveryStream, CfnDeliveryStreamAttributes};

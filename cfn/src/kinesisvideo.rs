@@ -3,6 +3,7 @@
 //! `AWS::KinesisVideo`: 2 resource types.
 
 /// `AWS::KinesisVideo::SignalingChannel` and its property types.
+#[cfg(feature = "kinesisvideo-signaling-channel")]
 pub mod signaling_channel {
     use ::stratus_model::schema as s;
 
@@ -105,9 +106,11 @@ pub mod signaling_channel {
     }
 }
 
+#[cfg(feature = "kinesisvideo-signaling-channel")]
 pub use signaling_channel::{CfnSignalingChannel, CfnSignalingChannelAttributes};
 
 /// `AWS::KinesisVideo::Stream` and its property types.
+#[cfg(feature = "kinesisvideo-stream")]
 pub mod stream {
     use ::stratus_model::schema as s;
 
@@ -270,4 +273,5 @@ pub mod stream {
     }
 }
 
+#[cfg(feature = "kinesisvideo-stream")]
 pub use stream::{CfnStream, CfnStreamAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::KMS`: 3 resource types.
 
 /// `AWS::KMS::Alias` and its property types.
+#[cfg(feature = "kms-alias")]
 pub mod alias {
     use ::stratus_model::schema as s;
 
@@ -57,9 +58,11 @@ pub mod alias {
     };
 }
 
+#[cfg(feature = "kms-alias")]
 pub use alias::CfnAlias;
 
 /// `AWS::KMS::Key` and its property types.
+#[cfg(feature = "kms-key")]
 pub mod key {
     use ::stratus_model::schema as s;
 
@@ -376,9 +379,11 @@ pub mod key {
     }
 }
 
+#[cfg(feature = "kms-key")]
 pub use key::{CfnKey, CfnKeyAttributes};
 
 /// `AWS::KMS::ReplicaKey` and its property types.
+#[cfg(feature = "kms-replica-key")]
 pub mod replica_key {
     use ::stratus_model::schema as s;
 
@@ -471,4 +476,5 @@ pub mod replica_key {
     }
 }
 
+#[cfg(feature = "kms-replica-key")]
 pub use replica_key::{CfnReplicaKey, CfnReplicaKeyAttributes};

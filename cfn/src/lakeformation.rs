@@ -3,6 +3,7 @@
 //! `AWS::LakeFormation`: 7 resource types.
 
 /// `AWS::LakeFormation::DataCellsFilter` and its property types.
+#[cfg(feature = "lakeformation-data-cells-filter")]
 pub mod data_cells_filter {
     use ::stratus_model::schema as s;
 
@@ -158,9 +159,11 @@ pub mod data_cells_filter {
     }
 }
 
+#[cfg(feature = "lakeformation-data-cells-filter")]
 pub use data_cells_filter::CfnDataCellsFilter;
 
 /// `AWS::LakeFormation::DataLakeSettings` and its property types.
+#[cfg(feature = "lakeformation-data-lake-settings")]
 pub mod data_lake_settings {
     use ::stratus_model::schema as s;
 
@@ -345,9 +348,11 @@ pub mod data_lake_settings {
     }
 }
 
+#[cfg(feature = "lakeformation-data-lake-settings")]
 pub use data_lake_settings::{CfnDataLakeSettings, CfnDataLakeSettingsAttributes};
 
 /// `AWS::LakeFormation::Permissions` and its property types.
+#[cfg(feature = "lakeformation-permissions")]
 pub mod permissions {
     use ::stratus_model::schema as s;
 
@@ -661,9 +666,11 @@ pub mod permissions {
     }
 }
 
+#[cfg(feature = "lakeformation-permissions")]
 pub use permissions::{CfnPermissions, CfnPermissionsAttributes};
 
 /// `AWS::LakeFormation::PrincipalPermissions` and its property types.
+#[cfg(feature = "lakeformation-principal-permissions")]
 pub mod principal_permissions {
     use ::stratus_model::schema as s;
 
@@ -1472,9 +1479,11 @@ pub mod principal_permissions {
     }
 }
 
+#[cfg(feature = "lakeformation-principal-permissions")]
 pub use principal_permissions::{CfnPrincipalPermissions, CfnPrincipalPermissionsAttributes};
 
 /// `AWS::LakeFormation::Resource` and its property types.
+#[cfg(feature = "lakeformation-resource")]
 pub mod resource {
     use ::stratus_model::schema as s;
 
@@ -1549,9 +1558,11 @@ pub mod resource {
     }
 }
 
+#[cfg(feature = "lakeformation-resource")]
 pub use resource::{CfnResource, CfnResourceAttributes};
 
 /// `AWS::LakeFormation::Tag` and its property types.
+#[cfg(feature = "lakeformation-tag")]
 pub mod tag {
     use ::stratus_model::schema as s;
 
@@ -1625,9 +1636,11 @@ pub mod tag {
     };
 }
 
+#[cfg(feature = "lakeformation-tag")]
 pub use tag::CfnTag;
 
 /// `AWS::LakeFormation::TagAssociation` and its property types.
+#[cfg(feature = "lakeformation-tag-association")]
 pub mod tag_association {
     use ::stratus_model::schema as s;
 
@@ -1983,4 +1996,5 @@ pub mod tag_association {
     }
 }
 
+#[cfg(feature = "lakeformation-tag-association")]
 pub use tag_association::{CfnTagAssociation, CfnTagAssociationAttributes};

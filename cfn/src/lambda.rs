@@ -3,6 +3,7 @@
 //! `AWS::Lambda`: 11 resource types.
 
 /// `AWS::Lambda::Alias` and its property types.
+#[cfg(feature = "lambda-alias")]
 pub mod alias {
     use ::stratus_model::schema as s;
 
@@ -213,9 +214,11 @@ pub mod alias {
     }
 }
 
+#[cfg(feature = "lambda-alias")]
 pub use alias::{CfnAlias, CfnAliasAttributes};
 
 /// `AWS::Lambda::CapacityProvider` and its property types.
+#[cfg(feature = "lambda-capacity-provider")]
 pub mod capacity_provider {
     use ::stratus_model::schema as s;
 
@@ -727,9 +730,11 @@ pub mod capacity_provider {
     }
 }
 
+#[cfg(feature = "lambda-capacity-provider")]
 pub use capacity_provider::{CfnCapacityProvider, CfnCapacityProviderAttributes};
 
 /// `AWS::Lambda::CodeSigningConfig` and its property types.
+#[cfg(feature = "lambda-code-signing-config")]
 pub mod code_signing_config {
     use ::stratus_model::schema as s;
 
@@ -936,9 +941,11 @@ pub mod code_signing_config {
     }
 }
 
+#[cfg(feature = "lambda-code-signing-config")]
 pub use code_signing_config::{CfnCodeSigningConfig, CfnCodeSigningConfigAttributes};
 
 /// `AWS::Lambda::EventInvokeConfig` and its property types.
+#[cfg(feature = "lambda-event-invoke-config")]
 pub mod event_invoke_config {
     use ::stratus_model::schema as s;
 
@@ -1106,9 +1113,11 @@ pub mod event_invoke_config {
     }
 }
 
+#[cfg(feature = "lambda-event-invoke-config")]
 pub use event_invoke_config::CfnEventInvokeConfig;
 
 /// `AWS::Lambda::EventSourceMapping` and its property types.
+#[cfg(feature = "lambda-event-source-mapping")]
 pub mod event_source_mapping {
     use ::stratus_model::schema as s;
 
@@ -2239,9 +2248,11 @@ pub mod event_source_mapping {
     }
 }
 
+#[cfg(feature = "lambda-event-source-mapping")]
 pub use event_source_mapping::{CfnEventSourceMapping, CfnEventSourceMappingAttributes};
 
 /// `AWS::Lambda::Function` and its property types.
+#[cfg(feature = "lambda-function")]
 pub mod function {
     use ::stratus_model::schema as s;
 
@@ -3842,9 +3853,11 @@ pub mod function {
     }
 }
 
+#[cfg(feature = "lambda-function")]
 pub use function::{CfnFunction, CfnFunctionAttributes};
 
 /// `AWS::Lambda::LayerVersion` and its property types.
+#[cfg(feature = "lambda-layer-version")]
 pub mod layer_version {
     use ::stratus_model::schema as s;
 
@@ -4299,9 +4312,11 @@ pub mod layer_version {
     }
 }
 
+#[cfg(feature = "lambda-layer-version")]
 pub use layer_version::{CfnLayerVersion, CfnLayerVersionAttributes};
 
 /// `AWS::Lambda::LayerVersionPermission` and its property types.
+#[cfg(feature = "lambda-layer-version-permission")]
 pub mod layer_version_permission {
     use ::stratus_model::schema as s;
 
@@ -4392,11 +4407,13 @@ pub mod layer_version_permission {
     }
 }
 
+#[cfg(feature = "lambda-layer-version-permission")]
 pub use layer_version_permission::{
     CfnLayerVersionPermission, CfnLayerVersionPermissionAttributes,
 };
 
 /// `AWS::Lambda::Permission` and its property types.
+#[cfg(feature = "lambda-permission")]
 pub mod permission {
     use ::stratus_model::schema as s;
 
@@ -4553,9 +4570,11 @@ pub mod permission {
     }
 }
 
+#[cfg(feature = "lambda-permission")]
 pub use permission::{CfnPermission, CfnPermissionAttributes};
 
 /// `AWS::Lambda::Url` and its property types.
+#[cfg(feature = "lambda-url")]
 pub mod url {
     use ::stratus_model::schema as s;
 
@@ -4854,9 +4873,11 @@ pub mod url {
     }
 }
 
+#[cfg(feature = "lambda-url")]
 pub use url::{CfnUrl, CfnUrlAttributes};
 
 /// `AWS::Lambda::Version` and its property types.
+#[cfg(feature = "lambda-version")]
 pub mod version {
     use ::stratus_model::schema as s;
 
@@ -5058,4 +5079,5 @@ pub mod version {
     }
 }
 
+#[cfg(feature = "lambda-version")]
 pub use version::{CfnVersion, CfnVersionAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::LaunchWizard`: 1 resource type.
 
 /// `AWS::LaunchWizard::Deployment` and its property types.
+#[cfg(feature = "launchwizard-deployment")]
 pub mod deployment {
     use ::stratus_model::schema as s;
 
@@ -132,4 +133,5 @@ pub mod deployment {
     }
 }
 
+#[cfg(feature = "launchwizard-deployment")]
 pub use deployment::{CfnDeployment, CfnDeploymentAttributes};

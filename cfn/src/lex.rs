@@ -3,6 +3,7 @@
 //! `AWS::Lex`: 4 resource types.
 
 /// `AWS::Lex::Bot` and its property types.
+#[cfg(feature = "lex-bot")]
 pub mod bot {
     use ::stratus_model::schema as s;
 
@@ -6436,9 +6437,11 @@ pub mod bot {
     }
 }
 
+#[cfg(feature = "lex-bot")]
 pub use bot::{CfnBot, CfnBotAttributes};
 
 /// `AWS::Lex::BotAlias` and its property types.
+#[cfg(feature = "lex-bot-alias")]
 pub mod bot_alias {
     use ::stratus_model::schema as s;
 
@@ -7100,9 +7103,11 @@ pub mod bot_alias {
     }
 }
 
+#[cfg(feature = "lex-bot-alias")]
 pub use bot_alias::{CfnBotAlias, CfnBotAliasAttributes};
 
 /// `AWS::Lex::BotVersion` and its property types.
+#[cfg(feature = "lex-bot-version")]
 pub mod bot_version {
     use ::stratus_model::schema as s;
 
@@ -7274,9 +7279,11 @@ pub mod bot_version {
     }
 }
 
+#[cfg(feature = "lex-bot-version")]
 pub use bot_version::{CfnBotVersion, CfnBotVersionAttributes};
 
 /// `AWS::Lex::ResourcePolicy` and its property types.
+#[cfg(feature = "lex-resource-policy")]
 pub mod resource_policy {
     use ::stratus_model::schema as s;
 
@@ -7346,4 +7353,5 @@ pub mod resource_policy {
     }
 }
 
+#[cfg(feature = "lex-resource-policy")]
 pub use resource_policy::{CfnResourcePolicy, CfnResourcePolicyAttributes};

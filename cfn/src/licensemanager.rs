@@ -3,6 +3,7 @@
 //! `AWS::LicenseManager`: 2 resource types.
 
 /// `AWS::LicenseManager::Grant` and its property types.
+#[cfg(feature = "licensemanager-grant")]
 pub mod grant {
     use ::stratus_model::schema as s;
 
@@ -222,9 +223,11 @@ pub mod grant {
     }
 }
 
+#[cfg(feature = "licensemanager-grant")]
 pub use grant::{CfnGrant, CfnGrantAttributes};
 
 /// `AWS::LicenseManager::License` and its property types.
+#[cfg(feature = "licensemanager-license")]
 pub mod license {
     use ::stratus_model::schema as s;
 
@@ -904,4 +907,5 @@ pub mod license {
     }
 }
 
+#[cfg(feature = "licensemanager-license")]
 pub use license::{CfnLicense, CfnLicenseAttributes};

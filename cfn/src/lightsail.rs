@@ -3,6 +3,7 @@
 //! `AWS::Lightsail`: 15 resource types.
 
 /// `AWS::Lightsail::Alarm` and its property types.
+#[cfg(feature = "lightsail-alarm")]
 pub mod alarm {
     use ::stratus_model::schema as s;
 
@@ -505,9 +506,11 @@ pub mod alarm {
     }
 }
 
+#[cfg(feature = "lightsail-alarm")]
 pub use alarm::{CfnAlarm, CfnAlarmAttributes};
 
 /// `AWS::Lightsail::Bucket` and its property types.
+#[cfg(feature = "lightsail-bucket")]
 pub mod bucket {
     use ::stratus_model::schema as s;
 
@@ -643,9 +646,11 @@ pub mod bucket {
     }
 }
 
+#[cfg(feature = "lightsail-bucket")]
 pub use bucket::{CfnBucket, CfnBucketAttributes};
 
 /// `AWS::Lightsail::Certificate` and its property types.
+#[cfg(feature = "lightsail-certificate")]
 pub mod certificate {
     use ::stratus_model::schema as s;
 
@@ -729,9 +734,11 @@ pub mod certificate {
     }
 }
 
+#[cfg(feature = "lightsail-certificate")]
 pub use certificate::{CfnCertificate, CfnCertificateAttributes};
 
 /// `AWS::Lightsail::Container` and its property types.
+#[cfg(feature = "lightsail-container")]
 pub mod container {
     use ::stratus_model::schema as s;
 
@@ -1225,9 +1232,11 @@ pub mod container {
     }
 }
 
+#[cfg(feature = "lightsail-container")]
 pub use container::{CfnContainer, CfnContainerAttributes};
 
 /// `AWS::Lightsail::Database` and its property types.
+#[cfg(feature = "lightsail-database")]
 pub mod database {
     use ::stratus_model::schema as s;
 
@@ -1454,9 +1463,11 @@ pub mod database {
     }
 }
 
+#[cfg(feature = "lightsail-database")]
 pub use database::{CfnDatabase, CfnDatabaseAttributes};
 
 /// `AWS::Lightsail::DatabaseSnapshot` and its property types.
+#[cfg(feature = "lightsail-database-snapshot")]
 pub mod database_snapshot {
     use ::stratus_model::schema as s;
 
@@ -1607,9 +1618,11 @@ pub mod database_snapshot {
     }
 }
 
+#[cfg(feature = "lightsail-database-snapshot")]
 pub use database_snapshot::{CfnDatabaseSnapshot, CfnDatabaseSnapshotAttributes};
 
 /// `AWS::Lightsail::Disk` and its property types.
+#[cfg(feature = "lightsail-disk")]
 pub mod disk {
     use ::stratus_model::schema as s;
 
@@ -1980,9 +1993,11 @@ pub mod disk {
     }
 }
 
+#[cfg(feature = "lightsail-disk")]
 pub use disk::{CfnDisk, CfnDiskAttributes};
 
 /// `AWS::Lightsail::DiskSnapshot` and its property types.
+#[cfg(feature = "lightsail-disk-snapshot")]
 pub mod disk_snapshot {
     use ::stratus_model::schema as s;
 
@@ -2106,9 +2121,11 @@ pub mod disk_snapshot {
     }
 }
 
+#[cfg(feature = "lightsail-disk-snapshot")]
 pub use disk_snapshot::{CfnDiskSnapshot, CfnDiskSnapshotAttributes};
 
 /// `AWS::Lightsail::Distribution` and its property types.
+#[cfg(feature = "lightsail-distribution")]
 pub mod distribution {
     use ::stratus_model::schema as s;
 
@@ -2983,9 +3000,11 @@ pub mod distribution {
     }
 }
 
+#[cfg(feature = "lightsail-distribution")]
 pub use distribution::{CfnDistribution, CfnDistributionAttributes};
 
 /// `AWS::Lightsail::Domain` and its property types.
+#[cfg(feature = "lightsail-domain")]
 pub mod domain {
     use ::stratus_model::schema as s;
 
@@ -3208,9 +3227,11 @@ pub mod domain {
     }
 }
 
+#[cfg(feature = "lightsail-domain")]
 pub use domain::{CfnDomain, CfnDomainAttributes};
 
 /// `AWS::Lightsail::Instance` and its property types.
+#[cfg(feature = "lightsail-instance")]
 pub mod instance {
     use ::stratus_model::schema as s;
 
@@ -3910,9 +3931,11 @@ pub mod instance {
     }
 }
 
+#[cfg(feature = "lightsail-instance")]
 pub use instance::{CfnInstance, CfnInstanceAttributes};
 
 /// `AWS::Lightsail::InstanceSnapshot` and its property types.
+#[cfg(feature = "lightsail-instance-snapshot")]
 pub mod instance_snapshot {
     use ::stratus_model::schema as s;
 
@@ -4025,9 +4048,11 @@ pub mod instance_snapshot {
     }
 }
 
+#[cfg(feature = "lightsail-instance-snapshot")]
 pub use instance_snapshot::{CfnInstanceSnapshot, CfnInstanceSnapshotAttributes};
 
 /// `AWS::Lightsail::LoadBalancer` and its property types.
+#[cfg(feature = "lightsail-load-balancer")]
 pub mod load_balancer {
     use ::stratus_model::schema as s;
 
@@ -4178,9 +4203,11 @@ pub mod load_balancer {
     }
 }
 
+#[cfg(feature = "lightsail-load-balancer")]
 pub use load_balancer::{CfnLoadBalancer, CfnLoadBalancerAttributes};
 
 /// `AWS::Lightsail::LoadBalancerTlsCertificate` and its property types.
+#[cfg(feature = "lightsail-load-balancer-tls-certificate")]
 pub mod load_balancer_tls_certificate {
     use ::stratus_model::schema as s;
 
@@ -4286,11 +4313,13 @@ pub mod load_balancer_tls_certificate {
     }
 }
 
+#[cfg(feature = "lightsail-load-balancer-tls-certificate")]
 pub use load_balancer_tls_certificate::{
     CfnLoadBalancerTlsCertificate, CfnLoadBalancerTlsCertificateAttributes,
 };
 
 /// `AWS::Lightsail::StaticIp` and its property types.
+#[cfg(feature = "lightsail-static-ip")]
 pub mod static_ip {
     use ::stratus_model::schema as s;
 
@@ -4362,4 +4391,5 @@ pub mod static_ip {
     }
 }
 
+#[cfg(feature = "lightsail-static-ip")]
 pub use static_ip::{CfnStaticIp, CfnStaticIpAttributes};

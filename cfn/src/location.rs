@@ -3,6 +3,7 @@
 //! `AWS::Location`: 7 resource types.
 
 /// `AWS::Location::APIKey` and its property types.
+#[cfg(feature = "location-api-key")]
 pub mod api_key {
     use ::stratus_model::schema as s;
 
@@ -257,9 +258,11 @@ pub mod api_key {
     }
 }
 
+#[cfg(feature = "location-api-key")]
 pub use api_key::{CfnApiKey, CfnApiKeyAttributes};
 
 /// `AWS::Location::GeofenceCollection` and its property types.
+#[cfg(feature = "location-geofence-collection")]
 pub mod geofence_collection {
     use ::stratus_model::schema as s;
 
@@ -404,9 +407,11 @@ pub mod geofence_collection {
     }
 }
 
+#[cfg(feature = "location-geofence-collection")]
 pub use geofence_collection::{CfnGeofenceCollection, CfnGeofenceCollectionAttributes};
 
 /// `AWS::Location::Map` and its property types.
+#[cfg(feature = "location-map")]
 pub mod map {
     use ::stratus_model::schema as s;
 
@@ -612,9 +617,11 @@ pub mod map {
     }
 }
 
+#[cfg(feature = "location-map")]
 pub use map::{CfnMap, CfnMapAttributes};
 
 /// `AWS::Location::PlaceIndex` and its property types.
+#[cfg(feature = "location-place-index")]
 pub mod place_index {
     use ::stratus_model::schema as s;
 
@@ -829,9 +836,11 @@ pub mod place_index {
     }
 }
 
+#[cfg(feature = "location-place-index")]
 pub use place_index::{CfnPlaceIndex, CfnPlaceIndexAttributes};
 
 /// `AWS::Location::RouteCalculator` and its property types.
+#[cfg(feature = "location-route-calculator")]
 pub mod route_calculator {
     use ::stratus_model::schema as s;
 
@@ -970,9 +979,11 @@ pub mod route_calculator {
     }
 }
 
+#[cfg(feature = "location-route-calculator")]
 pub use route_calculator::{CfnRouteCalculator, CfnRouteCalculatorAttributes};
 
 /// `AWS::Location::Tracker` and its property types.
+#[cfg(feature = "location-tracker")]
 pub mod tracker {
     use ::stratus_model::schema as s;
 
@@ -1179,9 +1190,11 @@ pub mod tracker {
     }
 }
 
+#[cfg(feature = "location-tracker")]
 pub use tracker::{CfnTracker, CfnTrackerAttributes};
 
 /// `AWS::Location::TrackerConsumer` and its property types.
+#[cfg(feature = "location-tracker-consumer")]
 pub mod tracker_consumer {
     use ::stratus_model::schema as s;
 
@@ -1235,4 +1248,5 @@ pub mod tracker_consumer {
     };
 }
 
+#[cfg(feature = "location-tracker-consumer")]
 pub use tracker_consumer::CfnTrackerConsumer;

@@ -3,6 +3,7 @@
 //! `AWS::Logs`: 15 resource types.
 
 /// `AWS::Logs::AccountPolicy` and its property types.
+#[cfg(feature = "logs-account-policy")]
 pub mod account_policy {
     use ::stratus_model::schema as s;
 
@@ -193,9 +194,11 @@ pub mod account_policy {
     }
 }
 
+#[cfg(feature = "logs-account-policy")]
 pub use account_policy::{CfnAccountPolicy, CfnAccountPolicyAttributes};
 
 /// `AWS::Logs::Delivery` and its property types.
+#[cfg(feature = "logs-delivery")]
 pub mod delivery {
     use ::stratus_model::schema as s;
 
@@ -313,9 +316,11 @@ pub mod delivery {
     }
 }
 
+#[cfg(feature = "logs-delivery")]
 pub use delivery::{CfnDelivery, CfnDeliveryAttributes};
 
 /// `AWS::Logs::DeliveryDestination` and its property types.
+#[cfg(feature = "logs-delivery-destination")]
 pub mod delivery_destination {
     use ::stratus_model::schema as s;
 
@@ -458,9 +463,11 @@ pub mod delivery_destination {
     }
 }
 
+#[cfg(feature = "logs-delivery-destination")]
 pub use delivery_destination::{CfnDeliveryDestination, CfnDeliveryDestinationAttributes};
 
 /// `AWS::Logs::DeliverySource` and its property types.
+#[cfg(feature = "logs-delivery-source")]
 pub mod delivery_source {
     use ::stratus_model::schema as s;
 
@@ -552,9 +559,11 @@ pub mod delivery_source {
     }
 }
 
+#[cfg(feature = "logs-delivery-source")]
 pub use delivery_source::{CfnDeliverySource, CfnDeliverySourceAttributes};
 
 /// `AWS::Logs::Destination` and its property types.
+#[cfg(feature = "logs-destination")]
 pub mod destination {
     use ::stratus_model::schema as s;
 
@@ -639,9 +648,11 @@ pub mod destination {
     }
 }
 
+#[cfg(feature = "logs-destination")]
 pub use destination::{CfnDestination, CfnDestinationAttributes};
 
 /// `AWS::Logs::Integration` and its property types.
+#[cfg(feature = "logs-integration")]
 pub mod integration {
     use ::stratus_model::schema as s;
 
@@ -869,9 +880,11 @@ pub mod integration {
     }
 }
 
+#[cfg(feature = "logs-integration")]
 pub use integration::{CfnIntegration, CfnIntegrationAttributes};
 
 /// `AWS::Logs::LogAnomalyDetector` and its property types.
+#[cfg(feature = "logs-log-anomaly-detector")]
 pub mod log_anomaly_detector {
     use ::stratus_model::schema as s;
 
@@ -1037,9 +1050,11 @@ pub mod log_anomaly_detector {
     }
 }
 
+#[cfg(feature = "logs-log-anomaly-detector")]
 pub use log_anomaly_detector::{CfnLogAnomalyDetector, CfnLogAnomalyDetectorAttributes};
 
 /// `AWS::Logs::LogGroup` and its property types.
+#[cfg(feature = "logs-log-group")]
 pub mod log_group {
     use ::stratus_model::schema as s;
 
@@ -1175,9 +1190,11 @@ pub mod log_group {
     }
 }
 
+#[cfg(feature = "logs-log-group")]
 pub use log_group::{CfnLogGroup, CfnLogGroupAttributes};
 
 /// `AWS::Logs::LogStream` and its property types.
+#[cfg(feature = "logs-log-stream")]
 pub mod log_stream {
     use ::stratus_model::schema as s;
 
@@ -1238,9 +1255,11 @@ pub mod log_stream {
     };
 }
 
+#[cfg(feature = "logs-log-stream")]
 pub use log_stream::CfnLogStream;
 
 /// `AWS::Logs::MetricFilter` and its property types.
+#[cfg(feature = "logs-metric-filter")]
 pub mod metric_filter {
     use ::stratus_model::schema as s;
 
@@ -1651,9 +1670,11 @@ pub mod metric_filter {
     }
 }
 
+#[cfg(feature = "logs-metric-filter")]
 pub use metric_filter::CfnMetricFilter;
 
 /// `AWS::Logs::QueryDefinition` and its property types.
+#[cfg(feature = "logs-query-definition")]
 pub mod query_definition {
     use ::stratus_model::schema as s;
 
@@ -1851,9 +1872,11 @@ pub mod query_definition {
     }
 }
 
+#[cfg(feature = "logs-query-definition")]
 pub use query_definition::{CfnQueryDefinition, CfnQueryDefinitionAttributes};
 
 /// `AWS::Logs::ResourcePolicy` and its property types.
+#[cfg(feature = "logs-resource-policy")]
 pub mod resource_policy {
     use ::stratus_model::schema as s;
 
@@ -1914,9 +1937,11 @@ pub mod resource_policy {
     };
 }
 
+#[cfg(feature = "logs-resource-policy")]
 pub use resource_policy::CfnResourcePolicy;
 
 /// `AWS::Logs::ScheduledQuery` and its property types.
+#[cfg(feature = "logs-scheduled-query")]
 pub mod scheduled_query {
     use ::stratus_model::schema as s;
 
@@ -2262,9 +2287,11 @@ pub mod scheduled_query {
     }
 }
 
+#[cfg(feature = "logs-scheduled-query")]
 pub use scheduled_query::{CfnScheduledQuery, CfnScheduledQueryAttributes};
 
 /// `AWS::Logs::SubscriptionFilter` and its property types.
+#[cfg(feature = "logs-subscription-filter")]
 pub mod subscription_filter {
     use ::stratus_model::schema as s;
 
@@ -2413,9 +2440,11 @@ pub mod subscription_filter {
     }
 }
 
+#[cfg(feature = "logs-subscription-filter")]
 pub use subscription_filter::CfnSubscriptionFilter;
 
 /// `AWS::Logs::Transformer` and its property types.
+#[cfg(feature = "logs-transformer")]
 pub mod transformer {
     use ::stratus_model::schema as s;
 
@@ -4178,4 +4207,5 @@ pub mod transformer {
     }
 }
 
+#[cfg(feature = "logs-transformer")]
 pub use transformer::CfnTransformer;

@@ -3,6 +3,7 @@
 //! `AWS::LookoutEquipment`: 1 resource type.
 
 /// `AWS::LookoutEquipment::InferenceScheduler` and its property types.
+#[cfg(feature = "lookoutequipment-inference-scheduler")]
 pub mod inference_scheduler {
     use ::stratus_model::schema as s;
 
@@ -510,4 +511,5 @@ pub mod inference_scheduler {
     }
 }
 
+#[cfg(feature = "lookoutequipment-inference-scheduler")]
 pub use inference_scheduler::{CfnInferenceScheduler, CfnInferenceSchedulerAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::LookoutVision`: 1 resource type.
 
 /// `AWS::LookoutVision::Project` and its property types.
+#[cfg(feature = "lookoutvision-project")]
 pub mod project {
     use ::stratus_model::schema as s;
 
@@ -60,4 +61,5 @@ pub mod project {
     }
 }
 
+#[cfg(feature = "lookoutvision-project")]
 pub use project::{CfnProject, CfnProjectAttributes};

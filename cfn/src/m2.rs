@@ -3,6 +3,7 @@
 //! `AWS::M2`: 3 resource types.
 
 /// `AWS::M2::Application` and its property types.
+#[cfg(feature = "m2-application")]
 pub mod application {
     use ::stratus_model::schema as s;
 
@@ -134,9 +135,11 @@ pub mod application {
     }
 }
 
+#[cfg(feature = "m2-application")]
 pub use application::{CfnApplication, CfnApplicationAttributes};
 
 /// `AWS::M2::Deployment` and its property types.
+#[cfg(feature = "m2-deployment")]
 pub mod deployment {
     use ::stratus_model::schema as s;
 
@@ -211,9 +214,11 @@ pub mod deployment {
     }
 }
 
+#[cfg(feature = "m2-deployment")]
 pub use deployment::{CfnDeployment, CfnDeploymentAttributes};
 
 /// `AWS::M2::Environment` and its property types.
+#[cfg(feature = "m2-environment")]
 pub mod environment {
     use ::stratus_model::schema as s;
 
@@ -493,4 +498,5 @@ pub mod environment {
     }
 }
 
+#[cfg(feature = "m2-environment")]
 pub use environment::{CfnEnvironment, CfnEnvironmentAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::Macie`: 4 resource types.
 
 /// `AWS::Macie::AllowList` and its property types.
+#[cfg(feature = "macie-allow-list")]
 pub mod allow_list {
     use ::stratus_model::schema as s;
 
@@ -81,9 +82,11 @@ pub mod allow_list {
     }
 }
 
+#[cfg(feature = "macie-allow-list")]
 pub use allow_list::{CfnAllowList, CfnAllowListAttributes};
 
 /// `AWS::Macie::CustomDataIdentifier` and its property types.
+#[cfg(feature = "macie-custom-data-identifier")]
 pub mod custom_data_identifier {
     use ::stratus_model::schema as s;
 
@@ -183,9 +186,11 @@ pub mod custom_data_identifier {
     }
 }
 
+#[cfg(feature = "macie-custom-data-identifier")]
 pub use custom_data_identifier::{CfnCustomDataIdentifier, CfnCustomDataIdentifierAttributes};
 
 /// `AWS::Macie::FindingsFilter` and its property types.
+#[cfg(feature = "macie-findings-filter")]
 pub mod findings_filter {
     use ::stratus_model::schema as s;
 
@@ -393,9 +398,11 @@ pub mod findings_filter {
     }
 }
 
+#[cfg(feature = "macie-findings-filter")]
 pub use findings_filter::{CfnFindingsFilter, CfnFindingsFilterAttributes};
 
 /// `AWS::Macie::Session` and its property types.
+#[cfg(feature = "macie-session")]
 pub mod session {
     use ::stratus_model::schema as s;
 
@@ -542,4 +549,5 @@ pub mod session {
     }
 }
 
+#[cfg(feature = "macie-session")]
 pub use session::{CfnSession, CfnSessionAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::ManagedBlockchain`: 3 resource types.
 
 /// `AWS::ManagedBlockchain::Accessor` and its property types.
+#[cfg(feature = "managedblockchain-accessor")]
 pub mod accessor {
     use ::stratus_model::schema as s;
 
@@ -246,9 +247,11 @@ pub mod accessor {
     }
 }
 
+#[cfg(feature = "managedblockchain-accessor")]
 pub use accessor::{CfnAccessor, CfnAccessorAttributes};
 
 /// `AWS::ManagedBlockchain::Member` and its property types.
+#[cfg(feature = "managedblockchain-member")]
 pub mod member {
     use ::stratus_model::schema as s;
 
@@ -647,9 +650,11 @@ pub mod member {
     }
 }
 
+#[cfg(feature = "managedblockchain-member")]
 pub use member::{CfnMember, CfnMemberAttributes};
 
 /// `AWS::ManagedBlockchain::Node` and its property types.
+#[cfg(feature = "managedblockchain-node")]
 pub mod node {
     use ::stratus_model::schema as s;
 
@@ -766,4 +771,5 @@ pub mod node {
     }
 }
 
+#[cfg(feature = "managedblockchain-node")]
 pub use node::{CfnNode, CfnNodeAttributes};

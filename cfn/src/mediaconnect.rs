@@ -3,6 +3,7 @@
 //! `AWS::MediaConnect`: 12 resource types.
 
 /// `AWS::MediaConnect::Bridge` and its property types.
+#[cfg(feature = "mediaconnect-bridge")]
 pub mod bridge {
     use ::stratus_model::schema as s;
 
@@ -694,9 +695,11 @@ pub mod bridge {
     }
 }
 
+#[cfg(feature = "mediaconnect-bridge")]
 pub use bridge::{CfnBridge, CfnBridgeAttributes};
 
 /// `AWS::MediaConnect::BridgeOutput` and its property types.
+#[cfg(feature = "mediaconnect-bridge-output")]
 pub mod bridge_output {
     use ::stratus_model::schema as s;
 
@@ -866,9 +869,11 @@ pub mod bridge_output {
     }
 }
 
+#[cfg(feature = "mediaconnect-bridge-output")]
 pub use bridge_output::CfnBridgeOutput;
 
 /// `AWS::MediaConnect::BridgeSource` and its property types.
+#[cfg(feature = "mediaconnect-bridge-source")]
 pub mod bridge_source {
     use ::stratus_model::schema as s;
 
@@ -1137,9 +1142,11 @@ pub mod bridge_source {
     }
 }
 
+#[cfg(feature = "mediaconnect-bridge-source")]
 pub use bridge_source::CfnBridgeSource;
 
 /// `AWS::MediaConnect::Flow` and its property types.
+#[cfg(feature = "mediaconnect-flow")]
 pub mod flow {
     use ::stratus_model::schema as s;
 
@@ -3631,9 +3638,11 @@ pub mod flow {
     }
 }
 
+#[cfg(feature = "mediaconnect-flow")]
 pub use flow::{CfnFlow, CfnFlowAttributes};
 
 /// `AWS::MediaConnect::FlowEntitlement` and its property types.
+#[cfg(feature = "mediaconnect-flow-entitlement")]
 pub mod flow_entitlement {
     use ::stratus_model::schema as s;
 
@@ -3930,9 +3939,11 @@ pub mod flow_entitlement {
     }
 }
 
+#[cfg(feature = "mediaconnect-flow-entitlement")]
 pub use flow_entitlement::{CfnFlowEntitlement, CfnFlowEntitlementAttributes};
 
 /// `AWS::MediaConnect::FlowOutput` and its property types.
+#[cfg(feature = "mediaconnect-flow-output")]
 pub mod flow_output {
     use ::stratus_model::schema as s;
 
@@ -4769,9 +4780,11 @@ pub mod flow_output {
     }
 }
 
+#[cfg(feature = "mediaconnect-flow-output")]
 pub use flow_output::{CfnFlowOutput, CfnFlowOutputAttributes};
 
 /// `AWS::MediaConnect::FlowSource` and its property types.
+#[cfg(feature = "mediaconnect-flow-source")]
 pub mod flow_source {
     use ::stratus_model::schema as s;
 
@@ -5190,9 +5203,11 @@ pub mod flow_source {
     }
 }
 
+#[cfg(feature = "mediaconnect-flow-source")]
 pub use flow_source::{CfnFlowSource, CfnFlowSourceAttributes};
 
 /// `AWS::MediaConnect::FlowVpcInterface` and its property types.
+#[cfg(feature = "mediaconnect-flow-vpc-interface")]
 pub mod flow_vpc_interface {
     use ::stratus_model::schema as s;
 
@@ -5280,9 +5295,11 @@ pub mod flow_vpc_interface {
     }
 }
 
+#[cfg(feature = "mediaconnect-flow-vpc-interface")]
 pub use flow_vpc_interface::{CfnFlowVpcInterface, CfnFlowVpcInterfaceAttributes};
 
 /// `AWS::MediaConnect::Gateway` and its property types.
+#[cfg(feature = "mediaconnect-gateway")]
 pub mod gateway {
     use ::stratus_model::schema as s;
 
@@ -5415,9 +5432,11 @@ pub mod gateway {
     }
 }
 
+#[cfg(feature = "mediaconnect-gateway")]
 pub use gateway::{CfnGateway, CfnGatewayAttributes};
 
 /// `AWS::MediaConnect::RouterInput` and its property types.
+#[cfg(feature = "mediaconnect-router-input")]
 pub mod router_input {
     use ::stratus_model::schema as s;
 
@@ -5755,9 +5774,11 @@ pub mod router_input {
     }
 }
 
+#[cfg(feature = "mediaconnect-router-input")]
 pub use router_input::{CfnRouterInput, CfnRouterInputAttributes};
 
 /// `AWS::MediaConnect::RouterNetworkInterface` and its property types.
+#[cfg(feature = "mediaconnect-router-network-interface")]
 pub mod router_network_interface {
     use ::stratus_model::schema as s;
 
@@ -5866,11 +5887,13 @@ pub mod router_network_interface {
     }
 }
 
+#[cfg(feature = "mediaconnect-router-network-interface")]
 pub use router_network_interface::{
     CfnRouterNetworkInterface, CfnRouterNetworkInterfaceAttributes,
 };
 
 /// `AWS::MediaConnect::RouterOutput` and its property types.
+#[cfg(feature = "mediaconnect-router-output")]
 pub mod router_output {
     use ::stratus_model::schema as s;
 
@@ -6106,4 +6129,5 @@ pub mod router_output {
     }
 }
 
+#[cfg(feature = "mediaconnect-router-output")]
 pub use router_output::{CfnRouterOutput, CfnRouterOutputAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::MediaConvert`: 3 resource types.
 
 /// `AWS::MediaConvert::JobTemplate` and its property types.
+#[cfg(feature = "mediaconvert-job-template")]
 pub mod job_template {
     use ::stratus_model::schema as s;
 
@@ -175,9 +176,11 @@ pub mod job_template {
     }
 }
 
+#[cfg(feature = "mediaconvert-job-template")]
 pub use job_template::{CfnJobTemplate, CfnJobTemplateAttributes};
 
 /// `AWS::MediaConvert::Preset` and its property types.
+#[cfg(feature = "mediaconvert-preset")]
 pub mod preset {
     use ::stratus_model::schema as s;
 
@@ -255,9 +258,11 @@ pub mod preset {
     }
 }
 
+#[cfg(feature = "mediaconvert-preset")]
 pub use preset::{CfnPreset, CfnPresetAttributes};
 
 /// `AWS::MediaConvert::Queue` and its property types.
+#[cfg(feature = "mediaconvert-queue")]
 pub mod queue {
     use ::stratus_model::schema as s;
 
@@ -322,4 +327,5 @@ pub mod queue {
     }
 }
 
+#[cfg(feature = "mediaconvert-queue")]
 pub use queue::{CfnQueue, CfnQueueAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::MediaLive`: 14 resource types.
 
 /// `AWS::MediaLive::Channel` and its property types.
+#[cfg(feature = "medialive-channel")]
 pub mod channel {
     use ::stratus_model::schema as s;
 
@@ -7211,9 +7212,11 @@ pub mod channel {
     }
 }
 
+#[cfg(feature = "medialive-channel")]
 pub use channel::{CfnChannel, CfnChannelAttributes};
 
 /// `AWS::MediaLive::ChannelPlacementGroup` and its property types.
+#[cfg(feature = "medialive-channel-placement-group")]
 pub mod channel_placement_group {
     use ::stratus_model::schema as s;
 
@@ -7284,9 +7287,11 @@ pub mod channel_placement_group {
     }
 }
 
+#[cfg(feature = "medialive-channel-placement-group")]
 pub use channel_placement_group::{CfnChannelPlacementGroup, CfnChannelPlacementGroupAttributes};
 
 /// `AWS::MediaLive::CloudWatchAlarmTemplate` and its property types.
+#[cfg(feature = "medialive-cloud-watch-alarm-template")]
 pub mod cloud_watch_alarm_template {
     use ::stratus_model::schema as s;
 
@@ -7736,11 +7741,13 @@ pub mod cloud_watch_alarm_template {
     }
 }
 
+#[cfg(feature = "medialive-cloud-watch-alarm-template")]
 pub use cloud_watch_alarm_template::{
     CfnCloudWatchAlarmTemplate, CfnCloudWatchAlarmTemplateAttributes,
 };
 
 /// `AWS::MediaLive::CloudWatchAlarmTemplateGroup` and its property types.
+#[cfg(feature = "medialive-cloud-watch-alarm-template-group")]
 pub mod cloud_watch_alarm_template_group {
     use ::stratus_model::schema as s;
 
@@ -7835,11 +7842,13 @@ pub mod cloud_watch_alarm_template_group {
     }
 }
 
+#[cfg(feature = "medialive-cloud-watch-alarm-template-group")]
 pub use cloud_watch_alarm_template_group::{
     CfnCloudWatchAlarmTemplateGroup, CfnCloudWatchAlarmTemplateGroupAttributes,
 };
 
 /// `AWS::MediaLive::Cluster` and its property types.
+#[cfg(feature = "medialive-cluster")]
 pub mod cluster {
     use ::stratus_model::schema as s;
 
@@ -8035,9 +8044,11 @@ pub mod cluster {
     }
 }
 
+#[cfg(feature = "medialive-cluster")]
 pub use cluster::{CfnCluster, CfnClusterAttributes};
 
 /// `AWS::MediaLive::EventBridgeRuleTemplate` and its property types.
+#[cfg(feature = "medialive-event-bridge-rule-template")]
 pub mod event_bridge_rule_template {
     use ::stratus_model::schema as s;
 
@@ -8309,11 +8320,13 @@ pub mod event_bridge_rule_template {
     }
 }
 
+#[cfg(feature = "medialive-event-bridge-rule-template")]
 pub use event_bridge_rule_template::{
     CfnEventBridgeRuleTemplate, CfnEventBridgeRuleTemplateAttributes,
 };
 
 /// `AWS::MediaLive::EventBridgeRuleTemplateGroup` and its property types.
+#[cfg(feature = "medialive-event-bridge-rule-template-group")]
 pub mod event_bridge_rule_template_group {
     use ::stratus_model::schema as s;
 
@@ -8408,11 +8421,13 @@ pub mod event_bridge_rule_template_group {
     }
 }
 
+#[cfg(feature = "medialive-event-bridge-rule-template-group")]
 pub use event_bridge_rule_template_group::{
     CfnEventBridgeRuleTemplateGroup, CfnEventBridgeRuleTemplateGroupAttributes,
 };
 
 /// `AWS::MediaLive::Input` and its property types.
+#[cfg(feature = "medialive-input")]
 pub mod input {
     use ::stratus_model::schema as s;
 
@@ -9187,9 +9202,11 @@ pub mod input {
     }
 }
 
+#[cfg(feature = "medialive-input")]
 pub use input::{CfnInput, CfnInputAttributes};
 
 /// `AWS::MediaLive::InputSecurityGroup` and its property types.
+#[cfg(feature = "medialive-input-security-group")]
 pub mod input_security_group {
     use ::stratus_model::schema as s;
 
@@ -9273,9 +9290,11 @@ pub mod input_security_group {
     }
 }
 
+#[cfg(feature = "medialive-input-security-group")]
 pub use input_security_group::{CfnInputSecurityGroup, CfnInputSecurityGroupAttributes};
 
 /// `AWS::MediaLive::Multiplex` and its property types.
+#[cfg(feature = "medialive-multiplex")]
 pub mod multiplex {
     use ::stratus_model::schema as s;
 
@@ -9512,9 +9531,11 @@ pub mod multiplex {
     }
 }
 
+#[cfg(feature = "medialive-multiplex")]
 pub use multiplex::{CfnMultiplex, CfnMultiplexAttributes};
 
 /// `AWS::MediaLive::Multiplexprogram` and its property types.
+#[cfg(feature = "medialive-multiplexprogram")]
 pub mod multiplexprogram {
     use ::stratus_model::schema as s;
 
@@ -9853,9 +9874,11 @@ pub mod multiplexprogram {
     }
 }
 
+#[cfg(feature = "medialive-multiplexprogram")]
 pub use multiplexprogram::{CfnMultiplexprogram, CfnMultiplexprogramAttributes};
 
 /// `AWS::MediaLive::Network` and its property types.
+#[cfg(feature = "medialive-network")]
 pub mod network {
     use ::stratus_model::schema as s;
 
@@ -10002,9 +10025,11 @@ pub mod network {
     }
 }
 
+#[cfg(feature = "medialive-network")]
 pub use network::{CfnNetwork, CfnNetworkAttributes};
 
 /// `AWS::MediaLive::SdiSource` and its property types.
+#[cfg(feature = "medialive-sdi-source")]
 pub mod sdi_source {
     use ::stratus_model::schema as s;
 
@@ -10172,9 +10197,11 @@ pub mod sdi_source {
     }
 }
 
+#[cfg(feature = "medialive-sdi-source")]
 pub use sdi_source::{CfnSdiSource, CfnSdiSourceAttributes};
 
 /// `AWS::MediaLive::SignalMap` and its property types.
+#[cfg(feature = "medialive-signal-map")]
 pub mod signal_map {
     use ::stratus_model::schema as s;
 
@@ -10357,4 +10384,5 @@ pub mod signal_map {
     }
 }
 
+#[cfg(feature = "medialive-signal-map")]
 pub use signal_map::{CfnSignalMap, CfnSignalMapAttributes};

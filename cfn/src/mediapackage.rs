@@ -3,6 +3,7 @@
 //! `AWS::MediaPackage`: 5 resource types.
 
 /// `AWS::MediaPackage::Asset` and its property types.
+#[cfg(feature = "mediapackage-asset")]
 pub mod asset {
     use ::stratus_model::schema as s;
 
@@ -158,9 +159,11 @@ pub mod asset {
     }
 }
 
+#[cfg(feature = "mediapackage-asset")]
 pub use asset::{CfnAsset, CfnAssetAttributes};
 
 /// `AWS::MediaPackage::Channel` and its property types.
+#[cfg(feature = "mediapackage-channel")]
 pub mod channel {
     use ::stratus_model::schema as s;
 
@@ -369,9 +372,11 @@ pub mod channel {
     }
 }
 
+#[cfg(feature = "mediapackage-channel")]
 pub use channel::{CfnChannel, CfnChannelAttributes};
 
 /// `AWS::MediaPackage::OriginEndpoint` and its property types.
+#[cfg(feature = "mediapackage-origin-endpoint")]
 pub mod origin_endpoint {
     use ::stratus_model::schema as s;
 
@@ -2284,9 +2289,11 @@ pub mod origin_endpoint {
     }
 }
 
+#[cfg(feature = "mediapackage-origin-endpoint")]
 pub use origin_endpoint::{CfnOriginEndpoint, CfnOriginEndpointAttributes};
 
 /// `AWS::MediaPackage::PackagingConfiguration` and its property types.
+#[cfg(feature = "mediapackage-packaging-configuration")]
 pub mod packaging_configuration {
     use ::stratus_model::schema as s;
 
@@ -3548,9 +3555,11 @@ pub mod packaging_configuration {
     }
 }
 
+#[cfg(feature = "mediapackage-packaging-configuration")]
 pub use packaging_configuration::{CfnPackagingConfiguration, CfnPackagingConfigurationAttributes};
 
 /// `AWS::MediaPackage::PackagingGroup` and its property types.
+#[cfg(feature = "mediapackage-packaging-group")]
 pub mod packaging_group {
     use ::stratus_model::schema as s;
 
@@ -3707,4 +3716,5 @@ pub mod packaging_group {
     }
 }
 
+#[cfg(feature = "mediapackage-packaging-group")]
 pub use packaging_group::{CfnPackagingGroup, CfnPackagingGroupAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::MediaPackageV2`: 5 resource types.
 
 /// `AWS::MediaPackageV2::Channel` and its property types.
+#[cfg(feature = "mediapackagev2-channel")]
 pub mod channel {
     use ::stratus_model::schema as s;
 
@@ -238,9 +239,11 @@ pub mod channel {
     }
 }
 
+#[cfg(feature = "mediapackagev2-channel")]
 pub use channel::{CfnChannel, CfnChannelAttributes};
 
 /// `AWS::MediaPackageV2::ChannelGroup` and its property types.
+#[cfg(feature = "mediapackagev2-channel-group")]
 pub mod channel_group {
     use ::stratus_model::schema as s;
 
@@ -328,9 +331,11 @@ pub mod channel_group {
     }
 }
 
+#[cfg(feature = "mediapackagev2-channel-group")]
 pub use channel_group::{CfnChannelGroup, CfnChannelGroupAttributes};
 
 /// `AWS::MediaPackageV2::ChannelPolicy` and its property types.
+#[cfg(feature = "mediapackagev2-channel-policy")]
 pub mod channel_policy {
     use ::stratus_model::schema as s;
 
@@ -400,9 +405,11 @@ pub mod channel_policy {
     };
 }
 
+#[cfg(feature = "mediapackagev2-channel-policy")]
 pub use channel_policy::CfnChannelPolicy;
 
 /// `AWS::MediaPackageV2::OriginEndpoint` and its property types.
+#[cfg(feature = "mediapackagev2-origin-endpoint")]
 pub mod origin_endpoint {
     use ::stratus_model::schema as s;
 
@@ -2891,9 +2898,11 @@ pub mod origin_endpoint {
     }
 }
 
+#[cfg(feature = "mediapackagev2-origin-endpoint")]
 pub use origin_endpoint::{CfnOriginEndpoint, CfnOriginEndpointAttributes};
 
 /// `AWS::MediaPackageV2::OriginEndpointPolicy` and its property types.
+#[cfg(feature = "mediapackagev2-origin-endpoint-policy")]
 pub mod origin_endpoint_policy {
     use ::stratus_model::schema as s;
 
@@ -3045,4 +3054,5 @@ pub mod origin_endpoint_policy {
     }
 }
 
+#[cfg(feature = "mediapackagev2-origin-endpoint-policy")]
 pub use origin_endpoint_policy::CfnOriginEndpointPolicy;

@@ -3,6 +3,7 @@
 //! `AWS::MediaStore`: 1 resource type.
 
 /// `AWS::MediaStore::Container` and its property types.
+#[cfg(feature = "mediastore-container")]
 pub mod container {
     use ::stratus_model::schema as s;
 
@@ -284,4 +285,5 @@ pub mod container {
     }
 }
 
+#[cfg(feature = "mediastore-container")]
 pub use container::{CfnContainer, CfnContainerAttributes};

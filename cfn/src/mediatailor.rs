@@ -3,6 +3,7 @@
 //! `AWS::MediaTailor`: 6 resource types.
 
 /// `AWS::MediaTailor::Channel` and its property types.
+#[cfg(feature = "mediatailor-channel")]
 pub mod channel {
     use ::stratus_model::schema as s;
 
@@ -496,9 +497,11 @@ pub mod channel {
     }
 }
 
+#[cfg(feature = "mediatailor-channel")]
 pub use channel::{CfnChannel, CfnChannelAttributes};
 
 /// `AWS::MediaTailor::ChannelPolicy` and its property types.
+#[cfg(feature = "mediatailor-channel-policy")]
 pub mod channel_policy {
     use ::stratus_model::schema as s;
 
@@ -549,9 +552,11 @@ pub mod channel_policy {
     };
 }
 
+#[cfg(feature = "mediatailor-channel-policy")]
 pub use channel_policy::CfnChannelPolicy;
 
 /// `AWS::MediaTailor::LiveSource` and its property types.
+#[cfg(feature = "mediatailor-live-source")]
 pub mod live_source {
     use ::stratus_model::schema as s;
 
@@ -733,9 +738,11 @@ pub mod live_source {
     }
 }
 
+#[cfg(feature = "mediatailor-live-source")]
 pub use live_source::{CfnLiveSource, CfnLiveSourceAttributes};
 
 /// `AWS::MediaTailor::PlaybackConfiguration` and its property types.
+#[cfg(feature = "mediatailor-playback-configuration")]
 pub mod playback_configuration {
     use ::stratus_model::schema as s;
 
@@ -1734,9 +1741,11 @@ pub mod playback_configuration {
     }
 }
 
+#[cfg(feature = "mediatailor-playback-configuration")]
 pub use playback_configuration::{CfnPlaybackConfiguration, CfnPlaybackConfigurationAttributes};
 
 /// `AWS::MediaTailor::SourceLocation` and its property types.
+#[cfg(feature = "mediatailor-source-location")]
 pub mod source_location {
     use ::stratus_model::schema as s;
 
@@ -2046,9 +2055,11 @@ pub mod source_location {
     }
 }
 
+#[cfg(feature = "mediatailor-source-location")]
 pub use source_location::{CfnSourceLocation, CfnSourceLocationAttributes};
 
 /// `AWS::MediaTailor::VodSource` and its property types.
+#[cfg(feature = "mediatailor-vod-source")]
 pub mod vod_source {
     use ::stratus_model::schema as s;
 
@@ -2230,4 +2241,5 @@ pub mod vod_source {
     }
 }
 
+#[cfg(feature = "mediatailor-vod-source")]
 pub use vod_source::{CfnVodSource, CfnVodSourceAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::MemoryDB`: 6 resource types.
 
 /// `AWS::MemoryDB::ACL` and its property types.
+#[cfg(feature = "memorydb-acl")]
 pub mod acl {
     use ::stratus_model::schema as s;
 
@@ -83,9 +84,11 @@ pub mod acl {
     }
 }
 
+#[cfg(feature = "memorydb-acl")]
 pub use acl::{CfnAcl, CfnAclAttributes};
 
 /// `AWS::MemoryDB::Cluster` and its property types.
+#[cfg(feature = "memorydb-cluster")]
 pub mod cluster {
     use ::stratus_model::schema as s;
 
@@ -472,9 +475,11 @@ pub mod cluster {
     }
 }
 
+#[cfg(feature = "memorydb-cluster")]
 pub use cluster::{CfnCluster, CfnClusterAttributes};
 
 /// `AWS::MemoryDB::MultiRegionCluster` and its property types.
+#[cfg(feature = "memorydb-multi-region-cluster")]
 pub mod multi_region_cluster {
     use ::stratus_model::schema as s;
 
@@ -629,9 +634,11 @@ pub mod multi_region_cluster {
     }
 }
 
+#[cfg(feature = "memorydb-multi-region-cluster")]
 pub use multi_region_cluster::{CfnMultiRegionCluster, CfnMultiRegionClusterAttributes};
 
 /// `AWS::MemoryDB::ParameterGroup` and its property types.
+#[cfg(feature = "memorydb-parameter-group")]
 pub mod parameter_group {
     use ::stratus_model::schema as s;
 
@@ -710,9 +717,11 @@ pub mod parameter_group {
     }
 }
 
+#[cfg(feature = "memorydb-parameter-group")]
 pub use parameter_group::{CfnParameterGroup, CfnParameterGroupAttributes};
 
 /// `AWS::MemoryDB::SubnetGroup` and its property types.
+#[cfg(feature = "memorydb-subnet-group")]
 pub mod subnet_group {
     use ::stratus_model::schema as s;
 
@@ -795,9 +804,11 @@ pub mod subnet_group {
     }
 }
 
+#[cfg(feature = "memorydb-subnet-group")]
 pub use subnet_group::{CfnSubnetGroup, CfnSubnetGroupAttributes};
 
 /// `AWS::MemoryDB::User` and its property types.
+#[cfg(feature = "memorydb-user")]
 pub mod user {
     use ::stratus_model::schema as s;
 
@@ -955,4 +966,5 @@ pub mod user {
     }
 }
 
+#[cfg(feature = "memorydb-user")]
 pub use user::{CfnUser, CfnUserAttributes};

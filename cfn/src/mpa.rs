@@ -3,6 +3,7 @@
 //! `AWS::MPA`: 2 resource types.
 
 /// `AWS::MPA::ApprovalTeam` and its property types.
+#[cfg(feature = "mpa-approval-team")]
 pub mod approval_team {
     use ::stratus_model::schema as s;
 
@@ -348,9 +349,11 @@ pub mod approval_team {
     }
 }
 
+#[cfg(feature = "mpa-approval-team")]
 pub use approval_team::{CfnApprovalTeam, CfnApprovalTeamAttributes};
 
 /// `AWS::MPA::IdentitySource` and its property types.
+#[cfg(feature = "mpa-identity-source")]
 pub mod identity_source {
     use ::stratus_model::schema as s;
 
@@ -548,4 +551,5 @@ pub mod identity_source {
     }
 }
 
+#[cfg(feature = "mpa-identity-source")]
 pub use identity_source::{CfnIdentitySource, CfnIdentitySourceAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::MSK`: 8 resource types.
 
 /// `AWS::MSK::BatchScramSecret` and its property types.
+#[cfg(feature = "msk-batch-scram-secret")]
 pub mod batch_scram_secret {
     use ::stratus_model::schema as s;
 
@@ -55,9 +56,11 @@ pub mod batch_scram_secret {
     };
 }
 
+#[cfg(feature = "msk-batch-scram-secret")]
 pub use batch_scram_secret::CfnBatchScramSecret;
 
 /// `AWS::MSK::Cluster` and its property types.
+#[cfg(feature = "msk-cluster")]
 pub mod cluster {
     use ::stratus_model::schema as s;
 
@@ -1636,9 +1639,11 @@ pub mod cluster {
     }
 }
 
+#[cfg(feature = "msk-cluster")]
 pub use cluster::{CfnCluster, CfnClusterAttributes};
 
 /// `AWS::MSK::ClusterPolicy` and its property types.
+#[cfg(feature = "msk-cluster-policy")]
 pub mod cluster_policy {
     use ::stratus_model::schema as s;
 
@@ -1703,9 +1708,11 @@ pub mod cluster_policy {
     }
 }
 
+#[cfg(feature = "msk-cluster-policy")]
 pub use cluster_policy::{CfnClusterPolicy, CfnClusterPolicyAttributes};
 
 /// `AWS::MSK::Configuration` and its property types.
+#[cfg(feature = "msk-configuration")]
 pub mod configuration {
     use ::stratus_model::schema as s;
 
@@ -1833,9 +1840,11 @@ pub mod configuration {
     }
 }
 
+#[cfg(feature = "msk-configuration")]
 pub use configuration::{CfnConfiguration, CfnConfigurationAttributes};
 
 /// `AWS::MSK::Replicator` and its property types.
+#[cfg(feature = "msk-replicator")]
 pub mod replicator {
     use ::stratus_model::schema as s;
 
@@ -3070,9 +3079,11 @@ pub mod replicator {
     }
 }
 
+#[cfg(feature = "msk-replicator")]
 pub use replicator::{CfnReplicator, CfnReplicatorAttributes};
 
 /// `AWS::MSK::ServerlessCluster` and its property types.
+#[cfg(feature = "msk-serverless-cluster")]
 pub mod serverless_cluster {
     use ::stratus_model::schema as s;
 
@@ -3304,9 +3315,11 @@ pub mod serverless_cluster {
     }
 }
 
+#[cfg(feature = "msk-serverless-cluster")]
 pub use serverless_cluster::{CfnServerlessCluster, CfnServerlessClusterAttributes};
 
 /// `AWS::MSK::Topic` and its property types.
+#[cfg(feature = "msk-topic")]
 pub mod topic {
     use ::stratus_model::schema as s;
 
@@ -3392,9 +3405,11 @@ pub mod topic {
     }
 }
 
+#[cfg(feature = "msk-topic")]
 pub use topic::{CfnTopic, CfnTopicAttributes};
 
 /// `AWS::MSK::VpcConnection` and its property types.
+#[cfg(feature = "msk-vpc-connection")]
 pub mod vpc_connection {
     use ::stratus_model::schema as s;
 
@@ -3552,4 +3567,5 @@ pub mod vpc_connection {
     }
 }
 
+#[cfg(feature = "msk-vpc-connection")]
 pub use vpc_connection::{CfnVpcConnection, CfnVpcConnectionAttributes};

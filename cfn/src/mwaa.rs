@@ -3,6 +3,7 @@
 //! `AWS::MWAA`: 1 resource type.
 
 /// `AWS::MWAA::Environment` and its property types.
+#[cfg(feature = "mwaa-environment")]
 pub mod environment {
     use ::stratus_model::schema as s;
 
@@ -550,4 +551,5 @@ pub mod environment {
     }
 }
 
+#[cfg(feature = "mwaa-environment")]
 pub use environment::{CfnEnvironment, CfnEnvironmentAttributes};

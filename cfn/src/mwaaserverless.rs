@@ -3,6 +3,7 @@
 //! `AWS::MWAAServerless`: 1 resource type.
 
 /// `AWS::MWAAServerless::Workflow` and its property types.
+#[cfg(feature = "mwaaserverless-workflow")]
 pub mod workflow {
     use ::stratus_model::schema as s;
 
@@ -332,4 +333,5 @@ pub mod workflow {
     }
 }
 
+#[cfg(feature = "mwaaserverless-workflow")]
 pub use workflow::{CfnWorkflow, CfnWorkflowAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::Neptune`: 6 resource types.
 
 /// `AWS::Neptune::DBCluster` and its property types.
+#[cfg(feature = "neptune-db-cluster")]
 pub mod db_cluster {
     use ::stratus_model::schema as s;
 
@@ -283,9 +284,11 @@ pub mod db_cluster {
     }
 }
 
+#[cfg(feature = "neptune-db-cluster")]
 pub use db_cluster::{CfnDbCluster, CfnDbClusterAttributes};
 
 /// `AWS::Neptune::DBClusterParameterGroup` and its property types.
+#[cfg(feature = "neptune-db-cluster-parameter-group")]
 pub mod db_cluster_parameter_group {
     use ::stratus_model::schema as s;
 
@@ -354,9 +357,11 @@ pub mod db_cluster_parameter_group {
     };
 }
 
+#[cfg(feature = "neptune-db-cluster-parameter-group")]
 pub use db_cluster_parameter_group::CfnDbClusterParameterGroup;
 
 /// `AWS::Neptune::DBInstance` and its property types.
+#[cfg(feature = "neptune-db-instance")]
 pub mod db_instance {
     use ::stratus_model::schema as s;
 
@@ -478,9 +483,11 @@ pub mod db_instance {
     }
 }
 
+#[cfg(feature = "neptune-db-instance")]
 pub use db_instance::{CfnDbInstance, CfnDbInstanceAttributes};
 
 /// `AWS::Neptune::DBParameterGroup` and its property types.
+#[cfg(feature = "neptune-db-parameter-group")]
 pub mod db_parameter_group {
     use ::stratus_model::schema as s;
 
@@ -549,9 +556,11 @@ pub mod db_parameter_group {
     };
 }
 
+#[cfg(feature = "neptune-db-parameter-group")]
 pub use db_parameter_group::CfnDbParameterGroup;
 
 /// `AWS::Neptune::DBSubnetGroup` and its property types.
+#[cfg(feature = "neptune-db-subnet-group")]
 pub mod db_subnet_group {
     use ::stratus_model::schema as s;
 
@@ -616,9 +625,11 @@ pub mod db_subnet_group {
     };
 }
 
+#[cfg(feature = "neptune-db-subnet-group")]
 pub use db_subnet_group::CfnDbSubnetGroup;
 
 /// `AWS::Neptune::EventSubscription` and its property types.
+#[cfg(feature = "neptune-event-subscription")]
 pub mod event_subscription {
     use ::stratus_model::schema as s;
 
@@ -695,4 +706,5 @@ pub mod event_subscription {
     };
 }
 
+#[cfg(feature = "neptune-event-subscription")]
 pub use event_subscription::CfnEventSubscription;

@@ -3,6 +3,7 @@
 //! `AWS::NeptuneGraph`: 3 resource types.
 
 /// `AWS::NeptuneGraph::Graph` and its property types.
+#[cfg(feature = "neptunegraph-graph")]
 pub mod graph {
     use ::stratus_model::schema as s;
 
@@ -161,9 +162,11 @@ pub mod graph {
     }
 }
 
+#[cfg(feature = "neptunegraph-graph")]
 pub use graph::{CfnGraph, CfnGraphAttributes};
 
 /// `AWS::NeptuneGraph::GraphSnapshot` and its property types.
+#[cfg(feature = "neptunegraph-graph-snapshot")]
 pub mod graph_snapshot {
     use ::stratus_model::schema as s;
 
@@ -256,9 +259,11 @@ pub mod graph_snapshot {
     }
 }
 
+#[cfg(feature = "neptunegraph-graph-snapshot")]
 pub use graph_snapshot::{CfnGraphSnapshot, CfnGraphSnapshotAttributes};
 
 /// `AWS::NeptuneGraph::PrivateGraphEndpoint` and its property types.
+#[cfg(feature = "neptunegraph-private-graph-endpoint")]
 pub mod private_graph_endpoint {
     use ::stratus_model::schema as s;
 
@@ -353,4 +358,5 @@ pub mod private_graph_endpoint {
     }
 }
 
+#[cfg(feature = "neptunegraph-private-graph-endpoint")]
 pub use private_graph_endpoint::{CfnPrivateGraphEndpoint, CfnPrivateGraphEndpointAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::NetworkFirewall`: 6 resource types.
 
 /// `AWS::NetworkFirewall::Firewall` and its property types.
+#[cfg(feature = "networkfirewall-firewall")]
 pub mod firewall {
     use ::stratus_model::schema as s;
 
@@ -338,9 +339,11 @@ pub mod firewall {
     }
 }
 
+#[cfg(feature = "networkfirewall-firewall")]
 pub use firewall::{CfnFirewall, CfnFirewallAttributes};
 
 /// `AWS::NetworkFirewall::FirewallPolicy` and its property types.
+#[cfg(feature = "networkfirewall-firewall-policy")]
 pub mod firewall_policy {
     use ::stratus_model::schema as s;
 
@@ -1092,9 +1095,11 @@ pub mod firewall_policy {
     }
 }
 
+#[cfg(feature = "networkfirewall-firewall-policy")]
 pub use firewall_policy::{CfnFirewallPolicy, CfnFirewallPolicyAttributes};
 
 /// `AWS::NetworkFirewall::LoggingConfiguration` and its property types.
+#[cfg(feature = "networkfirewall-logging-configuration")]
 pub mod logging_configuration {
     use ::stratus_model::schema as s;
 
@@ -1365,9 +1370,11 @@ pub mod logging_configuration {
     }
 }
 
+#[cfg(feature = "networkfirewall-logging-configuration")]
 pub use logging_configuration::CfnLoggingConfiguration;
 
 /// `AWS::NetworkFirewall::RuleGroup` and its property types.
+#[cfg(feature = "networkfirewall-rule-group")]
 pub mod rule_group {
     use ::stratus_model::schema as s;
 
@@ -3049,9 +3056,11 @@ pub mod rule_group {
     }
 }
 
+#[cfg(feature = "networkfirewall-rule-group")]
 pub use rule_group::{CfnRuleGroup, CfnRuleGroupAttributes};
 
 /// `AWS::NetworkFirewall::TLSInspectionConfiguration` and its property types.
+#[cfg(feature = "networkfirewall-tls-inspection-configuration")]
 pub mod tls_inspection_configuration {
     use ::stratus_model::schema as s;
 
@@ -3537,11 +3546,13 @@ pub mod tls_inspection_configuration {
     }
 }
 
+#[cfg(feature = "networkfirewall-tls-inspection-configuration")]
 pub use tls_inspection_configuration::{
     CfnTlsInspectionConfiguration, CfnTlsInspectionConfigurationAttributes,
 };
 
 /// `AWS::NetworkFirewall::VpcEndpointAssociation` and its property types.
+#[cfg(feature = "networkfirewall-vpc-endpoint-association")]
 pub mod vpc_endpoint_association {
     use ::stratus_model::schema as s;
 
@@ -3732,6 +3743,7 @@ pub mod vpc_endpoint_association {
     }
 }
 
+#[cfg(feature = "networkfirewall-vpc-endpoint-association")]
 pub use vpc_endpoint_association::{
     CfnVpcEndpointAssociation, CfnVpcEndpointAssociationAttributes,
 };

@@ -3,6 +3,7 @@
 //! `AWS::NetworkManager`: 16 resource types.
 
 /// `AWS::NetworkManager::ConnectAttachment` and its property types.
+#[cfg(feature = "networkmanager-connect-attachment")]
 pub mod connect_attachment {
     use ::stratus_model::schema as s;
 
@@ -392,9 +393,11 @@ pub mod connect_attachment {
     }
 }
 
+#[cfg(feature = "networkmanager-connect-attachment")]
 pub use connect_attachment::{CfnConnectAttachment, CfnConnectAttachmentAttributes};
 
 /// `AWS::NetworkManager::ConnectPeer` and its property types.
+#[cfg(feature = "networkmanager-connect-peer")]
 pub mod connect_peer {
     use ::stratus_model::schema as s;
 
@@ -579,9 +582,11 @@ pub mod connect_peer {
     }
 }
 
+#[cfg(feature = "networkmanager-connect-peer")]
 pub use connect_peer::{CfnConnectPeer, CfnConnectPeerAttributes};
 
 /// `AWS::NetworkManager::CoreNetwork` and its property types.
+#[cfg(feature = "networkmanager-core-network")]
 pub mod core_network {
     use ::stratus_model::schema as s;
 
@@ -704,9 +709,11 @@ pub mod core_network {
     }
 }
 
+#[cfg(feature = "networkmanager-core-network")]
 pub use core_network::{CfnCoreNetwork, CfnCoreNetworkAttributes};
 
 /// `AWS::NetworkManager::CoreNetworkPrefixListAssociation` and its property types.
+#[cfg(feature = "networkmanager-core-network-prefix-list-association")]
 pub mod core_network_prefix_list_association {
     use ::stratus_model::schema as s;
 
@@ -784,9 +791,11 @@ pub mod core_network_prefix_list_association {
     };
 }
 
+#[cfg(feature = "networkmanager-core-network-prefix-list-association")]
 pub use core_network_prefix_list_association::CfnCoreNetworkPrefixListAssociation;
 
 /// `AWS::NetworkManager::CustomerGatewayAssociation` and its property types.
+#[cfg(feature = "networkmanager-customer-gateway-association")]
 pub mod customer_gateway_association {
     use ::stratus_model::schema as s;
 
@@ -853,9 +862,11 @@ pub mod customer_gateway_association {
     };
 }
 
+#[cfg(feature = "networkmanager-customer-gateway-association")]
 pub use customer_gateway_association::CfnCustomerGatewayAssociation;
 
 /// `AWS::NetworkManager::Device` and its property types.
+#[cfg(feature = "networkmanager-device")]
 pub mod device {
     use ::stratus_model::schema as s;
 
@@ -1087,9 +1098,11 @@ pub mod device {
     }
 }
 
+#[cfg(feature = "networkmanager-device")]
 pub use device::{CfnDevice, CfnDeviceAttributes};
 
 /// `AWS::NetworkManager::DirectConnectGatewayAttachment` and its property types.
+#[cfg(feature = "networkmanager-direct-connect-gateway-attachment")]
 pub mod direct_connect_gateway_attachment {
     use ::stratus_model::schema as s;
 
@@ -1371,11 +1384,13 @@ pub mod direct_connect_gateway_attachment {
     }
 }
 
+#[cfg(feature = "networkmanager-direct-connect-gateway-attachment")]
 pub use direct_connect_gateway_attachment::{
     CfnDirectConnectGatewayAttachment, CfnDirectConnectGatewayAttachmentAttributes,
 };
 
 /// `AWS::NetworkManager::GlobalNetwork` and its property types.
+#[cfg(feature = "networkmanager-global-network")]
 pub mod global_network {
     use ::stratus_model::schema as s;
 
@@ -1438,9 +1453,11 @@ pub mod global_network {
     }
 }
 
+#[cfg(feature = "networkmanager-global-network")]
 pub use global_network::{CfnGlobalNetwork, CfnGlobalNetworkAttributes};
 
 /// `AWS::NetworkManager::Link` and its property types.
+#[cfg(feature = "networkmanager-link")]
 pub mod link {
     use ::stratus_model::schema as s;
 
@@ -1596,9 +1613,11 @@ pub mod link {
     }
 }
 
+#[cfg(feature = "networkmanager-link")]
 pub use link::{CfnLink, CfnLinkAttributes};
 
 /// `AWS::NetworkManager::LinkAssociation` and its property types.
+#[cfg(feature = "networkmanager-link-association")]
 pub mod link_association {
     use ::stratus_model::schema as s;
 
@@ -1659,9 +1678,11 @@ pub mod link_association {
     };
 }
 
+#[cfg(feature = "networkmanager-link-association")]
 pub use link_association::CfnLinkAssociation;
 
 /// `AWS::NetworkManager::Site` and its property types.
+#[cfg(feature = "networkmanager-site")]
 pub mod site {
     use ::stratus_model::schema as s;
 
@@ -1802,9 +1823,11 @@ pub mod site {
     }
 }
 
+#[cfg(feature = "networkmanager-site")]
 pub use site::{CfnSite, CfnSiteAttributes};
 
 /// `AWS::NetworkManager::SiteToSiteVpnAttachment` and its property types.
+#[cfg(feature = "networkmanager-site-to-site-vpn-attachment")]
 pub mod site_to_site_vpn_attachment {
     use ::stratus_model::schema as s;
 
@@ -2079,11 +2102,13 @@ pub mod site_to_site_vpn_attachment {
     }
 }
 
+#[cfg(feature = "networkmanager-site-to-site-vpn-attachment")]
 pub use site_to_site_vpn_attachment::{
     CfnSiteToSiteVpnAttachment, CfnSiteToSiteVpnAttachmentAttributes,
 };
 
 /// `AWS::NetworkManager::TransitGatewayPeering` and its property types.
+#[cfg(feature = "networkmanager-transit-gateway-peering")]
 pub mod transit_gateway_peering {
     use ::stratus_model::schema as s;
 
@@ -2215,9 +2240,11 @@ pub mod transit_gateway_peering {
     }
 }
 
+#[cfg(feature = "networkmanager-transit-gateway-peering")]
 pub use transit_gateway_peering::{CfnTransitGatewayPeering, CfnTransitGatewayPeeringAttributes};
 
 /// `AWS::NetworkManager::TransitGatewayRegistration` and its property types.
+#[cfg(feature = "networkmanager-transit-gateway-registration")]
 pub mod transit_gateway_registration {
     use ::stratus_model::schema as s;
 
@@ -2280,9 +2307,11 @@ pub mod transit_gateway_registration {
     };
 }
 
+#[cfg(feature = "networkmanager-transit-gateway-registration")]
 pub use transit_gateway_registration::CfnTransitGatewayRegistration;
 
 /// `AWS::NetworkManager::TransitGatewayRouteTableAttachment` and its property types.
+#[cfg(feature = "networkmanager-transit-gateway-route-table-attachment")]
 pub mod transit_gateway_route_table_attachment {
     use ::stratus_model::schema as s;
 
@@ -2589,11 +2618,13 @@ pub mod transit_gateway_route_table_attachment {
     }
 }
 
+#[cfg(feature = "networkmanager-transit-gateway-route-table-attachment")]
 pub use transit_gateway_route_table_attachment::{
     CfnTransitGatewayRouteTableAttachment, CfnTransitGatewayRouteTableAttachmentAttributes,
 };
 
 /// `AWS::NetworkManager::VpcAttachment` and its property types.
+#[cfg(feature = "networkmanager-vpc-attachment")]
 pub mod vpc_attachment {
     use ::stratus_model::schema as s;
 
@@ -2914,4 +2945,5 @@ pub mod vpc_attachment {
     }
 }
 
+#[cfg(feature = "networkmanager-vpc-attachment")]
 pub use vpc_attachment::{CfnVpcAttachment, CfnVpcAttachmentAttributes};

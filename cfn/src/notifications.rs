@@ -3,6 +3,7 @@
 //! `AWS::Notifications`: 7 resource types.
 
 /// `AWS::Notifications::ChannelAssociation` and its property types.
+#[cfg(feature = "notifications-channel-association")]
 pub mod channel_association {
     use ::stratus_model::schema as s;
 
@@ -56,9 +57,11 @@ pub mod channel_association {
     };
 }
 
+#[cfg(feature = "notifications-channel-association")]
 pub use channel_association::CfnChannelAssociation;
 
 /// `AWS::Notifications::EventRule` and its property types.
+#[cfg(feature = "notifications-event-rule")]
 pub mod event_rule {
     use ::stratus_model::schema as s;
 
@@ -190,9 +193,11 @@ pub mod event_rule {
     }
 }
 
+#[cfg(feature = "notifications-event-rule")]
 pub use event_rule::{CfnEventRule, CfnEventRuleAttributes};
 
 /// `AWS::Notifications::ManagedNotificationAccountContactAssociation` and its property types.
+#[cfg(feature = "notifications-managed-notification-account-contact-association")]
 pub mod managed_notification_account_contact_association {
     use ::stratus_model::schema as s;
 
@@ -303,9 +308,11 @@ pub mod managed_notification_account_contact_association {
     }
 }
 
+#[cfg(feature = "notifications-managed-notification-account-contact-association")]
 pub use managed_notification_account_contact_association::CfnManagedNotificationAccountContactAssociation;
 
 /// `AWS::Notifications::ManagedNotificationAdditionalChannelAssociation` and its property types.
+#[cfg(feature = "notifications-managed-notification-additional-channel-association")]
 pub mod managed_notification_additional_channel_association {
     use ::stratus_model::schema as s;
 
@@ -360,9 +367,11 @@ pub mod managed_notification_additional_channel_association {
     };
 }
 
+#[cfg(feature = "notifications-managed-notification-additional-channel-association")]
 pub use managed_notification_additional_channel_association::CfnManagedNotificationAdditionalChannelAssociation;
 
 /// `AWS::Notifications::NotificationConfiguration` and its property types.
+#[cfg(feature = "notifications-notification-configuration")]
 pub mod notification_configuration {
     use ::stratus_model::schema as s;
 
@@ -499,11 +508,13 @@ pub mod notification_configuration {
     }
 }
 
+#[cfg(feature = "notifications-notification-configuration")]
 pub use notification_configuration::{
     CfnNotificationConfiguration, CfnNotificationConfigurationAttributes,
 };
 
 /// `AWS::Notifications::NotificationHub` and its property types.
+#[cfg(feature = "notifications-notification-hub")]
 pub mod notification_hub {
     use ::stratus_model::schema as s;
 
@@ -565,9 +576,11 @@ pub mod notification_hub {
     }
 }
 
+#[cfg(feature = "notifications-notification-hub")]
 pub use notification_hub::{CfnNotificationHub, CfnNotificationHubAttributes};
 
 /// `AWS::Notifications::OrganizationalUnitAssociation` and its property types.
+#[cfg(feature = "notifications-organizational-unit-association")]
 pub mod organizational_unit_association {
     use ::stratus_model::schema as s;
 
@@ -628,4 +641,5 @@ pub mod organizational_unit_association {
     };
 }
 
+#[cfg(feature = "notifications-organizational-unit-association")]
 pub use organizational_unit_association::CfnOrganizationalUnitAssociation;

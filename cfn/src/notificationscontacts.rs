@@ -3,6 +3,7 @@
 //! `AWS::NotificationsContacts`: 1 resource type.
 
 /// `AWS::NotificationsContacts::EmailContact` and its property types.
+#[cfg(feature = "notificationscontacts-email-contact")]
 pub mod email_contact {
     use ::stratus_model::schema as s;
 
@@ -116,4 +117,5 @@ pub mod email_contact {
     }
 }
 
+#[cfg(feature = "notificationscontacts-email-contact")]
 pub use email_contact::{CfnEmailContact, CfnEmailContactAttributes};

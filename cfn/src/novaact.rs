@@ -3,6 +3,7 @@
 //! `AWS::NovaAct`: 1 resource type.
 
 /// `AWS::NovaAct::WorkflowDefinition` and its property types.
+#[cfg(feature = "novaact-workflow-definition")]
 pub mod workflow_definition {
     use ::stratus_model::schema as s;
 
@@ -144,4 +145,5 @@ pub mod workflow_definition {
     }
 }
 
+#[cfg(feature = "novaact-workflow-definition")]
 pub use workflow_definition::{CfnWorkflowDefinition, CfnWorkflowDefinitionAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::Oam`: 2 resource types.
 
 /// `AWS::Oam::Link` and its property types.
+#[cfg(feature = "oam-link")]
 pub mod link {
     use ::stratus_model::schema as s;
 
@@ -246,9 +247,11 @@ pub mod link {
     }
 }
 
+#[cfg(feature = "oam-link")]
 pub use link::{CfnLink, CfnLinkAttributes};
 
 /// `AWS::Oam::Sink` and its property types.
+#[cfg(feature = "oam-sink")]
 pub mod sink {
     use ::stratus_model::schema as s;
 
@@ -318,4 +321,5 @@ pub mod sink {
     }
 }
 
+#[cfg(feature = "oam-sink")]
 pub use sink::{CfnSink, CfnSinkAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::ObservabilityAdmin`: 6 resource types.
 
 /// `AWS::ObservabilityAdmin::OrganizationCentralizationRule` and its property types.
+#[cfg(feature = "observabilityadmin-organization-centralization-rule")]
 pub mod organization_centralization_rule {
     use ::stratus_model::schema as s;
 
@@ -633,11 +634,13 @@ pub mod organization_centralization_rule {
     }
 }
 
+#[cfg(feature = "observabilityadmin-organization-centralization-rule")]
 pub use organization_centralization_rule::{
     CfnOrganizationCentralizationRule, CfnOrganizationCentralizationRuleAttributes,
 };
 
 /// `AWS::ObservabilityAdmin::OrganizationTelemetryRule` and its property types.
+#[cfg(feature = "observabilityadmin-organization-telemetry-rule")]
 pub mod organization_telemetry_rule {
     use ::stratus_model::schema as s;
 
@@ -1797,11 +1800,13 @@ pub mod organization_telemetry_rule {
     }
 }
 
+#[cfg(feature = "observabilityadmin-organization-telemetry-rule")]
 pub use organization_telemetry_rule::{
     CfnOrganizationTelemetryRule, CfnOrganizationTelemetryRuleAttributes,
 };
 
 /// `AWS::ObservabilityAdmin::S3TableIntegration` and its property types.
+#[cfg(feature = "observabilityadmin-s3-table-integration")]
 pub mod s3_table_integration {
     use ::stratus_model::schema as s;
 
@@ -2038,9 +2043,11 @@ pub mod s3_table_integration {
     }
 }
 
+#[cfg(feature = "observabilityadmin-s3-table-integration")]
 pub use s3_table_integration::{CfnS3TableIntegration, CfnS3TableIntegrationAttributes};
 
 /// `AWS::ObservabilityAdmin::TelemetryEnrichment` and its property types.
+#[cfg(feature = "observabilityadmin-telemetry-enrichment")]
 pub mod telemetry_enrichment {
     use ::stratus_model::schema as s;
 
@@ -2122,9 +2129,11 @@ pub mod telemetry_enrichment {
     }
 }
 
+#[cfg(feature = "observabilityadmin-telemetry-enrichment")]
 pub use telemetry_enrichment::{CfnTelemetryEnrichment, CfnTelemetryEnrichmentAttributes};
 
 /// `AWS::ObservabilityAdmin::TelemetryPipelines` and its property types.
+#[cfg(feature = "observabilityadmin-telemetry-pipelines")]
 pub mod telemetry_pipelines {
     use ::stratus_model::schema as s;
 
@@ -2258,9 +2267,11 @@ pub mod telemetry_pipelines {
     }
 }
 
+#[cfg(feature = "observabilityadmin-telemetry-pipelines")]
 pub use telemetry_pipelines::{CfnTelemetryPipelines, CfnTelemetryPipelinesAttributes};
 
 /// `AWS::ObservabilityAdmin::TelemetryRule` and its property types.
+#[cfg(feature = "observabilityadmin-telemetry-rule")]
 pub mod telemetry_rule {
     use ::stratus_model::schema as s;
 
@@ -3514,4 +3525,5 @@ pub mod telemetry_rule {
     }
 }
 
+#[cfg(feature = "observabilityadmin-telemetry-rule")]
 pub use telemetry_rule::{CfnTelemetryRule, CfnTelemetryRuleAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::ODB`: 5 resource types.
 
 /// `AWS::ODB::CloudAutonomousVmCluster` and its property types.
+#[cfg(feature = "odb-cloud-autonomous-vm-cluster")]
 pub mod cloud_autonomous_vm_cluster {
     use ::stratus_model::schema as s;
 
@@ -602,11 +603,13 @@ pub mod cloud_autonomous_vm_cluster {
     }
 }
 
+#[cfg(feature = "odb-cloud-autonomous-vm-cluster")]
 pub use cloud_autonomous_vm_cluster::{
     CfnCloudAutonomousVmCluster, CfnCloudAutonomousVmClusterAttributes,
 };
 
 /// `AWS::ODB::CloudExadataInfrastructure` and its property types.
+#[cfg(feature = "odb-cloud-exadata-infrastructure")]
 pub mod cloud_exadata_infrastructure {
     use ::stratus_model::schema as s;
 
@@ -1182,11 +1185,13 @@ pub mod cloud_exadata_infrastructure {
     }
 }
 
+#[cfg(feature = "odb-cloud-exadata-infrastructure")]
 pub use cloud_exadata_infrastructure::{
     CfnCloudExadataInfrastructure, CfnCloudExadataInfrastructureAttributes,
 };
 
 /// `AWS::ODB::CloudVmCluster` and its property types.
+#[cfg(feature = "odb-cloud-vm-cluster")]
 pub mod cloud_vm_cluster {
     use ::stratus_model::schema as s;
 
@@ -1735,9 +1740,11 @@ pub mod cloud_vm_cluster {
     }
 }
 
+#[cfg(feature = "odb-cloud-vm-cluster")]
 pub use cloud_vm_cluster::{CfnCloudVmCluster, CfnCloudVmClusterAttributes};
 
 /// `AWS::ODB::OdbNetwork` and its property types.
+#[cfg(feature = "odb-odb-network")]
 pub mod odb_network {
     use ::stratus_model::schema as s;
 
@@ -2084,9 +2091,11 @@ pub mod odb_network {
     }
 }
 
+#[cfg(feature = "odb-odb-network")]
 pub use odb_network::{CfnOdbNetwork, CfnOdbNetworkAttributes};
 
 /// `AWS::ODB::OdbPeeringConnection` and its property types.
+#[cfg(feature = "odb-odb-peering-connection")]
 pub mod odb_peering_connection {
     use ::stratus_model::schema as s;
 
@@ -2177,4 +2186,5 @@ pub mod odb_peering_connection {
     }
 }
 
+#[cfg(feature = "odb-odb-peering-connection")]
 pub use odb_peering_connection::{CfnOdbPeeringConnection, CfnOdbPeeringConnectionAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::Omics`: 8 resource types.
 
 /// `AWS::Omics::AnnotationStore` and its property types.
+#[cfg(feature = "omics-annotation-store")]
 pub mod annotation_store {
     use ::stratus_model::schema as s;
 
@@ -299,9 +300,11 @@ pub mod annotation_store {
     }
 }
 
+#[cfg(feature = "omics-annotation-store")]
 pub use annotation_store::{CfnAnnotationStore, CfnAnnotationStoreAttributes};
 
 /// `AWS::Omics::Configuration` and its property types.
+#[cfg(feature = "omics-configuration")]
 pub mod configuration {
     use ::stratus_model::schema as s;
 
@@ -477,9 +480,11 @@ pub mod configuration {
     }
 }
 
+#[cfg(feature = "omics-configuration")]
 pub use configuration::{CfnConfiguration, CfnConfigurationAttributes};
 
 /// `AWS::Omics::ReferenceStore` and its property types.
+#[cfg(feature = "omics-reference-store")]
 pub mod reference_store {
     use ::stratus_model::schema as s;
 
@@ -658,9 +663,11 @@ pub mod reference_store {
     }
 }
 
+#[cfg(feature = "omics-reference-store")]
 pub use reference_store::{CfnReferenceStore, CfnReferenceStoreAttributes};
 
 /// `AWS::Omics::RunGroup` and its property types.
+#[cfg(feature = "omics-run-group")]
 pub mod run_group {
     use ::stratus_model::schema as s;
 
@@ -746,9 +753,11 @@ pub mod run_group {
     }
 }
 
+#[cfg(feature = "omics-run-group")]
 pub use run_group::{CfnRunGroup, CfnRunGroupAttributes};
 
 /// `AWS::Omics::SequenceStore` and its property types.
+#[cfg(feature = "omics-sequence-store")]
 pub mod sequence_store {
     use ::stratus_model::schema as s;
 
@@ -1035,9 +1044,11 @@ pub mod sequence_store {
     }
 }
 
+#[cfg(feature = "omics-sequence-store")]
 pub use sequence_store::{CfnSequenceStore, CfnSequenceStoreAttributes};
 
 /// `AWS::Omics::VariantStore` and its property types.
+#[cfg(feature = "omics-variant-store")]
 pub mod variant_store {
     use ::stratus_model::schema as s;
 
@@ -1277,9 +1288,11 @@ pub mod variant_store {
     }
 }
 
+#[cfg(feature = "omics-variant-store")]
 pub use variant_store::{CfnVariantStore, CfnVariantStoreAttributes};
 
 /// `AWS::Omics::Workflow` and its property types.
+#[cfg(feature = "omics-workflow")]
 pub mod workflow {
     use ::stratus_model::schema as s;
 
@@ -1914,9 +1927,11 @@ pub mod workflow {
     }
 }
 
+#[cfg(feature = "omics-workflow")]
 pub use workflow::{CfnWorkflow, CfnWorkflowAttributes};
 
 /// `AWS::Omics::WorkflowVersion` and its property types.
+#[cfg(feature = "omics-workflow-version")]
 pub mod workflow_version {
     use ::stratus_model::schema as s;
 
@@ -2591,4 +2606,5 @@ pub mod workflow_version {
     }
 }
 
+#[cfg(feature = "omics-workflow-version")]
 pub use workflow_version::{CfnWorkflowVersion, CfnWorkflowVersionAttributes};

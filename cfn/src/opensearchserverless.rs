@@ -3,6 +3,7 @@
 //! `AWS::OpenSearchServerless`: 8 resource types.
 
 /// `AWS::OpenSearchServerless::AccessPolicy` and its property types.
+#[cfg(feature = "opensearchserverless-access-policy")]
 pub mod access_policy {
     use ::stratus_model::schema as s;
 
@@ -117,9 +118,11 @@ pub mod access_policy {
     }
 }
 
+#[cfg(feature = "opensearchserverless-access-policy")]
 pub use access_policy::CfnAccessPolicy;
 
 /// `AWS::OpenSearchServerless::Collection` and its property types.
+#[cfg(feature = "opensearchserverless-collection")]
 pub mod collection {
     use ::stratus_model::schema as s;
 
@@ -446,9 +449,11 @@ pub mod collection {
     }
 }
 
+#[cfg(feature = "opensearchserverless-collection")]
 pub use collection::{CfnCollection, CfnCollectionAttributes};
 
 /// `AWS::OpenSearchServerless::CollectionGroup` and its property types.
+#[cfg(feature = "opensearchserverless-collection-group")]
 pub mod collection_group {
     use ::stratus_model::schema as s;
 
@@ -618,9 +623,11 @@ pub mod collection_group {
     }
 }
 
+#[cfg(feature = "opensearchserverless-collection-group")]
 pub use collection_group::{CfnCollectionGroup, CfnCollectionGroupAttributes};
 
 /// `AWS::OpenSearchServerless::Index` and its property types.
+#[cfg(feature = "opensearchserverless-index")]
 pub mod index {
     use ::stratus_model::schema as s;
 
@@ -1118,9 +1125,11 @@ pub mod index {
     }
 }
 
+#[cfg(feature = "opensearchserverless-index")]
 pub use index::{CfnIndex, CfnIndexAttributes};
 
 /// `AWS::OpenSearchServerless::LifecyclePolicy` and its property types.
+#[cfg(feature = "opensearchserverless-lifecycle-policy")]
 pub mod lifecycle_policy {
     use ::stratus_model::schema as s;
 
@@ -1235,9 +1244,11 @@ pub mod lifecycle_policy {
     }
 }
 
+#[cfg(feature = "opensearchserverless-lifecycle-policy")]
 pub use lifecycle_policy::CfnLifecyclePolicy;
 
 /// `AWS::OpenSearchServerless::SecurityConfig` and its property types.
+#[cfg(feature = "opensearchserverless-security-config")]
 pub mod security_config {
     use ::stratus_model::schema as s;
 
@@ -1558,9 +1569,11 @@ pub mod security_config {
     }
 }
 
+#[cfg(feature = "opensearchserverless-security-config")]
 pub use security_config::{CfnSecurityConfig, CfnSecurityConfigAttributes};
 
 /// `AWS::OpenSearchServerless::SecurityPolicy` and its property types.
+#[cfg(feature = "opensearchserverless-security-policy")]
 pub mod security_policy {
     use ::stratus_model::schema as s;
 
@@ -1678,9 +1691,11 @@ pub mod security_policy {
     }
 }
 
+#[cfg(feature = "opensearchserverless-security-policy")]
 pub use security_policy::CfnSecurityPolicy;
 
 /// `AWS::OpenSearchServerless::VpcEndpoint` and its property types.
+#[cfg(feature = "opensearchserverless-vpc-endpoint")]
 pub mod vpc_endpoint {
     use ::stratus_model::schema as s;
 
@@ -1790,4 +1805,5 @@ pub mod vpc_endpoint {
     }
 }
 
+#[cfg(feature = "opensearchserverless-vpc-endpoint")]
 pub use vpc_endpoint::{CfnVpcEndpoint, CfnVpcEndpointAttributes};

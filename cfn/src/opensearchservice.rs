@@ -3,6 +3,7 @@
 //! `AWS::OpenSearchService`: 2 resource types.
 
 /// `AWS::OpenSearchService::Application` and its property types.
+#[cfg(feature = "opensearchservice-application")]
 pub mod application {
     use ::stratus_model::schema as s;
 
@@ -265,9 +266,11 @@ pub mod application {
     }
 }
 
+#[cfg(feature = "opensearchservice-application")]
 pub use application::{CfnApplication, CfnApplicationAttributes};
 
 /// `AWS::OpenSearchService::Domain` and its property types.
+#[cfg(feature = "opensearchservice-domain")]
 pub mod domain {
     use ::stratus_model::schema as s;
 
@@ -1651,4 +1654,5 @@ pub mod domain {
     }
 }
 
+#[cfg(feature = "opensearchservice-domain")]
 pub use domain::{CfnDomain, CfnDomainAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::OpsWorks`: 7 resource types.
 
 /// `AWS::OpsWorks::App` and its property types.
+#[cfg(feature = "opsworks-app")]
 pub mod app {
     use ::stratus_model::schema as s;
 
@@ -273,9 +274,11 @@ pub mod app {
     }
 }
 
+#[cfg(feature = "opsworks-app")]
 pub use app::{CfnApp, CfnAppAttributes};
 
 /// `AWS::OpsWorks::ElasticLoadBalancerAttachment` and its property types.
+#[cfg(feature = "opsworks-elastic-load-balancer-attachment")]
 pub mod elastic_load_balancer_attachment {
     use ::stratus_model::schema as s;
 
@@ -340,11 +343,13 @@ pub mod elastic_load_balancer_attachment {
     }
 }
 
+#[cfg(feature = "opsworks-elastic-load-balancer-attachment")]
 pub use elastic_load_balancer_attachment::{
     CfnElasticLoadBalancerAttachment, CfnElasticLoadBalancerAttachmentAttributes,
 };
 
 /// `AWS::OpsWorks::Instance` and its property types.
+#[cfg(feature = "opsworks-instance")]
 pub mod instance {
     use ::stratus_model::schema as s;
 
@@ -680,9 +685,11 @@ pub mod instance {
     }
 }
 
+#[cfg(feature = "opsworks-instance")]
 pub use instance::{CfnInstance, CfnInstanceAttributes};
 
 /// `AWS::OpsWorks::Layer` and its property types.
+#[cfg(feature = "opsworks-layer")]
 pub mod layer {
     use ::stratus_model::schema as s;
 
@@ -1126,9 +1133,11 @@ pub mod layer {
     }
 }
 
+#[cfg(feature = "opsworks-layer")]
 pub use layer::{CfnLayer, CfnLayerAttributes};
 
 /// `AWS::OpsWorks::Stack` and its property types.
+#[cfg(feature = "opsworks-stack")]
 pub mod stack {
     use ::stratus_model::schema as s;
 
@@ -1557,9 +1566,11 @@ pub mod stack {
     }
 }
 
+#[cfg(feature = "opsworks-stack")]
 pub use stack::{CfnStack, CfnStackAttributes};
 
 /// `AWS::OpsWorks::UserProfile` and its property types.
+#[cfg(feature = "opsworks-user-profile")]
 pub mod user_profile {
     use ::stratus_model::schema as s;
 
@@ -1628,9 +1639,11 @@ pub mod user_profile {
     }
 }
 
+#[cfg(feature = "opsworks-user-profile")]
 pub use user_profile::{CfnUserProfile, CfnUserProfileAttributes};
 
 /// `AWS::OpsWorks::Volume` and its property types.
+#[cfg(feature = "opsworks-volume")]
 pub mod volume {
     use ::stratus_model::schema as s;
 
@@ -1703,4 +1716,5 @@ pub mod volume {
     }
 }
 
+#[cfg(feature = "opsworks-volume")]
 pub use volume::{CfnVolume, CfnVolumeAttributes};

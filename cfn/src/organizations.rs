@@ -3,6 +3,7 @@
 //! `AWS::Organizations`: 5 resource types.
 
 /// `AWS::Organizations::Account` and its property types.
+#[cfg(feature = "organizations-account")]
 pub mod account {
     use ::stratus_model::schema as s;
 
@@ -127,9 +128,11 @@ pub mod account {
     }
 }
 
+#[cfg(feature = "organizations-account")]
 pub use account::{CfnAccount, CfnAccountAttributes};
 
 /// `AWS::Organizations::Organization` and its property types.
+#[cfg(feature = "organizations-organization")]
 pub mod organization {
     use ::stratus_model::schema as s;
 
@@ -238,9 +241,11 @@ pub mod organization {
     }
 }
 
+#[cfg(feature = "organizations-organization")]
 pub use organization::{CfnOrganization, CfnOrganizationAttributes};
 
 /// `AWS::Organizations::OrganizationalUnit` and its property types.
+#[cfg(feature = "organizations-organizational-unit")]
 pub mod organizational_unit {
     use ::stratus_model::schema as s;
 
@@ -327,9 +332,11 @@ pub mod organizational_unit {
     }
 }
 
+#[cfg(feature = "organizations-organizational-unit")]
 pub use organizational_unit::{CfnOrganizationalUnit, CfnOrganizationalUnitAttributes};
 
 /// `AWS::Organizations::Policy` and its property types.
+#[cfg(feature = "organizations-policy")]
 pub mod policy {
     use ::stratus_model::schema as s;
 
@@ -546,9 +553,11 @@ pub mod policy {
     }
 }
 
+#[cfg(feature = "organizations-policy")]
 pub use policy::{CfnPolicy, CfnPolicyAttributes};
 
 /// `AWS::Organizations::ResourcePolicy` and its property types.
+#[cfg(feature = "organizations-resource-policy")]
 pub mod resource_policy {
     use ::stratus_model::schema as s;
 
@@ -617,4 +626,5 @@ pub mod resource_policy {
     }
 }
 
+#[cfg(feature = "organizations-resource-policy")]
 pub use resource_policy::{CfnResourcePolicy, CfnResourcePolicyAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::OSIS`: 1 resource type.
 
 /// `AWS::OSIS::Pipeline` and its property types.
+#[cfg(feature = "osis-pipeline")]
 pub mod pipeline {
     use ::stratus_model::schema as s;
 
@@ -480,4 +481,5 @@ pub mod pipeline {
     }
 }
 
+#[cfg(feature = "osis-pipeline")]
 pub use pipeline::{CfnPipeline, CfnPipelineAttributes};

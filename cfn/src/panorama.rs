@@ -3,6 +3,7 @@
 //! `AWS::Panorama`: 3 resource types.
 
 /// `AWS::Panorama::ApplicationInstance` and its property types.
+#[cfg(feature = "panorama-application-instance")]
 pub mod application_instance {
     use ::stratus_model::schema as s;
 
@@ -218,9 +219,11 @@ pub mod application_instance {
     }
 }
 
+#[cfg(feature = "panorama-application-instance")]
 pub use application_instance::{CfnApplicationInstance, CfnApplicationInstanceAttributes};
 
 /// `AWS::Panorama::Package` and its property types.
+#[cfg(feature = "panorama-package")]
 pub mod package {
     use ::stratus_model::schema as s;
 
@@ -381,9 +384,11 @@ pub mod package {
     }
 }
 
+#[cfg(feature = "panorama-package")]
 pub use package::{CfnPackage, CfnPackageAttributes};
 
 /// `AWS::Panorama::PackageVersion` and its property types.
+#[cfg(feature = "panorama-package-version")]
 pub mod package_version {
     use ::stratus_model::schema as s;
 
@@ -511,4 +516,5 @@ pub mod package_version {
     }
 }
 
+#[cfg(feature = "panorama-package-version")]
 pub use package_version::{CfnPackageVersion, CfnPackageVersionAttributes};

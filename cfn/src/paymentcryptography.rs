@@ -3,6 +3,7 @@
 //! `AWS::PaymentCryptography`: 2 resource types.
 
 /// `AWS::PaymentCryptography::Alias` and its property types.
+#[cfg(feature = "paymentcryptography-alias")]
 pub mod alias {
     use ::stratus_model::schema as s;
 
@@ -52,9 +53,11 @@ pub mod alias {
     };
 }
 
+#[cfg(feature = "paymentcryptography-alias")]
 pub use alias::CfnAlias;
 
 /// `AWS::PaymentCryptography::Key` and its property types.
+#[cfg(feature = "paymentcryptography-key")]
 pub mod key {
     use ::stratus_model::schema as s;
 
@@ -782,4 +785,5 @@ pub mod key {
     }
 }
 
+#[cfg(feature = "paymentcryptography-key")]
 pub use key::{CfnKey, CfnKeyAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::PCAConnectorAD`: 5 resource types.
 
 /// `AWS::PCAConnectorAD::Connector` and its property types.
+#[cfg(feature = "pcaconnectorad-connector")]
 pub mod connector {
     use ::stratus_model::schema as s;
 
@@ -177,9 +178,11 @@ pub mod connector {
     }
 }
 
+#[cfg(feature = "pcaconnectorad-connector")]
 pub use connector::{CfnConnector, CfnConnectorAttributes};
 
 /// `AWS::PCAConnectorAD::DirectoryRegistration` and its property types.
+#[cfg(feature = "pcaconnectorad-directory-registration")]
 pub mod directory_registration {
     use ::stratus_model::schema as s;
 
@@ -241,9 +244,11 @@ pub mod directory_registration {
     }
 }
 
+#[cfg(feature = "pcaconnectorad-directory-registration")]
 pub use directory_registration::{CfnDirectoryRegistration, CfnDirectoryRegistrationAttributes};
 
 /// `AWS::PCAConnectorAD::ServicePrincipalName` and its property types.
+#[cfg(feature = "pcaconnectorad-service-principal-name")]
 pub mod service_principal_name {
     use ::stratus_model::schema as s;
 
@@ -283,9 +288,11 @@ pub mod service_principal_name {
     };
 }
 
+#[cfg(feature = "pcaconnectorad-service-principal-name")]
 pub use service_principal_name::CfnServicePrincipalName;
 
 /// `AWS::PCAConnectorAD::Template` and its property types.
+#[cfg(feature = "pcaconnectorad-template")]
 pub mod template {
     use ::stratus_model::schema as s;
 
@@ -362,9 +369,11 @@ pub mod template {
     }
 }
 
+#[cfg(feature = "pcaconnectorad-template")]
 pub use template::{CfnTemplate, CfnTemplateAttributes};
 
 /// `AWS::PCAConnectorAD::TemplateGroupAccessControlEntry` and its property types.
+#[cfg(feature = "pcaconnectorad-template-group-access-control-entry")]
 pub mod template_group_access_control_entry {
     use ::stratus_model::schema as s;
 
@@ -498,4 +507,5 @@ pub mod template_group_access_control_entry {
     }
 }
 
+#[cfg(feature = "pcaconnectorad-template-group-access-control-entry")]
 pub use template_group_access_control_entry::CfnTemplateGroupAccessControlEntry;

@@ -3,6 +3,7 @@
 //! `AWS::PCAConnectorSCEP`: 2 resource types.
 
 /// `AWS::PCAConnectorSCEP::Challenge` and its property types.
+#[cfg(feature = "pcaconnectorscep-challenge")]
 pub mod challenge {
     use ::stratus_model::schema as s;
 
@@ -62,9 +63,11 @@ pub mod challenge {
     }
 }
 
+#[cfg(feature = "pcaconnectorscep-challenge")]
 pub use challenge::{CfnChallenge, CfnChallengeAttributes};
 
 /// `AWS::PCAConnectorSCEP::Connector` and its property types.
+#[cfg(feature = "pcaconnectorscep-connector")]
 pub mod connector {
     use ::stratus_model::schema as s;
 
@@ -154,4 +157,5 @@ pub mod connector {
     }
 }
 
+#[cfg(feature = "pcaconnectorscep-connector")]
 pub use connector::{CfnConnector, CfnConnectorAttributes};

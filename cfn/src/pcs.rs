@@ -3,6 +3,7 @@
 //! `AWS::PCS`: 3 resource types.
 
 /// `AWS::PCS::Cluster` and its property types.
+#[cfg(feature = "pcs-cluster")]
 pub mod cluster {
     use ::stratus_model::schema as s;
 
@@ -788,9 +789,11 @@ pub mod cluster {
     }
 }
 
+#[cfg(feature = "pcs-cluster")]
 pub use cluster::{CfnCluster, CfnClusterAttributes};
 
 /// `AWS::PCS::ComputeNodeGroup` and its property types.
+#[cfg(feature = "pcs-compute-node-group")]
 pub mod compute_node_group {
     use ::stratus_model::schema as s;
 
@@ -1261,9 +1264,11 @@ pub mod compute_node_group {
     }
 }
 
+#[cfg(feature = "pcs-compute-node-group")]
 pub use compute_node_group::{CfnComputeNodeGroup, CfnComputeNodeGroupAttributes};
 
 /// `AWS::PCS::Queue` and its property types.
+#[cfg(feature = "pcs-queue")]
 pub mod queue {
     use ::stratus_model::schema as s;
 
@@ -1463,4 +1468,5 @@ pub mod queue {
     }
 }
 
+#[cfg(feature = "pcs-queue")]
 pub use queue::{CfnQueue, CfnQueueAttributes};

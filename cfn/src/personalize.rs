@@ -3,6 +3,7 @@
 //! `AWS::Personalize`: 4 resource types.
 
 /// `AWS::Personalize::Dataset` and its property types.
+#[cfg(feature = "personalize-dataset")]
 pub mod dataset {
     use ::stratus_model::schema as s;
 
@@ -238,9 +239,11 @@ pub mod dataset {
     }
 }
 
+#[cfg(feature = "personalize-dataset")]
 pub use dataset::{CfnDataset, CfnDatasetAttributes};
 
 /// `AWS::Personalize::DatasetGroup` and its property types.
+#[cfg(feature = "personalize-dataset-group")]
 pub mod dataset_group {
     use ::stratus_model::schema as s;
 
@@ -373,9 +376,11 @@ pub mod dataset_group {
     }
 }
 
+#[cfg(feature = "personalize-dataset-group")]
 pub use dataset_group::{CfnDatasetGroup, CfnDatasetGroupAttributes};
 
 /// `AWS::Personalize::Schema` and its property types.
+#[cfg(feature = "personalize-schema")]
 pub mod schema {
     use ::stratus_model::schema as s;
 
@@ -497,9 +502,11 @@ pub mod schema {
     }
 }
 
+#[cfg(feature = "personalize-schema")]
 pub use schema::{CfnSchema, CfnSchemaAttributes};
 
 /// `AWS::Personalize::Solution` and its property types.
+#[cfg(feature = "personalize-solution")]
 pub mod solution {
     use ::stratus_model::schema as s;
 
@@ -1059,4 +1066,5 @@ pub mod solution {
     }
 }
 
+#[cfg(feature = "personalize-solution")]
 pub use solution::{CfnSolution, CfnSolutionAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::Pinpoint`: 19 resource types.
 
 /// `AWS::Pinpoint::ADMChannel` and its property types.
+#[cfg(feature = "pinpoint-adm-channel")]
 pub mod adm_channel {
     use ::stratus_model::schema as s;
 
@@ -75,9 +76,11 @@ pub mod adm_channel {
     }
 }
 
+#[cfg(feature = "pinpoint-adm-channel")]
 pub use adm_channel::{CfnAdmChannel, CfnAdmChannelAttributes};
 
 /// `AWS::Pinpoint::APNSChannel` and its property types.
+#[cfg(feature = "pinpoint-apns-channel")]
 pub mod apns_channel {
     use ::stratus_model::schema as s;
 
@@ -167,9 +170,11 @@ pub mod apns_channel {
     }
 }
 
+#[cfg(feature = "pinpoint-apns-channel")]
 pub use apns_channel::{CfnApnsChannel, CfnApnsChannelAttributes};
 
 /// `AWS::Pinpoint::APNSSandboxChannel` and its property types.
+#[cfg(feature = "pinpoint-apns-sandbox-channel")]
 pub mod apns_sandbox_channel {
     use ::stratus_model::schema as s;
 
@@ -259,9 +264,11 @@ pub mod apns_sandbox_channel {
     }
 }
 
+#[cfg(feature = "pinpoint-apns-sandbox-channel")]
 pub use apns_sandbox_channel::{CfnApnsSandboxChannel, CfnApnsSandboxChannelAttributes};
 
 /// `AWS::Pinpoint::APNSVoipChannel` and its property types.
+#[cfg(feature = "pinpoint-apns-voip-channel")]
 pub mod apns_voip_channel {
     use ::stratus_model::schema as s;
 
@@ -351,9 +358,11 @@ pub mod apns_voip_channel {
     }
 }
 
+#[cfg(feature = "pinpoint-apns-voip-channel")]
 pub use apns_voip_channel::{CfnApnsVoipChannel, CfnApnsVoipChannelAttributes};
 
 /// `AWS::Pinpoint::APNSVoipSandboxChannel` and its property types.
+#[cfg(feature = "pinpoint-apns-voip-sandbox-channel")]
 pub mod apns_voip_sandbox_channel {
     use ::stratus_model::schema as s;
 
@@ -443,11 +452,13 @@ pub mod apns_voip_sandbox_channel {
     }
 }
 
+#[cfg(feature = "pinpoint-apns-voip-sandbox-channel")]
 pub use apns_voip_sandbox_channel::{
     CfnApnsVoipSandboxChannel, CfnApnsVoipSandboxChannelAttributes,
 };
 
 /// `AWS::Pinpoint::App` and its property types.
+#[cfg(feature = "pinpoint-app")]
 pub mod app {
     use ::stratus_model::schema as s;
 
@@ -509,9 +520,11 @@ pub mod app {
     }
 }
 
+#[cfg(feature = "pinpoint-app")]
 pub use app::{CfnApp, CfnAppAttributes};
 
 /// `AWS::Pinpoint::ApplicationSettings` and its property types.
+#[cfg(feature = "pinpoint-application-settings")]
 pub mod application_settings {
     use ::stratus_model::schema as s;
 
@@ -696,9 +709,11 @@ pub mod application_settings {
     }
 }
 
+#[cfg(feature = "pinpoint-application-settings")]
 pub use application_settings::{CfnApplicationSettings, CfnApplicationSettingsAttributes};
 
 /// `AWS::Pinpoint::BaiduChannel` and its property types.
+#[cfg(feature = "pinpoint-baidu-channel")]
 pub mod baidu_channel {
     use ::stratus_model::schema as s;
 
@@ -771,9 +786,11 @@ pub mod baidu_channel {
     }
 }
 
+#[cfg(feature = "pinpoint-baidu-channel")]
 pub use baidu_channel::{CfnBaiduChannel, CfnBaiduChannelAttributes};
 
 /// `AWS::Pinpoint::Campaign` and its property types.
+#[cfg(feature = "pinpoint-campaign")]
 pub mod campaign {
     use ::stratus_model::schema as s;
 
@@ -1824,9 +1841,11 @@ pub mod campaign {
     }
 }
 
+#[cfg(feature = "pinpoint-campaign")]
 pub use campaign::{CfnCampaign, CfnCampaignAttributes};
 
 /// `AWS::Pinpoint::EmailChannel` and its property types.
+#[cfg(feature = "pinpoint-email-channel")]
 pub mod email_channel {
     use ::stratus_model::schema as s;
 
@@ -1912,9 +1931,11 @@ pub mod email_channel {
     }
 }
 
+#[cfg(feature = "pinpoint-email-channel")]
 pub use email_channel::{CfnEmailChannel, CfnEmailChannelAttributes};
 
 /// `AWS::Pinpoint::EmailTemplate` and its property types.
+#[cfg(feature = "pinpoint-email-template")]
 pub mod email_template {
     use ::stratus_model::schema as s;
 
@@ -2004,9 +2025,11 @@ pub mod email_template {
     }
 }
 
+#[cfg(feature = "pinpoint-email-template")]
 pub use email_template::{CfnEmailTemplate, CfnEmailTemplateAttributes};
 
 /// `AWS::Pinpoint::EventStream` and its property types.
+#[cfg(feature = "pinpoint-event-stream")]
 pub mod event_stream {
     use ::stratus_model::schema as s;
 
@@ -2077,9 +2100,11 @@ pub mod event_stream {
     }
 }
 
+#[cfg(feature = "pinpoint-event-stream")]
 pub use event_stream::{CfnEventStream, CfnEventStreamAttributes};
 
 /// `AWS::Pinpoint::GCMChannel` and its property types.
+#[cfg(feature = "pinpoint-gcm-channel")]
 pub mod gcm_channel {
     use ::stratus_model::schema as s;
 
@@ -2153,9 +2178,11 @@ pub mod gcm_channel {
     }
 }
 
+#[cfg(feature = "pinpoint-gcm-channel")]
 pub use gcm_channel::{CfnGcmChannel, CfnGcmChannelAttributes};
 
 /// `AWS::Pinpoint::InAppTemplate` and its property types.
+#[cfg(feature = "pinpoint-in-app-template")]
 pub mod in_app_template {
     use ::stratus_model::schema as s;
 
@@ -2617,9 +2644,11 @@ pub mod in_app_template {
     }
 }
 
+#[cfg(feature = "pinpoint-in-app-template")]
 pub use in_app_template::{CfnInAppTemplate, CfnInAppTemplateAttributes};
 
 /// `AWS::Pinpoint::PushTemplate` and its property types.
+#[cfg(feature = "pinpoint-push-template")]
 pub mod push_template {
     use ::stratus_model::schema as s;
 
@@ -2866,9 +2895,11 @@ pub mod push_template {
     }
 }
 
+#[cfg(feature = "pinpoint-push-template")]
 pub use push_template::{CfnPushTemplate, CfnPushTemplateAttributes};
 
 /// `AWS::Pinpoint::SMSChannel` and its property types.
+#[cfg(feature = "pinpoint-sms-channel")]
 pub mod sms_channel {
     use ::stratus_model::schema as s;
 
@@ -2937,9 +2968,11 @@ pub mod sms_channel {
     }
 }
 
+#[cfg(feature = "pinpoint-sms-channel")]
 pub use sms_channel::{CfnSmsChannel, CfnSmsChannelAttributes};
 
 /// `AWS::Pinpoint::Segment` and its property types.
+#[cfg(feature = "pinpoint-segment")]
 pub mod segment {
     use ::stratus_model::schema as s;
 
@@ -3434,9 +3467,11 @@ pub mod segment {
     }
 }
 
+#[cfg(feature = "pinpoint-segment")]
 pub use segment::{CfnSegment, CfnSegmentAttributes};
 
 /// `AWS::Pinpoint::SmsTemplate` and its property types.
+#[cfg(feature = "pinpoint-sms-template")]
 pub mod sms_template {
     use ::stratus_model::schema as s;
 
@@ -3518,9 +3553,11 @@ pub mod sms_template {
     }
 }
 
+#[cfg(feature = "pinpoint-sms-template")]
 pub use sms_template::{CfnSmsTemplate, CfnSmsTemplateAttributes};
 
 /// `AWS::Pinpoint::VoiceChannel` and its property types.
+#[cfg(feature = "pinpoint-voice-channel")]
 pub mod voice_channel {
     use ::stratus_model::schema as s;
 
@@ -3581,4 +3618,5 @@ pub mod voice_channel {
     }
 }
 
+#[cfg(feature = "pinpoint-voice-channel")]
 pub use voice_channel::{CfnVoiceChannel, CfnVoiceChannelAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::PinpointEmail`: 4 resource types.
 
 /// `AWS::PinpointEmail::ConfigurationSet` and its property types.
+#[cfg(feature = "pinpointemail-configuration-set")]
 pub mod configuration_set {
     use ::stratus_model::schema as s;
 
@@ -211,9 +212,11 @@ pub mod configuration_set {
     }
 }
 
+#[cfg(feature = "pinpointemail-configuration-set")]
 pub use configuration_set::{CfnConfigurationSet, CfnConfigurationSetAttributes};
 
 /// `AWS::PinpointEmail::ConfigurationSetEventDestination` and its property types.
+#[cfg(feature = "pinpointemail-configuration-set-event-destination")]
 pub mod configuration_set_event_destination {
     use ::stratus_model::schema as s;
 
@@ -560,11 +563,13 @@ pub mod configuration_set_event_destination {
     }
 }
 
+#[cfg(feature = "pinpointemail-configuration-set-event-destination")]
 pub use configuration_set_event_destination::{
     CfnConfigurationSetEventDestination, CfnConfigurationSetEventDestinationAttributes,
 };
 
 /// `AWS::PinpointEmail::DedicatedIpPool` and its property types.
+#[cfg(feature = "pinpointemail-dedicated-ip-pool")]
 pub mod dedicated_ip_pool {
     use ::stratus_model::schema as s;
 
@@ -644,9 +649,11 @@ pub mod dedicated_ip_pool {
     }
 }
 
+#[cfg(feature = "pinpointemail-dedicated-ip-pool")]
 pub use dedicated_ip_pool::{CfnDedicatedIpPool, CfnDedicatedIpPoolAttributes};
 
 /// `AWS::PinpointEmail::Identity` and its property types.
+#[cfg(feature = "pinpointemail-identity")]
 pub mod identity {
     use ::stratus_model::schema as s;
 
@@ -814,4 +821,5 @@ pub mod identity {
     }
 }
 
+#[cfg(feature = "pinpointemail-identity")]
 pub use identity::{CfnIdentity, CfnIdentityAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::Pipes`: 1 resource type.
 
 /// `AWS::Pipes::Pipe` and its property types.
+#[cfg(feature = "pipes-pipe")]
 pub mod pipe {
     use ::stratus_model::schema as s;
 
@@ -3933,4 +3934,5 @@ pub mod pipe {
     }
 }
 
+#[cfg(feature = "pipes-pipe")]
 pub use pipe::{CfnPipe, CfnPipeAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::Proton`: 3 resource types.
 
 /// `AWS::Proton::EnvironmentAccountConnection` and its property types.
+#[cfg(feature = "proton-environment-account-connection")]
 pub mod environment_account_connection {
     use ::stratus_model::schema as s;
 
@@ -80,11 +81,13 @@ pub mod environment_account_connection {
     }
 }
 
+#[cfg(feature = "proton-environment-account-connection")]
 pub use environment_account_connection::{
     CfnEnvironmentAccountConnection, CfnEnvironmentAccountConnectionAttributes,
 };
 
 /// `AWS::Proton::EnvironmentTemplate` and its property types.
+#[cfg(feature = "proton-environment-template")]
 pub mod environment_template {
     use ::stratus_model::schema as s;
 
@@ -187,9 +190,11 @@ pub mod environment_template {
     }
 }
 
+#[cfg(feature = "proton-environment-template")]
 pub use environment_template::{CfnEnvironmentTemplate, CfnEnvironmentTemplateAttributes};
 
 /// `AWS::Proton::ServiceTemplate` and its property types.
+#[cfg(feature = "proton-service-template")]
 pub mod service_template {
     use ::stratus_model::schema as s;
 
@@ -292,4 +297,5 @@ pub mod service_template {
     }
 }
 
+#[cfg(feature = "proton-service-template")]
 pub use service_template::{CfnServiceTemplate, CfnServiceTemplateAttributes};

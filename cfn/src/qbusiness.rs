@@ -3,6 +3,7 @@
 //! `AWS::QBusiness`: 8 resource types.
 
 /// `AWS::QBusiness::Application` and its property types.
+#[cfg(feature = "qbusiness-application")]
 pub mod application {
     use ::stratus_model::schema as s;
 
@@ -670,9 +671,11 @@ pub mod application {
     }
 }
 
+#[cfg(feature = "qbusiness-application")]
 pub use application::{CfnApplication, CfnApplicationAttributes};
 
 /// `AWS::QBusiness::DataAccessor` and its property types.
+#[cfg(feature = "qbusiness-data-accessor")]
 pub mod data_accessor {
     use ::stratus_model::schema as s;
 
@@ -1123,9 +1126,11 @@ pub mod data_accessor {
     }
 }
 
+#[cfg(feature = "qbusiness-data-accessor")]
 pub use data_accessor::{CfnDataAccessor, CfnDataAccessorAttributes};
 
 /// `AWS::QBusiness::DataSource` and its property types.
+#[cfg(feature = "qbusiness-data-source")]
 pub mod data_source {
     use ::stratus_model::schema as s;
 
@@ -2051,9 +2056,11 @@ pub mod data_source {
     }
 }
 
+#[cfg(feature = "qbusiness-data-source")]
 pub use data_source::{CfnDataSource, CfnDataSourceAttributes};
 
 /// `AWS::QBusiness::Index` and its property types.
+#[cfg(feature = "qbusiness-index")]
 pub mod index {
     use ::stratus_model::schema as s;
 
@@ -2392,9 +2399,11 @@ pub mod index {
     }
 }
 
+#[cfg(feature = "qbusiness-index")]
 pub use index::{CfnIndex, CfnIndexAttributes};
 
 /// `AWS::QBusiness::Permission` and its property types.
+#[cfg(feature = "qbusiness-permission")]
 pub mod permission {
     use ::stratus_model::schema as s;
 
@@ -2603,9 +2612,11 @@ pub mod permission {
     }
 }
 
+#[cfg(feature = "qbusiness-permission")]
 pub use permission::CfnPermission;
 
 /// `AWS::QBusiness::Plugin` and its property types.
+#[cfg(feature = "qbusiness-plugin")]
 pub mod plugin {
     use ::stratus_model::schema as s;
 
@@ -2994,9 +3005,11 @@ pub mod plugin {
     }
 }
 
+#[cfg(feature = "qbusiness-plugin")]
 pub use plugin::{CfnPlugin, CfnPluginAttributes};
 
 /// `AWS::QBusiness::Retriever` and its property types.
+#[cfg(feature = "qbusiness-retriever")]
 pub mod retriever {
     use ::stratus_model::schema as s;
 
@@ -3142,9 +3155,11 @@ pub mod retriever {
     }
 }
 
+#[cfg(feature = "qbusiness-retriever")]
 pub use retriever::{CfnRetriever, CfnRetrieverAttributes};
 
 /// `AWS::QBusiness::WebExperience` and its property types.
+#[cfg(feature = "qbusiness-web-experience")]
 pub mod web_experience {
     use ::stratus_model::schema as s;
 
@@ -3459,4 +3474,5 @@ pub mod web_experience {
     }
 }
 
+#[cfg(feature = "qbusiness-web-experience")]
 pub use web_experience::{CfnWebExperience, CfnWebExperienceAttributes};

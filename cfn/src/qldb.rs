@@ -3,6 +3,7 @@
 //! `AWS::QLDB`: 2 resource types.
 
 /// `AWS::QLDB::Ledger` and its property types.
+#[cfg(feature = "qldb-ledger")]
 pub mod ledger {
     use ::stratus_model::schema as s;
 
@@ -118,9 +119,11 @@ pub mod ledger {
     }
 }
 
+#[cfg(feature = "qldb-ledger")]
 pub use ledger::{CfnLedger, CfnLedgerAttributes};
 
 /// `AWS::QLDB::Stream` and its property types.
+#[cfg(feature = "qldb-stream")]
 pub mod stream {
     use ::stratus_model::schema as s;
 
@@ -266,4 +269,5 @@ pub mod stream {
     }
 }
 
+#[cfg(feature = "qldb-stream")]
 pub use stream::{CfnStream, CfnStreamAttributes};

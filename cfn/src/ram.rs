@@ -3,6 +3,7 @@
 //! `AWS::RAM`: 2 resource types.
 
 /// `AWS::RAM::Permission` and its property types.
+#[cfg(feature = "ram-permission")]
 pub mod permission {
     use ::stratus_model::schema as s;
 
@@ -99,9 +100,11 @@ pub mod permission {
     }
 }
 
+#[cfg(feature = "ram-permission")]
 pub use permission::{CfnPermission, CfnPermissionAttributes};
 
 /// `AWS::RAM::ResourceShare` and its property types.
+#[cfg(feature = "ram-resource-share")]
 pub mod resource_share {
     use ::stratus_model::schema as s;
 
@@ -212,4 +215,5 @@ pub mod resource_share {
     }
 }
 
+#[cfg(feature = "ram-resource-share")]
 pub use resource_share::{CfnResourceShare, CfnResourceShareAttributes};

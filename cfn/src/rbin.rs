@@ -3,6 +3,7 @@
 //! `AWS::Rbin`: 1 resource type.
 
 /// `AWS::Rbin::Rule` and its property types.
+#[cfg(feature = "rbin-rule")]
 pub mod rule {
     use ::stratus_model::schema as s;
 
@@ -380,4 +381,5 @@ pub mod rule {
     }
 }
 
+#[cfg(feature = "rbin-rule")]
 pub use rule::{CfnRule, CfnRuleAttributes};

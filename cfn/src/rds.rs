@@ -3,6 +3,7 @@
 //! `AWS::RDS`: 16 resource types.
 
 /// `AWS::RDS::CustomDBEngineVersion` and its property types.
+#[cfg(feature = "rds-custom-db-engine-version")]
 pub mod custom_db_engine_version {
     use ::stratus_model::schema as s;
 
@@ -217,9 +218,11 @@ pub mod custom_db_engine_version {
     }
 }
 
+#[cfg(feature = "rds-custom-db-engine-version")]
 pub use custom_db_engine_version::{CfnCustomDbEngineVersion, CfnCustomDbEngineVersionAttributes};
 
 /// `AWS::RDS::DBCluster` and its property types.
+#[cfg(feature = "rds-db-cluster")]
 pub mod db_cluster {
     use ::stratus_model::schema as s;
 
@@ -876,9 +879,11 @@ pub mod db_cluster {
     }
 }
 
+#[cfg(feature = "rds-db-cluster")]
 pub use db_cluster::{CfnDbCluster, CfnDbClusterAttributes};
 
 /// `AWS::RDS::DBClusterParameterGroup` and its property types.
+#[cfg(feature = "rds-db-cluster-parameter-group")]
 pub mod db_cluster_parameter_group {
     use ::stratus_model::schema as s;
 
@@ -950,9 +955,11 @@ pub mod db_cluster_parameter_group {
     };
 }
 
+#[cfg(feature = "rds-db-cluster-parameter-group")]
 pub use db_cluster_parameter_group::CfnDbClusterParameterGroup;
 
 /// `AWS::RDS::DBInstance` and its property types.
+#[cfg(feature = "rds-db-instance")]
 pub mod db_instance {
     use ::stratus_model::schema as s;
 
@@ -1774,9 +1781,11 @@ pub mod db_instance {
     }
 }
 
+#[cfg(feature = "rds-db-instance")]
 pub use db_instance::{CfnDbInstance, CfnDbInstanceAttributes};
 
 /// `AWS::RDS::DBParameterGroup` and its property types.
+#[cfg(feature = "rds-db-parameter-group")]
 pub mod db_parameter_group {
     use ::stratus_model::schema as s;
 
@@ -1846,9 +1855,11 @@ pub mod db_parameter_group {
     };
 }
 
+#[cfg(feature = "rds-db-parameter-group")]
 pub use db_parameter_group::CfnDbParameterGroup;
 
 /// `AWS::RDS::DBProxy` and its property types.
+#[cfg(feature = "rds-db-proxy")]
 pub mod db_proxy {
     use ::stratus_model::schema as s;
 
@@ -2390,9 +2401,11 @@ pub mod db_proxy {
     }
 }
 
+#[cfg(feature = "rds-db-proxy")]
 pub use db_proxy::{CfnDbProxy, CfnDbProxyAttributes};
 
 /// `AWS::RDS::DBProxyEndpoint` and its property types.
+#[cfg(feature = "rds-db-proxy-endpoint")]
 pub mod db_proxy_endpoint {
     use ::stratus_model::schema as s;
 
@@ -2611,9 +2624,11 @@ pub mod db_proxy_endpoint {
     }
 }
 
+#[cfg(feature = "rds-db-proxy-endpoint")]
 pub use db_proxy_endpoint::{CfnDbProxyEndpoint, CfnDbProxyEndpointAttributes};
 
 /// `AWS::RDS::DBProxyTargetGroup` and its property types.
+#[cfg(feature = "rds-db-proxy-target-group")]
 pub mod db_proxy_target_group {
     use ::stratus_model::schema as s;
 
@@ -2802,9 +2817,11 @@ pub mod db_proxy_target_group {
     }
 }
 
+#[cfg(feature = "rds-db-proxy-target-group")]
 pub use db_proxy_target_group::{CfnDbProxyTargetGroup, CfnDbProxyTargetGroupAttributes};
 
 /// `AWS::RDS::DBSecurityGroup` and its property types.
+#[cfg(feature = "rds-db-security-group")]
 pub mod db_security_group {
     use ::stratus_model::schema as s;
 
@@ -2972,9 +2989,11 @@ pub mod db_security_group {
     }
 }
 
+#[cfg(feature = "rds-db-security-group")]
 pub use db_security_group::{CfnDbSecurityGroup, CfnDbSecurityGroupAttributes};
 
 /// `AWS::RDS::DBSecurityGroupIngress` and its property types.
+#[cfg(feature = "rds-db-security-group-ingress")]
 pub mod db_security_group_ingress {
     use ::stratus_model::schema as s;
 
@@ -3055,11 +3074,13 @@ pub mod db_security_group_ingress {
     }
 }
 
+#[cfg(feature = "rds-db-security-group-ingress")]
 pub use db_security_group_ingress::{
     CfnDbSecurityGroupIngress, CfnDbSecurityGroupIngressAttributes,
 };
 
 /// `AWS::RDS::DBShardGroup` and its property types.
+#[cfg(feature = "rds-db-shard-group")]
 pub mod db_shard_group {
     use ::stratus_model::schema as s;
 
@@ -3163,9 +3184,11 @@ pub mod db_shard_group {
     }
 }
 
+#[cfg(feature = "rds-db-shard-group")]
 pub use db_shard_group::{CfnDbShardGroup, CfnDbShardGroupAttributes};
 
 /// `AWS::RDS::DBSubnetGroup` and its property types.
+#[cfg(feature = "rds-db-subnet-group")]
 pub mod db_subnet_group {
     use ::stratus_model::schema as s;
 
@@ -3230,9 +3253,11 @@ pub mod db_subnet_group {
     };
 }
 
+#[cfg(feature = "rds-db-subnet-group")]
 pub use db_subnet_group::CfnDbSubnetGroup;
 
 /// `AWS::RDS::EventSubscription` and its property types.
+#[cfg(feature = "rds-event-subscription")]
 pub mod event_subscription {
     use ::stratus_model::schema as s;
 
@@ -3309,9 +3334,11 @@ pub mod event_subscription {
     };
 }
 
+#[cfg(feature = "rds-event-subscription")]
 pub use event_subscription::CfnEventSubscription;
 
 /// `AWS::RDS::GlobalCluster` and its property types.
+#[cfg(feature = "rds-global-cluster")]
 pub mod global_cluster {
     use ::stratus_model::schema as s;
 
@@ -3439,9 +3466,11 @@ pub mod global_cluster {
     }
 }
 
+#[cfg(feature = "rds-global-cluster")]
 pub use global_cluster::{CfnGlobalCluster, CfnGlobalClusterAttributes};
 
 /// `AWS::RDS::Integration` and its property types.
+#[cfg(feature = "rds-integration")]
 pub mod integration {
     use ::stratus_model::schema as s;
 
@@ -3542,9 +3571,11 @@ pub mod integration {
     }
 }
 
+#[cfg(feature = "rds-integration")]
 pub use integration::{CfnIntegration, CfnIntegrationAttributes};
 
 /// `AWS::RDS::OptionGroup` and its property types.
+#[cfg(feature = "rds-option-group")]
 pub mod option_group {
     use ::stratus_model::schema as s;
 
@@ -3725,4 +3756,5 @@ pub mod option_group {
     }
 }
 
+#[cfg(feature = "rds-option-group")]
 pub use option_group::CfnOptionGroup;

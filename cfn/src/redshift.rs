@@ -3,6 +3,7 @@
 //! `AWS::Redshift`: 10 resource types.
 
 /// `AWS::Redshift::Cluster` and its property types.
+#[cfg(feature = "redshift-cluster")]
 pub mod cluster {
     use ::stratus_model::schema as s;
 
@@ -571,9 +572,11 @@ pub mod cluster {
     }
 }
 
+#[cfg(feature = "redshift-cluster")]
 pub use cluster::{CfnCluster, CfnClusterAttributes};
 
 /// `AWS::Redshift::ClusterParameterGroup` and its property types.
+#[cfg(feature = "redshift-cluster-parameter-group")]
 pub mod cluster_parameter_group {
     use ::stratus_model::schema as s;
 
@@ -699,9 +702,11 @@ pub mod cluster_parameter_group {
     }
 }
 
+#[cfg(feature = "redshift-cluster-parameter-group")]
 pub use cluster_parameter_group::CfnClusterParameterGroup;
 
 /// `AWS::Redshift::ClusterSecurityGroup` and its property types.
+#[cfg(feature = "redshift-cluster-security-group")]
 pub mod cluster_security_group {
     use ::stratus_model::schema as s;
 
@@ -809,9 +814,11 @@ pub mod cluster_security_group {
     }
 }
 
+#[cfg(feature = "redshift-cluster-security-group")]
 pub use cluster_security_group::{CfnClusterSecurityGroup, CfnClusterSecurityGroupAttributes};
 
 /// `AWS::Redshift::ClusterSecurityGroupIngress` and its property types.
+#[cfg(feature = "redshift-cluster-security-group-ingress")]
 pub mod cluster_security_group_ingress {
     use ::stratus_model::schema as s;
 
@@ -892,11 +899,13 @@ pub mod cluster_security_group_ingress {
     }
 }
 
+#[cfg(feature = "redshift-cluster-security-group-ingress")]
 pub use cluster_security_group_ingress::{
     CfnClusterSecurityGroupIngress, CfnClusterSecurityGroupIngressAttributes,
 };
 
 /// `AWS::Redshift::ClusterSubnetGroup` and its property types.
+#[cfg(feature = "redshift-cluster-subnet-group")]
 pub mod cluster_subnet_group {
     use ::stratus_model::schema as s;
 
@@ -975,9 +984,11 @@ pub mod cluster_subnet_group {
     }
 }
 
+#[cfg(feature = "redshift-cluster-subnet-group")]
 pub use cluster_subnet_group::{CfnClusterSubnetGroup, CfnClusterSubnetGroupAttributes};
 
 /// `AWS::Redshift::EndpointAccess` and its property types.
+#[cfg(feature = "redshift-endpoint-access")]
 pub mod endpoint_access {
     use ::stratus_model::schema as s;
 
@@ -1185,9 +1196,11 @@ pub mod endpoint_access {
     }
 }
 
+#[cfg(feature = "redshift-endpoint-access")]
 pub use endpoint_access::{CfnEndpointAccess, CfnEndpointAccessAttributes};
 
 /// `AWS::Redshift::EndpointAuthorization` and its property types.
+#[cfg(feature = "redshift-endpoint-authorization")]
 pub mod endpoint_authorization {
     use ::stratus_model::schema as s;
 
@@ -1301,9 +1314,11 @@ pub mod endpoint_authorization {
     }
 }
 
+#[cfg(feature = "redshift-endpoint-authorization")]
 pub use endpoint_authorization::{CfnEndpointAuthorization, CfnEndpointAuthorizationAttributes};
 
 /// `AWS::Redshift::EventSubscription` and its property types.
+#[cfg(feature = "redshift-event-subscription")]
 pub mod event_subscription {
     use ::stratus_model::schema as s;
 
@@ -1614,9 +1629,11 @@ pub mod event_subscription {
     }
 }
 
+#[cfg(feature = "redshift-event-subscription")]
 pub use event_subscription::{CfnEventSubscription, CfnEventSubscriptionAttributes};
 
 /// `AWS::Redshift::Integration` and its property types.
+#[cfg(feature = "redshift-integration")]
 pub mod integration {
     use ::stratus_model::schema as s;
 
@@ -1710,9 +1727,11 @@ pub mod integration {
     }
 }
 
+#[cfg(feature = "redshift-integration")]
 pub use integration::{CfnIntegration, CfnIntegrationAttributes};
 
 /// `AWS::Redshift::ScheduledAction` and its property types.
+#[cfg(feature = "redshift-scheduled-action")]
 pub mod scheduled_action {
     use ::stratus_model::schema as s;
 
@@ -1817,4 +1836,5 @@ pub mod scheduled_action {
     }
 }
 
+#[cfg(feature = "redshift-scheduled-action")]
 pub use scheduled_action::{CfnScheduledAction, CfnScheduledActionAttributes};

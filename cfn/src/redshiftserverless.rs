@@ -3,6 +3,7 @@
 //! `AWS::RedshiftServerless`: 3 resource types.
 
 /// `AWS::RedshiftServerless::Namespace` and its property types.
+#[cfg(feature = "redshiftserverless-namespace")]
 pub mod namespace {
     use ::stratus_model::schema as s;
 
@@ -279,9 +280,11 @@ pub mod namespace {
     }
 }
 
+#[cfg(feature = "redshiftserverless-namespace")]
 pub use namespace::{CfnNamespace, CfnNamespaceAttributes};
 
 /// `AWS::RedshiftServerless::Snapshot` and its property types.
+#[cfg(feature = "redshiftserverless-snapshot")]
 pub mod snapshot {
     use ::stratus_model::schema as s;
 
@@ -417,9 +420,11 @@ pub mod snapshot {
     }
 }
 
+#[cfg(feature = "redshiftserverless-snapshot")]
 pub use snapshot::{CfnSnapshot, CfnSnapshotAttributes};
 
 /// `AWS::RedshiftServerless::Workgroup` and its property types.
+#[cfg(feature = "redshiftserverless-workgroup")]
 pub mod workgroup {
     use ::stratus_model::schema as s;
 
@@ -1134,4 +1139,5 @@ pub mod workgroup {
     }
 }
 
+#[cfg(feature = "redshiftserverless-workgroup")]
 pub use workgroup::{CfnWorkgroup, CfnWorkgroupAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::RefactorSpaces`: 4 resource types.
 
 /// `AWS::RefactorSpaces::Application` and its property types.
+#[cfg(feature = "refactorspaces-application")]
 pub mod application {
     use ::stratus_model::schema as s;
 
@@ -321,9 +322,11 @@ pub mod application {
     }
 }
 
+#[cfg(feature = "refactorspaces-application")]
 pub use application::{CfnApplication, CfnApplicationAttributes};
 
 /// `AWS::RefactorSpaces::Environment` and its property types.
+#[cfg(feature = "refactorspaces-environment")]
 pub mod environment {
     use ::stratus_model::schema as s;
 
@@ -447,9 +450,11 @@ pub mod environment {
     }
 }
 
+#[cfg(feature = "refactorspaces-environment")]
 pub use environment::{CfnEnvironment, CfnEnvironmentAttributes};
 
 /// `AWS::RefactorSpaces::Route` and its property types.
+#[cfg(feature = "refactorspaces-route")]
 pub mod route {
     use ::stratus_model::schema as s;
 
@@ -885,9 +890,11 @@ pub mod route {
     }
 }
 
+#[cfg(feature = "refactorspaces-route")]
 pub use route::{CfnRoute, CfnRouteAttributes};
 
 /// `AWS::RefactorSpaces::Service` and its property types.
+#[cfg(feature = "refactorspaces-service")]
 pub mod service {
     use ::stratus_model::schema as s;
 
@@ -1223,4 +1230,5 @@ pub mod service {
     }
 }
 
+#[cfg(feature = "refactorspaces-service")]
 pub use service::{CfnService, CfnServiceAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::Rekognition`: 3 resource types.
 
 /// `AWS::Rekognition::Collection` and its property types.
+#[cfg(feature = "rekognition-collection")]
 pub mod collection {
     use ::stratus_model::schema as s;
 
@@ -66,9 +67,11 @@ pub mod collection {
     }
 }
 
+#[cfg(feature = "rekognition-collection")]
 pub use collection::{CfnCollection, CfnCollectionAttributes};
 
 /// `AWS::Rekognition::Project` and its property types.
+#[cfg(feature = "rekognition-project")]
 pub mod project {
     use ::stratus_model::schema as s;
 
@@ -132,9 +135,11 @@ pub mod project {
     }
 }
 
+#[cfg(feature = "rekognition-project")]
 pub use project::{CfnProject, CfnProjectAttributes};
 
 /// `AWS::Rekognition::StreamProcessor` and its property types.
+#[cfg(feature = "rekognition-stream-processor")]
 pub mod stream_processor {
     use ::stratus_model::schema as s;
 
@@ -719,4 +724,5 @@ pub mod stream_processor {
     }
 }
 
+#[cfg(feature = "rekognition-stream-processor")]
 pub use stream_processor::{CfnStreamProcessor, CfnStreamProcessorAttributes};

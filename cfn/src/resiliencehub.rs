@@ -3,6 +3,7 @@
 //! `AWS::ResilienceHub`: 2 resource types.
 
 /// `AWS::ResilienceHub::App` and its property types.
+#[cfg(feature = "resiliencehub-app")]
 pub mod app {
     use ::stratus_model::schema as s;
 
@@ -454,9 +455,11 @@ pub mod app {
     }
 }
 
+#[cfg(feature = "resiliencehub-app")]
 pub use app::{CfnApp, CfnAppAttributes};
 
 /// `AWS::ResilienceHub::ResiliencyPolicy` and its property types.
+#[cfg(feature = "resiliencehub-resiliency-policy")]
 pub mod resiliency_policy {
     use ::stratus_model::schema as s;
 
@@ -754,4 +757,5 @@ pub mod resiliency_policy {
     }
 }
 
+#[cfg(feature = "resiliencehub-resiliency-policy")]
 pub use resiliency_policy::{CfnResiliencyPolicy, CfnResiliencyPolicyAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::ResourceExplorer2`: 3 resource types.
 
 /// `AWS::ResourceExplorer2::DefaultViewAssociation` and its property types.
+#[cfg(feature = "resourceexplorer2-default-view-association")]
 pub mod default_view_association {
     use ::stratus_model::schema as s;
 
@@ -55,11 +56,13 @@ pub mod default_view_association {
     }
 }
 
+#[cfg(feature = "resourceexplorer2-default-view-association")]
 pub use default_view_association::{
     CfnDefaultViewAssociation, CfnDefaultViewAssociationAttributes,
 };
 
 /// `AWS::ResourceExplorer2::Index` and its property types.
+#[cfg(feature = "resourceexplorer2-index")]
 pub mod index {
     use ::stratus_model::schema as s;
 
@@ -163,9 +166,11 @@ pub mod index {
     }
 }
 
+#[cfg(feature = "resourceexplorer2-index")]
 pub use index::{CfnIndex, CfnIndexAttributes};
 
 /// `AWS::ResourceExplorer2::View` and its property types.
+#[cfg(feature = "resourceexplorer2-view")]
 pub mod view {
     use ::stratus_model::schema as s;
 
@@ -321,4 +326,5 @@ pub mod view {
     }
 }
 
+#[cfg(feature = "resourceexplorer2-view")]
 pub use view::{CfnView, CfnViewAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::ResourceGroups`: 2 resource types.
 
 /// `AWS::ResourceGroups::Group` and its property types.
+#[cfg(feature = "resourcegroups-group")]
 pub mod group {
     use ::stratus_model::schema as s;
 
@@ -324,9 +325,11 @@ pub mod group {
     }
 }
 
+#[cfg(feature = "resourcegroups-group")]
 pub use group::{CfnGroup, CfnGroupAttributes};
 
 /// `AWS::ResourceGroups::TagSyncTask` and its property types.
+#[cfg(feature = "resourcegroups-tag-sync-task")]
 pub mod tag_sync_task {
     use ::stratus_model::schema as s;
 
@@ -425,4 +428,5 @@ pub mod tag_sync_task {
     }
 }
 
+#[cfg(feature = "resourcegroups-tag-sync-task")]
 pub use tag_sync_task::{CfnTagSyncTask, CfnTagSyncTaskAttributes};

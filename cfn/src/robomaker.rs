@@ -3,6 +3,7 @@
 //! `AWS::RoboMaker`: 6 resource types.
 
 /// `AWS::RoboMaker::Fleet` and its property types.
+#[cfg(feature = "robomaker-fleet")]
 pub mod fleet {
     use ::stratus_model::schema as s;
 
@@ -62,9 +63,11 @@ pub mod fleet {
     }
 }
 
+#[cfg(feature = "robomaker-fleet")]
 pub use fleet::{CfnFleet, CfnFleetAttributes};
 
 /// `AWS::RoboMaker::Robot` and its property types.
+#[cfg(feature = "robomaker-robot")]
 pub mod robot {
     use ::stratus_model::schema as s;
 
@@ -207,9 +210,11 @@ pub mod robot {
     }
 }
 
+#[cfg(feature = "robomaker-robot")]
 pub use robot::{CfnRobot, CfnRobotAttributes};
 
 /// `AWS::RoboMaker::RobotApplication` and its property types.
+#[cfg(feature = "robomaker-robot-application")]
 pub mod robot_application {
     use ::stratus_model::schema as s;
 
@@ -536,9 +541,11 @@ pub mod robot_application {
     }
 }
 
+#[cfg(feature = "robomaker-robot-application")]
 pub use robot_application::{CfnRobotApplication, CfnRobotApplicationAttributes};
 
 /// `AWS::RoboMaker::RobotApplicationVersion` and its property types.
+#[cfg(feature = "robomaker-robot-application-version")]
 pub mod robot_application_version {
     use ::stratus_model::schema as s;
 
@@ -613,11 +620,13 @@ pub mod robot_application_version {
     }
 }
 
+#[cfg(feature = "robomaker-robot-application-version")]
 pub use robot_application_version::{
     CfnRobotApplicationVersion, CfnRobotApplicationVersionAttributes,
 };
 
 /// `AWS::RoboMaker::SimulationApplication` and its property types.
+#[cfg(feature = "robomaker-simulation-application")]
 pub mod simulation_application {
     use ::stratus_model::schema as s;
 
@@ -1202,9 +1211,11 @@ pub mod simulation_application {
     }
 }
 
+#[cfg(feature = "robomaker-simulation-application")]
 pub use simulation_application::{CfnSimulationApplication, CfnSimulationApplicationAttributes};
 
 /// `AWS::RoboMaker::SimulationApplicationVersion` and its property types.
+#[cfg(feature = "robomaker-simulation-application-version")]
 pub mod simulation_application_version {
     use ::stratus_model::schema as s;
 
@@ -1281,6 +1292,7 @@ pub mod simulation_application_version {
     }
 }
 
+#[cfg(feature = "robomaker-simulation-application-version")]
 pub use simulation_application_version::{
     CfnSimulationApplicationVersion, CfnSimulationApplicationVersionAttributes,
 };

@@ -3,6 +3,7 @@
 //! `AWS::RolesAnywhere`: 3 resource types.
 
 /// `AWS::RolesAnywhere::CRL` and its property types.
+#[cfg(feature = "rolesanywhere-crl")]
 pub mod crl {
     use ::stratus_model::schema as s;
 
@@ -77,9 +78,11 @@ pub mod crl {
     }
 }
 
+#[cfg(feature = "rolesanywhere-crl")]
 pub use crl::{CfnCrl, CfnCrlAttributes};
 
 /// `AWS::RolesAnywhere::Profile` and its property types.
+#[cfg(feature = "rolesanywhere-profile")]
 pub mod profile {
     use ::stratus_model::schema as s;
 
@@ -339,9 +342,11 @@ pub mod profile {
     }
 }
 
+#[cfg(feature = "rolesanywhere-profile")]
 pub use profile::{CfnProfile, CfnProfileAttributes};
 
 /// `AWS::RolesAnywhere::TrustAnchor` and its property types.
+#[cfg(feature = "rolesanywhere-trust-anchor")]
 pub mod trust_anchor {
     use ::stratus_model::schema as s;
 
@@ -655,4 +660,5 @@ pub mod trust_anchor {
     }
 }
 
+#[cfg(feature = "rolesanywhere-trust-anchor")]
 pub use trust_anchor::{CfnTrustAnchor, CfnTrustAnchorAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::Route53`: 7 resource types.
 
 /// `AWS::Route53::CidrCollection` and its property types.
+#[cfg(feature = "route53-cidr-collection")]
 pub mod cidr_collection {
     use ::stratus_model::schema as s;
 
@@ -125,9 +126,11 @@ pub mod cidr_collection {
     }
 }
 
+#[cfg(feature = "route53-cidr-collection")]
 pub use cidr_collection::{CfnCidrCollection, CfnCidrCollectionAttributes};
 
 /// `AWS::Route53::DNSSEC` and its property types.
+#[cfg(feature = "route53-dnssec")]
 pub mod dnssec {
     use ::stratus_model::schema as s;
 
@@ -171,9 +174,11 @@ pub mod dnssec {
     };
 }
 
+#[cfg(feature = "route53-dnssec")]
 pub use dnssec::CfnDnssec;
 
 /// `AWS::Route53::HealthCheck` and its property types.
+#[cfg(feature = "route53-health-check")]
 pub mod health_check {
     use ::stratus_model::schema as s;
 
@@ -855,9 +860,11 @@ pub mod health_check {
     }
 }
 
+#[cfg(feature = "route53-health-check")]
 pub use health_check::{CfnHealthCheck, CfnHealthCheckAttributes};
 
 /// `AWS::Route53::HostedZone` and its property types.
+#[cfg(feature = "route53-hosted-zone")]
 pub mod hosted_zone {
     use ::stratus_model::schema as s;
 
@@ -1074,9 +1081,11 @@ pub mod hosted_zone {
     }
 }
 
+#[cfg(feature = "route53-hosted-zone")]
 pub use hosted_zone::{CfnHostedZone, CfnHostedZoneAttributes};
 
 /// `AWS::Route53::KeySigningKey` and its property types.
+#[cfg(feature = "route53-key-signing-key")]
 pub mod key_signing_key {
     use ::stratus_model::schema as s;
 
@@ -1196,9 +1205,11 @@ pub mod key_signing_key {
     }
 }
 
+#[cfg(feature = "route53-key-signing-key")]
 pub use key_signing_key::CfnKeySigningKey;
 
 /// `AWS::Route53::RecordSet` and its property types.
+#[cfg(feature = "route53-record-set")]
 pub mod record_set {
     use ::stratus_model::schema as s;
 
@@ -1542,9 +1553,11 @@ pub mod record_set {
     }
 }
 
+#[cfg(feature = "route53-record-set")]
 pub use record_set::{CfnRecordSet, CfnRecordSetAttributes};
 
 /// `AWS::Route53::RecordSetGroup` and its property types.
+#[cfg(feature = "route53-record-set-group")]
 pub mod record_set_group {
     use ::stratus_model::schema as s;
 
@@ -1920,4 +1933,5 @@ pub mod record_set_group {
     }
 }
 
+#[cfg(feature = "route53-record-set-group")]
 pub use record_set_group::{CfnRecordSetGroup, CfnRecordSetGroupAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::Route53GlobalResolver`: 7 resource types.
 
 /// `AWS::Route53GlobalResolver::AccessSource` and its property types.
+#[cfg(feature = "route53globalresolver-access-source")]
 pub mod access_source {
     use ::stratus_model::schema as s;
 
@@ -209,9 +210,11 @@ pub mod access_source {
     }
 }
 
+#[cfg(feature = "route53globalresolver-access-source")]
 pub use access_source::{CfnAccessSource, CfnAccessSourceAttributes};
 
 /// `AWS::Route53GlobalResolver::AccessToken` and its property types.
+#[cfg(feature = "route53globalresolver-access-token")]
 pub mod access_token {
     use ::stratus_model::schema as s;
 
@@ -329,9 +332,11 @@ pub mod access_token {
     }
 }
 
+#[cfg(feature = "route53globalresolver-access-token")]
 pub use access_token::{CfnAccessToken, CfnAccessTokenAttributes};
 
 /// `AWS::Route53GlobalResolver::DnsView` and its property types.
+#[cfg(feature = "route53globalresolver-dns-view")]
 pub mod dns_view {
     use ::stratus_model::schema as s;
 
@@ -591,9 +596,11 @@ pub mod dns_view {
     }
 }
 
+#[cfg(feature = "route53globalresolver-dns-view")]
 pub use dns_view::{CfnDnsView, CfnDnsViewAttributes};
 
 /// `AWS::Route53GlobalResolver::FirewallDomainList` and its property types.
+#[cfg(feature = "route53globalresolver-firewall-domain-list")]
 pub mod firewall_domain_list {
     use ::stratus_model::schema as s;
 
@@ -732,9 +739,11 @@ pub mod firewall_domain_list {
     }
 }
 
+#[cfg(feature = "route53globalresolver-firewall-domain-list")]
 pub use firewall_domain_list::{CfnFirewallDomainList, CfnFirewallDomainListAttributes};
 
 /// `AWS::Route53GlobalResolver::FirewallRule` and its property types.
+#[cfg(feature = "route53globalresolver-firewall-rule")]
 pub mod firewall_rule {
     use ::stratus_model::schema as s;
 
@@ -1140,9 +1149,11 @@ pub mod firewall_rule {
     }
 }
 
+#[cfg(feature = "route53globalresolver-firewall-rule")]
 pub use firewall_rule::{CfnFirewallRule, CfnFirewallRuleAttributes};
 
 /// `AWS::Route53GlobalResolver::GlobalResolver` and its property types.
+#[cfg(feature = "route53globalresolver-global-resolver")]
 pub mod global_resolver {
     use ::stratus_model::schema as s;
 
@@ -1324,9 +1335,11 @@ pub mod global_resolver {
     }
 }
 
+#[cfg(feature = "route53globalresolver-global-resolver")]
 pub use global_resolver::{CfnGlobalResolver, CfnGlobalResolverAttributes};
 
 /// `AWS::Route53GlobalResolver::HostedZoneAssociation` and its property types.
+#[cfg(feature = "route53globalresolver-hosted-zone-association")]
 pub mod hosted_zone_association {
     use ::stratus_model::schema as s;
 
@@ -1413,4 +1426,5 @@ pub mod hosted_zone_association {
     }
 }
 
+#[cfg(feature = "route53globalresolver-hosted-zone-association")]
 pub use hosted_zone_association::{CfnHostedZoneAssociation, CfnHostedZoneAssociationAttributes};

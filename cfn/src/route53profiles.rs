@@ -3,6 +3,7 @@
 //! `AWS::Route53Profiles`: 3 resource types.
 
 /// `AWS::Route53Profiles::Profile` and its property types.
+#[cfg(feature = "route53profiles-profile")]
 pub mod profile {
     use ::stratus_model::schema as s;
 
@@ -81,9 +82,11 @@ pub mod profile {
     }
 }
 
+#[cfg(feature = "route53profiles-profile")]
 pub use profile::{CfnProfile, CfnProfileAttributes};
 
 /// `AWS::Route53Profiles::ProfileAssociation` and its property types.
+#[cfg(feature = "route53profiles-profile-association")]
 pub mod profile_association {
     use ::stratus_model::schema as s;
 
@@ -164,9 +167,11 @@ pub mod profile_association {
     }
 }
 
+#[cfg(feature = "route53profiles-profile-association")]
 pub use profile_association::{CfnProfileAssociation, CfnProfileAssociationAttributes};
 
 /// `AWS::Route53Profiles::ProfileResourceAssociation` and its property types.
+#[cfg(feature = "route53profiles-profile-resource-association")]
 pub mod profile_resource_association {
     use ::stratus_model::schema as s;
 
@@ -250,6 +255,7 @@ pub mod profile_resource_association {
     }
 }
 
+#[cfg(feature = "route53profiles-profile-resource-association")]
 pub use profile_resource_association::{
     CfnProfileResourceAssociation, CfnProfileResourceAssociationAttributes,
 };

@@ -3,6 +3,7 @@
 //! `AWS::Route53RecoveryControl`: 4 resource types.
 
 /// `AWS::Route53RecoveryControl::Cluster` and its property types.
+#[cfg(feature = "route53recoverycontrol-cluster")]
 pub mod cluster {
     use ::stratus_model::schema as s;
 
@@ -126,9 +127,11 @@ pub mod cluster {
     }
 }
 
+#[cfg(feature = "route53recoverycontrol-cluster")]
 pub use cluster::{CfnCluster, CfnClusterAttributes};
 
 /// `AWS::Route53RecoveryControl::ControlPanel` and its property types.
+#[cfg(feature = "route53recoverycontrol-control-panel")]
 pub mod control_panel {
     use ::stratus_model::schema as s;
 
@@ -212,9 +215,11 @@ pub mod control_panel {
     }
 }
 
+#[cfg(feature = "route53recoverycontrol-control-panel")]
 pub use control_panel::{CfnControlPanel, CfnControlPanelAttributes};
 
 /// `AWS::Route53RecoveryControl::RoutingControl` and its property types.
+#[cfg(feature = "route53recoverycontrol-routing-control")]
 pub mod routing_control {
     use ::stratus_model::schema as s;
 
@@ -291,9 +296,11 @@ pub mod routing_control {
     }
 }
 
+#[cfg(feature = "route53recoverycontrol-routing-control")]
 pub use routing_control::{CfnRoutingControl, CfnRoutingControlAttributes};
 
 /// `AWS::Route53RecoveryControl::SafetyRule` and its property types.
+#[cfg(feature = "route53recoverycontrol-safety-rule")]
 pub mod safety_rule {
     use ::stratus_model::schema as s;
 
@@ -561,4 +568,5 @@ pub mod safety_rule {
     }
 }
 
+#[cfg(feature = "route53recoverycontrol-safety-rule")]
 pub use safety_rule::{CfnSafetyRule, CfnSafetyRuleAttributes};

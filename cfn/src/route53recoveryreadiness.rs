@@ -3,6 +3,7 @@
 //! `AWS::Route53RecoveryReadiness`: 4 resource types.
 
 /// `AWS::Route53RecoveryReadiness::Cell` and its property types.
+#[cfg(feature = "route53recoveryreadiness-cell")]
 pub mod cell {
     use ::stratus_model::schema as s;
 
@@ -69,9 +70,11 @@ pub mod cell {
     }
 }
 
+#[cfg(feature = "route53recoveryreadiness-cell")]
 pub use cell::{CfnCell, CfnCellAttributes};
 
 /// `AWS::Route53RecoveryReadiness::ReadinessCheck` and its property types.
+#[cfg(feature = "route53recoveryreadiness-readiness-check")]
 pub mod readiness_check {
     use ::stratus_model::schema as s;
 
@@ -134,9 +137,11 @@ pub mod readiness_check {
     }
 }
 
+#[cfg(feature = "route53recoveryreadiness-readiness-check")]
 pub use readiness_check::{CfnReadinessCheck, CfnReadinessCheckAttributes};
 
 /// `AWS::Route53RecoveryReadiness::RecoveryGroup` and its property types.
+#[cfg(feature = "route53recoveryreadiness-recovery-group")]
 pub mod recovery_group {
     use ::stratus_model::schema as s;
 
@@ -199,9 +204,11 @@ pub mod recovery_group {
     }
 }
 
+#[cfg(feature = "route53recoveryreadiness-recovery-group")]
 pub use recovery_group::{CfnRecoveryGroup, CfnRecoveryGroupAttributes};
 
 /// `AWS::Route53RecoveryReadiness::ResourceSet` and its property types.
+#[cfg(feature = "route53recoveryreadiness-resource-set")]
 pub mod resource_set {
     use ::stratus_model::schema as s;
 
@@ -445,4 +452,5 @@ pub mod resource_set {
     }
 }
 
+#[cfg(feature = "route53recoveryreadiness-resource-set")]
 pub use resource_set::{CfnResourceSet, CfnResourceSetAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::Route53Resolver`: 11 resource types.
 
 /// `AWS::Route53Resolver::FirewallDomainList` and its property types.
+#[cfg(feature = "route53resolver-firewall-domain-list")]
 pub mod firewall_domain_list {
     use ::stratus_model::schema as s;
 
@@ -109,9 +110,11 @@ pub mod firewall_domain_list {
     }
 }
 
+#[cfg(feature = "route53resolver-firewall-domain-list")]
 pub use firewall_domain_list::{CfnFirewallDomainList, CfnFirewallDomainListAttributes};
 
 /// `AWS::Route53Resolver::FirewallRuleGroup` and its property types.
+#[cfg(feature = "route53resolver-firewall-rule-group")]
 pub mod firewall_rule_group {
     use ::stratus_model::schema as s;
 
@@ -739,9 +742,11 @@ pub mod firewall_rule_group {
     }
 }
 
+#[cfg(feature = "route53resolver-firewall-rule-group")]
 pub use firewall_rule_group::{CfnFirewallRuleGroup, CfnFirewallRuleGroupAttributes};
 
 /// `AWS::Route53Resolver::FirewallRuleGroupAssociation` and its property types.
+#[cfg(feature = "route53resolver-firewall-rule-group-association")]
 pub mod firewall_rule_group_association {
     use ::stratus_model::schema as s;
 
@@ -920,11 +925,13 @@ pub mod firewall_rule_group_association {
     }
 }
 
+#[cfg(feature = "route53resolver-firewall-rule-group-association")]
 pub use firewall_rule_group_association::{
     CfnFirewallRuleGroupAssociation, CfnFirewallRuleGroupAssociationAttributes,
 };
 
 /// `AWS::Route53Resolver::OutpostResolver` and its property types.
+#[cfg(feature = "route53resolver-outpost-resolver")]
 pub mod outpost_resolver {
     use ::stratus_model::schema as s;
 
@@ -1047,9 +1054,11 @@ pub mod outpost_resolver {
     }
 }
 
+#[cfg(feature = "route53resolver-outpost-resolver")]
 pub use outpost_resolver::{CfnOutpostResolver, CfnOutpostResolverAttributes};
 
 /// `AWS::Route53Resolver::ResolverConfig` and its property types.
+#[cfg(feature = "route53resolver-resolver-config")]
 pub mod resolver_config {
     use ::stratus_model::schema as s;
 
@@ -1172,9 +1181,11 @@ pub mod resolver_config {
     }
 }
 
+#[cfg(feature = "route53resolver-resolver-config")]
 pub use resolver_config::{CfnResolverConfig, CfnResolverConfigAttributes};
 
 /// `AWS::Route53Resolver::ResolverDNSSECConfig` and its property types.
+#[cfg(feature = "route53resolver-resolver-dnssec-config")]
 pub mod resolver_dnssec_config {
     use ::stratus_model::schema as s;
 
@@ -1230,9 +1241,11 @@ pub mod resolver_dnssec_config {
     }
 }
 
+#[cfg(feature = "route53resolver-resolver-dnssec-config")]
 pub use resolver_dnssec_config::{CfnResolverDnssecConfig, CfnResolverDnssecConfigAttributes};
 
 /// `AWS::Route53Resolver::ResolverEndpoint` and its property types.
+#[cfg(feature = "route53resolver-resolver-endpoint")]
 pub mod resolver_endpoint {
     use ::stratus_model::schema as s;
 
@@ -1447,9 +1460,11 @@ pub mod resolver_endpoint {
     }
 }
 
+#[cfg(feature = "route53resolver-resolver-endpoint")]
 pub use resolver_endpoint::{CfnResolverEndpoint, CfnResolverEndpointAttributes};
 
 /// `AWS::Route53Resolver::ResolverQueryLoggingConfig` and its property types.
+#[cfg(feature = "route53resolver-resolver-query-logging-config")]
 pub mod resolver_query_logging_config {
     use ::stratus_model::schema as s;
 
@@ -1548,11 +1563,13 @@ pub mod resolver_query_logging_config {
     }
 }
 
+#[cfg(feature = "route53resolver-resolver-query-logging-config")]
 pub use resolver_query_logging_config::{
     CfnResolverQueryLoggingConfig, CfnResolverQueryLoggingConfigAttributes,
 };
 
 /// `AWS::Route53Resolver::ResolverQueryLoggingConfigAssociation` and its property types.
+#[cfg(feature = "route53resolver-resolver-query-logging-config-association")]
 pub mod resolver_query_logging_config_association {
     use ::stratus_model::schema as s;
 
@@ -1631,11 +1648,13 @@ pub mod resolver_query_logging_config_association {
     }
 }
 
+#[cfg(feature = "route53resolver-resolver-query-logging-config-association")]
 pub use resolver_query_logging_config_association::{
     CfnResolverQueryLoggingConfigAssociation, CfnResolverQueryLoggingConfigAssociationAttributes,
 };
 
 /// `AWS::Route53Resolver::ResolverRule` and its property types.
+#[cfg(feature = "route53resolver-resolver-rule")]
 pub mod resolver_rule {
     use ::stratus_model::schema as s;
 
@@ -1793,9 +1812,11 @@ pub mod resolver_rule {
     }
 }
 
+#[cfg(feature = "route53resolver-resolver-rule")]
 pub use resolver_rule::{CfnResolverRule, CfnResolverRuleAttributes};
 
 /// `AWS::Route53Resolver::ResolverRuleAssociation` and its property types.
+#[cfg(feature = "route53resolver-resolver-rule-association")]
 pub mod resolver_rule_association {
     use ::stratus_model::schema as s;
 
@@ -1866,6 +1887,7 @@ pub mod resolver_rule_association {
     }
 }
 
+#[cfg(feature = "route53resolver-resolver-rule-association")]
 pub use resolver_rule_association::{
     CfnResolverRuleAssociation, CfnResolverRuleAssociationAttributes,
 };

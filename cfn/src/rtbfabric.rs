@@ -3,6 +3,7 @@
 //! `AWS::RTBFabric`: 5 resource types.
 
 /// `AWS::RTBFabric::InboundExternalLink` and its property types.
+#[cfg(feature = "rtbfabric-inbound-external-link")]
 pub mod inbound_external_link {
     use ::stratus_model::schema as s;
 
@@ -434,9 +435,11 @@ pub mod inbound_external_link {
     }
 }
 
+#[cfg(feature = "rtbfabric-inbound-external-link")]
 pub use inbound_external_link::{CfnInboundExternalLink, CfnInboundExternalLinkAttributes};
 
 /// `AWS::RTBFabric::Link` and its property types.
+#[cfg(feature = "rtbfabric-link")]
 pub mod link {
     use ::stratus_model::schema as s;
 
@@ -942,9 +945,11 @@ pub mod link {
     }
 }
 
+#[cfg(feature = "rtbfabric-link")]
 pub use link::{CfnLink, CfnLinkAttributes};
 
 /// `AWS::RTBFabric::OutboundExternalLink` and its property types.
+#[cfg(feature = "rtbfabric-outbound-external-link")]
 pub mod outbound_external_link {
     use ::stratus_model::schema as s;
 
@@ -1380,9 +1385,11 @@ pub mod outbound_external_link {
     }
 }
 
+#[cfg(feature = "rtbfabric-outbound-external-link")]
 pub use outbound_external_link::{CfnOutboundExternalLink, CfnOutboundExternalLinkAttributes};
 
 /// `AWS::RTBFabric::RequesterGateway` and its property types.
+#[cfg(feature = "rtbfabric-requester-gateway")]
 pub mod requester_gateway {
     use ::stratus_model::schema as s;
 
@@ -1517,9 +1524,11 @@ pub mod requester_gateway {
     }
 }
 
+#[cfg(feature = "rtbfabric-requester-gateway")]
 pub use requester_gateway::{CfnRequesterGateway, CfnRequesterGatewayAttributes};
 
 /// `AWS::RTBFabric::ResponderGateway` and its property types.
+#[cfg(feature = "rtbfabric-responder-gateway")]
 pub mod responder_gateway {
     use ::stratus_model::schema as s;
 
@@ -1725,4 +1734,5 @@ pub mod responder_gateway {
     }
 }
 
+#[cfg(feature = "rtbfabric-responder-gateway")]
 pub use responder_gateway::{CfnResponderGateway, CfnResponderGatewayAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::RUM`: 1 resource type.
 
 /// `AWS::RUM::AppMonitor` and its property types.
+#[cfg(feature = "rum-app-monitor")]
 pub mod app_monitor {
     use ::stratus_model::schema as s;
 
@@ -651,4 +652,5 @@ pub mod app_monitor {
     }
 }
 
+#[cfg(feature = "rum-app-monitor")]
 pub use app_monitor::{CfnAppMonitor, CfnAppMonitorAttributes};

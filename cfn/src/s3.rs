@@ -3,6 +3,7 @@
 //! `AWS::S3`: 10 resource types.
 
 /// `AWS::S3::AccessGrant` and its property types.
+#[cfg(feature = "s3-access-grant")]
 pub mod access_grant {
     use ::stratus_model::schema as s;
 
@@ -317,9 +318,11 @@ pub mod access_grant {
     }
 }
 
+#[cfg(feature = "s3-access-grant")]
 pub use access_grant::{CfnAccessGrant, CfnAccessGrantAttributes};
 
 /// `AWS::S3::AccessGrantsInstance` and its property types.
+#[cfg(feature = "s3-access-grants-instance")]
 pub mod access_grants_instance {
     use ::stratus_model::schema as s;
 
@@ -371,9 +374,11 @@ pub mod access_grants_instance {
     }
 }
 
+#[cfg(feature = "s3-access-grants-instance")]
 pub use access_grants_instance::{CfnAccessGrantsInstance, CfnAccessGrantsInstanceAttributes};
 
 /// `AWS::S3::AccessGrantsLocation` and its property types.
+#[cfg(feature = "s3-access-grants-location")]
 pub mod access_grants_location {
     use ::stratus_model::schema as s;
 
@@ -443,9 +448,11 @@ pub mod access_grants_location {
     }
 }
 
+#[cfg(feature = "s3-access-grants-location")]
 pub use access_grants_location::{CfnAccessGrantsLocation, CfnAccessGrantsLocationAttributes};
 
 /// `AWS::S3::AccessPoint` and its property types.
+#[cfg(feature = "s3-access-point")]
 pub mod access_point {
     use ::stratus_model::schema as s;
 
@@ -625,9 +632,11 @@ pub mod access_point {
     }
 }
 
+#[cfg(feature = "s3-access-point")]
 pub use access_point::{CfnAccessPoint, CfnAccessPointAttributes};
 
 /// `AWS::S3::Bucket` and its property types.
+#[cfg(feature = "s3-bucket")]
 pub mod bucket {
     use ::stratus_model::schema as s;
 
@@ -5599,9 +5608,11 @@ pub mod bucket {
     }
 }
 
+#[cfg(feature = "s3-bucket")]
 pub use bucket::{CfnBucket, CfnBucketAttributes};
 
 /// `AWS::S3::BucketPolicy` and its property types.
+#[cfg(feature = "s3-bucket-policy")]
 pub mod bucket_policy {
     use ::stratus_model::schema as s;
 
@@ -5652,9 +5663,11 @@ pub mod bucket_policy {
     };
 }
 
+#[cfg(feature = "s3-bucket-policy")]
 pub use bucket_policy::CfnBucketPolicy;
 
 /// `AWS::S3::MultiRegionAccessPoint` and its property types.
+#[cfg(feature = "s3-multi-region-access-point")]
 pub mod multi_region_access_point {
     use ::stratus_model::schema as s;
 
@@ -5831,11 +5844,13 @@ pub mod multi_region_access_point {
     }
 }
 
+#[cfg(feature = "s3-multi-region-access-point")]
 pub use multi_region_access_point::{
     CfnMultiRegionAccessPoint, CfnMultiRegionAccessPointAttributes,
 };
 
 /// `AWS::S3::MultiRegionAccessPointPolicy` and its property types.
+#[cfg(feature = "s3-multi-region-access-point-policy")]
 pub mod multi_region_access_point_policy {
     use ::stratus_model::schema as s;
 
@@ -5910,11 +5925,13 @@ pub mod multi_region_access_point_policy {
     }
 }
 
+#[cfg(feature = "s3-multi-region-access-point-policy")]
 pub use multi_region_access_point_policy::{
     CfnMultiRegionAccessPointPolicy, CfnMultiRegionAccessPointPolicyAttributes,
 };
 
 /// `AWS::S3::StorageLens` and its property types.
+#[cfg(feature = "s3-storage-lens")]
 pub mod storage_lens {
     use ::stratus_model::schema as s;
 
@@ -6873,9 +6890,11 @@ pub mod storage_lens {
     }
 }
 
+#[cfg(feature = "s3-storage-lens")]
 pub use storage_lens::{CfnStorageLens, CfnStorageLensAttributes};
 
 /// `AWS::S3::StorageLensGroup` and its property types.
+#[cfg(feature = "s3-storage-lens-group")]
 pub mod storage_lens_group {
     use ::stratus_model::schema as s;
 
@@ -7210,4 +7229,5 @@ pub mod storage_lens_group {
     }
 }
 
+#[cfg(feature = "s3-storage-lens-group")]
 pub use storage_lens_group::{CfnStorageLensGroup, CfnStorageLensGroupAttributes};

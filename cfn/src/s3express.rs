@@ -3,6 +3,7 @@
 //! `AWS::S3Express`: 3 resource types.
 
 /// `AWS::S3Express::AccessPoint` and its property types.
+#[cfg(feature = "s3express-access-point")]
 pub mod access_point {
     use ::stratus_model::schema as s;
 
@@ -292,9 +293,11 @@ pub mod access_point {
     }
 }
 
+#[cfg(feature = "s3express-access-point")]
 pub use access_point::{CfnAccessPoint, CfnAccessPointAttributes};
 
 /// `AWS::S3Express::BucketPolicy` and its property types.
+#[cfg(feature = "s3express-bucket-policy")]
 pub mod bucket_policy {
     use ::stratus_model::schema as s;
 
@@ -345,9 +348,11 @@ pub mod bucket_policy {
     };
 }
 
+#[cfg(feature = "s3express-bucket-policy")]
 pub use bucket_policy::CfnBucketPolicy;
 
 /// `AWS::S3Express::DirectoryBucket` and its property types.
+#[cfg(feature = "s3express-directory-bucket")]
 pub mod directory_bucket {
     use ::stratus_model::schema as s;
 
@@ -1260,4 +1265,5 @@ pub mod directory_bucket {
     }
 }
 
+#[cfg(feature = "s3express-directory-bucket")]
 pub use directory_bucket::{CfnDirectoryBucket, CfnDirectoryBucketAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::S3Files`: 4 resource types.
 
 /// `AWS::S3Files::AccessPoint` and its property types.
+#[cfg(feature = "s3files-access-point")]
 pub mod access_point {
     use ::stratus_model::schema as s;
 
@@ -259,9 +260,11 @@ pub mod access_point {
     }
 }
 
+#[cfg(feature = "s3files-access-point")]
 pub use access_point::{CfnAccessPoint, CfnAccessPointAttributes};
 
 /// `AWS::S3Files::FileSystem` and its property types.
+#[cfg(feature = "s3files-file-system")]
 pub mod file_system {
     use ::stratus_model::schema as s;
 
@@ -604,9 +607,11 @@ pub mod file_system {
     }
 }
 
+#[cfg(feature = "s3files-file-system")]
 pub use file_system::{CfnFileSystem, CfnFileSystemAttributes};
 
 /// `AWS::S3Files::FileSystemPolicy` and its property types.
+#[cfg(feature = "s3files-file-system-policy")]
 pub mod file_system_policy {
     use ::stratus_model::schema as s;
 
@@ -656,9 +661,11 @@ pub mod file_system_policy {
     };
 }
 
+#[cfg(feature = "s3files-file-system-policy")]
 pub use file_system_policy::CfnFileSystemPolicy;
 
 /// `AWS::S3Files::MountTarget` and its property types.
+#[cfg(feature = "s3files-mount-target")]
 pub mod mount_target {
     use ::stratus_model::schema as s;
 
@@ -823,4 +830,5 @@ pub mod mount_target {
     }
 }
 
+#[cfg(feature = "s3files-mount-target")]
 pub use mount_target::{CfnMountTarget, CfnMountTargetAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::S3ObjectLambda`: 2 resource types.
 
 /// `AWS::S3ObjectLambda::AccessPoint` and its property types.
+#[cfg(feature = "s3objectlambda-access-point")]
 pub mod access_point {
     use ::stratus_model::schema as s;
 
@@ -230,9 +231,11 @@ pub mod access_point {
     }
 }
 
+#[cfg(feature = "s3objectlambda-access-point")]
 pub use access_point::{CfnAccessPoint, CfnAccessPointAttributes};
 
 /// `AWS::S3ObjectLambda::AccessPointPolicy` and its property types.
+#[cfg(feature = "s3objectlambda-access-point-policy")]
 pub mod access_point_policy {
     use ::stratus_model::schema as s;
 
@@ -290,4 +293,5 @@ pub mod access_point_policy {
     };
 }
 
+#[cfg(feature = "s3objectlambda-access-point-policy")]
 pub use access_point_policy::CfnAccessPointPolicy;

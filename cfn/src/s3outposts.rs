@@ -3,6 +3,7 @@
 //! `AWS::S3Outposts`: 4 resource types.
 
 /// `AWS::S3Outposts::AccessPoint` and its property types.
+#[cfg(feature = "s3outposts-access-point")]
 pub mod access_point {
     use ::stratus_model::schema as s;
 
@@ -105,9 +106,11 @@ pub mod access_point {
     }
 }
 
+#[cfg(feature = "s3outposts-access-point")]
 pub use access_point::{CfnAccessPoint, CfnAccessPointAttributes};
 
 /// `AWS::S3Outposts::Bucket` and its property types.
+#[cfg(feature = "s3outposts-bucket")]
 pub mod bucket {
     use ::stratus_model::schema as s;
 
@@ -423,9 +426,11 @@ pub mod bucket {
     }
 }
 
+#[cfg(feature = "s3outposts-bucket")]
 pub use bucket::{CfnBucket, CfnBucketAttributes};
 
 /// `AWS::S3Outposts::BucketPolicy` and its property types.
+#[cfg(feature = "s3outposts-bucket-policy")]
 pub mod bucket_policy {
     use ::stratus_model::schema as s;
 
@@ -475,9 +480,11 @@ pub mod bucket_policy {
     };
 }
 
+#[cfg(feature = "s3outposts-bucket-policy")]
 pub use bucket_policy::CfnBucketPolicy;
 
 /// `AWS::S3Outposts::Endpoint` and its property types.
+#[cfg(feature = "s3outposts-endpoint")]
 pub mod endpoint {
     use ::stratus_model::schema as s;
 
@@ -681,4 +688,5 @@ pub mod endpoint {
     }
 }
 
+#[cfg(feature = "s3outposts-endpoint")]
 pub use endpoint::{CfnEndpoint, CfnEndpointAttributes};

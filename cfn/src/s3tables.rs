@@ -3,6 +3,7 @@
 //! `AWS::S3Tables`: 5 resource types.
 
 /// `AWS::S3Tables::Namespace` and its property types.
+#[cfg(feature = "s3tables-namespace")]
 pub mod namespace {
     use ::stratus_model::schema as s;
 
@@ -59,9 +60,11 @@ pub mod namespace {
     };
 }
 
+#[cfg(feature = "s3tables-namespace")]
 pub use namespace::CfnNamespace;
 
 /// `AWS::S3Tables::Table` and its property types.
+#[cfg(feature = "s3tables-table")]
 pub mod table {
     use ::stratus_model::schema as s;
 
@@ -1089,9 +1092,11 @@ pub mod table {
     }
 }
 
+#[cfg(feature = "s3tables-table")]
 pub use table::{CfnTable, CfnTableAttributes};
 
 /// `AWS::S3Tables::TableBucket` and its property types.
+#[cfg(feature = "s3tables-table-bucket")]
 pub mod table_bucket {
     use ::stratus_model::schema as s;
 
@@ -1623,9 +1628,11 @@ pub mod table_bucket {
     }
 }
 
+#[cfg(feature = "s3tables-table-bucket")]
 pub use table_bucket::{CfnTableBucket, CfnTableBucketAttributes};
 
 /// `AWS::S3Tables::TableBucketPolicy` and its property types.
+#[cfg(feature = "s3tables-table-bucket-policy")]
 pub mod table_bucket_policy {
     use ::stratus_model::schema as s;
 
@@ -1680,9 +1687,11 @@ pub mod table_bucket_policy {
     };
 }
 
+#[cfg(feature = "s3tables-table-bucket-policy")]
 pub use table_bucket_policy::CfnTableBucketPolicy;
 
 /// `AWS::S3Tables::TablePolicy` and its property types.
+#[cfg(feature = "s3tables-table-policy")]
 pub mod table_policy {
     use ::stratus_model::schema as s;
 
@@ -1757,4 +1766,5 @@ pub mod table_policy {
     }
 }
 
+#[cfg(feature = "s3tables-table-policy")]
 pub use table_policy::{CfnTablePolicy, CfnTablePolicyAttributes};

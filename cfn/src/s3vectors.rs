@@ -3,6 +3,7 @@
 //! `AWS::S3Vectors`: 3 resource types.
 
 /// `AWS::S3Vectors::Index` and its property types.
+#[cfg(feature = "s3vectors-index")]
 pub mod index {
     use ::stratus_model::schema as s;
 
@@ -297,9 +298,11 @@ pub mod index {
     }
 }
 
+#[cfg(feature = "s3vectors-index")]
 pub use index::{CfnIndex, CfnIndexAttributes};
 
 /// `AWS::S3Vectors::VectorBucket` and its property types.
+#[cfg(feature = "s3vectors-vector-bucket")]
 pub mod vector_bucket {
     use ::stratus_model::schema as s;
 
@@ -443,9 +446,11 @@ pub mod vector_bucket {
     }
 }
 
+#[cfg(feature = "s3vectors-vector-bucket")]
 pub use vector_bucket::{CfnVectorBucket, CfnVectorBucketAttributes};
 
 /// `AWS::S3Vectors::VectorBucketPolicy` and its property types.
+#[cfg(feature = "s3vectors-vector-bucket-policy")]
 pub mod vector_bucket_policy {
     use ::stratus_model::schema as s;
 
@@ -496,4 +501,5 @@ pub mod vector_bucket_policy {
     };
 }
 
+#[cfg(feature = "s3vectors-vector-bucket-policy")]
 pub use vector_bucket_policy::CfnVectorBucketPolicy;

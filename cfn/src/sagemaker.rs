@@ -3,6 +3,7 @@
 //! `AWS::SageMaker`: 34 resource types.
 
 /// `AWS::SageMaker::App` and its property types.
+#[cfg(feature = "sagemaker-app")]
 pub mod app {
     use ::stratus_model::schema as s;
 
@@ -1074,9 +1075,11 @@ pub mod app {
     }
 }
 
+#[cfg(feature = "sagemaker-app")]
 pub use app::{CfnApp, CfnAppAttributes};
 
 /// `AWS::SageMaker::AppImageConfig` and its property types.
+#[cfg(feature = "sagemaker-app-image-config")]
 pub mod app_image_config {
     use ::stratus_model::schema as s;
 
@@ -1493,9 +1496,11 @@ pub mod app_image_config {
     }
 }
 
+#[cfg(feature = "sagemaker-app-image-config")]
 pub use app_image_config::{CfnAppImageConfig, CfnAppImageConfigAttributes};
 
 /// `AWS::SageMaker::Cluster` and its property types.
+#[cfg(feature = "sagemaker-cluster")]
 pub mod cluster {
     use ::stratus_model::schema as s;
 
@@ -3601,9 +3606,11 @@ pub mod cluster {
     }
 }
 
+#[cfg(feature = "sagemaker-cluster")]
 pub use cluster::{CfnCluster, CfnClusterAttributes};
 
 /// `AWS::SageMaker::CodeRepository` and its property types.
+#[cfg(feature = "sagemaker-code-repository")]
 pub mod code_repository {
     use ::stratus_model::schema as s;
 
@@ -3760,9 +3767,11 @@ pub mod code_repository {
     }
 }
 
+#[cfg(feature = "sagemaker-code-repository")]
 pub use code_repository::{CfnCodeRepository, CfnCodeRepositoryAttributes};
 
 /// `AWS::SageMaker::DataQualityJobDefinition` and its property types.
+#[cfg(feature = "sagemaker-data-quality-job-definition")]
 pub mod data_quality_job_definition {
     use ::stratus_model::schema as s;
 
@@ -5668,11 +5677,13 @@ pub mod data_quality_job_definition {
     }
 }
 
+#[cfg(feature = "sagemaker-data-quality-job-definition")]
 pub use data_quality_job_definition::{
     CfnDataQualityJobDefinition, CfnDataQualityJobDefinitionAttributes,
 };
 
 /// `AWS::SageMaker::Device` and its property types.
+#[cfg(feature = "sagemaker-device")]
 pub mod device {
     use ::stratus_model::schema as s;
 
@@ -5848,9 +5859,11 @@ pub mod device {
     }
 }
 
+#[cfg(feature = "sagemaker-device")]
 pub use device::CfnDevice;
 
 /// `AWS::SageMaker::DeviceFleet` and its property types.
+#[cfg(feature = "sagemaker-device-fleet")]
 pub mod device_fleet {
     use ::stratus_model::schema as s;
 
@@ -6042,9 +6055,11 @@ pub mod device_fleet {
     }
 }
 
+#[cfg(feature = "sagemaker-device-fleet")]
 pub use device_fleet::CfnDeviceFleet;
 
 /// `AWS::SageMaker::Domain` and its property types.
+#[cfg(feature = "sagemaker-domain")]
 pub mod domain {
     use ::stratus_model::schema as s;
 
@@ -9366,9 +9381,11 @@ pub mod domain {
     }
 }
 
+#[cfg(feature = "sagemaker-domain")]
 pub use domain::{CfnDomain, CfnDomainAttributes};
 
 /// `AWS::SageMaker::Endpoint` and its property types.
+#[cfg(feature = "sagemaker-endpoint")]
 pub mod endpoint {
     use ::stratus_model::schema as s;
 
@@ -9914,9 +9931,11 @@ pub mod endpoint {
     }
 }
 
+#[cfg(feature = "sagemaker-endpoint")]
 pub use endpoint::{CfnEndpoint, CfnEndpointAttributes};
 
 /// `AWS::SageMaker::EndpointConfig` and its property types.
+#[cfg(feature = "sagemaker-endpoint-config")]
 pub mod endpoint_config {
     use ::stratus_model::schema as s;
 
@@ -10977,9 +10996,11 @@ pub mod endpoint_config {
     }
 }
 
+#[cfg(feature = "sagemaker-endpoint-config")]
 pub use endpoint_config::{CfnEndpointConfig, CfnEndpointConfigAttributes};
 
 /// `AWS::SageMaker::FeatureGroup` and its property types.
+#[cfg(feature = "sagemaker-feature-group")]
 pub mod feature_group {
     use ::stratus_model::schema as s;
 
@@ -11731,9 +11752,11 @@ pub mod feature_group {
     }
 }
 
+#[cfg(feature = "sagemaker-feature-group")]
 pub use feature_group::{CfnFeatureGroup, CfnFeatureGroupAttributes};
 
 /// `AWS::SageMaker::Image` and its property types.
+#[cfg(feature = "sagemaker-image")]
 pub mod image {
     use ::stratus_model::schema as s;
 
@@ -11820,9 +11843,11 @@ pub mod image {
     }
 }
 
+#[cfg(feature = "sagemaker-image")]
 pub use image::{CfnImage, CfnImageAttributes};
 
 /// `AWS::SageMaker::ImageVersion` and its property types.
+#[cfg(feature = "sagemaker-image-version")]
 pub mod image_version {
     use ::stratus_model::schema as s;
 
@@ -12107,9 +12132,11 @@ pub mod image_version {
     }
 }
 
+#[cfg(feature = "sagemaker-image-version")]
 pub use image_version::{CfnImageVersion, CfnImageVersionAttributes};
 
 /// `AWS::SageMaker::InferenceComponent` and its property types.
+#[cfg(feature = "sagemaker-inference-component")]
 pub mod inference_component {
     use ::stratus_model::schema as s;
 
@@ -12789,9 +12816,11 @@ pub mod inference_component {
     }
 }
 
+#[cfg(feature = "sagemaker-inference-component")]
 pub use inference_component::{CfnInferenceComponent, CfnInferenceComponentAttributes};
 
 /// `AWS::SageMaker::InferenceExperiment` and its property types.
+#[cfg(feature = "sagemaker-inference-experiment")]
 pub mod inference_experiment {
     use ::stratus_model::schema as s;
 
@@ -14434,9 +14463,11 @@ pub mod inference_experiment {
     }
 }
 
+#[cfg(feature = "sagemaker-inference-experiment")]
 pub use inference_experiment::{CfnInferenceExperiment, CfnInferenceExperimentAttributes};
 
 /// `AWS::SageMaker::MlflowTrackingServer` and its property types.
+#[cfg(feature = "sagemaker-mlflow-tracking-server")]
 pub mod mlflow_tracking_server {
     use ::stratus_model::schema as s;
 
@@ -14600,9 +14631,11 @@ pub mod mlflow_tracking_server {
     }
 }
 
+#[cfg(feature = "sagemaker-mlflow-tracking-server")]
 pub use mlflow_tracking_server::{CfnMlflowTrackingServer, CfnMlflowTrackingServerAttributes};
 
 /// `AWS::SageMaker::Model` and its property types.
+#[cfg(feature = "sagemaker-model")]
 pub mod model {
     use ::stratus_model::schema as s;
 
@@ -15417,9 +15450,11 @@ pub mod model {
     }
 }
 
+#[cfg(feature = "sagemaker-model")]
 pub use model::{CfnModel, CfnModelAttributes};
 
 /// `AWS::SageMaker::ModelBiasJobDefinition` and its property types.
+#[cfg(feature = "sagemaker-model-bias-job-definition")]
 pub mod model_bias_job_definition {
     use ::stratus_model::schema as s;
 
@@ -17380,11 +17415,13 @@ pub mod model_bias_job_definition {
     }
 }
 
+#[cfg(feature = "sagemaker-model-bias-job-definition")]
 pub use model_bias_job_definition::{
     CfnModelBiasJobDefinition, CfnModelBiasJobDefinitionAttributes,
 };
 
 /// `AWS::SageMaker::ModelCard` and its property types.
+#[cfg(feature = "sagemaker-model-card")]
 pub mod model_card {
     use ::stratus_model::schema as s;
 
@@ -18807,9 +18844,11 @@ pub mod model_card {
     }
 }
 
+#[cfg(feature = "sagemaker-model-card")]
 pub use model_card::{CfnModelCard, CfnModelCardAttributes};
 
 /// `AWS::SageMaker::ModelExplainabilityJobDefinition` and its property types.
+#[cfg(feature = "sagemaker-model-explainability-job-definition")]
 pub mod model_explainability_job_definition {
     use ::stratus_model::schema as s;
 
@@ -20678,11 +20717,13 @@ pub mod model_explainability_job_definition {
     }
 }
 
+#[cfg(feature = "sagemaker-model-explainability-job-definition")]
 pub use model_explainability_job_definition::{
     CfnModelExplainabilityJobDefinition, CfnModelExplainabilityJobDefinitionAttributes,
 };
 
 /// `AWS::SageMaker::ModelPackage` and its property types.
+#[cfg(feature = "sagemaker-model-package")]
 pub mod model_package {
     use ::stratus_model::schema as s;
 
@@ -25594,9 +25635,11 @@ pub mod model_package {
     }
 }
 
+#[cfg(feature = "sagemaker-model-package")]
 pub use model_package::{CfnModelPackage, CfnModelPackageAttributes};
 
 /// `AWS::SageMaker::ModelPackageGroup` and its property types.
+#[cfg(feature = "sagemaker-model-package-group")]
 pub mod model_package_group {
     use ::stratus_model::schema as s;
 
@@ -25687,9 +25730,11 @@ pub mod model_package_group {
     }
 }
 
+#[cfg(feature = "sagemaker-model-package-group")]
 pub use model_package_group::{CfnModelPackageGroup, CfnModelPackageGroupAttributes};
 
 /// `AWS::SageMaker::ModelQualityJobDefinition` and its property types.
+#[cfg(feature = "sagemaker-model-quality-job-definition")]
 pub mod model_quality_job_definition {
     use ::stratus_model::schema as s;
 
@@ -27730,11 +27775,13 @@ pub mod model_quality_job_definition {
     }
 }
 
+#[cfg(feature = "sagemaker-model-quality-job-definition")]
 pub use model_quality_job_definition::{
     CfnModelQualityJobDefinition, CfnModelQualityJobDefinitionAttributes,
 };
 
 /// `AWS::SageMaker::MonitoringSchedule` and its property types.
+#[cfg(feature = "sagemaker-monitoring-schedule")]
 pub mod monitoring_schedule {
     use ::stratus_model::schema as s;
 
@@ -30144,9 +30191,11 @@ pub mod monitoring_schedule {
     }
 }
 
+#[cfg(feature = "sagemaker-monitoring-schedule")]
 pub use monitoring_schedule::{CfnMonitoringSchedule, CfnMonitoringScheduleAttributes};
 
 /// `AWS::SageMaker::NotebookInstance` and its property types.
+#[cfg(feature = "sagemaker-notebook-instance")]
 pub mod notebook_instance {
     use ::stratus_model::schema as s;
 
@@ -30390,9 +30439,11 @@ pub mod notebook_instance {
     }
 }
 
+#[cfg(feature = "sagemaker-notebook-instance")]
 pub use notebook_instance::{CfnNotebookInstance, CfnNotebookInstanceAttributes};
 
 /// `AWS::SageMaker::NotebookInstanceLifecycleConfig` and its property types.
+#[cfg(feature = "sagemaker-notebook-instance-lifecycle-config")]
 pub mod notebook_instance_lifecycle_config {
     use ::stratus_model::schema as s;
 
@@ -30488,11 +30539,13 @@ pub mod notebook_instance_lifecycle_config {
     }
 }
 
+#[cfg(feature = "sagemaker-notebook-instance-lifecycle-config")]
 pub use notebook_instance_lifecycle_config::{
     CfnNotebookInstanceLifecycleConfig, CfnNotebookInstanceLifecycleConfigAttributes,
 };
 
 /// `AWS::SageMaker::PartnerApp` and its property types.
+#[cfg(feature = "sagemaker-partner-app")]
 pub mod partner_app {
     use ::stratus_model::schema as s;
 
@@ -30854,9 +30907,11 @@ pub mod partner_app {
     }
 }
 
+#[cfg(feature = "sagemaker-partner-app")]
 pub use partner_app::{CfnPartnerApp, CfnPartnerAppAttributes};
 
 /// `AWS::SageMaker::Pipeline` and its property types.
+#[cfg(feature = "sagemaker-pipeline")]
 pub mod pipeline {
     use ::stratus_model::schema as s;
 
@@ -30997,9 +31052,11 @@ pub mod pipeline {
     }
 }
 
+#[cfg(feature = "sagemaker-pipeline")]
 pub use pipeline::CfnPipeline;
 
 /// `AWS::SageMaker::ProcessingJob` and its property types.
+#[cfg(feature = "sagemaker-processing-job")]
 pub mod processing_job {
     use ::stratus_model::schema as s;
 
@@ -33343,9 +33400,11 @@ pub mod processing_job {
     }
 }
 
+#[cfg(feature = "sagemaker-processing-job")]
 pub use processing_job::{CfnProcessingJob, CfnProcessingJobAttributes};
 
 /// `AWS::SageMaker::Project` and its property types.
+#[cfg(feature = "sagemaker-project")]
 pub mod project {
     use ::stratus_model::schema as s;
 
@@ -33776,9 +33835,11 @@ pub mod project {
     }
 }
 
+#[cfg(feature = "sagemaker-project")]
 pub use project::{CfnProject, CfnProjectAttributes};
 
 /// `AWS::SageMaker::Space` and its property types.
+#[cfg(feature = "sagemaker-space")]
 pub mod space {
     use ::stratus_model::schema as s;
 
@@ -35089,9 +35150,11 @@ pub mod space {
     }
 }
 
+#[cfg(feature = "sagemaker-space")]
 pub use space::{CfnSpace, CfnSpaceAttributes};
 
 /// `AWS::SageMaker::StudioLifecycleConfig` and its property types.
+#[cfg(feature = "sagemaker-studio-lifecycle-config")]
 pub mod studio_lifecycle_config {
     use ::stratus_model::schema as s;
 
@@ -35248,9 +35311,11 @@ pub mod studio_lifecycle_config {
     }
 }
 
+#[cfg(feature = "sagemaker-studio-lifecycle-config")]
 pub use studio_lifecycle_config::{CfnStudioLifecycleConfig, CfnStudioLifecycleConfigAttributes};
 
 /// `AWS::SageMaker::UserProfile` and its property types.
+#[cfg(feature = "sagemaker-user-profile")]
 pub mod user_profile {
     use ::stratus_model::schema as s;
 
@@ -37645,9 +37710,11 @@ pub mod user_profile {
     }
 }
 
+#[cfg(feature = "sagemaker-user-profile")]
 pub use user_profile::{CfnUserProfile, CfnUserProfileAttributes};
 
 /// `AWS::SageMaker::Workteam` and its property types.
+#[cfg(feature = "sagemaker-workteam")]
 pub mod workteam {
     use ::stratus_model::schema as s;
 
@@ -37934,4 +38001,5 @@ pub mod workteam {
     }
 }
 
+#[cfg(feature = "sagemaker-workteam")]
 pub use workteam::{CfnWorkteam, CfnWorkteamAttributes};

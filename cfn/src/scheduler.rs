@@ -3,6 +3,7 @@
 //! `AWS::Scheduler`: 2 resource types.
 
 /// `AWS::Scheduler::Schedule` and its property types.
+#[cfg(feature = "scheduler-schedule")]
 pub mod schedule {
     use ::stratus_model::schema as s;
 
@@ -1189,9 +1190,11 @@ pub mod schedule {
     }
 }
 
+#[cfg(feature = "scheduler-schedule")]
 pub use schedule::{CfnSchedule, CfnScheduleAttributes};
 
 /// `AWS::Scheduler::ScheduleGroup` and its property types.
+#[cfg(feature = "scheduler-schedule-group")]
 pub mod schedule_group {
     use ::stratus_model::schema as s;
 
@@ -1260,4 +1263,5 @@ pub mod schedule_group {
     }
 }
 
+#[cfg(feature = "scheduler-schedule-group")]
 pub use schedule_group::{CfnScheduleGroup, CfnScheduleGroupAttributes};

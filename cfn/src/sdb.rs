@@ -3,6 +3,7 @@
 //! `AWS::SDB`: 1 resource type.
 
 /// `AWS::SDB::Domain` and its property types.
+#[cfg(feature = "sdb-domain")]
 pub mod domain {
     use ::stratus_model::schema as s;
 
@@ -39,4 +40,5 @@ pub mod domain {
     }
 }
 
+#[cfg(feature = "sdb-domain")]
 pub use domain::{CfnDomain, CfnDomainAttributes};

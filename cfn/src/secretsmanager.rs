@@ -3,6 +3,7 @@
 //! `AWS::SecretsManager`: 4 resource types.
 
 /// `AWS::SecretsManager::ResourcePolicy` and its property types.
+#[cfg(feature = "secretsmanager-resource-policy")]
 pub mod resource_policy {
     use ::stratus_model::schema as s;
 
@@ -75,9 +76,11 @@ pub mod resource_policy {
     }
 }
 
+#[cfg(feature = "secretsmanager-resource-policy")]
 pub use resource_policy::{CfnResourcePolicy, CfnResourcePolicyAttributes};
 
 /// `AWS::SecretsManager::RotationSchedule` and its property types.
+#[cfg(feature = "secretsmanager-rotation-schedule")]
 pub mod rotation_schedule {
     use ::stratus_model::schema as s;
 
@@ -333,9 +336,11 @@ pub mod rotation_schedule {
     }
 }
 
+#[cfg(feature = "secretsmanager-rotation-schedule")]
 pub use rotation_schedule::{CfnRotationSchedule, CfnRotationScheduleAttributes};
 
 /// `AWS::SecretsManager::Secret` and its property types.
+#[cfg(feature = "secretsmanager-secret")]
 pub mod secret {
     use ::stratus_model::schema as s;
 
@@ -521,9 +526,11 @@ pub mod secret {
     }
 }
 
+#[cfg(feature = "secretsmanager-secret")]
 pub use secret::{CfnSecret, CfnSecretAttributes};
 
 /// `AWS::SecretsManager::SecretTargetAttachment` and its property types.
+#[cfg(feature = "secretsmanager-secret-target-attachment")]
 pub mod secret_target_attachment {
     use ::stratus_model::schema as s;
 
@@ -595,6 +602,7 @@ pub mod secret_target_attachment {
     }
 }
 
+#[cfg(feature = "secretsmanager-secret-target-attachment")]
 pub use secret_target_attachment::{
     CfnSecretTargetAttachment, CfnSecretTargetAttachmentAttributes,
 };

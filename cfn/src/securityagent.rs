@@ -3,6 +3,7 @@
 //! `AWS::SecurityAgent`: 4 resource types.
 
 /// `AWS::SecurityAgent::AgentSpace` and its property types.
+#[cfg(feature = "securityagent-agent-space")]
 pub mod agent_space {
     use ::stratus_model::schema as s;
 
@@ -422,9 +423,11 @@ pub mod agent_space {
     }
 }
 
+#[cfg(feature = "securityagent-agent-space")]
 pub use agent_space::{CfnAgentSpace, CfnAgentSpaceAttributes};
 
 /// `AWS::SecurityAgent::Application` and its property types.
+#[cfg(feature = "securityagent-application")]
 pub mod application {
     use ::stratus_model::schema as s;
 
@@ -534,9 +537,11 @@ pub mod application {
     }
 }
 
+#[cfg(feature = "securityagent-application")]
 pub use application::{CfnApplication, CfnApplicationAttributes};
 
 /// `AWS::SecurityAgent::Pentest` and its property types.
+#[cfg(feature = "securityagent-pentest")]
 pub mod pentest {
     use ::stratus_model::schema as s;
 
@@ -1423,9 +1428,11 @@ pub mod pentest {
     }
 }
 
+#[cfg(feature = "securityagent-pentest")]
 pub use pentest::{CfnPentest, CfnPentestAttributes};
 
 /// `AWS::SecurityAgent::TargetDomain` and its property types.
+#[cfg(feature = "securityagent-target-domain")]
 pub mod target_domain {
     use ::stratus_model::schema as s;
 
@@ -1558,4 +1565,5 @@ pub mod target_domain {
     }
 }
 
+#[cfg(feature = "securityagent-target-domain")]
 pub use target_domain::{CfnTargetDomain, CfnTargetDomainAttributes};

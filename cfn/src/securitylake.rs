@@ -3,6 +3,7 @@
 //! `AWS::SecurityLake`: 4 resource types.
 
 /// `AWS::SecurityLake::AwsLogSource` and its property types.
+#[cfg(feature = "securitylake-aws-log-source")]
 pub mod aws_log_source {
     use ::stratus_model::schema as s;
 
@@ -75,9 +76,11 @@ pub mod aws_log_source {
     };
 }
 
+#[cfg(feature = "securitylake-aws-log-source")]
 pub use aws_log_source::CfnAwsLogSource;
 
 /// `AWS::SecurityLake::DataLake` and its property types.
+#[cfg(feature = "securitylake-data-lake")]
 pub mod data_lake {
     use ::stratus_model::schema as s;
 
@@ -294,9 +297,11 @@ pub mod data_lake {
     }
 }
 
+#[cfg(feature = "securitylake-data-lake")]
 pub use data_lake::{CfnDataLake, CfnDataLakeAttributes};
 
 /// `AWS::SecurityLake::Subscriber` and its property types.
+#[cfg(feature = "securitylake-subscriber")]
 pub mod subscriber {
     use ::stratus_model::schema as s;
 
@@ -622,9 +627,11 @@ pub mod subscriber {
     }
 }
 
+#[cfg(feature = "securitylake-subscriber")]
 pub use subscriber::{CfnSubscriber, CfnSubscriberAttributes};
 
 /// `AWS::SecurityLake::SubscriberNotification` and its property types.
+#[cfg(feature = "securitylake-subscriber-notification")]
 pub mod subscriber_notification {
     use ::stratus_model::schema as s;
 
@@ -834,4 +841,5 @@ pub mod subscriber_notification {
     }
 }
 
+#[cfg(feature = "securitylake-subscriber-notification")]
 pub use subscriber_notification::{CfnSubscriberNotification, CfnSubscriberNotificationAttributes};

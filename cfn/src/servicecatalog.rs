@@ -3,6 +3,7 @@
 //! `AWS::ServiceCatalog`: 16 resource types.
 
 /// `AWS::ServiceCatalog::AcceptedPortfolioShare` and its property types.
+#[cfg(feature = "servicecatalog-accepted-portfolio-share")]
 pub mod accepted_portfolio_share {
     use ::stratus_model::schema as s;
 
@@ -65,11 +66,13 @@ pub mod accepted_portfolio_share {
     }
 }
 
+#[cfg(feature = "servicecatalog-accepted-portfolio-share")]
 pub use accepted_portfolio_share::{
     CfnAcceptedPortfolioShare, CfnAcceptedPortfolioShareAttributes,
 };
 
 /// `AWS::ServiceCatalog::CloudFormationProduct` and its property types.
+#[cfg(feature = "servicecatalog-cloud-formation-product")]
 pub mod cloud_formation_product {
     use ::stratus_model::schema as s;
 
@@ -433,9 +436,11 @@ pub mod cloud_formation_product {
     }
 }
 
+#[cfg(feature = "servicecatalog-cloud-formation-product")]
 pub use cloud_formation_product::{CfnCloudFormationProduct, CfnCloudFormationProductAttributes};
 
 /// `AWS::ServiceCatalog::CloudFormationProvisionedProduct` and its property types.
+#[cfg(feature = "servicecatalog-cloud-formation-provisioned-product")]
 pub mod cloud_formation_provisioned_product {
     use ::stratus_model::schema as s;
 
@@ -831,11 +836,13 @@ pub mod cloud_formation_provisioned_product {
     }
 }
 
+#[cfg(feature = "servicecatalog-cloud-formation-provisioned-product")]
 pub use cloud_formation_provisioned_product::{
     CfnCloudFormationProvisionedProduct, CfnCloudFormationProvisionedProductAttributes,
 };
 
 /// `AWS::ServiceCatalog::LaunchNotificationConstraint` and its property types.
+#[cfg(feature = "servicecatalog-launch-notification-constraint")]
 pub mod launch_notification_constraint {
     use ::stratus_model::schema as s;
 
@@ -937,11 +944,13 @@ pub mod launch_notification_constraint {
     }
 }
 
+#[cfg(feature = "servicecatalog-launch-notification-constraint")]
 pub use launch_notification_constraint::{
     CfnLaunchNotificationConstraint, CfnLaunchNotificationConstraintAttributes,
 };
 
 /// `AWS::ServiceCatalog::LaunchRoleConstraint` and its property types.
+#[cfg(feature = "servicecatalog-launch-role-constraint")]
 pub mod launch_role_constraint {
     use ::stratus_model::schema as s;
 
@@ -1040,9 +1049,11 @@ pub mod launch_role_constraint {
     }
 }
 
+#[cfg(feature = "servicecatalog-launch-role-constraint")]
 pub use launch_role_constraint::{CfnLaunchRoleConstraint, CfnLaunchRoleConstraintAttributes};
 
 /// `AWS::ServiceCatalog::LaunchTemplateConstraint` and its property types.
+#[cfg(feature = "servicecatalog-launch-template-constraint")]
 pub mod launch_template_constraint {
     use ::stratus_model::schema as s;
 
@@ -1137,11 +1148,13 @@ pub mod launch_template_constraint {
     }
 }
 
+#[cfg(feature = "servicecatalog-launch-template-constraint")]
 pub use launch_template_constraint::{
     CfnLaunchTemplateConstraint, CfnLaunchTemplateConstraintAttributes,
 };
 
 /// `AWS::ServiceCatalog::Portfolio` and its property types.
+#[cfg(feature = "servicecatalog-portfolio")]
 pub mod portfolio {
     use ::stratus_model::schema as s;
 
@@ -1231,9 +1244,11 @@ pub mod portfolio {
     }
 }
 
+#[cfg(feature = "servicecatalog-portfolio")]
 pub use portfolio::{CfnPortfolio, CfnPortfolioAttributes};
 
 /// `AWS::ServiceCatalog::PortfolioPrincipalAssociation` and its property types.
+#[cfg(feature = "servicecatalog-portfolio-principal-association")]
 pub mod portfolio_principal_association {
     use ::stratus_model::schema as s;
 
@@ -1298,9 +1313,11 @@ pub mod portfolio_principal_association {
     };
 }
 
+#[cfg(feature = "servicecatalog-portfolio-principal-association")]
 pub use portfolio_principal_association::CfnPortfolioPrincipalAssociation;
 
 /// `AWS::ServiceCatalog::PortfolioProductAssociation` and its property types.
+#[cfg(feature = "servicecatalog-portfolio-product-association")]
 pub mod portfolio_product_association {
     use ::stratus_model::schema as s;
 
@@ -1348,9 +1365,11 @@ pub mod portfolio_product_association {
     };
 }
 
+#[cfg(feature = "servicecatalog-portfolio-product-association")]
 pub use portfolio_product_association::CfnPortfolioProductAssociation;
 
 /// `AWS::ServiceCatalog::PortfolioShare` and its property types.
+#[cfg(feature = "servicecatalog-portfolio-share")]
 pub mod portfolio_share {
     use ::stratus_model::schema as s;
 
@@ -1420,9 +1439,11 @@ pub mod portfolio_share {
     };
 }
 
+#[cfg(feature = "servicecatalog-portfolio-share")]
 pub use portfolio_share::CfnPortfolioShare;
 
 /// `AWS::ServiceCatalog::ResourceUpdateConstraint` and its property types.
+#[cfg(feature = "servicecatalog-resource-update-constraint")]
 pub mod resource_update_constraint {
     use ::stratus_model::schema as s;
 
@@ -1519,11 +1540,13 @@ pub mod resource_update_constraint {
     }
 }
 
+#[cfg(feature = "servicecatalog-resource-update-constraint")]
 pub use resource_update_constraint::{
     CfnResourceUpdateConstraint, CfnResourceUpdateConstraintAttributes,
 };
 
 /// `AWS::ServiceCatalog::ServiceAction` and its property types.
+#[cfg(feature = "servicecatalog-service-action")]
 pub mod service_action {
     use ::stratus_model::schema as s;
 
@@ -1748,9 +1771,11 @@ pub mod service_action {
     }
 }
 
+#[cfg(feature = "servicecatalog-service-action")]
 pub use service_action::{CfnServiceAction, CfnServiceActionAttributes};
 
 /// `AWS::ServiceCatalog::ServiceActionAssociation` and its property types.
+#[cfg(feature = "servicecatalog-service-action-association")]
 pub mod service_action_association {
     use ::stratus_model::schema as s;
 
@@ -1828,9 +1853,11 @@ pub mod service_action_association {
     };
 }
 
+#[cfg(feature = "servicecatalog-service-action-association")]
 pub use service_action_association::CfnServiceActionAssociation;
 
 /// `AWS::ServiceCatalog::StackSetConstraint` and its property types.
+#[cfg(feature = "servicecatalog-stack-set-constraint")]
 pub mod stack_set_constraint {
     use ::stratus_model::schema as s;
 
@@ -1966,9 +1993,11 @@ pub mod stack_set_constraint {
     }
 }
 
+#[cfg(feature = "servicecatalog-stack-set-constraint")]
 pub use stack_set_constraint::{CfnStackSetConstraint, CfnStackSetConstraintAttributes};
 
 /// `AWS::ServiceCatalog::TagOption` and its property types.
+#[cfg(feature = "servicecatalog-tag-option")]
 pub mod tag_option {
     use ::stratus_model::schema as s;
 
@@ -2047,9 +2076,11 @@ pub mod tag_option {
     }
 }
 
+#[cfg(feature = "servicecatalog-tag-option")]
 pub use tag_option::{CfnTagOption, CfnTagOptionAttributes};
 
 /// `AWS::ServiceCatalog::TagOptionAssociation` and its property types.
+#[cfg(feature = "servicecatalog-tag-option-association")]
 pub mod tag_option_association {
     use ::stratus_model::schema as s;
 
@@ -2087,4 +2118,5 @@ pub mod tag_option_association {
     };
 }
 
+#[cfg(feature = "servicecatalog-tag-option-association")]
 pub use tag_option_association::CfnTagOptionAssociation;

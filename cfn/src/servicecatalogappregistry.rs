@@ -3,6 +3,7 @@
 //! `AWS::ServiceCatalogAppRegistry`: 4 resource types.
 
 /// `AWS::ServiceCatalogAppRegistry::Application` and its property types.
+#[cfg(feature = "servicecatalogappregistry-application")]
 pub mod application {
     use ::stratus_model::schema as s;
 
@@ -93,9 +94,11 @@ pub mod application {
     }
 }
 
+#[cfg(feature = "servicecatalogappregistry-application")]
 pub use application::{CfnApplication, CfnApplicationAttributes};
 
 /// `AWS::ServiceCatalogAppRegistry::AttributeGroup` and its property types.
+#[cfg(feature = "servicecatalogappregistry-attribute-group")]
 pub mod attribute_group {
     use ::stratus_model::schema as s;
 
@@ -182,9 +185,11 @@ pub mod attribute_group {
     }
 }
 
+#[cfg(feature = "servicecatalogappregistry-attribute-group")]
 pub use attribute_group::{CfnAttributeGroup, CfnAttributeGroupAttributes};
 
 /// `AWS::ServiceCatalogAppRegistry::AttributeGroupAssociation` and its property types.
+#[cfg(feature = "servicecatalogappregistry-attribute-group-association")]
 pub mod attribute_group_association {
     use ::stratus_model::schema as s;
 
@@ -264,11 +269,13 @@ pub mod attribute_group_association {
     }
 }
 
+#[cfg(feature = "servicecatalogappregistry-attribute-group-association")]
 pub use attribute_group_association::{
     CfnAttributeGroupAssociation, CfnAttributeGroupAssociationAttributes,
 };
 
 /// `AWS::ServiceCatalogAppRegistry::ResourceAssociation` and its property types.
+#[cfg(feature = "servicecatalogappregistry-resource-association")]
 pub mod resource_association {
     use ::stratus_model::schema as s;
 
@@ -385,4 +392,5 @@ pub mod resource_association {
     }
 }
 
+#[cfg(feature = "servicecatalogappregistry-resource-association")]
 pub use resource_association::{CfnResourceAssociation, CfnResourceAssociationAttributes};

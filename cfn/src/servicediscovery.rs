@@ -3,6 +3,7 @@
 //! `AWS::ServiceDiscovery`: 5 resource types.
 
 /// `AWS::ServiceDiscovery::HttpNamespace` and its property types.
+#[cfg(feature = "servicediscovery-http-namespace")]
 pub mod http_namespace {
     use ::stratus_model::schema as s;
 
@@ -119,9 +120,11 @@ pub mod http_namespace {
     }
 }
 
+#[cfg(feature = "servicediscovery-http-namespace")]
 pub use http_namespace::{CfnHttpNamespace, CfnHttpNamespaceAttributes};
 
 /// `AWS::ServiceDiscovery::Instance` and its property types.
+#[cfg(feature = "servicediscovery-instance")]
 pub mod instance {
     use ::stratus_model::schema as s;
 
@@ -184,9 +187,11 @@ pub mod instance {
     }
 }
 
+#[cfg(feature = "servicediscovery-instance")]
 pub use instance::{CfnInstance, CfnInstanceAttributes};
 
 /// `AWS::ServiceDiscovery::PrivateDnsNamespace` and its property types.
+#[cfg(feature = "servicediscovery-private-dns-namespace")]
 pub mod private_dns_namespace {
     use ::stratus_model::schema as s;
 
@@ -400,9 +405,11 @@ pub mod private_dns_namespace {
     }
 }
 
+#[cfg(feature = "servicediscovery-private-dns-namespace")]
 pub use private_dns_namespace::{CfnPrivateDnsNamespace, CfnPrivateDnsNamespaceAttributes};
 
 /// `AWS::ServiceDiscovery::PublicDnsNamespace` and its property types.
+#[cfg(feature = "servicediscovery-public-dns-namespace")]
 pub mod public_dns_namespace {
     use ::stratus_model::schema as s;
 
@@ -607,9 +614,11 @@ pub mod public_dns_namespace {
     }
 }
 
+#[cfg(feature = "servicediscovery-public-dns-namespace")]
 pub use public_dns_namespace::{CfnPublicDnsNamespace, CfnPublicDnsNamespaceAttributes};
 
 /// `AWS::ServiceDiscovery::Service` and its property types.
+#[cfg(feature = "servicediscovery-service")]
 pub mod service {
     use ::stratus_model::schema as s;
 
@@ -909,4 +918,5 @@ pub mod service {
     }
 }
 
+#[cfg(feature = "servicediscovery-service")]
 pub use service::{CfnService, CfnServiceAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::SES`: 21 resource types.
 
 /// `AWS::SES::ConfigurationSet` and its property types.
+#[cfg(feature = "ses-configuration-set")]
 pub mod configuration_set {
     use ::stratus_model::schema as s;
 
@@ -488,9 +489,11 @@ pub mod configuration_set {
     }
 }
 
+#[cfg(feature = "ses-configuration-set")]
 pub use configuration_set::CfnConfigurationSet;
 
 /// `AWS::SES::ConfigurationSetEventDestination` and its property types.
+#[cfg(feature = "ses-configuration-set-event-destination")]
 pub mod configuration_set_event_destination {
     use ::stratus_model::schema as s;
 
@@ -942,11 +945,13 @@ pub mod configuration_set_event_destination {
     }
 }
 
+#[cfg(feature = "ses-configuration-set-event-destination")]
 pub use configuration_set_event_destination::{
     CfnConfigurationSetEventDestination, CfnConfigurationSetEventDestinationAttributes,
 };
 
 /// `AWS::SES::ContactList` and its property types.
+#[cfg(feature = "ses-contact-list")]
 pub mod contact_list {
     use ::stratus_model::schema as s;
 
@@ -1060,9 +1065,11 @@ pub mod contact_list {
     }
 }
 
+#[cfg(feature = "ses-contact-list")]
 pub use contact_list::CfnContactList;
 
 /// `AWS::SES::CustomVerificationEmailTemplate` and its property types.
+#[cfg(feature = "ses-custom-verification-email-template")]
 pub mod custom_verification_email_template {
     use ::stratus_model::schema as s;
 
@@ -1157,9 +1164,11 @@ pub mod custom_verification_email_template {
     };
 }
 
+#[cfg(feature = "ses-custom-verification-email-template")]
 pub use custom_verification_email_template::CfnCustomVerificationEmailTemplate;
 
 /// `AWS::SES::DedicatedIpPool` and its property types.
+#[cfg(feature = "ses-dedicated-ip-pool")]
 pub mod dedicated_ip_pool {
     use ::stratus_model::schema as s;
 
@@ -1201,9 +1210,11 @@ pub mod dedicated_ip_pool {
     };
 }
 
+#[cfg(feature = "ses-dedicated-ip-pool")]
 pub use dedicated_ip_pool::CfnDedicatedIpPool;
 
 /// `AWS::SES::EmailIdentity` and its property types.
+#[cfg(feature = "ses-email-identity")]
 pub mod email_identity {
     use ::stratus_model::schema as s;
 
@@ -1466,9 +1477,11 @@ pub mod email_identity {
     }
 }
 
+#[cfg(feature = "ses-email-identity")]
 pub use email_identity::{CfnEmailIdentity, CfnEmailIdentityAttributes};
 
 /// `AWS::SES::MailManagerAddonInstance` and its property types.
+#[cfg(feature = "ses-mail-manager-addon-instance")]
 pub mod mail_manager_addon_instance {
     use ::stratus_model::schema as s;
 
@@ -1546,11 +1559,13 @@ pub mod mail_manager_addon_instance {
     }
 }
 
+#[cfg(feature = "ses-mail-manager-addon-instance")]
 pub use mail_manager_addon_instance::{
     CfnMailManagerAddonInstance, CfnMailManagerAddonInstanceAttributes,
 };
 
 /// `AWS::SES::MailManagerAddonSubscription` and its property types.
+#[cfg(feature = "ses-mail-manager-addon-subscription")]
 pub mod mail_manager_addon_subscription {
     use ::stratus_model::schema as s;
 
@@ -1618,11 +1633,13 @@ pub mod mail_manager_addon_subscription {
     }
 }
 
+#[cfg(feature = "ses-mail-manager-addon-subscription")]
 pub use mail_manager_addon_subscription::{
     CfnMailManagerAddonSubscription, CfnMailManagerAddonSubscriptionAttributes,
 };
 
 /// `AWS::SES::MailManagerAddressList` and its property types.
+#[cfg(feature = "ses-mail-manager-address-list")]
 pub mod mail_manager_address_list {
     use ::stratus_model::schema as s;
 
@@ -1681,11 +1698,13 @@ pub mod mail_manager_address_list {
     }
 }
 
+#[cfg(feature = "ses-mail-manager-address-list")]
 pub use mail_manager_address_list::{
     CfnMailManagerAddressList, CfnMailManagerAddressListAttributes,
 };
 
 /// `AWS::SES::MailManagerArchive` and its property types.
+#[cfg(feature = "ses-mail-manager-archive")]
 pub mod mail_manager_archive {
     use ::stratus_model::schema as s;
 
@@ -1758,9 +1777,11 @@ pub mod mail_manager_archive {
     }
 }
 
+#[cfg(feature = "ses-mail-manager-archive")]
 pub use mail_manager_archive::{CfnMailManagerArchive, CfnMailManagerArchiveAttributes};
 
 /// `AWS::SES::MailManagerIngressPoint` and its property types.
+#[cfg(feature = "ses-mail-manager-ingress-point")]
 pub mod mail_manager_ingress_point {
     use ::stratus_model::schema as s;
 
@@ -2021,11 +2042,13 @@ pub mod mail_manager_ingress_point {
     }
 }
 
+#[cfg(feature = "ses-mail-manager-ingress-point")]
 pub use mail_manager_ingress_point::{
     CfnMailManagerIngressPoint, CfnMailManagerIngressPointAttributes,
 };
 
 /// `AWS::SES::MailManagerRelay` and its property types.
+#[cfg(feature = "ses-mail-manager-relay")]
 pub mod mail_manager_relay {
     use ::stratus_model::schema as s;
 
@@ -2118,9 +2141,11 @@ pub mod mail_manager_relay {
     }
 }
 
+#[cfg(feature = "ses-mail-manager-relay")]
 pub use mail_manager_relay::{CfnMailManagerRelay, CfnMailManagerRelayAttributes};
 
 /// `AWS::SES::MailManagerRuleSet` and its property types.
+#[cfg(feature = "ses-mail-manager-rule-set")]
 pub mod mail_manager_rule_set {
     use ::stratus_model::schema as s;
 
@@ -2267,9 +2292,11 @@ pub mod mail_manager_rule_set {
     }
 }
 
+#[cfg(feature = "ses-mail-manager-rule-set")]
 pub use mail_manager_rule_set::{CfnMailManagerRuleSet, CfnMailManagerRuleSetAttributes};
 
 /// `AWS::SES::MailManagerTrafficPolicy` and its property types.
+#[cfg(feature = "ses-mail-manager-traffic-policy")]
 pub mod mail_manager_traffic_policy {
     use ::stratus_model::schema as s;
 
@@ -2447,11 +2474,13 @@ pub mod mail_manager_traffic_policy {
     }
 }
 
+#[cfg(feature = "ses-mail-manager-traffic-policy")]
 pub use mail_manager_traffic_policy::{
     CfnMailManagerTrafficPolicy, CfnMailManagerTrafficPolicyAttributes,
 };
 
 /// `AWS::SES::MultiRegionEndpoint` and its property types.
+#[cfg(feature = "ses-multi-region-endpoint")]
 pub mod multi_region_endpoint {
     use ::stratus_model::schema as s;
 
@@ -2590,9 +2619,11 @@ pub mod multi_region_endpoint {
     }
 }
 
+#[cfg(feature = "ses-multi-region-endpoint")]
 pub use multi_region_endpoint::CfnMultiRegionEndpoint;
 
 /// `AWS::SES::ReceiptFilter` and its property types.
+#[cfg(feature = "ses-receipt-filter")]
 pub mod receipt_filter {
     use ::stratus_model::schema as s;
 
@@ -2729,9 +2760,11 @@ pub mod receipt_filter {
     }
 }
 
+#[cfg(feature = "ses-receipt-filter")]
 pub use receipt_filter::{CfnReceiptFilter, CfnReceiptFilterAttributes};
 
 /// `AWS::SES::ReceiptRule` and its property types.
+#[cfg(feature = "ses-receipt-rule")]
 pub mod receipt_rule {
     use ::stratus_model::schema as s;
 
@@ -3252,9 +3285,11 @@ pub mod receipt_rule {
     }
 }
 
+#[cfg(feature = "ses-receipt-rule")]
 pub use receipt_rule::{CfnReceiptRule, CfnReceiptRuleAttributes};
 
 /// `AWS::SES::ReceiptRuleSet` and its property types.
+#[cfg(feature = "ses-receipt-rule-set")]
 pub mod receipt_rule_set {
     use ::stratus_model::schema as s;
 
@@ -3297,9 +3332,11 @@ pub mod receipt_rule_set {
     }
 }
 
+#[cfg(feature = "ses-receipt-rule-set")]
 pub use receipt_rule_set::{CfnReceiptRuleSet, CfnReceiptRuleSetAttributes};
 
 /// `AWS::SES::Template` and its property types.
+#[cfg(feature = "ses-template")]
 pub mod template {
     use ::stratus_model::schema as s;
 
@@ -3401,9 +3438,11 @@ pub mod template {
     }
 }
 
+#[cfg(feature = "ses-template")]
 pub use template::{CfnTemplate, CfnTemplateAttributes};
 
 /// `AWS::SES::Tenant` and its property types.
+#[cfg(feature = "ses-tenant")]
 pub mod tenant {
     use ::stratus_model::schema as s;
 
@@ -3516,9 +3555,11 @@ pub mod tenant {
     }
 }
 
+#[cfg(feature = "ses-tenant")]
 pub use tenant::{CfnTenant, CfnTenantAttributes};
 
 /// `AWS::SES::VdmAttributes` and its property types.
+#[cfg(feature = "ses-vdm-attributes")]
 pub mod vdm_attributes {
     use ::stratus_model::schema as s;
 
@@ -3623,4 +3664,5 @@ pub mod vdm_attributes {
     }
 }
 
+#[cfg(feature = "ses-vdm-attributes")]
 pub use vdm_attributes::{CfnVdmAttributes, CfnVdmAttributesAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::Shield`: 4 resource types.
 
 /// `AWS::Shield::DRTAccess` and its property types.
+#[cfg(feature = "shield-drt-access")]
 pub mod drt_access {
     use ::stratus_model::schema as s;
 
@@ -69,9 +70,11 @@ pub mod drt_access {
     }
 }
 
+#[cfg(feature = "shield-drt-access")]
 pub use drt_access::{CfnDrtAccess, CfnDrtAccessAttributes};
 
 /// `AWS::Shield::ProactiveEngagement` and its property types.
+#[cfg(feature = "shield-proactive-engagement")]
 pub mod proactive_engagement {
     use ::stratus_model::schema as s;
 
@@ -251,9 +254,11 @@ pub mod proactive_engagement {
     }
 }
 
+#[cfg(feature = "shield-proactive-engagement")]
 pub use proactive_engagement::{CfnProactiveEngagement, CfnProactiveEngagementAttributes};
 
 /// `AWS::Shield::Protection` and its property types.
+#[cfg(feature = "shield-protection")]
 pub mod protection {
     use ::stratus_model::schema as s;
 
@@ -446,9 +451,11 @@ pub mod protection {
     }
 }
 
+#[cfg(feature = "shield-protection")]
 pub use protection::{CfnProtection, CfnProtectionAttributes};
 
 /// `AWS::Shield::ProtectionGroup` and its property types.
+#[cfg(feature = "shield-protection-group")]
 pub mod protection_group {
     use ::stratus_model::schema as s;
 
@@ -707,4 +714,5 @@ pub mod protection_group {
     }
 }
 
+#[cfg(feature = "shield-protection-group")]
 pub use protection_group::{CfnProtectionGroup, CfnProtectionGroupAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::Signer`: 2 resource types.
 
 /// `AWS::Signer::ProfilePermission` and its property types.
+#[cfg(feature = "signer-profile-permission")]
 pub mod profile_permission {
     use ::stratus_model::schema as s;
 
@@ -83,9 +84,11 @@ pub mod profile_permission {
     };
 }
 
+#[cfg(feature = "signer-profile-permission")]
 pub use profile_permission::CfnProfilePermission;
 
 /// `AWS::Signer::SigningProfile` and its property types.
+#[cfg(feature = "signer-signing-profile")]
 pub mod signing_profile {
     use ::stratus_model::schema as s;
 
@@ -292,4 +295,5 @@ pub mod signing_profile {
     }
 }
 
+#[cfg(feature = "signer-signing-profile")]
 pub use signing_profile::{CfnSigningProfile, CfnSigningProfileAttributes};

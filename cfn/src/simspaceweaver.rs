@@ -3,6 +3,7 @@
 //! `AWS::SimSpaceWeaver`: 1 resource type.
 
 /// `AWS::SimSpaceWeaver::Simulation` and its property types.
+#[cfg(feature = "simspaceweaver-simulation")]
 pub mod simulation {
     use ::stratus_model::schema as s;
 
@@ -152,4 +153,5 @@ pub mod simulation {
     }
 }
 
+#[cfg(feature = "simspaceweaver-simulation")]
 pub use simulation::{CfnSimulation, CfnSimulationAttributes};

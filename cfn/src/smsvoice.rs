@@ -3,6 +3,7 @@
 //! `AWS::SMSVOICE`: 7 resource types.
 
 /// `AWS::SMSVOICE::ConfigurationSet` and its property types.
+#[cfg(feature = "smsvoice-configuration-set")]
 pub mod configuration_set {
     use ::stratus_model::schema as s;
 
@@ -297,9 +298,11 @@ pub mod configuration_set {
     }
 }
 
+#[cfg(feature = "smsvoice-configuration-set")]
 pub use configuration_set::{CfnConfigurationSet, CfnConfigurationSetAttributes};
 
 /// `AWS::SMSVOICE::OptOutList` and its property types.
+#[cfg(feature = "smsvoice-opt-out-list")]
 pub mod opt_out_list {
     use ::stratus_model::schema as s;
 
@@ -353,9 +356,11 @@ pub mod opt_out_list {
     }
 }
 
+#[cfg(feature = "smsvoice-opt-out-list")]
 pub use opt_out_list::{CfnOptOutList, CfnOptOutListAttributes};
 
 /// `AWS::SMSVOICE::PhoneNumber` and its property types.
+#[cfg(feature = "smsvoice-phone-number")]
 pub mod phone_number {
     use ::stratus_model::schema as s;
 
@@ -827,9 +832,11 @@ pub mod phone_number {
     }
 }
 
+#[cfg(feature = "smsvoice-phone-number")]
 pub use phone_number::{CfnPhoneNumber, CfnPhoneNumberAttributes};
 
 /// `AWS::SMSVOICE::Pool` and its property types.
+#[cfg(feature = "smsvoice-pool")]
 pub mod pool {
     use ::stratus_model::schema as s;
 
@@ -1183,9 +1190,11 @@ pub mod pool {
     }
 }
 
+#[cfg(feature = "smsvoice-pool")]
 pub use pool::{CfnPool, CfnPoolAttributes};
 
 /// `AWS::SMSVOICE::ProtectConfiguration` and its property types.
+#[cfg(feature = "smsvoice-protect-configuration")]
 pub mod protect_configuration {
     use ::stratus_model::schema as s;
 
@@ -1378,9 +1387,11 @@ pub mod protect_configuration {
     }
 }
 
+#[cfg(feature = "smsvoice-protect-configuration")]
 pub use protect_configuration::{CfnProtectConfiguration, CfnProtectConfigurationAttributes};
 
 /// `AWS::SMSVOICE::ResourcePolicy` and its property types.
+#[cfg(feature = "smsvoice-resource-policy")]
 pub mod resource_policy {
     use ::stratus_model::schema as s;
 
@@ -1432,9 +1443,11 @@ pub mod resource_policy {
     };
 }
 
+#[cfg(feature = "smsvoice-resource-policy")]
 pub use resource_policy::CfnResourcePolicy;
 
 /// `AWS::SMSVOICE::SenderId` and its property types.
+#[cfg(feature = "smsvoice-sender-id")]
 pub mod sender_id {
     use ::stratus_model::schema as s;
 
@@ -1509,4 +1522,5 @@ pub mod sender_id {
     }
 }
 
+#[cfg(feature = "smsvoice-sender-id")]
 pub use sender_id::{CfnSenderId, CfnSenderIdAttributes};

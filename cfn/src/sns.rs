@@ -3,6 +3,7 @@
 //! `AWS::SNS`: 4 resource types.
 
 /// `AWS::SNS::Subscription` and its property types.
+#[cfg(feature = "sns-subscription")]
 pub mod subscription {
     use ::stratus_model::schema as s;
 
@@ -106,9 +107,11 @@ pub mod subscription {
     }
 }
 
+#[cfg(feature = "sns-subscription")]
 pub use subscription::{CfnSubscription, CfnSubscriptionAttributes};
 
 /// `AWS::SNS::Topic` and its property types.
+#[cfg(feature = "sns-topic")]
 pub mod topic {
     use ::stratus_model::schema as s;
 
@@ -357,9 +360,11 @@ pub mod topic {
     }
 }
 
+#[cfg(feature = "sns-topic")]
 pub use topic::{CfnTopic, CfnTopicAttributes};
 
 /// `AWS::SNS::TopicInlinePolicy` and its property types.
+#[cfg(feature = "sns-topic-inline-policy")]
 pub mod topic_inline_policy {
     use ::stratus_model::schema as s;
 
@@ -410,9 +415,11 @@ pub mod topic_inline_policy {
     };
 }
 
+#[cfg(feature = "sns-topic-inline-policy")]
 pub use topic_inline_policy::CfnTopicInlinePolicy;
 
 /// `AWS::SNS::TopicPolicy` and its property types.
+#[cfg(feature = "sns-topic-policy")]
 pub mod topic_policy {
     use ::stratus_model::schema as s;
 
@@ -475,4 +482,5 @@ pub mod topic_policy {
     }
 }
 
+#[cfg(feature = "sns-topic-policy")]
 pub use topic_policy::{CfnTopicPolicy, CfnTopicPolicyAttributes};

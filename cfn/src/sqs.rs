@@ -3,6 +3,7 @@
 //! `AWS::SQS`: 3 resource types.
 
 /// `AWS::SQS::Queue` and its property types.
+#[cfg(feature = "sqs-queue")]
 pub mod queue {
     use ::stratus_model::schema as s;
 
@@ -120,9 +121,11 @@ pub mod queue {
     }
 }
 
+#[cfg(feature = "sqs-queue")]
 pub use queue::{CfnQueue, CfnQueueAttributes};
 
 /// `AWS::SQS::QueueInlinePolicy` and its property types.
+#[cfg(feature = "sqs-queue-inline-policy")]
 pub mod queue_inline_policy {
     use ::stratus_model::schema as s;
 
@@ -173,9 +176,11 @@ pub mod queue_inline_policy {
     };
 }
 
+#[cfg(feature = "sqs-queue-inline-policy")]
 pub use queue_inline_policy::CfnQueueInlinePolicy;
 
 /// `AWS::SQS::QueuePolicy` and its property types.
+#[cfg(feature = "sqs-queue-policy")]
 pub mod queue_policy {
     use ::stratus_model::schema as s;
 
@@ -238,4 +243,5 @@ pub mod queue_policy {
     }
 }
 
+#[cfg(feature = "sqs-queue-policy")]
 pub use queue_policy::{CfnQueuePolicy, CfnQueuePolicyAttributes};

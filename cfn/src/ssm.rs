@@ -3,6 +3,7 @@
 //! `AWS::SSM`: 9 resource types.
 
 /// `AWS::SSM::Association` and its property types.
+#[cfg(feature = "ssm-association")]
 pub mod association {
     use ::stratus_model::schema as s;
 
@@ -401,9 +402,11 @@ pub mod association {
     }
 }
 
+#[cfg(feature = "ssm-association")]
 pub use association::{CfnAssociation, CfnAssociationAttributes};
 
 /// `AWS::SSM::Document` and its property types.
+#[cfg(feature = "ssm-document")]
 pub mod document {
     use ::stratus_model::schema as s;
 
@@ -843,9 +846,11 @@ pub mod document {
     }
 }
 
+#[cfg(feature = "ssm-document")]
 pub use document::CfnDocument;
 
 /// `AWS::SSM::MaintenanceWindow` and its property types.
+#[cfg(feature = "ssm-maintenance-window")]
 pub mod maintenance_window {
     use ::stratus_model::schema as s;
 
@@ -974,9 +979,11 @@ pub mod maintenance_window {
     }
 }
 
+#[cfg(feature = "ssm-maintenance-window")]
 pub use maintenance_window::{CfnMaintenanceWindow, CfnMaintenanceWindowAttributes};
 
 /// `AWS::SSM::MaintenanceWindowTarget` and its property types.
+#[cfg(feature = "ssm-maintenance-window-target")]
 pub mod maintenance_window_target {
     use ::stratus_model::schema as s;
 
@@ -1168,11 +1175,13 @@ pub mod maintenance_window_target {
     }
 }
 
+#[cfg(feature = "ssm-maintenance-window-target")]
 pub use maintenance_window_target::{
     CfnMaintenanceWindowTarget, CfnMaintenanceWindowTargetAttributes,
 };
 
 /// `AWS::SSM::MaintenanceWindowTask` and its property types.
+#[cfg(feature = "ssm-maintenance-window-task")]
 pub mod maintenance_window_task {
     use ::stratus_model::schema as s;
 
@@ -1814,9 +1823,11 @@ pub mod maintenance_window_task {
     }
 }
 
+#[cfg(feature = "ssm-maintenance-window-task")]
 pub use maintenance_window_task::{CfnMaintenanceWindowTask, CfnMaintenanceWindowTaskAttributes};
 
 /// `AWS::SSM::Parameter` and its property types.
+#[cfg(feature = "ssm-parameter")]
 pub mod parameter {
     use ::stratus_model::schema as s;
 
@@ -2044,9 +2055,11 @@ pub mod parameter {
     }
 }
 
+#[cfg(feature = "ssm-parameter")]
 pub use parameter::CfnParameter;
 
 /// `AWS::SSM::PatchBaseline` and its property types.
+#[cfg(feature = "ssm-patch-baseline")]
 pub mod patch_baseline {
     use ::stratus_model::schema as s;
 
@@ -2866,9 +2879,11 @@ pub mod patch_baseline {
     }
 }
 
+#[cfg(feature = "ssm-patch-baseline")]
 pub use patch_baseline::{CfnPatchBaseline, CfnPatchBaselineAttributes};
 
 /// `AWS::SSM::ResourceDataSync` and its property types.
+#[cfg(feature = "ssm-resource-data-sync")]
 pub mod resource_data_sync {
     use ::stratus_model::schema as s;
 
@@ -3212,9 +3227,11 @@ pub mod resource_data_sync {
     }
 }
 
+#[cfg(feature = "ssm-resource-data-sync")]
 pub use resource_data_sync::CfnResourceDataSync;
 
 /// `AWS::SSM::ResourcePolicy` and its property types.
+#[cfg(feature = "ssm-resource-policy")]
 pub mod resource_policy {
     use ::stratus_model::schema as s;
 
@@ -3286,4 +3303,5 @@ pub mod resource_policy {
     }
 }
 
+#[cfg(feature = "ssm-resource-policy")]
 pub use resource_policy::{CfnResourcePolicy, CfnResourcePolicyAttributes};

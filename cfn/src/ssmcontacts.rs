@@ -3,6 +3,7 @@
 //! `AWS::SSMContacts`: 4 resource types.
 
 /// `AWS::SSMContacts::Contact` and its property types.
+#[cfg(feature = "ssmcontacts-contact")]
 pub mod contact {
     use ::stratus_model::schema as s;
 
@@ -299,9 +300,11 @@ pub mod contact {
     }
 }
 
+#[cfg(feature = "ssmcontacts-contact")]
 pub use contact::{CfnContact, CfnContactAttributes};
 
 /// `AWS::SSMContacts::ContactChannel` and its property types.
+#[cfg(feature = "ssmcontacts-contact-channel")]
 pub mod contact_channel {
     use ::stratus_model::schema as s;
 
@@ -404,9 +407,11 @@ pub mod contact_channel {
     }
 }
 
+#[cfg(feature = "ssmcontacts-contact-channel")]
 pub use contact_channel::{CfnContactChannel, CfnContactChannelAttributes};
 
 /// `AWS::SSMContacts::Plan` and its property types.
+#[cfg(feature = "ssmcontacts-plan")]
 pub mod plan {
     use ::stratus_model::schema as s;
 
@@ -632,9 +637,11 @@ pub mod plan {
     }
 }
 
+#[cfg(feature = "ssmcontacts-plan")]
 pub use plan::{CfnPlan, CfnPlanAttributes};
 
 /// `AWS::SSMContacts::Rotation` and its property types.
+#[cfg(feature = "ssmcontacts-rotation")]
 pub mod rotation {
     use ::stratus_model::schema as s;
 
@@ -1036,4 +1043,5 @@ pub mod rotation {
     }
 }
 
+#[cfg(feature = "ssmcontacts-rotation")]
 pub use rotation::{CfnRotation, CfnRotationAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::SSMGuiConnect`: 1 resource type.
 
 /// `AWS::SSMGuiConnect::Preferences` and its property types.
+#[cfg(feature = "ssmguiconnect-preferences")]
 pub mod preferences {
     use ::stratus_model::schema as s;
 
@@ -183,4 +184,5 @@ pub mod preferences {
     }
 }
 
+#[cfg(feature = "ssmguiconnect-preferences")]
 pub use preferences::{CfnPreferences, CfnPreferencesAttributes};

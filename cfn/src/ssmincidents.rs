@@ -3,6 +3,7 @@
 //! `AWS::SSMIncidents`: 2 resource types.
 
 /// `AWS::SSMIncidents::ReplicationSet` and its property types.
+#[cfg(feature = "ssmincidents-replication-set")]
 pub mod replication_set {
     use ::stratus_model::schema as s;
 
@@ -139,9 +140,11 @@ pub mod replication_set {
     }
 }
 
+#[cfg(feature = "ssmincidents-replication-set")]
 pub use replication_set::{CfnReplicationSet, CfnReplicationSetAttributes};
 
 /// `AWS::SSMIncidents::ResponsePlan` and its property types.
+#[cfg(feature = "ssmincidents-response-plan")]
 pub mod response_plan {
     use ::stratus_model::schema as s;
 
@@ -865,4 +868,5 @@ pub mod response_plan {
     }
 }
 
+#[cfg(feature = "ssmincidents-response-plan")]
 pub use response_plan::{CfnResponsePlan, CfnResponsePlanAttributes};

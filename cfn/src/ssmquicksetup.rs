@@ -3,6 +3,7 @@
 //! `AWS::SSMQuickSetup`: 2 resource types.
 
 /// `AWS::SSMQuickSetup::ConfigurationManager` and its property types.
+#[cfg(feature = "ssmquicksetup-configuration-manager")]
 pub mod configuration_manager {
     use ::stratus_model::schema as s;
 
@@ -181,9 +182,11 @@ pub mod configuration_manager {
     }
 }
 
+#[cfg(feature = "ssmquicksetup-configuration-manager")]
 pub use configuration_manager::{CfnConfigurationManager, CfnConfigurationManagerAttributes};
 
 /// `AWS::SSMQuickSetup::LifecycleAutomation` and its property types.
+#[cfg(feature = "ssmquicksetup-lifecycle-automation")]
 pub mod lifecycle_automation {
     use ::stratus_model::schema as s;
 
@@ -281,4 +284,5 @@ pub mod lifecycle_automation {
     }
 }
 
+#[cfg(feature = "ssmquicksetup-lifecycle-automation")]
 pub use lifecycle_automation::{CfnLifecycleAutomation, CfnLifecycleAutomationAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::SSO`: 6 resource types.
 
 /// `AWS::SSO::Application` and its property types.
+#[cfg(feature = "sso-application")]
 pub mod application {
     use ::stratus_model::schema as s;
 
@@ -319,9 +320,11 @@ pub mod application {
     }
 }
 
+#[cfg(feature = "sso-application")]
 pub use application::{CfnApplication, CfnApplicationAttributes};
 
 /// `AWS::SSO::ApplicationAssignment` and its property types.
+#[cfg(feature = "sso-application-assignment")]
 pub mod application_assignment {
     use ::stratus_model::schema as s;
 
@@ -425,9 +428,11 @@ pub mod application_assignment {
     }
 }
 
+#[cfg(feature = "sso-application-assignment")]
 pub use application_assignment::CfnApplicationAssignment;
 
 /// `AWS::SSO::Assignment` and its property types.
+#[cfg(feature = "sso-assignment")]
 pub mod assignment {
     use ::stratus_model::schema as s;
 
@@ -595,9 +600,11 @@ pub mod assignment {
     }
 }
 
+#[cfg(feature = "sso-assignment")]
 pub use assignment::CfnAssignment;
 
 /// `AWS::SSO::Instance` and its property types.
+#[cfg(feature = "sso-instance")]
 pub mod instance {
     use ::stratus_model::schema as s;
 
@@ -664,9 +671,11 @@ pub mod instance {
     }
 }
 
+#[cfg(feature = "sso-instance")]
 pub use instance::{CfnInstance, CfnInstanceAttributes};
 
 /// `AWS::SSO::InstanceAccessControlAttributeConfiguration` and its property types.
+#[cfg(feature = "sso-instance-access-control-attribute-configuration")]
 pub mod instance_access_control_attribute_configuration {
     use ::stratus_model::schema as s;
 
@@ -887,9 +896,11 @@ pub mod instance_access_control_attribute_configuration {
     }
 }
 
+#[cfg(feature = "sso-instance-access-control-attribute-configuration")]
 pub use instance_access_control_attribute_configuration::CfnInstanceAccessControlAttributeConfiguration;
 
 /// `AWS::SSO::PermissionSet` and its property types.
+#[cfg(feature = "sso-permission-set")]
 pub mod permission_set {
     use ::stratus_model::schema as s;
 
@@ -1079,4 +1090,5 @@ pub mod permission_set {
     }
 }
 
+#[cfg(feature = "sso-permission-set")]
 pub use permission_set::{CfnPermissionSet, CfnPermissionSetAttributes};

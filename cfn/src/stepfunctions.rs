@@ -3,6 +3,7 @@
 //! `AWS::StepFunctions`: 4 resource types.
 
 /// `AWS::StepFunctions::Activity` and its property types.
+#[cfg(feature = "stepfunctions-activity")]
 pub mod activity {
     use ::stratus_model::schema as s;
 
@@ -171,9 +172,11 @@ pub mod activity {
     }
 }
 
+#[cfg(feature = "stepfunctions-activity")]
 pub use activity::{CfnActivity, CfnActivityAttributes};
 
 /// `AWS::StepFunctions::StateMachine` and its property types.
+#[cfg(feature = "stepfunctions-state-machine")]
 pub mod state_machine {
     use ::stratus_model::schema as s;
 
@@ -664,9 +667,11 @@ pub mod state_machine {
     }
 }
 
+#[cfg(feature = "stepfunctions-state-machine")]
 pub use state_machine::{CfnStateMachine, CfnStateMachineAttributes};
 
 /// `AWS::StepFunctions::StateMachineAlias` and its property types.
+#[cfg(feature = "stepfunctions-state-machine-alias")]
 pub mod state_machine_alias {
     use ::stratus_model::schema as s;
 
@@ -922,9 +927,11 @@ pub mod state_machine_alias {
     }
 }
 
+#[cfg(feature = "stepfunctions-state-machine-alias")]
 pub use state_machine_alias::{CfnStateMachineAlias, CfnStateMachineAliasAttributes};
 
 /// `AWS::StepFunctions::StateMachineVersion` and its property types.
+#[cfg(feature = "stepfunctions-state-machine-version")]
 pub mod state_machine_version {
     use ::stratus_model::schema as s;
 
@@ -1003,4 +1010,5 @@ pub mod state_machine_version {
     }
 }
 
+#[cfg(feature = "stepfunctions-state-machine-version")]
 pub use state_machine_version::{CfnStateMachineVersion, CfnStateMachineVersionAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::SupportApp`: 3 resource types.
 
 /// `AWS::SupportApp::AccountAlias` and its property types.
+#[cfg(feature = "supportapp-account-alias")]
 pub mod account_alias {
     use ::stratus_model::schema as s;
 
@@ -60,9 +61,11 @@ pub mod account_alias {
     }
 }
 
+#[cfg(feature = "supportapp-account-alias")]
 pub use account_alias::{CfnAccountAlias, CfnAccountAliasAttributes};
 
 /// `AWS::SupportApp::SlackChannelConfiguration` and its property types.
+#[cfg(feature = "supportapp-slack-channel-configuration")]
 pub mod slack_channel_configuration {
     use ::stratus_model::schema as s;
 
@@ -219,9 +222,11 @@ pub mod slack_channel_configuration {
     }
 }
 
+#[cfg(feature = "supportapp-slack-channel-configuration")]
 pub use slack_channel_configuration::CfnSlackChannelConfiguration;
 
 /// `AWS::SupportApp::SlackWorkspaceConfiguration` and its property types.
+#[cfg(feature = "supportapp-slack-workspace-configuration")]
 pub mod slack_workspace_configuration {
     use ::stratus_model::schema as s;
 
@@ -280,4 +285,5 @@ pub mod slack_workspace_configuration {
     };
 }
 
+#[cfg(feature = "supportapp-slack-workspace-configuration")]
 pub use slack_workspace_configuration::CfnSlackWorkspaceConfiguration;

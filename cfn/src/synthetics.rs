@@ -3,6 +3,7 @@
 //! `AWS::Synthetics`: 2 resource types.
 
 /// `AWS::Synthetics::Canary` and its property types.
+#[cfg(feature = "synthetics-canary")]
 pub mod canary {
     use ::stratus_model::schema as s;
 
@@ -902,9 +903,11 @@ pub mod canary {
     }
 }
 
+#[cfg(feature = "synthetics-canary")]
 pub use canary::{CfnCanary, CfnCanaryAttributes};
 
 /// `AWS::Synthetics::Group` and its property types.
+#[cfg(feature = "synthetics-group")]
 pub mod group {
     use ::stratus_model::schema as s;
 
@@ -968,4 +971,5 @@ pub mod group {
     }
 }
 
+#[cfg(feature = "synthetics-group")]
 pub use group::{CfnGroup, CfnGroupAttributes};

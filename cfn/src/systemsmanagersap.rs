@@ -3,6 +3,7 @@
 //! `AWS::SystemsManagerSAP`: 1 resource type.
 
 /// `AWS::SystemsManagerSAP::Application` and its property types.
+#[cfg(feature = "systemsmanagersap-application")]
 pub mod application {
     use ::stratus_model::schema as s;
 
@@ -357,4 +358,5 @@ pub mod application {
     }
 }
 
+#[cfg(feature = "systemsmanagersap-application")]
 pub use application::{CfnApplication, CfnApplicationAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::Timestream`: 5 resource types.
 
 /// `AWS::Timestream::Database` and its property types.
+#[cfg(feature = "timestream-database")]
 pub mod database {
     use ::stratus_model::schema as s;
 
@@ -58,9 +59,11 @@ pub mod database {
     }
 }
 
+#[cfg(feature = "timestream-database")]
 pub use database::{CfnDatabase, CfnDatabaseAttributes};
 
 /// `AWS::Timestream::InfluxDBCluster` and its property types.
+#[cfg(feature = "timestream-influx-db-cluster")]
 pub mod influx_db_cluster {
     use ::stratus_model::schema as s;
 
@@ -611,9 +614,11 @@ pub mod influx_db_cluster {
     }
 }
 
+#[cfg(feature = "timestream-influx-db-cluster")]
 pub use influx_db_cluster::{CfnInfluxDbCluster, CfnInfluxDbClusterAttributes};
 
 /// `AWS::Timestream::InfluxDBInstance` and its property types.
+#[cfg(feature = "timestream-influx-db-instance")]
 pub mod influx_db_instance {
     use ::stratus_model::schema as s;
 
@@ -1115,9 +1120,11 @@ pub mod influx_db_instance {
     }
 }
 
+#[cfg(feature = "timestream-influx-db-instance")]
 pub use influx_db_instance::{CfnInfluxDbInstance, CfnInfluxDbInstanceAttributes};
 
 /// `AWS::Timestream::ScheduledQuery` and its property types.
+#[cfg(feature = "timestream-scheduled-query")]
 pub mod scheduled_query {
     use ::stratus_model::schema as s;
 
@@ -2079,9 +2086,11 @@ pub mod scheduled_query {
     }
 }
 
+#[cfg(feature = "timestream-scheduled-query")]
 pub use scheduled_query::{CfnScheduledQuery, CfnScheduledQueryAttributes};
 
 /// `AWS::Timestream::Table` and its property types.
+#[cfg(feature = "timestream-table")]
 pub mod table {
     use ::stratus_model::schema as s;
 
@@ -2501,4 +2510,5 @@ pub mod table {
     }
 }
 
+#[cfg(feature = "timestream-table")]
 pub use table::{CfnTable, CfnTableAttributes};

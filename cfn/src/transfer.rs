@@ -3,6 +3,7 @@
 //! `AWS::Transfer`: 8 resource types.
 
 /// `AWS::Transfer::Agreement` and its property types.
+#[cfg(feature = "transfer-agreement")]
 pub mod agreement {
     use ::stratus_model::schema as s;
 
@@ -382,9 +383,11 @@ pub mod agreement {
     }
 }
 
+#[cfg(feature = "transfer-agreement")]
 pub use agreement::{CfnAgreement, CfnAgreementAttributes};
 
 /// `AWS::Transfer::Certificate` and its property types.
+#[cfg(feature = "transfer-certificate")]
 pub mod certificate {
     use ::stratus_model::schema as s;
 
@@ -571,9 +574,11 @@ pub mod certificate {
     }
 }
 
+#[cfg(feature = "transfer-certificate")]
 pub use certificate::{CfnCertificate, CfnCertificateAttributes};
 
 /// `AWS::Transfer::Connector` and its property types.
+#[cfg(feature = "transfer-connector")]
 pub mod connector {
     use ::stratus_model::schema as s;
 
@@ -1392,9 +1397,11 @@ pub mod connector {
     }
 }
 
+#[cfg(feature = "transfer-connector")]
 pub use connector::{CfnConnector, CfnConnectorAttributes};
 
 /// `AWS::Transfer::Profile` and its property types.
+#[cfg(feature = "transfer-profile")]
 pub mod profile {
     use ::stratus_model::schema as s;
 
@@ -1527,9 +1534,11 @@ pub mod profile {
     }
 }
 
+#[cfg(feature = "transfer-profile")]
 pub use profile::{CfnProfile, CfnProfileAttributes};
 
 /// `AWS::Transfer::Server` and its property types.
+#[cfg(feature = "transfer-server")]
 pub mod server {
     use ::stratus_model::schema as s;
 
@@ -2456,9 +2465,11 @@ pub mod server {
     }
 }
 
+#[cfg(feature = "transfer-server")]
 pub use server::{CfnServer, CfnServerAttributes};
 
 /// `AWS::Transfer::User` and its property types.
+#[cfg(feature = "transfer-user")]
 pub mod user {
     use ::stratus_model::schema as s;
 
@@ -2764,9 +2775,11 @@ pub mod user {
     }
 }
 
+#[cfg(feature = "transfer-user")]
 pub use user::{CfnUser, CfnUserAttributes};
 
 /// `AWS::Transfer::WebApp` and its property types.
+#[cfg(feature = "transfer-web-app")]
 pub mod web_app {
     use ::stratus_model::schema as s;
 
@@ -3083,9 +3096,11 @@ pub mod web_app {
     }
 }
 
+#[cfg(feature = "transfer-web-app")]
 pub use web_app::{CfnWebApp, CfnWebAppAttributes};
 
 /// `AWS::Transfer::Workflow` and its property types.
+#[cfg(feature = "transfer-workflow")]
 pub mod workflow {
     use ::stratus_model::schema as s;
 
@@ -3870,4 +3885,5 @@ pub mod workflow {
     }
 }
 
+#[cfg(feature = "transfer-workflow")]
 pub use workflow::{CfnWorkflow, CfnWorkflowAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::UXC`: 1 resource type.
 
 /// `AWS::UXC::AccountCustomization` and its property types.
+#[cfg(feature = "uxc-account-customization")]
 pub mod account_customization {
     use ::stratus_model::schema as s;
 
@@ -154,4 +155,5 @@ pub mod account_customization {
     }
 }
 
+#[cfg(feature = "uxc-account-customization")]
 pub use account_customization::{CfnAccountCustomization, CfnAccountCustomizationAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::VerifiedPermissions`: 4 resource types.
 
 /// `AWS::VerifiedPermissions::IdentitySource` and its property types.
+#[cfg(feature = "verifiedpermissions-identity-source")]
 pub mod identity_source {
     use ::stratus_model::schema as s;
 
@@ -85,9 +86,11 @@ pub mod identity_source {
     }
 }
 
+#[cfg(feature = "verifiedpermissions-identity-source")]
 pub use identity_source::{CfnIdentitySource, CfnIdentitySourceAttributes};
 
 /// `AWS::VerifiedPermissions::Policy` and its property types.
+#[cfg(feature = "verifiedpermissions-policy")]
 pub mod policy {
     use ::stratus_model::schema as s;
 
@@ -160,9 +163,11 @@ pub mod policy {
     }
 }
 
+#[cfg(feature = "verifiedpermissions-policy")]
 pub use policy::{CfnPolicy, CfnPolicyAttributes};
 
 /// `AWS::VerifiedPermissions::PolicyStore` and its property types.
+#[cfg(feature = "verifiedpermissions-policy-store")]
 pub mod policy_store {
     use ::stratus_model::schema as s;
 
@@ -428,9 +433,11 @@ pub mod policy_store {
     }
 }
 
+#[cfg(feature = "verifiedpermissions-policy-store")]
 pub use policy_store::{CfnPolicyStore, CfnPolicyStoreAttributes};
 
 /// `AWS::VerifiedPermissions::PolicyTemplate` and its property types.
+#[cfg(feature = "verifiedpermissions-policy-template")]
 pub mod policy_template {
     use ::stratus_model::schema as s;
 
@@ -508,4 +515,5 @@ pub mod policy_template {
     }
 }
 
+#[cfg(feature = "verifiedpermissions-policy-template")]
 pub use policy_template::{CfnPolicyTemplate, CfnPolicyTemplateAttributes};

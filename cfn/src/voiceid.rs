@@ -3,6 +3,7 @@
 //! `AWS::VoiceID`: 1 resource type.
 
 /// `AWS::VoiceID::Domain` and its property types.
+#[cfg(feature = "voiceid-domain")]
 pub mod domain {
     use ::stratus_model::schema as s;
 
@@ -128,4 +129,5 @@ pub mod domain {
     }
 }
 
+#[cfg(feature = "voiceid-domain")]
 pub use domain::{CfnDomain, CfnDomainAttributes};

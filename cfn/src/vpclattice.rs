@@ -3,6 +3,7 @@
 //! `AWS::VpcLattice`: 14 resource types.
 
 /// `AWS::VpcLattice::AccessLogSubscription` and its property types.
+#[cfg(feature = "vpclattice-access-log-subscription")]
 pub mod access_log_subscription {
     use ::stratus_model::schema as s;
 
@@ -129,9 +130,11 @@ pub mod access_log_subscription {
     }
 }
 
+#[cfg(feature = "vpclattice-access-log-subscription")]
 pub use access_log_subscription::{CfnAccessLogSubscription, CfnAccessLogSubscriptionAttributes};
 
 /// `AWS::VpcLattice::AuthPolicy` and its property types.
+#[cfg(feature = "vpclattice-auth-policy")]
 pub mod auth_policy {
     use ::stratus_model::schema as s;
 
@@ -194,9 +197,11 @@ pub mod auth_policy {
     }
 }
 
+#[cfg(feature = "vpclattice-auth-policy")]
 pub use auth_policy::{CfnAuthPolicy, CfnAuthPolicyAttributes};
 
 /// `AWS::VpcLattice::DomainVerification` and its property types.
+#[cfg(feature = "vpclattice-domain-verification")]
 pub mod domain_verification {
     use ::stratus_model::schema as s;
 
@@ -275,9 +280,11 @@ pub mod domain_verification {
     }
 }
 
+#[cfg(feature = "vpclattice-domain-verification")]
 pub use domain_verification::{CfnDomainVerification, CfnDomainVerificationAttributes};
 
 /// `AWS::VpcLattice::Listener` and its property types.
+#[cfg(feature = "vpclattice-listener")]
 pub mod listener {
     use ::stratus_model::schema as s;
 
@@ -575,9 +582,11 @@ pub mod listener {
     }
 }
 
+#[cfg(feature = "vpclattice-listener")]
 pub use listener::{CfnListener, CfnListenerAttributes};
 
 /// `AWS::VpcLattice::ResourceConfiguration` and its property types.
+#[cfg(feature = "vpclattice-resource-configuration")]
 pub mod resource_configuration {
     use ::stratus_model::schema as s;
 
@@ -878,9 +887,11 @@ pub mod resource_configuration {
     }
 }
 
+#[cfg(feature = "vpclattice-resource-configuration")]
 pub use resource_configuration::{CfnResourceConfiguration, CfnResourceConfigurationAttributes};
 
 /// `AWS::VpcLattice::ResourceGateway` and its property types.
+#[cfg(feature = "vpclattice-resource-gateway")]
 pub mod resource_gateway {
     use ::stratus_model::schema as s;
 
@@ -1104,9 +1115,11 @@ pub mod resource_gateway {
     }
 }
 
+#[cfg(feature = "vpclattice-resource-gateway")]
 pub use resource_gateway::{CfnResourceGateway, CfnResourceGatewayAttributes};
 
 /// `AWS::VpcLattice::ResourcePolicy` and its property types.
+#[cfg(feature = "vpclattice-resource-policy")]
 pub mod resource_policy {
     use ::stratus_model::schema as s;
 
@@ -1158,9 +1171,11 @@ pub mod resource_policy {
     };
 }
 
+#[cfg(feature = "vpclattice-resource-policy")]
 pub use resource_policy::CfnResourcePolicy;
 
 /// `AWS::VpcLattice::Rule` and its property types.
+#[cfg(feature = "vpclattice-rule")]
 pub mod rule {
     use ::stratus_model::schema as s;
 
@@ -1724,9 +1739,11 @@ pub mod rule {
     }
 }
 
+#[cfg(feature = "vpclattice-rule")]
 pub use rule::{CfnRule, CfnRuleAttributes};
 
 /// `AWS::VpcLattice::Service` and its property types.
+#[cfg(feature = "vpclattice-service")]
 pub mod service {
     use ::stratus_model::schema as s;
 
@@ -1889,9 +1906,11 @@ pub mod service {
     }
 }
 
+#[cfg(feature = "vpclattice-service")]
 pub use service::{CfnService, CfnServiceAttributes};
 
 /// `AWS::VpcLattice::ServiceNetwork` and its property types.
+#[cfg(feature = "vpclattice-service-network")]
 pub mod service_network {
     use ::stratus_model::schema as s;
 
@@ -2044,9 +2063,11 @@ pub mod service_network {
     }
 }
 
+#[cfg(feature = "vpclattice-service-network")]
 pub use service_network::{CfnServiceNetwork, CfnServiceNetworkAttributes};
 
 /// `AWS::VpcLattice::ServiceNetworkResourceAssociation` and its property types.
+#[cfg(feature = "vpclattice-service-network-resource-association")]
 pub mod service_network_resource_association {
     use ::stratus_model::schema as s;
 
@@ -2112,11 +2133,13 @@ pub mod service_network_resource_association {
     }
 }
 
+#[cfg(feature = "vpclattice-service-network-resource-association")]
 pub use service_network_resource_association::{
     CfnServiceNetworkResourceAssociation, CfnServiceNetworkResourceAssociationAttributes,
 };
 
 /// `AWS::VpcLattice::ServiceNetworkServiceAssociation` and its property types.
+#[cfg(feature = "vpclattice-service-network-service-association")]
 pub mod service_network_service_association {
     use ::stratus_model::schema as s;
 
@@ -2259,11 +2282,13 @@ pub mod service_network_service_association {
     }
 }
 
+#[cfg(feature = "vpclattice-service-network-service-association")]
 pub use service_network_service_association::{
     CfnServiceNetworkServiceAssociation, CfnServiceNetworkServiceAssociationAttributes,
 };
 
 /// `AWS::VpcLattice::ServiceNetworkVpcAssociation` and its property types.
+#[cfg(feature = "vpclattice-service-network-vpc-association")]
 pub mod service_network_vpc_association {
     use ::stratus_model::schema as s;
 
@@ -2467,11 +2492,13 @@ pub mod service_network_vpc_association {
     }
 }
 
+#[cfg(feature = "vpclattice-service-network-vpc-association")]
 pub use service_network_vpc_association::{
     CfnServiceNetworkVpcAssociation, CfnServiceNetworkVpcAssociationAttributes,
 };
 
 /// `AWS::VpcLattice::TargetGroup` and its property types.
+#[cfg(feature = "vpclattice-target-group")]
 pub mod target_group {
     use ::stratus_model::schema as s;
 
@@ -3105,4 +3132,5 @@ pub mod target_group {
     }
 }
 
+#[cfg(feature = "vpclattice-target-group")]
 pub use target_group::{CfnTargetGroup, CfnTargetGroupAttributes};

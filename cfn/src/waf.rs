@@ -3,6 +3,7 @@
 //! `AWS::WAF`: 7 resource types.
 
 /// `AWS::WAF::ByteMatchSet` and its property types.
+#[cfg(feature = "waf-byte-match-set")]
 pub mod byte_match_set {
     use ::stratus_model::schema as s;
 
@@ -170,9 +171,11 @@ pub mod byte_match_set {
     }
 }
 
+#[cfg(feature = "waf-byte-match-set")]
 pub use byte_match_set::{CfnByteMatchSet, CfnByteMatchSetAttributes};
 
 /// `AWS::WAF::IPSet` and its property types.
+#[cfg(feature = "waf-ip-set")]
 pub mod ip_set {
     use ::stratus_model::schema as s;
 
@@ -278,9 +281,11 @@ pub mod ip_set {
     }
 }
 
+#[cfg(feature = "waf-ip-set")]
 pub use ip_set::{CfnIpSet, CfnIpSetAttributes};
 
 /// `AWS::WAF::Rule` and its property types.
+#[cfg(feature = "waf-rule")]
 pub mod rule {
     use ::stratus_model::schema as s;
 
@@ -398,9 +403,11 @@ pub mod rule {
     }
 }
 
+#[cfg(feature = "waf-rule")]
 pub use rule::{CfnRule, CfnRuleAttributes};
 
 /// `AWS::WAF::SizeConstraintSet` and its property types.
+#[cfg(feature = "waf-size-constraint-set")]
 pub mod size_constraint_set {
     use ::stratus_model::schema as s;
 
@@ -571,9 +578,11 @@ pub mod size_constraint_set {
     }
 }
 
+#[cfg(feature = "waf-size-constraint-set")]
 pub use size_constraint_set::{CfnSizeConstraintSet, CfnSizeConstraintSetAttributes};
 
 /// `AWS::WAF::SqlInjectionMatchSet` and its property types.
+#[cfg(feature = "waf-sql-injection-match-set")]
 pub mod sql_injection_match_set {
     use ::stratus_model::schema as s;
 
@@ -727,9 +736,11 @@ pub mod sql_injection_match_set {
     }
 }
 
+#[cfg(feature = "waf-sql-injection-match-set")]
 pub use sql_injection_match_set::{CfnSqlInjectionMatchSet, CfnSqlInjectionMatchSetAttributes};
 
 /// `AWS::WAF::WebACL` and its property types.
+#[cfg(feature = "waf-web-acl")]
 pub mod web_acl {
     use ::stratus_model::schema as s;
 
@@ -887,9 +898,11 @@ pub mod web_acl {
     }
 }
 
+#[cfg(feature = "waf-web-acl")]
 pub use web_acl::{CfnWebAcl, CfnWebAclAttributes};
 
 /// `AWS::WAF::XssMatchSet` and its property types.
+#[cfg(feature = "waf-xss-match-set")]
 pub mod xss_match_set {
     use ::stratus_model::schema as s;
 
@@ -1043,4 +1056,5 @@ pub mod xss_match_set {
     }
 }
 
+#[cfg(feature = "waf-xss-match-set")]
 pub use xss_match_set::{CfnXssMatchSet, CfnXssMatchSetAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::WAFRegional`: 11 resource types.
 
 /// `AWS::WAFRegional::ByteMatchSet` and its property types.
+#[cfg(feature = "wafregional-byte-match-set")]
 pub mod byte_match_set {
     use ::stratus_model::schema as s;
 
@@ -170,9 +171,11 @@ pub mod byte_match_set {
     }
 }
 
+#[cfg(feature = "wafregional-byte-match-set")]
 pub use byte_match_set::{CfnByteMatchSet, CfnByteMatchSetAttributes};
 
 /// `AWS::WAFRegional::GeoMatchSet` and its property types.
+#[cfg(feature = "wafregional-geo-match-set")]
 pub mod geo_match_set {
     use ::stratus_model::schema as s;
 
@@ -281,9 +284,11 @@ pub mod geo_match_set {
     }
 }
 
+#[cfg(feature = "wafregional-geo-match-set")]
 pub use geo_match_set::{CfnGeoMatchSet, CfnGeoMatchSetAttributes};
 
 /// `AWS::WAFRegional::IPSet` and its property types.
+#[cfg(feature = "wafregional-ip-set")]
 pub mod ip_set {
     use ::stratus_model::schema as s;
 
@@ -393,9 +398,11 @@ pub mod ip_set {
     }
 }
 
+#[cfg(feature = "wafregional-ip-set")]
 pub use ip_set::{CfnIpSet, CfnIpSetAttributes};
 
 /// `AWS::WAFRegional::RateBasedRule` and its property types.
+#[cfg(feature = "wafregional-rate-based-rule")]
 pub mod rate_based_rule {
     use ::stratus_model::schema as s;
 
@@ -532,9 +539,11 @@ pub mod rate_based_rule {
     }
 }
 
+#[cfg(feature = "wafregional-rate-based-rule")]
 pub use rate_based_rule::{CfnRateBasedRule, CfnRateBasedRuleAttributes};
 
 /// `AWS::WAFRegional::RegexPatternSet` and its property types.
+#[cfg(feature = "wafregional-regex-pattern-set")]
 pub mod regex_pattern_set {
     use ::stratus_model::schema as s;
 
@@ -602,9 +611,11 @@ pub mod regex_pattern_set {
     }
 }
 
+#[cfg(feature = "wafregional-regex-pattern-set")]
 pub use regex_pattern_set::{CfnRegexPatternSet, CfnRegexPatternSetAttributes};
 
 /// `AWS::WAFRegional::Rule` and its property types.
+#[cfg(feature = "wafregional-rule")]
 pub mod rule {
     use ::stratus_model::schema as s;
 
@@ -726,9 +737,11 @@ pub mod rule {
     }
 }
 
+#[cfg(feature = "wafregional-rule")]
 pub use rule::{CfnRule, CfnRuleAttributes};
 
 /// `AWS::WAFRegional::SizeConstraintSet` and its property types.
+#[cfg(feature = "wafregional-size-constraint-set")]
 pub mod size_constraint_set {
     use ::stratus_model::schema as s;
 
@@ -896,9 +909,11 @@ pub mod size_constraint_set {
     }
 }
 
+#[cfg(feature = "wafregional-size-constraint-set")]
 pub use size_constraint_set::{CfnSizeConstraintSet, CfnSizeConstraintSetAttributes};
 
 /// `AWS::WAFRegional::SqlInjectionMatchSet` and its property types.
+#[cfg(feature = "wafregional-sql-injection-match-set")]
 pub mod sql_injection_match_set {
     use ::stratus_model::schema as s;
 
@@ -1052,9 +1067,11 @@ pub mod sql_injection_match_set {
     }
 }
 
+#[cfg(feature = "wafregional-sql-injection-match-set")]
 pub use sql_injection_match_set::{CfnSqlInjectionMatchSet, CfnSqlInjectionMatchSetAttributes};
 
 /// `AWS::WAFRegional::WebACL` and its property types.
+#[cfg(feature = "wafregional-web-acl")]
 pub mod web_acl {
     use ::stratus_model::schema as s;
 
@@ -1218,9 +1235,11 @@ pub mod web_acl {
     }
 }
 
+#[cfg(feature = "wafregional-web-acl")]
 pub use web_acl::{CfnWebAcl, CfnWebAclAttributes};
 
 /// `AWS::WAFRegional::WebACLAssociation` and its property types.
+#[cfg(feature = "wafregional-web-acl-association")]
 pub mod web_acl_association {
     use ::stratus_model::schema as s;
 
@@ -1285,9 +1304,11 @@ pub mod web_acl_association {
     }
 }
 
+#[cfg(feature = "wafregional-web-acl-association")]
 pub use web_acl_association::{CfnWebAclAssociation, CfnWebAclAssociationAttributes};
 
 /// `AWS::WAFRegional::XssMatchSet` and its property types.
+#[cfg(feature = "wafregional-xss-match-set")]
 pub mod xss_match_set {
     use ::stratus_model::schema as s;
 
@@ -1438,4 +1459,5 @@ pub mod xss_match_set {
     }
 }
 
+#[cfg(feature = "wafregional-xss-match-set")]
 pub use xss_match_set::{CfnXssMatchSet, CfnXssMatchSetAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::WAFv2`: 6 resource types.
 
 /// `AWS::WAFv2::IPSet` and its property types.
+#[cfg(feature = "wafv2-ip-set")]
 pub mod ip_set {
     use ::stratus_model::schema as s;
 
@@ -187,9 +188,11 @@ pub mod ip_set {
     }
 }
 
+#[cfg(feature = "wafv2-ip-set")]
 pub use ip_set::{CfnIpSet, CfnIpSetAttributes};
 
 /// `AWS::WAFv2::LoggingConfiguration` and its property types.
+#[cfg(feature = "wafv2-logging-configuration")]
 pub mod logging_configuration {
     use ::stratus_model::schema as s;
 
@@ -742,9 +745,11 @@ pub mod logging_configuration {
     }
 }
 
+#[cfg(feature = "wafv2-logging-configuration")]
 pub use logging_configuration::{CfnLoggingConfiguration, CfnLoggingConfigurationAttributes};
 
 /// `AWS::WAFv2::RegexPatternSet` and its property types.
+#[cfg(feature = "wafv2-regex-pattern-set")]
 pub mod regex_pattern_set {
     use ::stratus_model::schema as s;
 
@@ -878,9 +883,11 @@ pub mod regex_pattern_set {
     }
 }
 
+#[cfg(feature = "wafv2-regex-pattern-set")]
 pub use regex_pattern_set::{CfnRegexPatternSet, CfnRegexPatternSetAttributes};
 
 /// `AWS::WAFv2::RuleGroup` and its property types.
+#[cfg(feature = "wafv2-rule-group")]
 pub mod rule_group {
     use ::stratus_model::schema as s;
 
@@ -5833,9 +5840,11 @@ pub mod rule_group {
     }
 }
 
+#[cfg(feature = "wafv2-rule-group")]
 pub use rule_group::{CfnRuleGroup, CfnRuleGroupAttributes};
 
 /// `AWS::WAFv2::WebACL` and its property types.
+#[cfg(feature = "wafv2-web-acl")]
 pub mod web_acl {
     use ::stratus_model::schema as s;
 
@@ -12862,9 +12871,11 @@ pub mod web_acl {
     }
 }
 
+#[cfg(feature = "wafv2-web-acl")]
 pub use web_acl::{CfnWebAcl, CfnWebAclAttributes};
 
 /// `AWS::WAFv2::WebACLAssociation` and its property types.
+#[cfg(feature = "wafv2-web-acl-association")]
 pub mod web_acl_association {
     use ::stratus_model::schema as s;
 
@@ -12923,4 +12934,5 @@ pub mod web_acl_association {
     };
 }
 
+#[cfg(feature = "wafv2-web-acl-association")]
 pub use web_acl_association::CfnWebAclAssociation;

@@ -3,6 +3,7 @@
 //! `AWS::Wisdom`: 12 resource types.
 
 /// `AWS::Wisdom::AIAgent` and its property types.
+#[cfg(feature = "wisdom-ai-agent")]
 pub mod ai_agent {
     use ::stratus_model::schema as s;
 
@@ -183,9 +184,11 @@ pub mod ai_agent {
     }
 }
 
+#[cfg(feature = "wisdom-ai-agent")]
 pub use ai_agent::{CfnAiAgent, CfnAiAgentAttributes};
 
 /// `AWS::Wisdom::AIAgentVersion` and its property types.
+#[cfg(feature = "wisdom-ai-agent-version")]
 pub mod ai_agent_version {
     use ::stratus_model::schema as s;
 
@@ -275,9 +278,11 @@ pub mod ai_agent_version {
     }
 }
 
+#[cfg(feature = "wisdom-ai-agent-version")]
 pub use ai_agent_version::{CfnAiAgentVersion, CfnAiAgentVersionAttributes};
 
 /// `AWS::Wisdom::AIGuardrail` and its property types.
+#[cfg(feature = "wisdom-ai-guardrail")]
 pub mod ai_guardrail {
     use ::stratus_model::schema as s;
 
@@ -1480,9 +1485,11 @@ pub mod ai_guardrail {
     }
 }
 
+#[cfg(feature = "wisdom-ai-guardrail")]
 pub use ai_guardrail::{CfnAiGuardrail, CfnAiGuardrailAttributes};
 
 /// `AWS::Wisdom::AIGuardrailVersion` and its property types.
+#[cfg(feature = "wisdom-ai-guardrail-version")]
 pub mod ai_guardrail_version {
     use ::stratus_model::schema as s;
 
@@ -1572,9 +1579,11 @@ pub mod ai_guardrail_version {
     }
 }
 
+#[cfg(feature = "wisdom-ai-guardrail-version")]
 pub use ai_guardrail_version::{CfnAiGuardrailVersion, CfnAiGuardrailVersionAttributes};
 
 /// `AWS::Wisdom::AIPrompt` and its property types.
+#[cfg(feature = "wisdom-ai-prompt")]
 pub mod ai_prompt {
     use ::stratus_model::schema as s;
 
@@ -1887,9 +1896,11 @@ pub mod ai_prompt {
     }
 }
 
+#[cfg(feature = "wisdom-ai-prompt")]
 pub use ai_prompt::{CfnAiPrompt, CfnAiPromptAttributes};
 
 /// `AWS::Wisdom::AIPromptVersion` and its property types.
+#[cfg(feature = "wisdom-ai-prompt-version")]
 pub mod ai_prompt_version {
     use ::stratus_model::schema as s;
 
@@ -1979,9 +1990,11 @@ pub mod ai_prompt_version {
     }
 }
 
+#[cfg(feature = "wisdom-ai-prompt-version")]
 pub use ai_prompt_version::{CfnAiPromptVersion, CfnAiPromptVersionAttributes};
 
 /// `AWS::Wisdom::Assistant` and its property types.
+#[cfg(feature = "wisdom-assistant")]
 pub mod assistant {
     use ::stratus_model::schema as s;
 
@@ -2149,9 +2162,11 @@ pub mod assistant {
     }
 }
 
+#[cfg(feature = "wisdom-assistant")]
 pub use assistant::{CfnAssistant, CfnAssistantAttributes};
 
 /// `AWS::Wisdom::AssistantAssociation` and its property types.
+#[cfg(feature = "wisdom-assistant-association")]
 pub mod assistant_association {
     use ::stratus_model::schema as s;
 
@@ -2283,9 +2298,11 @@ pub mod assistant_association {
     }
 }
 
+#[cfg(feature = "wisdom-assistant-association")]
 pub use assistant_association::{CfnAssistantAssociation, CfnAssistantAssociationAttributes};
 
 /// `AWS::Wisdom::KnowledgeBase` and its property types.
+#[cfg(feature = "wisdom-knowledge-base")]
 pub mod knowledge_base {
     use ::stratus_model::schema as s;
 
@@ -3061,9 +3078,11 @@ pub mod knowledge_base {
     }
 }
 
+#[cfg(feature = "wisdom-knowledge-base")]
 pub use knowledge_base::{CfnKnowledgeBase, CfnKnowledgeBaseAttributes};
 
 /// `AWS::Wisdom::MessageTemplate` and its property types.
+#[cfg(feature = "wisdom-message-template")]
 pub mod message_template {
     use ::stratus_model::schema as s;
 
@@ -4146,9 +4165,11 @@ pub mod message_template {
     }
 }
 
+#[cfg(feature = "wisdom-message-template")]
 pub use message_template::{CfnMessageTemplate, CfnMessageTemplateAttributes};
 
 /// `AWS::Wisdom::MessageTemplateVersion` and its property types.
+#[cfg(feature = "wisdom-message-template-version")]
 pub mod message_template_version {
     use ::stratus_model::schema as s;
 
@@ -4214,11 +4235,13 @@ pub mod message_template_version {
     }
 }
 
+#[cfg(feature = "wisdom-message-template-version")]
 pub use message_template_version::{
     CfnMessageTemplateVersion, CfnMessageTemplateVersionAttributes,
 };
 
 /// `AWS::Wisdom::QuickResponse` and its property types.
+#[cfg(feature = "wisdom-quick-response")]
 pub mod quick_response {
     use ::stratus_model::schema as s;
 
@@ -4452,4 +4475,5 @@ pub mod quick_response {
     }
 }
 
+#[cfg(feature = "wisdom-quick-response")]
 pub use quick_response::{CfnQuickResponse, CfnQuickResponseAttributes};

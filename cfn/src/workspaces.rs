@@ -3,6 +3,7 @@
 //! `AWS::WorkSpaces`: 3 resource types.
 
 /// `AWS::WorkSpaces::ConnectionAlias` and its property types.
+#[cfg(feature = "workspaces-connection-alias")]
 pub mod connection_alias {
     use ::stratus_model::schema as s;
 
@@ -78,9 +79,11 @@ pub mod connection_alias {
     }
 }
 
+#[cfg(feature = "workspaces-connection-alias")]
 pub use connection_alias::{CfnConnectionAlias, CfnConnectionAliasAttributes};
 
 /// `AWS::WorkSpaces::Workspace` and its property types.
+#[cfg(feature = "workspaces-workspace")]
 pub mod workspace {
     use ::stratus_model::schema as s;
 
@@ -219,9 +222,11 @@ pub mod workspace {
     }
 }
 
+#[cfg(feature = "workspaces-workspace")]
 pub use workspace::{CfnWorkspace, CfnWorkspaceAttributes};
 
 /// `AWS::WorkSpaces::WorkspacesPool` and its property types.
+#[cfg(feature = "workspaces-workspaces-pool")]
 pub mod workspaces_pool {
     use ::stratus_model::schema as s;
 
@@ -552,4 +557,5 @@ pub mod workspaces_pool {
     }
 }
 
+#[cfg(feature = "workspaces-workspaces-pool")]
 pub use workspaces_pool::{CfnWorkspacesPool, CfnWorkspacesPoolAttributes};

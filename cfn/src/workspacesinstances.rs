@@ -3,6 +3,7 @@
 //! `AWS::WorkspacesInstances`: 3 resource types.
 
 /// `AWS::WorkspacesInstances::Volume` and its property types.
+#[cfg(feature = "workspacesinstances-volume")]
 pub mod volume {
     use ::stratus_model::schema as s;
 
@@ -340,9 +341,11 @@ pub mod volume {
     }
 }
 
+#[cfg(feature = "workspacesinstances-volume")]
 pub use volume::{CfnVolume, CfnVolumeAttributes};
 
 /// `AWS::WorkspacesInstances::VolumeAssociation` and its property types.
+#[cfg(feature = "workspacesinstances-volume-association")]
 pub mod volume_association {
     use ::stratus_model::schema as s;
 
@@ -455,9 +458,11 @@ pub mod volume_association {
     }
 }
 
+#[cfg(feature = "workspacesinstances-volume-association")]
 pub use volume_association::CfnVolumeAssociation;
 
 /// `AWS::WorkspacesInstances::WorkspaceInstance` and its property types.
+#[cfg(feature = "workspacesinstances-workspace-instance")]
 pub mod workspace_instance {
     use ::stratus_model::schema as s;
 
@@ -1988,4 +1993,5 @@ pub mod workspace_instance {
     }
 }
 
+#[cfg(feature = "workspacesinstances-workspace-instance")]
 pub use workspace_instance::{CfnWorkspaceInstance, CfnWorkspaceInstanceAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::WorkSpacesThinClient`: 1 resource type.
 
 /// `AWS::WorkSpacesThinClient::Environment` and its property types.
+#[cfg(feature = "workspacesthinclient-environment")]
 pub mod environment {
     use ::stratus_model::schema as s;
 
@@ -517,4 +518,5 @@ pub mod environment {
     }
 }
 
+#[cfg(feature = "workspacesthinclient-environment")]
 pub use environment::{CfnEnvironment, CfnEnvironmentAttributes};

@@ -3,6 +3,7 @@
 //! `AWS::WorkSpacesWeb`: 10 resource types.
 
 /// `AWS::WorkSpacesWeb::BrowserSettings` and its property types.
+#[cfg(feature = "workspacesweb-browser-settings")]
 pub mod browser_settings {
     use ::stratus_model::schema as s;
 
@@ -284,9 +285,11 @@ pub mod browser_settings {
     }
 }
 
+#[cfg(feature = "workspacesweb-browser-settings")]
 pub use browser_settings::{CfnBrowserSettings, CfnBrowserSettingsAttributes};
 
 /// `AWS::WorkSpacesWeb::DataProtectionSettings` and its property types.
+#[cfg(feature = "workspacesweb-data-protection-settings")]
 pub mod data_protection_settings {
     use ::stratus_model::schema as s;
 
@@ -650,11 +653,13 @@ pub mod data_protection_settings {
     }
 }
 
+#[cfg(feature = "workspacesweb-data-protection-settings")]
 pub use data_protection_settings::{
     CfnDataProtectionSettings, CfnDataProtectionSettingsAttributes,
 };
 
 /// `AWS::WorkSpacesWeb::IdentityProvider` and its property types.
+#[cfg(feature = "workspacesweb-identity-provider")]
 pub mod identity_provider {
     use ::stratus_model::schema as s;
 
@@ -807,9 +812,11 @@ pub mod identity_provider {
     }
 }
 
+#[cfg(feature = "workspacesweb-identity-provider")]
 pub use identity_provider::{CfnIdentityProvider, CfnIdentityProviderAttributes};
 
 /// `AWS::WorkSpacesWeb::IpAccessSettings` and its property types.
+#[cfg(feature = "workspacesweb-ip-access-settings")]
 pub mod ip_access_settings {
     use ::stratus_model::schema as s;
 
@@ -957,9 +964,11 @@ pub mod ip_access_settings {
     }
 }
 
+#[cfg(feature = "workspacesweb-ip-access-settings")]
 pub use ip_access_settings::{CfnIpAccessSettings, CfnIpAccessSettingsAttributes};
 
 /// `AWS::WorkSpacesWeb::NetworkSettings` and its property types.
+#[cfg(feature = "workspacesweb-network-settings")]
 pub mod network_settings {
     use ::stratus_model::schema as s;
 
@@ -1070,9 +1079,11 @@ pub mod network_settings {
     }
 }
 
+#[cfg(feature = "workspacesweb-network-settings")]
 pub use network_settings::{CfnNetworkSettings, CfnNetworkSettingsAttributes};
 
 /// `AWS::WorkSpacesWeb::Portal` and its property types.
+#[cfg(feature = "workspacesweb-portal")]
 pub mod portal {
     use ::stratus_model::schema as s;
 
@@ -1309,9 +1320,11 @@ pub mod portal {
     }
 }
 
+#[cfg(feature = "workspacesweb-portal")]
 pub use portal::{CfnPortal, CfnPortalAttributes};
 
 /// `AWS::WorkSpacesWeb::SessionLogger` and its property types.
+#[cfg(feature = "workspacesweb-session-logger")]
 pub mod session_logger {
     use ::stratus_model::schema as s;
 
@@ -1585,9 +1598,11 @@ pub mod session_logger {
     }
 }
 
+#[cfg(feature = "workspacesweb-session-logger")]
 pub use session_logger::{CfnSessionLogger, CfnSessionLoggerAttributes};
 
 /// `AWS::WorkSpacesWeb::TrustStore` and its property types.
+#[cfg(feature = "workspacesweb-trust-store")]
 pub mod trust_store {
     use ::stratus_model::schema as s;
 
@@ -1660,9 +1675,11 @@ pub mod trust_store {
     }
 }
 
+#[cfg(feature = "workspacesweb-trust-store")]
 pub use trust_store::{CfnTrustStore, CfnTrustStoreAttributes};
 
 /// `AWS::WorkSpacesWeb::UserAccessLoggingSettings` and its property types.
+#[cfg(feature = "workspacesweb-user-access-logging-settings")]
 pub mod user_access_logging_settings {
     use ::stratus_model::schema as s;
 
@@ -1735,11 +1752,13 @@ pub mod user_access_logging_settings {
     }
 }
 
+#[cfg(feature = "workspacesweb-user-access-logging-settings")]
 pub use user_access_logging_settings::{
     CfnUserAccessLoggingSettings, CfnUserAccessLoggingSettingsAttributes,
 };
 
 /// `AWS::WorkSpacesWeb::UserSettings` and its property types.
+#[cfg(feature = "workspacesweb-user-settings")]
 pub mod user_settings {
     use ::stratus_model::schema as s;
 
@@ -2576,4 +2595,5 @@ pub mod user_settings {
     }
 }
 
+#[cfg(feature = "workspacesweb-user-settings")]
 pub use user_settings::{CfnUserSettings, CfnUserSettingsAttributes};

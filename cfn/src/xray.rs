@@ -3,6 +3,7 @@
 //! `AWS::XRay`: 4 resource types.
 
 /// `AWS::XRay::Group` and its property types.
+#[cfg(feature = "xray-group")]
 pub mod group {
     use ::stratus_model::schema as s;
 
@@ -105,9 +106,11 @@ pub mod group {
     }
 }
 
+#[cfg(feature = "xray-group")]
 pub use group::{CfnGroup, CfnGroupAttributes};
 
 /// `AWS::XRay::ResourcePolicy` and its property types.
+#[cfg(feature = "xray-resource-policy")]
 pub mod resource_policy {
     use ::stratus_model::schema as s;
 
@@ -170,9 +173,11 @@ pub mod resource_policy {
     };
 }
 
+#[cfg(feature = "xray-resource-policy")]
 pub use resource_policy::CfnResourcePolicy;
 
 /// `AWS::XRay::SamplingRule` and its property types.
+#[cfg(feature = "xray-sampling-rule")]
 pub mod sampling_rule {
     use ::stratus_model::schema as s;
 
@@ -559,9 +564,11 @@ pub mod sampling_rule {
     }
 }
 
+#[cfg(feature = "xray-sampling-rule")]
 pub use sampling_rule::{CfnSamplingRule, CfnSamplingRuleAttributes};
 
 /// `AWS::XRay::TransactionSearchConfig` and its property types.
+#[cfg(feature = "xray-transaction-search-config")]
 pub mod transaction_search_config {
     use ::stratus_model::schema as s;
 
@@ -604,6 +611,7 @@ pub mod transaction_search_config {
     }
 }
 
+#[cfg(feature = "xray-transaction-search-config")]
 pub use transaction_search_config::{
     CfnTransactionSearchConfig, CfnTransactionSearchConfigAttributes,
 };
