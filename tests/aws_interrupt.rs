@@ -28,6 +28,31 @@ fn interrupt(pid: u32) {
     assert!(status.success());
 }
 
+/// A child's stderr: line by line as it comes, and all of it once the child is gone.
+struct Stderr {
+    live: std::sync::mpsc::Receiver<String>,
+    all: std::thread::JoinHandle<String>,
+}
+
+fn stream_stderr(child: &mut std::process::Child) -> Stderr {
+    use std::io::BufRead as _;
+    let stderr = child.stderr.take().expect("piped");
+    let (sender, live) = std::sync::mpsc::channel();
+    let all = std::thread::spawn(move || {
+        let mut all = String::new();
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            all.push_str(&line);
+            all.push('\n');
+            let _ = sender.send(line);
+        }
+        all
+    });
+    Stderr { live, all }
+}
+
 /// Interrupts the scenario `presses` times once the proxy has answered `moment` mutating calls;
 /// checks how the run stopped and that the next run converges.
 async fn interrupt_at(
@@ -50,7 +75,8 @@ async fn interrupt_at(
         writes_only: true,
         seed: 3,
     }));
-    let child = bench.spawn(verb, name);
+    let mut child = bench.spawn(verb, name);
+    let lines = stream_stderr(&mut child);
     let started = Instant::now();
     while bench.proxy.stats().mutating_calls() < moment {
         assert!(
@@ -59,14 +85,29 @@ async fn interrupt_at(
         );
         std::thread::sleep(Duration::from_millis(1));
     }
+    if presses > 1 {
+        // Calls in flight stay in flight, so the run cannot end before the second press.
+        bench.proxy.pause();
+    }
     interrupt(child.id());
     if presses > 1 {
-        std::thread::sleep(Duration::from_millis(20));
+        // A second press counts once the first is taken, as a person sees "stopping" first;
+        // two signals sent at once may arrive as one.
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match lines.live.recv_timeout(left) {
+                Ok(line) if line.contains("stopping: waiting for calls in flight") => break,
+                Ok(_) => {}
+                Err(e) => panic!("{context}: the first Ctrl-C was never acknowledged ({e})"),
+            }
+        }
         interrupt(child.id());
     }
-    let output = child.wait_with_output().expect("the run ends");
+    let status = child.wait().expect("the run ends");
+    bench.proxy.resume();
     bench.proxy.set_faults(None);
-    let all = String::from_utf8_lossy(&output.stderr);
+    let all = lines.all.join().expect("the reader ends with the child");
     // The end of what it said: the calls it finished are many lines.
     let stderr: String = {
         let lines: Vec<&str> = all.lines().collect();
@@ -88,7 +129,7 @@ async fn interrupt_at(
             "{context}: the calls in flight finished and were saved, the journal cleared"
         );
     } else {
-        assert_eq!(output.status.code(), Some(130), "{context}: {stderr}");
+        assert_eq!(status.code(), Some(130), "{context}: {stderr}");
         assert!(
             stderr.contains("aborted; the lock is released"),
             "{context}: {stderr}"

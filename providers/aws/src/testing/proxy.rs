@@ -124,6 +124,8 @@ struct Shared {
     forwarding: Mutex<BTreeMap<u64, String>>,
     /// The last sequence number given to a forwarded request.
     forwarded: AtomicU64,
+    /// While true, requests wait before being forwarded (a frozen cloud).
+    paused: tokio::sync::watch::Sender<bool>,
 }
 
 /// The proxy; it stops when dropped.
@@ -225,6 +227,17 @@ impl FaultProxy {
             }
             std::thread::sleep(Duration::from_millis(2));
         }
+    }
+
+    /// Holds every request before it is forwarded until [`FaultProxy::resume`]: calls in
+    /// flight stay in flight (a cloud that has not answered yet).
+    pub fn pause(&self) {
+        self.shared.paused.send_replace(true);
+    }
+
+    /// Lets held and later requests through again.
+    pub fn resume(&self) {
+        self.shared.paused.send_replace(false);
     }
 
     /// What the proxy has seen.
@@ -340,6 +353,9 @@ async fn handle(
         }
         Some(Fault::DropAfter) | None => {}
     }
+    // Held here while paused; a client that dies meanwhile drops it unsent.
+    let mut paused = shared.paused.subscribe();
+    let _ = paused.wait_for(|held| !*held).await;
     // A request that reached the proxy whole has left the client: it reaches the emulator even
     // if the client dies meanwhile (hyper then drops this handler, not the spawned task).
     let forwarding = Forwarding::start(Arc::clone(shared), &call.name);
