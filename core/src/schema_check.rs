@@ -15,7 +15,16 @@ use crate::value::Value;
 /// Checks every resource of `stack` whose type has a schema.
 pub(crate) fn check(stack: &Stack, errors: &mut Vec<ValidationError>) {
     let mut checker = Checker::default();
+    // A construct whose builder reported a problem is told that one, in its own words, first.
+    let reported: std::collections::HashSet<&ConstructPath> = stack
+        .recorded_errors()
+        .iter()
+        .filter_map(ValidationError::path)
+        .collect();
     for (_, node) in stack.graph().nodes() {
+        if reported.contains(&node.path) {
+            continue;
+        }
         let Some(schema) = stratus_cfn::schema(node.type_name) else {
             continue;
         };
@@ -159,10 +168,15 @@ impl Checker {
             }
             (Kind::Enum(values), Value::String(s)) if !values.contains(&s.as_str()) => {
                 report(
-                    format!("{s:?} is not one of {}", values.join(", ")),
+                    if values.len() <= 12 {
+                        format!("{s:?} is not one of {}", values.join(", "))
+                    } else {
+                        format!("{s:?} is not one of the {} values it allows", values.len())
+                    },
                     match closest(s, values) {
                         Some(near) => format!("did you mean {near}?"),
-                        None => "use one of the values listed".into(),
+                        None if values.len() <= 12 => "use one of the values listed".into(),
+                        None => "see the type's documentation for the values".into(),
                     },
                 );
             }
