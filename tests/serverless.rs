@@ -1,10 +1,10 @@
 //! The serverless example (`examples/serverless/`): its topology, and its template passes
 //! cfn-lint.
 
+mod support;
+
 #[path = "../examples/serverless/stack.rs"]
 mod serverless;
-
-use std::process::Command;
 
 use stratus::ResourceId;
 use stratus::synth::template_json;
@@ -80,14 +80,5 @@ fn the_serverless_stack_is_wired_as_declared() {
 #[test]
 fn the_serverless_template_passes_cfn_lint() {
     let app = serverless::build();
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("jobs.template.json");
-    std::fs::write(&file, template_json(&app.stack)).unwrap();
-    let output = Command::new("cfn-lint")
-        .args(["--format", "parseable"])
-        .arg(&file)
-        .output()
-        .expect("cfn-lint must be installed (pip install cfn-lint); CI installs it");
-    let report = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(output.status.code().unwrap() & 2, 0, "{report}");
+    support::cfn_lint::assert_no_lint_errors("jobs", &template_json(&app.stack));
 }

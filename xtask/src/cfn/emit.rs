@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use serde_json::{Map, Value};
 
 use super::names::{Scope, derived_property_name, ident, snake, type_ident};
-use super::schema::{ResourceSchema, TagKind};
+use super::schema::{ResourceSchema, TagKind, follow};
 use super::shape::{Resolver, Shape};
 use super::tables::{TableField, object_static, static_name};
 
@@ -520,24 +520,6 @@ fn primitive(definitions: &Map<String, Value>, property: &Value) -> Option<Shape
         ))),
         _ => None,
     }
-}
-
-/// A schema with its `$ref` followed (once per step, at most a few steps).
-fn follow<'a>(
-    definitions: &'a Map<String, Value>,
-    schema: &'a Value,
-) -> Option<&'a Map<String, Value>> {
-    let mut schema = schema.as_object()?;
-    for _ in 0..8 {
-        match schema.get("$ref").and_then(Value::as_str) {
-            Some(reference) => {
-                let name = reference.strip_prefix("#/definitions/")?;
-                schema = definitions.get(name)?.as_object()?;
-            }
-            None => return Some(schema),
-        }
-    }
-    None
 }
 
 fn string_list(value: Option<&Value>) -> Vec<String> {

@@ -178,3 +178,21 @@ pub(crate) fn provider_table(schemas: &Path) -> Result<BTreeMap<String, PathBuf>
     }
     Ok(types)
 }
+
+/// A property schema with its `$ref`s into `definitions` followed (a few steps at most).
+pub(crate) fn follow<'a>(
+    definitions: &'a Map<String, Value>,
+    schema: &'a Value,
+) -> Option<&'a Map<String, Value>> {
+    let mut schema = schema.as_object()?;
+    for _ in 0..8 {
+        match schema.get("$ref").and_then(Value::as_str) {
+            Some(reference) => {
+                let name = reference.strip_prefix("#/definitions/")?;
+                schema = definitions.get(name)?.as_object()?;
+            }
+            None => return Some(schema),
+        }
+    }
+    None
+}

@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Map, Value};
 
+use super::schema::follow;
 use super::shape::Shape;
 
 /// What the table of one property needs: its name, shape and schema.
@@ -159,22 +160,4 @@ fn kind_expr(
             )
         }
     }
-}
-
-/// A schema with its `$ref`s followed.
-pub(crate) fn follow<'a>(
-    definitions: &'a Map<String, Value>,
-    schema: &'a Value,
-) -> Option<&'a Map<String, Value>> {
-    let mut schema = schema.as_object()?;
-    for _ in 0..8 {
-        match schema.get("$ref").and_then(Value::as_str) {
-            Some(reference) => {
-                let name = reference.strip_prefix("#/definitions/")?;
-                schema = definitions.get(name)?.as_object()?;
-            }
-            None => return Some(schema),
-        }
-    }
-    None
 }
