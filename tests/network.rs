@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use stratus::l1::ec2::CfnVpc;
+use stratus::cfn::ec2::CfnVpc;
 use stratus::prelude::*;
 
 struct Network {

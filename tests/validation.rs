@@ -1,6 +1,6 @@
 //! Every validation class, with the message a user sees. Each names the construct path and the fix.
 
-use stratus::l1::ec2::{CfnSubnet, CfnVpc};
+use stratus::cfn::ec2::{CfnSubnet, CfnVpc};
 use stratus::prelude::*;
 use stratus::{ValidationError, ValidationErrors};
 
@@ -20,10 +20,8 @@ fn l1_subnet(stack: &mut Stack, id: &str, vpc: Ref<CfnVpc>, cidr: &str) {
     stack.add(
         id,
         CfnSubnet {
-            vpc_id: vpc,
-            cidr_block: cidr.into(),
-            availability_zone: None,
-            map_public_ip_on_launch: None,
+            cidr_block: Some(cidr.into()),
+            ..CfnSubnet::new(vpc)
         },
     );
 }
@@ -34,7 +32,7 @@ fn subnet_outside_the_vpc() {
     let vpc = s.add(
         "vpc",
         CfnVpc {
-            cidr_block: "10.0.0.0/16".into(),
+            cidr_block: Some("10.0.0.0/16".into()),
             ..CfnVpc::default()
         },
     );
@@ -68,7 +66,7 @@ fn overlapping_subnets() {
     let vpc = s.add(
         "vpc",
         CfnVpc {
-            cidr_block: "10.0.0.0/16".into(),
+            cidr_block: Some("10.0.0.0/16".into()),
             ..CfnVpc::default()
         },
     );

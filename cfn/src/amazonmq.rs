@@ -204,7 +204,7 @@ pub mod broker {
         /// `AmqpEndpoints`: list of string.
         fn amqp_endpoints(self) -> ::stratus_model::Attr<::std::vec::Vec<::std::string::String>>;
         /// `ConsoleURLs`: list of string.
-        fn console_ur_ls(self) -> ::stratus_model::Attr<::std::vec::Vec<::std::string::String>>;
+        fn console_urls(self) -> ::stratus_model::Attr<::std::vec::Vec<::std::string::String>>;
     }
 
     impl CfnBrokerAttributes for ::stratus_model::Ref<CfnBroker> {
@@ -243,7 +243,7 @@ pub mod broker {
         fn amqp_endpoints(self) -> ::stratus_model::Attr<::std::vec::Vec<::std::string::String>> {
             ::stratus_model::Attr::new(self.id(), "AmqpEndpoints")
         }
-        fn console_ur_ls(self) -> ::stratus_model::Attr<::std::vec::Vec<::std::string::String>> {
+        fn console_urls(self) -> ::stratus_model::Attr<::std::vec::Vec<::std::string::String>> {
             ::stratus_model::Attr::new(self.id(), "ConsoleURLs")
         }
     }

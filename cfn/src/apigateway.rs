@@ -189,7 +189,7 @@ pub mod authorizer {
         pub name: ::stratus_model::Val<::std::string::String>,
         /// `ProviderARNs`: list of string.
         #[resource(rename = "ProviderARNs")]
-        pub provider_ar_ns:
+        pub provider_arns:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
         /// `RestApiId`: string.
         /// Required.
@@ -216,7 +216,7 @@ pub mod authorizer {
                 identity_source: ::std::option::Option::None,
                 identity_validation_expression: ::std::option::Option::None,
                 name: name.into(),
-                provider_ar_ns: ::std::option::Option::None,
+                provider_arns: ::std::option::Option::None,
                 rest_api_id: rest_api_id.into(),
                 r#type: r#type.into(),
             }

@@ -1938,10 +1938,13 @@ pub mod stage {
     /// `AWS::ApiGatewayV2::Stage`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-stage.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::ApiGatewayV2::Stage",
-        tags = "none",
+        tags = "map",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnStage {
@@ -1972,12 +1975,6 @@ pub mod stage {
         pub stage_name: ::stratus_model::Val<::std::string::String>,
         /// `StageVariables`: JSON.
         pub stage_variables: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
-        /// `Tags`: map of string.
-        pub tags: ::std::option::Option<
-            ::stratus_model::Val<
-                ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-            >,
-        >,
     }
 
     impl CfnStage {
@@ -1997,7 +1994,6 @@ pub mod stage {
                 route_settings: ::std::option::Option::None,
                 stage_name: stage_name.into(),
                 stage_variables: ::std::option::Option::None,
-                tags: ::std::option::Option::None,
             }
         }
     }
@@ -2022,7 +2018,7 @@ pub mod stage {
             s::prop("RouteSettings", s::Kind::Json),
             s::prop("StageName", s::Kind::String),
             s::prop("StageVariables", s::Kind::Json),
-            s::prop("Tags", s::Kind::Map(&s::prop("", s::Kind::String))),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["StageName", "ApiId"],
         required_xor: &[],

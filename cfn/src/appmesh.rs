@@ -10,10 +10,13 @@ pub mod gateway_route {
     /// `AWS::AppMesh::GatewayRoute`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-gatewayroute.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::AppMesh::GatewayRoute",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnGatewayRoute {
@@ -33,8 +36,6 @@ pub mod gateway_route {
         /// `Spec`: [`GatewayRouteSpec`].
         /// Required.
         pub spec: ::stratus_model::Val<GatewayRouteSpec>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
         /// `VirtualGatewayName`: string.
         /// Required.
         /// Changing it replaces the resource.
@@ -54,7 +55,6 @@ pub mod gateway_route {
                 mesh_name: mesh_name.into(),
                 mesh_owner: ::std::option::Option::None,
                 spec: spec.into(),
-                tags: ::std::option::Option::None,
                 virtual_gateway_name: virtual_gateway_name.into(),
             }
         }
@@ -68,11 +68,8 @@ pub mod gateway_route {
             s::prop("MeshName", s::Kind::String),
             s::prop("MeshOwner", s::Kind::String),
             s::prop("Spec", s::Kind::Object(&SCHEMA_GatewayRouteSpec)),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
             s::prop("VirtualGatewayName", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["MeshName", "VirtualGatewayName", "Spec"],
         required_xor: &[],
@@ -138,50 +135,6 @@ pub mod gateway_route {
 
     impl ::std::convert::From<GatewayRouteSpec> for ::stratus_model::Val<GatewayRouteSpec> {
         fn from(value: GatewayRouteSpec) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::AppMesh::GatewayRoute`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String),
-            s::prop("Value", s::Kind::String),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -1058,8 +1011,15 @@ pub mod mesh {
     /// `AWS::AppMesh::Mesh`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-mesh.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq, Default)]
-    #[resource(type = "AWS::AppMesh::Mesh", tags = "none", crate = "::stratus_model")]
+    #[resource(
+        type = "AWS::AppMesh::Mesh",
+        tags = "list",
+        tags_property = "Tags",
+        crate = "::stratus_model"
+    )]
     pub struct CfnMesh {
         /// `MeshName`: string.
         /// Changing it replaces the resource.
@@ -1067,8 +1027,6 @@ pub mod mesh {
         pub mesh_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `Spec`: [`MeshSpec`].
         pub spec: ::std::option::Option<::stratus_model::Val<MeshSpec>>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
     /// What the schema says of `AWS::AppMesh::Mesh`'s properties; `validate()` checks them.
@@ -1077,10 +1035,7 @@ pub mod mesh {
         properties: &[
             s::prop("MeshName", s::Kind::String),
             s::prop("Spec", s::Kind::Object(&SCHEMA_MeshSpec)),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &[],
         required_xor: &[],
@@ -1148,50 +1103,6 @@ pub mod mesh {
 
     impl ::std::convert::From<MeshSpec> for ::stratus_model::Val<MeshSpec> {
         fn from(value: MeshSpec) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::AppMesh::Mesh`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String),
-            s::prop("Value", s::Kind::String),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -1268,8 +1179,15 @@ pub mod route {
     /// `AWS::AppMesh::Route`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-route.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
-    #[resource(type = "AWS::AppMesh::Route", tags = "none", crate = "::stratus_model")]
+    #[resource(
+        type = "AWS::AppMesh::Route",
+        tags = "list",
+        tags_property = "Tags",
+        crate = "::stratus_model"
+    )]
     pub struct CfnRoute {
         /// `MeshName`: string.
         /// Required.
@@ -1287,8 +1205,6 @@ pub mod route {
         /// `Spec`: [`RouteSpec`].
         /// Required.
         pub spec: ::stratus_model::Val<RouteSpec>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
         /// `VirtualRouterName`: string.
         /// Required.
         /// Changing it replaces the resource.
@@ -1308,7 +1224,6 @@ pub mod route {
                 mesh_owner: ::std::option::Option::None,
                 route_name: ::std::option::Option::None,
                 spec: spec.into(),
-                tags: ::std::option::Option::None,
                 virtual_router_name: virtual_router_name.into(),
             }
         }
@@ -1322,11 +1237,8 @@ pub mod route {
             s::prop("MeshOwner", s::Kind::String),
             s::prop("RouteName", s::Kind::String),
             s::prop("Spec", s::Kind::Object(&SCHEMA_RouteSpec)),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
             s::prop("VirtualRouterName", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["MeshName", "VirtualRouterName", "Spec"],
         required_xor: &[],
@@ -1395,50 +1307,6 @@ pub mod route {
 
     impl ::std::convert::From<RouteSpec> for ::stratus_model::Val<RouteSpec> {
         fn from(value: RouteSpec) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::AppMesh::Route`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String),
-            s::prop("Value", s::Kind::String),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -2458,10 +2326,13 @@ pub mod virtual_gateway {
     /// `AWS::AppMesh::VirtualGateway`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-virtualgateway.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::AppMesh::VirtualGateway",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnVirtualGateway {
@@ -2477,8 +2348,6 @@ pub mod virtual_gateway {
         /// `Spec`: [`VirtualGatewaySpec`].
         /// Required.
         pub spec: ::stratus_model::Val<VirtualGatewaySpec>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
         /// `VirtualGatewayName`: string.
         /// Changing it replaces the resource.
         #[resource(replace)]
@@ -2496,7 +2365,6 @@ pub mod virtual_gateway {
                 mesh_name: mesh_name.into(),
                 mesh_owner: ::std::option::Option::None,
                 spec: spec.into(),
-                tags: ::std::option::Option::None,
                 virtual_gateway_name: ::std::option::Option::None,
             }
         }
@@ -2509,11 +2377,8 @@ pub mod virtual_gateway {
             s::prop("MeshName", s::Kind::String),
             s::prop("MeshOwner", s::Kind::String),
             s::prop("Spec", s::Kind::Object(&SCHEMA_VirtualGatewaySpec)),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
             s::prop("VirtualGatewayName", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["MeshName", "Spec"],
         required_xor: &[],
@@ -2602,50 +2467,6 @@ pub mod virtual_gateway {
 
     impl ::std::convert::From<VirtualGatewaySpec> for ::stratus_model::Val<VirtualGatewaySpec> {
         fn from(value: VirtualGatewaySpec) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::AppMesh::VirtualGateway`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String),
-            s::prop("Value", s::Kind::String),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -3965,10 +3786,13 @@ pub mod virtual_node {
     /// `AWS::AppMesh::VirtualNode`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-virtualnode.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::AppMesh::VirtualNode",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnVirtualNode {
@@ -3984,8 +3808,6 @@ pub mod virtual_node {
         /// `Spec`: [`VirtualNodeSpec`].
         /// Required.
         pub spec: ::stratus_model::Val<VirtualNodeSpec>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
         /// `VirtualNodeName`: string.
         /// Changing it replaces the resource.
         #[resource(replace)]
@@ -4002,7 +3824,6 @@ pub mod virtual_node {
                 mesh_name: mesh_name.into(),
                 mesh_owner: ::std::option::Option::None,
                 spec: spec.into(),
-                tags: ::std::option::Option::None,
                 virtual_node_name: ::std::option::Option::None,
             }
         }
@@ -4015,11 +3836,8 @@ pub mod virtual_node {
             s::prop("MeshName", s::Kind::String),
             s::prop("MeshOwner", s::Kind::String),
             s::prop("Spec", s::Kind::Object(&SCHEMA_VirtualNodeSpec)),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
             s::prop("VirtualNodeName", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["MeshName", "Spec"],
         required_xor: &[],
@@ -4097,50 +3915,6 @@ pub mod virtual_node {
 
     impl ::std::convert::From<VirtualNodeSpec> for ::stratus_model::Val<VirtualNodeSpec> {
         fn from(value: VirtualNodeSpec) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::AppMesh::VirtualNode`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String),
-            s::prop("Value", s::Kind::String),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -5895,10 +5669,13 @@ pub mod virtual_router {
     /// `AWS::AppMesh::VirtualRouter`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-virtualrouter.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::AppMesh::VirtualRouter",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnVirtualRouter {
@@ -5914,8 +5691,6 @@ pub mod virtual_router {
         /// `Spec`: [`VirtualRouterSpec`].
         /// Required.
         pub spec: ::stratus_model::Val<VirtualRouterSpec>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
         /// `VirtualRouterName`: string.
         /// Changing it replaces the resource.
         #[resource(replace)]
@@ -5932,7 +5707,6 @@ pub mod virtual_router {
                 mesh_name: mesh_name.into(),
                 mesh_owner: ::std::option::Option::None,
                 spec: spec.into(),
-                tags: ::std::option::Option::None,
                 virtual_router_name: ::std::option::Option::None,
             }
         }
@@ -5945,11 +5719,8 @@ pub mod virtual_router {
             s::prop("MeshName", s::Kind::String),
             s::prop("MeshOwner", s::Kind::String),
             s::prop("Spec", s::Kind::Object(&SCHEMA_VirtualRouterSpec)),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
             s::prop("VirtualRouterName", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["MeshName", "Spec"],
         required_xor: &[],
@@ -6021,50 +5792,6 @@ pub mod virtual_router {
 
     impl ::std::convert::From<VirtualRouterSpec> for ::stratus_model::Val<VirtualRouterSpec> {
         fn from(value: VirtualRouterSpec) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::AppMesh::VirtualRouter`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String),
-            s::prop("Value", s::Kind::String),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -6161,10 +5888,13 @@ pub mod virtual_service {
     /// `AWS::AppMesh::VirtualService`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-virtualservice.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::AppMesh::VirtualService",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnVirtualService {
@@ -6180,8 +5910,6 @@ pub mod virtual_service {
         /// `Spec`: [`VirtualServiceSpec`].
         /// Required.
         pub spec: ::stratus_model::Val<VirtualServiceSpec>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
         /// `VirtualServiceName`: string.
         /// Required.
         /// Changing it replaces the resource.
@@ -6200,7 +5928,6 @@ pub mod virtual_service {
                 mesh_name: mesh_name.into(),
                 mesh_owner: ::std::option::Option::None,
                 spec: spec.into(),
-                tags: ::std::option::Option::None,
                 virtual_service_name: virtual_service_name.into(),
             }
         }
@@ -6213,11 +5940,8 @@ pub mod virtual_service {
             s::prop("MeshName", s::Kind::String),
             s::prop("MeshOwner", s::Kind::String),
             s::prop("Spec", s::Kind::Object(&SCHEMA_VirtualServiceSpec)),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
             s::prop("VirtualServiceName", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["MeshName", "VirtualServiceName", "Spec"],
         required_xor: &[],
@@ -6275,50 +5999,6 @@ pub mod virtual_service {
 
     impl ::std::convert::From<VirtualServiceSpec> for ::stratus_model::Val<VirtualServiceSpec> {
         fn from(value: VirtualServiceSpec) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::AppMesh::VirtualService`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String),
-            s::prop("Value", s::Kind::String),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }

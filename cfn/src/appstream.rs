@@ -1334,10 +1334,13 @@ pub mod fleet {
     /// `AWS::AppStream::Fleet`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appstream-fleet.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::AppStream::Fleet",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnFleet {
@@ -1393,8 +1396,6 @@ pub mod fleet {
         pub session_script_s3_location: ::std::option::Option<::stratus_model::Val<S3Location>>,
         /// `StreamView`: string.
         pub stream_view: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
         /// `UsbDeviceFilterStrings`: list of string.
         pub usb_device_filter_strings:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
@@ -1430,7 +1431,6 @@ pub mod fleet {
                 root_volume_config: ::std::option::Option::None,
                 session_script_s3_location: ::std::option::Option::None,
                 stream_view: ::std::option::Option::None,
-                tags: ::std::option::Option::None,
                 usb_device_filter_strings: ::std::option::Option::None,
                 vpc_config: ::std::option::Option::None,
             }
@@ -1472,14 +1472,11 @@ pub mod fleet {
             ),
             s::prop("StreamView", s::Kind::String),
             s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
-            s::prop(
                 "UsbDeviceFilterStrings",
                 s::Kind::List(&s::prop("", s::Kind::String)),
             ),
             s::prop("VpcConfig", s::Kind::Object(&SCHEMA_VpcConfig)),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["InstanceType", "Name"],
         required_xor: &[],
@@ -1622,50 +1619,6 @@ pub mod fleet {
 
     impl ::std::convert::From<S3Location> for ::stratus_model::Val<S3Location> {
         fn from(value: S3Location) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::AppStream::Fleet`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String),
-            s::prop("Value", s::Kind::String),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }

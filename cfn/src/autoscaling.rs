@@ -15,7 +15,7 @@ pub mod auto_scaling_group {
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::AutoScaling::AutoScalingGroup",
-        tags = "list",
+        tags = "asg",
         tags_property = "Tags",
         crate = "::stratus_model"
     )]
@@ -127,7 +127,7 @@ pub mod auto_scaling_group {
         pub skip_zonal_shift_validation: ::std::option::Option<::stratus_model::Val<bool>>,
         /// `TargetGroupARNs`: list of string.
         #[resource(rename = "TargetGroupARNs")]
-        pub target_group_ar_ns:
+        pub target_group_arns:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
         /// `TerminationPolicies`: list of string.
         pub termination_policies:
@@ -182,7 +182,7 @@ pub mod auto_scaling_group {
                 placement_group: ::std::option::Option::None,
                 service_linked_role_arn: ::std::option::Option::None,
                 skip_zonal_shift_validation: ::std::option::Option::None,
-                target_group_ar_ns: ::std::option::Option::None,
+                target_group_arns: ::std::option::Option::None,
                 termination_policies: ::std::option::Option::None,
                 traffic_sources: ::std::option::Option::None,
                 vpc_zone_identifier: ::std::option::Option::None,

@@ -101,10 +101,13 @@ pub mod certificate {
     /// `AWS::CertificateManager::Certificate`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-certificatemanager-certificate.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::CertificateManager::Certificate",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnCertificate {
@@ -137,8 +140,6 @@ pub mod certificate {
         #[resource(replace)]
         pub subject_alternative_names:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
         /// `ValidationMethod`: string.
         /// Changing it replaces the resource.
         #[resource(replace)]
@@ -158,7 +159,6 @@ pub mod certificate {
                 domain_validation_options: ::std::option::Option::None,
                 key_algorithm: ::std::option::Option::None,
                 subject_alternative_names: ::std::option::Option::None,
-                tags: ::std::option::Option::None,
                 validation_method: ::std::option::Option::None,
             }
         }
@@ -184,11 +184,8 @@ pub mod certificate {
                 "SubjectAlternativeNames",
                 s::Kind::List(&s::prop("", s::Kind::String)),
             ),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
             s::prop("ValidationMethod", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["DomainName"],
         required_xor: &[],
@@ -250,50 +247,6 @@ pub mod certificate {
 
     impl ::std::convert::From<DomainValidationOption> for ::stratus_model::Val<DomainValidationOption> {
         fn from(value: DomainValidationOption) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::CertificateManager::Certificate`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String),
-            s::prop("Value", s::Kind::String),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }

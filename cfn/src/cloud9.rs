@@ -10,10 +10,13 @@ pub mod environment_ec2 {
     /// `AWS::Cloud9::EnvironmentEC2`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloud9-environmentec2.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::Cloud9::EnvironmentEC2",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnEnvironmentEc2 {
@@ -51,8 +54,6 @@ pub mod environment_ec2 {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub subnet_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
     impl CfnEnvironmentEc2 {
@@ -71,7 +72,6 @@ pub mod environment_ec2 {
                 owner_arn: ::std::option::Option::None,
                 repositories: ::std::option::Option::None,
                 subnet_id: ::std::option::Option::None,
-                tags: ::std::option::Option::None,
             }
         }
     }
@@ -92,10 +92,7 @@ pub mod environment_ec2 {
                 s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Repository))),
             ),
             s::prop("SubnetId", s::Kind::String),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["ImageId", "InstanceType"],
         required_xor: &[],
@@ -160,50 +157,6 @@ pub mod environment_ec2 {
 
     impl ::std::convert::From<Repository> for ::stratus_model::Val<Repository> {
         fn from(value: Repository) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::Cloud9::EnvironmentEC2`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String),
-            s::prop("Value", s::Kind::String),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }

@@ -1997,7 +1997,7 @@ pub mod stack {
         /// `NotificationARNs`: list of string.
         /// Items: `..=5`.
         #[resource(rename = "NotificationARNs")]
-        pub notification_ar_ns:
+        pub notification_arns:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
         /// `Parameters`: map of JSON.
         pub parameters: ::std::option::Option<
@@ -2021,7 +2021,7 @@ pub mod stack {
             template_url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
         ) -> Self {
             Self {
-                notification_ar_ns: ::std::option::Option::None,
+                notification_arns: ::std::option::Option::None,
                 parameters: ::std::option::Option::None,
                 template_url: template_url.into(),
                 timeout_in_minutes: ::std::option::Option::None,

@@ -1646,7 +1646,7 @@ pub mod distribution {
         pub anycast_ip_list_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `CNAMEs`: list of string.
         #[resource(rename = "CNAMEs")]
-        pub cnam_es:
+        pub cnames:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
         /// `CacheBehaviors`: list of [`CacheBehavior`].
         pub cache_behaviors:
@@ -1719,7 +1719,7 @@ pub mod distribution {
             Self {
                 aliases: ::std::option::Option::None,
                 anycast_ip_list_id: ::std::option::Option::None,
-                cnam_es: ::std::option::Option::None,
+                cnames: ::std::option::Option::None,
                 cache_behaviors: ::std::option::Option::None,
                 cache_tag_config: ::std::option::Option::None,
                 comment: ::std::option::Option::None,
@@ -8171,32 +8171,30 @@ pub mod streaming_distribution {
     /// `AWS::CloudFront::StreamingDistribution`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-streamingdistribution.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::CloudFront::StreamingDistribution",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnStreamingDistribution {
         /// `StreamingDistributionConfig`: [`StreamingDistributionConfig`].
         /// Required.
         pub streaming_distribution_config: ::stratus_model::Val<StreamingDistributionConfig>,
-        /// `Tags`: list of [`Tag`].
-        /// Required.
-        pub tags: ::stratus_model::Val<::std::vec::Vec<Tag>>,
     }
 
     impl CfnStreamingDistribution {
-        /// With the required `StreamingDistributionConfig`, `Tags`; everything else unset.
+        /// With the required `StreamingDistributionConfig`; everything else unset.
         pub fn new(
             streaming_distribution_config: impl ::std::convert::Into<
                 ::stratus_model::Val<StreamingDistributionConfig>,
             >,
-            tags: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Tag>>>,
         ) -> Self {
             Self {
                 streaming_distribution_config: streaming_distribution_config.into(),
-                tags: tags.into(),
             }
         }
     }
@@ -8209,10 +8207,7 @@ pub mod streaming_distribution {
                 "StreamingDistributionConfig",
                 s::Kind::Object(&SCHEMA_StreamingDistributionConfig),
             ),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["StreamingDistributionConfig", "Tags"],
         required_xor: &[],
@@ -8304,50 +8299,6 @@ pub mod streaming_distribution {
         for ::stratus_model::Val<StreamingDistributionConfig>
     {
         fn from(value: StreamingDistributionConfig) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::CloudFront::StreamingDistribution`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String),
-            s::prop("Value", s::Kind::String),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }

@@ -762,10 +762,13 @@ pub mod project {
     /// `AWS::CodeBuild::Project`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codebuild-project.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::CodeBuild::Project",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnProject {
@@ -821,8 +824,6 @@ pub mod project {
         pub source: ::stratus_model::Val<Source>,
         /// `SourceVersion`: string.
         pub source_version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
         /// `TimeoutInMinutes`: integer.
         /// Range: `5..=480`.
         pub timeout_in_minutes: ::std::option::Option<::stratus_model::Val<i64>>,
@@ -863,7 +864,6 @@ pub mod project {
                 service_role: service_role.into(),
                 source: source.into(),
                 source_version: ::std::option::Option::None,
-                tags: ::std::option::Option::None,
                 timeout_in_minutes: ::std::option::Option::None,
                 triggers: ::std::option::Option::None,
                 visibility: ::std::option::Option::None,
@@ -916,16 +916,13 @@ pub mod project {
             s::prop("ServiceRole", s::Kind::String),
             s::prop("Source", s::Kind::Object(&SCHEMA_Source)),
             s::prop("SourceVersion", s::Kind::String),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
             s::prop("TimeoutInMinutes", s::Kind::Integer)
                 .minimum(5.0)
                 .maximum(480.0),
             s::prop("Triggers", s::Kind::Object(&SCHEMA_ProjectTriggers)),
             s::prop("Visibility", s::Kind::String),
             s::prop("VpcConfig", s::Kind::Object(&SCHEMA_VpcConfig)),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["Artifacts", "ServiceRole", "Environment", "Source"],
         required_xor: &[],
@@ -1409,50 +1406,6 @@ pub mod project {
 
     impl ::std::convert::From<Source> for ::stratus_model::Val<Source> {
         fn from(value: Source) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::CodeBuild::Project`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String),
-            s::prop("Value", s::Kind::String),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -2044,10 +1997,13 @@ pub mod report_group {
     /// `AWS::CodeBuild::ReportGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codebuild-reportgroup.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::CodeBuild::ReportGroup",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnReportGroup {
@@ -2060,8 +2016,6 @@ pub mod report_group {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
         /// `Type`: string.
         /// Required.
         /// Changing it replaces the resource.
@@ -2079,7 +2033,6 @@ pub mod report_group {
                 delete_reports: ::std::option::Option::None,
                 export_config: export_config.into(),
                 name: ::std::option::Option::None,
-                tags: ::std::option::Option::None,
                 r#type: r#type.into(),
             }
         }
@@ -2092,11 +2045,8 @@ pub mod report_group {
             s::prop("DeleteReports", s::Kind::Boolean),
             s::prop("ExportConfig", s::Kind::Object(&SCHEMA_ReportExportConfig)),
             s::prop("Name", s::Kind::String),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
             s::prop("Type", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["Type", "ExportConfig"],
         required_xor: &[],
@@ -2162,50 +2112,6 @@ pub mod report_group {
 
     impl ::std::convert::From<ReportExportConfig> for ::stratus_model::Val<ReportExportConfig> {
         fn from(value: ReportExportConfig) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::CodeBuild::ReportGroup`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String),
-            s::prop("Value", s::Kind::String),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }

@@ -10,10 +10,13 @@ pub mod repository {
     /// `AWS::CodeCommit::Repository`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codecommit-repository.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::CodeCommit::Repository",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnRepository {
@@ -29,8 +32,6 @@ pub mod repository {
         /// Pattern: `^[a-zA-Z0-9._\-]+(?<!\.git)$`.
         /// Range: `1..=100`.
         pub repository_name: ::stratus_model::Val<::std::string::String>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
         /// `Triggers`: list of [`RepositoryTrigger`].
         pub triggers:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<RepositoryTrigger>>>,
@@ -46,7 +47,6 @@ pub mod repository {
                 kms_key_id: ::std::option::Option::None,
                 repository_description: ::std::option::Option::None,
                 repository_name: repository_name.into(),
-                tags: ::std::option::Option::None,
                 triggers: ::std::option::Option::None,
             }
         }
@@ -64,13 +64,10 @@ pub mod repository {
                 .minimum(1.0)
                 .maximum(100.0),
             s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
-            s::prop(
                 "Triggers",
                 s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_RepositoryTrigger))),
             ),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["RepositoryName"],
         required_xor: &[],
@@ -146,50 +143,6 @@ pub mod repository {
 
     impl ::std::convert::From<Code> for ::stratus_model::Val<Code> {
         fn from(value: Code) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::CodeCommit::Repository`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String),
-            s::prop("Value", s::Kind::String),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }

@@ -10,10 +10,13 @@ pub mod notification_rule {
     /// `AWS::CodeStarNotifications::NotificationRule`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codestarnotifications-notificationrule.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::CodeStarNotifications::NotificationRule",
-        tags = "none",
+        tags = "map",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnNotificationRule {
@@ -44,12 +47,6 @@ pub mod notification_rule {
         /// `Status`: [`Status`].
         /// Allowed values: `ENABLED`, `DISABLED`.
         pub status: ::std::option::Option<::stratus_model::Val<Status>>,
-        /// `Tags`: map of string.
-        pub tags: ::std::option::Option<
-            ::stratus_model::Val<
-                ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-            >,
-        >,
         /// `TargetAddress`: string.
         /// Length: `1..=2048`.
         pub target_address: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
@@ -78,7 +75,6 @@ pub mod notification_rule {
                 name: name.into(),
                 resource: resource.into(),
                 status: ::std::option::Option::None,
-                tags: ::std::option::Option::None,
                 target_address: ::std::option::Option::None,
                 targets: targets.into(),
             }
@@ -107,7 +103,6 @@ pub mod notification_rule {
             s::prop("Resource", s::Kind::String)
                 .pattern("^arn:aws[^:\\s]*:[^:\\s]*:[^:\\s]*:[0-9]{12}:[^\\s]+$"),
             s::prop("Status", s::Kind::Enum(Status::VALUES)),
-            s::prop("Tags", s::Kind::Map(&s::prop("", s::Kind::String))),
             s::prop("TargetAddress", s::Kind::String)
                 .min_length(1)
                 .max_length(2048),
@@ -116,6 +111,7 @@ pub mod notification_rule {
                 s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Target))),
             )
             .max_items(10),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["EventTypeIds", "Resource", "DetailType", "Targets", "Name"],
         required_xor: &[],

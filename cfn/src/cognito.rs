@@ -39,13 +39,13 @@ pub mod identity_pool {
         pub identity_pool_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `OpenIdConnectProviderARNs`: list of string.
         #[resource(rename = "OpenIdConnectProviderARNs")]
-        pub open_id_connect_provider_ar_ns:
+        pub open_id_connect_provider_arns:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
         /// `PushSync`: [`PushSync`].
         pub push_sync: ::std::option::Option<::stratus_model::Val<PushSync>>,
         /// `SamlProviderARNs`: list of string.
         #[resource(rename = "SamlProviderARNs")]
-        pub saml_provider_ar_ns:
+        pub saml_provider_arns:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
         /// `SupportedLoginProviders`: JSON.
         pub supported_login_providers:
@@ -65,9 +65,9 @@ pub mod identity_pool {
                 cognito_streams: ::std::option::Option::None,
                 developer_provider_name: ::std::option::Option::None,
                 identity_pool_name: ::std::option::Option::None,
-                open_id_connect_provider_ar_ns: ::std::option::Option::None,
+                open_id_connect_provider_arns: ::std::option::Option::None,
                 push_sync: ::std::option::Option::None,
-                saml_provider_ar_ns: ::std::option::Option::None,
+                saml_provider_arns: ::std::option::Option::None,
                 supported_login_providers: ::std::option::Option::None,
             }
         }
@@ -2299,7 +2299,7 @@ pub mod user_pool_client {
         pub auth_session_validity: ::std::option::Option<::stratus_model::Val<i64>>,
         /// `CallbackURLs`: list of string.
         #[resource(rename = "CallbackURLs")]
-        pub callback_ur_ls:
+        pub callback_urls:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
         /// `ClientName`: string.
         /// Length: `1..=128`.
@@ -2325,7 +2325,7 @@ pub mod user_pool_client {
         pub id_token_validity: ::std::option::Option<::stratus_model::Val<i64>>,
         /// `LogoutURLs`: list of string.
         #[resource(rename = "LogoutURLs")]
-        pub logout_ur_ls:
+        pub logout_urls:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
         /// `PreventUserExistenceErrors`: string.
         pub prevent_user_existence_errors:
@@ -2366,7 +2366,7 @@ pub mod user_pool_client {
                 allowed_o_auth_scopes: ::std::option::Option::None,
                 analytics_configuration: ::std::option::Option::None,
                 auth_session_validity: ::std::option::Option::None,
-                callback_ur_ls: ::std::option::Option::None,
+                callback_urls: ::std::option::Option::None,
                 client_name: ::std::option::Option::None,
                 default_redirect_uri: ::std::option::Option::None,
                 enable_propagate_additional_user_context_data: ::std::option::Option::None,
@@ -2374,7 +2374,7 @@ pub mod user_pool_client {
                 explicit_auth_flows: ::std::option::Option::None,
                 generate_secret: ::std::option::Option::None,
                 id_token_validity: ::std::option::Option::None,
-                logout_ur_ls: ::std::option::Option::None,
+                logout_urls: ::std::option::Option::None,
                 prevent_user_existence_errors: ::std::option::Option::None,
                 read_attributes: ::std::option::Option::None,
                 refresh_token_rotation: ::std::option::Option::None,

@@ -10,10 +10,13 @@ pub mod lifecycle_policy {
     /// `AWS::DLM::LifecyclePolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dlm-lifecyclepolicy.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq, Default)]
     #[resource(
         type = "AWS::DLM::LifecyclePolicy",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnLifecyclePolicy {
@@ -40,8 +43,6 @@ pub mod lifecycle_policy {
         pub retain_interval: ::std::option::Option<::stratus_model::Val<i64>>,
         /// `State`: string.
         pub state: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
     /// What the schema says of `AWS::DLM::LifecyclePolicy`'s properties; `validate()` checks them.
@@ -62,10 +63,7 @@ pub mod lifecycle_policy {
             s::prop("PolicyDetails", s::Kind::Object(&SCHEMA_PolicyDetails)),
             s::prop("RetainInterval", s::Kind::Integer),
             s::prop("State", s::Kind::String),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &[],
         required_xor: &[],

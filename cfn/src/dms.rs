@@ -1543,8 +1543,15 @@ pub mod endpoint {
     /// `AWS::DMS::Endpoint`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dms-endpoint.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
-    #[resource(type = "AWS::DMS::Endpoint", tags = "none", crate = "::stratus_model")]
+    #[resource(
+        type = "AWS::DMS::Endpoint",
+        tags = "list",
+        tags_property = "Tags",
+        crate = "::stratus_model"
+    )]
     pub struct CfnEndpoint {
         /// `CertificateArn`: string.
         pub certificate_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
@@ -1614,8 +1621,6 @@ pub mod endpoint {
         pub ssl_mode: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `SybaseSettings`: [`SybaseSettings`].
         pub sybase_settings: ::std::option::Option<::stratus_model::Val<SybaseSettings>>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
         /// `Username`: string.
         pub username: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
@@ -1656,7 +1661,6 @@ pub mod endpoint {
                 server_name: ::std::option::Option::None,
                 ssl_mode: ::std::option::Option::None,
                 sybase_settings: ::std::option::Option::None,
-                tags: ::std::option::Option::None,
                 username: ::std::option::Option::None,
             }
         }
@@ -1713,11 +1717,8 @@ pub mod endpoint {
             s::prop("ServerName", s::Kind::String),
             s::prop("SslMode", s::Kind::String),
             s::prop("SybaseSettings", s::Kind::Object(&SCHEMA_SybaseSettings)),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
             s::prop("Username", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["EndpointType", "EngineName"],
         required_xor: &[],
@@ -2890,50 +2891,6 @@ pub mod endpoint {
             ::stratus_model::Val::unchecked(value)
         }
     }
-
-    /// `Tag`, a property type of `AWS::DMS::Endpoint`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String),
-            s::prop("Value", s::Kind::String),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
 }
 
 #[cfg(feature = "dms-endpoint")]
@@ -2947,10 +2904,13 @@ pub mod event_subscription {
     /// `AWS::DMS::EventSubscription`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dms-eventsubscription.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::DMS::EventSubscription",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnEventSubscription {
@@ -2973,8 +2933,6 @@ pub mod event_subscription {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub subscription_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
     impl CfnEventSubscription {
@@ -2989,7 +2947,6 @@ pub mod event_subscription {
                 source_ids: ::std::option::Option::None,
                 source_type: ::std::option::Option::None,
                 subscription_name: ::std::option::Option::None,
-                tags: ::std::option::Option::None,
             }
         }
     }
@@ -3007,10 +2964,7 @@ pub mod event_subscription {
             s::prop("SourceIds", s::Kind::List(&s::prop("", s::Kind::String))),
             s::prop("SourceType", s::Kind::String),
             s::prop("SubscriptionName", s::Kind::String),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["SnsTopicArn"],
         required_xor: &[],
@@ -3027,50 +2981,6 @@ pub mod event_subscription {
     impl CfnEventSubscriptionAttributes for ::stratus_model::Ref<CfnEventSubscription> {
         fn id(self) -> ::stratus_model::Attr<::std::string::String> {
             ::stratus_model::Attr::new(self.id(), "Id")
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::DMS::EventSubscription`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String),
-            s::prop("Value", s::Kind::String),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
-            ::stratus_model::Val::unchecked(value)
         }
     }
 }
@@ -3674,10 +3584,13 @@ pub mod replication_instance {
     /// `AWS::DMS::ReplicationInstance`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dms-replicationinstance.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::DMS::ReplicationInstance",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnReplicationInstance {
@@ -3726,8 +3639,6 @@ pub mod replication_instance {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub resource_identifier: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
         /// `VpcSecurityGroupIds`: list of string.
         pub vpc_security_group_ids:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
@@ -3756,7 +3667,6 @@ pub mod replication_instance {
                 replication_instance_identifier: ::std::option::Option::None,
                 replication_subnet_group_identifier: ::std::option::Option::None,
                 resource_identifier: ::std::option::Option::None,
-                tags: ::std::option::Option::None,
                 vpc_security_group_ids: ::std::option::Option::None,
             }
         }
@@ -3782,13 +3692,10 @@ pub mod replication_instance {
             s::prop("ReplicationSubnetGroupIdentifier", s::Kind::String),
             s::prop("ResourceIdentifier", s::Kind::String),
             s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
-            s::prop(
                 "VpcSecurityGroupIds",
                 s::Kind::List(&s::prop("", s::Kind::String)),
             ),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["ReplicationInstanceClass"],
         required_xor: &[],
@@ -3825,50 +3732,6 @@ pub mod replication_instance {
             ::stratus_model::Attr::new(self.id(), "ReplicationInstancePrivateIpAddresses")
         }
     }
-
-    /// `Tag`, a property type of `AWS::DMS::ReplicationInstance`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String),
-            s::prop("Value", s::Kind::String),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
 }
 
 #[cfg(feature = "dms-replication-instance")]
@@ -3882,10 +3745,13 @@ pub mod replication_subnet_group {
     /// `AWS::DMS::ReplicationSubnetGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dms-replicationsubnetgroup.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::DMS::ReplicationSubnetGroup",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnReplicationSubnetGroup {
@@ -3900,8 +3766,6 @@ pub mod replication_subnet_group {
         /// `SubnetIds`: list of string.
         /// Required.
         pub subnet_ids: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
     impl CfnReplicationSubnetGroup {
@@ -3918,7 +3782,6 @@ pub mod replication_subnet_group {
                 replication_subnet_group_description: replication_subnet_group_description.into(),
                 replication_subnet_group_identifier: ::std::option::Option::None,
                 subnet_ids: subnet_ids.into(),
-                tags: ::std::option::Option::None,
             }
         }
     }
@@ -3930,10 +3793,7 @@ pub mod replication_subnet_group {
             s::prop("ReplicationSubnetGroupDescription", s::Kind::String),
             s::prop("ReplicationSubnetGroupIdentifier", s::Kind::String),
             s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String))),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["ReplicationSubnetGroupDescription", "SubnetIds"],
         required_xor: &[],
@@ -3952,50 +3812,6 @@ pub mod replication_subnet_group {
             ::stratus_model::Attr::new(self.id(), "Id")
         }
     }
-
-    /// `Tag`, a property type of `AWS::DMS::ReplicationSubnetGroup`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String),
-            s::prop("Value", s::Kind::String),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
 }
 
 #[cfg(feature = "dms-replication-subnet-group")]
@@ -4011,10 +3827,13 @@ pub mod replication_task {
     /// `AWS::DMS::ReplicationTask`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dms-replicationtask.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::DMS::ReplicationTask",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnReplicationTask {
@@ -4050,8 +3869,6 @@ pub mod replication_task {
         /// `TableMappings`: string.
         /// Required.
         pub table_mappings: ::stratus_model::Val<::std::string::String>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
         /// `TargetEndpointArn`: string.
         /// Required.
         /// Changing it replaces the resource.
@@ -4083,7 +3900,6 @@ pub mod replication_task {
                 resource_identifier: ::std::option::Option::None,
                 source_endpoint_arn: source_endpoint_arn.into(),
                 table_mappings: table_mappings.into(),
-                tags: ::std::option::Option::None,
                 target_endpoint_arn: target_endpoint_arn.into(),
                 task_data: ::std::option::Option::None,
             }
@@ -4104,12 +3920,9 @@ pub mod replication_task {
             s::prop("ResourceIdentifier", s::Kind::String),
             s::prop("SourceEndpointArn", s::Kind::String),
             s::prop("TableMappings", s::Kind::String),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
             s::prop("TargetEndpointArn", s::Kind::String),
             s::prop("TaskData", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &[
             "TableMappings",
@@ -4132,50 +3945,6 @@ pub mod replication_task {
     impl CfnReplicationTaskAttributes for ::stratus_model::Ref<CfnReplicationTask> {
         fn id(self) -> ::stratus_model::Attr<::std::string::String> {
             ::stratus_model::Attr::new(self.id(), "Id")
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::DMS::ReplicationTask`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String),
-            s::prop("Value", s::Kind::String),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
-            ::stratus_model::Val::unchecked(value)
         }
     }
 }

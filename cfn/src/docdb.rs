@@ -10,10 +10,13 @@ pub mod db_cluster {
     /// `AWS::DocDB::DBCluster`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-docdb-dbcluster.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq, Default)]
     #[resource(
         type = "AWS::DocDB::DBCluster",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnDbCluster {
@@ -102,8 +105,6 @@ pub mod db_cluster {
         pub storage_encrypted: ::std::option::Option<::stratus_model::Val<bool>>,
         /// `StorageType`: string.
         pub storage_type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
         /// `UseLatestRestorableTime`: boolean.
         pub use_latest_restorable_time: ::std::option::Option<::stratus_model::Val<bool>>,
         /// `VpcSecurityGroupIds`: list of string.
@@ -153,15 +154,12 @@ pub mod db_cluster {
             s::prop("SourceDBClusterIdentifier", s::Kind::String),
             s::prop("StorageEncrypted", s::Kind::Boolean),
             s::prop("StorageType", s::Kind::String),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
             s::prop("UseLatestRestorableTime", s::Kind::Boolean),
             s::prop(
                 "VpcSecurityGroupIds",
                 s::Kind::List(&s::prop("", s::Kind::String)),
             ),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &[],
         required_xor: &[],
@@ -242,50 +240,6 @@ pub mod db_cluster {
         }
     }
 
-    /// `Tag`, a property type of `AWS::DocDB::DBCluster`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String),
-            s::prop("Value", s::Kind::String),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
     /// The values `EngineVersion` allows.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum EngineVersion {
@@ -346,10 +300,13 @@ pub mod db_cluster_parameter_group {
     /// `AWS::DocDB::DBClusterParameterGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-docdb-dbclusterparametergroup.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::DocDB::DBClusterParameterGroup",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnDbClusterParameterGroup {
@@ -370,8 +327,6 @@ pub mod db_cluster_parameter_group {
         /// `Parameters`: JSON.
         /// Required.
         pub parameters: ::stratus_model::Val<::stratus_model::Json>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
     impl CfnDbClusterParameterGroup {
@@ -386,7 +341,6 @@ pub mod db_cluster_parameter_group {
                 family: family.into(),
                 name: ::std::option::Option::None,
                 parameters: parameters.into(),
-                tags: ::std::option::Option::None,
             }
         }
     }
@@ -399,10 +353,7 @@ pub mod db_cluster_parameter_group {
             s::prop("Family", s::Kind::String),
             s::prop("Name", s::Kind::String),
             s::prop("Parameters", s::Kind::Json),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["Family", "Description", "Parameters"],
         required_xor: &[],
@@ -421,50 +372,6 @@ pub mod db_cluster_parameter_group {
             ::stratus_model::Attr::new(self.id(), "Id")
         }
     }
-
-    /// `Tag`, a property type of `AWS::DocDB::DBClusterParameterGroup`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String),
-            s::prop("Value", s::Kind::String),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
 }
 
 #[cfg(feature = "docdb-db-cluster-parameter-group")]
@@ -480,10 +387,13 @@ pub mod db_instance {
     /// `AWS::DocDB::DBInstance`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-docdb-dbinstance.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::DocDB::DBInstance",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnDbInstance {
@@ -518,8 +428,6 @@ pub mod db_instance {
         /// `PreferredMaintenanceWindow`: string.
         pub preferred_maintenance_window:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
     impl CfnDbInstance {
@@ -540,7 +448,6 @@ pub mod db_instance {
                 db_instance_identifier: ::std::option::Option::None,
                 enable_performance_insights: ::std::option::Option::None,
                 preferred_maintenance_window: ::std::option::Option::None,
-                tags: ::std::option::Option::None,
             }
         }
     }
@@ -558,10 +465,7 @@ pub mod db_instance {
             s::prop("DBInstanceIdentifier", s::Kind::String),
             s::prop("EnablePerformanceInsights", s::Kind::Boolean),
             s::prop("PreferredMaintenanceWindow", s::Kind::String),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["DBInstanceClass", "DBClusterIdentifier"],
         required_xor: &[],
@@ -590,50 +494,6 @@ pub mod db_instance {
             ::stratus_model::Attr::new(self.id(), "Endpoint")
         }
     }
-
-    /// `Tag`, a property type of `AWS::DocDB::DBInstance`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String),
-            s::prop("Value", s::Kind::String),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
 }
 
 #[cfg(feature = "docdb-db-instance")]
@@ -647,10 +507,13 @@ pub mod db_subnet_group {
     /// `AWS::DocDB::DBSubnetGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-docdb-dbsubnetgroup.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::DocDB::DBSubnetGroup",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnDbSubnetGroup {
@@ -666,8 +529,6 @@ pub mod db_subnet_group {
         /// `SubnetIds`: list of string.
         /// Required.
         pub subnet_ids: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
     impl CfnDbSubnetGroup {
@@ -684,7 +545,6 @@ pub mod db_subnet_group {
                 db_subnet_group_description: db_subnet_group_description.into(),
                 db_subnet_group_name: ::std::option::Option::None,
                 subnet_ids: subnet_ids.into(),
-                tags: ::std::option::Option::None,
             }
         }
     }
@@ -696,10 +556,7 @@ pub mod db_subnet_group {
             s::prop("DBSubnetGroupDescription", s::Kind::String),
             s::prop("DBSubnetGroupName", s::Kind::String),
             s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String))),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["DBSubnetGroupDescription", "SubnetIds"],
         required_xor: &[],
@@ -716,50 +573,6 @@ pub mod db_subnet_group {
     impl CfnDbSubnetGroupAttributes for ::stratus_model::Ref<CfnDbSubnetGroup> {
         fn id(self) -> ::stratus_model::Attr<::std::string::String> {
             ::stratus_model::Attr::new(self.id(), "Id")
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::DocDB::DBSubnetGroup`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String),
-            s::prop("Value", s::Kind::String),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
-            ::stratus_model::Val::unchecked(value)
         }
     }
 }

@@ -1115,8 +1115,8 @@ pub mod replication_group {
         pub port: ::std::option::Option<::stratus_model::Val<i64>>,
         /// `PreferredCacheClusterAZs`: list of string.
         /// Changing it replaces the resource.
-        #[resource(replace)]
-        pub preferred_cache_cluster_a_zs:
+        #[resource(replace, rename = "PreferredCacheClusterAZs")]
+        pub preferred_cache_cluster_azs:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
         /// `PreferredMaintenanceWindow`: string.
         pub preferred_maintenance_window:
@@ -1198,7 +1198,7 @@ pub mod replication_group {
                 num_cache_clusters: ::std::option::Option::None,
                 num_node_groups: ::std::option::Option::None,
                 port: ::std::option::Option::None,
-                preferred_cache_cluster_a_zs: ::std::option::Option::None,
+                preferred_cache_cluster_azs: ::std::option::Option::None,
                 preferred_maintenance_window: ::std::option::Option::None,
                 primary_cluster_id: ::std::option::Option::None,
                 replicas_per_node_group: ::std::option::Option::None,
@@ -1930,18 +1930,19 @@ pub mod security_group {
     /// `AWS::ElastiCache::SecurityGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-securitygroup.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::ElastiCache::SecurityGroup",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnSecurityGroup {
         /// `Description`: string.
         /// Required.
         pub description: ::stratus_model::Val<::std::string::String>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
     impl CfnSecurityGroup {
@@ -1951,7 +1952,6 @@ pub mod security_group {
         ) -> Self {
             Self {
                 description: description.into(),
-                tags: ::std::option::Option::None,
             }
         }
     }
@@ -1961,10 +1961,7 @@ pub mod security_group {
         name: "AWS::ElastiCache::SecurityGroup",
         properties: &[
             s::prop("Description", s::Kind::String),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["Description"],
         required_xor: &[],
@@ -1981,50 +1978,6 @@ pub mod security_group {
     impl CfnSecurityGroupAttributes for ::stratus_model::Ref<CfnSecurityGroup> {
         fn id(self) -> ::stratus_model::Attr<::std::string::String> {
             ::stratus_model::Attr::new(self.id(), "Id")
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::ElastiCache::SecurityGroup`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String),
-            s::prop("Value", s::Kind::String),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
-            ::stratus_model::Val::unchecked(value)
         }
     }
 }

@@ -10,10 +10,13 @@ pub mod load_balancer {
     /// `AWS::ElasticLoadBalancing::LoadBalancer`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancing-loadbalancer.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::ElasticLoadBalancing::LoadBalancer",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnLoadBalancer {
@@ -62,8 +65,6 @@ pub mod load_balancer {
         /// `Subnets`: list of string.
         pub subnets:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
     impl CfnLoadBalancer {
@@ -88,7 +89,6 @@ pub mod load_balancer {
                 security_groups: ::std::option::Option::None,
                 source_security_group: ::std::option::Option::None,
                 subnets: ::std::option::Option::None,
-                tags: ::std::option::Option::None,
             }
         }
     }
@@ -149,10 +149,7 @@ pub mod load_balancer {
                 s::Kind::Object(&SCHEMA_SourceSecurityGroup),
             ),
             s::prop("Subnets", s::Kind::List(&s::prop("", s::Kind::String))),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["Listeners"],
         required_xor: &[],
@@ -629,50 +626,6 @@ pub mod load_balancer {
 
     impl ::std::convert::From<SourceSecurityGroup> for ::stratus_model::Val<SourceSecurityGroup> {
         fn from(value: SourceSecurityGroup) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::ElasticLoadBalancing::LoadBalancer`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String),
-            s::prop("Value", s::Kind::String),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }

@@ -10,10 +10,13 @@ pub mod domain {
     /// `AWS::Elasticsearch::Domain`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticsearch-domain.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq, Default)]
     #[resource(
         type = "AWS::Elasticsearch::Domain",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnDomain {
@@ -60,8 +63,6 @@ pub mod domain {
             ::std::option::Option<::stratus_model::Val<NodeToNodeEncryptionOptions>>,
         /// `SnapshotOptions`: [`SnapshotOptions`].
         pub snapshot_options: ::std::option::Option<::stratus_model::Val<SnapshotOptions>>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
         /// `VPCOptions`: [`VpcOptions`].
         #[resource(rename = "VPCOptions")]
         pub vpc_options: ::std::option::Option<::stratus_model::Val<VpcOptions>>,
@@ -105,11 +106,8 @@ pub mod domain {
                 s::Kind::Object(&SCHEMA_NodeToNodeEncryptionOptions),
             ),
             s::prop("SnapshotOptions", s::Kind::Object(&SCHEMA_SnapshotOptions)),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
             s::prop("VPCOptions", s::Kind::Object(&SCHEMA_VpcOptions)),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &[],
         required_xor: &[],
@@ -468,50 +466,6 @@ pub mod domain {
 
     impl ::std::convert::From<SnapshotOptions> for ::stratus_model::Val<SnapshotOptions> {
         fn from(value: SnapshotOptions) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::Elasticsearch::Domain`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String),
-            s::prop("Value", s::Kind::String),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }

@@ -10,8 +10,15 @@ pub mod cluster {
     /// `AWS::EMR::Cluster`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emr-cluster.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
-    #[resource(type = "AWS::EMR::Cluster", tags = "none", crate = "::stratus_model")]
+    #[resource(
+        type = "AWS::EMR::Cluster",
+        tags = "list",
+        tags_property = "Tags",
+        crate = "::stratus_model"
+    )]
     pub struct CfnCluster {
         /// `AdditionalInfo`: JSON.
         /// Changing it replaces the resource.
@@ -116,8 +123,6 @@ pub mod cluster {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub steps: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<StepConfig>>>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
         /// `VisibleToAllUsers`: boolean.
         pub visible_to_all_users: ::std::option::Option<::stratus_model::Val<bool>>,
     }
@@ -156,7 +161,6 @@ pub mod cluster {
                 service_role: service_role.into(),
                 step_concurrency_level: ::std::option::Option::None,
                 steps: ::std::option::Option::None,
-                tags: ::std::option::Option::None,
                 visible_to_all_users: ::std::option::Option::None,
             }
         }
@@ -215,11 +219,8 @@ pub mod cluster {
                 "Steps",
                 s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_StepConfig))),
             ),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
             s::prop("VisibleToAllUsers", s::Kind::Boolean),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["Instances", "ServiceRole", "JobFlowRole", "Name"],
         required_xor: &[],
@@ -696,50 +697,6 @@ pub mod cluster {
 
     impl ::std::convert::From<StepConfig> for ::stratus_model::Val<StepConfig> {
         fn from(value: StepConfig) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::EMR::Cluster`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String),
-            s::prop("Value", s::Kind::String),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }

@@ -10,10 +10,13 @@ pub mod experiment {
     /// `AWS::Evidently::Experiment`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-evidently-experiment.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::Evidently::Experiment",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnExperiment {
@@ -56,8 +59,6 @@ pub mod experiment {
         /// Pattern: `([-a-zA-Z0-9._]*)|(arn:[^:]*:[^:]*:[^:]*:[^:]*:segment/[-a-zA-Z0-9._]*)`.
         /// Length: `0..=2048`.
         pub segment: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
         /// `Treatments`: list of [`TreatmentObject`].
         /// Required.
         /// Items: `2..=5`.
@@ -88,7 +89,6 @@ pub mod experiment {
                 running_status: ::std::option::Option::None,
                 sampling_rate: ::std::option::Option::None,
                 segment: ::std::option::Option::None,
-                tags: ::std::option::Option::None,
                 treatments: treatments.into(),
             }
         }
@@ -136,15 +136,12 @@ pub mod experiment {
                 .min_length(0)
                 .max_length(2048),
             s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
-            s::prop(
                 "Treatments",
                 s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TreatmentObject))),
             )
             .min_items(2)
             .max_items(5),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &[
             "Name",
@@ -317,58 +314,6 @@ pub mod experiment {
 
     impl ::std::convert::From<RunningStatusObject> for ::stratus_model::Val<RunningStatusObject> {
         fn from(value: RunningStatusObject) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::Evidently::Experiment`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        /// Pattern: `^(?!aws:)[a-zA-Z+-=._:/]+$`.
-        /// Length: `1..=128`.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        /// Length: `0..=256`.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String)
-                .pattern("^(?!aws:)[a-zA-Z+-=._:/]+$")
-                .min_length(1)
-                .max_length(128),
-            s::prop("Value", s::Kind::String)
-                .min_length(0)
-                .max_length(256),
-        ],
-        required: &["Key", "Value"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -551,10 +496,13 @@ pub mod feature {
     /// `AWS::Evidently::Feature`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-evidently-feature.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::Evidently::Feature",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnFeature {
@@ -586,8 +534,6 @@ pub mod feature {
         /// Length: `0..=2048`.
         #[resource(replace)]
         pub project: ::stratus_model::Val<::std::string::String>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
         /// `Variations`: list of [`VariationObject`].
         /// Required.
         /// Items: `1..=5`.
@@ -610,7 +556,6 @@ pub mod feature {
                 evaluation_strategy: ::std::option::Option::None,
                 name: name.into(),
                 project: project.into(),
-                tags: ::std::option::Option::None,
                 variations: variations.into(),
             }
         }
@@ -646,15 +591,12 @@ pub mod feature {
                 .min_length(0)
                 .max_length(2048),
             s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
-            s::prop(
                 "Variations",
                 s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_VariationObject))),
             )
             .min_items(1)
             .max_items(5),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["Name", "Project", "Variations"],
         required_xor: &[],
@@ -704,58 +646,6 @@ pub mod feature {
 
     impl ::std::convert::From<EntityOverride> for ::stratus_model::Val<EntityOverride> {
         fn from(value: EntityOverride) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::Evidently::Feature`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        /// Pattern: `^(?!aws:)[a-zA-Z+-=._:/]+$`.
-        /// Length: `1..=128`.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        /// Length: `0..=256`.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String)
-                .pattern("^(?!aws:)[a-zA-Z+-=._:/]+$")
-                .min_length(1)
-                .max_length(128),
-            s::prop("Value", s::Kind::String)
-                .min_length(0)
-                .max_length(256),
-        ],
-        required: &["Key", "Value"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -860,10 +750,13 @@ pub mod launch {
     /// `AWS::Evidently::Launch`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-evidently-launch.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::Evidently::Launch",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnLaunch {
@@ -902,8 +795,6 @@ pub mod launch {
         /// Required.
         /// Items: `1..=6`.
         pub scheduled_splits_config: ::stratus_model::Val<::std::vec::Vec<StepConfig>>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
     impl CfnLaunch {
@@ -925,7 +816,6 @@ pub mod launch {
                 project: project.into(),
                 randomization_salt: ::std::option::Option::None,
                 scheduled_splits_config: scheduled_splits_config.into(),
-                tags: ::std::option::Option::None,
             }
         }
     }
@@ -974,10 +864,7 @@ pub mod launch {
             )
             .min_items(1)
             .max_items(6),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["Name", "Project", "Groups", "ScheduledSplitsConfig"],
         required_xor: &[],
@@ -1240,58 +1127,6 @@ pub mod launch {
         }
     }
 
-    /// `Tag`, a property type of `AWS::Evidently::Launch`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        /// Pattern: `^(?!aws:)[a-zA-Z+-=._:/]+$`.
-        /// Length: `1..=128`.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        /// Length: `0..=256`.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String)
-                .pattern("^(?!aws:)[a-zA-Z+-=._:/]+$")
-                .min_length(1)
-                .max_length(128),
-            s::prop("Value", s::Kind::String)
-                .min_length(0)
-                .max_length(256),
-        ],
-        required: &["Key", "Value"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
     /// `GroupToWeight`, a property type of `AWS::Evidently::Launch`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -1411,10 +1246,13 @@ pub mod project {
     /// `AWS::Evidently::Project`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-evidently-project.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::Evidently::Project",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnProject {
@@ -1433,8 +1271,6 @@ pub mod project {
         /// Length: `1..=127`.
         #[resource(replace)]
         pub name: ::stratus_model::Val<::std::string::String>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
     impl CfnProject {
@@ -1447,7 +1283,6 @@ pub mod project {
                 data_delivery: ::std::option::Option::None,
                 description: ::std::option::Option::None,
                 name: name.into(),
-                tags: ::std::option::Option::None,
             }
         }
     }
@@ -1468,10 +1303,7 @@ pub mod project {
                 .pattern("[-a-zA-Z0-9._]*")
                 .min_length(1)
                 .max_length(127),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["Name"],
         required_xor: &[],
@@ -1569,58 +1401,6 @@ pub mod project {
 
     impl ::std::convert::From<DataDeliveryObject> for ::stratus_model::Val<DataDeliveryObject> {
         fn from(value: DataDeliveryObject) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::Evidently::Project`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        /// Pattern: `^(?!aws:)[a-zA-Z+-=._:/]+$`.
-        /// Length: `1..=128`.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        /// Length: `0..=256`.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String)
-                .pattern("^(?!aws:)[a-zA-Z+-=._:/]+$")
-                .min_length(1)
-                .max_length(128),
-            s::prop("Value", s::Kind::String)
-                .min_length(0)
-                .max_length(256),
-        ],
-        required: &["Key", "Value"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }

@@ -10,10 +10,13 @@ pub mod dataset {
     /// `AWS::Forecast::Dataset`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-forecast-dataset.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::Forecast::Dataset",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnDataset {
@@ -41,9 +44,6 @@ pub mod dataset {
         /// `Schema`: [`Schema`].
         /// Required.
         pub schema: ::stratus_model::Val<Schema>,
-        /// `Tags`: list of [`Tag`].
-        /// Items: `0..=200`.
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
     impl CfnDataset {
@@ -61,7 +61,6 @@ pub mod dataset {
                 domain: domain.into(),
                 encryption_config: ::std::option::Option::None,
                 schema: schema.into(),
-                tags: ::std::option::Option::None,
             }
         }
     }
@@ -85,12 +84,7 @@ pub mod dataset {
                 s::Kind::Object(&SCHEMA_EncryptionConfig),
             ),
             s::prop("Schema", s::Kind::Object(&SCHEMA_Schema)),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            )
-            .min_items(0)
-            .max_items(200),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["DatasetName", "DatasetType", "Domain", "Schema"],
         required_xor: &[],
@@ -170,56 +164,6 @@ pub mod dataset {
 
     impl ::std::convert::From<Schema> for ::stratus_model::Val<Schema> {
         fn from(value: Schema) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::Forecast::Dataset`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String)
-                .pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
-                .min_length(1)
-                .max_length(128),
-            s::prop("Value", s::Kind::String)
-                .pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
-                .min_length(0)
-                .max_length(256),
-        ],
-        required: &["Key", "Value"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -452,10 +396,13 @@ pub mod dataset_group {
     /// `AWS::Forecast::DatasetGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-forecast-datasetgroup.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::Forecast::DatasetGroup",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnDatasetGroup {
@@ -473,9 +420,6 @@ pub mod dataset_group {
         /// Required.
         /// Allowed values: `RETAIL`, `CUSTOM`, `INVENTORY_PLANNING`, `EC2_CAPACITY`, `WORK_FORCE`, `WEB_TRAFFIC`, `METRICS`.
         pub domain: ::stratus_model::Val<Domain>,
-        /// `Tags`: list of [`Tag`].
-        /// Items: `0..=200`.
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
     impl CfnDatasetGroup {
@@ -488,7 +432,6 @@ pub mod dataset_group {
                 dataset_arns: ::std::option::Option::None,
                 dataset_group_name: dataset_group_name.into(),
                 domain: domain.into(),
-                tags: ::std::option::Option::None,
             }
         }
     }
@@ -511,12 +454,7 @@ pub mod dataset_group {
                 .min_length(1)
                 .max_length(63),
             s::prop("Domain", s::Kind::Enum(Domain::VALUES)),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            )
-            .min_items(0)
-            .max_items(200),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["DatasetGroupName", "Domain"],
         required_xor: &[],
@@ -533,60 +471,6 @@ pub mod dataset_group {
     impl CfnDatasetGroupAttributes for ::stratus_model::Ref<CfnDatasetGroup> {
         fn dataset_group_arn(self) -> ::stratus_model::Attr<::std::string::String> {
             ::stratus_model::Attr::new(self.id(), "DatasetGroupArn")
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::Forecast::DatasetGroup`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-        /// Length: `1..=128`.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-        /// Length: `0..=256`.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String)
-                .pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
-                .min_length(1)
-                .max_length(128),
-            s::prop("Value", s::Kind::String)
-                .pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
-                .min_length(0)
-                .max_length(256),
-        ],
-        required: &["Key", "Value"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
-            ::stratus_model::Val::unchecked(value)
         }
     }
 

@@ -10,10 +10,13 @@ pub mod detector {
     /// `AWS::FraudDetector::Detector`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-frauddetector-detector.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::FraudDetector::Detector",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnDetector {
@@ -44,9 +47,6 @@ pub mod detector {
         /// Required.
         /// Items: `1..=`.
         pub rules: ::stratus_model::Val<::std::vec::Vec<Rule>>,
-        /// `Tags`: list of [`Tag`].
-        /// Items: `0..=200`.
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
     impl CfnDetector {
@@ -64,7 +64,6 @@ pub mod detector {
                 event_type: event_type.into(),
                 rule_execution_mode: ::std::option::Option::None,
                 rules: rules.into(),
-                tags: ::std::option::Option::None,
             }
         }
     }
@@ -99,12 +98,7 @@ pub mod detector {
                 s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Rule))),
             )
             .min_items(1),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            )
-            .min_items(0)
-            .max_items(200),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["DetectorId", "EventType", "Rules"],
         required_xor: &[],
@@ -450,58 +444,6 @@ pub mod detector {
         }
     }
 
-    /// `Tag`, a property type of `AWS::FraudDetector::Detector`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-        /// Length: `1..=128`.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        /// Length: `0..=256`.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String)
-                .pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
-                .min_length(1)
-                .max_length(128),
-            s::prop("Value", s::Kind::String)
-                .min_length(0)
-                .max_length(256),
-        ],
-        required: &["Key", "Value"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
     /// `EntityType`, a property type of `AWS::FraudDetector::Detector`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
@@ -669,6 +611,58 @@ pub mod detector {
 
     impl ::std::convert::From<Label> for ::stratus_model::Val<Label> {
         fn from(value: Label) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `Tag`, a property type of `AWS::FraudDetector::Detector`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct Tag {
+        /// `Key`: string.
+        /// Required.
+        /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
+        /// Length: `1..=128`.
+        pub key: ::stratus_model::Val<::std::string::String>,
+        /// `Value`: string.
+        /// Required.
+        /// Length: `0..=256`.
+        pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Tag {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
+        fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -1237,10 +1231,13 @@ pub mod event_type {
     /// `AWS::FraudDetector::EventType`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-frauddetector-eventtype.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::FraudDetector::EventType",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnEventType {
@@ -1266,9 +1263,6 @@ pub mod event_type {
         /// Length: `1..=64`.
         #[resource(replace)]
         pub name: ::stratus_model::Val<::std::string::String>,
-        /// `Tags`: list of [`Tag`].
-        /// Items: `0..=200`.
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
     impl CfnEventType {
@@ -1287,7 +1281,6 @@ pub mod event_type {
                 event_variables: event_variables.into(),
                 labels: labels.into(),
                 name: name.into(),
-                tags: ::std::option::Option::None,
             }
         }
     }
@@ -1318,12 +1311,7 @@ pub mod event_type {
                 .pattern("^[0-9a-z_-]+$")
                 .min_length(1)
                 .max_length(64),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            )
-            .min_items(0)
-            .max_items(200),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["EntityTypes", "EventVariables", "Labels", "Name"],
         required_xor: &[],

@@ -292,10 +292,13 @@ pub mod file_system {
     /// `AWS::FSx::FileSystem`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-filesystem.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::FSx::FileSystem",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnFileSystem {
@@ -340,8 +343,6 @@ pub mod file_system {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub subnet_ids: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
         /// `WindowsConfiguration`: [`WindowsConfiguration`].
         pub windows_configuration:
             ::std::option::Option<::stratus_model::Val<WindowsConfiguration>>,
@@ -368,7 +369,6 @@ pub mod file_system {
                 storage_capacity: ::std::option::Option::None,
                 storage_type: ::std::option::Option::None,
                 subnet_ids: subnet_ids.into(),
-                tags: ::std::option::Option::None,
                 windows_configuration: ::std::option::Option::None,
             }
         }
@@ -405,13 +405,10 @@ pub mod file_system {
             s::prop("StorageType", s::Kind::String),
             s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String))),
             s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
-            s::prop(
                 "WindowsConfiguration",
                 s::Kind::Object(&SCHEMA_WindowsConfiguration),
             ),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["FileSystemType", "SubnetIds"],
         required_xor: &[],
@@ -744,50 +741,6 @@ pub mod file_system {
 
     impl ::std::convert::From<OpenZfsConfiguration> for ::stratus_model::Val<OpenZfsConfiguration> {
         fn from(value: OpenZfsConfiguration) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::FSx::FileSystem`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String),
-            s::prop("Value", s::Kind::String),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -2041,14 +1994,19 @@ pub mod snapshot {
     /// `AWS::FSx::Snapshot`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-snapshot.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
-    #[resource(type = "AWS::FSx::Snapshot", tags = "none", crate = "::stratus_model")]
+    #[resource(
+        type = "AWS::FSx::Snapshot",
+        tags = "list",
+        tags_property = "Tags",
+        crate = "::stratus_model"
+    )]
     pub struct CfnSnapshot {
         /// `Name`: string.
         /// Required.
         pub name: ::stratus_model::Val<::std::string::String>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
         /// `VolumeId`: string.
         /// Required.
         /// Changing it replaces the resource.
@@ -2064,7 +2022,6 @@ pub mod snapshot {
         ) -> Self {
             Self {
                 name: name.into(),
-                tags: ::std::option::Option::None,
                 volume_id: volume_id.into(),
             }
         }
@@ -2075,11 +2032,8 @@ pub mod snapshot {
         name: "AWS::FSx::Snapshot",
         properties: &[
             s::prop("Name", s::Kind::String),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
             s::prop("VolumeId", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["VolumeId", "Name"],
         required_xor: &[],
@@ -2103,50 +2057,6 @@ pub mod snapshot {
             ::stratus_model::Attr::new(self.id(), "Id")
         }
     }
-
-    /// `Tag`, a property type of `AWS::FSx::Snapshot`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String),
-            s::prop("Value", s::Kind::String),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
 }
 
 #[cfg(feature = "fsx-snapshot")]
@@ -2160,10 +2070,13 @@ pub mod storage_virtual_machine {
     /// `AWS::FSx::StorageVirtualMachine`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-storagevirtualmachine.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::FSx::StorageVirtualMachine",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnStorageVirtualMachine {
@@ -2187,8 +2100,6 @@ pub mod storage_virtual_machine {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `SvmAdminPassword`: string.
         pub svm_admin_password: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
     impl CfnStorageVirtualMachine {
@@ -2203,7 +2114,6 @@ pub mod storage_virtual_machine {
                 name: name.into(),
                 root_volume_security_style: ::std::option::Option::None,
                 svm_admin_password: ::std::option::Option::None,
-                tags: ::std::option::Option::None,
             }
         }
     }
@@ -2220,10 +2130,7 @@ pub mod storage_virtual_machine {
             s::prop("Name", s::Kind::String),
             s::prop("RootVolumeSecurityStyle", s::Kind::String),
             s::prop("SvmAdminPassword", s::Kind::String),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["FileSystemId", "Name"],
         required_xor: &[],
@@ -2284,50 +2191,6 @@ pub mod storage_virtual_machine {
         for ::stratus_model::Val<ActiveDirectoryConfiguration>
     {
         fn from(value: ActiveDirectoryConfiguration) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::FSx::StorageVirtualMachine`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String),
-            s::prop("Value", s::Kind::String),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -2394,8 +2257,15 @@ pub mod volume {
     /// `AWS::FSx::Volume`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-volume.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
-    #[resource(type = "AWS::FSx::Volume", tags = "none", crate = "::stratus_model")]
+    #[resource(
+        type = "AWS::FSx::Volume",
+        tags = "list",
+        tags_property = "Tags",
+        crate = "::stratus_model"
+    )]
     pub struct CfnVolume {
         /// `BackupId`: string.
         /// Changing it replaces the resource.
@@ -2410,8 +2280,6 @@ pub mod volume {
         #[resource(rename = "OpenZFSConfiguration")]
         pub open_zfs_configuration:
             ::std::option::Option<::stratus_model::Val<OpenZfsConfiguration>>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
         /// `VolumeType`: string.
         /// Changing it replaces the resource.
         #[resource(replace)]
@@ -2428,7 +2296,6 @@ pub mod volume {
                 name: name.into(),
                 ontap_configuration: ::std::option::Option::None,
                 open_zfs_configuration: ::std::option::Option::None,
-                tags: ::std::option::Option::None,
                 volume_type: ::std::option::Option::None,
             }
         }
@@ -2448,11 +2315,8 @@ pub mod volume {
                 "OpenZFSConfiguration",
                 s::Kind::Object(&SCHEMA_OpenZfsConfiguration),
             ),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
             s::prop("VolumeType", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["Name"],
         required_xor: &[],
@@ -2663,50 +2527,6 @@ pub mod volume {
 
     impl ::std::convert::From<OpenZfsConfiguration> for ::stratus_model::Val<OpenZfsConfiguration> {
         fn from(value: OpenZfsConfiguration) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::FSx::Volume`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String),
-            s::prop("Value", s::Kind::String),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }

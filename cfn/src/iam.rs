@@ -1631,10 +1631,13 @@ pub mod virtual_mfa_device {
     /// `AWS::IAM::VirtualMFADevice`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-virtualmfadevice.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::IAM::VirtualMFADevice",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnVirtualMfaDevice {
@@ -1644,9 +1647,6 @@ pub mod virtual_mfa_device {
         /// Length: `1..=512`.
         #[resource(replace)]
         pub path: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-        /// `Tags`: list of [`Tag`].
-        /// Items: `0..=50`.
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
         /// `Users`: list of string.
         /// Required.
         pub users: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
@@ -1668,7 +1668,6 @@ pub mod virtual_mfa_device {
         ) -> Self {
             Self {
                 path: ::std::option::Option::None,
-                tags: ::std::option::Option::None,
                 users: users.into(),
                 virtual_mfa_device_name: ::std::option::Option::None,
             }
@@ -1683,17 +1682,12 @@ pub mod virtual_mfa_device {
                 .pattern("(\\u002F)|(\\u002F[\\u0021-\\u007F]+\\u002F)")
                 .min_length(1)
                 .max_length(512),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            )
-            .min_items(0)
-            .max_items(50),
             s::prop("Users", s::Kind::List(&s::prop("", s::Kind::String))),
             s::prop("VirtualMfaDeviceName", s::Kind::String)
                 .pattern("[\\w+=,.@-]+")
                 .min_length(1)
                 .max_length(226),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["Users"],
         required_xor: &[],
@@ -1710,60 +1704,6 @@ pub mod virtual_mfa_device {
     impl CfnVirtualMfaDeviceAttributes for ::stratus_model::Ref<CfnVirtualMfaDevice> {
         fn serial_number(self) -> ::stratus_model::Attr<::std::string::String> {
             ::stratus_model::Attr::new(self.id(), "SerialNumber")
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::IAM::VirtualMFADevice`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        /// Pattern: `^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$`.
-        /// Length: `1..=128`.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        /// Pattern: `^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`.
-        /// Length: `1..=256`.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String)
-                .pattern("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$")
-                .min_length(1)
-                .max_length(128),
-            s::prop("Value", s::Kind::String)
-                .pattern("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$")
-                .min_length(1)
-                .max_length(256),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
-            ::stratus_model::Val::unchecked(value)
         }
     }
 }

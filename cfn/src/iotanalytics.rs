@@ -10,10 +10,13 @@ pub mod channel {
     /// `AWS::IoTAnalytics::Channel`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotanalytics-channel.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq, Default)]
     #[resource(
         type = "AWS::IoTAnalytics::Channel",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnChannel {
@@ -27,9 +30,6 @@ pub mod channel {
         pub channel_storage: ::std::option::Option<::stratus_model::Val<ChannelStorage>>,
         /// `RetentionPeriod`: [`RetentionPeriod`].
         pub retention_period: ::std::option::Option<::stratus_model::Val<RetentionPeriod>>,
-        /// `Tags`: list of [`Tag`].
-        /// Items: `1..=50`.
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
     /// What the schema says of `AWS::IoTAnalytics::Channel`'s properties; `validate()` checks them.
@@ -42,12 +42,7 @@ pub mod channel {
                 .max_length(128),
             s::prop("ChannelStorage", s::Kind::Object(&SCHEMA_ChannelStorage)),
             s::prop("RetentionPeriod", s::Kind::Object(&SCHEMA_RetentionPeriod)),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            )
-            .min_items(1)
-            .max_items(50),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &[],
         required_xor: &[],
@@ -131,56 +126,6 @@ pub mod channel {
         }
     }
 
-    /// `Tag`, a property type of `AWS::IoTAnalytics::Channel`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        /// Length: `1..=128`.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        /// Length: `1..=256`.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String)
-                .min_length(1)
-                .max_length(128),
-            s::prop("Value", s::Kind::String)
-                .min_length(1)
-                .max_length(256),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
     /// `CustomerManagedS3`, a property type of `AWS::IoTAnalytics::Channel`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -254,10 +199,13 @@ pub mod dataset {
     /// `AWS::IoTAnalytics::Dataset`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotanalytics-dataset.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::IoTAnalytics::Dataset",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnDataset {
@@ -282,9 +230,6 @@ pub mod dataset {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<LateDataRule>>>,
         /// `RetentionPeriod`: [`RetentionPeriod`].
         pub retention_period: ::std::option::Option<::stratus_model::Val<RetentionPeriod>>,
-        /// `Tags`: list of [`Tag`].
-        /// Items: `1..=50`.
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
         /// `Triggers`: list of [`Trigger`].
         /// Items: `0..=5`.
         pub triggers: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Trigger>>>,
@@ -304,7 +249,6 @@ pub mod dataset {
                 dataset_name: ::std::option::Option::None,
                 late_data_rules: ::std::option::Option::None,
                 retention_period: ::std::option::Option::None,
-                tags: ::std::option::Option::None,
                 triggers: ::std::option::Option::None,
                 versioning_configuration: ::std::option::Option::None,
             }
@@ -342,12 +286,6 @@ pub mod dataset {
             .max_items(1),
             s::prop("RetentionPeriod", s::Kind::Object(&SCHEMA_RetentionPeriod)),
             s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            )
-            .min_items(1)
-            .max_items(50),
-            s::prop(
                 "Triggers",
                 s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Trigger))),
             )
@@ -357,6 +295,7 @@ pub mod dataset {
                 "VersioningConfiguration",
                 s::Kind::Object(&SCHEMA_VersioningConfiguration),
             ),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["Actions"],
         required_xor: &[],
@@ -556,56 +495,6 @@ pub mod dataset {
 
     impl ::std::convert::From<RetentionPeriod> for ::stratus_model::Val<RetentionPeriod> {
         fn from(value: RetentionPeriod) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::IoTAnalytics::Dataset`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        /// Length: `1..=128`.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        /// Length: `1..=256`.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String)
-                .min_length(1)
-                .max_length(128),
-            s::prop("Value", s::Kind::String)
-                .min_length(1)
-                .max_length(256),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -1476,10 +1365,13 @@ pub mod datastore {
     /// `AWS::IoTAnalytics::Datastore`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotanalytics-datastore.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq, Default)]
     #[resource(
         type = "AWS::IoTAnalytics::Datastore",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnDatastore {
@@ -1498,9 +1390,6 @@ pub mod datastore {
             ::std::option::Option<::stratus_model::Val<FileFormatConfiguration>>,
         /// `RetentionPeriod`: [`RetentionPeriod`].
         pub retention_period: ::std::option::Option<::stratus_model::Val<RetentionPeriod>>,
-        /// `Tags`: list of [`Tag`].
-        /// Items: `1..=50`.
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
     /// What the schema says of `AWS::IoTAnalytics::Datastore`'s properties; `validate()` checks them.
@@ -1524,12 +1413,7 @@ pub mod datastore {
                 s::Kind::Object(&SCHEMA_FileFormatConfiguration),
             ),
             s::prop("RetentionPeriod", s::Kind::Object(&SCHEMA_RetentionPeriod)),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            )
-            .min_items(1)
-            .max_items(50),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &[],
         required_xor: &[],
@@ -1682,56 +1566,6 @@ pub mod datastore {
 
     impl ::std::convert::From<RetentionPeriod> for ::stratus_model::Val<RetentionPeriod> {
         fn from(value: RetentionPeriod) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::IoTAnalytics::Datastore`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        /// Length: `1..=128`.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        /// Length: `1..=256`.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String)
-                .min_length(1)
-                .max_length(128),
-            s::prop("Value", s::Kind::String)
-                .min_length(1)
-                .max_length(256),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -2123,10 +1957,13 @@ pub mod pipeline {
     /// `AWS::IoTAnalytics::Pipeline`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotanalytics-pipeline.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::IoTAnalytics::Pipeline",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnPipeline {
@@ -2140,9 +1977,6 @@ pub mod pipeline {
         /// Length: `1..=128`.
         #[resource(replace)]
         pub pipeline_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-        /// `Tags`: list of [`Tag`].
-        /// Items: `1..=50`.
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
     impl CfnPipeline {
@@ -2155,7 +1989,6 @@ pub mod pipeline {
             Self {
                 pipeline_activities: pipeline_activities.into(),
                 pipeline_name: ::std::option::Option::None,
-                tags: ::std::option::Option::None,
             }
         }
     }
@@ -2174,12 +2007,7 @@ pub mod pipeline {
                 .pattern("[a-zA-Z0-9_]+")
                 .min_length(1)
                 .max_length(128),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            )
-            .min_items(1)
-            .max_items(50),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["PipelineActivities"],
         required_xor: &[],
@@ -2261,56 +2089,6 @@ pub mod pipeline {
 
     impl ::std::convert::From<Activity> for ::stratus_model::Val<Activity> {
         fn from(value: Activity) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::IoTAnalytics::Pipeline`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        /// Length: `1..=128`.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        /// Length: `1..=256`.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String)
-                .min_length(1)
-                .max_length(128),
-            s::prop("Value", s::Kind::String)
-                .min_length(1)
-                .max_length(256),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }

@@ -668,7 +668,8 @@ pub mod delivery_stream {
     pub struct DirectPutSourceConfiguration {
         /// `ThroughputHintInMBs`: integer.
         /// Range: `1..=100`.
-        pub throughput_hint_in_m_bs: ::std::option::Option<::stratus_model::Val<i64>>,
+        #[resource(rename = "ThroughputHintInMBs")]
+        pub throughput_hint_in_mbs: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
     /// What the schema says of `DirectPutSourceConfiguration`'s properties; `validate()` checks them.
@@ -1891,7 +1892,8 @@ pub mod delivery_stream {
         pub interval_in_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
         /// `SizeInMBs`: integer.
         /// Range: `1..=100`.
-        pub size_in_m_bs: ::std::option::Option<::stratus_model::Val<i64>>,
+        #[resource(rename = "SizeInMBs")]
+        pub size_in_mbs: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
     /// What the schema says of `AmazonOpenSearchServerlessBufferingHints`'s properties; `validate()` checks them.
@@ -2117,7 +2119,8 @@ pub mod delivery_stream {
         pub interval_in_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
         /// `SizeInMBs`: integer.
         /// Range: `1..=100`.
-        pub size_in_m_bs: ::std::option::Option<::stratus_model::Val<i64>>,
+        #[resource(rename = "SizeInMBs")]
+        pub size_in_mbs: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
     /// What the schema says of `AmazonopensearchserviceBufferingHints`'s properties; `validate()` checks them.
@@ -2450,7 +2453,8 @@ pub mod delivery_stream {
         pub interval_in_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
         /// `SizeInMBs`: integer.
         /// Range: `1..=100`.
-        pub size_in_m_bs: ::std::option::Option<::stratus_model::Val<i64>>,
+        #[resource(rename = "SizeInMBs")]
+        pub size_in_mbs: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
     /// What the schema says of `ElasticsearchBufferingHints`'s properties; `validate()` checks them.
@@ -2516,7 +2520,8 @@ pub mod delivery_stream {
         pub interval_in_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
         /// `SizeInMBs`: integer.
         /// Range: `1..=128`.
-        pub size_in_m_bs: ::std::option::Option<::stratus_model::Val<i64>>,
+        #[resource(rename = "SizeInMBs")]
+        pub size_in_mbs: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
     /// What the schema says of `BufferingHints`'s properties; `validate()` checks them.
@@ -3171,7 +3176,8 @@ pub mod delivery_stream {
         pub interval_in_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
         /// `SizeInMBs`: integer.
         /// Range: `1..=128`.
-        pub size_in_m_bs: ::std::option::Option<::stratus_model::Val<i64>>,
+        #[resource(rename = "SizeInMBs")]
+        pub size_in_mbs: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
     /// What the schema says of `SnowflakeBufferingHints`'s properties; `validate()` checks them.
@@ -3309,7 +3315,8 @@ pub mod delivery_stream {
         pub interval_in_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
         /// `SizeInMBs`: integer.
         /// Range: `1..=5`.
-        pub size_in_m_bs: ::std::option::Option<::stratus_model::Val<i64>>,
+        #[resource(rename = "SizeInMBs")]
+        pub size_in_mbs: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
     /// What the schema says of `SplunkBufferingHints`'s properties; `validate()` checks them.
@@ -4012,7 +4019,7 @@ pub mod delivery_stream {
         /// `KinesisStreamAsSource`
         KinesisStreamAsSource,
         /// `MSKAsSource`
-        MskAsSource,
+        MskasSource,
     }
 
     impl DeliveryStreamType {
@@ -4021,7 +4028,7 @@ pub mod delivery_stream {
             Self::DatabaseAsSource,
             Self::DirectPut,
             Self::KinesisStreamAsSource,
-            Self::MskAsSource,
+            Self::MskasSource,
         ];
         /// Every value as CloudFormation takes it.
         pub const VALUES: &'static [&'static str] = &[
@@ -4037,7 +4044,7 @@ pub mod delivery_stream {
                 Self::DatabaseAsSource => "DatabaseAsSource",
                 Self::DirectPut => "DirectPut",
                 Self::KinesisStreamAsSource => "KinesisStreamAsSource",
-                Self::MskAsSource => "MSKAsSource",
+                Self::MskasSource => "MSKAsSource",
             }
         }
     }
@@ -5132,7 +5139,7 @@ pub mod delivery_stream {
         /// `BufferIntervalInSeconds`
         BufferIntervalInSeconds,
         /// `BufferSizeInMBs`
-        BufferSizeInMBs,
+        BufferSizeInMbs,
         /// `CompressionFormat`
         CompressionFormat,
         /// `DataMessageExtraction`
@@ -5157,7 +5164,7 @@ pub mod delivery_stream {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[
             Self::BufferIntervalInSeconds,
-            Self::BufferSizeInMBs,
+            Self::BufferSizeInMbs,
             Self::CompressionFormat,
             Self::DataMessageExtraction,
             Self::Delimiter,
@@ -5187,7 +5194,7 @@ pub mod delivery_stream {
         pub const fn as_str(self) -> &'static str {
             match self {
                 Self::BufferIntervalInSeconds => "BufferIntervalInSeconds",
-                Self::BufferSizeInMBs => "BufferSizeInMBs",
+                Self::BufferSizeInMbs => "BufferSizeInMBs",
                 Self::CompressionFormat => "CompressionFormat",
                 Self::DataMessageExtraction => "DataMessageExtraction",
                 Self::Delimiter => "Delimiter",

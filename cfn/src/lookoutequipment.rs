@@ -10,10 +10,13 @@ pub mod inference_scheduler {
     /// `AWS::LookoutEquipment::InferenceScheduler`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lookoutequipment-inferencescheduler.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::LookoutEquipment::InferenceScheduler",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnInferenceScheduler {
@@ -56,9 +59,6 @@ pub mod inference_scheduler {
         #[resource(replace)]
         pub server_side_kms_key_id:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-        /// `Tags`: list of [`Tag`].
-        /// Items: `0..=200`.
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
     impl CfnInferenceScheduler {
@@ -83,7 +83,6 @@ pub mod inference_scheduler {
                 model_name: model_name.into(),
                 role_arn: role_arn.into(),
                 server_side_kms_key_id: ::std::option::Option::None,
-                tags: ::std::option::Option::None,
             }
         }
     }
@@ -123,12 +122,7 @@ pub mod inference_scheduler {
                 .pattern("^[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,2048}$")
                 .min_length(1)
                 .max_length(2048),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            )
-            .min_items(0)
-            .max_items(200),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &[
             "DataInputConfiguration",
@@ -262,60 +256,6 @@ pub mod inference_scheduler {
         for ::stratus_model::Val<DataOutputConfiguration>
     {
         fn from(value: DataOutputConfiguration) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::LookoutEquipment::InferenceScheduler`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        /// Pattern: `^(?!aws:)[a-zA-Z+-=._:/]+$`.
-        /// Length: `1..=128`.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        /// Pattern: `[\s\w+-=\.:/@]*`.
-        /// Length: `0..=256`.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String)
-                .pattern("^(?!aws:)[a-zA-Z+-=._:/]+$")
-                .min_length(1)
-                .max_length(128),
-            s::prop("Value", s::Kind::String)
-                .pattern("[\\s\\w+-=\\.:/@]*")
-                .min_length(0)
-                .max_length(256),
-        ],
-        required: &["Key", "Value"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }

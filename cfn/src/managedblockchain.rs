@@ -10,10 +10,13 @@ pub mod accessor {
     /// `AWS::ManagedBlockchain::Accessor`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-managedblockchain-accessor.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::ManagedBlockchain::Accessor",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnAccessor {
@@ -26,9 +29,6 @@ pub mod accessor {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub network_type: ::std::option::Option<::stratus_model::Val<NetworkAccessorType>>,
-        /// `Tags`: list of [`Tag`].
-        /// Items: `..=50`.
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
     impl CfnAccessor {
@@ -39,7 +39,6 @@ pub mod accessor {
             Self {
                 accessor_type: accessor_type.into(),
                 network_type: ::std::option::Option::None,
-                tags: ::std::option::Option::None,
             }
         }
     }
@@ -50,11 +49,7 @@ pub mod accessor {
         properties: &[
             s::prop("AccessorType", s::Kind::Enum(AccessorType::VALUES)),
             s::prop("NetworkType", s::Kind::Enum(NetworkAccessorType::VALUES)),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            )
-            .max_items(50),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["AccessorType"],
         required_xor: &[],
@@ -91,56 +86,6 @@ pub mod accessor {
         }
         fn status(self) -> ::stratus_model::Attr<::std::string::String> {
             ::stratus_model::Attr::new(self.id(), "Status")
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::ManagedBlockchain::Accessor`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        /// Length: `1..=127`.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        /// Length: `1..=255`.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String)
-                .min_length(1)
-                .max_length(127),
-            s::prop("Value", s::Kind::String)
-                .min_length(1)
-                .max_length(255),
-        ],
-        required: &["Key", "Value"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
-            ::stratus_model::Val::unchecked(value)
         }
     }
 

@@ -10,10 +10,13 @@ pub mod container {
     /// `AWS::MediaStore::Container`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediastore-container.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::MediaStore::Container",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnContainer {
@@ -32,8 +35,6 @@ pub mod container {
         pub metric_policy: ::std::option::Option<::stratus_model::Val<MetricPolicy>>,
         /// `Policy`: string.
         pub policy: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
     impl CfnContainer {
@@ -48,7 +49,6 @@ pub mod container {
                 lifecycle_policy: ::std::option::Option::None,
                 metric_policy: ::std::option::Option::None,
                 policy: ::std::option::Option::None,
-                tags: ::std::option::Option::None,
             }
         }
     }
@@ -66,10 +66,7 @@ pub mod container {
             s::prop("LifecyclePolicy", s::Kind::String),
             s::prop("MetricPolicy", s::Kind::Object(&SCHEMA_MetricPolicy)),
             s::prop("Policy", s::Kind::String),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["ContainerName"],
         required_xor: &[],
@@ -192,50 +189,6 @@ pub mod container {
 
     impl ::std::convert::From<MetricPolicy> for ::stratus_model::Val<MetricPolicy> {
         fn from(value: MetricPolicy) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::MediaStore::Container`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String),
-            s::prop("Value", s::Kind::String),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }

@@ -22,8 +22,8 @@ pub mod cloud_autonomous_vm_cluster {
     pub struct CfnCloudAutonomousVmCluster {
         /// `AutonomousDataStorageSizeInTBs`: number.
         /// Changing it replaces the resource.
-        #[resource(replace)]
-        pub autonomous_data_storage_size_in_t_bs: ::std::option::Option<::stratus_model::Val<f64>>,
+        #[resource(replace, rename = "AutonomousDataStorageSizeInTBs")]
+        pub autonomous_data_storage_size_in_tbs: ::std::option::Option<::stratus_model::Val<f64>>,
         /// `CloudExadataInfrastructureId`: string.
         /// Changing it replaces the resource.
         /// Pattern: `^(arn:(?:aws|aws-cn|aws-us-gov|aws-iso-{0,1}[a-z]{0,1}):[a-z0-9-]+:[a-z0-9-]*:[0-9]+:[a-z0-9-]+/[a-zA-Z0-9_~.-]{6,64}|[a-zA-Z0-9_~.-]{6,64})$`.
@@ -68,9 +68,8 @@ pub mod cloud_autonomous_vm_cluster {
         pub maintenance_window: ::std::option::Option<::stratus_model::Val<MaintenanceWindow>>,
         /// `MemoryPerOracleComputeUnitInGBs`: integer.
         /// Changing it replaces the resource.
-        #[resource(replace)]
-        pub memory_per_oracle_compute_unit_in_g_bs:
-            ::std::option::Option<::stratus_model::Val<i64>>,
+        #[resource(replace, rename = "MemoryPerOracleComputeUnitInGBs")]
+        pub memory_per_oracle_compute_unit_in_gbs: ::std::option::Option<::stratus_model::Val<i64>>,
         /// `OdbNetworkId`: string.
         /// Changing it replaces the resource.
         /// Pattern: `^(arn:(?:aws|aws-cn|aws-us-gov|aws-iso-{0,1}[a-z]{0,1}):[a-z0-9-]+:[a-z0-9-]*:[0-9]+:[a-z0-9-]+/[a-zA-Z0-9_~.-]{6,64}|[a-zA-Z0-9_~.-]{6,64})$`.
@@ -119,7 +118,7 @@ pub mod cloud_autonomous_vm_cluster {
         /// `AutonomousDataStoragePercentage`: number.
         fn autonomous_data_storage_percentage(self) -> ::stratus_model::Attr<f64>;
         /// `AvailableAutonomousDataStorageSizeInTBs`: number.
-        fn available_autonomous_data_storage_size_in_t_bs(self) -> ::stratus_model::Attr<f64>;
+        fn available_autonomous_data_storage_size_in_tbs(self) -> ::stratus_model::Attr<f64>;
         /// `AvailableContainerDatabases`: integer.
         fn available_container_databases(self) -> ::stratus_model::Attr<i64>;
         /// `AvailableCpus`: number.
@@ -131,15 +130,15 @@ pub mod cloud_autonomous_vm_cluster {
         /// `CpuPercentage`: number.
         fn cpu_percentage(self) -> ::stratus_model::Attr<f64>;
         /// `DataStorageSizeInGBs`: number.
-        fn data_storage_size_in_g_bs(self) -> ::stratus_model::Attr<f64>;
+        fn data_storage_size_in_gbs(self) -> ::stratus_model::Attr<f64>;
         /// `DataStorageSizeInTBs`: number.
-        fn data_storage_size_in_t_bs(self) -> ::stratus_model::Attr<f64>;
+        fn data_storage_size_in_tbs(self) -> ::stratus_model::Attr<f64>;
         /// `DbNodeStorageSizeInGBs`: integer.
-        fn db_node_storage_size_in_g_bs(self) -> ::stratus_model::Attr<i64>;
+        fn db_node_storage_size_in_gbs(self) -> ::stratus_model::Attr<i64>;
         /// `Domain`: string.
         fn domain(self) -> ::stratus_model::Attr<::std::string::String>;
         /// `ExadataStorageInTBsLowestScaledValue`: number.
-        fn exadata_storage_in_t_bs_lowest_scaled_value(self) -> ::stratus_model::Attr<f64>;
+        fn exadata_storage_in_tbs_lowest_scaled_value(self) -> ::stratus_model::Attr<f64>;
         /// `Hostname`: string.
         fn hostname(self) -> ::stratus_model::Attr<::std::string::String>;
         /// `Ocid`: string.
@@ -149,7 +148,7 @@ pub mod cloud_autonomous_vm_cluster {
         /// `MaxAcdsLowestScaledValue`: integer.
         fn max_acds_lowest_scaled_value(self) -> ::stratus_model::Attr<i64>;
         /// `MemorySizeInGBs`: integer.
-        fn memory_size_in_g_bs(self) -> ::stratus_model::Attr<i64>;
+        fn memory_size_in_gbs(self) -> ::stratus_model::Attr<i64>;
         /// `NodeCount`: integer.
         fn node_count(self) -> ::stratus_model::Attr<i64>;
         /// `NonProvisionableAutonomousContainerDatabases`: integer.
@@ -183,7 +182,7 @@ pub mod cloud_autonomous_vm_cluster {
         fn autonomous_data_storage_percentage(self) -> ::stratus_model::Attr<f64> {
             ::stratus_model::Attr::new(self.id(), "AutonomousDataStoragePercentage")
         }
-        fn available_autonomous_data_storage_size_in_t_bs(self) -> ::stratus_model::Attr<f64> {
+        fn available_autonomous_data_storage_size_in_tbs(self) -> ::stratus_model::Attr<f64> {
             ::stratus_model::Attr::new(self.id(), "AvailableAutonomousDataStorageSizeInTBs")
         }
         fn available_container_databases(self) -> ::stratus_model::Attr<i64> {
@@ -201,19 +200,19 @@ pub mod cloud_autonomous_vm_cluster {
         fn cpu_percentage(self) -> ::stratus_model::Attr<f64> {
             ::stratus_model::Attr::new(self.id(), "CpuPercentage")
         }
-        fn data_storage_size_in_g_bs(self) -> ::stratus_model::Attr<f64> {
+        fn data_storage_size_in_gbs(self) -> ::stratus_model::Attr<f64> {
             ::stratus_model::Attr::new(self.id(), "DataStorageSizeInGBs")
         }
-        fn data_storage_size_in_t_bs(self) -> ::stratus_model::Attr<f64> {
+        fn data_storage_size_in_tbs(self) -> ::stratus_model::Attr<f64> {
             ::stratus_model::Attr::new(self.id(), "DataStorageSizeInTBs")
         }
-        fn db_node_storage_size_in_g_bs(self) -> ::stratus_model::Attr<i64> {
+        fn db_node_storage_size_in_gbs(self) -> ::stratus_model::Attr<i64> {
             ::stratus_model::Attr::new(self.id(), "DbNodeStorageSizeInGBs")
         }
         fn domain(self) -> ::stratus_model::Attr<::std::string::String> {
             ::stratus_model::Attr::new(self.id(), "Domain")
         }
-        fn exadata_storage_in_t_bs_lowest_scaled_value(self) -> ::stratus_model::Attr<f64> {
+        fn exadata_storage_in_tbs_lowest_scaled_value(self) -> ::stratus_model::Attr<f64> {
             ::stratus_model::Attr::new(self.id(), "ExadataStorageInTBsLowestScaledValue")
         }
         fn hostname(self) -> ::stratus_model::Attr<::std::string::String> {
@@ -228,7 +227,7 @@ pub mod cloud_autonomous_vm_cluster {
         fn max_acds_lowest_scaled_value(self) -> ::stratus_model::Attr<i64> {
             ::stratus_model::Attr::new(self.id(), "MaxAcdsLowestScaledValue")
         }
-        fn memory_size_in_g_bs(self) -> ::stratus_model::Attr<i64> {
+        fn memory_size_in_gbs(self) -> ::stratus_model::Attr<i64> {
             ::stratus_model::Attr::new(self.id(), "MemorySizeInGBs")
         }
         fn node_count(self) -> ::stratus_model::Attr<i64> {
@@ -730,7 +729,7 @@ pub mod cloud_exadata_infrastructure {
         /// `AdditionalStorageCount`: integer.
         fn additional_storage_count(self) -> ::stratus_model::Attr<i64>;
         /// `AvailableStorageSizeInGBs`: integer.
-        fn available_storage_size_in_g_bs(self) -> ::stratus_model::Attr<i64>;
+        fn available_storage_size_in_gbs(self) -> ::stratus_model::Attr<i64>;
         /// `CloudExadataInfrastructureArn`: string.
         fn cloud_exadata_infrastructure_arn(self) -> ::stratus_model::Attr<::std::string::String>;
         /// `CloudExadataInfrastructureId`: string.
@@ -740,21 +739,21 @@ pub mod cloud_exadata_infrastructure {
         /// `CpuCount`: integer.
         fn cpu_count(self) -> ::stratus_model::Attr<i64>;
         /// `DataStorageSizeInTBs`: number.
-        fn data_storage_size_in_t_bs(self) -> ::stratus_model::Attr<f64>;
+        fn data_storage_size_in_tbs(self) -> ::stratus_model::Attr<f64>;
         /// `DbNodeStorageSizeInGBs`: integer.
-        fn db_node_storage_size_in_g_bs(self) -> ::stratus_model::Attr<i64>;
+        fn db_node_storage_size_in_gbs(self) -> ::stratus_model::Attr<i64>;
         /// `DbServerVersion`: string.
         fn db_server_version(self) -> ::stratus_model::Attr<::std::string::String>;
         /// `MaxCpuCount`: integer.
         fn max_cpu_count(self) -> ::stratus_model::Attr<i64>;
         /// `MaxDataStorageInTBs`: number.
-        fn max_data_storage_in_t_bs(self) -> ::stratus_model::Attr<f64>;
+        fn max_data_storage_in_tbs(self) -> ::stratus_model::Attr<f64>;
         /// `MaxDbNodeStorageSizeInGBs`: integer.
-        fn max_db_node_storage_size_in_g_bs(self) -> ::stratus_model::Attr<i64>;
+        fn max_db_node_storage_size_in_gbs(self) -> ::stratus_model::Attr<i64>;
         /// `MaxMemoryInGBs`: integer.
-        fn max_memory_in_g_bs(self) -> ::stratus_model::Attr<i64>;
+        fn max_memory_in_gbs(self) -> ::stratus_model::Attr<i64>;
         /// `MemorySizeInGBs`: integer.
-        fn memory_size_in_g_bs(self) -> ::stratus_model::Attr<i64>;
+        fn memory_size_in_gbs(self) -> ::stratus_model::Attr<i64>;
         /// `OciResourceAnchorName`: string.
         fn oci_resource_anchor_name(self) -> ::stratus_model::Attr<::std::string::String>;
         /// `OciUrl`: string.
@@ -764,7 +763,7 @@ pub mod cloud_exadata_infrastructure {
         /// `StorageServerVersion`: string.
         fn storage_server_version(self) -> ::stratus_model::Attr<::std::string::String>;
         /// `TotalStorageSizeInGBs`: integer.
-        fn total_storage_size_in_g_bs(self) -> ::stratus_model::Attr<i64>;
+        fn total_storage_size_in_gbs(self) -> ::stratus_model::Attr<i64>;
         /// `DbServerIds`: list of string.
         fn db_server_ids(self) -> ::stratus_model::Attr<::std::vec::Vec<::std::string::String>>;
     }
@@ -778,7 +777,7 @@ pub mod cloud_exadata_infrastructure {
         fn additional_storage_count(self) -> ::stratus_model::Attr<i64> {
             ::stratus_model::Attr::new(self.id(), "AdditionalStorageCount")
         }
-        fn available_storage_size_in_g_bs(self) -> ::stratus_model::Attr<i64> {
+        fn available_storage_size_in_gbs(self) -> ::stratus_model::Attr<i64> {
             ::stratus_model::Attr::new(self.id(), "AvailableStorageSizeInGBs")
         }
         fn cloud_exadata_infrastructure_arn(self) -> ::stratus_model::Attr<::std::string::String> {
@@ -793,10 +792,10 @@ pub mod cloud_exadata_infrastructure {
         fn cpu_count(self) -> ::stratus_model::Attr<i64> {
             ::stratus_model::Attr::new(self.id(), "CpuCount")
         }
-        fn data_storage_size_in_t_bs(self) -> ::stratus_model::Attr<f64> {
+        fn data_storage_size_in_tbs(self) -> ::stratus_model::Attr<f64> {
             ::stratus_model::Attr::new(self.id(), "DataStorageSizeInTBs")
         }
-        fn db_node_storage_size_in_g_bs(self) -> ::stratus_model::Attr<i64> {
+        fn db_node_storage_size_in_gbs(self) -> ::stratus_model::Attr<i64> {
             ::stratus_model::Attr::new(self.id(), "DbNodeStorageSizeInGBs")
         }
         fn db_server_version(self) -> ::stratus_model::Attr<::std::string::String> {
@@ -805,16 +804,16 @@ pub mod cloud_exadata_infrastructure {
         fn max_cpu_count(self) -> ::stratus_model::Attr<i64> {
             ::stratus_model::Attr::new(self.id(), "MaxCpuCount")
         }
-        fn max_data_storage_in_t_bs(self) -> ::stratus_model::Attr<f64> {
+        fn max_data_storage_in_tbs(self) -> ::stratus_model::Attr<f64> {
             ::stratus_model::Attr::new(self.id(), "MaxDataStorageInTBs")
         }
-        fn max_db_node_storage_size_in_g_bs(self) -> ::stratus_model::Attr<i64> {
+        fn max_db_node_storage_size_in_gbs(self) -> ::stratus_model::Attr<i64> {
             ::stratus_model::Attr::new(self.id(), "MaxDbNodeStorageSizeInGBs")
         }
-        fn max_memory_in_g_bs(self) -> ::stratus_model::Attr<i64> {
+        fn max_memory_in_gbs(self) -> ::stratus_model::Attr<i64> {
             ::stratus_model::Attr::new(self.id(), "MaxMemoryInGBs")
         }
-        fn memory_size_in_g_bs(self) -> ::stratus_model::Attr<i64> {
+        fn memory_size_in_gbs(self) -> ::stratus_model::Attr<i64> {
             ::stratus_model::Attr::new(self.id(), "MemorySizeInGBs")
         }
         fn oci_resource_anchor_name(self) -> ::stratus_model::Attr<::std::string::String> {
@@ -829,7 +828,7 @@ pub mod cloud_exadata_infrastructure {
         fn storage_server_version(self) -> ::stratus_model::Attr<::std::string::String> {
             ::stratus_model::Attr::new(self.id(), "StorageServerVersion")
         }
-        fn total_storage_size_in_g_bs(self) -> ::stratus_model::Attr<i64> {
+        fn total_storage_size_in_gbs(self) -> ::stratus_model::Attr<i64> {
             ::stratus_model::Attr::new(self.id(), "TotalStorageSizeInGBs")
         }
         fn db_server_ids(self) -> ::stratus_model::Attr<::std::vec::Vec<::std::string::String>> {
@@ -1233,12 +1232,12 @@ pub mod cloud_vm_cluster {
             ::std::option::Option<::stratus_model::Val<DataCollectionOptions>>,
         /// `DataStorageSizeInTBs`: number.
         /// Changing it replaces the resource.
-        #[resource(replace)]
-        pub data_storage_size_in_t_bs: ::std::option::Option<::stratus_model::Val<f64>>,
+        #[resource(replace, rename = "DataStorageSizeInTBs")]
+        pub data_storage_size_in_tbs: ::std::option::Option<::stratus_model::Val<f64>>,
         /// `DbNodeStorageSizeInGBs`: integer.
         /// Changing it replaces the resource.
-        #[resource(replace)]
-        pub db_node_storage_size_in_g_bs: ::std::option::Option<::stratus_model::Val<i64>>,
+        #[resource(replace, rename = "DbNodeStorageSizeInGBs")]
+        pub db_node_storage_size_in_gbs: ::std::option::Option<::stratus_model::Val<i64>>,
         /// `DbNodes`: list of [`DbNode`].
         /// Length: `1..=`.
         pub db_nodes: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<DbNode>>>,
@@ -1282,8 +1281,8 @@ pub mod cloud_vm_cluster {
         pub license_model: ::std::option::Option<::stratus_model::Val<LicenseModel>>,
         /// `MemorySizeInGBs`: integer.
         /// Changing it replaces the resource.
-        #[resource(replace)]
-        pub memory_size_in_g_bs: ::std::option::Option<::stratus_model::Val<i64>>,
+        #[resource(replace, rename = "MemorySizeInGBs")]
+        pub memory_size_in_gbs: ::std::option::Option<::stratus_model::Val<i64>>,
         /// `OdbNetworkId`: string.
         /// Changing it replaces the resource.
         /// Pattern: `^(arn:(?:aws|aws-cn|aws-us-gov|aws-iso-{0,1}[a-z]{0,1}):[a-z0-9-]+:[a-z0-9-]*:[0-9]+:[a-z0-9-]+/[a-zA-Z0-9_~.-]{6,64}|[a-zA-Z0-9_~.-]{6,64})$`.
@@ -1352,7 +1351,7 @@ pub mod cloud_vm_cluster {
         /// `Shape`: string.
         fn shape(self) -> ::stratus_model::Attr<::std::string::String>;
         /// `StorageSizeInGBs`: integer.
-        fn storage_size_in_g_bs(self) -> ::stratus_model::Attr<i64>;
+        fn storage_size_in_gbs(self) -> ::stratus_model::Attr<i64>;
         /// `VipIds`: list of string.
         fn vip_ids(self) -> ::stratus_model::Attr<::std::vec::Vec<::std::string::String>>;
         /// `DbNodes.*.DbNodeId`: JSON.
@@ -1360,9 +1359,9 @@ pub mod cloud_vm_cluster {
         /// `DbNodes.*.Status`: JSON.
         fn db_nodes_status(self) -> ::stratus_model::Attr<::stratus_model::Json>;
         /// `DbNodes.*.MemorySizeInGBs`: JSON.
-        fn db_nodes_memory_size_in_g_bs(self) -> ::stratus_model::Attr<::stratus_model::Json>;
+        fn db_nodes_memory_size_in_gbs(self) -> ::stratus_model::Attr<::stratus_model::Json>;
         /// `DbNodes.*.DbNodeStorageSizeInGBs`: JSON.
-        fn db_nodes_db_node_storage_size_in_g_bs(
+        fn db_nodes_db_node_storage_size_in_gbs(
             self,
         ) -> ::stratus_model::Attr<::stratus_model::Json>;
         /// `DbNodes.*.CpuCoreCount`: JSON.
@@ -1429,7 +1428,7 @@ pub mod cloud_vm_cluster {
         fn shape(self) -> ::stratus_model::Attr<::std::string::String> {
             ::stratus_model::Attr::new(self.id(), "Shape")
         }
-        fn storage_size_in_g_bs(self) -> ::stratus_model::Attr<i64> {
+        fn storage_size_in_gbs(self) -> ::stratus_model::Attr<i64> {
             ::stratus_model::Attr::new(self.id(), "StorageSizeInGBs")
         }
         fn vip_ids(self) -> ::stratus_model::Attr<::std::vec::Vec<::std::string::String>> {
@@ -1441,10 +1440,10 @@ pub mod cloud_vm_cluster {
         fn db_nodes_status(self) -> ::stratus_model::Attr<::stratus_model::Json> {
             ::stratus_model::Attr::new(self.id(), "DbNodes.*.Status")
         }
-        fn db_nodes_memory_size_in_g_bs(self) -> ::stratus_model::Attr<::stratus_model::Json> {
+        fn db_nodes_memory_size_in_gbs(self) -> ::stratus_model::Attr<::stratus_model::Json> {
             ::stratus_model::Attr::new(self.id(), "DbNodes.*.MemorySizeInGBs")
         }
-        fn db_nodes_db_node_storage_size_in_g_bs(
+        fn db_nodes_db_node_storage_size_in_gbs(
             self,
         ) -> ::stratus_model::Attr<::stratus_model::Json> {
             ::stratus_model::Attr::new(self.id(), "DbNodes.*.DbNodeStorageSizeInGBs")
@@ -1531,7 +1530,8 @@ pub mod cloud_vm_cluster {
         /// `DbNodeId`: string.
         pub db_node_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `DbNodeStorageSizeInGBs`: integer.
-        pub db_node_storage_size_in_g_bs: ::std::option::Option<::stratus_model::Val<i64>>,
+        #[resource(rename = "DbNodeStorageSizeInGBs")]
+        pub db_node_storage_size_in_gbs: ::std::option::Option<::stratus_model::Val<i64>>,
         /// `DbServerId`: string.
         /// Required.
         pub db_server_id: ::stratus_model::Val<::std::string::String>,
@@ -1542,7 +1542,8 @@ pub mod cloud_vm_cluster {
         /// `Hostname`: string.
         pub hostname: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `MemorySizeInGBs`: integer.
-        pub memory_size_in_g_bs: ::std::option::Option<::stratus_model::Val<i64>>,
+        #[resource(rename = "MemorySizeInGBs")]
+        pub memory_size_in_gbs: ::std::option::Option<::stratus_model::Val<i64>>,
         /// `Ocid`: string.
         pub ocid: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `Status`: string.
@@ -1566,12 +1567,12 @@ pub mod cloud_vm_cluster {
                 cpu_core_count: ::std::option::Option::None,
                 db_node_arn: ::std::option::Option::None,
                 db_node_id: ::std::option::Option::None,
-                db_node_storage_size_in_g_bs: ::std::option::Option::None,
+                db_node_storage_size_in_gbs: ::std::option::Option::None,
                 db_server_id: db_server_id.into(),
                 db_system_id: ::std::option::Option::None,
                 host_ip_id: ::std::option::Option::None,
                 hostname: ::std::option::Option::None,
-                memory_size_in_g_bs: ::std::option::Option::None,
+                memory_size_in_gbs: ::std::option::Option::None,
                 ocid: ::std::option::Option::None,
                 status: ::std::option::Option::None,
                 tags: ::std::option::Option::None,

@@ -696,10 +696,13 @@ pub mod layer {
     /// `AWS::OpsWorks::Layer`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opsworks-layer.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::OpsWorks::Layer",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnLayer {
@@ -750,8 +753,6 @@ pub mod layer {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub stack_id: ::stratus_model::Val<::std::string::String>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
         /// `Type`: string.
         /// Required.
         /// Changing it replaces the resource.
@@ -791,7 +792,6 @@ pub mod layer {
                 packages: ::std::option::Option::None,
                 shortname: shortname.into(),
                 stack_id: stack_id.into(),
-                tags: ::std::option::Option::None,
                 r#type: r#type.into(),
                 use_ebs_optimized_instances: ::std::option::Option::None,
                 volume_configurations: ::std::option::Option::None,
@@ -827,16 +827,13 @@ pub mod layer {
             s::prop("Packages", s::Kind::List(&s::prop("", s::Kind::String))),
             s::prop("Shortname", s::Kind::String),
             s::prop("StackId", s::Kind::String),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
             s::prop("Type", s::Kind::String),
             s::prop("UseEbsOptimizedInstances", s::Kind::Boolean),
             s::prop(
                 "VolumeConfigurations",
                 s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_VolumeConfiguration))),
             ),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &[
             "EnableAutoHealing",
@@ -972,50 +969,6 @@ pub mod layer {
         }
     }
 
-    /// `Tag`, a property type of `AWS::OpsWorks::Layer`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String),
-            s::prop("Value", s::Kind::String),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
     /// `VolumeConfiguration`, a property type of `AWS::OpsWorks::Layer`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
@@ -1144,10 +1097,13 @@ pub mod stack {
     /// `AWS::OpsWorks::Stack`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opsworks-stack.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::OpsWorks::Stack",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnStack {
@@ -1214,8 +1170,6 @@ pub mod stack {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub source_stack_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
         /// `UseCustomCookbooks`: boolean.
         pub use_custom_cookbooks: ::std::option::Option<::stratus_model::Val<bool>>,
         /// `UseOpsworksSecurityGroups`: boolean.
@@ -1257,7 +1211,6 @@ pub mod stack {
                 rds_db_instances: ::std::option::Option::None,
                 service_role_arn: service_role_arn.into(),
                 source_stack_id: ::std::option::Option::None,
-                tags: ::std::option::Option::None,
                 use_custom_cookbooks: ::std::option::Option::None,
                 use_opsworks_security_groups: ::std::option::Option::None,
                 vpc_id: ::std::option::Option::None,
@@ -1302,13 +1255,10 @@ pub mod stack {
             ),
             s::prop("ServiceRoleArn", s::Kind::String),
             s::prop("SourceStackId", s::Kind::String),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
             s::prop("UseCustomCookbooks", s::Kind::Boolean),
             s::prop("UseOpsworksSecurityGroups", s::Kind::Boolean),
             s::prop("VpcId", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["DefaultInstanceProfileArn", "ServiceRoleArn", "Name"],
         required_xor: &[],
@@ -1517,50 +1467,6 @@ pub mod stack {
 
     impl ::std::convert::From<RdsDbInstance> for ::stratus_model::Val<RdsDbInstance> {
         fn from(value: RdsDbInstance) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::OpsWorks::Stack`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String),
-            s::prop("Value", s::Kind::String),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }

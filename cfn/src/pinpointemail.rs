@@ -10,10 +10,13 @@ pub mod configuration_set {
     /// `AWS::PinpointEmail::ConfigurationSet`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpointemail-configurationset.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::PinpointEmail::ConfigurationSet",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnConfigurationSet {
@@ -28,8 +31,6 @@ pub mod configuration_set {
         pub reputation_options: ::std::option::Option<::stratus_model::Val<ReputationOptions>>,
         /// `SendingOptions`: [`SendingOptions`].
         pub sending_options: ::std::option::Option<::stratus_model::Val<SendingOptions>>,
-        /// `Tags`: list of [`Tags`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tags>>>,
         /// `TrackingOptions`: [`TrackingOptions`].
         pub tracking_options: ::std::option::Option<::stratus_model::Val<TrackingOptions>>,
     }
@@ -44,7 +45,6 @@ pub mod configuration_set {
                 name: name.into(),
                 reputation_options: ::std::option::Option::None,
                 sending_options: ::std::option::Option::None,
-                tags: ::std::option::Option::None,
                 tracking_options: ::std::option::Option::None,
             }
         }
@@ -61,11 +61,8 @@ pub mod configuration_set {
                 s::Kind::Object(&SCHEMA_ReputationOptions),
             ),
             s::prop("SendingOptions", s::Kind::Object(&SCHEMA_SendingOptions)),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tags))),
-            ),
             s::prop("TrackingOptions", s::Kind::Object(&SCHEMA_TrackingOptions)),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["Name"],
         required_xor: &[],
@@ -153,35 +150,6 @@ pub mod configuration_set {
 
     impl ::std::convert::From<SendingOptions> for ::stratus_model::Val<SendingOptions> {
         fn from(value: SendingOptions) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
-    /// `Tags`, a property type of `AWS::PinpointEmail::ConfigurationSet`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tags {
-        /// `Key`: string.
-        pub key: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-        /// `Value`: string.
-        pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-    }
-
-    /// What the schema says of `Tags`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tags: s::ObjectSchema = s::ObjectSchema {
-        name: "Tags",
-        properties: &[
-            s::prop("Key", s::Kind::String),
-            s::prop("Value", s::Kind::String),
-        ],
-        required: &[],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tags> for ::stratus_model::Val<Tags> {
-        fn from(value: Tags) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -576,10 +544,13 @@ pub mod dedicated_ip_pool {
     /// `AWS::PinpointEmail::DedicatedIpPool`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpointemail-dedicatedippool.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq, Default)]
     #[resource(
         type = "AWS::PinpointEmail::DedicatedIpPool",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnDedicatedIpPool {
@@ -587,8 +558,6 @@ pub mod dedicated_ip_pool {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub pool_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-        /// `Tags`: list of [`Tags`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tags>>>,
     }
 
     /// What the schema says of `AWS::PinpointEmail::DedicatedIpPool`'s properties; `validate()` checks them.
@@ -596,10 +565,7 @@ pub mod dedicated_ip_pool {
         name: "AWS::PinpointEmail::DedicatedIpPool",
         properties: &[
             s::prop("PoolName", s::Kind::String),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tags))),
-            ),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &[],
         required_xor: &[],
@@ -618,35 +584,6 @@ pub mod dedicated_ip_pool {
             ::stratus_model::Attr::new(self.id(), "Id")
         }
     }
-
-    /// `Tags`, a property type of `AWS::PinpointEmail::DedicatedIpPool`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tags {
-        /// `Key`: string.
-        pub key: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-        /// `Value`: string.
-        pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-    }
-
-    /// What the schema says of `Tags`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tags: s::ObjectSchema = s::ObjectSchema {
-        name: "Tags",
-        properties: &[
-            s::prop("Key", s::Kind::String),
-            s::prop("Value", s::Kind::String),
-        ],
-        required: &[],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tags> for ::stratus_model::Val<Tags> {
-        fn from(value: Tags) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
 }
 
 #[cfg(feature = "pinpointemail-dedicated-ip-pool")]
@@ -660,10 +597,13 @@ pub mod identity {
     /// `AWS::PinpointEmail::Identity`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpointemail-identity.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::PinpointEmail::Identity",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnIdentity {
@@ -678,8 +618,6 @@ pub mod identity {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub name: ::stratus_model::Val<::std::string::String>,
-        /// `Tags`: list of [`Tags`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tags>>>,
     }
 
     impl CfnIdentity {
@@ -692,7 +630,6 @@ pub mod identity {
                 feedback_forwarding_enabled: ::std::option::Option::None,
                 mail_from_attributes: ::std::option::Option::None,
                 name: name.into(),
-                tags: ::std::option::Option::None,
             }
         }
     }
@@ -708,10 +645,7 @@ pub mod identity {
                 s::Kind::Object(&SCHEMA_MailFromAttributes),
             ),
             s::prop("Name", s::Kind::String),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tags))),
-            ),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["Name"],
         required_xor: &[],
@@ -787,35 +721,6 @@ pub mod identity {
 
     impl ::std::convert::From<MailFromAttributes> for ::stratus_model::Val<MailFromAttributes> {
         fn from(value: MailFromAttributes) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
-    /// `Tags`, a property type of `AWS::PinpointEmail::Identity`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tags {
-        /// `Key`: string.
-        pub key: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-        /// `Value`: string.
-        pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-    }
-
-    /// What the schema says of `Tags`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tags: s::ObjectSchema = s::ObjectSchema {
-        name: "Tags",
-        properties: &[
-            s::prop("Key", s::Kind::String),
-            s::prop("Value", s::Kind::String),
-        ],
-        required: &[],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tags> for ::stratus_model::Val<Tags> {
-        fn from(value: Tags) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }

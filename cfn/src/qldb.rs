@@ -10,8 +10,15 @@ pub mod ledger {
     /// `AWS::QLDB::Ledger`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qldb-ledger.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
-    #[resource(type = "AWS::QLDB::Ledger", tags = "none", crate = "::stratus_model")]
+    #[resource(
+        type = "AWS::QLDB::Ledger",
+        tags = "list",
+        tags_property = "Tags",
+        crate = "::stratus_model"
+    )]
     pub struct CfnLedger {
         /// `DeletionProtection`: boolean.
         pub deletion_protection: ::std::option::Option<::stratus_model::Val<bool>>,
@@ -24,8 +31,6 @@ pub mod ledger {
         /// `PermissionsMode`: string.
         /// Required.
         pub permissions_mode: ::stratus_model::Val<::std::string::String>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
     impl CfnLedger {
@@ -38,7 +43,6 @@ pub mod ledger {
                 kms_key: ::std::option::Option::None,
                 name: ::std::option::Option::None,
                 permissions_mode: permissions_mode.into(),
-                tags: ::std::option::Option::None,
             }
         }
     }
@@ -51,10 +55,7 @@ pub mod ledger {
             s::prop("KmsKey", s::Kind::String),
             s::prop("Name", s::Kind::String),
             s::prop("PermissionsMode", s::Kind::String),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["PermissionsMode"],
         required_xor: &[],
@@ -71,50 +72,6 @@ pub mod ledger {
     impl CfnLedgerAttributes for ::stratus_model::Ref<CfnLedger> {
         fn id(self) -> ::stratus_model::Attr<::std::string::String> {
             ::stratus_model::Attr::new(self.id(), "Id")
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::QLDB::Ledger`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String),
-            s::prop("Value", s::Kind::String),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
-            ::stratus_model::Val::unchecked(value)
         }
     }
 }

@@ -2828,10 +2828,13 @@ pub mod db_security_group {
     /// `AWS::RDS::DBSecurityGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbsecuritygroup.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::RDS::DBSecurityGroup",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnDbSecurityGroup {
@@ -2848,8 +2851,6 @@ pub mod db_security_group {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub group_description: ::stratus_model::Val<::std::string::String>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
     impl CfnDbSecurityGroup {
@@ -2864,7 +2865,6 @@ pub mod db_security_group {
                 db_security_group_ingress: db_security_group_ingress.into(),
                 ec2_vpc_id: ::std::option::Option::None,
                 group_description: group_description.into(),
-                tags: ::std::option::Option::None,
             }
         }
     }
@@ -2879,10 +2879,7 @@ pub mod db_security_group {
             ),
             s::prop("EC2VpcId", s::Kind::String),
             s::prop("GroupDescription", s::Kind::String),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["GroupDescription", "DBSecurityGroupIngress"],
         required_xor: &[],
@@ -2940,50 +2937,6 @@ pub mod db_security_group {
 
     impl ::std::convert::From<Ingress> for ::stratus_model::Val<Ingress> {
         fn from(value: Ingress) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::RDS::DBSecurityGroup`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String),
-            s::prop("Value", s::Kind::String),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }

@@ -10,10 +10,13 @@ pub mod cluster {
     /// `AWS::Redshift::Cluster`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-cluster.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::Redshift::Cluster",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnCluster {
@@ -173,9 +176,6 @@ pub mod cluster {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub snapshot_identifier: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-        /// `Tags`: list of [`Tag`].
-        /// Items: `..=50`.
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
         /// `VpcSecurityGroupIds`: list of string.
         pub vpc_security_group_ids:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
@@ -240,7 +240,6 @@ pub mod cluster {
                 snapshot_copy_manual: ::std::option::Option::None,
                 snapshot_copy_retention_period: ::std::option::Option::None,
                 snapshot_identifier: ::std::option::Option::None,
-                tags: ::std::option::Option::None,
                 vpc_security_group_ids: ::std::option::Option::None,
             }
         }
@@ -356,11 +355,6 @@ pub mod cluster {
             s::prop("SnapshotCopyRetentionPeriod", s::Kind::Integer),
             s::prop("SnapshotIdentifier", s::Kind::String),
             s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            )
-            .max_items(50),
-            s::prop(
                 "VpcSecurityGroupIds",
                 s::Kind::List(
                     &s::prop("", s::Kind::String)
@@ -368,6 +362,7 @@ pub mod cluster {
                         .max_length(2147483647),
                 ),
             ),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["NodeType", "MasterUsername", "DBName", "ClusterType"],
         required_xor: &[],
@@ -470,56 +465,6 @@ pub mod cluster {
 
     impl ::std::convert::From<LoggingProperties> for ::stratus_model::Val<LoggingProperties> {
         fn from(value: LoggingProperties) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::Redshift::Cluster`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        /// Length: `1..=127`.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        /// Length: `1..=255`.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String)
-                .min_length(1)
-                .max_length(127),
-            s::prop("Value", s::Kind::String)
-                .min_length(1)
-                .max_length(255),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -713,10 +658,13 @@ pub mod cluster_security_group {
     /// `AWS::Redshift::ClusterSecurityGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-clustersecuritygroup.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::Redshift::ClusterSecurityGroup",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnClusterSecurityGroup {
@@ -725,8 +673,6 @@ pub mod cluster_security_group {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub description: ::stratus_model::Val<::std::string::String>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
     impl CfnClusterSecurityGroup {
@@ -736,7 +682,6 @@ pub mod cluster_security_group {
         ) -> Self {
             Self {
                 description: description.into(),
-                tags: ::std::option::Option::None,
             }
         }
     }
@@ -746,10 +691,7 @@ pub mod cluster_security_group {
         name: "AWS::Redshift::ClusterSecurityGroup",
         properties: &[
             s::prop("Description", s::Kind::String),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["Description"],
         required_xor: &[],
@@ -766,50 +708,6 @@ pub mod cluster_security_group {
     impl CfnClusterSecurityGroupAttributes for ::stratus_model::Ref<CfnClusterSecurityGroup> {
         fn id(self) -> ::stratus_model::Attr<::std::string::String> {
             ::stratus_model::Attr::new(self.id(), "Id")
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::Redshift::ClusterSecurityGroup`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String),
-            s::prop("Value", s::Kind::String),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
-            ::stratus_model::Val::unchecked(value)
         }
     }
 }
@@ -1279,9 +1177,9 @@ pub mod endpoint_authorization {
         /// `Status`: string.
         fn status(self) -> ::stratus_model::Attr<::std::string::String>;
         /// `AllowedAllVPCs`: boolean.
-        fn allowed_all_vp_cs(self) -> ::stratus_model::Attr<bool>;
+        fn allowed_all_vpcs(self) -> ::stratus_model::Attr<bool>;
         /// `AllowedVPCs`: list of string.
-        fn allowed_vp_cs(self) -> ::stratus_model::Attr<::std::vec::Vec<::std::string::String>>;
+        fn allowed_vpcs(self) -> ::stratus_model::Attr<::std::vec::Vec<::std::string::String>>;
         /// `EndpointCount`: integer.
         fn endpoint_count(self) -> ::stratus_model::Attr<i64>;
     }
@@ -1302,10 +1200,10 @@ pub mod endpoint_authorization {
         fn status(self) -> ::stratus_model::Attr<::std::string::String> {
             ::stratus_model::Attr::new(self.id(), "Status")
         }
-        fn allowed_all_vp_cs(self) -> ::stratus_model::Attr<bool> {
+        fn allowed_all_vpcs(self) -> ::stratus_model::Attr<bool> {
             ::stratus_model::Attr::new(self.id(), "AllowedAllVPCs")
         }
-        fn allowed_vp_cs(self) -> ::stratus_model::Attr<::std::vec::Vec<::std::string::String>> {
+        fn allowed_vpcs(self) -> ::stratus_model::Attr<::std::vec::Vec<::std::string::String>> {
             ::stratus_model::Attr::new(self.id(), "AllowedVPCs")
         }
         fn endpoint_count(self) -> ::stratus_model::Attr<i64> {

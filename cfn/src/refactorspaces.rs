@@ -10,10 +10,13 @@ pub mod application {
     /// `AWS::RefactorSpaces::Application`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-refactorspaces-application.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::RefactorSpaces::Application",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnApplication {
@@ -40,8 +43,6 @@ pub mod application {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub proxy_type: ::stratus_model::Val<ProxyType>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
         /// `VpcId`: string.
         /// Required.
         /// Changing it replaces the resource.
@@ -66,7 +67,6 @@ pub mod application {
                 environment_identifier: environment_identifier.into(),
                 name: name.into(),
                 proxy_type: proxy_type.into(),
-                tags: ::std::option::Option::None,
                 vpc_id: vpc_id.into(),
             }
         }
@@ -89,14 +89,11 @@ pub mod application {
                 .min_length(3)
                 .max_length(63),
             s::prop("ProxyType", s::Kind::Enum(ProxyType::VALUES)),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
             s::prop("VpcId", s::Kind::String)
                 .pattern("^vpc-[-a-f0-9]{8}([-a-f0-9]{9})?$")
                 .min_length(12)
                 .max_length(21),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["EnvironmentIdentifier", "VpcId", "Name", "ProxyType"],
         required_xor: &[],
@@ -184,58 +181,6 @@ pub mod application {
 
     impl ::std::convert::From<ApiGatewayProxyInput> for ::stratus_model::Val<ApiGatewayProxyInput> {
         fn from(value: ApiGatewayProxyInput) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::RefactorSpaces::Application`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        /// Pattern: `^(?!aws:).+`.
-        /// Length: `1..=128`.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        /// Length: `0..=256`.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String)
-                .pattern("^(?!aws:).+")
-                .min_length(1)
-                .max_length(128),
-            s::prop("Value", s::Kind::String)
-                .min_length(0)
-                .max_length(256),
-        ],
-        required: &["Key", "Value"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -461,10 +406,13 @@ pub mod route {
     /// `AWS::RefactorSpaces::Route`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-refactorspaces-route.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::RefactorSpaces::Route",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnRoute {
@@ -496,8 +444,6 @@ pub mod route {
         /// Length: `14..=14`.
         #[resource(replace)]
         pub service_identifier: ::stratus_model::Val<::std::string::String>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
         /// `UriPathRoute`: [`UriPathRouteInput`].
         pub uri_path_route: ::std::option::Option<::stratus_model::Val<UriPathRouteInput>>,
     }
@@ -520,7 +466,6 @@ pub mod route {
                 environment_identifier: environment_identifier.into(),
                 route_type: route_type.into(),
                 service_identifier: service_identifier.into(),
-                tags: ::std::option::Option::None,
                 uri_path_route: ::std::option::Option::None,
             }
         }
@@ -544,11 +489,8 @@ pub mod route {
                 .pattern("^svc-([0-9A-Za-z]{10}$)")
                 .min_length(14)
                 .max_length(14),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
             s::prop("UriPathRoute", s::Kind::Object(&SCHEMA_UriPathRouteInput)),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &[
             "EnvironmentIdentifier",
@@ -618,58 +560,6 @@ pub mod route {
 
     impl ::std::convert::From<DefaultRouteInput> for ::stratus_model::Val<DefaultRouteInput> {
         fn from(value: DefaultRouteInput) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::RefactorSpaces::Route`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        /// Pattern: `^(?!aws:).+`.
-        /// Length: `1..=128`.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        /// Length: `0..=256`.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String)
-                .pattern("^(?!aws:).+")
-                .min_length(1)
-                .max_length(128),
-            s::prop("Value", s::Kind::String)
-                .min_length(0)
-                .max_length(256),
-        ],
-        required: &["Key", "Value"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -901,10 +791,13 @@ pub mod service {
     /// `AWS::RefactorSpaces::Service`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-refactorspaces-service.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::RefactorSpaces::Service",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnService {
@@ -944,8 +837,6 @@ pub mod service {
         /// Length: `3..=63`.
         #[resource(replace)]
         pub name: ::stratus_model::Val<::std::string::String>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
         /// `UrlEndpoint`: [`UrlEndpointInput`].
         /// Changing it replaces the resource.
         #[resource(replace)]
@@ -977,7 +868,6 @@ pub mod service {
                 environment_identifier: environment_identifier.into(),
                 lambda_endpoint: ::std::option::Option::None,
                 name: name.into(),
-                tags: ::std::option::Option::None,
                 url_endpoint: ::std::option::Option::None,
                 vpc_id: ::std::option::Option::None,
             }
@@ -1009,15 +899,12 @@ pub mod service {
                 .pattern("^(?!svc-)[a-zA-Z0-9]+[a-zA-Z0-9-_ ]+$")
                 .min_length(3)
                 .max_length(63),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
             s::prop("UrlEndpoint", s::Kind::Object(&SCHEMA_UrlEndpointInput)),
             s::prop("VpcId", s::Kind::String)
                 .pattern("^vpc-[-a-f0-9]{8}([-a-f0-9]{9})?$")
                 .min_length(12)
                 .max_length(21),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &[
             "EnvironmentIdentifier",
@@ -1079,58 +966,6 @@ pub mod service {
 
     impl ::std::convert::From<LambdaEndpointInput> for ::stratus_model::Val<LambdaEndpointInput> {
         fn from(value: LambdaEndpointInput) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::RefactorSpaces::Service`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        /// Pattern: `^(?!aws:).+`.
-        /// Length: `1..=128`.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        /// Length: `0..=256`.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String)
-                .pattern("^(?!aws:).+")
-                .min_length(1)
-                .max_length(128),
-            s::prop("Value", s::Kind::String)
-                .min_length(0)
-                .max_length(256),
-        ],
-        required: &["Key", "Value"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }

@@ -10,10 +10,13 @@ pub mod fleet {
     /// `AWS::RoboMaker::Fleet`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-robomaker-fleet.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq, Default)]
     #[resource(
         type = "AWS::RoboMaker::Fleet",
-        tags = "none",
+        tags = "map",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnFleet {
@@ -23,12 +26,6 @@ pub mod fleet {
         /// Length: `1..=255`.
         #[resource(replace)]
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-        /// `Tags`: map of string.
-        pub tags: ::std::option::Option<
-            ::stratus_model::Val<
-                ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-            >,
-        >,
     }
 
     /// What the schema says of `AWS::RoboMaker::Fleet`'s properties; `validate()` checks them.
@@ -39,10 +36,7 @@ pub mod fleet {
                 .pattern("[a-zA-Z0-9_\\-]{1,255}$")
                 .min_length(1)
                 .max_length(255),
-            s::prop(
-                "Tags",
-                s::Kind::Map(&s::prop("", s::Kind::String).min_length(1).max_length(256)),
-            ),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &[],
         required_xor: &[],
@@ -74,10 +68,13 @@ pub mod robot {
     /// `AWS::RoboMaker::Robot`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-robomaker-robot.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::RoboMaker::Robot",
-        tags = "none",
+        tags = "map",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnRobot {
@@ -103,12 +100,6 @@ pub mod robot {
         /// Length: `1..=255`.
         #[resource(replace)]
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-        /// `Tags`: map of string.
-        pub tags: ::std::option::Option<
-            ::stratus_model::Val<
-                ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-            >,
-        >,
     }
 
     impl CfnRobot {
@@ -122,7 +113,6 @@ pub mod robot {
                 fleet: ::std::option::Option::None,
                 greengrass_group_id: greengrass_group_id.into(),
                 name: ::std::option::Option::None,
-                tags: ::std::option::Option::None,
             }
         }
     }
@@ -141,10 +131,7 @@ pub mod robot {
             s::prop("Name", s::Kind::String)
                 .min_length(1)
                 .max_length(255),
-            s::prop(
-                "Tags",
-                s::Kind::Map(&s::prop("", s::Kind::String).min_length(1).max_length(256)),
-            ),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["GreengrassGroupId", "Architecture"],
         required_xor: &[],
@@ -221,10 +208,13 @@ pub mod robot_application {
     /// `AWS::RoboMaker::RobotApplication`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-robomaker-robotapplication.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::RoboMaker::RobotApplication",
-        tags = "none",
+        tags = "map",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnRobotApplication {
@@ -243,12 +233,6 @@ pub mod robot_application {
         pub robot_software_suite: ::stratus_model::Val<RobotSoftwareSuite>,
         /// `Sources`: list of [`SourceConfig`].
         pub sources: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<SourceConfig>>>,
-        /// `Tags`: map of string.
-        pub tags: ::std::option::Option<
-            ::stratus_model::Val<
-                ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-            >,
-        >,
     }
 
     impl CfnRobotApplication {
@@ -262,7 +246,6 @@ pub mod robot_application {
                 name: ::std::option::Option::None,
                 robot_software_suite: robot_software_suite.into(),
                 sources: ::std::option::Option::None,
-                tags: ::std::option::Option::None,
             }
         }
     }
@@ -286,10 +269,7 @@ pub mod robot_application {
                 "Sources",
                 s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SourceConfig))),
             ),
-            s::prop(
-                "Tags",
-                s::Kind::Map(&s::prop("", s::Kind::String).min_length(1).max_length(256)),
-            ),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["RobotSoftwareSuite"],
         required_xor: &[],
@@ -633,10 +613,13 @@ pub mod simulation_application {
     /// `AWS::RoboMaker::SimulationApplication`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-robomaker-simulationapplication.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::RoboMaker::SimulationApplication",
-        tags = "none",
+        tags = "map",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnSimulationApplication {
@@ -660,12 +643,6 @@ pub mod simulation_application {
         pub simulation_software_suite: ::stratus_model::Val<SimulationSoftwareSuite>,
         /// `Sources`: list of [`SourceConfig`].
         pub sources: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<SourceConfig>>>,
-        /// `Tags`: map of string.
-        pub tags: ::std::option::Option<
-            ::stratus_model::Val<
-                ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-            >,
-        >,
     }
 
     impl CfnSimulationApplication {
@@ -684,7 +661,6 @@ pub mod simulation_application {
                 robot_software_suite: robot_software_suite.into(),
                 simulation_software_suite: simulation_software_suite.into(),
                 sources: ::std::option::Option::None,
-                tags: ::std::option::Option::None,
             }
         }
     }
@@ -712,10 +688,7 @@ pub mod simulation_application {
                 "Sources",
                 s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SourceConfig))),
             ),
-            s::prop(
-                "Tags",
-                s::Kind::Map(&s::prop("", s::Kind::String).min_length(1).max_length(256)),
-            ),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["RobotSoftwareSuite", "SimulationSoftwareSuite"],
         required_xor: &[],

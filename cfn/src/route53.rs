@@ -894,7 +894,7 @@ pub mod hosted_zone {
         pub query_logging_config: ::std::option::Option<::stratus_model::Val<QueryLoggingConfig>>,
         /// `VPCs`: list of [`Vpc`].
         #[resource(rename = "VPCs")]
-        pub vp_cs: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Vpc>>>,
+        pub vpcs: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Vpc>>>,
     }
 
     /// What the schema says of `AWS::Route53::HostedZone`'s properties; `validate()` checks them.

@@ -3617,10 +3617,13 @@ pub mod code_repository {
     /// `AWS::SageMaker::CodeRepository`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-coderepository.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::SageMaker::CodeRepository",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnCodeRepository {
@@ -3632,8 +3635,6 @@ pub mod code_repository {
         /// `GitConfig`: [`GitConfig`].
         /// Required.
         pub git_config: ::stratus_model::Val<GitConfig>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
     impl CfnCodeRepository {
@@ -3642,7 +3643,6 @@ pub mod code_repository {
             Self {
                 code_repository_name: ::std::option::Option::None,
                 git_config: git_config.into(),
-                tags: ::std::option::Option::None,
             }
         }
     }
@@ -3653,10 +3653,7 @@ pub mod code_repository {
         properties: &[
             s::prop("CodeRepositoryName", s::Kind::String),
             s::prop("GitConfig", s::Kind::Object(&SCHEMA_GitConfig)),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["GitConfig"],
         required_xor: &[],
@@ -3718,50 +3715,6 @@ pub mod code_repository {
 
     impl ::std::convert::From<GitConfig> for ::stratus_model::Val<GitConfig> {
         fn from(value: GitConfig) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::SageMaker::CodeRepository`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String),
-            s::prop("Value", s::Kind::String),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -5690,10 +5643,13 @@ pub mod device {
     /// `AWS::SageMaker::Device`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-device.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::SageMaker::Device",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnDevice {
@@ -5704,9 +5660,6 @@ pub mod device {
         /// Pattern: `^[a-zA-Z0-9](-*_*[a-zA-Z0-9])*$`.
         /// Length: `1..=63`.
         pub device_fleet_name: ::stratus_model::Val<::std::string::String>,
-        /// `Tags`: list of [`Tag`].
-        /// Items: `0..=50`.
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
     impl CfnDevice {
@@ -5717,7 +5670,6 @@ pub mod device {
             Self {
                 device: ::std::option::Option::None,
                 device_fleet_name: device_fleet_name.into(),
-                tags: ::std::option::Option::None,
             }
         }
     }
@@ -5731,12 +5683,7 @@ pub mod device {
                 .pattern("^[a-zA-Z0-9](-*_*[a-zA-Z0-9])*$")
                 .min_length(1)
                 .max_length(63),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            )
-            .min_items(0)
-            .max_items(50),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["DeviceFleetName"],
         required_xor: &[],
@@ -5803,60 +5750,6 @@ pub mod device {
             ::stratus_model::Val::unchecked(value)
         }
     }
-
-    /// `Tag`, a property type of `AWS::SageMaker::Device`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        /// Pattern: `^((?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-        /// Length: `1..=128`.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-        /// Length: `0..=256`.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String)
-                .pattern("^((?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
-                .min_length(1)
-                .max_length(128),
-            s::prop("Value", s::Kind::String)
-                .pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
-                .min_length(0)
-                .max_length(256),
-        ],
-        required: &["Key", "Value"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
 }
 
 #[cfg(feature = "sagemaker-device")]
@@ -5870,10 +5763,13 @@ pub mod device_fleet {
     /// `AWS::SageMaker::DeviceFleet`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-devicefleet.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::SageMaker::DeviceFleet",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnDeviceFleet {
@@ -5896,9 +5792,6 @@ pub mod device_fleet {
         /// Pattern: `^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`.
         /// Length: `20..=2048`.
         pub role_arn: ::stratus_model::Val<::std::string::String>,
-        /// `Tags`: list of [`Tag`].
-        /// Items: `0..=50`.
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
     impl CfnDeviceFleet {
@@ -5913,7 +5806,6 @@ pub mod device_fleet {
                 device_fleet_name: device_fleet_name.into(),
                 output_config: output_config.into(),
                 role_arn: role_arn.into(),
-                tags: ::std::option::Option::None,
             }
         }
     }
@@ -5935,12 +5827,7 @@ pub mod device_fleet {
                 .pattern("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$")
                 .min_length(20)
                 .max_length(2048),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            )
-            .min_items(0)
-            .max_items(50),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["DeviceFleetName", "OutputConfig", "RoleArn"],
         required_xor: &[],
@@ -5996,60 +5883,6 @@ pub mod device_fleet {
 
     impl ::std::convert::From<EdgeOutputConfig> for ::stratus_model::Val<EdgeOutputConfig> {
         fn from(value: EdgeOutputConfig) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::SageMaker::DeviceFleet`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        /// Pattern: `^((?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-        /// Length: `1..=128`.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-        /// Length: `0..=256`.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String)
-                .pattern("^((?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
-                .min_length(1)
-                .max_length(128),
-            s::prop("Value", s::Kind::String)
-                .pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
-                .min_length(0)
-                .max_length(256),
-        ],
-        required: &["Key", "Value"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -9942,10 +9775,13 @@ pub mod endpoint_config {
     /// `AWS::SageMaker::EndpointConfig`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-endpointconfig.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::SageMaker::EndpointConfig",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnEndpointConfig {
@@ -9989,8 +9825,6 @@ pub mod endpoint_config {
         #[resource(replace)]
         pub shadow_production_variants:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<ProductionVariant>>>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
         /// `VpcConfig`: [`VpcConfig`].
         /// Changing it replaces the resource.
         #[resource(replace)]
@@ -10014,7 +9848,6 @@ pub mod endpoint_config {
                 kms_key_id: ::std::option::Option::None,
                 production_variants: production_variants.into(),
                 shadow_production_variants: ::std::option::Option::None,
-                tags: ::std::option::Option::None,
                 vpc_config: ::std::option::Option::None,
             }
         }
@@ -10045,11 +9878,8 @@ pub mod endpoint_config {
                 "ShadowProductionVariants",
                 s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ProductionVariant))),
             ),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
             s::prop("VpcConfig", s::Kind::Object(&SCHEMA_VpcConfig)),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["ProductionVariants"],
         required_xor: &[],
@@ -10325,50 +10155,6 @@ pub mod endpoint_config {
 
     impl ::std::convert::From<ProductionVariant> for ::stratus_model::Val<ProductionVariant> {
         fn from(value: ProductionVariant) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::SageMaker::EndpointConfig`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String),
-            s::prop("Value", s::Kind::String),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -27788,10 +27574,13 @@ pub mod monitoring_schedule {
     /// `AWS::SageMaker::MonitoringSchedule`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-monitoringschedule.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::SageMaker::MonitoringSchedule",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnMonitoringSchedule {
@@ -27815,9 +27604,6 @@ pub mod monitoring_schedule {
         /// Allowed values: `Pending`, `Failed`, `Scheduled`, `Stopped`.
         pub monitoring_schedule_status:
             ::std::option::Option<::stratus_model::Val<MonitoringScheduleStatus>>,
-        /// `Tags`: list of [`Tag`].
-        /// Items: `0..=50`.
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
     impl CfnMonitoringSchedule {
@@ -27837,7 +27623,6 @@ pub mod monitoring_schedule {
                 monitoring_schedule_config: monitoring_schedule_config.into(),
                 monitoring_schedule_name: monitoring_schedule_name.into(),
                 monitoring_schedule_status: ::std::option::Option::None,
-                tags: ::std::option::Option::None,
             }
         }
     }
@@ -27869,12 +27654,7 @@ pub mod monitoring_schedule {
                 "MonitoringScheduleStatus",
                 s::Kind::Enum(MonitoringScheduleStatus::VALUES),
             ),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            )
-            .min_items(0)
-            .max_items(50),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["MonitoringScheduleConfig", "MonitoringScheduleName"],
         required_xor: &[],
@@ -28048,60 +27828,6 @@ pub mod monitoring_schedule {
         for ::stratus_model::Val<MonitoringScheduleConfig>
     {
         fn from(value: MonitoringScheduleConfig) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::SageMaker::MonitoringSchedule`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-        /// Length: `1..=128`.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-        /// Length: `0..=256`.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String)
-                .pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
-                .min_length(1)
-                .max_length(128),
-            s::prop("Value", s::Kind::String)
-                .pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
-                .min_length(0)
-                .max_length(256),
-        ],
-        required: &["Key", "Value"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: true,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -30202,10 +29928,13 @@ pub mod notebook_instance {
     /// `AWS::SageMaker::NotebookInstance`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-notebookinstance.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::SageMaker::NotebookInstance",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnNotebookInstance {
@@ -30259,8 +29988,6 @@ pub mod notebook_instance {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub subnet_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
         /// `VolumeSizeInGB`: integer.
         /// Range: `5..=16384`.
         #[resource(rename = "VolumeSizeInGB")]
@@ -30288,7 +30015,6 @@ pub mod notebook_instance {
                 root_access: ::std::option::Option::None,
                 security_group_ids: ::std::option::Option::None,
                 subnet_id: ::std::option::Option::None,
-                tags: ::std::option::Option::None,
                 volume_size_in_gb: ::std::option::Option::None,
             }
         }
@@ -30324,13 +30050,10 @@ pub mod notebook_instance {
                 s::Kind::List(&s::prop("", s::Kind::String)),
             ),
             s::prop("SubnetId", s::Kind::String),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
             s::prop("VolumeSizeInGB", s::Kind::Integer)
                 .minimum(5.0)
                 .maximum(16384.0),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["InstanceType", "RoleArn"],
         required_xor: &[],
@@ -30390,50 +30113,6 @@ pub mod notebook_instance {
         for ::stratus_model::Val<InstanceMetadataServiceConfiguration>
     {
         fn from(value: InstanceMetadataServiceConfiguration) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::SageMaker::NotebookInstance`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String),
-            s::prop("Value", s::Kind::String),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -35322,10 +35001,13 @@ pub mod user_profile {
     /// `AWS::SageMaker::UserProfile`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-userprofile.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::SageMaker::UserProfile",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnUserProfile {
@@ -35348,11 +35030,6 @@ pub mod user_profile {
         #[resource(replace)]
         pub single_sign_on_user_value:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-        /// `Tags`: list of [`Tag`].
-        /// Changing it replaces the resource.
-        /// Items: `0..=50`.
-        #[resource(replace)]
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
         /// `UserProfileName`: string.
         /// Required.
         /// Changing it replaces the resource.
@@ -35375,7 +35052,6 @@ pub mod user_profile {
                 domain_id: domain_id.into(),
                 single_sign_on_user_identifier: ::std::option::Option::None,
                 single_sign_on_user_value: ::std::option::Option::None,
-                tags: ::std::option::Option::None,
                 user_profile_name: user_profile_name.into(),
                 user_settings: ::std::option::Option::None,
             }
@@ -35394,17 +35070,12 @@ pub mod user_profile {
             s::prop("SingleSignOnUserValue", s::Kind::String)
                 .min_length(1)
                 .max_length(256),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            )
-            .min_items(0)
-            .max_items(50),
             s::prop("UserProfileName", s::Kind::String)
                 .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
                 .min_length(1)
                 .max_length(63),
             s::prop("UserSettings", s::Kind::Object(&SCHEMA_UserSettings)),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["DomainId", "UserProfileName"],
         required_xor: &[],
@@ -35421,60 +35092,6 @@ pub mod user_profile {
     impl CfnUserProfileAttributes for ::stratus_model::Ref<CfnUserProfile> {
         fn user_profile_arn(self) -> ::stratus_model::Attr<::std::string::String> {
             ::stratus_model::Attr::new(self.id(), "UserProfileArn")
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::SageMaker::UserProfile`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-        /// Length: `1..=128`.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-        /// Length: `1..=128`.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String)
-                .pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
-                .min_length(1)
-                .max_length(128),
-            s::prop("Value", s::Kind::String)
-                .pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
-                .min_length(1)
-                .max_length(128),
-        ],
-        required: &["Key", "Value"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
-            ::stratus_model::Val::unchecked(value)
         }
     }
 
@@ -37721,10 +37338,13 @@ pub mod workteam {
     /// `AWS::SageMaker::Workteam`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-workteam.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq, Default)]
     #[resource(
         type = "AWS::SageMaker::Workteam",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnWorkteam {
@@ -37736,8 +37356,6 @@ pub mod workteam {
         /// `NotificationConfiguration`: [`NotificationConfiguration`].
         pub notification_configuration:
             ::std::option::Option<::stratus_model::Val<NotificationConfiguration>>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
         /// `WorkforceName`: string.
         /// Changing it replaces the resource.
         #[resource(replace)]
@@ -37761,12 +37379,9 @@ pub mod workteam {
                 "NotificationConfiguration",
                 s::Kind::Object(&SCHEMA_NotificationConfiguration),
             ),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
             s::prop("WorkforceName", s::Kind::String),
             s::prop("WorkteamName", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &[],
         required_xor: &[],
@@ -37859,50 +37474,6 @@ pub mod workteam {
         for ::stratus_model::Val<NotificationConfiguration>
     {
         fn from(value: NotificationConfiguration) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::SageMaker::Workteam`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String),
-            s::prop("Value", s::Kind::String),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }

@@ -79,10 +79,13 @@ pub mod cloud_formation_product {
     /// `AWS::ServiceCatalog::CloudFormationProduct`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalog-cloudformationproduct.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::ServiceCatalog::CloudFormationProduct",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnCloudFormationProduct {
@@ -114,8 +117,6 @@ pub mod cloud_formation_product {
         pub support_email: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `SupportUrl`: string.
         pub support_url: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
     impl CfnCloudFormationProduct {
@@ -137,7 +138,6 @@ pub mod cloud_formation_product {
                 support_description: ::std::option::Option::None,
                 support_email: ::std::option::Option::None,
                 support_url: ::std::option::Option::None,
-                tags: ::std::option::Option::None,
             }
         }
     }
@@ -167,10 +167,7 @@ pub mod cloud_formation_product {
             s::prop("SupportDescription", s::Kind::String),
             s::prop("SupportEmail", s::Kind::String),
             s::prop("SupportUrl", s::Kind::String),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["Owner", "Name"],
         required_xor: &[],
@@ -308,50 +305,6 @@ pub mod cloud_formation_product {
         }
     }
 
-    /// `Tag`, a property type of `AWS::ServiceCatalog::CloudFormationProduct`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String),
-            s::prop("Value", s::Kind::String),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
     /// `ConnectionParameters`, a property type of `AWS::ServiceCatalog::CloudFormationProduct`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
@@ -447,10 +400,13 @@ pub mod cloud_formation_provisioned_product {
     /// `AWS::ServiceCatalog::CloudFormationProvisionedProduct`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalog-cloudformationprovisionedproduct.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq, Default)]
     #[resource(
         type = "AWS::ServiceCatalog::CloudFormationProvisionedProduct",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnCloudFormationProvisionedProduct {
@@ -494,8 +450,6 @@ pub mod cloud_formation_provisioned_product {
         /// `ProvisioningPreferences`: [`ProvisioningPreferences`].
         pub provisioning_preferences:
             ::std::option::Option<::stratus_model::Val<ProvisioningPreferences>>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
     /// What the schema says of `AWS::ServiceCatalog::CloudFormationProvisionedProduct`'s properties; `validate()` checks them.
@@ -535,10 +489,7 @@ pub mod cloud_formation_provisioned_product {
                 "ProvisioningPreferences",
                 s::Kind::Object(&SCHEMA_ProvisioningPreferences),
             ),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &[],
         required_xor: &[],
@@ -687,60 +638,6 @@ pub mod cloud_formation_provisioned_product {
         for ::stratus_model::Val<ProvisioningPreferences>
     {
         fn from(value: ProvisioningPreferences) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::ServiceCatalog::CloudFormationProvisionedProduct`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-        /// Length: `1..=128`.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-        /// Length: `1..=256`.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String)
-                .pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
-                .min_length(1)
-                .max_length(128),
-            s::prop("Value", s::Kind::String)
-                .pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
-                .min_length(1)
-                .max_length(256),
-        ],
-        required: &["Key", "Value"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }

@@ -10,10 +10,13 @@ pub mod http_namespace {
     /// `AWS::ServiceDiscovery::HttpNamespace`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicediscovery-httpnamespace.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::ServiceDiscovery::HttpNamespace",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnHttpNamespace {
@@ -24,8 +27,6 @@ pub mod http_namespace {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub name: ::stratus_model::Val<::std::string::String>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
     impl CfnHttpNamespace {
@@ -36,7 +37,6 @@ pub mod http_namespace {
             Self {
                 description: ::std::option::Option::None,
                 name: name.into(),
-                tags: ::std::option::Option::None,
             }
         }
     }
@@ -47,10 +47,7 @@ pub mod http_namespace {
         properties: &[
             s::prop("Description", s::Kind::String),
             s::prop("Name", s::Kind::String),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["Name"],
         required_xor: &[],
@@ -72,50 +69,6 @@ pub mod http_namespace {
         }
         fn arn(self) -> ::stratus_model::Attr<::std::string::String> {
             ::stratus_model::Attr::new(self.id(), "Arn")
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::ServiceDiscovery::HttpNamespace`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String),
-            s::prop("Value", s::Kind::String),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
-            ::stratus_model::Val::unchecked(value)
         }
     }
 }
@@ -198,10 +151,13 @@ pub mod private_dns_namespace {
     /// `AWS::ServiceDiscovery::PrivateDnsNamespace`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicediscovery-privatednsnamespace.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::ServiceDiscovery::PrivateDnsNamespace",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnPrivateDnsNamespace {
@@ -214,8 +170,6 @@ pub mod private_dns_namespace {
         pub name: ::stratus_model::Val<::std::string::String>,
         /// `Properties`: [`Properties`].
         pub properties: ::std::option::Option<::stratus_model::Val<Properties>>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
         /// `Vpc`: string.
         /// Required.
         /// Changing it replaces the resource.
@@ -233,7 +187,6 @@ pub mod private_dns_namespace {
                 description: ::std::option::Option::None,
                 name: name.into(),
                 properties: ::std::option::Option::None,
-                tags: ::std::option::Option::None,
                 vpc: vpc.into(),
             }
         }
@@ -246,11 +199,8 @@ pub mod private_dns_namespace {
             s::prop("Description", s::Kind::String),
             s::prop("Name", s::Kind::String),
             s::prop("Properties", s::Kind::Object(&SCHEMA_Properties)),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
             s::prop("Vpc", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["Vpc", "Name"],
         required_xor: &[],
@@ -304,50 +254,6 @@ pub mod private_dns_namespace {
 
     impl ::std::convert::From<Properties> for ::stratus_model::Val<Properties> {
         fn from(value: Properties) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::ServiceDiscovery::PrivateDnsNamespace`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String),
-            s::prop("Value", s::Kind::String),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -416,10 +322,13 @@ pub mod public_dns_namespace {
     /// `AWS::ServiceDiscovery::PublicDnsNamespace`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicediscovery-publicdnsnamespace.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq)]
     #[resource(
         type = "AWS::ServiceDiscovery::PublicDnsNamespace",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnPublicDnsNamespace {
@@ -432,8 +341,6 @@ pub mod public_dns_namespace {
         pub name: ::stratus_model::Val<::std::string::String>,
         /// `Properties`: [`Properties`].
         pub properties: ::std::option::Option<::stratus_model::Val<Properties>>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
     impl CfnPublicDnsNamespace {
@@ -445,7 +352,6 @@ pub mod public_dns_namespace {
                 description: ::std::option::Option::None,
                 name: name.into(),
                 properties: ::std::option::Option::None,
-                tags: ::std::option::Option::None,
             }
         }
     }
@@ -457,10 +363,7 @@ pub mod public_dns_namespace {
             s::prop("Description", s::Kind::String),
             s::prop("Name", s::Kind::String),
             s::prop("Properties", s::Kind::Object(&SCHEMA_Properties)),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &["Name"],
         required_xor: &[],
@@ -513,50 +416,6 @@ pub mod public_dns_namespace {
 
     impl ::std::convert::From<Properties> for ::stratus_model::Val<Properties> {
         fn from(value: Properties) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::ServiceDiscovery::PublicDnsNamespace`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String),
-            s::prop("Value", s::Kind::String),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -625,10 +484,13 @@ pub mod service {
     /// `AWS::ServiceDiscovery::Service`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicediscovery-service.html)
+    ///
+    /// Tagged with the stack's and the resource's tags under `Tags`.
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq, Default)]
     #[resource(
         type = "AWS::ServiceDiscovery::Service",
-        tags = "none",
+        tags = "list",
+        tags_property = "Tags",
         crate = "::stratus_model"
     )]
     pub struct CfnService {
@@ -653,8 +515,6 @@ pub mod service {
         pub namespace_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `ServiceAttributes`: JSON.
         pub service_attributes: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
-        /// `Tags`: list of [`Tag`].
-        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
         /// `Type`: string.
         /// Changing it replaces the resource.
         #[resource(replace)]
@@ -678,11 +538,8 @@ pub mod service {
             s::prop("Name", s::Kind::String),
             s::prop("NamespaceId", s::Kind::String),
             s::prop("ServiceAttributes", s::Kind::Json),
-            s::prop(
-                "Tags",
-                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
-            ),
             s::prop("Type", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
         ],
         required: &[],
         required_xor: &[],
@@ -824,50 +681,6 @@ pub mod service {
         for ::stratus_model::Val<HealthCheckCustomConfig>
     {
         fn from(value: HealthCheckCustomConfig) -> Self {
-            ::stratus_model::Val::unchecked(value)
-        }
-    }
-
-    /// `Tag`, a property type of `AWS::ServiceDiscovery::Service`.
-    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
-    #[resource(crate = "::stratus_model")]
-    pub struct Tag {
-        /// `Key`: string.
-        /// Required.
-        pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: string.
-        /// Required.
-        pub value: ::stratus_model::Val<::std::string::String>,
-    }
-
-    impl Tag {
-        /// With the required `Key`, `Value`; everything else unset.
-        pub fn new(
-            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-        ) -> Self {
-            Self {
-                key: key.into(),
-                value: value.into(),
-            }
-        }
-    }
-
-    /// What the schema says of `Tag`'s properties; `validate()` checks them.
-    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
-        name: "Tag",
-        properties: &[
-            s::prop("Key", s::Kind::String),
-            s::prop("Value", s::Kind::String),
-        ],
-        required: &["Value", "Key"],
-        required_xor: &[],
-        dependent_required: &[],
-        open: false,
-    };
-
-    impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
-        fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }

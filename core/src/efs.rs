@@ -4,10 +4,10 @@ use std::collections::BTreeMap;
 
 use crate::error::ValidationError;
 use crate::handle::Ref;
-use crate::l1::efs::{CfnFileSystem, CfnMountTarget};
 use crate::net::{Connectable, HasDefaultPort, Port, SecurityGroup, SubnetSelection, Vpc};
 use crate::removal::RemovalPolicy;
 use crate::stack::Stack;
+use stratus_cfn::efs::{CfnFileSystem, CfnMountTarget};
 
 /// A handle to an EFS file system.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -143,9 +143,10 @@ impl FileSystemBuilder {
         let id = stack.add_at(
             path.clone(),
             CfnFileSystem {
-                encrypted: self.encrypted,
-                performance_mode: self.performance_mode,
-                throughput_mode: self.throughput_mode,
+                encrypted: Some(self.encrypted.into()),
+                performance_mode: self.performance_mode.as_deref().map(Into::into),
+                throughput_mode: self.throughput_mode.as_deref().map(Into::into),
+                ..CfnFileSystem::default()
             },
         );
         if let Some(policy) = self.removal {
@@ -157,9 +158,7 @@ impl FileSystemBuilder {
                 &path,
                 &format!("mount-{subnet_id}"),
                 CfnMountTarget {
-                    file_system_id: id,
-                    subnet_id: subnet.id,
-                    security_groups: vec![security_group.group_id()],
+                    ..CfnMountTarget::new(id, vec![security_group.group_id()], subnet.id)
                 },
             );
         }

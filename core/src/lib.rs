@@ -31,7 +31,6 @@ pub mod escape;
 pub mod graph;
 pub use stratus_model::handle;
 pub mod iam;
-pub mod l1;
 pub mod net;
 pub mod path;
 pub mod region;

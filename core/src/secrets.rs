@@ -3,9 +3,10 @@
 
 use crate::handle::Ref;
 use crate::iam::{PolicyStatement, Role};
-use crate::l1::iam::CfnRolePolicy;
-use crate::l1::secretsmanager::{CfnGenerateSecretString, CfnSecret};
 use crate::stack::Stack;
+use stratus_cfn::iam::CfnRolePolicy;
+use stratus_cfn::secretsmanager::CfnSecret;
+use stratus_cfn::secretsmanager::secret::GenerateSecretString;
 
 /// A handle to a secret.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -108,14 +109,19 @@ impl SecretBuilder {
         let id = stack.add_at(
             path,
             CfnSecret {
-                name: self.name,
-                description: self.description,
-                generate_secret_string: Some(CfnGenerateSecretString {
-                    password_length: self.length,
-                    exclude_characters: Some("\"@/\\ '".into()),
-                    secret_string_template: template,
-                    generate_string_key: key,
-                }),
+                name: self.name.map(Into::into),
+                description: self.description.map(Into::into),
+                generate_secret_string: Some(
+                    GenerateSecretString {
+                        password_length: Some(self.length.into()),
+                        exclude_characters: Some("\"@/\\ '".into()),
+                        secret_string_template: template.map(Into::into),
+                        generate_string_key: key.map(Into::into),
+                        ..GenerateSecretString::default()
+                    }
+                    .into(),
+                ),
+                ..CfnSecret::default()
             },
         );
         Secret { id }

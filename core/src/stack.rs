@@ -168,13 +168,14 @@ impl Stack {
     ///
     /// ```
     /// use stratus_core::prelude::*;
-    /// use stratus_core::l1::ec2::{CfnInternetGateway, CfnVpc, CfnVpcGatewayAttachment};
+    /// use stratus_cfn::ec2::{CfnInternetGateway, CfnVpc, CfnVpcGatewayAttachment};
     ///
     /// let mut stack = Stack::new("net", Environment::region("eu-west-1"));
-    /// let vpc = stack.add("vpc", CfnVpc { cidr_block: "10.1.0.0/16".into(), ..Default::default() });
-    /// let igw = stack.add("igw", CfnInternetGateway {});
+    /// let vpc = stack.add("vpc", CfnVpc { cidr_block: Some("10.1.0.0/16".into()), ..Default::default() });
+    /// let igw = stack.add("igw", CfnInternetGateway::default());
     /// let attach = stack.add("attach", CfnVpcGatewayAttachment {
-    ///     vpc_id: vpc, internet_gateway_id: Some(igw), vpn_gateway_id: None,
+    ///     internet_gateway_id: Some(igw.into()),
+    ///     ..CfnVpcGatewayAttachment::new(vpc)
     /// });
     /// assert_eq!(stack.graph().dependencies(attach.id().node()).len(), 2);
     /// ```
@@ -322,9 +323,9 @@ impl Stack {
     /// ```
     /// use stratus_core::prelude::*;
     /// use stratus_core::removal::RemovalPolicy;
-    /// use stratus_core::l1::ec2::CfnVpc;
+    /// use stratus_cfn::ec2::CfnVpc;
     /// let mut stack = Stack::new("prod", Environment::region("us-east-1"));
-    /// let vpc = stack.add("vpc", CfnVpc { cidr_block: "10.0.0.0/16".into(), ..Default::default() });
+    /// let vpc = stack.add("vpc", CfnVpc { cidr_block: Some("10.0.0.0/16".into()), ..Default::default() });
     /// stack.set_removal_policy(vpc.id(), RemovalPolicy::Retain);
     /// assert_eq!(stack.node(vpc.id()).removal, RemovalPolicy::Retain);
     /// ```

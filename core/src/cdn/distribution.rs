@@ -4,12 +4,14 @@ use crate::dns::Certificate;
 use crate::elb::ApplicationLoadBalancer;
 use crate::error::ValidationError;
 use crate::handle::{Attr, Ref};
-use crate::l1::cloudfront::{
-    CfnCacheBehavior, CfnCustomOriginConfig, CfnDistribution, CfnDistributionConfig, CfnOrigin,
-    CfnViewerCertificate,
-};
 use crate::stack::Stack;
 use crate::value::{ToValue, Value};
+use stratus_cfn::cloudfront::CfnDistribution;
+use stratus_cfn::cloudfront::distribution::{
+    CustomOriginConfig, DefaultCacheBehavior, DistributionConfig, Origin as CfnOrigin,
+    ViewerCertificate,
+};
+use stratus_model::Val;
 
 use super::policies::{CachePolicy, OriginRequestPolicy};
 
@@ -249,57 +251,52 @@ impl DistributionBuilder {
             ViewerProtocolPolicy::HttpsOnly => "https-only",
         };
         let viewer_certificate = match &self.certificate {
-            Some(cert) => CfnViewerCertificate {
-                acm_certificate_arn: Some(cert.id().to_value()),
+            Some(cert) => ViewerCertificate {
+                acm_certificate_arn: Some(cert.id().into()),
                 ssl_support_method: Some("sni-only".into()),
                 minimum_protocol_version: Some("TLSv1.2_2021".into()),
-                cloudfront_default_certificate: None,
+                ..ViewerCertificate::default()
             },
-            None => CfnViewerCertificate {
-                acm_certificate_arn: None,
-                ssl_support_method: None,
-                minimum_protocol_version: None,
-                cloudfront_default_certificate: Some(true),
+            None => ViewerCertificate {
+                cloud_front_default_certificate: Some(true.into()),
+                ..ViewerCertificate::default()
             },
         };
         let origin_id = "origin-1".to_owned();
-        let config = CfnDistributionConfig {
-            enabled: true,
-            comment: self.comment,
-            aliases: (!self.domain_names.is_empty()).then_some(self.domain_names),
-            origins: vec![CfnOrigin {
-                id: origin_id.clone(),
-                domain_name: self.origin.domain,
-                custom_origin_config: CfnCustomOriginConfig {
-                    origin_protocol_policy: origin_protocol.into(),
-                    http_port: 80,
-                    https_port: 443,
-                    origin_ssl_protocols: vec!["TLSv1.2".into()],
-                },
-            }],
-            default_cache_behavior: CfnCacheBehavior {
-                target_origin_id: origin_id,
-                viewer_protocol_policy: viewer_protocol.into(),
-                cache_policy_id: self.cache_policy.id().unwrap_or_default().to_owned(),
-                origin_request_policy_id: self
-                    .origin_request_policy
-                    .as_ref()
-                    .and_then(|p| p.id().map(str::to_owned)),
-                allowed_methods: ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"]
-                    .map(String::from)
-                    .to_vec(),
-                compress: true,
-            },
-            viewer_certificate,
-            http_version: "http2and3".into(),
-            price_class: self.price_class,
+        let origin = CfnOrigin {
+            custom_origin_config: Some(
+                CustomOriginConfig {
+                    http_port: Some(80.into()),
+                    https_port: Some(443.into()),
+                    origin_ssl_protocols: Some(vec!["TLSv1.2"].into()),
+                    ..CustomOriginConfig::new(origin_protocol)
+                }
+                .into(),
+            ),
+            ..CfnOrigin::new(Val::unchecked(self.origin.domain), &origin_id)
         };
-        let id = stack.add_at(
-            path,
-            CfnDistribution {
-                distribution_config: config,
-            },
-        );
+        let default_cache_behavior = DefaultCacheBehavior {
+            cache_policy_id: Some(self.cache_policy.id().unwrap_or_default().into()),
+            origin_request_policy_id: self
+                .origin_request_policy
+                .as_ref()
+                .and_then(|p| p.id().map(Into::into)),
+            allowed_methods: Some(
+                vec!["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"].into(),
+            ),
+            compress: Some(true.into()),
+            ..DefaultCacheBehavior::new(origin_id, viewer_protocol)
+        };
+        let config = DistributionConfig {
+            comment: self.comment.map(Into::into),
+            aliases: (!self.domain_names.is_empty()).then(|| self.domain_names.into()),
+            origins: Some(vec![origin].into()),
+            viewer_certificate: Some(viewer_certificate.into()),
+            http_version: Some("http2and3".into()),
+            price_class: Some(self.price_class.as_str().into()),
+            ..DistributionConfig::new(default_cache_behavior, true)
+        };
+        let id = stack.add_at(path, CfnDistribution::new(config));
         Distribution { id }
     }
 }

@@ -3,11 +3,13 @@
 use crate::elb::TargetGroup;
 use crate::error::ValidationError;
 use crate::handle::Ref;
-use crate::l1::autoscaling::{
-    CfnAutoScalingGroup, CfnPredefinedMetric, CfnScalingPolicy, CfnTargetTracking,
-};
 use crate::net::{SubnetSelection, Vpc};
 use crate::stack::Stack;
+use stratus_cfn::autoscaling::auto_scaling_group::LaunchTemplateSpecification;
+use stratus_cfn::autoscaling::scaling_policy::{
+    PredefinedMetricSpecification, TargetTrackingConfiguration,
+};
+use stratus_cfn::autoscaling::{CfnAutoScalingGroup, CfnScalingPolicy};
 
 use super::launch_template::LaunchTemplate;
 
@@ -128,15 +130,22 @@ impl AutoScalingGroupBuilder {
         let id = stack.add_at(
             path.clone(),
             CfnAutoScalingGroup {
-                auto_scaling_group_name: self.name,
-                min_size: min.to_string(),
-                max_size: max.to_string(),
-                desired_capacity: Some(desired.to_string()),
-                vpc_zone_identifier: placed.iter().map(|s| s.id).collect(),
-                launch_template: self.template.latest(),
-                target_group_arns: self.target_groups.iter().map(|tg| tg.id()).collect(),
+                auto_scaling_group_name: self.name.map(Into::into),
+                desired_capacity: Some(desired.to_string().into()),
+                vpc_zone_identifier: Some(placed.iter().map(|s| s.id).collect::<Vec<_>>().into()),
+                launch_template: Some(
+                    LaunchTemplateSpecification::from(self.template.latest()).into(),
+                ),
+                target_group_arns: Some(
+                    self.target_groups
+                        .iter()
+                        .map(|tg| tg.id())
+                        .collect::<Vec<_>>()
+                        .into(),
+                ),
                 health_check_type: Some(health_check_type.into()),
-                health_check_grace_period: Some(self.grace_seconds),
+                health_check_grace_period: Some(self.grace_seconds.into()),
+                ..CfnAutoScalingGroup::new(max.to_string(), min.to_string())
             },
         );
         if let Some(percent) = self.cpu_target {
@@ -144,14 +153,18 @@ impl AutoScalingGroupBuilder {
                 &path,
                 "cpu-scaling",
                 CfnScalingPolicy {
-                    auto_scaling_group_name: id,
-                    policy_type: "TargetTrackingScaling".into(),
-                    target_tracking_configuration: CfnTargetTracking {
-                        predefined_metric_specification: CfnPredefinedMetric {
-                            predefined_metric_type: "ASGAverageCPUUtilization".into(),
-                        },
-                        target_value: percent,
-                    },
+                    policy_type: Some("TargetTrackingScaling".into()),
+                    target_tracking_configuration: Some(
+                        TargetTrackingConfiguration {
+                            predefined_metric_specification: Some(
+                                PredefinedMetricSpecification::new("ASGAverageCPUUtilization")
+                                    .into(),
+                            ),
+                            ..TargetTrackingConfiguration::new(percent)
+                        }
+                        .into(),
+                    ),
+                    ..CfnScalingPolicy::new(id)
                 },
             );
         }

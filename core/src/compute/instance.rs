@@ -2,9 +2,9 @@
 
 use crate::handle::Ref;
 use crate::iam::InstanceProfile;
-use crate::l1::ec2::{CfnInstance, CfnSubnet};
 use crate::net::SecurityGroup;
 use crate::stack::Stack;
+use stratus_cfn::ec2::{CfnInstance, CfnSubnet};
 
 use super::launch_template::{LaunchTemplate, LaunchTemplateBuilder};
 use super::user_data::UserData;
@@ -110,15 +110,23 @@ impl InstanceBuilder {
         let id = stack.add_at(
             path,
             CfnInstance {
-                image_id,
-                instance_type: Some(instance_type),
-                subnet_id: self.subnet,
-                security_group_ids: self
-                    .security_groups
-                    .iter()
-                    .map(|sg| sg.group_id())
-                    .collect(),
-                launch_template: Some(template.latest()),
+                image_id: image_id.map(Into::into),
+                instance_type: Some(instance_type.as_str().into()),
+                subnet_id: Some(self.subnet.into()),
+                security_group_ids: Some(
+                    self.security_groups
+                        .iter()
+                        .map(|sg| sg.group_id())
+                        .collect::<Vec<_>>()
+                        .into(),
+                ),
+                launch_template: Some(
+                    stratus_cfn::ec2::instance::LaunchTemplateSpecification::from(
+                        template.latest(),
+                    )
+                    .into(),
+                ),
+                ..CfnInstance::default()
             },
         );
         Instance { id, template }

@@ -5,14 +5,17 @@ use std::collections::BTreeMap;
 use crate::error::ValidationError;
 use crate::handle::Ref;
 use crate::iam::InstanceProfile;
-use crate::l1::ec2::{
-    CfnLaunchTemplate, CfnLaunchTemplateData, CfnLaunchTemplateProfile, CfnLaunchTemplateSpec,
-    CfnMetadataOptions, CfnTagSpecification,
-};
 use crate::net::SecurityGroup;
 use crate::path::ConstructPath;
 use crate::stack::Stack;
 use crate::value::Value;
+use stratus_cfn::autoscaling::auto_scaling_group::LaunchTemplateSpecification as GroupLaunchTemplate;
+use stratus_cfn::ec2::instance::LaunchTemplateSpecification as InstanceLaunchTemplate;
+use stratus_cfn::ec2::launch_template::{
+    IamInstanceProfile, LaunchTemplateData, MetadataOptions, Tag, TagSpecification,
+};
+use stratus_cfn::ec2::{CfnLaunchTemplate, CfnLaunchTemplateAttributes as _};
+use stratus_model::Val;
 
 use super::user_data::{MAX_USER_DATA_BYTES, UserData};
 
@@ -66,16 +69,39 @@ impl LaunchTemplate {
     }
 
     /// Its latest version, for groups and instances that launch from it.
-    pub fn latest(self) -> CfnLaunchTemplateSpec {
-        CfnLaunchTemplateSpec {
-            launch_template_id: self.id,
-            version: self.id.attr("LatestVersionNumber"),
-        }
+    pub fn latest(self) -> LaunchTemplateVersion {
+        LaunchTemplateVersion { template: self.id }
     }
 
     /// The security groups its instances get.
     pub fn security_groups(self) -> impl Iterator<Item = SecurityGroup> {
         self.security_groups.into_iter().flatten()
+    }
+}
+
+/// The latest version of a launch template, as the auto scaling group's and the instance's
+/// `LaunchTemplate` property name it (two property types of the same shape).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LaunchTemplateVersion {
+    template: Ref<CfnLaunchTemplate>,
+}
+
+impl From<LaunchTemplateVersion> for GroupLaunchTemplate {
+    fn from(latest: LaunchTemplateVersion) -> Self {
+        GroupLaunchTemplate {
+            launch_template_id: Some(latest.template.into()),
+            ..GroupLaunchTemplate::new(latest.template.latest_version_number())
+        }
+    }
+}
+
+impl From<LaunchTemplateVersion> for InstanceLaunchTemplate {
+    fn from(latest: LaunchTemplateVersion) -> Self {
+        InstanceLaunchTemplate {
+            launch_template_id: Some(latest.template.into()),
+            version: Some(latest.template.latest_version_number().into()),
+            ..InstanceLaunchTemplate::default()
+        }
     }
 }
 
@@ -175,59 +201,66 @@ impl LaunchTemplateBuilder {
         self.check(stack, &path);
         let mut tags = stack.tags().clone();
         tags.extend(self.tags.clone());
-        let tag_values: Vec<Value> = tags
-            .iter()
-            .map(|(k, v)| {
-                Value::Map(BTreeMap::from([
-                    ("Key".to_owned(), Value::String(k.clone())),
-                    ("Value".to_owned(), Value::String(v.clone())),
-                ]))
-            })
-            .collect();
-        let tag_specifications = (!tag_values.is_empty()).then(|| {
+        let tag_list: Vec<Tag> = tags.iter().map(|(k, v)| Tag::new(k, v)).collect();
+        let tag_specifications = (!tag_list.is_empty()).then(|| {
             ["instance", "volume"]
                 .into_iter()
-                .map(|resource_type| CfnTagSpecification {
-                    resource_type: resource_type.into(),
-                    tags: tag_values.clone(),
+                .map(|resource_type| TagSpecification {
+                    resource_type: Some(resource_type.into()),
+                    tags: Some(tag_list.clone().into()),
                 })
-                .collect()
+                .collect::<Vec<_>>()
+                .into()
         });
-        let data = CfnLaunchTemplateData {
+        let data = LaunchTemplateData {
             // An instance of its own names its image and type itself, so that a new type
             // changes the instance in place instead of making a new template version.
-            image_id: (!self.instance_level).then(|| self.image_id.clone().unwrap_or_default()),
-            instance_type: (!self.instance_level).then(|| self.instance_type.clone()),
-            security_group_ids: self
-                .security_groups
-                .iter()
-                .map(|sg| sg.group_id())
-                .collect(),
-            iam_instance_profile: self
-                .profile
-                .map(|p| CfnLaunchTemplateProfile { arn: Some(p.arn()) }),
+            image_id: (!self.instance_level)
+                .then(|| self.image_id.clone().unwrap_or_default().into()),
+            instance_type: (!self.instance_level).then(|| self.instance_type.as_str().into()),
+            security_group_ids: Some(
+                self.security_groups
+                    .iter()
+                    .map(|sg| sg.group_id())
+                    .collect::<Vec<_>>()
+                    .into(),
+            ),
+            iam_instance_profile: self.profile.map(|p| {
+                IamInstanceProfile {
+                    arn: Some(p.arn().into()),
+                    ..IamInstanceProfile::default()
+                }
+                .into()
+            }),
             user_data: self
                 .user_data
                 .as_ref()
-                .map(|ud| Value::Base64(Box::new(ud.rendered()))),
-            metadata_options: Some(CfnMetadataOptions {
-                http_tokens: if self.require_imdsv2 {
-                    "required"
-                } else {
-                    "optional"
+                .map(|ud| Val::unchecked(Value::Base64(Box::new(ud.rendered())))),
+            metadata_options: Some(
+                MetadataOptions {
+                    http_tokens: Some(
+                        if self.require_imdsv2 {
+                            "required"
+                        } else {
+                            "optional"
+                        }
+                        .into(),
+                    ),
+                    http_endpoint: Some("enabled".into()),
+                    http_put_response_hop_limit: Some(1.into()),
+                    ..MetadataOptions::default()
                 }
                 .into(),
-                http_endpoint: "enabled".into(),
-                http_put_response_hop_limit: Some(1),
-            }),
+            ),
             tag_specifications,
-            key_name: self.key_name.clone(),
+            key_name: self.key_name.clone().map(Into::into),
+            ..LaunchTemplateData::default()
         };
         let id = stack.add_at(
             path,
             CfnLaunchTemplate {
-                launch_template_name: self.name.clone(),
-                launch_template_data: data,
+                launch_template_name: self.name.clone().map(Into::into),
+                ..CfnLaunchTemplate::new(data)
             },
         );
         let mut security_groups = [None; 4];

@@ -5,12 +5,12 @@ use std::marker::PhantomData;
 use crate::error::ValidationError;
 use crate::handle::{Attr, Ref};
 use crate::iam::{PolicyStatement, Role};
-use crate::l1::iam::CfnRolePolicy;
-use crate::l1::rds::CfnDbInstance;
 use crate::net::{Connectable, HasDefaultPort, Port, SecurityGroup, SubnetSelection, Vpc};
 use crate::path::ConstructPath;
 use crate::removal::RemovalPolicy;
 use crate::stack::Stack;
+use stratus_cfn::iam::CfnRolePolicy;
+use stratus_cfn::rds::CfnDbInstance;
 
 use super::check_identifier;
 use super::engine::{Engine, MariaDb, MySql, Postgres, port_owner, version_allowed};
@@ -297,24 +297,24 @@ impl<E: Engine> DatabaseBuilder<E> {
         let id = stack.add_at(
             path,
             CfnDbInstance {
-                identifier: self.identifier,
+                db_instance_identifier: self.identifier.map(Into::into),
                 engine: Some(E::NAME.into()),
-                engine_version: Some(self.version),
-                instance_class: self.instance_class,
-                allocated_storage: Some(self.storage_gib.to_string()),
+                engine_version: Some(self.version.into()),
+                db_instance_class: Some(self.instance_class.into()),
+                allocated_storage: Some(self.storage_gib.to_string().into()),
                 storage_type: Some("gp3".into()),
-                multi_az: Some(self.multi_az),
-                db_name: self.db_name,
-                master_username: Some(self.username),
-                manage_master_user_password: Some(true),
-                subnet_group: Some(subnet_group.id()),
-                security_groups: vec![security_group.group_id()],
-                publicly_accessible: Some(self.publicly_accessible),
-                backup_retention_period: Some(i32::from(self.backup_days)),
-                deletion_protection: Some(self.deletion_protection),
-                storage_encrypted: Some(self.storage_encrypted),
-                port: Some(self.port.to_string()),
-                source: None,
+                multi_az: Some(self.multi_az.into()),
+                db_name: self.db_name.map(Into::into),
+                master_username: Some(self.username.into()),
+                manage_master_user_password: Some(true.into()),
+                db_subnet_group_name: Some(subnet_group.id().into()),
+                vpc_security_groups: Some(vec![security_group.group_id()].into()),
+                publicly_accessible: Some(self.publicly_accessible.into()),
+                backup_retention_period: Some(self.backup_days.into()),
+                deletion_protection: Some(self.deletion_protection.into()),
+                storage_encrypted: Some(self.storage_encrypted.into()),
+                port: Some(self.port.to_string().into()),
+                ..CfnDbInstance::default()
             },
         );
         if let Some(policy) = self.removal {

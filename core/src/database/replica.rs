@@ -4,10 +4,10 @@ use std::marker::PhantomData;
 
 use crate::error::ValidationError;
 use crate::handle::{Attr, Ref};
-use crate::l1::rds::CfnDbInstance;
 use crate::net::{Connectable, HasDefaultPort, Port, SecurityGroup};
 use crate::removal::RemovalPolicy;
 use crate::stack::Stack;
+use stratus_cfn::rds::CfnDbInstance;
 
 use super::check_identifier;
 use super::engine::Engine;
@@ -133,12 +133,12 @@ impl<E: Engine> ReplicaBuilder<E> {
         let id = stack.add_at(
             path,
             CfnDbInstance {
-                identifier: self.identifier,
+                db_instance_identifier: self.identifier.map(Into::into),
                 engine: Some(E::NAME.into()),
-                instance_class: self.instance_class.unwrap_or(source_class),
-                security_groups: vec![self.source.security_group_of().group_id()],
-                publicly_accessible: Some(false),
-                source: Some(self.source.id()),
+                db_instance_class: Some(self.instance_class.unwrap_or(source_class).into()),
+                vpc_security_groups: Some(vec![self.source.security_group_of().group_id()].into()),
+                publicly_accessible: Some(false.into()),
+                source_db_instance_identifier: Some(self.source.id().into()),
                 ..CfnDbInstance::default()
             },
         );

@@ -4,10 +4,10 @@ use std::collections::BTreeSet;
 
 use crate::error::ValidationError;
 use crate::handle::Ref;
-use crate::l1::rds::CfnDbSubnetGroup;
 use crate::net::{SubnetSelection, Vpc};
 use crate::path::ConstructPath;
 use crate::stack::Stack;
+use stratus_cfn::rds::CfnDbSubnetGroup;
 
 /// A handle to a DB subnet group.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,10 +73,7 @@ impl DbSubnetGroupBuilder {
         let description = self.description.unwrap_or_else(|| path.to_string());
         let id = stack.add_at(
             path,
-            CfnDbSubnetGroup {
-                description,
-                subnet_ids: placed.iter().map(|s| s.id).collect(),
-            },
+            CfnDbSubnetGroup::new(description, placed.iter().map(|s| s.id).collect::<Vec<_>>()),
         );
         DbSubnetGroup { id }
     }

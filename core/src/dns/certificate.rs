@@ -2,8 +2,9 @@
 
 use crate::error::ValidationError;
 use crate::handle::Ref;
-use crate::l1::acm::{CfnCertificate, CfnDomainValidationOption};
 use crate::stack::Stack;
+use stratus_cfn::certificatemanager::CfnCertificate;
+use stratus_cfn::certificatemanager::certificate::DomainValidationOption;
 
 use super::hosted_zone::HostedZone;
 use super::{check_domain, covers, within};
@@ -99,19 +100,20 @@ impl CertificateBuilder {
         let id = stack.add_at(
             path,
             CfnCertificate {
-                domain_name: self.domain.clone(),
                 subject_alternative_names: (!self.alternative_names.is_empty())
-                    .then(|| self.alternative_names.clone()),
-                validation_method: "DNS".into(),
+                    .then(|| self.alternative_names.clone().into()),
+                validation_method: Some("DNS".into()),
                 domain_validation_options: Some(
                     names
                         .iter()
-                        .map(|n| CfnDomainValidationOption {
-                            domain_name: n.clone(),
-                            hosted_zone_id: self.zone.id(),
+                        .map(|n| DomainValidationOption {
+                            hosted_zone_id: Some(self.zone.id().into()),
+                            ..DomainValidationOption::new(n)
                         })
-                        .collect(),
+                        .collect::<Vec<_>>()
+                        .into(),
                 ),
+                ..CfnCertificate::new(&self.domain)
             },
         );
         Certificate {

@@ -2,8 +2,8 @@
 
 use crate::error::ValidationError;
 use crate::handle::Ref;
-use crate::l1::route53::CfnHostedZone;
 use crate::stack::Stack;
+use stratus_cfn::route53::CfnHostedZone;
 
 use super::check_domain;
 
@@ -37,7 +37,8 @@ impl HostedZone {
         let id = stack.add_at(
             path,
             CfnHostedZone {
-                name: domain.clone(),
+                name: Some(domain.clone().into()),
+                ..CfnHostedZone::default()
             },
         );
         HostedZone { id, domain }

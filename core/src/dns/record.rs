@@ -4,9 +4,9 @@ use crate::cdn::Distribution;
 use crate::elb::ApplicationLoadBalancer;
 use crate::error::ValidationError;
 use crate::handle::Ref;
-use crate::l1::route53::{CfnAliasTarget, CfnRecordSet};
 use crate::stack::Stack;
-use crate::value::{ToValue, Value};
+use stratus_cfn::route53::CfnRecordSet;
+use stratus_cfn::route53::record_set::AliasTarget as CfnAliasTarget;
 
 use super::hosted_zone::HostedZone;
 use super::within;
@@ -27,14 +27,12 @@ impl AliasTarget {
     fn to_cfn(self) -> CfnAliasTarget {
         match self {
             Self::Distribution(d) => CfnAliasTarget {
-                dns_name: d.domain_name().to_value(),
-                hosted_zone_id: Value::String(CLOUDFRONT_ZONE_ID.into()),
-                evaluate_target_health: false,
+                evaluate_target_health: Some(false.into()),
+                ..CfnAliasTarget::new(d.domain_name(), CLOUDFRONT_ZONE_ID)
             },
             Self::LoadBalancer(lb) => CfnAliasTarget {
-                dns_name: lb.dns_name().to_value(),
-                hosted_zone_id: lb.canonical_hosted_zone_id().to_value(),
-                evaluate_target_health: true,
+                evaluate_target_health: Some(true.into()),
+                ..CfnAliasTarget::new(lb.dns_name(), lb.canonical_hosted_zone_id())
             },
         }
     }
@@ -75,10 +73,9 @@ impl AliasRecord {
         stack.add_at(
             path,
             CfnRecordSet {
-                hosted_zone_id: zone.id(),
-                name: name.to_owned(),
-                r#type: "A".into(),
-                alias_target: Some(target.to_cfn()),
+                hosted_zone_id: Some(zone.id().into()),
+                alias_target: Some(target.to_cfn().into()),
+                ..CfnRecordSet::new(name, "A")
             },
         )
     }

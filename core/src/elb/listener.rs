@@ -3,9 +3,9 @@
 use crate::dns::Certificate;
 use crate::error::ValidationError;
 use crate::handle::Ref;
-use crate::l1::elbv2::{CfnAction, CfnListener, CfnListenerCertificate};
 use crate::stack::Stack;
-use crate::value::ToValue;
+use stratus_cfn::elasticloadbalancingv2::CfnListener;
+use stratus_cfn::elasticloadbalancingv2::listener::{Action, Certificate as ListenerCertificate};
 
 use super::load_balancer::ApplicationLoadBalancer;
 use super::target_group::TargetGroup;
@@ -103,22 +103,24 @@ impl ListenerBuilder {
             &alb_path,
             &self.id,
             CfnListener {
-                load_balancer_arn: self.alb.id(),
-                port: i32::from(self.port),
-                protocol: self.protocol.as_str().into(),
-                default_actions: self
-                    .forward
-                    .iter()
-                    .map(|tg| CfnAction {
-                        r#type: "forward".into(),
-                        target_group_arn: Some(tg.id()),
-                    })
-                    .collect(),
+                port: Some(self.port.into()),
+                protocol: Some(self.protocol.as_str().into()),
                 certificates: self.certificate.map(|c| {
-                    vec![CfnListenerCertificate {
-                        certificate_arn: c.id().to_value(),
+                    vec![ListenerCertificate {
+                        certificate_arn: Some(c.id().into()),
                     }]
+                    .into()
                 }),
+                ..CfnListener::new(
+                    self.forward
+                        .iter()
+                        .map(|tg| Action {
+                            target_group_arn: Some(tg.id().into()),
+                            ..Action::new("forward")
+                        })
+                        .collect::<Vec<_>>(),
+                    self.alb.id(),
+                )
             },
         )
     }

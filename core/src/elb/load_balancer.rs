@@ -4,10 +4,10 @@ use std::collections::BTreeSet;
 
 use crate::error::ValidationError;
 use crate::handle::{Attr, Ref};
-use crate::l1::ec2::CfnSubnet;
-use crate::l1::elbv2::CfnLoadBalancer;
 use crate::net::{Connectable, Public, SecurityGroup, Subnet, SubnetSelection, Vpc};
 use crate::stack::Stack;
+use stratus_cfn::ec2::CfnSubnet;
+use stratus_cfn::elasticloadbalancingv2::CfnLoadBalancer;
 
 use super::check_elb_name;
 use super::listener::ListenerBuilder;
@@ -193,11 +193,12 @@ impl LoadBalancerBuilder {
         let id = stack.add_at(
             path,
             CfnLoadBalancer {
-                name: self.name,
-                scheme: scheme.into(),
-                r#type: "application".into(),
-                subnets,
-                security_groups: vec![security_group.group_id()],
+                name: self.name.map(Into::into),
+                scheme: Some(scheme.into()),
+                r#type: Some("application".into()),
+                subnets: Some(subnets.into()),
+                security_groups: Some(vec![security_group.group_id()].into()),
+                ..CfnLoadBalancer::default()
             },
         );
         ApplicationLoadBalancer {

@@ -1,9 +1,10 @@
 //! [`TargetGroup`]: where a listener sends requests, with a health check.
 
 use crate::handle::Ref;
-use crate::l1::elbv2::{CfnMatcher, CfnTargetGroup};
 use crate::net::Vpc;
 use crate::stack::Stack;
+use stratus_cfn::elasticloadbalancingv2::CfnTargetGroup;
+use stratus_cfn::elasticloadbalancingv2::target_group::Matcher;
 
 use super::check_elb_name;
 use super::listener::ListenerProtocol;
@@ -47,7 +48,7 @@ impl TargetGroup {
 #[derive(Clone, Debug)]
 pub struct TargetGroupBuilder {
     id: String,
-    vpc: Ref<crate::l1::ec2::CfnVpc>,
+    vpc: Ref<stratus_cfn::ec2::CfnVpc>,
     name: Option<String>,
     port: u16,
     protocol: ListenerProtocol,
@@ -117,17 +118,22 @@ impl TargetGroupBuilder {
         let id = stack.add_at(
             path,
             CfnTargetGroup {
-                name: self.name,
-                port: i32::from(self.port),
-                protocol: protocol.clone(),
-                vpc_id: self.vpc,
-                target_type: "instance".into(),
-                health_check_path: Some(self.health_check_path),
-                health_check_protocol: Some(protocol),
-                health_check_interval_seconds: Some(self.interval),
-                matcher: Some(CfnMatcher {
-                    http_code: "200-399".into(),
-                }),
+                name: self.name.map(Into::into),
+                port: Some(self.port.into()),
+                protocol: Some(protocol.as_str().into()),
+                vpc_id: Some(self.vpc.into()),
+                target_type: Some("instance".into()),
+                health_check_path: Some(self.health_check_path.into()),
+                health_check_protocol: Some(protocol.as_str().into()),
+                health_check_interval_seconds: Some(self.interval.into()),
+                matcher: Some(
+                    Matcher {
+                        http_code: Some("200-399".into()),
+                        ..Matcher::default()
+                    }
+                    .into(),
+                ),
+                ..CfnTargetGroup::default()
             },
         );
         TargetGroup {

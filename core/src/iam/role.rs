@@ -2,9 +2,9 @@
 
 use crate::error::ValidationError;
 use crate::handle::{Attr, Ref};
-use crate::l1::iam::{CfnInstanceProfile, CfnRole, CfnRolePolicy};
 use crate::stack::Stack;
 use crate::value::ToValue;
+use stratus_cfn::iam::{CfnInstanceProfile, CfnRole, CfnRolePolicy};
 
 use super::policy::{PolicyStatement, ServicePrincipal, document};
 
@@ -89,9 +89,8 @@ impl Role {
             &role_path,
             policy_id,
             CfnRolePolicy {
-                policy_name: policy_id.to_owned(),
-                policy_document: document(&values),
-                role_name: self.id,
+                policy_document: Some(document(&values).into()),
+                ..CfnRolePolicy::new(policy_id, self.id)
             },
         )
     }
@@ -143,10 +142,10 @@ impl RoleBuilder {
         let id = stack.add_at(
             path,
             CfnRole {
-                role_name: self.name,
-                assume_role_policy_document: self.principal.trust_policy(),
-                managed_policy_arns: (!self.managed.is_empty()).then_some(self.managed),
-                description: self.description,
+                role_name: self.name.map(Into::into),
+                managed_policy_arns: (!self.managed.is_empty()).then(|| self.managed.into()),
+                description: self.description.map(Into::into),
+                ..CfnRole::new(self.principal.trust_policy())
             },
         );
         Role { id }
@@ -211,8 +210,8 @@ impl InstanceProfileBuilder {
         let id = stack.add_at(
             path,
             CfnInstanceProfile {
-                instance_profile_name: self.name,
-                roles: vec![self.role.id()],
+                instance_profile_name: self.name.map(Into::into),
+                ..CfnInstanceProfile::new(vec![self.role.id()])
             },
         );
         InstanceProfile {

@@ -2,8 +2,8 @@
 //! where the source restricts its outbound traffic, the matching egress rule on the source.
 
 use crate::error::ValidationError;
-use crate::l1::ec2::{CfnSecurityGroupEgress, CfnSecurityGroupIngress};
 use crate::stack::Stack;
+use stratus_cfn::ec2::{CfnSecurityGroupEgress, CfnSecurityGroupIngress};
 
 use super::cidr::parse_cidr;
 use super::peer::Peer;
@@ -114,13 +114,13 @@ impl Stack {
             &target_path,
             &ingress_id,
             CfnSecurityGroupIngress {
-                group_id: target.group_id(),
-                ip_protocol: port.ip_protocol().into(),
-                from_port,
-                to_port,
-                cidr_ip,
-                source_security_group_id: source,
-                description: Some(description),
+                group_id: Some(target.group_id().into()),
+                from_port: from_port.map(Into::into),
+                to_port: to_port.map(Into::into),
+                cidr_ip: cidr_ip.map(Into::into),
+                source_security_group_id: source.map(Into::into),
+                description: Some(description.into()),
+                ..CfnSecurityGroupIngress::new(port.ip_protocol())
             },
         );
         if let Peer::SecurityGroup(source) = from {
@@ -135,13 +135,13 @@ impl Stack {
                     &source_path,
                     &egress_id,
                     CfnSecurityGroupEgress {
-                        group_id: source.group_id(),
-                        ip_protocol: port.ip_protocol().into(),
-                        from_port,
-                        to_port,
-                        cidr_ip: None,
-                        destination_security_group_id: Some(target.group_id()),
-                        description: Some(format!("to {}:{}", target_path.id(), port.label())),
+                        from_port: from_port.map(Into::into),
+                        to_port: to_port.map(Into::into),
+                        destination_security_group_id: Some(target.group_id().into()),
+                        description: Some(
+                            format!("to {}:{}", target_path.id(), port.label()).into(),
+                        ),
+                        ..CfnSecurityGroupEgress::new(source.group_id(), port.ip_protocol())
                     },
                 );
             }

@@ -1,9 +1,9 @@
 //! NAT gateways with their Elastic IPs.
 
 use crate::handle::{Ref, ResourceId};
-use crate::l1::ec2::{CfnEip, CfnNatGateway};
 use crate::path::ConstructPath;
 use crate::stack::Stack;
+use stratus_cfn::ec2::{CfnEip, CfnEipAttributes as _, CfnNatGateway};
 
 use super::subnet::{Public, Subnet};
 
@@ -62,6 +62,7 @@ impl NatGatewayBuilder {
             "eip",
             CfnEip {
                 domain: Some("vpc".into()),
+                ..CfnEip::default()
             },
         );
         if let Some(after) = self.after {
@@ -70,9 +71,9 @@ impl NatGatewayBuilder {
         stack.add_at(
             path,
             CfnNatGateway {
-                allocation_id: Some(eip.attr("AllocationId")),
-                subnet_id: self.subnet.id(),
-                connectivity_type: None,
+                allocation_id: Some(eip.allocation_id().into()),
+                subnet_id: Some(self.subnet.id().into()),
+                ..CfnNatGateway::default()
             },
         )
     }

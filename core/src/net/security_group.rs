@@ -2,8 +2,9 @@
 //! ([`crate::Stack::allow`]), not by hand.
 
 use crate::handle::{Attr, Ref};
-use crate::l1::ec2::{CfnRule, CfnSecurityGroup};
 use crate::stack::{SecurityGroupInfo, Stack};
+use stratus_cfn::ec2::CfnSecurityGroup;
+use stratus_cfn::ec2::security_group::Egress;
 
 use super::vpc::Vpc;
 
@@ -53,7 +54,7 @@ impl SecurityGroup {
 #[derive(Clone, Debug)]
 pub struct SecurityGroupBuilder {
     id: String,
-    vpc: Ref<crate::l1::ec2::CfnVpc>,
+    vpc: Ref<stratus_cfn::ec2::CfnVpc>,
     name: Option<String>,
     description: Option<String>,
     allow_all_outbound: bool,
@@ -99,30 +100,28 @@ impl SecurityGroupBuilder {
             }
         }
         let egress = if self.allow_all_outbound {
-            CfnRule {
-                ip_protocol: "-1".into(),
-                from_port: None,
-                to_port: None,
+            Egress {
                 cidr_ip: Some("0.0.0.0/0".into()),
                 description: Some("Allow all outbound traffic by default".into()),
+                ..Egress::new("-1")
             }
         } else {
             // A rule that matches nothing replaces AWS's default allow-all egress.
-            CfnRule {
-                ip_protocol: "icmp".into(),
-                from_port: Some(252),
-                to_port: Some(86),
+            Egress {
+                from_port: Some(252.into()),
+                to_port: Some(86.into()),
                 cidr_ip: Some("255.255.255.255/32".into()),
                 description: Some("Disallow all traffic".into()),
+                ..Egress::new("icmp")
             }
         };
         let id = stack.add_at(
             path,
             CfnSecurityGroup {
-                group_description: description,
-                group_name: self.name.clone(),
-                vpc_id: Some(self.vpc),
-                security_group_egress: Some(vec![egress]),
+                group_name: self.name.clone().map(Into::into),
+                vpc_id: Some(self.vpc.into()),
+                security_group_egress: Some(vec![egress].into()),
+                ..CfnSecurityGroup::new(description)
             },
         );
         if let Some(name) = self.name {

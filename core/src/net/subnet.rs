@@ -5,7 +5,7 @@ use std::marker::PhantomData;
 use ipnet::Ipv4Net;
 
 use crate::handle::Ref;
-use crate::l1::ec2::CfnSubnet;
+use stratus_cfn::ec2::CfnSubnet;
 
 mod sealed {
     pub trait Sealed {}

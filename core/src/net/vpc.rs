@@ -4,13 +4,13 @@ use ipnet::Ipv4Net;
 
 use crate::error::ValidationError;
 use crate::handle::{Ref, ResourceId};
-use crate::l1::ec2::{
-    CfnInternetGateway, CfnNatGateway, CfnRoute, CfnRouteTable, CfnSubnet,
-    CfnSubnetRouteTableAssociation, CfnVpc, CfnVpcGatewayAttachment,
-};
 use crate::path::ConstructPath;
 use crate::region::availability_zones;
 use crate::stack::Stack;
+use stratus_cfn::ec2::{
+    CfnInternetGateway, CfnNatGateway, CfnRoute, CfnRouteTable, CfnSubnet,
+    CfnSubnetRouteTableAssociation, CfnVpc, CfnVpcGatewayAttachment,
+};
 
 use super::cidr::{GroupRequest, PlanError, parse_cidr, plan_subnets};
 use super::nat::NatGateway;
@@ -394,10 +394,10 @@ impl VpcBuilder {
         let id = stack.add_at(
             path.clone(),
             CfnVpc {
-                cidr_block: self.cidr.clone(),
-                enable_dns_support: Some(self.dns_support),
-                enable_dns_hostnames: Some(self.dns_hostnames),
-                instance_tenancy: None,
+                cidr_block: Some(self.cidr.clone().into()),
+                enable_dns_support: Some(self.dns_support.into()),
+                enable_dns_hostnames: Some(self.dns_hostnames.into()),
+                ..CfnVpc::default()
             },
         );
         let display_name = self.name.clone().unwrap_or_else(|| path.to_string());
@@ -535,12 +535,12 @@ impl VpcBuilder {
                             &vpc.path,
                             &subnet_id,
                             CfnSubnet {
-                                vpc_id: vpc.id,
-                                cidr_block: block.to_string(),
-                                availability_zone: Some(az.clone()),
+                                cidr_block: Some(block.to_string().into()),
+                                availability_zone: Some(az.into()),
                                 map_public_ip_on_launch: Some(
-                                    group.subnet_type == SubnetType::Public,
+                                    (group.subnet_type == SubnetType::Public).into(),
                                 ),
+                                ..CfnSubnet::new(vpc.id)
                             },
                         );
                         stack.tag_resource(
@@ -576,26 +576,24 @@ impl VpcBuilder {
 
         let mut attachment_id: Option<ResourceId> = None;
         if has_public_group {
-            let igw = stack.add_child(&path, "igw", CfnInternetGateway {});
+            let igw = stack.add_child(&path, "igw", CfnInternetGateway::default());
             let attachment = stack.add_child(
                 &path,
                 "igw-attachment",
                 CfnVpcGatewayAttachment {
-                    vpc_id: vpc.id,
-                    internet_gateway_id: Some(igw),
-                    vpn_gateway_id: None,
+                    internet_gateway_id: Some(igw.into()),
+                    ..CfnVpcGatewayAttachment::new(vpc.id)
                 },
             );
             attachment_id = Some(attachment.id());
-            let table = stack.add_child(&path, "public-rt", CfnRouteTable { vpc_id: vpc.id });
+            let table = stack.add_child(&path, "public-rt", CfnRouteTable::new(vpc.id));
             let route = stack.add_child(
                 &path,
                 "public-default-route",
                 CfnRoute {
-                    route_table_id: table,
-                    destination_cidr_block: "0.0.0.0/0".into(),
-                    gateway_id: Some(igw),
-                    nat_gateway_id: None,
+                    destination_cidr_block: Some("0.0.0.0/0".into()),
+                    gateway_id: Some(igw.into()),
+                    ..CfnRoute::new(table)
                 },
             );
             // The route needs the gateway attached, which no property says.
@@ -673,17 +671,16 @@ fn add_private_routing(stack: &mut Stack, vpc: &mut Vpc) {
             let table = stack.add_child(
                 &path,
                 &format!("private-rt-{}", zone_suffix(az)),
-                CfnRouteTable { vpc_id: vpc.id },
+                CfnRouteTable::new(vpc.id),
             );
             if let Some(nat) = vpc.nat_gateways.get(i % vpc.nat_gateways.len().max(1)) {
                 stack.add_child(
                     &path,
                     &format!("private-default-route-{}", zone_suffix(az)),
                     CfnRoute {
-                        route_table_id: table,
-                        destination_cidr_block: "0.0.0.0/0".into(),
-                        gateway_id: None,
-                        nat_gateway_id: Some(*nat),
+                        destination_cidr_block: Some("0.0.0.0/0".into()),
+                        nat_gateway_id: Some((*nat).into()),
+                        ..CfnRoute::new(table)
                     },
                 );
             }
@@ -694,7 +691,7 @@ fn add_private_routing(stack: &mut Stack, vpc: &mut Vpc) {
         }
     }
     if !isolated.is_empty() {
-        let table = stack.add_child(&path, "isolated-rt", CfnRouteTable { vpc_id: vpc.id });
+        let table = stack.add_child(&path, "isolated-rt", CfnRouteTable::new(vpc.id));
         for subnet in &isolated {
             associate(stack, &path, subnet, table);
         }
@@ -711,10 +708,7 @@ fn associate(
     stack.add_child(
         vpc_path,
         &format!("{subnet_id}-rta"),
-        CfnSubnetRouteTableAssociation {
-            subnet_id: subnet.id,
-            route_table_id: table,
-        },
+        CfnSubnetRouteTableAssociation::new(table, subnet.id),
     );
 }
 

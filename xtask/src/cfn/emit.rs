@@ -65,6 +65,7 @@ pub(crate) fn type_module(schema: &ResourceSchema, module: String) -> TypeModule
             match tags.kind {
                 TagKind::List => "list",
                 TagKind::Map => "map",
+                TagKind::AutoScaling => "asg",
             },
             tags.property
         ),

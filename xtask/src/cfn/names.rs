@@ -4,7 +4,8 @@ use std::collections::BTreeSet;
 
 /// The words of a CloudFormation name: `VPCGatewayAttachment` → `VPC Gateway Attachment`,
 /// `EC2Fleet` → `EC2 Fleet`, `deadLetterTargetArn` → `dead Letter Target Arn`,
-/// `aws:kms:dsse` → `aws kms dsse`. Digits stay with the word before them.
+/// `aws:kms:dsse` → `aws kms dsse`, `TargetGroupARNs` → `Target Group ARNs`. Digits stay with
+/// the word before them.
 pub(crate) fn words(name: &str) -> Vec<String> {
     let chars: Vec<char> = name.chars().collect();
     let mut words = Vec::new();
@@ -18,11 +19,15 @@ pub(crate) fn words(name: &str) -> Vec<String> {
         }
         let previous = i.checked_sub(1).map(|p| chars[p]);
         let next = chars.get(i + 1).copied();
+        // An acronym's plural (`ARNs`, `URLs`, `IDs`) is one word, not `AR Ns`.
+        let plural = next == Some('s') && !chars.get(i + 2).is_some_and(char::is_ascii_lowercase);
         let boundary = match previous {
             Some(p) if c.is_ascii_uppercase() => {
                 p.is_ascii_lowercase()
                     || p.is_ascii_digit()
-                    || (p.is_ascii_uppercase() && next.is_some_and(|n| n.is_ascii_lowercase()))
+                    || (p.is_ascii_uppercase()
+                        && !plural
+                        && next.is_some_and(|n| n.is_ascii_lowercase()))
             }
             _ => false,
         };
@@ -150,6 +155,10 @@ mod tests {
         assert_eq!(pascal("EIP"), "Eip");
         assert_eq!(pascal("EC2Fleet"), "Ec2Fleet");
         assert_eq!(snake("DBInstance"), "db_instance");
+        assert_eq!(snake("TargetGroupARNs"), "target_group_arns");
+        assert_eq!(snake("CallbackURLs"), "callback_urls");
+        assert_eq!(snake("SecurityGroupIDs"), "security_group_ids");
+        assert_eq!(snake("DBSubnetGroupName"), "db_subnet_group_name");
         assert_eq!(snake("ElasticLoadBalancingV2"), "elastic_load_balancing_v2");
         assert_eq!(snake("deadLetterTargetArn"), "dead_letter_target_arn");
         assert_eq!(snake("SSESpecification"), "sse_specification");

@@ -13,6 +13,49 @@ pub(crate) enum TagKind {
     List,
     /// A map of key to value.
     Map,
+    /// A list of `{Key, Value, PropagateAtLaunch}` (auto scaling groups).
+    AutoScaling,
+}
+
+/// The property a type's tags go under: `tagging.tagProperty`, by default `Tags` as the
+/// registry's meta-schema says (`taggable` defaults to true, also when `tagging` is absent),
+/// when the type has that property at the top level.
+fn tag_property(json: &Value) -> Option<&str> {
+    let tagging = json.get("tagging");
+    if tagging
+        .and_then(|t| t.get("taggable"))
+        .and_then(Value::as_bool)
+        == Some(false)
+    {
+        return None;
+    }
+    let path = tagging
+        .and_then(|t| t.get("tagProperty"))
+        .and_then(Value::as_str)
+        .unwrap_or("/properties/Tags");
+    let property = path.strip_prefix("/properties/")?;
+    let exists = json
+        .get("properties")
+        .and_then(|p| p.get(property))
+        .is_some();
+    (exists && !property.contains('/')).then_some(property)
+}
+
+/// Whether a list of tags carries `PropagateAtLaunch` (an auto scaling group's tags do, and
+/// synthesis then writes it on every tag).
+fn propagates_at_launch(list: &Value, definitions: Option<&Map<String, Value>>) -> bool {
+    let Some(items) = list.get("items") else {
+        return false;
+    };
+    let item = match items.get("$ref").and_then(Value::as_str) {
+        Some(reference) => reference
+            .strip_prefix("#/definitions/")
+            .and_then(|name| definitions?.get(name)),
+        None => Some(items),
+    };
+    item.and_then(|i| i.get("properties"))
+        .and_then(|p| p.get("PropagateAtLaunch"))
+        .is_some()
 }
 
 /// A type's tag property.
@@ -85,38 +128,25 @@ impl ResourceSchema {
                 .map(|p| p[0].clone())
                 .collect()
         };
-        let tags = json
-            .get("tagging")
-            .filter(|t| t.get("taggable").and_then(Value::as_bool) != Some(false))
-            .and_then(|t| t.get("tagProperty"))
-            .and_then(Value::as_str)
-            .and_then(|p| p.strip_prefix("/properties/"))
-            .filter(|p| !p.contains('/'))
-            .and_then(|property| {
-                let schema = properties.get(property)?;
-                let definitions = json.get("definitions").and_then(Value::as_object);
-                let kind = match schema.get("type").and_then(Value::as_str) {
-                    Some("array") => TagKind::List,
-                    Some("object") => TagKind::Map,
-                    None => {
-                        // A `$ref` to a definition of either kind.
-                        let name = schema
-                            .get("$ref")?
-                            .as_str()?
-                            .strip_prefix("#/definitions/")?;
-                        match definitions?.get(name)?.get("type")?.as_str()? {
-                            "array" => TagKind::List,
-                            "object" => TagKind::Map,
-                            _ => return None,
-                        }
-                    }
-                    _ => return None,
-                };
-                Some(Tags {
-                    property: property.to_owned(),
-                    kind,
-                })
-            });
+        let tags = tag_property(&json).and_then(|property| {
+            let schema = properties.get(property)?;
+            let definitions = json.get("definitions").and_then(Value::as_object);
+            // A `$ref` to a definition of either kind is followed once.
+            let shape = match schema.get("$ref").and_then(Value::as_str) {
+                Some(reference) => definitions?.get(reference.strip_prefix("#/definitions/")?)?,
+                None => schema,
+            };
+            let kind = match shape.get("type").and_then(Value::as_str)? {
+                "array" if propagates_at_launch(shape, definitions) => TagKind::AutoScaling,
+                "array" => TagKind::List,
+                "object" => TagKind::Map,
+                _ => return None,
+            };
+            Some(Tags {
+                property: property.to_owned(),
+                kind,
+            })
+        });
         Ok(Self {
             type_name: type_name.to_owned(),
             service: service.to_owned(),

@@ -4,32 +4,33 @@
 
 use crate::conformance::{Case, Stranger, Variant};
 use crate::handle::Attr;
-use crate::l1::autoscaling::{
-    CfnAutoScalingGroup, CfnPredefinedMetric, CfnScalingPolicy, CfnTargetTracking,
-};
-use crate::l1::ec2::{
-    CfnInstance, CfnLaunchTemplate, CfnLaunchTemplateData, CfnLaunchTemplateSpec,
-    CfnMetadataOptions,
-};
 use crate::stack::Stack;
+use stratus_cfn::autoscaling::auto_scaling_group::LaunchTemplateSpecification;
+use stratus_cfn::autoscaling::scaling_policy::{
+    PredefinedMetricSpecification, TargetTrackingConfiguration,
+};
+use stratus_cfn::autoscaling::{CfnAutoScalingGroup, CfnScalingPolicy};
+use stratus_cfn::ec2::launch_template::{LaunchTemplateData, MetadataOptions};
+use stratus_cfn::ec2::{CfnInstance, CfnLaunchTemplate};
 
 use super::load_balancing::target_group;
 use super::{AMI, group, stack, subnet, vpc};
 
-fn template_data(instance_type: &str, groups: Vec<Attr<String>>) -> CfnLaunchTemplateData {
-    CfnLaunchTemplateData {
+fn template_data(instance_type: &str, groups: Vec<Attr<String>>) -> LaunchTemplateData {
+    LaunchTemplateData {
         image_id: Some(AMI.into()),
         instance_type: Some(instance_type.into()),
-        security_group_ids: groups,
-        iam_instance_profile: None,
-        user_data: None,
-        metadata_options: Some(CfnMetadataOptions {
-            http_tokens: "required".into(),
-            http_endpoint: "enabled".into(),
-            http_put_response_hop_limit: Some(1),
-        }),
-        tag_specifications: None,
-        key_name: None,
+        security_group_ids: Some(groups.into()),
+        metadata_options: Some(
+            MetadataOptions {
+                http_tokens: Some("required".into()),
+                http_endpoint: Some("enabled".into()),
+                http_put_response_hop_limit: Some(1.into()),
+                ..MetadataOptions::default()
+            }
+            .into(),
+        ),
+        ..LaunchTemplateData::default()
     }
 }
 
@@ -46,21 +47,21 @@ pub(super) fn cases() -> Vec<Case> {
                         "template",
                         CfnLaunchTemplate {
                             launch_template_name: Some(
-                                if v == Variant::Replace {
+                                (if v == Variant::Replace {
                                     "conf-lt-2"
                                 } else {
                                     "conf-lt"
-                                }
+                                })
                                 .into(),
                             ),
-                            launch_template_data: template_data(
+                            ..CfnLaunchTemplate::new(template_data(
                                 if v == Variant::Update(0) {
                                     "t3.small"
                                 } else {
                                     "t3.micro"
                                 },
                                 Vec::new(),
-                            ),
+                            ))
                         },
                     );
                 }
@@ -85,28 +86,31 @@ pub(super) fn cases() -> Vec<Case> {
                         "bastion",
                         CfnInstance {
                             image_id: Some(
-                                if v == Variant::Replace {
+                                (if v == Variant::Replace {
                                     "ami-0fedcba9876543210"
                                 } else {
                                     AMI
-                                }
+                                })
                                 .into(),
                             ),
                             instance_type: Some(
-                                if v == Variant::Update(0) {
+                                (if v == Variant::Update(0) {
                                     "t3.small"
                                 } else {
                                     "t3.micro"
-                                }
+                                })
                                 .into(),
                             ),
-                            subnet_id: subnet,
-                            security_group_ids: if v == Variant::Update(1) {
-                                vec![group, other]
-                            } else {
-                                vec![group]
-                            },
-                            launch_template: None,
+                            subnet_id: Some(subnet.into()),
+                            security_group_ids: Some(
+                                (if v == Variant::Update(1) {
+                                    vec![group, other]
+                                } else {
+                                    vec![group]
+                                })
+                                .into(),
+                            ),
+                            ..CfnInstance::default()
                         },
                     );
                 }
@@ -127,17 +131,11 @@ pub(super) fn cases() -> Vec<Case> {
                 let b = subnet(&mut s, "private-b", vpc, "10.0.2.0/24", "b");
                 let template = s.add(
                     "template",
-                    CfnLaunchTemplate {
-                        launch_template_name: None,
-                        launch_template_data: template_data("t3.micro", Vec::new()),
-                    },
+                    CfnLaunchTemplate::new(template_data("t3.micro", Vec::new())),
                 );
                 let other_template = s.add(
                     "other-template",
-                    CfnLaunchTemplate {
-                        launch_template_name: None,
-                        launch_template_data: template_data("t3.small", Vec::new()),
-                    },
+                    CfnLaunchTemplate::new(template_data("t3.small", Vec::new())),
                 );
                 let tg = s.add("tg", target_group("conf-asg-tg", vpc, "/health"));
                 if v != Variant::Without {
@@ -150,45 +148,56 @@ pub(super) fn cases() -> Vec<Case> {
                         "asg",
                         CfnAutoScalingGroup {
                             auto_scaling_group_name: Some(
-                                if v == Variant::Replace {
+                                (if v == Variant::Replace {
                                     "conf-asg-2"
                                 } else {
                                     "conf-asg"
+                                })
+                                .into(),
+                            ),
+                            desired_capacity: Some(
+                                (if v == Variant::Update(5) { "2" } else { "1" }).into(),
+                            ),
+                            vpc_zone_identifier: Some(
+                                (if v == Variant::Update(1) {
+                                    vec![a, b]
+                                } else {
+                                    vec![a]
+                                })
+                                .into(),
+                            ),
+                            launch_template: Some(
+                                LaunchTemplateSpecification {
+                                    launch_template_id: Some(spec.into()),
+                                    ..LaunchTemplateSpecification::new(
+                                        spec.attr("LatestVersionNumber"),
+                                    )
                                 }
                                 .into(),
                             ),
-                            min_size: if v == Variant::Update(0) { "0" } else { "1" }.into(),
-                            max_size: if v == Variant::Update(0) { "3" } else { "2" }.into(),
-                            desired_capacity: Some(
-                                if v == Variant::Update(5) { "2" } else { "1" }.into(),
+                            target_group_arns: Some(
+                                (if v == Variant::Update(2) {
+                                    vec![tg]
+                                } else {
+                                    Vec::new()
+                                })
+                                .into(),
                             ),
-                            vpc_zone_identifier: if v == Variant::Update(1) {
-                                vec![a, b]
-                            } else {
-                                vec![a]
-                            },
-                            launch_template: CfnLaunchTemplateSpec {
-                                launch_template_id: spec,
-                                version: spec.attr("LatestVersionNumber"),
-                            },
-                            target_group_arns: if v == Variant::Update(2) {
-                                vec![tg]
-                            } else {
-                                Vec::new()
-                            },
                             health_check_type: Some(
-                                if v == Variant::Update(3) {
+                                (if v == Variant::Update(3) {
                                     "ELB"
                                 } else {
                                     "EC2"
-                                }
+                                })
                                 .into(),
                             ),
-                            health_check_grace_period: Some(if v == Variant::Update(3) {
-                                60
-                            } else {
-                                300
-                            }),
+                            health_check_grace_period: Some(
+                                (if v == Variant::Update(3) { 60 } else { 300 }).into(),
+                            ),
+                            ..CfnAutoScalingGroup::new(
+                                if v == Variant::Update(0) { "3" } else { "2" },
+                                if v == Variant::Update(0) { "0" } else { "1" },
+                            )
                         },
                     );
                 }
@@ -215,27 +224,25 @@ pub(super) fn cases() -> Vec<Case> {
                 let a = subnet(&mut s, "private-a", vpc, "10.0.1.0/24", "a");
                 let template = s.add(
                     "template",
-                    CfnLaunchTemplate {
-                        launch_template_name: None,
-                        launch_template_data: template_data("t3.micro", Vec::new()),
-                    },
+                    CfnLaunchTemplate::new(template_data("t3.micro", Vec::new())),
                 );
                 let group = |s: &mut Stack, id: &str| {
                     s.add(
                         id,
                         CfnAutoScalingGroup {
-                            auto_scaling_group_name: None,
-                            min_size: "0".into(),
-                            max_size: "1".into(),
                             desired_capacity: Some("0".into()),
-                            vpc_zone_identifier: vec![a],
-                            launch_template: CfnLaunchTemplateSpec {
-                                launch_template_id: template,
-                                version: template.attr("LatestVersionNumber"),
-                            },
-                            target_group_arns: Vec::new(),
-                            health_check_type: None,
-                            health_check_grace_period: None,
+                            vpc_zone_identifier: Some(vec![a].into()),
+                            launch_template: Some(
+                                LaunchTemplateSpecification {
+                                    launch_template_id: Some(template.into()),
+                                    ..LaunchTemplateSpecification::new(
+                                        template.attr("LatestVersionNumber"),
+                                    )
+                                }
+                                .into(),
+                            ),
+                            target_group_arns: Some(Vec::<Attr<String>>::new().into()),
+                            ..CfnAutoScalingGroup::new("1", "0")
                         },
                     )
                 };
@@ -245,18 +252,24 @@ pub(super) fn cases() -> Vec<Case> {
                     s.add(
                         "cpu",
                         CfnScalingPolicy {
-                            auto_scaling_group_name: if v == Variant::Replace {
-                                other
-                            } else {
-                                asg
-                            },
-                            policy_type: "TargetTrackingScaling".into(),
-                            target_tracking_configuration: CfnTargetTracking {
-                                predefined_metric_specification: CfnPredefinedMetric {
-                                    predefined_metric_type: "ASGAverageCPUUtilization".into(),
-                                },
-                                target_value: if v == Variant::Update(0) { 60.0 } else { 50.0 },
-                            },
+                            policy_type: Some("TargetTrackingScaling".into()),
+                            target_tracking_configuration: Some(
+                                TargetTrackingConfiguration {
+                                    predefined_metric_specification: Some(
+                                        PredefinedMetricSpecification::new(
+                                            "ASGAverageCPUUtilization",
+                                        )
+                                        .into(),
+                                    ),
+                                    ..TargetTrackingConfiguration::new(if v == Variant::Update(0) {
+                                        60.0
+                                    } else {
+                                        50.0
+                                    })
+                                }
+                                .into(),
+                            ),
+                            ..CfnScalingPolicy::new(if v == Variant::Replace { other } else { asg })
                         },
                     );
                 }

@@ -5,10 +5,10 @@
 use serde_json::json;
 
 use crate::conformance::{Case, Stranger, Variant};
-use crate::l1::efs::{CfnFileSystem, CfnMountTarget};
-use crate::l1::rds::{CfnDbInstance, CfnDbSubnetGroup};
 use crate::removal::RemovalPolicy;
 use crate::stack::Stack;
+use stratus_cfn::efs::{CfnFileSystem, CfnMountTarget};
+use stratus_cfn::rds::{CfnDbInstance, CfnDbSubnetGroup};
 
 use super::{attribute, group, stack, subnet, vpc};
 
@@ -20,10 +20,7 @@ fn database_stack(name: &str, v: Variant, replica: bool) -> Stack {
     let b = subnet(&mut s, "private-b", vpc, "10.0.2.0/24", "b");
     let subnets = s.add(
         "subnets",
-        CfnDbSubnetGroup {
-            description: "database subnets".into(),
-            subnet_ids: vec![a, b],
-        },
+        CfnDbSubnetGroup::new("database subnets", vec![a, b]),
     );
     let group = group(&mut s, "group", vpc);
     let other = self::group(&mut s, "other", vpc);
@@ -33,36 +30,40 @@ fn database_stack(name: &str, v: Variant, replica: bool) -> Stack {
         let db = s.add(
             "db",
             CfnDbInstance {
-                identifier: Some(format!("{name}-db")),
+                db_instance_identifier: Some(format!("{name}-db").into()),
                 engine: Some("mysql".into()),
-                engine_version: Some(if update(7) { "8.0.40" } else { "8.0.39" }.into()),
-                instance_class: if update(0) {
-                    "db.t3.small"
-                } else {
-                    "db.t3.micro"
-                }
-                .into(),
-                allocated_storage: Some(if update(1) { "30" } else { "20" }.into()),
-                storage_type: Some(if update(1) { "gp2" } else { "gp3" }.into()),
-                multi_az: Some(update(2)),
+                engine_version: Some((if update(7) { "8.0.40" } else { "8.0.39" }).into()),
+                db_instance_class: Some(
+                    (if update(0) {
+                        "db.t3.small"
+                    } else {
+                        "db.t3.micro"
+                    })
+                    .into(),
+                ),
+                allocated_storage: Some((if update(1) { "30" } else { "20" }).into()),
+                storage_type: Some((if update(1) { "gp2" } else { "gp3" }).into()),
+                multi_az: Some(update(2).into()),
                 db_name: Some(
-                    if primary && v == Variant::Replace {
+                    (if primary && v == Variant::Replace {
                         "otherdb"
                     } else {
                         "appdb"
-                    }
+                    })
                     .into(),
                 ),
                 master_username: Some("admin".into()),
-                manage_master_user_password: Some(true),
-                subnet_group: Some(subnets),
-                security_groups: if update(5) { vec![other] } else { vec![group] },
-                publicly_accessible: Some(update(6)),
-                backup_retention_period: Some(if update(3) { 3 } else { 1 }),
-                deletion_protection: Some(update(4)),
-                storage_encrypted: Some(true),
+                manage_master_user_password: Some(true.into()),
+                db_subnet_group_name: Some(subnets.into()),
+                vpc_security_groups: Some(
+                    (if update(5) { vec![other] } else { vec![group] }).into(),
+                ),
+                publicly_accessible: Some(update(6).into()),
+                backup_retention_period: Some((if update(3) { 3 } else { 1 }).into()),
+                deletion_protection: Some(update(4).into()),
+                storage_encrypted: Some(true.into()),
                 port: Some("3306".into()),
-                source: None,
+                ..CfnDbInstance::default()
             },
         );
         s.set_removal_policy(db.id(), RemovalPolicy::Destroy);
@@ -70,21 +71,26 @@ fn database_stack(name: &str, v: Variant, replica: bool) -> Stack {
             s.add(
                 "replica",
                 CfnDbInstance {
-                    identifier: Some(format!("{name}-replica")),
+                    db_instance_identifier: Some(format!("{name}-replica").into()),
                     engine: Some("mysql".into()),
-                    instance_class: if v == Variant::Update(0) {
-                        "db.t3.small"
-                    } else {
-                        "db.t3.micro"
-                    }
-                    .into(),
-                    security_groups: if v == Variant::Update(1) {
-                        vec![other]
-                    } else {
-                        vec![group]
-                    },
-                    publicly_accessible: Some(v == Variant::Update(2)),
-                    source: Some(db),
+                    db_instance_class: Some(
+                        (if v == Variant::Update(0) {
+                            "db.t3.small"
+                        } else {
+                            "db.t3.micro"
+                        })
+                        .into(),
+                    ),
+                    vpc_security_groups: Some(
+                        (if v == Variant::Update(1) {
+                            vec![other]
+                        } else {
+                            vec![group]
+                        })
+                        .into(),
+                    ),
+                    publicly_accessible: Some((v == Variant::Update(2)).into()),
+                    source_db_instance_identifier: Some(db.into()),
                     ..CfnDbInstance::default()
                 },
             );
@@ -105,23 +111,24 @@ pub(super) fn cases() -> Vec<Case> {
                     let files = s.add(
                         "files",
                         CfnFileSystem {
-                            encrypted: true,
+                            encrypted: Some(true.into()),
                             performance_mode: Some(
-                                if v == Variant::Replace {
+                                (if v == Variant::Replace {
                                     "maxIO"
                                 } else {
                                     "generalPurpose"
-                                }
+                                })
                                 .into(),
                             ),
                             throughput_mode: Some(
-                                if v == Variant::Update(0) {
+                                (if v == Variant::Update(0) {
                                     "elastic"
                                 } else {
                                     "bursting"
-                                }
+                                })
                                 .into(),
                             ),
+                            ..CfnFileSystem::default()
                         },
                     );
                     s.set_removal_policy(files.id(), RemovalPolicy::Destroy);
@@ -148,24 +155,23 @@ pub(super) fn cases() -> Vec<Case> {
                 let files = s.add(
                     "files",
                     CfnFileSystem {
-                        encrypted: true,
-                        performance_mode: None,
-                        throughput_mode: None,
+                        encrypted: Some(true.into()),
+                        ..CfnFileSystem::default()
                     },
                 );
                 s.set_removal_policy(files.id(), RemovalPolicy::Destroy);
                 if v != Variant::Without {
                     s.add(
                         "mount",
-                        CfnMountTarget {
-                            file_system_id: files,
-                            subnet_id: if v == Variant::Replace { b } else { a },
-                            security_groups: if v == Variant::Update(0) {
+                        CfnMountTarget::new(
+                            files,
+                            if v == Variant::Update(0) {
                                 vec![other]
                             } else {
                                 vec![group]
                             },
-                        },
+                            if v == Variant::Replace { b } else { a },
+                        ),
                     );
                 }
                 s
@@ -192,19 +198,18 @@ pub(super) fn cases() -> Vec<Case> {
                 if v != Variant::Without {
                     s.add(
                         "subnets",
-                        CfnDbSubnetGroup {
-                            description: if v == Variant::Update(0) {
+                        CfnDbSubnetGroup::new(
+                            if v == Variant::Update(0) {
                                 "database subnets, renamed"
                             } else {
                                 "database subnets"
-                            }
-                            .into(),
-                            subnet_ids: if v == Variant::Update(1) {
+                            },
+                            if v == Variant::Update(1) {
                                 vec![a, b, c]
                             } else {
                                 vec![a, b]
                             },
-                        },
+                        ),
                     );
                 }
                 s

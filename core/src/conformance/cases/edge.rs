@@ -5,13 +5,14 @@
 use serde_json::json;
 
 use crate::conformance::{Case, Stranger, Variant};
-use crate::l1::acm::{CfnCertificate, CfnDomainValidationOption};
-use crate::l1::cloudfront::{
-    CfnCacheBehavior, CfnCustomOriginConfig, CfnDistribution, CfnDistributionConfig, CfnOrigin,
-    CfnViewerCertificate,
+use stratus_cfn::certificatemanager::CfnCertificate;
+use stratus_cfn::certificatemanager::certificate::DomainValidationOption;
+use stratus_cfn::cloudfront::CfnDistribution;
+use stratus_cfn::cloudfront::distribution::{
+    CustomOriginConfig, DefaultCacheBehavior, DistributionConfig, Origin, ViewerCertificate,
 };
-use crate::l1::route53::{CfnAliasTarget, CfnHostedZone, CfnRecordSet};
-use crate::value::Value;
+use stratus_cfn::route53::record_set::AliasTarget;
+use stratus_cfn::route53::{CfnHostedZone, CfnRecordSet};
 
 use super::stack;
 
@@ -29,12 +30,15 @@ pub(super) fn cases() -> Vec<Case> {
                     s.add(
                         "zone",
                         CfnHostedZone {
-                            name: if v == Variant::Replace {
-                                "other.example.com"
-                            } else {
-                                ZONE
-                            }
-                            .into(),
+                            name: Some(
+                                (if v == Variant::Replace {
+                                    "other.example.com"
+                                } else {
+                                    ZONE
+                                })
+                                .into(),
+                            ),
+                            ..CfnHostedZone::default()
                         },
                     );
                 }
@@ -52,31 +56,40 @@ pub(super) fn cases() -> Vec<Case> {
             target: "record",
             build: |v| {
                 let mut s = stack("conf-record");
-                let zone = s.add("zone", CfnHostedZone { name: ZONE.into() });
+                let zone = s.add(
+                    "zone",
+                    CfnHostedZone {
+                        name: Some(ZONE.into()),
+                        ..CfnHostedZone::default()
+                    },
+                );
                 if v != Variant::Without {
                     s.add(
                         "record",
                         CfnRecordSet {
-                            hosted_zone_id: zone,
-                            name: if v == Variant::Replace {
-                                "www.conformance.example.com"
-                            } else {
-                                "app.conformance.example.com"
-                            }
-                            .into(),
-                            r#type: "A".into(),
-                            alias_target: Some(CfnAliasTarget {
-                                dns_name: Value::String(
-                                    if v == Variant::Update(0) {
-                                        "d222222abcdef8.cloudfront.net"
-                                    } else {
-                                        "d111111abcdef8.cloudfront.net"
-                                    }
-                                    .into(),
-                                ),
-                                hosted_zone_id: Value::String("Z2FDTNDATAQYW2".into()),
-                                evaluate_target_health: false,
-                            }),
+                            hosted_zone_id: Some(zone.into()),
+                            alias_target: Some(
+                                AliasTarget {
+                                    evaluate_target_health: Some(false.into()),
+                                    ..AliasTarget::new(
+                                        if v == Variant::Update(0) {
+                                            "d222222abcdef8.cloudfront.net"
+                                        } else {
+                                            "d111111abcdef8.cloudfront.net"
+                                        },
+                                        "Z2FDTNDATAQYW2",
+                                    )
+                                }
+                                .into(),
+                            ),
+                            ..CfnRecordSet::new(
+                                if v == Variant::Replace {
+                                    "www.conformance.example.com"
+                                } else {
+                                    "app.conformance.example.com"
+                                },
+                                "A",
+                            )
                         },
                     );
                 }
@@ -97,7 +110,13 @@ pub(super) fn cases() -> Vec<Case> {
             target: "certificate",
             build: |v| {
                 let mut s = stack("conf-certificate");
-                let zone = s.add("zone", CfnHostedZone { name: ZONE.into() });
+                let zone = s.add(
+                    "zone",
+                    CfnHostedZone {
+                        name: Some(ZONE.into()),
+                        ..CfnHostedZone::default()
+                    },
+                );
                 if v != Variant::Without {
                     let domain = if v == Variant::Replace {
                         "www.conformance.example.com"
@@ -107,13 +126,15 @@ pub(super) fn cases() -> Vec<Case> {
                     s.add(
                         "certificate",
                         CfnCertificate {
-                            domain_name: domain.into(),
-                            subject_alternative_names: None,
-                            validation_method: "DNS".into(),
-                            domain_validation_options: Some(vec![CfnDomainValidationOption {
-                                domain_name: domain.into(),
-                                hosted_zone_id: zone,
-                            }]),
+                            validation_method: Some("DNS".into()),
+                            domain_validation_options: Some(
+                                vec![DomainValidationOption {
+                                    hosted_zone_id: Some(zone.into()),
+                                    ..DomainValidationOption::new(domain)
+                                }]
+                                .into(),
+                            ),
+                            ..CfnCertificate::new(domain)
                         },
                     );
                 }
@@ -132,50 +153,54 @@ pub(super) fn cases() -> Vec<Case> {
                 if v != Variant::Without {
                     s.add(
                         "cdn",
-                        CfnDistribution {
-                            distribution_config: CfnDistributionConfig {
-                                enabled: true,
-                                comment: Some(
-                                    if v == Variant::Update(0) {
-                                        "conformance, again"
-                                    } else {
-                                        "conformance"
-                                    }
-                                    .into(),
-                                ),
-                                aliases: None,
-                                origins: vec![CfnOrigin {
-                                    id: "origin".into(),
-                                    domain_name: Value::String(
-                                        "origin.conformance.example.com".into(),
+                        CfnDistribution::new(DistributionConfig {
+                            comment: Some(
+                                (if v == Variant::Update(0) {
+                                    "conformance, again"
+                                } else {
+                                    "conformance"
+                                })
+                                .into(),
+                            ),
+                            origins: Some(
+                                vec![Origin {
+                                    custom_origin_config: Some(
+                                        CustomOriginConfig {
+                                            http_port: Some(80.into()),
+                                            https_port: Some(443.into()),
+                                            origin_ssl_protocols: Some(vec!["TLSv1.2"].into()),
+                                            ..CustomOriginConfig::new("https-only")
+                                        }
+                                        .into(),
                                     ),
-                                    custom_origin_config: CfnCustomOriginConfig {
-                                        origin_protocol_policy: "https-only".into(),
-                                        http_port: 80,
-                                        https_port: 443,
-                                        origin_ssl_protocols: vec!["TLSv1.2".into()],
-                                    },
-                                }],
-                                default_cache_behavior: CfnCacheBehavior {
-                                    target_origin_id: "origin".into(),
-                                    viewer_protocol_policy: "redirect-to-https".into(),
-                                    cache_policy_id: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad".into(),
+                                    ..Origin::new("origin.conformance.example.com", "origin")
+                                }]
+                                .into(),
+                            ),
+                            viewer_certificate: Some(
+                                ViewerCertificate {
+                                    cloud_front_default_certificate: Some(true.into()),
+                                    ..ViewerCertificate::default()
+                                }
+                                .into(),
+                            ),
+                            http_version: Some("http2".into()),
+                            price_class: Some("PriceClass_100".into()),
+                            ..DistributionConfig::new(
+                                DefaultCacheBehavior {
+                                    cache_policy_id: Some(
+                                        "4135ea2d-6df8-44a3-9df3-4b5a84be39ad".into(),
+                                    ),
                                     origin_request_policy_id: Some(
                                         "216adef6-5c7f-47e4-b989-5492eafa07d3".into(),
                                     ),
-                                    allowed_methods: vec!["GET".into(), "HEAD".into()],
-                                    compress: true,
+                                    allowed_methods: Some(vec!["GET", "HEAD"].into()),
+                                    compress: Some(true.into()),
+                                    ..DefaultCacheBehavior::new("origin", "redirect-to-https")
                                 },
-                                viewer_certificate: CfnViewerCertificate {
-                                    acm_certificate_arn: None,
-                                    ssl_support_method: None,
-                                    minimum_protocol_version: None,
-                                    cloudfront_default_certificate: Some(true),
-                                },
-                                http_version: "http2".into(),
-                                price_class: "PriceClass_100".into(),
-                            },
-                        },
+                                true,
+                            )
+                        }),
                     );
                 }
                 s

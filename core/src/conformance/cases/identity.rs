@@ -5,9 +5,10 @@
 use serde_json::json;
 
 use crate::conformance::{Case, Stranger, Variant};
-use crate::l1::iam::{CfnInstanceProfile, CfnRole, CfnRolePolicy};
-use crate::l1::secretsmanager::{CfnGenerateSecretString, CfnSecret};
 use crate::value::Value;
+use stratus_cfn::iam::{CfnInstanceProfile, CfnRole, CfnRolePolicy};
+use stratus_cfn::secretsmanager::CfnSecret;
+use stratus_cfn::secretsmanager::secret::GenerateSecretString;
 
 use super::{stack, value};
 
@@ -20,10 +21,10 @@ fn trust(service: &str) -> Value {
 
 fn role(name: Option<&str>) -> CfnRole {
     CfnRole {
-        role_name: name.map(str::to_owned),
-        assume_role_policy_document: trust("ec2.amazonaws.com"),
-        managed_policy_arns: Some(vec!["arn:aws:iam::aws:policy/ReadOnlyAccess".into()]),
+        role_name: name.map(str::to_owned).map(Into::into),
+        managed_policy_arns: Some(vec!["arn:aws:iam::aws:policy/ReadOnlyAccess"].into()),
         description: Some("conformance".into()),
+        ..CfnRole::new(trust("ec2.amazonaws.com"))
     }
 }
 
@@ -47,12 +48,12 @@ pub(super) fn cases() -> Vec<Case> {
                     }));
                     match v {
                         Variant::Update(0) => {
-                            role.assume_role_policy_document = trust("lambda.amazonaws.com");
+                            role.assume_role_policy_document = trust("lambda.amazonaws.com").into();
                         }
                         Variant::Update(1) => {
-                            role.managed_policy_arns = Some(vec![
-                                "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore".into(),
-                            ]);
+                            role.managed_policy_arns = Some(
+                                vec!["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"].into(),
+                            );
                         }
                         Variant::Update(2) => {
                             role.description = Some("conformance, described again".into());
@@ -87,12 +88,17 @@ pub(super) fn cases() -> Vec<Case> {
                     s.add(
                         "read",
                         CfnRolePolicy {
-                            policy_name: if v == Variant::Replace { "read-2" } else { "read" }.into(),
-                            policy_document: value(&json!({
-                                "Version": "2012-10-17",
-                                "Statement": [{"Effect": "Allow", "Action": [action], "Resource": "*"}]
-                            })),
-                            role_name: role,
+                            policy_document: Some(
+                                value(&json!({
+                                    "Version": "2012-10-17",
+                                    "Statement": [{"Effect": "Allow", "Action": [action], "Resource": "*"}]
+                                }))
+                                .into(),
+                            ),
+                            ..CfnRolePolicy::new(
+                                if v == Variant::Replace { "read-2" } else { "read" },
+                                role,
+                            )
                         },
                     );
                 }
@@ -120,14 +126,18 @@ pub(super) fn cases() -> Vec<Case> {
                         "profile",
                         CfnInstanceProfile {
                             instance_profile_name: Some(
-                                if v == Variant::Replace {
+                                (if v == Variant::Replace {
                                     "conf-profile-2"
                                 } else {
                                     "conf-profile"
-                                }
+                                })
                                 .into(),
                             ),
-                            roles: vec![if v == Variant::Update(0) { other } else { role }],
+                            ..CfnInstanceProfile::new(vec![if v == Variant::Update(0) {
+                                other
+                            } else {
+                                role
+                            }])
                         },
                     );
                 }
@@ -148,27 +158,34 @@ pub(super) fn cases() -> Vec<Case> {
                         "secret",
                         CfnSecret {
                             name: Some(
-                                if v == Variant::Replace {
+                                (if v == Variant::Replace {
                                     "conf-secret-2"
                                 } else {
                                     "conf-secret"
-                                }
+                                })
                                 .into(),
                             ),
                             description: Some(
-                                if v == Variant::Update(0) {
+                                (if v == Variant::Update(0) {
                                     "api key, again"
                                 } else {
                                     "api key"
+                                })
+                                .into(),
+                            ),
+                            generate_secret_string: Some(
+                                GenerateSecretString {
+                                    password_length: Some(
+                                        (if v == Variant::Update(1) { 40 } else { 32 }).into(),
+                                    ),
+                                    exclude_characters: Some("\"@/\\".into()),
+                                    secret_string_template: Some(r#"{"username":"app"}"#.into()),
+                                    generate_string_key: Some("password".into()),
+                                    ..GenerateSecretString::default()
                                 }
                                 .into(),
                             ),
-                            generate_secret_string: Some(CfnGenerateSecretString {
-                                password_length: if v == Variant::Update(1) { 40 } else { 32 },
-                                exclude_characters: Some("\"@/\\".into()),
-                                secret_string_template: Some(r#"{"username":"app"}"#.into()),
-                                generate_string_key: Some("password".into()),
-                            }),
+                            ..CfnSecret::default()
                         },
                     );
                 }

@@ -6,43 +6,47 @@ use serde_json::json;
 
 use crate::conformance::{Case, Stranger, Variant};
 use crate::handle::{Attr, Ref};
-use crate::l1::acm::{CfnCertificate, CfnDomainValidationOption};
-use crate::l1::ec2::{CfnInternetGateway, CfnSubnet, CfnVpc, CfnVpcGatewayAttachment};
-use crate::l1::elbv2::{
-    CfnAction, CfnListener, CfnListenerCertificate, CfnLoadBalancer, CfnMatcher, CfnTargetGroup,
-};
-use crate::l1::route53::CfnHostedZone;
 use crate::stack::Stack;
-use crate::value::ToValue;
+use stratus_cfn::certificatemanager::CfnCertificate;
+use stratus_cfn::certificatemanager::certificate::DomainValidationOption;
+use stratus_cfn::ec2::{CfnInternetGateway, CfnSubnet, CfnVpc, CfnVpcGatewayAttachment};
+use stratus_cfn::elasticloadbalancingv2::listener::{Action, Certificate};
+use stratus_cfn::elasticloadbalancingv2::target_group::Matcher;
+use stratus_cfn::elasticloadbalancingv2::{CfnListener, CfnLoadBalancer, CfnTargetGroup};
+use stratus_cfn::route53::CfnHostedZone;
 
 use super::{group, physical, stack, subnet, vpc};
 
 pub(super) fn target_group(name: &str, vpc: Ref<CfnVpc>, path: &str) -> CfnTargetGroup {
     CfnTargetGroup {
         name: Some(name.into()),
-        port: 5000,
-        protocol: "HTTP".into(),
-        vpc_id: vpc,
-        target_type: "instance".into(),
+        port: Some(5000.into()),
+        protocol: Some("HTTP".into()),
+        vpc_id: Some(vpc.into()),
+        target_type: Some("instance".into()),
         health_check_path: Some(path.into()),
         health_check_protocol: Some("HTTP".into()),
-        health_check_interval_seconds: Some(30),
-        matcher: Some(CfnMatcher {
-            http_code: "200".into(),
-        }),
+        health_check_interval_seconds: Some(30.into()),
+        matcher: Some(
+            Matcher {
+                http_code: Some("200".into()),
+                ..Matcher::default()
+            }
+            .into(),
+        ),
+        ..CfnTargetGroup::default()
     }
 }
 
 /// A VPC with an internet gateway and public subnets in three zones.
 fn public_network(s: &mut Stack) -> (Ref<CfnVpc>, [Ref<CfnSubnet>; 3]) {
     let vpc = vpc(s, "vpc", "10.0.0.0/16");
-    let igw = s.add("igw", CfnInternetGateway {});
+    let igw = s.add("igw", CfnInternetGateway::default());
     s.add(
         "attachment",
         CfnVpcGatewayAttachment {
-            vpc_id: vpc,
-            internet_gateway_id: Some(igw),
-            vpn_gateway_id: None,
+            internet_gateway_id: Some(igw.into()),
+            ..CfnVpcGatewayAttachment::new(vpc)
         },
     );
     let a = subnet(s, "public-a", vpc, "10.0.1.0/24", "a");
@@ -58,10 +62,11 @@ fn load_balancer(
 ) -> CfnLoadBalancer {
     CfnLoadBalancer {
         name: Some(name.into()),
-        scheme: "internet-facing".into(),
-        r#type: "application".into(),
-        subnets,
-        security_groups: groups,
+        scheme: Some("internet-facing".into()),
+        r#type: Some("application".into()),
+        subnets: Some(subnets.into()),
+        security_groups: Some(groups.into()),
+        ..CfnLoadBalancer::default()
     }
 }
 
@@ -91,7 +96,7 @@ pub(super) fn cases() -> Vec<Case> {
                         },
                     );
                     if v == Variant::Replace {
-                        lb.scheme = "internal".into();
+                        lb.scheme = Some("internal".into());
                     }
                     s.add("alb", lb);
                 }
@@ -119,14 +124,18 @@ pub(super) fn cases() -> Vec<Case> {
                         },
                     );
                     match v {
-                        Variant::Update(0) => tg.health_check_interval_seconds = Some(15),
+                        Variant::Update(0) => tg.health_check_interval_seconds = Some(15.into()),
                         Variant::Update(1) => {
-                            tg.matcher = Some(CfnMatcher {
-                                http_code: "200-299".into(),
-                            });
+                            tg.matcher = Some(
+                                Matcher {
+                                    http_code: Some("200-299".into()),
+                                    ..Matcher::default()
+                                }
+                                .into(),
+                            );
                         }
                         Variant::Update(2) => tg.health_check_protocol = Some("HTTPS".into()),
-                        Variant::Replace => tg.port = 8080,
+                        Variant::Replace => tg.port = Some(8080.into()),
                         _ => {}
                     }
                     s.add("tg", tg);
@@ -161,19 +170,22 @@ pub(super) fn cases() -> Vec<Case> {
                 let zone = s.add(
                     "zone",
                     CfnHostedZone {
-                        name: "listener.conformance.example.com".into(),
+                        name: Some("listener.conformance.example.com".into()),
+                        ..CfnHostedZone::default()
                     },
                 );
                 let certificate = s.add(
                     "certificate",
                     CfnCertificate {
-                        domain_name: "listener.conformance.example.com".into(),
-                        subject_alternative_names: None,
-                        validation_method: "DNS".into(),
-                        domain_validation_options: Some(vec![CfnDomainValidationOption {
-                            domain_name: "listener.conformance.example.com".into(),
-                            hosted_zone_id: zone,
-                        }]),
+                        validation_method: Some("DNS".into()),
+                        domain_validation_options: Some(
+                            vec![DomainValidationOption {
+                                hosted_zone_id: Some(zone.into()),
+                                ..DomainValidationOption::new("listener.conformance.example.com")
+                            }]
+                            .into(),
+                        ),
+                        ..CfnCertificate::new("listener.conformance.example.com")
                     },
                 );
                 if v != Variant::Without {
@@ -181,26 +193,30 @@ pub(super) fn cases() -> Vec<Case> {
                     s.add(
                         "listener",
                         CfnListener {
-                            load_balancer_arn: alb,
-                            port: match v {
-                                Variant::Update(0) => 8080,
-                                Variant::Update(2) => 443,
-                                _ => 80,
-                            },
-                            protocol: if https { "HTTPS" } else { "HTTP" }.into(),
-                            default_actions: vec![CfnAction {
-                                r#type: "forward".into(),
-                                target_group_arn: Some(if v == Variant::Update(1) {
-                                    other
-                                } else {
-                                    tg
-                                }),
-                            }],
+                            port: Some(
+                                (match v {
+                                    Variant::Update(0) => 8080,
+                                    Variant::Update(2) => 443,
+                                    _ => 80,
+                                })
+                                .into(),
+                            ),
+                            protocol: Some((if https { "HTTPS" } else { "HTTP" }).into()),
                             certificates: https.then(|| {
-                                vec![CfnListenerCertificate {
-                                    certificate_arn: certificate.to_value(),
+                                vec![Certificate {
+                                    certificate_arn: Some(certificate.into()),
                                 }]
+                                .into()
                             }),
+                            ..CfnListener::new(
+                                vec![Action {
+                                    target_group_arn: Some(
+                                        (if v == Variant::Update(1) { other } else { tg }).into(),
+                                    ),
+                                    ..Action::new("forward")
+                                }],
+                                alb,
+                            )
                         },
                     );
                 }

@@ -13,9 +13,9 @@ mod security;
 
 use crate::deploy::{Json, State};
 use crate::handle::{Attr, Ref};
-use crate::l1::ec2::{CfnSecurityGroup, CfnSubnet, CfnVpc};
 use crate::stack::{Environment, Stack};
 use crate::value::Value;
+use stratus_cfn::ec2::{CfnSecurityGroup, CfnSubnet, CfnVpc};
 
 use super::Case;
 
@@ -76,10 +76,10 @@ pub(super) fn vpc(stack: &mut Stack, id: &str, cidr: &str) -> Ref<CfnVpc> {
     stack.add(
         id,
         CfnVpc {
-            cidr_block: cidr.into(),
-            enable_dns_support: Some(true),
-            enable_dns_hostnames: Some(true),
-            instance_tenancy: None,
+            cidr_block: Some(cidr.into()),
+            enable_dns_support: Some(true.into()),
+            enable_dns_hostnames: Some(true.into()),
+            ..CfnVpc::default()
         },
     )
 }
@@ -94,10 +94,10 @@ pub(super) fn subnet(
     stack.add(
         id,
         CfnSubnet {
-            vpc_id: vpc,
-            cidr_block: cidr.into(),
-            availability_zone: Some(format!("us-east-1{zone}")),
-            map_public_ip_on_launch: Some(false),
+            cidr_block: Some(cidr.into()),
+            availability_zone: Some(format!("us-east-1{zone}").into()),
+            map_public_ip_on_launch: Some(false.into()),
+            ..CfnSubnet::new(vpc)
         },
     )
 }
@@ -107,10 +107,8 @@ pub(super) fn group(stack: &mut Stack, id: &str, vpc: Ref<CfnVpc>) -> Attr<Strin
         .add(
             id,
             CfnSecurityGroup {
-                group_description: format!("conformance {id}"),
-                group_name: None,
-                vpc_id: Some(vpc),
-                security_group_egress: None,
+                vpc_id: Some(vpc.into()),
+                ..CfnSecurityGroup::new(format!("conformance {id}"))
             },
         )
         .attr("GroupId")

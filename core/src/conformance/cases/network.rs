@@ -3,7 +3,7 @@
 #![allow(clippy::too_many_lines)] // one literal case per type: a list, not logic
 
 use crate::conformance::{Case, Stranger, Variant};
-use crate::l1::ec2::{
+use stratus_cfn::ec2::{
     CfnEip, CfnInternetGateway, CfnNatGateway, CfnRoute, CfnRouteTable, CfnSubnet,
     CfnSubnetRouteTableAssociation, CfnVpc, CfnVpcGatewayAttachment,
 };
@@ -22,15 +22,18 @@ pub(super) fn cases() -> Vec<Case> {
                     s.add(
                         "vpc",
                         CfnVpc {
-                            cidr_block: if v == Variant::Replace {
-                                "10.1.0.0/16"
-                            } else {
-                                "10.0.0.0/16"
-                            }
-                            .into(),
-                            enable_dns_support: Some(v != Variant::Update(1)),
-                            enable_dns_hostnames: Some(v == Variant::Update(0)),
+                            cidr_block: Some(
+                                (if v == Variant::Replace {
+                                    "10.1.0.0/16"
+                                } else {
+                                    "10.0.0.0/16"
+                                })
+                                .into(),
+                            ),
+                            enable_dns_support: Some((v != Variant::Update(1)).into()),
+                            enable_dns_hostnames: Some((v == Variant::Update(0)).into()),
                             instance_tenancy: Some("default".into()),
+                            ..CfnVpc::default()
                         },
                     );
                 }
@@ -51,15 +54,17 @@ pub(super) fn cases() -> Vec<Case> {
                     s.add(
                         "subnet",
                         CfnSubnet {
-                            vpc_id: vpc,
-                            cidr_block: if v == Variant::Replace {
-                                "10.0.2.0/24"
-                            } else {
-                                "10.0.1.0/24"
-                            }
-                            .into(),
+                            cidr_block: Some(
+                                (if v == Variant::Replace {
+                                    "10.0.2.0/24"
+                                } else {
+                                    "10.0.1.0/24"
+                                })
+                                .into(),
+                            ),
                             availability_zone: Some("us-east-1a".into()),
-                            map_public_ip_on_launch: Some(v == Variant::Update(0)),
+                            map_public_ip_on_launch: Some((v == Variant::Update(0)).into()),
+                            ..CfnSubnet::new(vpc)
                         },
                     );
                 }
@@ -76,7 +81,7 @@ pub(super) fn cases() -> Vec<Case> {
             build: |v| {
                 let mut s = stack("conf-igw");
                 if v != Variant::Without {
-                    s.add("igw", CfnInternetGateway {});
+                    s.add("igw", CfnInternetGateway::default());
                 }
                 s
             },
@@ -92,14 +97,17 @@ pub(super) fn cases() -> Vec<Case> {
                 let mut s = stack("conf-attach");
                 let vpc = vpc(&mut s, "vpc", "10.0.0.0/16");
                 let other = self::vpc(&mut s, "other-vpc", "10.9.0.0/16");
-                let igw = s.add("igw", CfnInternetGateway {});
+                let igw = s.add("igw", CfnInternetGateway::default());
                 if v != Variant::Without {
                     s.add(
                         "attachment",
                         CfnVpcGatewayAttachment {
-                            vpc_id: if v == Variant::Replace { other } else { vpc },
-                            internet_gateway_id: Some(igw),
-                            vpn_gateway_id: None,
+                            internet_gateway_id: Some(igw.into()),
+                            ..CfnVpcGatewayAttachment::new(if v == Variant::Replace {
+                                other
+                            } else {
+                                vpc
+                            })
                         },
                     );
                 }
@@ -122,6 +130,7 @@ pub(super) fn cases() -> Vec<Case> {
                         "eip",
                         CfnEip {
                             domain: Some("vpc".into()),
+                            ..CfnEip::default()
                         },
                     );
                 }
@@ -147,14 +156,15 @@ pub(super) fn cases() -> Vec<Case> {
                         "eip",
                         CfnEip {
                             domain: Some("vpc".into()),
+                            ..CfnEip::default()
                         },
                     );
                     s.add(
                         "nat",
                         CfnNatGateway {
-                            allocation_id: Some(eip.attr("AllocationId")),
-                            subnet_id: if v == Variant::Replace { b } else { a },
-                            connectivity_type: None,
+                            allocation_id: Some(eip.attr("AllocationId").into()),
+                            subnet_id: Some((if v == Variant::Replace { b } else { a }).into()),
+                            ..CfnNatGateway::default()
                         },
                     );
                 }
@@ -175,9 +185,7 @@ pub(super) fn cases() -> Vec<Case> {
                 if v != Variant::Without {
                     s.add(
                         "table",
-                        CfnRouteTable {
-                            vpc_id: if v == Variant::Replace { other } else { vpc },
-                        },
+                        CfnRouteTable::new(if v == Variant::Replace { other } else { vpc }),
                     );
                 }
                 s
@@ -194,44 +202,46 @@ pub(super) fn cases() -> Vec<Case> {
                 let mut s = stack("conf-route");
                 let vpc = vpc(&mut s, "vpc", "10.0.0.0/16");
                 let public = subnet(&mut s, "public", vpc, "10.0.1.0/24", "a");
-                let igw = s.add("igw", CfnInternetGateway {});
+                let igw = s.add("igw", CfnInternetGateway::default());
                 s.add(
                     "attachment",
                     CfnVpcGatewayAttachment {
-                        vpc_id: vpc,
-                        internet_gateway_id: Some(igw),
-                        vpn_gateway_id: None,
+                        internet_gateway_id: Some(igw.into()),
+                        ..CfnVpcGatewayAttachment::new(vpc)
                     },
                 );
                 let eip = s.add(
                     "eip",
                     CfnEip {
                         domain: Some("vpc".into()),
+                        ..CfnEip::default()
                     },
                 );
                 let nat = s.add(
                     "nat",
                     CfnNatGateway {
-                        allocation_id: Some(eip.attr("AllocationId")),
-                        subnet_id: public,
-                        connectivity_type: None,
+                        allocation_id: Some(eip.attr("AllocationId").into()),
+                        subnet_id: Some(public.into()),
+                        ..CfnNatGateway::default()
                     },
                 );
-                let table = s.add("table", CfnRouteTable { vpc_id: vpc });
+                let table = s.add("table", CfnRouteTable::new(vpc));
                 if v != Variant::Without {
                     let through_nat = v == Variant::Update(0);
                     s.add(
                         "route",
                         CfnRoute {
-                            route_table_id: table,
-                            destination_cidr_block: if v == Variant::Replace {
-                                "192.0.2.0/24"
-                            } else {
-                                "0.0.0.0/0"
-                            }
-                            .into(),
-                            gateway_id: (!through_nat).then_some(igw),
-                            nat_gateway_id: through_nat.then_some(nat),
+                            destination_cidr_block: Some(
+                                (if v == Variant::Replace {
+                                    "192.0.2.0/24"
+                                } else {
+                                    "0.0.0.0/0"
+                                })
+                                .into(),
+                            ),
+                            gateway_id: (!through_nat).then_some(igw).map(Into::into),
+                            nat_gateway_id: through_nat.then_some(nat).map(Into::into),
+                            ..CfnRoute::new(table)
                         },
                     );
                 }
@@ -252,15 +262,15 @@ pub(super) fn cases() -> Vec<Case> {
                 let mut s = stack("conf-assoc");
                 let vpc = vpc(&mut s, "vpc", "10.0.0.0/16");
                 let subnet = subnet(&mut s, "subnet", vpc, "10.0.1.0/24", "a");
-                let table = s.add("table", CfnRouteTable { vpc_id: vpc });
-                let other = s.add("other-table", CfnRouteTable { vpc_id: vpc });
+                let table = s.add("table", CfnRouteTable::new(vpc));
+                let other = s.add("other-table", CfnRouteTable::new(vpc));
                 if v != Variant::Without {
                     s.add(
                         "association",
-                        CfnSubnetRouteTableAssociation {
-                            subnet_id: subnet,
-                            route_table_id: if v == Variant::Replace { other } else { table },
-                        },
+                        CfnSubnetRouteTableAssociation::new(
+                            if v == Variant::Replace { other } else { table },
+                            subnet,
+                        ),
                     );
                 }
                 s

@@ -5,7 +5,8 @@
 use serde_json::json;
 
 use crate::conformance::{Case, Stranger, Variant};
-use crate::l1::ec2::{CfnRule, CfnSecurityGroup, CfnSecurityGroupEgress, CfnSecurityGroupIngress};
+use stratus_cfn::ec2::security_group::Egress;
+use stratus_cfn::ec2::{CfnSecurityGroup, CfnSecurityGroupEgress, CfnSecurityGroupIngress};
 
 use super::{group, stack, vpc};
 
@@ -23,21 +24,23 @@ pub(super) fn cases() -> Vec<Case> {
                     s.add(
                         "group",
                         CfnSecurityGroup {
-                            group_description: if v == Variant::Replace {
+                            group_name: Some("conf-web".into()),
+                            vpc_id: Some(vpc.into()),
+                            security_group_egress: Some(
+                                vec![Egress {
+                                    from_port: Some(port.into()),
+                                    to_port: Some(port.into()),
+                                    cidr_ip: Some("0.0.0.0/0".into()),
+                                    description: Some("out".into()),
+                                    ..Egress::new("tcp")
+                                }]
+                                .into(),
+                            ),
+                            ..CfnSecurityGroup::new(if v == Variant::Replace {
                                 "web, renamed"
                             } else {
                                 "web"
-                            }
-                            .into(),
-                            group_name: Some("conf-web".into()),
-                            vpc_id: Some(vpc),
-                            security_group_egress: Some(vec![CfnRule {
-                                ip_protocol: "tcp".into(),
-                                from_port: Some(port),
-                                to_port: Some(port),
-                                cidr_ip: Some("0.0.0.0/0".into()),
-                                description: Some("out".into()),
-                            }]),
+                            })
                         },
                     );
                 }
@@ -60,20 +63,19 @@ pub(super) fn cases() -> Vec<Case> {
                     s.add(
                         "ssh",
                         CfnSecurityGroupIngress {
-                            group_id: group,
-                            ip_protocol: "tcp".into(),
-                            from_port: Some(port),
-                            to_port: Some(port),
+                            group_id: Some(group.into()),
+                            from_port: Some(port.into()),
+                            to_port: Some(port.into()),
                             cidr_ip: Some("203.0.113.10/32".into()),
-                            source_security_group_id: None,
                             description: Some(
-                                if v == Variant::Update(0) {
+                                (if v == Variant::Update(0) {
                                     "the admin, again"
                                 } else {
                                     "the admin"
-                                }
+                                })
                                 .into(),
                             ),
+                            ..CfnSecurityGroupIngress::new("tcp")
                         },
                     );
                 }
@@ -99,20 +101,18 @@ pub(super) fn cases() -> Vec<Case> {
                     s.add(
                         "to-app",
                         CfnSecurityGroupEgress {
-                            group_id: group,
-                            ip_protocol: "tcp".into(),
-                            from_port: Some(port),
-                            to_port: Some(port),
-                            cidr_ip: None,
-                            destination_security_group_id: Some(app),
+                            from_port: Some(port.into()),
+                            to_port: Some(port.into()),
+                            destination_security_group_id: Some(app.into()),
                             description: Some(
-                                if v == Variant::Update(0) {
+                                (if v == Variant::Update(0) {
                                     "to the app, again"
                                 } else {
                                     "to the app"
-                                }
+                                })
                                 .into(),
                             ),
+                            ..CfnSecurityGroupEgress::new(group, "tcp")
                         },
                     );
                 }
