@@ -153,6 +153,16 @@ pub enum JournalEntry {
     },
 }
 
+/// Unique within this process (a counter) and across processes (with the pid beside it).
+fn acquisition_token() -> String {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("{n}-{nanos}")
+}
+
 /// Who holds a stack's lock.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -172,6 +182,10 @@ pub struct LockHolder {
     /// reuses the pid is not taken for the holder.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started: Option<u64>,
+    /// Which acquisition this is: two holders made by one process in the same second (two
+    /// deployers of one program) differ here, so neither takes the other's lock for its own.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub token: String,
 }
 
 impl LockHolder {
@@ -188,6 +202,7 @@ impl LockHolder {
             since,
             boot: liveness::boot_id(),
             started: liveness::process_started(pid),
+            token: acquisition_token(),
         }
     }
 
@@ -200,6 +215,7 @@ impl LockHolder {
             since: 0,
             boot: None,
             started: None,
+            token: String::new(),
         }
     }
 
@@ -371,4 +387,24 @@ pub fn parse_s3_location(location: &str, stack: &str) -> Option<(String, String)
         format!("{prefix}/{stack}.state.json")
     };
     Some((bucket.to_owned(), key))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LockHolder;
+
+    #[test]
+    fn two_holders_of_one_process_are_told_apart() {
+        let first = LockHolder::this_process("deploy");
+        let second = LockHolder::this_process("deploy");
+        assert_eq!(first.pid, second.pid);
+        assert_ne!(first, second, "the second would take the first's lock for its own");
+    }
+
+    #[test]
+    fn a_record_written_before_tokens_still_reads() {
+        let old = r#"{"pid": 7, "host": "h", "operation": "deploy", "since": 1}"#;
+        let holder: LockHolder = serde_json::from_str(old).unwrap();
+        assert_eq!(holder.token, "");
+    }
 }
