@@ -96,6 +96,8 @@ pub mod certificate {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -136,6 +138,8 @@ pub mod certificate {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -180,6 +184,8 @@ pub mod certificate {
         required: &["Value", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -234,6 +240,8 @@ pub mod certificate {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -308,6 +316,8 @@ pub mod certificate {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -354,6 +364,8 @@ pub mod certificate {
         required: &["CertPolicyId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -402,6 +414,8 @@ pub mod certificate {
         required: &["ObjectIdentifier", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -433,6 +447,8 @@ pub mod certificate {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -484,6 +500,8 @@ pub mod certificate {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -532,6 +550,8 @@ pub mod certificate {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -576,6 +596,8 @@ pub mod certificate {
         required: &["ObjectIdentifier", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -620,6 +642,8 @@ pub mod certificate {
         required: &["PolicyQualifierId", "Qualifier"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -664,6 +688,8 @@ pub mod certificate {
         required: &["PartyName", "NameAssigner"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -708,6 +734,8 @@ pub mod certificate {
         required: &["TypeId", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -744,6 +772,8 @@ pub mod certificate {
         required: &["CpsUri"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -859,6 +889,8 @@ pub mod certificate_authority {
         required: &["Type", "KeyAlgorithm", "SigningAlgorithm", "Subject"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -903,6 +935,8 @@ pub mod certificate_authority {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -938,6 +972,8 @@ pub mod certificate_authority {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1014,6 +1050,8 @@ pub mod certificate_authority {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1065,6 +1103,8 @@ pub mod certificate_authority {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1109,6 +1149,8 @@ pub mod certificate_authority {
         required: &["AccessMethod", "AccessLocation"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1197,6 +1239,8 @@ pub mod certificate_authority {
         required: &["Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1242,6 +1286,8 @@ pub mod certificate_authority {
         required: &["Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1286,6 +1332,8 @@ pub mod certificate_authority {
         required: &["ObjectIdentifier", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1334,6 +1382,8 @@ pub mod certificate_authority {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1364,6 +1414,8 @@ pub mod certificate_authority {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1399,6 +1451,8 @@ pub mod certificate_authority {
             required: &["OmitExtension"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -1443,6 +1497,8 @@ pub mod certificate_authority {
         required: &["PartyName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1487,6 +1543,8 @@ pub mod certificate_authority {
         required: &["TypeId", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1739,6 +1797,8 @@ pub mod certificate_authority_activation {
         required: &["CertificateAuthorityArn", "Certificate"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1851,6 +1911,8 @@ pub mod permission {
         required: &["Actions", "CertificateAuthorityArn", "Principal"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

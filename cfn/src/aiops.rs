@@ -106,6 +106,10 @@ pub mod investigation_group {
                 .maximum(90.0),
             s::prop("RoleArn", s::Kind::String)
                 .pattern("^arn:.*$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
             s::prop(
@@ -122,6 +126,8 @@ pub mod investigation_group {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -179,12 +185,18 @@ pub mod investigation_group {
                 s::Kind::List(&s::prop("", s::Kind::String)),
             ),
             s::prop("SNSTopicArn", s::Kind::String)
+                .format(
+                    "AWS::SNS::Topic.Arn",
+                    "^arn:aws[a-zA-Z-]*:sns:[a-z0-9-]+:\\d{12}:.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -209,11 +221,17 @@ pub mod investigation_group {
         name: "CrossAccountConfiguration",
         properties: &[s::prop("SourceRoleArn", s::Kind::String)
             .pattern("^arn:.*$")
+            .format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            )
             .min_length(20)
             .max_length(2048)],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -252,6 +270,8 @@ pub mod investigation_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -153,7 +153,10 @@ pub mod broker {
             s::prop("PubliclyAccessible", s::Kind::Boolean),
             s::prop(
                 "SecurityGroups",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             )
             .min_items(1)
             .max_items(5),
@@ -174,6 +177,8 @@ pub mod broker {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -283,6 +288,8 @@ pub mod broker {
         required: &["Revision", "Id"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -325,6 +332,8 @@ pub mod broker {
         required: &["UseAwsOwnedKey"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -425,6 +434,8 @@ pub mod broker {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -454,6 +465,8 @@ pub mod broker {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -505,6 +518,8 @@ pub mod broker {
         required: &["DayOfWeek", "TimeOfDay", "TimeZone"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -572,6 +587,8 @@ pub mod broker {
         required: &["Username", "Password"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -660,6 +677,8 @@ pub mod configuration {
         required: &["EngineType", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -737,6 +756,8 @@ pub mod configuration_association {
         required: &["Configuration", "Broker"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -787,6 +808,8 @@ pub mod configuration_association {
         required: &["Revision", "Id"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -126,6 +126,10 @@ pub mod app {
             s::prop("CacheConfig", s::Kind::Object(&SCHEMA_CacheConfig)),
             s::prop("ComputeRoleArn", s::Kind::String)
                 .pattern("(?s).*")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(0)
                 .max_length(1000),
             s::prop("CustomHeaders", s::Kind::String)
@@ -168,6 +172,8 @@ pub mod app {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -270,6 +276,8 @@ pub mod app {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -310,6 +318,8 @@ pub mod app {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -335,6 +345,8 @@ pub mod app {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -407,6 +419,8 @@ pub mod app {
         required: &["Target", "Source"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -459,6 +473,8 @@ pub mod app {
         required: &["Name", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -499,6 +515,8 @@ pub mod app {
         required: &["BuildComputeType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -827,6 +845,10 @@ pub mod branch {
                 .max_length(25000),
             s::prop("ComputeRoleArn", s::Kind::String)
                 .pattern("(?s).*")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(0)
                 .max_length(1000),
             s::prop("Description", s::Kind::String)
@@ -855,6 +877,8 @@ pub mod branch {
         required: &["AppId", "BranchName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -890,6 +914,8 @@ pub mod branch {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -944,6 +970,8 @@ pub mod branch {
         required: &["Username", "Password"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -996,6 +1024,8 @@ pub mod branch {
         required: &["Name", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1148,6 +1178,8 @@ pub mod domain {
         required: &["AppId", "DomainName", "SubDomainSettings"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1215,6 +1247,8 @@ pub mod domain {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1269,6 +1303,8 @@ pub mod domain {
         required: &["Prefix", "BranchName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

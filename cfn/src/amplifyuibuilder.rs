@@ -134,6 +134,8 @@ pub mod component {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -186,6 +188,8 @@ pub mod component {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -269,6 +273,8 @@ pub mod component {
         required: &["ComponentType", "Name", "Properties"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -323,6 +329,8 @@ pub mod component {
         required: &["Model"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -357,6 +365,8 @@ pub mod component {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -446,6 +456,8 @@ pub mod component {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -489,6 +501,8 @@ pub mod component {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -540,6 +554,8 @@ pub mod component {
             required: &[],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -590,6 +606,8 @@ pub mod component {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -634,6 +652,8 @@ pub mod component {
         required: &["Direction", "Field"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -694,6 +714,8 @@ pub mod component {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -736,6 +758,8 @@ pub mod component {
         required: &["Property"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -782,6 +806,8 @@ pub mod component {
         required: &["Element", "Property"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -826,6 +852,8 @@ pub mod component {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -878,6 +906,8 @@ pub mod component {
         required: &["ComponentName", "Property", "Set"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1016,6 +1046,8 @@ pub mod form {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1057,6 +1089,8 @@ pub mod form {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1101,6 +1135,8 @@ pub mod form {
         required: &["DataSourceType", "DataTypeName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1120,8 +1156,8 @@ pub mod form {
         pub input_type: ::std::option::Option<::stratus_model::Val<FieldInputConfig>>,
         /// `Label`: string.
         pub label: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-        /// `Position`: JSON.
-        pub position: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `Position`: [`FieldPosition`].
+        pub position: ::std::option::Option<::stratus_model::Val<FieldPosition>>,
         /// `Validations`: list of [`FieldValidationConfiguration`].
         pub validations: ::std::option::Option<
             ::stratus_model::Val<::std::vec::Vec<FieldValidationConfiguration>>,
@@ -1135,7 +1171,7 @@ pub mod form {
             s::prop("Excluded", s::Kind::Boolean),
             s::prop("InputType", s::Kind::Object(&SCHEMA_FieldInputConfig)),
             s::prop("Label", s::Kind::String),
-            s::prop("Position", s::Kind::Json),
+            s::prop("Position", s::Kind::Object(&SCHEMA_FieldPosition)),
             s::prop(
                 "Validations",
                 s::Kind::List(&s::prop(
@@ -1147,6 +1183,8 @@ pub mod form {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1166,8 +1204,8 @@ pub mod form {
         pub level: ::std::option::Option<::stratus_model::Val<f64>>,
         /// `Orientation`: string.
         pub orientation: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-        /// `Position`: JSON.
-        pub position: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `Position`: [`FieldPosition`].
+        pub position: ::std::option::Option<::stratus_model::Val<FieldPosition>>,
         /// `Text`: string.
         pub text: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `Type`: string.
@@ -1198,13 +1236,15 @@ pub mod form {
             s::prop("Excluded", s::Kind::Boolean),
             s::prop("Level", s::Kind::Number),
             s::prop("Orientation", s::Kind::String),
-            s::prop("Position", s::Kind::Json),
+            s::prop("Position", s::Kind::Object(&SCHEMA_FieldPosition)),
             s::prop("Text", s::Kind::String),
             s::prop("Type", s::Kind::String),
         ],
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1218,25 +1258,27 @@ pub mod form {
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
     pub struct FormStyle {
-        /// `HorizontalGap`: JSON.
-        pub horizontal_gap: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
-        /// `OuterPadding`: JSON.
-        pub outer_padding: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
-        /// `VerticalGap`: JSON.
-        pub vertical_gap: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `HorizontalGap`: [`FormStyleConfig`].
+        pub horizontal_gap: ::std::option::Option<::stratus_model::Val<FormStyleConfig>>,
+        /// `OuterPadding`: [`FormStyleConfig`].
+        pub outer_padding: ::std::option::Option<::stratus_model::Val<FormStyleConfig>>,
+        /// `VerticalGap`: [`FormStyleConfig`].
+        pub vertical_gap: ::std::option::Option<::stratus_model::Val<FormStyleConfig>>,
     }
 
     /// What the schema says of `FormStyle`'s properties; `validate()` checks them.
     pub static SCHEMA_FormStyle: s::ObjectSchema = s::ObjectSchema {
         name: "FormStyle",
         properties: &[
-            s::prop("HorizontalGap", s::Kind::Json),
-            s::prop("OuterPadding", s::Kind::Json),
-            s::prop("VerticalGap", s::Kind::Json),
+            s::prop("HorizontalGap", s::Kind::Object(&SCHEMA_FormStyleConfig)),
+            s::prop("OuterPadding", s::Kind::Object(&SCHEMA_FormStyleConfig)),
+            s::prop("VerticalGap", s::Kind::Object(&SCHEMA_FormStyleConfig)),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1254,8 +1296,8 @@ pub mod form {
         pub children: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `Excluded`: boolean.
         pub excluded: ::std::option::Option<::stratus_model::Val<bool>>,
-        /// `Position`: JSON.
-        pub position: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `Position`: [`FieldPosition`].
+        pub position: ::std::option::Option<::stratus_model::Val<FieldPosition>>,
     }
 
     /// What the schema says of `FormButton`'s properties; `validate()` checks them.
@@ -1264,11 +1306,13 @@ pub mod form {
         properties: &[
             s::prop("Children", s::Kind::String),
             s::prop("Excluded", s::Kind::Boolean),
-            s::prop("Position", s::Kind::Json),
+            s::prop("Position", s::Kind::Object(&SCHEMA_FieldPosition)),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1372,11 +1416,47 @@ pub mod form {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
     impl ::std::convert::From<FieldInputConfig> for ::stratus_model::Val<FieldInputConfig> {
         fn from(value: FieldInputConfig) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `FieldPosition`, a property type of `AWS::AmplifyUIBuilder::Form`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct FieldPosition {
+        /// `Below`: string.
+        pub below: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `Fixed`: [`FixedPosition`].
+        pub fixed: ::std::option::Option<::stratus_model::Val<FixedPosition>>,
+        /// `RightOf`: string.
+        pub right_of: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `FieldPosition`'s properties; `validate()` checks them.
+    pub static SCHEMA_FieldPosition: s::ObjectSchema = s::ObjectSchema {
+        name: "FieldPosition",
+        properties: &[
+            s::prop("Below", s::Kind::String),
+            s::prop("Fixed", s::Kind::Enum(FixedPosition::VALUES)),
+            s::prop("RightOf", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["Fixed"], &["RightOf"], &["Below"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<FieldPosition> for ::stratus_model::Val<FieldPosition> {
+        fn from(value: FieldPosition) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -1423,6 +1503,8 @@ pub mod form {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1430,6 +1512,37 @@ pub mod form {
         for ::stratus_model::Val<FieldValidationConfiguration>
     {
         fn from(value: FieldValidationConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `FormStyleConfig`, a property type of `AWS::AmplifyUIBuilder::Form`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct FormStyleConfig {
+        /// `TokenReference`: string.
+        pub token_reference: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `Value`: string.
+        pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `FormStyleConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_FormStyleConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "FormStyleConfig",
+        properties: &[
+            s::prop("TokenReference", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["TokenReference"], &["Value"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<FormStyleConfig> for ::stratus_model::Val<FormStyleConfig> {
+        fn from(value: FormStyleConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -1490,6 +1603,8 @@ pub mod form {
         required: &["AcceptedFileTypes", "AccessLevel"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1550,6 +1665,8 @@ pub mod form {
         required: &["Values"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1583,6 +1700,8 @@ pub mod form {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1630,6 +1749,8 @@ pub mod form {
         required: &["Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1655,6 +1776,8 @@ pub mod form {
             required: &[],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -1700,6 +1823,8 @@ pub mod form {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1742,6 +1867,8 @@ pub mod form {
         required: &["Property"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1927,6 +2054,45 @@ pub mod form {
         }
     }
 
+    /// The values `FixedPosition` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum FixedPosition {
+        /// `first`
+        First,
+    }
+
+    impl FixedPosition {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::First];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["first"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::First => "first",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for FixedPosition {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<FixedPosition> for ::stratus_model::Val<FixedPosition> {
+        fn from(value: FixedPosition) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for FixedPosition {
+        fn as_str(self) -> &'static str {
+            FixedPosition::as_str(self)
+        }
+    }
+
     /// The values `StorageAccessLevel` allows.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum StorageAccessLevel {
@@ -2033,6 +2199,8 @@ pub mod theme {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2078,6 +2246,8 @@ pub mod theme {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2110,6 +2280,8 @@ pub mod theme {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

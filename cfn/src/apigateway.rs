@@ -25,10 +25,15 @@ pub mod account {
     /// What the schema says of `AWS::ApiGateway::Account`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::ApiGateway::Account",
-        properties: &[s::prop("CloudWatchRoleArn", s::Kind::String)],
+        properties: &[s::prop("CloudWatchRoleArn", s::Kind::String).format(
+            "AWS::IAM::Role.Arn",
+            "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+        )],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -107,6 +112,8 @@ pub mod api_key {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -142,6 +149,8 @@ pub mod api_key {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -241,6 +250,8 @@ pub mod authorizer {
         required: &["RestApiId", "Type", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -316,6 +327,8 @@ pub mod base_path_mapping {
         required: &["DomainName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -381,6 +394,8 @@ pub mod base_path_mapping_v2 {
         required: &["DomainNameArn", "RestApiId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -432,6 +447,8 @@ pub mod client_certificate {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -518,6 +535,8 @@ pub mod deployment {
         required: &["RestApiId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -563,6 +582,8 @@ pub mod deployment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -661,6 +682,8 @@ pub mod deployment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -690,6 +713,8 @@ pub mod deployment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -729,6 +754,8 @@ pub mod deployment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -782,6 +809,8 @@ pub mod deployment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -826,6 +855,8 @@ pub mod deployment {
         required: &["Value", "Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -895,6 +926,8 @@ pub mod documentation_part {
         required: &["Location", "Properties", "RestApiId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -940,6 +973,8 @@ pub mod documentation_part {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1109,6 +1144,8 @@ pub mod documentation_version {
         required: &["DocumentationVersion", "RestApiId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -1166,7 +1203,10 @@ pub mod domain_name {
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::ApiGateway::DomainName",
         properties: &[
-            s::prop("CertificateArn", s::Kind::String),
+            s::prop("CertificateArn", s::Kind::String).format(
+                "AWS::ACM::Certificate.Arn",
+                "^arn:aws[a-zA-Z-]*:acm:[a-z0-9-]+:\\d{12}:certificate/.+$",
+            ),
             s::prop("DomainName", s::Kind::String),
             s::prop("EndpointAccessMode", s::Kind::String),
             s::prop(
@@ -1186,6 +1226,8 @@ pub mod domain_name {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1242,6 +1284,8 @@ pub mod domain_name {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1271,6 +1315,8 @@ pub mod domain_name {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1413,6 +1459,8 @@ pub mod domain_name_access_association {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1527,7 +1575,10 @@ pub mod domain_name_v2 {
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::ApiGateway::DomainNameV2",
         properties: &[
-            s::prop("CertificateArn", s::Kind::String),
+            s::prop("CertificateArn", s::Kind::String).format(
+                "AWS::ACM::Certificate.Arn",
+                "^arn:aws[a-zA-Z-]*:acm:[a-z0-9-]+:\\d{12}:certificate/.+$",
+            ),
             s::prop("DomainName", s::Kind::String),
             s::prop("EndpointAccessMode", s::Kind::String),
             s::prop(
@@ -1542,6 +1593,8 @@ pub mod domain_name_v2 {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1583,6 +1636,8 @@ pub mod domain_name_v2 {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1725,6 +1780,8 @@ pub mod gateway_response {
         required: &["ResponseType", "RestApiId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1862,6 +1919,8 @@ pub mod method {
         required: &["RestApiId", "ResourceId", "HttpMethod"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1988,6 +2047,8 @@ pub mod method {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2048,6 +2109,8 @@ pub mod method {
         required: &["StatusCode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2117,6 +2180,8 @@ pub mod method {
         required: &["StatusCode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2464,6 +2529,8 @@ pub mod model {
         required: &["RestApiId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -2527,6 +2594,8 @@ pub mod request_validator {
         required: &["RestApiId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2604,6 +2673,8 @@ pub mod resource {
         required: &["ParentId", "PathPart", "RestApiId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2709,6 +2780,8 @@ pub mod rest_api {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2755,6 +2828,8 @@ pub mod rest_api {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2792,6 +2867,8 @@ pub mod rest_api {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2914,6 +2991,8 @@ pub mod stage {
         required: &["RestApiId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2937,6 +3016,8 @@ pub mod stage {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2982,6 +3063,8 @@ pub mod stage {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3038,6 +3121,8 @@ pub mod stage {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3098,6 +3183,8 @@ pub mod usage_plan {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3143,6 +3230,8 @@ pub mod usage_plan {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3177,6 +3266,8 @@ pub mod usage_plan {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3208,6 +3299,8 @@ pub mod usage_plan {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3280,6 +3373,8 @@ pub mod usage_plan_key {
         required: &["KeyType", "UsagePlanId", "KeyId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3396,6 +3491,8 @@ pub mod vpc_link {
         required: &["Name", "TargetArns"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -86,6 +86,8 @@ pub mod api {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -132,6 +134,8 @@ pub mod api {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -180,6 +184,8 @@ pub mod api {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -247,6 +253,8 @@ pub mod api_gateway_managed_overrides {
         required: &["ApiId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -291,6 +299,8 @@ pub mod api_gateway_managed_overrides {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -333,6 +343,8 @@ pub mod api_gateway_managed_overrides {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -380,6 +392,8 @@ pub mod api_gateway_managed_overrides {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -409,6 +423,8 @@ pub mod api_gateway_managed_overrides {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -447,6 +463,8 @@ pub mod api_gateway_managed_overrides {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -520,6 +538,8 @@ pub mod api_mapping {
         required: &["DomainName", "Stage", "ApiId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -635,6 +655,8 @@ pub mod authorizer {
         required: &["AuthorizerType", "ApiId", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -671,6 +693,8 @@ pub mod authorizer {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -734,6 +758,8 @@ pub mod deployment {
         required: &["ApiId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -823,6 +849,8 @@ pub mod domain_name {
         required: &["DomainName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -871,7 +899,10 @@ pub mod domain_name {
     pub static SCHEMA_DomainNameConfiguration: s::ObjectSchema = s::ObjectSchema {
         name: "DomainNameConfiguration",
         properties: &[
-            s::prop("CertificateArn", s::Kind::String),
+            s::prop("CertificateArn", s::Kind::String).format(
+                "AWS::ACM::Certificate.Arn",
+                "^arn:aws[a-zA-Z-]*:acm:[a-z0-9-]+:\\d{12}:certificate/.+$",
+            ),
             s::prop("CertificateName", s::Kind::String),
             s::prop("EndpointType", s::Kind::String),
             s::prop("IpAddressType", s::Kind::String),
@@ -881,6 +912,8 @@ pub mod domain_name {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -912,6 +945,8 @@ pub mod domain_name {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1119,6 +1154,8 @@ pub mod integration {
         required: &["ApiId", "IntegrationType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1153,6 +1190,8 @@ pub mod integration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1178,6 +1217,8 @@ pub mod integration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1207,6 +1248,8 @@ pub mod integration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1296,6 +1339,8 @@ pub mod integration_response {
         required: &["ApiId", "IntegrationId", "IntegrationResponseKey"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1377,6 +1422,8 @@ pub mod model {
         required: &["ApiId", "Schema", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1490,6 +1537,8 @@ pub mod route {
         required: &["RouteKey", "ApiId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1578,6 +1627,8 @@ pub mod route_response {
         required: &["RouteResponseKey", "RouteId", "ApiId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1666,6 +1717,8 @@ pub mod routing_rule {
         required: &["DomainNameArn", "Priority", "Conditions", "Actions"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1716,6 +1769,8 @@ pub mod routing_rule {
         required: &["InvokeApi"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -1745,6 +1800,8 @@ pub mod routing_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -1793,6 +1850,8 @@ pub mod routing_rule {
         required: &["ApiId", "Stage"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -1834,6 +1893,8 @@ pub mod routing_rule {
         required: &["AnyOf"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -1873,6 +1934,8 @@ pub mod routing_rule {
         required: &["AnyOf"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -1917,6 +1980,8 @@ pub mod routing_rule {
         required: &["Header", "ValueGlob"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -2023,6 +2088,8 @@ pub mod stage {
         required: &["StageName", "ApiId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2058,6 +2125,8 @@ pub mod stage {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2096,6 +2165,8 @@ pub mod stage {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2165,7 +2236,10 @@ pub mod vpc_link {
             s::prop("Name", s::Kind::String),
             s::prop(
                 "SecurityGroupIds",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             ),
             s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String))),
             s::prop("Tags", s::Kind::Json),
@@ -2173,6 +2247,8 @@ pub mod vpc_link {
         required: &["SubnetIds", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -56,6 +56,8 @@ pub mod application {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -157,10 +159,12 @@ pub mod configuration_profile {
     /// What the schema says of `AWS::AppConfig::ConfigurationProfile`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::AppConfig::ConfigurationProfile",
-        properties: &[s::prop("ApplicationId", s::Kind::String).pattern("[a-z0-9]{4,7}"), s::prop("DeletionProtectionCheck", s::Kind::Enum(DeletionProtectionCheck::VALUES)), s::prop("Description", s::Kind::String).min_length(0).max_length(1024), s::prop("KmsKeyIdentifier", s::Kind::String).min_length(1).max_length(2048), s::prop("LocationUri", s::Kind::String).min_length(1).max_length(2048), s::prop("Name", s::Kind::String).min_length(1).max_length(128), s::prop("RetrievalRoleArn", s::Kind::String).pattern("^((arn):(aws|aws-cn|aws-iso|aws-iso-[a-z]{1}|aws-us-gov|aws-eusc):(iam)::\\d{12}:role[/].*)$").min_length(20).max_length(2048), s::prop("Type", s::Kind::String).pattern("^[a-zA-Z\\.]+"), s::prop("Validators", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Validators)))).min_items(0).max_items(2), s::prop("Tags", s::Kind::Json)],
+        properties: &[s::prop("ApplicationId", s::Kind::String).pattern("[a-z0-9]{4,7}"), s::prop("DeletionProtectionCheck", s::Kind::Enum(DeletionProtectionCheck::VALUES)), s::prop("Description", s::Kind::String).min_length(0).max_length(1024), s::prop("KmsKeyIdentifier", s::Kind::String).min_length(1).max_length(2048), s::prop("LocationUri", s::Kind::String).min_length(1).max_length(2048), s::prop("Name", s::Kind::String).min_length(1).max_length(128), s::prop("RetrievalRoleArn", s::Kind::String).pattern("^((arn):(aws|aws-cn|aws-iso|aws-iso-[a-z]{1}|aws-us-gov|aws-eusc):(iam)::\\d{12}:role[/].*)$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$").min_length(20).max_length(2048), s::prop("Type", s::Kind::String).pattern("^[a-zA-Z\\.]+"), s::prop("Validators", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Validators)))).min_items(0).max_items(2), s::prop("Tags", s::Kind::Json)],
         required: &["LocationUri", "ApplicationId", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -205,6 +209,8 @@ pub mod configuration_profile {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -437,6 +443,8 @@ pub mod deployment {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -480,6 +488,8 @@ pub mod deployment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -595,6 +605,8 @@ pub mod deployment_strategy {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -780,6 +792,8 @@ pub mod environment {
         required: &["Name", "ApplicationId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -824,10 +838,12 @@ pub mod environment {
     /// What the schema says of `Monitor`'s properties; `validate()` checks them.
     pub static SCHEMA_Monitor: s::ObjectSchema = s::ObjectSchema {
         name: "Monitor",
-        properties: &[s::prop("AlarmArn", s::Kind::String).min_length(1).max_length(2048), s::prop("AlarmRoleArn", s::Kind::String).pattern("^((arn):(aws|aws-cn|aws-iso|aws-iso-[a-z]{1}|aws-us-gov|aws-eusc):(iam)::\\d{12}:role[/].*)$").min_length(20).max_length(2048)],
+        properties: &[s::prop("AlarmArn", s::Kind::String).min_length(1).max_length(2048), s::prop("AlarmRoleArn", s::Kind::String).pattern("^((arn):(aws|aws-cn|aws-iso|aws-iso-[a-z]{1}|aws-us-gov|aws-eusc):(iam)::\\d{12}:role[/].*)$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$").min_length(20).max_length(2048)],
         required: &["AlarmArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -973,6 +989,8 @@ pub mod extension {
         required: &["Name", "Actions"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1044,6 +1062,10 @@ pub mod extension {
                 .min_length(1)
                 .max_length(128),
             s::prop("RoleArn", s::Kind::String)
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
             s::prop("Uri", s::Kind::String)
@@ -1053,6 +1075,8 @@ pub mod extension {
         required: &["Name", "Uri"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1100,6 +1124,8 @@ pub mod extension {
         required: &["Required"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1171,6 +1197,8 @@ pub mod extension_association {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1309,6 +1337,8 @@ pub mod hosted_configuration_version {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

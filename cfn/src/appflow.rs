@@ -80,6 +80,8 @@ pub mod connector {
         required: &["ConnectorProvisioningType", "ConnectorProvisioningConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -113,6 +115,8 @@ pub mod connector {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -151,11 +155,17 @@ pub mod connector {
         name: "LambdaConnectorProvisioningConfig",
         properties: &[s::prop("LambdaArn", s::Kind::String)
             .pattern("arn:*:.*:.*:[0-9]+:.*")
+            .format(
+                "AWS::Lambda::Function.Arn",
+                "^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\\d{12}:function:.+(:.+)?$",
+            )
             .min_length(0)
             .max_length(512)],
         required: &["LambdaArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -258,12 +268,18 @@ pub mod connector_profile {
             s::prop("ConnectorType", s::Kind::Enum(ConnectorType::VALUES)),
             s::prop("KMSArn", s::Kind::String)
                 .pattern("arn:aws:kms:.*:[0-9]+:.*")
+                .format(
+                    "AWS::KMS::Key.Arn",
+                    "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
         ],
         required: &["ConnectorProfileName", "ConnectionMode", "ConnectorType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -312,6 +328,8 @@ pub mod connector_profile {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -459,6 +477,8 @@ pub mod connector_profile {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -577,6 +597,8 @@ pub mod connector_profile {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -629,6 +651,8 @@ pub mod connector_profile {
         required: &["ApiKey", "SecretKey"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -688,6 +712,8 @@ pub mod connector_profile {
         required: &["AuthenticationType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -740,6 +766,8 @@ pub mod connector_profile {
         required: &["ApiKey", "ApplicationKey"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -781,6 +809,8 @@ pub mod connector_profile {
         required: &["ApiToken"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -856,6 +886,8 @@ pub mod connector_profile {
             required: &["ClientId", "ClientSecret"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: true,
         };
 
@@ -926,6 +958,8 @@ pub mod connector_profile {
         required: &["AccessKeyId", "UserId", "SecretAccessKey", "Datakey"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -993,6 +1027,8 @@ pub mod connector_profile {
         required: &["ClientId", "ClientSecret"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -1044,6 +1080,8 @@ pub mod connector_profile {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -1081,6 +1119,8 @@ pub mod connector_profile {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -1119,6 +1159,8 @@ pub mod connector_profile {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -1179,6 +1221,8 @@ pub mod connector_profile {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -1222,6 +1266,8 @@ pub mod connector_profile {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -1263,6 +1309,8 @@ pub mod connector_profile {
         required: &["ApiKey"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -1330,6 +1378,8 @@ pub mod connector_profile {
         required: &["ClientId", "ClientSecret"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -1382,6 +1432,8 @@ pub mod connector_profile {
         required: &["Username", "Password"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -1423,6 +1475,8 @@ pub mod connector_profile {
         required: &["ApiSecretKey"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -1475,6 +1529,8 @@ pub mod connector_profile {
         required: &["Username", "Password"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -1542,6 +1598,8 @@ pub mod connector_profile {
         required: &["ClientId", "ClientSecret"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -1588,6 +1646,8 @@ pub mod connector_profile {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1629,6 +1689,8 @@ pub mod connector_profile {
         required: &["InstanceUrl"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -1670,6 +1732,8 @@ pub mod connector_profile {
         required: &["InstanceUrl"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -1711,6 +1775,8 @@ pub mod connector_profile {
         required: &["InstanceUrl"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -1752,6 +1818,8 @@ pub mod connector_profile {
         required: &["InstanceUrl"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -1806,6 +1874,8 @@ pub mod connector_profile {
         required: &["BusinessUnitId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -1880,6 +1950,10 @@ pub mod connector_profile {
                 .max_length(512),
             s::prop("DataApiRoleArn", s::Kind::String)
                 .pattern("arn:aws:iam:.*:[0-9]+:.*")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(0)
                 .max_length(512),
             s::prop("DatabaseName", s::Kind::String)
@@ -1893,6 +1967,10 @@ pub mod connector_profile {
             s::prop("IsRedshiftServerless", s::Kind::Boolean),
             s::prop("RoleArn", s::Kind::String)
                 .pattern("arn:aws:iam:.*:[0-9]+:.*")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(0)
                 .max_length(512),
             s::prop("WorkgroupName", s::Kind::String)
@@ -1903,6 +1981,8 @@ pub mod connector_profile {
         required: &["BucketName", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -1973,6 +2053,8 @@ pub mod connector_profile {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -2016,6 +2098,8 @@ pub mod connector_profile {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -2057,6 +2141,8 @@ pub mod connector_profile {
         required: &["InstanceUrl"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -2098,6 +2184,8 @@ pub mod connector_profile {
         required: &["InstanceUrl"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -2187,6 +2275,8 @@ pub mod connector_profile {
         required: &["Warehouse", "Stage", "BucketName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -2228,6 +2318,8 @@ pub mod connector_profile {
         required: &["InstanceUrl"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -2269,6 +2361,8 @@ pub mod connector_profile {
         required: &["InstanceUrl"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -2319,6 +2413,8 @@ pub mod connector_profile {
         required: &["ApiKey"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2369,6 +2465,8 @@ pub mod connector_profile {
         required: &["Username", "Password"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2428,6 +2526,8 @@ pub mod connector_profile {
         required: &["CustomAuthenticationType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2481,6 +2581,8 @@ pub mod connector_profile {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2520,6 +2622,8 @@ pub mod connector_profile {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -2574,6 +2678,8 @@ pub mod connector_profile {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -2623,6 +2729,8 @@ pub mod connector_profile {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2674,6 +2782,8 @@ pub mod connector_profile {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -3055,6 +3165,10 @@ pub mod flow {
             s::prop("FlowStatus", s::Kind::Enum(FlowStatus::VALUES)),
             s::prop("KMSArn", s::Kind::String)
                 .pattern("arn:aws:kms:.*:[0-9]+:.*")
+                .format(
+                    "AWS::KMS::Key.Arn",
+                    "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
             s::prop(
@@ -3081,6 +3195,8 @@ pub mod flow {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3151,6 +3267,8 @@ pub mod flow {
         required: &["ConnectorType", "DestinationConnectorProperties"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3178,6 +3296,8 @@ pub mod flow {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3250,6 +3370,8 @@ pub mod flow {
         required: &["ConnectorType", "SourceConnectorProperties"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3321,6 +3443,8 @@ pub mod flow {
         required: &["SourceFields", "TaskType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3367,6 +3491,8 @@ pub mod flow {
         required: &["TriggerType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3458,6 +3584,8 @@ pub mod flow {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -3512,6 +3640,10 @@ pub mod flow {
                 .max_length(255),
             s::prop("RoleArn", s::Kind::String)
                 .pattern("arn:aws:iam:.*:[0-9]+:.*")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(0)
                 .max_length(512),
             s::prop("TablePrefix", s::Kind::String)
@@ -3521,6 +3653,8 @@ pub mod flow {
         required: &["RoleArn", "DatabaseName", "TablePrefix"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3548,6 +3682,8 @@ pub mod flow {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -3655,6 +3791,8 @@ pub mod flow {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -3754,6 +3892,8 @@ pub mod flow {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -3802,6 +3942,8 @@ pub mod flow {
         required: &["Key", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3879,6 +4021,8 @@ pub mod flow {
         required: &["ScheduleExpression"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3967,6 +4111,8 @@ pub mod flow {
         required: &["EntityName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4017,6 +4163,8 @@ pub mod flow {
         required: &["Object"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4046,6 +4194,8 @@ pub mod flow {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4096,6 +4246,8 @@ pub mod flow {
         required: &["Object"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4163,6 +4315,8 @@ pub mod flow {
         required: &["Object", "IntermediateBucketName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4220,6 +4374,8 @@ pub mod flow {
         required: &["BucketName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4300,6 +4456,8 @@ pub mod flow {
         required: &["ObjectPath"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4376,6 +4534,8 @@ pub mod flow {
         required: &["Object"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4443,6 +4603,8 @@ pub mod flow {
         required: &["Object", "IntermediateBucketName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4503,6 +4665,8 @@ pub mod flow {
         required: &["BucketName", "S3OutputFormatConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4575,6 +4739,8 @@ pub mod flow {
         required: &["Object"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4616,6 +4782,8 @@ pub mod flow {
         required: &["Object"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4679,6 +4847,8 @@ pub mod flow {
         required: &["EntityName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4720,6 +4890,8 @@ pub mod flow {
         required: &["Object"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4761,6 +4933,8 @@ pub mod flow {
         required: &["Object"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4802,6 +4976,8 @@ pub mod flow {
         required: &["Object"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4843,6 +5019,8 @@ pub mod flow {
         required: &["Object"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4884,6 +5062,8 @@ pub mod flow {
         required: &["Object"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4925,6 +5105,8 @@ pub mod flow {
         required: &["Object"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4982,6 +5164,8 @@ pub mod flow {
         required: &["BucketName", "BucketPrefix"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5041,6 +5225,8 @@ pub mod flow {
         required: &["ObjectPath"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5096,6 +5282,8 @@ pub mod flow {
         required: &["Object"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5137,6 +5325,8 @@ pub mod flow {
         required: &["Object"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5178,6 +5368,8 @@ pub mod flow {
         required: &["Object"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5219,6 +5411,8 @@ pub mod flow {
         required: &["Object"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5258,6 +5452,8 @@ pub mod flow {
         required: &["Object"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5320,6 +5516,8 @@ pub mod flow {
         required: &["Object"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5359,6 +5557,8 @@ pub mod flow {
         required: &["Object"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5398,6 +5598,8 @@ pub mod flow {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5436,6 +5638,8 @@ pub mod flow {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5470,6 +5674,8 @@ pub mod flow {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5521,6 +5727,8 @@ pub mod flow {
         required: &["PrefixConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5573,6 +5781,8 @@ pub mod flow {
         required: &["Name", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5601,6 +5811,8 @@ pub mod flow {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -5638,6 +5850,8 @@ pub mod flow {
         required: &["maxPageSize"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5677,6 +5891,8 @@ pub mod flow {
         required: &["maxParallelism"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5708,6 +5924,8 @@ pub mod flow {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -5744,6 +5962,8 @@ pub mod flow {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

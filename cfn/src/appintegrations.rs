@@ -123,6 +123,8 @@ pub mod application {
         required: &["Name", "Namespace", "ApplicationSourceConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -161,6 +163,8 @@ pub mod application {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -200,6 +204,8 @@ pub mod application {
         required: &["ExternalUrlConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -255,6 +261,8 @@ pub mod application {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -290,6 +298,8 @@ pub mod application {
         required: &["Scope"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -349,6 +359,8 @@ pub mod application {
         required: &["AccessUrl"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -535,6 +547,8 @@ pub mod data_integration {
         required: &["Name", "KmsKey", "SourceURI"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -618,6 +632,8 @@ pub mod data_integration {
         required: &["Folders"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -680,6 +696,8 @@ pub mod data_integration {
         required: &["ScheduleExpression"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -772,6 +790,8 @@ pub mod event_integration {
         required: &["Name", "EventBridgeBus", "EventFilter"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -819,6 +839,8 @@ pub mod event_integration {
         required: &["Source"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

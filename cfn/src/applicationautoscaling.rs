@@ -84,6 +84,10 @@ pub mod scalable_target {
                 .min_length(1)
                 .max_length(1600),
             s::prop("RoleARN", s::Kind::String)
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(1)
                 .max_length(1600),
             s::prop(
@@ -106,6 +110,8 @@ pub mod scalable_target {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -178,6 +184,8 @@ pub mod scalable_target {
         required: &["ScheduledActionName", "Schedule"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -210,6 +218,8 @@ pub mod scalable_target {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -239,6 +249,8 @@ pub mod scalable_target {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -653,6 +665,8 @@ pub mod scaling_policy {
         required: &["PolicyName", "PolicyType"],
         required_xor: &[&["ScalingTargetId", "ResourceId"]],
         dependent_required: &[("ResourceId", &["ScalableDimension", "ServiceNamespace"])],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -734,6 +748,8 @@ pub mod scaling_policy {
         required: &["MetricSpecifications"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -784,6 +800,8 @@ pub mod scaling_policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -850,6 +868,8 @@ pub mod scaling_policy {
         required: &["TargetValue"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -936,6 +956,8 @@ pub mod scaling_policy {
         required: &["TargetValue"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -984,6 +1006,8 @@ pub mod scaling_policy {
         required: &["ScalingAdjustment"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1038,6 +1062,8 @@ pub mod scaling_policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1091,6 +1117,8 @@ pub mod scaling_policy {
         required: &["PredefinedMetricType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1139,6 +1167,8 @@ pub mod scaling_policy {
             required: &["MetricDataQueries"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -1186,6 +1216,8 @@ pub mod scaling_policy {
         required: &["MetricDataQueries"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1233,6 +1265,8 @@ pub mod scaling_policy {
         required: &["MetricDataQueries"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1285,6 +1319,8 @@ pub mod scaling_policy {
         required: &["PredefinedMetricType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1337,6 +1373,8 @@ pub mod scaling_policy {
         required: &["PredefinedMetricType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1389,6 +1427,8 @@ pub mod scaling_policy {
         required: &["PredefinedMetricType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1435,6 +1475,8 @@ pub mod scaling_policy {
         required: &["Value", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1480,6 +1522,8 @@ pub mod scaling_policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1527,6 +1571,8 @@ pub mod scaling_policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1564,6 +1610,8 @@ pub mod scaling_policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1601,6 +1649,8 @@ pub mod scaling_policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1649,6 +1699,8 @@ pub mod scaling_policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1695,6 +1747,8 @@ pub mod scaling_policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1732,6 +1786,8 @@ pub mod scaling_policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1769,6 +1825,8 @@ pub mod scaling_policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

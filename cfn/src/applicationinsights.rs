@@ -133,6 +133,8 @@ pub mod application {
         required: &["ResourceGroupName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -225,6 +227,8 @@ pub mod application {
         required: &["Tier", "ComponentConfigurationMode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["ComponentName"], &["ComponentARN"]],
+        any_of: &[],
         open: false,
     };
 
@@ -290,6 +294,8 @@ pub mod application {
         required: &["ComponentName", "ResourceList"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -344,6 +350,8 @@ pub mod application {
         required: &["PatternSetName", "LogPatterns"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -387,6 +395,8 @@ pub mod application {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -445,6 +455,8 @@ pub mod application {
         required: &["PatternName", "Pattern", "Rank"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -539,6 +551,8 @@ pub mod application {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -590,6 +604,8 @@ pub mod application {
         required: &["SubComponentType", "SubComponentConfigurationDetails"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -628,6 +644,8 @@ pub mod application {
         required: &["AlarmMetricName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -674,6 +692,8 @@ pub mod application {
         required: &["AlarmName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -698,6 +718,8 @@ pub mod application {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -769,6 +791,8 @@ pub mod application {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -802,6 +826,8 @@ pub mod application {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -873,6 +899,8 @@ pub mod application {
         required: &["LogType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -932,6 +960,8 @@ pub mod application {
         required: &["SAPSID", "InstanceNumbers"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -986,6 +1016,8 @@ pub mod application {
         required: &["ProcessName", "AlarmMetrics"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1031,6 +1063,8 @@ pub mod application {
         required: &["PrometheusPort", "SQLSecretName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1107,6 +1141,8 @@ pub mod application {
         required: &["LogGroupName", "EventName", "EventLevels"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1156,6 +1192,8 @@ pub mod application {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

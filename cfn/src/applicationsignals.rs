@@ -25,6 +25,8 @@ pub mod discovery {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -91,6 +93,8 @@ pub mod grouping_configuration {
         required: &["GroupingAttributeDefinitions"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -169,6 +173,8 @@ pub mod grouping_configuration {
         required: &["GroupingName", "GroupingSourceKeys"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -271,6 +277,8 @@ pub mod service_level_objective {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -331,6 +339,8 @@ pub mod service_level_objective {
         required: &["LookBackWindowMinutes"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -382,6 +392,8 @@ pub mod service_level_objective {
         required: &["Window"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -414,6 +426,8 @@ pub mod service_level_objective {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -469,6 +483,8 @@ pub mod service_level_objective {
         required: &["RequestBasedSliMetric"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -523,6 +539,8 @@ pub mod service_level_objective {
         required: &["SliMetric", "MetricThreshold", "ComparisonOperator"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -562,6 +580,8 @@ pub mod service_level_objective {
         required: &["Expression"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -606,6 +626,8 @@ pub mod service_level_objective {
         required: &["DurationUnit", "Duration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -638,6 +660,8 @@ pub mod service_level_objective {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -694,6 +718,8 @@ pub mod service_level_objective {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -755,6 +781,8 @@ pub mod service_level_objective {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -806,6 +834,8 @@ pub mod service_level_objective {
         required: &["StartTime", "DurationUnit", "Duration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -850,6 +880,8 @@ pub mod service_level_objective {
         required: &["DurationUnit", "Duration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -901,6 +933,8 @@ pub mod service_level_objective {
         required: &["DependencyKeyAttributes", "DependencyOperationName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -938,6 +972,8 @@ pub mod service_level_objective {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -994,6 +1030,8 @@ pub mod service_level_objective {
         required: &["Id"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1048,6 +1086,8 @@ pub mod service_level_objective {
         required: &["Stat", "Period", "Metric"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1083,6 +1123,8 @@ pub mod service_level_objective {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1127,6 +1169,8 @@ pub mod service_level_objective {
         required: &["Value", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -74,6 +74,8 @@ pub mod gateway_route {
         required: &["MeshName", "VirtualGatewayName", "Spec"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -130,6 +132,8 @@ pub mod gateway_route {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -174,6 +178,8 @@ pub mod gateway_route {
         required: &["Action", "Match"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -218,6 +224,8 @@ pub mod gateway_route {
         required: &["Action", "Match"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -260,6 +268,8 @@ pub mod gateway_route {
         required: &["Target"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -305,6 +315,8 @@ pub mod gateway_route {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -347,6 +359,8 @@ pub mod gateway_route {
         required: &["Target"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -405,6 +419,8 @@ pub mod gateway_route {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -432,6 +448,8 @@ pub mod gateway_route {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -479,6 +497,8 @@ pub mod gateway_route {
         required: &["VirtualService"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -508,6 +528,8 @@ pub mod gateway_route {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -556,6 +578,8 @@ pub mod gateway_route {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -596,6 +620,8 @@ pub mod gateway_route {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -647,6 +673,8 @@ pub mod gateway_route {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -676,6 +704,8 @@ pub mod gateway_route {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -718,6 +748,8 @@ pub mod gateway_route {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -743,6 +775,8 @@ pub mod gateway_route {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -781,6 +815,8 @@ pub mod gateway_route {
         required: &["VirtualServiceName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -821,6 +857,8 @@ pub mod gateway_route {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -847,6 +885,8 @@ pub mod gateway_route {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -878,6 +918,8 @@ pub mod gateway_route {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -918,6 +960,8 @@ pub mod gateway_route {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -944,6 +988,8 @@ pub mod gateway_route {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -990,6 +1036,8 @@ pub mod gateway_route {
         required: &["Start", "End"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1040,6 +1088,8 @@ pub mod mesh {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1098,6 +1148,8 @@ pub mod mesh {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1134,6 +1186,8 @@ pub mod mesh {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1158,6 +1212,8 @@ pub mod mesh {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1243,6 +1299,8 @@ pub mod route {
         required: &["MeshName", "VirtualRouterName", "Spec"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1302,6 +1360,8 @@ pub mod route {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1354,6 +1414,8 @@ pub mod route {
         required: &["Action", "Match"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1406,6 +1468,8 @@ pub mod route {
         required: &["Action", "Match"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1452,6 +1516,8 @@ pub mod route {
         required: &["Action"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1493,6 +1559,8 @@ pub mod route {
         required: &["WeightedTargets"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1532,6 +1600,8 @@ pub mod route {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1600,6 +1670,8 @@ pub mod route {
         required: &["MaxRetries", "PerRetryTimeout"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1629,6 +1701,8 @@ pub mod route {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1670,6 +1744,8 @@ pub mod route {
         required: &["WeightedTargets"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1721,6 +1797,8 @@ pub mod route {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1781,6 +1859,8 @@ pub mod route {
         required: &["MaxRetries", "PerRetryTimeout"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1810,6 +1890,8 @@ pub mod route {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1851,6 +1933,8 @@ pub mod route {
         required: &["WeightedTargets"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1875,6 +1959,8 @@ pub mod route {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1899,6 +1985,8 @@ pub mod route {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1947,6 +2035,8 @@ pub mod route {
         required: &["VirtualNode", "Weight"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1996,6 +2086,8 @@ pub mod route {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2040,6 +2132,8 @@ pub mod route {
         required: &["Value", "Unit"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2086,6 +2180,8 @@ pub mod route {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2115,6 +2211,8 @@ pub mod route {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2157,6 +2255,8 @@ pub mod route {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2195,6 +2295,8 @@ pub mod route {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2235,6 +2337,8 @@ pub mod route {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2259,6 +2363,8 @@ pub mod route {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2305,6 +2411,8 @@ pub mod route {
         required: &["Start", "End"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2383,6 +2491,8 @@ pub mod virtual_gateway {
         required: &["MeshName", "Spec"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2462,6 +2572,8 @@ pub mod virtual_gateway {
         required: &["Listeners"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2489,6 +2601,8 @@ pub mod virtual_gateway {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2553,6 +2667,8 @@ pub mod virtual_gateway {
         required: &["PortMapping"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2580,6 +2696,8 @@ pub mod virtual_gateway {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2608,6 +2726,8 @@ pub mod virtual_gateway {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2654,6 +2774,8 @@ pub mod virtual_gateway {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2732,6 +2854,8 @@ pub mod virtual_gateway {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2778,6 +2902,8 @@ pub mod virtual_gateway {
         required: &["Port", "Protocol"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2837,6 +2963,8 @@ pub mod virtual_gateway {
         required: &["Mode", "Certificate"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2866,6 +2994,8 @@ pub mod virtual_gateway {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2927,6 +3057,8 @@ pub mod virtual_gateway {
         required: &["Validation"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2963,6 +3095,8 @@ pub mod virtual_gateway {
         required: &["MaxRequests"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3005,6 +3139,8 @@ pub mod virtual_gateway {
         required: &["MaxConnections"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3041,6 +3177,8 @@ pub mod virtual_gateway {
         required: &["MaxRequests"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3089,6 +3227,8 @@ pub mod virtual_gateway {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3143,6 +3283,8 @@ pub mod virtual_gateway {
             required: &["Trust"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -3187,6 +3329,8 @@ pub mod virtual_gateway {
         required: &["Path"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3227,6 +3371,8 @@ pub mod virtual_gateway {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3280,6 +3426,8 @@ pub mod virtual_gateway {
         required: &["Trust"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3314,10 +3462,15 @@ pub mod virtual_gateway {
     /// What the schema says of `VirtualGatewayListenerTlsAcmCertificate`'s properties; `validate()` checks them.
     pub static SCHEMA_VirtualGatewayListenerTlsAcmCertificate: s::ObjectSchema = s::ObjectSchema {
         name: "VirtualGatewayListenerTlsAcmCertificate",
-        properties: &[s::prop("CertificateArn", s::Kind::String)],
+        properties: &[s::prop("CertificateArn", s::Kind::String).format(
+            "AWS::ACM::Certificate.Arn",
+            "^arn:aws[a-zA-Z-]*:acm:[a-z0-9-]+:\\d{12}:certificate/.+$",
+        )],
         required: &["CertificateArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3364,6 +3517,8 @@ pub mod virtual_gateway {
         required: &["PrivateKey", "CertificateChain"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3402,6 +3557,8 @@ pub mod virtual_gateway {
         required: &["SecretName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3443,6 +3600,8 @@ pub mod virtual_gateway {
         required: &["Match"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3485,6 +3644,8 @@ pub mod virtual_gateway {
             required: &[],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -3519,6 +3680,8 @@ pub mod virtual_gateway {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3566,6 +3729,8 @@ pub mod virtual_gateway {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3596,6 +3761,8 @@ pub mod virtual_gateway {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3635,6 +3802,8 @@ pub mod virtual_gateway {
             required: &["CertificateChain"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -3674,6 +3843,8 @@ pub mod virtual_gateway {
             required: &["SecretName"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -3720,6 +3891,8 @@ pub mod virtual_gateway {
         required: &["Value", "Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3763,6 +3936,8 @@ pub mod virtual_gateway {
             required: &["CertificateAuthorityArns"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -3842,6 +4017,8 @@ pub mod virtual_node {
         required: &["MeshName", "Spec"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3910,6 +4087,8 @@ pub mod virtual_node {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3937,6 +4116,8 @@ pub mod virtual_node {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3964,6 +4145,8 @@ pub mod virtual_node {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4029,6 +4212,8 @@ pub mod virtual_node {
         required: &["PortMapping"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4053,6 +4238,8 @@ pub mod virtual_node {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4087,6 +4274,8 @@ pub mod virtual_node {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4112,6 +4301,8 @@ pub mod virtual_node {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4154,6 +4345,8 @@ pub mod virtual_node {
         required: &["VirtualServiceName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4202,6 +4395,8 @@ pub mod virtual_node {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4280,6 +4475,8 @@ pub mod virtual_node {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4341,6 +4538,8 @@ pub mod virtual_node {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4385,6 +4584,8 @@ pub mod virtual_node {
         required: &["Port", "Protocol"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4439,6 +4640,8 @@ pub mod virtual_node {
         required: &["Mode", "Certificate"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4478,6 +4681,8 @@ pub mod virtual_node {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4502,6 +4707,8 @@ pub mod virtual_node {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4562,6 +4769,8 @@ pub mod virtual_node {
         required: &["NamespaceName", "ServiceName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4610,6 +4819,8 @@ pub mod virtual_node {
         required: &["Hostname"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4660,6 +4871,8 @@ pub mod virtual_node {
         required: &["Validation"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4694,6 +4907,8 @@ pub mod virtual_node {
         required: &["MaxRequests"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4736,6 +4951,8 @@ pub mod virtual_node {
         required: &["MaxConnections"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4772,6 +4989,8 @@ pub mod virtual_node {
         required: &["MaxRequests"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4808,6 +5027,8 @@ pub mod virtual_node {
         required: &["MaxConnections"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4854,6 +5075,8 @@ pub mod virtual_node {
         required: &["Value", "Unit"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4888,6 +5111,8 @@ pub mod virtual_node {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4937,6 +5162,8 @@ pub mod virtual_node {
         required: &["Trust"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4968,6 +5195,8 @@ pub mod virtual_node {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4997,6 +5226,8 @@ pub mod virtual_node {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5021,6 +5252,8 @@ pub mod virtual_node {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5063,6 +5296,8 @@ pub mod virtual_node {
         required: &["Path"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5107,6 +5342,8 @@ pub mod virtual_node {
         required: &["Value", "Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5139,6 +5376,8 @@ pub mod virtual_node {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5185,6 +5424,8 @@ pub mod virtual_node {
         required: &["Trust"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5217,10 +5458,15 @@ pub mod virtual_node {
     /// What the schema says of `ListenerTlsAcmCertificate`'s properties; `validate()` checks them.
     pub static SCHEMA_ListenerTlsAcmCertificate: s::ObjectSchema = s::ObjectSchema {
         name: "ListenerTlsAcmCertificate",
-        properties: &[s::prop("CertificateArn", s::Kind::String)],
+        properties: &[s::prop("CertificateArn", s::Kind::String).format(
+            "AWS::ACM::Certificate.Arn",
+            "^arn:aws[a-zA-Z-]*:acm:[a-z0-9-]+:\\d{12}:certificate/.+$",
+        )],
         required: &["CertificateArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5267,6 +5513,8 @@ pub mod virtual_node {
         required: &["PrivateKey", "CertificateChain"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5305,6 +5553,8 @@ pub mod virtual_node {
         required: &["SecretName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5346,6 +5596,8 @@ pub mod virtual_node {
         required: &["Match"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5381,6 +5633,8 @@ pub mod virtual_node {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5415,6 +5669,8 @@ pub mod virtual_node {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5452,6 +5708,8 @@ pub mod virtual_node {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5482,6 +5740,8 @@ pub mod virtual_node {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5520,6 +5780,8 @@ pub mod virtual_node {
         required: &["CertificateChain"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5558,6 +5820,8 @@ pub mod virtual_node {
         required: &["SecretName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5604,6 +5868,8 @@ pub mod virtual_node {
         required: &["Value", "Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5646,6 +5912,8 @@ pub mod virtual_node {
         required: &["CertificateAuthorityArns"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5725,6 +5993,8 @@ pub mod virtual_router {
         required: &["MeshName", "Spec"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5787,6 +6057,8 @@ pub mod virtual_router {
         required: &["Listeners"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5823,6 +6095,8 @@ pub mod virtual_router {
         required: &["PortMapping"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5867,6 +6141,8 @@ pub mod virtual_router {
         required: &["Port", "Protocol"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5946,6 +6222,8 @@ pub mod virtual_service {
         required: &["MeshName", "VirtualServiceName", "Spec"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5994,6 +6272,8 @@ pub mod virtual_service {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6030,6 +6310,8 @@ pub mod virtual_service {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6066,6 +6348,8 @@ pub mod virtual_service {
         required: &["VirtualNodeName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6104,6 +6388,8 @@ pub mod virtual_service {
         required: &["VirtualRouterName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -64,6 +64,8 @@ pub mod auto_scaling_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -143,6 +145,8 @@ pub mod observability_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -196,6 +200,8 @@ pub mod observability_configuration {
         required: &["Vendor"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -326,6 +332,8 @@ pub mod service {
         required: &["SourceConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -385,6 +393,8 @@ pub mod service {
         required: &["KmsKey"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -442,6 +452,8 @@ pub mod service {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -472,10 +484,12 @@ pub mod service {
     /// What the schema says of `InstanceConfiguration`'s properties; `validate()` checks them.
     pub static SCHEMA_InstanceConfiguration: s::ObjectSchema = s::ObjectSchema {
         name: "InstanceConfiguration",
-        properties: &[s::prop("Cpu", s::Kind::String).pattern("256|512|1024|2048|4096|(0.25|0.5|1|2|4) vCPU").min_length(3).max_length(9), s::prop("InstanceRoleArn", s::Kind::String).pattern("arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):iam::[0-9]{12}:role/[\\w+=,.@-]{1,64}").min_length(29).max_length(1024), s::prop("Memory", s::Kind::String).pattern("512|1024|2048|3072|4096|6144|8192|10240|12288|(0.5|1|2|3|4|6|8|10|12) GB").min_length(3).max_length(6)],
+        properties: &[s::prop("Cpu", s::Kind::String).pattern("256|512|1024|2048|4096|(0.25|0.5|1|2|4) vCPU").min_length(3).max_length(9), s::prop("InstanceRoleArn", s::Kind::String).pattern("arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):iam::[0-9]{12}:role/[\\w+=,.@-]{1,64}").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$").min_length(29).max_length(1024), s::prop("Memory", s::Kind::String).pattern("512|1024|2048|3072|4096|6144|8192|10240|12288|(0.5|1|2|3|4|6|8|10|12) GB").min_length(3).max_length(6)],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -516,6 +530,8 @@ pub mod service {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -558,6 +574,8 @@ pub mod service {
         required: &["ObservabilityEnabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -599,6 +617,8 @@ pub mod service {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -641,6 +661,8 @@ pub mod service {
         required: &["EgressType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -677,6 +699,8 @@ pub mod service {
         required: &["IsPubliclyAccessible"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -701,10 +725,12 @@ pub mod service {
     /// What the schema says of `AuthenticationConfiguration`'s properties; `validate()` checks them.
     pub static SCHEMA_AuthenticationConfiguration: s::ObjectSchema = s::ObjectSchema {
         name: "AuthenticationConfiguration",
-        properties: &[s::prop("AccessRoleArn", s::Kind::String).pattern("arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):iam::[0-9]{12}:role/[\\w+=,.@-]{1,64}").min_length(29).max_length(1024), s::prop("ConnectionArn", s::Kind::String).pattern("arn:aws(-[\\w]+)*:[a-z0-9-\\\\.]{0,63}:[a-z0-9-\\\\.]{0,63}:[0-9]{12}:(\\w|\\/|-){1,1011}").min_length(1).max_length(1011)],
+        properties: &[s::prop("AccessRoleArn", s::Kind::String).pattern("arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):iam::[0-9]{12}:role/[\\w+=,.@-]{1,64}").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$").min_length(29).max_length(1024), s::prop("ConnectionArn", s::Kind::String).pattern("arn:aws(-[\\w]+)*:[a-z0-9-\\\\.]{0,63}:[a-z0-9-\\\\.]{0,63}:[0-9]{12}:(\\w|\\/|-){1,1011}").min_length(1).max_length(1011)],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -773,6 +799,8 @@ pub mod service {
         required: &["RepositoryUrl", "SourceCodeVersion"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -820,6 +848,8 @@ pub mod service {
         required: &["ImageIdentifier", "ImageRepositoryType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -870,6 +900,8 @@ pub mod service {
         required: &["ConfigurationSource"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -918,6 +950,8 @@ pub mod service {
         required: &["Type", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -965,6 +999,8 @@ pub mod service {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1035,6 +1071,8 @@ pub mod service {
         required: &["Runtime"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1066,6 +1104,8 @@ pub mod service {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1489,11 +1529,27 @@ pub mod vpc_connector {
         properties: &[
             s::prop(
                 "SecurityGroups",
-                s::Kind::List(&s::prop("", s::Kind::String).min_length(0).max_length(51200)),
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        )
+                        .min_length(0)
+                        .max_length(51200),
+                ),
             ),
             s::prop(
                 "Subnets",
-                s::Kind::List(&s::prop("", s::Kind::String).min_length(0).max_length(51200)),
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .format(
+                            "AWS::EC2::Subnet.Id",
+                            "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                        )
+                        .min_length(0)
+                        .max_length(51200),
+                ),
             )
             .min_items(1),
             s::prop("VpcConnectorName", s::Kind::String)
@@ -1505,6 +1561,8 @@ pub mod vpc_connector {
         required: &["Subnets"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1589,6 +1647,8 @@ pub mod vpc_ingress_connection {
         required: &["ServiceArn", "IngressVpcConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1649,12 +1709,18 @@ pub mod vpc_ingress_connection {
                 .min_length(0)
                 .max_length(51200),
             s::prop("VpcId", s::Kind::String)
+                .format(
+                    "AWS::EC2::VPC.Id",
+                    "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                )
                 .min_length(0)
                 .max_length(51200),
         ],
         required: &["VpcId", "VpcEndpointId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

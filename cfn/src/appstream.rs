@@ -96,6 +96,8 @@ pub mod app_block {
         required: &["Name", "SourceS3Location"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -164,6 +166,8 @@ pub mod app_block {
         required: &["ScriptS3Location", "ExecutablePath", "TimeoutInSeconds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -214,6 +218,8 @@ pub mod app_block {
         required: &["S3Bucket"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -349,10 +355,12 @@ pub mod app_block_builder {
     /// What the schema says of `AWS::AppStream::AppBlockBuilder`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::AppStream::AppBlockBuilder",
-        properties: &[s::prop("AccessEndpoints", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AccessEndpoint)))).min_items(1).max_items(4), s::prop("AppBlockArns", s::Kind::List(&s::prop("", s::Kind::String))), s::prop("Description", s::Kind::String).min_length(0).max_length(256), s::prop("DisplayName", s::Kind::String).min_length(0).max_length(100), s::prop("EnableDefaultInternetAccess", s::Kind::Boolean), s::prop("IamRoleArn", s::Kind::String).pattern("^arn:aws(?:\\-cn|\\-iso\\-b|\\-iso|\\-us\\-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"), s::prop("InstanceType", s::Kind::String).min_length(1), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"), s::prop("Platform", s::Kind::Enum(PlatformType::VALUES)), s::prop("VpcConfig", s::Kind::Object(&SCHEMA_VpcConfig)), s::prop("Tags", s::Kind::Json)],
+        properties: &[s::prop("AccessEndpoints", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AccessEndpoint)))).min_items(1).max_items(4), s::prop("AppBlockArns", s::Kind::List(&s::prop("", s::Kind::String))), s::prop("Description", s::Kind::String).min_length(0).max_length(256), s::prop("DisplayName", s::Kind::String).min_length(0).max_length(100), s::prop("EnableDefaultInternetAccess", s::Kind::Boolean), s::prop("IamRoleArn", s::Kind::String).pattern("^arn:aws(?:\\-cn|\\-iso\\-b|\\-iso|\\-us\\-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$"), s::prop("InstanceType", s::Kind::String).min_length(1), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"), s::prop("Platform", s::Kind::Enum(PlatformType::VALUES)), s::prop("VpcConfig", s::Kind::Object(&SCHEMA_VpcConfig)), s::prop("Tags", s::Kind::Json)],
         required: &["Name", "Platform", "InstanceType", "VpcConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -410,6 +418,8 @@ pub mod app_block_builder {
         required: &["EndpointType", "VpceId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -438,7 +448,14 @@ pub mod app_block_builder {
         properties: &[
             s::prop(
                 "SecurityGroupIds",
-                s::Kind::List(&s::prop("", s::Kind::String).min_length(1)),
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        )
+                        .min_length(1),
+                ),
             )
             .min_items(0)
             .max_items(5),
@@ -450,6 +467,8 @@ pub mod app_block_builder {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -638,6 +657,8 @@ pub mod application {
         required: &["Name", "IconS3Location", "LaunchPath", "Platforms", "InstanceFamilies", "AppBlockArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -701,6 +722,8 @@ pub mod application {
         required: &["S3Bucket", "S3Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -857,6 +880,8 @@ pub mod application_entitlement_association {
         required: &["StackName", "EntitlementName", "ApplicationIdentifier"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -914,6 +939,8 @@ pub mod application_fleet_association {
         required: &["FleetName", "ApplicationArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -999,6 +1026,8 @@ pub mod directory_config {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1022,6 +1051,8 @@ pub mod directory_config {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1072,6 +1103,8 @@ pub mod directory_config {
         required: &["AccountName", "AccountPassword"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1214,6 +1247,8 @@ pub mod entitlement {
         required: &["Name", "StackName", "AppVisibility", "Attributes"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1271,6 +1306,8 @@ pub mod entitlement {
         required: &["Name", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1451,7 +1488,10 @@ pub mod fleet {
             s::prop("DomainJoinInfo", s::Kind::Object(&SCHEMA_DomainJoinInfo)),
             s::prop("EnableDefaultInternetAccess", s::Kind::Boolean),
             s::prop("FleetType", s::Kind::String),
-            s::prop("IamRoleArn", s::Kind::String),
+            s::prop("IamRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("IdleDisconnectTimeoutInSeconds", s::Kind::Integer)
                 .minimum(0.0)
                 .maximum(3600.0),
@@ -1481,6 +1521,8 @@ pub mod fleet {
         required: &["InstanceType", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1516,6 +1558,8 @@ pub mod fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1546,6 +1590,8 @@ pub mod fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1570,6 +1616,8 @@ pub mod fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1614,6 +1662,8 @@ pub mod fleet {
         required: &["S3Bucket", "S3Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1641,13 +1691,18 @@ pub mod fleet {
         properties: &[
             s::prop(
                 "SecurityGroupIds",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             ),
             s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String))),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1757,10 +1812,12 @@ pub mod image_builder {
     /// What the schema says of `AWS::AppStream::ImageBuilder`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::AppStream::ImageBuilder",
-        properties: &[s::prop("AccessEndpoints", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AccessEndpoint)))).min_items(1).max_items(4), s::prop("AppstreamAgentVersion", s::Kind::String).min_length(1).max_length(100), s::prop("Description", s::Kind::String).min_length(0).max_length(256), s::prop("DisplayName", s::Kind::String).min_length(0).max_length(100), s::prop("DomainJoinInfo", s::Kind::Object(&SCHEMA_DomainJoinInfo)), s::prop("EnableDefaultInternetAccess", s::Kind::Boolean), s::prop("IamRoleArn", s::Kind::String).pattern("^arn:aws(?:\\-cn|\\-iso\\-b|\\-iso|\\-us\\-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"), s::prop("ImageArn", s::Kind::String).pattern("^arn:aws(?:\\-cn|\\-iso\\-b|\\-iso|\\-us\\-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"), s::prop("ImageName", s::Kind::String).min_length(1), s::prop("InstanceType", s::Kind::String).min_length(1), s::prop("Name", s::Kind::String).min_length(1), s::prop("RootVolumeConfig", s::Kind::Object(&SCHEMA_VolumeConfig)), s::prop("SoftwaresToInstall", s::Kind::List(&s::prop("", s::Kind::String).min_length(1))), s::prop("SoftwaresToUninstall", s::Kind::List(&s::prop("", s::Kind::String).min_length(1))), s::prop("Tags", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag)))), s::prop("VpcConfig", s::Kind::Object(&SCHEMA_VpcConfig))],
+        properties: &[s::prop("AccessEndpoints", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AccessEndpoint)))).min_items(1).max_items(4), s::prop("AppstreamAgentVersion", s::Kind::String).min_length(1).max_length(100), s::prop("Description", s::Kind::String).min_length(0).max_length(256), s::prop("DisplayName", s::Kind::String).min_length(0).max_length(100), s::prop("DomainJoinInfo", s::Kind::Object(&SCHEMA_DomainJoinInfo)), s::prop("EnableDefaultInternetAccess", s::Kind::Boolean), s::prop("IamRoleArn", s::Kind::String).pattern("^arn:aws(?:\\-cn|\\-iso\\-b|\\-iso|\\-us\\-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$"), s::prop("ImageArn", s::Kind::String).pattern("^arn:aws(?:\\-cn|\\-iso\\-b|\\-iso|\\-us\\-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"), s::prop("ImageName", s::Kind::String).min_length(1), s::prop("InstanceType", s::Kind::String).min_length(1), s::prop("Name", s::Kind::String).min_length(1), s::prop("RootVolumeConfig", s::Kind::Object(&SCHEMA_VolumeConfig)), s::prop("SoftwaresToInstall", s::Kind::List(&s::prop("", s::Kind::String).min_length(1))), s::prop("SoftwaresToUninstall", s::Kind::List(&s::prop("", s::Kind::String).min_length(1))), s::prop("Tags", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag)))), s::prop("VpcConfig", s::Kind::Object(&SCHEMA_VpcConfig))],
         required: &["InstanceType", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["ImageName"], &["ImageArn"]],
+        any_of: &[],
         open: false,
     };
 
@@ -1813,6 +1870,8 @@ pub mod image_builder {
         required: &["EndpointType", "VpceId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1846,6 +1905,8 @@ pub mod image_builder {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1870,6 +1931,8 @@ pub mod image_builder {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1914,6 +1977,8 @@ pub mod image_builder {
         required: &["Value", "Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1942,7 +2007,14 @@ pub mod image_builder {
         properties: &[
             s::prop(
                 "SecurityGroupIds",
-                s::Kind::List(&s::prop("", s::Kind::String).min_length(1)),
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        )
+                        .min_length(1),
+                ),
             )
             .min_items(0)
             .max_items(5),
@@ -1954,6 +2026,8 @@ pub mod image_builder {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2077,6 +2151,8 @@ pub mod stack {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2133,6 +2209,8 @@ pub mod stack {
         required: &["EndpointType", "VpceId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2176,6 +2254,8 @@ pub mod stack {
         required: &["Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2233,6 +2313,8 @@ pub mod stack {
         required: &["ConnectorType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2261,6 +2343,8 @@ pub mod stack {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2313,6 +2397,8 @@ pub mod stack {
         required: &["Action", "Permission"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2618,6 +2704,8 @@ pub mod stack_fleet_association {
         required: &["FleetName", "StackName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2701,6 +2789,8 @@ pub mod stack_user_association {
         required: &["StackName", "UserName", "AuthenticationType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2788,6 +2878,8 @@ pub mod user {
         required: &["UserName", "AuthenticationType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

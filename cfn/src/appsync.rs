@@ -60,6 +60,8 @@ pub mod api {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -171,6 +173,8 @@ pub mod api {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -230,6 +234,8 @@ pub mod api {
         required: &["AuthType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -257,6 +263,8 @@ pub mod api {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -297,12 +305,17 @@ pub mod api {
     pub static SCHEMA_EventLogConfig: s::ObjectSchema = s::ObjectSchema {
         name: "EventLogConfig",
         properties: &[
-            s::prop("CloudWatchLogsRoleArn", s::Kind::String),
+            s::prop("CloudWatchLogsRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("LogLevel", s::Kind::Enum(EventLogLevel::VALUES)),
         ],
         required: &["LogLevel", "CloudWatchLogsRoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -351,6 +364,8 @@ pub mod api {
         required: &["UserPoolId", "AwsRegion"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -401,6 +416,8 @@ pub mod api {
         required: &["AuthorizerUri"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -453,6 +470,8 @@ pub mod api {
         required: &["Issuer"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -654,6 +673,8 @@ pub mod api_cache {
         required: &["Type", "ApiId", "ApiCachingBehavior", "Ttl"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -723,6 +744,8 @@ pub mod api_key {
         required: &["ApiId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -839,6 +862,8 @@ pub mod channel_namespace {
         required: &["ApiId", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -874,6 +899,8 @@ pub mod channel_namespace {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -901,6 +928,8 @@ pub mod channel_namespace {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -945,6 +974,8 @@ pub mod channel_namespace {
         required: &["Behavior", "Integration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -992,6 +1023,8 @@ pub mod channel_namespace {
         required: &["DataSourceName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1028,6 +1061,8 @@ pub mod channel_namespace {
         required: &["InvokeType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1300,12 +1335,17 @@ pub mod data_source {
                 "RelationalDatabaseConfig",
                 s::Kind::Object(&SCHEMA_RelationalDatabaseConfig),
             ),
-            s::prop("ServiceRoleArn", s::Kind::String),
+            s::prop("ServiceRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("Type", s::Kind::Enum(Type::VALUES)),
         ],
         required: &["Type", "ApiId", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1368,6 +1408,8 @@ pub mod data_source {
         required: &["TableName", "AwsRegion"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1412,6 +1454,8 @@ pub mod data_source {
         required: &["AwsRegion", "Endpoint"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1448,6 +1492,8 @@ pub mod data_source {
         required: &["EventBusArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1493,6 +1539,8 @@ pub mod data_source {
         required: &["Endpoint"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1529,6 +1577,8 @@ pub mod data_source {
         required: &["LambdaFunctionArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1573,6 +1623,8 @@ pub mod data_source {
         required: &["AwsRegion", "Endpoint"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1627,6 +1679,8 @@ pub mod data_source {
         required: &["RelationalDatabaseSourceType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1683,6 +1737,8 @@ pub mod data_source {
         required: &["BaseTableTTL", "DeltaSyncTableTTL", "DeltaSyncTableName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1729,6 +1785,8 @@ pub mod data_source {
         required: &["AuthorizationType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1789,6 +1847,8 @@ pub mod data_source {
         required: &["AwsRegion", "DbClusterIdentifier", "AwsSecretStoreArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1819,6 +1879,8 @@ pub mod data_source {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2094,6 +2156,10 @@ pub mod domain_name {
         properties: &[
             s::prop("CertificateArn", s::Kind::String)
                 .pattern("^arn:[a-z-]*:acm:[a-z0-9-]*:\\d{12}:certificate/[0-9A-Za-z_/-]*$")
+                .format(
+                    "AWS::ACM::Certificate.Arn",
+                    "^arn:aws[a-zA-Z-]*:acm:[a-z0-9-]+:\\d{12}:certificate/.+$",
+                )
                 .min_length(3)
                 .max_length(2048),
             s::prop("Description", s::Kind::String)
@@ -2108,6 +2174,8 @@ pub mod domain_name {
         required: &["DomainName", "CertificateArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2190,6 +2258,8 @@ pub mod domain_name_api_association {
         required: &["DomainName", "ApiId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2335,6 +2405,8 @@ pub mod function_configuration {
         required: &["ApiId", "DataSourceName", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2391,6 +2463,8 @@ pub mod function_configuration {
         required: &["Name", "RuntimeVersion"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2446,6 +2520,8 @@ pub mod function_configuration {
         required: &["ConflictDetection"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2471,6 +2547,8 @@ pub mod function_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2755,7 +2833,10 @@ pub mod graph_ql_api {
                 s::Kind::Object(&SCHEMA_LambdaAuthorizerConfig),
             ),
             s::prop("LogConfig", s::Kind::Object(&SCHEMA_LogConfig)),
-            s::prop("MergedApiExecutionRoleArn", s::Kind::String),
+            s::prop("MergedApiExecutionRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("Name", s::Kind::String),
             s::prop(
                 "OpenIDConnectConfig",
@@ -2776,6 +2857,8 @@ pub mod graph_ql_api {
         required: &["Name", "AuthenticationType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2878,6 +2961,8 @@ pub mod graph_ql_api {
         required: &["AuthenticationType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2953,6 +3038,8 @@ pub mod graph_ql_api {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2989,6 +3076,8 @@ pub mod graph_ql_api {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3033,13 +3122,18 @@ pub mod graph_ql_api {
     pub static SCHEMA_LogConfig: s::ObjectSchema = s::ObjectSchema {
         name: "LogConfig",
         properties: &[
-            s::prop("CloudWatchLogsRoleArn", s::Kind::String),
+            s::prop("CloudWatchLogsRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("ExcludeVerboseContent", s::Kind::Boolean),
             s::prop("FieldLogLevel", s::Kind::Enum(FieldLogLevel::VALUES)),
         ],
         required: &["FieldLogLevel", "CloudWatchLogsRoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3077,6 +3171,8 @@ pub mod graph_ql_api {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3113,6 +3209,8 @@ pub mod graph_ql_api {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3145,6 +3243,8 @@ pub mod graph_ql_api {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3695,6 +3795,8 @@ pub mod graph_ql_schema {
         required: &["ApiId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3861,6 +3963,8 @@ pub mod resolver {
         required: &["TypeName", "ApiId", "FieldName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3908,6 +4012,8 @@ pub mod resolver {
         required: &["Ttl"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3936,6 +4042,8 @@ pub mod resolver {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3981,6 +4089,8 @@ pub mod resolver {
         required: &["RuntimeVersion", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4036,6 +4146,8 @@ pub mod resolver {
         required: &["ConflictDetection"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4061,6 +4173,8 @@ pub mod resolver {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4342,6 +4456,8 @@ pub mod source_api_association {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4417,6 +4533,8 @@ pub mod source_api_association {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -68,6 +68,8 @@ pub mod test_case {
         required: &["Name", "Steps"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -117,9 +119,9 @@ pub mod test_case {
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
     pub struct Step {
-        /// `Action`: JSON.
+        /// `Action`: [`StepAction`].
         /// Required.
-        pub action: ::stratus_model::Val<::stratus_model::Json>,
+        pub action: ::stratus_model::Val<StepAction>,
         /// `Description`: string.
         /// Length: `0..=1000`.
         pub description: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
@@ -132,7 +134,7 @@ pub mod test_case {
     impl Step {
         /// With the required `Action`, `Name`; everything else unset.
         pub fn new(
-            action: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            action: impl ::std::convert::Into<::stratus_model::Val<StepAction>>,
             name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
         ) -> Self {
             Self {
@@ -147,7 +149,7 @@ pub mod test_case {
     pub static SCHEMA_Step: s::ObjectSchema = s::ObjectSchema {
         name: "Step",
         properties: &[
-            s::prop("Action", s::Kind::Json),
+            s::prop("Action", s::Kind::Object(&SCHEMA_StepAction)),
             s::prop("Description", s::Kind::String)
                 .min_length(0)
                 .max_length(1000),
@@ -156,12 +158,1352 @@ pub mod test_case {
         required: &["Action", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
     impl ::std::convert::From<Step> for ::stratus_model::Val<Step> {
         fn from(value: Step) -> Self {
             ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `StepAction`, a property type of `AWS::AppTest::TestCase`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct StepAction {
+        /// `CompareAction`: [`CompareAction`].
+        pub compare_action: ::std::option::Option<::stratus_model::Val<CompareAction>>,
+        /// `MainframeAction`: [`MainframeAction`].
+        pub mainframe_action: ::std::option::Option<::stratus_model::Val<MainframeAction>>,
+        /// `ResourceAction`: [`ResourceAction`].
+        pub resource_action: ::std::option::Option<::stratus_model::Val<ResourceAction>>,
+    }
+
+    /// What the schema says of `StepAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_StepAction: s::ObjectSchema = s::ObjectSchema {
+        name: "StepAction",
+        properties: &[
+            s::prop("CompareAction", s::Kind::Object(&SCHEMA_CompareAction)),
+            s::prop("MainframeAction", s::Kind::Object(&SCHEMA_MainframeAction)),
+            s::prop("ResourceAction", s::Kind::Object(&SCHEMA_ResourceAction)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[
+            &["ResourceAction"],
+            &["MainframeAction"],
+            &["CompareAction"],
+        ],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<StepAction> for ::stratus_model::Val<StepAction> {
+        fn from(value: StepAction) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `CompareAction`, a property type of `AWS::AppTest::TestCase`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct CompareAction {
+        /// `Input`: [`Input`].
+        /// Required.
+        pub input: ::stratus_model::Val<Input>,
+        /// `Output`: [`Output`].
+        pub output: ::std::option::Option<::stratus_model::Val<Output>>,
+    }
+
+    impl CompareAction {
+        /// With the required `Input`; everything else unset.
+        pub fn new(input: impl ::std::convert::Into<::stratus_model::Val<Input>>) -> Self {
+            Self {
+                input: input.into(),
+                output: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `CompareAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_CompareAction: s::ObjectSchema = s::ObjectSchema {
+        name: "CompareAction",
+        properties: &[
+            s::prop("Input", s::Kind::Object(&SCHEMA_Input)),
+            s::prop("Output", s::Kind::Object(&SCHEMA_Output)),
+        ],
+        required: &["Input"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<CompareAction> for ::stratus_model::Val<CompareAction> {
+        fn from(value: CompareAction) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `MainframeAction`, a property type of `AWS::AppTest::TestCase`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct MainframeAction {
+        /// `ActionType`: [`MainframeActionType`].
+        /// Required.
+        pub action_type: ::stratus_model::Val<MainframeActionType>,
+        /// `Properties`: [`MainframeActionProperties`].
+        pub properties: ::std::option::Option<::stratus_model::Val<MainframeActionProperties>>,
+        /// `Resource`: string.
+        /// Required.
+        /// Pattern: `^\S{1,1000}$`.
+        pub resource: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl MainframeAction {
+        /// With the required `ActionType`, `Resource`; everything else unset.
+        pub fn new(
+            action_type: impl ::std::convert::Into<::stratus_model::Val<MainframeActionType>>,
+            resource: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                action_type: action_type.into(),
+                properties: ::std::option::Option::None,
+                resource: resource.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `MainframeAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_MainframeAction: s::ObjectSchema = s::ObjectSchema {
+        name: "MainframeAction",
+        properties: &[
+            s::prop("ActionType", s::Kind::Object(&SCHEMA_MainframeActionType)),
+            s::prop(
+                "Properties",
+                s::Kind::Object(&SCHEMA_MainframeActionProperties),
+            ),
+            s::prop("Resource", s::Kind::String).pattern("^\\S{1,1000}$"),
+        ],
+        required: &["ActionType", "Resource"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<MainframeAction> for ::stratus_model::Val<MainframeAction> {
+        fn from(value: MainframeAction) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ResourceAction`, a property type of `AWS::AppTest::TestCase`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ResourceAction {
+        /// `CloudFormationAction`: [`CloudFormationAction`].
+        pub cloud_formation_action:
+            ::std::option::Option<::stratus_model::Val<CloudFormationAction>>,
+        /// `M2ManagedApplicationAction`: [`M2ManagedApplicationAction`].
+        pub m2_managed_application_action:
+            ::std::option::Option<::stratus_model::Val<M2ManagedApplicationAction>>,
+        /// `M2NonManagedApplicationAction`: [`M2NonManagedApplicationAction`].
+        pub m2_non_managed_application_action:
+            ::std::option::Option<::stratus_model::Val<M2NonManagedApplicationAction>>,
+    }
+
+    /// What the schema says of `ResourceAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResourceAction: s::ObjectSchema = s::ObjectSchema {
+        name: "ResourceAction",
+        properties: &[
+            s::prop(
+                "CloudFormationAction",
+                s::Kind::Object(&SCHEMA_CloudFormationAction),
+            ),
+            s::prop(
+                "M2ManagedApplicationAction",
+                s::Kind::Object(&SCHEMA_M2ManagedApplicationAction),
+            ),
+            s::prop(
+                "M2NonManagedApplicationAction",
+                s::Kind::Object(&SCHEMA_M2NonManagedApplicationAction),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[
+            &["M2ManagedApplicationAction"],
+            &["M2NonManagedApplicationAction"],
+            &["CloudFormationAction"],
+        ],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ResourceAction> for ::stratus_model::Val<ResourceAction> {
+        fn from(value: ResourceAction) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `Input`, a property type of `AWS::AppTest::TestCase`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct Input {
+        /// `File`: [`InputFile`].
+        pub file: ::std::option::Option<::stratus_model::Val<InputFile>>,
+    }
+
+    /// What the schema says of `Input`'s properties; `validate()` checks them.
+    pub static SCHEMA_Input: s::ObjectSchema = s::ObjectSchema {
+        name: "Input",
+        properties: &[s::prop("File", s::Kind::Object(&SCHEMA_InputFile))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["File"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<Input> for ::stratus_model::Val<Input> {
+        fn from(value: Input) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `Output`, a property type of `AWS::AppTest::TestCase`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct Output {
+        /// `File`: [`OutputFile`].
+        pub file: ::std::option::Option<::stratus_model::Val<OutputFile>>,
+    }
+
+    /// What the schema says of `Output`'s properties; `validate()` checks them.
+    pub static SCHEMA_Output: s::ObjectSchema = s::ObjectSchema {
+        name: "Output",
+        properties: &[s::prop("File", s::Kind::Object(&SCHEMA_OutputFile))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["File"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<Output> for ::stratus_model::Val<Output> {
+        fn from(value: Output) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `MainframeActionType`, a property type of `AWS::AppTest::TestCase`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct MainframeActionType {
+        /// `Batch`: [`Batch`].
+        pub batch: ::std::option::Option<::stratus_model::Val<Batch>>,
+        /// `Tn3270`: [`Tn3270`].
+        pub tn3270: ::std::option::Option<::stratus_model::Val<Tn3270>>,
+    }
+
+    /// What the schema says of `MainframeActionType`'s properties; `validate()` checks them.
+    pub static SCHEMA_MainframeActionType: s::ObjectSchema = s::ObjectSchema {
+        name: "MainframeActionType",
+        properties: &[
+            s::prop("Batch", s::Kind::Object(&SCHEMA_Batch)),
+            s::prop("Tn3270", s::Kind::Object(&SCHEMA_Tn3270)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["Batch"], &["Tn3270"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<MainframeActionType> for ::stratus_model::Val<MainframeActionType> {
+        fn from(value: MainframeActionType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `MainframeActionProperties`, a property type of `AWS::AppTest::TestCase`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct MainframeActionProperties {
+        /// `DmsTaskArn`: string.
+        /// Pattern: `^\S{1,1000}$`.
+        pub dms_task_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `MainframeActionProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_MainframeActionProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "MainframeActionProperties",
+        properties: &[s::prop("DmsTaskArn", s::Kind::String).pattern("^\\S{1,1000}$")],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<MainframeActionProperties>
+        for ::stratus_model::Val<MainframeActionProperties>
+    {
+        fn from(value: MainframeActionProperties) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `CloudFormationAction`, a property type of `AWS::AppTest::TestCase`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct CloudFormationAction {
+        /// `ActionType`: [`CloudFormationActionType`].
+        pub action_type: ::std::option::Option<::stratus_model::Val<CloudFormationActionType>>,
+        /// `Resource`: string.
+        /// Required.
+        /// Pattern: `^\S{1,1000}$`.
+        pub resource: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CloudFormationAction {
+        /// With the required `Resource`; everything else unset.
+        pub fn new(
+            resource: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                action_type: ::std::option::Option::None,
+                resource: resource.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `CloudFormationAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_CloudFormationAction: s::ObjectSchema = s::ObjectSchema {
+        name: "CloudFormationAction",
+        properties: &[
+            s::prop(
+                "ActionType",
+                s::Kind::Enum(CloudFormationActionType::VALUES),
+            ),
+            s::prop("Resource", s::Kind::String).pattern("^\\S{1,1000}$"),
+        ],
+        required: &["Resource"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<CloudFormationAction> for ::stratus_model::Val<CloudFormationAction> {
+        fn from(value: CloudFormationAction) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `M2ManagedApplicationAction`, a property type of `AWS::AppTest::TestCase`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct M2ManagedApplicationAction {
+        /// `ActionType`: [`M2ManagedActionType`].
+        /// Required.
+        pub action_type: ::stratus_model::Val<M2ManagedActionType>,
+        /// `Properties`: [`M2ManagedActionProperties`].
+        pub properties: ::std::option::Option<::stratus_model::Val<M2ManagedActionProperties>>,
+        /// `Resource`: string.
+        /// Required.
+        /// Pattern: `^\S{1,1000}$`.
+        pub resource: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl M2ManagedApplicationAction {
+        /// With the required `ActionType`, `Resource`; everything else unset.
+        pub fn new(
+            action_type: impl ::std::convert::Into<::stratus_model::Val<M2ManagedActionType>>,
+            resource: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                action_type: action_type.into(),
+                properties: ::std::option::Option::None,
+                resource: resource.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `M2ManagedApplicationAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_M2ManagedApplicationAction: s::ObjectSchema = s::ObjectSchema {
+        name: "M2ManagedApplicationAction",
+        properties: &[
+            s::prop("ActionType", s::Kind::Enum(M2ManagedActionType::VALUES)),
+            s::prop(
+                "Properties",
+                s::Kind::Object(&SCHEMA_M2ManagedActionProperties),
+            ),
+            s::prop("Resource", s::Kind::String).pattern("^\\S{1,1000}$"),
+        ],
+        required: &["ActionType", "Resource"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<M2ManagedApplicationAction>
+        for ::stratus_model::Val<M2ManagedApplicationAction>
+    {
+        fn from(value: M2ManagedApplicationAction) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `M2NonManagedApplicationAction`, a property type of `AWS::AppTest::TestCase`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct M2NonManagedApplicationAction {
+        /// `ActionType`: [`M2NonManagedActionType`].
+        /// Required.
+        pub action_type: ::stratus_model::Val<M2NonManagedActionType>,
+        /// `Resource`: string.
+        /// Required.
+        /// Pattern: `^\S{1,1000}$`.
+        pub resource: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl M2NonManagedApplicationAction {
+        /// With the required `ActionType`, `Resource`; everything else unset.
+        pub fn new(
+            action_type: impl ::std::convert::Into<::stratus_model::Val<M2NonManagedActionType>>,
+            resource: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                action_type: action_type.into(),
+                resource: resource.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `M2NonManagedApplicationAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_M2NonManagedApplicationAction: s::ObjectSchema = s::ObjectSchema {
+        name: "M2NonManagedApplicationAction",
+        properties: &[
+            s::prop("ActionType", s::Kind::Enum(M2NonManagedActionType::VALUES)),
+            s::prop("Resource", s::Kind::String).pattern("^\\S{1,1000}$"),
+        ],
+        required: &["ActionType", "Resource"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<M2NonManagedApplicationAction>
+        for ::stratus_model::Val<M2NonManagedApplicationAction>
+    {
+        fn from(value: M2NonManagedApplicationAction) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `InputFile`, a property type of `AWS::AppTest::TestCase`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct InputFile {
+        /// `FileMetadata`: [`FileMetadata`].
+        /// Required.
+        pub file_metadata: ::stratus_model::Val<FileMetadata>,
+        /// `SourceLocation`: string.
+        /// Required.
+        /// Pattern: `^\S{1,1000}$`.
+        pub source_location: ::stratus_model::Val<::std::string::String>,
+        /// `TargetLocation`: string.
+        /// Required.
+        /// Pattern: `^\S{1,1000}$`.
+        pub target_location: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl InputFile {
+        /// With the required `FileMetadata`, `SourceLocation`, `TargetLocation`; everything else unset.
+        pub fn new(
+            file_metadata: impl ::std::convert::Into<::stratus_model::Val<FileMetadata>>,
+            source_location: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            target_location: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                file_metadata: file_metadata.into(),
+                source_location: source_location.into(),
+                target_location: target_location.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `InputFile`'s properties; `validate()` checks them.
+    pub static SCHEMA_InputFile: s::ObjectSchema = s::ObjectSchema {
+        name: "InputFile",
+        properties: &[
+            s::prop("FileMetadata", s::Kind::Object(&SCHEMA_FileMetadata)),
+            s::prop("SourceLocation", s::Kind::String).pattern("^\\S{1,1000}$"),
+            s::prop("TargetLocation", s::Kind::String).pattern("^\\S{1,1000}$"),
+        ],
+        required: &["FileMetadata", "SourceLocation", "TargetLocation"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<InputFile> for ::stratus_model::Val<InputFile> {
+        fn from(value: InputFile) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `OutputFile`, a property type of `AWS::AppTest::TestCase`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct OutputFile {
+        /// `FileLocation`: string.
+        /// Length: `0..=1024`.
+        pub file_location: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `OutputFile`'s properties; `validate()` checks them.
+    pub static SCHEMA_OutputFile: s::ObjectSchema = s::ObjectSchema {
+        name: "OutputFile",
+        properties: &[s::prop("FileLocation", s::Kind::String)
+            .min_length(0)
+            .max_length(1024)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<OutputFile> for ::stratus_model::Val<OutputFile> {
+        fn from(value: OutputFile) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `Batch`, a property type of `AWS::AppTest::TestCase`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct Batch {
+        /// `BatchJobName`: string.
+        /// Required.
+        /// Pattern: `^\S{1,1000}$`.
+        pub batch_job_name: ::stratus_model::Val<::std::string::String>,
+        /// `BatchJobParameters`: map of string.
+        pub batch_job_parameters: ::std::option::Option<
+            ::stratus_model::Val<
+                ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+            >,
+        >,
+        /// `ExportDataSetNames`: list of string.
+        pub export_data_set_names:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+    }
+
+    impl Batch {
+        /// With the required `BatchJobName`; everything else unset.
+        pub fn new(
+            batch_job_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                batch_job_name: batch_job_name.into(),
+                batch_job_parameters: ::std::option::Option::None,
+                export_data_set_names: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `Batch`'s properties; `validate()` checks them.
+    pub static SCHEMA_Batch: s::ObjectSchema = s::ObjectSchema {
+        name: "Batch",
+        properties: &[
+            s::prop("BatchJobName", s::Kind::String).pattern("^\\S{1,1000}$"),
+            s::prop(
+                "BatchJobParameters",
+                s::Kind::Map(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "ExportDataSetNames",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^\\S{1,100}$")),
+            ),
+        ],
+        required: &["BatchJobName"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<Batch> for ::stratus_model::Val<Batch> {
+        fn from(value: Batch) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `TN3270`, a property type of `AWS::AppTest::TestCase`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct Tn3270 {
+        /// `ExportDataSetNames`: list of string.
+        pub export_data_set_names:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+        /// `Script`: [`Script`].
+        /// Required.
+        pub script: ::stratus_model::Val<Script>,
+    }
+
+    impl Tn3270 {
+        /// With the required `Script`; everything else unset.
+        pub fn new(script: impl ::std::convert::Into<::stratus_model::Val<Script>>) -> Self {
+            Self {
+                export_data_set_names: ::std::option::Option::None,
+                script: script.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `TN3270`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tn3270: s::ObjectSchema = s::ObjectSchema {
+        name: "TN3270",
+        properties: &[
+            s::prop(
+                "ExportDataSetNames",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^\\S{1,100}$")),
+            ),
+            s::prop("Script", s::Kind::Object(&SCHEMA_Script)),
+        ],
+        required: &["Script"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<Tn3270> for ::stratus_model::Val<Tn3270> {
+        fn from(value: Tn3270) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `M2ManagedActionProperties`, a property type of `AWS::AppTest::TestCase`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct M2ManagedActionProperties {
+        /// `ForceStop`: boolean.
+        pub force_stop: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `ImportDataSetLocation`: string.
+        /// Pattern: `^\S{1,1000}$`.
+        pub import_data_set_location:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `M2ManagedActionProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_M2ManagedActionProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "M2ManagedActionProperties",
+        properties: &[
+            s::prop("ForceStop", s::Kind::Boolean),
+            s::prop("ImportDataSetLocation", s::Kind::String).pattern("^\\S{1,1000}$"),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<M2ManagedActionProperties>
+        for ::stratus_model::Val<M2ManagedActionProperties>
+    {
+        fn from(value: M2ManagedActionProperties) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `FileMetadata`, a property type of `AWS::AppTest::TestCase`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct FileMetadata {
+        /// `DataSets`: list of [`DataSet`].
+        pub data_sets: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<DataSet>>>,
+        /// `DatabaseCDC`: [`DatabaseCdc`].
+        #[resource(rename = "DatabaseCDC")]
+        pub database_cdc: ::std::option::Option<::stratus_model::Val<DatabaseCdc>>,
+    }
+
+    /// What the schema says of `FileMetadata`'s properties; `validate()` checks them.
+    pub static SCHEMA_FileMetadata: s::ObjectSchema = s::ObjectSchema {
+        name: "FileMetadata",
+        properties: &[
+            s::prop(
+                "DataSets",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_DataSet))),
+            ),
+            s::prop("DatabaseCDC", s::Kind::Object(&SCHEMA_DatabaseCdc)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["DataSets"], &["DatabaseCDC"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<FileMetadata> for ::stratus_model::Val<FileMetadata> {
+        fn from(value: FileMetadata) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `Script`, a property type of `AWS::AppTest::TestCase`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct Script {
+        /// `ScriptLocation`: string.
+        /// Required.
+        /// Length: `0..=1024`.
+        pub script_location: ::stratus_model::Val<::std::string::String>,
+        /// `Type`: [`ScriptType`].
+        /// Required.
+        pub r#type: ::stratus_model::Val<ScriptType>,
+    }
+
+    impl Script {
+        /// With the required `ScriptLocation`, `Type`; everything else unset.
+        pub fn new(
+            script_location: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<ScriptType>>,
+        ) -> Self {
+            Self {
+                script_location: script_location.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `Script`'s properties; `validate()` checks them.
+    pub static SCHEMA_Script: s::ObjectSchema = s::ObjectSchema {
+        name: "Script",
+        properties: &[
+            s::prop("ScriptLocation", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("Type", s::Kind::Enum(ScriptType::VALUES)),
+        ],
+        required: &["ScriptLocation", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<Script> for ::stratus_model::Val<Script> {
+        fn from(value: Script) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `DataSet`, a property type of `AWS::AppTest::TestCase`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct DataSet {
+        /// `Ccsid`: string.
+        /// Required.
+        /// Pattern: `^\S{1,50}$`.
+        pub ccsid: ::stratus_model::Val<::std::string::String>,
+        /// `Format`: [`Format`].
+        /// Required.
+        pub format: ::stratus_model::Val<Format>,
+        /// `Length`: number.
+        /// Required.
+        pub length: ::stratus_model::Val<f64>,
+        /// `Name`: string.
+        /// Required.
+        /// Pattern: `^\S{1,100}$`.
+        pub name: ::stratus_model::Val<::std::string::String>,
+        /// `Type`: [`DataSetType`].
+        /// Required.
+        pub r#type: ::stratus_model::Val<DataSetType>,
+    }
+
+    impl DataSet {
+        /// With the required `Ccsid`, `Format`, `Length`, `Name`, `Type`; everything else unset.
+        pub fn new(
+            ccsid: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            format: impl ::std::convert::Into<::stratus_model::Val<Format>>,
+            length: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<DataSetType>>,
+        ) -> Self {
+            Self {
+                ccsid: ccsid.into(),
+                format: format.into(),
+                length: length.into(),
+                name: name.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `DataSet`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataSet: s::ObjectSchema = s::ObjectSchema {
+        name: "DataSet",
+        properties: &[
+            s::prop("Ccsid", s::Kind::String).pattern("^\\S{1,50}$"),
+            s::prop("Format", s::Kind::Enum(Format::VALUES)),
+            s::prop("Length", s::Kind::Number),
+            s::prop("Name", s::Kind::String).pattern("^\\S{1,100}$"),
+            s::prop("Type", s::Kind::Enum(DataSetType::VALUES)),
+        ],
+        required: &["Ccsid", "Format", "Length", "Name", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<DataSet> for ::stratus_model::Val<DataSet> {
+        fn from(value: DataSet) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `DatabaseCDC`, a property type of `AWS::AppTest::TestCase`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct DatabaseCdc {
+        /// `SourceMetadata`: [`SourceDatabaseMetadata`].
+        /// Required.
+        pub source_metadata: ::stratus_model::Val<SourceDatabaseMetadata>,
+        /// `TargetMetadata`: [`TargetDatabaseMetadata`].
+        /// Required.
+        pub target_metadata: ::stratus_model::Val<TargetDatabaseMetadata>,
+    }
+
+    impl DatabaseCdc {
+        /// With the required `SourceMetadata`, `TargetMetadata`; everything else unset.
+        pub fn new(
+            source_metadata: impl ::std::convert::Into<::stratus_model::Val<SourceDatabaseMetadata>>,
+            target_metadata: impl ::std::convert::Into<::stratus_model::Val<TargetDatabaseMetadata>>,
+        ) -> Self {
+            Self {
+                source_metadata: source_metadata.into(),
+                target_metadata: target_metadata.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `DatabaseCDC`'s properties; `validate()` checks them.
+    pub static SCHEMA_DatabaseCdc: s::ObjectSchema = s::ObjectSchema {
+        name: "DatabaseCDC",
+        properties: &[
+            s::prop(
+                "SourceMetadata",
+                s::Kind::Object(&SCHEMA_SourceDatabaseMetadata),
+            ),
+            s::prop(
+                "TargetMetadata",
+                s::Kind::Object(&SCHEMA_TargetDatabaseMetadata),
+            ),
+        ],
+        required: &["SourceMetadata", "TargetMetadata"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<DatabaseCdc> for ::stratus_model::Val<DatabaseCdc> {
+        fn from(value: DatabaseCdc) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `SourceDatabaseMetadata`, a property type of `AWS::AppTest::TestCase`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct SourceDatabaseMetadata {
+        /// `CaptureTool`: [`CaptureTool`].
+        /// Required.
+        pub capture_tool: ::stratus_model::Val<CaptureTool>,
+        /// `Type`: [`SourceDatabase`].
+        /// Required.
+        pub r#type: ::stratus_model::Val<SourceDatabase>,
+    }
+
+    impl SourceDatabaseMetadata {
+        /// With the required `CaptureTool`, `Type`; everything else unset.
+        pub fn new(
+            capture_tool: impl ::std::convert::Into<::stratus_model::Val<CaptureTool>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<SourceDatabase>>,
+        ) -> Self {
+            Self {
+                capture_tool: capture_tool.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `SourceDatabaseMetadata`'s properties; `validate()` checks them.
+    pub static SCHEMA_SourceDatabaseMetadata: s::ObjectSchema = s::ObjectSchema {
+        name: "SourceDatabaseMetadata",
+        properties: &[
+            s::prop("CaptureTool", s::Kind::Enum(CaptureTool::VALUES)),
+            s::prop("Type", s::Kind::Enum(SourceDatabase::VALUES)),
+        ],
+        required: &["CaptureTool", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<SourceDatabaseMetadata> for ::stratus_model::Val<SourceDatabaseMetadata> {
+        fn from(value: SourceDatabaseMetadata) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `TargetDatabaseMetadata`, a property type of `AWS::AppTest::TestCase`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct TargetDatabaseMetadata {
+        /// `CaptureTool`: [`CaptureTool`].
+        /// Required.
+        pub capture_tool: ::stratus_model::Val<CaptureTool>,
+        /// `Type`: [`TargetDatabase`].
+        /// Required.
+        pub r#type: ::stratus_model::Val<TargetDatabase>,
+    }
+
+    impl TargetDatabaseMetadata {
+        /// With the required `CaptureTool`, `Type`; everything else unset.
+        pub fn new(
+            capture_tool: impl ::std::convert::Into<::stratus_model::Val<CaptureTool>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<TargetDatabase>>,
+        ) -> Self {
+            Self {
+                capture_tool: capture_tool.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `TargetDatabaseMetadata`'s properties; `validate()` checks them.
+    pub static SCHEMA_TargetDatabaseMetadata: s::ObjectSchema = s::ObjectSchema {
+        name: "TargetDatabaseMetadata",
+        properties: &[
+            s::prop("CaptureTool", s::Kind::Enum(CaptureTool::VALUES)),
+            s::prop("Type", s::Kind::Enum(TargetDatabase::VALUES)),
+        ],
+        required: &["CaptureTool", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<TargetDatabaseMetadata> for ::stratus_model::Val<TargetDatabaseMetadata> {
+        fn from(value: TargetDatabaseMetadata) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// The values `CloudFormationActionType` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum CloudFormationActionType {
+        /// `Create`
+        Create,
+        /// `Delete`
+        Delete,
+    }
+
+    impl CloudFormationActionType {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Create, Self::Delete];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Create", "Delete"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Create => "Create",
+                Self::Delete => "Delete",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for CloudFormationActionType {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<CloudFormationActionType>
+        for ::stratus_model::Val<CloudFormationActionType>
+    {
+        fn from(value: CloudFormationActionType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for CloudFormationActionType {
+        fn as_str(self) -> &'static str {
+            CloudFormationActionType::as_str(self)
+        }
+    }
+
+    /// The values `M2ManagedActionType` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum M2ManagedActionType {
+        /// `Configure`
+        Configure,
+        /// `Deconfigure`
+        Deconfigure,
+    }
+
+    impl M2ManagedActionType {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Configure, Self::Deconfigure];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Configure", "Deconfigure"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Configure => "Configure",
+                Self::Deconfigure => "Deconfigure",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for M2ManagedActionType {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<M2ManagedActionType> for ::stratus_model::Val<M2ManagedActionType> {
+        fn from(value: M2ManagedActionType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for M2ManagedActionType {
+        fn as_str(self) -> &'static str {
+            M2ManagedActionType::as_str(self)
+        }
+    }
+
+    /// The values `M2NonManagedActionType` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum M2NonManagedActionType {
+        /// `Configure`
+        Configure,
+        /// `Deconfigure`
+        Deconfigure,
+    }
+
+    impl M2NonManagedActionType {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Configure, Self::Deconfigure];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Configure", "Deconfigure"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Configure => "Configure",
+                Self::Deconfigure => "Deconfigure",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for M2NonManagedActionType {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<M2NonManagedActionType> for ::stratus_model::Val<M2NonManagedActionType> {
+        fn from(value: M2NonManagedActionType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for M2NonManagedActionType {
+        fn as_str(self) -> &'static str {
+            M2NonManagedActionType::as_str(self)
+        }
+    }
+
+    /// The values `ScriptType` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum ScriptType {
+        /// `Selenium`
+        Selenium,
+    }
+
+    impl ScriptType {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Selenium];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Selenium"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Selenium => "Selenium",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for ScriptType {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<ScriptType> for ::stratus_model::Val<ScriptType> {
+        fn from(value: ScriptType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for ScriptType {
+        fn as_str(self) -> &'static str {
+            ScriptType::as_str(self)
+        }
+    }
+
+    /// The values `Format` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum Format {
+        /// `FIXED`
+        Fixed,
+        /// `VARIABLE`
+        Variable,
+        /// `LINE_SEQUENTIAL`
+        LineSequential,
+    }
+
+    impl Format {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Fixed, Self::Variable, Self::LineSequential];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FIXED", "VARIABLE", "LINE_SEQUENTIAL"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Fixed => "FIXED",
+                Self::Variable => "VARIABLE",
+                Self::LineSequential => "LINE_SEQUENTIAL",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for Format {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<Format> for ::stratus_model::Val<Format> {
+        fn from(value: Format) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for Format {
+        fn as_str(self) -> &'static str {
+            Format::as_str(self)
+        }
+    }
+
+    /// The values `DataSetType` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum DataSetType {
+        /// `PS`
+        Ps,
+    }
+
+    impl DataSetType {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Ps];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PS"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Ps => "PS",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for DataSetType {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<DataSetType> for ::stratus_model::Val<DataSetType> {
+        fn from(value: DataSetType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for DataSetType {
+        fn as_str(self) -> &'static str {
+            DataSetType::as_str(self)
+        }
+    }
+
+    /// The values `CaptureTool` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum CaptureTool {
+        /// `Precisely`
+        Precisely,
+        /// `AWS DMS`
+        AwsDms,
+    }
+
+    impl CaptureTool {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Precisely, Self::AwsDms];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Precisely", "AWS DMS"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Precisely => "Precisely",
+                Self::AwsDms => "AWS DMS",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for CaptureTool {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<CaptureTool> for ::stratus_model::Val<CaptureTool> {
+        fn from(value: CaptureTool) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for CaptureTool {
+        fn as_str(self) -> &'static str {
+            CaptureTool::as_str(self)
+        }
+    }
+
+    /// The values `SourceDatabase` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum SourceDatabase {
+        /// `z/OS-DB2`
+        ZOsDb2,
+    }
+
+    impl SourceDatabase {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::ZOsDb2];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["z/OS-DB2"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::ZOsDb2 => "z/OS-DB2",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for SourceDatabase {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<SourceDatabase> for ::stratus_model::Val<SourceDatabase> {
+        fn from(value: SourceDatabase) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for SourceDatabase {
+        fn as_str(self) -> &'static str {
+            SourceDatabase::as_str(self)
+        }
+    }
+
+    /// The values `TargetDatabase` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum TargetDatabase {
+        /// `PostgreSQL`
+        PostgreSql,
+    }
+
+    impl TargetDatabase {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::PostgreSql];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PostgreSQL"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::PostgreSql => "PostgreSQL",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for TargetDatabase {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<TargetDatabase> for ::stratus_model::Val<TargetDatabase> {
+        fn from(value: TargetDatabase) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for TargetDatabase {
+        fn as_str(self) -> &'static str {
+            TargetDatabase::as_str(self)
         }
     }
 }

@@ -89,6 +89,8 @@ pub mod anomaly_detector {
         required: &["Workspace", "Configuration", "Alias"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -136,6 +138,8 @@ pub mod anomaly_detector {
         required: &["RandomCutForest"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -188,6 +192,8 @@ pub mod anomaly_detector {
         required: &["Key", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -217,6 +223,8 @@ pub mod anomaly_detector {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["MarkAsAnomaly"], &["Skip"]],
+        any_of: &[],
         open: false,
     };
 
@@ -286,6 +294,8 @@ pub mod anomaly_detector {
         required: &["Query"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -317,6 +327,8 @@ pub mod anomaly_detector {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["Amount"], &["Ratio"]],
+        any_of: &[],
         open: false,
     };
 
@@ -381,6 +393,8 @@ pub mod resource_policy {
         required: &["WorkspaceArn", "PolicyDocument"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -454,6 +468,8 @@ pub mod rule_groups_namespace {
         required: &["Workspace", "Data", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -558,6 +574,8 @@ pub mod scraper {
         required: &["ScrapeConfiguration", "Source", "Destination"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -601,6 +619,8 @@ pub mod scraper {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["AmpConfiguration"]],
+        any_of: &[],
         open: false,
     };
 
@@ -624,12 +644,20 @@ pub mod scraper {
     pub static SCHEMA_RoleConfiguration: s::ObjectSchema = s::ObjectSchema {
         name: "RoleConfiguration",
         properties: &[
-            s::prop("SourceRoleArn", s::Kind::String),
-            s::prop("TargetRoleArn", s::Kind::String),
+            s::prop("SourceRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
+            s::prop("TargetRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -654,6 +682,8 @@ pub mod scraper {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["ConfigurationBlob"]],
+        any_of: &[],
         open: false,
     };
 
@@ -710,6 +740,8 @@ pub mod scraper {
         required: &["ScraperComponents", "LoggingDestination"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -747,6 +779,8 @@ pub mod scraper {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["EksConfiguration"], &["VpcConfiguration"]],
+        any_of: &[],
         open: false,
     };
 
@@ -785,6 +819,8 @@ pub mod scraper {
         required: &["WorkspaceArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -812,6 +848,8 @@ pub mod scraper {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -856,6 +894,8 @@ pub mod scraper {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -905,7 +945,14 @@ pub mod scraper {
                 .pattern("^arn:aws[-a-z]*:eks:[-a-z0-9]+:[0-9]{12}:cluster/.+$"),
             s::prop(
                 "SecurityGroupIds",
-                s::Kind::List(&s::prop("", s::Kind::String).pattern("^sg-[0-9a-z]+$")),
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^sg-[0-9a-z]+$")
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        ),
+                ),
             ),
             s::prop(
                 "SubnetIds",
@@ -915,6 +962,8 @@ pub mod scraper {
         required: &["ClusterArn", "SubnetIds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -959,7 +1008,14 @@ pub mod scraper {
         properties: &[
             s::prop(
                 "SecurityGroupIds",
-                s::Kind::List(&s::prop("", s::Kind::String).pattern("^sg-[0-9a-z]+$")),
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^sg-[0-9a-z]+$")
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        ),
+                ),
             ),
             s::prop(
                 "SubnetIds",
@@ -969,6 +1025,8 @@ pub mod scraper {
         required: &["SecurityGroupIds", "SubnetIds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -996,6 +1054,8 @@ pub mod scraper {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1029,6 +1089,8 @@ pub mod scraper {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1138,6 +1200,10 @@ pub mod workspace {
                 .max_length(100),
             s::prop("KmsKeyArn", s::Kind::String)
                 .pattern("^arn:aws[-a-z]*:kms:[-a-z0-9]+:[0-9]{12}:key/.+$")
+                .format(
+                    "AWS::KMS::Key.Arn",
+                    "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
             s::prop(
@@ -1157,6 +1223,8 @@ pub mod workspace {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1200,6 +1268,8 @@ pub mod workspace {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1244,6 +1314,8 @@ pub mod workspace {
         required: &["Destinations"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1282,6 +1354,8 @@ pub mod workspace {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1329,6 +1403,8 @@ pub mod workspace {
         required: &["CloudWatchLogs", "Filters"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1378,6 +1454,8 @@ pub mod workspace {
         required: &["Limits", "LabelSet"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1417,6 +1495,8 @@ pub mod workspace {
         required: &["LogGroupArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1454,6 +1534,8 @@ pub mod workspace {
         required: &["QspThreshold"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1503,6 +1585,8 @@ pub mod workspace {
         required: &["Name", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1528,6 +1612,8 @@ pub mod workspace {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

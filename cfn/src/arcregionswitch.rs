@@ -143,6 +143,8 @@ pub mod plan {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -232,6 +234,8 @@ pub mod plan {
         required: &["AlarmType", "ResourceIdentifier"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -245,23 +249,29 @@ pub mod plan {
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
     pub struct ReportConfiguration {
-        /// `ReportOutput`: list of JSON.
+        /// `ReportOutput`: list of [`ReportOutputConfiguration`].
         /// Items: `1..=1`.
         pub report_output:
-            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::stratus_model::Json>>>,
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<ReportOutputConfiguration>>>,
     }
 
     /// What the schema says of `ReportConfiguration`'s properties; `validate()` checks them.
     pub static SCHEMA_ReportConfiguration: s::ObjectSchema = s::ObjectSchema {
         name: "ReportConfiguration",
-        properties: &[
-            s::prop("ReportOutput", s::Kind::List(&s::prop("", s::Kind::Json)))
-                .min_items(1)
-                .max_items(1),
-        ],
+        properties: &[s::prop(
+            "ReportOutput",
+            s::Kind::List(&s::prop(
+                "",
+                s::Kind::Object(&SCHEMA_ReportOutputConfiguration),
+            )),
+        )
+        .min_items(1)
+        .max_items(1)],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -336,6 +346,8 @@ pub mod plan {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -397,11 +409,45 @@ pub mod plan {
         required: &["WorkflowTargetAction"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
     impl ::std::convert::From<Workflow> for ::stratus_model::Val<Workflow> {
         fn from(value: Workflow) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ReportOutputConfiguration`, a property type of `AWS::ARCRegionSwitch::Plan`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ReportOutputConfiguration {
+        /// `S3Configuration`: [`S3ReportOutputConfiguration`].
+        pub s3_configuration:
+            ::std::option::Option<::stratus_model::Val<S3ReportOutputConfiguration>>,
+    }
+
+    /// What the schema says of `ReportOutputConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReportOutputConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ReportOutputConfiguration",
+        properties: &[s::prop(
+            "S3Configuration",
+            s::Kind::Object(&SCHEMA_S3ReportOutputConfiguration),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["S3Configuration"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ReportOutputConfiguration>
+        for ::stratus_model::Val<ReportOutputConfiguration>
+    {
+        fn from(value: ReportOutputConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -443,6 +489,8 @@ pub mod plan {
         required: &["AssociatedAlarmName", "Condition"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -458,9 +506,9 @@ pub mod plan {
     pub struct Step {
         /// `Description`: string.
         pub description: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-        /// `ExecutionBlockConfiguration`: JSON.
+        /// `ExecutionBlockConfiguration`: [`ExecutionBlockConfiguration`].
         /// Required.
-        pub execution_block_configuration: ::stratus_model::Val<::stratus_model::Json>,
+        pub execution_block_configuration: ::stratus_model::Val<ExecutionBlockConfiguration>,
         /// `ExecutionBlockType`: [`ExecutionBlockType`].
         /// Required.
         pub execution_block_type: ::stratus_model::Val<ExecutionBlockType>,
@@ -473,7 +521,7 @@ pub mod plan {
         /// With the required `ExecutionBlockConfiguration`, `ExecutionBlockType`, `Name`; everything else unset.
         pub fn new(
             execution_block_configuration: impl ::std::convert::Into<
-                ::stratus_model::Val<::stratus_model::Json>,
+                ::stratus_model::Val<ExecutionBlockConfiguration>,
             >,
             execution_block_type: impl ::std::convert::Into<::stratus_model::Val<ExecutionBlockType>>,
             name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
@@ -492,7 +540,10 @@ pub mod plan {
         name: "Step",
         properties: &[
             s::prop("Description", s::Kind::String),
-            s::prop("ExecutionBlockConfiguration", s::Kind::Json),
+            s::prop(
+                "ExecutionBlockConfiguration",
+                s::Kind::Object(&SCHEMA_ExecutionBlockConfiguration),
+            ),
             s::prop(
                 "ExecutionBlockType",
                 s::Kind::Enum(ExecutionBlockType::VALUES),
@@ -502,11 +553,1603 @@ pub mod plan {
         required: &["ExecutionBlockConfiguration", "ExecutionBlockType", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
     impl ::std::convert::From<Step> for ::stratus_model::Val<Step> {
         fn from(value: Step) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `S3ReportOutputConfiguration`, a property type of `AWS::ARCRegionSwitch::Plan`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct S3ReportOutputConfiguration {
+        /// `BucketOwner`: string.
+        /// Pattern: `^\d{12}$`.
+        pub bucket_owner: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `BucketPath`: string.
+        /// Pattern: `^(?:s3://)?[a-z0-9][a-z0-9-]{1,61}[a-z0-9](?:/[^/ ][^/]*)*/?$`.
+        /// Length: `3..=512`.
+        pub bucket_path: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `S3ReportOutputConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3ReportOutputConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "S3ReportOutputConfiguration",
+        properties: &[
+            s::prop("BucketOwner", s::Kind::String).pattern("^\\d{12}$"),
+            s::prop("BucketPath", s::Kind::String)
+                .pattern("^(?:s3://)?[a-z0-9][a-z0-9-]{1,61}[a-z0-9](?:/[^/ ][^/]*)*/?$")
+                .min_length(3)
+                .max_length(512),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<S3ReportOutputConfiguration>
+        for ::stratus_model::Val<S3ReportOutputConfiguration>
+    {
+        fn from(value: S3ReportOutputConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ExecutionBlockConfiguration`, a property type of `AWS::ARCRegionSwitch::Plan`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ExecutionBlockConfiguration {
+        /// `ArcRoutingControlConfig`: [`ArcRoutingControlConfiguration`].
+        pub arc_routing_control_config:
+            ::std::option::Option<::stratus_model::Val<ArcRoutingControlConfiguration>>,
+        /// `CustomActionLambdaConfig`: [`CustomActionLambdaConfiguration`].
+        pub custom_action_lambda_config:
+            ::std::option::Option<::stratus_model::Val<CustomActionLambdaConfiguration>>,
+        /// `DocumentDbConfig`: [`DocumentDbConfiguration`].
+        pub document_db_config:
+            ::std::option::Option<::stratus_model::Val<DocumentDbConfiguration>>,
+        /// `Ec2AsgCapacityIncreaseConfig`: [`Ec2AsgCapacityIncreaseConfiguration`].
+        pub ec2_asg_capacity_increase_config:
+            ::std::option::Option<::stratus_model::Val<Ec2AsgCapacityIncreaseConfiguration>>,
+        /// `EcsCapacityIncreaseConfig`: [`EcsCapacityIncreaseConfiguration`].
+        pub ecs_capacity_increase_config:
+            ::std::option::Option<::stratus_model::Val<EcsCapacityIncreaseConfiguration>>,
+        /// `EksResourceScalingConfig`: [`EksResourceScalingConfiguration`].
+        pub eks_resource_scaling_config:
+            ::std::option::Option<::stratus_model::Val<EksResourceScalingConfiguration>>,
+        /// `ExecutionApprovalConfig`: [`ExecutionApprovalConfiguration`].
+        pub execution_approval_config:
+            ::std::option::Option<::stratus_model::Val<ExecutionApprovalConfiguration>>,
+        /// `GlobalAuroraConfig`: [`GlobalAuroraConfiguration`].
+        pub global_aurora_config:
+            ::std::option::Option<::stratus_model::Val<GlobalAuroraConfiguration>>,
+        /// `ParallelConfig`: [`ParallelExecutionBlockConfiguration`].
+        pub parallel_config:
+            ::std::option::Option<::stratus_model::Val<ParallelExecutionBlockConfiguration>>,
+        /// `RdsCreateCrossRegionReadReplicaConfig`: [`RdsCreateCrossRegionReplicaConfiguration`].
+        pub rds_create_cross_region_read_replica_config:
+            ::std::option::Option<::stratus_model::Val<RdsCreateCrossRegionReplicaConfiguration>>,
+        /// `RdsPromoteReadReplicaConfig`: [`RdsPromoteReadReplicaConfiguration`].
+        pub rds_promote_read_replica_config:
+            ::std::option::Option<::stratus_model::Val<RdsPromoteReadReplicaConfiguration>>,
+        /// `RegionSwitchPlanConfig`: [`RegionSwitchPlanConfiguration`].
+        pub region_switch_plan_config:
+            ::std::option::Option<::stratus_model::Val<RegionSwitchPlanConfiguration>>,
+        /// `Route53HealthCheckConfig`: [`Route53HealthCheckConfiguration`].
+        pub route53_health_check_config:
+            ::std::option::Option<::stratus_model::Val<Route53HealthCheckConfiguration>>,
+    }
+
+    /// What the schema says of `ExecutionBlockConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ExecutionBlockConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ExecutionBlockConfiguration",
+        properties: &[
+            s::prop(
+                "ArcRoutingControlConfig",
+                s::Kind::Object(&SCHEMA_ArcRoutingControlConfiguration),
+            ),
+            s::prop(
+                "CustomActionLambdaConfig",
+                s::Kind::Object(&SCHEMA_CustomActionLambdaConfiguration),
+            ),
+            s::prop(
+                "DocumentDbConfig",
+                s::Kind::Object(&SCHEMA_DocumentDbConfiguration),
+            ),
+            s::prop(
+                "Ec2AsgCapacityIncreaseConfig",
+                s::Kind::Object(&SCHEMA_Ec2AsgCapacityIncreaseConfiguration),
+            ),
+            s::prop(
+                "EcsCapacityIncreaseConfig",
+                s::Kind::Object(&SCHEMA_EcsCapacityIncreaseConfiguration),
+            ),
+            s::prop(
+                "EksResourceScalingConfig",
+                s::Kind::Object(&SCHEMA_EksResourceScalingConfiguration),
+            ),
+            s::prop(
+                "ExecutionApprovalConfig",
+                s::Kind::Object(&SCHEMA_ExecutionApprovalConfiguration),
+            ),
+            s::prop(
+                "GlobalAuroraConfig",
+                s::Kind::Object(&SCHEMA_GlobalAuroraConfiguration),
+            ),
+            s::prop(
+                "ParallelConfig",
+                s::Kind::Object(&SCHEMA_ParallelExecutionBlockConfiguration),
+            ),
+            s::prop(
+                "RdsCreateCrossRegionReadReplicaConfig",
+                s::Kind::Object(&SCHEMA_RdsCreateCrossRegionReplicaConfiguration),
+            ),
+            s::prop(
+                "RdsPromoteReadReplicaConfig",
+                s::Kind::Object(&SCHEMA_RdsPromoteReadReplicaConfiguration),
+            ),
+            s::prop(
+                "RegionSwitchPlanConfig",
+                s::Kind::Object(&SCHEMA_RegionSwitchPlanConfiguration),
+            ),
+            s::prop(
+                "Route53HealthCheckConfig",
+                s::Kind::Object(&SCHEMA_Route53HealthCheckConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[
+            &["CustomActionLambdaConfig"],
+            &["Ec2AsgCapacityIncreaseConfig"],
+            &["ExecutionApprovalConfig"],
+            &["ArcRoutingControlConfig"],
+            &["GlobalAuroraConfig"],
+            &["ParallelConfig"],
+            &["RegionSwitchPlanConfig"],
+            &["EcsCapacityIncreaseConfig"],
+            &["EksResourceScalingConfig"],
+            &["Route53HealthCheckConfig"],
+            &["DocumentDbConfig"],
+            &["RdsPromoteReadReplicaConfig"],
+            &["RdsCreateCrossRegionReadReplicaConfig"],
+        ],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ExecutionBlockConfiguration>
+        for ::stratus_model::Val<ExecutionBlockConfiguration>
+    {
+        fn from(value: ExecutionBlockConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ArcRoutingControlConfiguration`, a property type of `AWS::ARCRegionSwitch::Plan`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ArcRoutingControlConfiguration {
+        /// `CrossAccountRole`: string.
+        /// Pattern: `^arn:aws[a-zA-Z0-9-]*:iam::[0-9]{12}:role/.+$`.
+        pub cross_account_role: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `ExternalId`: string.
+        pub external_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `RegionAndRoutingControls`: map of list of [`ArcRoutingControlState`].
+        /// Required.
+        pub region_and_routing_controls: ::stratus_model::Val<
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                ::std::vec::Vec<ArcRoutingControlState>,
+            >,
+        >,
+        /// `TimeoutMinutes`: number.
+        /// Range: `1..=`.
+        pub timeout_minutes: ::std::option::Option<::stratus_model::Val<f64>>,
+    }
+
+    impl ArcRoutingControlConfiguration {
+        /// With the required `RegionAndRoutingControls`; everything else unset.
+        pub fn new(
+            region_and_routing_controls: impl ::std::convert::Into<
+                ::stratus_model::Val<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::std::vec::Vec<ArcRoutingControlState>,
+                    >,
+                >,
+            >,
+        ) -> Self {
+            Self {
+                cross_account_role: ::std::option::Option::None,
+                external_id: ::std::option::Option::None,
+                region_and_routing_controls: region_and_routing_controls.into(),
+                timeout_minutes: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `ArcRoutingControlConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ArcRoutingControlConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ArcRoutingControlConfiguration",
+        properties: &[
+            s::prop("CrossAccountRole", s::Kind::String)
+                .pattern("^arn:aws[a-zA-Z0-9-]*:iam::[0-9]{12}:role/.+$"),
+            s::prop("ExternalId", s::Kind::String),
+            s::prop(
+                "RegionAndRoutingControls",
+                s::Kind::Map(&s::prop(
+                    "",
+                    s::Kind::List(&s::prop(
+                        "",
+                        s::Kind::Object(&SCHEMA_ArcRoutingControlState),
+                    )),
+                )),
+            ),
+            s::prop("TimeoutMinutes", s::Kind::Number).minimum(1.0),
+        ],
+        required: &["RegionAndRoutingControls"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ArcRoutingControlConfiguration>
+        for ::stratus_model::Val<ArcRoutingControlConfiguration>
+    {
+        fn from(value: ArcRoutingControlConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `CustomActionLambdaConfiguration`, a property type of `AWS::ARCRegionSwitch::Plan`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct CustomActionLambdaConfiguration {
+        /// `Lambdas`: list of [`Lambdas`].
+        /// Required.
+        /// Items: `1..=2`.
+        pub lambdas: ::stratus_model::Val<::std::vec::Vec<Lambdas>>,
+        /// `RegionToRun`: [`RegionToRunIn`].
+        /// Required.
+        pub region_to_run: ::stratus_model::Val<RegionToRunIn>,
+        /// `RetryIntervalMinutes`: number.
+        /// Required.
+        pub retry_interval_minutes: ::stratus_model::Val<f64>,
+        /// `TimeoutMinutes`: number.
+        /// Range: `1..=`.
+        pub timeout_minutes: ::std::option::Option<::stratus_model::Val<f64>>,
+        /// `Ungraceful`: [`LambdaUngraceful`].
+        pub ungraceful: ::std::option::Option<::stratus_model::Val<LambdaUngraceful>>,
+    }
+
+    impl CustomActionLambdaConfiguration {
+        /// With the required `Lambdas`, `RegionToRun`, `RetryIntervalMinutes`; everything else unset.
+        pub fn new(
+            lambdas: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Lambdas>>>,
+            region_to_run: impl ::std::convert::Into<::stratus_model::Val<RegionToRunIn>>,
+            retry_interval_minutes: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                lambdas: lambdas.into(),
+                region_to_run: region_to_run.into(),
+                retry_interval_minutes: retry_interval_minutes.into(),
+                timeout_minutes: ::std::option::Option::None,
+                ungraceful: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `CustomActionLambdaConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomActionLambdaConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomActionLambdaConfiguration",
+        properties: &[
+            s::prop(
+                "Lambdas",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Lambdas))),
+            )
+            .min_items(1)
+            .max_items(2),
+            s::prop("RegionToRun", s::Kind::Enum(RegionToRunIn::VALUES)),
+            s::prop("RetryIntervalMinutes", s::Kind::Number),
+            s::prop("TimeoutMinutes", s::Kind::Number).minimum(1.0),
+            s::prop("Ungraceful", s::Kind::Object(&SCHEMA_LambdaUngraceful)),
+        ],
+        required: &["Lambdas", "RegionToRun", "RetryIntervalMinutes"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<CustomActionLambdaConfiguration>
+        for ::stratus_model::Val<CustomActionLambdaConfiguration>
+    {
+        fn from(value: CustomActionLambdaConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `DocumentDbConfiguration`, a property type of `AWS::ARCRegionSwitch::Plan`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct DocumentDbConfiguration {
+        /// `Behavior`: JSON.
+        /// Required.
+        pub behavior: ::stratus_model::Val<::stratus_model::Json>,
+        /// `CrossAccountRole`: string.
+        /// Pattern: `^arn:aws[a-zA-Z0-9-]*:iam::[0-9]{12}:role/.+$`.
+        pub cross_account_role: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `DatabaseClusterArns`: list of string.
+        /// Required.
+        pub database_cluster_arns: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+        /// `ExternalId`: string.
+        pub external_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `GlobalClusterIdentifier`: string.
+        /// Required.
+        /// Pattern: `^[A-Za-z][0-9A-Za-z-:._]*$`.
+        pub global_cluster_identifier: ::stratus_model::Val<::std::string::String>,
+        /// `TimeoutMinutes`: number.
+        /// Range: `1..=`.
+        pub timeout_minutes: ::std::option::Option<::stratus_model::Val<f64>>,
+        /// `Ungraceful`: [`DocumentDbUngraceful`].
+        pub ungraceful: ::std::option::Option<::stratus_model::Val<DocumentDbUngraceful>>,
+    }
+
+    impl DocumentDbConfiguration {
+        /// With the required `Behavior`, `DatabaseClusterArns`, `GlobalClusterIdentifier`; everything else unset.
+        pub fn new(
+            behavior: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            database_cluster_arns: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            global_cluster_identifier: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                behavior: behavior.into(),
+                cross_account_role: ::std::option::Option::None,
+                database_cluster_arns: database_cluster_arns.into(),
+                external_id: ::std::option::Option::None,
+                global_cluster_identifier: global_cluster_identifier.into(),
+                timeout_minutes: ::std::option::Option::None,
+                ungraceful: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `DocumentDbConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DocumentDbConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DocumentDbConfiguration",
+        properties: &[s::prop("Behavior", s::Kind::Json), s::prop("CrossAccountRole", s::Kind::String).pattern("^arn:aws[a-zA-Z0-9-]*:iam::[0-9]{12}:role/.+$"), s::prop("DatabaseClusterArns", s::Kind::List(&s::prop("", s::Kind::String).pattern("^arn:aws[a-zA-Z-]*:rds:[a-z0-9-]+:\\d{12}:cluster:[a-zA-Z0-9][a-zA-Z0-9-_]{0,99}$"))), s::prop("ExternalId", s::Kind::String), s::prop("GlobalClusterIdentifier", s::Kind::String).pattern("^[A-Za-z][0-9A-Za-z-:._]*$"), s::prop("TimeoutMinutes", s::Kind::Number).minimum(1.0), s::prop("Ungraceful", s::Kind::Object(&SCHEMA_DocumentDbUngraceful))],
+        required: &["Behavior", "DatabaseClusterArns", "GlobalClusterIdentifier"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<DocumentDbConfiguration>
+        for ::stratus_model::Val<DocumentDbConfiguration>
+    {
+        fn from(value: DocumentDbConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `Ec2AsgCapacityIncreaseConfiguration`, a property type of `AWS::ARCRegionSwitch::Plan`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct Ec2AsgCapacityIncreaseConfiguration {
+        /// `Asgs`: list of [`Asg`].
+        /// Required.
+        /// Items: `2..=2`.
+        pub asgs: ::stratus_model::Val<::std::vec::Vec<Asg>>,
+        /// `CapacityMonitoringApproach`: JSON.
+        pub capacity_monitoring_approach:
+            ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `TargetPercent`: number.
+        pub target_percent: ::std::option::Option<::stratus_model::Val<f64>>,
+        /// `TimeoutMinutes`: number.
+        /// Range: `1..=`.
+        pub timeout_minutes: ::std::option::Option<::stratus_model::Val<f64>>,
+        /// `Ungraceful`: [`Ec2Ungraceful`].
+        pub ungraceful: ::std::option::Option<::stratus_model::Val<Ec2Ungraceful>>,
+    }
+
+    impl Ec2AsgCapacityIncreaseConfiguration {
+        /// With the required `Asgs`; everything else unset.
+        pub fn new(
+            asgs: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Asg>>>,
+        ) -> Self {
+            Self {
+                asgs: asgs.into(),
+                capacity_monitoring_approach: ::std::option::Option::None,
+                target_percent: ::std::option::Option::None,
+                timeout_minutes: ::std::option::Option::None,
+                ungraceful: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `Ec2AsgCapacityIncreaseConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_Ec2AsgCapacityIncreaseConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "Ec2AsgCapacityIncreaseConfiguration",
+        properties: &[
+            s::prop(
+                "Asgs",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Asg))),
+            )
+            .min_items(2)
+            .max_items(2),
+            s::prop("CapacityMonitoringApproach", s::Kind::Json),
+            s::prop("TargetPercent", s::Kind::Number),
+            s::prop("TimeoutMinutes", s::Kind::Number).minimum(1.0),
+            s::prop("Ungraceful", s::Kind::Object(&SCHEMA_Ec2Ungraceful)),
+        ],
+        required: &["Asgs"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<Ec2AsgCapacityIncreaseConfiguration>
+        for ::stratus_model::Val<Ec2AsgCapacityIncreaseConfiguration>
+    {
+        fn from(value: Ec2AsgCapacityIncreaseConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `EcsCapacityIncreaseConfiguration`, a property type of `AWS::ARCRegionSwitch::Plan`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct EcsCapacityIncreaseConfiguration {
+        /// `CapacityMonitoringApproach`: JSON.
+        pub capacity_monitoring_approach:
+            ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `Services`: list of [`Service`].
+        /// Required.
+        /// Items: `2..=2`.
+        pub services: ::stratus_model::Val<::std::vec::Vec<Service>>,
+        /// `TargetPercent`: number.
+        pub target_percent: ::std::option::Option<::stratus_model::Val<f64>>,
+        /// `TimeoutMinutes`: number.
+        /// Range: `1..=`.
+        pub timeout_minutes: ::std::option::Option<::stratus_model::Val<f64>>,
+        /// `Ungraceful`: [`EcsUngraceful`].
+        pub ungraceful: ::std::option::Option<::stratus_model::Val<EcsUngraceful>>,
+    }
+
+    impl EcsCapacityIncreaseConfiguration {
+        /// With the required `Services`; everything else unset.
+        pub fn new(
+            services: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Service>>>,
+        ) -> Self {
+            Self {
+                capacity_monitoring_approach: ::std::option::Option::None,
+                services: services.into(),
+                target_percent: ::std::option::Option::None,
+                timeout_minutes: ::std::option::Option::None,
+                ungraceful: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `EcsCapacityIncreaseConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EcsCapacityIncreaseConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EcsCapacityIncreaseConfiguration",
+        properties: &[
+            s::prop("CapacityMonitoringApproach", s::Kind::Json),
+            s::prop(
+                "Services",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Service))),
+            )
+            .min_items(2)
+            .max_items(2),
+            s::prop("TargetPercent", s::Kind::Number),
+            s::prop("TimeoutMinutes", s::Kind::Number).minimum(1.0),
+            s::prop("Ungraceful", s::Kind::Object(&SCHEMA_EcsUngraceful)),
+        ],
+        required: &["Services"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<EcsCapacityIncreaseConfiguration>
+        for ::stratus_model::Val<EcsCapacityIncreaseConfiguration>
+    {
+        fn from(value: EcsCapacityIncreaseConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `EksResourceScalingConfiguration`, a property type of `AWS::ARCRegionSwitch::Plan`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct EksResourceScalingConfiguration {
+        /// `CapacityMonitoringApproach`: JSON.
+        pub capacity_monitoring_approach:
+            ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `EksClusters`: list of [`EksCluster`].
+        /// Items: `2..=`.
+        pub eks_clusters: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<EksCluster>>>,
+        /// `KubernetesResourceType`: [`KubernetesResourceType`].
+        /// Required.
+        pub kubernetes_resource_type: ::stratus_model::Val<KubernetesResourceType>,
+        /// `ScalingResources`: list of map of map of [`KubernetesScalingResource`].
+        /// Items: `1..=`.
+        pub scaling_resources: ::std::option::Option<
+            ::stratus_model::Val<
+                ::std::vec::Vec<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            KubernetesScalingResource,
+                        >,
+                    >,
+                >,
+            >,
+        >,
+        /// `TargetPercent`: number.
+        /// Range: `1..=`.
+        pub target_percent: ::std::option::Option<::stratus_model::Val<f64>>,
+        /// `TimeoutMinutes`: number.
+        /// Range: `1..=`.
+        pub timeout_minutes: ::std::option::Option<::stratus_model::Val<f64>>,
+        /// `Ungraceful`: [`EksResourceScalingUngraceful`].
+        pub ungraceful: ::std::option::Option<::stratus_model::Val<EksResourceScalingUngraceful>>,
+    }
+
+    impl EksResourceScalingConfiguration {
+        /// With the required `KubernetesResourceType`; everything else unset.
+        pub fn new(
+            kubernetes_resource_type: impl ::std::convert::Into<
+                ::stratus_model::Val<KubernetesResourceType>,
+            >,
+        ) -> Self {
+            Self {
+                capacity_monitoring_approach: ::std::option::Option::None,
+                eks_clusters: ::std::option::Option::None,
+                kubernetes_resource_type: kubernetes_resource_type.into(),
+                scaling_resources: ::std::option::Option::None,
+                target_percent: ::std::option::Option::None,
+                timeout_minutes: ::std::option::Option::None,
+                ungraceful: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `EksResourceScalingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EksResourceScalingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EksResourceScalingConfiguration",
+        properties: &[
+            s::prop("CapacityMonitoringApproach", s::Kind::Json),
+            s::prop(
+                "EksClusters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EksCluster))),
+            )
+            .min_items(2),
+            s::prop(
+                "KubernetesResourceType",
+                s::Kind::Object(&SCHEMA_KubernetesResourceType),
+            ),
+            s::prop(
+                "ScalingResources",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Map(&s::prop(
+                        "",
+                        s::Kind::Map(&s::prop(
+                            "",
+                            s::Kind::Object(&SCHEMA_KubernetesScalingResource),
+                        )),
+                    )),
+                )),
+            )
+            .min_items(1),
+            s::prop("TargetPercent", s::Kind::Number).minimum(1.0),
+            s::prop("TimeoutMinutes", s::Kind::Number).minimum(1.0),
+            s::prop(
+                "Ungraceful",
+                s::Kind::Object(&SCHEMA_EksResourceScalingUngraceful),
+            ),
+        ],
+        required: &["KubernetesResourceType"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<EksResourceScalingConfiguration>
+        for ::stratus_model::Val<EksResourceScalingConfiguration>
+    {
+        fn from(value: EksResourceScalingConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ExecutionApprovalConfiguration`, a property type of `AWS::ARCRegionSwitch::Plan`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ExecutionApprovalConfiguration {
+        /// `ApprovalRole`: string.
+        /// Required.
+        pub approval_role: ::stratus_model::Val<::std::string::String>,
+        /// `TimeoutMinutes`: number.
+        /// Range: `1..=`.
+        pub timeout_minutes: ::std::option::Option<::stratus_model::Val<f64>>,
+    }
+
+    impl ExecutionApprovalConfiguration {
+        /// With the required `ApprovalRole`; everything else unset.
+        pub fn new(
+            approval_role: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                approval_role: approval_role.into(),
+                timeout_minutes: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `ExecutionApprovalConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ExecutionApprovalConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ExecutionApprovalConfiguration",
+        properties: &[
+            s::prop("ApprovalRole", s::Kind::String),
+            s::prop("TimeoutMinutes", s::Kind::Number).minimum(1.0),
+        ],
+        required: &["ApprovalRole"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ExecutionApprovalConfiguration>
+        for ::stratus_model::Val<ExecutionApprovalConfiguration>
+    {
+        fn from(value: ExecutionApprovalConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `GlobalAuroraConfiguration`, a property type of `AWS::ARCRegionSwitch::Plan`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct GlobalAuroraConfiguration {
+        /// `Behavior`: JSON.
+        /// Required.
+        pub behavior: ::stratus_model::Val<::stratus_model::Json>,
+        /// `CrossAccountRole`: string.
+        /// Pattern: `^arn:aws[a-zA-Z0-9-]*:iam::[0-9]{12}:role/.+$`.
+        pub cross_account_role: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `DatabaseClusterArns`: list of string.
+        /// Required.
+        pub database_cluster_arns: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+        /// `ExternalId`: string.
+        pub external_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `GlobalClusterIdentifier`: string.
+        /// Required.
+        pub global_cluster_identifier: ::stratus_model::Val<::std::string::String>,
+        /// `TimeoutMinutes`: number.
+        /// Range: `1..=`.
+        pub timeout_minutes: ::std::option::Option<::stratus_model::Val<f64>>,
+        /// `Ungraceful`: [`GlobalAuroraUngraceful`].
+        pub ungraceful: ::std::option::Option<::stratus_model::Val<GlobalAuroraUngraceful>>,
+    }
+
+    impl GlobalAuroraConfiguration {
+        /// With the required `Behavior`, `DatabaseClusterArns`, `GlobalClusterIdentifier`; everything else unset.
+        pub fn new(
+            behavior: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            database_cluster_arns: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            global_cluster_identifier: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                behavior: behavior.into(),
+                cross_account_role: ::std::option::Option::None,
+                database_cluster_arns: database_cluster_arns.into(),
+                external_id: ::std::option::Option::None,
+                global_cluster_identifier: global_cluster_identifier.into(),
+                timeout_minutes: ::std::option::Option::None,
+                ungraceful: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `GlobalAuroraConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_GlobalAuroraConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "GlobalAuroraConfiguration",
+        properties: &[
+            s::prop("Behavior", s::Kind::Json),
+            s::prop("CrossAccountRole", s::Kind::String)
+                .pattern("^arn:aws[a-zA-Z0-9-]*:iam::[0-9]{12}:role/.+$"),
+            s::prop(
+                "DatabaseClusterArns",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("ExternalId", s::Kind::String),
+            s::prop("GlobalClusterIdentifier", s::Kind::String),
+            s::prop("TimeoutMinutes", s::Kind::Number).minimum(1.0),
+            s::prop(
+                "Ungraceful",
+                s::Kind::Object(&SCHEMA_GlobalAuroraUngraceful),
+            ),
+        ],
+        required: &["Behavior", "DatabaseClusterArns", "GlobalClusterIdentifier"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<GlobalAuroraConfiguration>
+        for ::stratus_model::Val<GlobalAuroraConfiguration>
+    {
+        fn from(value: GlobalAuroraConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ParallelExecutionBlockConfiguration`, a property type of `AWS::ARCRegionSwitch::Plan`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ParallelExecutionBlockConfiguration {
+        /// `Steps`: list of [`Step`].
+        /// Required.
+        pub steps: ::stratus_model::Val<::std::vec::Vec<Step>>,
+    }
+
+    impl ParallelExecutionBlockConfiguration {
+        /// With the required `Steps`; everything else unset.
+        pub fn new(
+            steps: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Step>>>,
+        ) -> Self {
+            Self {
+                steps: steps.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `ParallelExecutionBlockConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ParallelExecutionBlockConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ParallelExecutionBlockConfiguration",
+        properties: &[s::prop(
+            "Steps",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Step))),
+        )],
+        required: &["Steps"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ParallelExecutionBlockConfiguration>
+        for ::stratus_model::Val<ParallelExecutionBlockConfiguration>
+    {
+        fn from(value: ParallelExecutionBlockConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `RdsCreateCrossRegionReplicaConfiguration`, a property type of `AWS::ARCRegionSwitch::Plan`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct RdsCreateCrossRegionReplicaConfiguration {
+        /// `CrossAccountRole`: string.
+        /// Pattern: `^arn:aws[a-zA-Z0-9-]*:iam::[0-9]{12}:role/.+$`.
+        pub cross_account_role: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `DbInstanceArnMap`: map of string.
+        /// Required.
+        pub db_instance_arn_map: ::stratus_model::Val<
+            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        >,
+        /// `ExternalId`: string.
+        pub external_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `TimeoutMinutes`: number.
+        /// Range: `1..=`.
+        pub timeout_minutes: ::std::option::Option<::stratus_model::Val<f64>>,
+    }
+
+    impl RdsCreateCrossRegionReplicaConfiguration {
+        /// With the required `DbInstanceArnMap`; everything else unset.
+        pub fn new(
+            db_instance_arn_map: impl ::std::convert::Into<
+                ::stratus_model::Val<
+                    ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+                >,
+            >,
+        ) -> Self {
+            Self {
+                cross_account_role: ::std::option::Option::None,
+                db_instance_arn_map: db_instance_arn_map.into(),
+                external_id: ::std::option::Option::None,
+                timeout_minutes: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `RdsCreateCrossRegionReplicaConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_RdsCreateCrossRegionReplicaConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "RdsCreateCrossRegionReplicaConfiguration",
+        properties: &[s::prop("CrossAccountRole", s::Kind::String).pattern("^arn:aws[a-zA-Z0-9-]*:iam::[0-9]{12}:role/.+$"), s::prop("DbInstanceArnMap", s::Kind::Map(&s::prop("", s::Kind::String).pattern("^arn:aws[a-zA-Z-]*:rds:[a-z0-9-]+:\\d{12}:db:[a-zA-Z][a-zA-Z0-9]*(-[a-zA-Z0-9]+)*$"))), s::prop("ExternalId", s::Kind::String), s::prop("TimeoutMinutes", s::Kind::Number).minimum(1.0)],
+        required: &["DbInstanceArnMap"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<RdsCreateCrossRegionReplicaConfiguration>
+        for ::stratus_model::Val<RdsCreateCrossRegionReplicaConfiguration>
+    {
+        fn from(value: RdsCreateCrossRegionReplicaConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `RdsPromoteReadReplicaConfiguration`, a property type of `AWS::ARCRegionSwitch::Plan`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct RdsPromoteReadReplicaConfiguration {
+        /// `CrossAccountRole`: string.
+        /// Pattern: `^arn:aws[a-zA-Z0-9-]*:iam::[0-9]{12}:role/.+$`.
+        pub cross_account_role: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `DbInstanceArnMap`: map of string.
+        /// Required.
+        pub db_instance_arn_map: ::stratus_model::Val<
+            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        >,
+        /// `ExternalId`: string.
+        pub external_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `TimeoutMinutes`: number.
+        /// Range: `1..=`.
+        pub timeout_minutes: ::std::option::Option<::stratus_model::Val<f64>>,
+    }
+
+    impl RdsPromoteReadReplicaConfiguration {
+        /// With the required `DbInstanceArnMap`; everything else unset.
+        pub fn new(
+            db_instance_arn_map: impl ::std::convert::Into<
+                ::stratus_model::Val<
+                    ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+                >,
+            >,
+        ) -> Self {
+            Self {
+                cross_account_role: ::std::option::Option::None,
+                db_instance_arn_map: db_instance_arn_map.into(),
+                external_id: ::std::option::Option::None,
+                timeout_minutes: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `RdsPromoteReadReplicaConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_RdsPromoteReadReplicaConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "RdsPromoteReadReplicaConfiguration",
+        properties: &[s::prop("CrossAccountRole", s::Kind::String).pattern("^arn:aws[a-zA-Z0-9-]*:iam::[0-9]{12}:role/.+$"), s::prop("DbInstanceArnMap", s::Kind::Map(&s::prop("", s::Kind::String).pattern("^arn:aws[a-zA-Z-]*:rds:[a-z0-9-]+:\\d{12}:db:[a-zA-Z][a-zA-Z0-9]*(-[a-zA-Z0-9]+)*$"))), s::prop("ExternalId", s::Kind::String), s::prop("TimeoutMinutes", s::Kind::Number).minimum(1.0)],
+        required: &["DbInstanceArnMap"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<RdsPromoteReadReplicaConfiguration>
+        for ::stratus_model::Val<RdsPromoteReadReplicaConfiguration>
+    {
+        fn from(value: RdsPromoteReadReplicaConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `RegionSwitchPlanConfiguration`, a property type of `AWS::ARCRegionSwitch::Plan`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct RegionSwitchPlanConfiguration {
+        /// `Arn`: string.
+        /// Required.
+        /// Pattern: `^arn:aws[a-zA-Z-]*:arc-region-switch::[0-9]{12}:plan/([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,30}[a-zA-Z0-9])?):([a-z0-9]{6})$`.
+        pub arn: ::stratus_model::Val<::std::string::String>,
+        /// `CrossAccountRole`: string.
+        /// Pattern: `^arn:aws[a-zA-Z0-9-]*:iam::[0-9]{12}:role/.+$`.
+        pub cross_account_role: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `ExternalId`: string.
+        pub external_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl RegionSwitchPlanConfiguration {
+        /// With the required `Arn`; everything else unset.
+        pub fn new(
+            arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                arn: arn.into(),
+                cross_account_role: ::std::option::Option::None,
+                external_id: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `RegionSwitchPlanConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_RegionSwitchPlanConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "RegionSwitchPlanConfiguration",
+        properties: &[s::prop("Arn", s::Kind::String).pattern("^arn:aws[a-zA-Z-]*:arc-region-switch::[0-9]{12}:plan/([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,30}[a-zA-Z0-9])?):([a-z0-9]{6})$"), s::prop("CrossAccountRole", s::Kind::String).pattern("^arn:aws[a-zA-Z0-9-]*:iam::[0-9]{12}:role/.+$"), s::prop("ExternalId", s::Kind::String)],
+        required: &["Arn"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<RegionSwitchPlanConfiguration>
+        for ::stratus_model::Val<RegionSwitchPlanConfiguration>
+    {
+        fn from(value: RegionSwitchPlanConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `Route53HealthCheckConfiguration`, a property type of `AWS::ARCRegionSwitch::Plan`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct Route53HealthCheckConfiguration {
+        /// `CrossAccountRole`: string.
+        /// Pattern: `^arn:aws[a-zA-Z0-9-]*:iam::[0-9]{12}:role/.+$`.
+        pub cross_account_role: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `ExternalId`: string.
+        pub external_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `HostedZoneId`: string.
+        /// Required.
+        /// Length: `1..=32`.
+        pub hosted_zone_id: ::stratus_model::Val<::std::string::String>,
+        /// `RecordName`: string.
+        /// Required.
+        /// Length: `1..=1024`.
+        pub record_name: ::stratus_model::Val<::std::string::String>,
+        /// `RecordSets`: list of [`Route53ResourceRecordSet`].
+        pub record_sets:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Route53ResourceRecordSet>>>,
+        /// `TimeoutMinutes`: number.
+        /// Range: `1..=`.
+        pub timeout_minutes: ::std::option::Option<::stratus_model::Val<f64>>,
+    }
+
+    impl Route53HealthCheckConfiguration {
+        /// With the required `HostedZoneId`, `RecordName`; everything else unset.
+        pub fn new(
+            hosted_zone_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            record_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cross_account_role: ::std::option::Option::None,
+                external_id: ::std::option::Option::None,
+                hosted_zone_id: hosted_zone_id.into(),
+                record_name: record_name.into(),
+                record_sets: ::std::option::Option::None,
+                timeout_minutes: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `Route53HealthCheckConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_Route53HealthCheckConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "Route53HealthCheckConfiguration",
+        properties: &[
+            s::prop("CrossAccountRole", s::Kind::String)
+                .pattern("^arn:aws[a-zA-Z0-9-]*:iam::[0-9]{12}:role/.+$"),
+            s::prop("ExternalId", s::Kind::String),
+            s::prop("HostedZoneId", s::Kind::String)
+                .min_length(1)
+                .max_length(32),
+            s::prop("RecordName", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop(
+                "RecordSets",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_Route53ResourceRecordSet),
+                )),
+            ),
+            s::prop("TimeoutMinutes", s::Kind::Number).minimum(1.0),
+        ],
+        required: &["HostedZoneId", "RecordName"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<Route53HealthCheckConfiguration>
+        for ::stratus_model::Val<Route53HealthCheckConfiguration>
+    {
+        fn from(value: Route53HealthCheckConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ArcRoutingControlState`, a property type of `AWS::ARCRegionSwitch::Plan`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ArcRoutingControlState {
+        /// `RoutingControlArn`: string.
+        /// Required.
+        pub routing_control_arn: ::stratus_model::Val<::std::string::String>,
+        /// `State`: [`RoutingControlStateChange`].
+        /// Required.
+        pub state: ::stratus_model::Val<RoutingControlStateChange>,
+    }
+
+    impl ArcRoutingControlState {
+        /// With the required `RoutingControlArn`, `State`; everything else unset.
+        pub fn new(
+            routing_control_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            state: impl ::std::convert::Into<::stratus_model::Val<RoutingControlStateChange>>,
+        ) -> Self {
+            Self {
+                routing_control_arn: routing_control_arn.into(),
+                state: state.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `ArcRoutingControlState`'s properties; `validate()` checks them.
+    pub static SCHEMA_ArcRoutingControlState: s::ObjectSchema = s::ObjectSchema {
+        name: "ArcRoutingControlState",
+        properties: &[
+            s::prop("RoutingControlArn", s::Kind::String),
+            s::prop("State", s::Kind::Enum(RoutingControlStateChange::VALUES)),
+        ],
+        required: &["RoutingControlArn", "State"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ArcRoutingControlState> for ::stratus_model::Val<ArcRoutingControlState> {
+        fn from(value: ArcRoutingControlState) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `Lambdas`, a property type of `AWS::ARCRegionSwitch::Plan`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct Lambdas {
+        /// `Arn`: string.
+        pub arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `CrossAccountRole`: string.
+        /// Pattern: `^arn:aws[a-zA-Z0-9-]*:iam::[0-9]{12}:role/.+$`.
+        pub cross_account_role: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `ExternalId`: string.
+        pub external_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `Lambdas`'s properties; `validate()` checks them.
+    pub static SCHEMA_Lambdas: s::ObjectSchema = s::ObjectSchema {
+        name: "Lambdas",
+        properties: &[
+            s::prop("Arn", s::Kind::String),
+            s::prop("CrossAccountRole", s::Kind::String)
+                .pattern("^arn:aws[a-zA-Z0-9-]*:iam::[0-9]{12}:role/.+$"),
+            s::prop("ExternalId", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<Lambdas> for ::stratus_model::Val<Lambdas> {
+        fn from(value: Lambdas) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `LambdaUngraceful`, a property type of `AWS::ARCRegionSwitch::Plan`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct LambdaUngraceful {
+        /// `Behavior`: JSON.
+        pub behavior: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+    }
+
+    /// What the schema says of `LambdaUngraceful`'s properties; `validate()` checks them.
+    pub static SCHEMA_LambdaUngraceful: s::ObjectSchema = s::ObjectSchema {
+        name: "LambdaUngraceful",
+        properties: &[s::prop("Behavior", s::Kind::Json)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<LambdaUngraceful> for ::stratus_model::Val<LambdaUngraceful> {
+        fn from(value: LambdaUngraceful) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `DocumentDbUngraceful`, a property type of `AWS::ARCRegionSwitch::Plan`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct DocumentDbUngraceful {
+        /// `Ungraceful`: [`DocumentDbUngracefulBehavior`].
+        pub ungraceful: ::std::option::Option<::stratus_model::Val<DocumentDbUngracefulBehavior>>,
+    }
+
+    /// What the schema says of `DocumentDbUngraceful`'s properties; `validate()` checks them.
+    pub static SCHEMA_DocumentDbUngraceful: s::ObjectSchema = s::ObjectSchema {
+        name: "DocumentDbUngraceful",
+        properties: &[s::prop(
+            "Ungraceful",
+            s::Kind::Enum(DocumentDbUngracefulBehavior::VALUES),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<DocumentDbUngraceful> for ::stratus_model::Val<DocumentDbUngraceful> {
+        fn from(value: DocumentDbUngraceful) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `Asg`, a property type of `AWS::ARCRegionSwitch::Plan`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct Asg {
+        /// `Arn`: string.
+        /// Pattern: `^arn:aws[a-zA-Z-]*:autoscaling:[a-z0-9-]+:\d{12}:autoScalingGroup:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:autoScalingGroupName/[\S\s]{1,255}$`.
+        pub arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `CrossAccountRole`: string.
+        /// Pattern: `^arn:aws[a-zA-Z0-9-]*:iam::[0-9]{12}:role/.+$`.
+        pub cross_account_role: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `ExternalId`: string.
+        pub external_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `Asg`'s properties; `validate()` checks them.
+    pub static SCHEMA_Asg: s::ObjectSchema = s::ObjectSchema {
+        name: "Asg",
+        properties: &[s::prop("Arn", s::Kind::String).pattern("^arn:aws[a-zA-Z-]*:autoscaling:[a-z0-9-]+:\\d{12}:autoScalingGroup:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:autoScalingGroupName/[\\S\\s]{1,255}$"), s::prop("CrossAccountRole", s::Kind::String).pattern("^arn:aws[a-zA-Z0-9-]*:iam::[0-9]{12}:role/.+$"), s::prop("ExternalId", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<Asg> for ::stratus_model::Val<Asg> {
+        fn from(value: Asg) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `Ec2Ungraceful`, a property type of `AWS::ARCRegionSwitch::Plan`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct Ec2Ungraceful {
+        /// `MinimumSuccessPercentage`: number.
+        /// Required.
+        /// Range: `0..=99`.
+        pub minimum_success_percentage: ::stratus_model::Val<f64>,
+    }
+
+    impl Ec2Ungraceful {
+        /// With the required `MinimumSuccessPercentage`; everything else unset.
+        pub fn new(
+            minimum_success_percentage: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                minimum_success_percentage: minimum_success_percentage.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `Ec2Ungraceful`'s properties; `validate()` checks them.
+    pub static SCHEMA_Ec2Ungraceful: s::ObjectSchema = s::ObjectSchema {
+        name: "Ec2Ungraceful",
+        properties: &[s::prop("MinimumSuccessPercentage", s::Kind::Number)
+            .minimum(0.0)
+            .maximum(99.0)],
+        required: &["MinimumSuccessPercentage"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<Ec2Ungraceful> for ::stratus_model::Val<Ec2Ungraceful> {
+        fn from(value: Ec2Ungraceful) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `Service`, a property type of `AWS::ARCRegionSwitch::Plan`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct Service {
+        /// `ClusterArn`: string.
+        /// Pattern: `^arn:aws[a-zA-Z-]*:ecs:[a-z0-9-]+:\d{12}:cluster/[a-zA-Z0-9_-]{1,255}$`.
+        pub cluster_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `CrossAccountRole`: string.
+        /// Pattern: `^arn:aws[a-zA-Z0-9-]*:iam::[0-9]{12}:role/.+$`.
+        pub cross_account_role: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `ExternalId`: string.
+        pub external_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `ServiceArn`: string.
+        /// Pattern: `^arn:aws[a-zA-Z-]*:ecs:[a-z0-9-]+:\d{12}:service/[a-zA-Z0-9_-]+/[a-zA-Z0-9_-]{1,255}$`.
+        pub service_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `Service`'s properties; `validate()` checks them.
+    pub static SCHEMA_Service: s::ObjectSchema = s::ObjectSchema {
+        name: "Service",
+        properties: &[s::prop("ClusterArn", s::Kind::String).pattern("^arn:aws[a-zA-Z-]*:ecs:[a-z0-9-]+:\\d{12}:cluster/[a-zA-Z0-9_-]{1,255}$"), s::prop("CrossAccountRole", s::Kind::String).pattern("^arn:aws[a-zA-Z0-9-]*:iam::[0-9]{12}:role/.+$"), s::prop("ExternalId", s::Kind::String), s::prop("ServiceArn", s::Kind::String).pattern("^arn:aws[a-zA-Z-]*:ecs:[a-z0-9-]+:\\d{12}:service/[a-zA-Z0-9_-]+/[a-zA-Z0-9_-]{1,255}$")],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<Service> for ::stratus_model::Val<Service> {
+        fn from(value: Service) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `EcsUngraceful`, a property type of `AWS::ARCRegionSwitch::Plan`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct EcsUngraceful {
+        /// `MinimumSuccessPercentage`: number.
+        /// Required.
+        /// Range: `0..=99`.
+        pub minimum_success_percentage: ::stratus_model::Val<f64>,
+    }
+
+    impl EcsUngraceful {
+        /// With the required `MinimumSuccessPercentage`; everything else unset.
+        pub fn new(
+            minimum_success_percentage: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                minimum_success_percentage: minimum_success_percentage.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `EcsUngraceful`'s properties; `validate()` checks them.
+    pub static SCHEMA_EcsUngraceful: s::ObjectSchema = s::ObjectSchema {
+        name: "EcsUngraceful",
+        properties: &[s::prop("MinimumSuccessPercentage", s::Kind::Number)
+            .minimum(0.0)
+            .maximum(99.0)],
+        required: &["MinimumSuccessPercentage"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<EcsUngraceful> for ::stratus_model::Val<EcsUngraceful> {
+        fn from(value: EcsUngraceful) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `EksCluster`, a property type of `AWS::ARCRegionSwitch::Plan`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct EksCluster {
+        /// `ClusterArn`: string.
+        /// Required.
+        /// Pattern: `^arn:aws[a-zA-Z-]*:eks:[a-z0-9-]+:\d{12}:cluster/[a-zA-Z0-9][a-zA-Z0-9-_]{0,99}$`.
+        pub cluster_arn: ::stratus_model::Val<::std::string::String>,
+        /// `CrossAccountRole`: string.
+        /// Pattern: `^arn:aws[a-zA-Z0-9-]*:iam::[0-9]{12}:role/.+$`.
+        pub cross_account_role: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `ExternalId`: string.
+        pub external_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl EksCluster {
+        /// With the required `ClusterArn`; everything else unset.
+        pub fn new(
+            cluster_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cluster_arn: cluster_arn.into(),
+                cross_account_role: ::std::option::Option::None,
+                external_id: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `EksCluster`'s properties; `validate()` checks them.
+    pub static SCHEMA_EksCluster: s::ObjectSchema = s::ObjectSchema {
+        name: "EksCluster",
+        properties: &[
+            s::prop("ClusterArn", s::Kind::String).pattern(
+                "^arn:aws[a-zA-Z-]*:eks:[a-z0-9-]+:\\d{12}:cluster/[a-zA-Z0-9][a-zA-Z0-9-_]{0,99}$",
+            ),
+            s::prop("CrossAccountRole", s::Kind::String)
+                .pattern("^arn:aws[a-zA-Z0-9-]*:iam::[0-9]{12}:role/.+$"),
+            s::prop("ExternalId", s::Kind::String),
+        ],
+        required: &["ClusterArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<EksCluster> for ::stratus_model::Val<EksCluster> {
+        fn from(value: EksCluster) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `KubernetesResourceType`, a property type of `AWS::ARCRegionSwitch::Plan`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct KubernetesResourceType {
+        /// `ApiVersion`: string.
+        /// Required.
+        pub api_version: ::stratus_model::Val<::std::string::String>,
+        /// `Kind`: string.
+        /// Required.
+        pub kind: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl KubernetesResourceType {
+        /// With the required `ApiVersion`, `Kind`; everything else unset.
+        pub fn new(
+            api_version: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            kind: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                api_version: api_version.into(),
+                kind: kind.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `KubernetesResourceType`'s properties; `validate()` checks them.
+    pub static SCHEMA_KubernetesResourceType: s::ObjectSchema = s::ObjectSchema {
+        name: "KubernetesResourceType",
+        properties: &[
+            s::prop("ApiVersion", s::Kind::String),
+            s::prop("Kind", s::Kind::String),
+        ],
+        required: &["ApiVersion", "Kind"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<KubernetesResourceType> for ::stratus_model::Val<KubernetesResourceType> {
+        fn from(value: KubernetesResourceType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `KubernetesScalingResource`, a property type of `AWS::ARCRegionSwitch::Plan`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct KubernetesScalingResource {
+        /// `HpaName`: string.
+        pub hpa_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `Name`: string.
+        /// Required.
+        pub name: ::stratus_model::Val<::std::string::String>,
+        /// `Namespace`: string.
+        /// Required.
+        /// Pattern: `^[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$`.
+        pub namespace: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl KubernetesScalingResource {
+        /// With the required `Name`, `Namespace`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            namespace: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                hpa_name: ::std::option::Option::None,
+                name: name.into(),
+                namespace: namespace.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `KubernetesScalingResource`'s properties; `validate()` checks them.
+    pub static SCHEMA_KubernetesScalingResource: s::ObjectSchema = s::ObjectSchema {
+        name: "KubernetesScalingResource",
+        properties: &[
+            s::prop("HpaName", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop("Namespace", s::Kind::String).pattern("^[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$"),
+        ],
+        required: &["Name", "Namespace"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<KubernetesScalingResource>
+        for ::stratus_model::Val<KubernetesScalingResource>
+    {
+        fn from(value: KubernetesScalingResource) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `EksResourceScalingUngraceful`, a property type of `AWS::ARCRegionSwitch::Plan`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct EksResourceScalingUngraceful {
+        /// `MinimumSuccessPercentage`: number.
+        /// Required.
+        /// Range: `0..=99`.
+        pub minimum_success_percentage: ::stratus_model::Val<f64>,
+    }
+
+    impl EksResourceScalingUngraceful {
+        /// With the required `MinimumSuccessPercentage`; everything else unset.
+        pub fn new(
+            minimum_success_percentage: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                minimum_success_percentage: minimum_success_percentage.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `EksResourceScalingUngraceful`'s properties; `validate()` checks them.
+    pub static SCHEMA_EksResourceScalingUngraceful: s::ObjectSchema = s::ObjectSchema {
+        name: "EksResourceScalingUngraceful",
+        properties: &[s::prop("MinimumSuccessPercentage", s::Kind::Number)
+            .minimum(0.0)
+            .maximum(99.0)],
+        required: &["MinimumSuccessPercentage"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<EksResourceScalingUngraceful>
+        for ::stratus_model::Val<EksResourceScalingUngraceful>
+    {
+        fn from(value: EksResourceScalingUngraceful) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `GlobalAuroraUngraceful`, a property type of `AWS::ARCRegionSwitch::Plan`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct GlobalAuroraUngraceful {
+        /// `Ungraceful`: [`GlobalAuroraUngracefulBehavior`].
+        pub ungraceful: ::std::option::Option<::stratus_model::Val<GlobalAuroraUngracefulBehavior>>,
+    }
+
+    /// What the schema says of `GlobalAuroraUngraceful`'s properties; `validate()` checks them.
+    pub static SCHEMA_GlobalAuroraUngraceful: s::ObjectSchema = s::ObjectSchema {
+        name: "GlobalAuroraUngraceful",
+        properties: &[s::prop(
+            "Ungraceful",
+            s::Kind::Enum(GlobalAuroraUngracefulBehavior::VALUES),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<GlobalAuroraUngraceful> for ::stratus_model::Val<GlobalAuroraUngraceful> {
+        fn from(value: GlobalAuroraUngraceful) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `Route53ResourceRecordSet`, a property type of `AWS::ARCRegionSwitch::Plan`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct Route53ResourceRecordSet {
+        /// `RecordSetIdentifier`: string.
+        /// Length: `1..=1024`.
+        pub record_set_identifier:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `Region`: string.
+        /// Pattern: `^[a-z]{2}-[a-z-]+-\d+$`.
+        pub region: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `Route53ResourceRecordSet`'s properties; `validate()` checks them.
+    pub static SCHEMA_Route53ResourceRecordSet: s::ObjectSchema = s::ObjectSchema {
+        name: "Route53ResourceRecordSet",
+        properties: &[
+            s::prop("RecordSetIdentifier", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("Region", s::Kind::String).pattern("^[a-z]{2}-[a-z-]+-\\d+$"),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<Route53ResourceRecordSet>
+        for ::stratus_model::Val<Route53ResourceRecordSet>
+    {
+        fn from(value: Route53ResourceRecordSet) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -782,6 +2425,190 @@ pub mod plan {
     impl ::stratus_model::StringEnum for ExecutionBlockType {
         fn as_str(self) -> &'static str {
             ExecutionBlockType::as_str(self)
+        }
+    }
+
+    /// The values `RegionToRunIn` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum RegionToRunIn {
+        /// `activatingRegion`
+        ActivatingRegion,
+        /// `deactivatingRegion`
+        DeactivatingRegion,
+        /// `activeRegion`
+        ActiveRegion,
+        /// `inactiveRegion`
+        InactiveRegion,
+    }
+
+    impl RegionToRunIn {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[
+            Self::ActivatingRegion,
+            Self::DeactivatingRegion,
+            Self::ActiveRegion,
+            Self::InactiveRegion,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "activatingRegion",
+            "deactivatingRegion",
+            "activeRegion",
+            "inactiveRegion",
+        ];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::ActivatingRegion => "activatingRegion",
+                Self::DeactivatingRegion => "deactivatingRegion",
+                Self::ActiveRegion => "activeRegion",
+                Self::InactiveRegion => "inactiveRegion",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for RegionToRunIn {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<RegionToRunIn> for ::stratus_model::Val<RegionToRunIn> {
+        fn from(value: RegionToRunIn) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for RegionToRunIn {
+        fn as_str(self) -> &'static str {
+            RegionToRunIn::as_str(self)
+        }
+    }
+
+    /// The values `RoutingControlStateChange` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum RoutingControlStateChange {
+        /// `On`
+        On,
+        /// `Off`
+        Off,
+    }
+
+    impl RoutingControlStateChange {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::On, Self::Off];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["On", "Off"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::On => "On",
+                Self::Off => "Off",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for RoutingControlStateChange {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<RoutingControlStateChange>
+        for ::stratus_model::Val<RoutingControlStateChange>
+    {
+        fn from(value: RoutingControlStateChange) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for RoutingControlStateChange {
+        fn as_str(self) -> &'static str {
+            RoutingControlStateChange::as_str(self)
+        }
+    }
+
+    /// The values `DocumentDbUngracefulBehavior` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum DocumentDbUngracefulBehavior {
+        /// `failover`
+        Failover,
+    }
+
+    impl DocumentDbUngracefulBehavior {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Failover];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["failover"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Failover => "failover",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for DocumentDbUngracefulBehavior {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<DocumentDbUngracefulBehavior>
+        for ::stratus_model::Val<DocumentDbUngracefulBehavior>
+    {
+        fn from(value: DocumentDbUngracefulBehavior) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for DocumentDbUngracefulBehavior {
+        fn as_str(self) -> &'static str {
+            DocumentDbUngracefulBehavior::as_str(self)
+        }
+    }
+
+    /// The values `GlobalAuroraUngracefulBehavior` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum GlobalAuroraUngracefulBehavior {
+        /// `failover`
+        Failover,
+    }
+
+    impl GlobalAuroraUngracefulBehavior {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Failover];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["failover"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Failover => "failover",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for GlobalAuroraUngracefulBehavior {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<GlobalAuroraUngracefulBehavior>
+        for ::stratus_model::Val<GlobalAuroraUngracefulBehavior>
+    {
+        fn from(value: GlobalAuroraUngracefulBehavior) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for GlobalAuroraUngracefulBehavior {
+        fn as_str(self) -> &'static str {
+            GlobalAuroraUngracefulBehavior::as_str(self)
         }
     }
 }

@@ -45,6 +45,8 @@ pub mod autoshift_observer_notification_status {
         required: &["Status"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -161,6 +163,8 @@ pub mod zonal_autoshift_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -209,6 +213,8 @@ pub mod zonal_autoshift_configuration {
         required: &["OutcomeAlarms"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -263,6 +269,8 @@ pub mod zonal_autoshift_configuration {
         required: &["AlarmIdentifier", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

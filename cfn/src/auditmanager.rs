@@ -81,6 +81,8 @@ pub mod assessment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -135,6 +137,8 @@ pub mod assessment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -178,6 +182,8 @@ pub mod assessment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -246,6 +252,10 @@ pub mod assessment {
             s::prop("LastUpdated", s::Kind::Number),
             s::prop("RoleArn", s::Kind::String)
                 .pattern("^arn:.*:iam:.*")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
             s::prop("RoleType", s::Kind::Enum(RoleType::VALUES)),
@@ -254,6 +264,8 @@ pub mod assessment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -279,6 +291,10 @@ pub mod assessment {
         properties: &[
             s::prop("RoleArn", s::Kind::String)
                 .pattern("^arn:.*:iam:.*")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
             s::prop("RoleType", s::Kind::Enum(RoleType::VALUES)),
@@ -286,6 +302,8 @@ pub mod assessment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -324,6 +342,8 @@ pub mod assessment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -351,6 +371,8 @@ pub mod assessment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

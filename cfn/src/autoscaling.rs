@@ -290,6 +290,10 @@ pub mod auto_scaling_group {
                 .min_length(1)
                 .max_length(255),
             s::prop("ServiceLinkedRoleARN", s::Kind::String)
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(1)
                 .max_length(1600),
             s::prop("SkipZonalShiftValidation", s::Kind::Boolean),
@@ -324,6 +328,8 @@ pub mod auto_scaling_group {
             "MixedInstancesPolicy",
         ]],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -359,6 +365,8 @@ pub mod auto_scaling_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -412,6 +420,8 @@ pub mod auto_scaling_group {
         required: &["ImpairedZoneHealthCheckBehavior", "ZonalShiftEnabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -466,6 +476,8 @@ pub mod auto_scaling_group {
         required: &["CapacityReservationPreference"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -495,6 +507,8 @@ pub mod auto_scaling_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -532,6 +546,8 @@ pub mod auto_scaling_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -592,6 +608,8 @@ pub mod auto_scaling_group {
         required: &["Version"],
         required_xor: &[&["LaunchTemplateId", "LaunchTemplateName"]],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -672,12 +690,18 @@ pub mod auto_scaling_group {
                 .min_length(0)
                 .max_length(255),
             s::prop("RoleARN", s::Kind::String)
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(1)
                 .max_length(255),
         ],
         required: &["LifecycleHookName", "LifecycleTransition"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -723,6 +747,8 @@ pub mod auto_scaling_group {
         required: &["Granularity"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -769,6 +795,8 @@ pub mod auto_scaling_group {
         required: &["LaunchTemplate"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -816,6 +844,8 @@ pub mod auto_scaling_group {
         required: &["TopicARN"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -868,6 +898,8 @@ pub mod auto_scaling_group {
         required: &["Identifier", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -912,6 +944,8 @@ pub mod auto_scaling_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -943,6 +977,8 @@ pub mod auto_scaling_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -990,6 +1026,8 @@ pub mod auto_scaling_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1044,6 +1082,8 @@ pub mod auto_scaling_group {
         required: &["LaunchTemplateSpecification"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1081,6 +1121,7 @@ pub mod auto_scaling_group {
         properties: &[
             s::prop("ImageId", s::Kind::String)
                 .pattern("^ami-[a-z0-9]{1,17}$")
+                .format("AWS::EC2::Image.Id", "^ami-([0-9a-z]{8}|[0-9a-z]{17})$")
                 .min_length(5)
                 .max_length(21),
             s::prop(
@@ -1101,6 +1142,8 @@ pub mod auto_scaling_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1341,6 +1384,8 @@ pub mod auto_scaling_group {
         required: &["MemoryMiB", "VCpuCount"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1372,6 +1417,8 @@ pub mod auto_scaling_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1405,6 +1452,8 @@ pub mod auto_scaling_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1438,6 +1487,8 @@ pub mod auto_scaling_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1467,6 +1518,8 @@ pub mod auto_scaling_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1500,6 +1553,8 @@ pub mod auto_scaling_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1533,6 +1588,8 @@ pub mod auto_scaling_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1564,6 +1621,8 @@ pub mod auto_scaling_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1597,6 +1656,8 @@ pub mod auto_scaling_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1630,6 +1691,8 @@ pub mod auto_scaling_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1663,6 +1726,8 @@ pub mod auto_scaling_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1695,6 +1760,8 @@ pub mod auto_scaling_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1721,6 +1788,8 @@ pub mod auto_scaling_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2582,6 +2651,7 @@ pub mod launch_configuration {
                 .min_length(1)
                 .max_length(1600),
             s::prop("ImageId", s::Kind::String)
+                .format("AWS::EC2::Image.Id", "^ami-([0-9a-z]{8}|[0-9a-z]{17})$")
                 .min_length(1)
                 .max_length(255),
             s::prop("InstanceId", s::Kind::String)
@@ -2621,6 +2691,8 @@ pub mod launch_configuration {
         required: &["ImageId", "InstanceType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2671,6 +2743,8 @@ pub mod launch_configuration {
         required: &["DeviceName"],
         required_xor: &[&["VirtualName", "Ebs", "NoDevice"]],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2708,6 +2782,8 @@ pub mod launch_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2767,6 +2843,8 @@ pub mod launch_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2962,12 +3040,18 @@ pub mod lifecycle_hook {
                 .min_length(0)
                 .max_length(255),
             s::prop("RoleARN", s::Kind::String)
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(1)
                 .max_length(255),
         ],
         required: &["LifecycleTransition", "AutoScalingGroupName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3180,6 +3264,8 @@ pub mod scaling_policy {
         required: &["AutoScalingGroupName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3264,6 +3350,8 @@ pub mod scaling_policy {
         required: &["MetricSpecifications"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3312,6 +3400,8 @@ pub mod scaling_policy {
         required: &["ScalingAdjustment"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3368,6 +3458,8 @@ pub mod scaling_policy {
         required: &["TargetValue"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3454,6 +3546,8 @@ pub mod scaling_policy {
         required: &["TargetValue"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3514,6 +3608,8 @@ pub mod scaling_policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3567,6 +3663,8 @@ pub mod scaling_policy {
         required: &["PredefinedMetricType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3611,6 +3709,8 @@ pub mod scaling_policy {
             required: &["MetricDataQueries"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -3654,6 +3754,8 @@ pub mod scaling_policy {
         required: &["MetricDataQueries"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3697,6 +3799,8 @@ pub mod scaling_policy {
         required: &["MetricDataQueries"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3750,6 +3854,8 @@ pub mod scaling_policy {
         required: &["PredefinedMetricType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3803,6 +3909,8 @@ pub mod scaling_policy {
         required: &["PredefinedMetricType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3856,6 +3964,8 @@ pub mod scaling_policy {
         required: &["PredefinedMetricType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3902,6 +4012,8 @@ pub mod scaling_policy {
         required: &["Value", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3971,6 +4083,8 @@ pub mod scaling_policy {
         required: &["Id"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4034,6 +4148,8 @@ pub mod scaling_policy {
         required: &["Id"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4090,6 +4206,8 @@ pub mod scaling_policy {
         required: &["Stat", "Metric"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4143,6 +4261,8 @@ pub mod scaling_policy {
         required: &["Stat", "Metric"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4195,6 +4315,8 @@ pub mod scaling_policy {
         required: &["MetricName", "Namespace"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4821,6 +4943,8 @@ pub mod scheduled_action {
         required: &["AutoScalingGroupName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4909,6 +5033,8 @@ pub mod warm_pool {
         required: &["AutoScalingGroupName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4927,6 +5053,8 @@ pub mod warm_pool {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

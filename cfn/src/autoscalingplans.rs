@@ -56,6 +56,8 @@ pub mod scaling_plan {
         required: &["ScalingInstructions", "ApplicationSource"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -106,6 +108,8 @@ pub mod scaling_plan {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -234,6 +238,8 @@ pub mod scaling_plan {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -277,6 +283,8 @@ pub mod scaling_plan {
         required: &["Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -339,6 +347,8 @@ pub mod scaling_plan {
         required: &["MetricName", "Statistic", "Namespace"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -385,6 +395,8 @@ pub mod scaling_plan {
         required: &["PredefinedLoadMetricType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -455,6 +467,8 @@ pub mod scaling_plan {
         required: &["TargetValue"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -501,6 +515,8 @@ pub mod scaling_plan {
         required: &["Value", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -563,6 +579,8 @@ pub mod scaling_plan {
         required: &["MetricName", "Statistic", "Namespace"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -609,6 +627,8 @@ pub mod scaling_plan {
         required: &["PredefinedScalingMetricType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

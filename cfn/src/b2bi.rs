@@ -20,9 +20,9 @@ pub mod capability {
         crate = "::stratus_model"
     )]
     pub struct CfnCapability {
-        /// `Configuration`: JSON.
+        /// `Configuration`: [`CapabilityConfiguration`].
         /// Required.
-        pub configuration: ::stratus_model::Val<::stratus_model::Json>,
+        pub configuration: ::stratus_model::Val<CapabilityConfiguration>,
         /// `InstructionsDocuments`: list of [`S3Location`].
         /// Items: `0..=5`.
         pub instructions_documents:
@@ -41,7 +41,7 @@ pub mod capability {
     impl CfnCapability {
         /// With the required `Configuration`, `Name`, `Type`; everything else unset.
         pub fn new(
-            configuration: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            configuration: impl ::std::convert::Into<::stratus_model::Val<CapabilityConfiguration>>,
             name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
             r#type: impl ::std::convert::Into<::stratus_model::Val<CapabilityType>>,
         ) -> Self {
@@ -58,7 +58,10 @@ pub mod capability {
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::B2BI::Capability",
         properties: &[
-            s::prop("Configuration", s::Kind::Json),
+            s::prop(
+                "Configuration",
+                s::Kind::Object(&SCHEMA_CapabilityConfiguration),
+            ),
             s::prop(
                 "InstructionsDocuments",
                 s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_S3Location))),
@@ -74,6 +77,8 @@ pub mod capability {
         required: &["Configuration", "Name", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -104,6 +109,34 @@ pub mod capability {
         }
     }
 
+    /// `CapabilityConfiguration`, a property type of `AWS::B2BI::Capability`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct CapabilityConfiguration {
+        /// `Edi`: [`EdiConfiguration`].
+        pub edi: ::std::option::Option<::stratus_model::Val<EdiConfiguration>>,
+    }
+
+    /// What the schema says of `CapabilityConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CapabilityConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CapabilityConfiguration",
+        properties: &[s::prop("Edi", s::Kind::Object(&SCHEMA_EdiConfiguration))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["Edi"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<CapabilityConfiguration>
+        for ::stratus_model::Val<CapabilityConfiguration>
+    {
+        fn from(value: CapabilityConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
     /// `S3Location`, a property type of `AWS::B2BI::Capability`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
@@ -130,11 +163,140 @@ pub mod capability {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
     impl ::std::convert::From<S3Location> for ::stratus_model::Val<S3Location> {
         fn from(value: S3Location) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `EdiConfiguration`, a property type of `AWS::B2BI::Capability`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct EdiConfiguration {
+        /// `CapabilityDirection`: [`CapabilityDirection`].
+        pub capability_direction: ::std::option::Option<::stratus_model::Val<CapabilityDirection>>,
+        /// `InputLocation`: [`S3Location`].
+        /// Required.
+        pub input_location: ::stratus_model::Val<S3Location>,
+        /// `OutputLocation`: [`S3Location`].
+        /// Required.
+        pub output_location: ::stratus_model::Val<S3Location>,
+        /// `TransformerId`: string.
+        /// Required.
+        /// Pattern: `^[a-zA-Z0-9_-]+$`.
+        /// Length: `1..=64`.
+        pub transformer_id: ::stratus_model::Val<::std::string::String>,
+        /// `Type`: [`EdiType`].
+        /// Required.
+        pub r#type: ::stratus_model::Val<EdiType>,
+    }
+
+    impl EdiConfiguration {
+        /// With the required `InputLocation`, `OutputLocation`, `TransformerId`, `Type`; everything else unset.
+        pub fn new(
+            input_location: impl ::std::convert::Into<::stratus_model::Val<S3Location>>,
+            output_location: impl ::std::convert::Into<::stratus_model::Val<S3Location>>,
+            transformer_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<EdiType>>,
+        ) -> Self {
+            Self {
+                capability_direction: ::std::option::Option::None,
+                input_location: input_location.into(),
+                output_location: output_location.into(),
+                transformer_id: transformer_id.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `EdiConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EdiConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EdiConfiguration",
+        properties: &[
+            s::prop(
+                "CapabilityDirection",
+                s::Kind::Enum(CapabilityDirection::VALUES),
+            ),
+            s::prop("InputLocation", s::Kind::Object(&SCHEMA_S3Location)),
+            s::prop("OutputLocation", s::Kind::Object(&SCHEMA_S3Location)),
+            s::prop("TransformerId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Type", s::Kind::Object(&SCHEMA_EdiType)),
+        ],
+        required: &["InputLocation", "OutputLocation", "TransformerId", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<EdiConfiguration> for ::stratus_model::Val<EdiConfiguration> {
+        fn from(value: EdiConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `EdiType`, a property type of `AWS::B2BI::Capability`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct EdiType {
+        /// `X12Details`: [`X12Details`].
+        pub x12_details: ::std::option::Option<::stratus_model::Val<X12Details>>,
+    }
+
+    /// What the schema says of `EdiType`'s properties; `validate()` checks them.
+    pub static SCHEMA_EdiType: s::ObjectSchema = s::ObjectSchema {
+        name: "EdiType",
+        properties: &[s::prop("X12Details", s::Kind::Object(&SCHEMA_X12Details))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["X12Details"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<EdiType> for ::stratus_model::Val<EdiType> {
+        fn from(value: EdiType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `X12Details`, a property type of `AWS::B2BI::Capability`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct X12Details {
+        /// `TransactionSet`: [`X12TransactionSet`].
+        pub transaction_set: ::std::option::Option<::stratus_model::Val<X12TransactionSet>>,
+        /// `Version`: [`X12Version`].
+        pub version: ::std::option::Option<::stratus_model::Val<X12Version>>,
+    }
+
+    /// What the schema says of `X12Details`'s properties; `validate()` checks them.
+    pub static SCHEMA_X12Details: s::ObjectSchema = s::ObjectSchema {
+        name: "X12Details",
+        properties: &[
+            s::prop("TransactionSet", s::Kind::Enum(X12TransactionSet::VALUES)),
+            s::prop("Version", s::Kind::Enum(X12Version::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<X12Details> for ::stratus_model::Val<X12Details> {
+        fn from(value: X12Details) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -175,6 +337,1864 @@ pub mod capability {
     impl ::stratus_model::StringEnum for CapabilityType {
         fn as_str(self) -> &'static str {
             CapabilityType::as_str(self)
+        }
+    }
+
+    /// The values `CapabilityDirection` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum CapabilityDirection {
+        /// `INBOUND`
+        Inbound,
+        /// `OUTBOUND`
+        Outbound,
+    }
+
+    impl CapabilityDirection {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Inbound, Self::Outbound];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["INBOUND", "OUTBOUND"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Inbound => "INBOUND",
+                Self::Outbound => "OUTBOUND",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for CapabilityDirection {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<CapabilityDirection> for ::stratus_model::Val<CapabilityDirection> {
+        fn from(value: CapabilityDirection) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for CapabilityDirection {
+        fn as_str(self) -> &'static str {
+            CapabilityDirection::as_str(self)
+        }
+    }
+
+    /// The values `X12TransactionSet` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum X12TransactionSet {
+        /// `X12_100`
+        X12100,
+        /// `X12_101`
+        X12101,
+        /// `X12_102`
+        X12102,
+        /// `X12_103`
+        X12103,
+        /// `X12_104`
+        X12104,
+        /// `X12_105`
+        X12105,
+        /// `X12_106`
+        X12106,
+        /// `X12_107`
+        X12107,
+        /// `X12_108`
+        X12108,
+        /// `X12_109`
+        X12109,
+        /// `X12_110`
+        X12110,
+        /// `X12_111`
+        X12111,
+        /// `X12_112`
+        X12112,
+        /// `X12_113`
+        X12113,
+        /// `X12_120`
+        X12120,
+        /// `X12_121`
+        X12121,
+        /// `X12_124`
+        X12124,
+        /// `X12_125`
+        X12125,
+        /// `X12_126`
+        X12126,
+        /// `X12_127`
+        X12127,
+        /// `X12_128`
+        X12128,
+        /// `X12_129`
+        X12129,
+        /// `X12_130`
+        X12130,
+        /// `X12_131`
+        X12131,
+        /// `X12_132`
+        X12132,
+        /// `X12_133`
+        X12133,
+        /// `X12_135`
+        X12135,
+        /// `X12_138`
+        X12138,
+        /// `X12_139`
+        X12139,
+        /// `X12_140`
+        X12140,
+        /// `X12_141`
+        X12141,
+        /// `X12_142`
+        X12142,
+        /// `X12_143`
+        X12143,
+        /// `X12_144`
+        X12144,
+        /// `X12_146`
+        X12146,
+        /// `X12_147`
+        X12147,
+        /// `X12_148`
+        X12148,
+        /// `X12_149`
+        X12149,
+        /// `X12_150`
+        X12150,
+        /// `X12_151`
+        X12151,
+        /// `X12_152`
+        X12152,
+        /// `X12_153`
+        X12153,
+        /// `X12_154`
+        X12154,
+        /// `X12_155`
+        X12155,
+        /// `X12_157`
+        X12157,
+        /// `X12_158`
+        X12158,
+        /// `X12_159`
+        X12159,
+        /// `X12_160`
+        X12160,
+        /// `X12_161`
+        X12161,
+        /// `X12_163`
+        X12163,
+        /// `X12_170`
+        X12170,
+        /// `X12_175`
+        X12175,
+        /// `X12_176`
+        X12176,
+        /// `X12_179`
+        X12179,
+        /// `X12_180`
+        X12180,
+        /// `X12_185`
+        X12185,
+        /// `X12_186`
+        X12186,
+        /// `X12_187`
+        X12187,
+        /// `X12_188`
+        X12188,
+        /// `X12_189`
+        X12189,
+        /// `X12_190`
+        X12190,
+        /// `X12_191`
+        X12191,
+        /// `X12_194`
+        X12194,
+        /// `X12_195`
+        X12195,
+        /// `X12_196`
+        X12196,
+        /// `X12_197`
+        X12197,
+        /// `X12_198`
+        X12198,
+        /// `X12_199`
+        X12199,
+        /// `X12_200`
+        X12200,
+        /// `X12_201`
+        X12201,
+        /// `X12_202`
+        X12202,
+        /// `X12_203`
+        X12203,
+        /// `X12_204`
+        X12204,
+        /// `X12_205`
+        X12205,
+        /// `X12_206`
+        X12206,
+        /// `X12_210`
+        X12210,
+        /// `X12_211`
+        X12211,
+        /// `X12_212`
+        X12212,
+        /// `X12_213`
+        X12213,
+        /// `X12_214`
+        X12214,
+        /// `X12_215`
+        X12215,
+        /// `X12_216`
+        X12216,
+        /// `X12_217`
+        X12217,
+        /// `X12_218`
+        X12218,
+        /// `X12_219`
+        X12219,
+        /// `X12_220`
+        X12220,
+        /// `X12_222`
+        X12222,
+        /// `X12_223`
+        X12223,
+        /// `X12_224`
+        X12224,
+        /// `X12_225`
+        X12225,
+        /// `X12_227`
+        X12227,
+        /// `X12_228`
+        X12228,
+        /// `X12_240`
+        X12240,
+        /// `X12_242`
+        X12242,
+        /// `X12_244`
+        X12244,
+        /// `X12_245`
+        X12245,
+        /// `X12_248`
+        X12248,
+        /// `X12_249`
+        X12249,
+        /// `X12_250`
+        X12250,
+        /// `X12_251`
+        X12251,
+        /// `X12_252`
+        X12252,
+        /// `X12_255`
+        X12255,
+        /// `X12_256`
+        X12256,
+        /// `X12_259`
+        X12259,
+        /// `X12_260`
+        X12260,
+        /// `X12_261`
+        X12261,
+        /// `X12_262`
+        X12262,
+        /// `X12_263`
+        X12263,
+        /// `X12_264`
+        X12264,
+        /// `X12_265`
+        X12265,
+        /// `X12_266`
+        X12266,
+        /// `X12_267`
+        X12267,
+        /// `X12_268`
+        X12268,
+        /// `X12_269`
+        X12269,
+        /// `X12_270`
+        X12270,
+        /// `X12_271`
+        X12271,
+        /// `X12_272`
+        X12272,
+        /// `X12_273`
+        X12273,
+        /// `X12_274`
+        X12274,
+        /// `X12_275`
+        X12275,
+        /// `X12_276`
+        X12276,
+        /// `X12_277`
+        X12277,
+        /// `X12_278`
+        X12278,
+        /// `X12_280`
+        X12280,
+        /// `X12_283`
+        X12283,
+        /// `X12_284`
+        X12284,
+        /// `X12_285`
+        X12285,
+        /// `X12_286`
+        X12286,
+        /// `X12_288`
+        X12288,
+        /// `X12_290`
+        X12290,
+        /// `X12_300`
+        X12300,
+        /// `X12_301`
+        X12301,
+        /// `X12_303`
+        X12303,
+        /// `X12_304`
+        X12304,
+        /// `X12_309`
+        X12309,
+        /// `X12_310`
+        X12310,
+        /// `X12_311`
+        X12311,
+        /// `X12_312`
+        X12312,
+        /// `X12_313`
+        X12313,
+        /// `X12_315`
+        X12315,
+        /// `X12_317`
+        X12317,
+        /// `X12_319`
+        X12319,
+        /// `X12_322`
+        X12322,
+        /// `X12_323`
+        X12323,
+        /// `X12_324`
+        X12324,
+        /// `X12_325`
+        X12325,
+        /// `X12_326`
+        X12326,
+        /// `X12_350`
+        X12350,
+        /// `X12_352`
+        X12352,
+        /// `X12_353`
+        X12353,
+        /// `X12_354`
+        X12354,
+        /// `X12_355`
+        X12355,
+        /// `X12_356`
+        X12356,
+        /// `X12_357`
+        X12357,
+        /// `X12_358`
+        X12358,
+        /// `X12_361`
+        X12361,
+        /// `X12_362`
+        X12362,
+        /// `X12_404`
+        X12404,
+        /// `X12_410`
+        X12410,
+        /// `X12_412`
+        X12412,
+        /// `X12_414`
+        X12414,
+        /// `X12_417`
+        X12417,
+        /// `X12_418`
+        X12418,
+        /// `X12_419`
+        X12419,
+        /// `X12_420`
+        X12420,
+        /// `X12_421`
+        X12421,
+        /// `X12_422`
+        X12422,
+        /// `X12_423`
+        X12423,
+        /// `X12_424`
+        X12424,
+        /// `X12_425`
+        X12425,
+        /// `X12_426`
+        X12426,
+        /// `X12_429`
+        X12429,
+        /// `X12_431`
+        X12431,
+        /// `X12_432`
+        X12432,
+        /// `X12_433`
+        X12433,
+        /// `X12_434`
+        X12434,
+        /// `X12_435`
+        X12435,
+        /// `X12_436`
+        X12436,
+        /// `X12_437`
+        X12437,
+        /// `X12_440`
+        X12440,
+        /// `X12_451`
+        X12451,
+        /// `X12_452`
+        X12452,
+        /// `X12_453`
+        X12453,
+        /// `X12_455`
+        X12455,
+        /// `X12_456`
+        X12456,
+        /// `X12_460`
+        X12460,
+        /// `X12_463`
+        X12463,
+        /// `X12_466`
+        X12466,
+        /// `X12_468`
+        X12468,
+        /// `X12_470`
+        X12470,
+        /// `X12_475`
+        X12475,
+        /// `X12_485`
+        X12485,
+        /// `X12_486`
+        X12486,
+        /// `X12_490`
+        X12490,
+        /// `X12_492`
+        X12492,
+        /// `X12_494`
+        X12494,
+        /// `X12_500`
+        X12500,
+        /// `X12_501`
+        X12501,
+        /// `X12_503`
+        X12503,
+        /// `X12_504`
+        X12504,
+        /// `X12_511`
+        X12511,
+        /// `X12_517`
+        X12517,
+        /// `X12_521`
+        X12521,
+        /// `X12_527`
+        X12527,
+        /// `X12_536`
+        X12536,
+        /// `X12_540`
+        X12540,
+        /// `X12_561`
+        X12561,
+        /// `X12_567`
+        X12567,
+        /// `X12_568`
+        X12568,
+        /// `X12_601`
+        X12601,
+        /// `X12_602`
+        X12602,
+        /// `X12_620`
+        X12620,
+        /// `X12_625`
+        X12625,
+        /// `X12_650`
+        X12650,
+        /// `X12_715`
+        X12715,
+        /// `X12_753`
+        X12753,
+        /// `X12_754`
+        X12754,
+        /// `X12_805`
+        X12805,
+        /// `X12_806`
+        X12806,
+        /// `X12_810`
+        X12810,
+        /// `X12_811`
+        X12811,
+        /// `X12_812`
+        X12812,
+        /// `X12_813`
+        X12813,
+        /// `X12_814`
+        X12814,
+        /// `X12_815`
+        X12815,
+        /// `X12_816`
+        X12816,
+        /// `X12_818`
+        X12818,
+        /// `X12_819`
+        X12819,
+        /// `X12_820`
+        X12820,
+        /// `X12_821`
+        X12821,
+        /// `X12_822`
+        X12822,
+        /// `X12_823`
+        X12823,
+        /// `X12_824`
+        X12824,
+        /// `X12_826`
+        X12826,
+        /// `X12_827`
+        X12827,
+        /// `X12_828`
+        X12828,
+        /// `X12_829`
+        X12829,
+        /// `X12_830`
+        X12830,
+        /// `X12_831`
+        X12831,
+        /// `X12_832`
+        X12832,
+        /// `X12_833`
+        X12833,
+        /// `X12_834`
+        X12834,
+        /// `X12_835`
+        X12835,
+        /// `X12_836`
+        X12836,
+        /// `X12_837`
+        X12837,
+        /// `X12_838`
+        X12838,
+        /// `X12_839`
+        X12839,
+        /// `X12_840`
+        X12840,
+        /// `X12_841`
+        X12841,
+        /// `X12_842`
+        X12842,
+        /// `X12_843`
+        X12843,
+        /// `X12_844`
+        X12844,
+        /// `X12_845`
+        X12845,
+        /// `X12_846`
+        X12846,
+        /// `X12_847`
+        X12847,
+        /// `X12_848`
+        X12848,
+        /// `X12_849`
+        X12849,
+        /// `X12_850`
+        X12850,
+        /// `X12_851`
+        X12851,
+        /// `X12_852`
+        X12852,
+        /// `X12_853`
+        X12853,
+        /// `X12_854`
+        X12854,
+        /// `X12_855`
+        X12855,
+        /// `X12_856`
+        X12856,
+        /// `X12_857`
+        X12857,
+        /// `X12_858`
+        X12858,
+        /// `X12_859`
+        X12859,
+        /// `X12_860`
+        X12860,
+        /// `X12_861`
+        X12861,
+        /// `X12_862`
+        X12862,
+        /// `X12_863`
+        X12863,
+        /// `X12_864`
+        X12864,
+        /// `X12_865`
+        X12865,
+        /// `X12_866`
+        X12866,
+        /// `X12_867`
+        X12867,
+        /// `X12_868`
+        X12868,
+        /// `X12_869`
+        X12869,
+        /// `X12_870`
+        X12870,
+        /// `X12_871`
+        X12871,
+        /// `X12_872`
+        X12872,
+        /// `X12_873`
+        X12873,
+        /// `X12_874`
+        X12874,
+        /// `X12_875`
+        X12875,
+        /// `X12_876`
+        X12876,
+        /// `X12_877`
+        X12877,
+        /// `X12_878`
+        X12878,
+        /// `X12_879`
+        X12879,
+        /// `X12_880`
+        X12880,
+        /// `X12_881`
+        X12881,
+        /// `X12_882`
+        X12882,
+        /// `X12_883`
+        X12883,
+        /// `X12_884`
+        X12884,
+        /// `X12_885`
+        X12885,
+        /// `X12_886`
+        X12886,
+        /// `X12_887`
+        X12887,
+        /// `X12_888`
+        X12888,
+        /// `X12_889`
+        X12889,
+        /// `X12_891`
+        X12891,
+        /// `X12_893`
+        X12893,
+        /// `X12_894`
+        X12894,
+        /// `X12_895`
+        X12895,
+        /// `X12_896`
+        X12896,
+        /// `X12_920`
+        X12920,
+        /// `X12_924`
+        X12924,
+        /// `X12_925`
+        X12925,
+        /// `X12_926`
+        X12926,
+        /// `X12_928`
+        X12928,
+        /// `X12_940`
+        X12940,
+        /// `X12_943`
+        X12943,
+        /// `X12_944`
+        X12944,
+        /// `X12_945`
+        X12945,
+        /// `X12_947`
+        X12947,
+        /// `X12_980`
+        X12980,
+        /// `X12_990`
+        X12990,
+        /// `X12_993`
+        X12993,
+        /// `X12_996`
+        X12996,
+        /// `X12_997`
+        X12997,
+        /// `X12_998`
+        X12998,
+        /// `X12_999`
+        X12999,
+        /// `X12_270_X279`
+        X12270X279,
+        /// `X12_271_X279`
+        X12271X279,
+        /// `X12_275_X210`
+        X12275X210,
+        /// `X12_275_X211`
+        X12275X211,
+        /// `X12_276_X212`
+        X12276X212,
+        /// `X12_277_X212`
+        X12277X212,
+        /// `X12_277_X214`
+        X12277X214,
+        /// `X12_277_X364`
+        X12277X364,
+        /// `X12_278_X217`
+        X12278X217,
+        /// `X12_820_X218`
+        X12820X218,
+        /// `X12_820_X306`
+        X12820X306,
+        /// `X12_824_X186`
+        X12824X186,
+        /// `X12_834_X220`
+        X12834X220,
+        /// `X12_834_X307`
+        X12834X307,
+        /// `X12_834_X318`
+        X12834X318,
+        /// `X12_835_X221`
+        X12835X221,
+        /// `X12_837_X222`
+        X12837X222,
+        /// `X12_837_X223`
+        X12837X223,
+        /// `X12_837_X224`
+        X12837X224,
+        /// `X12_837_X291`
+        X12837X291,
+        /// `X12_837_X292`
+        X12837X292,
+        /// `X12_837_X298`
+        X12837X298,
+        /// `X12_999_X231`
+        X12999X231,
+    }
+
+    impl X12TransactionSet {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[
+            Self::X12100,
+            Self::X12101,
+            Self::X12102,
+            Self::X12103,
+            Self::X12104,
+            Self::X12105,
+            Self::X12106,
+            Self::X12107,
+            Self::X12108,
+            Self::X12109,
+            Self::X12110,
+            Self::X12111,
+            Self::X12112,
+            Self::X12113,
+            Self::X12120,
+            Self::X12121,
+            Self::X12124,
+            Self::X12125,
+            Self::X12126,
+            Self::X12127,
+            Self::X12128,
+            Self::X12129,
+            Self::X12130,
+            Self::X12131,
+            Self::X12132,
+            Self::X12133,
+            Self::X12135,
+            Self::X12138,
+            Self::X12139,
+            Self::X12140,
+            Self::X12141,
+            Self::X12142,
+            Self::X12143,
+            Self::X12144,
+            Self::X12146,
+            Self::X12147,
+            Self::X12148,
+            Self::X12149,
+            Self::X12150,
+            Self::X12151,
+            Self::X12152,
+            Self::X12153,
+            Self::X12154,
+            Self::X12155,
+            Self::X12157,
+            Self::X12158,
+            Self::X12159,
+            Self::X12160,
+            Self::X12161,
+            Self::X12163,
+            Self::X12170,
+            Self::X12175,
+            Self::X12176,
+            Self::X12179,
+            Self::X12180,
+            Self::X12185,
+            Self::X12186,
+            Self::X12187,
+            Self::X12188,
+            Self::X12189,
+            Self::X12190,
+            Self::X12191,
+            Self::X12194,
+            Self::X12195,
+            Self::X12196,
+            Self::X12197,
+            Self::X12198,
+            Self::X12199,
+            Self::X12200,
+            Self::X12201,
+            Self::X12202,
+            Self::X12203,
+            Self::X12204,
+            Self::X12205,
+            Self::X12206,
+            Self::X12210,
+            Self::X12211,
+            Self::X12212,
+            Self::X12213,
+            Self::X12214,
+            Self::X12215,
+            Self::X12216,
+            Self::X12217,
+            Self::X12218,
+            Self::X12219,
+            Self::X12220,
+            Self::X12222,
+            Self::X12223,
+            Self::X12224,
+            Self::X12225,
+            Self::X12227,
+            Self::X12228,
+            Self::X12240,
+            Self::X12242,
+            Self::X12244,
+            Self::X12245,
+            Self::X12248,
+            Self::X12249,
+            Self::X12250,
+            Self::X12251,
+            Self::X12252,
+            Self::X12255,
+            Self::X12256,
+            Self::X12259,
+            Self::X12260,
+            Self::X12261,
+            Self::X12262,
+            Self::X12263,
+            Self::X12264,
+            Self::X12265,
+            Self::X12266,
+            Self::X12267,
+            Self::X12268,
+            Self::X12269,
+            Self::X12270,
+            Self::X12271,
+            Self::X12272,
+            Self::X12273,
+            Self::X12274,
+            Self::X12275,
+            Self::X12276,
+            Self::X12277,
+            Self::X12278,
+            Self::X12280,
+            Self::X12283,
+            Self::X12284,
+            Self::X12285,
+            Self::X12286,
+            Self::X12288,
+            Self::X12290,
+            Self::X12300,
+            Self::X12301,
+            Self::X12303,
+            Self::X12304,
+            Self::X12309,
+            Self::X12310,
+            Self::X12311,
+            Self::X12312,
+            Self::X12313,
+            Self::X12315,
+            Self::X12317,
+            Self::X12319,
+            Self::X12322,
+            Self::X12323,
+            Self::X12324,
+            Self::X12325,
+            Self::X12326,
+            Self::X12350,
+            Self::X12352,
+            Self::X12353,
+            Self::X12354,
+            Self::X12355,
+            Self::X12356,
+            Self::X12357,
+            Self::X12358,
+            Self::X12361,
+            Self::X12362,
+            Self::X12404,
+            Self::X12410,
+            Self::X12412,
+            Self::X12414,
+            Self::X12417,
+            Self::X12418,
+            Self::X12419,
+            Self::X12420,
+            Self::X12421,
+            Self::X12422,
+            Self::X12423,
+            Self::X12424,
+            Self::X12425,
+            Self::X12426,
+            Self::X12429,
+            Self::X12431,
+            Self::X12432,
+            Self::X12433,
+            Self::X12434,
+            Self::X12435,
+            Self::X12436,
+            Self::X12437,
+            Self::X12440,
+            Self::X12451,
+            Self::X12452,
+            Self::X12453,
+            Self::X12455,
+            Self::X12456,
+            Self::X12460,
+            Self::X12463,
+            Self::X12466,
+            Self::X12468,
+            Self::X12470,
+            Self::X12475,
+            Self::X12485,
+            Self::X12486,
+            Self::X12490,
+            Self::X12492,
+            Self::X12494,
+            Self::X12500,
+            Self::X12501,
+            Self::X12503,
+            Self::X12504,
+            Self::X12511,
+            Self::X12517,
+            Self::X12521,
+            Self::X12527,
+            Self::X12536,
+            Self::X12540,
+            Self::X12561,
+            Self::X12567,
+            Self::X12568,
+            Self::X12601,
+            Self::X12602,
+            Self::X12620,
+            Self::X12625,
+            Self::X12650,
+            Self::X12715,
+            Self::X12753,
+            Self::X12754,
+            Self::X12805,
+            Self::X12806,
+            Self::X12810,
+            Self::X12811,
+            Self::X12812,
+            Self::X12813,
+            Self::X12814,
+            Self::X12815,
+            Self::X12816,
+            Self::X12818,
+            Self::X12819,
+            Self::X12820,
+            Self::X12821,
+            Self::X12822,
+            Self::X12823,
+            Self::X12824,
+            Self::X12826,
+            Self::X12827,
+            Self::X12828,
+            Self::X12829,
+            Self::X12830,
+            Self::X12831,
+            Self::X12832,
+            Self::X12833,
+            Self::X12834,
+            Self::X12835,
+            Self::X12836,
+            Self::X12837,
+            Self::X12838,
+            Self::X12839,
+            Self::X12840,
+            Self::X12841,
+            Self::X12842,
+            Self::X12843,
+            Self::X12844,
+            Self::X12845,
+            Self::X12846,
+            Self::X12847,
+            Self::X12848,
+            Self::X12849,
+            Self::X12850,
+            Self::X12851,
+            Self::X12852,
+            Self::X12853,
+            Self::X12854,
+            Self::X12855,
+            Self::X12856,
+            Self::X12857,
+            Self::X12858,
+            Self::X12859,
+            Self::X12860,
+            Self::X12861,
+            Self::X12862,
+            Self::X12863,
+            Self::X12864,
+            Self::X12865,
+            Self::X12866,
+            Self::X12867,
+            Self::X12868,
+            Self::X12869,
+            Self::X12870,
+            Self::X12871,
+            Self::X12872,
+            Self::X12873,
+            Self::X12874,
+            Self::X12875,
+            Self::X12876,
+            Self::X12877,
+            Self::X12878,
+            Self::X12879,
+            Self::X12880,
+            Self::X12881,
+            Self::X12882,
+            Self::X12883,
+            Self::X12884,
+            Self::X12885,
+            Self::X12886,
+            Self::X12887,
+            Self::X12888,
+            Self::X12889,
+            Self::X12891,
+            Self::X12893,
+            Self::X12894,
+            Self::X12895,
+            Self::X12896,
+            Self::X12920,
+            Self::X12924,
+            Self::X12925,
+            Self::X12926,
+            Self::X12928,
+            Self::X12940,
+            Self::X12943,
+            Self::X12944,
+            Self::X12945,
+            Self::X12947,
+            Self::X12980,
+            Self::X12990,
+            Self::X12993,
+            Self::X12996,
+            Self::X12997,
+            Self::X12998,
+            Self::X12999,
+            Self::X12270X279,
+            Self::X12271X279,
+            Self::X12275X210,
+            Self::X12275X211,
+            Self::X12276X212,
+            Self::X12277X212,
+            Self::X12277X214,
+            Self::X12277X364,
+            Self::X12278X217,
+            Self::X12820X218,
+            Self::X12820X306,
+            Self::X12824X186,
+            Self::X12834X220,
+            Self::X12834X307,
+            Self::X12834X318,
+            Self::X12835X221,
+            Self::X12837X222,
+            Self::X12837X223,
+            Self::X12837X224,
+            Self::X12837X291,
+            Self::X12837X292,
+            Self::X12837X298,
+            Self::X12999X231,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "X12_100",
+            "X12_101",
+            "X12_102",
+            "X12_103",
+            "X12_104",
+            "X12_105",
+            "X12_106",
+            "X12_107",
+            "X12_108",
+            "X12_109",
+            "X12_110",
+            "X12_111",
+            "X12_112",
+            "X12_113",
+            "X12_120",
+            "X12_121",
+            "X12_124",
+            "X12_125",
+            "X12_126",
+            "X12_127",
+            "X12_128",
+            "X12_129",
+            "X12_130",
+            "X12_131",
+            "X12_132",
+            "X12_133",
+            "X12_135",
+            "X12_138",
+            "X12_139",
+            "X12_140",
+            "X12_141",
+            "X12_142",
+            "X12_143",
+            "X12_144",
+            "X12_146",
+            "X12_147",
+            "X12_148",
+            "X12_149",
+            "X12_150",
+            "X12_151",
+            "X12_152",
+            "X12_153",
+            "X12_154",
+            "X12_155",
+            "X12_157",
+            "X12_158",
+            "X12_159",
+            "X12_160",
+            "X12_161",
+            "X12_163",
+            "X12_170",
+            "X12_175",
+            "X12_176",
+            "X12_179",
+            "X12_180",
+            "X12_185",
+            "X12_186",
+            "X12_187",
+            "X12_188",
+            "X12_189",
+            "X12_190",
+            "X12_191",
+            "X12_194",
+            "X12_195",
+            "X12_196",
+            "X12_197",
+            "X12_198",
+            "X12_199",
+            "X12_200",
+            "X12_201",
+            "X12_202",
+            "X12_203",
+            "X12_204",
+            "X12_205",
+            "X12_206",
+            "X12_210",
+            "X12_211",
+            "X12_212",
+            "X12_213",
+            "X12_214",
+            "X12_215",
+            "X12_216",
+            "X12_217",
+            "X12_218",
+            "X12_219",
+            "X12_220",
+            "X12_222",
+            "X12_223",
+            "X12_224",
+            "X12_225",
+            "X12_227",
+            "X12_228",
+            "X12_240",
+            "X12_242",
+            "X12_244",
+            "X12_245",
+            "X12_248",
+            "X12_249",
+            "X12_250",
+            "X12_251",
+            "X12_252",
+            "X12_255",
+            "X12_256",
+            "X12_259",
+            "X12_260",
+            "X12_261",
+            "X12_262",
+            "X12_263",
+            "X12_264",
+            "X12_265",
+            "X12_266",
+            "X12_267",
+            "X12_268",
+            "X12_269",
+            "X12_270",
+            "X12_271",
+            "X12_272",
+            "X12_273",
+            "X12_274",
+            "X12_275",
+            "X12_276",
+            "X12_277",
+            "X12_278",
+            "X12_280",
+            "X12_283",
+            "X12_284",
+            "X12_285",
+            "X12_286",
+            "X12_288",
+            "X12_290",
+            "X12_300",
+            "X12_301",
+            "X12_303",
+            "X12_304",
+            "X12_309",
+            "X12_310",
+            "X12_311",
+            "X12_312",
+            "X12_313",
+            "X12_315",
+            "X12_317",
+            "X12_319",
+            "X12_322",
+            "X12_323",
+            "X12_324",
+            "X12_325",
+            "X12_326",
+            "X12_350",
+            "X12_352",
+            "X12_353",
+            "X12_354",
+            "X12_355",
+            "X12_356",
+            "X12_357",
+            "X12_358",
+            "X12_361",
+            "X12_362",
+            "X12_404",
+            "X12_410",
+            "X12_412",
+            "X12_414",
+            "X12_417",
+            "X12_418",
+            "X12_419",
+            "X12_420",
+            "X12_421",
+            "X12_422",
+            "X12_423",
+            "X12_424",
+            "X12_425",
+            "X12_426",
+            "X12_429",
+            "X12_431",
+            "X12_432",
+            "X12_433",
+            "X12_434",
+            "X12_435",
+            "X12_436",
+            "X12_437",
+            "X12_440",
+            "X12_451",
+            "X12_452",
+            "X12_453",
+            "X12_455",
+            "X12_456",
+            "X12_460",
+            "X12_463",
+            "X12_466",
+            "X12_468",
+            "X12_470",
+            "X12_475",
+            "X12_485",
+            "X12_486",
+            "X12_490",
+            "X12_492",
+            "X12_494",
+            "X12_500",
+            "X12_501",
+            "X12_503",
+            "X12_504",
+            "X12_511",
+            "X12_517",
+            "X12_521",
+            "X12_527",
+            "X12_536",
+            "X12_540",
+            "X12_561",
+            "X12_567",
+            "X12_568",
+            "X12_601",
+            "X12_602",
+            "X12_620",
+            "X12_625",
+            "X12_650",
+            "X12_715",
+            "X12_753",
+            "X12_754",
+            "X12_805",
+            "X12_806",
+            "X12_810",
+            "X12_811",
+            "X12_812",
+            "X12_813",
+            "X12_814",
+            "X12_815",
+            "X12_816",
+            "X12_818",
+            "X12_819",
+            "X12_820",
+            "X12_821",
+            "X12_822",
+            "X12_823",
+            "X12_824",
+            "X12_826",
+            "X12_827",
+            "X12_828",
+            "X12_829",
+            "X12_830",
+            "X12_831",
+            "X12_832",
+            "X12_833",
+            "X12_834",
+            "X12_835",
+            "X12_836",
+            "X12_837",
+            "X12_838",
+            "X12_839",
+            "X12_840",
+            "X12_841",
+            "X12_842",
+            "X12_843",
+            "X12_844",
+            "X12_845",
+            "X12_846",
+            "X12_847",
+            "X12_848",
+            "X12_849",
+            "X12_850",
+            "X12_851",
+            "X12_852",
+            "X12_853",
+            "X12_854",
+            "X12_855",
+            "X12_856",
+            "X12_857",
+            "X12_858",
+            "X12_859",
+            "X12_860",
+            "X12_861",
+            "X12_862",
+            "X12_863",
+            "X12_864",
+            "X12_865",
+            "X12_866",
+            "X12_867",
+            "X12_868",
+            "X12_869",
+            "X12_870",
+            "X12_871",
+            "X12_872",
+            "X12_873",
+            "X12_874",
+            "X12_875",
+            "X12_876",
+            "X12_877",
+            "X12_878",
+            "X12_879",
+            "X12_880",
+            "X12_881",
+            "X12_882",
+            "X12_883",
+            "X12_884",
+            "X12_885",
+            "X12_886",
+            "X12_887",
+            "X12_888",
+            "X12_889",
+            "X12_891",
+            "X12_893",
+            "X12_894",
+            "X12_895",
+            "X12_896",
+            "X12_920",
+            "X12_924",
+            "X12_925",
+            "X12_926",
+            "X12_928",
+            "X12_940",
+            "X12_943",
+            "X12_944",
+            "X12_945",
+            "X12_947",
+            "X12_980",
+            "X12_990",
+            "X12_993",
+            "X12_996",
+            "X12_997",
+            "X12_998",
+            "X12_999",
+            "X12_270_X279",
+            "X12_271_X279",
+            "X12_275_X210",
+            "X12_275_X211",
+            "X12_276_X212",
+            "X12_277_X212",
+            "X12_277_X214",
+            "X12_277_X364",
+            "X12_278_X217",
+            "X12_820_X218",
+            "X12_820_X306",
+            "X12_824_X186",
+            "X12_834_X220",
+            "X12_834_X307",
+            "X12_834_X318",
+            "X12_835_X221",
+            "X12_837_X222",
+            "X12_837_X223",
+            "X12_837_X224",
+            "X12_837_X291",
+            "X12_837_X292",
+            "X12_837_X298",
+            "X12_999_X231",
+        ];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::X12100 => "X12_100",
+                Self::X12101 => "X12_101",
+                Self::X12102 => "X12_102",
+                Self::X12103 => "X12_103",
+                Self::X12104 => "X12_104",
+                Self::X12105 => "X12_105",
+                Self::X12106 => "X12_106",
+                Self::X12107 => "X12_107",
+                Self::X12108 => "X12_108",
+                Self::X12109 => "X12_109",
+                Self::X12110 => "X12_110",
+                Self::X12111 => "X12_111",
+                Self::X12112 => "X12_112",
+                Self::X12113 => "X12_113",
+                Self::X12120 => "X12_120",
+                Self::X12121 => "X12_121",
+                Self::X12124 => "X12_124",
+                Self::X12125 => "X12_125",
+                Self::X12126 => "X12_126",
+                Self::X12127 => "X12_127",
+                Self::X12128 => "X12_128",
+                Self::X12129 => "X12_129",
+                Self::X12130 => "X12_130",
+                Self::X12131 => "X12_131",
+                Self::X12132 => "X12_132",
+                Self::X12133 => "X12_133",
+                Self::X12135 => "X12_135",
+                Self::X12138 => "X12_138",
+                Self::X12139 => "X12_139",
+                Self::X12140 => "X12_140",
+                Self::X12141 => "X12_141",
+                Self::X12142 => "X12_142",
+                Self::X12143 => "X12_143",
+                Self::X12144 => "X12_144",
+                Self::X12146 => "X12_146",
+                Self::X12147 => "X12_147",
+                Self::X12148 => "X12_148",
+                Self::X12149 => "X12_149",
+                Self::X12150 => "X12_150",
+                Self::X12151 => "X12_151",
+                Self::X12152 => "X12_152",
+                Self::X12153 => "X12_153",
+                Self::X12154 => "X12_154",
+                Self::X12155 => "X12_155",
+                Self::X12157 => "X12_157",
+                Self::X12158 => "X12_158",
+                Self::X12159 => "X12_159",
+                Self::X12160 => "X12_160",
+                Self::X12161 => "X12_161",
+                Self::X12163 => "X12_163",
+                Self::X12170 => "X12_170",
+                Self::X12175 => "X12_175",
+                Self::X12176 => "X12_176",
+                Self::X12179 => "X12_179",
+                Self::X12180 => "X12_180",
+                Self::X12185 => "X12_185",
+                Self::X12186 => "X12_186",
+                Self::X12187 => "X12_187",
+                Self::X12188 => "X12_188",
+                Self::X12189 => "X12_189",
+                Self::X12190 => "X12_190",
+                Self::X12191 => "X12_191",
+                Self::X12194 => "X12_194",
+                Self::X12195 => "X12_195",
+                Self::X12196 => "X12_196",
+                Self::X12197 => "X12_197",
+                Self::X12198 => "X12_198",
+                Self::X12199 => "X12_199",
+                Self::X12200 => "X12_200",
+                Self::X12201 => "X12_201",
+                Self::X12202 => "X12_202",
+                Self::X12203 => "X12_203",
+                Self::X12204 => "X12_204",
+                Self::X12205 => "X12_205",
+                Self::X12206 => "X12_206",
+                Self::X12210 => "X12_210",
+                Self::X12211 => "X12_211",
+                Self::X12212 => "X12_212",
+                Self::X12213 => "X12_213",
+                Self::X12214 => "X12_214",
+                Self::X12215 => "X12_215",
+                Self::X12216 => "X12_216",
+                Self::X12217 => "X12_217",
+                Self::X12218 => "X12_218",
+                Self::X12219 => "X12_219",
+                Self::X12220 => "X12_220",
+                Self::X12222 => "X12_222",
+                Self::X12223 => "X12_223",
+                Self::X12224 => "X12_224",
+                Self::X12225 => "X12_225",
+                Self::X12227 => "X12_227",
+                Self::X12228 => "X12_228",
+                Self::X12240 => "X12_240",
+                Self::X12242 => "X12_242",
+                Self::X12244 => "X12_244",
+                Self::X12245 => "X12_245",
+                Self::X12248 => "X12_248",
+                Self::X12249 => "X12_249",
+                Self::X12250 => "X12_250",
+                Self::X12251 => "X12_251",
+                Self::X12252 => "X12_252",
+                Self::X12255 => "X12_255",
+                Self::X12256 => "X12_256",
+                Self::X12259 => "X12_259",
+                Self::X12260 => "X12_260",
+                Self::X12261 => "X12_261",
+                Self::X12262 => "X12_262",
+                Self::X12263 => "X12_263",
+                Self::X12264 => "X12_264",
+                Self::X12265 => "X12_265",
+                Self::X12266 => "X12_266",
+                Self::X12267 => "X12_267",
+                Self::X12268 => "X12_268",
+                Self::X12269 => "X12_269",
+                Self::X12270 => "X12_270",
+                Self::X12271 => "X12_271",
+                Self::X12272 => "X12_272",
+                Self::X12273 => "X12_273",
+                Self::X12274 => "X12_274",
+                Self::X12275 => "X12_275",
+                Self::X12276 => "X12_276",
+                Self::X12277 => "X12_277",
+                Self::X12278 => "X12_278",
+                Self::X12280 => "X12_280",
+                Self::X12283 => "X12_283",
+                Self::X12284 => "X12_284",
+                Self::X12285 => "X12_285",
+                Self::X12286 => "X12_286",
+                Self::X12288 => "X12_288",
+                Self::X12290 => "X12_290",
+                Self::X12300 => "X12_300",
+                Self::X12301 => "X12_301",
+                Self::X12303 => "X12_303",
+                Self::X12304 => "X12_304",
+                Self::X12309 => "X12_309",
+                Self::X12310 => "X12_310",
+                Self::X12311 => "X12_311",
+                Self::X12312 => "X12_312",
+                Self::X12313 => "X12_313",
+                Self::X12315 => "X12_315",
+                Self::X12317 => "X12_317",
+                Self::X12319 => "X12_319",
+                Self::X12322 => "X12_322",
+                Self::X12323 => "X12_323",
+                Self::X12324 => "X12_324",
+                Self::X12325 => "X12_325",
+                Self::X12326 => "X12_326",
+                Self::X12350 => "X12_350",
+                Self::X12352 => "X12_352",
+                Self::X12353 => "X12_353",
+                Self::X12354 => "X12_354",
+                Self::X12355 => "X12_355",
+                Self::X12356 => "X12_356",
+                Self::X12357 => "X12_357",
+                Self::X12358 => "X12_358",
+                Self::X12361 => "X12_361",
+                Self::X12362 => "X12_362",
+                Self::X12404 => "X12_404",
+                Self::X12410 => "X12_410",
+                Self::X12412 => "X12_412",
+                Self::X12414 => "X12_414",
+                Self::X12417 => "X12_417",
+                Self::X12418 => "X12_418",
+                Self::X12419 => "X12_419",
+                Self::X12420 => "X12_420",
+                Self::X12421 => "X12_421",
+                Self::X12422 => "X12_422",
+                Self::X12423 => "X12_423",
+                Self::X12424 => "X12_424",
+                Self::X12425 => "X12_425",
+                Self::X12426 => "X12_426",
+                Self::X12429 => "X12_429",
+                Self::X12431 => "X12_431",
+                Self::X12432 => "X12_432",
+                Self::X12433 => "X12_433",
+                Self::X12434 => "X12_434",
+                Self::X12435 => "X12_435",
+                Self::X12436 => "X12_436",
+                Self::X12437 => "X12_437",
+                Self::X12440 => "X12_440",
+                Self::X12451 => "X12_451",
+                Self::X12452 => "X12_452",
+                Self::X12453 => "X12_453",
+                Self::X12455 => "X12_455",
+                Self::X12456 => "X12_456",
+                Self::X12460 => "X12_460",
+                Self::X12463 => "X12_463",
+                Self::X12466 => "X12_466",
+                Self::X12468 => "X12_468",
+                Self::X12470 => "X12_470",
+                Self::X12475 => "X12_475",
+                Self::X12485 => "X12_485",
+                Self::X12486 => "X12_486",
+                Self::X12490 => "X12_490",
+                Self::X12492 => "X12_492",
+                Self::X12494 => "X12_494",
+                Self::X12500 => "X12_500",
+                Self::X12501 => "X12_501",
+                Self::X12503 => "X12_503",
+                Self::X12504 => "X12_504",
+                Self::X12511 => "X12_511",
+                Self::X12517 => "X12_517",
+                Self::X12521 => "X12_521",
+                Self::X12527 => "X12_527",
+                Self::X12536 => "X12_536",
+                Self::X12540 => "X12_540",
+                Self::X12561 => "X12_561",
+                Self::X12567 => "X12_567",
+                Self::X12568 => "X12_568",
+                Self::X12601 => "X12_601",
+                Self::X12602 => "X12_602",
+                Self::X12620 => "X12_620",
+                Self::X12625 => "X12_625",
+                Self::X12650 => "X12_650",
+                Self::X12715 => "X12_715",
+                Self::X12753 => "X12_753",
+                Self::X12754 => "X12_754",
+                Self::X12805 => "X12_805",
+                Self::X12806 => "X12_806",
+                Self::X12810 => "X12_810",
+                Self::X12811 => "X12_811",
+                Self::X12812 => "X12_812",
+                Self::X12813 => "X12_813",
+                Self::X12814 => "X12_814",
+                Self::X12815 => "X12_815",
+                Self::X12816 => "X12_816",
+                Self::X12818 => "X12_818",
+                Self::X12819 => "X12_819",
+                Self::X12820 => "X12_820",
+                Self::X12821 => "X12_821",
+                Self::X12822 => "X12_822",
+                Self::X12823 => "X12_823",
+                Self::X12824 => "X12_824",
+                Self::X12826 => "X12_826",
+                Self::X12827 => "X12_827",
+                Self::X12828 => "X12_828",
+                Self::X12829 => "X12_829",
+                Self::X12830 => "X12_830",
+                Self::X12831 => "X12_831",
+                Self::X12832 => "X12_832",
+                Self::X12833 => "X12_833",
+                Self::X12834 => "X12_834",
+                Self::X12835 => "X12_835",
+                Self::X12836 => "X12_836",
+                Self::X12837 => "X12_837",
+                Self::X12838 => "X12_838",
+                Self::X12839 => "X12_839",
+                Self::X12840 => "X12_840",
+                Self::X12841 => "X12_841",
+                Self::X12842 => "X12_842",
+                Self::X12843 => "X12_843",
+                Self::X12844 => "X12_844",
+                Self::X12845 => "X12_845",
+                Self::X12846 => "X12_846",
+                Self::X12847 => "X12_847",
+                Self::X12848 => "X12_848",
+                Self::X12849 => "X12_849",
+                Self::X12850 => "X12_850",
+                Self::X12851 => "X12_851",
+                Self::X12852 => "X12_852",
+                Self::X12853 => "X12_853",
+                Self::X12854 => "X12_854",
+                Self::X12855 => "X12_855",
+                Self::X12856 => "X12_856",
+                Self::X12857 => "X12_857",
+                Self::X12858 => "X12_858",
+                Self::X12859 => "X12_859",
+                Self::X12860 => "X12_860",
+                Self::X12861 => "X12_861",
+                Self::X12862 => "X12_862",
+                Self::X12863 => "X12_863",
+                Self::X12864 => "X12_864",
+                Self::X12865 => "X12_865",
+                Self::X12866 => "X12_866",
+                Self::X12867 => "X12_867",
+                Self::X12868 => "X12_868",
+                Self::X12869 => "X12_869",
+                Self::X12870 => "X12_870",
+                Self::X12871 => "X12_871",
+                Self::X12872 => "X12_872",
+                Self::X12873 => "X12_873",
+                Self::X12874 => "X12_874",
+                Self::X12875 => "X12_875",
+                Self::X12876 => "X12_876",
+                Self::X12877 => "X12_877",
+                Self::X12878 => "X12_878",
+                Self::X12879 => "X12_879",
+                Self::X12880 => "X12_880",
+                Self::X12881 => "X12_881",
+                Self::X12882 => "X12_882",
+                Self::X12883 => "X12_883",
+                Self::X12884 => "X12_884",
+                Self::X12885 => "X12_885",
+                Self::X12886 => "X12_886",
+                Self::X12887 => "X12_887",
+                Self::X12888 => "X12_888",
+                Self::X12889 => "X12_889",
+                Self::X12891 => "X12_891",
+                Self::X12893 => "X12_893",
+                Self::X12894 => "X12_894",
+                Self::X12895 => "X12_895",
+                Self::X12896 => "X12_896",
+                Self::X12920 => "X12_920",
+                Self::X12924 => "X12_924",
+                Self::X12925 => "X12_925",
+                Self::X12926 => "X12_926",
+                Self::X12928 => "X12_928",
+                Self::X12940 => "X12_940",
+                Self::X12943 => "X12_943",
+                Self::X12944 => "X12_944",
+                Self::X12945 => "X12_945",
+                Self::X12947 => "X12_947",
+                Self::X12980 => "X12_980",
+                Self::X12990 => "X12_990",
+                Self::X12993 => "X12_993",
+                Self::X12996 => "X12_996",
+                Self::X12997 => "X12_997",
+                Self::X12998 => "X12_998",
+                Self::X12999 => "X12_999",
+                Self::X12270X279 => "X12_270_X279",
+                Self::X12271X279 => "X12_271_X279",
+                Self::X12275X210 => "X12_275_X210",
+                Self::X12275X211 => "X12_275_X211",
+                Self::X12276X212 => "X12_276_X212",
+                Self::X12277X212 => "X12_277_X212",
+                Self::X12277X214 => "X12_277_X214",
+                Self::X12277X364 => "X12_277_X364",
+                Self::X12278X217 => "X12_278_X217",
+                Self::X12820X218 => "X12_820_X218",
+                Self::X12820X306 => "X12_820_X306",
+                Self::X12824X186 => "X12_824_X186",
+                Self::X12834X220 => "X12_834_X220",
+                Self::X12834X307 => "X12_834_X307",
+                Self::X12834X318 => "X12_834_X318",
+                Self::X12835X221 => "X12_835_X221",
+                Self::X12837X222 => "X12_837_X222",
+                Self::X12837X223 => "X12_837_X223",
+                Self::X12837X224 => "X12_837_X224",
+                Self::X12837X291 => "X12_837_X291",
+                Self::X12837X292 => "X12_837_X292",
+                Self::X12837X298 => "X12_837_X298",
+                Self::X12999X231 => "X12_999_X231",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for X12TransactionSet {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<X12TransactionSet> for ::stratus_model::Val<X12TransactionSet> {
+        fn from(value: X12TransactionSet) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for X12TransactionSet {
+        fn as_str(self) -> &'static str {
+            X12TransactionSet::as_str(self)
+        }
+    }
+
+    /// The values `X12Version` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum X12Version {
+        /// `VERSION_4010`
+        Version4010,
+        /// `VERSION_4030`
+        Version4030,
+        /// `VERSION_4050`
+        Version4050,
+        /// `VERSION_4060`
+        Version4060,
+        /// `VERSION_5010`
+        Version5010,
+        /// `VERSION_5010_HIPAA`
+        Version5010Hipaa,
+    }
+
+    impl X12Version {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[
+            Self::Version4010,
+            Self::Version4030,
+            Self::Version4050,
+            Self::Version4060,
+            Self::Version5010,
+            Self::Version5010Hipaa,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "VERSION_4010",
+            "VERSION_4030",
+            "VERSION_4050",
+            "VERSION_4060",
+            "VERSION_5010",
+            "VERSION_5010_HIPAA",
+        ];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Version4010 => "VERSION_4010",
+                Self::Version4030 => "VERSION_4030",
+                Self::Version4050 => "VERSION_4050",
+                Self::Version4060 => "VERSION_4060",
+                Self::Version5010 => "VERSION_5010",
+                Self::Version5010Hipaa => "VERSION_5010_HIPAA",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for X12Version {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<X12Version> for ::stratus_model::Val<X12Version> {
+        fn from(value: X12Version) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for X12Version {
+        fn as_str(self) -> &'static str {
+            X12Version::as_str(self)
         }
     }
 }
@@ -259,6 +2279,8 @@ pub mod partnership {
         required: &["Capabilities", "Email", "Name", "ProfileId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -300,8 +2322,8 @@ pub mod partnership {
     pub struct CapabilityOptions {
         /// `InboundEdi`: [`InboundEdiOptions`].
         pub inbound_edi: ::std::option::Option<::stratus_model::Val<InboundEdiOptions>>,
-        /// `OutboundEdi`: JSON.
-        pub outbound_edi: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `OutboundEdi`: [`OutboundEdiOptions`].
+        pub outbound_edi: ::std::option::Option<::stratus_model::Val<OutboundEdiOptions>>,
     }
 
     /// What the schema says of `CapabilityOptions`'s properties; `validate()` checks them.
@@ -309,11 +2331,13 @@ pub mod partnership {
         name: "CapabilityOptions",
         properties: &[
             s::prop("InboundEdi", s::Kind::Object(&SCHEMA_InboundEdiOptions)),
-            s::prop("OutboundEdi", s::Kind::Json),
+            s::prop("OutboundEdi", s::Kind::Object(&SCHEMA_OutboundEdiOptions)),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -341,11 +2365,39 @@ pub mod partnership {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
     impl ::std::convert::From<InboundEdiOptions> for ::stratus_model::Val<InboundEdiOptions> {
         fn from(value: InboundEdiOptions) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `OutboundEdiOptions`, a property type of `AWS::B2BI::Partnership`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct OutboundEdiOptions {
+        /// `X12`: [`X12Envelope`].
+        pub x12: ::std::option::Option<::stratus_model::Val<X12Envelope>>,
+    }
+
+    /// What the schema says of `OutboundEdiOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_OutboundEdiOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "OutboundEdiOptions",
+        properties: &[s::prop("X12", s::Kind::Object(&SCHEMA_X12Envelope))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["X12"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<OutboundEdiOptions> for ::stratus_model::Val<OutboundEdiOptions> {
+        fn from(value: OutboundEdiOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -369,11 +2421,44 @@ pub mod partnership {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
     impl ::std::convert::From<X12InboundEdiOptions> for ::stratus_model::Val<X12InboundEdiOptions> {
         fn from(value: X12InboundEdiOptions) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `X12Envelope`, a property type of `AWS::B2BI::Partnership`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct X12Envelope {
+        /// `Common`: [`X12OutboundEdiHeaders`].
+        pub common: ::std::option::Option<::stratus_model::Val<X12OutboundEdiHeaders>>,
+        /// `WrapOptions`: [`WrapOptions`].
+        pub wrap_options: ::std::option::Option<::stratus_model::Val<WrapOptions>>,
+    }
+
+    /// What the schema says of `X12Envelope`'s properties; `validate()` checks them.
+    pub static SCHEMA_X12Envelope: s::ObjectSchema = s::ObjectSchema {
+        name: "X12Envelope",
+        properties: &[
+            s::prop("Common", s::Kind::Object(&SCHEMA_X12OutboundEdiHeaders)),
+            s::prop("WrapOptions", s::Kind::Object(&SCHEMA_WrapOptions)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<X12Envelope> for ::stratus_model::Val<X12Envelope> {
+        fn from(value: X12Envelope) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -423,6 +2508,8 @@ pub mod partnership {
         required: &["FunctionalAcknowledgment", "TechnicalAcknowledgment"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -430,6 +2517,326 @@ pub mod partnership {
         for ::stratus_model::Val<X12AcknowledgmentOptions>
     {
         fn from(value: X12AcknowledgmentOptions) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `X12OutboundEdiHeaders`, a property type of `AWS::B2BI::Partnership`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct X12OutboundEdiHeaders {
+        /// `ControlNumbers`: [`X12ControlNumbers`].
+        pub control_numbers: ::std::option::Option<::stratus_model::Val<X12ControlNumbers>>,
+        /// `Delimiters`: [`X12Delimiters`].
+        pub delimiters: ::std::option::Option<::stratus_model::Val<X12Delimiters>>,
+        /// `FunctionalGroupHeaders`: [`X12FunctionalGroupHeaders`].
+        pub functional_group_headers:
+            ::std::option::Option<::stratus_model::Val<X12FunctionalGroupHeaders>>,
+        /// `Gs05TimeFormat`: [`X12Gs05TimeFormat`].
+        pub gs05_time_format: ::std::option::Option<::stratus_model::Val<X12Gs05TimeFormat>>,
+        /// `InterchangeControlHeaders`: [`X12InterchangeControlHeaders`].
+        pub interchange_control_headers:
+            ::std::option::Option<::stratus_model::Val<X12InterchangeControlHeaders>>,
+        /// `ValidateEdi`: boolean.
+        pub validate_edi: ::std::option::Option<::stratus_model::Val<bool>>,
+    }
+
+    /// What the schema says of `X12OutboundEdiHeaders`'s properties; `validate()` checks them.
+    pub static SCHEMA_X12OutboundEdiHeaders: s::ObjectSchema = s::ObjectSchema {
+        name: "X12OutboundEdiHeaders",
+        properties: &[
+            s::prop("ControlNumbers", s::Kind::Object(&SCHEMA_X12ControlNumbers)),
+            s::prop("Delimiters", s::Kind::Object(&SCHEMA_X12Delimiters)),
+            s::prop(
+                "FunctionalGroupHeaders",
+                s::Kind::Object(&SCHEMA_X12FunctionalGroupHeaders),
+            ),
+            s::prop("Gs05TimeFormat", s::Kind::Enum(X12Gs05TimeFormat::VALUES)),
+            s::prop(
+                "InterchangeControlHeaders",
+                s::Kind::Object(&SCHEMA_X12InterchangeControlHeaders),
+            ),
+            s::prop("ValidateEdi", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<X12OutboundEdiHeaders> for ::stratus_model::Val<X12OutboundEdiHeaders> {
+        fn from(value: X12OutboundEdiHeaders) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `WrapOptions`, a property type of `AWS::B2BI::Partnership`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct WrapOptions {
+        /// `LineLength`: number.
+        /// Range: `1..=`.
+        pub line_length: ::std::option::Option<::stratus_model::Val<f64>>,
+        /// `LineTerminator`: [`LineTerminator`].
+        pub line_terminator: ::std::option::Option<::stratus_model::Val<LineTerminator>>,
+        /// `WrapBy`: [`WrapFormat`].
+        pub wrap_by: ::std::option::Option<::stratus_model::Val<WrapFormat>>,
+    }
+
+    /// What the schema says of `WrapOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_WrapOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "WrapOptions",
+        properties: &[
+            s::prop("LineLength", s::Kind::Number).minimum(1.0),
+            s::prop("LineTerminator", s::Kind::Enum(LineTerminator::VALUES)),
+            s::prop("WrapBy", s::Kind::Enum(WrapFormat::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<WrapOptions> for ::stratus_model::Val<WrapOptions> {
+        fn from(value: WrapOptions) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `X12ControlNumbers`, a property type of `AWS::B2BI::Partnership`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct X12ControlNumbers {
+        /// `StartingFunctionalGroupControlNumber`: number.
+        /// Range: `1..=999999999`.
+        pub starting_functional_group_control_number:
+            ::std::option::Option<::stratus_model::Val<f64>>,
+        /// `StartingInterchangeControlNumber`: number.
+        /// Range: `1..=999999999`.
+        pub starting_interchange_control_number: ::std::option::Option<::stratus_model::Val<f64>>,
+        /// `StartingTransactionSetControlNumber`: number.
+        /// Range: `1..=999999999`.
+        pub starting_transaction_set_control_number:
+            ::std::option::Option<::stratus_model::Val<f64>>,
+    }
+
+    /// What the schema says of `X12ControlNumbers`'s properties; `validate()` checks them.
+    pub static SCHEMA_X12ControlNumbers: s::ObjectSchema = s::ObjectSchema {
+        name: "X12ControlNumbers",
+        properties: &[
+            s::prop("StartingFunctionalGroupControlNumber", s::Kind::Number)
+                .minimum(1.0)
+                .maximum(999999999.0),
+            s::prop("StartingInterchangeControlNumber", s::Kind::Number)
+                .minimum(1.0)
+                .maximum(999999999.0),
+            s::prop("StartingTransactionSetControlNumber", s::Kind::Number)
+                .minimum(1.0)
+                .maximum(999999999.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<X12ControlNumbers> for ::stratus_model::Val<X12ControlNumbers> {
+        fn from(value: X12ControlNumbers) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `X12Delimiters`, a property type of `AWS::B2BI::Partnership`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct X12Delimiters {
+        /// `ComponentSeparator`: string.
+        /// Pattern: `` ^[!&'()*+,\-./:;?=%@\[\]_{}|<>~^`"]$ ``.
+        /// Length: `1..=1`.
+        pub component_separator: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `DataElementSeparator`: string.
+        /// Pattern: `` ^[!&'()*+,\-./:;?=%@\[\]_{}|<>~^`"]$ ``.
+        /// Length: `1..=1`.
+        pub data_element_separator:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `SegmentTerminator`: string.
+        /// Pattern: `` ^[!&'()*+,\-./:;?=%@\[\]_{}|<>~^`"]$ ``.
+        /// Length: `1..=1`.
+        pub segment_terminator: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `X12Delimiters`'s properties; `validate()` checks them.
+    pub static SCHEMA_X12Delimiters: s::ObjectSchema = s::ObjectSchema {
+        name: "X12Delimiters",
+        properties: &[
+            s::prop("ComponentSeparator", s::Kind::String)
+                .pattern("^[!&'()*+,\\-./:;?=%@\\[\\]_{}|<>~^`\"]$")
+                .min_length(1)
+                .max_length(1),
+            s::prop("DataElementSeparator", s::Kind::String)
+                .pattern("^[!&'()*+,\\-./:;?=%@\\[\\]_{}|<>~^`\"]$")
+                .min_length(1)
+                .max_length(1),
+            s::prop("SegmentTerminator", s::Kind::String)
+                .pattern("^[!&'()*+,\\-./:;?=%@\\[\\]_{}|<>~^`\"]$")
+                .min_length(1)
+                .max_length(1),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<X12Delimiters> for ::stratus_model::Val<X12Delimiters> {
+        fn from(value: X12Delimiters) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `X12FunctionalGroupHeaders`, a property type of `AWS::B2BI::Partnership`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct X12FunctionalGroupHeaders {
+        /// `ApplicationReceiverCode`: string.
+        /// Pattern: `^[a-zA-Z0-9 ]*$`.
+        /// Length: `2..=15`.
+        pub application_receiver_code:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `ApplicationSenderCode`: string.
+        /// Pattern: `^[a-zA-Z0-9 ]*$`.
+        /// Length: `2..=15`.
+        pub application_sender_code:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `ResponsibleAgencyCode`: string.
+        /// Pattern: `^[a-zA-Z0-9]*$`.
+        /// Length: `1..=2`.
+        pub responsible_agency_code:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `X12FunctionalGroupHeaders`'s properties; `validate()` checks them.
+    pub static SCHEMA_X12FunctionalGroupHeaders: s::ObjectSchema = s::ObjectSchema {
+        name: "X12FunctionalGroupHeaders",
+        properties: &[
+            s::prop("ApplicationReceiverCode", s::Kind::String)
+                .pattern("^[a-zA-Z0-9 ]*$")
+                .min_length(2)
+                .max_length(15),
+            s::prop("ApplicationSenderCode", s::Kind::String)
+                .pattern("^[a-zA-Z0-9 ]*$")
+                .min_length(2)
+                .max_length(15),
+            s::prop("ResponsibleAgencyCode", s::Kind::String)
+                .pattern("^[a-zA-Z0-9]*$")
+                .min_length(1)
+                .max_length(2),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<X12FunctionalGroupHeaders>
+        for ::stratus_model::Val<X12FunctionalGroupHeaders>
+    {
+        fn from(value: X12FunctionalGroupHeaders) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `X12InterchangeControlHeaders`, a property type of `AWS::B2BI::Partnership`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct X12InterchangeControlHeaders {
+        /// `AcknowledgmentRequestedCode`: string.
+        /// Pattern: `^[a-zA-Z0-9]*$`.
+        /// Length: `1..=1`.
+        pub acknowledgment_requested_code:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `ReceiverId`: string.
+        /// Pattern: `^[a-zA-Z0-9 ]*$`.
+        /// Length: `15..=15`.
+        pub receiver_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `ReceiverIdQualifier`: string.
+        /// Pattern: `^[a-zA-Z0-9]*$`.
+        /// Length: `2..=2`.
+        pub receiver_id_qualifier:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `RepetitionSeparator`: string.
+        /// Length: `1..=1`.
+        pub repetition_separator:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `SenderId`: string.
+        /// Pattern: `^[a-zA-Z0-9 ]*$`.
+        /// Length: `15..=15`.
+        pub sender_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `SenderIdQualifier`: string.
+        /// Pattern: `^[a-zA-Z0-9]*$`.
+        /// Length: `2..=2`.
+        pub sender_id_qualifier: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `UsageIndicatorCode`: string.
+        /// Pattern: `^[a-zA-Z0-9]*$`.
+        /// Length: `1..=1`.
+        pub usage_indicator_code:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `X12InterchangeControlHeaders`'s properties; `validate()` checks them.
+    pub static SCHEMA_X12InterchangeControlHeaders: s::ObjectSchema = s::ObjectSchema {
+        name: "X12InterchangeControlHeaders",
+        properties: &[
+            s::prop("AcknowledgmentRequestedCode", s::Kind::String)
+                .pattern("^[a-zA-Z0-9]*$")
+                .min_length(1)
+                .max_length(1),
+            s::prop("ReceiverId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9 ]*$")
+                .min_length(15)
+                .max_length(15),
+            s::prop("ReceiverIdQualifier", s::Kind::String)
+                .pattern("^[a-zA-Z0-9]*$")
+                .min_length(2)
+                .max_length(2),
+            s::prop("RepetitionSeparator", s::Kind::String)
+                .min_length(1)
+                .max_length(1),
+            s::prop("SenderId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9 ]*$")
+                .min_length(15)
+                .max_length(15),
+            s::prop("SenderIdQualifier", s::Kind::String)
+                .pattern("^[a-zA-Z0-9]*$")
+                .min_length(2)
+                .max_length(2),
+            s::prop("UsageIndicatorCode", s::Kind::String)
+                .pattern("^[a-zA-Z0-9]*$")
+                .min_length(1)
+                .max_length(1),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<X12InterchangeControlHeaders>
+        for ::stratus_model::Val<X12InterchangeControlHeaders>
+    {
+        fn from(value: X12InterchangeControlHeaders) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -534,6 +2941,141 @@ pub mod partnership {
             X12TechnicalAcknowledgment::as_str(self)
         }
     }
+
+    /// The values `X12GS05TimeFormat` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum X12Gs05TimeFormat {
+        /// `HHMM`
+        Hhmm,
+        /// `HHMMSS`
+        Hhmmss,
+        /// `HHMMSSDD`
+        Hhmmssdd,
+    }
+
+    impl X12Gs05TimeFormat {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Hhmm, Self::Hhmmss, Self::Hhmmssdd];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["HHMM", "HHMMSS", "HHMMSSDD"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Hhmm => "HHMM",
+                Self::Hhmmss => "HHMMSS",
+                Self::Hhmmssdd => "HHMMSSDD",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for X12Gs05TimeFormat {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<X12Gs05TimeFormat> for ::stratus_model::Val<X12Gs05TimeFormat> {
+        fn from(value: X12Gs05TimeFormat) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for X12Gs05TimeFormat {
+        fn as_str(self) -> &'static str {
+            X12Gs05TimeFormat::as_str(self)
+        }
+    }
+
+    /// The values `LineTerminator` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum LineTerminator {
+        /// `CRLF`
+        Crlf,
+        /// `LF`
+        Lf,
+        /// `CR`
+        Cr,
+    }
+
+    impl LineTerminator {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Crlf, Self::Lf, Self::Cr];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CRLF", "LF", "CR"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Crlf => "CRLF",
+                Self::Lf => "LF",
+                Self::Cr => "CR",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for LineTerminator {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<LineTerminator> for ::stratus_model::Val<LineTerminator> {
+        fn from(value: LineTerminator) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for LineTerminator {
+        fn as_str(self) -> &'static str {
+            LineTerminator::as_str(self)
+        }
+    }
+
+    /// The values `WrapFormat` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum WrapFormat {
+        /// `SEGMENT`
+        Segment,
+        /// `ONE_LINE`
+        OneLine,
+        /// `LINE_LENGTH`
+        LineLength,
+    }
+
+    impl WrapFormat {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Segment, Self::OneLine, Self::LineLength];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SEGMENT", "ONE_LINE", "LINE_LENGTH"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Segment => "SEGMENT",
+                Self::OneLine => "ONE_LINE",
+                Self::LineLength => "LINE_LENGTH",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for WrapFormat {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<WrapFormat> for ::stratus_model::Val<WrapFormat> {
+        fn from(value: WrapFormat) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for WrapFormat {
+        fn as_str(self) -> &'static str {
+            WrapFormat::as_str(self)
+        }
+    }
 }
 
 #[cfg(feature = "b2bi-partnership")]
@@ -606,6 +3148,8 @@ pub mod profile {
         required: &["BusinessName", "Logging", "Name", "Phone"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -705,8 +3249,8 @@ pub mod transformer {
         crate = "::stratus_model"
     )]
     pub struct CfnTransformer {
-        /// `EdiType`: JSON.
-        pub edi_type: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `EdiType`: [`EdiType`].
+        pub edi_type: ::std::option::Option<::stratus_model::Val<EdiType>>,
         /// `FileFormat`: [`FileFormat`].
         pub file_format: ::std::option::Option<::stratus_model::Val<FileFormat>>,
         /// `InputConversion`: [`InputConversion`].
@@ -758,7 +3302,7 @@ pub mod transformer {
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::B2BI::Transformer",
         properties: &[
-            s::prop("EdiType", s::Kind::Json),
+            s::prop("EdiType", s::Kind::Object(&SCHEMA_EdiType)),
             s::prop("FileFormat", s::Kind::Enum(FileFormat::VALUES)),
             s::prop("InputConversion", s::Kind::Object(&SCHEMA_InputConversion)),
             s::prop("Mapping", s::Kind::Object(&SCHEMA_Mapping)),
@@ -783,6 +3327,8 @@ pub mod transformer {
         required: &["Name", "Status"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -813,14 +3359,40 @@ pub mod transformer {
         }
     }
 
+    /// `EdiType`, a property type of `AWS::B2BI::Transformer`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct EdiType {
+        /// `X12Details`: [`X12Details`].
+        pub x12_details: ::std::option::Option<::stratus_model::Val<X12Details>>,
+    }
+
+    /// What the schema says of `EdiType`'s properties; `validate()` checks them.
+    pub static SCHEMA_EdiType: s::ObjectSchema = s::ObjectSchema {
+        name: "EdiType",
+        properties: &[s::prop("X12Details", s::Kind::Object(&SCHEMA_X12Details))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["X12Details"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<EdiType> for ::stratus_model::Val<EdiType> {
+        fn from(value: EdiType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
     /// `InputConversion`, a property type of `AWS::B2BI::Transformer`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
     pub struct InputConversion {
         /// `AdvancedOptions`: [`AdvancedOptions`].
         pub advanced_options: ::std::option::Option<::stratus_model::Val<AdvancedOptions>>,
-        /// `FormatOptions`: JSON.
-        pub format_options: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `FormatOptions`: [`FormatOptions`].
+        pub format_options: ::std::option::Option<::stratus_model::Val<FormatOptions>>,
         /// `FromFormat`: [`FromFormat`].
         /// Required.
         pub from_format: ::stratus_model::Val<FromFormat>,
@@ -844,12 +3416,14 @@ pub mod transformer {
         name: "InputConversion",
         properties: &[
             s::prop("AdvancedOptions", s::Kind::Object(&SCHEMA_AdvancedOptions)),
-            s::prop("FormatOptions", s::Kind::Json),
+            s::prop("FormatOptions", s::Kind::Object(&SCHEMA_FormatOptions)),
             s::prop("FromFormat", s::Kind::Enum(FromFormat::VALUES)),
         ],
         required: &["FromFormat"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -898,6 +3472,8 @@ pub mod transformer {
         required: &["TemplateLanguage"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -913,8 +3489,8 @@ pub mod transformer {
     pub struct OutputConversion {
         /// `AdvancedOptions`: [`AdvancedOptions`].
         pub advanced_options: ::std::option::Option<::stratus_model::Val<AdvancedOptions>>,
-        /// `FormatOptions`: JSON.
-        pub format_options: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `FormatOptions`: [`FormatOptions`].
+        pub format_options: ::std::option::Option<::stratus_model::Val<FormatOptions>>,
         /// `ToFormat`: [`ToFormat`].
         /// Required.
         pub to_format: ::stratus_model::Val<ToFormat>,
@@ -936,12 +3512,14 @@ pub mod transformer {
         name: "OutputConversion",
         properties: &[
             s::prop("AdvancedOptions", s::Kind::Object(&SCHEMA_AdvancedOptions)),
-            s::prop("FormatOptions", s::Kind::Json),
+            s::prop("FormatOptions", s::Kind::Object(&SCHEMA_FormatOptions)),
             s::prop("ToFormat", s::Kind::Enum(ToFormat::VALUES)),
         ],
         required: &["ToFormat"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -992,11 +3570,44 @@ pub mod transformer {
         required: &["BucketName", "Keys"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
     impl ::std::convert::From<SampleDocuments> for ::stratus_model::Val<SampleDocuments> {
         fn from(value: SampleDocuments) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `X12Details`, a property type of `AWS::B2BI::Transformer`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct X12Details {
+        /// `TransactionSet`: [`X12TransactionSet`].
+        pub transaction_set: ::std::option::Option<::stratus_model::Val<X12TransactionSet>>,
+        /// `Version`: [`X12Version`].
+        pub version: ::std::option::Option<::stratus_model::Val<X12Version>>,
+    }
+
+    /// What the schema says of `X12Details`'s properties; `validate()` checks them.
+    pub static SCHEMA_X12Details: s::ObjectSchema = s::ObjectSchema {
+        name: "X12Details",
+        properties: &[
+            s::prop("TransactionSet", s::Kind::Enum(X12TransactionSet::VALUES)),
+            s::prop("Version", s::Kind::Enum(X12Version::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<X12Details> for ::stratus_model::Val<X12Details> {
+        fn from(value: X12Details) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -1016,11 +3627,39 @@ pub mod transformer {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
     impl ::std::convert::From<AdvancedOptions> for ::stratus_model::Val<AdvancedOptions> {
         fn from(value: AdvancedOptions) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `FormatOptions`, a property type of `AWS::B2BI::Transformer`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct FormatOptions {
+        /// `X12`: [`X12Details`].
+        pub x12: ::std::option::Option<::stratus_model::Val<X12Details>>,
+    }
+
+    /// What the schema says of `FormatOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_FormatOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "FormatOptions",
+        properties: &[s::prop("X12", s::Kind::Object(&SCHEMA_X12Details))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["X12"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<FormatOptions> for ::stratus_model::Val<FormatOptions> {
+        fn from(value: FormatOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -1051,6 +3690,8 @@ pub mod transformer {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1083,6 +3724,8 @@ pub mod transformer {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1107,6 +3750,8 @@ pub mod transformer {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1120,9 +3765,9 @@ pub mod transformer {
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
     pub struct X12ValidationOptions {
-        /// `ValidationRules`: list of JSON.
+        /// `ValidationRules`: list of [`X12ValidationRule`].
         pub validation_rules:
-            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::stratus_model::Json>>>,
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<X12ValidationRule>>>,
     }
 
     /// What the schema says of `X12ValidationOptions`'s properties; `validate()` checks them.
@@ -1130,16 +3775,243 @@ pub mod transformer {
         name: "X12ValidationOptions",
         properties: &[s::prop(
             "ValidationRules",
-            s::Kind::List(&s::prop("", s::Kind::Json)),
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_X12ValidationRule))),
         )],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
     impl ::std::convert::From<X12ValidationOptions> for ::stratus_model::Val<X12ValidationOptions> {
         fn from(value: X12ValidationOptions) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `X12ValidationRule`, a property type of `AWS::B2BI::Transformer`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct X12ValidationRule {
+        /// `CodeListValidationRule`: [`X12CodeListValidationRule`].
+        pub code_list_validation_rule:
+            ::std::option::Option<::stratus_model::Val<X12CodeListValidationRule>>,
+        /// `ElementLengthValidationRule`: [`X12ElementLengthValidationRule`].
+        pub element_length_validation_rule:
+            ::std::option::Option<::stratus_model::Val<X12ElementLengthValidationRule>>,
+        /// `ElementRequirementValidationRule`: [`X12ElementRequirementValidationRule`].
+        pub element_requirement_validation_rule:
+            ::std::option::Option<::stratus_model::Val<X12ElementRequirementValidationRule>>,
+    }
+
+    /// What the schema says of `X12ValidationRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_X12ValidationRule: s::ObjectSchema = s::ObjectSchema {
+        name: "X12ValidationRule",
+        properties: &[
+            s::prop(
+                "CodeListValidationRule",
+                s::Kind::Object(&SCHEMA_X12CodeListValidationRule),
+            ),
+            s::prop(
+                "ElementLengthValidationRule",
+                s::Kind::Object(&SCHEMA_X12ElementLengthValidationRule),
+            ),
+            s::prop(
+                "ElementRequirementValidationRule",
+                s::Kind::Object(&SCHEMA_X12ElementRequirementValidationRule),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[
+            &["CodeListValidationRule"],
+            &["ElementLengthValidationRule"],
+            &["ElementRequirementValidationRule"],
+        ],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<X12ValidationRule> for ::stratus_model::Val<X12ValidationRule> {
+        fn from(value: X12ValidationRule) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `X12CodeListValidationRule`, a property type of `AWS::B2BI::Transformer`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct X12CodeListValidationRule {
+        /// `CodesToAdd`: list of string.
+        pub codes_to_add:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+        /// `CodesToRemove`: list of string.
+        pub codes_to_remove:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+        /// `ElementId`: string.
+        /// Required.
+        /// Pattern: `^[0-9]{4}$`.
+        /// Length: `4..=4`.
+        pub element_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl X12CodeListValidationRule {
+        /// With the required `ElementId`; everything else unset.
+        pub fn new(
+            element_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                codes_to_add: ::std::option::Option::None,
+                codes_to_remove: ::std::option::Option::None,
+                element_id: element_id.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `X12CodeListValidationRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_X12CodeListValidationRule: s::ObjectSchema = s::ObjectSchema {
+        name: "X12CodeListValidationRule",
+        properties: &[
+            s::prop("CodesToAdd", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop(
+                "CodesToRemove",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("ElementId", s::Kind::String)
+                .pattern("^[0-9]{4}$")
+                .min_length(4)
+                .max_length(4),
+        ],
+        required: &["ElementId"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<X12CodeListValidationRule>
+        for ::stratus_model::Val<X12CodeListValidationRule>
+    {
+        fn from(value: X12CodeListValidationRule) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `X12ElementLengthValidationRule`, a property type of `AWS::B2BI::Transformer`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct X12ElementLengthValidationRule {
+        /// `ElementId`: string.
+        /// Required.
+        /// Pattern: `^[0-9]{4}$`.
+        /// Length: `4..=4`.
+        pub element_id: ::stratus_model::Val<::std::string::String>,
+        /// `MaxLength`: number.
+        /// Required.
+        /// Range: `1..=1000000`.
+        pub max_length: ::stratus_model::Val<f64>,
+        /// `MinLength`: number.
+        /// Required.
+        /// Range: `1..=1000000`.
+        pub min_length: ::stratus_model::Val<f64>,
+    }
+
+    impl X12ElementLengthValidationRule {
+        /// With the required `ElementId`, `MaxLength`, `MinLength`; everything else unset.
+        pub fn new(
+            element_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            max_length: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            min_length: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                element_id: element_id.into(),
+                max_length: max_length.into(),
+                min_length: min_length.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `X12ElementLengthValidationRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_X12ElementLengthValidationRule: s::ObjectSchema = s::ObjectSchema {
+        name: "X12ElementLengthValidationRule",
+        properties: &[
+            s::prop("ElementId", s::Kind::String)
+                .pattern("^[0-9]{4}$")
+                .min_length(4)
+                .max_length(4),
+            s::prop("MaxLength", s::Kind::Number)
+                .minimum(1.0)
+                .maximum(1000000.0),
+            s::prop("MinLength", s::Kind::Number)
+                .minimum(1.0)
+                .maximum(1000000.0),
+        ],
+        required: &["ElementId", "MaxLength", "MinLength"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<X12ElementLengthValidationRule>
+        for ::stratus_model::Val<X12ElementLengthValidationRule>
+    {
+        fn from(value: X12ElementLengthValidationRule) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `X12ElementRequirementValidationRule`, a property type of `AWS::B2BI::Transformer`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct X12ElementRequirementValidationRule {
+        /// `ElementPosition`: string.
+        /// Required.
+        /// Pattern: `^[a-zA-Z0-9]+(?:-\d{2})(?:-\d{2})?$`.
+        pub element_position: ::stratus_model::Val<::std::string::String>,
+        /// `Requirement`: [`ElementRequirement`].
+        /// Required.
+        pub requirement: ::stratus_model::Val<ElementRequirement>,
+    }
+
+    impl X12ElementRequirementValidationRule {
+        /// With the required `ElementPosition`, `Requirement`; everything else unset.
+        pub fn new(
+            element_position: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            requirement: impl ::std::convert::Into<::stratus_model::Val<ElementRequirement>>,
+        ) -> Self {
+            Self {
+                element_position: element_position.into(),
+                requirement: requirement.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `X12ElementRequirementValidationRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_X12ElementRequirementValidationRule: s::ObjectSchema = s::ObjectSchema {
+        name: "X12ElementRequirementValidationRule",
+        properties: &[
+            s::prop("ElementPosition", s::Kind::String)
+                .pattern("^[a-zA-Z0-9]+(?:-\\d{2})(?:-\\d{2})?$"),
+            s::prop("Requirement", s::Kind::Enum(ElementRequirement::VALUES)),
+        ],
+        required: &["ElementPosition", "Requirement"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<X12ElementRequirementValidationRule>
+        for ::stratus_model::Val<X12ElementRequirementValidationRule>
+    {
+        fn from(value: X12ElementRequirementValidationRule) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -1353,6 +4225,1822 @@ pub mod transformer {
         }
     }
 
+    /// The values `X12TransactionSet` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum X12TransactionSet {
+        /// `X12_100`
+        X12100,
+        /// `X12_101`
+        X12101,
+        /// `X12_102`
+        X12102,
+        /// `X12_103`
+        X12103,
+        /// `X12_104`
+        X12104,
+        /// `X12_105`
+        X12105,
+        /// `X12_106`
+        X12106,
+        /// `X12_107`
+        X12107,
+        /// `X12_108`
+        X12108,
+        /// `X12_109`
+        X12109,
+        /// `X12_110`
+        X12110,
+        /// `X12_111`
+        X12111,
+        /// `X12_112`
+        X12112,
+        /// `X12_113`
+        X12113,
+        /// `X12_120`
+        X12120,
+        /// `X12_121`
+        X12121,
+        /// `X12_124`
+        X12124,
+        /// `X12_125`
+        X12125,
+        /// `X12_126`
+        X12126,
+        /// `X12_127`
+        X12127,
+        /// `X12_128`
+        X12128,
+        /// `X12_129`
+        X12129,
+        /// `X12_130`
+        X12130,
+        /// `X12_131`
+        X12131,
+        /// `X12_132`
+        X12132,
+        /// `X12_133`
+        X12133,
+        /// `X12_135`
+        X12135,
+        /// `X12_138`
+        X12138,
+        /// `X12_139`
+        X12139,
+        /// `X12_140`
+        X12140,
+        /// `X12_141`
+        X12141,
+        /// `X12_142`
+        X12142,
+        /// `X12_143`
+        X12143,
+        /// `X12_144`
+        X12144,
+        /// `X12_146`
+        X12146,
+        /// `X12_147`
+        X12147,
+        /// `X12_148`
+        X12148,
+        /// `X12_149`
+        X12149,
+        /// `X12_150`
+        X12150,
+        /// `X12_151`
+        X12151,
+        /// `X12_152`
+        X12152,
+        /// `X12_153`
+        X12153,
+        /// `X12_154`
+        X12154,
+        /// `X12_155`
+        X12155,
+        /// `X12_157`
+        X12157,
+        /// `X12_158`
+        X12158,
+        /// `X12_159`
+        X12159,
+        /// `X12_160`
+        X12160,
+        /// `X12_161`
+        X12161,
+        /// `X12_163`
+        X12163,
+        /// `X12_170`
+        X12170,
+        /// `X12_175`
+        X12175,
+        /// `X12_176`
+        X12176,
+        /// `X12_179`
+        X12179,
+        /// `X12_180`
+        X12180,
+        /// `X12_185`
+        X12185,
+        /// `X12_186`
+        X12186,
+        /// `X12_187`
+        X12187,
+        /// `X12_188`
+        X12188,
+        /// `X12_189`
+        X12189,
+        /// `X12_190`
+        X12190,
+        /// `X12_191`
+        X12191,
+        /// `X12_194`
+        X12194,
+        /// `X12_195`
+        X12195,
+        /// `X12_196`
+        X12196,
+        /// `X12_197`
+        X12197,
+        /// `X12_198`
+        X12198,
+        /// `X12_199`
+        X12199,
+        /// `X12_200`
+        X12200,
+        /// `X12_201`
+        X12201,
+        /// `X12_202`
+        X12202,
+        /// `X12_203`
+        X12203,
+        /// `X12_204`
+        X12204,
+        /// `X12_205`
+        X12205,
+        /// `X12_206`
+        X12206,
+        /// `X12_210`
+        X12210,
+        /// `X12_211`
+        X12211,
+        /// `X12_212`
+        X12212,
+        /// `X12_213`
+        X12213,
+        /// `X12_214`
+        X12214,
+        /// `X12_215`
+        X12215,
+        /// `X12_216`
+        X12216,
+        /// `X12_217`
+        X12217,
+        /// `X12_218`
+        X12218,
+        /// `X12_219`
+        X12219,
+        /// `X12_220`
+        X12220,
+        /// `X12_222`
+        X12222,
+        /// `X12_223`
+        X12223,
+        /// `X12_224`
+        X12224,
+        /// `X12_225`
+        X12225,
+        /// `X12_227`
+        X12227,
+        /// `X12_228`
+        X12228,
+        /// `X12_240`
+        X12240,
+        /// `X12_242`
+        X12242,
+        /// `X12_244`
+        X12244,
+        /// `X12_245`
+        X12245,
+        /// `X12_248`
+        X12248,
+        /// `X12_249`
+        X12249,
+        /// `X12_250`
+        X12250,
+        /// `X12_251`
+        X12251,
+        /// `X12_252`
+        X12252,
+        /// `X12_255`
+        X12255,
+        /// `X12_256`
+        X12256,
+        /// `X12_259`
+        X12259,
+        /// `X12_260`
+        X12260,
+        /// `X12_261`
+        X12261,
+        /// `X12_262`
+        X12262,
+        /// `X12_263`
+        X12263,
+        /// `X12_264`
+        X12264,
+        /// `X12_265`
+        X12265,
+        /// `X12_266`
+        X12266,
+        /// `X12_267`
+        X12267,
+        /// `X12_268`
+        X12268,
+        /// `X12_269`
+        X12269,
+        /// `X12_270`
+        X12270,
+        /// `X12_271`
+        X12271,
+        /// `X12_272`
+        X12272,
+        /// `X12_273`
+        X12273,
+        /// `X12_274`
+        X12274,
+        /// `X12_275`
+        X12275,
+        /// `X12_276`
+        X12276,
+        /// `X12_277`
+        X12277,
+        /// `X12_278`
+        X12278,
+        /// `X12_280`
+        X12280,
+        /// `X12_283`
+        X12283,
+        /// `X12_284`
+        X12284,
+        /// `X12_285`
+        X12285,
+        /// `X12_286`
+        X12286,
+        /// `X12_288`
+        X12288,
+        /// `X12_290`
+        X12290,
+        /// `X12_300`
+        X12300,
+        /// `X12_301`
+        X12301,
+        /// `X12_303`
+        X12303,
+        /// `X12_304`
+        X12304,
+        /// `X12_309`
+        X12309,
+        /// `X12_310`
+        X12310,
+        /// `X12_311`
+        X12311,
+        /// `X12_312`
+        X12312,
+        /// `X12_313`
+        X12313,
+        /// `X12_315`
+        X12315,
+        /// `X12_317`
+        X12317,
+        /// `X12_319`
+        X12319,
+        /// `X12_322`
+        X12322,
+        /// `X12_323`
+        X12323,
+        /// `X12_324`
+        X12324,
+        /// `X12_325`
+        X12325,
+        /// `X12_326`
+        X12326,
+        /// `X12_350`
+        X12350,
+        /// `X12_352`
+        X12352,
+        /// `X12_353`
+        X12353,
+        /// `X12_354`
+        X12354,
+        /// `X12_355`
+        X12355,
+        /// `X12_356`
+        X12356,
+        /// `X12_357`
+        X12357,
+        /// `X12_358`
+        X12358,
+        /// `X12_361`
+        X12361,
+        /// `X12_362`
+        X12362,
+        /// `X12_404`
+        X12404,
+        /// `X12_410`
+        X12410,
+        /// `X12_412`
+        X12412,
+        /// `X12_414`
+        X12414,
+        /// `X12_417`
+        X12417,
+        /// `X12_418`
+        X12418,
+        /// `X12_419`
+        X12419,
+        /// `X12_420`
+        X12420,
+        /// `X12_421`
+        X12421,
+        /// `X12_422`
+        X12422,
+        /// `X12_423`
+        X12423,
+        /// `X12_424`
+        X12424,
+        /// `X12_425`
+        X12425,
+        /// `X12_426`
+        X12426,
+        /// `X12_429`
+        X12429,
+        /// `X12_431`
+        X12431,
+        /// `X12_432`
+        X12432,
+        /// `X12_433`
+        X12433,
+        /// `X12_434`
+        X12434,
+        /// `X12_435`
+        X12435,
+        /// `X12_436`
+        X12436,
+        /// `X12_437`
+        X12437,
+        /// `X12_440`
+        X12440,
+        /// `X12_451`
+        X12451,
+        /// `X12_452`
+        X12452,
+        /// `X12_453`
+        X12453,
+        /// `X12_455`
+        X12455,
+        /// `X12_456`
+        X12456,
+        /// `X12_460`
+        X12460,
+        /// `X12_463`
+        X12463,
+        /// `X12_466`
+        X12466,
+        /// `X12_468`
+        X12468,
+        /// `X12_470`
+        X12470,
+        /// `X12_475`
+        X12475,
+        /// `X12_485`
+        X12485,
+        /// `X12_486`
+        X12486,
+        /// `X12_490`
+        X12490,
+        /// `X12_492`
+        X12492,
+        /// `X12_494`
+        X12494,
+        /// `X12_500`
+        X12500,
+        /// `X12_501`
+        X12501,
+        /// `X12_503`
+        X12503,
+        /// `X12_504`
+        X12504,
+        /// `X12_511`
+        X12511,
+        /// `X12_517`
+        X12517,
+        /// `X12_521`
+        X12521,
+        /// `X12_527`
+        X12527,
+        /// `X12_536`
+        X12536,
+        /// `X12_540`
+        X12540,
+        /// `X12_561`
+        X12561,
+        /// `X12_567`
+        X12567,
+        /// `X12_568`
+        X12568,
+        /// `X12_601`
+        X12601,
+        /// `X12_602`
+        X12602,
+        /// `X12_620`
+        X12620,
+        /// `X12_625`
+        X12625,
+        /// `X12_650`
+        X12650,
+        /// `X12_715`
+        X12715,
+        /// `X12_753`
+        X12753,
+        /// `X12_754`
+        X12754,
+        /// `X12_805`
+        X12805,
+        /// `X12_806`
+        X12806,
+        /// `X12_810`
+        X12810,
+        /// `X12_811`
+        X12811,
+        /// `X12_812`
+        X12812,
+        /// `X12_813`
+        X12813,
+        /// `X12_814`
+        X12814,
+        /// `X12_815`
+        X12815,
+        /// `X12_816`
+        X12816,
+        /// `X12_818`
+        X12818,
+        /// `X12_819`
+        X12819,
+        /// `X12_820`
+        X12820,
+        /// `X12_821`
+        X12821,
+        /// `X12_822`
+        X12822,
+        /// `X12_823`
+        X12823,
+        /// `X12_824`
+        X12824,
+        /// `X12_826`
+        X12826,
+        /// `X12_827`
+        X12827,
+        /// `X12_828`
+        X12828,
+        /// `X12_829`
+        X12829,
+        /// `X12_830`
+        X12830,
+        /// `X12_831`
+        X12831,
+        /// `X12_832`
+        X12832,
+        /// `X12_833`
+        X12833,
+        /// `X12_834`
+        X12834,
+        /// `X12_835`
+        X12835,
+        /// `X12_836`
+        X12836,
+        /// `X12_837`
+        X12837,
+        /// `X12_838`
+        X12838,
+        /// `X12_839`
+        X12839,
+        /// `X12_840`
+        X12840,
+        /// `X12_841`
+        X12841,
+        /// `X12_842`
+        X12842,
+        /// `X12_843`
+        X12843,
+        /// `X12_844`
+        X12844,
+        /// `X12_845`
+        X12845,
+        /// `X12_846`
+        X12846,
+        /// `X12_847`
+        X12847,
+        /// `X12_848`
+        X12848,
+        /// `X12_849`
+        X12849,
+        /// `X12_850`
+        X12850,
+        /// `X12_851`
+        X12851,
+        /// `X12_852`
+        X12852,
+        /// `X12_853`
+        X12853,
+        /// `X12_854`
+        X12854,
+        /// `X12_855`
+        X12855,
+        /// `X12_856`
+        X12856,
+        /// `X12_857`
+        X12857,
+        /// `X12_858`
+        X12858,
+        /// `X12_859`
+        X12859,
+        /// `X12_860`
+        X12860,
+        /// `X12_861`
+        X12861,
+        /// `X12_862`
+        X12862,
+        /// `X12_863`
+        X12863,
+        /// `X12_864`
+        X12864,
+        /// `X12_865`
+        X12865,
+        /// `X12_866`
+        X12866,
+        /// `X12_867`
+        X12867,
+        /// `X12_868`
+        X12868,
+        /// `X12_869`
+        X12869,
+        /// `X12_870`
+        X12870,
+        /// `X12_871`
+        X12871,
+        /// `X12_872`
+        X12872,
+        /// `X12_873`
+        X12873,
+        /// `X12_874`
+        X12874,
+        /// `X12_875`
+        X12875,
+        /// `X12_876`
+        X12876,
+        /// `X12_877`
+        X12877,
+        /// `X12_878`
+        X12878,
+        /// `X12_879`
+        X12879,
+        /// `X12_880`
+        X12880,
+        /// `X12_881`
+        X12881,
+        /// `X12_882`
+        X12882,
+        /// `X12_883`
+        X12883,
+        /// `X12_884`
+        X12884,
+        /// `X12_885`
+        X12885,
+        /// `X12_886`
+        X12886,
+        /// `X12_887`
+        X12887,
+        /// `X12_888`
+        X12888,
+        /// `X12_889`
+        X12889,
+        /// `X12_891`
+        X12891,
+        /// `X12_893`
+        X12893,
+        /// `X12_894`
+        X12894,
+        /// `X12_895`
+        X12895,
+        /// `X12_896`
+        X12896,
+        /// `X12_920`
+        X12920,
+        /// `X12_924`
+        X12924,
+        /// `X12_925`
+        X12925,
+        /// `X12_926`
+        X12926,
+        /// `X12_928`
+        X12928,
+        /// `X12_940`
+        X12940,
+        /// `X12_943`
+        X12943,
+        /// `X12_944`
+        X12944,
+        /// `X12_945`
+        X12945,
+        /// `X12_947`
+        X12947,
+        /// `X12_980`
+        X12980,
+        /// `X12_990`
+        X12990,
+        /// `X12_993`
+        X12993,
+        /// `X12_996`
+        X12996,
+        /// `X12_997`
+        X12997,
+        /// `X12_998`
+        X12998,
+        /// `X12_999`
+        X12999,
+        /// `X12_270_X279`
+        X12270X279,
+        /// `X12_271_X279`
+        X12271X279,
+        /// `X12_275_X210`
+        X12275X210,
+        /// `X12_275_X211`
+        X12275X211,
+        /// `X12_276_X212`
+        X12276X212,
+        /// `X12_277_X212`
+        X12277X212,
+        /// `X12_277_X214`
+        X12277X214,
+        /// `X12_277_X364`
+        X12277X364,
+        /// `X12_278_X217`
+        X12278X217,
+        /// `X12_820_X218`
+        X12820X218,
+        /// `X12_820_X306`
+        X12820X306,
+        /// `X12_824_X186`
+        X12824X186,
+        /// `X12_834_X220`
+        X12834X220,
+        /// `X12_834_X307`
+        X12834X307,
+        /// `X12_834_X318`
+        X12834X318,
+        /// `X12_835_X221`
+        X12835X221,
+        /// `X12_837_X222`
+        X12837X222,
+        /// `X12_837_X223`
+        X12837X223,
+        /// `X12_837_X224`
+        X12837X224,
+        /// `X12_837_X291`
+        X12837X291,
+        /// `X12_837_X292`
+        X12837X292,
+        /// `X12_837_X298`
+        X12837X298,
+        /// `X12_999_X231`
+        X12999X231,
+    }
+
+    impl X12TransactionSet {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[
+            Self::X12100,
+            Self::X12101,
+            Self::X12102,
+            Self::X12103,
+            Self::X12104,
+            Self::X12105,
+            Self::X12106,
+            Self::X12107,
+            Self::X12108,
+            Self::X12109,
+            Self::X12110,
+            Self::X12111,
+            Self::X12112,
+            Self::X12113,
+            Self::X12120,
+            Self::X12121,
+            Self::X12124,
+            Self::X12125,
+            Self::X12126,
+            Self::X12127,
+            Self::X12128,
+            Self::X12129,
+            Self::X12130,
+            Self::X12131,
+            Self::X12132,
+            Self::X12133,
+            Self::X12135,
+            Self::X12138,
+            Self::X12139,
+            Self::X12140,
+            Self::X12141,
+            Self::X12142,
+            Self::X12143,
+            Self::X12144,
+            Self::X12146,
+            Self::X12147,
+            Self::X12148,
+            Self::X12149,
+            Self::X12150,
+            Self::X12151,
+            Self::X12152,
+            Self::X12153,
+            Self::X12154,
+            Self::X12155,
+            Self::X12157,
+            Self::X12158,
+            Self::X12159,
+            Self::X12160,
+            Self::X12161,
+            Self::X12163,
+            Self::X12170,
+            Self::X12175,
+            Self::X12176,
+            Self::X12179,
+            Self::X12180,
+            Self::X12185,
+            Self::X12186,
+            Self::X12187,
+            Self::X12188,
+            Self::X12189,
+            Self::X12190,
+            Self::X12191,
+            Self::X12194,
+            Self::X12195,
+            Self::X12196,
+            Self::X12197,
+            Self::X12198,
+            Self::X12199,
+            Self::X12200,
+            Self::X12201,
+            Self::X12202,
+            Self::X12203,
+            Self::X12204,
+            Self::X12205,
+            Self::X12206,
+            Self::X12210,
+            Self::X12211,
+            Self::X12212,
+            Self::X12213,
+            Self::X12214,
+            Self::X12215,
+            Self::X12216,
+            Self::X12217,
+            Self::X12218,
+            Self::X12219,
+            Self::X12220,
+            Self::X12222,
+            Self::X12223,
+            Self::X12224,
+            Self::X12225,
+            Self::X12227,
+            Self::X12228,
+            Self::X12240,
+            Self::X12242,
+            Self::X12244,
+            Self::X12245,
+            Self::X12248,
+            Self::X12249,
+            Self::X12250,
+            Self::X12251,
+            Self::X12252,
+            Self::X12255,
+            Self::X12256,
+            Self::X12259,
+            Self::X12260,
+            Self::X12261,
+            Self::X12262,
+            Self::X12263,
+            Self::X12264,
+            Self::X12265,
+            Self::X12266,
+            Self::X12267,
+            Self::X12268,
+            Self::X12269,
+            Self::X12270,
+            Self::X12271,
+            Self::X12272,
+            Self::X12273,
+            Self::X12274,
+            Self::X12275,
+            Self::X12276,
+            Self::X12277,
+            Self::X12278,
+            Self::X12280,
+            Self::X12283,
+            Self::X12284,
+            Self::X12285,
+            Self::X12286,
+            Self::X12288,
+            Self::X12290,
+            Self::X12300,
+            Self::X12301,
+            Self::X12303,
+            Self::X12304,
+            Self::X12309,
+            Self::X12310,
+            Self::X12311,
+            Self::X12312,
+            Self::X12313,
+            Self::X12315,
+            Self::X12317,
+            Self::X12319,
+            Self::X12322,
+            Self::X12323,
+            Self::X12324,
+            Self::X12325,
+            Self::X12326,
+            Self::X12350,
+            Self::X12352,
+            Self::X12353,
+            Self::X12354,
+            Self::X12355,
+            Self::X12356,
+            Self::X12357,
+            Self::X12358,
+            Self::X12361,
+            Self::X12362,
+            Self::X12404,
+            Self::X12410,
+            Self::X12412,
+            Self::X12414,
+            Self::X12417,
+            Self::X12418,
+            Self::X12419,
+            Self::X12420,
+            Self::X12421,
+            Self::X12422,
+            Self::X12423,
+            Self::X12424,
+            Self::X12425,
+            Self::X12426,
+            Self::X12429,
+            Self::X12431,
+            Self::X12432,
+            Self::X12433,
+            Self::X12434,
+            Self::X12435,
+            Self::X12436,
+            Self::X12437,
+            Self::X12440,
+            Self::X12451,
+            Self::X12452,
+            Self::X12453,
+            Self::X12455,
+            Self::X12456,
+            Self::X12460,
+            Self::X12463,
+            Self::X12466,
+            Self::X12468,
+            Self::X12470,
+            Self::X12475,
+            Self::X12485,
+            Self::X12486,
+            Self::X12490,
+            Self::X12492,
+            Self::X12494,
+            Self::X12500,
+            Self::X12501,
+            Self::X12503,
+            Self::X12504,
+            Self::X12511,
+            Self::X12517,
+            Self::X12521,
+            Self::X12527,
+            Self::X12536,
+            Self::X12540,
+            Self::X12561,
+            Self::X12567,
+            Self::X12568,
+            Self::X12601,
+            Self::X12602,
+            Self::X12620,
+            Self::X12625,
+            Self::X12650,
+            Self::X12715,
+            Self::X12753,
+            Self::X12754,
+            Self::X12805,
+            Self::X12806,
+            Self::X12810,
+            Self::X12811,
+            Self::X12812,
+            Self::X12813,
+            Self::X12814,
+            Self::X12815,
+            Self::X12816,
+            Self::X12818,
+            Self::X12819,
+            Self::X12820,
+            Self::X12821,
+            Self::X12822,
+            Self::X12823,
+            Self::X12824,
+            Self::X12826,
+            Self::X12827,
+            Self::X12828,
+            Self::X12829,
+            Self::X12830,
+            Self::X12831,
+            Self::X12832,
+            Self::X12833,
+            Self::X12834,
+            Self::X12835,
+            Self::X12836,
+            Self::X12837,
+            Self::X12838,
+            Self::X12839,
+            Self::X12840,
+            Self::X12841,
+            Self::X12842,
+            Self::X12843,
+            Self::X12844,
+            Self::X12845,
+            Self::X12846,
+            Self::X12847,
+            Self::X12848,
+            Self::X12849,
+            Self::X12850,
+            Self::X12851,
+            Self::X12852,
+            Self::X12853,
+            Self::X12854,
+            Self::X12855,
+            Self::X12856,
+            Self::X12857,
+            Self::X12858,
+            Self::X12859,
+            Self::X12860,
+            Self::X12861,
+            Self::X12862,
+            Self::X12863,
+            Self::X12864,
+            Self::X12865,
+            Self::X12866,
+            Self::X12867,
+            Self::X12868,
+            Self::X12869,
+            Self::X12870,
+            Self::X12871,
+            Self::X12872,
+            Self::X12873,
+            Self::X12874,
+            Self::X12875,
+            Self::X12876,
+            Self::X12877,
+            Self::X12878,
+            Self::X12879,
+            Self::X12880,
+            Self::X12881,
+            Self::X12882,
+            Self::X12883,
+            Self::X12884,
+            Self::X12885,
+            Self::X12886,
+            Self::X12887,
+            Self::X12888,
+            Self::X12889,
+            Self::X12891,
+            Self::X12893,
+            Self::X12894,
+            Self::X12895,
+            Self::X12896,
+            Self::X12920,
+            Self::X12924,
+            Self::X12925,
+            Self::X12926,
+            Self::X12928,
+            Self::X12940,
+            Self::X12943,
+            Self::X12944,
+            Self::X12945,
+            Self::X12947,
+            Self::X12980,
+            Self::X12990,
+            Self::X12993,
+            Self::X12996,
+            Self::X12997,
+            Self::X12998,
+            Self::X12999,
+            Self::X12270X279,
+            Self::X12271X279,
+            Self::X12275X210,
+            Self::X12275X211,
+            Self::X12276X212,
+            Self::X12277X212,
+            Self::X12277X214,
+            Self::X12277X364,
+            Self::X12278X217,
+            Self::X12820X218,
+            Self::X12820X306,
+            Self::X12824X186,
+            Self::X12834X220,
+            Self::X12834X307,
+            Self::X12834X318,
+            Self::X12835X221,
+            Self::X12837X222,
+            Self::X12837X223,
+            Self::X12837X224,
+            Self::X12837X291,
+            Self::X12837X292,
+            Self::X12837X298,
+            Self::X12999X231,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "X12_100",
+            "X12_101",
+            "X12_102",
+            "X12_103",
+            "X12_104",
+            "X12_105",
+            "X12_106",
+            "X12_107",
+            "X12_108",
+            "X12_109",
+            "X12_110",
+            "X12_111",
+            "X12_112",
+            "X12_113",
+            "X12_120",
+            "X12_121",
+            "X12_124",
+            "X12_125",
+            "X12_126",
+            "X12_127",
+            "X12_128",
+            "X12_129",
+            "X12_130",
+            "X12_131",
+            "X12_132",
+            "X12_133",
+            "X12_135",
+            "X12_138",
+            "X12_139",
+            "X12_140",
+            "X12_141",
+            "X12_142",
+            "X12_143",
+            "X12_144",
+            "X12_146",
+            "X12_147",
+            "X12_148",
+            "X12_149",
+            "X12_150",
+            "X12_151",
+            "X12_152",
+            "X12_153",
+            "X12_154",
+            "X12_155",
+            "X12_157",
+            "X12_158",
+            "X12_159",
+            "X12_160",
+            "X12_161",
+            "X12_163",
+            "X12_170",
+            "X12_175",
+            "X12_176",
+            "X12_179",
+            "X12_180",
+            "X12_185",
+            "X12_186",
+            "X12_187",
+            "X12_188",
+            "X12_189",
+            "X12_190",
+            "X12_191",
+            "X12_194",
+            "X12_195",
+            "X12_196",
+            "X12_197",
+            "X12_198",
+            "X12_199",
+            "X12_200",
+            "X12_201",
+            "X12_202",
+            "X12_203",
+            "X12_204",
+            "X12_205",
+            "X12_206",
+            "X12_210",
+            "X12_211",
+            "X12_212",
+            "X12_213",
+            "X12_214",
+            "X12_215",
+            "X12_216",
+            "X12_217",
+            "X12_218",
+            "X12_219",
+            "X12_220",
+            "X12_222",
+            "X12_223",
+            "X12_224",
+            "X12_225",
+            "X12_227",
+            "X12_228",
+            "X12_240",
+            "X12_242",
+            "X12_244",
+            "X12_245",
+            "X12_248",
+            "X12_249",
+            "X12_250",
+            "X12_251",
+            "X12_252",
+            "X12_255",
+            "X12_256",
+            "X12_259",
+            "X12_260",
+            "X12_261",
+            "X12_262",
+            "X12_263",
+            "X12_264",
+            "X12_265",
+            "X12_266",
+            "X12_267",
+            "X12_268",
+            "X12_269",
+            "X12_270",
+            "X12_271",
+            "X12_272",
+            "X12_273",
+            "X12_274",
+            "X12_275",
+            "X12_276",
+            "X12_277",
+            "X12_278",
+            "X12_280",
+            "X12_283",
+            "X12_284",
+            "X12_285",
+            "X12_286",
+            "X12_288",
+            "X12_290",
+            "X12_300",
+            "X12_301",
+            "X12_303",
+            "X12_304",
+            "X12_309",
+            "X12_310",
+            "X12_311",
+            "X12_312",
+            "X12_313",
+            "X12_315",
+            "X12_317",
+            "X12_319",
+            "X12_322",
+            "X12_323",
+            "X12_324",
+            "X12_325",
+            "X12_326",
+            "X12_350",
+            "X12_352",
+            "X12_353",
+            "X12_354",
+            "X12_355",
+            "X12_356",
+            "X12_357",
+            "X12_358",
+            "X12_361",
+            "X12_362",
+            "X12_404",
+            "X12_410",
+            "X12_412",
+            "X12_414",
+            "X12_417",
+            "X12_418",
+            "X12_419",
+            "X12_420",
+            "X12_421",
+            "X12_422",
+            "X12_423",
+            "X12_424",
+            "X12_425",
+            "X12_426",
+            "X12_429",
+            "X12_431",
+            "X12_432",
+            "X12_433",
+            "X12_434",
+            "X12_435",
+            "X12_436",
+            "X12_437",
+            "X12_440",
+            "X12_451",
+            "X12_452",
+            "X12_453",
+            "X12_455",
+            "X12_456",
+            "X12_460",
+            "X12_463",
+            "X12_466",
+            "X12_468",
+            "X12_470",
+            "X12_475",
+            "X12_485",
+            "X12_486",
+            "X12_490",
+            "X12_492",
+            "X12_494",
+            "X12_500",
+            "X12_501",
+            "X12_503",
+            "X12_504",
+            "X12_511",
+            "X12_517",
+            "X12_521",
+            "X12_527",
+            "X12_536",
+            "X12_540",
+            "X12_561",
+            "X12_567",
+            "X12_568",
+            "X12_601",
+            "X12_602",
+            "X12_620",
+            "X12_625",
+            "X12_650",
+            "X12_715",
+            "X12_753",
+            "X12_754",
+            "X12_805",
+            "X12_806",
+            "X12_810",
+            "X12_811",
+            "X12_812",
+            "X12_813",
+            "X12_814",
+            "X12_815",
+            "X12_816",
+            "X12_818",
+            "X12_819",
+            "X12_820",
+            "X12_821",
+            "X12_822",
+            "X12_823",
+            "X12_824",
+            "X12_826",
+            "X12_827",
+            "X12_828",
+            "X12_829",
+            "X12_830",
+            "X12_831",
+            "X12_832",
+            "X12_833",
+            "X12_834",
+            "X12_835",
+            "X12_836",
+            "X12_837",
+            "X12_838",
+            "X12_839",
+            "X12_840",
+            "X12_841",
+            "X12_842",
+            "X12_843",
+            "X12_844",
+            "X12_845",
+            "X12_846",
+            "X12_847",
+            "X12_848",
+            "X12_849",
+            "X12_850",
+            "X12_851",
+            "X12_852",
+            "X12_853",
+            "X12_854",
+            "X12_855",
+            "X12_856",
+            "X12_857",
+            "X12_858",
+            "X12_859",
+            "X12_860",
+            "X12_861",
+            "X12_862",
+            "X12_863",
+            "X12_864",
+            "X12_865",
+            "X12_866",
+            "X12_867",
+            "X12_868",
+            "X12_869",
+            "X12_870",
+            "X12_871",
+            "X12_872",
+            "X12_873",
+            "X12_874",
+            "X12_875",
+            "X12_876",
+            "X12_877",
+            "X12_878",
+            "X12_879",
+            "X12_880",
+            "X12_881",
+            "X12_882",
+            "X12_883",
+            "X12_884",
+            "X12_885",
+            "X12_886",
+            "X12_887",
+            "X12_888",
+            "X12_889",
+            "X12_891",
+            "X12_893",
+            "X12_894",
+            "X12_895",
+            "X12_896",
+            "X12_920",
+            "X12_924",
+            "X12_925",
+            "X12_926",
+            "X12_928",
+            "X12_940",
+            "X12_943",
+            "X12_944",
+            "X12_945",
+            "X12_947",
+            "X12_980",
+            "X12_990",
+            "X12_993",
+            "X12_996",
+            "X12_997",
+            "X12_998",
+            "X12_999",
+            "X12_270_X279",
+            "X12_271_X279",
+            "X12_275_X210",
+            "X12_275_X211",
+            "X12_276_X212",
+            "X12_277_X212",
+            "X12_277_X214",
+            "X12_277_X364",
+            "X12_278_X217",
+            "X12_820_X218",
+            "X12_820_X306",
+            "X12_824_X186",
+            "X12_834_X220",
+            "X12_834_X307",
+            "X12_834_X318",
+            "X12_835_X221",
+            "X12_837_X222",
+            "X12_837_X223",
+            "X12_837_X224",
+            "X12_837_X291",
+            "X12_837_X292",
+            "X12_837_X298",
+            "X12_999_X231",
+        ];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::X12100 => "X12_100",
+                Self::X12101 => "X12_101",
+                Self::X12102 => "X12_102",
+                Self::X12103 => "X12_103",
+                Self::X12104 => "X12_104",
+                Self::X12105 => "X12_105",
+                Self::X12106 => "X12_106",
+                Self::X12107 => "X12_107",
+                Self::X12108 => "X12_108",
+                Self::X12109 => "X12_109",
+                Self::X12110 => "X12_110",
+                Self::X12111 => "X12_111",
+                Self::X12112 => "X12_112",
+                Self::X12113 => "X12_113",
+                Self::X12120 => "X12_120",
+                Self::X12121 => "X12_121",
+                Self::X12124 => "X12_124",
+                Self::X12125 => "X12_125",
+                Self::X12126 => "X12_126",
+                Self::X12127 => "X12_127",
+                Self::X12128 => "X12_128",
+                Self::X12129 => "X12_129",
+                Self::X12130 => "X12_130",
+                Self::X12131 => "X12_131",
+                Self::X12132 => "X12_132",
+                Self::X12133 => "X12_133",
+                Self::X12135 => "X12_135",
+                Self::X12138 => "X12_138",
+                Self::X12139 => "X12_139",
+                Self::X12140 => "X12_140",
+                Self::X12141 => "X12_141",
+                Self::X12142 => "X12_142",
+                Self::X12143 => "X12_143",
+                Self::X12144 => "X12_144",
+                Self::X12146 => "X12_146",
+                Self::X12147 => "X12_147",
+                Self::X12148 => "X12_148",
+                Self::X12149 => "X12_149",
+                Self::X12150 => "X12_150",
+                Self::X12151 => "X12_151",
+                Self::X12152 => "X12_152",
+                Self::X12153 => "X12_153",
+                Self::X12154 => "X12_154",
+                Self::X12155 => "X12_155",
+                Self::X12157 => "X12_157",
+                Self::X12158 => "X12_158",
+                Self::X12159 => "X12_159",
+                Self::X12160 => "X12_160",
+                Self::X12161 => "X12_161",
+                Self::X12163 => "X12_163",
+                Self::X12170 => "X12_170",
+                Self::X12175 => "X12_175",
+                Self::X12176 => "X12_176",
+                Self::X12179 => "X12_179",
+                Self::X12180 => "X12_180",
+                Self::X12185 => "X12_185",
+                Self::X12186 => "X12_186",
+                Self::X12187 => "X12_187",
+                Self::X12188 => "X12_188",
+                Self::X12189 => "X12_189",
+                Self::X12190 => "X12_190",
+                Self::X12191 => "X12_191",
+                Self::X12194 => "X12_194",
+                Self::X12195 => "X12_195",
+                Self::X12196 => "X12_196",
+                Self::X12197 => "X12_197",
+                Self::X12198 => "X12_198",
+                Self::X12199 => "X12_199",
+                Self::X12200 => "X12_200",
+                Self::X12201 => "X12_201",
+                Self::X12202 => "X12_202",
+                Self::X12203 => "X12_203",
+                Self::X12204 => "X12_204",
+                Self::X12205 => "X12_205",
+                Self::X12206 => "X12_206",
+                Self::X12210 => "X12_210",
+                Self::X12211 => "X12_211",
+                Self::X12212 => "X12_212",
+                Self::X12213 => "X12_213",
+                Self::X12214 => "X12_214",
+                Self::X12215 => "X12_215",
+                Self::X12216 => "X12_216",
+                Self::X12217 => "X12_217",
+                Self::X12218 => "X12_218",
+                Self::X12219 => "X12_219",
+                Self::X12220 => "X12_220",
+                Self::X12222 => "X12_222",
+                Self::X12223 => "X12_223",
+                Self::X12224 => "X12_224",
+                Self::X12225 => "X12_225",
+                Self::X12227 => "X12_227",
+                Self::X12228 => "X12_228",
+                Self::X12240 => "X12_240",
+                Self::X12242 => "X12_242",
+                Self::X12244 => "X12_244",
+                Self::X12245 => "X12_245",
+                Self::X12248 => "X12_248",
+                Self::X12249 => "X12_249",
+                Self::X12250 => "X12_250",
+                Self::X12251 => "X12_251",
+                Self::X12252 => "X12_252",
+                Self::X12255 => "X12_255",
+                Self::X12256 => "X12_256",
+                Self::X12259 => "X12_259",
+                Self::X12260 => "X12_260",
+                Self::X12261 => "X12_261",
+                Self::X12262 => "X12_262",
+                Self::X12263 => "X12_263",
+                Self::X12264 => "X12_264",
+                Self::X12265 => "X12_265",
+                Self::X12266 => "X12_266",
+                Self::X12267 => "X12_267",
+                Self::X12268 => "X12_268",
+                Self::X12269 => "X12_269",
+                Self::X12270 => "X12_270",
+                Self::X12271 => "X12_271",
+                Self::X12272 => "X12_272",
+                Self::X12273 => "X12_273",
+                Self::X12274 => "X12_274",
+                Self::X12275 => "X12_275",
+                Self::X12276 => "X12_276",
+                Self::X12277 => "X12_277",
+                Self::X12278 => "X12_278",
+                Self::X12280 => "X12_280",
+                Self::X12283 => "X12_283",
+                Self::X12284 => "X12_284",
+                Self::X12285 => "X12_285",
+                Self::X12286 => "X12_286",
+                Self::X12288 => "X12_288",
+                Self::X12290 => "X12_290",
+                Self::X12300 => "X12_300",
+                Self::X12301 => "X12_301",
+                Self::X12303 => "X12_303",
+                Self::X12304 => "X12_304",
+                Self::X12309 => "X12_309",
+                Self::X12310 => "X12_310",
+                Self::X12311 => "X12_311",
+                Self::X12312 => "X12_312",
+                Self::X12313 => "X12_313",
+                Self::X12315 => "X12_315",
+                Self::X12317 => "X12_317",
+                Self::X12319 => "X12_319",
+                Self::X12322 => "X12_322",
+                Self::X12323 => "X12_323",
+                Self::X12324 => "X12_324",
+                Self::X12325 => "X12_325",
+                Self::X12326 => "X12_326",
+                Self::X12350 => "X12_350",
+                Self::X12352 => "X12_352",
+                Self::X12353 => "X12_353",
+                Self::X12354 => "X12_354",
+                Self::X12355 => "X12_355",
+                Self::X12356 => "X12_356",
+                Self::X12357 => "X12_357",
+                Self::X12358 => "X12_358",
+                Self::X12361 => "X12_361",
+                Self::X12362 => "X12_362",
+                Self::X12404 => "X12_404",
+                Self::X12410 => "X12_410",
+                Self::X12412 => "X12_412",
+                Self::X12414 => "X12_414",
+                Self::X12417 => "X12_417",
+                Self::X12418 => "X12_418",
+                Self::X12419 => "X12_419",
+                Self::X12420 => "X12_420",
+                Self::X12421 => "X12_421",
+                Self::X12422 => "X12_422",
+                Self::X12423 => "X12_423",
+                Self::X12424 => "X12_424",
+                Self::X12425 => "X12_425",
+                Self::X12426 => "X12_426",
+                Self::X12429 => "X12_429",
+                Self::X12431 => "X12_431",
+                Self::X12432 => "X12_432",
+                Self::X12433 => "X12_433",
+                Self::X12434 => "X12_434",
+                Self::X12435 => "X12_435",
+                Self::X12436 => "X12_436",
+                Self::X12437 => "X12_437",
+                Self::X12440 => "X12_440",
+                Self::X12451 => "X12_451",
+                Self::X12452 => "X12_452",
+                Self::X12453 => "X12_453",
+                Self::X12455 => "X12_455",
+                Self::X12456 => "X12_456",
+                Self::X12460 => "X12_460",
+                Self::X12463 => "X12_463",
+                Self::X12466 => "X12_466",
+                Self::X12468 => "X12_468",
+                Self::X12470 => "X12_470",
+                Self::X12475 => "X12_475",
+                Self::X12485 => "X12_485",
+                Self::X12486 => "X12_486",
+                Self::X12490 => "X12_490",
+                Self::X12492 => "X12_492",
+                Self::X12494 => "X12_494",
+                Self::X12500 => "X12_500",
+                Self::X12501 => "X12_501",
+                Self::X12503 => "X12_503",
+                Self::X12504 => "X12_504",
+                Self::X12511 => "X12_511",
+                Self::X12517 => "X12_517",
+                Self::X12521 => "X12_521",
+                Self::X12527 => "X12_527",
+                Self::X12536 => "X12_536",
+                Self::X12540 => "X12_540",
+                Self::X12561 => "X12_561",
+                Self::X12567 => "X12_567",
+                Self::X12568 => "X12_568",
+                Self::X12601 => "X12_601",
+                Self::X12602 => "X12_602",
+                Self::X12620 => "X12_620",
+                Self::X12625 => "X12_625",
+                Self::X12650 => "X12_650",
+                Self::X12715 => "X12_715",
+                Self::X12753 => "X12_753",
+                Self::X12754 => "X12_754",
+                Self::X12805 => "X12_805",
+                Self::X12806 => "X12_806",
+                Self::X12810 => "X12_810",
+                Self::X12811 => "X12_811",
+                Self::X12812 => "X12_812",
+                Self::X12813 => "X12_813",
+                Self::X12814 => "X12_814",
+                Self::X12815 => "X12_815",
+                Self::X12816 => "X12_816",
+                Self::X12818 => "X12_818",
+                Self::X12819 => "X12_819",
+                Self::X12820 => "X12_820",
+                Self::X12821 => "X12_821",
+                Self::X12822 => "X12_822",
+                Self::X12823 => "X12_823",
+                Self::X12824 => "X12_824",
+                Self::X12826 => "X12_826",
+                Self::X12827 => "X12_827",
+                Self::X12828 => "X12_828",
+                Self::X12829 => "X12_829",
+                Self::X12830 => "X12_830",
+                Self::X12831 => "X12_831",
+                Self::X12832 => "X12_832",
+                Self::X12833 => "X12_833",
+                Self::X12834 => "X12_834",
+                Self::X12835 => "X12_835",
+                Self::X12836 => "X12_836",
+                Self::X12837 => "X12_837",
+                Self::X12838 => "X12_838",
+                Self::X12839 => "X12_839",
+                Self::X12840 => "X12_840",
+                Self::X12841 => "X12_841",
+                Self::X12842 => "X12_842",
+                Self::X12843 => "X12_843",
+                Self::X12844 => "X12_844",
+                Self::X12845 => "X12_845",
+                Self::X12846 => "X12_846",
+                Self::X12847 => "X12_847",
+                Self::X12848 => "X12_848",
+                Self::X12849 => "X12_849",
+                Self::X12850 => "X12_850",
+                Self::X12851 => "X12_851",
+                Self::X12852 => "X12_852",
+                Self::X12853 => "X12_853",
+                Self::X12854 => "X12_854",
+                Self::X12855 => "X12_855",
+                Self::X12856 => "X12_856",
+                Self::X12857 => "X12_857",
+                Self::X12858 => "X12_858",
+                Self::X12859 => "X12_859",
+                Self::X12860 => "X12_860",
+                Self::X12861 => "X12_861",
+                Self::X12862 => "X12_862",
+                Self::X12863 => "X12_863",
+                Self::X12864 => "X12_864",
+                Self::X12865 => "X12_865",
+                Self::X12866 => "X12_866",
+                Self::X12867 => "X12_867",
+                Self::X12868 => "X12_868",
+                Self::X12869 => "X12_869",
+                Self::X12870 => "X12_870",
+                Self::X12871 => "X12_871",
+                Self::X12872 => "X12_872",
+                Self::X12873 => "X12_873",
+                Self::X12874 => "X12_874",
+                Self::X12875 => "X12_875",
+                Self::X12876 => "X12_876",
+                Self::X12877 => "X12_877",
+                Self::X12878 => "X12_878",
+                Self::X12879 => "X12_879",
+                Self::X12880 => "X12_880",
+                Self::X12881 => "X12_881",
+                Self::X12882 => "X12_882",
+                Self::X12883 => "X12_883",
+                Self::X12884 => "X12_884",
+                Self::X12885 => "X12_885",
+                Self::X12886 => "X12_886",
+                Self::X12887 => "X12_887",
+                Self::X12888 => "X12_888",
+                Self::X12889 => "X12_889",
+                Self::X12891 => "X12_891",
+                Self::X12893 => "X12_893",
+                Self::X12894 => "X12_894",
+                Self::X12895 => "X12_895",
+                Self::X12896 => "X12_896",
+                Self::X12920 => "X12_920",
+                Self::X12924 => "X12_924",
+                Self::X12925 => "X12_925",
+                Self::X12926 => "X12_926",
+                Self::X12928 => "X12_928",
+                Self::X12940 => "X12_940",
+                Self::X12943 => "X12_943",
+                Self::X12944 => "X12_944",
+                Self::X12945 => "X12_945",
+                Self::X12947 => "X12_947",
+                Self::X12980 => "X12_980",
+                Self::X12990 => "X12_990",
+                Self::X12993 => "X12_993",
+                Self::X12996 => "X12_996",
+                Self::X12997 => "X12_997",
+                Self::X12998 => "X12_998",
+                Self::X12999 => "X12_999",
+                Self::X12270X279 => "X12_270_X279",
+                Self::X12271X279 => "X12_271_X279",
+                Self::X12275X210 => "X12_275_X210",
+                Self::X12275X211 => "X12_275_X211",
+                Self::X12276X212 => "X12_276_X212",
+                Self::X12277X212 => "X12_277_X212",
+                Self::X12277X214 => "X12_277_X214",
+                Self::X12277X364 => "X12_277_X364",
+                Self::X12278X217 => "X12_278_X217",
+                Self::X12820X218 => "X12_820_X218",
+                Self::X12820X306 => "X12_820_X306",
+                Self::X12824X186 => "X12_824_X186",
+                Self::X12834X220 => "X12_834_X220",
+                Self::X12834X307 => "X12_834_X307",
+                Self::X12834X318 => "X12_834_X318",
+                Self::X12835X221 => "X12_835_X221",
+                Self::X12837X222 => "X12_837_X222",
+                Self::X12837X223 => "X12_837_X223",
+                Self::X12837X224 => "X12_837_X224",
+                Self::X12837X291 => "X12_837_X291",
+                Self::X12837X292 => "X12_837_X292",
+                Self::X12837X298 => "X12_837_X298",
+                Self::X12999X231 => "X12_999_X231",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for X12TransactionSet {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<X12TransactionSet> for ::stratus_model::Val<X12TransactionSet> {
+        fn from(value: X12TransactionSet) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for X12TransactionSet {
+        fn as_str(self) -> &'static str {
+            X12TransactionSet::as_str(self)
+        }
+    }
+
+    /// The values `X12Version` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum X12Version {
+        /// `VERSION_4010`
+        Version4010,
+        /// `VERSION_4030`
+        Version4030,
+        /// `VERSION_4050`
+        Version4050,
+        /// `VERSION_4060`
+        Version4060,
+        /// `VERSION_5010`
+        Version5010,
+        /// `VERSION_5010_HIPAA`
+        Version5010Hipaa,
+    }
+
+    impl X12Version {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[
+            Self::Version4010,
+            Self::Version4030,
+            Self::Version4050,
+            Self::Version4060,
+            Self::Version5010,
+            Self::Version5010Hipaa,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "VERSION_4010",
+            "VERSION_4030",
+            "VERSION_4050",
+            "VERSION_4060",
+            "VERSION_5010",
+            "VERSION_5010_HIPAA",
+        ];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Version4010 => "VERSION_4010",
+                Self::Version4030 => "VERSION_4030",
+                Self::Version4050 => "VERSION_4050",
+                Self::Version4060 => "VERSION_4060",
+                Self::Version5010 => "VERSION_5010",
+                Self::Version5010Hipaa => "VERSION_5010_HIPAA",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for X12Version {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<X12Version> for ::stratus_model::Val<X12Version> {
+        fn from(value: X12Version) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for X12Version {
+        fn as_str(self) -> &'static str {
+            X12Version::as_str(self)
+        }
+    }
+
     /// The values `X12SplitBy` allows.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum X12SplitBy {
@@ -1392,6 +6080,48 @@ pub mod transformer {
     impl ::stratus_model::StringEnum for X12SplitBy {
         fn as_str(self) -> &'static str {
             X12SplitBy::as_str(self)
+        }
+    }
+
+    /// The values `ElementRequirement` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum ElementRequirement {
+        /// `OPTIONAL`
+        Optional,
+        /// `MANDATORY`
+        Mandatory,
+    }
+
+    impl ElementRequirement {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Optional, Self::Mandatory];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["OPTIONAL", "MANDATORY"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Optional => "OPTIONAL",
+                Self::Mandatory => "MANDATORY",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for ElementRequirement {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<ElementRequirement> for ::stratus_model::Val<ElementRequirement> {
+        fn from(value: ElementRequirement) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for ElementRequirement {
+        fn as_str(self) -> &'static str {
+            ElementRequirement::as_str(self)
         }
     }
 }

@@ -49,6 +49,8 @@ pub mod backup_plan {
         required: &["BackupPlan"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -140,6 +142,8 @@ pub mod backup_plan {
         required: &["BackupPlanName", "BackupPlanRule"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -185,6 +189,8 @@ pub mod backup_plan {
         required: &["BackupOptions", "ResourceType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -305,6 +311,8 @@ pub mod backup_plan {
         required: &["TargetBackupVault", "RuleName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -338,11 +346,16 @@ pub mod backup_plan {
                     &s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9\\-\\_\\.]{1,50}$"),
                 ),
             ),
-            s::prop("ScannerRoleArn", s::Kind::String),
+            s::prop("ScannerRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -389,6 +402,8 @@ pub mod backup_plan {
         required: &["DestinationBackupVaultArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -417,6 +432,8 @@ pub mod backup_plan {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -452,6 +469,8 @@ pub mod backup_plan {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -481,6 +500,8 @@ pub mod backup_plan {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -630,6 +651,8 @@ pub mod backup_selection {
         required: &["BackupSelection", "BackupPlanId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -696,7 +719,10 @@ pub mod backup_selection {
         name: "BackupSelectionResourceType",
         properties: &[
             s::prop("Conditions", s::Kind::Object(&SCHEMA_Conditions)),
-            s::prop("IamRoleArn", s::Kind::String),
+            s::prop("IamRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop(
                 "ListOfTags",
                 s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ConditionResourceType))),
@@ -708,6 +734,8 @@ pub mod backup_selection {
         required: &["SelectionName", "IamRoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -761,6 +789,8 @@ pub mod backup_selection {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -812,6 +842,8 @@ pub mod backup_selection {
         required: &["ConditionValue", "ConditionKey", "ConditionType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -841,6 +873,8 @@ pub mod backup_selection {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -963,6 +997,8 @@ pub mod backup_vault {
         required: &["BackupVaultName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1015,6 +1051,8 @@ pub mod backup_vault {
         required: &["MinRetentionDays"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1060,11 +1098,16 @@ pub mod backup_vault {
                 "BackupVaultEvents",
                 s::Kind::List(&s::prop("", s::Kind::String)),
             ),
-            s::prop("SNSTopicArn", s::Kind::String),
+            s::prop("SNSTopicArn", s::Kind::String).format(
+                "AWS::SNS::Topic.Arn",
+                "^arn:aws[a-zA-Z-]*:sns:[a-z0-9-]+:\\d{12}:.+$",
+            ),
         ],
         required: &["SNSTopicArn", "BackupVaultEvents"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1148,6 +1191,8 @@ pub mod framework {
         required: &["FrameworkControls"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1219,6 +1264,8 @@ pub mod framework {
         required: &["ControlName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1263,6 +1310,8 @@ pub mod framework {
         required: &["ParameterName", "ParameterValue"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1309,6 +1358,8 @@ pub mod framework {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1344,6 +1395,8 @@ pub mod framework {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1441,6 +1494,8 @@ pub mod logically_air_gapped_backup_vault {
         required: &["BackupVaultName", "MinRetentionDays", "MaxRetentionDays"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1504,11 +1559,16 @@ pub mod logically_air_gapped_backup_vault {
                 "BackupVaultEvents",
                 s::Kind::List(&s::prop("", s::Kind::String)),
             ),
-            s::prop("SNSTopicArn", s::Kind::String),
+            s::prop("SNSTopicArn", s::Kind::String).format(
+                "AWS::SNS::Topic.Arn",
+                "^arn:aws[a-zA-Z-]*:sns:[a-z0-9-]+:\\d{12}:.+$",
+            ),
         ],
         required: &["SNSTopicArn", "BackupVaultEvents"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1600,6 +1660,8 @@ pub mod report_plan {
         required: &["ReportDeliveryChannel", "ReportSetting"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1653,6 +1715,8 @@ pub mod report_plan {
         required: &["S3BucketName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1717,6 +1781,8 @@ pub mod report_plan {
         required: &["ReportTemplate"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1808,6 +1874,8 @@ pub mod restore_testing_plan {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1895,6 +1963,8 @@ pub mod restore_testing_plan {
         required: &["Algorithm", "RecoveryPointTypes", "IncludeVaults"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2079,7 +2149,10 @@ pub mod restore_testing_selection {
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::Backup::RestoreTestingSelection",
         properties: &[
-            s::prop("IamRoleArn", s::Kind::String),
+            s::prop("IamRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop(
                 "ProtectedResourceArns",
                 s::Kind::List(&s::prop("", s::Kind::String)),
@@ -2105,6 +2178,8 @@ pub mod restore_testing_selection {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2135,6 +2210,8 @@ pub mod restore_testing_selection {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2181,6 +2258,8 @@ pub mod restore_testing_selection {
         required: &["Key", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2263,6 +2342,8 @@ pub mod tiering_configuration {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2331,6 +2412,8 @@ pub mod tiering_configuration {
         required: &["Resources", "TieringDownSettingsInDays", "ResourceType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

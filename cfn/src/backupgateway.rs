@@ -51,10 +51,12 @@ pub mod hypervisor {
     /// What the schema says of `AWS::BackupGateway::Hypervisor`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::BackupGateway::Hypervisor",
-        properties: &[s::prop("Host", s::Kind::String).pattern("^.+$").min_length(3).max_length(128), s::prop("KmsKeyArn", s::Kind::String).pattern("^(^arn:(aws|aws-cn|aws-us-gov):kms:([a-zA-Z0-9-]+):([0-9]+):(key|alias)/(\\S+)$)|(^alias/(\\S+)$)$").min_length(50).max_length(500), s::prop("LogGroupArn", s::Kind::String).pattern("^$|^arn:(aws|aws-cn|aws-us-gov):logs:([a-zA-Z0-9-]+):([0-9]+):log-group:[a-zA-Z0-9_\\-\\/\\.]+:\\*$").min_length(0).max_length(2048), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z0-9-]*$").min_length(1).max_length(100), s::prop("Password", s::Kind::String).pattern("^[ -~]+$").min_length(1).max_length(100), s::prop("Username", s::Kind::String).pattern("^[ -\\.0-\\[\\]-~]*[!-\\.0-\\[\\]-~][ -\\.0-\\[\\]-~]*$").min_length(1).max_length(100), s::prop("Tags", s::Kind::Json)],
+        properties: &[s::prop("Host", s::Kind::String).pattern("^.+$").min_length(3).max_length(128), s::prop("KmsKeyArn", s::Kind::String).pattern("^(^arn:(aws|aws-cn|aws-us-gov):kms:([a-zA-Z0-9-]+):([0-9]+):(key|alias)/(\\S+)$)|(^alias/(\\S+)$)$").format("AWS::KMS::Key.Arn", "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$").min_length(50).max_length(500), s::prop("LogGroupArn", s::Kind::String).pattern("^$|^arn:(aws|aws-cn|aws-us-gov):logs:([a-zA-Z0-9-]+):([0-9]+):log-group:[a-zA-Z0-9_\\-\\/\\.]+:\\*$").min_length(0).max_length(2048), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z0-9-]*$").min_length(1).max_length(100), s::prop("Password", s::Kind::String).pattern("^[ -~]+$").min_length(1).max_length(100), s::prop("Username", s::Kind::String).pattern("^[ -\\.0-\\[\\]-~]*[!-\\.0-\\[\\]-~][ -\\.0-\\[\\]-~]*$").min_length(1).max_length(100), s::prop("Tags", s::Kind::Json)],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -95,6 +95,8 @@ pub mod compute_environment {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -225,7 +227,8 @@ pub mod compute_environment {
                 )),
             ),
             s::prop("Ec2KeyPair", s::Kind::String),
-            s::prop("ImageId", s::Kind::String),
+            s::prop("ImageId", s::Kind::String)
+                .format("AWS::EC2::Image.Id", "^ami-([0-9a-z]{8}|[0-9a-z]{17})$"),
             s::prop("InstanceRole", s::Kind::String),
             s::prop(
                 "InstanceTypes",
@@ -244,10 +247,19 @@ pub mod compute_environment {
             ),
             s::prop(
                 "SecurityGroupIds",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             ),
             s::prop("SpotIamFleetRole", s::Kind::String),
-            s::prop("Subnets", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop(
+                "Subnets",
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::Subnet.Id",
+                    "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                )),
+            ),
             s::prop("Tags", s::Kind::Map(&s::prop("", s::Kind::String))),
             s::prop("Type", s::Kind::String),
             s::prop("UpdateToLatestImageVersion", s::Kind::Boolean),
@@ -255,6 +267,8 @@ pub mod compute_environment {
         required: &["Subnets", "Type", "MaxvCpus"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -299,6 +313,8 @@ pub mod compute_environment {
         required: &["EksClusterArn", "KubernetesNamespace"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -328,6 +344,8 @@ pub mod compute_environment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -385,6 +403,8 @@ pub mod compute_environment {
         required: &["ImageType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -432,6 +452,8 @@ pub mod compute_environment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -458,6 +480,8 @@ pub mod compute_environment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -501,6 +525,8 @@ pub mod compute_environment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -576,6 +602,8 @@ pub mod consumable_resource {
         required: &["ResourceType", "TotalQuantity"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -770,6 +798,8 @@ pub mod job_definition {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -821,6 +851,8 @@ pub mod job_definition {
         required: &["ConsumableResourceList"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -937,13 +969,19 @@ pub mod job_definition {
                 "EphemeralStorage",
                 s::Kind::Object(&SCHEMA_EphemeralStorage),
             ),
-            s::prop("ExecutionRoleArn", s::Kind::String),
+            s::prop("ExecutionRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop(
                 "FargatePlatformConfiguration",
                 s::Kind::Object(&SCHEMA_FargatePlatformConfiguration),
             ),
             s::prop("Image", s::Kind::String),
-            s::prop("JobRoleArn", s::Kind::String),
+            s::prop("JobRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("LinuxParameters", s::Kind::Object(&SCHEMA_LinuxParameters)),
             s::prop(
                 "LogConfiguration",
@@ -987,6 +1025,8 @@ pub mod job_definition {
         required: &["Image"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1028,6 +1068,8 @@ pub mod job_definition {
         required: &["TaskProperties"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1055,6 +1097,8 @@ pub mod job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1110,6 +1154,8 @@ pub mod job_definition {
         required: &["NumNodes", "MainNode", "NodeRangeProperties"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1134,6 +1180,8 @@ pub mod job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1169,6 +1217,8 @@ pub mod job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1193,6 +1243,8 @@ pub mod job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1235,6 +1287,8 @@ pub mod job_definition {
         required: &["ConsumableResource", "Quantity"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1266,6 +1320,8 @@ pub mod job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1300,6 +1356,8 @@ pub mod job_definition {
         required: &["SizeInGiB"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1324,6 +1382,8 @@ pub mod job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1373,6 +1433,8 @@ pub mod job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1426,6 +1488,8 @@ pub mod job_definition {
         required: &["LogDriver"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1458,6 +1522,8 @@ pub mod job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1482,6 +1548,8 @@ pub mod job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1520,6 +1588,8 @@ pub mod job_definition {
         required: &["CredentialsParameter"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1549,6 +1619,8 @@ pub mod job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1579,6 +1651,8 @@ pub mod job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1623,6 +1697,8 @@ pub mod job_definition {
         required: &["Name", "ValueFrom"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1673,6 +1749,8 @@ pub mod job_definition {
         required: &["HardLimit", "Name", "SoftLimit"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1716,6 +1794,8 @@ pub mod job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1771,7 +1851,10 @@ pub mod job_definition {
                 "EphemeralStorage",
                 s::Kind::Object(&SCHEMA_EphemeralStorage),
             ),
-            s::prop("ExecutionRoleArn", s::Kind::String),
+            s::prop("ExecutionRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("IpcMode", s::Kind::String),
             s::prop(
                 "NetworkConfiguration",
@@ -1780,7 +1863,10 @@ pub mod job_definition {
             s::prop("PidMode", s::Kind::String),
             s::prop("PlatformVersion", s::Kind::String),
             s::prop("RuntimePlatform", s::Kind::Object(&SCHEMA_RuntimePlatform)),
-            s::prop("TaskRoleArn", s::Kind::String),
+            s::prop("TaskRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop(
                 "Volumes",
                 s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Volume))),
@@ -1789,6 +1875,8 @@ pub mod job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1854,6 +1942,8 @@ pub mod job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1926,6 +2016,8 @@ pub mod job_definition {
         required: &["TargetNodes"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1976,6 +2068,8 @@ pub mod job_definition {
         required: &["Action"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2009,6 +2103,8 @@ pub mod job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2058,6 +2154,8 @@ pub mod job_definition {
         required: &["ContainerPath", "Size"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2116,6 +2214,8 @@ pub mod job_definition {
         required: &["FileSystemId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2140,6 +2240,8 @@ pub mod job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2190,6 +2292,8 @@ pub mod job_definition {
         required: &["FileSystemArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2337,6 +2441,8 @@ pub mod job_definition {
         required: &["Image"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2434,6 +2540,8 @@ pub mod job_definition {
         required: &["Image"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2458,6 +2566,8 @@ pub mod job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2498,6 +2608,8 @@ pub mod job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2556,6 +2668,8 @@ pub mod job_definition {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2665,10 +2779,16 @@ pub mod job_definition {
                 "EphemeralStorage",
                 s::Kind::Object(&SCHEMA_EphemeralStorage),
             ),
-            s::prop("ExecutionRoleArn", s::Kind::String),
+            s::prop("ExecutionRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("Image", s::Kind::String),
             s::prop("InstanceType", s::Kind::String),
-            s::prop("JobRoleArn", s::Kind::String),
+            s::prop("JobRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("LinuxParameters", s::Kind::Object(&SCHEMA_LinuxParameters)),
             s::prop(
                 "LogConfiguration",
@@ -2708,6 +2828,8 @@ pub mod job_definition {
         required: &["Image"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2754,6 +2876,8 @@ pub mod job_definition {
         required: &["TaskProperties"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2783,6 +2907,8 @@ pub mod job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2827,6 +2953,8 @@ pub mod job_definition {
         required: &["ContainerName", "Condition"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2875,6 +3003,8 @@ pub mod job_definition {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2917,6 +3047,8 @@ pub mod job_definition {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2956,6 +3088,8 @@ pub mod job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2999,6 +3133,8 @@ pub mod job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3036,6 +3172,8 @@ pub mod job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3070,6 +3208,8 @@ pub mod job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3094,6 +3234,8 @@ pub mod job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3136,6 +3278,8 @@ pub mod job_definition {
         required: &["ClaimName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3180,6 +3324,8 @@ pub mod job_definition {
         required: &["SecretName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3222,10 +3368,16 @@ pub mod job_definition {
                 )),
             ),
             s::prop("EnableExecuteCommand", s::Kind::Boolean),
-            s::prop("ExecutionRoleArn", s::Kind::String),
+            s::prop("ExecutionRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("IpcMode", s::Kind::String),
             s::prop("PidMode", s::Kind::String),
-            s::prop("TaskRoleArn", s::Kind::String),
+            s::prop("TaskRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop(
                 "Volumes",
                 s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Volume))),
@@ -3234,6 +3386,8 @@ pub mod job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3320,6 +3474,8 @@ pub mod job_queue {
         required: &["Priority"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["ComputeEnvironmentOrder"], &["ServiceEnvironmentOrder"]],
+        any_of: &[],
         open: false,
     };
 
@@ -3370,6 +3526,8 @@ pub mod job_queue {
         required: &["ComputeEnvironment", "Order"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3432,6 +3590,8 @@ pub mod job_queue {
         required: &["Action", "MaxTimeSeconds", "Reason", "State"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3478,6 +3638,8 @@ pub mod job_queue {
         required: &["ServiceEnvironment", "Order"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3679,6 +3841,8 @@ pub mod quota_share {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3730,6 +3894,8 @@ pub mod quota_share {
         required: &["MaxCapacity", "CapacityUnit"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3768,6 +3934,8 @@ pub mod quota_share {
         required: &["InSharePreemption"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3813,6 +3981,8 @@ pub mod quota_share {
         required: &["Strategy"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3914,6 +4084,8 @@ pub mod scheduling_policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3962,6 +4134,8 @@ pub mod scheduling_policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3987,6 +4161,8 @@ pub mod scheduling_policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4019,6 +4195,8 @@ pub mod scheduling_policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4102,6 +4280,8 @@ pub mod service_environment {
         required: &["ServiceEnvironmentType", "CapacityLimits"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4137,6 +4317,8 @@ pub mod service_environment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -44,6 +44,8 @@ pub mod export {
         required: &["Export"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -146,6 +148,8 @@ pub mod export {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -211,6 +215,8 @@ pub mod export {
         required: &["QueryStatement"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -250,6 +256,8 @@ pub mod export {
         required: &["S3Destination"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -288,6 +296,8 @@ pub mod export {
         required: &["Frequency"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -373,6 +383,8 @@ pub mod export {
         required: &["S3Bucket", "S3OutputConfigurations", "S3Prefix", "S3Region"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -429,6 +441,8 @@ pub mod export {
         required: &["Compression", "Format", "OutputType", "Overwrite"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -44,7 +44,10 @@ pub mod bill_scenario {
                 .pattern("^arn:aws[a-z-]*:ce::[0-9]{12}:costcategory/[a-f0-9-]{36}$")
                 .min_length(20)
                 .max_length(2048),
-            s::prop("ExpiresAt", s::Kind::String),
+            s::prop("ExpiresAt", s::Kind::String).format(
+                "date-time",
+                "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$",
+            ),
             s::prop(
                 "GroupSharingPreference",
                 s::Kind::Enum(GroupSharingPreference::VALUES),
@@ -58,6 +61,8 @@ pub mod bill_scenario {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

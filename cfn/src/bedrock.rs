@@ -112,10 +112,12 @@ pub mod agent {
     /// What the schema says of `AWS::Bedrock::Agent`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::Bedrock::Agent",
-        properties: &[s::prop("ActionGroups", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AgentActionGroup)))), s::prop("AgentCollaboration", s::Kind::Enum(AgentCollaboration::VALUES)), s::prop("AgentCollaborators", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AgentCollaborator)))), s::prop("AgentName", s::Kind::String).pattern("^([0-9a-zA-Z][_-]?){1,100}$"), s::prop("AgentResourceRoleArn", s::Kind::String).max_length(2048), s::prop("AutoPrepare", s::Kind::Boolean), s::prop("CustomOrchestration", s::Kind::Object(&SCHEMA_CustomOrchestration)), s::prop("CustomerEncryptionKeyArn", s::Kind::String).pattern("^arn:aws(-[^:]+)?:kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}$").min_length(1).max_length(2048), s::prop("Description", s::Kind::String).min_length(1).max_length(200), s::prop("FoundationModel", s::Kind::String).pattern("^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:(([0-9]{12}:custom-model/[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}(([:][a-z0-9-]{1,63}){0,2})?/[a-z0-9]{12})|(:foundation-model/([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2}))|([0-9]{12}:(inference-profile|application-inference-profile)/[a-zA-Z0-9-:.]+))|(([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2}))|(([0-9a-zA-Z][_-]?)+)$").min_length(1).max_length(2048), s::prop("GuardrailConfiguration", s::Kind::Object(&SCHEMA_GuardrailConfiguration)), s::prop("IdleSessionTTLInSeconds", s::Kind::Number).minimum(60.0).maximum(5400.0), s::prop("Instruction", s::Kind::String).min_length(40), s::prop("KnowledgeBases", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AgentKnowledgeBase)))), s::prop("MemoryConfiguration", s::Kind::Object(&SCHEMA_MemoryConfiguration)), s::prop("OrchestrationType", s::Kind::Enum(OrchestrationType::VALUES)), s::prop("PromptOverrideConfiguration", s::Kind::Object(&SCHEMA_PromptOverrideConfiguration)), s::prop("SkipResourceInUseCheckOnDelete", s::Kind::Boolean), s::prop("TestAliasTags", s::Kind::Map(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9\\s._:/=+@-]*$").min_length(0).max_length(256))).min_items(0).max_items(200), s::prop("Tags", s::Kind::Json)],
+        properties: &[s::prop("ActionGroups", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AgentActionGroup)))), s::prop("AgentCollaboration", s::Kind::Enum(AgentCollaboration::VALUES)), s::prop("AgentCollaborators", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AgentCollaborator)))), s::prop("AgentName", s::Kind::String).pattern("^([0-9a-zA-Z][_-]?){1,100}$"), s::prop("AgentResourceRoleArn", s::Kind::String).format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$").max_length(2048), s::prop("AutoPrepare", s::Kind::Boolean), s::prop("CustomOrchestration", s::Kind::Object(&SCHEMA_CustomOrchestration)), s::prop("CustomerEncryptionKeyArn", s::Kind::String).pattern("^arn:aws(-[^:]+)?:kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}$").min_length(1).max_length(2048), s::prop("Description", s::Kind::String).min_length(1).max_length(200), s::prop("FoundationModel", s::Kind::String).pattern("^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:(([0-9]{12}:custom-model/[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}(([:][a-z0-9-]{1,63}){0,2})?/[a-z0-9]{12})|(:foundation-model/([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2}))|([0-9]{12}:(inference-profile|application-inference-profile)/[a-zA-Z0-9-:.]+))|(([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2}))|(([0-9a-zA-Z][_-]?)+)$").min_length(1).max_length(2048), s::prop("GuardrailConfiguration", s::Kind::Object(&SCHEMA_GuardrailConfiguration)), s::prop("IdleSessionTTLInSeconds", s::Kind::Number).minimum(60.0).maximum(5400.0), s::prop("Instruction", s::Kind::String).min_length(40), s::prop("KnowledgeBases", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AgentKnowledgeBase)))), s::prop("MemoryConfiguration", s::Kind::Object(&SCHEMA_MemoryConfiguration)), s::prop("OrchestrationType", s::Kind::Enum(OrchestrationType::VALUES)), s::prop("PromptOverrideConfiguration", s::Kind::Object(&SCHEMA_PromptOverrideConfiguration)), s::prop("SkipResourceInUseCheckOnDelete", s::Kind::Boolean), s::prop("TestAliasTags", s::Kind::Map(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9\\s._:/=+@-]*$").min_length(0).max_length(256))).min_items(0).max_items(200), s::prop("Tags", s::Kind::Json)],
         required: &["AgentName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -179,17 +181,16 @@ pub mod agent {
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
     pub struct AgentActionGroup {
-        /// `ActionGroupExecutor`: JSON.
-        pub action_group_executor:
-            ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `ActionGroupExecutor`: [`ActionGroupExecutor`].
+        pub action_group_executor: ::std::option::Option<::stratus_model::Val<ActionGroupExecutor>>,
         /// `ActionGroupName`: string.
         /// Required.
         /// Pattern: `^([0-9a-zA-Z][_-]?){1,100}$`.
         pub action_group_name: ::stratus_model::Val<::std::string::String>,
         /// `ActionGroupState`: [`ActionGroupState`].
         pub action_group_state: ::std::option::Option<::stratus_model::Val<ActionGroupState>>,
-        /// `ApiSchema`: JSON.
-        pub api_schema: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `ApiSchema`: [`ApiSchema`].
+        pub api_schema: ::std::option::Option<::stratus_model::Val<ApiSchema>>,
         /// `Description`: string.
         /// Length: `1..=200`.
         pub description: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
@@ -224,10 +225,13 @@ pub mod agent {
     pub static SCHEMA_AgentActionGroup: s::ObjectSchema = s::ObjectSchema {
         name: "AgentActionGroup",
         properties: &[
-            s::prop("ActionGroupExecutor", s::Kind::Json),
+            s::prop(
+                "ActionGroupExecutor",
+                s::Kind::Object(&SCHEMA_ActionGroupExecutor),
+            ),
             s::prop("ActionGroupName", s::Kind::String).pattern("^([0-9a-zA-Z][_-]?){1,100}$"),
             s::prop("ActionGroupState", s::Kind::Enum(ActionGroupState::VALUES)),
-            s::prop("ApiSchema", s::Kind::Json),
+            s::prop("ApiSchema", s::Kind::Object(&SCHEMA_ApiSchema)),
             s::prop("Description", s::Kind::String)
                 .min_length(1)
                 .max_length(200),
@@ -241,6 +245,8 @@ pub mod agent {
         required: &["ActionGroupName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -305,6 +311,8 @@ pub mod agent {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -332,6 +340,8 @@ pub mod agent {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -362,6 +372,8 @@ pub mod agent {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -417,6 +429,8 @@ pub mod agent {
         required: &["KnowledgeBaseId", "Description"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -457,6 +471,8 @@ pub mod agent {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -501,6 +517,8 @@ pub mod agent {
         required: &["PromptConfigurations"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -508,6 +526,67 @@ pub mod agent {
         for ::stratus_model::Val<PromptOverrideConfiguration>
     {
         fn from(value: PromptOverrideConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ActionGroupExecutor`, a property type of `AWS::Bedrock::Agent`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ActionGroupExecutor {
+        /// `CustomControl`: [`CustomControlMethod`].
+        pub custom_control: ::std::option::Option<::stratus_model::Val<CustomControlMethod>>,
+        /// `Lambda`: string.
+        /// Pattern: `^arn:(aws[a-zA-Z-]*)?:lambda:[a-z0-9-]{1,20}:\d{12}:function:[a-zA-Z0-9-_\.]+(:(\$LATEST|[a-zA-Z0-9-_]+))?$`.
+        /// Length: `..=2048`.
+        pub lambda: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `ActionGroupExecutor`'s properties; `validate()` checks them.
+    pub static SCHEMA_ActionGroupExecutor: s::ObjectSchema = s::ObjectSchema {
+        name: "ActionGroupExecutor",
+        properties: &[s::prop("CustomControl", s::Kind::Enum(CustomControlMethod::VALUES)), s::prop("Lambda", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*)?:lambda:[a-z0-9-]{1,20}:\\d{12}:function:[a-zA-Z0-9-_\\.]+(:(\\$LATEST|[a-zA-Z0-9-_]+))?$").max_length(2048)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["Lambda"], &["CustomControl"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ActionGroupExecutor> for ::stratus_model::Val<ActionGroupExecutor> {
+        fn from(value: ActionGroupExecutor) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `APISchema`, a property type of `AWS::Bedrock::Agent`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ApiSchema {
+        /// `Payload`: string.
+        pub payload: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `S3`: [`S3Identifier`].
+        pub s3: ::std::option::Option<::stratus_model::Val<S3Identifier>>,
+    }
+
+    /// What the schema says of `APISchema`'s properties; `validate()` checks them.
+    pub static SCHEMA_ApiSchema: s::ObjectSchema = s::ObjectSchema {
+        name: "APISchema",
+        properties: &[
+            s::prop("Payload", s::Kind::String),
+            s::prop("S3", s::Kind::Object(&SCHEMA_S3Identifier)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["S3"], &["Payload"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ApiSchema> for ::stratus_model::Val<ApiSchema> {
+        fn from(value: ApiSchema) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -542,6 +621,8 @@ pub mod agent {
         required: &["Functions"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -567,6 +648,8 @@ pub mod agent {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -605,6 +688,8 @@ pub mod agent {
         required: &["Lambda"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -629,6 +714,8 @@ pub mod agent {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -673,11 +760,56 @@ pub mod agent {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
     impl ::std::convert::From<PromptConfiguration> for ::stratus_model::Val<PromptConfiguration> {
         fn from(value: PromptConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `S3Identifier`, a property type of `AWS::Bedrock::Agent`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct S3Identifier {
+        /// `S3BucketName`: string.
+        /// Pattern: `^[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9]$`.
+        /// Length: `3..=63`.
+        pub s3_bucket_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `S3ObjectKey`: string.
+        /// Pattern: `^[\.\-\!\*\_\'\(\)a-zA-Z0-9][\.\-\!\*\_\'\(\)\/a-zA-Z0-9]*$`.
+        /// Length: `1..=1024`.
+        pub s3_object_key: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `S3Identifier`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Identifier: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Identifier",
+        properties: &[
+            s::prop("S3BucketName", s::Kind::String)
+                .pattern("^[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9]$")
+                .min_length(3)
+                .max_length(63),
+            s::prop("S3ObjectKey", s::Kind::String)
+                .pattern(
+                    "^[\\.\\-\\!\\*\\_\\'\\(\\)a-zA-Z0-9][\\.\\-\\!\\*\\_\\'\\(\\)\\/a-zA-Z0-9]*$",
+                )
+                .min_length(1)
+                .max_length(1024),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<S3Identifier> for ::stratus_model::Val<S3Identifier> {
+        fn from(value: S3Identifier) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -737,6 +869,8 @@ pub mod agent {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -790,6 +924,8 @@ pub mod agent {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -837,6 +973,8 @@ pub mod agent {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1141,6 +1279,45 @@ pub mod agent {
     impl ::stratus_model::StringEnum for MemoryType {
         fn as_str(self) -> &'static str {
             MemoryType::as_str(self)
+        }
+    }
+
+    /// The values `CustomControlMethod` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum CustomControlMethod {
+        /// `RETURN_CONTROL`
+        ReturnControl,
+    }
+
+    impl CustomControlMethod {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::ReturnControl];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["RETURN_CONTROL"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::ReturnControl => "RETURN_CONTROL",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for CustomControlMethod {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<CustomControlMethod> for ::stratus_model::Val<CustomControlMethod> {
+        fn from(value: CustomControlMethod) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for CustomControlMethod {
+        fn as_str(self) -> &'static str {
+            CustomControlMethod::as_str(self)
         }
     }
 
@@ -1475,6 +1652,8 @@ pub mod agent_alias {
         required: &["AgentAliasName", "AgentId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1551,6 +1730,8 @@ pub mod agent_alias {
         required: &["AgentVersion"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1597,10 +1778,10 @@ pub mod application_inference_profile {
         /// Length: `1..=64`.
         #[resource(replace)]
         pub inference_profile_name: ::stratus_model::Val<::std::string::String>,
-        /// `ModelSource`: JSON.
+        /// `ModelSource`: [`InferenceProfileModelSource`].
         /// Changing it replaces the resource.
         #[resource(replace)]
-        pub model_source: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        pub model_source: ::std::option::Option<::stratus_model::Val<InferenceProfileModelSource>>,
     }
 
     impl CfnApplicationInferenceProfile {
@@ -1630,12 +1811,17 @@ pub mod application_inference_profile {
                 .pattern("^([0-9a-zA-Z][ _-]?)+$")
                 .min_length(1)
                 .max_length(64),
-            s::prop("ModelSource", s::Kind::Json),
+            s::prop(
+                "ModelSource",
+                s::Kind::Object(&SCHEMA_InferenceProfileModelSource),
+            ),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &["InferenceProfileName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1685,6 +1871,36 @@ pub mod application_inference_profile {
         }
         fn updated_at(self) -> ::stratus_model::Attr<::std::string::String> {
             ::stratus_model::Attr::new(self.id(), "UpdatedAt")
+        }
+    }
+
+    /// `InferenceProfileModelSource`, a property type of `AWS::Bedrock::ApplicationInferenceProfile`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct InferenceProfileModelSource {
+        /// `CopyFrom`: string.
+        /// Pattern: `^arn:aws(|-us-gov|-cn|-iso|-iso-b):bedrock:(|[0-9a-z-]{0,20}):(|[0-9]{12}):(inference-profile|foundation-model)/[a-zA-Z0-9-:.]+$`.
+        /// Length: `1..=2048`.
+        pub copy_from: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `InferenceProfileModelSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_InferenceProfileModelSource: s::ObjectSchema = s::ObjectSchema {
+        name: "InferenceProfileModelSource",
+        properties: &[s::prop("CopyFrom", s::Kind::String).pattern("^arn:aws(|-us-gov|-cn|-iso|-iso-b):bedrock:(|[0-9a-z-]{0,20}):(|[0-9]{12}):(inference-profile|foundation-model)/[a-zA-Z0-9-:.]+$").min_length(1).max_length(2048)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["CopyFrom"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<InferenceProfileModelSource>
+        for ::stratus_model::Val<InferenceProfileModelSource>
+    {
+        fn from(value: InferenceProfileModelSource) -> Self {
+            ::stratus_model::Val::unchecked(value)
         }
     }
 }
@@ -1751,6 +1967,8 @@ pub mod automated_reasoning_policy {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1843,6 +2061,8 @@ pub mod automated_reasoning_policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1905,6 +2125,8 @@ pub mod automated_reasoning_policy {
         required: &["Id", "Expression"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1972,6 +2194,8 @@ pub mod automated_reasoning_policy {
         required: &["Name", "Values"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2036,6 +2260,8 @@ pub mod automated_reasoning_policy {
         required: &["Name", "Type", "Description"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2089,6 +2315,8 @@ pub mod automated_reasoning_policy {
         required: &["Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2155,6 +2383,8 @@ pub mod automated_reasoning_policy_version {
         required: &["PolicyArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2292,6 +2522,8 @@ pub mod blueprint {
         required: &["BlueprintName", "Schema", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2442,6 +2674,8 @@ pub mod data_automation_library {
         required: &["LibraryName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2522,6 +2756,8 @@ pub mod data_automation_library {
         required: &["KmsKeyId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2641,6 +2877,8 @@ pub mod data_automation_project {
         required: &["ProjectName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2694,6 +2932,8 @@ pub mod data_automation_project {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2741,6 +2981,8 @@ pub mod data_automation_project {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2789,6 +3031,8 @@ pub mod data_automation_project {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2837,6 +3081,8 @@ pub mod data_automation_project {
         required: &["BlueprintArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2881,6 +3127,8 @@ pub mod data_automation_project {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2923,6 +3171,8 @@ pub mod data_automation_project {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2962,6 +3212,8 @@ pub mod data_automation_project {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3003,6 +3255,8 @@ pub mod data_automation_project {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3042,6 +3296,8 @@ pub mod data_automation_project {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3080,6 +3336,8 @@ pub mod data_automation_project {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3124,6 +3382,8 @@ pub mod data_automation_project {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3162,6 +3422,8 @@ pub mod data_automation_project {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3200,6 +3462,8 @@ pub mod data_automation_project {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3241,6 +3505,8 @@ pub mod data_automation_project {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3267,6 +3533,8 @@ pub mod data_automation_project {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3316,6 +3584,8 @@ pub mod data_automation_project {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -3342,6 +3612,8 @@ pub mod data_automation_project {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3381,6 +3653,8 @@ pub mod data_automation_project {
         required: &["Category"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3431,6 +3705,8 @@ pub mod data_automation_project {
         required: &["State"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3480,6 +3756,8 @@ pub mod data_automation_project {
         required: &["BoundingBox", "Granularity"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3516,6 +3794,8 @@ pub mod data_automation_project {
         required: &["State"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3570,6 +3850,8 @@ pub mod data_automation_project {
         required: &["AdditionalFileFormat", "TextFormat"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3614,6 +3896,8 @@ pub mod data_automation_project {
         required: &["BoundingBox", "Category"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3664,6 +3948,8 @@ pub mod data_automation_project {
         required: &["State"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3710,6 +3996,8 @@ pub mod data_automation_project {
         required: &["BoundingBox", "Category"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3760,6 +4048,8 @@ pub mod data_automation_project {
         required: &["State"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3798,6 +4088,8 @@ pub mod data_automation_project {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -3856,6 +4148,8 @@ pub mod data_automation_project {
         required: &["State"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3892,6 +4186,8 @@ pub mod data_automation_project {
         required: &["State"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3924,6 +4220,8 @@ pub mod data_automation_project {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3960,6 +4258,8 @@ pub mod data_automation_project {
         required: &["State"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3994,6 +4294,8 @@ pub mod data_automation_project {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4030,6 +4332,8 @@ pub mod data_automation_project {
         required: &["State"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4078,6 +4382,8 @@ pub mod data_automation_project {
         required: &["State"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4114,6 +4420,8 @@ pub mod data_automation_project {
         required: &["State"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4162,6 +4470,8 @@ pub mod data_automation_project {
         required: &["State"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4191,6 +4501,8 @@ pub mod data_automation_project {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4230,6 +4542,8 @@ pub mod data_automation_project {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4266,6 +4580,8 @@ pub mod data_automation_project {
         required: &["State"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4302,6 +4618,8 @@ pub mod data_automation_project {
         required: &["State"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5451,6 +5769,8 @@ pub mod data_source {
         required: &["DataSourceConfiguration", "Name", "KnowledgeBaseId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5567,6 +5887,8 @@ pub mod data_source {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5591,10 +5913,12 @@ pub mod data_source {
     /// What the schema says of `ServerSideEncryptionConfiguration`'s properties; `validate()` checks them.
     pub static SCHEMA_ServerSideEncryptionConfiguration: s::ObjectSchema = s::ObjectSchema {
         name: "ServerSideEncryptionConfiguration",
-        properties: &[s::prop("KmsKeyArn", s::Kind::String).pattern("^arn:aws(-cn|-us-gov|-eusc|-iso(-[b-f])?)?:kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}$").min_length(1).max_length(2048)],
+        properties: &[s::prop("KmsKeyArn", s::Kind::String).pattern("^arn:aws(-cn|-us-gov|-eusc|-iso(-[b-f])?)?:kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}$").format("AWS::KMS::Key.Arn", "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$").min_length(1).max_length(2048)],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5648,6 +5972,8 @@ pub mod data_source {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5701,6 +6027,8 @@ pub mod data_source {
         required: &["SourceConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5752,6 +6080,8 @@ pub mod data_source {
         required: &["BucketArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5805,6 +6135,8 @@ pub mod data_source {
         required: &["SourceConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5858,6 +6190,8 @@ pub mod data_source {
         required: &["SourceConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5911,6 +6245,8 @@ pub mod data_source {
         required: &["SourceConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5975,6 +6311,8 @@ pub mod data_source {
         required: &["ChunkingStrategy"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6022,6 +6360,8 @@ pub mod data_source {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6079,6 +6419,8 @@ pub mod data_source {
         required: &["IntermediateStorage", "Transformations"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6135,6 +6477,8 @@ pub mod data_source {
         required: &["ParsingStrategy"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6163,6 +6507,8 @@ pub mod data_source {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6223,6 +6569,8 @@ pub mod data_source {
         required: &["HostUrl", "HostType", "AuthType", "CredentialsSecretArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6253,6 +6601,8 @@ pub mod data_source {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6307,6 +6657,8 @@ pub mod data_source {
         required: &["HostUrl", "AuthType", "CredentialsSecretArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6337,6 +6689,8 @@ pub mod data_source {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6408,6 +6762,8 @@ pub mod data_source {
         required: &["Domain", "SiteUrls", "HostType", "AuthType", "CredentialsSecretArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6469,6 +6825,8 @@ pub mod data_source {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6510,6 +6868,8 @@ pub mod data_source {
         required: &["UrlConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6558,6 +6918,8 @@ pub mod data_source {
         required: &["MaxTokens", "OverlapPercentage"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6617,6 +6979,8 @@ pub mod data_source {
         required: &["LevelConfigurations", "OverlapTokens"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6676,6 +7040,8 @@ pub mod data_source {
         required: &["BreakpointPercentileThreshold", "BufferSize", "MaxTokens"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6722,6 +7088,8 @@ pub mod data_source {
         required: &["EnrichmentStrategyConfiguration", "ModelArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6760,6 +7128,8 @@ pub mod data_source {
         required: &["S3Location"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6810,6 +7180,8 @@ pub mod data_source {
         required: &["StepToApply", "TransformationFunction"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6837,6 +7209,8 @@ pub mod data_source {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6881,6 +7255,8 @@ pub mod data_source {
         required: &["ModelArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6928,6 +7304,8 @@ pub mod data_source {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6963,6 +7341,8 @@ pub mod data_source {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7004,6 +7384,8 @@ pub mod data_source {
         required: &["SeedUrls"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7041,6 +7423,8 @@ pub mod data_source {
         required: &["MaxTokens"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7082,6 +7466,8 @@ pub mod data_source {
         required: &["Method"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7124,6 +7510,8 @@ pub mod data_source {
         required: &["URI"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7166,6 +7554,8 @@ pub mod data_source {
         required: &["TransformationLambdaConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7205,6 +7595,8 @@ pub mod data_source {
         required: &["ParsingPromptText"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7248,6 +7640,8 @@ pub mod data_source {
         required: &["Filters"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7285,6 +7679,8 @@ pub mod data_source {
         required: &["Url"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7319,10 +7715,12 @@ pub mod data_source {
     /// What the schema says of `TransformationLambdaConfiguration`'s properties; `validate()` checks them.
     pub static SCHEMA_TransformationLambdaConfiguration: s::ObjectSchema = s::ObjectSchema {
         name: "TransformationLambdaConfiguration",
-        properties: &[s::prop("LambdaArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}(-gov)?-[a-z]+-\\d{1}:\\d{12}:function:[a-zA-Z0-9-_\\.]+(:(\\$LATEST|[a-zA-Z0-9-_]+))?$").min_length(0).max_length(2048)],
+        properties: &[s::prop("LambdaArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}(-gov)?-[a-z]+-\\d{1}:\\d{12}:function:[a-zA-Z0-9-_\\.]+(:(\\$LATEST|[a-zA-Z0-9-_]+))?$").format("AWS::Lambda::Function.Arn", "^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\\d{12}:function:.+(:.+)?$").min_length(0).max_length(2048)],
         required: &["LambdaArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7386,6 +7784,8 @@ pub mod data_source {
         required: &["ObjectType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8113,6 +8513,8 @@ pub mod enforced_guardrail_configuration {
         required: &["GuardrailIdentifier", "GuardrailVersion"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8203,6 +8605,8 @@ pub mod enforced_guardrail_configuration {
         required: &["IncludedModels", "ExcludedModels"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8234,6 +8638,8 @@ pub mod enforced_guardrail_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8431,6 +8837,10 @@ pub mod flow {
                 .max_length(200),
             s::prop("ExecutionRoleArn", s::Kind::String)
                 .pattern("^arn:aws(-[^:]+)?:iam::([0-9]{12})?:role/(service-role/)?.+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .max_length(2048),
             s::prop("Name", s::Kind::String).pattern("^([0-9a-zA-Z][_-]?){1,100}$"),
             s::prop(
@@ -8449,6 +8859,8 @@ pub mod flow {
         required: &["ExecutionRoleArn", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8525,6 +8937,8 @@ pub mod flow {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8584,6 +8998,8 @@ pub mod flow {
         required: &["Bucket", "Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8597,8 +9013,8 @@ pub mod flow {
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
     pub struct FlowConnection {
-        /// `Configuration`: JSON.
-        pub configuration: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `Configuration`: [`FlowConnectionConfiguration`].
+        pub configuration: ::std::option::Option<::stratus_model::Val<FlowConnectionConfiguration>>,
         /// `Name`: string.
         /// Required.
         /// Pattern: `^[a-zA-Z]([_]?[0-9a-zA-Z]){1,100}$`.
@@ -8638,7 +9054,10 @@ pub mod flow {
     pub static SCHEMA_FlowConnection: s::ObjectSchema = s::ObjectSchema {
         name: "FlowConnection",
         properties: &[
-            s::prop("Configuration", s::Kind::Json),
+            s::prop(
+                "Configuration",
+                s::Kind::Object(&SCHEMA_FlowConnectionConfiguration),
+            ),
             s::prop("Name", s::Kind::String).pattern("^[a-zA-Z]([_]?[0-9a-zA-Z]){1,100}$"),
             s::prop("Source", s::Kind::String).pattern("^[a-zA-Z]([_]?[0-9a-zA-Z]){1,50}$"),
             s::prop("Target", s::Kind::String).pattern("^[a-zA-Z]([_]?[0-9a-zA-Z]){1,50}$"),
@@ -8647,6 +9066,8 @@ pub mod flow {
         required: &["Name", "Source", "Target", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8660,8 +9081,8 @@ pub mod flow {
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
     pub struct FlowNode {
-        /// `Configuration`: JSON.
-        pub configuration: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `Configuration`: [`FlowNodeConfiguration`].
+        pub configuration: ::std::option::Option<::stratus_model::Val<FlowNodeConfiguration>>,
         /// `Inputs`: list of [`FlowNodeInput`].
         /// Items: `..=20`.
         pub inputs: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<FlowNodeInput>>>,
@@ -8697,7 +9118,10 @@ pub mod flow {
     pub static SCHEMA_FlowNode: s::ObjectSchema = s::ObjectSchema {
         name: "FlowNode",
         properties: &[
-            s::prop("Configuration", s::Kind::Json),
+            s::prop(
+                "Configuration",
+                s::Kind::Object(&SCHEMA_FlowNodeConfiguration),
+            ),
             s::prop(
                 "Inputs",
                 s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_FlowNodeInput))),
@@ -8714,11 +9138,171 @@ pub mod flow {
         required: &["Name", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
     impl ::std::convert::From<FlowNode> for ::stratus_model::Val<FlowNode> {
         fn from(value: FlowNode) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `FlowConnectionConfiguration`, a property type of `AWS::Bedrock::Flow`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct FlowConnectionConfiguration {
+        /// `Conditional`: [`FlowConditionalConnectionConfiguration`].
+        pub conditional:
+            ::std::option::Option<::stratus_model::Val<FlowConditionalConnectionConfiguration>>,
+        /// `Data`: [`FlowDataConnectionConfiguration`].
+        pub data: ::std::option::Option<::stratus_model::Val<FlowDataConnectionConfiguration>>,
+    }
+
+    /// What the schema says of `FlowConnectionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_FlowConnectionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "FlowConnectionConfiguration",
+        properties: &[
+            s::prop(
+                "Conditional",
+                s::Kind::Object(&SCHEMA_FlowConditionalConnectionConfiguration),
+            ),
+            s::prop(
+                "Data",
+                s::Kind::Object(&SCHEMA_FlowDataConnectionConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["Data"], &["Conditional"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<FlowConnectionConfiguration>
+        for ::stratus_model::Val<FlowConnectionConfiguration>
+    {
+        fn from(value: FlowConnectionConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `FlowNodeConfiguration`, a property type of `AWS::Bedrock::Flow`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct FlowNodeConfiguration {
+        /// `Agent`: [`AgentFlowNodeConfiguration`].
+        pub agent: ::std::option::Option<::stratus_model::Val<AgentFlowNodeConfiguration>>,
+        /// `Collector`: JSON.
+        pub collector: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `Condition`: [`ConditionFlowNodeConfiguration`].
+        pub condition: ::std::option::Option<::stratus_model::Val<ConditionFlowNodeConfiguration>>,
+        /// `InlineCode`: [`InlineCodeFlowNodeConfiguration`].
+        pub inline_code:
+            ::std::option::Option<::stratus_model::Val<InlineCodeFlowNodeConfiguration>>,
+        /// `Input`: JSON.
+        pub input: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `Iterator`: JSON.
+        pub iterator: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `KnowledgeBase`: [`KnowledgeBaseFlowNodeConfiguration`].
+        pub knowledge_base:
+            ::std::option::Option<::stratus_model::Val<KnowledgeBaseFlowNodeConfiguration>>,
+        /// `LambdaFunction`: [`LambdaFunctionFlowNodeConfiguration`].
+        pub lambda_function:
+            ::std::option::Option<::stratus_model::Val<LambdaFunctionFlowNodeConfiguration>>,
+        /// `Lex`: [`LexFlowNodeConfiguration`].
+        pub lex: ::std::option::Option<::stratus_model::Val<LexFlowNodeConfiguration>>,
+        /// `Loop`: [`LoopFlowNodeConfiguration`].
+        pub r#loop: ::std::option::Option<::stratus_model::Val<LoopFlowNodeConfiguration>>,
+        /// `LoopController`: [`LoopControllerFlowNodeConfiguration`].
+        pub loop_controller:
+            ::std::option::Option<::stratus_model::Val<LoopControllerFlowNodeConfiguration>>,
+        /// `LoopInput`: JSON.
+        pub loop_input: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `Output`: JSON.
+        pub output: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `Prompt`: [`PromptFlowNodeConfiguration`].
+        pub prompt: ::std::option::Option<::stratus_model::Val<PromptFlowNodeConfiguration>>,
+        /// `Retrieval`: [`RetrievalFlowNodeConfiguration`].
+        pub retrieval: ::std::option::Option<::stratus_model::Val<RetrievalFlowNodeConfiguration>>,
+        /// `Storage`: [`StorageFlowNodeConfiguration`].
+        pub storage: ::std::option::Option<::stratus_model::Val<StorageFlowNodeConfiguration>>,
+    }
+
+    /// What the schema says of `FlowNodeConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_FlowNodeConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "FlowNodeConfiguration",
+        properties: &[
+            s::prop("Agent", s::Kind::Object(&SCHEMA_AgentFlowNodeConfiguration)),
+            s::prop("Collector", s::Kind::Json),
+            s::prop(
+                "Condition",
+                s::Kind::Object(&SCHEMA_ConditionFlowNodeConfiguration),
+            ),
+            s::prop(
+                "InlineCode",
+                s::Kind::Object(&SCHEMA_InlineCodeFlowNodeConfiguration),
+            ),
+            s::prop("Input", s::Kind::Json),
+            s::prop("Iterator", s::Kind::Json),
+            s::prop(
+                "KnowledgeBase",
+                s::Kind::Object(&SCHEMA_KnowledgeBaseFlowNodeConfiguration),
+            ),
+            s::prop(
+                "LambdaFunction",
+                s::Kind::Object(&SCHEMA_LambdaFunctionFlowNodeConfiguration),
+            ),
+            s::prop("Lex", s::Kind::Object(&SCHEMA_LexFlowNodeConfiguration)),
+            s::prop("Loop", s::Kind::Object(&SCHEMA_LoopFlowNodeConfiguration)),
+            s::prop(
+                "LoopController",
+                s::Kind::Object(&SCHEMA_LoopControllerFlowNodeConfiguration),
+            ),
+            s::prop("LoopInput", s::Kind::Json),
+            s::prop("Output", s::Kind::Json),
+            s::prop(
+                "Prompt",
+                s::Kind::Object(&SCHEMA_PromptFlowNodeConfiguration),
+            ),
+            s::prop(
+                "Retrieval",
+                s::Kind::Object(&SCHEMA_RetrievalFlowNodeConfiguration),
+            ),
+            s::prop(
+                "Storage",
+                s::Kind::Object(&SCHEMA_StorageFlowNodeConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[
+            &["Input"],
+            &["Output"],
+            &["KnowledgeBase"],
+            &["Condition"],
+            &["Lex"],
+            &["Prompt"],
+            &["LambdaFunction"],
+            &["Agent"],
+            &["Storage"],
+            &["Iterator"],
+            &["Collector"],
+            &["Retrieval"],
+            &["InlineCode"],
+            &["Loop"],
+            &["LoopInput"],
+            &["LoopController"],
+        ],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<FlowNodeConfiguration> for ::stratus_model::Val<FlowNodeConfiguration> {
+        fn from(value: FlowNodeConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -8772,6 +9356,8 @@ pub mod flow {
         required: &["Expression", "Name", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8817,11 +9403,1632 @@ pub mod flow {
         required: &["Name", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
     impl ::std::convert::From<FlowNodeOutput> for ::stratus_model::Val<FlowNodeOutput> {
         fn from(value: FlowNodeOutput) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `FlowConditionalConnectionConfiguration`, a property type of `AWS::Bedrock::Flow`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct FlowConditionalConnectionConfiguration {
+        /// `Condition`: string.
+        /// Required.
+        /// Pattern: `^[a-zA-Z]([_]?[0-9a-zA-Z]){1,50}$`.
+        pub condition: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl FlowConditionalConnectionConfiguration {
+        /// With the required `Condition`; everything else unset.
+        pub fn new(
+            condition: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                condition: condition.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `FlowConditionalConnectionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_FlowConditionalConnectionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "FlowConditionalConnectionConfiguration",
+        properties: &[
+            s::prop("Condition", s::Kind::String).pattern("^[a-zA-Z]([_]?[0-9a-zA-Z]){1,50}$")
+        ],
+        required: &["Condition"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<FlowConditionalConnectionConfiguration>
+        for ::stratus_model::Val<FlowConditionalConnectionConfiguration>
+    {
+        fn from(value: FlowConditionalConnectionConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `FlowDataConnectionConfiguration`, a property type of `AWS::Bedrock::Flow`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct FlowDataConnectionConfiguration {
+        /// `SourceOutput`: string.
+        /// Required.
+        /// Pattern: `^[a-zA-Z]([_]?[0-9a-zA-Z]){1,50}$`.
+        pub source_output: ::stratus_model::Val<::std::string::String>,
+        /// `TargetInput`: string.
+        /// Required.
+        /// Pattern: `^[a-zA-Z]([_]?[0-9a-zA-Z]){1,50}$`.
+        pub target_input: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl FlowDataConnectionConfiguration {
+        /// With the required `SourceOutput`, `TargetInput`; everything else unset.
+        pub fn new(
+            source_output: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            target_input: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                source_output: source_output.into(),
+                target_input: target_input.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `FlowDataConnectionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_FlowDataConnectionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "FlowDataConnectionConfiguration",
+        properties: &[
+            s::prop("SourceOutput", s::Kind::String).pattern("^[a-zA-Z]([_]?[0-9a-zA-Z]){1,50}$"),
+            s::prop("TargetInput", s::Kind::String).pattern("^[a-zA-Z]([_]?[0-9a-zA-Z]){1,50}$"),
+        ],
+        required: &["SourceOutput", "TargetInput"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<FlowDataConnectionConfiguration>
+        for ::stratus_model::Val<FlowDataConnectionConfiguration>
+    {
+        fn from(value: FlowDataConnectionConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `AgentFlowNodeConfiguration`, a property type of `AWS::Bedrock::Flow`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct AgentFlowNodeConfiguration {
+        /// `AgentAliasArn`: string.
+        /// Required.
+        /// Pattern: `^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:agent-alias/[0-9a-zA-Z]{10}/[0-9a-zA-Z]{10}$`.
+        /// Length: `..=2048`.
+        pub agent_alias_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl AgentFlowNodeConfiguration {
+        /// With the required `AgentAliasArn`; everything else unset.
+        pub fn new(
+            agent_alias_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                agent_alias_arn: agent_alias_arn.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `AgentFlowNodeConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AgentFlowNodeConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AgentFlowNodeConfiguration",
+        properties: &[s::prop("AgentAliasArn", s::Kind::String).pattern("^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:agent-alias/[0-9a-zA-Z]{10}/[0-9a-zA-Z]{10}$").max_length(2048)],
+        required: &["AgentAliasArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<AgentFlowNodeConfiguration>
+        for ::stratus_model::Val<AgentFlowNodeConfiguration>
+    {
+        fn from(value: AgentFlowNodeConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ConditionFlowNodeConfiguration`, a property type of `AWS::Bedrock::Flow`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ConditionFlowNodeConfiguration {
+        /// `Conditions`: list of [`FlowCondition`].
+        /// Required.
+        /// Items: `1..=5`.
+        pub conditions: ::stratus_model::Val<::std::vec::Vec<FlowCondition>>,
+    }
+
+    impl ConditionFlowNodeConfiguration {
+        /// With the required `Conditions`; everything else unset.
+        pub fn new(
+            conditions: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<FlowCondition>>>,
+        ) -> Self {
+            Self {
+                conditions: conditions.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `ConditionFlowNodeConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConditionFlowNodeConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ConditionFlowNodeConfiguration",
+        properties: &[s::prop(
+            "Conditions",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_FlowCondition))),
+        )
+        .min_items(1)
+        .max_items(5)],
+        required: &["Conditions"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ConditionFlowNodeConfiguration>
+        for ::stratus_model::Val<ConditionFlowNodeConfiguration>
+    {
+        fn from(value: ConditionFlowNodeConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `InlineCodeFlowNodeConfiguration`, a property type of `AWS::Bedrock::Flow`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct InlineCodeFlowNodeConfiguration {
+        /// `Code`: string.
+        /// Required.
+        /// Length: `..=5000000`.
+        pub code: ::stratus_model::Val<::std::string::String>,
+        /// `Language`: [`SupportedLanguages`].
+        /// Required.
+        pub language: ::stratus_model::Val<SupportedLanguages>,
+    }
+
+    impl InlineCodeFlowNodeConfiguration {
+        /// With the required `Code`, `Language`; everything else unset.
+        pub fn new(
+            code: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            language: impl ::std::convert::Into<::stratus_model::Val<SupportedLanguages>>,
+        ) -> Self {
+            Self {
+                code: code.into(),
+                language: language.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `InlineCodeFlowNodeConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_InlineCodeFlowNodeConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "InlineCodeFlowNodeConfiguration",
+        properties: &[
+            s::prop("Code", s::Kind::String).max_length(5000000),
+            s::prop("Language", s::Kind::Enum(SupportedLanguages::VALUES)),
+        ],
+        required: &["Code", "Language"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<InlineCodeFlowNodeConfiguration>
+        for ::stratus_model::Val<InlineCodeFlowNodeConfiguration>
+    {
+        fn from(value: InlineCodeFlowNodeConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `KnowledgeBaseFlowNodeConfiguration`, a property type of `AWS::Bedrock::Flow`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct KnowledgeBaseFlowNodeConfiguration {
+        /// `GuardrailConfiguration`: [`GuardrailConfiguration`].
+        pub guardrail_configuration:
+            ::std::option::Option<::stratus_model::Val<GuardrailConfiguration>>,
+        /// `InferenceConfiguration`: [`PromptInferenceConfiguration`].
+        pub inference_configuration:
+            ::std::option::Option<::stratus_model::Val<PromptInferenceConfiguration>>,
+        /// `KnowledgeBaseId`: string.
+        /// Required.
+        /// Pattern: `^[0-9a-zA-Z]+$`.
+        /// Length: `..=10`.
+        pub knowledge_base_id: ::stratus_model::Val<::std::string::String>,
+        /// `ModelId`: string.
+        /// Pattern: `^(arn:aws(-[^:]{1,12})?:(bedrock|sagemaker):[a-z0-9-]{1,20}:([0-9]{12})?:([a-z-]+/)?)?([a-zA-Z0-9.-]{1,63}){0,2}(([:][a-z0-9-]{1,63}){0,2})?(/[a-z0-9]{1,12})?$`.
+        /// Length: `1..=2048`.
+        pub model_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `NumberOfResults`: number.
+        /// Range: `1..=100`.
+        pub number_of_results: ::std::option::Option<::stratus_model::Val<f64>>,
+        /// `OrchestrationConfiguration`: [`KnowledgeBaseOrchestrationConfiguration`].
+        pub orchestration_configuration:
+            ::std::option::Option<::stratus_model::Val<KnowledgeBaseOrchestrationConfiguration>>,
+        /// `PromptTemplate`: [`KnowledgeBasePromptTemplate`].
+        pub prompt_template:
+            ::std::option::Option<::stratus_model::Val<KnowledgeBasePromptTemplate>>,
+        /// `RerankingConfiguration`: [`VectorSearchRerankingConfiguration`].
+        pub reranking_configuration:
+            ::std::option::Option<::stratus_model::Val<VectorSearchRerankingConfiguration>>,
+    }
+
+    impl KnowledgeBaseFlowNodeConfiguration {
+        /// With the required `KnowledgeBaseId`; everything else unset.
+        pub fn new(
+            knowledge_base_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                guardrail_configuration: ::std::option::Option::None,
+                inference_configuration: ::std::option::Option::None,
+                knowledge_base_id: knowledge_base_id.into(),
+                model_id: ::std::option::Option::None,
+                number_of_results: ::std::option::Option::None,
+                orchestration_configuration: ::std::option::Option::None,
+                prompt_template: ::std::option::Option::None,
+                reranking_configuration: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `KnowledgeBaseFlowNodeConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_KnowledgeBaseFlowNodeConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "KnowledgeBaseFlowNodeConfiguration",
+        properties: &[s::prop("GuardrailConfiguration", s::Kind::Object(&SCHEMA_GuardrailConfiguration)), s::prop("InferenceConfiguration", s::Kind::Object(&SCHEMA_PromptInferenceConfiguration)), s::prop("KnowledgeBaseId", s::Kind::String).pattern("^[0-9a-zA-Z]+$").max_length(10), s::prop("ModelId", s::Kind::String).pattern("^(arn:aws(-[^:]{1,12})?:(bedrock|sagemaker):[a-z0-9-]{1,20}:([0-9]{12})?:([a-z-]+/)?)?([a-zA-Z0-9.-]{1,63}){0,2}(([:][a-z0-9-]{1,63}){0,2})?(/[a-z0-9]{1,12})?$").min_length(1).max_length(2048), s::prop("NumberOfResults", s::Kind::Number).minimum(1.0).maximum(100.0), s::prop("OrchestrationConfiguration", s::Kind::Object(&SCHEMA_KnowledgeBaseOrchestrationConfiguration)), s::prop("PromptTemplate", s::Kind::Object(&SCHEMA_KnowledgeBasePromptTemplate)), s::prop("RerankingConfiguration", s::Kind::Object(&SCHEMA_VectorSearchRerankingConfiguration))],
+        required: &["KnowledgeBaseId"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<KnowledgeBaseFlowNodeConfiguration>
+        for ::stratus_model::Val<KnowledgeBaseFlowNodeConfiguration>
+    {
+        fn from(value: KnowledgeBaseFlowNodeConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `LambdaFunctionFlowNodeConfiguration`, a property type of `AWS::Bedrock::Flow`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct LambdaFunctionFlowNodeConfiguration {
+        /// `LambdaArn`: string.
+        /// Required.
+        /// Pattern: `^arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}(-gov)?-[a-z]+-\d{1}:\d{12}:function:[a-zA-Z0-9-_\.]+(:(\$LATEST|[a-zA-Z0-9-_]+))?$`.
+        /// Length: `..=2048`.
+        pub lambda_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl LambdaFunctionFlowNodeConfiguration {
+        /// With the required `LambdaArn`; everything else unset.
+        pub fn new(
+            lambda_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                lambda_arn: lambda_arn.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `LambdaFunctionFlowNodeConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LambdaFunctionFlowNodeConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LambdaFunctionFlowNodeConfiguration",
+        properties: &[s::prop("LambdaArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}(-gov)?-[a-z]+-\\d{1}:\\d{12}:function:[a-zA-Z0-9-_\\.]+(:(\\$LATEST|[a-zA-Z0-9-_]+))?$").format("AWS::Lambda::Function.Arn", "^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\\d{12}:function:.+(:.+)?$").max_length(2048)],
+        required: &["LambdaArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<LambdaFunctionFlowNodeConfiguration>
+        for ::stratus_model::Val<LambdaFunctionFlowNodeConfiguration>
+    {
+        fn from(value: LambdaFunctionFlowNodeConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `LexFlowNodeConfiguration`, a property type of `AWS::Bedrock::Flow`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct LexFlowNodeConfiguration {
+        /// `BotAliasArn`: string.
+        /// Required.
+        /// Pattern: `^arn:aws(|-us-gov):lex:[a-z]{2}(-gov)?-[a-z]+-\d{1}:\d{12}:bot-alias/[0-9a-zA-Z]+/[0-9a-zA-Z]+$`.
+        /// Length: `..=78`.
+        pub bot_alias_arn: ::stratus_model::Val<::std::string::String>,
+        /// `LocaleId`: string.
+        /// Required.
+        /// Length: `1..=10`.
+        pub locale_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl LexFlowNodeConfiguration {
+        /// With the required `BotAliasArn`, `LocaleId`; everything else unset.
+        pub fn new(
+            bot_alias_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            locale_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bot_alias_arn: bot_alias_arn.into(),
+                locale_id: locale_id.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `LexFlowNodeConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LexFlowNodeConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LexFlowNodeConfiguration",
+        properties: &[s::prop("BotAliasArn", s::Kind::String).pattern("^arn:aws(|-us-gov):lex:[a-z]{2}(-gov)?-[a-z]+-\\d{1}:\\d{12}:bot-alias/[0-9a-zA-Z]+/[0-9a-zA-Z]+$").max_length(78), s::prop("LocaleId", s::Kind::String).min_length(1).max_length(10)],
+        required: &["BotAliasArn", "LocaleId"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<LexFlowNodeConfiguration>
+        for ::stratus_model::Val<LexFlowNodeConfiguration>
+    {
+        fn from(value: LexFlowNodeConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `LoopFlowNodeConfiguration`, a property type of `AWS::Bedrock::Flow`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct LoopFlowNodeConfiguration {
+        /// `Definition`: [`FlowDefinition`].
+        /// Required.
+        pub definition: ::stratus_model::Val<FlowDefinition>,
+    }
+
+    impl LoopFlowNodeConfiguration {
+        /// With the required `Definition`; everything else unset.
+        pub fn new(
+            definition: impl ::std::convert::Into<::stratus_model::Val<FlowDefinition>>,
+        ) -> Self {
+            Self {
+                definition: definition.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `LoopFlowNodeConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LoopFlowNodeConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LoopFlowNodeConfiguration",
+        properties: &[s::prop(
+            "Definition",
+            s::Kind::Object(&SCHEMA_FlowDefinition),
+        )],
+        required: &["Definition"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<LoopFlowNodeConfiguration>
+        for ::stratus_model::Val<LoopFlowNodeConfiguration>
+    {
+        fn from(value: LoopFlowNodeConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `LoopControllerFlowNodeConfiguration`, a property type of `AWS::Bedrock::Flow`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct LoopControllerFlowNodeConfiguration {
+        /// `ContinueCondition`: [`FlowCondition`].
+        /// Required.
+        pub continue_condition: ::stratus_model::Val<FlowCondition>,
+        /// `MaxIterations`: number.
+        /// Range: `1..=1000`.
+        pub max_iterations: ::std::option::Option<::stratus_model::Val<f64>>,
+    }
+
+    impl LoopControllerFlowNodeConfiguration {
+        /// With the required `ContinueCondition`; everything else unset.
+        pub fn new(
+            continue_condition: impl ::std::convert::Into<::stratus_model::Val<FlowCondition>>,
+        ) -> Self {
+            Self {
+                continue_condition: continue_condition.into(),
+                max_iterations: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `LoopControllerFlowNodeConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LoopControllerFlowNodeConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LoopControllerFlowNodeConfiguration",
+        properties: &[
+            s::prop("ContinueCondition", s::Kind::Object(&SCHEMA_FlowCondition)),
+            s::prop("MaxIterations", s::Kind::Number)
+                .minimum(1.0)
+                .maximum(1000.0),
+        ],
+        required: &["ContinueCondition"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<LoopControllerFlowNodeConfiguration>
+        for ::stratus_model::Val<LoopControllerFlowNodeConfiguration>
+    {
+        fn from(value: LoopControllerFlowNodeConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `PromptFlowNodeConfiguration`, a property type of `AWS::Bedrock::Flow`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct PromptFlowNodeConfiguration {
+        /// `GuardrailConfiguration`: [`GuardrailConfiguration`].
+        pub guardrail_configuration:
+            ::std::option::Option<::stratus_model::Val<GuardrailConfiguration>>,
+        /// `SourceConfiguration`: [`PromptFlowNodeSourceConfiguration`].
+        /// Required.
+        pub source_configuration: ::stratus_model::Val<PromptFlowNodeSourceConfiguration>,
+    }
+
+    impl PromptFlowNodeConfiguration {
+        /// With the required `SourceConfiguration`; everything else unset.
+        pub fn new(
+            source_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<PromptFlowNodeSourceConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                guardrail_configuration: ::std::option::Option::None,
+                source_configuration: source_configuration.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `PromptFlowNodeConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_PromptFlowNodeConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "PromptFlowNodeConfiguration",
+        properties: &[
+            s::prop(
+                "GuardrailConfiguration",
+                s::Kind::Object(&SCHEMA_GuardrailConfiguration),
+            ),
+            s::prop(
+                "SourceConfiguration",
+                s::Kind::Object(&SCHEMA_PromptFlowNodeSourceConfiguration),
+            ),
+        ],
+        required: &["SourceConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<PromptFlowNodeConfiguration>
+        for ::stratus_model::Val<PromptFlowNodeConfiguration>
+    {
+        fn from(value: PromptFlowNodeConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `RetrievalFlowNodeConfiguration`, a property type of `AWS::Bedrock::Flow`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct RetrievalFlowNodeConfiguration {
+        /// `ServiceConfiguration`: [`RetrievalFlowNodeServiceConfiguration`].
+        /// Required.
+        pub service_configuration: ::stratus_model::Val<RetrievalFlowNodeServiceConfiguration>,
+    }
+
+    impl RetrievalFlowNodeConfiguration {
+        /// With the required `ServiceConfiguration`; everything else unset.
+        pub fn new(
+            service_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<RetrievalFlowNodeServiceConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                service_configuration: service_configuration.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `RetrievalFlowNodeConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_RetrievalFlowNodeConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "RetrievalFlowNodeConfiguration",
+        properties: &[s::prop(
+            "ServiceConfiguration",
+            s::Kind::Object(&SCHEMA_RetrievalFlowNodeServiceConfiguration),
+        )],
+        required: &["ServiceConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<RetrievalFlowNodeConfiguration>
+        for ::stratus_model::Val<RetrievalFlowNodeConfiguration>
+    {
+        fn from(value: RetrievalFlowNodeConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `StorageFlowNodeConfiguration`, a property type of `AWS::Bedrock::Flow`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct StorageFlowNodeConfiguration {
+        /// `ServiceConfiguration`: [`StorageFlowNodeServiceConfiguration`].
+        /// Required.
+        pub service_configuration: ::stratus_model::Val<StorageFlowNodeServiceConfiguration>,
+    }
+
+    impl StorageFlowNodeConfiguration {
+        /// With the required `ServiceConfiguration`; everything else unset.
+        pub fn new(
+            service_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<StorageFlowNodeServiceConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                service_configuration: service_configuration.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `StorageFlowNodeConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_StorageFlowNodeConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "StorageFlowNodeConfiguration",
+        properties: &[s::prop(
+            "ServiceConfiguration",
+            s::Kind::Object(&SCHEMA_StorageFlowNodeServiceConfiguration),
+        )],
+        required: &["ServiceConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<StorageFlowNodeConfiguration>
+        for ::stratus_model::Val<StorageFlowNodeConfiguration>
+    {
+        fn from(value: StorageFlowNodeConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `FlowCondition`, a property type of `AWS::Bedrock::Flow`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct FlowCondition {
+        /// `Expression`: string.
+        /// Length: `1..=64`.
+        pub expression: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `Name`: string.
+        /// Required.
+        /// Pattern: `^[a-zA-Z]([_]?[0-9a-zA-Z]){1,50}$`.
+        pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl FlowCondition {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                expression: ::std::option::Option::None,
+                name: name.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `FlowCondition`'s properties; `validate()` checks them.
+    pub static SCHEMA_FlowCondition: s::ObjectSchema = s::ObjectSchema {
+        name: "FlowCondition",
+        properties: &[
+            s::prop("Expression", s::Kind::String)
+                .min_length(1)
+                .max_length(64),
+            s::prop("Name", s::Kind::String).pattern("^[a-zA-Z]([_]?[0-9a-zA-Z]){1,50}$"),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<FlowCondition> for ::stratus_model::Val<FlowCondition> {
+        fn from(value: FlowCondition) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `GuardrailConfiguration`, a property type of `AWS::Bedrock::Flow`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct GuardrailConfiguration {
+        /// `GuardrailIdentifier`: string.
+        /// Pattern: `^(([a-z0-9]+)|(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail/[a-z0-9]+))$`.
+        /// Length: `..=2048`.
+        pub guardrail_identifier:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `GuardrailVersion`: string.
+        /// Pattern: `^(([0-9]{1,8})|(DRAFT))$`.
+        pub guardrail_version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `GuardrailConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_GuardrailConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "GuardrailConfiguration",
+        properties: &[s::prop("GuardrailIdentifier", s::Kind::String).pattern("^(([a-z0-9]+)|(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail/[a-z0-9]+))$").max_length(2048), s::prop("GuardrailVersion", s::Kind::String).pattern("^(([0-9]{1,8})|(DRAFT))$")],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<GuardrailConfiguration> for ::stratus_model::Val<GuardrailConfiguration> {
+        fn from(value: GuardrailConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `PromptInferenceConfiguration`, a property type of `AWS::Bedrock::Flow`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct PromptInferenceConfiguration {
+        /// `Text`: [`PromptModelInferenceConfiguration`].
+        pub text: ::std::option::Option<::stratus_model::Val<PromptModelInferenceConfiguration>>,
+    }
+
+    /// What the schema says of `PromptInferenceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_PromptInferenceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "PromptInferenceConfiguration",
+        properties: &[s::prop(
+            "Text",
+            s::Kind::Object(&SCHEMA_PromptModelInferenceConfiguration),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["Text"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<PromptInferenceConfiguration>
+        for ::stratus_model::Val<PromptInferenceConfiguration>
+    {
+        fn from(value: PromptInferenceConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `KnowledgeBaseOrchestrationConfiguration`, a property type of `AWS::Bedrock::Flow`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct KnowledgeBaseOrchestrationConfiguration {
+        /// `AdditionalModelRequestFields`: JSON.
+        pub additional_model_request_fields:
+            ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `InferenceConfig`: [`PromptInferenceConfiguration`].
+        pub inference_config:
+            ::std::option::Option<::stratus_model::Val<PromptInferenceConfiguration>>,
+        /// `PerformanceConfig`: [`PerformanceConfiguration`].
+        pub performance_config:
+            ::std::option::Option<::stratus_model::Val<PerformanceConfiguration>>,
+        /// `PromptTemplate`: [`KnowledgeBasePromptTemplate`].
+        pub prompt_template:
+            ::std::option::Option<::stratus_model::Val<KnowledgeBasePromptTemplate>>,
+    }
+
+    /// What the schema says of `KnowledgeBaseOrchestrationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_KnowledgeBaseOrchestrationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "KnowledgeBaseOrchestrationConfiguration",
+        properties: &[
+            s::prop("AdditionalModelRequestFields", s::Kind::Json),
+            s::prop(
+                "InferenceConfig",
+                s::Kind::Object(&SCHEMA_PromptInferenceConfiguration),
+            ),
+            s::prop(
+                "PerformanceConfig",
+                s::Kind::Object(&SCHEMA_PerformanceConfiguration),
+            ),
+            s::prop(
+                "PromptTemplate",
+                s::Kind::Object(&SCHEMA_KnowledgeBasePromptTemplate),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<KnowledgeBaseOrchestrationConfiguration>
+        for ::stratus_model::Val<KnowledgeBaseOrchestrationConfiguration>
+    {
+        fn from(value: KnowledgeBaseOrchestrationConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `KnowledgeBasePromptTemplate`, a property type of `AWS::Bedrock::Flow`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct KnowledgeBasePromptTemplate {
+        /// `TextPromptTemplate`: string.
+        /// Length: `1..=100000`.
+        pub text_prompt_template:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `KnowledgeBasePromptTemplate`'s properties; `validate()` checks them.
+    pub static SCHEMA_KnowledgeBasePromptTemplate: s::ObjectSchema = s::ObjectSchema {
+        name: "KnowledgeBasePromptTemplate",
+        properties: &[s::prop("TextPromptTemplate", s::Kind::String)
+            .min_length(1)
+            .max_length(100000)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["TextPromptTemplate"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<KnowledgeBasePromptTemplate>
+        for ::stratus_model::Val<KnowledgeBasePromptTemplate>
+    {
+        fn from(value: KnowledgeBasePromptTemplate) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `VectorSearchRerankingConfiguration`, a property type of `AWS::Bedrock::Flow`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct VectorSearchRerankingConfiguration {
+        /// `BedrockRerankingConfiguration`: [`VectorSearchBedrockRerankingConfiguration`].
+        pub bedrock_reranking_configuration:
+            ::std::option::Option<::stratus_model::Val<VectorSearchBedrockRerankingConfiguration>>,
+        /// `Type`: [`VectorSearchRerankingConfigurationType`].
+        /// Required.
+        pub r#type: ::stratus_model::Val<VectorSearchRerankingConfigurationType>,
+    }
+
+    impl VectorSearchRerankingConfiguration {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<
+                ::stratus_model::Val<VectorSearchRerankingConfigurationType>,
+            >,
+        ) -> Self {
+            Self {
+                bedrock_reranking_configuration: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `VectorSearchRerankingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_VectorSearchRerankingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "VectorSearchRerankingConfiguration",
+        properties: &[
+            s::prop(
+                "BedrockRerankingConfiguration",
+                s::Kind::Object(&SCHEMA_VectorSearchBedrockRerankingConfiguration),
+            ),
+            s::prop(
+                "Type",
+                s::Kind::Enum(VectorSearchRerankingConfigurationType::VALUES),
+            ),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<VectorSearchRerankingConfiguration>
+        for ::stratus_model::Val<VectorSearchRerankingConfiguration>
+    {
+        fn from(value: VectorSearchRerankingConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `PromptFlowNodeSourceConfiguration`, a property type of `AWS::Bedrock::Flow`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct PromptFlowNodeSourceConfiguration {
+        /// `Inline`: [`PromptFlowNodeInlineConfiguration`].
+        pub inline: ::std::option::Option<::stratus_model::Val<PromptFlowNodeInlineConfiguration>>,
+        /// `Resource`: [`PromptFlowNodeResourceConfiguration`].
+        pub resource:
+            ::std::option::Option<::stratus_model::Val<PromptFlowNodeResourceConfiguration>>,
+    }
+
+    /// What the schema says of `PromptFlowNodeSourceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_PromptFlowNodeSourceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "PromptFlowNodeSourceConfiguration",
+        properties: &[
+            s::prop(
+                "Inline",
+                s::Kind::Object(&SCHEMA_PromptFlowNodeInlineConfiguration),
+            ),
+            s::prop(
+                "Resource",
+                s::Kind::Object(&SCHEMA_PromptFlowNodeResourceConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["Resource"], &["Inline"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<PromptFlowNodeSourceConfiguration>
+        for ::stratus_model::Val<PromptFlowNodeSourceConfiguration>
+    {
+        fn from(value: PromptFlowNodeSourceConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `RetrievalFlowNodeServiceConfiguration`, a property type of `AWS::Bedrock::Flow`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct RetrievalFlowNodeServiceConfiguration {
+        /// `S3`: [`RetrievalFlowNodeS3Configuration`].
+        pub s3: ::std::option::Option<::stratus_model::Val<RetrievalFlowNodeS3Configuration>>,
+    }
+
+    /// What the schema says of `RetrievalFlowNodeServiceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_RetrievalFlowNodeServiceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "RetrievalFlowNodeServiceConfiguration",
+        properties: &[s::prop(
+            "S3",
+            s::Kind::Object(&SCHEMA_RetrievalFlowNodeS3Configuration),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<RetrievalFlowNodeServiceConfiguration>
+        for ::stratus_model::Val<RetrievalFlowNodeServiceConfiguration>
+    {
+        fn from(value: RetrievalFlowNodeServiceConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `StorageFlowNodeServiceConfiguration`, a property type of `AWS::Bedrock::Flow`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct StorageFlowNodeServiceConfiguration {
+        /// `S3`: [`StorageFlowNodeS3Configuration`].
+        pub s3: ::std::option::Option<::stratus_model::Val<StorageFlowNodeS3Configuration>>,
+    }
+
+    /// What the schema says of `StorageFlowNodeServiceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_StorageFlowNodeServiceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "StorageFlowNodeServiceConfiguration",
+        properties: &[s::prop(
+            "S3",
+            s::Kind::Object(&SCHEMA_StorageFlowNodeS3Configuration),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<StorageFlowNodeServiceConfiguration>
+        for ::stratus_model::Val<StorageFlowNodeServiceConfiguration>
+    {
+        fn from(value: StorageFlowNodeServiceConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `PromptModelInferenceConfiguration`, a property type of `AWS::Bedrock::Flow`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct PromptModelInferenceConfiguration {
+        /// `MaxTokens`: number.
+        /// Range: `0..=4096`.
+        pub max_tokens: ::std::option::Option<::stratus_model::Val<f64>>,
+        /// `StopSequences`: list of string.
+        /// Items: `0..=4`.
+        pub stop_sequences:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+        /// `Temperature`: number.
+        /// Range: `0..=1`.
+        pub temperature: ::std::option::Option<::stratus_model::Val<f64>>,
+        /// `TopP`: number.
+        /// Range: `0..=1`.
+        pub top_p: ::std::option::Option<::stratus_model::Val<f64>>,
+    }
+
+    /// What the schema says of `PromptModelInferenceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_PromptModelInferenceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "PromptModelInferenceConfiguration",
+        properties: &[
+            s::prop("MaxTokens", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(4096.0),
+            s::prop(
+                "StopSequences",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            )
+            .min_items(0)
+            .max_items(4),
+            s::prop("Temperature", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(1.0),
+            s::prop("TopP", s::Kind::Number).minimum(0.0).maximum(1.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<PromptModelInferenceConfiguration>
+        for ::stratus_model::Val<PromptModelInferenceConfiguration>
+    {
+        fn from(value: PromptModelInferenceConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `PerformanceConfiguration`, a property type of `AWS::Bedrock::Flow`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct PerformanceConfiguration {
+        /// `Latency`: [`PerformanceConfigurationLatency`].
+        pub latency: ::std::option::Option<::stratus_model::Val<PerformanceConfigurationLatency>>,
+    }
+
+    /// What the schema says of `PerformanceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_PerformanceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "PerformanceConfiguration",
+        properties: &[s::prop(
+            "Latency",
+            s::Kind::Enum(PerformanceConfigurationLatency::VALUES),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<PerformanceConfiguration>
+        for ::stratus_model::Val<PerformanceConfiguration>
+    {
+        fn from(value: PerformanceConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `VectorSearchBedrockRerankingConfiguration`, a property type of `AWS::Bedrock::Flow`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct VectorSearchBedrockRerankingConfiguration {
+        /// `MetadataConfiguration`: [`MetadataConfigurationForReranking`].
+        pub metadata_configuration:
+            ::std::option::Option<::stratus_model::Val<MetadataConfigurationForReranking>>,
+        /// `ModelConfiguration`: [`VectorSearchBedrockRerankingModelConfiguration`].
+        /// Required.
+        pub model_configuration:
+            ::stratus_model::Val<VectorSearchBedrockRerankingModelConfiguration>,
+        /// `NumberOfRerankedResults`: number.
+        /// Range: `1..=100`.
+        pub number_of_reranked_results: ::std::option::Option<::stratus_model::Val<f64>>,
+    }
+
+    impl VectorSearchBedrockRerankingConfiguration {
+        /// With the required `ModelConfiguration`; everything else unset.
+        pub fn new(
+            model_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<VectorSearchBedrockRerankingModelConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                metadata_configuration: ::std::option::Option::None,
+                model_configuration: model_configuration.into(),
+                number_of_reranked_results: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `VectorSearchBedrockRerankingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_VectorSearchBedrockRerankingConfiguration: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "VectorSearchBedrockRerankingConfiguration",
+            properties: &[
+                s::prop(
+                    "MetadataConfiguration",
+                    s::Kind::Object(&SCHEMA_MetadataConfigurationForReranking),
+                ),
+                s::prop(
+                    "ModelConfiguration",
+                    s::Kind::Object(&SCHEMA_VectorSearchBedrockRerankingModelConfiguration),
+                ),
+                s::prop("NumberOfRerankedResults", s::Kind::Number)
+                    .minimum(1.0)
+                    .maximum(100.0),
+            ],
+            required: &["ModelConfiguration"],
+            required_xor: &[],
+            dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
+            open: false,
+        };
+
+    impl ::std::convert::From<VectorSearchBedrockRerankingConfiguration>
+        for ::stratus_model::Val<VectorSearchBedrockRerankingConfiguration>
+    {
+        fn from(value: VectorSearchBedrockRerankingConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `PromptFlowNodeInlineConfiguration`, a property type of `AWS::Bedrock::Flow`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct PromptFlowNodeInlineConfiguration {
+        /// `InferenceConfiguration`: [`PromptInferenceConfiguration`].
+        pub inference_configuration:
+            ::std::option::Option<::stratus_model::Val<PromptInferenceConfiguration>>,
+        /// `ModelId`: string.
+        /// Required.
+        /// Pattern: `^(arn:aws(-[^:]{1,12})?:(bedrock|sagemaker):[a-z0-9-]{1,20}:([0-9]{12})?:([a-z-]+/)?)?([a-zA-Z0-9.-]{1,63}){0,2}(([:][a-z0-9-]{1,63}){0,2})?(/[a-z0-9]{1,12})?$`.
+        /// Length: `1..=2048`.
+        pub model_id: ::stratus_model::Val<::std::string::String>,
+        /// `TemplateConfiguration`: [`PromptTemplateConfiguration`].
+        /// Required.
+        pub template_configuration: ::stratus_model::Val<PromptTemplateConfiguration>,
+        /// `TemplateType`: [`PromptTemplateType`].
+        /// Required.
+        pub template_type: ::stratus_model::Val<PromptTemplateType>,
+    }
+
+    impl PromptFlowNodeInlineConfiguration {
+        /// With the required `ModelId`, `TemplateConfiguration`, `TemplateType`; everything else unset.
+        pub fn new(
+            model_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            template_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<PromptTemplateConfiguration>,
+            >,
+            template_type: impl ::std::convert::Into<::stratus_model::Val<PromptTemplateType>>,
+        ) -> Self {
+            Self {
+                inference_configuration: ::std::option::Option::None,
+                model_id: model_id.into(),
+                template_configuration: template_configuration.into(),
+                template_type: template_type.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `PromptFlowNodeInlineConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_PromptFlowNodeInlineConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "PromptFlowNodeInlineConfiguration",
+        properties: &[s::prop("InferenceConfiguration", s::Kind::Object(&SCHEMA_PromptInferenceConfiguration)), s::prop("ModelId", s::Kind::String).pattern("^(arn:aws(-[^:]{1,12})?:(bedrock|sagemaker):[a-z0-9-]{1,20}:([0-9]{12})?:([a-z-]+/)?)?([a-zA-Z0-9.-]{1,63}){0,2}(([:][a-z0-9-]{1,63}){0,2})?(/[a-z0-9]{1,12})?$").min_length(1).max_length(2048), s::prop("TemplateConfiguration", s::Kind::Object(&SCHEMA_PromptTemplateConfiguration)), s::prop("TemplateType", s::Kind::Enum(PromptTemplateType::VALUES))],
+        required: &["ModelId", "TemplateConfiguration", "TemplateType"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<PromptFlowNodeInlineConfiguration>
+        for ::stratus_model::Val<PromptFlowNodeInlineConfiguration>
+    {
+        fn from(value: PromptFlowNodeInlineConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `PromptFlowNodeResourceConfiguration`, a property type of `AWS::Bedrock::Flow`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct PromptFlowNodeResourceConfiguration {
+        /// `PromptArn`: string.
+        /// Required.
+        /// Pattern: `^(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:prompt/[0-9a-zA-Z]{10}(?::[0-9]{1,5})?)$`.
+        pub prompt_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl PromptFlowNodeResourceConfiguration {
+        /// With the required `PromptArn`; everything else unset.
+        pub fn new(
+            prompt_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                prompt_arn: prompt_arn.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `PromptFlowNodeResourceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_PromptFlowNodeResourceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "PromptFlowNodeResourceConfiguration",
+        properties: &[s::prop("PromptArn", s::Kind::String).pattern("^(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:prompt/[0-9a-zA-Z]{10}(?::[0-9]{1,5})?)$")],
+        required: &["PromptArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<PromptFlowNodeResourceConfiguration>
+        for ::stratus_model::Val<PromptFlowNodeResourceConfiguration>
+    {
+        fn from(value: PromptFlowNodeResourceConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `RetrievalFlowNodeS3Configuration`, a property type of `AWS::Bedrock::Flow`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct RetrievalFlowNodeS3Configuration {
+        /// `BucketName`: string.
+        /// Required.
+        /// Pattern: `^[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9]$`.
+        pub bucket_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl RetrievalFlowNodeS3Configuration {
+        /// With the required `BucketName`; everything else unset.
+        pub fn new(
+            bucket_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket_name: bucket_name.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `RetrievalFlowNodeS3Configuration`'s properties; `validate()` checks them.
+    pub static SCHEMA_RetrievalFlowNodeS3Configuration: s::ObjectSchema = s::ObjectSchema {
+        name: "RetrievalFlowNodeS3Configuration",
+        properties: &[s::prop("BucketName", s::Kind::String)
+            .pattern("^[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9]$")],
+        required: &["BucketName"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<RetrievalFlowNodeS3Configuration>
+        for ::stratus_model::Val<RetrievalFlowNodeS3Configuration>
+    {
+        fn from(value: RetrievalFlowNodeS3Configuration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `StorageFlowNodeS3Configuration`, a property type of `AWS::Bedrock::Flow`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct StorageFlowNodeS3Configuration {
+        /// `BucketName`: string.
+        /// Required.
+        /// Pattern: `^[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9]$`.
+        pub bucket_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl StorageFlowNodeS3Configuration {
+        /// With the required `BucketName`; everything else unset.
+        pub fn new(
+            bucket_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket_name: bucket_name.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `StorageFlowNodeS3Configuration`'s properties; `validate()` checks them.
+    pub static SCHEMA_StorageFlowNodeS3Configuration: s::ObjectSchema = s::ObjectSchema {
+        name: "StorageFlowNodeS3Configuration",
+        properties: &[s::prop("BucketName", s::Kind::String)
+            .pattern("^[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9]$")],
+        required: &["BucketName"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<StorageFlowNodeS3Configuration>
+        for ::stratus_model::Val<StorageFlowNodeS3Configuration>
+    {
+        fn from(value: StorageFlowNodeS3Configuration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `MetadataConfigurationForReranking`, a property type of `AWS::Bedrock::Flow`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct MetadataConfigurationForReranking {
+        /// `SelectionMode`: [`RerankingMetadataSelectionMode`].
+        /// Required.
+        pub selection_mode: ::stratus_model::Val<RerankingMetadataSelectionMode>,
+        /// `SelectiveModeConfiguration`: [`RerankingMetadataSelectiveModeConfiguration`].
+        pub selective_mode_configuration: ::std::option::Option<
+            ::stratus_model::Val<RerankingMetadataSelectiveModeConfiguration>,
+        >,
+    }
+
+    impl MetadataConfigurationForReranking {
+        /// With the required `SelectionMode`; everything else unset.
+        pub fn new(
+            selection_mode: impl ::std::convert::Into<
+                ::stratus_model::Val<RerankingMetadataSelectionMode>,
+            >,
+        ) -> Self {
+            Self {
+                selection_mode: selection_mode.into(),
+                selective_mode_configuration: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `MetadataConfigurationForReranking`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetadataConfigurationForReranking: s::ObjectSchema = s::ObjectSchema {
+        name: "MetadataConfigurationForReranking",
+        properties: &[
+            s::prop(
+                "SelectionMode",
+                s::Kind::Enum(RerankingMetadataSelectionMode::VALUES),
+            ),
+            s::prop(
+                "SelectiveModeConfiguration",
+                s::Kind::Object(&SCHEMA_RerankingMetadataSelectiveModeConfiguration),
+            ),
+        ],
+        required: &["SelectionMode"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<MetadataConfigurationForReranking>
+        for ::stratus_model::Val<MetadataConfigurationForReranking>
+    {
+        fn from(value: MetadataConfigurationForReranking) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `VectorSearchBedrockRerankingModelConfiguration`, a property type of `AWS::Bedrock::Flow`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct VectorSearchBedrockRerankingModelConfiguration {
+        /// `AdditionalModelRequestFields`: JSON.
+        pub additional_model_request_fields:
+            ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `ModelArn`: string.
+        /// Required.
+        pub model_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl VectorSearchBedrockRerankingModelConfiguration {
+        /// With the required `ModelArn`; everything else unset.
+        pub fn new(
+            model_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                additional_model_request_fields: ::std::option::Option::None,
+                model_arn: model_arn.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `VectorSearchBedrockRerankingModelConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_VectorSearchBedrockRerankingModelConfiguration: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "VectorSearchBedrockRerankingModelConfiguration",
+            properties: &[
+                s::prop("AdditionalModelRequestFields", s::Kind::Json),
+                s::prop("ModelArn", s::Kind::String)
+                    .pattern("^(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}::foundation-model/(.*))?$")
+                    .min_length(1)
+                    .max_length(2048),
+            ],
+            required: &["ModelArn"],
+            required_xor: &[],
+            dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
+            open: false,
+        };
+
+    impl ::std::convert::From<VectorSearchBedrockRerankingModelConfiguration>
+        for ::stratus_model::Val<VectorSearchBedrockRerankingModelConfiguration>
+    {
+        fn from(value: VectorSearchBedrockRerankingModelConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `PromptTemplateConfiguration`, a property type of `AWS::Bedrock::Flow`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct PromptTemplateConfiguration {
+        /// `Text`: [`TextPromptTemplateConfiguration`].
+        pub text: ::std::option::Option<::stratus_model::Val<TextPromptTemplateConfiguration>>,
+    }
+
+    /// What the schema says of `PromptTemplateConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_PromptTemplateConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "PromptTemplateConfiguration",
+        properties: &[s::prop(
+            "Text",
+            s::Kind::Object(&SCHEMA_TextPromptTemplateConfiguration),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["Text"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<PromptTemplateConfiguration>
+        for ::stratus_model::Val<PromptTemplateConfiguration>
+    {
+        fn from(value: PromptTemplateConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `RerankingMetadataSelectiveModeConfiguration`, a property type of `AWS::Bedrock::Flow`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct RerankingMetadataSelectiveModeConfiguration {
+        /// `FieldsToExclude`: list of [`FieldForReranking`].
+        pub fields_to_exclude:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<FieldForReranking>>>,
+        /// `FieldsToInclude`: list of [`FieldForReranking`].
+        pub fields_to_include:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<FieldForReranking>>>,
+    }
+
+    /// What the schema says of `RerankingMetadataSelectiveModeConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_RerankingMetadataSelectiveModeConfiguration: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "RerankingMetadataSelectiveModeConfiguration",
+            properties: &[
+                s::prop(
+                    "FieldsToExclude",
+                    s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_FieldForReranking))),
+                )
+                .min_items(1)
+                .max_items(100),
+                s::prop(
+                    "FieldsToInclude",
+                    s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_FieldForReranking))),
+                )
+                .min_items(1)
+                .max_items(100),
+            ],
+            required: &[],
+            required_xor: &[],
+            dependent_required: &[],
+            one_of: &[&["FieldsToInclude"], &["FieldsToExclude"]],
+            any_of: &[],
+            open: false,
+        };
+
+    impl ::std::convert::From<RerankingMetadataSelectiveModeConfiguration>
+        for ::stratus_model::Val<RerankingMetadataSelectiveModeConfiguration>
+    {
+        fn from(value: RerankingMetadataSelectiveModeConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `TextPromptTemplateConfiguration`, a property type of `AWS::Bedrock::Flow`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct TextPromptTemplateConfiguration {
+        /// `InputVariables`: list of [`PromptInputVariable`].
+        /// Items: `0..=20`.
+        pub input_variables:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<PromptInputVariable>>>,
+        /// `Text`: string.
+        /// Required.
+        /// Length: `1..=200000`.
+        pub text: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl TextPromptTemplateConfiguration {
+        /// With the required `Text`; everything else unset.
+        pub fn new(
+            text: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                input_variables: ::std::option::Option::None,
+                text: text.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `TextPromptTemplateConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_TextPromptTemplateConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "TextPromptTemplateConfiguration",
+        properties: &[
+            s::prop(
+                "InputVariables",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PromptInputVariable))),
+            )
+            .min_items(0)
+            .max_items(20),
+            s::prop("Text", s::Kind::String)
+                .min_length(1)
+                .max_length(200000),
+        ],
+        required: &["Text"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<TextPromptTemplateConfiguration>
+        for ::stratus_model::Val<TextPromptTemplateConfiguration>
+    {
+        fn from(value: TextPromptTemplateConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `FieldForReranking`, a property type of `AWS::Bedrock::Flow`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct FieldForReranking {
+        /// `FieldName`: string.
+        /// Required.
+        /// Length: `1..=2000`.
+        pub field_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl FieldForReranking {
+        /// With the required `FieldName`; everything else unset.
+        pub fn new(
+            field_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                field_name: field_name.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `FieldForReranking`'s properties; `validate()` checks them.
+    pub static SCHEMA_FieldForReranking: s::ObjectSchema = s::ObjectSchema {
+        name: "FieldForReranking",
+        properties: &[s::prop("FieldName", s::Kind::String)
+            .min_length(1)
+            .max_length(2000)],
+        required: &["FieldName"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<FieldForReranking> for ::stratus_model::Val<FieldForReranking> {
+        fn from(value: FieldForReranking) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `PromptInputVariable`, a property type of `AWS::Bedrock::Flow`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct PromptInputVariable {
+        /// `Name`: string.
+        /// Pattern: `^([0-9a-zA-Z][_-]?){1,100}$`.
+        pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `PromptInputVariable`'s properties; `validate()` checks them.
+    pub static SCHEMA_PromptInputVariable: s::ObjectSchema = s::ObjectSchema {
+        name: "PromptInputVariable",
+        properties: &[s::prop("Name", s::Kind::String).pattern("^([0-9a-zA-Z][_-]?){1,100}$")],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<PromptInputVariable> for ::stratus_model::Val<PromptInputVariable> {
+        fn from(value: PromptInputVariable) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -9093,6 +11300,213 @@ pub mod flow {
             FlowNodeIoDataType::as_str(self)
         }
     }
+
+    /// The values `SupportedLanguages` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum SupportedLanguages {
+        /// `Python_3`
+        Python3,
+    }
+
+    impl SupportedLanguages {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Python3];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Python_3"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Python3 => "Python_3",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for SupportedLanguages {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<SupportedLanguages> for ::stratus_model::Val<SupportedLanguages> {
+        fn from(value: SupportedLanguages) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for SupportedLanguages {
+        fn as_str(self) -> &'static str {
+            SupportedLanguages::as_str(self)
+        }
+    }
+
+    /// The values `VectorSearchRerankingConfigurationType` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum VectorSearchRerankingConfigurationType {
+        /// `BEDROCK_RERANKING_MODEL`
+        BedrockRerankingModel,
+    }
+
+    impl VectorSearchRerankingConfigurationType {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::BedrockRerankingModel];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["BEDROCK_RERANKING_MODEL"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::BedrockRerankingModel => "BEDROCK_RERANKING_MODEL",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for VectorSearchRerankingConfigurationType {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<VectorSearchRerankingConfigurationType>
+        for ::stratus_model::Val<VectorSearchRerankingConfigurationType>
+    {
+        fn from(value: VectorSearchRerankingConfigurationType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for VectorSearchRerankingConfigurationType {
+        fn as_str(self) -> &'static str {
+            VectorSearchRerankingConfigurationType::as_str(self)
+        }
+    }
+
+    /// The values `PerformanceConfigurationLatency` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum PerformanceConfigurationLatency {
+        /// `standard`
+        Standard,
+        /// `optimized`
+        Optimized,
+    }
+
+    impl PerformanceConfigurationLatency {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Standard, Self::Optimized];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["standard", "optimized"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Standard => "standard",
+                Self::Optimized => "optimized",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for PerformanceConfigurationLatency {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<PerformanceConfigurationLatency>
+        for ::stratus_model::Val<PerformanceConfigurationLatency>
+    {
+        fn from(value: PerformanceConfigurationLatency) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for PerformanceConfigurationLatency {
+        fn as_str(self) -> &'static str {
+            PerformanceConfigurationLatency::as_str(self)
+        }
+    }
+
+    /// The values `PromptTemplateType` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum PromptTemplateType {
+        /// `TEXT`
+        Text,
+    }
+
+    impl PromptTemplateType {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Text];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["TEXT"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Text => "TEXT",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for PromptTemplateType {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<PromptTemplateType> for ::stratus_model::Val<PromptTemplateType> {
+        fn from(value: PromptTemplateType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for PromptTemplateType {
+        fn as_str(self) -> &'static str {
+            PromptTemplateType::as_str(self)
+        }
+    }
+
+    /// The values `RerankingMetadataSelectionMode` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum RerankingMetadataSelectionMode {
+        /// `SELECTIVE`
+        Selective,
+        /// `ALL`
+        All,
+    }
+
+    impl RerankingMetadataSelectionMode {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Selective, Self::All];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SELECTIVE", "ALL"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Selective => "SELECTIVE",
+                Self::All => "ALL",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for RerankingMetadataSelectionMode {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<RerankingMetadataSelectionMode>
+        for ::stratus_model::Val<RerankingMetadataSelectionMode>
+    {
+        fn from(value: RerankingMetadataSelectionMode) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for RerankingMetadataSelectionMode {
+        fn as_str(self) -> &'static str {
+            RerankingMetadataSelectionMode::as_str(self)
+        }
+    }
 }
 
 #[cfg(feature = "bedrock-flow")]
@@ -9190,6 +11604,8 @@ pub mod flow_alias {
         required: &["Name", "FlowArn", "RoutingConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9261,6 +11677,8 @@ pub mod flow_alias {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9292,6 +11710,8 @@ pub mod flow_alias {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9403,6 +11823,8 @@ pub mod flow_version {
         required: &["FlowArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9574,6 +11996,10 @@ pub mod guardrail {
                 .max_length(200),
             s::prop("KmsKeyArn", s::Kind::String)
                 .pattern("^arn:aws(-[^:]+)?:kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}$")
+                .format(
+                    "AWS::KMS::Key.Arn",
+                    "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$",
+                )
                 .min_length(1)
                 .max_length(2048),
             s::prop("Name", s::Kind::String)
@@ -9597,6 +12023,8 @@ pub mod guardrail {
         required: &["Name", "BlockedInputMessaging", "BlockedOutputsMessaging"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9685,6 +12113,8 @@ pub mod guardrail {
         required: &["Policies"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9741,6 +12171,8 @@ pub mod guardrail {
         required: &["FiltersConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9787,6 +12219,8 @@ pub mod guardrail {
         required: &["FiltersConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9829,6 +12263,8 @@ pub mod guardrail {
         required: &["GuardrailProfileArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9873,6 +12309,8 @@ pub mod guardrail {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9926,6 +12364,8 @@ pub mod guardrail {
         required: &["TopicsConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9965,6 +12405,8 @@ pub mod guardrail {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10004,6 +12446,8 @@ pub mod guardrail {
         required: &["TierName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10094,6 +12538,8 @@ pub mod guardrail {
         required: &["InputStrength", "OutputStrength", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10147,6 +12593,8 @@ pub mod guardrail {
         required: &["Threshold", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10215,6 +12663,8 @@ pub mod guardrail {
         required: &["Action", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10298,6 +12748,8 @@ pub mod guardrail {
         required: &["Action", "Name", "Pattern"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10383,6 +12835,8 @@ pub mod guardrail {
         required: &["Definition", "Name", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10419,6 +12873,8 @@ pub mod guardrail {
         required: &["TierName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10473,6 +12929,8 @@ pub mod guardrail {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10528,6 +12986,8 @@ pub mod guardrail {
         required: &["Text"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -11365,6 +13825,8 @@ pub mod guardrail_version {
         required: &["GuardrailIdentifier"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -11496,6 +13958,8 @@ pub mod intelligent_prompt_router {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -11560,6 +14024,8 @@ pub mod intelligent_prompt_router {
         required: &["ModelArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -11601,6 +14067,8 @@ pub mod intelligent_prompt_router {
         required: &["ResponseQualityDifference"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -11689,6 +14157,10 @@ pub mod knowledge_base {
             s::prop("Name", s::Kind::String).pattern("^([0-9a-zA-Z][_-]?){1,100}$"),
             s::prop("RoleArn", s::Kind::String)
                 .pattern("^arn:aws(-[^:]+)?:iam::([0-9]{12})?:role/.+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .max_length(2048),
             s::prop(
                 "StorageConfiguration",
@@ -11699,6 +14171,8 @@ pub mod knowledge_base {
         required: &["KnowledgeBaseConfiguration", "Name", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -11792,6 +14266,8 @@ pub mod knowledge_base {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -11887,6 +14363,16 @@ pub mod knowledge_base {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[
+            &["OpensearchServerlessConfiguration"],
+            &["PineconeConfiguration"],
+            &["RdsConfiguration"],
+            &["NeptuneAnalyticsConfiguration"],
+            &["S3VectorsConfiguration"],
+            &["MongoDbAtlasConfiguration"],
+            &["OpensearchManagedClusterConfiguration"],
+        ],
+        any_of: &[],
         open: false,
     };
 
@@ -11923,6 +14409,8 @@ pub mod knowledge_base {
         required: &["KendraIndexArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -11971,6 +14459,8 @@ pub mod knowledge_base {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -12019,6 +14509,8 @@ pub mod knowledge_base {
         required: &["EmbeddingModelArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -12104,6 +14596,8 @@ pub mod knowledge_base {
         required: &["Endpoint", "CredentialsSecretArn", "DatabaseName", "CollectionName", "VectorIndexName", "FieldMapping"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -12149,6 +14643,8 @@ pub mod knowledge_base {
         required: &["GraphArn", "FieldMapping"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -12210,6 +14706,8 @@ pub mod knowledge_base {
         required: &["DomainArn", "DomainEndpoint", "VectorIndexName", "FieldMapping"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -12264,6 +14762,8 @@ pub mod knowledge_base {
         required: &["CollectionArn", "FieldMapping", "VectorIndexName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -12322,6 +14822,8 @@ pub mod knowledge_base {
         required: &["ConnectionString", "CredentialsSecretArn", "FieldMapping"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -12386,6 +14888,8 @@ pub mod knowledge_base {
         required: &["CredentialsSecretArn", "DatabaseName", "FieldMapping", "ResourceArn", "TableName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -12421,6 +14925,8 @@ pub mod knowledge_base {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["IndexArn"], &["VectorBucketArn", "IndexName"]],
+        any_of: &[],
         open: false,
     };
 
@@ -12489,6 +14995,8 @@ pub mod knowledge_base {
         required: &["StorageConfigurations", "QueryEngineConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -12517,6 +15025,8 @@ pub mod knowledge_base {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -12566,6 +15076,8 @@ pub mod knowledge_base {
         required: &["SupplementalDataStorageLocations"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -12630,6 +15142,8 @@ pub mod knowledge_base {
         required: &["VectorField", "MetadataField", "TextField"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -12684,6 +15198,8 @@ pub mod knowledge_base {
         required: &["TextField", "MetadataField"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -12748,6 +15264,8 @@ pub mod knowledge_base {
         required: &["MetadataField", "TextField", "VectorField"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -12812,6 +15330,8 @@ pub mod knowledge_base {
         required: &["MetadataField", "TextField", "VectorField"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -12866,6 +15386,8 @@ pub mod knowledge_base {
         required: &["MetadataField", "TextField"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -12952,6 +15474,8 @@ pub mod knowledge_base {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -13006,6 +15530,8 @@ pub mod knowledge_base {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -13042,6 +15568,8 @@ pub mod knowledge_base {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -13103,6 +15631,8 @@ pub mod knowledge_base {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -13157,6 +15687,8 @@ pub mod knowledge_base {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -13208,6 +15740,8 @@ pub mod knowledge_base {
         required: &["SupplementalDataStorageLocationType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -13261,6 +15795,8 @@ pub mod knowledge_base {
         required: &["ClusterIdentifier", "AuthConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -13306,6 +15842,8 @@ pub mod knowledge_base {
         required: &["WorkgroupArn", "AuthConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -13347,6 +15885,8 @@ pub mod knowledge_base {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -13396,6 +15936,8 @@ pub mod knowledge_base {
             required: &["TableNames"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -13437,6 +15979,8 @@ pub mod knowledge_base {
             required: &["DatabaseName"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -13480,6 +16024,8 @@ pub mod knowledge_base {
         required: &["SegmentationConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -13521,6 +16067,8 @@ pub mod knowledge_base {
         required: &["SegmentationConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -13561,6 +16109,8 @@ pub mod knowledge_base {
         required: &["URI"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -13604,6 +16154,8 @@ pub mod knowledge_base {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -13646,6 +16198,8 @@ pub mod knowledge_base {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -13696,6 +16250,8 @@ pub mod knowledge_base {
         required: &["NaturalLanguage", "Sql"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -13752,6 +16308,8 @@ pub mod knowledge_base {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -13790,6 +16348,8 @@ pub mod knowledge_base {
         required: &["FixedLengthDuration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -13830,6 +16390,8 @@ pub mod knowledge_base {
         required: &["FixedLengthDuration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -13868,6 +16430,8 @@ pub mod knowledge_base {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -14421,6 +16985,8 @@ pub mod prompt {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -14463,11 +17029,11 @@ pub mod prompt {
         /// `AdditionalModelRequestFields`: JSON.
         pub additional_model_request_fields:
             ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
-        /// `GenAiResource`: JSON.
-        pub gen_ai_resource: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
-        /// `InferenceConfiguration`: JSON.
+        /// `GenAiResource`: [`PromptGenAiResource`].
+        pub gen_ai_resource: ::std::option::Option<::stratus_model::Val<PromptGenAiResource>>,
+        /// `InferenceConfiguration`: [`PromptInferenceConfiguration`].
         pub inference_configuration:
-            ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+            ::std::option::Option<::stratus_model::Val<PromptInferenceConfiguration>>,
         /// `Metadata`: list of [`PromptMetadataEntry`].
         pub metadata:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<PromptMetadataEntry>>>,
@@ -14479,9 +17045,9 @@ pub mod prompt {
         /// Required.
         /// Pattern: `^([0-9a-zA-Z][_-]?){1,100}$`.
         pub name: ::stratus_model::Val<::std::string::String>,
-        /// `TemplateConfiguration`: JSON.
+        /// `TemplateConfiguration`: [`PromptTemplateConfiguration`].
         /// Required.
-        pub template_configuration: ::stratus_model::Val<::stratus_model::Json>,
+        pub template_configuration: ::stratus_model::Val<PromptTemplateConfiguration>,
         /// `TemplateType`: [`PromptTemplateType`].
         /// Required.
         pub template_type: ::stratus_model::Val<PromptTemplateType>,
@@ -14492,7 +17058,7 @@ pub mod prompt {
         pub fn new(
             name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
             template_configuration: impl ::std::convert::Into<
-                ::stratus_model::Val<::stratus_model::Json>,
+                ::stratus_model::Val<PromptTemplateConfiguration>,
             >,
             template_type: impl ::std::convert::Into<::stratus_model::Val<PromptTemplateType>>,
         ) -> Self {
@@ -14512,15 +17078,77 @@ pub mod prompt {
     /// What the schema says of `PromptVariant`'s properties; `validate()` checks them.
     pub static SCHEMA_PromptVariant: s::ObjectSchema = s::ObjectSchema {
         name: "PromptVariant",
-        properties: &[s::prop("AdditionalModelRequestFields", s::Kind::Json), s::prop("GenAiResource", s::Kind::Json), s::prop("InferenceConfiguration", s::Kind::Json), s::prop("Metadata", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PromptMetadataEntry)))).min_items(0).max_items(50), s::prop("ModelId", s::Kind::String).pattern("^(arn:aws(-[^:]{1,12})?:(bedrock|sagemaker):[a-z0-9-]{1,20}:([0-9]{12})?:([a-z-]+/)?)?([a-zA-Z0-9.-]{1,63}){0,2}(([:][a-z0-9-]{1,63}){0,2})?(/[a-z0-9]{1,12})?$").min_length(1).max_length(2048), s::prop("Name", s::Kind::String).pattern("^([0-9a-zA-Z][_-]?){1,100}$"), s::prop("TemplateConfiguration", s::Kind::Json), s::prop("TemplateType", s::Kind::Enum(PromptTemplateType::VALUES))],
+        properties: &[s::prop("AdditionalModelRequestFields", s::Kind::Json), s::prop("GenAiResource", s::Kind::Object(&SCHEMA_PromptGenAiResource)), s::prop("InferenceConfiguration", s::Kind::Object(&SCHEMA_PromptInferenceConfiguration)), s::prop("Metadata", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PromptMetadataEntry)))).min_items(0).max_items(50), s::prop("ModelId", s::Kind::String).pattern("^(arn:aws(-[^:]{1,12})?:(bedrock|sagemaker):[a-z0-9-]{1,20}:([0-9]{12})?:([a-z-]+/)?)?([a-zA-Z0-9.-]{1,63}){0,2}(([:][a-z0-9-]{1,63}){0,2})?(/[a-z0-9]{1,12})?$").min_length(1).max_length(2048), s::prop("Name", s::Kind::String).pattern("^([0-9a-zA-Z][_-]?){1,100}$"), s::prop("TemplateConfiguration", s::Kind::Object(&SCHEMA_PromptTemplateConfiguration)), s::prop("TemplateType", s::Kind::Enum(PromptTemplateType::VALUES))],
         required: &["Name", "TemplateType", "TemplateConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
     impl ::std::convert::From<PromptVariant> for ::stratus_model::Val<PromptVariant> {
         fn from(value: PromptVariant) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `PromptGenAiResource`, a property type of `AWS::Bedrock::Prompt`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct PromptGenAiResource {
+        /// `Agent`: [`PromptAgentResource`].
+        pub agent: ::std::option::Option<::stratus_model::Val<PromptAgentResource>>,
+    }
+
+    /// What the schema says of `PromptGenAiResource`'s properties; `validate()` checks them.
+    pub static SCHEMA_PromptGenAiResource: s::ObjectSchema = s::ObjectSchema {
+        name: "PromptGenAiResource",
+        properties: &[s::prop(
+            "Agent",
+            s::Kind::Object(&SCHEMA_PromptAgentResource),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["Agent"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<PromptGenAiResource> for ::stratus_model::Val<PromptGenAiResource> {
+        fn from(value: PromptGenAiResource) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `PromptInferenceConfiguration`, a property type of `AWS::Bedrock::Prompt`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct PromptInferenceConfiguration {
+        /// `Text`: [`PromptModelInferenceConfiguration`].
+        pub text: ::std::option::Option<::stratus_model::Val<PromptModelInferenceConfiguration>>,
+    }
+
+    /// What the schema says of `PromptInferenceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_PromptInferenceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "PromptInferenceConfiguration",
+        properties: &[s::prop(
+            "Text",
+            s::Kind::Object(&SCHEMA_PromptModelInferenceConfiguration),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["Text"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<PromptInferenceConfiguration>
+        for ::stratus_model::Val<PromptInferenceConfiguration>
+    {
+        fn from(value: PromptInferenceConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -14566,11 +17194,747 @@ pub mod prompt {
         required: &["Key", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
     impl ::std::convert::From<PromptMetadataEntry> for ::stratus_model::Val<PromptMetadataEntry> {
         fn from(value: PromptMetadataEntry) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `PromptTemplateConfiguration`, a property type of `AWS::Bedrock::Prompt`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct PromptTemplateConfiguration {
+        /// `Chat`: [`ChatPromptTemplateConfiguration`].
+        pub chat: ::std::option::Option<::stratus_model::Val<ChatPromptTemplateConfiguration>>,
+        /// `Text`: [`TextPromptTemplateConfiguration`].
+        pub text: ::std::option::Option<::stratus_model::Val<TextPromptTemplateConfiguration>>,
+    }
+
+    /// What the schema says of `PromptTemplateConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_PromptTemplateConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "PromptTemplateConfiguration",
+        properties: &[
+            s::prop(
+                "Chat",
+                s::Kind::Object(&SCHEMA_ChatPromptTemplateConfiguration),
+            ),
+            s::prop(
+                "Text",
+                s::Kind::Object(&SCHEMA_TextPromptTemplateConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["Text"], &["Chat"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<PromptTemplateConfiguration>
+        for ::stratus_model::Val<PromptTemplateConfiguration>
+    {
+        fn from(value: PromptTemplateConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `PromptAgentResource`, a property type of `AWS::Bedrock::Prompt`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct PromptAgentResource {
+        /// `AgentIdentifier`: string.
+        /// Required.
+        /// Pattern: `^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:agent-alias/[0-9a-zA-Z]{10}/[0-9a-zA-Z]{10}$`.
+        /// Length: `..=2048`.
+        pub agent_identifier: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl PromptAgentResource {
+        /// With the required `AgentIdentifier`; everything else unset.
+        pub fn new(
+            agent_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                agent_identifier: agent_identifier.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `PromptAgentResource`'s properties; `validate()` checks them.
+    pub static SCHEMA_PromptAgentResource: s::ObjectSchema = s::ObjectSchema {
+        name: "PromptAgentResource",
+        properties: &[s::prop("AgentIdentifier", s::Kind::String).pattern("^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:agent-alias/[0-9a-zA-Z]{10}/[0-9a-zA-Z]{10}$").max_length(2048)],
+        required: &["AgentIdentifier"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<PromptAgentResource> for ::stratus_model::Val<PromptAgentResource> {
+        fn from(value: PromptAgentResource) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `PromptModelInferenceConfiguration`, a property type of `AWS::Bedrock::Prompt`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct PromptModelInferenceConfiguration {
+        /// `MaxTokens`: number.
+        /// Range: `0..=512000`.
+        pub max_tokens: ::std::option::Option<::stratus_model::Val<f64>>,
+        /// `StopSequences`: list of string.
+        /// Items: `0..=4`.
+        pub stop_sequences:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+        /// `Temperature`: number.
+        /// Range: `0..=1`.
+        pub temperature: ::std::option::Option<::stratus_model::Val<f64>>,
+        /// `TopP`: number.
+        /// Range: `0..=1`.
+        pub top_p: ::std::option::Option<::stratus_model::Val<f64>>,
+    }
+
+    /// What the schema says of `PromptModelInferenceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_PromptModelInferenceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "PromptModelInferenceConfiguration",
+        properties: &[
+            s::prop("MaxTokens", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(512000.0),
+            s::prop(
+                "StopSequences",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            )
+            .min_items(0)
+            .max_items(4),
+            s::prop("Temperature", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(1.0),
+            s::prop("TopP", s::Kind::Number).minimum(0.0).maximum(1.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<PromptModelInferenceConfiguration>
+        for ::stratus_model::Val<PromptModelInferenceConfiguration>
+    {
+        fn from(value: PromptModelInferenceConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ChatPromptTemplateConfiguration`, a property type of `AWS::Bedrock::Prompt`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ChatPromptTemplateConfiguration {
+        /// `InputVariables`: list of [`PromptInputVariable`].
+        /// Items: `0..=20`.
+        pub input_variables:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<PromptInputVariable>>>,
+        /// `Messages`: list of [`Message`].
+        /// Required.
+        /// Items: `0..=`.
+        pub messages: ::stratus_model::Val<::std::vec::Vec<Message>>,
+        /// `System`: list of [`SystemContentBlock`].
+        /// Items: `0..=`.
+        pub system:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<SystemContentBlock>>>,
+        /// `ToolConfiguration`: [`ToolConfiguration`].
+        pub tool_configuration: ::std::option::Option<::stratus_model::Val<ToolConfiguration>>,
+    }
+
+    impl ChatPromptTemplateConfiguration {
+        /// With the required `Messages`; everything else unset.
+        pub fn new(
+            messages: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Message>>>,
+        ) -> Self {
+            Self {
+                input_variables: ::std::option::Option::None,
+                messages: messages.into(),
+                system: ::std::option::Option::None,
+                tool_configuration: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `ChatPromptTemplateConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ChatPromptTemplateConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ChatPromptTemplateConfiguration",
+        properties: &[
+            s::prop(
+                "InputVariables",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PromptInputVariable))),
+            )
+            .min_items(0)
+            .max_items(20),
+            s::prop(
+                "Messages",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Message))),
+            )
+            .min_items(0),
+            s::prop(
+                "System",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SystemContentBlock))),
+            )
+            .min_items(0),
+            s::prop(
+                "ToolConfiguration",
+                s::Kind::Object(&SCHEMA_ToolConfiguration),
+            ),
+        ],
+        required: &["Messages"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ChatPromptTemplateConfiguration>
+        for ::stratus_model::Val<ChatPromptTemplateConfiguration>
+    {
+        fn from(value: ChatPromptTemplateConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `TextPromptTemplateConfiguration`, a property type of `AWS::Bedrock::Prompt`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct TextPromptTemplateConfiguration {
+        /// `CachePoint`: [`CachePointBlock`].
+        pub cache_point: ::std::option::Option<::stratus_model::Val<CachePointBlock>>,
+        /// `InputVariables`: list of [`PromptInputVariable`].
+        /// Items: `0..=20`.
+        pub input_variables:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<PromptInputVariable>>>,
+        /// `Text`: string.
+        /// Length: `1..=200000`.
+        pub text: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `TextS3Location`: [`TextS3Location`].
+        pub text_s3_location: ::std::option::Option<::stratus_model::Val<TextS3Location>>,
+    }
+
+    /// What the schema says of `TextPromptTemplateConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_TextPromptTemplateConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "TextPromptTemplateConfiguration",
+        properties: &[
+            s::prop("CachePoint", s::Kind::Object(&SCHEMA_CachePointBlock)),
+            s::prop(
+                "InputVariables",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PromptInputVariable))),
+            )
+            .min_items(0)
+            .max_items(20),
+            s::prop("Text", s::Kind::String)
+                .min_length(1)
+                .max_length(200000),
+            s::prop("TextS3Location", s::Kind::Object(&SCHEMA_TextS3Location)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<TextPromptTemplateConfiguration>
+        for ::stratus_model::Val<TextPromptTemplateConfiguration>
+    {
+        fn from(value: TextPromptTemplateConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `PromptInputVariable`, a property type of `AWS::Bedrock::Prompt`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct PromptInputVariable {
+        /// `Name`: string.
+        /// Pattern: `^([0-9a-zA-Z][_-]?){1,100}$`.
+        pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `PromptInputVariable`'s properties; `validate()` checks them.
+    pub static SCHEMA_PromptInputVariable: s::ObjectSchema = s::ObjectSchema {
+        name: "PromptInputVariable",
+        properties: &[s::prop("Name", s::Kind::String).pattern("^([0-9a-zA-Z][_-]?){1,100}$")],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<PromptInputVariable> for ::stratus_model::Val<PromptInputVariable> {
+        fn from(value: PromptInputVariable) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `Message`, a property type of `AWS::Bedrock::Prompt`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct Message {
+        /// `Content`: list of [`ContentBlock`].
+        /// Required.
+        /// Items: `1..=`.
+        pub content: ::stratus_model::Val<::std::vec::Vec<ContentBlock>>,
+        /// `Role`: [`ConversationRole`].
+        /// Required.
+        pub role: ::stratus_model::Val<ConversationRole>,
+    }
+
+    impl Message {
+        /// With the required `Content`, `Role`; everything else unset.
+        pub fn new(
+            content: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<ContentBlock>>>,
+            role: impl ::std::convert::Into<::stratus_model::Val<ConversationRole>>,
+        ) -> Self {
+            Self {
+                content: content.into(),
+                role: role.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `Message`'s properties; `validate()` checks them.
+    pub static SCHEMA_Message: s::ObjectSchema = s::ObjectSchema {
+        name: "Message",
+        properties: &[
+            s::prop(
+                "Content",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ContentBlock))),
+            )
+            .min_items(1),
+            s::prop("Role", s::Kind::Enum(ConversationRole::VALUES)),
+        ],
+        required: &["Role", "Content"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<Message> for ::stratus_model::Val<Message> {
+        fn from(value: Message) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `SystemContentBlock`, a property type of `AWS::Bedrock::Prompt`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct SystemContentBlock {
+        /// `CachePoint`: [`CachePointBlock`].
+        pub cache_point: ::std::option::Option<::stratus_model::Val<CachePointBlock>>,
+        /// `Text`: string.
+        /// Length: `1..=`.
+        pub text: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `SystemContentBlock`'s properties; `validate()` checks them.
+    pub static SCHEMA_SystemContentBlock: s::ObjectSchema = s::ObjectSchema {
+        name: "SystemContentBlock",
+        properties: &[
+            s::prop("CachePoint", s::Kind::Object(&SCHEMA_CachePointBlock)),
+            s::prop("Text", s::Kind::String).min_length(1),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["Text"], &["CachePoint"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<SystemContentBlock> for ::stratus_model::Val<SystemContentBlock> {
+        fn from(value: SystemContentBlock) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ToolConfiguration`, a property type of `AWS::Bedrock::Prompt`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ToolConfiguration {
+        /// `ToolChoice`: [`ToolChoice`].
+        pub tool_choice: ::std::option::Option<::stratus_model::Val<ToolChoice>>,
+        /// `Tools`: list of [`Tool`].
+        /// Required.
+        /// Items: `1..=`.
+        pub tools: ::stratus_model::Val<::std::vec::Vec<Tool>>,
+    }
+
+    impl ToolConfiguration {
+        /// With the required `Tools`; everything else unset.
+        pub fn new(
+            tools: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<Tool>>>,
+        ) -> Self {
+            Self {
+                tool_choice: ::std::option::Option::None,
+                tools: tools.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `ToolConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ToolConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ToolConfiguration",
+        properties: &[
+            s::prop("ToolChoice", s::Kind::Object(&SCHEMA_ToolChoice)),
+            s::prop(
+                "Tools",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tool))),
+            )
+            .min_items(1),
+        ],
+        required: &["Tools"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ToolConfiguration> for ::stratus_model::Val<ToolConfiguration> {
+        fn from(value: ToolConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `CachePointBlock`, a property type of `AWS::Bedrock::Prompt`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct CachePointBlock {
+        /// `Type`: [`CachePointType`].
+        /// Required.
+        pub r#type: ::stratus_model::Val<CachePointType>,
+    }
+
+    impl CachePointBlock {
+        /// With the required `Type`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<CachePointType>>,
+        ) -> Self {
+            Self {
+                r#type: r#type.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `CachePointBlock`'s properties; `validate()` checks them.
+    pub static SCHEMA_CachePointBlock: s::ObjectSchema = s::ObjectSchema {
+        name: "CachePointBlock",
+        properties: &[s::prop("Type", s::Kind::Enum(CachePointType::VALUES))],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<CachePointBlock> for ::stratus_model::Val<CachePointBlock> {
+        fn from(value: CachePointBlock) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `TextS3Location`, a property type of `AWS::Bedrock::Prompt`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct TextS3Location {
+        /// `Bucket`: string.
+        /// Required.
+        /// Pattern: `^[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9]$`.
+        /// Length: `3..=63`.
+        pub bucket: ::stratus_model::Val<::std::string::String>,
+        /// `Key`: string.
+        /// Required.
+        /// Length: `1..=1024`.
+        pub key: ::stratus_model::Val<::std::string::String>,
+        /// `Version`: string.
+        /// Length: `1..=1024`.
+        pub version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl TextS3Location {
+        /// With the required `Bucket`, `Key`; everything else unset.
+        pub fn new(
+            bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket: bucket.into(),
+                key: key.into(),
+                version: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `TextS3Location`'s properties; `validate()` checks them.
+    pub static SCHEMA_TextS3Location: s::ObjectSchema = s::ObjectSchema {
+        name: "TextS3Location",
+        properties: &[
+            s::prop("Bucket", s::Kind::String)
+                .pattern("^[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9]$")
+                .min_length(3)
+                .max_length(63),
+            s::prop("Key", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("Version", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+        ],
+        required: &["Bucket", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<TextS3Location> for ::stratus_model::Val<TextS3Location> {
+        fn from(value: TextS3Location) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ContentBlock`, a property type of `AWS::Bedrock::Prompt`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ContentBlock {
+        /// `CachePoint`: [`CachePointBlock`].
+        pub cache_point: ::std::option::Option<::stratus_model::Val<CachePointBlock>>,
+        /// `Text`: string.
+        /// Length: `1..=`.
+        pub text: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `ContentBlock`'s properties; `validate()` checks them.
+    pub static SCHEMA_ContentBlock: s::ObjectSchema = s::ObjectSchema {
+        name: "ContentBlock",
+        properties: &[
+            s::prop("CachePoint", s::Kind::Object(&SCHEMA_CachePointBlock)),
+            s::prop("Text", s::Kind::String).min_length(1),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["Text"], &["CachePoint"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ContentBlock> for ::stratus_model::Val<ContentBlock> {
+        fn from(value: ContentBlock) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ToolChoice`, a property type of `AWS::Bedrock::Prompt`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ToolChoice {
+        /// `Any`: JSON.
+        pub any: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `Auto`: JSON.
+        pub auto: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `Tool`: [`SpecificToolChoice`].
+        pub tool: ::std::option::Option<::stratus_model::Val<SpecificToolChoice>>,
+    }
+
+    /// What the schema says of `ToolChoice`'s properties; `validate()` checks them.
+    pub static SCHEMA_ToolChoice: s::ObjectSchema = s::ObjectSchema {
+        name: "ToolChoice",
+        properties: &[
+            s::prop("Any", s::Kind::Json),
+            s::prop("Auto", s::Kind::Json),
+            s::prop("Tool", s::Kind::Object(&SCHEMA_SpecificToolChoice)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["Auto"], &["Any"], &["Tool"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ToolChoice> for ::stratus_model::Val<ToolChoice> {
+        fn from(value: ToolChoice) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `Tool`, a property type of `AWS::Bedrock::Prompt`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct Tool {
+        /// `CachePoint`: [`CachePointBlock`].
+        pub cache_point: ::std::option::Option<::stratus_model::Val<CachePointBlock>>,
+        /// `ToolSpec`: [`ToolSpecification`].
+        pub tool_spec: ::std::option::Option<::stratus_model::Val<ToolSpecification>>,
+    }
+
+    /// What the schema says of `Tool`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tool: s::ObjectSchema = s::ObjectSchema {
+        name: "Tool",
+        properties: &[
+            s::prop("CachePoint", s::Kind::Object(&SCHEMA_CachePointBlock)),
+            s::prop("ToolSpec", s::Kind::Object(&SCHEMA_ToolSpecification)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["ToolSpec"], &["CachePoint"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<Tool> for ::stratus_model::Val<Tool> {
+        fn from(value: Tool) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `SpecificToolChoice`, a property type of `AWS::Bedrock::Prompt`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct SpecificToolChoice {
+        /// `Name`: string.
+        /// Required.
+        /// Pattern: `^[a-zA-Z][a-zA-Z0-9_]*$`.
+        /// Length: `1..=64`.
+        pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SpecificToolChoice {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { name: name.into() }
+        }
+    }
+
+    /// What the schema says of `SpecificToolChoice`'s properties; `validate()` checks them.
+    pub static SCHEMA_SpecificToolChoice: s::ObjectSchema = s::ObjectSchema {
+        name: "SpecificToolChoice",
+        properties: &[s::prop("Name", s::Kind::String)
+            .pattern("^[a-zA-Z][a-zA-Z0-9_]*$")
+            .min_length(1)
+            .max_length(64)],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<SpecificToolChoice> for ::stratus_model::Val<SpecificToolChoice> {
+        fn from(value: SpecificToolChoice) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ToolSpecification`, a property type of `AWS::Bedrock::Prompt`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ToolSpecification {
+        /// `Description`: string.
+        /// Length: `1..=`.
+        pub description: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `InputSchema`: [`ToolInputSchema`].
+        /// Required.
+        pub input_schema: ::stratus_model::Val<ToolInputSchema>,
+        /// `Name`: string.
+        /// Required.
+        /// Pattern: `^[a-zA-Z][a-zA-Z0-9_]*$`.
+        /// Length: `1..=64`.
+        pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ToolSpecification {
+        /// With the required `InputSchema`, `Name`; everything else unset.
+        pub fn new(
+            input_schema: impl ::std::convert::Into<::stratus_model::Val<ToolInputSchema>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                input_schema: input_schema.into(),
+                name: name.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `ToolSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_ToolSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "ToolSpecification",
+        properties: &[
+            s::prop("Description", s::Kind::String).min_length(1),
+            s::prop("InputSchema", s::Kind::Object(&SCHEMA_ToolInputSchema)),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z][a-zA-Z0-9_]*$")
+                .min_length(1)
+                .max_length(64),
+        ],
+        required: &["Name", "InputSchema"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ToolSpecification> for ::stratus_model::Val<ToolSpecification> {
+        fn from(value: ToolSpecification) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ToolInputSchema`, a property type of `AWS::Bedrock::Prompt`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ToolInputSchema {
+        /// `Json`: JSON.
+        pub json: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+    }
+
+    /// What the schema says of `ToolInputSchema`'s properties; `validate()` checks them.
+    pub static SCHEMA_ToolInputSchema: s::ObjectSchema = s::ObjectSchema {
+        name: "ToolInputSchema",
+        properties: &[s::prop("Json", s::Kind::Json)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["Json"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ToolInputSchema> for ::stratus_model::Val<ToolInputSchema> {
+        fn from(value: ToolInputSchema) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -14614,6 +17978,87 @@ pub mod prompt {
     impl ::stratus_model::StringEnum for PromptTemplateType {
         fn as_str(self) -> &'static str {
             PromptTemplateType::as_str(self)
+        }
+    }
+
+    /// The values `ConversationRole` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum ConversationRole {
+        /// `user`
+        User,
+        /// `assistant`
+        Assistant,
+    }
+
+    impl ConversationRole {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::User, Self::Assistant];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["user", "assistant"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::User => "user",
+                Self::Assistant => "assistant",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for ConversationRole {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<ConversationRole> for ::stratus_model::Val<ConversationRole> {
+        fn from(value: ConversationRole) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for ConversationRole {
+        fn as_str(self) -> &'static str {
+            ConversationRole::as_str(self)
+        }
+    }
+
+    /// The values `CachePointType` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum CachePointType {
+        /// `default`
+        Default,
+    }
+
+    impl CachePointType {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Default];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["default"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Default => "default",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for CachePointType {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<CachePointType> for ::stratus_model::Val<CachePointType> {
+        fn from(value: CachePointType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for CachePointType {
+        fn as_str(self) -> &'static str {
+            CachePointType::as_str(self)
         }
     }
 }
@@ -14683,6 +18128,8 @@ pub mod prompt_version {
         required: &["PromptArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -14789,6 +18236,8 @@ pub mod resource_policy {
         required: &["ResourceArn", "PolicyDocument"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }

@@ -60,6 +60,8 @@ pub mod api_key_credential_provider {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -194,7 +196,11 @@ pub mod browser_custom {
             .min_items(0)
             .max_items(10),
             s::prop("ExecutionRoleArn", s::Kind::String)
-                .pattern("^arn:(aws(?:-cn|-us-gov|-iso(?:-[bef])?)?):iam::[0-9]{12}:role/.+$"),
+                .pattern("^arn:(aws(?:-cn|-us-gov|-iso(?:-[bef])?)?):iam::[0-9]{12}:role/.+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                ),
             s::prop("Name", s::Kind::String),
             s::prop(
                 "NetworkConfiguration",
@@ -206,6 +212,8 @@ pub mod browser_custom {
         required: &["Name", "NetworkConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -261,6 +269,8 @@ pub mod browser_custom {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -300,6 +310,8 @@ pub mod browser_custom {
         required: &["CertificateLocation"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -344,6 +356,8 @@ pub mod browser_custom {
         required: &["Location", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -388,6 +402,8 @@ pub mod browser_custom {
         required: &["NetworkMode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -419,6 +435,8 @@ pub mod browser_custom {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -456,6 +474,8 @@ pub mod browser_custom {
         required: &["SecretArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -502,6 +522,8 @@ pub mod browser_custom {
         required: &["Bucket", "Prefix"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -546,13 +568,27 @@ pub mod browser_custom {
         properties: &[
             s::prop(
                 "SecurityGroups",
-                s::Kind::List(&s::prop("", s::Kind::String).pattern("^sg-[0-9a-zA-Z]{8,17}$")),
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^sg-[0-9a-zA-Z]{8,17}$")
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        ),
+                ),
             )
             .min_items(1)
             .max_items(16),
             s::prop(
                 "Subnets",
-                s::Kind::List(&s::prop("", s::Kind::String).pattern("^subnet-[0-9a-zA-Z]{8,17}$")),
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^subnet-[0-9a-zA-Z]{8,17}$")
+                        .format(
+                            "AWS::EC2::Subnet.Id",
+                            "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                        ),
+                ),
             )
             .min_items(1)
             .max_items(16),
@@ -560,6 +596,8 @@ pub mod browser_custom {
         required: &["SecurityGroups", "Subnets"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -711,6 +749,8 @@ pub mod browser_profile {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -837,7 +877,11 @@ pub mod code_interpreter_custom {
             .max_items(10),
             s::prop("Description", s::Kind::String),
             s::prop("ExecutionRoleArn", s::Kind::String)
-                .pattern("^arn:(aws(?:-cn|-us-gov|-iso(?:-[bef])?)?):iam::[0-9]{12}:role/.+$"),
+                .pattern("^arn:(aws(?:-cn|-us-gov|-iso(?:-[bef])?)?):iam::[0-9]{12}:role/.+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                ),
             s::prop("Name", s::Kind::String),
             s::prop(
                 "NetworkConfiguration",
@@ -848,6 +892,8 @@ pub mod code_interpreter_custom {
         required: &["Name", "NetworkConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -918,6 +964,8 @@ pub mod code_interpreter_custom {
         required: &["CertificateLocation"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -963,6 +1011,8 @@ pub mod code_interpreter_custom {
         required: &["NetworkMode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1002,6 +1052,8 @@ pub mod code_interpreter_custom {
         required: &["SecretArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1046,13 +1098,27 @@ pub mod code_interpreter_custom {
         properties: &[
             s::prop(
                 "SecurityGroups",
-                s::Kind::List(&s::prop("", s::Kind::String).pattern("^sg-[0-9a-zA-Z]{8,17}$")),
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^sg-[0-9a-zA-Z]{8,17}$")
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        ),
+                ),
             )
             .min_items(1)
             .max_items(16),
             s::prop(
                 "Subnets",
-                s::Kind::List(&s::prop("", s::Kind::String).pattern("^subnet-[0-9a-zA-Z]{8,17}$")),
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^subnet-[0-9a-zA-Z]{8,17}$")
+                        .format(
+                            "AWS::EC2::Subnet.Id",
+                            "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                        ),
+                ),
             )
             .min_items(1)
             .max_items(16),
@@ -1060,6 +1126,8 @@ pub mod code_interpreter_custom {
         required: &["SecurityGroups", "Subnets"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1195,6 +1263,8 @@ pub mod evaluator {
         required: &["EvaluatorName", "EvaluatorConfig", "Level"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1256,6 +1326,8 @@ pub mod evaluator {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["LlmAsAJudge"], &["CodeBased"]],
+        any_of: &[],
         open: false,
     };
 
@@ -1295,6 +1367,8 @@ pub mod evaluator {
         required: &["LambdaConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1347,6 +1421,8 @@ pub mod evaluator {
         required: &["Instructions", "RatingScale", "ModelConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1386,10 +1462,12 @@ pub mod evaluator {
     /// What the schema says of `LambdaEvaluatorConfig`'s properties; `validate()` checks them.
     pub static SCHEMA_LambdaEvaluatorConfig: s::ObjectSchema = s::ObjectSchema {
         name: "LambdaEvaluatorConfig",
-        properties: &[s::prop("LambdaArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*)?:lambda:([a-z]{2}(-gov)?-[a-z]+-\\d{1}):(\\d{12}):function:([a-zA-Z0-9-_.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?$"), s::prop("LambdaTimeoutInSeconds", s::Kind::Integer).minimum(1.0).maximum(300.0)],
+        properties: &[s::prop("LambdaArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*)?:lambda:([a-z]{2}(-gov)?-[a-z]+-\\d{1}):(\\d{12}):function:([a-zA-Z0-9-_.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?$").format("AWS::Lambda::Function.Arn", "^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\\d{12}:function:.+(:.+)?$"), s::prop("LambdaTimeoutInSeconds", s::Kind::Integer).minimum(1.0).maximum(300.0)],
         required: &["LambdaArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1431,6 +1509,8 @@ pub mod evaluator {
         required: &["BedrockEvaluatorModelConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1475,6 +1555,8 @@ pub mod evaluator {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["Numerical"], &["Categorical"]],
+        any_of: &[],
         open: false,
     };
 
@@ -1525,6 +1607,8 @@ pub mod evaluator {
         required: &["ModelId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1574,6 +1658,8 @@ pub mod evaluator {
         required: &["Label", "Definition"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1630,6 +1716,8 @@ pub mod evaluator {
         required: &["Value", "Label", "Definition"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1669,6 +1757,8 @@ pub mod evaluator {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1745,9 +1835,9 @@ pub mod gateway {
         crate = "::stratus_model"
     )]
     pub struct CfnGateway {
-        /// `AuthorizerConfiguration`: JSON.
+        /// `AuthorizerConfiguration`: [`AuthorizerConfiguration`].
         pub authorizer_configuration:
-            ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+            ::std::option::Option<::stratus_model::Val<AuthorizerConfiguration>>,
         /// `AuthorizerType`: [`AuthorizerType`].
         /// Required.
         pub authorizer_type: ::stratus_model::Val<AuthorizerType>,
@@ -1772,9 +1862,9 @@ pub mod gateway {
         /// `PolicyEngineConfiguration`: [`GatewayPolicyEngineConfiguration`].
         pub policy_engine_configuration:
             ::std::option::Option<::stratus_model::Val<GatewayPolicyEngineConfiguration>>,
-        /// `ProtocolConfiguration`: JSON.
+        /// `ProtocolConfiguration`: [`GatewayProtocolConfiguration`].
         pub protocol_configuration:
-            ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+            ::std::option::Option<::stratus_model::Val<GatewayProtocolConfiguration>>,
         /// `ProtocolType`: [`GatewayProtocolType`].
         /// Required.
         pub protocol_type: ::stratus_model::Val<GatewayProtocolType>,
@@ -1813,7 +1903,10 @@ pub mod gateway {
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::BedrockAgentCore::Gateway",
         properties: &[
-            s::prop("AuthorizerConfiguration", s::Kind::Json),
+            s::prop(
+                "AuthorizerConfiguration",
+                s::Kind::Object(&SCHEMA_AuthorizerConfiguration),
+            ),
             s::prop("AuthorizerType", s::Kind::Enum(AuthorizerType::VALUES)),
             s::prop("Description", s::Kind::String)
                 .min_length(1)
@@ -1830,6 +1923,10 @@ pub mod gateway {
             .max_items(2),
             s::prop("KmsKeyArn", s::Kind::String)
                 .pattern("^arn:[a-z0-9-]{1,20}:kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}$")
+                .format(
+                    "AWS::KMS::Key.Arn",
+                    "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$",
+                )
                 .min_length(1)
                 .max_length(2048),
             s::prop("Name", s::Kind::String).pattern("^([0-9a-zA-Z][-]?){1,100}$"),
@@ -1837,10 +1934,17 @@ pub mod gateway {
                 "PolicyEngineConfiguration",
                 s::Kind::Object(&SCHEMA_GatewayPolicyEngineConfiguration),
             ),
-            s::prop("ProtocolConfiguration", s::Kind::Json),
+            s::prop(
+                "ProtocolConfiguration",
+                s::Kind::Object(&SCHEMA_GatewayProtocolConfiguration),
+            ),
             s::prop("ProtocolType", s::Kind::Enum(GatewayProtocolType::VALUES)),
             s::prop("RoleArn", s::Kind::String)
                 .pattern("^arn:[a-z0-9-]{1,20}:iam::([0-9]{12})?:role/.+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(1)
                 .max_length(2048),
             s::prop("Tags", s::Kind::Json),
@@ -1848,6 +1952,8 @@ pub mod gateway {
         required: &["AuthorizerType", "Name", "ProtocolType", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1898,6 +2004,39 @@ pub mod gateway {
         }
     }
 
+    /// `AuthorizerConfiguration`, a property type of `AWS::BedrockAgentCore::Gateway`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct AuthorizerConfiguration {
+        /// `CustomJWTAuthorizer`: [`CustomJwtAuthorizerConfiguration`].
+        #[resource(rename = "CustomJWTAuthorizer")]
+        pub custom_jwt_authorizer:
+            ::std::option::Option<::stratus_model::Val<CustomJwtAuthorizerConfiguration>>,
+    }
+
+    /// What the schema says of `AuthorizerConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AuthorizerConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AuthorizerConfiguration",
+        properties: &[s::prop(
+            "CustomJWTAuthorizer",
+            s::Kind::Object(&SCHEMA_CustomJwtAuthorizerConfiguration),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["CustomJWTAuthorizer"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<AuthorizerConfiguration>
+        for ::stratus_model::Val<AuthorizerConfiguration>
+    {
+        fn from(value: AuthorizerConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
     /// `GatewayInterceptorConfiguration`, a property type of `AWS::BedrockAgentCore::Gateway`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -1909,9 +2048,9 @@ pub mod gateway {
         /// Required.
         /// Items: `1..=2`.
         pub interception_points: ::stratus_model::Val<::std::vec::Vec<GatewayInterceptionPoint>>,
-        /// `Interceptor`: JSON.
+        /// `Interceptor`: [`InterceptorConfiguration`].
         /// Required.
-        pub interceptor: ::stratus_model::Val<::stratus_model::Json>,
+        pub interceptor: ::stratus_model::Val<InterceptorConfiguration>,
     }
 
     impl GatewayInterceptorConfiguration {
@@ -1920,7 +2059,7 @@ pub mod gateway {
             interception_points: impl ::std::convert::Into<
                 ::stratus_model::Val<::std::vec::Vec<GatewayInterceptionPoint>>,
             >,
-            interceptor: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            interceptor: impl ::std::convert::Into<::stratus_model::Val<InterceptorConfiguration>>,
         ) -> Self {
             Self {
                 input_configuration: ::std::option::Option::None,
@@ -1947,11 +2086,16 @@ pub mod gateway {
             )
             .min_items(1)
             .max_items(2),
-            s::prop("Interceptor", s::Kind::Json),
+            s::prop(
+                "Interceptor",
+                s::Kind::Object(&SCHEMA_InterceptorConfiguration),
+            ),
         ],
         required: &["Interceptor", "InterceptionPoints"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1997,6 +2141,8 @@ pub mod gateway {
         required: &["Arn", "Mode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2004,6 +2150,126 @@ pub mod gateway {
         for ::stratus_model::Val<GatewayPolicyEngineConfiguration>
     {
         fn from(value: GatewayPolicyEngineConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `GatewayProtocolConfiguration`, a property type of `AWS::BedrockAgentCore::Gateway`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct GatewayProtocolConfiguration {
+        /// `Mcp`: [`McpGatewayConfiguration`].
+        pub mcp: ::std::option::Option<::stratus_model::Val<McpGatewayConfiguration>>,
+    }
+
+    /// What the schema says of `GatewayProtocolConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_GatewayProtocolConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "GatewayProtocolConfiguration",
+        properties: &[s::prop(
+            "Mcp",
+            s::Kind::Object(&SCHEMA_McpGatewayConfiguration),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["Mcp"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<GatewayProtocolConfiguration>
+        for ::stratus_model::Val<GatewayProtocolConfiguration>
+    {
+        fn from(value: GatewayProtocolConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `CustomJWTAuthorizerConfiguration`, a property type of `AWS::BedrockAgentCore::Gateway`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct CustomJwtAuthorizerConfiguration {
+        /// `AllowedAudience`: list of string.
+        /// Items: `1..=`.
+        pub allowed_audience:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+        /// `AllowedClients`: list of string.
+        /// Items: `1..=`.
+        pub allowed_clients:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+        /// `AllowedScopes`: list of string.
+        /// Items: `1..=`.
+        pub allowed_scopes:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+        /// `CustomClaims`: list of [`CustomClaimValidationType`].
+        /// Items: `1..=`.
+        pub custom_claims:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<CustomClaimValidationType>>>,
+        /// `DiscoveryUrl`: string.
+        /// Required.
+        /// Pattern: `^.+/\.well-known/openid-configuration$`.
+        pub discovery_url: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CustomJwtAuthorizerConfiguration {
+        /// With the required `DiscoveryUrl`; everything else unset.
+        pub fn new(
+            discovery_url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                allowed_audience: ::std::option::Option::None,
+                allowed_clients: ::std::option::Option::None,
+                allowed_scopes: ::std::option::Option::None,
+                custom_claims: ::std::option::Option::None,
+                discovery_url: discovery_url.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `CustomJWTAuthorizerConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomJwtAuthorizerConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomJWTAuthorizerConfiguration",
+        properties: &[
+            s::prop(
+                "AllowedAudience",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            )
+            .min_items(1),
+            s::prop(
+                "AllowedClients",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            )
+            .min_items(1),
+            s::prop(
+                "AllowedScopes",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String).pattern("[\\x21\\x23-\\x5B\\x5D-\\x7E]+"),
+                ),
+            )
+            .min_items(1),
+            s::prop(
+                "CustomClaims",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_CustomClaimValidationType),
+                )),
+            )
+            .min_items(1),
+            s::prop("DiscoveryUrl", s::Kind::String)
+                .pattern("^.+/\\.well-known/openid-configuration$"),
+        ],
+        required: &["DiscoveryUrl"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<CustomJwtAuthorizerConfiguration>
+        for ::stratus_model::Val<CustomJwtAuthorizerConfiguration>
+    {
+        fn from(value: CustomJwtAuthorizerConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -2035,6 +2301,8 @@ pub mod gateway {
         required: &["PassRequestHeaders"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2042,6 +2310,281 @@ pub mod gateway {
         for ::stratus_model::Val<InterceptorInputConfiguration>
     {
         fn from(value: InterceptorInputConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `InterceptorConfiguration`, a property type of `AWS::BedrockAgentCore::Gateway`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct InterceptorConfiguration {
+        /// `Lambda`: [`LambdaInterceptorConfiguration`].
+        pub lambda: ::std::option::Option<::stratus_model::Val<LambdaInterceptorConfiguration>>,
+    }
+
+    /// What the schema says of `InterceptorConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_InterceptorConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "InterceptorConfiguration",
+        properties: &[s::prop(
+            "Lambda",
+            s::Kind::Object(&SCHEMA_LambdaInterceptorConfiguration),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["Lambda"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<InterceptorConfiguration>
+        for ::stratus_model::Val<InterceptorConfiguration>
+    {
+        fn from(value: InterceptorConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `MCPGatewayConfiguration`, a property type of `AWS::BedrockAgentCore::Gateway`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct McpGatewayConfiguration {
+        /// `Instructions`: string.
+        /// Length: `1..=2048`.
+        pub instructions: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `SearchType`: [`SearchType`].
+        pub search_type: ::std::option::Option<::stratus_model::Val<SearchType>>,
+        /// `SupportedVersions`: list of string.
+        pub supported_versions:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+    }
+
+    /// What the schema says of `MCPGatewayConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_McpGatewayConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "MCPGatewayConfiguration",
+        properties: &[
+            s::prop("Instructions", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("SearchType", s::Kind::Enum(SearchType::VALUES)),
+            s::prop(
+                "SupportedVersions",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<McpGatewayConfiguration>
+        for ::stratus_model::Val<McpGatewayConfiguration>
+    {
+        fn from(value: McpGatewayConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `CustomClaimValidationType`, a property type of `AWS::BedrockAgentCore::Gateway`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct CustomClaimValidationType {
+        /// `AuthorizingClaimMatchValue`: [`AuthorizingClaimMatchValueType`].
+        /// Required.
+        pub authorizing_claim_match_value: ::stratus_model::Val<AuthorizingClaimMatchValueType>,
+        /// `InboundTokenClaimName`: string.
+        /// Required.
+        pub inbound_token_claim_name: ::stratus_model::Val<::std::string::String>,
+        /// `InboundTokenClaimValueType`: [`InboundTokenClaimValueType`].
+        /// Required.
+        pub inbound_token_claim_value_type: ::stratus_model::Val<InboundTokenClaimValueType>,
+    }
+
+    impl CustomClaimValidationType {
+        /// With the required `AuthorizingClaimMatchValue`, `InboundTokenClaimName`, `InboundTokenClaimValueType`; everything else unset.
+        pub fn new(
+            authorizing_claim_match_value: impl ::std::convert::Into<
+                ::stratus_model::Val<AuthorizingClaimMatchValueType>,
+            >,
+            inbound_token_claim_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            inbound_token_claim_value_type: impl ::std::convert::Into<
+                ::stratus_model::Val<InboundTokenClaimValueType>,
+            >,
+        ) -> Self {
+            Self {
+                authorizing_claim_match_value: authorizing_claim_match_value.into(),
+                inbound_token_claim_name: inbound_token_claim_name.into(),
+                inbound_token_claim_value_type: inbound_token_claim_value_type.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `CustomClaimValidationType`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomClaimValidationType: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomClaimValidationType",
+        properties: &[
+            s::prop(
+                "AuthorizingClaimMatchValue",
+                s::Kind::Object(&SCHEMA_AuthorizingClaimMatchValueType),
+            ),
+            s::prop("InboundTokenClaimName", s::Kind::String).pattern("[A-Za-z0-9_.-:]+"),
+            s::prop(
+                "InboundTokenClaimValueType",
+                s::Kind::Enum(InboundTokenClaimValueType::VALUES),
+            ),
+        ],
+        required: &[
+            "AuthorizingClaimMatchValue",
+            "InboundTokenClaimName",
+            "InboundTokenClaimValueType",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<CustomClaimValidationType>
+        for ::stratus_model::Val<CustomClaimValidationType>
+    {
+        fn from(value: CustomClaimValidationType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `LambdaInterceptorConfiguration`, a property type of `AWS::BedrockAgentCore::Gateway`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct LambdaInterceptorConfiguration {
+        /// `Arn`: string.
+        /// Required.
+        /// Pattern: `^arn:[a-z0-9-]{1,20}:lambda:([a-z]{2}(-gov)?-[a-z]+-\d{1}):(\d{12}):function:([a-zA-Z0-9-_.]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?$`.
+        /// Length: `1..=170`.
+        pub arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl LambdaInterceptorConfiguration {
+        /// With the required `Arn`; everything else unset.
+        pub fn new(
+            arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { arn: arn.into() }
+        }
+    }
+
+    /// What the schema says of `LambdaInterceptorConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LambdaInterceptorConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LambdaInterceptorConfiguration",
+        properties: &[s::prop("Arn", s::Kind::String).pattern("^arn:[a-z0-9-]{1,20}:lambda:([a-z]{2}(-gov)?-[a-z]+-\\d{1}):(\\d{12}):function:([a-zA-Z0-9-_.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?$").min_length(1).max_length(170)],
+        required: &["Arn"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<LambdaInterceptorConfiguration>
+        for ::stratus_model::Val<LambdaInterceptorConfiguration>
+    {
+        fn from(value: LambdaInterceptorConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `AuthorizingClaimMatchValueType`, a property type of `AWS::BedrockAgentCore::Gateway`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct AuthorizingClaimMatchValueType {
+        /// `ClaimMatchOperator`: [`ClaimMatchOperator`].
+        /// Required.
+        pub claim_match_operator: ::stratus_model::Val<ClaimMatchOperator>,
+        /// `ClaimMatchValue`: [`ClaimMatchValueType`].
+        /// Required.
+        pub claim_match_value: ::stratus_model::Val<ClaimMatchValueType>,
+    }
+
+    impl AuthorizingClaimMatchValueType {
+        /// With the required `ClaimMatchOperator`, `ClaimMatchValue`; everything else unset.
+        pub fn new(
+            claim_match_operator: impl ::std::convert::Into<::stratus_model::Val<ClaimMatchOperator>>,
+            claim_match_value: impl ::std::convert::Into<::stratus_model::Val<ClaimMatchValueType>>,
+        ) -> Self {
+            Self {
+                claim_match_operator: claim_match_operator.into(),
+                claim_match_value: claim_match_value.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `AuthorizingClaimMatchValueType`'s properties; `validate()` checks them.
+    pub static SCHEMA_AuthorizingClaimMatchValueType: s::ObjectSchema = s::ObjectSchema {
+        name: "AuthorizingClaimMatchValueType",
+        properties: &[
+            s::prop(
+                "ClaimMatchOperator",
+                s::Kind::Enum(ClaimMatchOperator::VALUES),
+            ),
+            s::prop(
+                "ClaimMatchValue",
+                s::Kind::Object(&SCHEMA_ClaimMatchValueType),
+            ),
+        ],
+        required: &["ClaimMatchOperator", "ClaimMatchValue"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<AuthorizingClaimMatchValueType>
+        for ::stratus_model::Val<AuthorizingClaimMatchValueType>
+    {
+        fn from(value: AuthorizingClaimMatchValueType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ClaimMatchValueType`, a property type of `AWS::BedrockAgentCore::Gateway`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ClaimMatchValueType {
+        /// `MatchValueString`: string.
+        pub match_value_string: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `MatchValueStringList`: list of string.
+        pub match_value_string_list:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+    }
+
+    /// What the schema says of `ClaimMatchValueType`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClaimMatchValueType: s::ObjectSchema = s::ObjectSchema {
+        name: "ClaimMatchValueType",
+        properties: &[
+            s::prop("MatchValueString", s::Kind::String).pattern("[A-Za-z0-9_.-]+"),
+            s::prop(
+                "MatchValueStringList",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("[A-Za-z0-9_.-]+")),
+            )
+            .min_items(1)
+            .max_items(255),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["MatchValueString"], &["MatchValueStringList"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ClaimMatchValueType> for ::stratus_model::Val<ClaimMatchValueType> {
+        fn from(value: ClaimMatchValueType) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -2256,6 +2799,134 @@ pub mod gateway {
             GatewayPolicyEngineMode::as_str(self)
         }
     }
+
+    /// The values `SearchType` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum SearchType {
+        /// `SEMANTIC`
+        Semantic,
+    }
+
+    impl SearchType {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Semantic];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SEMANTIC"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Semantic => "SEMANTIC",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for SearchType {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<SearchType> for ::stratus_model::Val<SearchType> {
+        fn from(value: SearchType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for SearchType {
+        fn as_str(self) -> &'static str {
+            SearchType::as_str(self)
+        }
+    }
+
+    /// The values `InboundTokenClaimValueType` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum InboundTokenClaimValueType {
+        /// `STRING`
+        String,
+        /// `STRING_ARRAY`
+        StringArray,
+    }
+
+    impl InboundTokenClaimValueType {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::String, Self::StringArray];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["STRING", "STRING_ARRAY"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::String => "STRING",
+                Self::StringArray => "STRING_ARRAY",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for InboundTokenClaimValueType {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<InboundTokenClaimValueType>
+        for ::stratus_model::Val<InboundTokenClaimValueType>
+    {
+        fn from(value: InboundTokenClaimValueType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for InboundTokenClaimValueType {
+        fn as_str(self) -> &'static str {
+            InboundTokenClaimValueType::as_str(self)
+        }
+    }
+
+    /// The values `ClaimMatchOperator` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum ClaimMatchOperator {
+        /// `EQUALS`
+        Equals,
+        /// `CONTAINS`
+        Contains,
+        /// `CONTAINS_ANY`
+        ContainsAny,
+    }
+
+    impl ClaimMatchOperator {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Equals, Self::Contains, Self::ContainsAny];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["EQUALS", "CONTAINS", "CONTAINS_ANY"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Equals => "EQUALS",
+                Self::Contains => "CONTAINS",
+                Self::ContainsAny => "CONTAINS_ANY",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for ClaimMatchOperator {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<ClaimMatchOperator> for ::stratus_model::Val<ClaimMatchOperator> {
+        fn from(value: ClaimMatchOperator) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for ClaimMatchOperator {
+        fn as_str(self) -> &'static str {
+            ClaimMatchOperator::as_str(self)
+        }
+    }
 }
 
 #[cfg(feature = "bedrockagentcore-gateway")]
@@ -2296,16 +2967,16 @@ pub mod gateway_target {
         /// Required.
         /// Pattern: `^([0-9a-zA-Z][-]?){1,100}$`.
         pub name: ::stratus_model::Val<::std::string::String>,
-        /// `TargetConfiguration`: JSON.
+        /// `TargetConfiguration`: [`TargetConfiguration`].
         /// Required.
-        pub target_configuration: ::stratus_model::Val<::stratus_model::Json>,
+        pub target_configuration: ::stratus_model::Val<TargetConfiguration>,
     }
 
     impl CfnGatewayTarget {
         /// With the required `Name`, `TargetConfiguration`; everything else unset.
         pub fn new(
             name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            target_configuration: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            target_configuration: impl ::std::convert::Into<::stratus_model::Val<TargetConfiguration>>,
         ) -> Self {
             Self {
                 credential_provider_configurations: ::std::option::Option::None,
@@ -2341,11 +3012,16 @@ pub mod gateway_target {
                 s::Kind::Object(&SCHEMA_MetadataConfiguration),
             ),
             s::prop("Name", s::Kind::String).pattern("^([0-9a-zA-Z][-]?){1,100}$"),
-            s::prop("TargetConfiguration", s::Kind::Json),
+            s::prop(
+                "TargetConfiguration",
+                s::Kind::Object(&SCHEMA_TargetConfiguration),
+            ),
         ],
         required: &["Name", "TargetConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2395,8 +3071,8 @@ pub mod gateway_target {
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
     pub struct CredentialProviderConfiguration {
-        /// `CredentialProvider`: JSON.
-        pub credential_provider: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `CredentialProvider`: [`CredentialProvider`].
+        pub credential_provider: ::std::option::Option<::stratus_model::Val<CredentialProvider>>,
         /// `CredentialProviderType`: [`CredentialProviderType`].
         /// Required.
         pub credential_provider_type: ::stratus_model::Val<CredentialProviderType>,
@@ -2420,7 +3096,10 @@ pub mod gateway_target {
     pub static SCHEMA_CredentialProviderConfiguration: s::ObjectSchema = s::ObjectSchema {
         name: "CredentialProviderConfiguration",
         properties: &[
-            s::prop("CredentialProvider", s::Kind::Json),
+            s::prop(
+                "CredentialProvider",
+                s::Kind::Object(&SCHEMA_CredentialProvider),
+            ),
             s::prop(
                 "CredentialProviderType",
                 s::Kind::Enum(CredentialProviderType::VALUES),
@@ -2429,6 +3108,8 @@ pub mod gateway_target {
         required: &["CredentialProviderType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2475,11 +3156,889 @@ pub mod gateway_target {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
     impl ::std::convert::From<MetadataConfiguration> for ::stratus_model::Val<MetadataConfiguration> {
         fn from(value: MetadataConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `TargetConfiguration`, a property type of `AWS::BedrockAgentCore::GatewayTarget`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct TargetConfiguration {
+        /// `Mcp`: [`McpTargetConfiguration`].
+        pub mcp: ::std::option::Option<::stratus_model::Val<McpTargetConfiguration>>,
+    }
+
+    /// What the schema says of `TargetConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_TargetConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "TargetConfiguration",
+        properties: &[s::prop(
+            "Mcp",
+            s::Kind::Object(&SCHEMA_McpTargetConfiguration),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["Mcp"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<TargetConfiguration> for ::stratus_model::Val<TargetConfiguration> {
+        fn from(value: TargetConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `CredentialProvider`, a property type of `AWS::BedrockAgentCore::GatewayTarget`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct CredentialProvider {
+        /// `ApiKeyCredentialProvider`: [`ApiKeyCredentialProvider`].
+        pub api_key_credential_provider:
+            ::std::option::Option<::stratus_model::Val<ApiKeyCredentialProvider>>,
+        /// `IamCredentialProvider`: [`IamCredentialProvider`].
+        pub iam_credential_provider:
+            ::std::option::Option<::stratus_model::Val<IamCredentialProvider>>,
+        /// `OauthCredentialProvider`: [`OAuthCredentialProvider`].
+        pub oauth_credential_provider:
+            ::std::option::Option<::stratus_model::Val<OAuthCredentialProvider>>,
+    }
+
+    /// What the schema says of `CredentialProvider`'s properties; `validate()` checks them.
+    pub static SCHEMA_CredentialProvider: s::ObjectSchema = s::ObjectSchema {
+        name: "CredentialProvider",
+        properties: &[
+            s::prop(
+                "ApiKeyCredentialProvider",
+                s::Kind::Object(&SCHEMA_ApiKeyCredentialProvider),
+            ),
+            s::prop(
+                "IamCredentialProvider",
+                s::Kind::Object(&SCHEMA_IamCredentialProvider),
+            ),
+            s::prop(
+                "OauthCredentialProvider",
+                s::Kind::Object(&SCHEMA_OAuthCredentialProvider),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[
+            &["OauthCredentialProvider"],
+            &["ApiKeyCredentialProvider"],
+            &["IamCredentialProvider"],
+        ],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<CredentialProvider> for ::stratus_model::Val<CredentialProvider> {
+        fn from(value: CredentialProvider) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `McpTargetConfiguration`, a property type of `AWS::BedrockAgentCore::GatewayTarget`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct McpTargetConfiguration {
+        /// `ApiGateway`: [`ApiGatewayTargetConfiguration`].
+        pub api_gateway: ::std::option::Option<::stratus_model::Val<ApiGatewayTargetConfiguration>>,
+        /// `Lambda`: [`McpLambdaTargetConfiguration`].
+        pub lambda: ::std::option::Option<::stratus_model::Val<McpLambdaTargetConfiguration>>,
+        /// `McpServer`: [`McpServerTargetConfiguration`].
+        pub mcp_server: ::std::option::Option<::stratus_model::Val<McpServerTargetConfiguration>>,
+        /// `OpenApiSchema`: [`ApiSchemaConfiguration`].
+        pub open_api_schema: ::std::option::Option<::stratus_model::Val<ApiSchemaConfiguration>>,
+        /// `SmithyModel`: [`ApiSchemaConfiguration`].
+        pub smithy_model: ::std::option::Option<::stratus_model::Val<ApiSchemaConfiguration>>,
+    }
+
+    /// What the schema says of `McpTargetConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_McpTargetConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "McpTargetConfiguration",
+        properties: &[
+            s::prop(
+                "ApiGateway",
+                s::Kind::Object(&SCHEMA_ApiGatewayTargetConfiguration),
+            ),
+            s::prop(
+                "Lambda",
+                s::Kind::Object(&SCHEMA_McpLambdaTargetConfiguration),
+            ),
+            s::prop(
+                "McpServer",
+                s::Kind::Object(&SCHEMA_McpServerTargetConfiguration),
+            ),
+            s::prop(
+                "OpenApiSchema",
+                s::Kind::Object(&SCHEMA_ApiSchemaConfiguration),
+            ),
+            s::prop(
+                "SmithyModel",
+                s::Kind::Object(&SCHEMA_ApiSchemaConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[
+            &["OpenApiSchema"],
+            &["SmithyModel"],
+            &["Lambda"],
+            &["McpServer"],
+            &["ApiGateway"],
+        ],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<McpTargetConfiguration> for ::stratus_model::Val<McpTargetConfiguration> {
+        fn from(value: McpTargetConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ApiKeyCredentialProvider`, a property type of `AWS::BedrockAgentCore::GatewayTarget`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ApiKeyCredentialProvider {
+        /// `CredentialLocation`: [`ApiKeyCredentialLocation`].
+        pub credential_location:
+            ::std::option::Option<::stratus_model::Val<ApiKeyCredentialLocation>>,
+        /// `CredentialParameterName`: string.
+        /// Length: `1..=64`.
+        pub credential_parameter_name:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `CredentialPrefix`: string.
+        /// Length: `1..=64`.
+        pub credential_prefix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `ProviderArn`: string.
+        /// Required.
+        /// Pattern: `^arn:([^:]*):([^:]*):([^:]*):([0-9]{12})?:(.+)$`.
+        pub provider_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ApiKeyCredentialProvider {
+        /// With the required `ProviderArn`; everything else unset.
+        pub fn new(
+            provider_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                credential_location: ::std::option::Option::None,
+                credential_parameter_name: ::std::option::Option::None,
+                credential_prefix: ::std::option::Option::None,
+                provider_arn: provider_arn.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `ApiKeyCredentialProvider`'s properties; `validate()` checks them.
+    pub static SCHEMA_ApiKeyCredentialProvider: s::ObjectSchema = s::ObjectSchema {
+        name: "ApiKeyCredentialProvider",
+        properties: &[
+            s::prop(
+                "CredentialLocation",
+                s::Kind::Enum(ApiKeyCredentialLocation::VALUES),
+            ),
+            s::prop("CredentialParameterName", s::Kind::String)
+                .min_length(1)
+                .max_length(64),
+            s::prop("CredentialPrefix", s::Kind::String)
+                .min_length(1)
+                .max_length(64),
+            s::prop("ProviderArn", s::Kind::String)
+                .pattern("^arn:([^:]*):([^:]*):([^:]*):([0-9]{12})?:(.+)$"),
+        ],
+        required: &["ProviderArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ApiKeyCredentialProvider>
+        for ::stratus_model::Val<ApiKeyCredentialProvider>
+    {
+        fn from(value: ApiKeyCredentialProvider) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `IamCredentialProvider`, a property type of `AWS::BedrockAgentCore::GatewayTarget`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct IamCredentialProvider {
+        /// `Region`: string.
+        /// Pattern: `^[a-zA-Z0-9-]+$`.
+        /// Length: `1..=32`.
+        pub region: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `Service`: string.
+        /// Required.
+        /// Pattern: `^[a-zA-Z0-9._-]+$`.
+        /// Length: `1..=64`.
+        pub service: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl IamCredentialProvider {
+        /// With the required `Service`; everything else unset.
+        pub fn new(
+            service: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                region: ::std::option::Option::None,
+                service: service.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `IamCredentialProvider`'s properties; `validate()` checks them.
+    pub static SCHEMA_IamCredentialProvider: s::ObjectSchema = s::ObjectSchema {
+        name: "IamCredentialProvider",
+        properties: &[
+            s::prop("Region", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-]+$")
+                .min_length(1)
+                .max_length(32),
+            s::prop("Service", s::Kind::String)
+                .pattern("^[a-zA-Z0-9._-]+$")
+                .min_length(1)
+                .max_length(64),
+        ],
+        required: &["Service"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<IamCredentialProvider> for ::stratus_model::Val<IamCredentialProvider> {
+        fn from(value: IamCredentialProvider) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `OAuthCredentialProvider`, a property type of `AWS::BedrockAgentCore::GatewayTarget`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct OAuthCredentialProvider {
+        /// `CustomParameters`: map of string.
+        pub custom_parameters: ::std::option::Option<
+            ::stratus_model::Val<
+                ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+            >,
+        >,
+        /// `DefaultReturnUrl`: string.
+        /// Pattern: `\w+:(\/?\/?)[^\s]+`.
+        /// Length: `1..=2048`.
+        pub default_return_url: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `GrantType`: [`OAuthGrantType`].
+        pub grant_type: ::std::option::Option<::stratus_model::Val<OAuthGrantType>>,
+        /// `ProviderArn`: string.
+        /// Required.
+        /// Pattern: `^arn:([^:]*):([^:]*):([^:]*):([0-9]{12})?:(.+)$`.
+        pub provider_arn: ::stratus_model::Val<::std::string::String>,
+        /// `Scopes`: list of string.
+        /// Required.
+        /// Items: `..=100`.
+        pub scopes: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl OAuthCredentialProvider {
+        /// With the required `ProviderArn`, `Scopes`; everything else unset.
+        pub fn new(
+            provider_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            scopes: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                custom_parameters: ::std::option::Option::None,
+                default_return_url: ::std::option::Option::None,
+                grant_type: ::std::option::Option::None,
+                provider_arn: provider_arn.into(),
+                scopes: scopes.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `OAuthCredentialProvider`'s properties; `validate()` checks them.
+    pub static SCHEMA_OAuthCredentialProvider: s::ObjectSchema = s::ObjectSchema {
+        name: "OAuthCredentialProvider",
+        properties: &[
+            s::prop(
+                "CustomParameters",
+                s::Kind::Map(&s::prop("", s::Kind::String).min_length(1).max_length(2048)),
+            ),
+            s::prop("DefaultReturnUrl", s::Kind::String)
+                .pattern("\\w+:(\\/?\\/?)[^\\s]+")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("GrantType", s::Kind::Enum(OAuthGrantType::VALUES)),
+            s::prop("ProviderArn", s::Kind::String)
+                .pattern("^arn:([^:]*):([^:]*):([^:]*):([0-9]{12})?:(.+)$"),
+            s::prop(
+                "Scopes",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(64)),
+            )
+            .max_items(100),
+        ],
+        required: &["ProviderArn", "Scopes"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<OAuthCredentialProvider>
+        for ::stratus_model::Val<OAuthCredentialProvider>
+    {
+        fn from(value: OAuthCredentialProvider) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ApiGatewayTargetConfiguration`, a property type of `AWS::BedrockAgentCore::GatewayTarget`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ApiGatewayTargetConfiguration {
+        /// `ApiGatewayToolConfiguration`: [`ApiGatewayToolConfiguration`].
+        /// Required.
+        pub api_gateway_tool_configuration: ::stratus_model::Val<ApiGatewayToolConfiguration>,
+        /// `RestApiId`: string.
+        /// Required.
+        pub rest_api_id: ::stratus_model::Val<::std::string::String>,
+        /// `Stage`: string.
+        /// Required.
+        pub stage: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ApiGatewayTargetConfiguration {
+        /// With the required `ApiGatewayToolConfiguration`, `RestApiId`, `Stage`; everything else unset.
+        pub fn new(
+            api_gateway_tool_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<ApiGatewayToolConfiguration>,
+            >,
+            rest_api_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            stage: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                api_gateway_tool_configuration: api_gateway_tool_configuration.into(),
+                rest_api_id: rest_api_id.into(),
+                stage: stage.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `ApiGatewayTargetConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ApiGatewayTargetConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ApiGatewayTargetConfiguration",
+        properties: &[
+            s::prop(
+                "ApiGatewayToolConfiguration",
+                s::Kind::Object(&SCHEMA_ApiGatewayToolConfiguration),
+            ),
+            s::prop("RestApiId", s::Kind::String),
+            s::prop("Stage", s::Kind::String),
+        ],
+        required: &["RestApiId", "Stage", "ApiGatewayToolConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ApiGatewayTargetConfiguration>
+        for ::stratus_model::Val<ApiGatewayTargetConfiguration>
+    {
+        fn from(value: ApiGatewayTargetConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `McpLambdaTargetConfiguration`, a property type of `AWS::BedrockAgentCore::GatewayTarget`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct McpLambdaTargetConfiguration {
+        /// `LambdaArn`: string.
+        /// Required.
+        /// Pattern: `^arn:(aws[a-zA-Z-]*)?:lambda:([a-z]{2}(-gov)?-[a-z]+-\d{1}):(\d{12}):function:([a-zA-Z0-9-_.]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?$`.
+        /// Length: `1..=170`.
+        pub lambda_arn: ::stratus_model::Val<::std::string::String>,
+        /// `ToolSchema`: [`ToolSchema`].
+        /// Required.
+        pub tool_schema: ::stratus_model::Val<ToolSchema>,
+    }
+
+    impl McpLambdaTargetConfiguration {
+        /// With the required `LambdaArn`, `ToolSchema`; everything else unset.
+        pub fn new(
+            lambda_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            tool_schema: impl ::std::convert::Into<::stratus_model::Val<ToolSchema>>,
+        ) -> Self {
+            Self {
+                lambda_arn: lambda_arn.into(),
+                tool_schema: tool_schema.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `McpLambdaTargetConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_McpLambdaTargetConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "McpLambdaTargetConfiguration",
+        properties: &[s::prop("LambdaArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*)?:lambda:([a-z]{2}(-gov)?-[a-z]+-\\d{1}):(\\d{12}):function:([a-zA-Z0-9-_.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?$").format("AWS::Lambda::Function.Arn", "^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\\d{12}:function:.+(:.+)?$").min_length(1).max_length(170), s::prop("ToolSchema", s::Kind::Object(&SCHEMA_ToolSchema))],
+        required: &["LambdaArn", "ToolSchema"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<McpLambdaTargetConfiguration>
+        for ::stratus_model::Val<McpLambdaTargetConfiguration>
+    {
+        fn from(value: McpLambdaTargetConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `McpServerTargetConfiguration`, a property type of `AWS::BedrockAgentCore::GatewayTarget`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct McpServerTargetConfiguration {
+        /// `Endpoint`: string.
+        /// Required.
+        /// Pattern: `^https://.*`.
+        pub endpoint: ::stratus_model::Val<::std::string::String>,
+        /// `ListingMode`: [`McpServerListingMode`].
+        pub listing_mode: ::std::option::Option<::stratus_model::Val<McpServerListingMode>>,
+    }
+
+    impl McpServerTargetConfiguration {
+        /// With the required `Endpoint`; everything else unset.
+        pub fn new(
+            endpoint: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                endpoint: endpoint.into(),
+                listing_mode: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `McpServerTargetConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_McpServerTargetConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "McpServerTargetConfiguration",
+        properties: &[
+            s::prop("Endpoint", s::Kind::String).pattern("^https://.*"),
+            s::prop("ListingMode", s::Kind::Enum(McpServerListingMode::VALUES)),
+        ],
+        required: &["Endpoint"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<McpServerTargetConfiguration>
+        for ::stratus_model::Val<McpServerTargetConfiguration>
+    {
+        fn from(value: McpServerTargetConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ApiSchemaConfiguration`, a property type of `AWS::BedrockAgentCore::GatewayTarget`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ApiSchemaConfiguration {
+        /// `InlinePayload`: string.
+        pub inline_payload: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `S3`: [`S3Configuration`].
+        pub s3: ::std::option::Option<::stratus_model::Val<S3Configuration>>,
+    }
+
+    /// What the schema says of `ApiSchemaConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ApiSchemaConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ApiSchemaConfiguration",
+        properties: &[
+            s::prop("InlinePayload", s::Kind::String),
+            s::prop("S3", s::Kind::Object(&SCHEMA_S3Configuration)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["S3"], &["InlinePayload"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ApiSchemaConfiguration> for ::stratus_model::Val<ApiSchemaConfiguration> {
+        fn from(value: ApiSchemaConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ApiGatewayToolConfiguration`, a property type of `AWS::BedrockAgentCore::GatewayTarget`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ApiGatewayToolConfiguration {
+        /// `ToolFilters`: list of [`ApiGatewayToolFilter`].
+        /// Required.
+        pub tool_filters: ::stratus_model::Val<::std::vec::Vec<ApiGatewayToolFilter>>,
+        /// `ToolOverrides`: list of [`ApiGatewayToolOverride`].
+        pub tool_overrides:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<ApiGatewayToolOverride>>>,
+    }
+
+    impl ApiGatewayToolConfiguration {
+        /// With the required `ToolFilters`; everything else unset.
+        pub fn new(
+            tool_filters: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ApiGatewayToolFilter>>,
+            >,
+        ) -> Self {
+            Self {
+                tool_filters: tool_filters.into(),
+                tool_overrides: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `ApiGatewayToolConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ApiGatewayToolConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ApiGatewayToolConfiguration",
+        properties: &[
+            s::prop(
+                "ToolFilters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ApiGatewayToolFilter))),
+            ),
+            s::prop(
+                "ToolOverrides",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ApiGatewayToolOverride),
+                )),
+            ),
+        ],
+        required: &["ToolFilters"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ApiGatewayToolConfiguration>
+        for ::stratus_model::Val<ApiGatewayToolConfiguration>
+    {
+        fn from(value: ApiGatewayToolConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ToolSchema`, a property type of `AWS::BedrockAgentCore::GatewayTarget`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ToolSchema {
+        /// `InlinePayload`: list of [`ToolDefinition`].
+        pub inline_payload:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<ToolDefinition>>>,
+        /// `S3`: [`S3Configuration`].
+        pub s3: ::std::option::Option<::stratus_model::Val<S3Configuration>>,
+    }
+
+    /// What the schema says of `ToolSchema`'s properties; `validate()` checks them.
+    pub static SCHEMA_ToolSchema: s::ObjectSchema = s::ObjectSchema {
+        name: "ToolSchema",
+        properties: &[
+            s::prop(
+                "InlinePayload",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ToolDefinition))),
+            ),
+            s::prop("S3", s::Kind::Object(&SCHEMA_S3Configuration)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["S3"], &["InlinePayload"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ToolSchema> for ::stratus_model::Val<ToolSchema> {
+        fn from(value: ToolSchema) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `S3Configuration`, a property type of `AWS::BedrockAgentCore::GatewayTarget`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct S3Configuration {
+        /// `BucketOwnerAccountId`: string.
+        /// Pattern: `^[0-9]{12}$`.
+        pub bucket_owner_account_id:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `Uri`: string.
+        /// Pattern: `^s3://.{1,2043}$`.
+        pub uri: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `S3Configuration`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Configuration: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Configuration",
+        properties: &[
+            s::prop("BucketOwnerAccountId", s::Kind::String).pattern("^[0-9]{12}$"),
+            s::prop("Uri", s::Kind::String).pattern("^s3://.{1,2043}$"),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<S3Configuration> for ::stratus_model::Val<S3Configuration> {
+        fn from(value: S3Configuration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ApiGatewayToolFilter`, a property type of `AWS::BedrockAgentCore::GatewayTarget`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ApiGatewayToolFilter {
+        /// `FilterPath`: string.
+        /// Required.
+        pub filter_path: ::stratus_model::Val<::std::string::String>,
+        /// `Methods`: list of [`RestApiMethod`].
+        /// Required.
+        pub methods: ::stratus_model::Val<::std::vec::Vec<RestApiMethod>>,
+    }
+
+    impl ApiGatewayToolFilter {
+        /// With the required `FilterPath`, `Methods`; everything else unset.
+        pub fn new(
+            filter_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            methods: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<RestApiMethod>>>,
+        ) -> Self {
+            Self {
+                filter_path: filter_path.into(),
+                methods: methods.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `ApiGatewayToolFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA_ApiGatewayToolFilter: s::ObjectSchema = s::ObjectSchema {
+        name: "ApiGatewayToolFilter",
+        properties: &[
+            s::prop("FilterPath", s::Kind::String),
+            s::prop(
+                "Methods",
+                s::Kind::List(&s::prop("", s::Kind::Enum(RestApiMethod::VALUES))),
+            ),
+        ],
+        required: &["FilterPath", "Methods"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ApiGatewayToolFilter> for ::stratus_model::Val<ApiGatewayToolFilter> {
+        fn from(value: ApiGatewayToolFilter) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ApiGatewayToolOverride`, a property type of `AWS::BedrockAgentCore::GatewayTarget`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ApiGatewayToolOverride {
+        /// `Description`: string.
+        pub description: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `Method`: [`RestApiMethod`].
+        /// Required.
+        pub method: ::stratus_model::Val<RestApiMethod>,
+        /// `Name`: string.
+        /// Required.
+        pub name: ::stratus_model::Val<::std::string::String>,
+        /// `Path`: string.
+        /// Required.
+        pub path: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ApiGatewayToolOverride {
+        /// With the required `Method`, `Name`, `Path`; everything else unset.
+        pub fn new(
+            method: impl ::std::convert::Into<::stratus_model::Val<RestApiMethod>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                method: method.into(),
+                name: name.into(),
+                path: path.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `ApiGatewayToolOverride`'s properties; `validate()` checks them.
+    pub static SCHEMA_ApiGatewayToolOverride: s::ObjectSchema = s::ObjectSchema {
+        name: "ApiGatewayToolOverride",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop("Method", s::Kind::Enum(RestApiMethod::VALUES)),
+            s::prop("Name", s::Kind::String),
+            s::prop("Path", s::Kind::String),
+        ],
+        required: &["Name", "Path", "Method"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ApiGatewayToolOverride> for ::stratus_model::Val<ApiGatewayToolOverride> {
+        fn from(value: ApiGatewayToolOverride) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ToolDefinition`, a property type of `AWS::BedrockAgentCore::GatewayTarget`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ToolDefinition {
+        /// `Description`: string.
+        /// Required.
+        pub description: ::stratus_model::Val<::std::string::String>,
+        /// `InputSchema`: [`SchemaDefinition`].
+        /// Required.
+        pub input_schema: ::stratus_model::Val<SchemaDefinition>,
+        /// `Name`: string.
+        /// Required.
+        pub name: ::stratus_model::Val<::std::string::String>,
+        /// `OutputSchema`: [`SchemaDefinition`].
+        pub output_schema: ::std::option::Option<::stratus_model::Val<SchemaDefinition>>,
+    }
+
+    impl ToolDefinition {
+        /// With the required `Description`, `InputSchema`, `Name`; everything else unset.
+        pub fn new(
+            description: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            input_schema: impl ::std::convert::Into<::stratus_model::Val<SchemaDefinition>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: description.into(),
+                input_schema: input_schema.into(),
+                name: name.into(),
+                output_schema: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `ToolDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_ToolDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "ToolDefinition",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop("InputSchema", s::Kind::Object(&SCHEMA_SchemaDefinition)),
+            s::prop("Name", s::Kind::String),
+            s::prop("OutputSchema", s::Kind::Object(&SCHEMA_SchemaDefinition)),
+        ],
+        required: &["Description", "InputSchema", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ToolDefinition> for ::stratus_model::Val<ToolDefinition> {
+        fn from(value: ToolDefinition) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `SchemaDefinition`, a property type of `AWS::BedrockAgentCore::GatewayTarget`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct SchemaDefinition {
+        /// `Description`: string.
+        pub description: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `Items`: [`SchemaDefinition`].
+        pub items: ::std::option::Option<::stratus_model::Val<SchemaDefinition>>,
+        /// `Properties`: map of [`SchemaDefinition`].
+        pub properties: ::std::option::Option<
+            ::stratus_model::Val<
+                ::std::collections::BTreeMap<::std::string::String, SchemaDefinition>,
+            >,
+        >,
+        /// `Required`: list of string.
+        pub required:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+        /// `Type`: [`SchemaType`].
+        /// Required.
+        pub r#type: ::stratus_model::Val<SchemaType>,
+    }
+
+    impl SchemaDefinition {
+        /// With the required `Type`; everything else unset.
+        pub fn new(r#type: impl ::std::convert::Into<::stratus_model::Val<SchemaType>>) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                items: ::std::option::Option::None,
+                properties: ::std::option::Option::None,
+                required: ::std::option::Option::None,
+                r#type: r#type.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `SchemaDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_SchemaDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "SchemaDefinition",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop("Items", s::Kind::Object(&SCHEMA_SchemaDefinition)),
+            s::prop(
+                "Properties",
+                s::Kind::Map(&s::prop("", s::Kind::Object(&SCHEMA_SchemaDefinition))),
+            ),
+            s::prop("Required", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Type", s::Kind::Enum(SchemaType::VALUES)),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<SchemaDefinition> for ::stratus_model::Val<SchemaDefinition> {
+        fn from(value: SchemaDefinition) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -2526,6 +4085,262 @@ pub mod gateway_target {
     impl ::stratus_model::StringEnum for CredentialProviderType {
         fn as_str(self) -> &'static str {
             CredentialProviderType::as_str(self)
+        }
+    }
+
+    /// The values `ApiKeyCredentialLocation` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum ApiKeyCredentialLocation {
+        /// `HEADER`
+        Header,
+        /// `QUERY_PARAMETER`
+        QueryParameter,
+    }
+
+    impl ApiKeyCredentialLocation {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Header, Self::QueryParameter];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["HEADER", "QUERY_PARAMETER"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Header => "HEADER",
+                Self::QueryParameter => "QUERY_PARAMETER",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for ApiKeyCredentialLocation {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<ApiKeyCredentialLocation>
+        for ::stratus_model::Val<ApiKeyCredentialLocation>
+    {
+        fn from(value: ApiKeyCredentialLocation) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for ApiKeyCredentialLocation {
+        fn as_str(self) -> &'static str {
+            ApiKeyCredentialLocation::as_str(self)
+        }
+    }
+
+    /// The values `OAuthGrantType` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum OAuthGrantType {
+        /// `AUTHORIZATION_CODE`
+        AuthorizationCode,
+        /// `CLIENT_CREDENTIALS`
+        ClientCredentials,
+    }
+
+    impl OAuthGrantType {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::AuthorizationCode, Self::ClientCredentials];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AUTHORIZATION_CODE", "CLIENT_CREDENTIALS"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::AuthorizationCode => "AUTHORIZATION_CODE",
+                Self::ClientCredentials => "CLIENT_CREDENTIALS",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for OAuthGrantType {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<OAuthGrantType> for ::stratus_model::Val<OAuthGrantType> {
+        fn from(value: OAuthGrantType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for OAuthGrantType {
+        fn as_str(self) -> &'static str {
+            OAuthGrantType::as_str(self)
+        }
+    }
+
+    /// The values `McpServerListingMode` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum McpServerListingMode {
+        /// `DEFAULT`
+        Default,
+        /// `DYNAMIC`
+        Dynamic,
+    }
+
+    impl McpServerListingMode {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Default, Self::Dynamic];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DEFAULT", "DYNAMIC"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Default => "DEFAULT",
+                Self::Dynamic => "DYNAMIC",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for McpServerListingMode {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<McpServerListingMode> for ::stratus_model::Val<McpServerListingMode> {
+        fn from(value: McpServerListingMode) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for McpServerListingMode {
+        fn as_str(self) -> &'static str {
+            McpServerListingMode::as_str(self)
+        }
+    }
+
+    /// The values `RestApiMethod` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum RestApiMethod {
+        /// `GET`
+        Get,
+        /// `DELETE`
+        Delete,
+        /// `HEAD`
+        Head,
+        /// `OPTIONS`
+        Options,
+        /// `PATCH`
+        Patch,
+        /// `PUT`
+        Put,
+        /// `POST`
+        Post,
+    }
+
+    impl RestApiMethod {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[
+            Self::Get,
+            Self::Delete,
+            Self::Head,
+            Self::Options,
+            Self::Patch,
+            Self::Put,
+            Self::Post,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["GET", "DELETE", "HEAD", "OPTIONS", "PATCH", "PUT", "POST"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Get => "GET",
+                Self::Delete => "DELETE",
+                Self::Head => "HEAD",
+                Self::Options => "OPTIONS",
+                Self::Patch => "PATCH",
+                Self::Put => "PUT",
+                Self::Post => "POST",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for RestApiMethod {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<RestApiMethod> for ::stratus_model::Val<RestApiMethod> {
+        fn from(value: RestApiMethod) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for RestApiMethod {
+        fn as_str(self) -> &'static str {
+            RestApiMethod::as_str(self)
+        }
+    }
+
+    /// The values `SchemaType` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum SchemaType {
+        /// `string`
+        String,
+        /// `number`
+        Number,
+        /// `object`
+        Object,
+        /// `array`
+        Array,
+        /// `boolean`
+        Boolean,
+        /// `integer`
+        Integer,
+    }
+
+    impl SchemaType {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[
+            Self::String,
+            Self::Number,
+            Self::Object,
+            Self::Array,
+            Self::Boolean,
+            Self::Integer,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["string", "number", "object", "array", "boolean", "integer"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::String => "string",
+                Self::Number => "number",
+                Self::Object => "object",
+                Self::Array => "array",
+                Self::Boolean => "boolean",
+                Self::Integer => "integer",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for SchemaType {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<SchemaType> for ::stratus_model::Val<SchemaType> {
+        fn from(value: SchemaType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for SchemaType {
+        fn as_str(self) -> &'static str {
+            SchemaType::as_str(self)
         }
     }
 }
@@ -2605,6 +4420,8 @@ pub mod memory {
         required: &["Name", "EventExpiryDuration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2965,6 +4782,8 @@ pub mod memory {
         required: &["Key", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3023,6 +4842,8 @@ pub mod memory {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3069,6 +4890,8 @@ pub mod memory {
         required: &["Resources"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3139,10 +4962,12 @@ pub mod memory {
     /// What the schema says of `CustomMemoryStrategy`'s properties; `validate()` checks them.
     pub static SCHEMA_CustomMemoryStrategy: s::ObjectSchema = s::ObjectSchema {
         name: "CustomMemoryStrategy",
-        properties: &[s::prop("Configuration", s::Kind::Object(&SCHEMA_CustomConfigurationInput)), s::prop("CreatedAt", s::Kind::String), s::prop("Description", s::Kind::String), s::prop("MemoryRecordSchema", s::Kind::Object(&SCHEMA_MemoryRecordSchema)), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z][a-zA-Z0-9_]{0,47}$"), s::prop("NamespaceTemplates", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9\\-_/]*(\\{(actorId|sessionId|memoryStrategyId)\\}[a-zA-Z0-9\\-_/]*)*$"))).min_items(1), s::prop("Namespaces", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9\\-_/]*(\\{(actorId|sessionId|memoryStrategyId)\\}[a-zA-Z0-9\\-_/]*)*$"))).min_items(1), s::prop("Status", s::Kind::Enum(Status::VALUES)), s::prop("StrategyId", s::Kind::String).pattern("^[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10}$").min_length(12), s::prop("Type", s::Kind::Enum(Type::VALUES)), s::prop("UpdatedAt", s::Kind::String)],
+        properties: &[s::prop("Configuration", s::Kind::Object(&SCHEMA_CustomConfigurationInput)), s::prop("CreatedAt", s::Kind::String).format("date-time", "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$"), s::prop("Description", s::Kind::String), s::prop("MemoryRecordSchema", s::Kind::Object(&SCHEMA_MemoryRecordSchema)), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z][a-zA-Z0-9_]{0,47}$"), s::prop("NamespaceTemplates", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9\\-_/]*(\\{(actorId|sessionId|memoryStrategyId)\\}[a-zA-Z0-9\\-_/]*)*$"))).min_items(1), s::prop("Namespaces", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9\\-_/]*(\\{(actorId|sessionId|memoryStrategyId)\\}[a-zA-Z0-9\\-_/]*)*$"))).min_items(1), s::prop("Status", s::Kind::Enum(Status::VALUES)), s::prop("StrategyId", s::Kind::String).pattern("^[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10}$").min_length(12), s::prop("Type", s::Kind::Enum(Type::VALUES)), s::prop("UpdatedAt", s::Kind::String).format("date-time", "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$")],
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3212,10 +5037,12 @@ pub mod memory {
     /// What the schema says of `EpisodicMemoryStrategy`'s properties; `validate()` checks them.
     pub static SCHEMA_EpisodicMemoryStrategy: s::ObjectSchema = s::ObjectSchema {
         name: "EpisodicMemoryStrategy",
-        properties: &[s::prop("CreatedAt", s::Kind::String), s::prop("Description", s::Kind::String), s::prop("MemoryRecordSchema", s::Kind::Object(&SCHEMA_MemoryRecordSchema)), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z][a-zA-Z0-9_]{0,47}$"), s::prop("NamespaceTemplates", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9\\-_/]*(\\{(actorId|sessionId|memoryStrategyId)\\}[a-zA-Z0-9\\-_/]*)*$"))).min_items(1), s::prop("Namespaces", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9\\-_/]*(\\{(actorId|sessionId|memoryStrategyId)\\}[a-zA-Z0-9\\-_/]*)*$"))).min_items(1), s::prop("ReflectionConfiguration", s::Kind::Object(&SCHEMA_EpisodicReflectionConfigurationInput)), s::prop("Status", s::Kind::Enum(Status2::VALUES)), s::prop("StrategyId", s::Kind::String).pattern("^[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10}$").min_length(12), s::prop("Type", s::Kind::Enum(Type2::VALUES)), s::prop("UpdatedAt", s::Kind::String)],
+        properties: &[s::prop("CreatedAt", s::Kind::String).format("date-time", "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$"), s::prop("Description", s::Kind::String), s::prop("MemoryRecordSchema", s::Kind::Object(&SCHEMA_MemoryRecordSchema)), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z][a-zA-Z0-9_]{0,47}$"), s::prop("NamespaceTemplates", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9\\-_/]*(\\{(actorId|sessionId|memoryStrategyId)\\}[a-zA-Z0-9\\-_/]*)*$"))).min_items(1), s::prop("Namespaces", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9\\-_/]*(\\{(actorId|sessionId|memoryStrategyId)\\}[a-zA-Z0-9\\-_/]*)*$"))).min_items(1), s::prop("ReflectionConfiguration", s::Kind::Object(&SCHEMA_EpisodicReflectionConfigurationInput)), s::prop("Status", s::Kind::Enum(Status2::VALUES)), s::prop("StrategyId", s::Kind::String).pattern("^[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10}$").min_length(12), s::prop("Type", s::Kind::Enum(Type2::VALUES)), s::prop("UpdatedAt", s::Kind::String).format("date-time", "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$")],
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3281,10 +5108,12 @@ pub mod memory {
     /// What the schema says of `SemanticMemoryStrategy`'s properties; `validate()` checks them.
     pub static SCHEMA_SemanticMemoryStrategy: s::ObjectSchema = s::ObjectSchema {
         name: "SemanticMemoryStrategy",
-        properties: &[s::prop("CreatedAt", s::Kind::String), s::prop("Description", s::Kind::String), s::prop("MemoryRecordSchema", s::Kind::Object(&SCHEMA_MemoryRecordSchema)), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z][a-zA-Z0-9_]{0,47}$"), s::prop("NamespaceTemplates", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9\\-_/]*(\\{(actorId|sessionId|memoryStrategyId)\\}[a-zA-Z0-9\\-_/]*)*$"))).min_items(1), s::prop("Namespaces", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9\\-_/]*(\\{(actorId|sessionId|memoryStrategyId)\\}[a-zA-Z0-9\\-_/]*)*$"))).min_items(1), s::prop("Status", s::Kind::Enum(Status3::VALUES)), s::prop("StrategyId", s::Kind::String).pattern("^[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10}$").min_length(12), s::prop("Type", s::Kind::Enum(Type3::VALUES)), s::prop("UpdatedAt", s::Kind::String)],
+        properties: &[s::prop("CreatedAt", s::Kind::String).format("date-time", "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$"), s::prop("Description", s::Kind::String), s::prop("MemoryRecordSchema", s::Kind::Object(&SCHEMA_MemoryRecordSchema)), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z][a-zA-Z0-9_]{0,47}$"), s::prop("NamespaceTemplates", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9\\-_/]*(\\{(actorId|sessionId|memoryStrategyId)\\}[a-zA-Z0-9\\-_/]*)*$"))).min_items(1), s::prop("Namespaces", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9\\-_/]*(\\{(actorId|sessionId|memoryStrategyId)\\}[a-zA-Z0-9\\-_/]*)*$"))).min_items(1), s::prop("Status", s::Kind::Enum(Status3::VALUES)), s::prop("StrategyId", s::Kind::String).pattern("^[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10}$").min_length(12), s::prop("Type", s::Kind::Enum(Type3::VALUES)), s::prop("UpdatedAt", s::Kind::String).format("date-time", "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$")],
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3350,10 +5179,12 @@ pub mod memory {
     /// What the schema says of `SummaryMemoryStrategy`'s properties; `validate()` checks them.
     pub static SCHEMA_SummaryMemoryStrategy: s::ObjectSchema = s::ObjectSchema {
         name: "SummaryMemoryStrategy",
-        properties: &[s::prop("CreatedAt", s::Kind::String), s::prop("Description", s::Kind::String), s::prop("MemoryRecordSchema", s::Kind::Object(&SCHEMA_MemoryRecordSchema)), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z][a-zA-Z0-9_]{0,47}$"), s::prop("NamespaceTemplates", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9\\-_/]*(\\{(actorId|sessionId|memoryStrategyId)\\}[a-zA-Z0-9\\-_/]*)*$"))).min_items(1), s::prop("Namespaces", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9\\-_/]*(\\{(actorId|sessionId|memoryStrategyId)\\}[a-zA-Z0-9\\-_/]*)*$"))).min_items(1), s::prop("Status", s::Kind::Enum(Status4::VALUES)), s::prop("StrategyId", s::Kind::String).pattern("^[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10}$").min_length(12), s::prop("Type", s::Kind::Enum(Type4::VALUES)), s::prop("UpdatedAt", s::Kind::String)],
+        properties: &[s::prop("CreatedAt", s::Kind::String).format("date-time", "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$"), s::prop("Description", s::Kind::String), s::prop("MemoryRecordSchema", s::Kind::Object(&SCHEMA_MemoryRecordSchema)), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z][a-zA-Z0-9_]{0,47}$"), s::prop("NamespaceTemplates", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9\\-_/]*(\\{(actorId|sessionId|memoryStrategyId)\\}[a-zA-Z0-9\\-_/]*)*$"))).min_items(1), s::prop("Namespaces", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9\\-_/]*(\\{(actorId|sessionId|memoryStrategyId)\\}[a-zA-Z0-9\\-_/]*)*$"))).min_items(1), s::prop("Status", s::Kind::Enum(Status4::VALUES)), s::prop("StrategyId", s::Kind::String).pattern("^[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10}$").min_length(12), s::prop("Type", s::Kind::Enum(Type4::VALUES)), s::prop("UpdatedAt", s::Kind::String).format("date-time", "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$")],
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3419,10 +5250,12 @@ pub mod memory {
     /// What the schema says of `UserPreferenceMemoryStrategy`'s properties; `validate()` checks them.
     pub static SCHEMA_UserPreferenceMemoryStrategy: s::ObjectSchema = s::ObjectSchema {
         name: "UserPreferenceMemoryStrategy",
-        properties: &[s::prop("CreatedAt", s::Kind::String), s::prop("Description", s::Kind::String), s::prop("MemoryRecordSchema", s::Kind::Object(&SCHEMA_MemoryRecordSchema)), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z][a-zA-Z0-9_]{0,47}$"), s::prop("NamespaceTemplates", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9\\-_/]*(\\{(actorId|sessionId|memoryStrategyId)\\}[a-zA-Z0-9\\-_/]*)*$"))).min_items(1), s::prop("Namespaces", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9\\-_/]*(\\{(actorId|sessionId|memoryStrategyId)\\}[a-zA-Z0-9\\-_/]*)*$"))).min_items(1), s::prop("Status", s::Kind::Enum(Status5::VALUES)), s::prop("StrategyId", s::Kind::String).pattern("^[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10}$").min_length(12), s::prop("Type", s::Kind::Enum(Type5::VALUES)), s::prop("UpdatedAt", s::Kind::String)],
+        properties: &[s::prop("CreatedAt", s::Kind::String).format("date-time", "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$"), s::prop("Description", s::Kind::String), s::prop("MemoryRecordSchema", s::Kind::Object(&SCHEMA_MemoryRecordSchema)), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z][a-zA-Z0-9_]{0,47}$"), s::prop("NamespaceTemplates", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9\\-_/]*(\\{(actorId|sessionId|memoryStrategyId)\\}[a-zA-Z0-9\\-_/]*)*$"))).min_items(1), s::prop("Namespaces", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9\\-_/]*(\\{(actorId|sessionId|memoryStrategyId)\\}[a-zA-Z0-9\\-_/]*)*$"))).min_items(1), s::prop("Status", s::Kind::Enum(Status5::VALUES)), s::prop("StrategyId", s::Kind::String).pattern("^[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10}$").min_length(12), s::prop("Type", s::Kind::Enum(Type5::VALUES)), s::prop("UpdatedAt", s::Kind::String).format("date-time", "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$")],
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3449,6 +5282,8 @@ pub mod memory {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3501,6 +5336,8 @@ pub mod memory {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3533,6 +5370,8 @@ pub mod memory {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3563,6 +5402,8 @@ pub mod memory {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3609,6 +5450,8 @@ pub mod memory {
         required: &["DataStreamArn", "ContentConfigurations"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3656,6 +5499,8 @@ pub mod memory {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3700,6 +5545,8 @@ pub mod memory {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3741,6 +5588,8 @@ pub mod memory {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3770,6 +5619,8 @@ pub mod memory {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3809,6 +5660,8 @@ pub mod memory {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3861,6 +5714,8 @@ pub mod memory {
         required: &["Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3903,6 +5758,8 @@ pub mod memory {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3950,6 +5807,8 @@ pub mod memory {
             required: &["AppendToPrompt", "ModelId"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -3999,6 +5858,8 @@ pub mod memory {
             required: &["AppendToPrompt", "ModelId"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -4053,6 +5914,8 @@ pub mod memory {
         required: &["AppendToPrompt", "ModelId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4083,6 +5946,8 @@ pub mod memory {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4128,6 +5993,8 @@ pub mod memory {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4175,6 +6042,8 @@ pub mod memory {
             required: &["AppendToPrompt", "ModelId"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -4224,6 +6093,8 @@ pub mod memory {
             required: &["AppendToPrompt", "ModelId"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -4273,6 +6144,8 @@ pub mod memory {
             required: &["AppendToPrompt", "ModelId"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -4322,6 +6195,8 @@ pub mod memory {
             required: &["AppendToPrompt", "ModelId"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -4371,6 +6246,8 @@ pub mod memory {
             required: &["AppendToPrompt", "ModelId"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -4400,6 +6277,8 @@ pub mod memory {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4427,6 +6306,8 @@ pub mod memory {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4456,6 +6337,8 @@ pub mod memory {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4483,6 +6366,8 @@ pub mod memory {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4534,6 +6419,8 @@ pub mod memory {
         required: &["Definition"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4576,6 +6463,8 @@ pub mod memory {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4605,6 +6494,8 @@ pub mod memory {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4644,6 +6535,8 @@ pub mod memory {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4688,6 +6581,8 @@ pub mod memory {
         required: &["AllowedValues"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5460,6 +7355,8 @@ pub mod o_auth2_credential_provider {
         required: &["Name", "CredentialProviderVendor"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5577,6 +7474,8 @@ pub mod o_auth2_credential_provider {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5629,6 +7528,8 @@ pub mod o_auth2_credential_provider {
         required: &["ClientId", "ClientSecret"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5691,6 +7592,8 @@ pub mod o_auth2_credential_provider {
         required: &["OauthDiscovery"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5743,6 +7646,8 @@ pub mod o_auth2_credential_provider {
         required: &["ClientId", "ClientSecret"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5795,6 +7700,8 @@ pub mod o_auth2_credential_provider {
         required: &["ClientId", "ClientSecret"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5860,6 +7767,8 @@ pub mod o_auth2_credential_provider {
         required: &["ClientId", "ClientSecret"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5912,6 +7821,8 @@ pub mod o_auth2_credential_provider {
         required: &["ClientId", "ClientSecret"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5971,6 +7882,8 @@ pub mod o_auth2_credential_provider {
         required: &["ClientId", "ClientSecret"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6023,6 +7936,8 @@ pub mod o_auth2_credential_provider {
         required: &["ClientId", "ClientSecret"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6075,6 +7990,8 @@ pub mod o_auth2_credential_provider {
         required: &["ClientId", "ClientSecret"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6112,6 +8029,8 @@ pub mod o_auth2_credential_provider {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6157,6 +8076,8 @@ pub mod o_auth2_credential_provider {
         required: &["GrantType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6219,6 +8140,8 @@ pub mod o_auth2_credential_provider {
         required: &["Issuer", "AuthorizationEndpoint", "TokenEndpoint"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6271,6 +8194,8 @@ pub mod o_auth2_credential_provider {
         required: &["ActorTokenContent"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6626,6 +8551,10 @@ pub mod online_evaluation_config {
                 .max_length(200),
             s::prop("EvaluationExecutionRoleArn", s::Kind::String)
                 .pattern("^arn:aws(-[^:]+)?:iam::([0-9]{12})?:role/.+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(1)
                 .max_length(2048),
             s::prop(
@@ -6649,6 +8578,8 @@ pub mod online_evaluation_config {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6719,6 +8650,8 @@ pub mod online_evaluation_config {
         required: &["CloudWatchLogs"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6757,6 +8690,8 @@ pub mod online_evaluation_config {
         required: &["EvaluatorId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6809,6 +8744,8 @@ pub mod online_evaluation_config {
         required: &["SamplingConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6879,6 +8816,8 @@ pub mod online_evaluation_config {
         required: &["LogGroupNames", "ServiceNames"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6937,6 +8876,8 @@ pub mod online_evaluation_config {
         required: &["Key", "Operator", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6976,6 +8917,8 @@ pub mod online_evaluation_config {
         required: &["SamplingPercentage"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7015,6 +8958,8 @@ pub mod online_evaluation_config {
         required: &["SessionTimeoutMinutes"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7050,6 +8995,8 @@ pub mod online_evaluation_config {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7265,6 +9212,8 @@ pub mod policy {
         required: &["PolicyEngineId", "Name", "Definition"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7330,6 +9279,8 @@ pub mod policy {
         required: &["Cedar"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7369,6 +9320,8 @@ pub mod policy {
         required: &["Statement"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7494,6 +9447,8 @@ pub mod policy_engine {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7667,7 +9622,11 @@ pub mod runtime {
                 s::Kind::Object(&SCHEMA_RequestHeaderConfiguration),
             ),
             s::prop("RoleArn", s::Kind::String)
-                .pattern("arn:aws(-[^:]+)?:iam::([0-9]{12})?:role/.+"),
+                .pattern("arn:aws(-[^:]+)?:iam::([0-9]{12})?:role/.+")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                ),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &[
@@ -7678,6 +9637,8 @@ pub mod runtime {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7755,6 +9716,8 @@ pub mod runtime {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7784,6 +9747,8 @@ pub mod runtime {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7814,6 +9779,8 @@ pub mod runtime {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7851,6 +9818,8 @@ pub mod runtime {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7893,6 +9862,8 @@ pub mod runtime {
         required: &["NetworkMode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7930,6 +9901,8 @@ pub mod runtime {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7986,6 +9959,8 @@ pub mod runtime {
         required: &["Code", "Runtime", "EntryPoint"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8022,6 +9997,8 @@ pub mod runtime {
         required: &["ContainerUri"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8102,6 +10079,8 @@ pub mod runtime {
         required: &["DiscoveryUrl"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8143,6 +10122,8 @@ pub mod runtime {
         required: &["MountPath"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8189,13 +10170,27 @@ pub mod runtime {
         properties: &[
             s::prop(
                 "SecurityGroups",
-                s::Kind::List(&s::prop("", s::Kind::String).pattern("^sg-[0-9a-zA-Z]{8,17}$")),
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^sg-[0-9a-zA-Z]{8,17}$")
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        ),
+                ),
             )
             .min_items(1)
             .max_items(16),
             s::prop(
                 "Subnets",
-                s::Kind::List(&s::prop("", s::Kind::String).pattern("^subnet-[0-9a-zA-Z]{8,17}$")),
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^subnet-[0-9a-zA-Z]{8,17}$")
+                        .format(
+                            "AWS::EC2::Subnet.Id",
+                            "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                        ),
+                ),
             )
             .min_items(1)
             .max_items(16),
@@ -8203,6 +10198,8 @@ pub mod runtime {
         required: &["SecurityGroups", "Subnets"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8227,6 +10224,8 @@ pub mod runtime {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8293,6 +10292,8 @@ pub mod runtime {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8350,6 +10351,8 @@ pub mod runtime {
         required: &["Bucket", "Prefix"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8400,6 +10403,8 @@ pub mod runtime {
         required: &["ClaimMatchOperator", "ClaimMatchValue"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8437,6 +10442,8 @@ pub mod runtime {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8768,6 +10775,8 @@ pub mod runtime_endpoint {
         required: &["AgentRuntimeId", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8891,6 +10900,8 @@ pub mod workload_identity {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -88,6 +88,8 @@ pub mod billing_view {
         required: &["Name", "SourceViews"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -146,6 +148,8 @@ pub mod billing_view {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -187,6 +191,8 @@ pub mod billing_view {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -233,6 +239,8 @@ pub mod billing_view {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -257,12 +265,20 @@ pub mod billing_view {
     pub static SCHEMA_TimeRange: s::ObjectSchema = s::ObjectSchema {
         name: "TimeRange",
         properties: &[
-            s::prop("BeginDateInclusive", s::Kind::String),
-            s::prop("EndDateInclusive", s::Kind::String),
+            s::prop("BeginDateInclusive", s::Kind::String).format(
+                "date-time",
+                "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$",
+            ),
+            s::prop("EndDateInclusive", s::Kind::String).format(
+                "date-time",
+                "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$",
+            ),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -82,6 +82,8 @@ pub mod billing_group {
         required: &["Name", "AccountGrouping", "ComputationPreference"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -145,6 +147,8 @@ pub mod billing_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -182,6 +186,8 @@ pub mod billing_group {
         required: &["PricingPlanArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -300,6 +306,8 @@ pub mod custom_line_item {
         required: &["Name", "BillingGroupArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -364,6 +372,8 @@ pub mod custom_line_item {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -423,6 +433,8 @@ pub mod custom_line_item {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -466,6 +478,8 @@ pub mod custom_line_item {
         required: &["Service"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -503,6 +517,8 @@ pub mod custom_line_item {
         required: &["ChargeValue"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -572,6 +588,8 @@ pub mod custom_line_item {
         required: &["Attribute", "MatchOption"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -611,6 +629,8 @@ pub mod custom_line_item {
         required: &["PercentageValue"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -902,6 +922,8 @@ pub mod pricing_plan {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1057,6 +1079,8 @@ pub mod pricing_rule {
         required: &["Name", "Scope", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1102,6 +1126,8 @@ pub mod pricing_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1136,6 +1162,8 @@ pub mod pricing_rule {
         required: &["Activated"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -65,6 +65,8 @@ pub mod spending_limit {
         required: &["DeviceArn", "SpendingLimit"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -135,6 +137,8 @@ pub mod spending_limit {
         required: &["StartAt", "EndAt"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

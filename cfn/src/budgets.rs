@@ -62,6 +62,8 @@ pub mod budget {
         required: &["Budget"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -154,6 +156,8 @@ pub mod budget {
         required: &["TimeUnit", "BudgetType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -201,6 +205,8 @@ pub mod budget {
         required: &["Subscribers", "Notification"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -245,6 +251,8 @@ pub mod budget {
         required: &["Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -290,6 +298,8 @@ pub mod budget {
         required: &["AutoAdjustType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -334,6 +344,8 @@ pub mod budget {
         required: &["Amount", "Unit"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -390,6 +402,8 @@ pub mod budget {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -443,6 +457,8 @@ pub mod budget {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -472,6 +488,8 @@ pub mod budget {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -529,6 +547,8 @@ pub mod budget {
         required: &["ComparisonOperator", "NotificationType", "Threshold"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -573,6 +593,8 @@ pub mod budget {
         required: &["SubscriptionType", "Address"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -609,6 +631,8 @@ pub mod budget {
         required: &["BudgetAdjustmentPeriod"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -643,6 +667,8 @@ pub mod budget {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -677,6 +703,8 @@ pub mod budget {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -713,6 +741,8 @@ pub mod budget {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -808,10 +838,12 @@ pub mod budgets_action {
     /// What the schema says of `AWS::Budgets::BudgetsAction`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::Budgets::BudgetsAction",
-        properties: &[s::prop("ActionThreshold", s::Kind::Object(&SCHEMA_ActionThreshold)), s::prop("ActionType", s::Kind::Enum(ActionType::VALUES)), s::prop("ApprovalModel", s::Kind::Enum(ApprovalModel::VALUES)), s::prop("BudgetName", s::Kind::String).pattern("^(?![^:\\\\]*/action/|(?i).*<script>.*</script>.*)[^:\\\\]+$").min_length(1).max_length(100), s::prop("Definition", s::Kind::Object(&SCHEMA_Definition)), s::prop("ExecutionRoleArn", s::Kind::String).pattern("^arn:aws(-eusc|-cn|-us-gov|-iso|-iso-[a-z]{1})?:iam::\\d{12}:role(\\u002F[\\u0021-\\u007F]+\\u002F|\\u002F)[\\w+=,.@-]+$").min_length(32).max_length(618), s::prop("NotificationType", s::Kind::Enum(NotificationType::VALUES)), s::prop("Subscribers", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Subscriber)))).min_items(1).max_items(11), s::prop("ResourceTags", s::Kind::Json)],
+        properties: &[s::prop("ActionThreshold", s::Kind::Object(&SCHEMA_ActionThreshold)), s::prop("ActionType", s::Kind::Enum(ActionType::VALUES)), s::prop("ApprovalModel", s::Kind::Enum(ApprovalModel::VALUES)), s::prop("BudgetName", s::Kind::String).pattern("^(?![^:\\\\]*/action/|(?i).*<script>.*</script>.*)[^:\\\\]+$").min_length(1).max_length(100), s::prop("Definition", s::Kind::Object(&SCHEMA_Definition)), s::prop("ExecutionRoleArn", s::Kind::String).pattern("^arn:aws(-eusc|-cn|-us-gov|-iso|-iso-[a-z]{1})?:iam::\\d{12}:role(\\u002F[\\u0021-\\u007F]+\\u002F|\\u002F)[\\w+=,.@-]+$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$").min_length(32).max_length(618), s::prop("NotificationType", s::Kind::Enum(NotificationType::VALUES)), s::prop("Subscribers", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Subscriber)))).min_items(1).max_items(11), s::prop("ResourceTags", s::Kind::Json)],
         required: &["BudgetName", "NotificationType", "ActionType", "ActionThreshold", "ExecutionRoleArn", "Definition", "Subscribers"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -863,6 +895,8 @@ pub mod budgets_action {
         required: &["Value", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -904,6 +938,8 @@ pub mod budgets_action {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -954,6 +990,8 @@ pub mod budgets_action {
         required: &["Type", "Address"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1007,6 +1045,8 @@ pub mod budgets_action {
         required: &["PolicyArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1069,6 +1109,8 @@ pub mod budgets_action {
         required: &["PolicyId", "TargetIds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1138,6 +1180,8 @@ pub mod budgets_action {
         required: &["Subtype", "Region", "InstanceIds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

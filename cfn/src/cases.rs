@@ -33,16 +33,16 @@ pub mod case_rule {
         /// Pattern: `^.*[\S]$`.
         /// Length: `1..=100`.
         pub name: ::stratus_model::Val<::std::string::String>,
-        /// `Rule`: JSON.
+        /// `Rule`: [`CaseRuleDetails`].
         /// Required.
-        pub rule: ::stratus_model::Val<::stratus_model::Json>,
+        pub rule: ::stratus_model::Val<CaseRuleDetails>,
     }
 
     impl CfnCaseRule {
         /// With the required `Name`, `Rule`; everything else unset.
         pub fn new(
             name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            rule: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            rule: impl ::std::convert::Into<::stratus_model::Val<CaseRuleDetails>>,
         ) -> Self {
             Self {
                 description: ::std::option::Option::None,
@@ -65,12 +65,14 @@ pub mod case_rule {
                 .pattern("^.*[\\S]$")
                 .min_length(1)
                 .max_length(100),
-            s::prop("Rule", s::Kind::Json),
+            s::prop("Rule", s::Kind::Object(&SCHEMA_CaseRuleDetails)),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &["Name", "Rule"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -98,6 +100,300 @@ pub mod case_rule {
         }
         fn case_rule_arn(self) -> ::stratus_model::Attr<::std::string::String> {
             ::stratus_model::Attr::new(self.id(), "CaseRuleArn")
+        }
+    }
+
+    /// `CaseRuleDetails`, a property type of `AWS::Cases::CaseRule`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct CaseRuleDetails {
+        /// `Hidden`: [`HiddenCaseRule`].
+        pub hidden: ::std::option::Option<::stratus_model::Val<HiddenCaseRule>>,
+        /// `Required`: [`RequiredCaseRule`].
+        pub required: ::std::option::Option<::stratus_model::Val<RequiredCaseRule>>,
+    }
+
+    /// What the schema says of `CaseRuleDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_CaseRuleDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "CaseRuleDetails",
+        properties: &[
+            s::prop("Hidden", s::Kind::Object(&SCHEMA_HiddenCaseRule)),
+            s::prop("Required", s::Kind::Object(&SCHEMA_RequiredCaseRule)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["Required"], &["Hidden"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<CaseRuleDetails> for ::stratus_model::Val<CaseRuleDetails> {
+        fn from(value: CaseRuleDetails) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `HiddenCaseRule`, a property type of `AWS::Cases::CaseRule`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct HiddenCaseRule {
+        /// `Conditions`: list of [`BooleanCondition`].
+        /// Required.
+        /// Items: `..=100`.
+        pub conditions: ::stratus_model::Val<::std::vec::Vec<BooleanCondition>>,
+        /// `DefaultValue`: boolean.
+        /// Required.
+        pub default_value: ::stratus_model::Val<bool>,
+    }
+
+    impl HiddenCaseRule {
+        /// With the required `Conditions`, `DefaultValue`; everything else unset.
+        pub fn new(
+            conditions: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<BooleanCondition>>,
+            >,
+            default_value: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                conditions: conditions.into(),
+                default_value: default_value.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `HiddenCaseRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_HiddenCaseRule: s::ObjectSchema = s::ObjectSchema {
+        name: "HiddenCaseRule",
+        properties: &[
+            s::prop(
+                "Conditions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_BooleanCondition))),
+            )
+            .max_items(100),
+            s::prop("DefaultValue", s::Kind::Boolean),
+        ],
+        required: &["Conditions", "DefaultValue"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<HiddenCaseRule> for ::stratus_model::Val<HiddenCaseRule> {
+        fn from(value: HiddenCaseRule) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `RequiredCaseRule`, a property type of `AWS::Cases::CaseRule`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct RequiredCaseRule {
+        /// `Conditions`: list of [`BooleanCondition`].
+        /// Required.
+        /// Items: `..=100`.
+        pub conditions: ::stratus_model::Val<::std::vec::Vec<BooleanCondition>>,
+        /// `DefaultValue`: boolean.
+        /// Required.
+        pub default_value: ::stratus_model::Val<bool>,
+    }
+
+    impl RequiredCaseRule {
+        /// With the required `Conditions`, `DefaultValue`; everything else unset.
+        pub fn new(
+            conditions: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<BooleanCondition>>,
+            >,
+            default_value: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                conditions: conditions.into(),
+                default_value: default_value.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `RequiredCaseRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_RequiredCaseRule: s::ObjectSchema = s::ObjectSchema {
+        name: "RequiredCaseRule",
+        properties: &[
+            s::prop(
+                "Conditions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_BooleanCondition))),
+            )
+            .max_items(100),
+            s::prop("DefaultValue", s::Kind::Boolean),
+        ],
+        required: &["Conditions", "DefaultValue"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<RequiredCaseRule> for ::stratus_model::Val<RequiredCaseRule> {
+        fn from(value: RequiredCaseRule) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `BooleanCondition`, a property type of `AWS::Cases::CaseRule`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct BooleanCondition {
+        /// `EqualTo`: [`BooleanOperands`].
+        pub equal_to: ::std::option::Option<::stratus_model::Val<BooleanOperands>>,
+        /// `NotEqualTo`: [`BooleanOperands`].
+        pub not_equal_to: ::std::option::Option<::stratus_model::Val<BooleanOperands>>,
+    }
+
+    /// What the schema says of `BooleanCondition`'s properties; `validate()` checks them.
+    pub static SCHEMA_BooleanCondition: s::ObjectSchema = s::ObjectSchema {
+        name: "BooleanCondition",
+        properties: &[
+            s::prop("EqualTo", s::Kind::Object(&SCHEMA_BooleanOperands)),
+            s::prop("NotEqualTo", s::Kind::Object(&SCHEMA_BooleanOperands)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["EqualTo"], &["NotEqualTo"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<BooleanCondition> for ::stratus_model::Val<BooleanCondition> {
+        fn from(value: BooleanCondition) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `BooleanOperands`, a property type of `AWS::Cases::CaseRule`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct BooleanOperands {
+        /// `OperandOne`: [`OperandOne`].
+        /// Required.
+        pub operand_one: ::stratus_model::Val<OperandOne>,
+        /// `OperandTwo`: [`OperandTwo`].
+        /// Required.
+        pub operand_two: ::stratus_model::Val<OperandTwo>,
+        /// `Result`: boolean.
+        /// Required.
+        pub result: ::stratus_model::Val<bool>,
+    }
+
+    impl BooleanOperands {
+        /// With the required `OperandOne`, `OperandTwo`, `Result`; everything else unset.
+        pub fn new(
+            operand_one: impl ::std::convert::Into<::stratus_model::Val<OperandOne>>,
+            operand_two: impl ::std::convert::Into<::stratus_model::Val<OperandTwo>>,
+            result: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                operand_one: operand_one.into(),
+                operand_two: operand_two.into(),
+                result: result.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `BooleanOperands`'s properties; `validate()` checks them.
+    pub static SCHEMA_BooleanOperands: s::ObjectSchema = s::ObjectSchema {
+        name: "BooleanOperands",
+        properties: &[
+            s::prop("OperandOne", s::Kind::Object(&SCHEMA_OperandOne)),
+            s::prop("OperandTwo", s::Kind::Object(&SCHEMA_OperandTwo)),
+            s::prop("Result", s::Kind::Boolean),
+        ],
+        required: &["OperandOne", "OperandTwo", "Result"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<BooleanOperands> for ::stratus_model::Val<BooleanOperands> {
+        fn from(value: BooleanOperands) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `OperandOne`, a property type of `AWS::Cases::CaseRule`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct OperandOne {
+        /// `FieldId`: string.
+        /// Length: `1..=500`.
+        pub field_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `OperandOne`'s properties; `validate()` checks them.
+    pub static SCHEMA_OperandOne: s::ObjectSchema = s::ObjectSchema {
+        name: "OperandOne",
+        properties: &[s::prop("FieldId", s::Kind::String)
+            .min_length(1)
+            .max_length(500)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["FieldId"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<OperandOne> for ::stratus_model::Val<OperandOne> {
+        fn from(value: OperandOne) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `OperandTwo`, a property type of `AWS::Cases::CaseRule`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct OperandTwo {
+        /// `BooleanValue`: boolean.
+        pub boolean_value: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `DoubleValue`: number.
+        pub double_value: ::std::option::Option<::stratus_model::Val<f64>>,
+        /// `EmptyValue`: JSON.
+        pub empty_value: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `StringValue`: string.
+        /// Length: `1..=1500`.
+        pub string_value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `OperandTwo`'s properties; `validate()` checks them.
+    pub static SCHEMA_OperandTwo: s::ObjectSchema = s::ObjectSchema {
+        name: "OperandTwo",
+        properties: &[
+            s::prop("BooleanValue", s::Kind::Boolean),
+            s::prop("DoubleValue", s::Kind::Number),
+            s::prop("EmptyValue", s::Kind::Json),
+            s::prop("StringValue", s::Kind::String)
+                .min_length(1)
+                .max_length(1500),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[
+            &["StringValue"],
+            &["BooleanValue"],
+            &["DoubleValue"],
+            &["EmptyValue"],
+        ],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<OperandTwo> for ::stratus_model::Val<OperandTwo> {
+        fn from(value: OperandTwo) -> Self {
+            ::stratus_model::Val::unchecked(value)
         }
     }
 }
@@ -154,6 +450,8 @@ pub mod domain {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -263,6 +561,8 @@ pub mod field {
         required: &["Name", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -313,6 +613,8 @@ pub mod field {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -347,6 +649,8 @@ pub mod field {
         required: &["IsMultiline"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -451,9 +755,9 @@ pub mod layout {
         crate = "::stratus_model"
     )]
     pub struct CfnLayout {
-        /// `Content`: JSON.
+        /// `Content`: [`LayoutContent`].
         /// Required.
-        pub content: ::stratus_model::Val<::stratus_model::Json>,
+        pub content: ::stratus_model::Val<LayoutContent>,
         /// `DomainId`: string.
         /// Changing it replaces the resource.
         /// Length: `1..=500`.
@@ -469,7 +773,7 @@ pub mod layout {
     impl CfnLayout {
         /// With the required `Content`, `Name`; everything else unset.
         pub fn new(
-            content: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            content: impl ::std::convert::Into<::stratus_model::Val<LayoutContent>>,
             name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
         ) -> Self {
             Self {
@@ -484,7 +788,7 @@ pub mod layout {
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::Cases::Layout",
         properties: &[
-            s::prop("Content", s::Kind::Json),
+            s::prop("Content", s::Kind::Object(&SCHEMA_LayoutContent)),
             s::prop("DomainId", s::Kind::String)
                 .min_length(1)
                 .max_length(500),
@@ -497,6 +801,8 @@ pub mod layout {
         required: &["Content", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -524,6 +830,207 @@ pub mod layout {
         }
         fn layout_id(self) -> ::stratus_model::Attr<::std::string::String> {
             ::stratus_model::Attr::new(self.id(), "LayoutId")
+        }
+    }
+
+    /// `LayoutContent`, a property type of `AWS::Cases::Layout`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct LayoutContent {
+        /// `Basic`: [`BasicLayout`].
+        pub basic: ::std::option::Option<::stratus_model::Val<BasicLayout>>,
+    }
+
+    /// What the schema says of `LayoutContent`'s properties; `validate()` checks them.
+    pub static SCHEMA_LayoutContent: s::ObjectSchema = s::ObjectSchema {
+        name: "LayoutContent",
+        properties: &[s::prop("Basic", s::Kind::Object(&SCHEMA_BasicLayout))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["Basic"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<LayoutContent> for ::stratus_model::Val<LayoutContent> {
+        fn from(value: LayoutContent) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `BasicLayout`, a property type of `AWS::Cases::Layout`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct BasicLayout {
+        /// `MoreInfo`: [`LayoutSections`].
+        pub more_info: ::std::option::Option<::stratus_model::Val<LayoutSections>>,
+        /// `TopPanel`: [`LayoutSections`].
+        pub top_panel: ::std::option::Option<::stratus_model::Val<LayoutSections>>,
+    }
+
+    /// What the schema says of `BasicLayout`'s properties; `validate()` checks them.
+    pub static SCHEMA_BasicLayout: s::ObjectSchema = s::ObjectSchema {
+        name: "BasicLayout",
+        properties: &[
+            s::prop("MoreInfo", s::Kind::Object(&SCHEMA_LayoutSections)),
+            s::prop("TopPanel", s::Kind::Object(&SCHEMA_LayoutSections)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<BasicLayout> for ::stratus_model::Val<BasicLayout> {
+        fn from(value: BasicLayout) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `LayoutSections`, a property type of `AWS::Cases::Layout`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct LayoutSections {
+        /// `Sections`: list of [`Section`].
+        /// Items: `..=1`.
+        pub sections: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Section>>>,
+    }
+
+    /// What the schema says of `LayoutSections`'s properties; `validate()` checks them.
+    pub static SCHEMA_LayoutSections: s::ObjectSchema = s::ObjectSchema {
+        name: "LayoutSections",
+        properties: &[s::prop(
+            "Sections",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Section))),
+        )
+        .max_items(1)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<LayoutSections> for ::stratus_model::Val<LayoutSections> {
+        fn from(value: LayoutSections) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `Section`, a property type of `AWS::Cases::Layout`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct Section {
+        /// `FieldGroup`: [`FieldGroup`].
+        pub field_group: ::std::option::Option<::stratus_model::Val<FieldGroup>>,
+    }
+
+    /// What the schema says of `Section`'s properties; `validate()` checks them.
+    pub static SCHEMA_Section: s::ObjectSchema = s::ObjectSchema {
+        name: "Section",
+        properties: &[s::prop("FieldGroup", s::Kind::Object(&SCHEMA_FieldGroup))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["FieldGroup"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<Section> for ::stratus_model::Val<Section> {
+        fn from(value: Section) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `FieldGroup`, a property type of `AWS::Cases::Layout`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct FieldGroup {
+        /// `Fields`: list of [`FieldItem`].
+        /// Required.
+        /// Items: `..=220`.
+        pub fields: ::stratus_model::Val<::std::vec::Vec<FieldItem>>,
+        /// `Name`: string.
+        /// Length: `..=100`.
+        pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl FieldGroup {
+        /// With the required `Fields`; everything else unset.
+        pub fn new(
+            fields: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<FieldItem>>>,
+        ) -> Self {
+            Self {
+                fields: fields.into(),
+                name: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `FieldGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA_FieldGroup: s::ObjectSchema = s::ObjectSchema {
+        name: "FieldGroup",
+        properties: &[
+            s::prop(
+                "Fields",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_FieldItem))),
+            )
+            .max_items(220),
+            s::prop("Name", s::Kind::String).max_length(100),
+        ],
+        required: &["Fields"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<FieldGroup> for ::stratus_model::Val<FieldGroup> {
+        fn from(value: FieldGroup) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `FieldItem`, a property type of `AWS::Cases::Layout`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct FieldItem {
+        /// `Id`: string.
+        /// Required.
+        /// Length: `1..=500`.
+        pub id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl FieldItem {
+        /// With the required `Id`; everything else unset.
+        pub fn new(
+            id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { id: id.into() }
+        }
+    }
+
+    /// What the schema says of `FieldItem`'s properties; `validate()` checks them.
+    pub static SCHEMA_FieldItem: s::ObjectSchema = s::ObjectSchema {
+        name: "FieldItem",
+        properties: &[s::prop("Id", s::Kind::String).min_length(1).max_length(500)],
+        required: &["Id"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<FieldItem> for ::stratus_model::Val<FieldItem> {
+        fn from(value: FieldItem) -> Self {
+            ::stratus_model::Val::unchecked(value)
         }
     }
 }
@@ -624,6 +1131,8 @@ pub mod template {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -672,6 +1181,8 @@ pub mod template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -711,6 +1222,8 @@ pub mod template {
         required: &["FieldId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -759,6 +1272,8 @@ pub mod template {
         required: &["CaseRuleId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

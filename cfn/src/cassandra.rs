@@ -47,6 +47,8 @@ pub mod keyspace {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -80,6 +82,8 @@ pub mod keyspace {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -417,6 +421,8 @@ pub mod table {
         required: &["KeyspaceName", "PartitionKeyColumns"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -448,6 +454,8 @@ pub mod table {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -494,6 +502,8 @@ pub mod table {
         required: &["Mode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -544,6 +554,8 @@ pub mod table {
         required: &["Status"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -585,6 +597,8 @@ pub mod table {
         required: &["Column"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -627,6 +641,8 @@ pub mod table {
         required: &["EncryptionType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -674,6 +690,8 @@ pub mod table {
         required: &["ColumnName", "ColumnType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -727,6 +745,8 @@ pub mod table {
         required: &["Region"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -758,6 +778,8 @@ pub mod table {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -795,6 +817,8 @@ pub mod table {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -841,6 +865,8 @@ pub mod table {
         required: &["ReadCapacityUnits", "WriteCapacityUnits"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -891,6 +917,8 @@ pub mod table {
         required: &["Value", "Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -919,6 +947,8 @@ pub mod table {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -967,6 +997,8 @@ pub mod table {
         required: &["TargetValue"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1266,6 +1298,8 @@ pub mod r#type {
         required: &["KeyspaceName", "TypeName", "Fields"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1344,6 +1378,8 @@ pub mod r#type {
         required: &["FieldName", "FieldType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -21,6 +21,8 @@ pub mod metadata {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 }

@@ -74,6 +74,8 @@ pub mod anomaly_monitor {
         required: &["MonitorName", "MonitorType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -302,6 +304,8 @@ pub mod anomaly_subscription {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -365,6 +369,8 @@ pub mod anomaly_subscription {
         required: &["Address", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -580,6 +586,8 @@ pub mod cost_category {
         required: &["Name", "RuleVersion", "Rules"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -82,6 +82,8 @@ pub mod custom_action {
         required: &["ActionName", "Definition"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -148,6 +150,8 @@ pub mod custom_action {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -187,6 +191,8 @@ pub mod custom_action {
         required: &["CommandText"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -243,6 +249,8 @@ pub mod custom_action {
         required: &["Operator", "VariableName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -399,10 +407,12 @@ pub mod microsoft_teams_channel_configuration {
     /// What the schema says of `AWS::Chatbot::MicrosoftTeamsChannelConfiguration`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::Chatbot::MicrosoftTeamsChannelConfiguration",
-        properties: &[s::prop("ConfigurationName", s::Kind::String).pattern("^[A-Za-z0-9-_]+$").min_length(1).max_length(128), s::prop("CustomizationResourceArns", s::Kind::List(&s::prop("", s::Kind::String).pattern("^arn:aws:chatbot:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:custom-action/[a-zA-Z0-9_-]{1,64}$"))), s::prop("GuardrailPolicies", s::Kind::List(&s::prop("", s::Kind::String).pattern("^(^$|arn:aws:iam:[A-Za-z0-9_\\/.-]{0,63}:[A-Za-z0-9_\\/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_\\/+=,@.-]{0,1023})$"))), s::prop("IamRoleArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,1023}$"), s::prop("LoggingLevel", s::Kind::String).pattern("^(ERROR|INFO|NONE)$").min_length(4).max_length(5), s::prop("SnsTopicArns", s::Kind::List(&s::prop("", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,1023}$"))), s::prop("TeamId", s::Kind::String).pattern("^[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}$").min_length(36).max_length(36), s::prop("TeamsChannelId", s::Kind::String).pattern("^([a-zA-Z0-9-_=+/.,])*%3[aA]([a-zA-Z0-9-_=+/.,])*%40([a-zA-Z0-9-_=+/.,])*$").min_length(1).max_length(256), s::prop("TeamsChannelName", s::Kind::String).pattern("^(.*)$").min_length(1).max_length(256), s::prop("TeamsTenantId", s::Kind::String).pattern("^[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}$").min_length(36).max_length(36), s::prop("UserRoleRequired", s::Kind::Boolean), s::prop("Tags", s::Kind::Json)],
+        properties: &[s::prop("ConfigurationName", s::Kind::String).pattern("^[A-Za-z0-9-_]+$").min_length(1).max_length(128), s::prop("CustomizationResourceArns", s::Kind::List(&s::prop("", s::Kind::String).pattern("^arn:aws:chatbot:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:custom-action/[a-zA-Z0-9_-]{1,64}$"))), s::prop("GuardrailPolicies", s::Kind::List(&s::prop("", s::Kind::String).pattern("^(^$|arn:aws:iam:[A-Za-z0-9_\\/.-]{0,63}:[A-Za-z0-9_\\/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_\\/+=,@.-]{0,1023})$"))), s::prop("IamRoleArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,1023}$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$"), s::prop("LoggingLevel", s::Kind::String).pattern("^(ERROR|INFO|NONE)$").min_length(4).max_length(5), s::prop("SnsTopicArns", s::Kind::List(&s::prop("", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,1023}$"))), s::prop("TeamId", s::Kind::String).pattern("^[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}$").min_length(36).max_length(36), s::prop("TeamsChannelId", s::Kind::String).pattern("^([a-zA-Z0-9-_=+/.,])*%3[aA]([a-zA-Z0-9-_=+/.,])*%40([a-zA-Z0-9-_=+/.,])*$").min_length(1).max_length(256), s::prop("TeamsChannelName", s::Kind::String).pattern("^(.*)$").min_length(1).max_length(256), s::prop("TeamsTenantId", s::Kind::String).pattern("^[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}$").min_length(36).max_length(36), s::prop("UserRoleRequired", s::Kind::Boolean), s::prop("Tags", s::Kind::Json)],
         required: &["TeamId", "TeamsChannelId", "TeamsTenantId", "ConfigurationName", "IamRoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -509,10 +519,12 @@ pub mod slack_channel_configuration {
     /// What the schema says of `AWS::Chatbot::SlackChannelConfiguration`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::Chatbot::SlackChannelConfiguration",
-        properties: &[s::prop("ConfigurationName", s::Kind::String).pattern("^[A-Za-z0-9-_]+$").min_length(1).max_length(128), s::prop("CustomizationResourceArns", s::Kind::List(&s::prop("", s::Kind::String).pattern("^arn:aws:chatbot:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:custom-action/[a-zA-Z0-9_-]{1,64}$"))), s::prop("GuardrailPolicies", s::Kind::List(&s::prop("", s::Kind::String).pattern("^(^$|arn:aws:iam:[A-Za-z0-9_\\/.-]{0,63}:[A-Za-z0-9_\\/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_\\/+=,@.-]{0,1023})$"))), s::prop("IamRoleArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,1023}$"), s::prop("LoggingLevel", s::Kind::String).pattern("^(ERROR|INFO|NONE)$").min_length(4).max_length(5), s::prop("SlackChannelId", s::Kind::String).pattern("^[A-Za-z0-9]+$").min_length(1).max_length(256), s::prop("SlackWorkspaceId", s::Kind::String).pattern("^[0-9A-Z]{1,255}$").min_length(1).max_length(256), s::prop("SnsTopicArns", s::Kind::List(&s::prop("", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,1023}$"))), s::prop("UserRoleRequired", s::Kind::Boolean), s::prop("Tags", s::Kind::Json)],
+        properties: &[s::prop("ConfigurationName", s::Kind::String).pattern("^[A-Za-z0-9-_]+$").min_length(1).max_length(128), s::prop("CustomizationResourceArns", s::Kind::List(&s::prop("", s::Kind::String).pattern("^arn:aws:chatbot:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:custom-action/[a-zA-Z0-9_-]{1,64}$"))), s::prop("GuardrailPolicies", s::Kind::List(&s::prop("", s::Kind::String).pattern("^(^$|arn:aws:iam:[A-Za-z0-9_\\/.-]{0,63}:[A-Za-z0-9_\\/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_\\/+=,@.-]{0,1023})$"))), s::prop("IamRoleArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,1023}$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$"), s::prop("LoggingLevel", s::Kind::String).pattern("^(ERROR|INFO|NONE)$").min_length(4).max_length(5), s::prop("SlackChannelId", s::Kind::String).pattern("^[A-Za-z0-9]+$").min_length(1).max_length(256), s::prop("SlackWorkspaceId", s::Kind::String).pattern("^[0-9A-Z]{1,255}$").min_length(1).max_length(256), s::prop("SnsTopicArns", s::Kind::List(&s::prop("", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,1023}$"))), s::prop("UserRoleRequired", s::Kind::Boolean), s::prop("Tags", s::Kind::Json)],
         required: &["SlackWorkspaceId", "SlackChannelId", "ConfigurationName", "IamRoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

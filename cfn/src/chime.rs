@@ -56,6 +56,8 @@ pub mod app_instance {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -145,6 +147,8 @@ pub mod app_instance_bot {
         required: &["AppInstanceArn", "Configuration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -193,6 +197,8 @@ pub mod app_instance_bot {
         required: &["Lex"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -248,6 +254,8 @@ pub mod app_instance_bot {
         required: &["LexBotAliasArn", "LocaleId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -294,6 +302,8 @@ pub mod app_instance_bot {
         required: &["StandardMessages", "TargetedMessages"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

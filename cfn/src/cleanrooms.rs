@@ -55,16 +55,16 @@ pub mod analysis_template {
         pub name: ::stratus_model::Val<::std::string::String>,
         /// `Schema`: [`AnalysisSchema`].
         pub schema: ::std::option::Option<::stratus_model::Val<AnalysisSchema>>,
-        /// `Source`: JSON.
+        /// `Source`: [`AnalysisSource`].
         /// Required.
         /// Changing it replaces the resource.
         #[resource(replace)]
-        pub source: ::stratus_model::Val<::stratus_model::Json>,
-        /// `SourceMetadata`: JSON.
-        pub source_metadata: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
-        /// `SyntheticDataParameters`: JSON.
+        pub source: ::stratus_model::Val<AnalysisSource>,
+        /// `SourceMetadata`: [`AnalysisSourceMetadata`].
+        pub source_metadata: ::std::option::Option<::stratus_model::Val<AnalysisSourceMetadata>>,
+        /// `SyntheticDataParameters`: [`SyntheticDataParameters`].
         pub synthetic_data_parameters:
-            ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+            ::std::option::Option<::stratus_model::Val<SyntheticDataParameters>>,
     }
 
     impl CfnAnalysisTemplate {
@@ -75,7 +75,7 @@ pub mod analysis_template {
                 ::stratus_model::Val<::std::string::String>,
             >,
             name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            source: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            source: impl ::std::convert::Into<::stratus_model::Val<AnalysisSource>>,
         ) -> Self {
             Self {
                 analysis_parameters: ::std::option::Option::None,
@@ -120,14 +120,22 @@ pub mod analysis_template {
                 .pattern("^[a-zA-Z0-9_](([a-zA-Z0-9_ ]+-)*([a-zA-Z0-9_ ]+))?$")
                 .max_length(128),
             s::prop("Schema", s::Kind::Object(&SCHEMA_AnalysisSchema)),
-            s::prop("Source", s::Kind::Json),
-            s::prop("SourceMetadata", s::Kind::Json),
-            s::prop("SyntheticDataParameters", s::Kind::Json),
+            s::prop("Source", s::Kind::Object(&SCHEMA_AnalysisSource)),
+            s::prop(
+                "SourceMetadata",
+                s::Kind::Object(&SCHEMA_AnalysisSourceMetadata),
+            ),
+            s::prop(
+                "SyntheticDataParameters",
+                s::Kind::Object(&SCHEMA_SyntheticDataParameters),
+            ),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &["Source", "Format", "Name", "MembershipIdentifier"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -211,6 +219,8 @@ pub mod analysis_template {
         required: &["Name", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -246,6 +256,8 @@ pub mod analysis_template {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -294,11 +306,526 @@ pub mod analysis_template {
         required: &["ReferencedTables"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
     impl ::std::convert::From<AnalysisSchema> for ::stratus_model::Val<AnalysisSchema> {
         fn from(value: AnalysisSchema) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `AnalysisSource`, a property type of `AWS::CleanRooms::AnalysisTemplate`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct AnalysisSource {
+        /// `Artifacts`: [`AnalysisTemplateArtifacts`].
+        pub artifacts: ::std::option::Option<::stratus_model::Val<AnalysisTemplateArtifacts>>,
+        /// `Text`: string.
+        /// Length: `0..=90000`.
+        pub text: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `AnalysisSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_AnalysisSource: s::ObjectSchema = s::ObjectSchema {
+        name: "AnalysisSource",
+        properties: &[
+            s::prop(
+                "Artifacts",
+                s::Kind::Object(&SCHEMA_AnalysisTemplateArtifacts),
+            ),
+            s::prop("Text", s::Kind::String)
+                .min_length(0)
+                .max_length(90000),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["Text"], &["Artifacts"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<AnalysisSource> for ::stratus_model::Val<AnalysisSource> {
+        fn from(value: AnalysisSource) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `AnalysisSourceMetadata`, a property type of `AWS::CleanRooms::AnalysisTemplate`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct AnalysisSourceMetadata {
+        /// `Artifacts`: [`AnalysisTemplateArtifactMetadata`].
+        pub artifacts:
+            ::std::option::Option<::stratus_model::Val<AnalysisTemplateArtifactMetadata>>,
+    }
+
+    /// What the schema says of `AnalysisSourceMetadata`'s properties; `validate()` checks them.
+    pub static SCHEMA_AnalysisSourceMetadata: s::ObjectSchema = s::ObjectSchema {
+        name: "AnalysisSourceMetadata",
+        properties: &[s::prop(
+            "Artifacts",
+            s::Kind::Object(&SCHEMA_AnalysisTemplateArtifactMetadata),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["Artifacts"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<AnalysisSourceMetadata> for ::stratus_model::Val<AnalysisSourceMetadata> {
+        fn from(value: AnalysisSourceMetadata) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `SyntheticDataParameters`, a property type of `AWS::CleanRooms::AnalysisTemplate`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct SyntheticDataParameters {
+        /// `MlSyntheticDataParameters`: [`MlSyntheticDataParameters`].
+        pub ml_synthetic_data_parameters:
+            ::std::option::Option<::stratus_model::Val<MlSyntheticDataParameters>>,
+    }
+
+    /// What the schema says of `SyntheticDataParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_SyntheticDataParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "SyntheticDataParameters",
+        properties: &[s::prop(
+            "MlSyntheticDataParameters",
+            s::Kind::Object(&SCHEMA_MlSyntheticDataParameters),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["MlSyntheticDataParameters"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<SyntheticDataParameters>
+        for ::stratus_model::Val<SyntheticDataParameters>
+    {
+        fn from(value: SyntheticDataParameters) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `AnalysisTemplateArtifacts`, a property type of `AWS::CleanRooms::AnalysisTemplate`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct AnalysisTemplateArtifacts {
+        /// `AdditionalArtifacts`: list of [`AnalysisTemplateArtifact`].
+        /// Items: `1..=1`.
+        pub additional_artifacts:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<AnalysisTemplateArtifact>>>,
+        /// `EntryPoint`: [`AnalysisTemplateArtifact`].
+        /// Required.
+        pub entry_point: ::stratus_model::Val<AnalysisTemplateArtifact>,
+        /// `RoleArn`: string.
+        /// Required.
+        /// Length: `32..=512`.
+        pub role_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl AnalysisTemplateArtifacts {
+        /// With the required `EntryPoint`, `RoleArn`; everything else unset.
+        pub fn new(
+            entry_point: impl ::std::convert::Into<::stratus_model::Val<AnalysisTemplateArtifact>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                additional_artifacts: ::std::option::Option::None,
+                entry_point: entry_point.into(),
+                role_arn: role_arn.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `AnalysisTemplateArtifacts`'s properties; `validate()` checks them.
+    pub static SCHEMA_AnalysisTemplateArtifacts: s::ObjectSchema = s::ObjectSchema {
+        name: "AnalysisTemplateArtifacts",
+        properties: &[
+            s::prop(
+                "AdditionalArtifacts",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_AnalysisTemplateArtifact),
+                )),
+            )
+            .min_items(1)
+            .max_items(1),
+            s::prop(
+                "EntryPoint",
+                s::Kind::Object(&SCHEMA_AnalysisTemplateArtifact),
+            ),
+            s::prop("RoleArn", s::Kind::String)
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
+                .min_length(32)
+                .max_length(512),
+        ],
+        required: &["EntryPoint", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<AnalysisTemplateArtifacts>
+        for ::stratus_model::Val<AnalysisTemplateArtifacts>
+    {
+        fn from(value: AnalysisTemplateArtifacts) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `AnalysisTemplateArtifactMetadata`, a property type of `AWS::CleanRooms::AnalysisTemplate`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct AnalysisTemplateArtifactMetadata {
+        /// `AdditionalArtifactHashes`: list of [`Hash`].
+        pub additional_artifact_hashes:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Hash>>>,
+        /// `EntryPointHash`: [`Hash`].
+        /// Required.
+        pub entry_point_hash: ::stratus_model::Val<Hash>,
+    }
+
+    impl AnalysisTemplateArtifactMetadata {
+        /// With the required `EntryPointHash`; everything else unset.
+        pub fn new(
+            entry_point_hash: impl ::std::convert::Into<::stratus_model::Val<Hash>>,
+        ) -> Self {
+            Self {
+                additional_artifact_hashes: ::std::option::Option::None,
+                entry_point_hash: entry_point_hash.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `AnalysisTemplateArtifactMetadata`'s properties; `validate()` checks them.
+    pub static SCHEMA_AnalysisTemplateArtifactMetadata: s::ObjectSchema = s::ObjectSchema {
+        name: "AnalysisTemplateArtifactMetadata",
+        properties: &[
+            s::prop(
+                "AdditionalArtifactHashes",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Hash))),
+            ),
+            s::prop("EntryPointHash", s::Kind::Object(&SCHEMA_Hash)),
+        ],
+        required: &["EntryPointHash"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<AnalysisTemplateArtifactMetadata>
+        for ::stratus_model::Val<AnalysisTemplateArtifactMetadata>
+    {
+        fn from(value: AnalysisTemplateArtifactMetadata) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `MLSyntheticDataParameters`, a property type of `AWS::CleanRooms::AnalysisTemplate`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct MlSyntheticDataParameters {
+        /// `ColumnClassification`: [`ColumnClassificationDetails`].
+        /// Required.
+        pub column_classification: ::stratus_model::Val<ColumnClassificationDetails>,
+        /// `Epsilon`: number.
+        /// Required.
+        /// Range: `0.0001..=10`.
+        pub epsilon: ::stratus_model::Val<f64>,
+        /// `MaxMembershipInferenceAttackScore`: number.
+        /// Required.
+        /// Range: `0.5..=1`.
+        pub max_membership_inference_attack_score: ::stratus_model::Val<f64>,
+    }
+
+    impl MlSyntheticDataParameters {
+        /// With the required `ColumnClassification`, `Epsilon`, `MaxMembershipInferenceAttackScore`; everything else unset.
+        pub fn new(
+            column_classification: impl ::std::convert::Into<
+                ::stratus_model::Val<ColumnClassificationDetails>,
+            >,
+            epsilon: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            max_membership_inference_attack_score: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                column_classification: column_classification.into(),
+                epsilon: epsilon.into(),
+                max_membership_inference_attack_score: max_membership_inference_attack_score.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `MLSyntheticDataParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_MlSyntheticDataParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "MLSyntheticDataParameters",
+        properties: &[
+            s::prop(
+                "ColumnClassification",
+                s::Kind::Object(&SCHEMA_ColumnClassificationDetails),
+            ),
+            s::prop("Epsilon", s::Kind::Number)
+                .minimum(0.0001)
+                .maximum(10.0),
+            s::prop("MaxMembershipInferenceAttackScore", s::Kind::Number)
+                .minimum(0.5)
+                .maximum(1.0),
+        ],
+        required: &[
+            "Epsilon",
+            "MaxMembershipInferenceAttackScore",
+            "ColumnClassification",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<MlSyntheticDataParameters>
+        for ::stratus_model::Val<MlSyntheticDataParameters>
+    {
+        fn from(value: MlSyntheticDataParameters) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `AnalysisTemplateArtifact`, a property type of `AWS::CleanRooms::AnalysisTemplate`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct AnalysisTemplateArtifact {
+        /// `Location`: [`S3Location`].
+        /// Required.
+        pub location: ::stratus_model::Val<S3Location>,
+    }
+
+    impl AnalysisTemplateArtifact {
+        /// With the required `Location`; everything else unset.
+        pub fn new(location: impl ::std::convert::Into<::stratus_model::Val<S3Location>>) -> Self {
+            Self {
+                location: location.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `AnalysisTemplateArtifact`'s properties; `validate()` checks them.
+    pub static SCHEMA_AnalysisTemplateArtifact: s::ObjectSchema = s::ObjectSchema {
+        name: "AnalysisTemplateArtifact",
+        properties: &[s::prop("Location", s::Kind::Object(&SCHEMA_S3Location))],
+        required: &["Location"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<AnalysisTemplateArtifact>
+        for ::stratus_model::Val<AnalysisTemplateArtifact>
+    {
+        fn from(value: AnalysisTemplateArtifact) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `Hash`, a property type of `AWS::CleanRooms::AnalysisTemplate`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct Hash {
+        /// `Sha256`: string.
+        pub sha256: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `Hash`'s properties; `validate()` checks them.
+    pub static SCHEMA_Hash: s::ObjectSchema = s::ObjectSchema {
+        name: "Hash",
+        properties: &[s::prop("Sha256", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<Hash> for ::stratus_model::Val<Hash> {
+        fn from(value: Hash) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ColumnClassificationDetails`, a property type of `AWS::CleanRooms::AnalysisTemplate`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ColumnClassificationDetails {
+        /// `ColumnMapping`: list of [`SyntheticDataColumnProperties`].
+        /// Required.
+        /// Items: `5..=1000`.
+        pub column_mapping: ::stratus_model::Val<::std::vec::Vec<SyntheticDataColumnProperties>>,
+    }
+
+    impl ColumnClassificationDetails {
+        /// With the required `ColumnMapping`; everything else unset.
+        pub fn new(
+            column_mapping: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<SyntheticDataColumnProperties>>,
+            >,
+        ) -> Self {
+            Self {
+                column_mapping: column_mapping.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `ColumnClassificationDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_ColumnClassificationDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "ColumnClassificationDetails",
+        properties: &[s::prop(
+            "ColumnMapping",
+            s::Kind::List(&s::prop(
+                "",
+                s::Kind::Object(&SCHEMA_SyntheticDataColumnProperties),
+            )),
+        )
+        .min_items(5)
+        .max_items(1000)],
+        required: &["ColumnMapping"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ColumnClassificationDetails>
+        for ::stratus_model::Val<ColumnClassificationDetails>
+    {
+        fn from(value: ColumnClassificationDetails) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `S3Location`, a property type of `AWS::CleanRooms::AnalysisTemplate`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct S3Location {
+        /// `Bucket`: string.
+        /// Required.
+        /// Length: `3..=63`.
+        pub bucket: ::stratus_model::Val<::std::string::String>,
+        /// `Key`: string.
+        /// Required.
+        pub key: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl S3Location {
+        /// With the required `Bucket`, `Key`; everything else unset.
+        pub fn new(
+            bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket: bucket.into(),
+                key: key.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `S3Location`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Location: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Location",
+        properties: &[
+            s::prop("Bucket", s::Kind::String)
+                .min_length(3)
+                .max_length(63),
+            s::prop("Key", s::Kind::String),
+        ],
+        required: &["Bucket", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<S3Location> for ::stratus_model::Val<S3Location> {
+        fn from(value: S3Location) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `SyntheticDataColumnProperties`, a property type of `AWS::CleanRooms::AnalysisTemplate`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct SyntheticDataColumnProperties {
+        /// `ColumnName`: string.
+        /// Required.
+        /// Pattern: `^[a-z0-9_](([a-z0-9_]+-)*([a-z0-9_]+))?$`.
+        /// Length: `..=128`.
+        pub column_name: ::stratus_model::Val<::std::string::String>,
+        /// `ColumnType`: [`ColumnType`].
+        /// Required.
+        /// Allowed values: `CATEGORICAL`, `NUMERICAL`.
+        pub column_type: ::stratus_model::Val<ColumnType>,
+        /// `IsPredictiveValue`: boolean.
+        /// Required.
+        pub is_predictive_value: ::stratus_model::Val<bool>,
+    }
+
+    impl SyntheticDataColumnProperties {
+        /// With the required `ColumnName`, `ColumnType`, `IsPredictiveValue`; everything else unset.
+        pub fn new(
+            column_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            column_type: impl ::std::convert::Into<::stratus_model::Val<ColumnType>>,
+            is_predictive_value: impl ::std::convert::Into<::stratus_model::Val<bool>>,
+        ) -> Self {
+            Self {
+                column_name: column_name.into(),
+                column_type: column_type.into(),
+                is_predictive_value: is_predictive_value.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `SyntheticDataColumnProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_SyntheticDataColumnProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "SyntheticDataColumnProperties",
+        properties: &[
+            s::prop("ColumnName", s::Kind::String)
+                .pattern("^[a-z0-9_](([a-z0-9_]+-)*([a-z0-9_]+))?$")
+                .max_length(128),
+            s::prop("ColumnType", s::Kind::Enum(ColumnType::VALUES)),
+            s::prop("IsPredictiveValue", s::Kind::Boolean),
+        ],
+        required: &["ColumnName", "ColumnType", "IsPredictiveValue"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<SyntheticDataColumnProperties>
+        for ::stratus_model::Val<SyntheticDataColumnProperties>
+    {
+        fn from(value: SyntheticDataColumnProperties) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -561,6 +1088,48 @@ pub mod analysis_template {
             Type2::as_str(self)
         }
     }
+
+    /// The values `ColumnType` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum ColumnType {
+        /// `CATEGORICAL`
+        Categorical,
+        /// `NUMERICAL`
+        Numerical,
+    }
+
+    impl ColumnType {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Categorical, Self::Numerical];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CATEGORICAL", "NUMERICAL"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Categorical => "CATEGORICAL",
+                Self::Numerical => "NUMERICAL",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for ColumnType {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<ColumnType> for ::stratus_model::Val<ColumnType> {
+        fn from(value: ColumnType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for ColumnType {
+        fn as_str(self) -> &'static str {
+            ColumnType::as_str(self)
+        }
+    }
 }
 
 #[cfg(feature = "cleanrooms-analysis-template")]
@@ -686,6 +1255,8 @@ pub mod collaboration {
         required: &["CreatorDisplayName", "Name", "Description", "QueryLogStatus"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -741,6 +1312,8 @@ pub mod collaboration {
         required: &["CustomMLMemberAbilities"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -793,6 +1366,8 @@ pub mod collaboration {
         required: &["QueryCompute"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -857,6 +1432,8 @@ pub mod collaboration {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -935,6 +1512,8 @@ pub mod collaboration {
         required: &["AccountId", "DisplayName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -969,6 +1548,8 @@ pub mod collaboration {
         required: &["IsResponsible"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1014,6 +1595,8 @@ pub mod collaboration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1048,6 +1631,8 @@ pub mod collaboration {
         required: &["IsResponsible"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1084,6 +1669,8 @@ pub mod collaboration {
         required: &["IsResponsible"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1120,6 +1707,8 @@ pub mod collaboration {
         required: &["IsResponsible"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1156,6 +1745,8 @@ pub mod collaboration {
         required: &["IsResponsible"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1689,9 +2280,9 @@ pub mod configured_table {
         /// `SelectedAnalysisMethods`: list of [`SelectedAnalysisMethod`].
         pub selected_analysis_methods:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<SelectedAnalysisMethod>>>,
-        /// `TableReference`: JSON.
+        /// `TableReference`: [`TableReference`].
         /// Required.
-        pub table_reference: ::stratus_model::Val<::stratus_model::Json>,
+        pub table_reference: ::stratus_model::Val<TableReference>,
     }
 
     impl CfnConfiguredTable {
@@ -1702,7 +2293,7 @@ pub mod configured_table {
             >,
             analysis_method: impl ::std::convert::Into<::stratus_model::Val<AnalysisMethod>>,
             name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            table_reference: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            table_reference: impl ::std::convert::Into<::stratus_model::Val<TableReference>>,
         ) -> Self {
             Self {
                 allowed_columns: allowed_columns.into(),
@@ -1752,12 +2343,14 @@ pub mod configured_table {
                 "SelectedAnalysisMethods",
                 s::Kind::List(&s::prop("", s::Kind::Enum(SelectedAnalysisMethod::VALUES))),
             ),
-            s::prop("TableReference", s::Kind::Json),
+            s::prop("TableReference", s::Kind::Object(&SCHEMA_TableReference)),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &["AllowedColumns", "AnalysisMethod", "Name", "TableReference"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1819,6 +2412,8 @@ pub mod configured_table {
         required: &["Type", "Policy"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1828,19 +2423,56 @@ pub mod configured_table {
         }
     }
 
+    /// `TableReference`, a property type of `AWS::CleanRooms::ConfiguredTable`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct TableReference {
+        /// `Athena`: [`AthenaTableReference`].
+        pub athena: ::std::option::Option<::stratus_model::Val<AthenaTableReference>>,
+        /// `Glue`: [`GlueTableReference`].
+        pub glue: ::std::option::Option<::stratus_model::Val<GlueTableReference>>,
+        /// `Snowflake`: [`SnowflakeTableReference`].
+        pub snowflake: ::std::option::Option<::stratus_model::Val<SnowflakeTableReference>>,
+    }
+
+    /// What the schema says of `TableReference`'s properties; `validate()` checks them.
+    pub static SCHEMA_TableReference: s::ObjectSchema = s::ObjectSchema {
+        name: "TableReference",
+        properties: &[
+            s::prop("Athena", s::Kind::Object(&SCHEMA_AthenaTableReference)),
+            s::prop("Glue", s::Kind::Object(&SCHEMA_GlueTableReference)),
+            s::prop(
+                "Snowflake",
+                s::Kind::Object(&SCHEMA_SnowflakeTableReference),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["Glue"], &["Snowflake"], &["Athena"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<TableReference> for ::stratus_model::Val<TableReference> {
+        fn from(value: TableReference) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
     /// `ConfiguredTableAnalysisRulePolicy`, a property type of `AWS::CleanRooms::ConfiguredTable`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
     pub struct ConfiguredTableAnalysisRulePolicy {
-        /// `V1`: JSON.
+        /// `V1`: [`ConfiguredTableAnalysisRulePolicyV1`].
         /// Required.
-        pub v1: ::stratus_model::Val<::stratus_model::Json>,
+        pub v1: ::stratus_model::Val<ConfiguredTableAnalysisRulePolicyV1>,
     }
 
     impl ConfiguredTableAnalysisRulePolicy {
         /// With the required `V1`; everything else unset.
         pub fn new(
-            v1: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            v1: impl ::std::convert::Into<::stratus_model::Val<ConfiguredTableAnalysisRulePolicyV1>>,
         ) -> Self {
             Self { v1: v1.into() }
         }
@@ -1849,10 +2481,15 @@ pub mod configured_table {
     /// What the schema says of `ConfiguredTableAnalysisRulePolicy`'s properties; `validate()` checks them.
     pub static SCHEMA_ConfiguredTableAnalysisRulePolicy: s::ObjectSchema = s::ObjectSchema {
         name: "ConfiguredTableAnalysisRulePolicy",
-        properties: &[s::prop("V1", s::Kind::Json)],
+        properties: &[s::prop(
+            "V1",
+            s::Kind::Object(&SCHEMA_ConfiguredTableAnalysisRulePolicyV1),
+        )],
         required: &["V1"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1860,6 +2497,829 @@ pub mod configured_table {
         for ::stratus_model::Val<ConfiguredTableAnalysisRulePolicy>
     {
         fn from(value: ConfiguredTableAnalysisRulePolicy) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `AthenaTableReference`, a property type of `AWS::CleanRooms::ConfiguredTable`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct AthenaTableReference {
+        /// `CatalogName`: string.
+        /// Pattern: `^[a-zA-Z0-9_-]+$`.
+        /// Length: `1..=64`.
+        pub catalog_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `DatabaseName`: string.
+        /// Required.
+        /// Length: `..=128`.
+        pub database_name: ::stratus_model::Val<::std::string::String>,
+        /// `OutputLocation`: string.
+        /// Length: `8..=1024`.
+        pub output_location: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `Region`: [`CommercialRegion`].
+        pub region: ::std::option::Option<::stratus_model::Val<CommercialRegion>>,
+        /// `TableName`: string.
+        /// Required.
+        /// Length: `..=128`.
+        pub table_name: ::stratus_model::Val<::std::string::String>,
+        /// `WorkGroup`: string.
+        /// Required.
+        /// Length: `1..=128`.
+        pub work_group: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl AthenaTableReference {
+        /// With the required `DatabaseName`, `TableName`, `WorkGroup`; everything else unset.
+        pub fn new(
+            database_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            table_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            work_group: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                catalog_name: ::std::option::Option::None,
+                database_name: database_name.into(),
+                output_location: ::std::option::Option::None,
+                region: ::std::option::Option::None,
+                table_name: table_name.into(),
+                work_group: work_group.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `AthenaTableReference`'s properties; `validate()` checks them.
+    pub static SCHEMA_AthenaTableReference: s::ObjectSchema = s::ObjectSchema {
+        name: "AthenaTableReference",
+        properties: &[
+            s::prop("CatalogName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("DatabaseName", s::Kind::String).max_length(128),
+            s::prop("OutputLocation", s::Kind::String)
+                .min_length(8)
+                .max_length(1024),
+            s::prop("Region", s::Kind::Enum(CommercialRegion::VALUES)),
+            s::prop("TableName", s::Kind::String).max_length(128),
+            s::prop("WorkGroup", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &["DatabaseName", "TableName", "WorkGroup"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<AthenaTableReference> for ::stratus_model::Val<AthenaTableReference> {
+        fn from(value: AthenaTableReference) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `GlueTableReference`, a property type of `AWS::CleanRooms::ConfiguredTable`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct GlueTableReference {
+        /// `DatabaseName`: string.
+        /// Required.
+        /// Pattern: `^[a-zA-Z0-9_](([a-zA-Z0-9_ ]+-)*([a-zA-Z0-9_ ]+))?$`.
+        /// Length: `..=128`.
+        pub database_name: ::stratus_model::Val<::std::string::String>,
+        /// `Region`: [`CommercialRegion`].
+        pub region: ::std::option::Option<::stratus_model::Val<CommercialRegion>>,
+        /// `TableName`: string.
+        /// Required.
+        /// Pattern: `^[a-zA-Z0-9_](([a-zA-Z0-9_ ]+-)*([a-zA-Z0-9_ ]+))?$`.
+        /// Length: `..=128`.
+        pub table_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl GlueTableReference {
+        /// With the required `DatabaseName`, `TableName`; everything else unset.
+        pub fn new(
+            database_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            table_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                database_name: database_name.into(),
+                region: ::std::option::Option::None,
+                table_name: table_name.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `GlueTableReference`'s properties; `validate()` checks them.
+    pub static SCHEMA_GlueTableReference: s::ObjectSchema = s::ObjectSchema {
+        name: "GlueTableReference",
+        properties: &[
+            s::prop("DatabaseName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_](([a-zA-Z0-9_ ]+-)*([a-zA-Z0-9_ ]+))?$")
+                .max_length(128),
+            s::prop("Region", s::Kind::Enum(CommercialRegion::VALUES)),
+            s::prop("TableName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_](([a-zA-Z0-9_ ]+-)*([a-zA-Z0-9_ ]+))?$")
+                .max_length(128),
+        ],
+        required: &["DatabaseName", "TableName"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<GlueTableReference> for ::stratus_model::Val<GlueTableReference> {
+        fn from(value: GlueTableReference) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `SnowflakeTableReference`, a property type of `AWS::CleanRooms::ConfiguredTable`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct SnowflakeTableReference {
+        /// `AccountIdentifier`: string.
+        /// Required.
+        /// Length: `3..=256`.
+        pub account_identifier: ::stratus_model::Val<::std::string::String>,
+        /// `DatabaseName`: string.
+        /// Required.
+        /// Length: `1..=256`.
+        pub database_name: ::stratus_model::Val<::std::string::String>,
+        /// `SchemaName`: string.
+        /// Required.
+        /// Length: `1..=256`.
+        pub schema_name: ::stratus_model::Val<::std::string::String>,
+        /// `SecretArn`: string.
+        /// Required.
+        /// Length: `..=256`.
+        pub secret_arn: ::stratus_model::Val<::std::string::String>,
+        /// `TableName`: string.
+        /// Required.
+        /// Length: `1..=256`.
+        pub table_name: ::stratus_model::Val<::std::string::String>,
+        /// `TableSchema`: [`SnowflakeTableSchema`].
+        /// Required.
+        pub table_schema: ::stratus_model::Val<SnowflakeTableSchema>,
+    }
+
+    impl SnowflakeTableReference {
+        /// With the required `AccountIdentifier`, `DatabaseName`, `SchemaName`, `SecretArn`, `TableName`, `TableSchema`; everything else unset.
+        pub fn new(
+            account_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            database_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            schema_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            secret_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            table_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            table_schema: impl ::std::convert::Into<::stratus_model::Val<SnowflakeTableSchema>>,
+        ) -> Self {
+            Self {
+                account_identifier: account_identifier.into(),
+                database_name: database_name.into(),
+                schema_name: schema_name.into(),
+                secret_arn: secret_arn.into(),
+                table_name: table_name.into(),
+                table_schema: table_schema.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `SnowflakeTableReference`'s properties; `validate()` checks them.
+    pub static SCHEMA_SnowflakeTableReference: s::ObjectSchema = s::ObjectSchema {
+        name: "SnowflakeTableReference",
+        properties: &[
+            s::prop("AccountIdentifier", s::Kind::String)
+                .min_length(3)
+                .max_length(256),
+            s::prop("DatabaseName", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("SchemaName", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("SecretArn", s::Kind::String).max_length(256),
+            s::prop("TableName", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("TableSchema", s::Kind::Object(&SCHEMA_SnowflakeTableSchema)),
+        ],
+        required: &[
+            "AccountIdentifier",
+            "DatabaseName",
+            "SchemaName",
+            "SecretArn",
+            "TableName",
+            "TableSchema",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<SnowflakeTableReference>
+        for ::stratus_model::Val<SnowflakeTableReference>
+    {
+        fn from(value: SnowflakeTableReference) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ConfiguredTableAnalysisRulePolicyV1`, a property type of `AWS::CleanRooms::ConfiguredTable`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ConfiguredTableAnalysisRulePolicyV1 {
+        /// `Aggregation`: [`AnalysisRuleAggregation`].
+        pub aggregation: ::std::option::Option<::stratus_model::Val<AnalysisRuleAggregation>>,
+        /// `Custom`: [`AnalysisRuleCustom`].
+        pub custom: ::std::option::Option<::stratus_model::Val<AnalysisRuleCustom>>,
+        /// `List`: [`AnalysisRuleList`].
+        pub list: ::std::option::Option<::stratus_model::Val<AnalysisRuleList>>,
+    }
+
+    /// What the schema says of `ConfiguredTableAnalysisRulePolicyV1`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConfiguredTableAnalysisRulePolicyV1: s::ObjectSchema = s::ObjectSchema {
+        name: "ConfiguredTableAnalysisRulePolicyV1",
+        properties: &[
+            s::prop(
+                "Aggregation",
+                s::Kind::Object(&SCHEMA_AnalysisRuleAggregation),
+            ),
+            s::prop("Custom", s::Kind::Object(&SCHEMA_AnalysisRuleCustom)),
+            s::prop("List", s::Kind::Object(&SCHEMA_AnalysisRuleList)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["List"], &["Aggregation"], &["Custom"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ConfiguredTableAnalysisRulePolicyV1>
+        for ::stratus_model::Val<ConfiguredTableAnalysisRulePolicyV1>
+    {
+        fn from(value: ConfiguredTableAnalysisRulePolicyV1) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `SnowflakeTableSchema`, a property type of `AWS::CleanRooms::ConfiguredTable`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct SnowflakeTableSchema {
+        /// `V1`: list of [`SnowflakeTableSchemaV1`].
+        /// Items: `1..=250`.
+        pub v1:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<SnowflakeTableSchemaV1>>>,
+    }
+
+    /// What the schema says of `SnowflakeTableSchema`'s properties; `validate()` checks them.
+    pub static SCHEMA_SnowflakeTableSchema: s::ObjectSchema = s::ObjectSchema {
+        name: "SnowflakeTableSchema",
+        properties: &[s::prop(
+            "V1",
+            s::Kind::List(&s::prop(
+                "",
+                s::Kind::Object(&SCHEMA_SnowflakeTableSchemaV1),
+            )),
+        )
+        .min_items(1)
+        .max_items(250)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["V1"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<SnowflakeTableSchema> for ::stratus_model::Val<SnowflakeTableSchema> {
+        fn from(value: SnowflakeTableSchema) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `AnalysisRuleAggregation`, a property type of `AWS::CleanRooms::ConfiguredTable`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct AnalysisRuleAggregation {
+        /// `AdditionalAnalyses`: [`AdditionalAnalyses`].
+        pub additional_analyses: ::std::option::Option<::stratus_model::Val<AdditionalAnalyses>>,
+        /// `AggregateColumns`: list of [`AggregateColumn`].
+        /// Required.
+        /// Items: `1..=`.
+        pub aggregate_columns: ::stratus_model::Val<::std::vec::Vec<AggregateColumn>>,
+        /// `AllowedJoinOperators`: list of [`JoinOperator`].
+        /// Items: `..=2`.
+        pub allowed_join_operators:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<JoinOperator>>>,
+        /// `DimensionColumns`: list of string.
+        /// Required.
+        pub dimension_columns: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+        /// `JoinColumns`: list of string.
+        /// Required.
+        pub join_columns: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+        /// `JoinRequired`: [`JoinRequiredOption`].
+        pub join_required: ::std::option::Option<::stratus_model::Val<JoinRequiredOption>>,
+        /// `OutputConstraints`: list of [`AggregationConstraint`].
+        /// Required.
+        /// Items: `1..=`.
+        pub output_constraints: ::stratus_model::Val<::std::vec::Vec<AggregationConstraint>>,
+        /// `ScalarFunctions`: list of [`ScalarFunctions`].
+        /// Required.
+        pub scalar_functions: ::stratus_model::Val<::std::vec::Vec<ScalarFunctions>>,
+    }
+
+    impl AnalysisRuleAggregation {
+        /// With the required `AggregateColumns`, `DimensionColumns`, `JoinColumns`, `OutputConstraints`, `ScalarFunctions`; everything else unset.
+        pub fn new(
+            aggregate_columns: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<AggregateColumn>>,
+            >,
+            dimension_columns: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            join_columns: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            output_constraints: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<AggregationConstraint>>,
+            >,
+            scalar_functions: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ScalarFunctions>>,
+            >,
+        ) -> Self {
+            Self {
+                additional_analyses: ::std::option::Option::None,
+                aggregate_columns: aggregate_columns.into(),
+                allowed_join_operators: ::std::option::Option::None,
+                dimension_columns: dimension_columns.into(),
+                join_columns: join_columns.into(),
+                join_required: ::std::option::Option::None,
+                output_constraints: output_constraints.into(),
+                scalar_functions: scalar_functions.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `AnalysisRuleAggregation`'s properties; `validate()` checks them.
+    pub static SCHEMA_AnalysisRuleAggregation: s::ObjectSchema = s::ObjectSchema {
+        name: "AnalysisRuleAggregation",
+        properties: &[
+            s::prop(
+                "AdditionalAnalyses",
+                s::Kind::Enum(AdditionalAnalyses::VALUES),
+            ),
+            s::prop(
+                "AggregateColumns",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AggregateColumn))),
+            )
+            .min_items(1),
+            s::prop(
+                "AllowedJoinOperators",
+                s::Kind::List(&s::prop("", s::Kind::Enum(JoinOperator::VALUES))),
+            )
+            .max_items(2),
+            s::prop(
+                "DimensionColumns",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-z0-9_](([a-z0-9_ ]+-)*([a-z0-9_ ]+))?$")
+                        .min_length(1)
+                        .max_length(127),
+                ),
+            ),
+            s::prop(
+                "JoinColumns",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-z0-9_](([a-z0-9_ ]+-)*([a-z0-9_ ]+))?$")
+                        .min_length(1)
+                        .max_length(127),
+                ),
+            ),
+            s::prop("JoinRequired", s::Kind::Enum(JoinRequiredOption::VALUES)),
+            s::prop(
+                "OutputConstraints",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AggregationConstraint))),
+            )
+            .min_items(1),
+            s::prop(
+                "ScalarFunctions",
+                s::Kind::List(&s::prop("", s::Kind::Enum(ScalarFunctions::VALUES))),
+            ),
+        ],
+        required: &[
+            "AggregateColumns",
+            "JoinColumns",
+            "DimensionColumns",
+            "ScalarFunctions",
+            "OutputConstraints",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<AnalysisRuleAggregation>
+        for ::stratus_model::Val<AnalysisRuleAggregation>
+    {
+        fn from(value: AnalysisRuleAggregation) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `AnalysisRuleCustom`, a property type of `AWS::CleanRooms::ConfiguredTable`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct AnalysisRuleCustom {
+        /// `AdditionalAnalyses`: [`AdditionalAnalyses`].
+        pub additional_analyses: ::std::option::Option<::stratus_model::Val<AdditionalAnalyses>>,
+        /// `AllowedAnalyses`: list of string.
+        /// Required.
+        pub allowed_analyses: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+        /// `AllowedAnalysisProviders`: list of string.
+        pub allowed_analysis_providers:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+        /// `DifferentialPrivacy`: [`DifferentialPrivacy`].
+        pub differential_privacy: ::std::option::Option<::stratus_model::Val<DifferentialPrivacy>>,
+        /// `DisallowedOutputColumns`: list of string.
+        pub disallowed_output_columns:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+    }
+
+    impl AnalysisRuleCustom {
+        /// With the required `AllowedAnalyses`; everything else unset.
+        pub fn new(
+            allowed_analyses: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                additional_analyses: ::std::option::Option::None,
+                allowed_analyses: allowed_analyses.into(),
+                allowed_analysis_providers: ::std::option::Option::None,
+                differential_privacy: ::std::option::Option::None,
+                disallowed_output_columns: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `AnalysisRuleCustom`'s properties; `validate()` checks them.
+    pub static SCHEMA_AnalysisRuleCustom: s::ObjectSchema = s::ObjectSchema {
+        name: "AnalysisRuleCustom",
+        properties: &[s::prop("AdditionalAnalyses", s::Kind::Enum(AdditionalAnalyses::VALUES)), s::prop("AllowedAnalyses", s::Kind::List(&s::prop("", s::Kind::String).pattern("(ANY_QUERY|ANY_JOB|arn:[\\w]{3}:cleanrooms:[\\w]{2}-[\\w]{4,9}-[\\d]:[\\d]{12}:membership/[\\d\\w-]+/analysistemplate/[\\d\\w-]+)").min_length(0).max_length(200))).min_items(0), s::prop("AllowedAnalysisProviders", s::Kind::List(&s::prop("", s::Kind::String).pattern("\\d+").min_length(12).max_length(12))).min_items(0), s::prop("DifferentialPrivacy", s::Kind::Object(&SCHEMA_DifferentialPrivacy)), s::prop("DisallowedOutputColumns", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-z0-9_](([a-z0-9_ ]+-)*([a-z0-9_ ]+))?$").min_length(1).max_length(127))).min_items(0)],
+        required: &["AllowedAnalyses"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<AnalysisRuleCustom> for ::stratus_model::Val<AnalysisRuleCustom> {
+        fn from(value: AnalysisRuleCustom) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `AnalysisRuleList`, a property type of `AWS::CleanRooms::ConfiguredTable`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct AnalysisRuleList {
+        /// `AdditionalAnalyses`: [`AdditionalAnalyses`].
+        pub additional_analyses: ::std::option::Option<::stratus_model::Val<AdditionalAnalyses>>,
+        /// `AllowedJoinOperators`: list of [`JoinOperator`].
+        /// Items: `..=2`.
+        pub allowed_join_operators:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<JoinOperator>>>,
+        /// `JoinColumns`: list of string.
+        /// Required.
+        /// Items: `1..=`.
+        pub join_columns: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+        /// `ListColumns`: list of string.
+        /// Required.
+        pub list_columns: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl AnalysisRuleList {
+        /// With the required `JoinColumns`, `ListColumns`; everything else unset.
+        pub fn new(
+            join_columns: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            list_columns: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                additional_analyses: ::std::option::Option::None,
+                allowed_join_operators: ::std::option::Option::None,
+                join_columns: join_columns.into(),
+                list_columns: list_columns.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `AnalysisRuleList`'s properties; `validate()` checks them.
+    pub static SCHEMA_AnalysisRuleList: s::ObjectSchema = s::ObjectSchema {
+        name: "AnalysisRuleList",
+        properties: &[
+            s::prop(
+                "AdditionalAnalyses",
+                s::Kind::Enum(AdditionalAnalyses::VALUES),
+            ),
+            s::prop(
+                "AllowedJoinOperators",
+                s::Kind::List(&s::prop("", s::Kind::Enum(JoinOperator::VALUES))),
+            )
+            .max_items(2),
+            s::prop(
+                "JoinColumns",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-z0-9_](([a-z0-9_ ]+-)*([a-z0-9_ ]+))?$")
+                        .min_length(1)
+                        .max_length(127),
+                ),
+            )
+            .min_items(1),
+            s::prop(
+                "ListColumns",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-z0-9_](([a-z0-9_ ]+-)*([a-z0-9_ ]+))?$")
+                        .min_length(1)
+                        .max_length(127),
+                ),
+            ),
+        ],
+        required: &["JoinColumns", "ListColumns"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<AnalysisRuleList> for ::stratus_model::Val<AnalysisRuleList> {
+        fn from(value: AnalysisRuleList) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `SnowflakeTableSchemaV1`, a property type of `AWS::CleanRooms::ConfiguredTable`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct SnowflakeTableSchemaV1 {
+        /// `ColumnName`: string.
+        /// Required.
+        /// Length: `..=128`.
+        pub column_name: ::stratus_model::Val<::std::string::String>,
+        /// `ColumnType`: string.
+        /// Required.
+        /// Length: `..=255`.
+        pub column_type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SnowflakeTableSchemaV1 {
+        /// With the required `ColumnName`, `ColumnType`; everything else unset.
+        pub fn new(
+            column_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            column_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                column_name: column_name.into(),
+                column_type: column_type.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `SnowflakeTableSchemaV1`'s properties; `validate()` checks them.
+    pub static SCHEMA_SnowflakeTableSchemaV1: s::ObjectSchema = s::ObjectSchema {
+        name: "SnowflakeTableSchemaV1",
+        properties: &[
+            s::prop("ColumnName", s::Kind::String).max_length(128),
+            s::prop("ColumnType", s::Kind::String).max_length(255),
+        ],
+        required: &["ColumnName", "ColumnType"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<SnowflakeTableSchemaV1> for ::stratus_model::Val<SnowflakeTableSchemaV1> {
+        fn from(value: SnowflakeTableSchemaV1) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `AggregateColumn`, a property type of `AWS::CleanRooms::ConfiguredTable`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct AggregateColumn {
+        /// `ColumnNames`: list of string.
+        /// Required.
+        /// Items: `1..=`.
+        pub column_names: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+        /// `Function`: [`AggregateFunctionName`].
+        /// Required.
+        pub function: ::stratus_model::Val<AggregateFunctionName>,
+    }
+
+    impl AggregateColumn {
+        /// With the required `ColumnNames`, `Function`; everything else unset.
+        pub fn new(
+            column_names: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            function: impl ::std::convert::Into<::stratus_model::Val<AggregateFunctionName>>,
+        ) -> Self {
+            Self {
+                column_names: column_names.into(),
+                function: function.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `AggregateColumn`'s properties; `validate()` checks them.
+    pub static SCHEMA_AggregateColumn: s::ObjectSchema = s::ObjectSchema {
+        name: "AggregateColumn",
+        properties: &[
+            s::prop(
+                "ColumnNames",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-z0-9_](([a-z0-9_ ]+-)*([a-z0-9_ ]+))?$")
+                        .min_length(1)
+                        .max_length(127),
+                ),
+            )
+            .min_items(1),
+            s::prop("Function", s::Kind::Enum(AggregateFunctionName::VALUES)),
+        ],
+        required: &["ColumnNames", "Function"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<AggregateColumn> for ::stratus_model::Val<AggregateColumn> {
+        fn from(value: AggregateColumn) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `AggregationConstraint`, a property type of `AWS::CleanRooms::ConfiguredTable`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct AggregationConstraint {
+        /// `ColumnName`: string.
+        /// Required.
+        pub column_name: ::stratus_model::Val<::std::string::String>,
+        /// `Minimum`: number.
+        /// Required.
+        /// Range: `2..=100000`.
+        pub minimum: ::stratus_model::Val<f64>,
+        /// `Type`: [`AggregationType`].
+        /// Required.
+        pub r#type: ::stratus_model::Val<AggregationType>,
+    }
+
+    impl AggregationConstraint {
+        /// With the required `ColumnName`, `Minimum`, `Type`; everything else unset.
+        pub fn new(
+            column_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            minimum: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<AggregationType>>,
+        ) -> Self {
+            Self {
+                column_name: column_name.into(),
+                minimum: minimum.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `AggregationConstraint`'s properties; `validate()` checks them.
+    pub static SCHEMA_AggregationConstraint: s::ObjectSchema = s::ObjectSchema {
+        name: "AggregationConstraint",
+        properties: &[
+            s::prop("ColumnName", s::Kind::String)
+                .pattern("^[a-z0-9_](([a-z0-9_ ]+-)*([a-z0-9_ ]+))?$")
+                .min_length(1)
+                .max_length(127),
+            s::prop("Minimum", s::Kind::Number)
+                .minimum(2.0)
+                .maximum(100000.0),
+            s::prop("Type", s::Kind::Enum(AggregationType::VALUES)),
+        ],
+        required: &["ColumnName", "Minimum", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<AggregationConstraint> for ::stratus_model::Val<AggregationConstraint> {
+        fn from(value: AggregationConstraint) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `DifferentialPrivacy`, a property type of `AWS::CleanRooms::ConfiguredTable`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct DifferentialPrivacy {
+        /// `Columns`: list of [`DifferentialPrivacyColumn`].
+        /// Required.
+        /// Items: `1..=`.
+        pub columns: ::stratus_model::Val<::std::vec::Vec<DifferentialPrivacyColumn>>,
+    }
+
+    impl DifferentialPrivacy {
+        /// With the required `Columns`; everything else unset.
+        pub fn new(
+            columns: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<DifferentialPrivacyColumn>>,
+            >,
+        ) -> Self {
+            Self {
+                columns: columns.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `DifferentialPrivacy`'s properties; `validate()` checks them.
+    pub static SCHEMA_DifferentialPrivacy: s::ObjectSchema = s::ObjectSchema {
+        name: "DifferentialPrivacy",
+        properties: &[s::prop(
+            "Columns",
+            s::Kind::List(&s::prop(
+                "",
+                s::Kind::Object(&SCHEMA_DifferentialPrivacyColumn),
+            )),
+        )
+        .min_items(1)],
+        required: &["Columns"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<DifferentialPrivacy> for ::stratus_model::Val<DifferentialPrivacy> {
+        fn from(value: DifferentialPrivacy) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `DifferentialPrivacyColumn`, a property type of `AWS::CleanRooms::ConfiguredTable`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct DifferentialPrivacyColumn {
+        /// `Name`: string.
+        /// Required.
+        pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl DifferentialPrivacyColumn {
+        /// With the required `Name`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { name: name.into() }
+        }
+    }
+
+    /// What the schema says of `DifferentialPrivacyColumn`'s properties; `validate()` checks them.
+    pub static SCHEMA_DifferentialPrivacyColumn: s::ObjectSchema = s::ObjectSchema {
+        name: "DifferentialPrivacyColumn",
+        properties: &[s::prop("Name", s::Kind::String)],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<DifferentialPrivacyColumn>
+        for ::stratus_model::Val<DifferentialPrivacyColumn>
+    {
+        fn from(value: DifferentialPrivacyColumn) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -1997,6 +3457,585 @@ pub mod configured_table {
             ConfiguredTableAnalysisRuleType::as_str(self)
         }
     }
+
+    /// The values `CommercialRegion` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum CommercialRegion {
+        /// `us-west-1`
+        UsWest1,
+        /// `us-west-2`
+        UsWest2,
+        /// `us-east-1`
+        UsEast1,
+        /// `us-east-2`
+        UsEast2,
+        /// `af-south-1`
+        AfSouth1,
+        /// `ap-east-1`
+        ApEast1,
+        /// `ap-south-2`
+        ApSouth2,
+        /// `ap-southeast-1`
+        ApSoutheast1,
+        /// `ap-southeast-2`
+        ApSoutheast2,
+        /// `ap-southeast-5`
+        ApSoutheast5,
+        /// `ap-southeast-4`
+        ApSoutheast4,
+        /// `ap-southeast-7`
+        ApSoutheast7,
+        /// `ap-south-1`
+        ApSouth1,
+        /// `ap-northeast-3`
+        ApNortheast3,
+        /// `ap-northeast-1`
+        ApNortheast1,
+        /// `ap-northeast-2`
+        ApNortheast2,
+        /// `ca-central-1`
+        CaCentral1,
+        /// `ca-west-1`
+        CaWest1,
+        /// `eu-south-1`
+        EuSouth1,
+        /// `eu-west-3`
+        EuWest3,
+        /// `eu-south-2`
+        EuSouth2,
+        /// `eu-central-2`
+        EuCentral2,
+        /// `eu-central-1`
+        EuCentral1,
+        /// `eu-north-1`
+        EuNorth1,
+        /// `eu-west-1`
+        EuWest1,
+        /// `eu-west-2`
+        EuWest2,
+        /// `me-south-1`
+        MeSouth1,
+        /// `me-central-1`
+        MeCentral1,
+        /// `il-central-1`
+        IlCentral1,
+        /// `sa-east-1`
+        SaEast1,
+        /// `mx-central-1`
+        MxCentral1,
+        /// `ap-east-2`
+        ApEast2,
+    }
+
+    impl CommercialRegion {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[
+            Self::UsWest1,
+            Self::UsWest2,
+            Self::UsEast1,
+            Self::UsEast2,
+            Self::AfSouth1,
+            Self::ApEast1,
+            Self::ApSouth2,
+            Self::ApSoutheast1,
+            Self::ApSoutheast2,
+            Self::ApSoutheast5,
+            Self::ApSoutheast4,
+            Self::ApSoutheast7,
+            Self::ApSouth1,
+            Self::ApNortheast3,
+            Self::ApNortheast1,
+            Self::ApNortheast2,
+            Self::CaCentral1,
+            Self::CaWest1,
+            Self::EuSouth1,
+            Self::EuWest3,
+            Self::EuSouth2,
+            Self::EuCentral2,
+            Self::EuCentral1,
+            Self::EuNorth1,
+            Self::EuWest1,
+            Self::EuWest2,
+            Self::MeSouth1,
+            Self::MeCentral1,
+            Self::IlCentral1,
+            Self::SaEast1,
+            Self::MxCentral1,
+            Self::ApEast2,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "us-west-1",
+            "us-west-2",
+            "us-east-1",
+            "us-east-2",
+            "af-south-1",
+            "ap-east-1",
+            "ap-south-2",
+            "ap-southeast-1",
+            "ap-southeast-2",
+            "ap-southeast-5",
+            "ap-southeast-4",
+            "ap-southeast-7",
+            "ap-south-1",
+            "ap-northeast-3",
+            "ap-northeast-1",
+            "ap-northeast-2",
+            "ca-central-1",
+            "ca-west-1",
+            "eu-south-1",
+            "eu-west-3",
+            "eu-south-2",
+            "eu-central-2",
+            "eu-central-1",
+            "eu-north-1",
+            "eu-west-1",
+            "eu-west-2",
+            "me-south-1",
+            "me-central-1",
+            "il-central-1",
+            "sa-east-1",
+            "mx-central-1",
+            "ap-east-2",
+        ];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::UsWest1 => "us-west-1",
+                Self::UsWest2 => "us-west-2",
+                Self::UsEast1 => "us-east-1",
+                Self::UsEast2 => "us-east-2",
+                Self::AfSouth1 => "af-south-1",
+                Self::ApEast1 => "ap-east-1",
+                Self::ApSouth2 => "ap-south-2",
+                Self::ApSoutheast1 => "ap-southeast-1",
+                Self::ApSoutheast2 => "ap-southeast-2",
+                Self::ApSoutheast5 => "ap-southeast-5",
+                Self::ApSoutheast4 => "ap-southeast-4",
+                Self::ApSoutheast7 => "ap-southeast-7",
+                Self::ApSouth1 => "ap-south-1",
+                Self::ApNortheast3 => "ap-northeast-3",
+                Self::ApNortheast1 => "ap-northeast-1",
+                Self::ApNortheast2 => "ap-northeast-2",
+                Self::CaCentral1 => "ca-central-1",
+                Self::CaWest1 => "ca-west-1",
+                Self::EuSouth1 => "eu-south-1",
+                Self::EuWest3 => "eu-west-3",
+                Self::EuSouth2 => "eu-south-2",
+                Self::EuCentral2 => "eu-central-2",
+                Self::EuCentral1 => "eu-central-1",
+                Self::EuNorth1 => "eu-north-1",
+                Self::EuWest1 => "eu-west-1",
+                Self::EuWest2 => "eu-west-2",
+                Self::MeSouth1 => "me-south-1",
+                Self::MeCentral1 => "me-central-1",
+                Self::IlCentral1 => "il-central-1",
+                Self::SaEast1 => "sa-east-1",
+                Self::MxCentral1 => "mx-central-1",
+                Self::ApEast2 => "ap-east-2",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for CommercialRegion {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<CommercialRegion> for ::stratus_model::Val<CommercialRegion> {
+        fn from(value: CommercialRegion) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for CommercialRegion {
+        fn as_str(self) -> &'static str {
+            CommercialRegion::as_str(self)
+        }
+    }
+
+    /// The values `AdditionalAnalyses` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum AdditionalAnalyses {
+        /// `ALLOWED`
+        Allowed,
+        /// `REQUIRED`
+        Required,
+        /// `NOT_ALLOWED`
+        NotAllowed,
+    }
+
+    impl AdditionalAnalyses {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Allowed, Self::Required, Self::NotAllowed];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ALLOWED", "REQUIRED", "NOT_ALLOWED"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Allowed => "ALLOWED",
+                Self::Required => "REQUIRED",
+                Self::NotAllowed => "NOT_ALLOWED",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for AdditionalAnalyses {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<AdditionalAnalyses> for ::stratus_model::Val<AdditionalAnalyses> {
+        fn from(value: AdditionalAnalyses) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for AdditionalAnalyses {
+        fn as_str(self) -> &'static str {
+            AdditionalAnalyses::as_str(self)
+        }
+    }
+
+    /// The values `JoinOperator` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum JoinOperator {
+        /// `OR`
+        Or,
+        /// `AND`
+        And,
+    }
+
+    impl JoinOperator {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Or, Self::And];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["OR", "AND"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Or => "OR",
+                Self::And => "AND",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for JoinOperator {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<JoinOperator> for ::stratus_model::Val<JoinOperator> {
+        fn from(value: JoinOperator) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for JoinOperator {
+        fn as_str(self) -> &'static str {
+            JoinOperator::as_str(self)
+        }
+    }
+
+    /// The values `JoinRequiredOption` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum JoinRequiredOption {
+        /// `QUERY_RUNNER`
+        QueryRunner,
+    }
+
+    impl JoinRequiredOption {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::QueryRunner];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["QUERY_RUNNER"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::QueryRunner => "QUERY_RUNNER",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for JoinRequiredOption {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<JoinRequiredOption> for ::stratus_model::Val<JoinRequiredOption> {
+        fn from(value: JoinRequiredOption) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for JoinRequiredOption {
+        fn as_str(self) -> &'static str {
+            JoinRequiredOption::as_str(self)
+        }
+    }
+
+    /// The values `ScalarFunctions` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum ScalarFunctions {
+        /// `TRUNC`
+        Trunc,
+        /// `ABS`
+        Abs,
+        /// `CEILING`
+        Ceiling,
+        /// `FLOOR`
+        Floor,
+        /// `LN`
+        Ln,
+        /// `LOG`
+        Log,
+        /// `ROUND`
+        Round,
+        /// `SQRT`
+        Sqrt,
+        /// `CAST`
+        Cast,
+        /// `LOWER`
+        Lower,
+        /// `RTRIM`
+        Rtrim,
+        /// `UPPER`
+        Upper,
+        /// `COALESCE`
+        Coalesce,
+        /// `CONVERT`
+        Convert,
+        /// `CURRENT_DATE`
+        CurrentDate,
+        /// `DATEADD`
+        Dateadd,
+        /// `EXTRACT`
+        Extract,
+        /// `GETDATE`
+        Getdate,
+        /// `SUBSTRING`
+        Substring,
+        /// `TO_CHAR`
+        ToChar,
+        /// `TO_DATE`
+        ToDate,
+        /// `TO_NUMBER`
+        ToNumber,
+        /// `TO_TIMESTAMP`
+        ToTimestamp,
+        /// `TRIM`
+        Trim,
+    }
+
+    impl ScalarFunctions {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[
+            Self::Trunc,
+            Self::Abs,
+            Self::Ceiling,
+            Self::Floor,
+            Self::Ln,
+            Self::Log,
+            Self::Round,
+            Self::Sqrt,
+            Self::Cast,
+            Self::Lower,
+            Self::Rtrim,
+            Self::Upper,
+            Self::Coalesce,
+            Self::Convert,
+            Self::CurrentDate,
+            Self::Dateadd,
+            Self::Extract,
+            Self::Getdate,
+            Self::Substring,
+            Self::ToChar,
+            Self::ToDate,
+            Self::ToNumber,
+            Self::ToTimestamp,
+            Self::Trim,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "TRUNC",
+            "ABS",
+            "CEILING",
+            "FLOOR",
+            "LN",
+            "LOG",
+            "ROUND",
+            "SQRT",
+            "CAST",
+            "LOWER",
+            "RTRIM",
+            "UPPER",
+            "COALESCE",
+            "CONVERT",
+            "CURRENT_DATE",
+            "DATEADD",
+            "EXTRACT",
+            "GETDATE",
+            "SUBSTRING",
+            "TO_CHAR",
+            "TO_DATE",
+            "TO_NUMBER",
+            "TO_TIMESTAMP",
+            "TRIM",
+        ];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Trunc => "TRUNC",
+                Self::Abs => "ABS",
+                Self::Ceiling => "CEILING",
+                Self::Floor => "FLOOR",
+                Self::Ln => "LN",
+                Self::Log => "LOG",
+                Self::Round => "ROUND",
+                Self::Sqrt => "SQRT",
+                Self::Cast => "CAST",
+                Self::Lower => "LOWER",
+                Self::Rtrim => "RTRIM",
+                Self::Upper => "UPPER",
+                Self::Coalesce => "COALESCE",
+                Self::Convert => "CONVERT",
+                Self::CurrentDate => "CURRENT_DATE",
+                Self::Dateadd => "DATEADD",
+                Self::Extract => "EXTRACT",
+                Self::Getdate => "GETDATE",
+                Self::Substring => "SUBSTRING",
+                Self::ToChar => "TO_CHAR",
+                Self::ToDate => "TO_DATE",
+                Self::ToNumber => "TO_NUMBER",
+                Self::ToTimestamp => "TO_TIMESTAMP",
+                Self::Trim => "TRIM",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for ScalarFunctions {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<ScalarFunctions> for ::stratus_model::Val<ScalarFunctions> {
+        fn from(value: ScalarFunctions) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for ScalarFunctions {
+        fn as_str(self) -> &'static str {
+            ScalarFunctions::as_str(self)
+        }
+    }
+
+    /// The values `AggregateFunctionName` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum AggregateFunctionName {
+        /// `SUM`
+        Sum,
+        /// `SUM_DISTINCT`
+        SumDistinct,
+        /// `COUNT`
+        Count,
+        /// `COUNT_DISTINCT`
+        CountDistinct,
+        /// `AVG`
+        Avg,
+    }
+
+    impl AggregateFunctionName {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[
+            Self::Sum,
+            Self::SumDistinct,
+            Self::Count,
+            Self::CountDistinct,
+            Self::Avg,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["SUM", "SUM_DISTINCT", "COUNT", "COUNT_DISTINCT", "AVG"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Sum => "SUM",
+                Self::SumDistinct => "SUM_DISTINCT",
+                Self::Count => "COUNT",
+                Self::CountDistinct => "COUNT_DISTINCT",
+                Self::Avg => "AVG",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for AggregateFunctionName {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<AggregateFunctionName> for ::stratus_model::Val<AggregateFunctionName> {
+        fn from(value: AggregateFunctionName) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for AggregateFunctionName {
+        fn as_str(self) -> &'static str {
+            AggregateFunctionName::as_str(self)
+        }
+    }
+
+    /// The values `AggregationType` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum AggregationType {
+        /// `COUNT_DISTINCT`
+        CountDistinct,
+    }
+
+    impl AggregationType {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::CountDistinct];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["COUNT_DISTINCT"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::CountDistinct => "COUNT_DISTINCT",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for AggregationType {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<AggregationType> for ::stratus_model::Val<AggregationType> {
+        fn from(value: AggregationType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for AggregationType {
+        fn as_str(self) -> &'static str {
+            AggregationType::as_str(self)
+        }
+    }
 }
 
 #[cfg(feature = "cleanrooms-configured-table")]
@@ -2111,6 +4150,10 @@ pub mod configured_table_association {
                 .max_length(128),
             s::prop("RoleArn", s::Kind::String)
                 .pattern("^arn:aws:iam::[\\w]+:role/[\\w+=./@-]+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(32)
                 .max_length(512),
             s::prop("Tags", s::Kind::Json),
@@ -2123,6 +4166,8 @@ pub mod configured_table_association {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2194,6 +4239,8 @@ pub mod configured_table_association {
         required: &["Type", "Policy"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2209,15 +4256,17 @@ pub mod configured_table_association {
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
     pub struct ConfiguredTableAssociationAnalysisRulePolicy {
-        /// `V1`: JSON.
+        /// `V1`: [`ConfiguredTableAssociationAnalysisRulePolicyV1`].
         /// Required.
-        pub v1: ::stratus_model::Val<::stratus_model::Json>,
+        pub v1: ::stratus_model::Val<ConfiguredTableAssociationAnalysisRulePolicyV1>,
     }
 
     impl ConfiguredTableAssociationAnalysisRulePolicy {
         /// With the required `V1`; everything else unset.
         pub fn new(
-            v1: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            v1: impl ::std::convert::Into<
+                ::stratus_model::Val<ConfiguredTableAssociationAnalysisRulePolicyV1>,
+            >,
         ) -> Self {
             Self { v1: v1.into() }
         }
@@ -2227,10 +4276,15 @@ pub mod configured_table_association {
     pub static SCHEMA_ConfiguredTableAssociationAnalysisRulePolicy: s::ObjectSchema =
         s::ObjectSchema {
             name: "ConfiguredTableAssociationAnalysisRulePolicy",
-            properties: &[s::prop("V1", s::Kind::Json)],
+            properties: &[s::prop(
+                "V1",
+                s::Kind::Object(&SCHEMA_ConfiguredTableAssociationAnalysisRulePolicyV1),
+            )],
             required: &["V1"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -2238,6 +4292,207 @@ pub mod configured_table_association {
         for ::stratus_model::Val<ConfiguredTableAssociationAnalysisRulePolicy>
     {
         fn from(value: ConfiguredTableAssociationAnalysisRulePolicy) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ConfiguredTableAssociationAnalysisRulePolicyV1`, a property type of `AWS::CleanRooms::ConfiguredTableAssociation`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ConfiguredTableAssociationAnalysisRulePolicyV1 {
+        /// `Aggregation`: [`ConfiguredTableAssociationAnalysisRuleAggregation`].
+        pub aggregation: ::std::option::Option<
+            ::stratus_model::Val<ConfiguredTableAssociationAnalysisRuleAggregation>,
+        >,
+        /// `Custom`: [`ConfiguredTableAssociationAnalysisRuleCustom`].
+        pub custom: ::std::option::Option<
+            ::stratus_model::Val<ConfiguredTableAssociationAnalysisRuleCustom>,
+        >,
+        /// `List`: [`ConfiguredTableAssociationAnalysisRuleList`].
+        pub list:
+            ::std::option::Option<::stratus_model::Val<ConfiguredTableAssociationAnalysisRuleList>>,
+    }
+
+    /// What the schema says of `ConfiguredTableAssociationAnalysisRulePolicyV1`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConfiguredTableAssociationAnalysisRulePolicyV1: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "ConfiguredTableAssociationAnalysisRulePolicyV1",
+            properties: &[
+                s::prop(
+                    "Aggregation",
+                    s::Kind::Object(&SCHEMA_ConfiguredTableAssociationAnalysisRuleAggregation),
+                ),
+                s::prop(
+                    "Custom",
+                    s::Kind::Object(&SCHEMA_ConfiguredTableAssociationAnalysisRuleCustom),
+                ),
+                s::prop(
+                    "List",
+                    s::Kind::Object(&SCHEMA_ConfiguredTableAssociationAnalysisRuleList),
+                ),
+            ],
+            required: &[],
+            required_xor: &[],
+            dependent_required: &[],
+            one_of: &[&["List"], &["Aggregation"], &["Custom"]],
+            any_of: &[],
+            open: false,
+        };
+
+    impl ::std::convert::From<ConfiguredTableAssociationAnalysisRulePolicyV1>
+        for ::stratus_model::Val<ConfiguredTableAssociationAnalysisRulePolicyV1>
+    {
+        fn from(value: ConfiguredTableAssociationAnalysisRulePolicyV1) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ConfiguredTableAssociationAnalysisRuleAggregation`, a property type of `AWS::CleanRooms::ConfiguredTableAssociation`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ConfiguredTableAssociationAnalysisRuleAggregation {
+        /// `AllowedAdditionalAnalyses`: list of string.
+        pub allowed_additional_analyses:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+        /// `AllowedResultReceivers`: list of string.
+        pub allowed_result_receivers:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+    }
+
+    /// What the schema says of `ConfiguredTableAssociationAnalysisRuleAggregation`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConfiguredTableAssociationAnalysisRuleAggregation: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "ConfiguredTableAssociationAnalysisRuleAggregation",
+            properties: &[
+                s::prop(
+                    "AllowedAdditionalAnalyses",
+                    s::Kind::List(&s::prop("", s::Kind::String).max_length(256)),
+                )
+                .min_items(0)
+                .max_items(25),
+                s::prop(
+                    "AllowedResultReceivers",
+                    s::Kind::List(
+                        &s::prop("", s::Kind::String)
+                            .pattern("\\d+")
+                            .min_length(12)
+                            .max_length(12),
+                    ),
+                )
+                .min_items(0),
+            ],
+            required: &[],
+            required_xor: &[],
+            dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
+            open: false,
+        };
+
+    impl ::std::convert::From<ConfiguredTableAssociationAnalysisRuleAggregation>
+        for ::stratus_model::Val<ConfiguredTableAssociationAnalysisRuleAggregation>
+    {
+        fn from(value: ConfiguredTableAssociationAnalysisRuleAggregation) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ConfiguredTableAssociationAnalysisRuleCustom`, a property type of `AWS::CleanRooms::ConfiguredTableAssociation`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ConfiguredTableAssociationAnalysisRuleCustom {
+        /// `AllowedAdditionalAnalyses`: list of string.
+        pub allowed_additional_analyses:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+        /// `AllowedResultReceivers`: list of string.
+        pub allowed_result_receivers:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+    }
+
+    /// What the schema says of `ConfiguredTableAssociationAnalysisRuleCustom`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConfiguredTableAssociationAnalysisRuleCustom: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "ConfiguredTableAssociationAnalysisRuleCustom",
+            properties: &[
+                s::prop(
+                    "AllowedAdditionalAnalyses",
+                    s::Kind::List(&s::prop("", s::Kind::String).max_length(256)),
+                )
+                .min_items(0)
+                .max_items(25),
+                s::prop(
+                    "AllowedResultReceivers",
+                    s::Kind::List(
+                        &s::prop("", s::Kind::String)
+                            .pattern("\\d+")
+                            .min_length(12)
+                            .max_length(12),
+                    ),
+                )
+                .min_items(0),
+            ],
+            required: &[],
+            required_xor: &[],
+            dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
+            open: false,
+        };
+
+    impl ::std::convert::From<ConfiguredTableAssociationAnalysisRuleCustom>
+        for ::stratus_model::Val<ConfiguredTableAssociationAnalysisRuleCustom>
+    {
+        fn from(value: ConfiguredTableAssociationAnalysisRuleCustom) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ConfiguredTableAssociationAnalysisRuleList`, a property type of `AWS::CleanRooms::ConfiguredTableAssociation`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ConfiguredTableAssociationAnalysisRuleList {
+        /// `AllowedAdditionalAnalyses`: list of string.
+        pub allowed_additional_analyses:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+        /// `AllowedResultReceivers`: list of string.
+        pub allowed_result_receivers:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+    }
+
+    /// What the schema says of `ConfiguredTableAssociationAnalysisRuleList`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConfiguredTableAssociationAnalysisRuleList: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "ConfiguredTableAssociationAnalysisRuleList",
+            properties: &[
+                s::prop(
+                    "AllowedAdditionalAnalyses",
+                    s::Kind::List(&s::prop("", s::Kind::String).max_length(256)),
+                )
+                .min_items(0)
+                .max_items(25),
+                s::prop(
+                    "AllowedResultReceivers",
+                    s::Kind::List(
+                        &s::prop("", s::Kind::String)
+                            .pattern("\\d+")
+                            .min_length(12)
+                            .max_length(12),
+                    ),
+                )
+                .min_items(0),
+            ],
+            required: &[],
+            required_xor: &[],
+            dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
+            open: false,
+        };
+
+    impl ::std::convert::From<ConfiguredTableAssociationAnalysisRuleList>
+        for ::stratus_model::Val<ConfiguredTableAssociationAnalysisRuleList>
+    {
+        fn from(value: ConfiguredTableAssociationAnalysisRuleList) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -2376,6 +4631,10 @@ pub mod id_mapping_table {
             ),
             s::prop("KmsKeyArn", s::Kind::String)
                 .pattern("^arn:aws:kms:[\\w]{2}-[\\w]{4,9}-[\\d]:[\\d]{12}:key/[a-zA-Z0-9-]+$")
+                .format(
+                    "AWS::KMS::Key.Arn",
+                    "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$",
+                )
                 .min_length(4)
                 .max_length(2048),
             s::prop("MembershipIdentifier", s::Kind::String)
@@ -2390,6 +4649,8 @@ pub mod id_mapping_table {
         required: &["MembershipIdentifier", "Name", "InputReferenceConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2464,6 +4725,8 @@ pub mod id_mapping_table {
         required: &["InputReferenceArn", "ManageResourcePolicies"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2571,6 +4834,8 @@ pub mod id_namespace_association {
         required: &["MembershipIdentifier", "InputReferenceConfig", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2642,6 +4907,8 @@ pub mod id_namespace_association {
         required: &["AllowUseAsDimensionColumn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2685,6 +4952,8 @@ pub mod id_namespace_association {
         required: &["InputReferenceArn", "ManageResourcePolicies"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2800,6 +5069,8 @@ pub mod membership {
         required: &["CollaborationIdentifier", "QueryLogStatus"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2870,12 +5141,18 @@ pub mod membership {
                 ),
                 s::prop("RoleArn", s::Kind::String)
                     .pattern("^arn:aws:iam::[\\w]+:role/[\\w+=./@-]+$")
+                    .format(
+                        "AWS::IAM::Role.Arn",
+                        "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                    )
                     .min_length(32)
                     .max_length(512),
             ],
             required: &["OutputConfiguration", "RoleArn"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -2925,12 +5202,18 @@ pub mod membership {
                 ),
                 s::prop("RoleArn", s::Kind::String)
                     .pattern("^arn:aws:iam::[\\w]+:role/[\\w+=./@-]+$")
+                    .format(
+                        "AWS::IAM::Role.Arn",
+                        "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                    )
                     .min_length(32)
                     .max_length(512),
             ],
             required: &["OutputConfiguration"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -2992,6 +5275,8 @@ pub mod membership {
         required: &["QueryCompute"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3032,6 +5317,8 @@ pub mod membership {
             required: &["S3"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -3072,6 +5359,8 @@ pub mod membership {
             required: &["S3"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -3108,6 +5397,8 @@ pub mod membership {
         required: &["IsResponsible"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3155,6 +5446,8 @@ pub mod membership {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3191,6 +5484,8 @@ pub mod membership {
         required: &["IsResponsible"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3238,6 +5533,8 @@ pub mod membership {
         required: &["Bucket"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3295,6 +5592,8 @@ pub mod membership {
         required: &["ResultFormat", "Bucket"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3331,6 +5630,8 @@ pub mod membership {
         required: &["IsResponsible"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3367,6 +5668,8 @@ pub mod membership {
         required: &["IsResponsible"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3404,6 +5707,8 @@ pub mod membership {
             required: &["IsResponsible"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -3632,6 +5937,8 @@ pub mod privacy_budget_template {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3710,6 +6017,8 @@ pub mod privacy_budget_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3761,6 +6070,8 @@ pub mod privacy_budget_template {
         required: &["Type", "Budget"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -89,6 +89,10 @@ pub mod configured_model_algorithm {
             ),
             s::prop("KmsKeyArn", s::Kind::String)
                 .pattern("^arn:aws[-a-z]*:kms:[-a-z0-9]+:[0-9]{12}:key/.+$")
+                .format(
+                    "AWS::KMS::Key.Arn",
+                    "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
             s::prop("Name", s::Kind::String)
@@ -99,6 +103,10 @@ pub mod configured_model_algorithm {
                 .max_length(63),
             s::prop("RoleArn", s::Kind::String)
                 .pattern("^arn:aws[-a-z]*:iam::[0-9]{12}:role/.+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
             s::prop(
@@ -110,6 +118,8 @@ pub mod configured_model_algorithm {
         required: &["Name", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -157,6 +167,8 @@ pub mod configured_model_algorithm {
         required: &["ImageUri"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -245,6 +257,8 @@ pub mod configured_model_algorithm {
         required: &["ImageUri"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -299,6 +313,8 @@ pub mod configured_model_algorithm {
         required: &["Name", "Regex"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -394,6 +410,8 @@ pub mod configured_model_algorithm_association {
         required: &["MembershipIdentifier", "ConfiguredModelAlgorithmArn", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -450,6 +468,8 @@ pub mod configured_model_algorithm_association {
         required: &["Policies"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -495,6 +515,8 @@ pub mod configured_model_algorithm_association {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -555,6 +577,8 @@ pub mod configured_model_algorithm_association {
         required: &["MaxSize", "FilesToExport"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -601,6 +625,8 @@ pub mod configured_model_algorithm_association {
             required: &[],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -653,6 +679,8 @@ pub mod configured_model_algorithm_association {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -705,6 +733,8 @@ pub mod configured_model_algorithm_association {
         required: &["Unit", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -772,6 +802,8 @@ pub mod configured_model_algorithm_association {
         required: &["AllowedAccountIds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -826,6 +858,8 @@ pub mod configured_model_algorithm_association {
         required: &["Unit", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -864,6 +898,8 @@ pub mod configured_model_algorithm_association {
         required: &["NoiseLevel"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -916,6 +952,8 @@ pub mod configured_model_algorithm_association {
         required: &["Unit", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -970,6 +1008,8 @@ pub mod configured_model_algorithm_association {
         required: &["EntitiesToRedact"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1011,6 +1051,8 @@ pub mod configured_model_algorithm_association {
         required: &["CustomDataIdentifiers"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1417,6 +1459,10 @@ pub mod training_dataset {
                 .max_length(63),
             s::prop("RoleArn", s::Kind::String)
                 .pattern("^arn:aws[-a-z]*:iam::[0-9]{12}:role/.+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
             s::prop(
@@ -1430,6 +1476,8 @@ pub mod training_dataset {
         required: &["Name", "RoleArn", "TrainingData"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1485,6 +1533,8 @@ pub mod training_dataset {
         required: &["InputConfig", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1535,6 +1585,8 @@ pub mod training_dataset {
         required: &["DataSource", "Schema"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1574,6 +1626,8 @@ pub mod training_dataset {
         required: &["GlueDataSource"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1629,6 +1683,8 @@ pub mod training_dataset {
         required: &["ColumnName", "ColumnTypes"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1692,6 +1748,8 @@ pub mod training_dataset {
         required: &["DatabaseName", "TableName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

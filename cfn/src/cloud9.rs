@@ -91,12 +91,17 @@ pub mod environment_ec2 {
                 "Repositories",
                 s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Repository))),
             ),
-            s::prop("SubnetId", s::Kind::String),
+            s::prop("SubnetId", s::Kind::String).format(
+                "AWS::EC2::Subnet.Id",
+                "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &["ImageId", "InstanceType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -152,6 +157,8 @@ pub mod environment_ec2 {
         required: &["PathComponent", "RepositoryUrl"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -48,6 +48,8 @@ pub mod custom_resource {
         required: &["ServiceToken"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -175,6 +177,8 @@ pub mod guard_hook {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -205,6 +209,8 @@ pub mod guard_hook {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -247,6 +253,8 @@ pub mod guard_hook {
         required: &["Uri"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -297,6 +305,8 @@ pub mod guard_hook {
         required: &["FilteringCriteria"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -348,6 +358,8 @@ pub mod guard_hook {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -391,6 +403,8 @@ pub mod guard_hook {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -617,6 +631,8 @@ pub mod hook_default_version {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["TypeVersionArn"], &["TypeName", "VersionId"]],
+        any_of: &[],
         open: false,
     };
 
@@ -675,6 +691,8 @@ pub mod hook_type_config {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["TypeArn", "Configuration"], &["TypeName", "Configuration"]],
+        any_of: &[],
         open: false,
     };
 
@@ -795,6 +813,10 @@ pub mod hook_version {
         properties: &[
             s::prop("ExecutionRoleArn", s::Kind::String)
                 .pattern("arn:.+:iam::[0-9]{12}:role/.+")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(1)
                 .max_length(256),
             s::prop("LoggingConfig", s::Kind::Object(&SCHEMA_LoggingConfig)),
@@ -807,6 +829,8 @@ pub mod hook_version {
         required: &["SchemaHandlerPackage", "TypeName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -866,12 +890,18 @@ pub mod hook_version {
                 .max_length(512),
             s::prop("LogRoleArn", s::Kind::String)
                 .pattern("^arn:.+:iam::[0-9]{12}:role/.+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(1)
                 .max_length(256),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -963,6 +993,8 @@ pub mod lambda_hook {
         required: &["LambdaFunction", "FailureMode", "Alias", "ExecutionRole", "TargetOperations", "HookStatus"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1019,6 +1051,8 @@ pub mod lambda_hook {
         required: &["FilteringCriteria"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1070,6 +1104,8 @@ pub mod lambda_hook {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1113,6 +1149,8 @@ pub mod lambda_hook {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1361,12 +1399,17 @@ pub mod r#macro {
             s::prop("Description", s::Kind::String),
             s::prop("FunctionName", s::Kind::String),
             s::prop("LogGroupName", s::Kind::String),
-            s::prop("LogRoleARN", s::Kind::String),
+            s::prop("LogRoleARN", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("Name", s::Kind::String),
         ],
         required: &["FunctionName", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1425,6 +1468,8 @@ pub mod module_default_version {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["Arn"], &["ModuleName", "VersionId"]],
+        any_of: &[],
         open: false,
     };
 }
@@ -1484,6 +1529,8 @@ pub mod module_version {
         required: &["ModuleName", "ModulePackage"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1604,6 +1651,8 @@ pub mod public_type_version {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["TypeName", "Type"], &["Arn"]],
+        any_of: &[],
         open: false,
     };
 
@@ -1731,6 +1780,8 @@ pub mod publisher {
         required: &["AcceptTermsAndConditions"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1798,6 +1849,8 @@ pub mod resource_default_version {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["TypeVersionArn"], &["TypeName", "VersionId"]],
+        any_of: &[],
         open: false,
     };
 
@@ -1881,6 +1934,10 @@ pub mod resource_version {
         properties: &[
             s::prop("ExecutionRoleArn", s::Kind::String)
                 .pattern("^arn:.+:iam::[0-9]{12}:role/.+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(1)
                 .max_length(256),
             s::prop("LoggingConfig", s::Kind::Object(&SCHEMA_LoggingConfig)),
@@ -1893,6 +1950,8 @@ pub mod resource_version {
         required: &["SchemaHandlerPackage", "TypeName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1957,12 +2016,18 @@ pub mod resource_version {
                 .max_length(512),
             s::prop("LogRoleArn", s::Kind::String)
                 .pattern("^arn:.+:iam::[0-9]{12}:role/.+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(1)
                 .max_length(256),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2048,6 +2113,8 @@ pub mod stack {
         required: &["TemplateURL"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2166,6 +2233,10 @@ pub mod stack_set {
         name: "AWS::CloudFormation::StackSet",
         properties: &[
             s::prop("AdministrationRoleARN", s::Kind::String)
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
             s::prop("AutoDeployment", s::Kind::Object(&SCHEMA_AutoDeployment)),
@@ -2212,6 +2283,8 @@ pub mod stack_set {
         required: &["StackSetName", "PermissionModel"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["TemplateURL"], &["TemplateBody"]],
+        any_of: &[],
         open: false,
     };
 
@@ -2251,6 +2324,8 @@ pub mod stack_set {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2275,6 +2350,8 @@ pub mod stack_set {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2335,6 +2412,8 @@ pub mod stack_set {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2379,6 +2458,8 @@ pub mod stack_set {
         required: &["ParameterKey", "ParameterValue"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2441,6 +2522,8 @@ pub mod stack_set {
         required: &["DeploymentTargets", "Regions"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2500,6 +2583,8 @@ pub mod stack_set {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2842,10 +2927,12 @@ pub mod type_activation {
     /// What the schema says of `AWS::CloudFormation::TypeActivation`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::CloudFormation::TypeActivation",
-        properties: &[s::prop("AutoUpdate", s::Kind::Boolean), s::prop("ExecutionRoleArn", s::Kind::String), s::prop("LoggingConfig", s::Kind::Object(&SCHEMA_LoggingConfig)), s::prop("MajorVersion", s::Kind::String).min_length(1).max_length(100000), s::prop("PublicTypeArn", s::Kind::String).pattern("arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:([0-9]{12})?:type/.+").max_length(1024), s::prop("PublisherId", s::Kind::String).pattern("[0-9a-zA-Z-]{1,40}").min_length(1).max_length(40), s::prop("Type", s::Kind::Enum(Type::VALUES)), s::prop("TypeName", s::Kind::String).pattern("[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}(::MODULE){0,1}"), s::prop("TypeNameAlias", s::Kind::String).pattern("[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}(::MODULE){0,1}").min_length(10).max_length(204), s::prop("VersionBump", s::Kind::Enum(VersionBump::VALUES))],
+        properties: &[s::prop("AutoUpdate", s::Kind::Boolean), s::prop("ExecutionRoleArn", s::Kind::String).format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$"), s::prop("LoggingConfig", s::Kind::Object(&SCHEMA_LoggingConfig)), s::prop("MajorVersion", s::Kind::String).min_length(1).max_length(100000), s::prop("PublicTypeArn", s::Kind::String).pattern("arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:([0-9]{12})?:type/.+").max_length(1024), s::prop("PublisherId", s::Kind::String).pattern("[0-9a-zA-Z-]{1,40}").min_length(1).max_length(40), s::prop("Type", s::Kind::Enum(Type::VALUES)), s::prop("TypeName", s::Kind::String).pattern("[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}(::MODULE){0,1}"), s::prop("TypeNameAlias", s::Kind::String).pattern("[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}(::MODULE){0,1}").min_length(10).max_length(204), s::prop("VersionBump", s::Kind::Enum(VersionBump::VALUES))],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["TypeName", "PublisherId", "Type"], &["PublicTypeArn"]],
+        any_of: &[],
         open: false,
     };
 
@@ -2883,12 +2970,18 @@ pub mod type_activation {
                 .min_length(1)
                 .max_length(512),
             s::prop("LogRoleArn", s::Kind::String)
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(1)
                 .max_length(256),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3026,6 +3119,8 @@ pub mod wait_condition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3073,6 +3168,8 @@ pub mod wait_condition_handle {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -73,6 +73,8 @@ pub mod anycast_ip_list {
         required: &["IpCount", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -142,6 +144,8 @@ pub mod anycast_ip_list {
         required: &["Cidr", "IpamPoolArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -238,6 +242,8 @@ pub mod cache_policy {
         required: &["CachePolicyConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -334,6 +340,8 @@ pub mod cache_policy {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -402,6 +410,8 @@ pub mod cache_policy {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -448,6 +458,8 @@ pub mod cache_policy {
         required: &["CookieBehavior"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -492,6 +504,8 @@ pub mod cache_policy {
         required: &["HeaderBehavior"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -539,6 +553,8 @@ pub mod cache_policy {
         required: &["QueryStringBehavior"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -597,6 +613,8 @@ pub mod cloud_front_origin_access_identity {
         required: &["CloudFrontOriginAccessIdentityConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -646,6 +664,8 @@ pub mod cloud_front_origin_access_identity {
         required: &["Comment"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -737,6 +757,8 @@ pub mod connection_function {
         required: &["Name", "ConnectionFunctionCode", "ConnectionFunctionConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -829,6 +851,8 @@ pub mod connection_function {
         required: &["Comment", "Runtime"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -868,6 +892,8 @@ pub mod connection_function {
         required: &["KeyValueStoreARN"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -980,6 +1006,8 @@ pub mod connection_group {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1078,6 +1106,8 @@ pub mod continuous_deployment_policy {
         required: &["ContinuousDeploymentPolicyConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1168,6 +1198,8 @@ pub mod continuous_deployment_policy {
         required: &["Enabled", "StagingDistributionDnsNames"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1220,6 +1252,8 @@ pub mod continuous_deployment_policy {
         required: &["Header", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1267,6 +1301,8 @@ pub mod continuous_deployment_policy {
         required: &["Weight"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1320,6 +1356,8 @@ pub mod continuous_deployment_policy {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1372,6 +1410,8 @@ pub mod continuous_deployment_policy {
         required: &["IdleTTL", "MaximumTTL"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1424,6 +1464,8 @@ pub mod continuous_deployment_policy {
         required: &["Header", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1469,6 +1511,8 @@ pub mod continuous_deployment_policy {
         required: &["Weight"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1615,6 +1659,8 @@ pub mod distribution {
         required: &["DistributionConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1804,6 +1850,8 @@ pub mod distribution {
         required: &["Enabled", "DefaultCacheBehavior"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1962,6 +2010,8 @@ pub mod distribution {
         required: &["PathPattern", "TargetOriginId", "ViewerProtocolPolicy"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1998,6 +2048,8 @@ pub mod distribution {
         required: &["HeaderName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2033,6 +2085,8 @@ pub mod distribution {
         required: &["Id"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2086,6 +2140,8 @@ pub mod distribution {
         required: &["ErrorCode"],
         required_xor: &[],
         dependent_required: &[("ResponseCode", &["ResponsePagePath"])],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2155,6 +2211,8 @@ pub mod distribution {
         required: &["DNSName", "OriginProtocolPolicy", "OriginSSLProtocols"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2311,6 +2369,8 @@ pub mod distribution {
         required: &["TargetOriginId", "ViewerProtocolPolicy"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2343,6 +2403,8 @@ pub mod distribution {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2386,6 +2448,8 @@ pub mod distribution {
         required: &["Quantity"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2478,6 +2542,8 @@ pub mod distribution {
         required: &["DomainName", "Id"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2517,6 +2583,8 @@ pub mod distribution {
         required: &["GeoRestriction"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2561,6 +2629,8 @@ pub mod distribution {
         required: &["DNSName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2589,6 +2659,8 @@ pub mod distribution {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2622,7 +2694,10 @@ pub mod distribution {
     pub static SCHEMA_ViewerCertificate: s::ObjectSchema = s::ObjectSchema {
         name: "ViewerCertificate",
         properties: &[
-            s::prop("AcmCertificateArn", s::Kind::String),
+            s::prop("AcmCertificateArn", s::Kind::String).format(
+                "AWS::ACM::Certificate.Arn",
+                "^arn:aws[a-zA-Z-]*:acm:[a-z0-9-]+:\\d{12}:certificate/.+$",
+            ),
             s::prop("CloudFrontDefaultCertificate", s::Kind::Boolean),
             s::prop("IamCertificateId", s::Kind::String).max_length(32),
             s::prop(
@@ -2641,6 +2716,8 @@ pub mod distribution {
             ("AcmCertificateArn", &["SslSupportMethod"]),
             ("IamCertificateId", &["SslSupportMethod"]),
         ],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2673,6 +2750,8 @@ pub mod distribution {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2726,6 +2805,8 @@ pub mod distribution {
         required: &["QueryString"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2756,6 +2837,8 @@ pub mod distribution {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2790,6 +2873,8 @@ pub mod distribution {
         required: &["Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2823,6 +2908,8 @@ pub mod distribution {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2888,6 +2975,8 @@ pub mod distribution {
         required: &["Id", "FailoverCriteria", "Members"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2967,6 +3056,8 @@ pub mod distribution {
         required: &["OriginProtocolPolicy"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3011,6 +3102,8 @@ pub mod distribution {
         required: &["HeaderValue", "HeaderName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3041,6 +3134,8 @@ pub mod distribution {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3071,6 +3166,8 @@ pub mod distribution {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3121,6 +3218,8 @@ pub mod distribution {
         required: &["VpcOriginId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3167,6 +3266,8 @@ pub mod distribution {
         required: &["RestrictionType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3216,6 +3317,8 @@ pub mod distribution {
         required: &["Name", "Definition"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3262,6 +3365,8 @@ pub mod distribution {
         required: &["TrustStoreId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3307,6 +3412,8 @@ pub mod distribution {
         required: &["Forward"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3343,6 +3450,8 @@ pub mod distribution {
         required: &["StatusCodes"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3395,6 +3504,8 @@ pub mod distribution {
         required: &["Quantity", "Items"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3433,6 +3544,8 @@ pub mod distribution {
         required: &["ClientCertificateArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3460,6 +3573,8 @@ pub mod distribution {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3505,6 +3620,8 @@ pub mod distribution {
         required: &["Quantity", "Items"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3541,6 +3658,8 @@ pub mod distribution {
         required: &["OriginId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3588,6 +3707,8 @@ pub mod distribution {
         required: &["Required"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5282,6 +5403,8 @@ pub mod distribution_tenant {
         required: &["DistributionId", "Name", "Domains"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5354,6 +5477,8 @@ pub mod distribution_tenant {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5395,6 +5520,8 @@ pub mod distribution_tenant {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5434,6 +5561,8 @@ pub mod distribution_tenant {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5458,6 +5587,8 @@ pub mod distribution_tenant {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5489,6 +5620,8 @@ pub mod distribution_tenant {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5521,6 +5654,8 @@ pub mod distribution_tenant {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5781,6 +5916,8 @@ pub mod function {
         required: &["Name", "FunctionConfig", "FunctionCode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5853,6 +5990,8 @@ pub mod function {
         required: &["Comment", "Runtime"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5878,6 +6017,8 @@ pub mod function {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5915,6 +6056,8 @@ pub mod function {
         required: &["KeyValueStoreARN"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6013,6 +6156,8 @@ pub mod key_group {
         required: &["KeyGroupConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6074,6 +6219,8 @@ pub mod key_group {
         required: &["Name", "Items"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6149,6 +6296,8 @@ pub mod key_value_store {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6210,6 +6359,8 @@ pub mod key_value_store {
         required: &["SourceType", "SourceArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6315,6 +6466,8 @@ pub mod monitoring_subscription {
         required: &["DistributionId", "MonitoringSubscription"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6337,6 +6490,8 @@ pub mod monitoring_subscription {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6380,6 +6535,8 @@ pub mod monitoring_subscription {
         required: &["RealtimeMetricsSubscriptionStatus"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6482,6 +6639,8 @@ pub mod origin_access_control {
         required: &["OriginAccessControlConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6559,6 +6718,8 @@ pub mod origin_access_control {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6617,6 +6778,8 @@ pub mod origin_request_policy {
         required: &["OriginRequestPolicyConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6696,6 +6859,8 @@ pub mod origin_request_policy {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6742,6 +6907,8 @@ pub mod origin_request_policy {
         required: &["CookieBehavior"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6787,6 +6954,8 @@ pub mod origin_request_policy {
         required: &["HeaderBehavior"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6834,6 +7003,8 @@ pub mod origin_request_policy {
         required: &["QueryStringBehavior"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6888,6 +7059,8 @@ pub mod public_key {
         required: &["PublicKeyConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6953,6 +7126,8 @@ pub mod public_key {
         required: &["CallerReference", "Name", "EncodedKey"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7037,6 +7212,8 @@ pub mod realtime_log_config {
         required: &["Name", "EndPoints", "Fields", "SamplingRate"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7090,6 +7267,8 @@ pub mod realtime_log_config {
         required: &["KinesisStreamConfig", "StreamType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7128,12 +7307,17 @@ pub mod realtime_log_config {
     pub static SCHEMA_KinesisStreamConfig: s::ObjectSchema = s::ObjectSchema {
         name: "KinesisStreamConfig",
         properties: &[
-            s::prop("RoleArn", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("StreamArn", s::Kind::String),
         ],
         required: &["RoleArn", "StreamArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7190,6 +7374,8 @@ pub mod response_headers_policy {
         required: &["ResponseHeadersPolicyConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7277,6 +7463,8 @@ pub mod response_headers_policy {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7374,6 +7562,8 @@ pub mod response_headers_policy {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7413,6 +7603,8 @@ pub mod response_headers_policy {
         required: &["Items"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7452,6 +7644,8 @@ pub mod response_headers_policy {
         required: &["Items"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7505,6 +7699,8 @@ pub mod response_headers_policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7548,6 +7744,8 @@ pub mod response_headers_policy {
         required: &["Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7591,6 +7789,8 @@ pub mod response_headers_policy {
         required: &["Items"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7632,6 +7832,8 @@ pub mod response_headers_policy {
         required: &["Items"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7675,6 +7877,8 @@ pub mod response_headers_policy {
         required: &["Items"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7718,6 +7922,8 @@ pub mod response_headers_policy {
         required: &["Items"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7770,6 +7976,8 @@ pub mod response_headers_policy {
         required: &["Header", "Value", "Override"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7806,6 +8014,8 @@ pub mod response_headers_policy {
         required: &["Header"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7852,6 +8062,8 @@ pub mod response_headers_policy {
         required: &["Override", "ContentSecurityPolicy"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7886,6 +8098,8 @@ pub mod response_headers_policy {
         required: &["Override"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7931,6 +8145,8 @@ pub mod response_headers_policy {
         required: &["Override", "FrameOption"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7973,6 +8189,8 @@ pub mod response_headers_policy {
         required: &["Override", "ReferrerPolicy"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8025,6 +8243,8 @@ pub mod response_headers_policy {
         required: &["Override", "AccessControlMaxAgeSec"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8079,6 +8299,8 @@ pub mod response_headers_policy {
         required: &["Override", "Protection"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8212,6 +8434,8 @@ pub mod streaming_distribution {
         required: &["StreamingDistributionConfig", "Tags"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8292,6 +8516,8 @@ pub mod streaming_distribution {
         required: &["Comment", "Enabled", "S3Origin", "TrustedSigners"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8344,6 +8570,8 @@ pub mod streaming_distribution {
         required: &["Bucket", "Enabled", "Prefix"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8390,6 +8618,8 @@ pub mod streaming_distribution {
         required: &["DomainName", "OriginAccessIdentity"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8434,6 +8664,8 @@ pub mod streaming_distribution {
         required: &["Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8506,6 +8738,8 @@ pub mod trust_store {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8579,6 +8813,8 @@ pub mod trust_store {
         required: &["CaCertificatesBundleS3Location"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8635,6 +8871,8 @@ pub mod trust_store {
         required: &["Bucket", "Key", "Region"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8699,6 +8937,8 @@ pub mod vpc_origin {
         required: &["VpcOriginEndpointConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8802,6 +9042,8 @@ pub mod vpc_origin {
         required: &["Name", "Arn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

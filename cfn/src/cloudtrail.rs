@@ -56,6 +56,8 @@ pub mod channel {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -112,6 +114,8 @@ pub mod channel {
         required: &["Type", "Location"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -213,6 +217,8 @@ pub mod dashboard {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -273,6 +279,8 @@ pub mod dashboard {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -348,6 +356,8 @@ pub mod dashboard {
         required: &["QueryStatement"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -393,6 +403,8 @@ pub mod dashboard {
         required: &["Unit", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -570,7 +582,10 @@ pub mod event_data_store {
             .min_items(0)
             .max_items(2),
             s::prop("FederationEnabled", s::Kind::Boolean),
-            s::prop("FederationRoleArn", s::Kind::String),
+            s::prop("FederationRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("IngestionEnabled", s::Kind::Boolean),
             s::prop(
                 "InsightSelectors",
@@ -600,6 +615,8 @@ pub mod event_data_store {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -673,6 +690,8 @@ pub mod event_data_store {
         required: &["FieldSelectors"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -731,6 +750,8 @@ pub mod event_data_store {
         required: &["Type", "Equals"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -756,6 +777,8 @@ pub mod event_data_store {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -889,6 +912,8 @@ pub mod event_data_store {
         required: &["Field"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1130,6 +1155,8 @@ pub mod resource_policy {
         required: &["ResourceArn", "ResourcePolicy"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -1251,7 +1278,10 @@ pub mod trail {
             .min_items(0)
             .max_items(1),
             s::prop("CloudWatchLogsLogGroupArn", s::Kind::String),
-            s::prop("CloudWatchLogsRoleArn", s::Kind::String),
+            s::prop("CloudWatchLogsRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("EnableLogFileValidation", s::Kind::Boolean),
             s::prop(
                 "EventSelectors",
@@ -1279,6 +1309,8 @@ pub mod trail {
         required: &["S3BucketName", "IsLogging"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1342,6 +1374,8 @@ pub mod trail {
         required: &["FieldSelectors"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1393,6 +1427,8 @@ pub mod trail {
         required: &["EventCategory", "Templates"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1439,6 +1475,8 @@ pub mod trail {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1473,6 +1511,8 @@ pub mod trail {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1606,6 +1646,8 @@ pub mod trail {
         required: &["Field"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1648,6 +1690,8 @@ pub mod trail {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -170,6 +170,8 @@ pub mod alarm {
         required: &[],
         required_xor: &[&["Metrics", "MetricName"]],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -226,6 +228,8 @@ pub mod alarm {
         required: &["Value", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -254,6 +258,8 @@ pub mod alarm {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -328,6 +334,8 @@ pub mod alarm {
         required: &["Id"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -360,6 +368,8 @@ pub mod alarm {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -416,6 +426,8 @@ pub mod alarm {
         required: &["Stat", "Period", "Metric"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -462,6 +474,8 @@ pub mod alarm {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1078,6 +1092,8 @@ pub mod alarm_mute_rule {
         required: &["Rule"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1143,6 +1159,8 @@ pub mod alarm_mute_rule {
         required: &["AlarmNames"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1177,6 +1195,8 @@ pub mod alarm_mute_rule {
         required: &["Schedule"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1234,6 +1254,8 @@ pub mod alarm_mute_rule {
         required: &["Duration", "Expression"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1325,6 +1347,8 @@ pub mod anomaly_detector {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1364,6 +1388,8 @@ pub mod anomaly_detector {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1408,6 +1434,8 @@ pub mod anomaly_detector {
         required: &["Value", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1432,6 +1460,8 @@ pub mod anomaly_detector {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1460,6 +1490,8 @@ pub mod anomaly_detector {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1503,6 +1535,8 @@ pub mod anomaly_detector {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1549,6 +1583,8 @@ pub mod anomaly_detector {
         required: &["EndTime", "StartTime"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1611,6 +1647,8 @@ pub mod anomaly_detector {
         required: &["Id"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1665,6 +1703,8 @@ pub mod anomaly_detector {
         required: &["Stat", "Period", "Metric"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1716,6 +1756,8 @@ pub mod anomaly_detector {
         required: &["MetricName", "Namespace"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1844,6 +1886,8 @@ pub mod composite_alarm {
         required: &["AlarmRule"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1909,6 +1953,8 @@ pub mod dashboard {
         required: &["DashboardBody"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -1978,6 +2024,8 @@ pub mod insight_rule {
         required: &["RuleState", "RuleBody", "RuleName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2077,6 +2125,10 @@ pub mod metric_stream {
                 .min_length(1)
                 .max_length(255),
             s::prop("RoleArn", s::Kind::String)
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
             s::prop(
@@ -2092,6 +2144,8 @@ pub mod metric_stream {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2166,6 +2220,8 @@ pub mod metric_stream {
         required: &["Namespace"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2227,6 +2283,8 @@ pub mod metric_stream {
         required: &["AdditionalStatistics", "IncludeMetrics"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2281,6 +2339,8 @@ pub mod metric_stream {
         required: &["MetricName", "Namespace"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2366,6 +2426,8 @@ pub mod o_tel_enrichment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

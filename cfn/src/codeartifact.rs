@@ -61,6 +61,8 @@ pub mod domain {
         required: &["DomainName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -191,6 +193,8 @@ pub mod package_group {
         required: &["Pattern", "DomainName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -236,6 +240,8 @@ pub mod package_group {
         required: &["Restrictions"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -268,6 +274,8 @@ pub mod package_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -312,6 +320,8 @@ pub mod package_group {
         required: &["RestrictionMode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -473,6 +483,8 @@ pub mod repository {
         required: &["RepositoryName", "DomainName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -60,10 +60,12 @@ pub mod fleet {
     /// What the schema says of `AWS::CodeBuild::Fleet`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::CodeBuild::Fleet",
-        properties: &[s::prop("BaseCapacity", s::Kind::Integer).minimum(0.0), s::prop("ComputeConfiguration", s::Kind::Object(&SCHEMA_ComputeConfiguration)), s::prop("ComputeType", s::Kind::Enum(ComputeType::VALUES)), s::prop("EnvironmentType", s::Kind::Enum(EnvironmentType::VALUES)), s::prop("FleetProxyConfiguration", s::Kind::Object(&SCHEMA_ProxyConfiguration)), s::prop("FleetServiceRole", s::Kind::String).pattern("^(?:arn:)[a-zA-Z+-=,._:/@]+$").min_length(1), s::prop("FleetVpcConfig", s::Kind::Object(&SCHEMA_VpcConfig)), s::prop("ImageId", s::Kind::String).pattern("^((aws/codebuild/([A-Za-z0-9._-]+|ami/[A-Za-z0-9._-]+):[A-Za-z0-9._-]+)|ami-[a-z0-9]{1,1020})$").min_length(1), s::prop("Name", s::Kind::String).pattern("^[A-Za-z0-9][A-Za-z0-9\\-_]{1,127}$").min_length(2).max_length(128), s::prop("OverflowBehavior", s::Kind::Enum(OverflowBehavior::VALUES)), s::prop("ScalingConfiguration", s::Kind::Object(&SCHEMA_ScalingConfigurationInput)), s::prop("Tags", s::Kind::Json)],
+        properties: &[s::prop("BaseCapacity", s::Kind::Integer).minimum(0.0), s::prop("ComputeConfiguration", s::Kind::Object(&SCHEMA_ComputeConfiguration)), s::prop("ComputeType", s::Kind::Enum(ComputeType::VALUES)), s::prop("EnvironmentType", s::Kind::Enum(EnvironmentType::VALUES)), s::prop("FleetProxyConfiguration", s::Kind::Object(&SCHEMA_ProxyConfiguration)), s::prop("FleetServiceRole", s::Kind::String).pattern("^(?:arn:)[a-zA-Z+-=,._:/@]+$").min_length(1), s::prop("FleetVpcConfig", s::Kind::Object(&SCHEMA_VpcConfig)), s::prop("ImageId", s::Kind::String).pattern("^((aws/codebuild/([A-Za-z0-9._-]+|ami/[A-Za-z0-9._-]+):[A-Za-z0-9._-]+)|ami-[a-z0-9]{1,1020})$").format("AWS::EC2::Image.Id", "^ami-([0-9a-z]{8}|[0-9a-z]{17})$").min_length(1), s::prop("Name", s::Kind::String).pattern("^[A-Za-z0-9][A-Za-z0-9\\-_]{1,127}$").min_length(2).max_length(128), s::prop("OverflowBehavior", s::Kind::Enum(OverflowBehavior::VALUES)), s::prop("ScalingConfiguration", s::Kind::Object(&SCHEMA_ScalingConfigurationInput)), s::prop("Tags", s::Kind::Json)],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -115,6 +117,8 @@ pub mod fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -149,6 +153,8 @@ pub mod fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -178,14 +184,28 @@ pub mod fleet {
         properties: &[
             s::prop(
                 "SecurityGroupIds",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             ),
-            s::prop("Subnets", s::Kind::List(&s::prop("", s::Kind::String))),
-            s::prop("VpcId", s::Kind::String),
+            s::prop(
+                "Subnets",
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::Subnet.Id",
+                    "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                )),
+            ),
+            s::prop("VpcId", s::Kind::String).format(
+                "AWS::EC2::VPC.Id",
+                "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -228,6 +248,8 @@ pub mod fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -265,6 +287,8 @@ pub mod fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -295,6 +319,8 @@ pub mod fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -927,6 +953,8 @@ pub mod project {
         required: &["Artifacts", "ServiceRole", "Environment", "Source"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1008,6 +1036,8 @@ pub mod project {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1046,6 +1076,8 @@ pub mod project {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1099,6 +1131,8 @@ pub mod project {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1185,6 +1219,8 @@ pub mod project {
         required: &["Type", "Image", "ComputeType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1245,6 +1281,8 @@ pub mod project {
         required: &["MountPoint", "Type", "Identifier", "Location"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1279,6 +1317,8 @@ pub mod project {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1321,6 +1361,8 @@ pub mod project {
         required: &["SourceIdentifier"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1401,6 +1443,8 @@ pub mod project {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1451,6 +1495,8 @@ pub mod project {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1480,14 +1526,28 @@ pub mod project {
         properties: &[
             s::prop(
                 "SecurityGroupIds",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             ),
-            s::prop("Subnets", s::Kind::List(&s::prop("", s::Kind::String))),
-            s::prop("VpcId", s::Kind::String),
+            s::prop(
+                "Subnets",
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::Subnet.Id",
+                    "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                )),
+            ),
+            s::prop("VpcId", s::Kind::String).format(
+                "AWS::EC2::VPC.Id",
+                "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1521,6 +1581,8 @@ pub mod project {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1561,12 +1623,17 @@ pub mod project {
             s::prop("ComputeType", s::Kind::String),
             s::prop(
                 "SecurityGroupIds",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             ),
         ],
         required: &["ComputeType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1615,6 +1682,8 @@ pub mod project {
         required: &["Value", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1639,6 +1708,8 @@ pub mod project {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1683,6 +1754,8 @@ pub mod project {
         required: &["Credential", "CredentialProvider"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1729,6 +1802,8 @@ pub mod project {
         required: &["Status"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1775,6 +1850,8 @@ pub mod project {
         required: &["Status"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1817,6 +1894,8 @@ pub mod project {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1846,6 +1925,8 @@ pub mod project {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1882,6 +1963,8 @@ pub mod project {
         required: &["FetchSubmodules"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1930,6 +2013,8 @@ pub mod project {
         required: &["RequiresCommentApproval"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1976,6 +2061,8 @@ pub mod project {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2051,6 +2138,8 @@ pub mod report_group {
         required: &["Type", "ExportConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2107,6 +2196,8 @@ pub mod report_group {
         required: &["ExportConfigType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2165,6 +2256,8 @@ pub mod report_group {
         required: &["Bucket"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2236,6 +2329,8 @@ pub mod source_credential {
         required: &["ServerType", "Token", "AuthType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

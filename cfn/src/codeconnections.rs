@@ -71,6 +71,8 @@ pub mod connection {
         required: &["ConnectionName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

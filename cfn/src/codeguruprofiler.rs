@@ -75,6 +75,8 @@ pub mod profiling_group {
         required: &["ProfilingGroupName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -124,6 +126,8 @@ pub mod profiling_group {
         required: &["Principals"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -170,6 +174,8 @@ pub mod profiling_group {
         required: &["channelUri"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 

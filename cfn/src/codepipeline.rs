@@ -125,6 +125,8 @@ pub mod custom_action_type {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -206,6 +208,8 @@ pub mod custom_action_type {
         required: &["Key", "Name", "Required", "Secret"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -258,6 +262,8 @@ pub mod custom_action_type {
         required: &["MaximumCount", "MinimumCount"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -308,6 +314,8 @@ pub mod custom_action_type {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -527,7 +535,12 @@ pub mod pipeline {
             s::prop("Name", s::Kind::String),
             s::prop("PipelineType", s::Kind::Enum(PipelineType::VALUES)),
             s::prop("RestartExecutionOnUpdate", s::Kind::Boolean),
-            s::prop("RoleArn", s::Kind::String).pattern("arn:aws(-[\\w]+)*:iam::[0-9]{12}:role/.*"),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("arn:aws(-[\\w]+)*:iam::[0-9]{12}:role/.*")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                ),
             s::prop(
                 "Stages",
                 s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_StageDeclaration))),
@@ -549,6 +562,8 @@ pub mod pipeline {
         required: &["Stages", "RoleArn"],
         required_xor: &[&["ArtifactStore", "ArtifactStores"]],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -604,6 +619,8 @@ pub mod pipeline {
         required: &["Type", "Location"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -648,6 +665,8 @@ pub mod pipeline {
         required: &["ArtifactStore", "Region"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -692,6 +711,8 @@ pub mod pipeline {
         required: &["StageName", "Reason"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -764,6 +785,8 @@ pub mod pipeline {
         required: &["Actions", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -810,6 +833,8 @@ pub mod pipeline {
         required: &["ProviderType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -858,6 +883,8 @@ pub mod pipeline {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -902,6 +929,8 @@ pub mod pipeline {
         required: &["Type", "Id"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1002,13 +1031,20 @@ pub mod pipeline {
                 s::Kind::List(&s::prop("", s::Kind::String)),
             ),
             s::prop("Region", s::Kind::String),
-            s::prop("RoleArn", s::Kind::String).pattern("arn:aws(-[\\w]+)*:iam::[0-9]{12}:role/.*"),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("arn:aws(-[\\w]+)*:iam::[0-9]{12}:role/.*")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                ),
             s::prop("RunOrder", s::Kind::Integer),
             s::prop("TimeoutInMinutes", s::Kind::Integer),
         ],
         required: &["ActionTypeId", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1036,6 +1072,8 @@ pub mod pipeline {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1081,6 +1119,8 @@ pub mod pipeline {
         required: &["Type", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1120,6 +1160,8 @@ pub mod pipeline {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1147,6 +1189,8 @@ pub mod pipeline {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1200,6 +1244,8 @@ pub mod pipeline {
         required: &["SourceActionName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1258,6 +1304,8 @@ pub mod pipeline {
         required: &["Owner", "Category", "Version", "Provider"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1307,6 +1355,8 @@ pub mod pipeline {
         required: &["Name", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1341,6 +1391,8 @@ pub mod pipeline {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1384,6 +1436,8 @@ pub mod pipeline {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1416,6 +1470,8 @@ pub mod pipeline {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1441,6 +1497,8 @@ pub mod pipeline {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1477,6 +1535,8 @@ pub mod pipeline {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1512,6 +1572,8 @@ pub mod pipeline {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1556,12 +1618,19 @@ pub mod pipeline {
             ),
             s::prop("Name", s::Kind::String),
             s::prop("Region", s::Kind::String),
-            s::prop("RoleArn", s::Kind::String).pattern("arn:aws(-[\\w]+)*:iam::[0-9]{12}:role/.*"),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("arn:aws(-[\\w]+)*:iam::[0-9]{12}:role/.*")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                ),
             s::prop("RuleTypeId", s::Kind::Object(&SCHEMA_RuleTypeId)),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1593,6 +1662,8 @@ pub mod pipeline {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1626,6 +1697,8 @@ pub mod pipeline {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1659,6 +1732,8 @@ pub mod pipeline {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1694,6 +1769,8 @@ pub mod pipeline {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2212,6 +2289,8 @@ pub mod webhook {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2259,6 +2338,8 @@ pub mod webhook {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2309,6 +2390,8 @@ pub mod webhook {
         required: &["JsonPath"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

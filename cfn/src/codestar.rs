@@ -74,6 +74,8 @@ pub mod git_hub_repository {
         required: &["RepositoryName", "RepositoryOwner"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -112,6 +114,8 @@ pub mod git_hub_repository {
         required: &["S3"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -160,6 +164,8 @@ pub mod git_hub_repository {
         required: &["Bucket", "Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -71,6 +71,8 @@ pub mod connection {
         required: &["ConnectionName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -247,6 +249,8 @@ pub mod repository_link {
         required: &["RepositoryName", "ConnectionArn", "OwnerId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -374,6 +378,10 @@ pub mod sync_configuration {
                 .max_length(100),
             s::prop("RoleArn", s::Kind::String)
                 .pattern("^arn:aws(-[\\w]+)*:iam::\\d{12}:role/[a-zA-Z_0-9+=,.@\\-_/]+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(1)
                 .max_length(1024),
             s::prop("SyncType", s::Kind::Enum(SyncType::VALUES)),
@@ -392,6 +400,8 @@ pub mod sync_configuration {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -116,6 +116,8 @@ pub mod notification_rule {
         required: &["EventTypeIds", "Resource", "DetailType", "Targets", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -166,6 +168,8 @@ pub mod notification_rule {
         required: &["TargetType", "TargetAddress"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

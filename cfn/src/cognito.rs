@@ -105,6 +105,8 @@ pub mod identity_pool {
         required: &["AllowUnauthenticatedIdentities"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -164,6 +166,8 @@ pub mod identity_pool {
         required: &["ProviderName", "ClientId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -191,13 +195,18 @@ pub mod identity_pool {
     pub static SCHEMA_CognitoStreams: s::ObjectSchema = s::ObjectSchema {
         name: "CognitoStreams",
         properties: &[
-            s::prop("RoleArn", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("StreamName", s::Kind::String),
             s::prop("StreamingStatus", s::Kind::String),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -226,11 +235,16 @@ pub mod identity_pool {
                 "ApplicationArns",
                 s::Kind::List(&s::prop("", s::Kind::String)),
             ),
-            s::prop("RoleArn", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -304,6 +318,8 @@ pub mod identity_pool_principal_tag {
         required: &["IdentityPoolId", "IdentityProviderName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -361,6 +377,8 @@ pub mod identity_pool_role_attachment {
         required: &["IdentityPoolId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -434,6 +452,8 @@ pub mod log_delivery_configuration {
         required: &["UserPoolId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -486,6 +506,8 @@ pub mod log_delivery_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -510,6 +532,8 @@ pub mod log_delivery_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -536,6 +560,8 @@ pub mod log_delivery_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -560,6 +586,8 @@ pub mod log_delivery_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -642,6 +670,8 @@ pub mod managed_login_branding {
         required: &["UserPoolId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -709,6 +739,8 @@ pub mod managed_login_branding {
         required: &["Category", "ColorMode", "Extension"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1019,6 +1051,8 @@ pub mod terms {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1319,6 +1353,8 @@ pub mod user_pool {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1368,6 +1404,8 @@ pub mod user_pool {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1404,6 +1442,8 @@ pub mod user_pool {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1434,6 +1474,8 @@ pub mod user_pool {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1474,6 +1516,8 @@ pub mod user_pool {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1558,6 +1602,8 @@ pub mod user_pool {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1587,6 +1633,8 @@ pub mod user_pool {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1639,6 +1687,8 @@ pub mod user_pool {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1671,6 +1721,8 @@ pub mod user_pool {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1714,6 +1766,8 @@ pub mod user_pool {
         required: &["AttributesRequireVerificationBeforeUpdate"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1750,6 +1804,8 @@ pub mod user_pool {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1774,6 +1830,8 @@ pub mod user_pool {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1818,6 +1876,8 @@ pub mod user_pool {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1849,6 +1909,8 @@ pub mod user_pool {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1882,6 +1944,8 @@ pub mod user_pool {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1905,12 +1969,17 @@ pub mod user_pool {
     pub static SCHEMA_CustomEmailSender: s::ObjectSchema = s::ObjectSchema {
         name: "CustomEmailSender",
         properties: &[
-            s::prop("LambdaArn", s::Kind::String),
+            s::prop("LambdaArn", s::Kind::String).format(
+                "AWS::Lambda::Function.Arn",
+                "^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\\d{12}:function:.+(:.+)?$",
+            ),
             s::prop("LambdaVersion", s::Kind::String),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1934,12 +2003,17 @@ pub mod user_pool {
     pub static SCHEMA_CustomSmsSender: s::ObjectSchema = s::ObjectSchema {
         name: "CustomSMSSender",
         properties: &[
-            s::prop("LambdaArn", s::Kind::String),
+            s::prop("LambdaArn", s::Kind::String).format(
+                "AWS::Lambda::Function.Arn",
+                "^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\\d{12}:function:.+(:.+)?$",
+            ),
             s::prop("LambdaVersion", s::Kind::String),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1963,12 +2037,17 @@ pub mod user_pool {
     pub static SCHEMA_InboundFederation: s::ObjectSchema = s::ObjectSchema {
         name: "InboundFederation",
         properties: &[
-            s::prop("LambdaArn", s::Kind::String),
+            s::prop("LambdaArn", s::Kind::String).format(
+                "AWS::Lambda::Function.Arn",
+                "^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\\d{12}:function:.+(:.+)?$",
+            ),
             s::prop("LambdaVersion", s::Kind::String),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1992,12 +2071,17 @@ pub mod user_pool {
     pub static SCHEMA_PreTokenGenerationConfig: s::ObjectSchema = s::ObjectSchema {
         name: "PreTokenGenerationConfig",
         properties: &[
-            s::prop("LambdaArn", s::Kind::String),
+            s::prop("LambdaArn", s::Kind::String).format(
+                "AWS::Lambda::Function.Arn",
+                "^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\\d{12}:function:.+(:.+)?$",
+            ),
             s::prop("LambdaVersion", s::Kind::String),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2044,6 +2128,8 @@ pub mod user_pool {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2072,6 +2158,8 @@ pub mod user_pool {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2101,6 +2189,8 @@ pub mod user_pool {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2132,6 +2222,8 @@ pub mod user_pool {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2158,6 +2250,8 @@ pub mod user_pool {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2455,6 +2549,8 @@ pub mod user_pool_client {
         required: &["UserPoolId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2503,12 +2599,17 @@ pub mod user_pool_client {
             s::prop("ApplicationArn", s::Kind::String),
             s::prop("ApplicationId", s::Kind::String),
             s::prop("ExternalId", s::Kind::String),
-            s::prop("RoleArn", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("UserDataShared", s::Kind::Boolean),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2542,6 +2643,8 @@ pub mod user_pool_client {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -2574,6 +2677,8 @@ pub mod user_pool_client {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2691,6 +2796,8 @@ pub mod user_pool_domain {
         required: &["UserPoolId", "Domain"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2717,10 +2824,15 @@ pub mod user_pool_domain {
     /// What the schema says of `CustomDomainConfigType`'s properties; `validate()` checks them.
     pub static SCHEMA_CustomDomainConfigType: s::ObjectSchema = s::ObjectSchema {
         name: "CustomDomainConfigType",
-        properties: &[s::prop("CertificateArn", s::Kind::String)],
+        properties: &[s::prop("CertificateArn", s::Kind::String).format(
+            "AWS::ACM::Certificate.Arn",
+            "^arn:aws[a-zA-Z-]*:acm:[a-z0-9-]+:\\d{12}:certificate/.+$",
+        )],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2790,12 +2902,17 @@ pub mod user_pool_group {
             s::prop("Description", s::Kind::String).max_length(2048),
             s::prop("GroupName", s::Kind::String),
             s::prop("Precedence", s::Kind::Integer).minimum(0.0),
-            s::prop("RoleArn", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("UserPoolId", s::Kind::String),
         ],
         required: &["UserPoolId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -2900,6 +3017,8 @@ pub mod user_pool_identity_provider {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -2974,6 +3093,8 @@ pub mod user_pool_resource_server {
         required: &["UserPoolId", "Identifier", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3012,6 +3133,8 @@ pub mod user_pool_resource_server {
         required: &["ScopeDescription", "ScopeName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3102,6 +3225,8 @@ pub mod user_pool_risk_configuration_attachment {
         required: &["UserPoolId", "ClientId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3145,6 +3270,8 @@ pub mod user_pool_risk_configuration_attachment {
         required: &["Actions"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3194,6 +3321,8 @@ pub mod user_pool_risk_configuration_attachment {
             required: &["Actions"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -3235,6 +3364,8 @@ pub mod user_pool_risk_configuration_attachment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3278,6 +3409,8 @@ pub mod user_pool_risk_configuration_attachment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3338,6 +3471,8 @@ pub mod user_pool_risk_configuration_attachment {
         required: &["SourceArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3376,6 +3511,8 @@ pub mod user_pool_risk_configuration_attachment {
         required: &["EventAction"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3422,6 +3559,8 @@ pub mod user_pool_risk_configuration_attachment {
         required: &["EventAction", "Notify"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3470,6 +3609,8 @@ pub mod user_pool_risk_configuration_attachment {
         required: &["Subject"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3538,6 +3679,8 @@ pub mod user_pool_ui_customization_attachment {
         required: &["UserPoolId", "ClientId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -3648,6 +3791,8 @@ pub mod user_pool_user {
         required: &["UserPoolId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3671,6 +3816,8 @@ pub mod user_pool_user {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3742,6 +3889,8 @@ pub mod user_pool_user_to_group_attachment {
         required: &["UserPoolId", "Username", "GroupName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }

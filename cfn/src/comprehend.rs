@@ -113,6 +113,10 @@ pub mod document_classifier {
         properties: &[
             s::prop("DataAccessRoleArn", s::Kind::String)
                 .pattern("arn:aws(-[^:]+)?:iam::[0-9]{12}:role/.+")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
             s::prop("DocumentClassifierName", s::Kind::String)
@@ -156,6 +160,8 @@ pub mod document_classifier {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -237,6 +243,8 @@ pub mod document_classifier {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -274,6 +282,8 @@ pub mod document_classifier {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -325,6 +335,10 @@ pub mod document_classifier {
                 s::Kind::List(
                     &s::prop("", s::Kind::String)
                         .pattern("[-0-9a-zA-Z]+")
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        )
                         .min_length(1)
                         .max_length(32),
                 ),
@@ -336,6 +350,10 @@ pub mod document_classifier {
                 s::Kind::List(
                     &s::prop("", s::Kind::String)
                         .pattern("[-0-9a-zA-Z]+")
+                        .format(
+                            "AWS::EC2::Subnet.Id",
+                            "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                        )
                         .min_length(1)
                         .max_length(32),
                 ),
@@ -346,6 +364,8 @@ pub mod document_classifier {
         required: &["SecurityGroupIds", "Subnets"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -411,6 +431,8 @@ pub mod document_classifier {
         required: &["AttributeNames", "S3Uri"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -471,6 +493,8 @@ pub mod document_classifier {
         required: &["DocumentReadAction"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -519,6 +543,8 @@ pub mod document_classifier {
         required: &["S3Uri"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -965,10 +991,12 @@ pub mod flywheel {
     /// What the schema says of `AWS::Comprehend::Flywheel`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::Comprehend::Flywheel",
-        properties: &[s::prop("ActiveModelArn", s::Kind::String).pattern("arn:aws(-[^:]+)?:comprehend:[a-zA-Z0-9-]*:[0-9]{12}:(document-classifier|entity-recognizer)/[a-zA-Z0-9](-*[a-zA-Z0-9])*(/version/[a-zA-Z0-9](-*[a-zA-Z0-9])*)?").min_length(0).max_length(256), s::prop("DataAccessRoleArn", s::Kind::String).pattern("arn:aws(-[^:]+)?:iam::[0-9]{12}:role/.+").min_length(20).max_length(2048), s::prop("DataLakeS3Uri", s::Kind::String).pattern("s3://[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9](/.*)?").min_length(0).max_length(512), s::prop("DataSecurityConfig", s::Kind::Object(&SCHEMA_DataSecurityConfig)), s::prop("FlywheelName", s::Kind::String).pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$").min_length(1).max_length(63), s::prop("ModelType", s::Kind::Enum(ModelType::VALUES)), s::prop("TaskConfig", s::Kind::Object(&SCHEMA_TaskConfig)), s::prop("Tags", s::Kind::Json)],
+        properties: &[s::prop("ActiveModelArn", s::Kind::String).pattern("arn:aws(-[^:]+)?:comprehend:[a-zA-Z0-9-]*:[0-9]{12}:(document-classifier|entity-recognizer)/[a-zA-Z0-9](-*[a-zA-Z0-9])*(/version/[a-zA-Z0-9](-*[a-zA-Z0-9])*)?").min_length(0).max_length(256), s::prop("DataAccessRoleArn", s::Kind::String).pattern("arn:aws(-[^:]+)?:iam::[0-9]{12}:role/.+").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$").min_length(20).max_length(2048), s::prop("DataLakeS3Uri", s::Kind::String).pattern("s3://[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9](/.*)?").min_length(0).max_length(512), s::prop("DataSecurityConfig", s::Kind::Object(&SCHEMA_DataSecurityConfig)), s::prop("FlywheelName", s::Kind::String).pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$").min_length(1).max_length(63), s::prop("ModelType", s::Kind::Enum(ModelType::VALUES)), s::prop("TaskConfig", s::Kind::Object(&SCHEMA_TaskConfig)), s::prop("Tags", s::Kind::Json)],
         required: &["FlywheelName", "DataAccessRoleArn", "DataLakeS3Uri"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1020,6 +1048,8 @@ pub mod flywheel {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1075,6 +1105,8 @@ pub mod flywheel {
         required: &["LanguageCode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1124,6 +1156,10 @@ pub mod flywheel {
                 s::Kind::List(
                     &s::prop("", s::Kind::String)
                         .pattern("[-0-9a-zA-Z]+")
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        )
                         .min_length(1)
                         .max_length(32),
                 ),
@@ -1135,6 +1171,10 @@ pub mod flywheel {
                 s::Kind::List(
                     &s::prop("", s::Kind::String)
                         .pattern("[-0-9a-zA-Z]+")
+                        .format(
+                            "AWS::EC2::Subnet.Id",
+                            "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                        )
                         .min_length(1)
                         .max_length(32),
                 ),
@@ -1145,6 +1185,8 @@ pub mod flywheel {
         required: &["SecurityGroupIds", "Subnets"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1198,6 +1240,8 @@ pub mod flywheel {
         required: &["Mode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1231,6 +1275,8 @@ pub mod flywheel {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1274,6 +1320,8 @@ pub mod flywheel {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

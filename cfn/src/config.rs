@@ -64,6 +64,8 @@ pub mod aggregation_authorization {
         required: &["AuthorizedAccountId", "AuthorizedAwsRegion"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -165,6 +167,8 @@ pub mod config_rule {
         required: &["Source"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -205,6 +209,8 @@ pub mod config_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -229,6 +235,8 @@ pub mod config_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -271,6 +279,8 @@ pub mod config_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -328,6 +338,8 @@ pub mod config_rule {
         required: &["Owner"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -360,6 +372,8 @@ pub mod config_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -409,6 +423,8 @@ pub mod config_rule {
         required: &["EventSource", "MessageType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -482,6 +498,8 @@ pub mod configuration_aggregator {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -543,6 +561,8 @@ pub mod configuration_aggregator {
         required: &["AccountIds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -588,11 +608,16 @@ pub mod configuration_aggregator {
         properties: &[
             s::prop("AllAwsRegions", s::Kind::Boolean),
             s::prop("AwsRegions", s::Kind::List(&s::prop("", s::Kind::String))).min_items(1),
-            s::prop("RoleArn", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
         ],
         required: &["RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -660,11 +685,16 @@ pub mod configuration_recorder {
             s::prop("Name", s::Kind::String),
             s::prop("RecordingGroup", s::Kind::Object(&SCHEMA_RecordingGroup)),
             s::prop("RecordingMode", s::Kind::Object(&SCHEMA_RecordingMode)),
-            s::prop("RoleARN", s::Kind::String),
+            s::prop("RoleARN", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
         ],
         required: &["RoleARN"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -720,6 +750,8 @@ pub mod configuration_recorder {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -766,6 +798,8 @@ pub mod configuration_recorder {
         required: &["RecordingFrequency"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -807,6 +841,8 @@ pub mod configuration_recorder {
         required: &["ResourceTypes"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -845,6 +881,8 @@ pub mod configuration_recorder {
         required: &["UseOnly"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -898,6 +936,8 @@ pub mod configuration_recorder {
         required: &["ResourceTypes", "RecordingFrequency"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1015,6 +1055,8 @@ pub mod conformance_pack {
         required: &["ConformancePackName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1057,6 +1099,8 @@ pub mod conformance_pack {
         required: &["ParameterName", "ParameterValue"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1098,6 +1142,8 @@ pub mod conformance_pack {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1175,11 +1221,16 @@ pub mod delivery_channel {
             s::prop("S3BucketName", s::Kind::String),
             s::prop("S3KeyPrefix", s::Kind::String),
             s::prop("S3KmsKeyArn", s::Kind::String),
-            s::prop("SnsTopicARN", s::Kind::String),
+            s::prop("SnsTopicARN", s::Kind::String).format(
+                "AWS::SNS::Topic.Arn",
+                "^arn:aws[a-zA-Z-]*:sns:[a-z0-9-]+:\\d{12}:.+$",
+            ),
         ],
         required: &["S3BucketName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1210,6 +1261,8 @@ pub mod delivery_channel {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1301,6 +1354,8 @@ pub mod organization_config_rule {
         required: &["OrganizationConfigRuleName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1400,6 +1455,8 @@ pub mod organization_config_rule {
         required: &["Runtime", "PolicyText"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1469,7 +1526,10 @@ pub mod organization_config_rule {
         properties: &[
             s::prop("Description", s::Kind::String),
             s::prop("InputParameters", s::Kind::String),
-            s::prop("LambdaFunctionArn", s::Kind::String),
+            s::prop("LambdaFunctionArn", s::Kind::String).format(
+                "AWS::Lambda::Function.Arn",
+                "^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\\d{12}:function:.+(:.+)?$",
+            ),
             s::prop("MaximumExecutionFrequency", s::Kind::String),
             s::prop(
                 "OrganizationConfigRuleTriggerTypes",
@@ -1486,6 +1546,8 @@ pub mod organization_config_rule {
         required: &["LambdaFunctionArn", "OrganizationConfigRuleTriggerTypes"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1559,6 +1621,8 @@ pub mod organization_config_rule {
         required: &["RuleIdentifier"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1682,6 +1746,8 @@ pub mod organization_conformance_pack {
         required: &["OrganizationConformancePackName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1724,6 +1790,8 @@ pub mod organization_conformance_pack {
         required: &["ParameterName", "ParameterValue"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -1824,6 +1892,8 @@ pub mod remediation_configuration {
         required: &["TargetType", "ConfigRuleName", "TargetId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1854,6 +1924,8 @@ pub mod remediation_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1883,6 +1955,8 @@ pub mod remediation_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1969,6 +2043,8 @@ pub mod stored_query {
         required: &["QueryName", "QueryExpression"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

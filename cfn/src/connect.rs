@@ -87,6 +87,8 @@ pub mod agent_status {
         required: &["InstanceArn", "Name", "State"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -256,6 +258,8 @@ pub mod approved_origin {
         required: &["Origin", "InstanceId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -349,6 +353,8 @@ pub mod contact_flow {
         required: &["InstanceArn", "Content", "Name", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -594,6 +600,8 @@ pub mod contact_flow_module {
         required: &["InstanceArn", "Name", "Content"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -639,6 +647,8 @@ pub mod contact_flow_module {
         required: &["Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -715,6 +725,8 @@ pub mod contact_flow_module_alias {
         required: &["ContactFlowModuleId", "ContactFlowModuleVersion", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -792,6 +804,8 @@ pub mod contact_flow_module_version {
         required: &["ContactFlowModuleId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -871,6 +885,8 @@ pub mod contact_flow_version {
         required: &["ContactFlowId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -966,6 +982,8 @@ pub mod data_table {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1169,6 +1187,8 @@ pub mod data_table_attribute {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1252,6 +1272,8 @@ pub mod data_table_attribute {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1282,6 +1304,8 @@ pub mod data_table_attribute {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1399,6 +1423,8 @@ pub mod data_table_record {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1453,6 +1479,8 @@ pub mod data_table_record {
         required: &["Values"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1484,6 +1512,8 @@ pub mod data_table_record {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1564,6 +1594,8 @@ pub mod email_address {
         required: &["InstanceArn", "EmailAddress"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1607,6 +1639,8 @@ pub mod email_address {
         required: &["EmailAddressArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1740,6 +1774,8 @@ pub mod evaluation_form {
         required: &["Title", "InstanceArn", "Items", "Status"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1770,6 +1806,8 @@ pub mod evaluation_form {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1811,6 +1849,8 @@ pub mod evaluation_form {
         required: &["Section"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1836,6 +1876,8 @@ pub mod evaluation_form {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1894,6 +1936,8 @@ pub mod evaluation_form {
         required: &["ReviewNotificationRecipients"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1942,6 +1986,8 @@ pub mod evaluation_form {
         required: &["Mode", "Status"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1984,6 +2030,8 @@ pub mod evaluation_form {
         required: &["ContactInteractionType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2054,6 +2102,8 @@ pub mod evaluation_form {
         required: &["RefId", "Title"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2104,6 +2154,8 @@ pub mod evaluation_form {
         required: &["Type", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2135,6 +2187,8 @@ pub mod evaluation_form {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2163,6 +2217,8 @@ pub mod evaluation_form {
             required: &[],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -2250,6 +2306,8 @@ pub mod evaluation_form {
         required: &["RefId", "Title", "QuestionType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2306,6 +2364,8 @@ pub mod evaluation_form {
             required: &["Condition", "Action"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -2360,6 +2420,8 @@ pub mod evaluation_form {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2416,6 +2478,8 @@ pub mod evaluation_form {
         required: &["Operands"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2482,6 +2546,8 @@ pub mod evaluation_form {
             required: &["Options"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -2551,6 +2617,8 @@ pub mod evaluation_form {
         required: &["MinValue", "MaxValue"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2618,6 +2686,8 @@ pub mod evaluation_form {
             required: &["Options"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -2648,6 +2718,8 @@ pub mod evaluation_form {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2679,6 +2751,8 @@ pub mod evaluation_form {
             required: &[],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -2752,6 +2826,8 @@ pub mod evaluation_form {
             required: &["Options"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -2801,6 +2877,8 @@ pub mod evaluation_form {
         required: &["RefId", "Text"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2841,6 +2919,8 @@ pub mod evaluation_form {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2905,6 +2985,8 @@ pub mod evaluation_form {
         required: &["MinValue", "MaxValue"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2975,6 +3057,8 @@ pub mod evaluation_form {
             required: &["Options"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -3042,6 +3126,8 @@ pub mod evaluation_form {
         required: &["RefId", "Text"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3073,6 +3159,8 @@ pub mod evaluation_form {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3139,6 +3227,8 @@ pub mod evaluation_form {
         required: &["Source", "Values", "Comparator"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3179,6 +3269,8 @@ pub mod evaluation_form {
             required: &["SourceType"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -3223,6 +3315,8 @@ pub mod evaluation_form {
             required: &["RuleCategory"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -3260,6 +3354,8 @@ pub mod evaluation_form {
         required: &["Label"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3287,6 +3383,8 @@ pub mod evaluation_form {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3331,6 +3429,8 @@ pub mod evaluation_form {
             required: &["RuleCategory"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -3374,6 +3474,8 @@ pub mod evaluation_form {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3406,6 +3508,8 @@ pub mod evaluation_form {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3468,6 +3572,8 @@ pub mod evaluation_form {
             required: &["Category", "Condition", "OptionRefIds"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -3525,6 +3631,8 @@ pub mod evaluation_form {
             required: &["Category", "Condition", "OptionRefId"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -4576,6 +4684,8 @@ pub mod hours_of_operation {
         required: &["InstanceArn", "Name", "TimeZone", "Config"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4627,6 +4737,8 @@ pub mod hours_of_operation {
         required: &["Id"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4686,6 +4798,8 @@ pub mod hours_of_operation {
         required: &["Day", "StartTime", "EndTime"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4781,6 +4895,8 @@ pub mod hours_of_operation {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4833,6 +4949,8 @@ pub mod hours_of_operation {
         required: &["Hours", "Minutes"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4886,6 +5004,8 @@ pub mod hours_of_operation {
         required: &["Day", "StartTime", "EndTime"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4927,6 +5047,8 @@ pub mod hours_of_operation {
         required: &["RecurrencePattern"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4977,6 +5099,8 @@ pub mod hours_of_operation {
         required: &["Hours", "Minutes"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5031,6 +5155,8 @@ pub mod hours_of_operation {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5360,6 +5486,8 @@ pub mod instance {
         required: &["IdentityManagementType", "Attributes"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5475,6 +5603,8 @@ pub mod instance {
         required: &["InboundCalls", "OutboundCalls"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5623,6 +5753,8 @@ pub mod instance_storage_config {
         required: &["InstanceArn", "ResourceType", "StorageType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5667,6 +5799,8 @@ pub mod instance_storage_config {
         required: &["FirehoseArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5704,6 +5838,8 @@ pub mod instance_storage_config {
         required: &["StreamArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5759,6 +5895,8 @@ pub mod instance_storage_config {
         required: &["Prefix", "RetentionPeriodHours", "EncryptionConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5816,6 +5954,8 @@ pub mod instance_storage_config {
         required: &["BucketName", "BucketPrefix"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5862,6 +6002,8 @@ pub mod instance_storage_config {
         required: &["EncryptionType", "KeyId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6105,6 +6247,8 @@ pub mod integration_association {
         required: &["InstanceId", "IntegrationType", "IntegrationArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6257,6 +6401,8 @@ pub mod notification {
         required: &["InstanceArn", "Content"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6340,6 +6486,8 @@ pub mod notification {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6465,6 +6613,8 @@ pub mod phone_number {
         required: &["TargetArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6567,6 +6717,8 @@ pub mod predefined_attribute {
         required: &["InstanceArn", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6608,6 +6760,8 @@ pub mod predefined_attribute {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6638,6 +6792,8 @@ pub mod predefined_attribute {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6722,6 +6878,8 @@ pub mod prompt {
         required: &["InstanceArn", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6826,6 +6984,8 @@ pub mod queue {
         required: &["InstanceArn", "HoursOfOperationArn", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6874,6 +7034,8 @@ pub mod queue {
         required: &["EmailAddressArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6904,6 +7066,8 @@ pub mod queue {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6929,6 +7093,8 @@ pub mod queue {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7055,6 +7221,8 @@ pub mod quick_connect {
         required: &["Name", "InstanceArn", "QuickConnectConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7126,6 +7294,8 @@ pub mod quick_connect {
         required: &["QuickConnectType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7162,6 +7332,8 @@ pub mod quick_connect {
         required: &["PhoneNumber"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7205,6 +7377,8 @@ pub mod quick_connect {
         required: &["ContactFlowArn", "QueueArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7248,6 +7422,8 @@ pub mod quick_connect {
         required: &["ContactFlowArn", "UserArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7391,6 +7567,8 @@ pub mod routing_profile {
         required: &["InstanceArn", "Name", "Description", "MediaConcurrencies", "DefaultOutboundQueueArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7439,6 +7617,8 @@ pub mod routing_profile {
             required: &["QueueReference"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -7495,6 +7675,8 @@ pub mod routing_profile {
         required: &["Channel", "Concurrency"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7554,6 +7736,8 @@ pub mod routing_profile {
         required: &["Delay", "Priority", "QueueReference"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7597,6 +7781,8 @@ pub mod routing_profile {
         required: &["Channel", "QueueArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7635,6 +7821,8 @@ pub mod routing_profile {
         required: &["BehaviorType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7876,6 +8064,8 @@ pub mod rule {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7983,6 +8173,8 @@ pub mod rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8025,6 +8217,8 @@ pub mod rule {
         required: &["EventSourceName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8077,6 +8271,8 @@ pub mod rule {
         required: &["Fields", "TemplateId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8112,6 +8308,8 @@ pub mod rule {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8183,6 +8381,8 @@ pub mod rule {
         required: &["DeliveryMethod", "Content", "Recipient", "ContentType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8220,6 +8420,8 @@ pub mod rule {
         required: &["EvaluationFormArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8272,6 +8474,8 @@ pub mod rule {
         required: &["Name", "ContactFlowArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8313,6 +8517,8 @@ pub mod rule {
         required: &["Fields"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8358,6 +8564,8 @@ pub mod rule {
         required: &["Id", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8386,6 +8594,8 @@ pub mod rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8423,6 +8633,8 @@ pub mod rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8704,6 +8916,8 @@ pub mod security_key {
         required: &["Key", "InstanceId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8874,6 +9088,8 @@ pub mod security_profile {
         required: &["InstanceArn", "SecurityProfileName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8942,6 +9158,8 @@ pub mod security_profile {
         required: &["Key", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8993,6 +9211,8 @@ pub mod security_profile {
         required: &["Type", "FlowModuleId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9053,6 +9273,8 @@ pub mod security_profile {
         required: &["ApplicationPermissions", "Namespace"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9081,6 +9303,8 @@ pub mod security_profile {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9112,6 +9336,8 @@ pub mod security_profile {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9159,6 +9385,8 @@ pub mod security_profile {
             required: &["PrimaryAttributeValues"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -9230,6 +9458,8 @@ pub mod security_profile {
         required: &["AccessType", "AttributeName", "Values"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9440,6 +9670,8 @@ pub mod task_template {
         required: &["InstanceArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9493,6 +9725,8 @@ pub mod task_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9539,6 +9773,8 @@ pub mod task_template {
         required: &["Id", "DefaultValue"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9605,6 +9841,8 @@ pub mod task_template {
         required: &["Id", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9637,6 +9875,8 @@ pub mod task_template {
         required: &["Id"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9669,6 +9909,8 @@ pub mod task_template {
         required: &["Id"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9701,6 +9943,8 @@ pub mod task_template {
         required: &["Id"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9738,6 +9982,8 @@ pub mod task_template {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9960,6 +10206,8 @@ pub mod traffic_distribution_group {
         required: &["InstanceArn", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10097,6 +10345,8 @@ pub mod user {
         required: &["InstanceArn", "RoutingProfileArn", "SecurityProfileArns", "Username"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10160,6 +10410,8 @@ pub mod user {
         required: &["Channel", "AfterContactWorkConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10210,6 +10462,8 @@ pub mod user {
         required: &["Channel", "AutoAccept"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10253,6 +10507,8 @@ pub mod user {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10297,6 +10553,8 @@ pub mod user {
         required: &["Channel", "PersistentConnection"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10337,6 +10595,8 @@ pub mod user {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10385,6 +10645,8 @@ pub mod user {
         required: &["Channel", "PhoneType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10439,6 +10701,8 @@ pub mod user {
         required: &["AttributeName", "AttributeValue", "Level"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10488,6 +10752,8 @@ pub mod user {
         required: &["Channel", "VoiceEnhancementMode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10512,6 +10778,8 @@ pub mod user {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10715,6 +10983,8 @@ pub mod user_hierarchy_group {
         required: &["Name", "InstanceArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10786,6 +11056,8 @@ pub mod user_hierarchy_structure {
         required: &["InstanceArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10830,6 +11102,8 @@ pub mod user_hierarchy_structure {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10872,6 +11146,8 @@ pub mod user_hierarchy_structure {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10914,6 +11190,8 @@ pub mod user_hierarchy_structure {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10956,6 +11234,8 @@ pub mod user_hierarchy_structure {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10998,6 +11278,8 @@ pub mod user_hierarchy_structure {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -11040,6 +11322,8 @@ pub mod user_hierarchy_structure {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -11148,6 +11432,8 @@ pub mod view {
         required: &["InstanceArn", "Template", "Actions", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -11231,6 +11517,8 @@ pub mod view_version {
         required: &["ViewArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -11364,6 +11652,8 @@ pub mod workspace {
         required: &["Name", "InstanceArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -11420,6 +11710,8 @@ pub mod workspace {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -11486,6 +11778,8 @@ pub mod workspace {
         required: &["ResourceArn", "Page"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -11515,6 +11809,8 @@ pub mod workspace {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -11547,6 +11843,8 @@ pub mod workspace {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -11582,6 +11880,8 @@ pub mod workspace {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -11606,6 +11906,8 @@ pub mod workspace {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -11650,6 +11952,8 @@ pub mod workspace {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -11694,6 +11998,8 @@ pub mod workspace {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -11758,6 +12064,8 @@ pub mod workspace {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -11799,6 +12107,8 @@ pub mod workspace {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -11826,6 +12136,8 @@ pub mod workspace {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -82,6 +82,8 @@ pub mod campaign {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -132,6 +134,12 @@ pub mod campaign {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[
+            &["ProgressiveDialerConfig"],
+            &["PredictiveDialerConfig"],
+            &["AgentlessDialerConfig"],
+        ],
+        any_of: &[],
         open: false,
     };
 
@@ -186,6 +194,8 @@ pub mod campaign {
         required: &["ConnectContactFlowArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -213,6 +223,8 @@ pub mod campaign {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -261,6 +273,8 @@ pub mod campaign {
         required: &["BandwidthAllocation"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -309,6 +323,8 @@ pub mod campaign {
         required: &["BandwidthAllocation"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -353,6 +369,8 @@ pub mod campaign {
         required: &["EnableAnswerMachineDetection"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -110,6 +110,8 @@ pub mod campaign {
         required: &["Name", "ConnectInstanceId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -157,6 +159,8 @@ pub mod campaign {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[&["Telephony"], &["Sms"], &["Email"], &["WhatsApp"]],
         open: false,
     };
 
@@ -193,6 +197,8 @@ pub mod campaign {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -252,6 +258,8 @@ pub mod campaign {
         required: &["LocalTimeZoneConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -302,6 +310,8 @@ pub mod campaign {
         required: &["MaxEntryCount", "MinEntryInterval"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -353,6 +363,8 @@ pub mod campaign {
         required: &["StartTime", "EndTime"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -386,6 +398,8 @@ pub mod campaign {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["CustomerProfilesSegmentArn"], &["EventTrigger"]],
+        any_of: &[],
         open: false,
     };
 
@@ -441,6 +455,8 @@ pub mod campaign {
         required: &["OutboundMode", "DefaultOutboundConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -496,6 +512,8 @@ pub mod campaign {
         required: &["OutboundMode", "DefaultOutboundConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -560,6 +578,8 @@ pub mod campaign {
         required: &["OutboundMode", "DefaultOutboundConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -620,6 +640,8 @@ pub mod campaign {
         required: &["OutboundMode", "DefaultOutboundConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -650,6 +672,8 @@ pub mod campaign {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -693,6 +717,8 @@ pub mod campaign {
         required: &["OpenHours"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -733,6 +759,8 @@ pub mod campaign {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -761,6 +789,8 @@ pub mod campaign {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -820,6 +850,8 @@ pub mod campaign {
         required: &["ConnectSourceEmailAddress", "WisdomTemplateArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -844,6 +876,8 @@ pub mod campaign {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -896,6 +930,8 @@ pub mod campaign {
         required: &["ConnectSourcePhoneNumberArn", "WisdomTemplateArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -920,6 +956,8 @@ pub mod campaign {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -979,6 +1017,8 @@ pub mod campaign {
         required: &["ConnectContactFlowId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1022,6 +1062,13 @@ pub mod campaign {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[
+            &["ProgressiveConfig"],
+            &["PredictiveConfig"],
+            &["AgentlessConfig"],
+            &["PreviewConfig"],
+        ],
+        any_of: &[],
         open: false,
     };
 
@@ -1074,6 +1121,8 @@ pub mod campaign {
         required: &["ConnectSourcePhoneNumberArn", "WisdomTemplateArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1098,6 +1147,8 @@ pub mod campaign {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1150,6 +1201,8 @@ pub mod campaign {
         required: &["MaxCountPerRecipient", "Frequency", "Unit"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1189,6 +1242,8 @@ pub mod campaign {
         required: &["DailyHours"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1217,6 +1272,8 @@ pub mod campaign {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["RestrictedPeriodList"]],
+        any_of: &[],
         open: false,
     };
 
@@ -1259,6 +1316,8 @@ pub mod campaign {
         required: &["EnableAnswerMachineDetection"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1299,6 +1358,8 @@ pub mod campaign {
         required: &["BandwidthAllocation"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1353,6 +1414,8 @@ pub mod campaign {
         required: &["BandwidthAllocation", "TimeoutConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1391,6 +1454,8 @@ pub mod campaign {
         required: &["BandwidthAllocation"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1423,6 +1488,8 @@ pub mod campaign {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1472,6 +1539,8 @@ pub mod campaign {
         required: &["StartDate", "EndDate"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1498,6 +1567,8 @@ pub mod campaign {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -1542,6 +1613,8 @@ pub mod campaign {
         required: &["StartTime", "EndTime"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

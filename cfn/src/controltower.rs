@@ -80,6 +80,8 @@ pub mod enabled_baseline {
         required: &["BaselineIdentifier", "TargetIdentifier", "BaselineVersion"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -118,6 +120,8 @@ pub mod enabled_baseline {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -208,6 +212,8 @@ pub mod enabled_control {
         required: &["TargetIdentifier", "ControlIdentifier"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -247,6 +253,8 @@ pub mod enabled_control {
         required: &["Value", "Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -327,6 +335,8 @@ pub mod landing_zone {
         required: &["Manifest", "Version"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

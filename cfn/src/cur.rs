@@ -116,6 +116,8 @@ pub mod report_definition {
         required: &["ReportName", "TimeUnit", "Format", "Compression", "S3Bucket", "S3Prefix", "S3Region", "RefreshClosedReports", "ReportVersioning"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

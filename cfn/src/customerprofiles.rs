@@ -107,6 +107,8 @@ pub mod calculated_attribute_definition {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -181,6 +183,8 @@ pub mod calculated_attribute_definition {
         required: &["Attributes", "Expression"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -215,6 +219,8 @@ pub mod calculated_attribute_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -252,6 +258,8 @@ pub mod calculated_attribute_definition {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -312,6 +320,8 @@ pub mod calculated_attribute_definition {
         required: &["Unit"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -358,6 +368,8 @@ pub mod calculated_attribute_definition {
         required: &["Value", "Operator"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -408,6 +420,8 @@ pub mod calculated_attribute_definition {
         required: &["Start", "End"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -685,6 +699,8 @@ pub mod domain {
         required: &["DomainName", "DefaultExpirationDays"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -740,6 +756,8 @@ pub mod domain {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -788,6 +806,8 @@ pub mod domain {
         required: &["Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -873,6 +893,8 @@ pub mod domain {
         required: &["Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -905,6 +927,8 @@ pub mod domain {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -960,6 +984,8 @@ pub mod domain {
         required: &["Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -987,6 +1013,8 @@ pub mod domain {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1037,6 +1065,8 @@ pub mod domain {
         required: &["DayOfTheWeek", "Time"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1114,6 +1144,8 @@ pub mod domain {
         required: &["AttributeMatchingModel"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1165,6 +1197,8 @@ pub mod domain {
         required: &["ConflictResolvingModel"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1206,6 +1240,8 @@ pub mod domain {
         required: &["Rule"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1258,6 +1294,8 @@ pub mod domain {
         required: &["MatchingAttributesList"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1310,6 +1348,8 @@ pub mod domain {
         required: &["S3BucketName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1599,6 +1639,8 @@ pub mod event_stream {
         required: &["DomainName", "EventStreamName", "Uri"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1740,6 +1782,8 @@ pub mod event_trigger {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1807,6 +1851,8 @@ pub mod event_trigger {
         required: &["EventTriggerDimensions", "LogicalOperator"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1841,6 +1887,8 @@ pub mod event_trigger {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1884,6 +1932,8 @@ pub mod event_trigger {
         required: &["ObjectAttributes"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1943,6 +1993,8 @@ pub mod event_trigger {
         required: &["Unit", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2015,6 +2067,8 @@ pub mod event_trigger {
         required: &["ComparisonOperator", "Values"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2343,6 +2397,8 @@ pub mod integration {
         required: &["DomainName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2426,6 +2482,10 @@ pub mod integration {
                 .max_length(256),
             s::prop("KmsArn", s::Kind::String)
                 .pattern("arn:aws:kms:.*:[0-9]+:.*")
+                .format(
+                    "AWS::KMS::Key.Arn",
+                    "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
             s::prop(
@@ -2447,6 +2507,8 @@ pub mod integration {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2499,6 +2561,8 @@ pub mod integration {
         required: &["Key", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2566,6 +2630,8 @@ pub mod integration {
         required: &["ConnectorType", "SourceConnectorProperties"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2642,6 +2708,8 @@ pub mod integration {
         required: &["SourceFields", "TaskType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2687,6 +2755,8 @@ pub mod integration {
         required: &["TriggerType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2715,6 +2785,8 @@ pub mod integration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2759,6 +2831,8 @@ pub mod integration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2805,6 +2879,8 @@ pub mod integration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2858,6 +2934,8 @@ pub mod integration {
         required: &["OperatorPropertyKey", "Property"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2885,6 +2963,8 @@ pub mod integration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2924,6 +3004,8 @@ pub mod integration {
         required: &["Object"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2978,6 +3060,8 @@ pub mod integration {
         required: &["BucketName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3027,6 +3111,8 @@ pub mod integration {
         required: &["Object"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3068,6 +3154,8 @@ pub mod integration {
         required: &["Object"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3109,6 +3197,8 @@ pub mod integration {
         required: &["Object"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3187,6 +3277,8 @@ pub mod integration {
         required: &["ScheduleExpression"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4360,6 +4452,8 @@ pub mod object_type {
         required: &["DomainName", "ObjectTypeName", "Description"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4410,6 +4504,8 @@ pub mod object_type {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4448,6 +4544,8 @@ pub mod object_type {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4487,6 +4585,8 @@ pub mod object_type {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4529,6 +4629,8 @@ pub mod object_type {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4821,6 +4923,8 @@ pub mod recommender {
         required: &["DomainName", "RecommenderName", "RecommenderRecipeName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4884,6 +4988,8 @@ pub mod recommender {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4928,6 +5034,8 @@ pub mod recommender {
         required: &["EventParametersList"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4973,6 +5081,8 @@ pub mod recommender {
         required: &["EventType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5157,6 +5267,8 @@ pub mod segment_definition {
         required: &["DomainName", "DisplayName", "SegmentDefinitionName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5205,6 +5317,8 @@ pub mod segment_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5247,6 +5361,8 @@ pub mod segment_definition {
         required: &["Attributes"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5260,9 +5376,8 @@ pub mod segment_definition {
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
     pub struct Group {
-        /// `Dimensions`: list of JSON.
-        pub dimensions:
-            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::stratus_model::Json>>>,
+        /// `Dimensions`: list of [`Dimension`].
+        pub dimensions: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Dimension>>>,
         /// `SourceSegments`: list of [`SourceSegment`].
         pub source_segments:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<SourceSegment>>>,
@@ -5276,7 +5391,10 @@ pub mod segment_definition {
     pub static SCHEMA_Group: s::ObjectSchema = s::ObjectSchema {
         name: "Group",
         properties: &[
-            s::prop("Dimensions", s::Kind::List(&s::prop("", s::Kind::Json))),
+            s::prop(
+                "Dimensions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Dimension))),
+            ),
             s::prop(
                 "SourceSegments",
                 s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SourceSegment))),
@@ -5287,6 +5405,8 @@ pub mod segment_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5344,11 +5464,57 @@ pub mod segment_definition {
         required: &["Name", "Order"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
     impl ::std::convert::From<SortAttribute> for ::stratus_model::Val<SortAttribute> {
         fn from(value: SortAttribute) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `Dimension`, a property type of `AWS::CustomerProfiles::SegmentDefinition`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct Dimension {
+        /// `CalculatedAttributes`: map of [`CalculatedAttributeDimension`].
+        pub calculated_attributes: ::std::option::Option<
+            ::stratus_model::Val<
+                ::std::collections::BTreeMap<::std::string::String, CalculatedAttributeDimension>,
+            >,
+        >,
+        /// `ProfileAttributes`: [`ProfileAttributes`].
+        pub profile_attributes: ::std::option::Option<::stratus_model::Val<ProfileAttributes>>,
+    }
+
+    /// What the schema says of `Dimension`'s properties; `validate()` checks them.
+    pub static SCHEMA_Dimension: s::ObjectSchema = s::ObjectSchema {
+        name: "Dimension",
+        properties: &[
+            s::prop(
+                "CalculatedAttributes",
+                s::Kind::Map(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_CalculatedAttributeDimension),
+                )),
+            ),
+            s::prop(
+                "ProfileAttributes",
+                s::Kind::Object(&SCHEMA_ProfileAttributes),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<Dimension> for ::stratus_model::Val<Dimension> {
+        fn from(value: Dimension) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -5374,11 +5540,592 @@ pub mod segment_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
     impl ::std::convert::From<SourceSegment> for ::stratus_model::Val<SourceSegment> {
         fn from(value: SourceSegment) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `CalculatedAttributeDimension`, a property type of `AWS::CustomerProfiles::SegmentDefinition`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct CalculatedAttributeDimension {
+        /// `ConditionOverrides`: [`ConditionOverrides`].
+        pub condition_overrides: ::std::option::Option<::stratus_model::Val<ConditionOverrides>>,
+        /// `DimensionType`: [`AttributeDimensionType`].
+        /// Required.
+        pub dimension_type: ::stratus_model::Val<AttributeDimensionType>,
+        /// `Values`: list of string.
+        /// Required.
+        /// Items: `1..=50`.
+        pub values: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl CalculatedAttributeDimension {
+        /// With the required `DimensionType`, `Values`; everything else unset.
+        pub fn new(
+            dimension_type: impl ::std::convert::Into<::stratus_model::Val<AttributeDimensionType>>,
+            values: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                condition_overrides: ::std::option::Option::None,
+                dimension_type: dimension_type.into(),
+                values: values.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `CalculatedAttributeDimension`'s properties; `validate()` checks them.
+    pub static SCHEMA_CalculatedAttributeDimension: s::ObjectSchema = s::ObjectSchema {
+        name: "CalculatedAttributeDimension",
+        properties: &[
+            s::prop(
+                "ConditionOverrides",
+                s::Kind::Object(&SCHEMA_ConditionOverrides),
+            ),
+            s::prop(
+                "DimensionType",
+                s::Kind::Enum(AttributeDimensionType::VALUES),
+            ),
+            s::prop(
+                "Values",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(255)),
+            )
+            .min_items(1)
+            .max_items(50),
+        ],
+        required: &["DimensionType", "Values"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<CalculatedAttributeDimension>
+        for ::stratus_model::Val<CalculatedAttributeDimension>
+    {
+        fn from(value: CalculatedAttributeDimension) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ProfileAttributes`, a property type of `AWS::CustomerProfiles::SegmentDefinition`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ProfileAttributes {
+        /// `AccountNumber`: [`ProfileDimension`].
+        pub account_number: ::std::option::Option<::stratus_model::Val<ProfileDimension>>,
+        /// `AdditionalInformation`: [`ExtraLengthValueProfileDimension`].
+        pub additional_information:
+            ::std::option::Option<::stratus_model::Val<ExtraLengthValueProfileDimension>>,
+        /// `Address`: [`AddressDimension`].
+        pub address: ::std::option::Option<::stratus_model::Val<AddressDimension>>,
+        /// `Attributes`: map of [`AttributeDimension`].
+        pub attributes: ::std::option::Option<
+            ::stratus_model::Val<
+                ::std::collections::BTreeMap<::std::string::String, AttributeDimension>,
+            >,
+        >,
+        /// `BillingAddress`: [`AddressDimension`].
+        pub billing_address: ::std::option::Option<::stratus_model::Val<AddressDimension>>,
+        /// `BirthDate`: [`DateDimension`].
+        pub birth_date: ::std::option::Option<::stratus_model::Val<DateDimension>>,
+        /// `BusinessEmailAddress`: [`ProfileDimension`].
+        pub business_email_address: ::std::option::Option<::stratus_model::Val<ProfileDimension>>,
+        /// `BusinessName`: [`ProfileDimension`].
+        pub business_name: ::std::option::Option<::stratus_model::Val<ProfileDimension>>,
+        /// `BusinessPhoneNumber`: [`ProfileDimension`].
+        pub business_phone_number: ::std::option::Option<::stratus_model::Val<ProfileDimension>>,
+        /// `EmailAddress`: [`ProfileDimension`].
+        pub email_address: ::std::option::Option<::stratus_model::Val<ProfileDimension>>,
+        /// `FirstName`: [`ProfileDimension`].
+        pub first_name: ::std::option::Option<::stratus_model::Val<ProfileDimension>>,
+        /// `GenderString`: [`ProfileDimension`].
+        pub gender_string: ::std::option::Option<::stratus_model::Val<ProfileDimension>>,
+        /// `HomePhoneNumber`: [`ProfileDimension`].
+        pub home_phone_number: ::std::option::Option<::stratus_model::Val<ProfileDimension>>,
+        /// `LastName`: [`ProfileDimension`].
+        pub last_name: ::std::option::Option<::stratus_model::Val<ProfileDimension>>,
+        /// `MailingAddress`: [`AddressDimension`].
+        pub mailing_address: ::std::option::Option<::stratus_model::Val<AddressDimension>>,
+        /// `MiddleName`: [`ProfileDimension`].
+        pub middle_name: ::std::option::Option<::stratus_model::Val<ProfileDimension>>,
+        /// `MobilePhoneNumber`: [`ProfileDimension`].
+        pub mobile_phone_number: ::std::option::Option<::stratus_model::Val<ProfileDimension>>,
+        /// `PartyTypeString`: [`ProfileDimension`].
+        pub party_type_string: ::std::option::Option<::stratus_model::Val<ProfileDimension>>,
+        /// `PersonalEmailAddress`: [`ProfileDimension`].
+        pub personal_email_address: ::std::option::Option<::stratus_model::Val<ProfileDimension>>,
+        /// `PhoneNumber`: [`ProfileDimension`].
+        pub phone_number: ::std::option::Option<::stratus_model::Val<ProfileDimension>>,
+        /// `ProfileType`: [`ProfileTypeDimension`].
+        pub profile_type: ::std::option::Option<::stratus_model::Val<ProfileTypeDimension>>,
+        /// `ShippingAddress`: [`AddressDimension`].
+        pub shipping_address: ::std::option::Option<::stratus_model::Val<AddressDimension>>,
+    }
+
+    /// What the schema says of `ProfileAttributes`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProfileAttributes: s::ObjectSchema = s::ObjectSchema {
+        name: "ProfileAttributes",
+        properties: &[
+            s::prop("AccountNumber", s::Kind::Object(&SCHEMA_ProfileDimension)),
+            s::prop(
+                "AdditionalInformation",
+                s::Kind::Object(&SCHEMA_ExtraLengthValueProfileDimension),
+            ),
+            s::prop("Address", s::Kind::Object(&SCHEMA_AddressDimension)),
+            s::prop(
+                "Attributes",
+                s::Kind::Map(&s::prop("", s::Kind::Object(&SCHEMA_AttributeDimension))),
+            ),
+            s::prop("BillingAddress", s::Kind::Object(&SCHEMA_AddressDimension)),
+            s::prop("BirthDate", s::Kind::Object(&SCHEMA_DateDimension)),
+            s::prop(
+                "BusinessEmailAddress",
+                s::Kind::Object(&SCHEMA_ProfileDimension),
+            ),
+            s::prop("BusinessName", s::Kind::Object(&SCHEMA_ProfileDimension)),
+            s::prop(
+                "BusinessPhoneNumber",
+                s::Kind::Object(&SCHEMA_ProfileDimension),
+            ),
+            s::prop("EmailAddress", s::Kind::Object(&SCHEMA_ProfileDimension)),
+            s::prop("FirstName", s::Kind::Object(&SCHEMA_ProfileDimension)),
+            s::prop("GenderString", s::Kind::Object(&SCHEMA_ProfileDimension)),
+            s::prop("HomePhoneNumber", s::Kind::Object(&SCHEMA_ProfileDimension)),
+            s::prop("LastName", s::Kind::Object(&SCHEMA_ProfileDimension)),
+            s::prop("MailingAddress", s::Kind::Object(&SCHEMA_AddressDimension)),
+            s::prop("MiddleName", s::Kind::Object(&SCHEMA_ProfileDimension)),
+            s::prop(
+                "MobilePhoneNumber",
+                s::Kind::Object(&SCHEMA_ProfileDimension),
+            ),
+            s::prop("PartyTypeString", s::Kind::Object(&SCHEMA_ProfileDimension)),
+            s::prop(
+                "PersonalEmailAddress",
+                s::Kind::Object(&SCHEMA_ProfileDimension),
+            ),
+            s::prop("PhoneNumber", s::Kind::Object(&SCHEMA_ProfileDimension)),
+            s::prop("ProfileType", s::Kind::Object(&SCHEMA_ProfileTypeDimension)),
+            s::prop("ShippingAddress", s::Kind::Object(&SCHEMA_AddressDimension)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ProfileAttributes> for ::stratus_model::Val<ProfileAttributes> {
+        fn from(value: ProfileAttributes) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ConditionOverrides`, a property type of `AWS::CustomerProfiles::SegmentDefinition`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ConditionOverrides {
+        /// `Range`: [`RangeOverride`].
+        pub range: ::std::option::Option<::stratus_model::Val<RangeOverride>>,
+    }
+
+    /// What the schema says of `ConditionOverrides`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConditionOverrides: s::ObjectSchema = s::ObjectSchema {
+        name: "ConditionOverrides",
+        properties: &[s::prop("Range", s::Kind::Object(&SCHEMA_RangeOverride))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ConditionOverrides> for ::stratus_model::Val<ConditionOverrides> {
+        fn from(value: ConditionOverrides) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ProfileDimension`, a property type of `AWS::CustomerProfiles::SegmentDefinition`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ProfileDimension {
+        /// `DimensionType`: [`StringDimensionType`].
+        /// Required.
+        pub dimension_type: ::stratus_model::Val<StringDimensionType>,
+        /// `Values`: list of string.
+        /// Required.
+        /// Items: `1..=50`.
+        pub values: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl ProfileDimension {
+        /// With the required `DimensionType`, `Values`; everything else unset.
+        pub fn new(
+            dimension_type: impl ::std::convert::Into<::stratus_model::Val<StringDimensionType>>,
+            values: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                dimension_type: dimension_type.into(),
+                values: values.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `ProfileDimension`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProfileDimension: s::ObjectSchema = s::ObjectSchema {
+        name: "ProfileDimension",
+        properties: &[
+            s::prop("DimensionType", s::Kind::Enum(StringDimensionType::VALUES)),
+            s::prop(
+                "Values",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(255)),
+            )
+            .min_items(1)
+            .max_items(50),
+        ],
+        required: &["DimensionType", "Values"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ProfileDimension> for ::stratus_model::Val<ProfileDimension> {
+        fn from(value: ProfileDimension) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ExtraLengthValueProfileDimension`, a property type of `AWS::CustomerProfiles::SegmentDefinition`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ExtraLengthValueProfileDimension {
+        /// `DimensionType`: [`StringDimensionType`].
+        /// Required.
+        pub dimension_type: ::stratus_model::Val<StringDimensionType>,
+        /// `Values`: list of string.
+        /// Required.
+        /// Items: `1..=50`.
+        pub values: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl ExtraLengthValueProfileDimension {
+        /// With the required `DimensionType`, `Values`; everything else unset.
+        pub fn new(
+            dimension_type: impl ::std::convert::Into<::stratus_model::Val<StringDimensionType>>,
+            values: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                dimension_type: dimension_type.into(),
+                values: values.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `ExtraLengthValueProfileDimension`'s properties; `validate()` checks them.
+    pub static SCHEMA_ExtraLengthValueProfileDimension: s::ObjectSchema = s::ObjectSchema {
+        name: "ExtraLengthValueProfileDimension",
+        properties: &[
+            s::prop("DimensionType", s::Kind::Enum(StringDimensionType::VALUES)),
+            s::prop(
+                "Values",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(1000)),
+            )
+            .min_items(1)
+            .max_items(50),
+        ],
+        required: &["DimensionType", "Values"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ExtraLengthValueProfileDimension>
+        for ::stratus_model::Val<ExtraLengthValueProfileDimension>
+    {
+        fn from(value: ExtraLengthValueProfileDimension) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `AddressDimension`, a property type of `AWS::CustomerProfiles::SegmentDefinition`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct AddressDimension {
+        /// `City`: [`ProfileDimension`].
+        pub city: ::std::option::Option<::stratus_model::Val<ProfileDimension>>,
+        /// `Country`: [`ProfileDimension`].
+        pub country: ::std::option::Option<::stratus_model::Val<ProfileDimension>>,
+        /// `County`: [`ProfileDimension`].
+        pub county: ::std::option::Option<::stratus_model::Val<ProfileDimension>>,
+        /// `PostalCode`: [`ProfileDimension`].
+        pub postal_code: ::std::option::Option<::stratus_model::Val<ProfileDimension>>,
+        /// `Province`: [`ProfileDimension`].
+        pub province: ::std::option::Option<::stratus_model::Val<ProfileDimension>>,
+        /// `State`: [`ProfileDimension`].
+        pub state: ::std::option::Option<::stratus_model::Val<ProfileDimension>>,
+    }
+
+    /// What the schema says of `AddressDimension`'s properties; `validate()` checks them.
+    pub static SCHEMA_AddressDimension: s::ObjectSchema = s::ObjectSchema {
+        name: "AddressDimension",
+        properties: &[
+            s::prop("City", s::Kind::Object(&SCHEMA_ProfileDimension)),
+            s::prop("Country", s::Kind::Object(&SCHEMA_ProfileDimension)),
+            s::prop("County", s::Kind::Object(&SCHEMA_ProfileDimension)),
+            s::prop("PostalCode", s::Kind::Object(&SCHEMA_ProfileDimension)),
+            s::prop("Province", s::Kind::Object(&SCHEMA_ProfileDimension)),
+            s::prop("State", s::Kind::Object(&SCHEMA_ProfileDimension)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<AddressDimension> for ::stratus_model::Val<AddressDimension> {
+        fn from(value: AddressDimension) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `AttributeDimension`, a property type of `AWS::CustomerProfiles::SegmentDefinition`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct AttributeDimension {
+        /// `DimensionType`: [`AttributeDimensionType`].
+        /// Required.
+        pub dimension_type: ::stratus_model::Val<AttributeDimensionType>,
+        /// `Values`: list of string.
+        /// Required.
+        /// Items: `1..=50`.
+        pub values: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl AttributeDimension {
+        /// With the required `DimensionType`, `Values`; everything else unset.
+        pub fn new(
+            dimension_type: impl ::std::convert::Into<::stratus_model::Val<AttributeDimensionType>>,
+            values: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                dimension_type: dimension_type.into(),
+                values: values.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `AttributeDimension`'s properties; `validate()` checks them.
+    pub static SCHEMA_AttributeDimension: s::ObjectSchema = s::ObjectSchema {
+        name: "AttributeDimension",
+        properties: &[
+            s::prop(
+                "DimensionType",
+                s::Kind::Enum(AttributeDimensionType::VALUES),
+            ),
+            s::prop(
+                "Values",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(255)),
+            )
+            .min_items(1)
+            .max_items(50),
+        ],
+        required: &["DimensionType", "Values"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<AttributeDimension> for ::stratus_model::Val<AttributeDimension> {
+        fn from(value: AttributeDimension) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `DateDimension`, a property type of `AWS::CustomerProfiles::SegmentDefinition`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct DateDimension {
+        /// `DimensionType`: [`DateDimensionType`].
+        /// Required.
+        pub dimension_type: ::stratus_model::Val<DateDimensionType>,
+        /// `Values`: list of string.
+        /// Required.
+        /// Items: `1..=50`.
+        pub values: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl DateDimension {
+        /// With the required `DimensionType`, `Values`; everything else unset.
+        pub fn new(
+            dimension_type: impl ::std::convert::Into<::stratus_model::Val<DateDimensionType>>,
+            values: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                dimension_type: dimension_type.into(),
+                values: values.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `DateDimension`'s properties; `validate()` checks them.
+    pub static SCHEMA_DateDimension: s::ObjectSchema = s::ObjectSchema {
+        name: "DateDimension",
+        properties: &[
+            s::prop("DimensionType", s::Kind::Enum(DateDimensionType::VALUES)),
+            s::prop("Values", s::Kind::List(&s::prop("", s::Kind::String)))
+                .min_items(1)
+                .max_items(50),
+        ],
+        required: &["DimensionType", "Values"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<DateDimension> for ::stratus_model::Val<DateDimension> {
+        fn from(value: DateDimension) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ProfileTypeDimension`, a property type of `AWS::CustomerProfiles::SegmentDefinition`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ProfileTypeDimension {
+        /// `DimensionType`: [`ProfileTypeDimensionType`].
+        /// Required.
+        pub dimension_type: ::stratus_model::Val<ProfileTypeDimensionType>,
+        /// `Values`: list of [`ProfileType`].
+        /// Required.
+        /// Items: `1..=1`.
+        pub values: ::stratus_model::Val<::std::vec::Vec<ProfileType>>,
+    }
+
+    impl ProfileTypeDimension {
+        /// With the required `DimensionType`, `Values`; everything else unset.
+        pub fn new(
+            dimension_type: impl ::std::convert::Into<::stratus_model::Val<ProfileTypeDimensionType>>,
+            values: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<ProfileType>>>,
+        ) -> Self {
+            Self {
+                dimension_type: dimension_type.into(),
+                values: values.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `ProfileTypeDimension`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProfileTypeDimension: s::ObjectSchema = s::ObjectSchema {
+        name: "ProfileTypeDimension",
+        properties: &[
+            s::prop(
+                "DimensionType",
+                s::Kind::Enum(ProfileTypeDimensionType::VALUES),
+            ),
+            s::prop(
+                "Values",
+                s::Kind::List(&s::prop("", s::Kind::Enum(ProfileType::VALUES))),
+            )
+            .min_items(1)
+            .max_items(1),
+        ],
+        required: &["DimensionType", "Values"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ProfileTypeDimension> for ::stratus_model::Val<ProfileTypeDimension> {
+        fn from(value: ProfileTypeDimension) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `RangeOverride`, a property type of `AWS::CustomerProfiles::SegmentDefinition`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct RangeOverride {
+        /// `End`: integer.
+        /// Range: `-2147483648..=2147483647`.
+        pub end: ::std::option::Option<::stratus_model::Val<i64>>,
+        /// `Start`: integer.
+        /// Required.
+        /// Range: `-2147483648..=2147483647`.
+        pub start: ::stratus_model::Val<i64>,
+        /// `Unit`: [`Unit`].
+        /// Required.
+        /// Allowed values: `DAYS`.
+        pub unit: ::stratus_model::Val<Unit>,
+    }
+
+    impl RangeOverride {
+        /// With the required `Start`, `Unit`; everything else unset.
+        pub fn new(
+            start: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            unit: impl ::std::convert::Into<::stratus_model::Val<Unit>>,
+        ) -> Self {
+            Self {
+                end: ::std::option::Option::None,
+                start: start.into(),
+                unit: unit.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `RangeOverride`'s properties; `validate()` checks them.
+    pub static SCHEMA_RangeOverride: s::ObjectSchema = s::ObjectSchema {
+        name: "RangeOverride",
+        properties: &[
+            s::prop("End", s::Kind::Integer)
+                .minimum(-2147483648.0)
+                .maximum(2147483647.0),
+            s::prop("Start", s::Kind::Integer)
+                .minimum(-2147483648.0)
+                .maximum(2147483647.0),
+            s::prop("Unit", s::Kind::Enum(Unit::VALUES)),
+        ],
+        required: &["Start", "Unit"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<RangeOverride> for ::stratus_model::Val<RangeOverride> {
+        fn from(value: RangeOverride) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -5554,6 +6301,365 @@ pub mod segment_definition {
     impl ::stratus_model::StringEnum for SortAttributeType {
         fn as_str(self) -> &'static str {
             SortAttributeType::as_str(self)
+        }
+    }
+
+    /// The values `AttributeDimensionType` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum AttributeDimensionType {
+        /// `INCLUSIVE`
+        Inclusive,
+        /// `EXCLUSIVE`
+        Exclusive,
+        /// `CONTAINS`
+        Contains,
+        /// `BEGINS_WITH`
+        BeginsWith,
+        /// `ENDS_WITH`
+        EndsWith,
+        /// `BEFORE`
+        Before,
+        /// `AFTER`
+        After,
+        /// `BETWEEN`
+        Between,
+        /// `NOT_BETWEEN`
+        NotBetween,
+        /// `ON`
+        On,
+        /// `GREATER_THAN`
+        GreaterThan,
+        /// `LESS_THAN`
+        LessThan,
+        /// `GREATER_THAN_OR_EQUAL`
+        GreaterThanOrEqual,
+        /// `LESS_THAN_OR_EQUAL`
+        LessThanOrEqual,
+        /// `EQUAL`
+        Equal,
+    }
+
+    impl AttributeDimensionType {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[
+            Self::Inclusive,
+            Self::Exclusive,
+            Self::Contains,
+            Self::BeginsWith,
+            Self::EndsWith,
+            Self::Before,
+            Self::After,
+            Self::Between,
+            Self::NotBetween,
+            Self::On,
+            Self::GreaterThan,
+            Self::LessThan,
+            Self::GreaterThanOrEqual,
+            Self::LessThanOrEqual,
+            Self::Equal,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "INCLUSIVE",
+            "EXCLUSIVE",
+            "CONTAINS",
+            "BEGINS_WITH",
+            "ENDS_WITH",
+            "BEFORE",
+            "AFTER",
+            "BETWEEN",
+            "NOT_BETWEEN",
+            "ON",
+            "GREATER_THAN",
+            "LESS_THAN",
+            "GREATER_THAN_OR_EQUAL",
+            "LESS_THAN_OR_EQUAL",
+            "EQUAL",
+        ];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Inclusive => "INCLUSIVE",
+                Self::Exclusive => "EXCLUSIVE",
+                Self::Contains => "CONTAINS",
+                Self::BeginsWith => "BEGINS_WITH",
+                Self::EndsWith => "ENDS_WITH",
+                Self::Before => "BEFORE",
+                Self::After => "AFTER",
+                Self::Between => "BETWEEN",
+                Self::NotBetween => "NOT_BETWEEN",
+                Self::On => "ON",
+                Self::GreaterThan => "GREATER_THAN",
+                Self::LessThan => "LESS_THAN",
+                Self::GreaterThanOrEqual => "GREATER_THAN_OR_EQUAL",
+                Self::LessThanOrEqual => "LESS_THAN_OR_EQUAL",
+                Self::Equal => "EQUAL",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for AttributeDimensionType {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<AttributeDimensionType> for ::stratus_model::Val<AttributeDimensionType> {
+        fn from(value: AttributeDimensionType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for AttributeDimensionType {
+        fn as_str(self) -> &'static str {
+            AttributeDimensionType::as_str(self)
+        }
+    }
+
+    /// The values `StringDimensionType` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum StringDimensionType {
+        /// `INCLUSIVE`
+        Inclusive,
+        /// `EXCLUSIVE`
+        Exclusive,
+        /// `CONTAINS`
+        Contains,
+        /// `BEGINS_WITH`
+        BeginsWith,
+        /// `ENDS_WITH`
+        EndsWith,
+    }
+
+    impl StringDimensionType {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[
+            Self::Inclusive,
+            Self::Exclusive,
+            Self::Contains,
+            Self::BeginsWith,
+            Self::EndsWith,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "INCLUSIVE",
+            "EXCLUSIVE",
+            "CONTAINS",
+            "BEGINS_WITH",
+            "ENDS_WITH",
+        ];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Inclusive => "INCLUSIVE",
+                Self::Exclusive => "EXCLUSIVE",
+                Self::Contains => "CONTAINS",
+                Self::BeginsWith => "BEGINS_WITH",
+                Self::EndsWith => "ENDS_WITH",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for StringDimensionType {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<StringDimensionType> for ::stratus_model::Val<StringDimensionType> {
+        fn from(value: StringDimensionType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for StringDimensionType {
+        fn as_str(self) -> &'static str {
+            StringDimensionType::as_str(self)
+        }
+    }
+
+    /// The values `DateDimensionType` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum DateDimensionType {
+        /// `BEFORE`
+        Before,
+        /// `AFTER`
+        After,
+        /// `BETWEEN`
+        Between,
+        /// `NOT_BETWEEN`
+        NotBetween,
+        /// `ON`
+        On,
+    }
+
+    impl DateDimensionType {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[
+            Self::Before,
+            Self::After,
+            Self::Between,
+            Self::NotBetween,
+            Self::On,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["BEFORE", "AFTER", "BETWEEN", "NOT_BETWEEN", "ON"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Before => "BEFORE",
+                Self::After => "AFTER",
+                Self::Between => "BETWEEN",
+                Self::NotBetween => "NOT_BETWEEN",
+                Self::On => "ON",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for DateDimensionType {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<DateDimensionType> for ::stratus_model::Val<DateDimensionType> {
+        fn from(value: DateDimensionType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for DateDimensionType {
+        fn as_str(self) -> &'static str {
+            DateDimensionType::as_str(self)
+        }
+    }
+
+    /// The values `ProfileTypeDimensionType` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum ProfileTypeDimensionType {
+        /// `INCLUSIVE`
+        Inclusive,
+        /// `EXCLUSIVE`
+        Exclusive,
+    }
+
+    impl ProfileTypeDimensionType {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Inclusive, Self::Exclusive];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["INCLUSIVE", "EXCLUSIVE"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Inclusive => "INCLUSIVE",
+                Self::Exclusive => "EXCLUSIVE",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for ProfileTypeDimensionType {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<ProfileTypeDimensionType>
+        for ::stratus_model::Val<ProfileTypeDimensionType>
+    {
+        fn from(value: ProfileTypeDimensionType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for ProfileTypeDimensionType {
+        fn as_str(self) -> &'static str {
+            ProfileTypeDimensionType::as_str(self)
+        }
+    }
+
+    /// The values `ProfileType` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum ProfileType {
+        /// `ACCOUNT_PROFILE`
+        AccountProfile,
+        /// `PROFILE`
+        Profile,
+    }
+
+    impl ProfileType {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::AccountProfile, Self::Profile];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ACCOUNT_PROFILE", "PROFILE"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::AccountProfile => "ACCOUNT_PROFILE",
+                Self::Profile => "PROFILE",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for ProfileType {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<ProfileType> for ::stratus_model::Val<ProfileType> {
+        fn from(value: ProfileType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for ProfileType {
+        fn as_str(self) -> &'static str {
+            ProfileType::as_str(self)
+        }
+    }
+
+    /// The values `Unit` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum Unit {
+        /// `DAYS`
+        Days,
+    }
+
+    impl Unit {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Days];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DAYS"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Days => "DAYS",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for Unit {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<Unit> for ::stratus_model::Val<Unit> {
+        fn from(value: Unit) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for Unit {
+        fn as_str(self) -> &'static str {
+            Unit::as_str(self)
         }
     }
 }

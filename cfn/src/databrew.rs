@@ -75,6 +75,8 @@ pub mod dataset {
         required: &["Name", "Input"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -101,6 +103,8 @@ pub mod dataset {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -144,6 +148,8 @@ pub mod dataset {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -183,6 +189,8 @@ pub mod dataset {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -215,6 +223,8 @@ pub mod dataset {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -260,6 +270,8 @@ pub mod dataset {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["SheetNames"], &["SheetIndexes"]],
+        any_of: &[],
         open: false,
     };
 
@@ -284,6 +296,8 @@ pub mod dataset {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -328,6 +342,8 @@ pub mod dataset {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -389,6 +405,8 @@ pub mod dataset {
         required: &["GlueConnectionName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -418,6 +436,8 @@ pub mod dataset {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -473,6 +493,8 @@ pub mod dataset {
         required: &["Bucket"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -520,6 +542,8 @@ pub mod dataset {
         required: &["MaxFiles"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -572,6 +596,8 @@ pub mod dataset {
         required: &["Expression", "ValuesMap"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -621,6 +647,8 @@ pub mod dataset {
         required: &["PathParameterName", "DatasetParameter"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -673,6 +701,8 @@ pub mod dataset {
         required: &["ValueReference", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -732,6 +762,8 @@ pub mod dataset {
         required: &["Name", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -791,6 +823,8 @@ pub mod dataset {
         required: &["Format"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1184,6 +1218,10 @@ pub mod job {
                 .max_length(255),
             s::prop("Recipe", s::Kind::Object(&SCHEMA_Recipe)),
             s::prop("RoleArn", s::Kind::String)
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
             s::prop("Timeout", s::Kind::Integer).minimum(0.0),
@@ -1201,6 +1239,8 @@ pub mod job {
         required: &["Name", "RoleArn", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1268,6 +1308,8 @@ pub mod job {
         required: &["DatabaseName", "TableName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1328,6 +1370,8 @@ pub mod job {
         required: &["GlueConnectionName", "DatabaseOptions"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1357,6 +1401,8 @@ pub mod job {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1414,6 +1460,8 @@ pub mod job {
         required: &["Bucket"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1492,6 +1540,8 @@ pub mod job {
         required: &["Location"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1551,6 +1601,8 @@ pub mod job {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1593,6 +1645,8 @@ pub mod job {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1638,6 +1692,8 @@ pub mod job {
         required: &["RulesetArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1685,6 +1741,8 @@ pub mod job {
         required: &["TableName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1721,6 +1779,8 @@ pub mod job {
         required: &["Location"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1745,6 +1805,8 @@ pub mod job {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1802,6 +1864,8 @@ pub mod job {
         required: &["Bucket"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1852,6 +1916,8 @@ pub mod job {
         required: &["Statistics"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1900,6 +1966,8 @@ pub mod job {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1959,6 +2027,8 @@ pub mod job {
         required: &["EntityTypes"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1996,6 +2066,8 @@ pub mod job {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2023,6 +2095,8 @@ pub mod job {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2076,6 +2150,8 @@ pub mod job {
         required: &["Statistic", "Parameters"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2124,6 +2200,8 @@ pub mod job {
         required: &["Statistics"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2608,6 +2686,10 @@ pub mod project {
                 .min_length(1)
                 .max_length(255),
             s::prop("RoleArn", s::Kind::String)
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
             s::prop("Sample", s::Kind::Object(&SCHEMA_Sample)),
@@ -2616,6 +2698,8 @@ pub mod project {
         required: &["DatasetName", "Name", "RecipeName", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2654,6 +2738,8 @@ pub mod project {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2777,6 +2863,8 @@ pub mod recipe {
         required: &["Name", "Steps"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2815,6 +2903,8 @@ pub mod recipe {
         required: &["Action"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2862,6 +2952,8 @@ pub mod recipe {
         required: &["Operation"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2921,6 +3013,8 @@ pub mod recipe {
         required: &["Condition", "TargetColumn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3012,6 +3106,8 @@ pub mod ruleset {
         required: &["Name", "TargetArn", "Rules"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3082,6 +3178,8 @@ pub mod ruleset {
         required: &["Name", "CheckExpression"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3117,6 +3215,8 @@ pub mod ruleset {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3169,6 +3269,8 @@ pub mod ruleset {
         required: &["ValueReference", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3213,6 +3315,8 @@ pub mod ruleset {
         required: &["Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3395,6 +3499,8 @@ pub mod schedule {
         required: &["Name", "CronExpression"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }

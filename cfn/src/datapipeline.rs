@@ -88,6 +88,8 @@ pub mod pipeline {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -144,6 +146,8 @@ pub mod pipeline {
         required: &["Attributes", "Id"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -192,6 +196,8 @@ pub mod pipeline {
         required: &["Id", "StringValue"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -251,6 +257,8 @@ pub mod pipeline {
         required: &["Fields", "Id", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -301,6 +309,8 @@ pub mod pipeline {
         required: &["Key", "StringValue"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -356,6 +366,8 @@ pub mod pipeline {
         required: &["Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

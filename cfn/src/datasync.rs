@@ -56,6 +56,8 @@ pub mod agent {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -160,6 +162,8 @@ pub mod location_azure_blob {
         required: &["AzureBlobAuthenticationType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -222,6 +226,8 @@ pub mod location_azure_blob {
         required: &["AzureBlobSasToken"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -250,10 +256,12 @@ pub mod location_azure_blob {
     /// What the schema says of `CmkSecretConfig`'s properties; `validate()` checks them.
     pub static SCHEMA_CmkSecretConfig: s::ObjectSchema = s::ObjectSchema {
         name: "CmkSecretConfig",
-        properties: &[s::prop("KmsKeyArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):kms:[a-z-0-9]+:[0-9]{12}:key/.*|)$").min_length(0).max_length(2048), s::prop("SecretArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$").min_length(0).max_length(2048)],
+        properties: &[s::prop("KmsKeyArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):kms:[a-z-0-9]+:[0-9]{12}:key/.*|)$").format("AWS::KMS::Key.Arn", "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$").min_length(0).max_length(2048), s::prop("SecretArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$").min_length(0).max_length(2048)],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -297,10 +305,12 @@ pub mod location_azure_blob {
     /// What the schema says of `CustomSecretConfig`'s properties; `validate()` checks them.
     pub static SCHEMA_CustomSecretConfig: s::ObjectSchema = s::ObjectSchema {
         name: "CustomSecretConfig",
-        properties: &[s::prop("SecretAccessRoleArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*|)$").min_length(0).max_length(2048), s::prop("SecretArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$").min_length(0).max_length(2048)],
+        properties: &[s::prop("SecretAccessRoleArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*|)$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$").min_length(0).max_length(2048), s::prop("SecretArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$").min_length(0).max_length(2048)],
         required: &["SecretArn", "SecretAccessRoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -506,10 +516,12 @@ pub mod location_efs {
     /// What the schema says of `AWS::DataSync::LocationEFS`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::DataSync::LocationEFS",
-        properties: &[s::prop("AccessPointArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):elasticfilesystem:[a-z\\-0-9]+:[0-9]{12}:access-point/fsap-[0-9a-f]{8,40}$").max_length(128), s::prop("Ec2Config", s::Kind::Object(&SCHEMA_Ec2Config)), s::prop("EfsFilesystemArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):elasticfilesystem:[a-z\\-0-9]*:[0-9]{12}:file-system/fs-.*$").min_length(0).max_length(128), s::prop("FileSystemAccessRoleArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*$").min_length(0).max_length(128), s::prop("InTransitEncryption", s::Kind::Enum(InTransitEncryption::VALUES)), s::prop("Subdirectory", s::Kind::String).pattern("^[a-zA-Z0-9_\\-\\+\\./\\(\\)\\$\\p{Zs}]+$").min_length(0).max_length(4096), s::prop("Tags", s::Kind::Json)],
+        properties: &[s::prop("AccessPointArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):elasticfilesystem:[a-z\\-0-9]+:[0-9]{12}:access-point/fsap-[0-9a-f]{8,40}$").max_length(128), s::prop("Ec2Config", s::Kind::Object(&SCHEMA_Ec2Config)), s::prop("EfsFilesystemArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):elasticfilesystem:[a-z\\-0-9]*:[0-9]{12}:file-system/fs-.*$").min_length(0).max_length(128), s::prop("FileSystemAccessRoleArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$").min_length(0).max_length(128), s::prop("InTransitEncryption", s::Kind::Enum(InTransitEncryption::VALUES)), s::prop("Subdirectory", s::Kind::String).pattern("^[a-zA-Z0-9_\\-\\+\\./\\(\\)\\$\\p{Zs}]+$").min_length(0).max_length(4096), s::prop("Tags", s::Kind::Json)],
         required: &["Ec2Config"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -567,6 +579,8 @@ pub mod location_efs {
         required: &["SecurityGroupArns", "SubnetArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -680,6 +694,8 @@ pub mod location_f_sx_lustre {
         required: &["SecurityGroupArns"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -769,6 +785,8 @@ pub mod location_f_sx_ontap {
         required: &["SecurityGroupArns", "StorageVirtualMachineArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -833,6 +851,8 @@ pub mod location_f_sx_ontap {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -872,6 +892,8 @@ pub mod location_f_sx_ontap {
         required: &["MountOptions"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -955,6 +977,8 @@ pub mod location_f_sx_ontap {
         required: &["User", "MountOptions"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -980,6 +1004,8 @@ pub mod location_f_sx_ontap {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1006,10 +1032,12 @@ pub mod location_f_sx_ontap {
     /// What the schema says of `CmkSecretConfig`'s properties; `validate()` checks them.
     pub static SCHEMA_CmkSecretConfig: s::ObjectSchema = s::ObjectSchema {
         name: "CmkSecretConfig",
-        properties: &[s::prop("KmsKeyArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):kms:[a-z-0-9]+:[0-9]{12}:key/.*|)$").min_length(0).max_length(2048), s::prop("SecretArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$").min_length(0).max_length(2048)],
+        properties: &[s::prop("KmsKeyArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):kms:[a-z-0-9]+:[0-9]{12}:key/.*|)$").format("AWS::KMS::Key.Arn", "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$").min_length(0).max_length(2048), s::prop("SecretArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$").min_length(0).max_length(2048)],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1053,10 +1081,12 @@ pub mod location_f_sx_ontap {
     /// What the schema says of `CustomSecretConfig`'s properties; `validate()` checks them.
     pub static SCHEMA_CustomSecretConfig: s::ObjectSchema = s::ObjectSchema {
         name: "CustomSecretConfig",
-        properties: &[s::prop("SecretAccessRoleArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*|)$").min_length(0).max_length(2048), s::prop("SecretArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$").min_length(0).max_length(2048)],
+        properties: &[s::prop("SecretAccessRoleArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*|)$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$").min_length(0).max_length(2048), s::prop("SecretArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$").min_length(0).max_length(2048)],
         required: &["SecretArn", "SecretAccessRoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1095,6 +1125,8 @@ pub mod location_f_sx_ontap {
         required: &["SecretArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1120,6 +1152,8 @@ pub mod location_f_sx_ontap {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1289,6 +1323,8 @@ pub mod location_f_sx_open_zfs {
         required: &["SecurityGroupArns", "Protocol"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1325,6 +1361,8 @@ pub mod location_f_sx_open_zfs {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1364,6 +1402,8 @@ pub mod location_f_sx_open_zfs {
         required: &["MountOptions"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1389,6 +1429,8 @@ pub mod location_f_sx_open_zfs {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1531,6 +1573,8 @@ pub mod location_f_sx_windows {
         required: &["User", "SecurityGroupArns"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1578,10 +1622,12 @@ pub mod location_f_sx_windows {
     /// What the schema says of `CmkSecretConfig`'s properties; `validate()` checks them.
     pub static SCHEMA_CmkSecretConfig: s::ObjectSchema = s::ObjectSchema {
         name: "CmkSecretConfig",
-        properties: &[s::prop("KmsKeyArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):kms:[a-z-0-9]+:[0-9]{12}:key/.*|)$").min_length(0).max_length(2048), s::prop("SecretArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$").min_length(0).max_length(2048)],
+        properties: &[s::prop("KmsKeyArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):kms:[a-z-0-9]+:[0-9]{12}:key/.*|)$").format("AWS::KMS::Key.Arn", "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$").min_length(0).max_length(2048), s::prop("SecretArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$").min_length(0).max_length(2048)],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1625,10 +1671,12 @@ pub mod location_f_sx_windows {
     /// What the schema says of `CustomSecretConfig`'s properties; `validate()` checks them.
     pub static SCHEMA_CustomSecretConfig: s::ObjectSchema = s::ObjectSchema {
         name: "CustomSecretConfig",
-        properties: &[s::prop("SecretAccessRoleArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*|)$").min_length(0).max_length(2048), s::prop("SecretArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$").min_length(0).max_length(2048)],
+        properties: &[s::prop("SecretAccessRoleArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*|)$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$").min_length(0).max_length(2048), s::prop("SecretArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$").min_length(0).max_length(2048)],
         required: &["SecretArn", "SecretAccessRoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1744,6 +1792,8 @@ pub mod location_hdfs {
         required: &["NameNodes", "AuthenticationType", "AgentArns"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1791,10 +1841,12 @@ pub mod location_hdfs {
     /// What the schema says of `CmkSecretConfig`'s properties; `validate()` checks them.
     pub static SCHEMA_CmkSecretConfig: s::ObjectSchema = s::ObjectSchema {
         name: "CmkSecretConfig",
-        properties: &[s::prop("KmsKeyArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):kms:[a-z-0-9]+:[0-9]{12}:key/.*|)$").min_length(0).max_length(2048), s::prop("SecretArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$").min_length(0).max_length(2048)],
+        properties: &[s::prop("KmsKeyArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):kms:[a-z-0-9]+:[0-9]{12}:key/.*|)$").format("AWS::KMS::Key.Arn", "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$").min_length(0).max_length(2048), s::prop("SecretArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$").min_length(0).max_length(2048)],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1838,10 +1890,12 @@ pub mod location_hdfs {
     /// What the schema says of `CustomSecretConfig`'s properties; `validate()` checks them.
     pub static SCHEMA_CustomSecretConfig: s::ObjectSchema = s::ObjectSchema {
         name: "CustomSecretConfig",
-        properties: &[s::prop("SecretAccessRoleArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*|)$").min_length(0).max_length(2048), s::prop("SecretArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$").min_length(0).max_length(2048)],
+        properties: &[s::prop("SecretAccessRoleArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*|)$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$").min_length(0).max_length(2048), s::prop("SecretArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$").min_length(0).max_length(2048)],
         required: &["SecretArn", "SecretAccessRoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1894,6 +1948,8 @@ pub mod location_hdfs {
         required: &["Hostname", "Port"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1929,6 +1985,8 @@ pub mod location_hdfs {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2158,6 +2216,8 @@ pub mod location_nfs {
         required: &["OnPremConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2194,6 +2254,8 @@ pub mod location_nfs {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2233,6 +2295,8 @@ pub mod location_nfs {
         required: &["AgentArns"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2360,6 +2424,8 @@ pub mod location_object_storage {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2407,10 +2473,12 @@ pub mod location_object_storage {
     /// What the schema says of `CmkSecretConfig`'s properties; `validate()` checks them.
     pub static SCHEMA_CmkSecretConfig: s::ObjectSchema = s::ObjectSchema {
         name: "CmkSecretConfig",
-        properties: &[s::prop("KmsKeyArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):kms:[a-z-0-9]+:[0-9]{12}:key/.*|)$").min_length(0).max_length(2048), s::prop("SecretArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$").min_length(0).max_length(2048)],
+        properties: &[s::prop("KmsKeyArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):kms:[a-z-0-9]+:[0-9]{12}:key/.*|)$").format("AWS::KMS::Key.Arn", "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$").min_length(0).max_length(2048), s::prop("SecretArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$").min_length(0).max_length(2048)],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2454,10 +2522,12 @@ pub mod location_object_storage {
     /// What the schema says of `CustomSecretConfig`'s properties; `validate()` checks them.
     pub static SCHEMA_CustomSecretConfig: s::ObjectSchema = s::ObjectSchema {
         name: "CustomSecretConfig",
-        properties: &[s::prop("SecretAccessRoleArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*|)$").min_length(0).max_length(2048), s::prop("SecretArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$").min_length(0).max_length(2048)],
+        properties: &[s::prop("SecretAccessRoleArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*|)$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$").min_length(0).max_length(2048), s::prop("SecretArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$").min_length(0).max_length(2048)],
         required: &["SecretArn", "SecretAccessRoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2568,6 +2638,8 @@ pub mod location_s3 {
         required: &["S3Config"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2619,11 +2691,17 @@ pub mod location_s3 {
             .pattern(
                 "^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*$",
             )
+            .format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            )
             .min_length(0)
             .max_length(2048)],
         required: &["BucketAccessRoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2810,6 +2888,8 @@ pub mod location_smb {
         required: &["AgentArns"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2857,10 +2937,12 @@ pub mod location_smb {
     /// What the schema says of `CmkSecretConfig`'s properties; `validate()` checks them.
     pub static SCHEMA_CmkSecretConfig: s::ObjectSchema = s::ObjectSchema {
         name: "CmkSecretConfig",
-        properties: &[s::prop("KmsKeyArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):kms:[a-z-0-9]+:[0-9]{12}:key/.*|)$").min_length(0).max_length(2048), s::prop("SecretArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$").min_length(0).max_length(2048)],
+        properties: &[s::prop("KmsKeyArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):kms:[a-z-0-9]+:[0-9]{12}:key/.*|)$").format("AWS::KMS::Key.Arn", "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$").min_length(0).max_length(2048), s::prop("SecretArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$").min_length(0).max_length(2048)],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2904,10 +2986,12 @@ pub mod location_smb {
     /// What the schema says of `CustomSecretConfig`'s properties; `validate()` checks them.
     pub static SCHEMA_CustomSecretConfig: s::ObjectSchema = s::ObjectSchema {
         name: "CustomSecretConfig",
-        properties: &[s::prop("SecretAccessRoleArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*|)$").min_length(0).max_length(2048), s::prop("SecretArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$").min_length(0).max_length(2048)],
+        properties: &[s::prop("SecretAccessRoleArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*|)$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$").min_length(0).max_length(2048), s::prop("SecretArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$").min_length(0).max_length(2048)],
         required: &["SecretArn", "SecretAccessRoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2933,6 +3017,8 @@ pub mod location_smb {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3139,6 +3225,8 @@ pub mod task {
         required: &["DestinationLocationArn", "SourceLocationArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3207,6 +3295,8 @@ pub mod task {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3253,6 +3343,8 @@ pub mod task {
         required: &["Source"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3344,6 +3436,8 @@ pub mod task {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3379,6 +3473,8 @@ pub mod task {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3438,6 +3534,8 @@ pub mod task {
         required: &["Destination", "OutputType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3465,6 +3563,8 @@ pub mod task {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3492,6 +3592,8 @@ pub mod task {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3527,6 +3629,8 @@ pub mod task {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3564,10 +3668,12 @@ pub mod task {
     /// What the schema says of `ManifestConfigSourceS3`'s properties; `validate()` checks them.
     pub static SCHEMA_ManifestConfigSourceS3: s::ObjectSchema = s::ObjectSchema {
         name: "ManifestConfigSourceS3",
-        properties: &[s::prop("BucketAccessRoleArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*$").min_length(0).max_length(2048), s::prop("ManifestObjectPath", s::Kind::String).pattern("^[\\p{L}\\p{M}\\p{Z}\\p{S}\\p{N}\\p{P}\\p{C}]*$").min_length(0).max_length(1024), s::prop("ManifestObjectVersionId", s::Kind::String).pattern("^.+$").min_length(1).max_length(100), s::prop("S3BucketArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):(s3|s3-outposts):[a-z\\-0-9]*:[0-9]*:.*$").min_length(0).max_length(156)],
+        properties: &[s::prop("BucketAccessRoleArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$").min_length(0).max_length(2048), s::prop("ManifestObjectPath", s::Kind::String).pattern("^[\\p{L}\\p{M}\\p{Z}\\p{S}\\p{N}\\p{P}\\p{C}]*$").min_length(0).max_length(1024), s::prop("ManifestObjectVersionId", s::Kind::String).pattern("^.+$").min_length(1).max_length(100), s::prop("S3BucketArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):(s3|s3-outposts):[a-z\\-0-9]*:[0-9]*:.*$").min_length(0).max_length(156)],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3599,10 +3705,12 @@ pub mod task {
     /// What the schema says of `TaskReportConfigDestinationS3`'s properties; `validate()` checks them.
     pub static SCHEMA_TaskReportConfigDestinationS3: s::ObjectSchema = s::ObjectSchema {
         name: "TaskReportConfigDestinationS3",
-        properties: &[s::prop("BucketAccessRoleArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*$").min_length(0).max_length(2048), s::prop("S3BucketArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):(s3|s3-outposts):[a-z\\-0-9]*:[0-9]*:.*$").min_length(0).max_length(156), s::prop("Subdirectory", s::Kind::String).pattern("^[a-zA-Z0-9_\\-\\+\\./\\(\\)\\p{Zs}]*$").min_length(0).max_length(4096)],
+        properties: &[s::prop("BucketAccessRoleArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$").min_length(0).max_length(2048), s::prop("S3BucketArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):(s3|s3-outposts):[a-z\\-0-9]*:[0-9]*:.*$").min_length(0).max_length(156), s::prop("Subdirectory", s::Kind::String).pattern("^[a-zA-Z0-9_\\-\\+\\./\\(\\)\\p{Zs}]*$").min_length(0).max_length(4096)],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3630,6 +3738,8 @@ pub mod task {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3655,6 +3765,8 @@ pub mod task {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3680,6 +3792,8 @@ pub mod task {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3705,6 +3819,8 @@ pub mod task {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

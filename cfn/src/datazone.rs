@@ -53,8 +53,8 @@ pub mod connection {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub project_identifier: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-        /// `Props`: JSON.
-        pub props: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `Props`: [`ConnectionPropertiesInput`].
+        pub props: ::std::option::Option<::stratus_model::Val<ConnectionPropertiesInput>>,
         /// `Scope`: [`Scope`].
         /// Changing it replaces the resource.
         /// Allowed values: `DOMAIN`, `PROJECT`.
@@ -105,12 +105,14 @@ pub mod connection {
                 .pattern("^[\\w][\\w\\.\\-\\_]*$")
                 .max_length(64),
             s::prop("ProjectIdentifier", s::Kind::String),
-            s::prop("Props", s::Kind::Json),
+            s::prop("Props", s::Kind::Object(&SCHEMA_ConnectionPropertiesInput)),
             s::prop("Scope", s::Kind::Enum(Scope::VALUES)),
         ],
         required: &["DomainIdentifier", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -194,6 +196,8 @@ pub mod connection {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -239,6 +243,8 @@ pub mod connection {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -246,6 +252,1389 @@ pub mod connection {
         for ::stratus_model::Val<ConnectionConfiguration>
     {
         fn from(value: ConnectionConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ConnectionPropertiesInput`, a property type of `AWS::DataZone::Connection`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ConnectionPropertiesInput {
+        /// `AmazonQProperties`: [`AmazonQPropertiesInput`].
+        pub amazon_q_properties:
+            ::std::option::Option<::stratus_model::Val<AmazonQPropertiesInput>>,
+        /// `AthenaProperties`: [`AthenaPropertiesInput`].
+        pub athena_properties: ::std::option::Option<::stratus_model::Val<AthenaPropertiesInput>>,
+        /// `GlueProperties`: [`GluePropertiesInput`].
+        pub glue_properties: ::std::option::Option<::stratus_model::Val<GluePropertiesInput>>,
+        /// `HyperPodProperties`: [`HyperPodPropertiesInput`].
+        pub hyper_pod_properties:
+            ::std::option::Option<::stratus_model::Val<HyperPodPropertiesInput>>,
+        /// `IamProperties`: [`IamPropertiesInput`].
+        pub iam_properties: ::std::option::Option<::stratus_model::Val<IamPropertiesInput>>,
+        /// `LakehouseProperties`: [`LakehousePropertiesInput`].
+        pub lakehouse_properties:
+            ::std::option::Option<::stratus_model::Val<LakehousePropertiesInput>>,
+        /// `MlflowProperties`: [`MlflowPropertiesInput`].
+        pub mlflow_properties: ::std::option::Option<::stratus_model::Val<MlflowPropertiesInput>>,
+        /// `RedshiftProperties`: [`RedshiftPropertiesInput`].
+        pub redshift_properties:
+            ::std::option::Option<::stratus_model::Val<RedshiftPropertiesInput>>,
+        /// `S3Properties`: [`S3PropertiesInput`].
+        pub s3_properties: ::std::option::Option<::stratus_model::Val<S3PropertiesInput>>,
+        /// `SparkEmrProperties`: [`SparkEmrPropertiesInput`].
+        pub spark_emr_properties:
+            ::std::option::Option<::stratus_model::Val<SparkEmrPropertiesInput>>,
+        /// `SparkGlueProperties`: [`SparkGluePropertiesInput`].
+        pub spark_glue_properties:
+            ::std::option::Option<::stratus_model::Val<SparkGluePropertiesInput>>,
+        /// `WorkflowsMwaaProperties`: [`WorkflowsMwaaPropertiesInput`].
+        pub workflows_mwaa_properties:
+            ::std::option::Option<::stratus_model::Val<WorkflowsMwaaPropertiesInput>>,
+        /// `WorkflowsServerlessProperties`: JSON.
+        pub workflows_serverless_properties:
+            ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+    }
+
+    /// What the schema says of `ConnectionPropertiesInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConnectionPropertiesInput: s::ObjectSchema = s::ObjectSchema {
+        name: "ConnectionPropertiesInput",
+        properties: &[
+            s::prop(
+                "AmazonQProperties",
+                s::Kind::Object(&SCHEMA_AmazonQPropertiesInput),
+            ),
+            s::prop(
+                "AthenaProperties",
+                s::Kind::Object(&SCHEMA_AthenaPropertiesInput),
+            ),
+            s::prop(
+                "GlueProperties",
+                s::Kind::Object(&SCHEMA_GluePropertiesInput),
+            ),
+            s::prop(
+                "HyperPodProperties",
+                s::Kind::Object(&SCHEMA_HyperPodPropertiesInput),
+            ),
+            s::prop("IamProperties", s::Kind::Object(&SCHEMA_IamPropertiesInput)),
+            s::prop(
+                "LakehouseProperties",
+                s::Kind::Object(&SCHEMA_LakehousePropertiesInput),
+            ),
+            s::prop(
+                "MlflowProperties",
+                s::Kind::Object(&SCHEMA_MlflowPropertiesInput),
+            ),
+            s::prop(
+                "RedshiftProperties",
+                s::Kind::Object(&SCHEMA_RedshiftPropertiesInput),
+            ),
+            s::prop("S3Properties", s::Kind::Object(&SCHEMA_S3PropertiesInput)),
+            s::prop(
+                "SparkEmrProperties",
+                s::Kind::Object(&SCHEMA_SparkEmrPropertiesInput),
+            ),
+            s::prop(
+                "SparkGlueProperties",
+                s::Kind::Object(&SCHEMA_SparkGluePropertiesInput),
+            ),
+            s::prop(
+                "WorkflowsMwaaProperties",
+                s::Kind::Object(&SCHEMA_WorkflowsMwaaPropertiesInput),
+            ),
+            s::prop("WorkflowsServerlessProperties", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[
+            &["AthenaProperties"],
+            &["GlueProperties"],
+            &["HyperPodProperties"],
+            &["IamProperties"],
+            &["RedshiftProperties"],
+            &["SparkEmrProperties"],
+            &["AmazonQProperties"],
+            &["SparkGlueProperties"],
+            &["S3Properties"],
+            &["MlflowProperties"],
+            &["WorkflowsMwaaProperties"],
+            &["WorkflowsServerlessProperties"],
+            &["LakehouseProperties"],
+        ],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ConnectionPropertiesInput>
+        for ::stratus_model::Val<ConnectionPropertiesInput>
+    {
+        fn from(value: ConnectionPropertiesInput) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `AmazonQPropertiesInput`, a property type of `AWS::DataZone::Connection`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct AmazonQPropertiesInput {
+        /// `AuthMode`: string.
+        /// Length: `0..=128`.
+        pub auth_mode: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `IsEnabled`: boolean.
+        pub is_enabled: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `ProfileArn`: string.
+        /// Pattern: `arn:aws[a-z\-]*:[a-z0-9\-]+:[a-z0-9\-]*:[0-9]*:.*`.
+        /// Length: `0..=2048`.
+        pub profile_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `AmazonQPropertiesInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_AmazonQPropertiesInput: s::ObjectSchema = s::ObjectSchema {
+        name: "AmazonQPropertiesInput",
+        properties: &[
+            s::prop("AuthMode", s::Kind::String)
+                .min_length(0)
+                .max_length(128),
+            s::prop("IsEnabled", s::Kind::Boolean),
+            s::prop("ProfileArn", s::Kind::String)
+                .pattern("arn:aws[a-z\\-]*:[a-z0-9\\-]+:[a-z0-9\\-]*:[0-9]*:.*")
+                .min_length(0)
+                .max_length(2048),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<AmazonQPropertiesInput> for ::stratus_model::Val<AmazonQPropertiesInput> {
+        fn from(value: AmazonQPropertiesInput) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `AthenaPropertiesInput`, a property type of `AWS::DataZone::Connection`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct AthenaPropertiesInput {
+        /// `WorkgroupName`: string.
+        /// Required.
+        /// Pattern: `^[a-zA-Z0-9._-]+$`.
+        /// Length: `..=128`.
+        pub workgroup_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl AthenaPropertiesInput {
+        /// With the required `WorkgroupName`; everything else unset.
+        pub fn new(
+            workgroup_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                workgroup_name: workgroup_name.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `AthenaPropertiesInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_AthenaPropertiesInput: s::ObjectSchema = s::ObjectSchema {
+        name: "AthenaPropertiesInput",
+        properties: &[s::prop("WorkgroupName", s::Kind::String)
+            .pattern("^[a-zA-Z0-9._-]+$")
+            .max_length(128)],
+        required: &["WorkgroupName"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<AthenaPropertiesInput> for ::stratus_model::Val<AthenaPropertiesInput> {
+        fn from(value: AthenaPropertiesInput) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `GluePropertiesInput`, a property type of `AWS::DataZone::Connection`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct GluePropertiesInput {
+        /// `GlueConnectionInput`: [`GlueConnectionInput`].
+        pub glue_connection_input: ::std::option::Option<::stratus_model::Val<GlueConnectionInput>>,
+    }
+
+    /// What the schema says of `GluePropertiesInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_GluePropertiesInput: s::ObjectSchema = s::ObjectSchema {
+        name: "GluePropertiesInput",
+        properties: &[s::prop(
+            "GlueConnectionInput",
+            s::Kind::Object(&SCHEMA_GlueConnectionInput),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<GluePropertiesInput> for ::stratus_model::Val<GluePropertiesInput> {
+        fn from(value: GluePropertiesInput) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `HyperPodPropertiesInput`, a property type of `AWS::DataZone::Connection`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct HyperPodPropertiesInput {
+        /// `ClusterName`: string.
+        /// Required.
+        /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*$`.
+        /// Length: `1..=63`.
+        pub cluster_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl HyperPodPropertiesInput {
+        /// With the required `ClusterName`; everything else unset.
+        pub fn new(
+            cluster_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cluster_name: cluster_name.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `HyperPodPropertiesInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_HyperPodPropertiesInput: s::ObjectSchema = s::ObjectSchema {
+        name: "HyperPodPropertiesInput",
+        properties: &[s::prop("ClusterName", s::Kind::String)
+            .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$")
+            .min_length(1)
+            .max_length(63)],
+        required: &["ClusterName"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<HyperPodPropertiesInput>
+        for ::stratus_model::Val<HyperPodPropertiesInput>
+    {
+        fn from(value: HyperPodPropertiesInput) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `IamPropertiesInput`, a property type of `AWS::DataZone::Connection`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct IamPropertiesInput {
+        /// `GlueLineageSyncEnabled`: boolean.
+        pub glue_lineage_sync_enabled: ::std::option::Option<::stratus_model::Val<bool>>,
+    }
+
+    /// What the schema says of `IamPropertiesInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_IamPropertiesInput: s::ObjectSchema = s::ObjectSchema {
+        name: "IamPropertiesInput",
+        properties: &[s::prop("GlueLineageSyncEnabled", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<IamPropertiesInput> for ::stratus_model::Val<IamPropertiesInput> {
+        fn from(value: IamPropertiesInput) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `LakehousePropertiesInput`, a property type of `AWS::DataZone::Connection`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct LakehousePropertiesInput {
+        /// `GlueLineageSyncEnabled`: boolean.
+        pub glue_lineage_sync_enabled: ::std::option::Option<::stratus_model::Val<bool>>,
+    }
+
+    /// What the schema says of `LakehousePropertiesInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_LakehousePropertiesInput: s::ObjectSchema = s::ObjectSchema {
+        name: "LakehousePropertiesInput",
+        properties: &[s::prop("GlueLineageSyncEnabled", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<LakehousePropertiesInput>
+        for ::stratus_model::Val<LakehousePropertiesInput>
+    {
+        fn from(value: LakehousePropertiesInput) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `MlflowPropertiesInput`, a property type of `AWS::DataZone::Connection`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct MlflowPropertiesInput {
+        /// `TrackingServerArn`: string.
+        pub tracking_server_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `MlflowPropertiesInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_MlflowPropertiesInput: s::ObjectSchema = s::ObjectSchema {
+        name: "MlflowPropertiesInput",
+        properties: &[s::prop("TrackingServerArn", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<MlflowPropertiesInput> for ::stratus_model::Val<MlflowPropertiesInput> {
+        fn from(value: MlflowPropertiesInput) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `RedshiftPropertiesInput`, a property type of `AWS::DataZone::Connection`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct RedshiftPropertiesInput {
+        /// `Credentials`: [`RedshiftCredentials`].
+        pub credentials: ::std::option::Option<::stratus_model::Val<RedshiftCredentials>>,
+        /// `DatabaseName`: string.
+        /// Pattern: `^[a-z0-9_-]+$`.
+        /// Length: `1..=64`.
+        pub database_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `Host`: string.
+        /// Pattern: `^[\S]*$`.
+        /// Length: `..=256`.
+        pub host: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `LineageSync`: [`RedshiftLineageSyncConfigurationInput`].
+        pub lineage_sync:
+            ::std::option::Option<::stratus_model::Val<RedshiftLineageSyncConfigurationInput>>,
+        /// `Port`: number.
+        /// Range: `0..=65535`.
+        pub port: ::std::option::Option<::stratus_model::Val<f64>>,
+        /// `Storage`: [`RedshiftStorageProperties`].
+        pub storage: ::std::option::Option<::stratus_model::Val<RedshiftStorageProperties>>,
+    }
+
+    /// What the schema says of `RedshiftPropertiesInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_RedshiftPropertiesInput: s::ObjectSchema = s::ObjectSchema {
+        name: "RedshiftPropertiesInput",
+        properties: &[
+            s::prop("Credentials", s::Kind::Object(&SCHEMA_RedshiftCredentials)),
+            s::prop("DatabaseName", s::Kind::String)
+                .pattern("^[a-z0-9_-]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Host", s::Kind::String)
+                .pattern("^[\\S]*$")
+                .max_length(256),
+            s::prop(
+                "LineageSync",
+                s::Kind::Object(&SCHEMA_RedshiftLineageSyncConfigurationInput),
+            ),
+            s::prop("Port", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(65535.0),
+            s::prop(
+                "Storage",
+                s::Kind::Object(&SCHEMA_RedshiftStorageProperties),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<RedshiftPropertiesInput>
+        for ::stratus_model::Val<RedshiftPropertiesInput>
+    {
+        fn from(value: RedshiftPropertiesInput) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `S3PropertiesInput`, a property type of `AWS::DataZone::Connection`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct S3PropertiesInput {
+        /// `RegisterS3AccessGrantLocation`: boolean.
+        pub register_s3_access_grant_location: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `S3AccessGrantLocationId`: string.
+        /// Pattern: `[a-zA-Z0-9\-]+`.
+        /// Length: `0..=64`.
+        pub s3_access_grant_location_id:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `S3Uri`: string.
+        /// Required.
+        /// Pattern: `s3://.+`.
+        /// Length: `0..=2048`.
+        pub s3_uri: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl S3PropertiesInput {
+        /// With the required `S3Uri`; everything else unset.
+        pub fn new(
+            s3_uri: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                register_s3_access_grant_location: ::std::option::Option::None,
+                s3_access_grant_location_id: ::std::option::Option::None,
+                s3_uri: s3_uri.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `S3PropertiesInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3PropertiesInput: s::ObjectSchema = s::ObjectSchema {
+        name: "S3PropertiesInput",
+        properties: &[
+            s::prop("RegisterS3AccessGrantLocation", s::Kind::Boolean),
+            s::prop("S3AccessGrantLocationId", s::Kind::String)
+                .pattern("[a-zA-Z0-9\\-]+")
+                .min_length(0)
+                .max_length(64),
+            s::prop("S3Uri", s::Kind::String)
+                .pattern("s3://.+")
+                .min_length(0)
+                .max_length(2048),
+        ],
+        required: &["S3Uri"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<S3PropertiesInput> for ::stratus_model::Val<S3PropertiesInput> {
+        fn from(value: S3PropertiesInput) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `SparkEmrPropertiesInput`, a property type of `AWS::DataZone::Connection`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct SparkEmrPropertiesInput {
+        /// `ComputeArn`: string.
+        /// Pattern: `^arn:aws(-(cn|us-gov|iso(-[bef])?))?:(elasticmapreduce|emr-serverless|emr-containers):.*`.
+        /// Length: `..=2048`.
+        pub compute_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `InstanceProfileArn`: string.
+        /// Pattern: `^arn:aws[^:]*:iam::\d{12}:role(/[a-zA-Z0-9+=,.@_-]+)*/[a-zA-Z0-9+=,.@_-]+$`.
+        /// Length: `..=2048`.
+        pub instance_profile_arn:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `JavaVirtualEnv`: string.
+        /// Pattern: `^[\S]*$`.
+        /// Length: `..=256`.
+        pub java_virtual_env: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `LogUri`: string.
+        /// Pattern: `^s3://.+$`.
+        /// Length: `..=2048`.
+        pub log_uri: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `ManagedEndpointArn`: string.
+        /// Length: `..=2048`.
+        pub managed_endpoint_arn:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `PythonVirtualEnv`: string.
+        /// Pattern: `^[\S]*$`.
+        /// Length: `..=256`.
+        pub python_virtual_env: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `RuntimeRole`: string.
+        /// Pattern: `^arn:aws[^:]*:iam::\d{12}:role(/[a-zA-Z0-9+=,.@_-]+)*/[a-zA-Z0-9+=,.@_-]+$`.
+        /// Length: `..=2048`.
+        pub runtime_role: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `TrustedCertificatesS3Uri`: string.
+        /// Pattern: `^s3://.+$`.
+        /// Length: `..=2048`.
+        pub trusted_certificates_s3_uri:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `SparkEmrPropertiesInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_SparkEmrPropertiesInput: s::ObjectSchema = s::ObjectSchema {
+        name: "SparkEmrPropertiesInput",
+        properties: &[s::prop("ComputeArn", s::Kind::String).pattern("^arn:aws(-(cn|us-gov|iso(-[bef])?))?:(elasticmapreduce|emr-serverless|emr-containers):.*").max_length(2048), s::prop("InstanceProfileArn", s::Kind::String).pattern("^arn:aws[^:]*:iam::\\d{12}:role(/[a-zA-Z0-9+=,.@_-]+)*/[a-zA-Z0-9+=,.@_-]+$").max_length(2048), s::prop("JavaVirtualEnv", s::Kind::String).pattern("^[\\S]*$").max_length(256), s::prop("LogUri", s::Kind::String).pattern("^s3://.+$").max_length(2048), s::prop("ManagedEndpointArn", s::Kind::String).max_length(2048), s::prop("PythonVirtualEnv", s::Kind::String).pattern("^[\\S]*$").max_length(256), s::prop("RuntimeRole", s::Kind::String).pattern("^arn:aws[^:]*:iam::\\d{12}:role(/[a-zA-Z0-9+=,.@_-]+)*/[a-zA-Z0-9+=,.@_-]+$").max_length(2048), s::prop("TrustedCertificatesS3Uri", s::Kind::String).pattern("^s3://.+$").max_length(2048)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<SparkEmrPropertiesInput>
+        for ::stratus_model::Val<SparkEmrPropertiesInput>
+    {
+        fn from(value: SparkEmrPropertiesInput) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `SparkGluePropertiesInput`, a property type of `AWS::DataZone::Connection`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct SparkGluePropertiesInput {
+        /// `AdditionalArgs`: [`SparkGlueArgs`].
+        pub additional_args: ::std::option::Option<::stratus_model::Val<SparkGlueArgs>>,
+        /// `GlueConnectionName`: string.
+        /// Pattern: `^[\S]*$`.
+        /// Length: `1..=255`.
+        pub glue_connection_name:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `GlueVersion`: string.
+        /// Pattern: `^\w+\.\w+$`.
+        /// Length: `..=256`.
+        pub glue_version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `IdleTimeout`: number.
+        /// Range: `1..=3000`.
+        pub idle_timeout: ::std::option::Option<::stratus_model::Val<f64>>,
+        /// `JavaVirtualEnv`: string.
+        /// Pattern: `^[\S]*$`.
+        /// Length: `..=256`.
+        pub java_virtual_env: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `NumberOfWorkers`: number.
+        /// Range: `1..=1000`.
+        pub number_of_workers: ::std::option::Option<::stratus_model::Val<f64>>,
+        /// `PythonVirtualEnv`: string.
+        /// Pattern: `^[\S]*$`.
+        /// Length: `..=256`.
+        pub python_virtual_env: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `WorkerType`: string.
+        /// Pattern: `^[G|Z].*$`.
+        /// Length: `..=256`.
+        pub worker_type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `SparkGluePropertiesInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_SparkGluePropertiesInput: s::ObjectSchema = s::ObjectSchema {
+        name: "SparkGluePropertiesInput",
+        properties: &[
+            s::prop("AdditionalArgs", s::Kind::Object(&SCHEMA_SparkGlueArgs)),
+            s::prop("GlueConnectionName", s::Kind::String)
+                .pattern("^[\\S]*$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("GlueVersion", s::Kind::String)
+                .pattern("^\\w+\\.\\w+$")
+                .max_length(256),
+            s::prop("IdleTimeout", s::Kind::Number)
+                .minimum(1.0)
+                .maximum(3000.0),
+            s::prop("JavaVirtualEnv", s::Kind::String)
+                .pattern("^[\\S]*$")
+                .max_length(256),
+            s::prop("NumberOfWorkers", s::Kind::Number)
+                .minimum(1.0)
+                .maximum(1000.0),
+            s::prop("PythonVirtualEnv", s::Kind::String)
+                .pattern("^[\\S]*$")
+                .max_length(256),
+            s::prop("WorkerType", s::Kind::String)
+                .pattern("^[G|Z].*$")
+                .max_length(256),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<SparkGluePropertiesInput>
+        for ::stratus_model::Val<SparkGluePropertiesInput>
+    {
+        fn from(value: SparkGluePropertiesInput) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `WorkflowsMwaaPropertiesInput`, a property type of `AWS::DataZone::Connection`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct WorkflowsMwaaPropertiesInput {
+        /// `MwaaEnvironmentName`: string.
+        pub mwaa_environment_name:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `WorkflowsMwaaPropertiesInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_WorkflowsMwaaPropertiesInput: s::ObjectSchema = s::ObjectSchema {
+        name: "WorkflowsMwaaPropertiesInput",
+        properties: &[s::prop("MwaaEnvironmentName", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<WorkflowsMwaaPropertiesInput>
+        for ::stratus_model::Val<WorkflowsMwaaPropertiesInput>
+    {
+        fn from(value: WorkflowsMwaaPropertiesInput) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `GlueConnectionInput`, a property type of `AWS::DataZone::Connection`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct GlueConnectionInput {
+        /// `AthenaProperties`: map of string.
+        pub athena_properties: ::std::option::Option<
+            ::stratus_model::Val<
+                ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+            >,
+        >,
+        /// `AuthenticationConfiguration`: [`AuthenticationConfigurationInput`].
+        pub authentication_configuration:
+            ::std::option::Option<::stratus_model::Val<AuthenticationConfigurationInput>>,
+        /// `ConnectionProperties`: map of string.
+        pub connection_properties: ::std::option::Option<
+            ::stratus_model::Val<
+                ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+            >,
+        >,
+        /// `ConnectionType`: string.
+        pub connection_type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `Description`: string.
+        /// Pattern: `^[\u0020-\uD7FF\uE000-\uFFFF\r\n\t]*$`.
+        /// Length: `..=2048`.
+        pub description: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `MatchCriteria`: string.
+        /// Length: `0..=10`.
+        pub match_criteria: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `Name`: string.
+        /// Pattern: `^[\u0020-\uD7FF\uE000-\uFFFF\t]*$`.
+        /// Length: `1..=255`.
+        pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `PhysicalConnectionRequirements`: [`PhysicalConnectionRequirements`].
+        pub physical_connection_requirements:
+            ::std::option::Option<::stratus_model::Val<PhysicalConnectionRequirements>>,
+        /// `PythonProperties`: map of string.
+        pub python_properties: ::std::option::Option<
+            ::stratus_model::Val<
+                ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+            >,
+        >,
+        /// `SparkProperties`: map of string.
+        pub spark_properties: ::std::option::Option<
+            ::stratus_model::Val<
+                ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+            >,
+        >,
+        /// `ValidateCredentials`: boolean.
+        pub validate_credentials: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `ValidateForComputeEnvironments`: list of string.
+        /// Items: `1..=50`.
+        pub validate_for_compute_environments:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+    }
+
+    /// What the schema says of `GlueConnectionInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_GlueConnectionInput: s::ObjectSchema = s::ObjectSchema {
+        name: "GlueConnectionInput",
+        properties: &[
+            s::prop(
+                "AthenaProperties",
+                s::Kind::Map(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[\\u0020-\\uD7FF\\uE000-\\uFFFF\\t]*$")
+                        .min_length(1)
+                        .max_length(2048),
+                ),
+            ),
+            s::prop(
+                "AuthenticationConfiguration",
+                s::Kind::Object(&SCHEMA_AuthenticationConfigurationInput),
+            ),
+            s::prop(
+                "ConnectionProperties",
+                s::Kind::Map(&s::prop("", s::Kind::String).min_length(1).max_length(2048)),
+            ),
+            s::prop("ConnectionType", s::Kind::String),
+            s::prop("Description", s::Kind::String)
+                .pattern("^[\\u0020-\\uD7FF\\uE000-\\uFFFF\\r\\n\\t]*$")
+                .max_length(2048),
+            s::prop("MatchCriteria", s::Kind::String)
+                .min_length(0)
+                .max_length(10),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[\\u0020-\\uD7FF\\uE000-\\uFFFF\\t]*$")
+                .min_length(1)
+                .max_length(255),
+            s::prop(
+                "PhysicalConnectionRequirements",
+                s::Kind::Object(&SCHEMA_PhysicalConnectionRequirements),
+            ),
+            s::prop(
+                "PythonProperties",
+                s::Kind::Map(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[\\u0020-\\uD7FF\\uE000-\\uFFFF\\t]*$")
+                        .min_length(1)
+                        .max_length(2048),
+                ),
+            ),
+            s::prop(
+                "SparkProperties",
+                s::Kind::Map(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[\\u0020-\\uD7FF\\uE000-\\uFFFF\\t]*$")
+                        .min_length(1)
+                        .max_length(2048),
+                ),
+            ),
+            s::prop("ValidateCredentials", s::Kind::Boolean),
+            s::prop(
+                "ValidateForComputeEnvironments",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            )
+            .min_items(1)
+            .max_items(50),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<GlueConnectionInput> for ::stratus_model::Val<GlueConnectionInput> {
+        fn from(value: GlueConnectionInput) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `RedshiftCredentials`, a property type of `AWS::DataZone::Connection`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct RedshiftCredentials {
+        /// `SecretArn`: string.
+        /// Pattern: `^arn:aws[^:]*:secretsmanager:[a-z]{2}-?(iso|gov)?-{1}[a-z]*-{1}[0-9]:\d{12}:secret:.*$`.
+        /// Length: `..=2048`.
+        pub secret_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `UsernamePassword`: [`UsernamePassword`].
+        pub username_password: ::std::option::Option<::stratus_model::Val<UsernamePassword>>,
+    }
+
+    /// What the schema says of `RedshiftCredentials`'s properties; `validate()` checks them.
+    pub static SCHEMA_RedshiftCredentials: s::ObjectSchema = s::ObjectSchema {
+        name: "RedshiftCredentials",
+        properties: &[s::prop("SecretArn", s::Kind::String).pattern("^arn:aws[^:]*:secretsmanager:[a-z]{2}-?(iso|gov)?-{1}[a-z]*-{1}[0-9]:\\d{12}:secret:.*$").max_length(2048), s::prop("UsernamePassword", s::Kind::Object(&SCHEMA_UsernamePassword))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["SecretArn"], &["UsernamePassword"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<RedshiftCredentials> for ::stratus_model::Val<RedshiftCredentials> {
+        fn from(value: RedshiftCredentials) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `RedshiftLineageSyncConfigurationInput`, a property type of `AWS::DataZone::Connection`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct RedshiftLineageSyncConfigurationInput {
+        /// `Enabled`: boolean.
+        pub enabled: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `Schedule`: [`LineageSyncSchedule`].
+        pub schedule: ::std::option::Option<::stratus_model::Val<LineageSyncSchedule>>,
+    }
+
+    /// What the schema says of `RedshiftLineageSyncConfigurationInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_RedshiftLineageSyncConfigurationInput: s::ObjectSchema = s::ObjectSchema {
+        name: "RedshiftLineageSyncConfigurationInput",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("Schedule", s::Kind::Object(&SCHEMA_LineageSyncSchedule)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<RedshiftLineageSyncConfigurationInput>
+        for ::stratus_model::Val<RedshiftLineageSyncConfigurationInput>
+    {
+        fn from(value: RedshiftLineageSyncConfigurationInput) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `RedshiftStorageProperties`, a property type of `AWS::DataZone::Connection`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct RedshiftStorageProperties {
+        /// `ClusterName`: string.
+        /// Pattern: `^[a-z0-9-]+$`.
+        /// Length: `0..=63`.
+        pub cluster_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `WorkgroupName`: string.
+        /// Pattern: `^[a-z0-9-]+$`.
+        /// Length: `3..=64`.
+        pub workgroup_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `RedshiftStorageProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_RedshiftStorageProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "RedshiftStorageProperties",
+        properties: &[
+            s::prop("ClusterName", s::Kind::String)
+                .pattern("^[a-z0-9-]+$")
+                .min_length(0)
+                .max_length(63),
+            s::prop("WorkgroupName", s::Kind::String)
+                .pattern("^[a-z0-9-]+$")
+                .min_length(3)
+                .max_length(64),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["ClusterName"], &["WorkgroupName"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<RedshiftStorageProperties>
+        for ::stratus_model::Val<RedshiftStorageProperties>
+    {
+        fn from(value: RedshiftStorageProperties) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `SparkGlueArgs`, a property type of `AWS::DataZone::Connection`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct SparkGlueArgs {
+        /// `Connection`: string.
+        /// Pattern: `^[a-zA-Z0-9]+$`.
+        /// Length: `..=128`.
+        pub connection: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `SparkGlueArgs`'s properties; `validate()` checks them.
+    pub static SCHEMA_SparkGlueArgs: s::ObjectSchema = s::ObjectSchema {
+        name: "SparkGlueArgs",
+        properties: &[s::prop("Connection", s::Kind::String)
+            .pattern("^[a-zA-Z0-9]+$")
+            .max_length(128)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<SparkGlueArgs> for ::stratus_model::Val<SparkGlueArgs> {
+        fn from(value: SparkGlueArgs) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `AuthenticationConfigurationInput`, a property type of `AWS::DataZone::Connection`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct AuthenticationConfigurationInput {
+        /// `AuthenticationType`: [`AuthenticationType`].
+        pub authentication_type: ::std::option::Option<::stratus_model::Val<AuthenticationType>>,
+        /// `BasicAuthenticationCredentials`: [`BasicAuthenticationCredentials`].
+        pub basic_authentication_credentials:
+            ::std::option::Option<::stratus_model::Val<BasicAuthenticationCredentials>>,
+        /// `CustomAuthenticationCredentials`: map of string.
+        pub custom_authentication_credentials: ::std::option::Option<
+            ::stratus_model::Val<
+                ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+            >,
+        >,
+        /// `KmsKeyArn`: string.
+        /// Pattern: `^$|arn:aws[a-z0-9-]*:kms:.*$`.
+        pub kms_key_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `OAuth2Properties`: [`OAuth2Properties`].
+        pub o_auth2_properties: ::std::option::Option<::stratus_model::Val<OAuth2Properties>>,
+        /// `SecretArn`: string.
+        /// Pattern: `^arn:aws(-(cn|us-gov|iso(-[bef])?))?:secretsmanager:.*$`.
+        pub secret_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `AuthenticationConfigurationInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_AuthenticationConfigurationInput: s::ObjectSchema = s::ObjectSchema {
+        name: "AuthenticationConfigurationInput",
+        properties: &[
+            s::prop(
+                "AuthenticationType",
+                s::Kind::Enum(AuthenticationType::VALUES),
+            ),
+            s::prop(
+                "BasicAuthenticationCredentials",
+                s::Kind::Object(&SCHEMA_BasicAuthenticationCredentials),
+            ),
+            s::prop(
+                "CustomAuthenticationCredentials",
+                s::Kind::Map(&s::prop("", s::Kind::String).min_length(1).max_length(2048)),
+            ),
+            s::prop("KmsKeyArn", s::Kind::String)
+                .pattern("^$|arn:aws[a-z0-9-]*:kms:.*$")
+                .format(
+                    "AWS::KMS::Key.Arn",
+                    "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$",
+                ),
+            s::prop(
+                "OAuth2Properties",
+                s::Kind::Object(&SCHEMA_OAuth2Properties),
+            ),
+            s::prop("SecretArn", s::Kind::String)
+                .pattern("^arn:aws(-(cn|us-gov|iso(-[bef])?))?:secretsmanager:.*$"),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<AuthenticationConfigurationInput>
+        for ::stratus_model::Val<AuthenticationConfigurationInput>
+    {
+        fn from(value: AuthenticationConfigurationInput) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `PhysicalConnectionRequirements`, a property type of `AWS::DataZone::Connection`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct PhysicalConnectionRequirements {
+        /// `AvailabilityZone`: string.
+        /// Length: `1..=255`.
+        pub availability_zone: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `SecurityGroupIdList`: list of string.
+        /// Items: `0..=50`.
+        pub security_group_id_list:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+        /// `SubnetId`: string.
+        /// Pattern: `^subnet-[a-z0-9]+$`.
+        /// Length: `..=32`.
+        pub subnet_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `SubnetIdList`: list of string.
+        /// Items: `1..=50`.
+        pub subnet_id_list:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+    }
+
+    /// What the schema says of `PhysicalConnectionRequirements`'s properties; `validate()` checks them.
+    pub static SCHEMA_PhysicalConnectionRequirements: s::ObjectSchema = s::ObjectSchema {
+        name: "PhysicalConnectionRequirements",
+        properties: &[
+            s::prop("AvailabilityZone", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop(
+                "SecurityGroupIdList",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        )
+                        .min_length(1)
+                        .max_length(255),
+                ),
+            )
+            .min_items(0)
+            .max_items(50),
+            s::prop("SubnetId", s::Kind::String)
+                .pattern("^subnet-[a-z0-9]+$")
+                .format(
+                    "AWS::EC2::Subnet.Id",
+                    "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                )
+                .max_length(32),
+            s::prop(
+                "SubnetIdList",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^subnet-[a-z0-9]+$")
+                        .max_length(32),
+                ),
+            )
+            .min_items(1)
+            .max_items(50),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<PhysicalConnectionRequirements>
+        for ::stratus_model::Val<PhysicalConnectionRequirements>
+    {
+        fn from(value: PhysicalConnectionRequirements) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `UsernamePassword`, a property type of `AWS::DataZone::Connection`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct UsernamePassword {
+        /// `Password`: string.
+        /// Required.
+        /// Pattern: `^[\S]*$`.
+        /// Length: `..=64`.
+        pub password: ::stratus_model::Val<::std::string::String>,
+        /// `Username`: string.
+        /// Required.
+        /// Pattern: `^[\S]*$`.
+        /// Length: `1..=127`.
+        pub username: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl UsernamePassword {
+        /// With the required `Password`, `Username`; everything else unset.
+        pub fn new(
+            password: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            username: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                password: password.into(),
+                username: username.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `UsernamePassword`'s properties; `validate()` checks them.
+    pub static SCHEMA_UsernamePassword: s::ObjectSchema = s::ObjectSchema {
+        name: "UsernamePassword",
+        properties: &[
+            s::prop("Password", s::Kind::String)
+                .pattern("^[\\S]*$")
+                .max_length(64),
+            s::prop("Username", s::Kind::String)
+                .pattern("^[\\S]*$")
+                .min_length(1)
+                .max_length(127),
+        ],
+        required: &["Password", "Username"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<UsernamePassword> for ::stratus_model::Val<UsernamePassword> {
+        fn from(value: UsernamePassword) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `LineageSyncSchedule`, a property type of `AWS::DataZone::Connection`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct LineageSyncSchedule {
+        /// `Schedule`: string.
+        /// Pattern: `^cron\((\b[0-5]?[0-9]\b) (\b2[0-3]\b|\b[0-1]?[0-9]\b) ([-?*,/\dLW]){1,83} ([-*,/\d]|[a-zA-Z]{3}){1,23} ([-?#*,/\dL]|[a-zA-Z]{3}){1,13} ([^\)]+)\)$`.
+        pub schedule: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `LineageSyncSchedule`'s properties; `validate()` checks them.
+    pub static SCHEMA_LineageSyncSchedule: s::ObjectSchema = s::ObjectSchema {
+        name: "LineageSyncSchedule",
+        properties: &[s::prop("Schedule", s::Kind::String).pattern("^cron\\((\\b[0-5]?[0-9]\\b) (\\b2[0-3]\\b|\\b[0-1]?[0-9]\\b) ([-?*,/\\dLW]){1,83} ([-*,/\\d]|[a-zA-Z]{3}){1,23} ([-?#*,/\\dL]|[a-zA-Z]{3}){1,13} ([^\\)]+)\\)$")],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<LineageSyncSchedule> for ::stratus_model::Val<LineageSyncSchedule> {
+        fn from(value: LineageSyncSchedule) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `BasicAuthenticationCredentials`, a property type of `AWS::DataZone::Connection`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct BasicAuthenticationCredentials {
+        /// `Password`: string.
+        /// Pattern: `^.*$`.
+        /// Length: `..=512`.
+        pub password: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `UserName`: string.
+        /// Pattern: `^\S+$`.
+        /// Length: `..=512`.
+        pub user_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `BasicAuthenticationCredentials`'s properties; `validate()` checks them.
+    pub static SCHEMA_BasicAuthenticationCredentials: s::ObjectSchema = s::ObjectSchema {
+        name: "BasicAuthenticationCredentials",
+        properties: &[
+            s::prop("Password", s::Kind::String)
+                .pattern("^.*$")
+                .max_length(512),
+            s::prop("UserName", s::Kind::String)
+                .pattern("^\\S+$")
+                .max_length(512),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<BasicAuthenticationCredentials>
+        for ::stratus_model::Val<BasicAuthenticationCredentials>
+    {
+        fn from(value: BasicAuthenticationCredentials) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `OAuth2Properties`, a property type of `AWS::DataZone::Connection`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct OAuth2Properties {
+        /// `AuthorizationCodeProperties`: [`AuthorizationCodeProperties`].
+        pub authorization_code_properties:
+            ::std::option::Option<::stratus_model::Val<AuthorizationCodeProperties>>,
+        /// `OAuth2ClientApplication`: [`OAuth2ClientApplication`].
+        pub o_auth2_client_application:
+            ::std::option::Option<::stratus_model::Val<OAuth2ClientApplication>>,
+        /// `OAuth2Credentials`: [`GlueOAuth2Credentials`].
+        pub o_auth2_credentials: ::std::option::Option<::stratus_model::Val<GlueOAuth2Credentials>>,
+        /// `OAuth2GrantType`: [`OAuth2GrantType`].
+        pub o_auth2_grant_type: ::std::option::Option<::stratus_model::Val<OAuth2GrantType>>,
+        /// `TokenUrl`: string.
+        /// Pattern: `^(https?)://[-a-zA-Z0-9+&@#/%?=~_|!:,.;]*[-a-zA-Z0-9+&@#/%=~_|]$`.
+        /// Length: `..=256`.
+        pub token_url: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `TokenUrlParametersMap`: map of string.
+        pub token_url_parameters_map: ::std::option::Option<
+            ::stratus_model::Val<
+                ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+            >,
+        >,
+    }
+
+    /// What the schema says of `OAuth2Properties`'s properties; `validate()` checks them.
+    pub static SCHEMA_OAuth2Properties: s::ObjectSchema = s::ObjectSchema {
+        name: "OAuth2Properties",
+        properties: &[
+            s::prop(
+                "AuthorizationCodeProperties",
+                s::Kind::Object(&SCHEMA_AuthorizationCodeProperties),
+            ),
+            s::prop(
+                "OAuth2ClientApplication",
+                s::Kind::Object(&SCHEMA_OAuth2ClientApplication),
+            ),
+            s::prop(
+                "OAuth2Credentials",
+                s::Kind::Object(&SCHEMA_GlueOAuth2Credentials),
+            ),
+            s::prop("OAuth2GrantType", s::Kind::Enum(OAuth2GrantType::VALUES)),
+            s::prop("TokenUrl", s::Kind::String)
+                .pattern("^(https?)://[-a-zA-Z0-9+&@#/%?=~_|!:,.;]*[-a-zA-Z0-9+&@#/%=~_|]$")
+                .max_length(256),
+            s::prop(
+                "TokenUrlParametersMap",
+                s::Kind::Map(&s::prop("", s::Kind::String).min_length(1).max_length(512)),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<OAuth2Properties> for ::stratus_model::Val<OAuth2Properties> {
+        fn from(value: OAuth2Properties) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `AuthorizationCodeProperties`, a property type of `AWS::DataZone::Connection`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct AuthorizationCodeProperties {
+        /// `AuthorizationCode`: string.
+        /// Length: `1..=4096`.
+        pub authorization_code: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `RedirectUri`: string.
+        /// Length: `..=512`.
+        pub redirect_uri: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `AuthorizationCodeProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_AuthorizationCodeProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "AuthorizationCodeProperties",
+        properties: &[
+            s::prop("AuthorizationCode", s::Kind::String)
+                .min_length(1)
+                .max_length(4096),
+            s::prop("RedirectUri", s::Kind::String).max_length(512),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<AuthorizationCodeProperties>
+        for ::stratus_model::Val<AuthorizationCodeProperties>
+    {
+        fn from(value: AuthorizationCodeProperties) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `OAuth2ClientApplication`, a property type of `AWS::DataZone::Connection`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct OAuth2ClientApplication {
+        /// `AWSManagedClientApplicationReference`: string.
+        /// Pattern: `^\S+$`.
+        /// Length: `..=2048`.
+        #[resource(rename = "AWSManagedClientApplicationReference")]
+        pub aws_managed_client_application_reference:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `UserManagedClientApplicationClientId`: string.
+        /// Pattern: `^\S+$`.
+        /// Length: `..=2048`.
+        pub user_managed_client_application_client_id:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `OAuth2ClientApplication`'s properties; `validate()` checks them.
+    pub static SCHEMA_OAuth2ClientApplication: s::ObjectSchema = s::ObjectSchema {
+        name: "OAuth2ClientApplication",
+        properties: &[
+            s::prop("AWSManagedClientApplicationReference", s::Kind::String)
+                .pattern("^\\S+$")
+                .max_length(2048),
+            s::prop("UserManagedClientApplicationClientId", s::Kind::String)
+                .pattern("^\\S+$")
+                .max_length(2048),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<OAuth2ClientApplication>
+        for ::stratus_model::Val<OAuth2ClientApplication>
+    {
+        fn from(value: OAuth2ClientApplication) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `GlueOAuth2Credentials`, a property type of `AWS::DataZone::Connection`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct GlueOAuth2Credentials {
+        /// `AccessToken`: string.
+        /// Pattern: `^[\x20-\x7E]*$`.
+        /// Length: `..=4096`.
+        pub access_token: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `JwtToken`: string.
+        /// Pattern: `^([a-zA-Z0-9_=]+)\.([a-zA-Z0-9_=]+)\.([a-zA-Z0-9_\-\+\/=]*)$`.
+        /// Length: `..=8000`.
+        pub jwt_token: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `RefreshToken`: string.
+        /// Pattern: `^[\x20-\x7E]*$`.
+        /// Length: `..=4096`.
+        pub refresh_token: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `UserManagedClientApplicationClientSecret`: string.
+        /// Pattern: `^[\x20-\x7E]*$`.
+        /// Length: `..=512`.
+        pub user_managed_client_application_client_secret:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `GlueOAuth2Credentials`'s properties; `validate()` checks them.
+    pub static SCHEMA_GlueOAuth2Credentials: s::ObjectSchema = s::ObjectSchema {
+        name: "GlueOAuth2Credentials",
+        properties: &[
+            s::prop("AccessToken", s::Kind::String)
+                .pattern("^[\\x20-\\x7E]*$")
+                .max_length(4096),
+            s::prop("JwtToken", s::Kind::String)
+                .pattern("^([a-zA-Z0-9_=]+)\\.([a-zA-Z0-9_=]+)\\.([a-zA-Z0-9_\\-\\+\\/=]*)$")
+                .max_length(8000),
+            s::prop("RefreshToken", s::Kind::String)
+                .pattern("^[\\x20-\\x7E]*$")
+                .max_length(4096),
+            s::prop("UserManagedClientApplicationClientSecret", s::Kind::String)
+                .pattern("^[\\x20-\\x7E]*$")
+                .max_length(512),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<GlueOAuth2Credentials> for ::stratus_model::Val<GlueOAuth2Credentials> {
+        fn from(value: GlueOAuth2Credentials) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -291,6 +1680,101 @@ pub mod connection {
             Scope::as_str(self)
         }
     }
+
+    /// The values `AuthenticationType` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum AuthenticationType {
+        /// `BASIC`
+        Basic,
+        /// `OAUTH2`
+        Oauth2,
+        /// `CUSTOM`
+        Custom,
+    }
+
+    impl AuthenticationType {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Basic, Self::Oauth2, Self::Custom];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["BASIC", "OAUTH2", "CUSTOM"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Basic => "BASIC",
+                Self::Oauth2 => "OAUTH2",
+                Self::Custom => "CUSTOM",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for AuthenticationType {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<AuthenticationType> for ::stratus_model::Val<AuthenticationType> {
+        fn from(value: AuthenticationType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for AuthenticationType {
+        fn as_str(self) -> &'static str {
+            AuthenticationType::as_str(self)
+        }
+    }
+
+    /// The values `OAuth2GrantType` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum OAuth2GrantType {
+        /// `AUTHORIZATION_CODE`
+        AuthorizationCode,
+        /// `CLIENT_CREDENTIALS`
+        ClientCredentials,
+        /// `JWT_BEARER`
+        JwtBearer,
+    }
+
+    impl OAuth2GrantType {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[
+            Self::AuthorizationCode,
+            Self::ClientCredentials,
+            Self::JwtBearer,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["AUTHORIZATION_CODE", "CLIENT_CREDENTIALS", "JWT_BEARER"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::AuthorizationCode => "AUTHORIZATION_CODE",
+                Self::ClientCredentials => "CLIENT_CREDENTIALS",
+                Self::JwtBearer => "JWT_BEARER",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for OAuth2GrantType {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<OAuth2GrantType> for ::stratus_model::Val<OAuth2GrantType> {
+        fn from(value: OAuth2GrantType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for OAuth2GrantType {
+        fn as_str(self) -> &'static str {
+            OAuth2GrantType::as_str(self)
+        }
+    }
 }
 
 #[cfg(feature = "datazone-connection")]
@@ -315,8 +1799,9 @@ pub mod data_source {
         /// Items: `0..=10`.
         pub asset_forms_input:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<FormInput>>>,
-        /// `Configuration`: JSON.
-        pub configuration: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `Configuration`: [`DataSourceConfigurationInput`].
+        pub configuration:
+            ::std::option::Option<::stratus_model::Val<DataSourceConfigurationInput>>,
         /// `ConnectionIdentifier`: string.
         /// Changing it replaces the resource.
         #[resource(replace)]
@@ -398,7 +1883,10 @@ pub mod data_source {
             )
             .min_items(0)
             .max_items(10),
-            s::prop("Configuration", s::Kind::Json),
+            s::prop(
+                "Configuration",
+                s::Kind::Object(&SCHEMA_DataSourceConfigurationInput),
+            ),
             s::prop("ConnectionIdentifier", s::Kind::String),
             s::prop("Description", s::Kind::String).max_length(2048),
             s::prop("DomainIdentifier", s::Kind::String).pattern("^dzd[-_][a-zA-Z0-9_-]{1,36}$"),
@@ -421,6 +1909,8 @@ pub mod data_source {
         required: &["Name", "DomainIdentifier", "ProjectIdentifier", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -539,11 +2029,61 @@ pub mod data_source {
         required: &["FormName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
     impl ::std::convert::From<FormInput> for ::stratus_model::Val<FormInput> {
         fn from(value: FormInput) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `DataSourceConfigurationInput`, a property type of `AWS::DataZone::DataSource`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct DataSourceConfigurationInput {
+        /// `GlueRunConfiguration`: [`GlueRunConfigurationInput`].
+        pub glue_run_configuration:
+            ::std::option::Option<::stratus_model::Val<GlueRunConfigurationInput>>,
+        /// `RedshiftRunConfiguration`: [`RedshiftRunConfigurationInput`].
+        pub redshift_run_configuration:
+            ::std::option::Option<::stratus_model::Val<RedshiftRunConfigurationInput>>,
+        /// `SageMakerRunConfiguration`: [`SageMakerRunConfigurationInput`].
+        pub sage_maker_run_configuration:
+            ::std::option::Option<::stratus_model::Val<SageMakerRunConfigurationInput>>,
+    }
+
+    /// What the schema says of `DataSourceConfigurationInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataSourceConfigurationInput: s::ObjectSchema = s::ObjectSchema {
+        name: "DataSourceConfigurationInput",
+        properties: &[
+            s::prop(
+                "GlueRunConfiguration",
+                s::Kind::Object(&SCHEMA_GlueRunConfigurationInput),
+            ),
+            s::prop(
+                "RedshiftRunConfiguration",
+                s::Kind::Object(&SCHEMA_RedshiftRunConfigurationInput),
+            ),
+            s::prop(
+                "SageMakerRunConfiguration",
+                s::Kind::Object(&SCHEMA_SageMakerRunConfigurationInput),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<DataSourceConfigurationInput>
+        for ::stratus_model::Val<DataSourceConfigurationInput>
+    {
+        fn from(value: DataSourceConfigurationInput) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -563,6 +2103,8 @@ pub mod data_source {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -593,11 +2135,480 @@ pub mod data_source {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
     impl ::std::convert::From<ScheduleConfiguration> for ::stratus_model::Val<ScheduleConfiguration> {
         fn from(value: ScheduleConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `GlueRunConfigurationInput`, a property type of `AWS::DataZone::DataSource`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct GlueRunConfigurationInput {
+        /// `AutoImportDataQualityResult`: boolean.
+        pub auto_import_data_quality_result: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `CatalogName`: string.
+        /// Length: `1..=128`.
+        pub catalog_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `DataAccessRole`: string.
+        pub data_access_role: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `RelationalFilterConfigurations`: list of [`RelationalFilterConfiguration`].
+        /// Required.
+        pub relational_filter_configurations:
+            ::stratus_model::Val<::std::vec::Vec<RelationalFilterConfiguration>>,
+    }
+
+    impl GlueRunConfigurationInput {
+        /// With the required `RelationalFilterConfigurations`; everything else unset.
+        pub fn new(
+            relational_filter_configurations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<RelationalFilterConfiguration>>,
+            >,
+        ) -> Self {
+            Self {
+                auto_import_data_quality_result: ::std::option::Option::None,
+                catalog_name: ::std::option::Option::None,
+                data_access_role: ::std::option::Option::None,
+                relational_filter_configurations: relational_filter_configurations.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `GlueRunConfigurationInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_GlueRunConfigurationInput: s::ObjectSchema = s::ObjectSchema {
+        name: "GlueRunConfigurationInput",
+        properties: &[
+            s::prop("AutoImportDataQualityResult", s::Kind::Boolean),
+            s::prop("CatalogName", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("DataAccessRole", s::Kind::String).pattern(
+                "^arn:aws[^:]*:iam::\\d{12}:role(/[a-zA-Z0-9+=,.@_-]+)*/[a-zA-Z0-9+=,.@_-]+$",
+            ),
+            s::prop(
+                "RelationalFilterConfigurations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_RelationalFilterConfiguration),
+                )),
+            ),
+        ],
+        required: &["RelationalFilterConfigurations"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<GlueRunConfigurationInput>
+        for ::stratus_model::Val<GlueRunConfigurationInput>
+    {
+        fn from(value: GlueRunConfigurationInput) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `RedshiftRunConfigurationInput`, a property type of `AWS::DataZone::DataSource`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct RedshiftRunConfigurationInput {
+        /// `DataAccessRole`: string.
+        pub data_access_role: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `RedshiftCredentialConfiguration`: [`RedshiftCredentialConfiguration`].
+        pub redshift_credential_configuration:
+            ::std::option::Option<::stratus_model::Val<RedshiftCredentialConfiguration>>,
+        /// `RedshiftStorage`: [`RedshiftStorage`].
+        pub redshift_storage: ::std::option::Option<::stratus_model::Val<RedshiftStorage>>,
+        /// `RelationalFilterConfigurations`: list of [`RelationalFilterConfiguration`].
+        /// Required.
+        pub relational_filter_configurations:
+            ::stratus_model::Val<::std::vec::Vec<RelationalFilterConfiguration>>,
+    }
+
+    impl RedshiftRunConfigurationInput {
+        /// With the required `RelationalFilterConfigurations`; everything else unset.
+        pub fn new(
+            relational_filter_configurations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<RelationalFilterConfiguration>>,
+            >,
+        ) -> Self {
+            Self {
+                data_access_role: ::std::option::Option::None,
+                redshift_credential_configuration: ::std::option::Option::None,
+                redshift_storage: ::std::option::Option::None,
+                relational_filter_configurations: relational_filter_configurations.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `RedshiftRunConfigurationInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_RedshiftRunConfigurationInput: s::ObjectSchema = s::ObjectSchema {
+        name: "RedshiftRunConfigurationInput",
+        properties: &[
+            s::prop("DataAccessRole", s::Kind::String).pattern(
+                "^arn:aws[^:]*:iam::\\d{12}:role(/[a-zA-Z0-9+=,.@_-]+)*/[a-zA-Z0-9+=,.@_-]+$",
+            ),
+            s::prop(
+                "RedshiftCredentialConfiguration",
+                s::Kind::Object(&SCHEMA_RedshiftCredentialConfiguration),
+            ),
+            s::prop("RedshiftStorage", s::Kind::Object(&SCHEMA_RedshiftStorage)),
+            s::prop(
+                "RelationalFilterConfigurations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_RelationalFilterConfiguration),
+                )),
+            ),
+        ],
+        required: &["RelationalFilterConfigurations"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<RedshiftRunConfigurationInput>
+        for ::stratus_model::Val<RedshiftRunConfigurationInput>
+    {
+        fn from(value: RedshiftRunConfigurationInput) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `SageMakerRunConfigurationInput`, a property type of `AWS::DataZone::DataSource`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct SageMakerRunConfigurationInput {
+        /// `TrackingAssets`: map of list of string.
+        /// Required.
+        pub tracking_assets: ::stratus_model::Val<
+            ::std::collections::BTreeMap<
+                ::std::string::String,
+                ::std::vec::Vec<::std::string::String>,
+            >,
+        >,
+    }
+
+    impl SageMakerRunConfigurationInput {
+        /// With the required `TrackingAssets`; everything else unset.
+        pub fn new(
+            tracking_assets: impl ::std::convert::Into<
+                ::stratus_model::Val<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::std::vec::Vec<::std::string::String>,
+                    >,
+                >,
+            >,
+        ) -> Self {
+            Self {
+                tracking_assets: tracking_assets.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `SageMakerRunConfigurationInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_SageMakerRunConfigurationInput: s::ObjectSchema = s::ObjectSchema {
+        name: "SageMakerRunConfigurationInput",
+        properties: &[s::prop("TrackingAssets", s::Kind::Map(&s::prop("", s::Kind::List(&s::prop("", s::Kind::String).pattern("^arn:aws[^:]*:sagemaker:[a-z]{2}-?(iso|gov)?-{1}[a-z]*-{1}[0-9]:\\d{12}:[\\w+=,.@-]{1,128}/[\\w+=,.@-]{1,256}$"))).min_items(0).max_items(500)))],
+        required: &["TrackingAssets"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<SageMakerRunConfigurationInput>
+        for ::stratus_model::Val<SageMakerRunConfigurationInput>
+    {
+        fn from(value: SageMakerRunConfigurationInput) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `RelationalFilterConfiguration`, a property type of `AWS::DataZone::DataSource`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct RelationalFilterConfiguration {
+        /// `DatabaseName`: string.
+        /// Required.
+        /// Length: `1..=128`.
+        pub database_name: ::stratus_model::Val<::std::string::String>,
+        /// `FilterExpressions`: list of [`FilterExpression`].
+        pub filter_expressions:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<FilterExpression>>>,
+        /// `SchemaName`: string.
+        /// Length: `1..=128`.
+        pub schema_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl RelationalFilterConfiguration {
+        /// With the required `DatabaseName`; everything else unset.
+        pub fn new(
+            database_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                database_name: database_name.into(),
+                filter_expressions: ::std::option::Option::None,
+                schema_name: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `RelationalFilterConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_RelationalFilterConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "RelationalFilterConfiguration",
+        properties: &[
+            s::prop("DatabaseName", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "FilterExpressions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_FilterExpression))),
+            ),
+            s::prop("SchemaName", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &["DatabaseName"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<RelationalFilterConfiguration>
+        for ::stratus_model::Val<RelationalFilterConfiguration>
+    {
+        fn from(value: RelationalFilterConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `RedshiftCredentialConfiguration`, a property type of `AWS::DataZone::DataSource`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct RedshiftCredentialConfiguration {
+        /// `SecretManagerArn`: string.
+        /// Required.
+        /// Pattern: `^arn:aws[^:]*:secretsmanager:[a-z]{2}-?(iso|gov)?-{1}[a-z]*-{1}[0-9]:\d{12}:secret:.*$`.
+        /// Length: `..=256`.
+        pub secret_manager_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl RedshiftCredentialConfiguration {
+        /// With the required `SecretManagerArn`; everything else unset.
+        pub fn new(
+            secret_manager_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                secret_manager_arn: secret_manager_arn.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `RedshiftCredentialConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_RedshiftCredentialConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "RedshiftCredentialConfiguration",
+        properties: &[s::prop("SecretManagerArn", s::Kind::String).pattern("^arn:aws[^:]*:secretsmanager:[a-z]{2}-?(iso|gov)?-{1}[a-z]*-{1}[0-9]:\\d{12}:secret:.*$").max_length(256)],
+        required: &["SecretManagerArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<RedshiftCredentialConfiguration>
+        for ::stratus_model::Val<RedshiftCredentialConfiguration>
+    {
+        fn from(value: RedshiftCredentialConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `RedshiftStorage`, a property type of `AWS::DataZone::DataSource`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct RedshiftStorage {
+        /// `RedshiftClusterSource`: [`RedshiftClusterStorage`].
+        pub redshift_cluster_source:
+            ::std::option::Option<::stratus_model::Val<RedshiftClusterStorage>>,
+        /// `RedshiftServerlessSource`: [`RedshiftServerlessStorage`].
+        pub redshift_serverless_source:
+            ::std::option::Option<::stratus_model::Val<RedshiftServerlessStorage>>,
+    }
+
+    /// What the schema says of `RedshiftStorage`'s properties; `validate()` checks them.
+    pub static SCHEMA_RedshiftStorage: s::ObjectSchema = s::ObjectSchema {
+        name: "RedshiftStorage",
+        properties: &[
+            s::prop(
+                "RedshiftClusterSource",
+                s::Kind::Object(&SCHEMA_RedshiftClusterStorage),
+            ),
+            s::prop(
+                "RedshiftServerlessSource",
+                s::Kind::Object(&SCHEMA_RedshiftServerlessStorage),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["RedshiftClusterSource"], &["RedshiftServerlessSource"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<RedshiftStorage> for ::stratus_model::Val<RedshiftStorage> {
+        fn from(value: RedshiftStorage) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `FilterExpression`, a property type of `AWS::DataZone::DataSource`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct FilterExpression {
+        /// `Expression`: string.
+        /// Required.
+        /// Length: `1..=2048`.
+        pub expression: ::stratus_model::Val<::std::string::String>,
+        /// `Type`: [`FilterExpressionType`].
+        /// Required.
+        pub r#type: ::stratus_model::Val<FilterExpressionType>,
+    }
+
+    impl FilterExpression {
+        /// With the required `Expression`, `Type`; everything else unset.
+        pub fn new(
+            expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            r#type: impl ::std::convert::Into<::stratus_model::Val<FilterExpressionType>>,
+        ) -> Self {
+            Self {
+                expression: expression.into(),
+                r#type: r#type.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `FilterExpression`'s properties; `validate()` checks them.
+    pub static SCHEMA_FilterExpression: s::ObjectSchema = s::ObjectSchema {
+        name: "FilterExpression",
+        properties: &[
+            s::prop("Expression", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("Type", s::Kind::Enum(FilterExpressionType::VALUES)),
+        ],
+        required: &["Expression", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<FilterExpression> for ::stratus_model::Val<FilterExpression> {
+        fn from(value: FilterExpression) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `RedshiftClusterStorage`, a property type of `AWS::DataZone::DataSource`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct RedshiftClusterStorage {
+        /// `ClusterName`: string.
+        /// Required.
+        /// Pattern: `^[0-9a-z].[a-z0-9\-]*$`.
+        /// Length: `1..=63`.
+        pub cluster_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl RedshiftClusterStorage {
+        /// With the required `ClusterName`; everything else unset.
+        pub fn new(
+            cluster_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cluster_name: cluster_name.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `RedshiftClusterStorage`'s properties; `validate()` checks them.
+    pub static SCHEMA_RedshiftClusterStorage: s::ObjectSchema = s::ObjectSchema {
+        name: "RedshiftClusterStorage",
+        properties: &[s::prop("ClusterName", s::Kind::String)
+            .pattern("^[0-9a-z].[a-z0-9\\-]*$")
+            .min_length(1)
+            .max_length(63)],
+        required: &["ClusterName"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<RedshiftClusterStorage> for ::stratus_model::Val<RedshiftClusterStorage> {
+        fn from(value: RedshiftClusterStorage) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `RedshiftServerlessStorage`, a property type of `AWS::DataZone::DataSource`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct RedshiftServerlessStorage {
+        /// `WorkgroupName`: string.
+        /// Required.
+        /// Pattern: `^[a-z0-9-]+$`.
+        /// Length: `3..=64`.
+        pub workgroup_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl RedshiftServerlessStorage {
+        /// With the required `WorkgroupName`; everything else unset.
+        pub fn new(
+            workgroup_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                workgroup_name: workgroup_name.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `RedshiftServerlessStorage`'s properties; `validate()` checks them.
+    pub static SCHEMA_RedshiftServerlessStorage: s::ObjectSchema = s::ObjectSchema {
+        name: "RedshiftServerlessStorage",
+        properties: &[s::prop("WorkgroupName", s::Kind::String)
+            .pattern("^[a-z0-9-]+$")
+            .min_length(3)
+            .max_length(64)],
+        required: &["WorkgroupName"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<RedshiftServerlessStorage>
+        for ::stratus_model::Val<RedshiftServerlessStorage>
+    {
+        fn from(value: RedshiftServerlessStorage) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -1001,6 +3012,48 @@ pub mod data_source {
             Timezone::as_str(self)
         }
     }
+
+    /// The values `FilterExpressionType` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum FilterExpressionType {
+        /// `INCLUDE`
+        Include,
+        /// `EXCLUDE`
+        Exclude,
+    }
+
+    impl FilterExpressionType {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Include, Self::Exclude];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["INCLUDE", "EXCLUDE"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Include => "INCLUDE",
+                Self::Exclude => "EXCLUDE",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for FilterExpressionType {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<FilterExpressionType> for ::stratus_model::Val<FilterExpressionType> {
+        fn from(value: FilterExpressionType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for FilterExpressionType {
+        fn as_str(self) -> &'static str {
+            FilterExpressionType::as_str(self)
+        }
+    }
 }
 
 #[cfg(feature = "datazone-data-source")]
@@ -1091,6 +3144,8 @@ pub mod domain {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1160,6 +3215,8 @@ pub mod domain {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1375,6 +3432,8 @@ pub mod domain_unit {
         required: &["DomainIdentifier", "Name", "ParentDomainUnitIdentifier"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1538,7 +3597,10 @@ pub mod environment {
             s::prop("EnvironmentConfigurationId", s::Kind::String),
             s::prop("EnvironmentProfileIdentifier", s::Kind::String)
                 .pattern("^[a-zA-Z0-9_-]{0,36}$"),
-            s::prop("EnvironmentRoleArn", s::Kind::String),
+            s::prop("EnvironmentRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop(
                 "GlossaryTerms",
                 s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9_-]{1,36}$")),
@@ -1557,6 +3619,8 @@ pub mod environment {
         required: &["Name", "ProjectIdentifier", "DomainIdentifier"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1647,6 +3711,8 @@ pub mod environment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1745,6 +3811,8 @@ pub mod environment_actions {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1787,6 +3855,8 @@ pub mod environment_actions {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1847,9 +3917,9 @@ pub mod environment_blueprint_configuration {
         /// Pattern: `^arn:aws[^:]*:iam::\d{12}:role(/[a-zA-Z0-9+=,.@_-]+)*/[a-zA-Z0-9+=,.@_-]+$`.
         pub manage_access_role_arn:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-        /// `ProvisioningConfigurations`: list of JSON.
+        /// `ProvisioningConfigurations`: list of [`ProvisioningConfiguration`].
         pub provisioning_configurations:
-            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::stratus_model::Json>>>,
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<ProvisioningConfiguration>>>,
         /// `ProvisioningRoleArn`: string.
         /// Pattern: `^arn:aws[^:]*:iam::\d{12}:role(/[a-zA-Z0-9+=,.@_-]+)*/[a-zA-Z0-9+=,.@_-]+$`.
         pub provisioning_role_arn:
@@ -1907,16 +3977,29 @@ pub mod environment_blueprint_configuration {
                 "GlobalParameters",
                 s::Kind::Map(&s::prop("", s::Kind::String)),
             ),
-            s::prop("ManageAccessRoleArn", s::Kind::String).pattern(
-                "^arn:aws[^:]*:iam::\\d{12}:role(/[a-zA-Z0-9+=,.@_-]+)*/[a-zA-Z0-9+=,.@_-]+$",
-            ),
+            s::prop("ManageAccessRoleArn", s::Kind::String)
+                .pattern(
+                    "^arn:aws[^:]*:iam::\\d{12}:role(/[a-zA-Z0-9+=,.@_-]+)*/[a-zA-Z0-9+=,.@_-]+$",
+                )
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                ),
             s::prop(
                 "ProvisioningConfigurations",
-                s::Kind::List(&s::prop("", s::Kind::Json)),
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ProvisioningConfiguration),
+                )),
             ),
-            s::prop("ProvisioningRoleArn", s::Kind::String).pattern(
-                "^arn:aws[^:]*:iam::\\d{12}:role(/[a-zA-Z0-9+=,.@_-]+)*/[a-zA-Z0-9+=,.@_-]+$",
-            ),
+            s::prop("ProvisioningRoleArn", s::Kind::String)
+                .pattern(
+                    "^arn:aws[^:]*:iam::\\d{12}:role(/[a-zA-Z0-9+=,.@_-]+)*/[a-zA-Z0-9+=,.@_-]+$",
+                )
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                ),
             s::prop(
                 "RegionalParameters",
                 s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_RegionalParameter))),
@@ -1929,6 +4012,8 @@ pub mod environment_blueprint_configuration {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1961,6 +4046,38 @@ pub mod environment_blueprint_configuration {
         }
     }
 
+    /// `ProvisioningConfiguration`, a property type of `AWS::DataZone::EnvironmentBlueprintConfiguration`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ProvisioningConfiguration {
+        /// `LakeFormationConfiguration`: [`LakeFormationConfiguration`].
+        pub lake_formation_configuration:
+            ::std::option::Option<::stratus_model::Val<LakeFormationConfiguration>>,
+    }
+
+    /// What the schema says of `ProvisioningConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProvisioningConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ProvisioningConfiguration",
+        properties: &[s::prop(
+            "LakeFormationConfiguration",
+            s::Kind::Object(&SCHEMA_LakeFormationConfiguration),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["LakeFormationConfiguration"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ProvisioningConfiguration>
+        for ::stratus_model::Val<ProvisioningConfiguration>
+    {
+        fn from(value: ProvisioningConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
     /// `RegionalParameter`, a property type of `AWS::DataZone::EnvironmentBlueprintConfiguration`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
@@ -1986,11 +4103,62 @@ pub mod environment_blueprint_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
     impl ::std::convert::From<RegionalParameter> for ::stratus_model::Val<RegionalParameter> {
         fn from(value: RegionalParameter) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `LakeFormationConfiguration`, a property type of `AWS::DataZone::EnvironmentBlueprintConfiguration`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct LakeFormationConfiguration {
+        /// `LocationRegistrationExcludeS3Locations`: list of string.
+        /// Items: `0..=20`.
+        pub location_registration_exclude_s3_locations:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+        /// `LocationRegistrationRole`: string.
+        /// Pattern: `^arn:aws[^:]*:iam::\d{12}:role(/[a-zA-Z0-9+=,.@_-]+)*/[a-zA-Z0-9+=,.@_-]+$`.
+        pub location_registration_role:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `LakeFormationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LakeFormationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LakeFormationConfiguration",
+        properties: &[
+            s::prop(
+                "LocationRegistrationExcludeS3Locations",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^s3://.+$")
+                        .min_length(1)
+                        .max_length(1024),
+                ),
+            )
+            .min_items(0)
+            .max_items(20),
+            s::prop("LocationRegistrationRole", s::Kind::String).pattern(
+                "^arn:aws[^:]*:iam::\\d{12}:role(/[a-zA-Z0-9+=,.@_-]+)*/[a-zA-Z0-9+=,.@_-]+$",
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<LakeFormationConfiguration>
+        for ::stratus_model::Val<LakeFormationConfiguration>
+    {
+        fn from(value: LakeFormationConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -2110,6 +4278,8 @@ pub mod environment_profile {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2175,6 +4345,8 @@ pub mod environment_profile {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2276,6 +4448,8 @@ pub mod form_type {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2334,6 +4508,8 @@ pub mod form_type {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2447,6 +4623,8 @@ pub mod group_profile {
         required: &["DomainIdentifier"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2639,6 +4817,8 @@ pub mod owner {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2717,10 +4897,10 @@ pub mod policy_grant {
         crate = "::stratus_model"
     )]
     pub struct CfnPolicyGrant {
-        /// `Detail`: JSON.
+        /// `Detail`: [`PolicyGrantDetail`].
         /// Changing it replaces the resource.
         #[resource(replace)]
-        pub detail: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        pub detail: ::std::option::Option<::stratus_model::Val<PolicyGrantDetail>>,
         /// `DomainIdentifier`: string.
         /// Required.
         /// Changing it replaces the resource.
@@ -2742,10 +4922,10 @@ pub mod policy_grant {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub policy_type: ::stratus_model::Val<ManagedPolicyType>,
-        /// `Principal`: JSON.
+        /// `Principal`: [`PolicyGrantPrincipal`].
         /// Changing it replaces the resource.
         #[resource(replace)]
-        pub principal: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        pub principal: ::std::option::Option<::stratus_model::Val<PolicyGrantPrincipal>>,
     }
 
     impl CfnPolicyGrant {
@@ -2771,12 +4951,12 @@ pub mod policy_grant {
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::DataZone::PolicyGrant",
         properties: &[
-            s::prop("Detail", s::Kind::Json),
+            s::prop("Detail", s::Kind::Object(&SCHEMA_PolicyGrantDetail)),
             s::prop("DomainIdentifier", s::Kind::String).pattern("^dzd[-_][a-zA-Z0-9_-]{1,36}$"),
             s::prop("EntityIdentifier", s::Kind::String),
             s::prop("EntityType", s::Kind::Enum(TargetEntityType::VALUES)),
             s::prop("PolicyType", s::Kind::Enum(ManagedPolicyType::VALUES)),
-            s::prop("Principal", s::Kind::Json),
+            s::prop("Principal", s::Kind::Object(&SCHEMA_PolicyGrantPrincipal)),
         ],
         required: &[
             "DomainIdentifier",
@@ -2786,6 +4966,8 @@ pub mod policy_grant {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2808,6 +4990,730 @@ pub mod policy_grant {
         }
         fn created_by(self) -> ::stratus_model::Attr<::std::string::String> {
             ::stratus_model::Attr::new(self.id(), "CreatedBy")
+        }
+    }
+
+    /// `PolicyGrantDetail`, a property type of `AWS::DataZone::PolicyGrant`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct PolicyGrantDetail {
+        /// `AddToProjectMemberPool`: [`AddToProjectMemberPoolPolicyGrantDetail`].
+        pub add_to_project_member_pool:
+            ::std::option::Option<::stratus_model::Val<AddToProjectMemberPoolPolicyGrantDetail>>,
+        /// `CreateAssetType`: [`CreateAssetTypePolicyGrantDetail`].
+        pub create_asset_type:
+            ::std::option::Option<::stratus_model::Val<CreateAssetTypePolicyGrantDetail>>,
+        /// `CreateDomainUnit`: [`CreateDomainUnitPolicyGrantDetail`].
+        pub create_domain_unit:
+            ::std::option::Option<::stratus_model::Val<CreateDomainUnitPolicyGrantDetail>>,
+        /// `CreateEnvironment`: JSON.
+        pub create_environment: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `CreateEnvironmentFromBlueprint`: JSON.
+        pub create_environment_from_blueprint:
+            ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `CreateEnvironmentProfile`: [`CreateEnvironmentProfilePolicyGrantDetail`].
+        pub create_environment_profile:
+            ::std::option::Option<::stratus_model::Val<CreateEnvironmentProfilePolicyGrantDetail>>,
+        /// `CreateFormType`: [`CreateFormTypePolicyGrantDetail`].
+        pub create_form_type:
+            ::std::option::Option<::stratus_model::Val<CreateFormTypePolicyGrantDetail>>,
+        /// `CreateGlossary`: [`CreateGlossaryPolicyGrantDetail`].
+        pub create_glossary:
+            ::std::option::Option<::stratus_model::Val<CreateGlossaryPolicyGrantDetail>>,
+        /// `CreateProject`: [`CreateProjectPolicyGrantDetail`].
+        pub create_project:
+            ::std::option::Option<::stratus_model::Val<CreateProjectPolicyGrantDetail>>,
+        /// `CreateProjectFromProjectProfile`: [`CreateProjectFromProjectProfilePolicyGrantDetail`].
+        pub create_project_from_project_profile: ::std::option::Option<
+            ::stratus_model::Val<CreateProjectFromProjectProfilePolicyGrantDetail>,
+        >,
+        /// `DelegateCreateEnvironmentProfile`: JSON.
+        pub delegate_create_environment_profile:
+            ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `OverrideDomainUnitOwners`: [`OverrideDomainUnitOwnersPolicyGrantDetail`].
+        pub override_domain_unit_owners:
+            ::std::option::Option<::stratus_model::Val<OverrideDomainUnitOwnersPolicyGrantDetail>>,
+        /// `OverrideProjectOwners`: [`OverrideProjectOwnersPolicyGrantDetail`].
+        pub override_project_owners:
+            ::std::option::Option<::stratus_model::Val<OverrideProjectOwnersPolicyGrantDetail>>,
+    }
+
+    /// What the schema says of `PolicyGrantDetail`'s properties; `validate()` checks them.
+    pub static SCHEMA_PolicyGrantDetail: s::ObjectSchema = s::ObjectSchema {
+        name: "PolicyGrantDetail",
+        properties: &[
+            s::prop(
+                "AddToProjectMemberPool",
+                s::Kind::Object(&SCHEMA_AddToProjectMemberPoolPolicyGrantDetail),
+            ),
+            s::prop(
+                "CreateAssetType",
+                s::Kind::Object(&SCHEMA_CreateAssetTypePolicyGrantDetail),
+            ),
+            s::prop(
+                "CreateDomainUnit",
+                s::Kind::Object(&SCHEMA_CreateDomainUnitPolicyGrantDetail),
+            ),
+            s::prop("CreateEnvironment", s::Kind::Json),
+            s::prop("CreateEnvironmentFromBlueprint", s::Kind::Json),
+            s::prop(
+                "CreateEnvironmentProfile",
+                s::Kind::Object(&SCHEMA_CreateEnvironmentProfilePolicyGrantDetail),
+            ),
+            s::prop(
+                "CreateFormType",
+                s::Kind::Object(&SCHEMA_CreateFormTypePolicyGrantDetail),
+            ),
+            s::prop(
+                "CreateGlossary",
+                s::Kind::Object(&SCHEMA_CreateGlossaryPolicyGrantDetail),
+            ),
+            s::prop(
+                "CreateProject",
+                s::Kind::Object(&SCHEMA_CreateProjectPolicyGrantDetail),
+            ),
+            s::prop(
+                "CreateProjectFromProjectProfile",
+                s::Kind::Object(&SCHEMA_CreateProjectFromProjectProfilePolicyGrantDetail),
+            ),
+            s::prop("DelegateCreateEnvironmentProfile", s::Kind::Json),
+            s::prop(
+                "OverrideDomainUnitOwners",
+                s::Kind::Object(&SCHEMA_OverrideDomainUnitOwnersPolicyGrantDetail),
+            ),
+            s::prop(
+                "OverrideProjectOwners",
+                s::Kind::Object(&SCHEMA_OverrideProjectOwnersPolicyGrantDetail),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[
+            &["CreateDomainUnit"],
+            &["OverrideDomainUnitOwners"],
+            &["AddToProjectMemberPool"],
+            &["OverrideProjectOwners"],
+            &["CreateGlossary"],
+            &["CreateFormType"],
+            &["CreateAssetType"],
+            &["CreateProject"],
+            &["CreateEnvironmentProfile"],
+            &["DelegateCreateEnvironmentProfile"],
+            &["CreateEnvironment"],
+            &["CreateEnvironmentFromBlueprint"],
+            &["CreateProjectFromProjectProfile"],
+        ],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<PolicyGrantDetail> for ::stratus_model::Val<PolicyGrantDetail> {
+        fn from(value: PolicyGrantDetail) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `PolicyGrantPrincipal`, a property type of `AWS::DataZone::PolicyGrant`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct PolicyGrantPrincipal {
+        /// `DomainUnit`: [`DomainUnitPolicyGrantPrincipal`].
+        pub domain_unit:
+            ::std::option::Option<::stratus_model::Val<DomainUnitPolicyGrantPrincipal>>,
+        /// `Group`: [`GroupPolicyGrantPrincipal`].
+        pub group: ::std::option::Option<::stratus_model::Val<GroupPolicyGrantPrincipal>>,
+        /// `Project`: [`ProjectPolicyGrantPrincipal`].
+        pub project: ::std::option::Option<::stratus_model::Val<ProjectPolicyGrantPrincipal>>,
+        /// `User`: [`UserPolicyGrantPrincipal`].
+        pub user: ::std::option::Option<::stratus_model::Val<UserPolicyGrantPrincipal>>,
+    }
+
+    /// What the schema says of `PolicyGrantPrincipal`'s properties; `validate()` checks them.
+    pub static SCHEMA_PolicyGrantPrincipal: s::ObjectSchema = s::ObjectSchema {
+        name: "PolicyGrantPrincipal",
+        properties: &[
+            s::prop(
+                "DomainUnit",
+                s::Kind::Object(&SCHEMA_DomainUnitPolicyGrantPrincipal),
+            ),
+            s::prop("Group", s::Kind::Object(&SCHEMA_GroupPolicyGrantPrincipal)),
+            s::prop(
+                "Project",
+                s::Kind::Object(&SCHEMA_ProjectPolicyGrantPrincipal),
+            ),
+            s::prop("User", s::Kind::Object(&SCHEMA_UserPolicyGrantPrincipal)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["User"], &["Group"], &["Project"], &["DomainUnit"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<PolicyGrantPrincipal> for ::stratus_model::Val<PolicyGrantPrincipal> {
+        fn from(value: PolicyGrantPrincipal) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `AddToProjectMemberPoolPolicyGrantDetail`, a property type of `AWS::DataZone::PolicyGrant`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct AddToProjectMemberPoolPolicyGrantDetail {
+        /// `IncludeChildDomainUnits`: boolean.
+        pub include_child_domain_units: ::std::option::Option<::stratus_model::Val<bool>>,
+    }
+
+    /// What the schema says of `AddToProjectMemberPoolPolicyGrantDetail`'s properties; `validate()` checks them.
+    pub static SCHEMA_AddToProjectMemberPoolPolicyGrantDetail: s::ObjectSchema = s::ObjectSchema {
+        name: "AddToProjectMemberPoolPolicyGrantDetail",
+        properties: &[s::prop("IncludeChildDomainUnits", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<AddToProjectMemberPoolPolicyGrantDetail>
+        for ::stratus_model::Val<AddToProjectMemberPoolPolicyGrantDetail>
+    {
+        fn from(value: AddToProjectMemberPoolPolicyGrantDetail) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `CreateAssetTypePolicyGrantDetail`, a property type of `AWS::DataZone::PolicyGrant`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct CreateAssetTypePolicyGrantDetail {
+        /// `IncludeChildDomainUnits`: boolean.
+        pub include_child_domain_units: ::std::option::Option<::stratus_model::Val<bool>>,
+    }
+
+    /// What the schema says of `CreateAssetTypePolicyGrantDetail`'s properties; `validate()` checks them.
+    pub static SCHEMA_CreateAssetTypePolicyGrantDetail: s::ObjectSchema = s::ObjectSchema {
+        name: "CreateAssetTypePolicyGrantDetail",
+        properties: &[s::prop("IncludeChildDomainUnits", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<CreateAssetTypePolicyGrantDetail>
+        for ::stratus_model::Val<CreateAssetTypePolicyGrantDetail>
+    {
+        fn from(value: CreateAssetTypePolicyGrantDetail) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `CreateDomainUnitPolicyGrantDetail`, a property type of `AWS::DataZone::PolicyGrant`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct CreateDomainUnitPolicyGrantDetail {
+        /// `IncludeChildDomainUnits`: boolean.
+        pub include_child_domain_units: ::std::option::Option<::stratus_model::Val<bool>>,
+    }
+
+    /// What the schema says of `CreateDomainUnitPolicyGrantDetail`'s properties; `validate()` checks them.
+    pub static SCHEMA_CreateDomainUnitPolicyGrantDetail: s::ObjectSchema = s::ObjectSchema {
+        name: "CreateDomainUnitPolicyGrantDetail",
+        properties: &[s::prop("IncludeChildDomainUnits", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<CreateDomainUnitPolicyGrantDetail>
+        for ::stratus_model::Val<CreateDomainUnitPolicyGrantDetail>
+    {
+        fn from(value: CreateDomainUnitPolicyGrantDetail) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `CreateEnvironmentProfilePolicyGrantDetail`, a property type of `AWS::DataZone::PolicyGrant`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct CreateEnvironmentProfilePolicyGrantDetail {
+        /// `DomainUnitId`: string.
+        /// Pattern: `^[a-z0-9_\-]+$`.
+        /// Length: `1..=256`.
+        pub domain_unit_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `CreateEnvironmentProfilePolicyGrantDetail`'s properties; `validate()` checks them.
+    pub static SCHEMA_CreateEnvironmentProfilePolicyGrantDetail: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "CreateEnvironmentProfilePolicyGrantDetail",
+            properties: &[s::prop("DomainUnitId", s::Kind::String)
+                .pattern("^[a-z0-9_\\-]+$")
+                .min_length(1)
+                .max_length(256)],
+            required: &[],
+            required_xor: &[],
+            dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
+            open: false,
+        };
+
+    impl ::std::convert::From<CreateEnvironmentProfilePolicyGrantDetail>
+        for ::stratus_model::Val<CreateEnvironmentProfilePolicyGrantDetail>
+    {
+        fn from(value: CreateEnvironmentProfilePolicyGrantDetail) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `CreateFormTypePolicyGrantDetail`, a property type of `AWS::DataZone::PolicyGrant`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct CreateFormTypePolicyGrantDetail {
+        /// `IncludeChildDomainUnits`: boolean.
+        pub include_child_domain_units: ::std::option::Option<::stratus_model::Val<bool>>,
+    }
+
+    /// What the schema says of `CreateFormTypePolicyGrantDetail`'s properties; `validate()` checks them.
+    pub static SCHEMA_CreateFormTypePolicyGrantDetail: s::ObjectSchema = s::ObjectSchema {
+        name: "CreateFormTypePolicyGrantDetail",
+        properties: &[s::prop("IncludeChildDomainUnits", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<CreateFormTypePolicyGrantDetail>
+        for ::stratus_model::Val<CreateFormTypePolicyGrantDetail>
+    {
+        fn from(value: CreateFormTypePolicyGrantDetail) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `CreateGlossaryPolicyGrantDetail`, a property type of `AWS::DataZone::PolicyGrant`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct CreateGlossaryPolicyGrantDetail {
+        /// `IncludeChildDomainUnits`: boolean.
+        pub include_child_domain_units: ::std::option::Option<::stratus_model::Val<bool>>,
+    }
+
+    /// What the schema says of `CreateGlossaryPolicyGrantDetail`'s properties; `validate()` checks them.
+    pub static SCHEMA_CreateGlossaryPolicyGrantDetail: s::ObjectSchema = s::ObjectSchema {
+        name: "CreateGlossaryPolicyGrantDetail",
+        properties: &[s::prop("IncludeChildDomainUnits", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<CreateGlossaryPolicyGrantDetail>
+        for ::stratus_model::Val<CreateGlossaryPolicyGrantDetail>
+    {
+        fn from(value: CreateGlossaryPolicyGrantDetail) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `CreateProjectPolicyGrantDetail`, a property type of `AWS::DataZone::PolicyGrant`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct CreateProjectPolicyGrantDetail {
+        /// `IncludeChildDomainUnits`: boolean.
+        pub include_child_domain_units: ::std::option::Option<::stratus_model::Val<bool>>,
+    }
+
+    /// What the schema says of `CreateProjectPolicyGrantDetail`'s properties; `validate()` checks them.
+    pub static SCHEMA_CreateProjectPolicyGrantDetail: s::ObjectSchema = s::ObjectSchema {
+        name: "CreateProjectPolicyGrantDetail",
+        properties: &[s::prop("IncludeChildDomainUnits", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<CreateProjectPolicyGrantDetail>
+        for ::stratus_model::Val<CreateProjectPolicyGrantDetail>
+    {
+        fn from(value: CreateProjectPolicyGrantDetail) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `CreateProjectFromProjectProfilePolicyGrantDetail`, a property type of `AWS::DataZone::PolicyGrant`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct CreateProjectFromProjectProfilePolicyGrantDetail {
+        /// `IncludeChildDomainUnits`: boolean.
+        pub include_child_domain_units: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `ProjectProfiles`: list of string.
+        pub project_profiles:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+    }
+
+    /// What the schema says of `CreateProjectFromProjectProfilePolicyGrantDetail`'s properties; `validate()` checks them.
+    pub static SCHEMA_CreateProjectFromProjectProfilePolicyGrantDetail: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "CreateProjectFromProjectProfilePolicyGrantDetail",
+            properties: &[
+                s::prop("IncludeChildDomainUnits", s::Kind::Boolean),
+                s::prop(
+                    "ProjectProfiles",
+                    s::Kind::List(&s::prop("", s::Kind::String)),
+                ),
+            ],
+            required: &[],
+            required_xor: &[],
+            dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
+            open: false,
+        };
+
+    impl ::std::convert::From<CreateProjectFromProjectProfilePolicyGrantDetail>
+        for ::stratus_model::Val<CreateProjectFromProjectProfilePolicyGrantDetail>
+    {
+        fn from(value: CreateProjectFromProjectProfilePolicyGrantDetail) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `OverrideDomainUnitOwnersPolicyGrantDetail`, a property type of `AWS::DataZone::PolicyGrant`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct OverrideDomainUnitOwnersPolicyGrantDetail {
+        /// `IncludeChildDomainUnits`: boolean.
+        pub include_child_domain_units: ::std::option::Option<::stratus_model::Val<bool>>,
+    }
+
+    /// What the schema says of `OverrideDomainUnitOwnersPolicyGrantDetail`'s properties; `validate()` checks them.
+    pub static SCHEMA_OverrideDomainUnitOwnersPolicyGrantDetail: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "OverrideDomainUnitOwnersPolicyGrantDetail",
+            properties: &[s::prop("IncludeChildDomainUnits", s::Kind::Boolean)],
+            required: &[],
+            required_xor: &[],
+            dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
+            open: false,
+        };
+
+    impl ::std::convert::From<OverrideDomainUnitOwnersPolicyGrantDetail>
+        for ::stratus_model::Val<OverrideDomainUnitOwnersPolicyGrantDetail>
+    {
+        fn from(value: OverrideDomainUnitOwnersPolicyGrantDetail) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `OverrideProjectOwnersPolicyGrantDetail`, a property type of `AWS::DataZone::PolicyGrant`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct OverrideProjectOwnersPolicyGrantDetail {
+        /// `IncludeChildDomainUnits`: boolean.
+        pub include_child_domain_units: ::std::option::Option<::stratus_model::Val<bool>>,
+    }
+
+    /// What the schema says of `OverrideProjectOwnersPolicyGrantDetail`'s properties; `validate()` checks them.
+    pub static SCHEMA_OverrideProjectOwnersPolicyGrantDetail: s::ObjectSchema = s::ObjectSchema {
+        name: "OverrideProjectOwnersPolicyGrantDetail",
+        properties: &[s::prop("IncludeChildDomainUnits", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<OverrideProjectOwnersPolicyGrantDetail>
+        for ::stratus_model::Val<OverrideProjectOwnersPolicyGrantDetail>
+    {
+        fn from(value: OverrideProjectOwnersPolicyGrantDetail) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `DomainUnitPolicyGrantPrincipal`, a property type of `AWS::DataZone::PolicyGrant`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct DomainUnitPolicyGrantPrincipal {
+        /// `DomainUnitDesignation`: [`DomainUnitDesignation`].
+        pub domain_unit_designation:
+            ::std::option::Option<::stratus_model::Val<DomainUnitDesignation>>,
+        /// `DomainUnitGrantFilter`: [`DomainUnitGrantFilter`].
+        pub domain_unit_grant_filter:
+            ::std::option::Option<::stratus_model::Val<DomainUnitGrantFilter>>,
+        /// `DomainUnitIdentifier`: string.
+        /// Pattern: `^[a-z0-9_\-]+$`.
+        /// Length: `1..=256`.
+        pub domain_unit_identifier:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `DomainUnitPolicyGrantPrincipal`'s properties; `validate()` checks them.
+    pub static SCHEMA_DomainUnitPolicyGrantPrincipal: s::ObjectSchema = s::ObjectSchema {
+        name: "DomainUnitPolicyGrantPrincipal",
+        properties: &[
+            s::prop(
+                "DomainUnitDesignation",
+                s::Kind::Enum(DomainUnitDesignation::VALUES),
+            ),
+            s::prop(
+                "DomainUnitGrantFilter",
+                s::Kind::Object(&SCHEMA_DomainUnitGrantFilter),
+            ),
+            s::prop("DomainUnitIdentifier", s::Kind::String)
+                .pattern("^[a-z0-9_\\-]+$")
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<DomainUnitPolicyGrantPrincipal>
+        for ::stratus_model::Val<DomainUnitPolicyGrantPrincipal>
+    {
+        fn from(value: DomainUnitPolicyGrantPrincipal) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `GroupPolicyGrantPrincipal`, a property type of `AWS::DataZone::PolicyGrant`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct GroupPolicyGrantPrincipal {
+        /// `GroupIdentifier`: string.
+        /// Pattern: `(^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$|[\p{L}\p{M}\p{S}\p{N}\p{P}\t\n\r  ]+)`.
+        pub group_identifier: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `GroupPolicyGrantPrincipal`'s properties; `validate()` checks them.
+    pub static SCHEMA_GroupPolicyGrantPrincipal: s::ObjectSchema = s::ObjectSchema {
+        name: "GroupPolicyGrantPrincipal",
+        properties: &[s::prop("GroupIdentifier", s::Kind::String).pattern("(^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$|[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\t\\n\\r  ]+)")],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["GroupIdentifier"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<GroupPolicyGrantPrincipal>
+        for ::stratus_model::Val<GroupPolicyGrantPrincipal>
+    {
+        fn from(value: GroupPolicyGrantPrincipal) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ProjectPolicyGrantPrincipal`, a property type of `AWS::DataZone::PolicyGrant`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ProjectPolicyGrantPrincipal {
+        /// `ProjectDesignation`: [`ProjectDesignation`].
+        pub project_designation: ::std::option::Option<::stratus_model::Val<ProjectDesignation>>,
+        /// `ProjectGrantFilter`: [`ProjectGrantFilter`].
+        pub project_grant_filter: ::std::option::Option<::stratus_model::Val<ProjectGrantFilter>>,
+        /// `ProjectIdentifier`: string.
+        /// Pattern: `^[a-zA-Z0-9_-]{1,36}$`.
+        pub project_identifier: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `ProjectPolicyGrantPrincipal`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProjectPolicyGrantPrincipal: s::ObjectSchema = s::ObjectSchema {
+        name: "ProjectPolicyGrantPrincipal",
+        properties: &[
+            s::prop(
+                "ProjectDesignation",
+                s::Kind::Enum(ProjectDesignation::VALUES),
+            ),
+            s::prop(
+                "ProjectGrantFilter",
+                s::Kind::Object(&SCHEMA_ProjectGrantFilter),
+            ),
+            s::prop("ProjectIdentifier", s::Kind::String).pattern("^[a-zA-Z0-9_-]{1,36}$"),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ProjectPolicyGrantPrincipal>
+        for ::stratus_model::Val<ProjectPolicyGrantPrincipal>
+    {
+        fn from(value: ProjectPolicyGrantPrincipal) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `UserPolicyGrantPrincipal`, a property type of `AWS::DataZone::PolicyGrant`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct UserPolicyGrantPrincipal {
+        /// `AllUsersGrantFilter`: JSON.
+        pub all_users_grant_filter:
+            ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `UserIdentifier`: string.
+        /// Pattern: `(^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$|^[a-zA-Z_0-9+=,.@-]+$|^arn:aws[^:]*:iam::\d{12}:.+$)`.
+        pub user_identifier: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `UserPolicyGrantPrincipal`'s properties; `validate()` checks them.
+    pub static SCHEMA_UserPolicyGrantPrincipal: s::ObjectSchema = s::ObjectSchema {
+        name: "UserPolicyGrantPrincipal",
+        properties: &[s::prop("AllUsersGrantFilter", s::Kind::Json), s::prop("UserIdentifier", s::Kind::String).pattern("(^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$|^[a-zA-Z_0-9+=,.@-]+$|^arn:aws[^:]*:iam::\\d{12}:.+$)")],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["UserIdentifier"], &["AllUsersGrantFilter"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<UserPolicyGrantPrincipal>
+        for ::stratus_model::Val<UserPolicyGrantPrincipal>
+    {
+        fn from(value: UserPolicyGrantPrincipal) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `DomainUnitGrantFilter`, a property type of `AWS::DataZone::PolicyGrant`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct DomainUnitGrantFilter {
+        /// `AllDomainUnitsGrantFilter`: JSON.
+        pub all_domain_units_grant_filter:
+            ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+    }
+
+    /// What the schema says of `DomainUnitGrantFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA_DomainUnitGrantFilter: s::ObjectSchema = s::ObjectSchema {
+        name: "DomainUnitGrantFilter",
+        properties: &[s::prop("AllDomainUnitsGrantFilter", s::Kind::Json)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["AllDomainUnitsGrantFilter"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<DomainUnitGrantFilter> for ::stratus_model::Val<DomainUnitGrantFilter> {
+        fn from(value: DomainUnitGrantFilter) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ProjectGrantFilter`, a property type of `AWS::DataZone::PolicyGrant`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ProjectGrantFilter {
+        /// `DomainUnitFilter`: [`DomainUnitFilterForProject`].
+        pub domain_unit_filter:
+            ::std::option::Option<::stratus_model::Val<DomainUnitFilterForProject>>,
+    }
+
+    /// What the schema says of `ProjectGrantFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProjectGrantFilter: s::ObjectSchema = s::ObjectSchema {
+        name: "ProjectGrantFilter",
+        properties: &[s::prop(
+            "DomainUnitFilter",
+            s::Kind::Object(&SCHEMA_DomainUnitFilterForProject),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["DomainUnitFilter"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ProjectGrantFilter> for ::stratus_model::Val<ProjectGrantFilter> {
+        fn from(value: ProjectGrantFilter) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `DomainUnitFilterForProject`, a property type of `AWS::DataZone::PolicyGrant`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct DomainUnitFilterForProject {
+        /// `DomainUnit`: string.
+        /// Required.
+        /// Pattern: `^[a-z0-9_\-]+$`.
+        /// Length: `1..=256`.
+        pub domain_unit: ::stratus_model::Val<::std::string::String>,
+        /// `IncludeChildDomainUnits`: boolean.
+        pub include_child_domain_units: ::std::option::Option<::stratus_model::Val<bool>>,
+    }
+
+    impl DomainUnitFilterForProject {
+        /// With the required `DomainUnit`; everything else unset.
+        pub fn new(
+            domain_unit: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                domain_unit: domain_unit.into(),
+                include_child_domain_units: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `DomainUnitFilterForProject`'s properties; `validate()` checks them.
+    pub static SCHEMA_DomainUnitFilterForProject: s::ObjectSchema = s::ObjectSchema {
+        name: "DomainUnitFilterForProject",
+        properties: &[
+            s::prop("DomainUnit", s::Kind::String)
+                .pattern("^[a-z0-9_\\-]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("IncludeChildDomainUnits", s::Kind::Boolean),
+        ],
+        required: &["DomainUnit"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<DomainUnitFilterForProject>
+        for ::stratus_model::Val<DomainUnitFilterForProject>
+    {
+        fn from(value: DomainUnitFilterForProject) -> Self {
+            ::stratus_model::Val::unchecked(value)
         }
     }
 
@@ -2971,6 +5877,92 @@ pub mod policy_grant {
             ManagedPolicyType::as_str(self)
         }
     }
+
+    /// The values `DomainUnitDesignation` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum DomainUnitDesignation {
+        /// `OWNER`
+        Owner,
+    }
+
+    impl DomainUnitDesignation {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Owner];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["OWNER"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Owner => "OWNER",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for DomainUnitDesignation {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<DomainUnitDesignation> for ::stratus_model::Val<DomainUnitDesignation> {
+        fn from(value: DomainUnitDesignation) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for DomainUnitDesignation {
+        fn as_str(self) -> &'static str {
+            DomainUnitDesignation::as_str(self)
+        }
+    }
+
+    /// The values `ProjectDesignation` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum ProjectDesignation {
+        /// `OWNER`
+        Owner,
+        /// `CONTRIBUTOR`
+        Contributor,
+        /// `PROJECT_CATALOG_STEWARD`
+        ProjectCatalogSteward,
+    }
+
+    impl ProjectDesignation {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] =
+            &[Self::Owner, Self::Contributor, Self::ProjectCatalogSteward];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["OWNER", "CONTRIBUTOR", "PROJECT_CATALOG_STEWARD"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Owner => "OWNER",
+                Self::Contributor => "CONTRIBUTOR",
+                Self::ProjectCatalogSteward => "PROJECT_CATALOG_STEWARD",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for ProjectDesignation {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<ProjectDesignation> for ::stratus_model::Val<ProjectDesignation> {
+        fn from(value: ProjectDesignation) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for ProjectDesignation {
+        fn as_str(self) -> &'static str {
+            ProjectDesignation::as_str(self)
+        }
+    }
 }
 
 #[cfg(feature = "datazone-policy-grant")]
@@ -3116,6 +6108,8 @@ pub mod project {
         required: &["DomainIdentifier", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3191,6 +6185,8 @@ pub mod project {
         required: &["Member", "Designation"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3247,6 +6243,8 @@ pub mod project {
         required: &["Key", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3290,6 +6288,8 @@ pub mod project {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3321,6 +6321,8 @@ pub mod project {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3350,6 +6352,8 @@ pub mod project {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3429,11 +6433,11 @@ pub mod project_membership {
         /// Pattern: `^dzd[-_][a-zA-Z0-9_-]{1,36}$`.
         #[resource(replace)]
         pub domain_identifier: ::stratus_model::Val<::std::string::String>,
-        /// `Member`: JSON.
+        /// `Member`: [`Member`].
         /// Required.
         /// Changing it replaces the resource.
         #[resource(replace)]
-        pub member: ::stratus_model::Val<::stratus_model::Json>,
+        pub member: ::stratus_model::Val<Member>,
         /// `ProjectIdentifier`: string.
         /// Required.
         /// Changing it replaces the resource.
@@ -3447,7 +6451,7 @@ pub mod project_membership {
         pub fn new(
             designation: impl ::std::convert::Into<::stratus_model::Val<UserDesignation>>,
             domain_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            member: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            member: impl ::std::convert::Into<::stratus_model::Val<Member>>,
             project_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
         ) -> Self {
             Self {
@@ -3465,7 +6469,7 @@ pub mod project_membership {
         properties: &[
             s::prop("Designation", s::Kind::Enum(UserDesignation::VALUES)),
             s::prop("DomainIdentifier", s::Kind::String).pattern("^dzd[-_][a-zA-Z0-9_-]{1,36}$"),
-            s::prop("Member", s::Kind::Json),
+            s::prop("Member", s::Kind::Object(&SCHEMA_Member)),
             s::prop("ProjectIdentifier", s::Kind::String).pattern("^[a-zA-Z0-9_-]{1,36}$"),
         ],
         required: &[
@@ -3476,6 +6480,8 @@ pub mod project_membership {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3493,6 +6499,37 @@ pub mod project_membership {
         }
         fn member_identifier_type(self) -> ::stratus_model::Attr<::std::string::String> {
             ::stratus_model::Attr::new(self.id(), "MemberIdentifierType")
+        }
+    }
+
+    /// `Member`, a property type of `AWS::DataZone::ProjectMembership`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct Member {
+        /// `GroupIdentifier`: string.
+        pub group_identifier: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `UserIdentifier`: string.
+        pub user_identifier: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `Member`'s properties; `validate()` checks them.
+    pub static SCHEMA_Member: s::ObjectSchema = s::ObjectSchema {
+        name: "Member",
+        properties: &[
+            s::prop("GroupIdentifier", s::Kind::String),
+            s::prop("UserIdentifier", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["UserIdentifier"], &["GroupIdentifier"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<Member> for ::stratus_model::Val<Member> {
+        fn from(value: Member) -> Self {
+            ::stratus_model::Val::unchecked(value)
         }
     }
 
@@ -3671,6 +6708,8 @@ pub mod project_profile {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3823,6 +6862,8 @@ pub mod project_profile {
         required: &["AwsRegion", "EnvironmentBlueprintId", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3885,6 +6926,8 @@ pub mod project_profile {
         required: &["Key", "Value", "IsValueEditable"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3922,6 +6965,8 @@ pub mod project_profile {
         required: &["AwsAccountId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3963,6 +7008,8 @@ pub mod project_profile {
         required: &["RegionName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4015,6 +7062,8 @@ pub mod project_profile {
             required: &[],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -4050,6 +7099,8 @@ pub mod project_profile {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4284,6 +7335,8 @@ pub mod subscription_target {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4374,6 +7427,8 @@ pub mod subscription_target {
         required: &["Content", "FormName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4448,6 +7503,8 @@ pub mod user_profile {
         required: &["DomainIdentifier", "UserIdentifier"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

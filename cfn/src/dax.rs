@@ -107,7 +107,10 @@ pub mod cluster {
             s::prop("ClusterEndpointEncryptionType", s::Kind::String),
             s::prop("ClusterName", s::Kind::String),
             s::prop("Description", s::Kind::String),
-            s::prop("IAMRoleARN", s::Kind::String),
+            s::prop("IAMRoleARN", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("NetworkType", s::Kind::String),
             s::prop("NodeType", s::Kind::String),
             s::prop("NotificationTopicARN", s::Kind::String),
@@ -120,7 +123,10 @@ pub mod cluster {
             ),
             s::prop(
                 "SecurityGroupIds",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             ),
             s::prop("SubnetGroupName", s::Kind::String),
             s::prop("Tags", s::Kind::Json),
@@ -128,6 +134,8 @@ pub mod cluster {
         required: &["ReplicationFactor", "IAMRoleARN", "NodeType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -174,6 +182,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -225,6 +235,8 @@ pub mod parameter_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -296,6 +308,8 @@ pub mod subnet_group {
         required: &["SubnetIds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

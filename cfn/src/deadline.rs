@@ -64,12 +64,19 @@ pub mod farm {
             s::prop("DisplayName", s::Kind::String)
                 .min_length(1)
                 .max_length(100),
-            s::prop("KmsKeyArn", s::Kind::String).pattern("^arn:aws[-a-z]*:kms:.*:key/.*"),
+            s::prop("KmsKeyArn", s::Kind::String)
+                .pattern("^arn:aws[-a-z]*:kms:.*:key/.*")
+                .format(
+                    "AWS::KMS::Key.Arn",
+                    "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$",
+                ),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &["DisplayName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -112,9 +119,9 @@ pub mod fleet {
         crate = "::stratus_model"
     )]
     pub struct CfnFleet {
-        /// `Configuration`: JSON.
+        /// `Configuration`: [`FleetConfiguration`].
         /// Required.
-        pub configuration: ::stratus_model::Val<::stratus_model::Json>,
+        pub configuration: ::stratus_model::Val<FleetConfiguration>,
         /// `Description`: string.
         /// Length: `0..=100`.
         pub description: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
@@ -146,7 +153,7 @@ pub mod fleet {
     impl CfnFleet {
         /// With the required `Configuration`, `DisplayName`, `FarmId`, `MaxWorkerCount`, `RoleArn`; everything else unset.
         pub fn new(
-            configuration: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            configuration: impl ::std::convert::Into<::stratus_model::Val<FleetConfiguration>>,
             display_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
             farm_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
             max_worker_count: impl ::std::convert::Into<::stratus_model::Val<i64>>,
@@ -169,7 +176,7 @@ pub mod fleet {
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::Deadline::Fleet",
         properties: &[
-            s::prop("Configuration", s::Kind::Json),
+            s::prop("Configuration", s::Kind::Object(&SCHEMA_FleetConfiguration)),
             s::prop("Description", s::Kind::String)
                 .min_length(0)
                 .max_length(100),
@@ -188,7 +195,11 @@ pub mod fleet {
                 .minimum(0.0)
                 .maximum(2147483647.0),
             s::prop("RoleArn", s::Kind::String)
-                .pattern("^arn:(aws[a-zA-Z-]*):iam::\\d{12}:role(/[!-.0-~]+)*/[\\w+=,.@-]+$"),
+                .pattern("^arn:(aws[a-zA-Z-]*):iam::\\d{12}:role(/[!-.0-~]+)*/[\\w+=,.@-]+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                ),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &[
@@ -200,6 +211,8 @@ pub mod fleet {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -237,6 +250,45 @@ pub mod fleet {
         }
         fn arn(self) -> ::stratus_model::Attr<::std::string::String> {
             ::stratus_model::Attr::new(self.id(), "Arn")
+        }
+    }
+
+    /// `FleetConfiguration`, a property type of `AWS::Deadline::Fleet`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct FleetConfiguration {
+        /// `CustomerManaged`: [`CustomerManagedFleetConfiguration`].
+        pub customer_managed:
+            ::std::option::Option<::stratus_model::Val<CustomerManagedFleetConfiguration>>,
+        /// `ServiceManagedEc2`: [`ServiceManagedEc2FleetConfiguration`].
+        pub service_managed_ec2:
+            ::std::option::Option<::stratus_model::Val<ServiceManagedEc2FleetConfiguration>>,
+    }
+
+    /// What the schema says of `FleetConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_FleetConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "FleetConfiguration",
+        properties: &[
+            s::prop(
+                "CustomerManaged",
+                s::Kind::Object(&SCHEMA_CustomerManagedFleetConfiguration),
+            ),
+            s::prop(
+                "ServiceManagedEc2",
+                s::Kind::Object(&SCHEMA_ServiceManagedEc2FleetConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["CustomerManaged"], &["ServiceManagedEc2"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<FleetConfiguration> for ::stratus_model::Val<FleetConfiguration> {
+        fn from(value: FleetConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
         }
     }
 
@@ -279,12 +331,1382 @@ pub mod fleet {
         required: &["ScriptBody"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
     impl ::std::convert::From<HostConfiguration> for ::stratus_model::Val<HostConfiguration> {
         fn from(value: HostConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `CustomerManagedFleetConfiguration`, a property type of `AWS::Deadline::Fleet`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct CustomerManagedFleetConfiguration {
+        /// `AutoScalingConfiguration`: [`CustomerManagedAutoScalingConfiguration`].
+        pub auto_scaling_configuration:
+            ::std::option::Option<::stratus_model::Val<CustomerManagedAutoScalingConfiguration>>,
+        /// `Mode`: [`AutoScalingMode`].
+        /// Required.
+        pub mode: ::stratus_model::Val<AutoScalingMode>,
+        /// `StorageProfileId`: string.
+        /// Pattern: `^sp-[0-9a-f]{32}$`.
+        pub storage_profile_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `TagPropagationMode`: [`TagPropagationMode`].
+        pub tag_propagation_mode: ::std::option::Option<::stratus_model::Val<TagPropagationMode>>,
+        /// `WorkerCapabilities`: [`CustomerManagedWorkerCapabilities`].
+        /// Required.
+        pub worker_capabilities: ::stratus_model::Val<CustomerManagedWorkerCapabilities>,
+    }
+
+    impl CustomerManagedFleetConfiguration {
+        /// With the required `Mode`, `WorkerCapabilities`; everything else unset.
+        pub fn new(
+            mode: impl ::std::convert::Into<::stratus_model::Val<AutoScalingMode>>,
+            worker_capabilities: impl ::std::convert::Into<
+                ::stratus_model::Val<CustomerManagedWorkerCapabilities>,
+            >,
+        ) -> Self {
+            Self {
+                auto_scaling_configuration: ::std::option::Option::None,
+                mode: mode.into(),
+                storage_profile_id: ::std::option::Option::None,
+                tag_propagation_mode: ::std::option::Option::None,
+                worker_capabilities: worker_capabilities.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `CustomerManagedFleetConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomerManagedFleetConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomerManagedFleetConfiguration",
+        properties: &[
+            s::prop(
+                "AutoScalingConfiguration",
+                s::Kind::Object(&SCHEMA_CustomerManagedAutoScalingConfiguration),
+            ),
+            s::prop("Mode", s::Kind::Enum(AutoScalingMode::VALUES)),
+            s::prop("StorageProfileId", s::Kind::String).pattern("^sp-[0-9a-f]{32}$"),
+            s::prop(
+                "TagPropagationMode",
+                s::Kind::Enum(TagPropagationMode::VALUES),
+            ),
+            s::prop(
+                "WorkerCapabilities",
+                s::Kind::Object(&SCHEMA_CustomerManagedWorkerCapabilities),
+            ),
+        ],
+        required: &["Mode", "WorkerCapabilities"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<CustomerManagedFleetConfiguration>
+        for ::stratus_model::Val<CustomerManagedFleetConfiguration>
+    {
+        fn from(value: CustomerManagedFleetConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ServiceManagedEc2FleetConfiguration`, a property type of `AWS::Deadline::Fleet`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ServiceManagedEc2FleetConfiguration {
+        /// `AutoScalingConfiguration`: [`ServiceManagedEc2AutoScalingConfiguration`].
+        pub auto_scaling_configuration:
+            ::std::option::Option<::stratus_model::Val<ServiceManagedEc2AutoScalingConfiguration>>,
+        /// `InstanceCapabilities`: [`ServiceManagedEc2InstanceCapabilities`].
+        /// Required.
+        pub instance_capabilities: ::stratus_model::Val<ServiceManagedEc2InstanceCapabilities>,
+        /// `InstanceMarketOptions`: [`ServiceManagedEc2InstanceMarketOptions`].
+        /// Required.
+        pub instance_market_options: ::stratus_model::Val<ServiceManagedEc2InstanceMarketOptions>,
+        /// `StorageProfileId`: string.
+        /// Pattern: `^sp-[0-9a-f]{32}$`.
+        pub storage_profile_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `VpcConfiguration`: [`VpcConfiguration`].
+        pub vpc_configuration: ::std::option::Option<::stratus_model::Val<VpcConfiguration>>,
+    }
+
+    impl ServiceManagedEc2FleetConfiguration {
+        /// With the required `InstanceCapabilities`, `InstanceMarketOptions`; everything else unset.
+        pub fn new(
+            instance_capabilities: impl ::std::convert::Into<
+                ::stratus_model::Val<ServiceManagedEc2InstanceCapabilities>,
+            >,
+            instance_market_options: impl ::std::convert::Into<
+                ::stratus_model::Val<ServiceManagedEc2InstanceMarketOptions>,
+            >,
+        ) -> Self {
+            Self {
+                auto_scaling_configuration: ::std::option::Option::None,
+                instance_capabilities: instance_capabilities.into(),
+                instance_market_options: instance_market_options.into(),
+                storage_profile_id: ::std::option::Option::None,
+                vpc_configuration: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `ServiceManagedEc2FleetConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServiceManagedEc2FleetConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ServiceManagedEc2FleetConfiguration",
+        properties: &[
+            s::prop(
+                "AutoScalingConfiguration",
+                s::Kind::Object(&SCHEMA_ServiceManagedEc2AutoScalingConfiguration),
+            ),
+            s::prop(
+                "InstanceCapabilities",
+                s::Kind::Object(&SCHEMA_ServiceManagedEc2InstanceCapabilities),
+            ),
+            s::prop(
+                "InstanceMarketOptions",
+                s::Kind::Object(&SCHEMA_ServiceManagedEc2InstanceMarketOptions),
+            ),
+            s::prop("StorageProfileId", s::Kind::String).pattern("^sp-[0-9a-f]{32}$"),
+            s::prop(
+                "VpcConfiguration",
+                s::Kind::Object(&SCHEMA_VpcConfiguration),
+            ),
+        ],
+        required: &["InstanceCapabilities", "InstanceMarketOptions"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ServiceManagedEc2FleetConfiguration>
+        for ::stratus_model::Val<ServiceManagedEc2FleetConfiguration>
+    {
+        fn from(value: ServiceManagedEc2FleetConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `CustomerManagedAutoScalingConfiguration`, a property type of `AWS::Deadline::Fleet`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct CustomerManagedAutoScalingConfiguration {
+        /// `ScaleOutWorkersPerMinute`: integer.
+        /// Range: `1..=2147483647`.
+        pub scale_out_workers_per_minute: ::std::option::Option<::stratus_model::Val<i64>>,
+        /// `StandbyWorkerCount`: integer.
+        /// Range: `0..=2147483647`.
+        pub standby_worker_count: ::std::option::Option<::stratus_model::Val<i64>>,
+        /// `WorkerIdleDurationSeconds`: integer.
+        /// Range: `0..=2147483647`.
+        pub worker_idle_duration_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
+    }
+
+    /// What the schema says of `CustomerManagedAutoScalingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomerManagedAutoScalingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomerManagedAutoScalingConfiguration",
+        properties: &[
+            s::prop("ScaleOutWorkersPerMinute", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(2147483647.0),
+            s::prop("StandbyWorkerCount", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(2147483647.0),
+            s::prop("WorkerIdleDurationSeconds", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(2147483647.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<CustomerManagedAutoScalingConfiguration>
+        for ::stratus_model::Val<CustomerManagedAutoScalingConfiguration>
+    {
+        fn from(value: CustomerManagedAutoScalingConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `CustomerManagedWorkerCapabilities`, a property type of `AWS::Deadline::Fleet`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct CustomerManagedWorkerCapabilities {
+        /// `AcceleratorCount`: [`AcceleratorCountRange`].
+        pub accelerator_count: ::std::option::Option<::stratus_model::Val<AcceleratorCountRange>>,
+        /// `AcceleratorTotalMemoryMiB`: [`AcceleratorTotalMemoryMiBRange`].
+        pub accelerator_total_memory_mi_b:
+            ::std::option::Option<::stratus_model::Val<AcceleratorTotalMemoryMiBRange>>,
+        /// `AcceleratorTypes`: list of [`AcceleratorType`].
+        pub accelerator_types:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<AcceleratorType>>>,
+        /// `CpuArchitectureType`: [`CpuArchitectureType`].
+        /// Required.
+        pub cpu_architecture_type: ::stratus_model::Val<CpuArchitectureType>,
+        /// `CustomAmounts`: list of [`FleetAmountCapability`].
+        /// Items: `1..=15`.
+        pub custom_amounts:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<FleetAmountCapability>>>,
+        /// `CustomAttributes`: list of [`FleetAttributeCapability`].
+        /// Items: `1..=15`.
+        pub custom_attributes:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<FleetAttributeCapability>>>,
+        /// `MemoryMiB`: [`MemoryMiBRange`].
+        /// Required.
+        pub memory_mi_b: ::stratus_model::Val<MemoryMiBRange>,
+        /// `OsFamily`: [`CustomerManagedFleetOperatingSystemFamily`].
+        /// Required.
+        pub os_family: ::stratus_model::Val<CustomerManagedFleetOperatingSystemFamily>,
+        /// `VCpuCount`: [`VCpuCountRange`].
+        /// Required.
+        pub v_cpu_count: ::stratus_model::Val<VCpuCountRange>,
+    }
+
+    impl CustomerManagedWorkerCapabilities {
+        /// With the required `CpuArchitectureType`, `MemoryMiB`, `OsFamily`, `VCpuCount`; everything else unset.
+        pub fn new(
+            cpu_architecture_type: impl ::std::convert::Into<::stratus_model::Val<CpuArchitectureType>>,
+            memory_mi_b: impl ::std::convert::Into<::stratus_model::Val<MemoryMiBRange>>,
+            os_family: impl ::std::convert::Into<
+                ::stratus_model::Val<CustomerManagedFleetOperatingSystemFamily>,
+            >,
+            v_cpu_count: impl ::std::convert::Into<::stratus_model::Val<VCpuCountRange>>,
+        ) -> Self {
+            Self {
+                accelerator_count: ::std::option::Option::None,
+                accelerator_total_memory_mi_b: ::std::option::Option::None,
+                accelerator_types: ::std::option::Option::None,
+                cpu_architecture_type: cpu_architecture_type.into(),
+                custom_amounts: ::std::option::Option::None,
+                custom_attributes: ::std::option::Option::None,
+                memory_mi_b: memory_mi_b.into(),
+                os_family: os_family.into(),
+                v_cpu_count: v_cpu_count.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `CustomerManagedWorkerCapabilities`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomerManagedWorkerCapabilities: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomerManagedWorkerCapabilities",
+        properties: &[
+            s::prop(
+                "AcceleratorCount",
+                s::Kind::Object(&SCHEMA_AcceleratorCountRange),
+            ),
+            s::prop(
+                "AcceleratorTotalMemoryMiB",
+                s::Kind::Object(&SCHEMA_AcceleratorTotalMemoryMiBRange),
+            ),
+            s::prop(
+                "AcceleratorTypes",
+                s::Kind::List(&s::prop("", s::Kind::Enum(AcceleratorType::VALUES))),
+            ),
+            s::prop(
+                "CpuArchitectureType",
+                s::Kind::Enum(CpuArchitectureType::VALUES),
+            ),
+            s::prop(
+                "CustomAmounts",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_FleetAmountCapability))),
+            )
+            .min_items(1)
+            .max_items(15),
+            s::prop(
+                "CustomAttributes",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_FleetAttributeCapability),
+                )),
+            )
+            .min_items(1)
+            .max_items(15),
+            s::prop("MemoryMiB", s::Kind::Object(&SCHEMA_MemoryMiBRange)),
+            s::prop(
+                "OsFamily",
+                s::Kind::Enum(CustomerManagedFleetOperatingSystemFamily::VALUES),
+            ),
+            s::prop("VCpuCount", s::Kind::Object(&SCHEMA_VCpuCountRange)),
+        ],
+        required: &["CpuArchitectureType", "MemoryMiB", "OsFamily", "VCpuCount"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<CustomerManagedWorkerCapabilities>
+        for ::stratus_model::Val<CustomerManagedWorkerCapabilities>
+    {
+        fn from(value: CustomerManagedWorkerCapabilities) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ServiceManagedEc2AutoScalingConfiguration`, a property type of `AWS::Deadline::Fleet`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ServiceManagedEc2AutoScalingConfiguration {
+        /// `ScaleOutWorkersPerMinute`: integer.
+        /// Range: `1..=2147483647`.
+        pub scale_out_workers_per_minute: ::std::option::Option<::stratus_model::Val<i64>>,
+        /// `StandbyWorkerCount`: integer.
+        /// Range: `0..=2147483647`.
+        pub standby_worker_count: ::std::option::Option<::stratus_model::Val<i64>>,
+        /// `WorkerIdleDurationSeconds`: integer.
+        /// Range: `0..=86400`.
+        pub worker_idle_duration_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
+    }
+
+    /// What the schema says of `ServiceManagedEc2AutoScalingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServiceManagedEc2AutoScalingConfiguration: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "ServiceManagedEc2AutoScalingConfiguration",
+            properties: &[
+                s::prop("ScaleOutWorkersPerMinute", s::Kind::Integer)
+                    .minimum(1.0)
+                    .maximum(2147483647.0),
+                s::prop("StandbyWorkerCount", s::Kind::Integer)
+                    .minimum(0.0)
+                    .maximum(2147483647.0),
+                s::prop("WorkerIdleDurationSeconds", s::Kind::Integer)
+                    .minimum(0.0)
+                    .maximum(86400.0),
+            ],
+            required: &[],
+            required_xor: &[],
+            dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
+            open: false,
+        };
+
+    impl ::std::convert::From<ServiceManagedEc2AutoScalingConfiguration>
+        for ::stratus_model::Val<ServiceManagedEc2AutoScalingConfiguration>
+    {
+        fn from(value: ServiceManagedEc2AutoScalingConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ServiceManagedEc2InstanceCapabilities`, a property type of `AWS::Deadline::Fleet`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ServiceManagedEc2InstanceCapabilities {
+        /// `AcceleratorCapabilities`: [`AcceleratorCapabilities`].
+        pub accelerator_capabilities:
+            ::std::option::Option<::stratus_model::Val<AcceleratorCapabilities>>,
+        /// `AllowedInstanceTypes`: list of string.
+        /// Items: `1..=100`.
+        pub allowed_instance_types:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+        /// `CpuArchitectureType`: [`CpuArchitectureType`].
+        /// Required.
+        pub cpu_architecture_type: ::stratus_model::Val<CpuArchitectureType>,
+        /// `CustomAmounts`: list of [`FleetAmountCapability`].
+        /// Items: `1..=15`.
+        pub custom_amounts:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<FleetAmountCapability>>>,
+        /// `CustomAttributes`: list of [`FleetAttributeCapability`].
+        /// Items: `1..=15`.
+        pub custom_attributes:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<FleetAttributeCapability>>>,
+        /// `ExcludedInstanceTypes`: list of string.
+        /// Items: `1..=100`.
+        pub excluded_instance_types:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+        /// `MemoryMiB`: [`MemoryMiBRange`].
+        /// Required.
+        pub memory_mi_b: ::stratus_model::Val<MemoryMiBRange>,
+        /// `OsFamily`: [`ServiceManagedFleetOperatingSystemFamily`].
+        /// Required.
+        pub os_family: ::stratus_model::Val<ServiceManagedFleetOperatingSystemFamily>,
+        /// `RootEbsVolume`: [`Ec2EbsVolume`].
+        pub root_ebs_volume: ::std::option::Option<::stratus_model::Val<Ec2EbsVolume>>,
+        /// `VCpuCount`: [`VCpuCountRange`].
+        /// Required.
+        pub v_cpu_count: ::stratus_model::Val<VCpuCountRange>,
+    }
+
+    impl ServiceManagedEc2InstanceCapabilities {
+        /// With the required `CpuArchitectureType`, `MemoryMiB`, `OsFamily`, `VCpuCount`; everything else unset.
+        pub fn new(
+            cpu_architecture_type: impl ::std::convert::Into<::stratus_model::Val<CpuArchitectureType>>,
+            memory_mi_b: impl ::std::convert::Into<::stratus_model::Val<MemoryMiBRange>>,
+            os_family: impl ::std::convert::Into<
+                ::stratus_model::Val<ServiceManagedFleetOperatingSystemFamily>,
+            >,
+            v_cpu_count: impl ::std::convert::Into<::stratus_model::Val<VCpuCountRange>>,
+        ) -> Self {
+            Self {
+                accelerator_capabilities: ::std::option::Option::None,
+                allowed_instance_types: ::std::option::Option::None,
+                cpu_architecture_type: cpu_architecture_type.into(),
+                custom_amounts: ::std::option::Option::None,
+                custom_attributes: ::std::option::Option::None,
+                excluded_instance_types: ::std::option::Option::None,
+                memory_mi_b: memory_mi_b.into(),
+                os_family: os_family.into(),
+                root_ebs_volume: ::std::option::Option::None,
+                v_cpu_count: v_cpu_count.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `ServiceManagedEc2InstanceCapabilities`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServiceManagedEc2InstanceCapabilities: s::ObjectSchema = s::ObjectSchema {
+        name: "ServiceManagedEc2InstanceCapabilities",
+        properties: &[
+            s::prop(
+                "AcceleratorCapabilities",
+                s::Kind::Object(&SCHEMA_AcceleratorCapabilities),
+            ),
+            s::prop(
+                "AllowedInstanceTypes",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(100)),
+            )
+            .min_items(1)
+            .max_items(100),
+            s::prop(
+                "CpuArchitectureType",
+                s::Kind::Enum(CpuArchitectureType::VALUES),
+            ),
+            s::prop(
+                "CustomAmounts",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_FleetAmountCapability))),
+            )
+            .min_items(1)
+            .max_items(15),
+            s::prop(
+                "CustomAttributes",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_FleetAttributeCapability),
+                )),
+            )
+            .min_items(1)
+            .max_items(15),
+            s::prop(
+                "ExcludedInstanceTypes",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(100)),
+            )
+            .min_items(1)
+            .max_items(100),
+            s::prop("MemoryMiB", s::Kind::Object(&SCHEMA_MemoryMiBRange)),
+            s::prop(
+                "OsFamily",
+                s::Kind::Enum(ServiceManagedFleetOperatingSystemFamily::VALUES),
+            ),
+            s::prop("RootEbsVolume", s::Kind::Object(&SCHEMA_Ec2EbsVolume)),
+            s::prop("VCpuCount", s::Kind::Object(&SCHEMA_VCpuCountRange)),
+        ],
+        required: &["CpuArchitectureType", "MemoryMiB", "OsFamily", "VCpuCount"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ServiceManagedEc2InstanceCapabilities>
+        for ::stratus_model::Val<ServiceManagedEc2InstanceCapabilities>
+    {
+        fn from(value: ServiceManagedEc2InstanceCapabilities) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ServiceManagedEc2InstanceMarketOptions`, a property type of `AWS::Deadline::Fleet`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ServiceManagedEc2InstanceMarketOptions {
+        /// `Type`: [`Ec2MarketType`].
+        /// Required.
+        pub r#type: ::stratus_model::Val<Ec2MarketType>,
+    }
+
+    impl ServiceManagedEc2InstanceMarketOptions {
+        /// With the required `Type`; everything else unset.
+        pub fn new(r#type: impl ::std::convert::Into<::stratus_model::Val<Ec2MarketType>>) -> Self {
+            Self {
+                r#type: r#type.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `ServiceManagedEc2InstanceMarketOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServiceManagedEc2InstanceMarketOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "ServiceManagedEc2InstanceMarketOptions",
+        properties: &[s::prop("Type", s::Kind::Enum(Ec2MarketType::VALUES))],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ServiceManagedEc2InstanceMarketOptions>
+        for ::stratus_model::Val<ServiceManagedEc2InstanceMarketOptions>
+    {
+        fn from(value: ServiceManagedEc2InstanceMarketOptions) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `VpcConfiguration`, a property type of `AWS::Deadline::Fleet`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct VpcConfiguration {
+        /// `ResourceConfigurationArns`: list of string.
+        pub resource_configuration_arns:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+    }
+
+    /// What the schema says of `VpcConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcConfiguration",
+        properties: &[s::prop(
+            "ResourceConfigurationArns",
+            s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(2048)),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<VpcConfiguration> for ::stratus_model::Val<VpcConfiguration> {
+        fn from(value: VpcConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `AcceleratorCountRange`, a property type of `AWS::Deadline::Fleet`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct AcceleratorCountRange {
+        /// `Max`: integer.
+        /// Range: `0..=2147483647`.
+        pub max: ::std::option::Option<::stratus_model::Val<i64>>,
+        /// `Min`: integer.
+        /// Required.
+        /// Range: `0..=2147483647`.
+        pub min: ::stratus_model::Val<i64>,
+    }
+
+    impl AcceleratorCountRange {
+        /// With the required `Min`; everything else unset.
+        pub fn new(min: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                max: ::std::option::Option::None,
+                min: min.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `AcceleratorCountRange`'s properties; `validate()` checks them.
+    pub static SCHEMA_AcceleratorCountRange: s::ObjectSchema = s::ObjectSchema {
+        name: "AcceleratorCountRange",
+        properties: &[
+            s::prop("Max", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(2147483647.0),
+            s::prop("Min", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(2147483647.0),
+        ],
+        required: &["Min"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<AcceleratorCountRange> for ::stratus_model::Val<AcceleratorCountRange> {
+        fn from(value: AcceleratorCountRange) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `AcceleratorTotalMemoryMiBRange`, a property type of `AWS::Deadline::Fleet`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct AcceleratorTotalMemoryMiBRange {
+        /// `Max`: integer.
+        /// Range: `0..=2147483647`.
+        pub max: ::std::option::Option<::stratus_model::Val<i64>>,
+        /// `Min`: integer.
+        /// Required.
+        /// Range: `0..=2147483647`.
+        pub min: ::stratus_model::Val<i64>,
+    }
+
+    impl AcceleratorTotalMemoryMiBRange {
+        /// With the required `Min`; everything else unset.
+        pub fn new(min: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                max: ::std::option::Option::None,
+                min: min.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `AcceleratorTotalMemoryMiBRange`'s properties; `validate()` checks them.
+    pub static SCHEMA_AcceleratorTotalMemoryMiBRange: s::ObjectSchema = s::ObjectSchema {
+        name: "AcceleratorTotalMemoryMiBRange",
+        properties: &[
+            s::prop("Max", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(2147483647.0),
+            s::prop("Min", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(2147483647.0),
+        ],
+        required: &["Min"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<AcceleratorTotalMemoryMiBRange>
+        for ::stratus_model::Val<AcceleratorTotalMemoryMiBRange>
+    {
+        fn from(value: AcceleratorTotalMemoryMiBRange) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `FleetAmountCapability`, a property type of `AWS::Deadline::Fleet`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct FleetAmountCapability {
+        /// `Max`: number.
+        pub max: ::std::option::Option<::stratus_model::Val<f64>>,
+        /// `Min`: number.
+        /// Required.
+        pub min: ::stratus_model::Val<f64>,
+        /// `Name`: string.
+        /// Required.
+        /// Pattern: `^([a-zA-Z][a-zA-Z0-9]{0,63}:)?amount(\.[a-zA-Z][a-zA-Z0-9]{0,63})+$`.
+        /// Length: `1..=100`.
+        pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl FleetAmountCapability {
+        /// With the required `Min`, `Name`; everything else unset.
+        pub fn new(
+            min: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                max: ::std::option::Option::None,
+                min: min.into(),
+                name: name.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `FleetAmountCapability`'s properties; `validate()` checks them.
+    pub static SCHEMA_FleetAmountCapability: s::ObjectSchema = s::ObjectSchema {
+        name: "FleetAmountCapability",
+        properties: &[
+            s::prop("Max", s::Kind::Number),
+            s::prop("Min", s::Kind::Number),
+            s::prop("Name", s::Kind::String)
+                .pattern("^([a-zA-Z][a-zA-Z0-9]{0,63}:)?amount(\\.[a-zA-Z][a-zA-Z0-9]{0,63})+$")
+                .min_length(1)
+                .max_length(100),
+        ],
+        required: &["Min", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<FleetAmountCapability> for ::stratus_model::Val<FleetAmountCapability> {
+        fn from(value: FleetAmountCapability) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `FleetAttributeCapability`, a property type of `AWS::Deadline::Fleet`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct FleetAttributeCapability {
+        /// `Name`: string.
+        /// Required.
+        /// Pattern: `^([a-zA-Z][a-zA-Z0-9]{0,63}:)?attr(\.[a-zA-Z][a-zA-Z0-9]{0,63})+$`.
+        /// Length: `1..=100`.
+        pub name: ::stratus_model::Val<::std::string::String>,
+        /// `Values`: list of string.
+        /// Required.
+        /// Items: `1..=10`.
+        pub values: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl FleetAttributeCapability {
+        /// With the required `Name`, `Values`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            values: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                values: values.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `FleetAttributeCapability`'s properties; `validate()` checks them.
+    pub static SCHEMA_FleetAttributeCapability: s::ObjectSchema = s::ObjectSchema {
+        name: "FleetAttributeCapability",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("^([a-zA-Z][a-zA-Z0-9]{0,63}:)?attr(\\.[a-zA-Z][a-zA-Z0-9]{0,63})+$")
+                .min_length(1)
+                .max_length(100),
+            s::prop(
+                "Values",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-zA-Z_]([a-zA-Z0-9_\\-]{0,99})$")
+                        .min_length(1)
+                        .max_length(100),
+                ),
+            )
+            .min_items(1)
+            .max_items(10),
+        ],
+        required: &["Name", "Values"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<FleetAttributeCapability>
+        for ::stratus_model::Val<FleetAttributeCapability>
+    {
+        fn from(value: FleetAttributeCapability) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `MemoryMiBRange`, a property type of `AWS::Deadline::Fleet`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct MemoryMiBRange {
+        /// `Max`: integer.
+        /// Range: `512..=2147483647`.
+        pub max: ::std::option::Option<::stratus_model::Val<i64>>,
+        /// `Min`: integer.
+        /// Required.
+        /// Range: `512..=2147483647`.
+        pub min: ::stratus_model::Val<i64>,
+    }
+
+    impl MemoryMiBRange {
+        /// With the required `Min`; everything else unset.
+        pub fn new(min: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                max: ::std::option::Option::None,
+                min: min.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `MemoryMiBRange`'s properties; `validate()` checks them.
+    pub static SCHEMA_MemoryMiBRange: s::ObjectSchema = s::ObjectSchema {
+        name: "MemoryMiBRange",
+        properties: &[
+            s::prop("Max", s::Kind::Integer)
+                .minimum(512.0)
+                .maximum(2147483647.0),
+            s::prop("Min", s::Kind::Integer)
+                .minimum(512.0)
+                .maximum(2147483647.0),
+        ],
+        required: &["Min"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<MemoryMiBRange> for ::stratus_model::Val<MemoryMiBRange> {
+        fn from(value: MemoryMiBRange) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `VCpuCountRange`, a property type of `AWS::Deadline::Fleet`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct VCpuCountRange {
+        /// `Max`: integer.
+        /// Range: `1..=10000`.
+        pub max: ::std::option::Option<::stratus_model::Val<i64>>,
+        /// `Min`: integer.
+        /// Required.
+        /// Range: `1..=10000`.
+        pub min: ::stratus_model::Val<i64>,
+    }
+
+    impl VCpuCountRange {
+        /// With the required `Min`; everything else unset.
+        pub fn new(min: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                max: ::std::option::Option::None,
+                min: min.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `VCpuCountRange`'s properties; `validate()` checks them.
+    pub static SCHEMA_VCpuCountRange: s::ObjectSchema = s::ObjectSchema {
+        name: "VCpuCountRange",
+        properties: &[
+            s::prop("Max", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(10000.0),
+            s::prop("Min", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(10000.0),
+        ],
+        required: &["Min"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<VCpuCountRange> for ::stratus_model::Val<VCpuCountRange> {
+        fn from(value: VCpuCountRange) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `AcceleratorCapabilities`, a property type of `AWS::Deadline::Fleet`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct AcceleratorCapabilities {
+        /// `Count`: [`AcceleratorCountRange`].
+        pub count: ::std::option::Option<::stratus_model::Val<AcceleratorCountRange>>,
+        /// `Selections`: list of [`AcceleratorSelection`].
+        /// Required.
+        /// Items: `1..=`.
+        pub selections: ::stratus_model::Val<::std::vec::Vec<AcceleratorSelection>>,
+    }
+
+    impl AcceleratorCapabilities {
+        /// With the required `Selections`; everything else unset.
+        pub fn new(
+            selections: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<AcceleratorSelection>>,
+            >,
+        ) -> Self {
+            Self {
+                count: ::std::option::Option::None,
+                selections: selections.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `AcceleratorCapabilities`'s properties; `validate()` checks them.
+    pub static SCHEMA_AcceleratorCapabilities: s::ObjectSchema = s::ObjectSchema {
+        name: "AcceleratorCapabilities",
+        properties: &[
+            s::prop("Count", s::Kind::Object(&SCHEMA_AcceleratorCountRange)),
+            s::prop(
+                "Selections",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AcceleratorSelection))),
+            )
+            .min_items(1),
+        ],
+        required: &["Selections"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<AcceleratorCapabilities>
+        for ::stratus_model::Val<AcceleratorCapabilities>
+    {
+        fn from(value: AcceleratorCapabilities) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `Ec2EbsVolume`, a property type of `AWS::Deadline::Fleet`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct Ec2EbsVolume {
+        /// `Iops`: integer.
+        /// Range: `3000..=16000`.
+        pub iops: ::std::option::Option<::stratus_model::Val<i64>>,
+        /// `SizeGiB`: integer.
+        pub size_gi_b: ::std::option::Option<::stratus_model::Val<i64>>,
+        /// `ThroughputMiB`: integer.
+        /// Range: `125..=1000`.
+        pub throughput_mi_b: ::std::option::Option<::stratus_model::Val<i64>>,
+    }
+
+    /// What the schema says of `Ec2EbsVolume`'s properties; `validate()` checks them.
+    pub static SCHEMA_Ec2EbsVolume: s::ObjectSchema = s::ObjectSchema {
+        name: "Ec2EbsVolume",
+        properties: &[
+            s::prop("Iops", s::Kind::Integer)
+                .minimum(3000.0)
+                .maximum(16000.0),
+            s::prop("SizeGiB", s::Kind::Integer),
+            s::prop("ThroughputMiB", s::Kind::Integer)
+                .minimum(125.0)
+                .maximum(1000.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<Ec2EbsVolume> for ::stratus_model::Val<Ec2EbsVolume> {
+        fn from(value: Ec2EbsVolume) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `AcceleratorSelection`, a property type of `AWS::Deadline::Fleet`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct AcceleratorSelection {
+        /// `Name`: [`Name`].
+        /// Required.
+        /// Allowed values: `t4`, `a10g`, `l4`, `l40s`, `rtx-pro-server-6000`.
+        pub name: ::stratus_model::Val<Name>,
+        /// `Runtime`: string.
+        /// Length: `1..=100`.
+        pub runtime: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl AcceleratorSelection {
+        /// With the required `Name`; everything else unset.
+        pub fn new(name: impl ::std::convert::Into<::stratus_model::Val<Name>>) -> Self {
+            Self {
+                name: name.into(),
+                runtime: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `AcceleratorSelection`'s properties; `validate()` checks them.
+    pub static SCHEMA_AcceleratorSelection: s::ObjectSchema = s::ObjectSchema {
+        name: "AcceleratorSelection",
+        properties: &[
+            s::prop("Name", s::Kind::Enum(Name::VALUES)),
+            s::prop("Runtime", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<AcceleratorSelection> for ::stratus_model::Val<AcceleratorSelection> {
+        fn from(value: AcceleratorSelection) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// The values `AutoScalingMode` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum AutoScalingMode {
+        /// `NO_SCALING`
+        NoScaling,
+        /// `EVENT_BASED_AUTO_SCALING`
+        EventBasedAutoScaling,
+    }
+
+    impl AutoScalingMode {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::NoScaling, Self::EventBasedAutoScaling];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NO_SCALING", "EVENT_BASED_AUTO_SCALING"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::NoScaling => "NO_SCALING",
+                Self::EventBasedAutoScaling => "EVENT_BASED_AUTO_SCALING",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for AutoScalingMode {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<AutoScalingMode> for ::stratus_model::Val<AutoScalingMode> {
+        fn from(value: AutoScalingMode) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for AutoScalingMode {
+        fn as_str(self) -> &'static str {
+            AutoScalingMode::as_str(self)
+        }
+    }
+
+    /// The values `TagPropagationMode` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum TagPropagationMode {
+        /// `NO_PROPAGATION`
+        NoPropagation,
+        /// `PROPAGATE_TAGS_TO_WORKERS_AT_LAUNCH`
+        PropagateTagsToWorkersAtLaunch,
+    }
+
+    impl TagPropagationMode {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] =
+            &[Self::NoPropagation, Self::PropagateTagsToWorkersAtLaunch];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["NO_PROPAGATION", "PROPAGATE_TAGS_TO_WORKERS_AT_LAUNCH"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::NoPropagation => "NO_PROPAGATION",
+                Self::PropagateTagsToWorkersAtLaunch => "PROPAGATE_TAGS_TO_WORKERS_AT_LAUNCH",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for TagPropagationMode {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<TagPropagationMode> for ::stratus_model::Val<TagPropagationMode> {
+        fn from(value: TagPropagationMode) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for TagPropagationMode {
+        fn as_str(self) -> &'static str {
+            TagPropagationMode::as_str(self)
+        }
+    }
+
+    /// The values `AcceleratorType` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum AcceleratorType {
+        /// `gpu`
+        Gpu,
+    }
+
+    impl AcceleratorType {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Gpu];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["gpu"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Gpu => "gpu",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for AcceleratorType {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<AcceleratorType> for ::stratus_model::Val<AcceleratorType> {
+        fn from(value: AcceleratorType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for AcceleratorType {
+        fn as_str(self) -> &'static str {
+            AcceleratorType::as_str(self)
+        }
+    }
+
+    /// The values `CpuArchitectureType` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum CpuArchitectureType {
+        /// `x86_64`
+        X8664,
+        /// `arm64`
+        Arm64,
+    }
+
+    impl CpuArchitectureType {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::X8664, Self::Arm64];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["x86_64", "arm64"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::X8664 => "x86_64",
+                Self::Arm64 => "arm64",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for CpuArchitectureType {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<CpuArchitectureType> for ::stratus_model::Val<CpuArchitectureType> {
+        fn from(value: CpuArchitectureType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for CpuArchitectureType {
+        fn as_str(self) -> &'static str {
+            CpuArchitectureType::as_str(self)
+        }
+    }
+
+    /// The values `CustomerManagedFleetOperatingSystemFamily` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum CustomerManagedFleetOperatingSystemFamily {
+        /// `WINDOWS`
+        Windows,
+        /// `LINUX`
+        Linux,
+        /// `MACOS`
+        Macos,
+    }
+
+    impl CustomerManagedFleetOperatingSystemFamily {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Windows, Self::Linux, Self::Macos];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["WINDOWS", "LINUX", "MACOS"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Windows => "WINDOWS",
+                Self::Linux => "LINUX",
+                Self::Macos => "MACOS",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for CustomerManagedFleetOperatingSystemFamily {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<CustomerManagedFleetOperatingSystemFamily>
+        for ::stratus_model::Val<CustomerManagedFleetOperatingSystemFamily>
+    {
+        fn from(value: CustomerManagedFleetOperatingSystemFamily) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for CustomerManagedFleetOperatingSystemFamily {
+        fn as_str(self) -> &'static str {
+            CustomerManagedFleetOperatingSystemFamily::as_str(self)
+        }
+    }
+
+    /// The values `ServiceManagedFleetOperatingSystemFamily` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum ServiceManagedFleetOperatingSystemFamily {
+        /// `LINUX`
+        Linux,
+        /// `WINDOWS`
+        Windows,
+    }
+
+    impl ServiceManagedFleetOperatingSystemFamily {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Linux, Self::Windows];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["LINUX", "WINDOWS"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Linux => "LINUX",
+                Self::Windows => "WINDOWS",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for ServiceManagedFleetOperatingSystemFamily {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<ServiceManagedFleetOperatingSystemFamily>
+        for ::stratus_model::Val<ServiceManagedFleetOperatingSystemFamily>
+    {
+        fn from(value: ServiceManagedFleetOperatingSystemFamily) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for ServiceManagedFleetOperatingSystemFamily {
+        fn as_str(self) -> &'static str {
+            ServiceManagedFleetOperatingSystemFamily::as_str(self)
+        }
+    }
+
+    /// The values `Ec2MarketType` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum Ec2MarketType {
+        /// `on-demand`
+        OnDemand,
+        /// `spot`
+        Spot,
+        /// `wait-and-save`
+        WaitAndSave,
+    }
+
+    impl Ec2MarketType {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::OnDemand, Self::Spot, Self::WaitAndSave];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["on-demand", "spot", "wait-and-save"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::OnDemand => "on-demand",
+                Self::Spot => "spot",
+                Self::WaitAndSave => "wait-and-save",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for Ec2MarketType {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<Ec2MarketType> for ::stratus_model::Val<Ec2MarketType> {
+        fn from(value: Ec2MarketType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for Ec2MarketType {
+        fn as_str(self) -> &'static str {
+            Ec2MarketType::as_str(self)
+        }
+    }
+
+    /// The values `Name` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum Name {
+        /// `t4`
+        T4,
+        /// `a10g`
+        A10g,
+        /// `l4`
+        L4,
+        /// `l40s`
+        L40s,
+        /// `rtx-pro-server-6000`
+        RtxProServer6000,
+    }
+
+    impl Name {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[
+            Self::T4,
+            Self::A10g,
+            Self::L4,
+            Self::L40s,
+            Self::RtxProServer6000,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["t4", "a10g", "l4", "l40s", "rtx-pro-server-6000"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::T4 => "t4",
+                Self::A10g => "a10g",
+                Self::L4 => "l4",
+                Self::L40s => "l40s",
+                Self::RtxProServer6000 => "rtx-pro-server-6000",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for Name {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<Name> for ::stratus_model::Val<Name> {
+        fn from(value: Name) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for Name {
+        fn as_str(self) -> &'static str {
+            Name::as_str(self)
         }
     }
 }
@@ -356,7 +1778,14 @@ pub mod license_endpoint {
         properties: &[
             s::prop(
                 "SecurityGroupIds",
-                s::Kind::List(&s::prop("", s::Kind::String).pattern("^sg-[\\w]{1,120}$")),
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^sg-[\\w]{1,120}$")
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        ),
+                ),
             )
             .min_items(1)
             .max_items(10),
@@ -373,6 +1802,10 @@ pub mod license_endpoint {
             .max_items(10),
             s::prop("VpcId", s::Kind::String)
                 .pattern("^vpc-[\\w]{1,120}$")
+                .format(
+                    "AWS::EC2::VPC.Id",
+                    "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                )
                 .min_length(1)
                 .max_length(32),
             s::prop("Tags", s::Kind::Json),
@@ -380,6 +1813,8 @@ pub mod license_endpoint {
         required: &["SecurityGroupIds", "SubnetIds", "VpcId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -498,6 +1933,8 @@ pub mod limit {
         required: &["AmountRequirementName", "DisplayName", "MaxCount", "FarmId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -559,6 +1996,8 @@ pub mod metered_product {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -661,10 +2100,12 @@ pub mod monitor {
     /// What the schema says of `AWS::Deadline::Monitor`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::Deadline::Monitor",
-        properties: &[s::prop("DisplayName", s::Kind::String).min_length(1).max_length(100), s::prop("IdentityCenterInstanceArn", s::Kind::String).pattern("^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$"), s::prop("IdentityCenterRegion", s::Kind::String).pattern("^[a-z0-9-]+$").min_length(1).max_length(25), s::prop("RoleArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):iam::\\d{12}:role(/[!-.0-~]+)*/[\\w+=,.@-]+$"), s::prop("Subdomain", s::Kind::String).pattern("^[a-z0-9-]{1,100}$"), s::prop("Tags", s::Kind::Json)],
+        properties: &[s::prop("DisplayName", s::Kind::String).min_length(1).max_length(100), s::prop("IdentityCenterInstanceArn", s::Kind::String).pattern("^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$"), s::prop("IdentityCenterRegion", s::Kind::String).pattern("^[a-z0-9-]+$").min_length(1).max_length(25), s::prop("RoleArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):iam::\\d{12}:role(/[!-.0-~]+)*/[\\w+=,.@-]+$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$"), s::prop("Subdomain", s::Kind::String).pattern("^[a-z0-9-]{1,100}$"), s::prop("Tags", s::Kind::Json)],
         required: &["DisplayName", "IdentityCenterInstanceArn", "RoleArn", "Subdomain"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -813,13 +2254,19 @@ pub mod queue {
             .min_items(0)
             .max_items(20),
             s::prop("RoleArn", s::Kind::String)
-                .pattern("^arn:(aws[a-zA-Z-]*):iam::\\d{12}:role(/[!-.0-~]+)*/[\\w+=,.@-]+$"),
+                .pattern("^arn:(aws[a-zA-Z-]*):iam::\\d{12}:role(/[!-.0-~]+)*/[\\w+=,.@-]+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                ),
             s::prop("SchedulingConfiguration", s::Kind::Json),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &["DisplayName", "FarmId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -876,6 +2323,8 @@ pub mod queue {
         required: &["RootPrefix", "S3BucketName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -920,6 +2369,8 @@ pub mod queue {
         required: &["RunAs"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -974,6 +2425,8 @@ pub mod queue {
         required: &["Group", "User"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1019,6 +2472,8 @@ pub mod queue {
         required: &["PasswordArn", "User"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1208,6 +2663,8 @@ pub mod queue_environment {
         required: &["FarmId", "QueueId", "Priority", "Template", "TemplateType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1337,6 +2794,8 @@ pub mod queue_fleet_association {
         required: &["FarmId", "FleetId", "QueueId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -1405,6 +2864,8 @@ pub mod queue_limit_association {
         required: &["FarmId", "LimitId", "QueueId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -1486,6 +2947,8 @@ pub mod storage_profile {
         required: &["DisplayName", "FarmId", "OsFamily"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1550,6 +3013,8 @@ pub mod storage_profile {
         required: &["Name", "Path", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -34,6 +34,8 @@ pub mod graph {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -125,6 +127,8 @@ pub mod member_invitation {
         required: &["GraphArn", "MemberId", "MemberEmailAddress"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -173,6 +177,8 @@ pub mod organization_admin {
         required: &["AccountId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -61,10 +61,12 @@ pub mod agent_space {
     /// What the schema says of `AWS::DevOpsAgent::AgentSpace`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::DevOpsAgent::AgentSpace",
-        properties: &[s::prop("Description", s::Kind::String).pattern("^[\\p{L}\\p{N}\\p{P}\\p{S}\\p{Z}]+$").min_length(1).max_length(1000), s::prop("KmsKeyArn", s::Kind::String).pattern("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$").min_length(1).max_length(2048), s::prop("Locale", s::Kind::String).pattern("^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$").min_length(2).max_length(35), s::prop("Name", s::Kind::String).pattern("^[\\p{L}\\p{N}\\p{P}\\p{S}\\p{Z}]+$").min_length(1).max_length(255), s::prop("OperatorApp", s::Kind::Object(&SCHEMA_OperatorApp)), s::prop("Tags", s::Kind::Json)],
+        properties: &[s::prop("Description", s::Kind::String).pattern("^[\\p{L}\\p{N}\\p{P}\\p{S}\\p{Z}]+$").min_length(1).max_length(1000), s::prop("KmsKeyArn", s::Kind::String).pattern("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$").format("AWS::KMS::Key.Arn", "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$").min_length(1).max_length(2048), s::prop("Locale", s::Kind::String).pattern("^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$").min_length(2).max_length(35), s::prop("Name", s::Kind::String).pattern("^[\\p{L}\\p{N}\\p{P}\\p{S}\\p{Z}]+$").min_length(1).max_length(255), s::prop("OperatorApp", s::Kind::Object(&SCHEMA_OperatorApp)), s::prop("Tags", s::Kind::Json)],
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -144,6 +146,8 @@ pub mod agent_space {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -185,13 +189,24 @@ pub mod agent_space {
     pub static SCHEMA_IamAuthConfiguration: s::ObjectSchema = s::ObjectSchema {
         name: "IamAuthConfiguration",
         properties: &[
-            s::prop("CreatedAt", s::Kind::String),
-            s::prop("OperatorAppRoleArn", s::Kind::String),
-            s::prop("UpdatedAt", s::Kind::String),
+            s::prop("CreatedAt", s::Kind::String).format(
+                "date-time",
+                "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$",
+            ),
+            s::prop("OperatorAppRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
+            s::prop("UpdatedAt", s::Kind::String).format(
+                "date-time",
+                "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$",
+            ),
         ],
         required: &["OperatorAppRoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -241,15 +256,26 @@ pub mod agent_space {
     pub static SCHEMA_IdcAuthConfiguration: s::ObjectSchema = s::ObjectSchema {
         name: "IdcAuthConfiguration",
         properties: &[
-            s::prop("CreatedAt", s::Kind::String),
+            s::prop("CreatedAt", s::Kind::String).format(
+                "date-time",
+                "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$",
+            ),
             s::prop("IdcApplicationArn", s::Kind::String),
             s::prop("IdcInstanceArn", s::Kind::String),
-            s::prop("OperatorAppRoleArn", s::Kind::String),
-            s::prop("UpdatedAt", s::Kind::String),
+            s::prop("OperatorAppRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
+            s::prop("UpdatedAt", s::Kind::String).format(
+                "date-time",
+                "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$",
+            ),
         ],
         required: &["OperatorAppRoleArn", "IdcInstanceArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -329,6 +355,8 @@ pub mod association {
         required: &["AgentSpaceId", "ServiceId", "Configuration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -426,6 +454,8 @@ pub mod private_connection {
         required: &["Name", "ConnectionConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -506,10 +536,12 @@ pub mod service {
     /// What the schema says of `AWS::DevOpsAgent::Service`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::DevOpsAgent::Service",
-        properties: &[s::prop("KmsKeyArn", s::Kind::String).pattern("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$").min_length(1).max_length(2048), s::prop("ServiceDetails", s::Kind::Json), s::prop("ServiceType", s::Kind::Enum(ServiceType::VALUES)), s::prop("Tags", s::Kind::Json)],
+        properties: &[s::prop("KmsKeyArn", s::Kind::String).pattern("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$").format("AWS::KMS::Key.Arn", "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$").min_length(1).max_length(2048), s::prop("ServiceDetails", s::Kind::Json), s::prop("ServiceType", s::Kind::Enum(ServiceType::VALUES)), s::prop("Tags", s::Kind::Json)],
         required: &["ServiceType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -74,6 +74,8 @@ pub mod connection {
         required: &["Bandwidth", "ConnectionName", "Location"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -157,6 +159,8 @@ pub mod direct_connect_gateway {
         required: &["DirectConnectGatewayName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -243,10 +247,12 @@ pub mod direct_connect_gateway_association {
     /// What the schema says of `AWS::DirectConnect::DirectConnectGatewayAssociation`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::DirectConnect::DirectConnectGatewayAssociation",
-        properties: &[s::prop("AcceptDirectConnectGatewayAssociationProposalRoleArn", s::Kind::String).pattern("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$"), s::prop("AllowedPrefixesToDirectConnectGateway", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[0-9a-fA-F:.]+/[0-9]+$"))).min_items(1), s::prop("AssociatedGatewayId", s::Kind::String).pattern("^((arn:aws[a-z-]*:ec2:[a-z0-9-]+:[0-9]{12}:(vpn-gateway/vgw|transit-gateway/tgw))|(vgw|tgw))-[a-zA-Z0-9]{8,32}$"), s::prop("DirectConnectGatewayId", s::Kind::String).pattern("^(arn:aws[a-z-]*:directconnect::[0-9]{12}:dx-gateway/)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")],
+        properties: &[s::prop("AcceptDirectConnectGatewayAssociationProposalRoleArn", s::Kind::String).pattern("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$"), s::prop("AllowedPrefixesToDirectConnectGateway", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[0-9a-fA-F:.]+/[0-9]+$"))).min_items(1), s::prop("AssociatedGatewayId", s::Kind::String).pattern("^((arn:aws[a-z-]*:ec2:[a-z0-9-]+:[0-9]{12}:(vpn-gateway/vgw|transit-gateway/tgw))|(vgw|tgw))-[a-zA-Z0-9]{8,32}$"), s::prop("DirectConnectGatewayId", s::Kind::String).pattern("^(arn:aws[a-z-]*:directconnect::[0-9]{12}:dx-gateway/)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")],
         required: &["DirectConnectGatewayId", "AssociatedGatewayId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -351,6 +357,8 @@ pub mod lag {
         required: &["LagName", "Location", "ConnectionsBandwidth"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -466,10 +474,12 @@ pub mod private_virtual_interface {
     /// What the schema says of `AWS::DirectConnect::PrivateVirtualInterface`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::DirectConnect::PrivateVirtualInterface",
-        properties: &[s::prop("AllocatePrivateVirtualInterfaceRoleArn", s::Kind::String).pattern("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$"), s::prop("BgpPeers", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_BgpPeer)))).min_items(1).max_items(2), s::prop("ConnectionId", s::Kind::String).pattern("^((arn:aws[a-z-]*:directconnect:[a-z0-9-]+:[0-9]{12}:(dxcon/dxcon|dxlag/dxlag))|dx(con|lag))-[a-z0-9A-Z]{8,21}$"), s::prop("DirectConnectGatewayId", s::Kind::String).pattern("^(arn:aws[a-z-]*:directconnect::[0-9]{12}:dx-gateway/)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"), s::prop("EnableSiteLink", s::Kind::Boolean), s::prop("Mtu", s::Kind::Integer), s::prop("VirtualGatewayId", s::Kind::String).pattern("^(arn:aws[a-z-]*:ec2:[a-z0-9-]+:[0-9]{12}:vpn-gateway/)?vgw-[a-zA-Z0-9]{8,32}$"), s::prop("VirtualInterfaceName", s::Kind::String).pattern("^[\\w \\-_,\\/]{1,100}$"), s::prop("Vlan", s::Kind::Integer).minimum(0.0).maximum(4095.0), s::prop("Tags", s::Kind::Json)],
+        properties: &[s::prop("AllocatePrivateVirtualInterfaceRoleArn", s::Kind::String).pattern("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$"), s::prop("BgpPeers", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_BgpPeer)))).min_items(1).max_items(2), s::prop("ConnectionId", s::Kind::String).pattern("^((arn:aws[a-z-]*:directconnect:[a-z0-9-]+:[0-9]{12}:(dxcon/dxcon|dxlag/dxlag))|dx(con|lag))-[a-z0-9A-Z]{8,21}$"), s::prop("DirectConnectGatewayId", s::Kind::String).pattern("^(arn:aws[a-z-]*:directconnect::[0-9]{12}:dx-gateway/)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"), s::prop("EnableSiteLink", s::Kind::Boolean), s::prop("Mtu", s::Kind::Integer), s::prop("VirtualGatewayId", s::Kind::String).pattern("^(arn:aws[a-z-]*:ec2:[a-z0-9-]+:[0-9]{12}:vpn-gateway/)?vgw-[a-zA-Z0-9]{8,32}$"), s::prop("VirtualInterfaceName", s::Kind::String).pattern("^[\\w \\-_,\\/]{1,100}$"), s::prop("Vlan", s::Kind::Integer).minimum(0.0).maximum(4095.0), s::prop("Tags", s::Kind::Json)],
         required: &["BgpPeers", "ConnectionId", "VirtualInterfaceName", "Vlan"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["DirectConnectGatewayId"], &["VirtualGatewayId"]],
+        any_of: &[],
         open: false,
     };
 
@@ -553,6 +563,8 @@ pub mod private_virtual_interface {
         required: &["AddressFamily", "Asn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -642,10 +654,12 @@ pub mod public_virtual_interface {
     /// What the schema says of `AWS::DirectConnect::PublicVirtualInterface`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::DirectConnect::PublicVirtualInterface",
-        properties: &[s::prop("AllocatePublicVirtualInterfaceRoleArn", s::Kind::String).pattern("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$"), s::prop("BgpPeers", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_BgpPeer)))).min_items(1).max_items(2), s::prop("ConnectionId", s::Kind::String).pattern("^((arn:aws[a-z-]*:directconnect:[a-z0-9-]+:[0-9]{12}:(dxcon/dxcon|dxlag/dxlag))|dx(con|lag))-[a-z0-9A-Z]{8,21}$"), s::prop("RouteFilterPrefixes", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[0-9a-fA-F:.]+/[0-9]+$"))).min_items(1), s::prop("VirtualInterfaceName", s::Kind::String).pattern("^[\\w \\-_,\\/]{1,100}$"), s::prop("Vlan", s::Kind::Integer).minimum(0.0).maximum(4095.0), s::prop("Tags", s::Kind::Json)],
+        properties: &[s::prop("AllocatePublicVirtualInterfaceRoleArn", s::Kind::String).pattern("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$"), s::prop("BgpPeers", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_BgpPeer)))).min_items(1).max_items(2), s::prop("ConnectionId", s::Kind::String).pattern("^((arn:aws[a-z-]*:directconnect:[a-z0-9-]+:[0-9]{12}:(dxcon/dxcon|dxlag/dxlag))|dx(con|lag))-[a-z0-9A-Z]{8,21}$"), s::prop("RouteFilterPrefixes", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[0-9a-fA-F:.]+/[0-9]+$"))).min_items(1), s::prop("VirtualInterfaceName", s::Kind::String).pattern("^[\\w \\-_,\\/]{1,100}$"), s::prop("Vlan", s::Kind::Integer).minimum(0.0).maximum(4095.0), s::prop("Tags", s::Kind::Json)],
         required: &["BgpPeers", "ConnectionId", "VirtualInterfaceName", "Vlan"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -729,6 +743,8 @@ pub mod public_virtual_interface {
         required: &["AddressFamily", "Asn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -827,10 +843,12 @@ pub mod transit_virtual_interface {
     /// What the schema says of `AWS::DirectConnect::TransitVirtualInterface`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::DirectConnect::TransitVirtualInterface",
-        properties: &[s::prop("AllocateTransitVirtualInterfaceRoleArn", s::Kind::String).pattern("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$"), s::prop("BgpPeers", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_BgpPeer)))).min_items(1).max_items(2), s::prop("ConnectionId", s::Kind::String).pattern("^((arn:aws[a-z-]*:directconnect:[a-z0-9-]+:[0-9]{12}:(dxcon/dxcon|dxlag/dxlag))|dx(con|lag))-[a-z0-9A-Z]{8,21}$"), s::prop("DirectConnectGatewayId", s::Kind::String).pattern("^(arn:aws[a-z-]*:directconnect::[0-9]{12}:dx-gateway/)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"), s::prop("EnableSiteLink", s::Kind::Boolean), s::prop("Mtu", s::Kind::Integer), s::prop("VirtualInterfaceName", s::Kind::String).pattern("^[\\w \\-_,\\/]{1,100}$"), s::prop("Vlan", s::Kind::Integer).minimum(0.0).maximum(4095.0), s::prop("Tags", s::Kind::Json)],
+        properties: &[s::prop("AllocateTransitVirtualInterfaceRoleArn", s::Kind::String).pattern("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$"), s::prop("BgpPeers", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_BgpPeer)))).min_items(1).max_items(2), s::prop("ConnectionId", s::Kind::String).pattern("^((arn:aws[a-z-]*:directconnect:[a-z0-9-]+:[0-9]{12}:(dxcon/dxcon|dxlag/dxlag))|dx(con|lag))-[a-z0-9A-Z]{8,21}$"), s::prop("DirectConnectGatewayId", s::Kind::String).pattern("^(arn:aws[a-z-]*:directconnect::[0-9]{12}:dx-gateway/)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"), s::prop("EnableSiteLink", s::Kind::Boolean), s::prop("Mtu", s::Kind::Integer), s::prop("VirtualInterfaceName", s::Kind::String).pattern("^[\\w \\-_,\\/]{1,100}$"), s::prop("Vlan", s::Kind::Integer).minimum(0.0).maximum(4095.0), s::prop("Tags", s::Kind::Json)],
         required: &["BgpPeers", "ConnectionId", "DirectConnectGatewayId", "VirtualInterfaceName", "Vlan"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -914,6 +932,8 @@ pub mod transit_virtual_interface {
         required: &["AddressFamily", "Asn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

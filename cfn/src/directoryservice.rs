@@ -82,6 +82,8 @@ pub mod microsoft_ad {
         required: &["VpcSettings", "Name", "Password"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -139,11 +141,16 @@ pub mod microsoft_ad {
         name: "VpcSettings",
         properties: &[
             s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String))),
-            s::prop("VpcId", s::Kind::String),
+            s::prop("VpcId", s::Kind::String).format(
+                "AWS::EC2::VPC.Id",
+                "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
         ],
         required: &["VpcId", "SubnetIds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -243,6 +250,8 @@ pub mod simple_ad {
         required: &["VpcSettings", "Size", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -307,11 +316,18 @@ pub mod simple_ad {
                         .pattern("^(subnet-[0-9a-f]{8}|subnet-[0-9a-f]{17})$"),
                 ),
             ),
-            s::prop("VpcId", s::Kind::String).pattern("^(vpc-[0-9a-f]{8}|vpc-[0-9a-f]{17})$"),
+            s::prop("VpcId", s::Kind::String)
+                .pattern("^(vpc-[0-9a-f]{8}|vpc-[0-9a-f]{17})$")
+                .format(
+                    "AWS::EC2::VPC.Id",
+                    "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                ),
         ],
         required: &["VpcId", "SubnetIds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

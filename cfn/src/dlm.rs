@@ -58,7 +58,10 @@ pub mod lifecycle_policy {
             s::prop("DefaultPolicy", s::Kind::String),
             s::prop("Description", s::Kind::String),
             s::prop("Exclusions", s::Kind::Object(&SCHEMA_Exclusions)),
-            s::prop("ExecutionRoleArn", s::Kind::String),
+            s::prop("ExecutionRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("ExtendDeletion", s::Kind::Boolean),
             s::prop("PolicyDetails", s::Kind::Object(&SCHEMA_PolicyDetails)),
             s::prop("RetainInterval", s::Kind::Integer),
@@ -68,6 +71,8 @@ pub mod lifecycle_policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -103,6 +108,8 @@ pub mod lifecycle_policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -142,6 +149,8 @@ pub mod lifecycle_policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -234,6 +243,8 @@ pub mod lifecycle_policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -278,6 +289,8 @@ pub mod lifecycle_policy {
         required: &["Value", "Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -327,6 +340,8 @@ pub mod lifecycle_policy {
         required: &["CrossRegionCopy", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -369,6 +384,8 @@ pub mod lifecycle_policy {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -405,6 +422,8 @@ pub mod lifecycle_policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -474,6 +493,8 @@ pub mod lifecycle_policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -530,6 +551,8 @@ pub mod lifecycle_policy {
         required: &["Target", "EncryptionConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -583,6 +606,8 @@ pub mod lifecycle_policy {
         required: &["EventType", "SnapshotOwner"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -622,6 +647,8 @@ pub mod lifecycle_policy {
         required: &["RetainRule"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -667,6 +694,8 @@ pub mod lifecycle_policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -734,6 +763,8 @@ pub mod lifecycle_policy {
         required: &["Encrypted"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -766,6 +797,8 @@ pub mod lifecycle_policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -812,6 +845,8 @@ pub mod lifecycle_policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -844,6 +879,8 @@ pub mod lifecycle_policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -881,6 +918,8 @@ pub mod lifecycle_policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -921,6 +960,8 @@ pub mod lifecycle_policy {
         required: &["Encrypted"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -967,6 +1008,8 @@ pub mod lifecycle_policy {
         required: &["IntervalUnit", "Interval"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1010,6 +1053,8 @@ pub mod lifecycle_policy {
         required: &["RetentionArchiveTier"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1053,6 +1098,8 @@ pub mod lifecycle_policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1097,6 +1144,8 @@ pub mod lifecycle_policy {
         required: &["IntervalUnit", "Interval"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1131,6 +1180,8 @@ pub mod lifecycle_policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -43,6 +43,8 @@ pub mod certificate {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -152,6 +154,10 @@ pub mod data_migration {
                 .min_length(1)
                 .max_length(255),
             s::prop("ServiceAccessRoleArn", s::Kind::String)
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(1)
                 .max_length(300),
             s::prop(
@@ -167,6 +173,8 @@ pub mod data_migration {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -213,6 +221,8 @@ pub mod data_migration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -255,6 +265,8 @@ pub mod data_migration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -386,6 +398,8 @@ pub mod data_provider {
         required: &["Engine"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -472,6 +486,20 @@ pub mod data_provider {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[
+            &["PostgreSqlSettings"],
+            &["MySqlSettings"],
+            &["OracleSettings"],
+            &["MicrosoftSqlServerSettings"],
+            &["RedshiftSettings"],
+            &["DocDbSettings"],
+            &["MariaDbSettings"],
+            &["MongoDbSettings"],
+            &["IbmDb2LuwSettings"],
+            &["IbmDb2zOsSettings"],
+            &["SybaseAseSettings"],
+        ],
         open: false,
     };
 
@@ -530,6 +558,8 @@ pub mod data_provider {
         required: &["ServerName", "Port", "DatabaseName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -590,6 +620,8 @@ pub mod data_provider {
         required: &["ServerName", "Port", "SslMode", "DatabaseName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -650,6 +682,8 @@ pub mod data_provider {
         required: &["ServerName", "Port", "SslMode", "DatabaseName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -704,6 +738,8 @@ pub mod data_provider {
         required: &["ServerName", "Port", "SslMode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -764,6 +800,8 @@ pub mod data_provider {
         required: &["ServerName", "Port", "SslMode", "DatabaseName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -834,6 +872,8 @@ pub mod data_provider {
         required: &["ServerName", "Port"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -888,6 +928,8 @@ pub mod data_provider {
         required: &["ServerName", "Port", "SslMode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -978,6 +1020,8 @@ pub mod data_provider {
         required: &["ServerName", "Port", "SslMode", "DatabaseName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1038,6 +1082,8 @@ pub mod data_provider {
         required: &["ServerName", "Port", "SslMode", "DatabaseName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1088,6 +1134,8 @@ pub mod data_provider {
         required: &["ServerName", "Port", "DatabaseName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1150,6 +1198,8 @@ pub mod data_provider {
         required: &["ServerName", "Port", "SslMode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1723,6 +1773,8 @@ pub mod endpoint {
         required: &["EndpointType", "EngineName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1768,12 +1820,17 @@ pub mod endpoint {
             s::prop("DocsToInvestigate", s::Kind::Integer),
             s::prop("ExtractDocId", s::Kind::Boolean),
             s::prop("NestingLevel", s::Kind::String),
-            s::prop("SecretsManagerAccessRoleArn", s::Kind::String),
+            s::prop("SecretsManagerAccessRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("SecretsManagerSecretId", s::Kind::String),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1795,10 +1852,15 @@ pub mod endpoint {
     /// What the schema says of `DynamoDbSettings`'s properties; `validate()` checks them.
     pub static SCHEMA_DynamoDbSettings: s::ObjectSchema = s::ObjectSchema {
         name: "DynamoDbSettings",
-        properties: &[s::prop("ServiceAccessRoleArn", s::Kind::String)],
+        properties: &[s::prop("ServiceAccessRoleArn", s::Kind::String).format(
+            "AWS::IAM::Role.Arn",
+            "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+        )],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1830,11 +1892,16 @@ pub mod endpoint {
             s::prop("EndpointUri", s::Kind::String),
             s::prop("ErrorRetryDuration", s::Kind::Integer),
             s::prop("FullLoadErrorPercentage", s::Kind::Integer),
-            s::prop("ServiceAccessRoleArn", s::Kind::String),
+            s::prop("ServiceAccessRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1891,7 +1958,10 @@ pub mod endpoint {
             s::prop("ParallelLoadThreads", s::Kind::Integer),
             s::prop("Password", s::Kind::String),
             s::prop("Port", s::Kind::Integer),
-            s::prop("SecretsManagerAccessRoleArn", s::Kind::String),
+            s::prop("SecretsManagerAccessRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("SecretsManagerSecretId", s::Kind::String),
             s::prop("ServerName", s::Kind::String),
             s::prop("ServerTimezone", s::Kind::String),
@@ -1900,6 +1970,8 @@ pub mod endpoint {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1944,7 +2016,10 @@ pub mod endpoint {
             s::prop("LoadTimeout", s::Kind::Integer),
             s::prop("MaxFileSize", s::Kind::Integer),
             s::prop("MaxKBytesPerRead", s::Kind::Integer),
-            s::prop("SecretsManagerAccessRoleArn", s::Kind::String),
+            s::prop("SecretsManagerAccessRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("SecretsManagerSecretId", s::Kind::String),
             s::prop("SetDataCaptureChanges", s::Kind::Boolean),
             s::prop("WriteBufferSize", s::Kind::Integer),
@@ -1952,6 +2027,8 @@ pub mod endpoint {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2032,6 +2109,8 @@ pub mod endpoint {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2080,12 +2159,17 @@ pub mod endpoint {
             s::prop("MessageFormat", s::Kind::String),
             s::prop("NoHexPrefix", s::Kind::Boolean),
             s::prop("PartitionIncludeSchemaTable", s::Kind::Boolean),
-            s::prop("ServiceAccessRoleArn", s::Kind::String),
+            s::prop("ServiceAccessRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("StreamArn", s::Kind::String),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2151,7 +2235,10 @@ pub mod endpoint {
             s::prop("QuerySingleAlwaysOnNode", s::Kind::Boolean),
             s::prop("ReadBackupOnly", s::Kind::Boolean),
             s::prop("SafeguardPolicy", s::Kind::String),
-            s::prop("SecretsManagerAccessRoleArn", s::Kind::String),
+            s::prop("SecretsManagerAccessRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("SecretsManagerSecretId", s::Kind::String),
             s::prop("ServerName", s::Kind::String),
             s::prop("TlogAccessMode", s::Kind::String),
@@ -2163,6 +2250,8 @@ pub mod endpoint {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2221,7 +2310,10 @@ pub mod endpoint {
             s::prop("NestingLevel", s::Kind::String),
             s::prop("Password", s::Kind::String),
             s::prop("Port", s::Kind::Integer),
-            s::prop("SecretsManagerAccessRoleArn", s::Kind::String),
+            s::prop("SecretsManagerAccessRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("SecretsManagerSecretId", s::Kind::String),
             s::prop("ServerName", s::Kind::String),
             s::prop("Username", s::Kind::String),
@@ -2229,6 +2321,8 @@ pub mod endpoint {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2274,7 +2368,10 @@ pub mod endpoint {
             s::prop("EventsPollInterval", s::Kind::Integer),
             s::prop("MaxFileSize", s::Kind::Integer),
             s::prop("ParallelLoadThreads", s::Kind::Integer),
-            s::prop("SecretsManagerAccessRoleArn", s::Kind::String),
+            s::prop("SecretsManagerAccessRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("SecretsManagerSecretId", s::Kind::String),
             s::prop("ServerTimezone", s::Kind::String),
             s::prop("TargetDbType", s::Kind::String),
@@ -2282,6 +2379,8 @@ pub mod endpoint {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2322,11 +2421,16 @@ pub mod endpoint {
             s::prop("MaxRetryCount", s::Kind::Integer),
             s::prop("S3BucketFolder", s::Kind::String),
             s::prop("S3BucketName", s::Kind::String),
-            s::prop("ServiceAccessRoleArn", s::Kind::String),
+            s::prop("ServiceAccessRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2450,8 +2554,14 @@ pub mod endpoint {
             s::prop("ReadTableSpaceName", s::Kind::Boolean),
             s::prop("ReplacePathPrefix", s::Kind::Boolean),
             s::prop("RetryInterval", s::Kind::Integer),
-            s::prop("SecretsManagerAccessRoleArn", s::Kind::String),
-            s::prop("SecretsManagerOracleAsmAccessRoleArn", s::Kind::String),
+            s::prop("SecretsManagerAccessRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
+            s::prop("SecretsManagerOracleAsmAccessRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("SecretsManagerOracleAsmSecretId", s::Kind::String),
             s::prop("SecretsManagerSecretId", s::Kind::String),
             s::prop("SecurityDbEncryption", s::Kind::String),
@@ -2467,6 +2577,8 @@ pub mod endpoint {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2536,13 +2648,18 @@ pub mod endpoint {
             s::prop("MapBooleanAsBoolean", s::Kind::Boolean),
             s::prop("MaxFileSize", s::Kind::Integer),
             s::prop("PluginName", s::Kind::String),
-            s::prop("SecretsManagerAccessRoleArn", s::Kind::String),
+            s::prop("SecretsManagerAccessRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("SecretsManagerSecretId", s::Kind::String),
             s::prop("SlotName", s::Kind::String),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2589,6 +2706,8 @@ pub mod endpoint {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2684,10 +2803,16 @@ pub mod endpoint {
             s::prop("RemoveQuotes", s::Kind::Boolean),
             s::prop("ReplaceChars", s::Kind::String),
             s::prop("ReplaceInvalidChars", s::Kind::String),
-            s::prop("SecretsManagerAccessRoleArn", s::Kind::String),
+            s::prop("SecretsManagerAccessRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("SecretsManagerSecretId", s::Kind::String),
             s::prop("ServerSideEncryptionKmsKeyId", s::Kind::String),
-            s::prop("ServiceAccessRoleArn", s::Kind::String),
+            s::prop("ServiceAccessRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("TimeFormat", s::Kind::String),
             s::prop("TrimBlanks", s::Kind::Boolean),
             s::prop("TruncateColumns", s::Kind::Boolean),
@@ -2696,6 +2821,8 @@ pub mod endpoint {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2844,7 +2971,10 @@ pub mod endpoint {
             s::prop("Rfc4180", s::Kind::Boolean),
             s::prop("RowGroupLength", s::Kind::Integer),
             s::prop("ServerSideEncryptionKmsKeyId", s::Kind::String),
-            s::prop("ServiceAccessRoleArn", s::Kind::String),
+            s::prop("ServiceAccessRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("TimestampColumnName", s::Kind::String),
             s::prop("UseCsvNoSupValue", s::Kind::Boolean),
             s::prop("UseTaskStartTimeForFullLoadTimestamp", s::Kind::Boolean),
@@ -2852,6 +2982,8 @@ pub mod endpoint {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2877,12 +3009,17 @@ pub mod endpoint {
     pub static SCHEMA_SybaseSettings: s::ObjectSchema = s::ObjectSchema {
         name: "SybaseSettings",
         properties: &[
-            s::prop("SecretsManagerAccessRoleArn", s::Kind::String),
+            s::prop("SecretsManagerAccessRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("SecretsManagerSecretId", s::Kind::String),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2960,7 +3097,10 @@ pub mod event_subscription {
                 "EventCategories",
                 s::Kind::List(&s::prop("", s::Kind::String)),
             ),
-            s::prop("SnsTopicArn", s::Kind::String),
+            s::prop("SnsTopicArn", s::Kind::String).format(
+                "AWS::SNS::Topic.Arn",
+                "^arn:aws[a-zA-Z-]*:sns:[a-z0-9-]+:\\d{12}:.+$",
+            ),
             s::prop("SourceIds", s::Kind::List(&s::prop("", s::Kind::String))),
             s::prop("SourceType", s::Kind::String),
             s::prop("SubscriptionName", s::Kind::String),
@@ -2969,6 +3109,8 @@ pub mod event_subscription {
         required: &["SnsTopicArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3054,6 +3196,10 @@ pub mod instance_profile {
                 .min_length(1)
                 .max_length(255),
             s::prop("KmsKeyArn", s::Kind::String)
+                .format(
+                    "AWS::KMS::Key.Arn",
+                    "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$",
+                )
                 .min_length(1)
                 .max_length(255),
             s::prop("NetworkType", s::Kind::Enum(NetworkType::VALUES)),
@@ -3070,6 +3216,8 @@ pub mod instance_profile {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3244,6 +3392,8 @@ pub mod migration_project {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3279,6 +3429,8 @@ pub mod migration_project {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3316,12 +3468,17 @@ pub mod migration_project {
             s::prop("DataProviderArn", s::Kind::String),
             s::prop("DataProviderIdentifier", s::Kind::String),
             s::prop("DataProviderName", s::Kind::String),
-            s::prop("SecretsManagerAccessRoleArn", s::Kind::String),
+            s::prop("SecretsManagerAccessRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("SecretsManagerSecretId", s::Kind::String),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3435,6 +3592,8 @@ pub mod replication_config {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3512,12 +3671,17 @@ pub mod replication_config {
             s::prop("ReplicationSubnetGroupId", s::Kind::String),
             s::prop(
                 "VpcSecurityGroupIds",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             ),
         ],
         required: &["MaxCapacityUnits"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3693,13 +3857,18 @@ pub mod replication_instance {
             s::prop("ResourceIdentifier", s::Kind::String),
             s::prop(
                 "VpcSecurityGroupIds",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             ),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &["ReplicationInstanceClass"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3798,6 +3967,8 @@ pub mod replication_subnet_group {
         required: &["ReplicationSubnetGroupDescription", "SubnetIds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3933,6 +4104,8 @@ pub mod replication_task {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

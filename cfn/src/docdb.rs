@@ -157,13 +157,18 @@ pub mod db_cluster {
             s::prop("UseLatestRestorableTime", s::Kind::Boolean),
             s::prop(
                 "VpcSecurityGroupIds",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             ),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -229,6 +234,8 @@ pub mod db_cluster {
         required: &["MinCapacity", "MaxCapacity"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -358,6 +365,8 @@ pub mod db_cluster_parameter_group {
         required: &["Family", "Description", "Parameters"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -470,6 +479,8 @@ pub mod db_instance {
         required: &["DBInstanceClass", "DBClusterIdentifier"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -561,6 +572,8 @@ pub mod db_subnet_group {
         required: &["DBSubnetGroupDescription", "SubnetIds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -641,7 +654,10 @@ pub mod event_subscription {
                 "EventCategories",
                 s::Kind::List(&s::prop("", s::Kind::String)),
             ),
-            s::prop("SnsTopicArn", s::Kind::String),
+            s::prop("SnsTopicArn", s::Kind::String).format(
+                "AWS::SNS::Topic.Arn",
+                "^arn:aws[a-zA-Z-]*:sns:[a-z0-9-]+:\\d{12}:.+$",
+            ),
             s::prop("SourceIds", s::Kind::List(&s::prop("", s::Kind::String))),
             s::prop("SourceType", s::Kind::String),
             s::prop("SubscriptionName", s::Kind::String),
@@ -649,6 +665,8 @@ pub mod event_subscription {
         required: &["SnsTopicArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -751,6 +769,8 @@ pub mod global_cluster {
         required: &["GlobalClusterIdentifier"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["Engine"], &["SourceDBClusterIdentifier"]],
+        any_of: &[],
         open: false,
     };
 

@@ -115,7 +115,10 @@ pub mod cluster {
             s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String))),
             s::prop(
                 "VpcSecurityGroupIds",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             ),
             s::prop("Tags", s::Kind::Json),
         ],
@@ -128,6 +131,8 @@ pub mod cluster {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

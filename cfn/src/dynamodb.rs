@@ -180,6 +180,8 @@ pub mod global_table {
         required: &["Replicas"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -244,6 +246,8 @@ pub mod global_table {
         required: &["AttributeName", "AttributeType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -338,6 +342,8 @@ pub mod global_table {
         required: &["IndexName", "Projection", "KeySchema"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -362,6 +368,8 @@ pub mod global_table {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -410,6 +418,8 @@ pub mod global_table {
         required: &["KeyType", "AttributeName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -467,6 +477,8 @@ pub mod global_table {
         required: &["IndexName", "Projection", "KeySchema"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -492,6 +504,8 @@ pub mod global_table {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -519,6 +533,8 @@ pub mod global_table {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -655,6 +671,8 @@ pub mod global_table {
         required: &["Region"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -698,6 +716,8 @@ pub mod global_table {
         required: &["SSEEnabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -734,6 +754,8 @@ pub mod global_table {
         required: &["StreamViewType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -774,6 +796,8 @@ pub mod global_table {
         required: &["Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -807,6 +831,8 @@ pub mod global_table {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[&["ReadUnitsPerSecond"], &["WriteUnitsPerSecond"]],
         open: false,
     };
 
@@ -832,6 +858,8 @@ pub mod global_table {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -862,6 +890,8 @@ pub mod global_table {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -912,6 +942,8 @@ pub mod global_table {
         required: &["KeyType", "AttributeName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -947,6 +979,8 @@ pub mod global_table {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -988,6 +1022,8 @@ pub mod global_table {
         required: &["Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1055,6 +1091,8 @@ pub mod global_table {
         required: &["IndexName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1104,6 +1142,8 @@ pub mod global_table {
         required: &["StreamArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1138,6 +1178,8 @@ pub mod global_table {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1174,6 +1216,8 @@ pub mod global_table {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1215,6 +1259,8 @@ pub mod global_table {
         required: &["ResourcePolicy"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1253,6 +1299,8 @@ pub mod global_table {
         required: &["PolicyDocument"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1290,6 +1338,8 @@ pub mod global_table {
         required: &["KMSMasterKeyId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1336,6 +1386,8 @@ pub mod global_table {
         required: &["Value", "Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1404,6 +1456,8 @@ pub mod global_table {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1456,6 +1510,8 @@ pub mod global_table {
         required: &["TargetValue"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1985,6 +2041,8 @@ pub mod table {
         required: &["KeySchema"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2044,6 +2102,8 @@ pub mod table {
         required: &["AttributeName", "AttributeType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2085,6 +2145,8 @@ pub mod table {
         required: &["Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2169,6 +2231,8 @@ pub mod table {
         required: &["IndexName", "Projection", "KeySchema"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2225,6 +2289,8 @@ pub mod table {
         required: &["S3BucketSource", "InputFormat"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2274,6 +2340,8 @@ pub mod table {
         required: &["StreamArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2335,6 +2403,8 @@ pub mod table {
         required: &["IndexName", "Projection", "KeySchema"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2366,6 +2436,8 @@ pub mod table {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2398,6 +2470,8 @@ pub mod table {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2444,6 +2518,8 @@ pub mod table {
         required: &["WriteCapacityUnits", "ReadCapacityUnits"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2480,6 +2556,8 @@ pub mod table {
         required: &["PolicyDocument"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2528,6 +2606,8 @@ pub mod table {
         required: &["SSEEnabled"],
         required_xor: &[],
         dependent_required: &[("KMSMasterKeyId", &["SSEType"])],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2570,6 +2650,8 @@ pub mod table {
         required: &["StreamViewType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2610,6 +2692,8 @@ pub mod table {
         required: &["Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2643,6 +2727,8 @@ pub mod table {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[&["ReadUnitsPerSecond"], &["WriteUnitsPerSecond"]],
         open: false,
     };
 
@@ -2687,6 +2773,8 @@ pub mod table {
         required: &["KeyType", "AttributeName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2720,6 +2808,8 @@ pub mod table {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2744,6 +2834,8 @@ pub mod table {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2790,6 +2882,8 @@ pub mod table {
         required: &["S3Bucket"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2834,6 +2928,8 @@ pub mod table {
         required: &["KeyType", "AttributeName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2864,6 +2960,8 @@ pub mod table {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

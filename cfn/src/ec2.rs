@@ -72,6 +72,8 @@ pub mod capacity_manager_data_export {
         required: &["S3BucketName", "Schedule", "OutputFormat"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -312,6 +314,8 @@ pub mod capacity_reservation {
         required: &["InstanceCount", "InstancePlatform", "InstanceType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -415,6 +419,8 @@ pub mod capacity_reservation {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -459,6 +465,8 @@ pub mod capacity_reservation {
         required: &["Value", "Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1395,6 +1403,8 @@ pub mod capacity_reservation_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1454,6 +1464,8 @@ pub mod capacity_reservation_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1489,6 +1501,8 @@ pub mod capacity_reservation_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1533,6 +1547,8 @@ pub mod capacity_reservation_fleet {
         required: &["Value", "Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8475,12 +8491,17 @@ pub mod carrier_gateway {
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::EC2::CarrierGateway",
         properties: &[
-            s::prop("VpcId", s::Kind::String),
+            s::prop("VpcId", s::Kind::String).format(
+                "AWS::EC2::VPC.Id",
+                "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &["VpcId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8580,6 +8601,8 @@ pub mod client_vpn_authorization_rule {
         required: &["ClientVpnEndpointId", "TargetNetworkCidr"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8762,7 +8785,10 @@ pub mod client_vpn_endpoint {
             s::prop("EndpointIpAddressType", s::Kind::String),
             s::prop(
                 "SecurityGroupIds",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             ),
             s::prop("SelfServicePortal", s::Kind::String),
             s::prop("ServerCertificateArn", s::Kind::String),
@@ -8778,7 +8804,10 @@ pub mod client_vpn_endpoint {
                 s::Kind::Object(&SCHEMA_TransitGatewayConfiguration),
             ),
             s::prop("TransportProtocol", s::Kind::String),
-            s::prop("VpcId", s::Kind::String),
+            s::prop("VpcId", s::Kind::String).format(
+                "AWS::EC2::VPC.Id",
+                "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
             s::prop("VpnPort", s::Kind::Integer),
         ],
         required: &[
@@ -8788,6 +8817,8 @@ pub mod client_vpn_endpoint {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8856,6 +8887,8 @@ pub mod client_vpn_endpoint {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8893,11 +8926,16 @@ pub mod client_vpn_endpoint {
         name: "ClientConnectOptions",
         properties: &[
             s::prop("Enabled", s::Kind::Boolean),
-            s::prop("LambdaFunctionArn", s::Kind::String),
+            s::prop("LambdaFunctionArn", s::Kind::String).format(
+                "AWS::Lambda::Function.Arn",
+                "^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\\d{12}:function:.+(:.+)?$",
+            ),
         ],
         required: &["Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8938,6 +8976,8 @@ pub mod client_vpn_endpoint {
         required: &["Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8964,6 +9004,8 @@ pub mod client_vpn_endpoint {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9012,6 +9054,8 @@ pub mod client_vpn_endpoint {
         required: &["Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9059,6 +9103,8 @@ pub mod client_vpn_endpoint {
         required: &["ResourceType", "Tags"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9113,6 +9159,8 @@ pub mod client_vpn_endpoint {
         required: &["TransitGatewayId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9151,6 +9199,8 @@ pub mod client_vpn_endpoint {
         required: &["DirectoryId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9198,6 +9248,8 @@ pub mod client_vpn_endpoint {
         required: &["SAMLProviderArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9238,6 +9290,8 @@ pub mod client_vpn_endpoint {
         required: &["ClientRootCertificateChainArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9284,6 +9338,8 @@ pub mod client_vpn_endpoint {
         required: &["Value", "Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9364,6 +9420,8 @@ pub mod client_vpn_route {
         required: &["ClientVpnEndpointId", "DestinationCidrBlock"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9441,11 +9499,16 @@ pub mod client_vpn_target_network_association {
             s::prop("AvailabilityZone", s::Kind::String),
             s::prop("AvailabilityZoneId", s::Kind::String),
             s::prop("ClientVpnEndpointId", s::Kind::String),
-            s::prop("SubnetId", s::Kind::String),
+            s::prop("SubnetId", s::Kind::String).format(
+                "AWS::EC2::Subnet.Id",
+                "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
         ],
         required: &["ClientVpnEndpointId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9541,6 +9604,8 @@ pub mod customer_gateway {
         required: &["IpAddress", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9629,6 +9694,8 @@ pub mod dhcp_options {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9788,6 +9855,8 @@ pub mod ec2_fleet {
         required: &["TargetCapacitySpecification", "LaunchTemplateConfigs"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9835,6 +9904,8 @@ pub mod ec2_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9886,6 +9957,8 @@ pub mod ec2_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9914,6 +9987,8 @@ pub mod ec2_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9976,6 +10051,8 @@ pub mod ec2_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10009,6 +10086,8 @@ pub mod ec2_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10073,6 +10152,8 @@ pub mod ec2_fleet {
         required: &["TotalTargetCapacity"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10132,6 +10213,8 @@ pub mod ec2_fleet {
         required: &["Version"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10219,12 +10302,17 @@ pub mod ec2_fleet {
             ),
             s::prop("Placement", s::Kind::Object(&SCHEMA_Placement)),
             s::prop("Priority", s::Kind::Number),
-            s::prop("SubnetId", s::Kind::String),
+            s::prop("SubnetId", s::Kind::String).format(
+                "AWS::EC2::Subnet.Id",
+                "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
             s::prop("WeightedCapacity", s::Kind::Number),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10255,6 +10343,8 @@ pub mod ec2_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10284,6 +10374,8 @@ pub mod ec2_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10328,6 +10420,8 @@ pub mod ec2_fleet {
         required: &["Value", "Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10363,6 +10457,8 @@ pub mod ec2_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10392,6 +10488,8 @@ pub mod ec2_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10591,6 +10689,8 @@ pub mod ec2_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10627,6 +10727,8 @@ pub mod ec2_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10708,6 +10810,8 @@ pub mod ec2_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10759,6 +10863,8 @@ pub mod ec2_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10792,6 +10898,8 @@ pub mod ec2_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10837,6 +10945,8 @@ pub mod ec2_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10866,6 +10976,8 @@ pub mod ec2_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10897,6 +11009,8 @@ pub mod ec2_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10928,6 +11042,8 @@ pub mod ec2_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10957,6 +11073,8 @@ pub mod ec2_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10988,6 +11106,8 @@ pub mod ec2_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -11019,6 +11139,8 @@ pub mod ec2_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -11048,6 +11170,8 @@ pub mod ec2_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -11079,6 +11203,8 @@ pub mod ec2_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -11110,6 +11236,8 @@ pub mod ec2_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -11141,6 +11269,8 @@ pub mod ec2_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -11165,6 +11295,8 @@ pub mod ec2_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -11194,6 +11326,8 @@ pub mod ec2_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -11228,6 +11362,8 @@ pub mod ec2_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -11254,6 +11390,8 @@ pub mod ec2_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -18888,6 +19026,8 @@ pub mod eip {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -18963,6 +19103,8 @@ pub mod eip_association {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -19022,12 +19164,17 @@ pub mod egress_only_internet_gateway {
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::EC2::EgressOnlyInternetGateway",
         properties: &[
-            s::prop("VpcId", s::Kind::String),
+            s::prop("VpcId", s::Kind::String).format(
+                "AWS::EC2::VPC.Id",
+                "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &["VpcId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -19096,10 +19243,12 @@ pub mod enclave_certificate_iam_role_association {
     /// What the schema says of `AWS::EC2::EnclaveCertificateIamRoleAssociation`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::EC2::EnclaveCertificateIamRoleAssociation",
-        properties: &[s::prop("CertificateArn", s::Kind::String).pattern("^arn:aws[A-Za-z0-9-]{0,64}:acm:[A-Za-z0-9-]{1,64}:([0-9]{12})?:certificate/.+$").min_length(1).max_length(1283), s::prop("RoleArn", s::Kind::String).pattern("^arn:aws[A-Za-z0-9-]{0,64}:iam:.*:([0-9]{12})?:role/.+$").min_length(1).max_length(1283)],
+        properties: &[s::prop("CertificateArn", s::Kind::String).pattern("^arn:aws[A-Za-z0-9-]{0,64}:acm:[A-Za-z0-9-]{1,64}:([0-9]{12})?:certificate/.+$").format("AWS::ACM::Certificate.Arn", "^arn:aws[a-zA-Z-]*:acm:[a-z0-9-]+:\\d{12}:certificate/.+$").min_length(1).max_length(1283), s::prop("RoleArn", s::Kind::String).pattern("^arn:aws[A-Za-z0-9-]{0,64}:iam:.*:([0-9]{12})?:role/.+$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$").min_length(1).max_length(1283)],
         required: &["CertificateArn", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -19252,6 +19401,8 @@ pub mod flow_log {
         required: &["ResourceType", "ResourceId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -19309,6 +19460,8 @@ pub mod flow_log {
         required: &["FileFormat", "HiveCompatiblePartitions", "PerHourPartition"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -19572,6 +19725,8 @@ pub mod gateway_route_table_association {
         required: &["RouteTableId", "GatewayId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -19680,6 +19835,8 @@ pub mod host {
         required: &["AvailabilityZone"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -19889,6 +20046,8 @@ pub mod ipam {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -19973,6 +20132,8 @@ pub mod ipam {
         required: &["OrganizationsEntityPath"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -20011,6 +20172,8 @@ pub mod ipam {
         required: &["RegionName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -20168,6 +20331,8 @@ pub mod ipam_allocation {
         required: &["IpamPoolId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -20322,6 +20487,8 @@ pub mod ipam_pool {
         required: &["IpamScopeId", "AddressFamily"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -20413,6 +20580,8 @@ pub mod ipam_pool {
         required: &["Key", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -20447,6 +20616,8 @@ pub mod ipam_pool {
         required: &["Cidr"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -20508,6 +20679,8 @@ pub mod ipam_pool {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -20575,6 +20748,8 @@ pub mod ipam_pool_cidr {
         required: &["IpamPoolId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -20668,6 +20843,8 @@ pub mod ipam_prefix_list_resolver {
         required: &["AddressFamily"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -20746,6 +20923,8 @@ pub mod ipam_prefix_list_resolver {
         required: &["RuleType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -20793,6 +20972,15 @@ pub mod ipam_prefix_list_resolver {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[
+            &["Operation", "IpamPoolId"],
+            &["Operation", "ResourceId"],
+            &["Operation", "ResourceOwner"],
+            &["Operation", "ResourceRegion"],
+            &["Operation", "Cidr"],
+            &["Operation", "ResourceTag"],
+        ],
+        any_of: &[],
         open: false,
     };
 
@@ -20845,6 +21033,8 @@ pub mod ipam_prefix_list_resolver {
         required: &["Key", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -21122,6 +21312,8 @@ pub mod ipam_prefix_list_resolver_target {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -21211,6 +21403,8 @@ pub mod ipam_resource_discovery {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -21278,6 +21472,8 @@ pub mod ipam_resource_discovery {
         required: &["RegionName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -21318,6 +21514,8 @@ pub mod ipam_resource_discovery {
             required: &["OrganizationsEntityPath"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -21389,6 +21587,8 @@ pub mod ipam_resource_discovery_association {
         required: &["IpamId", "IpamResourceDiscoveryId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -21513,6 +21713,8 @@ pub mod ipam_scope {
         required: &["IpamId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -21600,6 +21802,8 @@ pub mod ipam_scope {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -21851,7 +22055,8 @@ pub mod instance {
             s::prop("HostId", s::Kind::String),
             s::prop("HostResourceGroupArn", s::Kind::String),
             s::prop("IamInstanceProfile", s::Kind::String),
-            s::prop("ImageId", s::Kind::String),
+            s::prop("ImageId", s::Kind::String)
+                .format("AWS::EC2::Image.Id", "^ami-([0-9a-z]{8}|[0-9a-z]{17})$"),
             s::prop(
                 "InstanceInitiatedShutdownBehavior",
                 s::Kind::Enum(InstanceInitiatedShutdownBehavior::VALUES),
@@ -21892,14 +22097,20 @@ pub mod instance {
             ),
             s::prop(
                 "SecurityGroups",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Name",
+                    "^[a-zA-Z0-9 \\._\\-:\\/()#\\,@\\[\\]+=&;\\{\\}!\\$\\*]+$",
+                )),
             ),
             s::prop("SourceDestCheck", s::Kind::Boolean),
             s::prop(
                 "SsmAssociations",
                 s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SsmAssociation))),
             ),
-            s::prop("SubnetId", s::Kind::String),
+            s::prop("SubnetId", s::Kind::String).format(
+                "AWS::EC2::Subnet.Id",
+                "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
             s::prop("Tenancy", s::Kind::String),
             s::prop("UserData", s::Kind::String),
             s::prop(
@@ -21911,6 +22122,8 @@ pub mod instance {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -21997,6 +22210,8 @@ pub mod instance {
         required: &["DeviceName"],
         required_xor: &[&["VirtualName", "Ebs", "NoDevice"]],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -22026,6 +22241,8 @@ pub mod instance {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -22051,6 +22268,8 @@ pub mod instance {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -22087,6 +22306,8 @@ pub mod instance {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -22132,6 +22353,8 @@ pub mod instance {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -22158,6 +22381,8 @@ pub mod instance {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -22182,6 +22407,8 @@ pub mod instance {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -22218,6 +22445,8 @@ pub mod instance {
         required: &["Ipv6Address"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -22251,6 +22480,11 @@ pub mod instance {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[
+            &["LaunchTemplateName", "Version"],
+            &["LaunchTemplateId", "Version"],
+        ],
+        any_of: &[],
         open: false,
     };
 
@@ -22291,6 +22525,8 @@ pub mod instance {
         required: &["LicenseConfigurationArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -22340,6 +22576,8 @@ pub mod instance {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -22426,7 +22664,13 @@ pub mod instance {
                 "EnaSrdSpecification",
                 s::Kind::Object(&SCHEMA_EnaSrdSpecification),
             ),
-            s::prop("GroupSet", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop(
+                "GroupSet",
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
+            ),
             s::prop("Ipv6AddressCount", s::Kind::Integer),
             s::prop(
                 "Ipv6Addresses",
@@ -22442,11 +22686,16 @@ pub mod instance {
                 )),
             ),
             s::prop("SecondaryPrivateIpAddressCount", s::Kind::Integer),
-            s::prop("SubnetId", s::Kind::String),
+            s::prop("SubnetId", s::Kind::String).format(
+                "AWS::EC2::Subnet.Id",
+                "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
         ],
         required: &["DeviceIndex"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -22481,6 +22730,8 @@ pub mod instance {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -22527,6 +22778,8 @@ pub mod instance {
         required: &["DocumentName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -22571,6 +22824,8 @@ pub mod instance {
         required: &["VolumeId", "Device"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -22616,6 +22871,8 @@ pub mod instance {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -22649,6 +22906,8 @@ pub mod instance {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -22693,6 +22952,8 @@ pub mod instance {
         required: &["PrivateIpAddress", "Primary"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -22741,6 +23002,8 @@ pub mod instance {
         required: &["Value", "Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -22765,6 +23028,8 @@ pub mod instance {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -29299,16 +29564,24 @@ pub mod instance_connect_endpoint {
             s::prop("PreserveClientIp", s::Kind::Boolean),
             s::prop(
                 "SecurityGroupIds",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             )
             .min_items(0)
             .max_items(16),
-            s::prop("SubnetId", s::Kind::String),
+            s::prop("SubnetId", s::Kind::String).format(
+                "AWS::EC2::Subnet.Id",
+                "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &["SubnetId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -29410,6 +29683,8 @@ pub mod internet_gateway {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -29479,6 +29754,8 @@ pub mod ip_pool_route_table_association {
         required: &["PublicIpv4Pool", "RouteTableId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -29568,6 +29845,8 @@ pub mod key_pair {
         required: &["KeyName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -29750,6 +30029,8 @@ pub mod launch_template {
         required: &["LaunchTemplateData"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -29881,7 +30162,8 @@ pub mod launch_template {
                 "IamInstanceProfile",
                 s::Kind::Object(&SCHEMA_IamInstanceProfile),
             ),
-            s::prop("ImageId", s::Kind::String),
+            s::prop("ImageId", s::Kind::String)
+                .format("AWS::EC2::Image.Id", "^ami-([0-9a-z]{8}|[0-9a-z]{17})$"),
             s::prop(
                 "InstanceInitiatedShutdownBehavior",
                 s::Kind::Enum(InstanceInitiatedShutdownBehavior::VALUES),
@@ -29919,11 +30201,17 @@ pub mod launch_template {
             s::prop("RamDiskId", s::Kind::String),
             s::prop(
                 "SecurityGroupIds",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             ),
             s::prop(
                 "SecurityGroups",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             ),
             s::prop(
                 "TagSpecifications",
@@ -29934,6 +30222,8 @@ pub mod launch_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -29967,6 +30257,8 @@ pub mod launch_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -30004,6 +30296,8 @@ pub mod launch_template {
         required: &[],
         required_xor: &[&["VirtualName", "Ebs", "NoDevice"]],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -30042,6 +30336,8 @@ pub mod launch_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -30077,6 +30373,8 @@ pub mod launch_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -30101,6 +30399,8 @@ pub mod launch_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -30125,6 +30425,8 @@ pub mod launch_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -30149,6 +30451,8 @@ pub mod launch_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -30178,6 +30482,8 @@ pub mod launch_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -30208,6 +30514,8 @@ pub mod launch_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -30401,6 +30709,8 @@ pub mod launch_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -30426,6 +30736,8 @@ pub mod launch_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -30451,6 +30763,8 @@ pub mod launch_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -30497,6 +30811,8 @@ pub mod launch_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -30521,6 +30837,8 @@ pub mod launch_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -30638,11 +30956,16 @@ pub mod launch_template {
                 s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PrivateIpAdd))),
             ),
             s::prop("SecondaryPrivateIpAddressCount", s::Kind::Integer),
-            s::prop("SubnetId", s::Kind::String),
+            s::prop("SubnetId", s::Kind::String).format(
+                "AWS::EC2::Subnet.Id",
+                "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -30695,6 +31018,8 @@ pub mod launch_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -30729,6 +31054,8 @@ pub mod launch_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -30762,6 +31089,8 @@ pub mod launch_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -30806,6 +31135,8 @@ pub mod launch_template {
         required: &["Value", "Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -30860,6 +31191,8 @@ pub mod launch_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -30891,6 +31224,8 @@ pub mod launch_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -30937,6 +31272,8 @@ pub mod launch_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -30966,6 +31303,8 @@ pub mod launch_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -30995,6 +31334,8 @@ pub mod launch_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -31026,6 +31367,8 @@ pub mod launch_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -31052,6 +31395,8 @@ pub mod launch_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -31083,6 +31428,8 @@ pub mod launch_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -31112,6 +31459,8 @@ pub mod launch_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -31141,6 +31490,8 @@ pub mod launch_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -31170,6 +31521,8 @@ pub mod launch_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -31199,6 +31552,8 @@ pub mod launch_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -31228,6 +31583,8 @@ pub mod launch_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -31260,6 +31617,8 @@ pub mod launch_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -31295,6 +31654,8 @@ pub mod launch_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -31319,6 +31680,8 @@ pub mod launch_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -31345,6 +31708,8 @@ pub mod launch_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -31369,6 +31734,8 @@ pub mod launch_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -31400,6 +31767,8 @@ pub mod launch_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -31427,6 +31796,8 @@ pub mod launch_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -31451,6 +31822,8 @@ pub mod launch_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -31475,6 +31848,8 @@ pub mod launch_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -39945,6 +40320,19 @@ pub mod local_gateway_route {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[
+            &[
+                "DestinationCidrBlock",
+                "LocalGatewayRouteTableId",
+                "LocalGatewayVirtualInterfaceGroupId",
+            ],
+            &[
+                "DestinationCidrBlock",
+                "LocalGatewayRouteTableId",
+                "NetworkInterfaceId",
+            ],
+        ],
+        any_of: &[],
         open: false,
     };
 
@@ -40022,6 +40410,8 @@ pub mod local_gateway_route_table {
         required: &["LocalGatewayId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -40155,12 +40545,17 @@ pub mod local_gateway_route_table_vpc_association {
         name: "AWS::EC2::LocalGatewayRouteTableVPCAssociation",
         properties: &[
             s::prop("LocalGatewayRouteTableId", s::Kind::String),
-            s::prop("VpcId", s::Kind::String),
+            s::prop("VpcId", s::Kind::String).format(
+                "AWS::EC2::VPC.Id",
+                "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &["LocalGatewayRouteTableId", "VpcId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -40260,6 +40655,8 @@ pub mod local_gateway_route_table_virtual_interface_group_association {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -40410,6 +40807,8 @@ pub mod local_gateway_virtual_interface {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -40514,6 +40913,8 @@ pub mod local_gateway_virtual_interface_group {
         required: &["LocalGatewayId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -40656,13 +41057,21 @@ pub mod nat_gateway {
                 "SecondaryPrivateIpAddresses",
                 s::Kind::List(&s::prop("", s::Kind::String)),
             ),
-            s::prop("SubnetId", s::Kind::String),
-            s::prop("VpcId", s::Kind::String),
+            s::prop("SubnetId", s::Kind::String).format(
+                "AWS::EC2::Subnet.Id",
+                "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
+            s::prop("VpcId", s::Kind::String).format(
+                "AWS::EC2::VPC.Id",
+                "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -40741,6 +41150,8 @@ pub mod nat_gateway {
         required: &["AllocationIds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -40880,12 +41291,17 @@ pub mod network_acl {
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::EC2::NetworkAcl",
         properties: &[
-            s::prop("VpcId", s::Kind::String),
+            s::prop("VpcId", s::Kind::String).format(
+                "AWS::EC2::VPC.Id",
+                "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &["VpcId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -40989,6 +41405,8 @@ pub mod network_acl_entry {
         required: &["NetworkAclId", "RuleAction", "RuleNumber", "Protocol"],
         required_xor: &[&["Ipv6CidrBlock", "CidrBlock"]],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -41024,6 +41442,8 @@ pub mod network_acl_entry {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -41053,6 +41473,8 @@ pub mod network_acl_entry {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -41119,6 +41541,8 @@ pub mod network_insights_access_scope {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -41182,6 +41606,8 @@ pub mod network_insights_access_scope {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -41219,6 +41645,8 @@ pub mod network_insights_access_scope {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -41247,6 +41675,8 @@ pub mod network_insights_access_scope {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -41317,6 +41747,8 @@ pub mod network_insights_access_scope {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -41353,6 +41785,8 @@ pub mod network_insights_access_scope {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -41460,6 +41894,8 @@ pub mod network_insights_access_scope_analysis {
         required: &["NetworkInsightsAccessScopeId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -41602,6 +42038,8 @@ pub mod network_insights_analysis {
         required: &["NetworkInsightsPathId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -41787,6 +42225,8 @@ pub mod network_insights_path {
         required: &["Protocol", "Source"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -41857,6 +42297,8 @@ pub mod network_insights_path {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -41892,6 +42334,8 @@ pub mod network_insights_path {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -42054,7 +42498,13 @@ pub mod network_interface {
             ),
             s::prop("Description", s::Kind::String),
             s::prop("EnablePrimaryIpv6", s::Kind::Boolean),
-            s::prop("GroupSet", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop(
+                "GroupSet",
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
+            ),
             s::prop("InterfaceType", s::Kind::String),
             s::prop("Ipv4PrefixCount", s::Kind::Integer),
             s::prop(
@@ -42091,12 +42541,17 @@ pub mod network_interface {
             ),
             s::prop("SecondaryPrivateIpAddressCount", s::Kind::Integer),
             s::prop("SourceDestCheck", s::Kind::Boolean),
-            s::prop("SubnetId", s::Kind::String),
+            s::prop("SubnetId", s::Kind::String).format(
+                "AWS::EC2::Subnet.Id",
+                "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &["SubnetId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -42164,6 +42619,8 @@ pub mod network_interface {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -42202,6 +42659,8 @@ pub mod network_interface {
         required: &["Ipv4Prefix"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -42240,6 +42699,8 @@ pub mod network_interface {
         required: &["Ipv6Address"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -42276,6 +42737,8 @@ pub mod network_interface {
         required: &["Ipv6Prefix"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -42322,6 +42785,8 @@ pub mod network_interface {
         required: &["PrivateIpAddress", "Primary"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -42465,6 +42930,8 @@ pub mod network_interface_attachment {
         required: &["DeviceIndex", "InstanceId", "NetworkInterfaceId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -42506,6 +42973,8 @@ pub mod network_interface_attachment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -42530,6 +42999,8 @@ pub mod network_interface_attachment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -42603,6 +43074,8 @@ pub mod network_interface_permission {
         required: &["AwsAccountId", "NetworkInterfaceId", "Permission"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -42692,6 +43165,8 @@ pub mod network_performance_metric_subscription {
         required: &["Source", "Destination", "Metric", "Statistic"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -42745,6 +43220,8 @@ pub mod placement_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -42920,6 +43397,8 @@ pub mod prefix_list {
         required: &["PrefixListName", "AddressFamily"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -42989,6 +43468,8 @@ pub mod prefix_list {
         required: &["Cidr"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -43150,6 +43631,8 @@ pub mod route {
         required: &["RouteTableId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -43232,6 +43715,8 @@ pub mod route_server {
         required: &["AmazonSideAsn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -43343,11 +43828,16 @@ pub mod route_server_association {
         name: "AWS::EC2::RouteServerAssociation",
         properties: &[
             s::prop("RouteServerId", s::Kind::String),
-            s::prop("VpcId", s::Kind::String),
+            s::prop("VpcId", s::Kind::String).format(
+                "AWS::EC2::VPC.Id",
+                "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
         ],
         required: &["RouteServerId", "VpcId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -43403,12 +43893,17 @@ pub mod route_server_endpoint {
         name: "AWS::EC2::RouteServerEndpoint",
         properties: &[
             s::prop("RouteServerId", s::Kind::String),
-            s::prop("SubnetId", s::Kind::String),
+            s::prop("SubnetId", s::Kind::String).format(
+                "AWS::EC2::Subnet.Id",
+                "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &["RouteServerId", "SubnetId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -43512,6 +44007,8 @@ pub mod route_server_peer {
         required: &["RouteServerEndpointId", "PeerAddress", "BgpOptions"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -43585,6 +44082,8 @@ pub mod route_server_peer {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -43690,6 +44189,8 @@ pub mod route_server_propagation {
         required: &["RouteServerId", "RouteTableId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -43737,12 +44238,17 @@ pub mod route_table {
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::EC2::RouteTable",
         properties: &[
-            s::prop("VpcId", s::Kind::String),
+            s::prop("VpcId", s::Kind::String).format(
+                "AWS::EC2::VPC.Id",
+                "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &["VpcId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -43826,7 +44332,10 @@ pub mod security_group {
                 .pattern("^([a-z,A-Z,0-9,. _\\-:/()#,@[\\]+=&;\\{\\}!$*])*$")
                 .min_length(0)
                 .max_length(255),
-            s::prop("GroupName", s::Kind::String),
+            s::prop("GroupName", s::Kind::String).format(
+                "AWS::EC2::SecurityGroup.Name",
+                "^[a-zA-Z0-9 \\._\\-:\\/()#\\,@\\[\\]+=&;\\{\\}!\\$\\*]+$",
+            ),
             s::prop(
                 "SecurityGroupEgress",
                 s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Egress))),
@@ -43835,12 +44344,17 @@ pub mod security_group {
                 "SecurityGroupIngress",
                 s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Ingress))),
             ),
-            s::prop("VpcId", s::Kind::String),
+            s::prop("VpcId", s::Kind::String).format(
+                "AWS::EC2::VPC.Id",
+                "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &["GroupDescription"],
         required_xor: &[],
         dependent_required: &[("SecurityGroupEgress", &["VpcId"])],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -43914,7 +44428,10 @@ pub mod security_group {
             s::prop("CidrIpv6", s::Kind::String),
             s::prop("Description", s::Kind::String),
             s::prop("DestinationPrefixListId", s::Kind::String),
-            s::prop("DestinationSecurityGroupId", s::Kind::String),
+            s::prop("DestinationSecurityGroupId", s::Kind::String).format(
+                "AWS::EC2::SecurityGroup.Id",
+                "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+            ),
             s::prop("FromPort", s::Kind::Integer).minimum(-1.0),
             s::prop("IpProtocol", s::Kind::String),
             s::prop("ToPort", s::Kind::Integer).minimum(-1.0),
@@ -43927,6 +44444,8 @@ pub mod security_group {
             "DestinationPrefixListId",
         ]],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -43999,8 +44518,14 @@ pub mod security_group {
             s::prop("FromPort", s::Kind::Integer).minimum(-1.0),
             s::prop("IpProtocol", s::Kind::String),
             s::prop("SourcePrefixListId", s::Kind::String),
-            s::prop("SourceSecurityGroupId", s::Kind::String),
-            s::prop("SourceSecurityGroupName", s::Kind::String),
+            s::prop("SourceSecurityGroupId", s::Kind::String).format(
+                "AWS::EC2::SecurityGroup.Id",
+                "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+            ),
+            s::prop("SourceSecurityGroupName", s::Kind::String).format(
+                "AWS::EC2::SecurityGroup.Name",
+                "^[a-zA-Z0-9 \\._\\-:\\/()#\\,@\\[\\]+=&;\\{\\}!\\$\\*]+$",
+            ),
             s::prop("SourceSecurityGroupOwnerId", s::Kind::String),
             s::prop("ToPort", s::Kind::Integer).minimum(-1.0),
         ],
@@ -44013,6 +44538,8 @@ pub mod security_group {
             "SourceSecurityGroupName",
         ]],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -44111,9 +44638,15 @@ pub mod security_group_egress {
             s::prop("CidrIpv6", s::Kind::String),
             s::prop("Description", s::Kind::String),
             s::prop("DestinationPrefixListId", s::Kind::String),
-            s::prop("DestinationSecurityGroupId", s::Kind::String),
+            s::prop("DestinationSecurityGroupId", s::Kind::String).format(
+                "AWS::EC2::SecurityGroup.Id",
+                "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+            ),
             s::prop("FromPort", s::Kind::Integer).minimum(-1.0),
-            s::prop("GroupId", s::Kind::String),
+            s::prop("GroupId", s::Kind::String).format(
+                "AWS::EC2::SecurityGroup.Id",
+                "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+            ),
             s::prop("IpProtocol", s::Kind::String),
             s::prop("ToPort", s::Kind::Integer).minimum(-1.0),
         ],
@@ -44125,6 +44658,8 @@ pub mod security_group_egress {
             "DestinationSecurityGroupId",
         ]],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -44244,12 +44779,21 @@ pub mod security_group_ingress {
             s::prop("CidrIpv6", s::Kind::String),
             s::prop("Description", s::Kind::String),
             s::prop("FromPort", s::Kind::Integer).minimum(-1.0),
-            s::prop("GroupId", s::Kind::String),
+            s::prop("GroupId", s::Kind::String).format(
+                "AWS::EC2::SecurityGroup.Id",
+                "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+            ),
             s::prop("GroupName", s::Kind::String),
             s::prop("IpProtocol", s::Kind::String),
             s::prop("SourcePrefixListId", s::Kind::String),
-            s::prop("SourceSecurityGroupId", s::Kind::String),
-            s::prop("SourceSecurityGroupName", s::Kind::String),
+            s::prop("SourceSecurityGroupId", s::Kind::String).format(
+                "AWS::EC2::SecurityGroup.Id",
+                "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+            ),
+            s::prop("SourceSecurityGroupName", s::Kind::String).format(
+                "AWS::EC2::SecurityGroup.Name",
+                "^[a-zA-Z0-9 \\._\\-:\\/()#\\,@\\[\\]+=&;\\{\\}!\\$\\*]+$",
+            ),
             s::prop("SourceSecurityGroupOwnerId", s::Kind::String),
             s::prop("ToPort", s::Kind::Integer).minimum(-1.0),
         ],
@@ -44262,6 +44806,8 @@ pub mod security_group_ingress {
             "SourceSecurityGroupName",
         ]],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -44326,11 +44872,16 @@ pub mod security_group_vpc_association {
         name: "AWS::EC2::SecurityGroupVpcAssociation",
         properties: &[
             s::prop("GroupId", s::Kind::String),
-            s::prop("VpcId", s::Kind::String),
+            s::prop("VpcId", s::Kind::String).format(
+                "AWS::EC2::VPC.Id",
+                "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
         ],
         required: &["GroupId", "VpcId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -44401,6 +44952,8 @@ pub mod snapshot_block_public_access {
         required: &["State"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -44512,6 +45065,8 @@ pub mod spot_fleet {
         required: &["SpotFleetRequestConfigData"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -44695,6 +45250,8 @@ pub mod spot_fleet {
         required: &["IamFleetRole", "TargetCapacity"],
         required_xor: &[&["LaunchSpecifications", "LaunchTemplateConfigs"]],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -44741,6 +45298,8 @@ pub mod spot_fleet {
         required: &["Value", "Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -44841,7 +45400,8 @@ pub mod spot_fleet {
                 "IamInstanceProfile",
                 s::Kind::Object(&SCHEMA_IamInstanceProfileSpecification),
             ),
-            s::prop("ImageId", s::Kind::String),
+            s::prop("ImageId", s::Kind::String)
+                .format("AWS::EC2::Image.Id", "^ami-([0-9a-z]{8}|[0-9a-z]{17})$"),
             s::prop(
                 "InstanceRequirements",
                 s::Kind::Object(&SCHEMA_InstanceRequirementsRequest),
@@ -44864,7 +45424,10 @@ pub mod spot_fleet {
                 s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_GroupIdentifier))),
             ),
             s::prop("SpotPrice", s::Kind::String),
-            s::prop("SubnetId", s::Kind::String),
+            s::prop("SubnetId", s::Kind::String).format(
+                "AWS::EC2::Subnet.Id",
+                "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
             s::prop(
                 "TagSpecifications",
                 s::Kind::List(&s::prop(
@@ -44878,6 +45441,8 @@ pub mod spot_fleet {
         required: &["ImageId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -44920,6 +45485,8 @@ pub mod spot_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -44956,6 +45523,8 @@ pub mod spot_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -44983,6 +45552,8 @@ pub mod spot_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -45018,6 +45589,8 @@ pub mod spot_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -45070,6 +45643,8 @@ pub mod spot_fleet {
         required: &["DeviceName"],
         required_xor: &[&["VirtualName", "Ebs", "NoDevice"]],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -45094,6 +45669,8 @@ pub mod spot_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -45287,6 +45864,8 @@ pub mod spot_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -45313,6 +45892,8 @@ pub mod spot_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -45378,11 +45959,16 @@ pub mod spot_fleet {
                 )),
             ),
             s::prop("SecondaryPrivateIpAddressCount", s::Kind::Integer),
-            s::prop("SubnetId", s::Kind::String),
+            s::prop("SubnetId", s::Kind::String).format(
+                "AWS::EC2::Subnet.Id",
+                "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -45422,6 +46008,8 @@ pub mod spot_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -45458,6 +46046,8 @@ pub mod spot_fleet {
         required: &["GroupId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -45510,6 +46100,8 @@ pub mod spot_fleet {
         required: &["Version"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -45558,12 +46150,17 @@ pub mod spot_fleet {
             s::prop("InstanceType", s::Kind::String),
             s::prop("Priority", s::Kind::Number),
             s::prop("SpotPrice", s::Kind::String),
-            s::prop("SubnetId", s::Kind::String),
+            s::prop("SubnetId", s::Kind::String).format(
+                "AWS::EC2::Subnet.Id",
+                "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
             s::prop("WeightedCapacity", s::Kind::Number),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -45607,6 +46204,8 @@ pub mod spot_fleet {
         required: &["ClassicLoadBalancers"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -45648,6 +46247,8 @@ pub mod spot_fleet {
         required: &["TargetGroups"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -45681,6 +46282,8 @@ pub mod spot_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -45723,6 +46326,8 @@ pub mod spot_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -45752,6 +46357,8 @@ pub mod spot_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -45783,6 +46390,8 @@ pub mod spot_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -45814,6 +46423,8 @@ pub mod spot_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -45843,6 +46454,8 @@ pub mod spot_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -45874,6 +46487,8 @@ pub mod spot_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -45905,6 +46520,8 @@ pub mod spot_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -45934,6 +46551,8 @@ pub mod spot_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -45965,6 +46584,8 @@ pub mod spot_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -45996,6 +46617,8 @@ pub mod spot_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -46027,6 +46650,8 @@ pub mod spot_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -46063,6 +46688,8 @@ pub mod spot_fleet {
         required: &["Ipv6Address"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -46105,6 +46732,8 @@ pub mod spot_fleet {
         required: &["PrivateIpAddress"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -46141,6 +46770,8 @@ pub mod spot_fleet {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -46175,6 +46806,8 @@ pub mod spot_fleet {
         required: &["Arn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -46207,6 +46840,8 @@ pub mod spot_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -46233,6 +46868,8 @@ pub mod spot_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -47483,6 +48120,8 @@ pub mod sql_ha_standby_detected_instance {
         required: &["InstanceId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -47639,7 +48278,10 @@ pub mod subnet {
                 "PrivateDnsNameOptionsOnLaunch",
                 s::Kind::Object(&SCHEMA_PrivateDnsNameOptionsOnLaunch),
             ),
-            s::prop("VpcId", s::Kind::String),
+            s::prop("VpcId", s::Kind::String).format(
+                "AWS::EC2::VPC.Id",
+                "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &["VpcId"],
@@ -47650,6 +48292,8 @@ pub mod subnet {
             ("Ipv6IpamPoolId", &["Ipv6NetmaskLength"]),
             ("Ipv6NetmaskLength", &["Ipv6IpamPoolId"]),
         ],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -47704,6 +48348,8 @@ pub mod subnet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -47778,11 +48424,16 @@ pub mod subnet_cidr_block {
             s::prop("Ipv6NetmaskLength", s::Kind::Integer)
                 .minimum(0.0)
                 .maximum(128.0),
-            s::prop("SubnetId", s::Kind::String),
+            s::prop("SubnetId", s::Kind::String).format(
+                "AWS::EC2::Subnet.Id",
+                "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
         ],
         required: &["SubnetId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -47857,11 +48508,16 @@ pub mod subnet_network_acl_association {
         name: "AWS::EC2::SubnetNetworkAclAssociation",
         properties: &[
             s::prop("NetworkAclId", s::Kind::String),
-            s::prop("SubnetId", s::Kind::String),
+            s::prop("SubnetId", s::Kind::String).format(
+                "AWS::EC2::Subnet.Id",
+                "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
         ],
         required: &["NetworkAclId", "SubnetId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -47930,11 +48586,16 @@ pub mod subnet_route_table_association {
         name: "AWS::EC2::SubnetRouteTableAssociation",
         properties: &[
             s::prop("RouteTableId", s::Kind::String),
-            s::prop("SubnetId", s::Kind::String),
+            s::prop("SubnetId", s::Kind::String).format(
+                "AWS::EC2::Subnet.Id",
+                "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
         ],
         required: &["RouteTableId", "SubnetId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -48003,6 +48664,8 @@ pub mod traffic_mirror_filter {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -48173,6 +48836,8 @@ pub mod traffic_mirror_filter_rule {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -48223,6 +48888,8 @@ pub mod traffic_mirror_filter_rule {
         required: &["FromPort", "ToPort"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -48411,6 +49078,8 @@ pub mod traffic_mirror_session {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -48482,6 +49151,8 @@ pub mod traffic_mirror_target {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -48587,6 +49258,8 @@ pub mod transit_gateway {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -48718,12 +49391,17 @@ pub mod transit_gateway_attachment {
             s::prop("Options", s::Kind::Object(&SCHEMA_Options)),
             s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String))),
             s::prop("TransitGatewayId", s::Kind::String),
-            s::prop("VpcId", s::Kind::String),
+            s::prop("VpcId", s::Kind::String).format(
+                "AWS::EC2::VPC.Id",
+                "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &["VpcId", "SubnetIds", "TransitGatewayId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -48777,6 +49455,8 @@ pub mod transit_gateway_attachment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -49022,6 +49702,8 @@ pub mod transit_gateway_connect {
         required: &["TransportTransitGatewayAttachmentId", "Options"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -49068,6 +49750,8 @@ pub mod transit_gateway_connect {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -49184,6 +49868,8 @@ pub mod transit_gateway_connect_peer {
         required: &["TransitGatewayAttachmentId", "ConnectPeerConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -49336,6 +50022,8 @@ pub mod transit_gateway_connect_peer {
         required: &["PeerAddress", "InsideCidrBlocks"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -49377,6 +50065,8 @@ pub mod transit_gateway_connect_peer {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -49448,6 +50138,8 @@ pub mod transit_gateway_metering_policy {
         required: &["TransitGatewayId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -49619,6 +50311,8 @@ pub mod transit_gateway_metering_policy_entry {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -49827,6 +50521,8 @@ pub mod transit_gateway_multicast_domain {
         required: &["TransitGatewayId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -49901,6 +50597,8 @@ pub mod transit_gateway_multicast_domain {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -50099,7 +50797,10 @@ pub mod transit_gateway_multicast_domain_association {
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::EC2::TransitGatewayMulticastDomainAssociation",
         properties: &[
-            s::prop("SubnetId", s::Kind::String),
+            s::prop("SubnetId", s::Kind::String).format(
+                "AWS::EC2::Subnet.Id",
+                "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
             s::prop("TransitGatewayAttachmentId", s::Kind::String),
             s::prop("TransitGatewayMulticastDomainId", s::Kind::String),
         ],
@@ -50110,6 +50811,8 @@ pub mod transit_gateway_multicast_domain_association {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -50208,6 +50911,8 @@ pub mod transit_gateway_multicast_group_member {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -50325,6 +51030,8 @@ pub mod transit_gateway_multicast_group_source {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -50455,6 +51162,8 @@ pub mod transit_gateway_peering_attachment {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -50560,6 +51269,8 @@ pub mod transit_gateway_route {
         required: &["TransitGatewayRouteTableId", "DestinationCidrBlock"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -50613,6 +51324,8 @@ pub mod transit_gateway_route_table {
         required: &["TransitGatewayId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -50688,6 +51401,8 @@ pub mod transit_gateway_route_table_association {
         required: &["TransitGatewayRouteTableId", "TransitGatewayAttachmentId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -50749,6 +51464,8 @@ pub mod transit_gateway_route_table_propagation {
         required: &["TransitGatewayRouteTableId", "TransitGatewayAttachmentId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -50831,12 +51548,17 @@ pub mod transit_gateway_vpc_attachment {
             ),
             s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String))),
             s::prop("TransitGatewayId", s::Kind::String),
-            s::prop("VpcId", s::Kind::String),
+            s::prop("VpcId", s::Kind::String).format(
+                "AWS::EC2::VPC.Id",
+                "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &["SubnetIds", "VpcId", "TransitGatewayId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -50892,6 +51614,8 @@ pub mod transit_gateway_vpc_attachment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -51134,6 +51858,8 @@ pub mod vpc {
             ("Ipv4IpamPoolId", &["Ipv4NetmaskLength"]),
             ("Ipv4NetmaskLength", &["Ipv4IpamPoolId"]),
         ],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -51277,13 +52003,21 @@ pub mod vpc_block_public_access_exclusion {
                 "InternetGatewayExclusionMode",
                 s::Kind::Enum(InternetGatewayExclusionMode::VALUES),
             ),
-            s::prop("SubnetId", s::Kind::String),
-            s::prop("VpcId", s::Kind::String),
+            s::prop("SubnetId", s::Kind::String).format(
+                "AWS::EC2::Subnet.Id",
+                "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
+            s::prop("VpcId", s::Kind::String).format(
+                "AWS::EC2::VPC.Id",
+                "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &["InternetGatewayExclusionMode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["VpcId"], &["SubnetId"]],
+        any_of: &[],
         open: false,
     };
 
@@ -51395,6 +52129,8 @@ pub mod vpc_block_public_access_options {
         required: &["InternetGatewayBlockMode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -51559,11 +52295,16 @@ pub mod vpc_cidr_block {
             s::prop("Ipv6IpamPoolId", s::Kind::String),
             s::prop("Ipv6NetmaskLength", s::Kind::Integer),
             s::prop("Ipv6Pool", s::Kind::String),
-            s::prop("VpcId", s::Kind::String),
+            s::prop("VpcId", s::Kind::String).format(
+                "AWS::EC2::VPC.Id",
+                "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
         ],
         required: &["VpcId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -51638,11 +52379,16 @@ pub mod vpcdhcp_options_association {
         name: "AWS::EC2::VPCDHCPOptionsAssociation",
         properties: &[
             s::prop("DhcpOptionsId", s::Kind::String),
-            s::prop("VpcId", s::Kind::String),
+            s::prop("VpcId", s::Kind::String).format(
+                "AWS::EC2::VPC.Id",
+                "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
         ],
         required: &["VpcId", "DhcpOptionsId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -51738,7 +52484,10 @@ pub mod vpc_encryption_control {
                 "VirtualPrivateGatewayExclusionInput",
                 s::Kind::Enum(VirtualPrivateGatewayExclusionInput::VALUES),
             ),
-            s::prop("VpcId", s::Kind::String),
+            s::prop("VpcId", s::Kind::String).format(
+                "AWS::EC2::VPC.Id",
+                "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
             s::prop(
                 "VpcLatticeExclusionInput",
                 s::Kind::Enum(VpcLatticeExclusionInput::VALUES),
@@ -51752,6 +52501,8 @@ pub mod vpc_encryption_control {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -52492,19 +53243,27 @@ pub mod vpc_endpoint {
             ),
             s::prop(
                 "SecurityGroupIds",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             ),
             s::prop("ServiceName", s::Kind::String),
             s::prop("ServiceNetworkArn", s::Kind::String),
             s::prop("ServiceRegion", s::Kind::String),
             s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String))),
             s::prop("VpcEndpointType", s::Kind::Enum(VpcEndpointType::VALUES)),
-            s::prop("VpcId", s::Kind::String),
+            s::prop("VpcId", s::Kind::String).format(
+                "AWS::EC2::VPC.Id",
+                "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &["VpcId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -52583,6 +53342,8 @@ pub mod vpc_endpoint {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -52950,6 +53711,8 @@ pub mod vpc_endpoint_connection_notification {
         required: &["ConnectionEvents", "ConnectionNotificationArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -53044,6 +53807,8 @@ pub mod vpc_endpoint_service {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -53155,6 +53920,8 @@ pub mod vpc_endpoint_service_permissions {
         required: &["ServiceId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -53206,12 +53973,17 @@ pub mod vpc_gateway_attachment {
         name: "AWS::EC2::VPCGatewayAttachment",
         properties: &[
             s::prop("InternetGatewayId", s::Kind::String),
-            s::prop("VpcId", s::Kind::String),
+            s::prop("VpcId", s::Kind::String).format(
+                "AWS::EC2::VPC.Id",
+                "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
             s::prop("VpnGatewayId", s::Kind::String),
         ],
         required: &["VpcId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -53301,14 +54073,22 @@ pub mod vpc_peering_connection {
             s::prop("AssumeRoleRegion", s::Kind::String),
             s::prop("PeerOwnerId", s::Kind::String),
             s::prop("PeerRegion", s::Kind::String),
-            s::prop("PeerRoleArn", s::Kind::String),
+            s::prop("PeerRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("PeerVpcId", s::Kind::String),
-            s::prop("VpcId", s::Kind::String),
+            s::prop("VpcId", s::Kind::String).format(
+                "AWS::EC2::VPC.Id",
+                "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &["VpcId", "PeerVpcId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -53382,6 +54162,8 @@ pub mod vpn_concentrator {
         required: &["TransitGatewayId", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -53561,6 +54343,8 @@ pub mod vpn_connection {
         required: &["Type", "CustomerGatewayId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -53732,6 +54516,8 @@ pub mod vpn_connection {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -53759,6 +54545,8 @@ pub mod vpn_connection {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -53789,6 +54577,8 @@ pub mod vpn_connection {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -53816,6 +54606,8 @@ pub mod vpn_connection {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -53844,6 +54636,8 @@ pub mod vpn_connection {
             required: &[],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -53872,6 +54666,8 @@ pub mod vpn_connection {
             required: &[],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -53899,6 +54695,8 @@ pub mod vpn_connection {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -53927,6 +54725,8 @@ pub mod vpn_connection {
             required: &[],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -53955,6 +54755,8 @@ pub mod vpn_connection {
             required: &[],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -54003,6 +54805,8 @@ pub mod vpn_connection {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -54571,6 +55375,8 @@ pub mod vpn_connection_route {
         required: &["DestinationCidrBlock", "VpnConnectionId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -54630,6 +55436,8 @@ pub mod vpn_gateway {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -54700,6 +55508,8 @@ pub mod vpn_gateway_route_propagation {
         required: &["RouteTableIds", "VpnGatewayId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -54847,7 +55657,10 @@ pub mod verified_access_endpoint {
             s::prop("RdsOptions", s::Kind::Object(&SCHEMA_RdsOptions)),
             s::prop(
                 "SecurityGroupIds",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             ),
             s::prop(
                 "SseSpecification",
@@ -54859,6 +55672,8 @@ pub mod verified_access_endpoint {
         required: &["AttachmentType", "EndpointType", "VerifiedAccessGroupId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -54935,6 +55750,8 @@ pub mod verified_access_endpoint {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -54981,6 +55798,8 @@ pub mod verified_access_endpoint {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -55024,6 +55843,8 @@ pub mod verified_access_endpoint {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -55075,6 +55896,8 @@ pub mod verified_access_endpoint {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -55099,11 +55922,16 @@ pub mod verified_access_endpoint {
         name: "SseSpecification",
         properties: &[
             s::prop("CustomerManagedKeyEnabled", s::Kind::Boolean),
-            s::prop("KmsKeyArn", s::Kind::String),
+            s::prop("KmsKeyArn", s::Kind::String).format(
+                "AWS::KMS::Key.Arn",
+                "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$",
+            ),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -55139,6 +55967,8 @@ pub mod verified_access_endpoint {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -55492,6 +56322,8 @@ pub mod verified_access_group {
         required: &["VerifiedAccessInstanceId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -55542,11 +56374,16 @@ pub mod verified_access_group {
         name: "SseSpecification",
         properties: &[
             s::prop("CustomerManagedKeyEnabled", s::Kind::Boolean),
-            s::prop("KmsKeyArn", s::Kind::String),
+            s::prop("KmsKeyArn", s::Kind::String).format(
+                "AWS::KMS::Key.Arn",
+                "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$",
+            ),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -55623,6 +56460,8 @@ pub mod verified_access_instance {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -55689,6 +56528,8 @@ pub mod verified_access_instance {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -55730,6 +56571,8 @@ pub mod verified_access_instance {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -55761,6 +56604,8 @@ pub mod verified_access_instance {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -55790,6 +56635,8 @@ pub mod verified_access_instance {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -55825,6 +56672,8 @@ pub mod verified_access_instance {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -55951,6 +56800,8 @@ pub mod verified_access_trust_provider {
         required: &["TrustProviderType", "PolicyReferenceName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -55999,6 +56850,8 @@ pub mod verified_access_trust_provider {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -56048,6 +56901,8 @@ pub mod verified_access_trust_provider {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -56095,6 +56950,8 @@ pub mod verified_access_trust_provider {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -56119,11 +56976,16 @@ pub mod verified_access_trust_provider {
         name: "SseSpecification",
         properties: &[
             s::prop("CustomerManagedKeyEnabled", s::Kind::Boolean),
-            s::prop("KmsKeyArn", s::Kind::String),
+            s::prop("KmsKeyArn", s::Kind::String).format(
+                "AWS::KMS::Key.Arn",
+                "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$",
+            ),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -56343,6 +57205,14 @@ pub mod volume {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[
+            &["AvailabilityZone", "Size"],
+            &["AvailabilityZone", "SnapshotId"],
+            &["AvailabilityZoneId", "Size"],
+            &["AvailabilityZoneId", "SnapshotId"],
+            &["SourceVolumeId"],
+        ],
         open: false,
     };
 
@@ -56424,6 +57294,8 @@ pub mod volume_attachment {
         required: &["VolumeId", "InstanceId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }

@@ -41,6 +41,8 @@ pub mod public_repository {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -96,6 +98,8 @@ pub mod public_repository {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -156,10 +160,12 @@ pub mod pull_through_cache_rule {
     /// What the schema says of `AWS::ECR::PullThroughCacheRule`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::ECR::PullThroughCacheRule",
-        properties: &[s::prop("CredentialArn", s::Kind::String).pattern("^arn:aws:secretsmanager:[a-zA-Z0-9-:]+:secret:ecr\\-pullthroughcache\\/[a-zA-Z0-9\\/_+=.@-]+$").min_length(50).max_length(612), s::prop("CustomRoleArn", s::Kind::String).min_length(0).max_length(2048), s::prop("EcrRepositoryPrefix", s::Kind::String).pattern("^([a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*(\\/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*\\/?|ROOT)$").min_length(2).max_length(30), s::prop("UpstreamRegistry", s::Kind::Enum(UpstreamRegistry::VALUES)), s::prop("UpstreamRegistryUrl", s::Kind::String), s::prop("UpstreamRepositoryPrefix", s::Kind::String).pattern("^([a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*(\\/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*\\/?|ROOT)$").min_length(2).max_length(30)],
+        properties: &[s::prop("CredentialArn", s::Kind::String).pattern("^arn:aws:secretsmanager:[a-zA-Z0-9-:]+:secret:ecr\\-pullthroughcache\\/[a-zA-Z0-9\\/_+=.@-]+$").min_length(50).max_length(612), s::prop("CustomRoleArn", s::Kind::String).format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$").min_length(0).max_length(2048), s::prop("EcrRepositoryPrefix", s::Kind::String).pattern("^([a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*(\\/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*\\/?|ROOT)$").min_length(2).max_length(30), s::prop("UpstreamRegistry", s::Kind::Enum(UpstreamRegistry::VALUES)), s::prop("UpstreamRegistryUrl", s::Kind::String), s::prop("UpstreamRepositoryPrefix", s::Kind::String).pattern("^([a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*(\\/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*\\/?|ROOT)$").min_length(2).max_length(30)],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -293,6 +299,8 @@ pub mod pull_time_update_exclusion {
         required: &["PrincipalArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -341,6 +349,8 @@ pub mod registry_policy {
         required: &["PolicyText"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -411,6 +421,8 @@ pub mod registry_scanning_configuration {
         required: &["Rules", "ScanType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -471,6 +483,8 @@ pub mod registry_scanning_configuration {
         required: &["ScanFrequency", "RepositoryFilters"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -518,6 +532,8 @@ pub mod registry_scanning_configuration {
         required: &["Filter", "FilterType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -699,6 +715,8 @@ pub mod replication_configuration {
         required: &["ReplicationConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -747,6 +765,8 @@ pub mod replication_configuration {
         required: &["Rules"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -809,6 +829,8 @@ pub mod replication_configuration {
         required: &["Destinations"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -853,6 +875,8 @@ pub mod replication_configuration {
         required: &["Region", "RegistryId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -900,6 +924,8 @@ pub mod replication_configuration {
         required: &["Filter", "FilterType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1010,6 +1036,8 @@ pub mod repository {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1065,6 +1093,8 @@ pub mod repository {
         required: &["EncryptionType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1091,6 +1121,8 @@ pub mod repository {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1154,6 +1186,8 @@ pub mod repository {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1191,6 +1225,8 @@ pub mod repository {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1428,10 +1464,12 @@ pub mod repository_creation_template {
     /// What the schema says of `AWS::ECR::RepositoryCreationTemplate`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::ECR::RepositoryCreationTemplate",
-        properties: &[s::prop("AppliedFor", s::Kind::List(&s::prop("", s::Kind::Enum(AppliedForItem::VALUES)))), s::prop("CustomRoleArn", s::Kind::String).pattern("^arn:aws[-a-z0-9]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,-.@_]*$").min_length(0).max_length(2048), s::prop("Description", s::Kind::String).min_length(0).max_length(256), s::prop("EncryptionConfiguration", s::Kind::Object(&SCHEMA_EncryptionConfiguration)), s::prop("ImageTagMutability", s::Kind::Enum(ImageTagMutability::VALUES)), s::prop("ImageTagMutabilityExclusionFilters", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ImageTagMutabilityExclusionFilter)))).min_items(1).max_items(5), s::prop("LifecyclePolicy", s::Kind::String).min_length(100).max_length(30720), s::prop("Prefix", s::Kind::String).pattern("^([a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*(\\/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*\\/?|ROOT)$").min_length(1).max_length(256), s::prop("RepositoryPolicy", s::Kind::String).min_length(0).max_length(10240), s::prop("ResourceTags", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag)))).max_items(50)],
+        properties: &[s::prop("AppliedFor", s::Kind::List(&s::prop("", s::Kind::Enum(AppliedForItem::VALUES)))), s::prop("CustomRoleArn", s::Kind::String).pattern("^arn:aws[-a-z0-9]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,-.@_]*$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$").min_length(0).max_length(2048), s::prop("Description", s::Kind::String).min_length(0).max_length(256), s::prop("EncryptionConfiguration", s::Kind::Object(&SCHEMA_EncryptionConfiguration)), s::prop("ImageTagMutability", s::Kind::Enum(ImageTagMutability::VALUES)), s::prop("ImageTagMutabilityExclusionFilters", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ImageTagMutabilityExclusionFilter)))).min_items(1).max_items(5), s::prop("LifecyclePolicy", s::Kind::String).min_length(100).max_length(30720), s::prop("Prefix", s::Kind::String).pattern("^([a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*(\\/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*\\/?|ROOT)$").min_length(1).max_length(256), s::prop("RepositoryPolicy", s::Kind::String).min_length(0).max_length(10240), s::prop("ResourceTags", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag)))).max_items(50)],
         required: &["Prefix", "AppliedFor"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1489,6 +1527,8 @@ pub mod repository_creation_template {
         required: &["EncryptionType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1555,6 +1595,8 @@ pub mod repository_creation_template {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1607,6 +1649,8 @@ pub mod repository_creation_template {
         required: &["Key", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1860,6 +1904,8 @@ pub mod signing_configuration {
         required: &["Rules"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1909,6 +1955,8 @@ pub mod signing_configuration {
         required: &["SigningProfileArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1956,6 +2004,8 @@ pub mod signing_configuration {
         required: &["Filter", "FilterType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -55,6 +55,8 @@ pub mod capacity_provider {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -107,6 +109,8 @@ pub mod capacity_provider {
         required: &["AutoScalingGroupArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -171,7 +175,10 @@ pub mod capacity_provider {
                 "InfrastructureOptimization",
                 s::Kind::Object(&SCHEMA_InfrastructureOptimization),
             ),
-            s::prop("InfrastructureRoleArn", s::Kind::String),
+            s::prop("InfrastructureRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop(
                 "InstanceLaunchTemplate",
                 s::Kind::Object(&SCHEMA_InstanceLaunchTemplate),
@@ -181,6 +188,8 @@ pub mod capacity_provider {
         required: &["InfrastructureRoleArn", "InstanceLaunchTemplate"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -234,6 +243,8 @@ pub mod capacity_provider {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -262,6 +273,8 @@ pub mod capacity_provider {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -291,6 +304,8 @@ pub mod capacity_provider {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -400,6 +415,8 @@ pub mod capacity_provider {
         required: &["Ec2InstanceProfileArn", "NetworkConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -435,6 +452,8 @@ pub mod capacity_provider {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -662,6 +681,8 @@ pub mod capacity_provider {
         required: &["VCpuCount", "MemoryMiB"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -689,6 +710,8 @@ pub mod capacity_provider {
             required: &[],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -735,13 +758,24 @@ pub mod capacity_provider {
         properties: &[
             s::prop(
                 "SecurityGroups",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             ),
-            s::prop("Subnets", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop(
+                "Subnets",
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::Subnet.Id",
+                    "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                )),
+            ),
         ],
         required: &["SecurityGroups", "Subnets"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -781,6 +815,8 @@ pub mod capacity_provider {
         required: &["StorageSizeGiB"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -812,6 +848,8 @@ pub mod capacity_provider {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -843,6 +881,8 @@ pub mod capacity_provider {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -874,6 +914,8 @@ pub mod capacity_provider {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -905,6 +947,8 @@ pub mod capacity_provider {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -947,6 +991,8 @@ pub mod capacity_provider {
         required: &["Min"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -976,6 +1022,8 @@ pub mod capacity_provider {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1007,6 +1055,8 @@ pub mod capacity_provider {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1038,6 +1088,8 @@ pub mod capacity_provider {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1080,6 +1132,8 @@ pub mod capacity_provider {
         required: &["Min"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1991,6 +2045,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2026,6 +2082,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2063,6 +2121,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2101,6 +2161,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2127,6 +2189,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2164,6 +2228,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2196,6 +2262,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2237,6 +2305,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2364,6 +2434,8 @@ pub mod cluster_capacity_provider_associations {
         required: &["Cluster", "DefaultCapacityProviderStrategy"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2410,6 +2482,8 @@ pub mod cluster_capacity_provider_associations {
         required: &["CapacityProvider"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2495,6 +2569,8 @@ pub mod daemon {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2559,6 +2635,8 @@ pub mod daemon {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2591,6 +2669,8 @@ pub mod daemon {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2709,10 +2789,16 @@ pub mod daemon_task_definition {
                 )),
             ),
             s::prop("Cpu", s::Kind::String),
-            s::prop("ExecutionRoleArn", s::Kind::String),
+            s::prop("ExecutionRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("Family", s::Kind::String),
             s::prop("Memory", s::Kind::String),
-            s::prop("TaskRoleArn", s::Kind::String),
+            s::prop("TaskRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop(
                 "Volumes",
                 s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Volume))),
@@ -2722,6 +2808,8 @@ pub mod daemon_task_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2917,6 +3005,8 @@ pub mod daemon_task_definition {
         required: &["Name", "Image"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2948,6 +3038,8 @@ pub mod daemon_task_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2978,6 +3070,8 @@ pub mod daemon_task_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3007,6 +3101,8 @@ pub mod daemon_task_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3037,6 +3133,8 @@ pub mod daemon_task_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3071,6 +3169,8 @@ pub mod daemon_task_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3110,6 +3210,8 @@ pub mod daemon_task_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3151,6 +3253,8 @@ pub mod daemon_task_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3204,6 +3308,8 @@ pub mod daemon_task_definition {
         required: &["LogDriver"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3236,6 +3342,8 @@ pub mod daemon_task_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3261,6 +3369,8 @@ pub mod daemon_task_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3296,6 +3406,8 @@ pub mod daemon_task_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3340,6 +3452,8 @@ pub mod daemon_task_definition {
         required: &["Name", "ValueFrom"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3369,6 +3483,8 @@ pub mod daemon_task_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3420,6 +3536,8 @@ pub mod daemon_task_definition {
         required: &["HardLimit", "Name", "SoftLimit"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3444,6 +3562,8 @@ pub mod daemon_task_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3475,6 +3595,8 @@ pub mod daemon_task_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3510,6 +3632,8 @@ pub mod daemon_task_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3555,6 +3679,8 @@ pub mod daemon_task_definition {
         required: &["Size"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3940,9 +4066,15 @@ pub mod express_gateway_service {
         properties: &[
             s::prop("Cluster", s::Kind::String),
             s::prop("Cpu", s::Kind::String),
-            s::prop("ExecutionRoleArn", s::Kind::String),
+            s::prop("ExecutionRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("HealthCheckPath", s::Kind::String),
-            s::prop("InfrastructureRoleArn", s::Kind::String),
+            s::prop("InfrastructureRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("Memory", s::Kind::String),
             s::prop(
                 "NetworkConfiguration",
@@ -3957,7 +4089,10 @@ pub mod express_gateway_service {
                 s::Kind::Object(&SCHEMA_ExpressGatewayScalingTarget),
             ),
             s::prop("ServiceName", s::Kind::String),
-            s::prop("TaskRoleArn", s::Kind::String),
+            s::prop("TaskRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &[
@@ -3967,6 +4102,8 @@ pub mod express_gateway_service {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4173,13 +4310,24 @@ pub mod express_gateway_service {
             properties: &[
                 s::prop(
                     "SecurityGroups",
-                    s::Kind::List(&s::prop("", s::Kind::String)),
+                    s::Kind::List(&s::prop("", s::Kind::String).format(
+                        "AWS::EC2::SecurityGroup.Id",
+                        "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                    )),
                 ),
-                s::prop("Subnets", s::Kind::List(&s::prop("", s::Kind::String))),
+                s::prop(
+                    "Subnets",
+                    s::Kind::List(&s::prop("", s::Kind::String).format(
+                        "AWS::EC2::Subnet.Id",
+                        "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                    )),
+                ),
             ],
             required: &[],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -4259,6 +4407,8 @@ pub mod express_gateway_service {
         required: &["Image"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4300,6 +4450,8 @@ pub mod express_gateway_service {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4347,6 +4499,8 @@ pub mod express_gateway_service {
             required: &["LogGroup", "LogStreamPrefix"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -4393,6 +4547,8 @@ pub mod express_gateway_service {
         required: &["Name", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4431,6 +4587,8 @@ pub mod express_gateway_service {
         required: &["CredentialsParameter"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4477,6 +4635,8 @@ pub mod express_gateway_service {
         required: &["Name", "ValueFrom"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4598,6 +4758,8 @@ pub mod primary_task_set {
         required: &["Cluster", "Service", "TaskSetId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -4787,6 +4949,8 @@ pub mod service {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4836,6 +5000,8 @@ pub mod service {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4909,6 +5075,8 @@ pub mod service {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4936,6 +5104,8 @@ pub mod service {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4982,6 +5152,8 @@ pub mod service {
         required: &["EnableForceNewDeployment"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5024,6 +5196,8 @@ pub mod service {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5051,6 +5225,8 @@ pub mod service {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5092,6 +5268,8 @@ pub mod service {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5133,6 +5311,8 @@ pub mod service {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5196,6 +5376,8 @@ pub mod service {
         required: &["Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5233,6 +5415,8 @@ pub mod service {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5280,6 +5464,8 @@ pub mod service {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5326,12 +5512,17 @@ pub mod service {
         name: "VpcLatticeConfiguration",
         properties: &[
             s::prop("PortName", s::Kind::String),
-            s::prop("RoleArn", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("TargetGroupArn", s::Kind::String),
         ],
         required: &["RoleArn", "TargetGroupArn", "PortName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5386,6 +5577,8 @@ pub mod service {
         required: &["AlarmNames", "Rollback", "Enable"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5421,6 +5614,8 @@ pub mod service {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5465,6 +5660,8 @@ pub mod service {
         required: &["Enable", "Rollback"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5523,11 +5720,16 @@ pub mod service {
                 s::Kind::List(&s::prop("", s::Kind::Enum(LifecycleStage::VALUES))),
             )
             .min_items(1),
-            s::prop("RoleArn", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
         ],
         required: &["HookTargetArn", "RoleArn", "LifecycleStages"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5565,6 +5767,8 @@ pub mod service {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5612,12 +5816,17 @@ pub mod service {
         properties: &[
             s::prop("AlternateTargetGroupArn", s::Kind::String),
             s::prop("ProductionListenerRule", s::Kind::String),
-            s::prop("RoleArn", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("TestListenerRule", s::Kind::String),
         ],
         required: &["AlternateTargetGroupArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5649,13 +5858,24 @@ pub mod service {
             s::prop("AssignPublicIp", s::Kind::Enum(AssignPublicIp::VALUES)),
             s::prop(
                 "SecurityGroups",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             ),
-            s::prop("Subnets", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop(
+                "Subnets",
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::Subnet.Id",
+                    "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                )),
+            ),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5702,6 +5922,8 @@ pub mod service {
         required: &["Format"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5743,6 +5965,8 @@ pub mod service {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5814,6 +6038,8 @@ pub mod service {
         required: &["PortName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5883,7 +6109,10 @@ pub mod service {
             s::prop("FilesystemType", s::Kind::Enum(FilesystemType::VALUES)),
             s::prop("Iops", s::Kind::Integer),
             s::prop("KmsKeyId", s::Kind::String),
-            s::prop("RoleArn", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("SizeInGiB", s::Kind::Integer),
             s::prop("SnapshotId", s::Kind::String),
             s::prop(
@@ -5897,6 +6126,8 @@ pub mod service {
         required: &["RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5943,6 +6174,8 @@ pub mod service {
         required: &["Name", "ValueFrom"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5994,6 +6227,8 @@ pub mod service {
         required: &["Port"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6031,6 +6266,8 @@ pub mod service {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6078,11 +6315,16 @@ pub mod service {
                 s::Kind::Object(&SCHEMA_ServiceConnectTlsCertificateAuthority),
             ),
             s::prop("KmsKey", s::Kind::String),
-            s::prop("RoleArn", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
         ],
         required: &["IssuerCertificateAuthority"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6139,6 +6381,8 @@ pub mod service {
         required: &["ResourceType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6180,6 +6424,8 @@ pub mod service {
         required: &["Header"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6207,6 +6453,8 @@ pub mod service {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6248,6 +6496,8 @@ pub mod service {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6294,6 +6544,8 @@ pub mod service {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6333,6 +6585,8 @@ pub mod service {
             required: &["Exact"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -7140,7 +7394,10 @@ pub mod task_definition {
                 "EphemeralStorage",
                 s::Kind::Object(&SCHEMA_EphemeralStorage),
             ),
-            s::prop("ExecutionRoleArn", s::Kind::String),
+            s::prop("ExecutionRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("Family", s::Kind::String),
             s::prop(
                 "InferenceAccelerators",
@@ -7166,7 +7423,10 @@ pub mod task_definition {
                 s::Kind::List(&s::prop("", s::Kind::Enum(RequiresCompatibilitie::VALUES))),
             ),
             s::prop("RuntimePlatform", s::Kind::Object(&SCHEMA_RuntimePlatform)),
-            s::prop("TaskRoleArn", s::Kind::String),
+            s::prop("TaskRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop(
                 "Volumes",
                 s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Volume))),
@@ -7176,6 +7436,8 @@ pub mod task_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7459,6 +7721,8 @@ pub mod task_definition {
         required: &["Name", "Image"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7483,6 +7747,8 @@ pub mod task_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7512,6 +7778,8 @@ pub mod task_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7553,6 +7821,8 @@ pub mod task_definition {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7606,6 +7876,8 @@ pub mod task_definition {
         required: &["ContainerName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7641,6 +7913,8 @@ pub mod task_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7702,6 +7976,8 @@ pub mod task_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7732,6 +8008,8 @@ pub mod task_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7761,6 +8039,8 @@ pub mod task_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7791,6 +8071,8 @@ pub mod task_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7820,6 +8102,8 @@ pub mod task_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7854,6 +8138,8 @@ pub mod task_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7893,6 +8179,8 @@ pub mod task_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7943,6 +8231,8 @@ pub mod task_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7996,6 +8286,8 @@ pub mod task_definition {
         required: &["LogDriver"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8028,6 +8320,8 @@ pub mod task_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8072,6 +8366,8 @@ pub mod task_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8097,6 +8393,8 @@ pub mod task_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8142,6 +8440,8 @@ pub mod task_definition {
         required: &["Type", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8177,6 +8477,8 @@ pub mod task_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8221,6 +8523,8 @@ pub mod task_definition {
         required: &["Name", "ValueFrom"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8250,6 +8554,8 @@ pub mod task_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8301,6 +8607,8 @@ pub mod task_definition {
         required: &["HardLimit", "Name", "SoftLimit"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8330,6 +8638,8 @@ pub mod task_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8377,6 +8687,8 @@ pub mod task_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8440,6 +8752,8 @@ pub mod task_definition {
         required: &["FilesystemId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8492,6 +8806,8 @@ pub mod task_definition {
         required: &["FileSystemId", "RootDirectory"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8518,6 +8834,8 @@ pub mod task_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8568,6 +8886,8 @@ pub mod task_definition {
         required: &["FileSystemArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8601,6 +8921,8 @@ pub mod task_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8636,6 +8958,8 @@ pub mod task_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8681,6 +9005,8 @@ pub mod task_definition {
         required: &["Size"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8712,6 +9038,8 @@ pub mod task_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8758,6 +9086,8 @@ pub mod task_definition {
         required: &["CredentialsParameter", "Domain"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9882,6 +10212,8 @@ pub mod task_set {
         required: &["Cluster", "Service", "TaskDefinition"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9926,6 +10258,8 @@ pub mod task_set {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9960,6 +10294,8 @@ pub mod task_set {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9987,6 +10323,8 @@ pub mod task_set {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10020,6 +10358,8 @@ pub mod task_set {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10055,6 +10395,8 @@ pub mod task_set {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10103,14 +10445,26 @@ pub mod task_set {
             s::prop("AssignPublicIp", s::Kind::Enum(AssignPublicIp::VALUES)),
             s::prop(
                 "SecurityGroups",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             )
             .max_items(5),
-            s::prop("Subnets", s::Kind::List(&s::prop("", s::Kind::String))).max_items(16),
+            s::prop(
+                "Subnets",
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::Subnet.Id",
+                    "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                )),
+            )
+            .max_items(16),
         ],
         required: &["Subnets"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

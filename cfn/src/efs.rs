@@ -64,6 +64,8 @@ pub mod access_point {
         required: &["FileSystemId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -140,6 +142,8 @@ pub mod access_point {
         required: &["Uid", "Gid"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -174,6 +178,8 @@ pub mod access_point {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -231,6 +237,8 @@ pub mod access_point {
         required: &["OwnerUid", "OwnerGid", "Permissions"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -315,6 +323,8 @@ pub mod file_system {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -382,6 +392,8 @@ pub mod file_system {
         required: &["Status"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -411,6 +423,8 @@ pub mod file_system {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -454,6 +468,8 @@ pub mod file_system {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -488,6 +504,8 @@ pub mod file_system {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -524,10 +542,12 @@ pub mod file_system {
     /// What the schema says of `ReplicationDestination`'s properties; `validate()` checks them.
     pub static SCHEMA_ReplicationDestination: s::ObjectSchema = s::ObjectSchema {
         name: "ReplicationDestination",
-        properties: &[s::prop("AvailabilityZoneName", s::Kind::String), s::prop("FileSystemId", s::Kind::String).pattern("^(arn:aws[-a-z]*:elasticfilesystem:[0-9a-z-:]+:file-system/fs-[0-9a-f]{8,40}|fs-[0-9a-f]{8,40})$"), s::prop("KmsKeyId", s::Kind::String), s::prop("Region", s::Kind::String), s::prop("RoleArn", s::Kind::String), s::prop("Status", s::Kind::String), s::prop("StatusMessage", s::Kind::String)],
+        properties: &[s::prop("AvailabilityZoneName", s::Kind::String), s::prop("FileSystemId", s::Kind::String).pattern("^(arn:aws[-a-z]*:elasticfilesystem:[0-9a-z-:]+:file-system/fs-[0-9a-f]{8,40}|fs-[0-9a-f]{8,40})$"), s::prop("KmsKeyId", s::Kind::String), s::prop("Region", s::Kind::String), s::prop("RoleArn", s::Kind::String).format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$"), s::prop("Status", s::Kind::String), s::prop("StatusMessage", s::Kind::String)],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -995,10 +1015,12 @@ pub mod mount_target {
     /// What the schema says of `AWS::EFS::MountTarget`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::EFS::MountTarget",
-        properties: &[s::prop("FileSystemId", s::Kind::String).pattern("^(arn:aws[-a-z]*:elasticfilesystem:[0-9a-z-:]+:file-system/fs-[0-9a-f]{8,40}|fs-[0-9a-f]{8,40})$").min_length(0).max_length(128), s::prop("IpAddress", s::Kind::String).pattern("^[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}$").min_length(7).max_length(15), s::prop("IpAddressType", s::Kind::Enum(IpAddressType::VALUES)), s::prop("Ipv6Address", s::Kind::String).min_length(3).max_length(39), s::prop("SecurityGroups", s::Kind::List(&s::prop("", s::Kind::String).pattern("^sg-[0-9a-f]{8,40}$").min_length(11).max_length(43))).min_items(0).max_items(100), s::prop("SubnetId", s::Kind::String).pattern("^subnet-[0-9a-f]{8,40}$").min_length(15).max_length(47)],
+        properties: &[s::prop("FileSystemId", s::Kind::String).pattern("^(arn:aws[-a-z]*:elasticfilesystem:[0-9a-z-:]+:file-system/fs-[0-9a-f]{8,40}|fs-[0-9a-f]{8,40})$").min_length(0).max_length(128), s::prop("IpAddress", s::Kind::String).pattern("^[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}$").min_length(7).max_length(15), s::prop("IpAddressType", s::Kind::Enum(IpAddressType::VALUES)), s::prop("Ipv6Address", s::Kind::String).min_length(3).max_length(39), s::prop("SecurityGroups", s::Kind::List(&s::prop("", s::Kind::String).pattern("^sg-[0-9a-f]{8,40}$").format("AWS::EC2::SecurityGroup.Id", "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$").min_length(11).max_length(43))).min_items(0).max_items(100), s::prop("SubnetId", s::Kind::String).pattern("^subnet-[0-9a-f]{8,40}$").format("AWS::EC2::Subnet.Id", "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$").min_length(15).max_length(47)],
         required: &["FileSystemId", "SecurityGroups", "SubnetId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

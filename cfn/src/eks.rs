@@ -86,6 +86,8 @@ pub mod access_entry {
         required: &["PrincipalArn", "ClusterName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -136,6 +138,8 @@ pub mod access_entry {
         required: &["PolicyArn", "AccessScope"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -178,6 +182,8 @@ pub mod access_entry {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -328,6 +334,10 @@ pub mod addon {
             s::prop("PreserveOnDelete", s::Kind::Boolean),
             s::prop("ResolveConflicts", s::Kind::Enum(ResolveConflicts::VALUES)).min_length(1),
             s::prop("ServiceAccountRoleArn", s::Kind::String)
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(1)
                 .max_length(255),
             s::prop("Tags", s::Kind::Json),
@@ -335,6 +345,8 @@ pub mod addon {
         required: &["ClusterName", "AddonName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -380,6 +392,8 @@ pub mod addon {
         required: &["Namespace"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -420,12 +434,18 @@ pub mod addon {
         name: "PodIdentityAssociation",
         properties: &[
             s::prop("RoleArn", s::Kind::String)
-                .pattern("^arn:aws[a-zA-Z-]*:iam::\\d{12}:(role)\\/*"),
+                .pattern("^arn:aws[a-zA-Z-]*:iam::\\d{12}:(role)\\/*")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                ),
             s::prop("ServiceAccount", s::Kind::String),
         ],
         required: &["ServiceAccount", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -573,7 +593,11 @@ pub mod capability {
                 s::Kind::Enum(DeletePropagationPolicy::VALUES),
             ),
             s::prop("RoleArn", s::Kind::String)
-                .pattern("^arn:aws[a-z-]*:iam::[0-9]+:role/[a-zA-Z0-9+=,.@_-]+$"),
+                .pattern("^arn:aws[a-z-]*:iam::[0-9]+:role/[a-zA-Z0-9+=,.@_-]+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                ),
             s::prop("Type", s::Kind::Enum(Type::VALUES)),
             s::prop("Tags", s::Kind::Json),
         ],
@@ -586,6 +610,8 @@ pub mod capability {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -653,6 +679,8 @@ pub mod capability {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -711,6 +739,8 @@ pub mod capability {
         required: &["AwsIdc"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -758,6 +788,8 @@ pub mod capability {
         required: &["IdcInstanceArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -786,6 +818,8 @@ pub mod capability {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -834,6 +868,8 @@ pub mod capability {
         required: &["Role", "Identities"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -879,6 +915,8 @@ pub mod capability {
         required: &["Id", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1206,7 +1244,10 @@ pub mod cluster {
                 "ResourcesVpcConfig",
                 s::Kind::Object(&SCHEMA_ResourcesVpcConfig),
             ),
-            s::prop("RoleArn", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("StorageConfig", s::Kind::Object(&SCHEMA_StorageConfig)),
             s::prop("UpgradePolicy", s::Kind::Object(&SCHEMA_UpgradePolicy)),
             s::prop("Version", s::Kind::String).pattern("1\\.\\d\\d"),
@@ -1219,6 +1260,8 @@ pub mod cluster {
         required: &["RoleArn", "ResourcesVpcConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1298,6 +1341,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1326,11 +1371,16 @@ pub mod cluster {
         properties: &[
             s::prop("Enabled", s::Kind::Boolean),
             s::prop("NodePools", s::Kind::List(&s::prop("", s::Kind::String))),
-            s::prop("NodeRoleArn", s::Kind::String),
+            s::prop("NodeRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1356,6 +1406,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1388,6 +1440,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1428,6 +1482,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1457,6 +1513,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1516,6 +1574,8 @@ pub mod cluster {
         required: &["OutpostArns", "ControlPlaneInstanceType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1557,6 +1617,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1614,7 +1676,14 @@ pub mod cluster {
             ),
             s::prop(
                 "SecurityGroupIds",
-                s::Kind::List(&s::prop("", s::Kind::String).min_items(1)),
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        )
+                        .min_items(1),
+                ),
             ),
             s::prop(
                 "SubnetIds",
@@ -1624,6 +1693,8 @@ pub mod cluster {
         required: &["SubnetIds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1651,6 +1722,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1676,6 +1749,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1700,6 +1775,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1724,6 +1801,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1748,6 +1827,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1776,6 +1857,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1800,6 +1883,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1841,6 +1926,8 @@ pub mod cluster {
         required: &["Cidrs"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1882,6 +1969,8 @@ pub mod cluster {
         required: &["Cidrs"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1906,6 +1995,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1931,6 +2022,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2278,18 +2371,31 @@ pub mod fargate_profile {
         properties: &[
             s::prop("ClusterName", s::Kind::String).min_length(1),
             s::prop("FargateProfileName", s::Kind::String).min_length(1),
-            s::prop("PodExecutionRoleArn", s::Kind::String).min_length(1),
+            s::prop("PodExecutionRoleArn", s::Kind::String)
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
+                .min_length(1),
             s::prop(
                 "Selectors",
                 s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Selector))),
             )
             .min_items(1),
-            s::prop("Subnets", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop(
+                "Subnets",
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::Subnet.Id",
+                    "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                )),
+            ),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &["ClusterName", "PodExecutionRoleArn", "Selectors"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2342,6 +2448,8 @@ pub mod fargate_profile {
         required: &["Namespace"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2392,6 +2500,8 @@ pub mod fargate_profile {
         required: &["Key", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2473,6 +2583,8 @@ pub mod identity_provider_config {
         required: &["Type", "ClusterName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2547,6 +2659,8 @@ pub mod identity_provider_config {
         required: &["ClientId", "IssuerUrl"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2597,6 +2711,8 @@ pub mod identity_provider_config {
         required: &["Key", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2800,7 +2916,13 @@ pub mod nodegroup {
             s::prop("ReleaseVersion", s::Kind::String),
             s::prop("RemoteAccess", s::Kind::Object(&SCHEMA_RemoteAccess)),
             s::prop("ScalingConfig", s::Kind::Object(&SCHEMA_ScalingConfig)),
-            s::prop("Subnets", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop(
+                "Subnets",
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::Subnet.Id",
+                    "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                )),
+            ),
             s::prop(
                 "Taints",
                 s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Taint))),
@@ -2813,6 +2935,8 @@ pub mod nodegroup {
         required: &["ClusterName", "NodeRole", "Subnets"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2859,6 +2983,8 @@ pub mod nodegroup {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2919,6 +3045,8 @@ pub mod nodegroup {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2965,6 +3093,8 @@ pub mod nodegroup {
         required: &["Ec2SshKey"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3000,6 +3130,8 @@ pub mod nodegroup {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3038,6 +3170,8 @@ pub mod nodegroup {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3075,6 +3209,8 @@ pub mod nodegroup {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3116,6 +3252,8 @@ pub mod nodegroup {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3155,6 +3293,8 @@ pub mod nodegroup {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3623,14 +3763,24 @@ pub mod pod_identity_association {
             s::prop("DisableSessionTags", s::Kind::Boolean).min_length(1),
             s::prop("Namespace", s::Kind::String),
             s::prop("Policy", s::Kind::String).min_length(1),
-            s::prop("RoleArn", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("ServiceAccount", s::Kind::String),
-            s::prop("TargetRoleArn", s::Kind::String).min_length(1),
+            s::prop("TargetRoleArn", s::Kind::String)
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
+                .min_length(1),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &["ClusterName", "RoleArn", "Namespace", "ServiceAccount"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

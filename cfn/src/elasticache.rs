@@ -179,13 +179,18 @@ pub mod cache_cluster {
             s::prop("TransitEncryptionEnabled", s::Kind::Boolean),
             s::prop(
                 "VpcSecurityGroupIds",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             ),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &["CacheNodeType", "NumCacheNodes", "Engine"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -284,6 +289,8 @@ pub mod cache_cluster {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -323,6 +330,8 @@ pub mod cache_cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -359,6 +368,8 @@ pub mod cache_cluster {
         required: &["LogGroup"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -397,6 +408,8 @@ pub mod cache_cluster {
         required: &["DeliveryStream"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -760,6 +773,8 @@ pub mod global_replication_group {
         required: &["Members"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -806,6 +821,8 @@ pub mod global_replication_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -849,6 +866,8 @@ pub mod global_replication_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -882,6 +901,8 @@ pub mod global_replication_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1003,6 +1024,8 @@ pub mod parameter_group {
         required: &["Description", "CacheParameterGroupFamily"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1274,7 +1297,10 @@ pub mod replication_group {
             s::prop("ReplicationGroupId", s::Kind::String),
             s::prop(
                 "SecurityGroupIds",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             ),
             s::prop("SnapshotArns", s::Kind::List(&s::prop("", s::Kind::String))),
             s::prop("SnapshotName", s::Kind::String),
@@ -1300,6 +1326,8 @@ pub mod replication_group {
         required: &["ReplicationGroupDescription"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1446,6 +1474,8 @@ pub mod replication_group {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1496,6 +1526,8 @@ pub mod replication_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1533,6 +1565,8 @@ pub mod replication_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1569,6 +1603,8 @@ pub mod replication_group {
         required: &["LogGroup"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1607,6 +1643,8 @@ pub mod replication_group {
         required: &["DeliveryStream"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1966,6 +2004,8 @@ pub mod security_group {
         required: &["Description"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2035,13 +2075,21 @@ pub mod security_group_ingress {
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::ElastiCache::SecurityGroupIngress",
         properties: &[
-            s::prop("CacheSecurityGroupName", s::Kind::String),
-            s::prop("EC2SecurityGroupName", s::Kind::String),
+            s::prop("CacheSecurityGroupName", s::Kind::String).format(
+                "AWS::EC2::SecurityGroup.Name",
+                "^[a-zA-Z0-9 \\._\\-:\\/()#\\,@\\[\\]+=&;\\{\\}!\\$\\*]+$",
+            ),
+            s::prop("EC2SecurityGroupName", s::Kind::String).format(
+                "AWS::EC2::SecurityGroup.Name",
+                "^[a-zA-Z0-9 \\._\\-:\\/()#\\,@\\[\\]+=&;\\{\\}!\\$\\*]+$",
+            ),
             s::prop("EC2SecurityGroupOwnerId", s::Kind::String),
         ],
         required: &["EC2SecurityGroupName", "CacheSecurityGroupName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2171,7 +2219,10 @@ pub mod serverless_cache {
             s::prop("ReaderEndpoint", s::Kind::Object(&SCHEMA_Endpoint)),
             s::prop(
                 "SecurityGroupIds",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             ),
             s::prop("ServerlessCacheName", s::Kind::String),
             s::prop(
@@ -2186,6 +2237,8 @@ pub mod serverless_cache {
         required: &["ServerlessCacheName", "Engine"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2257,6 +2310,8 @@ pub mod serverless_cache {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2286,6 +2341,8 @@ pub mod serverless_cache {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2331,6 +2388,8 @@ pub mod serverless_cache {
         required: &["Unit"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2360,6 +2419,8 @@ pub mod serverless_cache {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2471,6 +2532,8 @@ pub mod subnet_group {
         required: &["Description", "SubnetIds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -2566,6 +2629,8 @@ pub mod user {
         required: &["UserId", "UserName", "Engine"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2620,6 +2685,8 @@ pub mod user {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2791,6 +2858,8 @@ pub mod user_group {
         required: &["UserGroupId", "Engine", "UserIds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

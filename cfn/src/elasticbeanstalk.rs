@@ -48,6 +48,8 @@ pub mod application {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -75,6 +77,8 @@ pub mod application {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -106,6 +110,8 @@ pub mod application {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -140,6 +146,8 @@ pub mod application {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -172,6 +180,8 @@ pub mod application {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -245,6 +255,8 @@ pub mod application_version {
         required: &["ApplicationName", "SourceBundle"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -301,6 +313,8 @@ pub mod application_version {
         required: &["S3Bucket", "S3Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -405,6 +419,8 @@ pub mod configuration_template {
         required: &["ApplicationName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -466,6 +482,8 @@ pub mod configuration_template {
         required: &["Namespace", "OptionName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -518,6 +536,8 @@ pub mod configuration_template {
         required: &["TemplateName", "ApplicationName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -648,6 +668,8 @@ pub mod environment {
         required: &["ApplicationName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -709,6 +731,8 @@ pub mod environment {
         required: &["Namespace", "OptionName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -741,6 +765,8 @@ pub mod environment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -142,18 +142,29 @@ pub mod load_balancer {
             s::prop("Scheme", s::Kind::String),
             s::prop(
                 "SecurityGroups",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             ),
             s::prop(
                 "SourceSecurityGroup",
                 s::Kind::Object(&SCHEMA_SourceSecurityGroup),
             ),
-            s::prop("Subnets", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop(
+                "Subnets",
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::Subnet.Id",
+                    "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                )),
+            ),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &["Listeners"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -237,6 +248,8 @@ pub mod load_balancer {
         required: &["Enabled", "S3BucketName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -281,6 +294,8 @@ pub mod load_balancer {
         required: &["PolicyName", "CookieName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -323,6 +338,8 @@ pub mod load_balancer {
         required: &["Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -359,6 +376,8 @@ pub mod load_balancer {
         required: &["IdleTimeout"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -427,6 +446,8 @@ pub mod load_balancer {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -457,6 +478,8 @@ pub mod load_balancer {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -524,6 +547,8 @@ pub mod load_balancer {
         required: &["InstancePort", "LoadBalancerPort", "Protocol"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -592,6 +617,8 @@ pub mod load_balancer {
         required: &["PolicyType", "PolicyName", "Attributes"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -615,12 +642,17 @@ pub mod load_balancer {
     pub static SCHEMA_SourceSecurityGroup: s::ObjectSchema = s::ObjectSchema {
         name: "SourceSecurityGroup",
         properties: &[
-            s::prop("GroupName", s::Kind::String),
+            s::prop("GroupName", s::Kind::String).format(
+                "AWS::EC2::SecurityGroup.Name",
+                "^[a-zA-Z0-9 \\._\\-:\\/()#\\,@\\[\\]+=&;\\{\\}!\\$\\*]+$",
+            ),
             s::prop("OwnerAlias", s::Kind::String),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 

@@ -97,6 +97,8 @@ pub mod listener {
         required: &["LoadBalancerArn", "DefaultActions"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -123,10 +125,15 @@ pub mod listener {
     /// What the schema says of `Certificate`'s properties; `validate()` checks them.
     pub static SCHEMA_Certificate: s::ObjectSchema = s::ObjectSchema {
         name: "Certificate",
-        properties: &[s::prop("CertificateArn", s::Kind::String)],
+        properties: &[s::prop("CertificateArn", s::Kind::String).format(
+            "AWS::ACM::Certificate.Arn",
+            "^arn:aws[a-zA-Z-]*:acm:[a-z0-9-]+:\\d{12}:certificate/.+$",
+        )],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -213,6 +220,8 @@ pub mod listener {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -242,6 +251,8 @@ pub mod listener {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -282,6 +293,8 @@ pub mod listener {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -364,6 +377,8 @@ pub mod listener {
         required: &["UserPoolClientId", "UserPoolDomain", "UserPoolArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -476,6 +491,8 @@ pub mod listener {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[&["ClientSecret"], &["UseExistingClientSecret"]],
         open: false,
     };
 
@@ -529,6 +546,8 @@ pub mod listener {
         required: &["StatusCode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -566,6 +585,8 @@ pub mod listener {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -622,6 +643,8 @@ pub mod listener {
         required: &["JwksEndpoint", "Issuer"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -691,6 +714,8 @@ pub mod listener {
         required: &["StatusCode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -720,6 +745,8 @@ pub mod listener {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -751,6 +778,8 @@ pub mod listener {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -804,6 +833,8 @@ pub mod listener {
         required: &["Format", "Name", "Values"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1243,6 +1274,8 @@ pub mod listener_certificate {
         required: &["ListenerArn", "Certificates"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1269,10 +1302,15 @@ pub mod listener_certificate {
     /// What the schema says of `Certificate`'s properties; `validate()` checks them.
     pub static SCHEMA_Certificate: s::ObjectSchema = s::ObjectSchema {
         name: "Certificate",
-        properties: &[s::prop("CertificateArn", s::Kind::String)],
+        properties: &[s::prop("CertificateArn", s::Kind::String).format(
+            "AWS::ACM::Certificate.Arn",
+            "^arn:aws[a-zA-Z-]*:acm:[a-z0-9-]+:\\d{12}:certificate/.+$",
+        )],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1360,6 +1398,8 @@ pub mod listener_rule {
         required: &["Actions", "Priority", "Conditions"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1457,6 +1497,8 @@ pub mod listener_rule {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1528,6 +1570,8 @@ pub mod listener_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1580,6 +1624,8 @@ pub mod listener_rule {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["HostHeaderRewriteConfig"], &["UrlRewriteConfig"]],
+        any_of: &[],
         open: false,
     };
 
@@ -1662,6 +1708,8 @@ pub mod listener_rule {
         required: &["UserPoolClientId", "UserPoolDomain", "UserPoolArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1774,6 +1822,8 @@ pub mod listener_rule {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[&["ClientSecret"], &["UseExistingClientSecret"]],
         open: false,
     };
 
@@ -1827,6 +1877,8 @@ pub mod listener_rule {
         required: &["StatusCode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1864,6 +1916,8 @@ pub mod listener_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1920,6 +1974,8 @@ pub mod listener_rule {
         required: &["JwksEndpoint", "Issuer"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1989,6 +2045,8 @@ pub mod listener_rule {
         required: &["StatusCode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2020,6 +2078,8 @@ pub mod listener_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2054,6 +2114,8 @@ pub mod listener_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2082,6 +2144,8 @@ pub mod listener_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2116,6 +2180,8 @@ pub mod listener_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2144,6 +2210,8 @@ pub mod listener_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2172,6 +2240,8 @@ pub mod listener_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2211,6 +2281,8 @@ pub mod listener_rule {
         required: &["Rewrites"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2240,6 +2312,8 @@ pub mod listener_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2271,6 +2345,8 @@ pub mod listener_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2324,6 +2400,8 @@ pub mod listener_rule {
         required: &["Format", "Name", "Values"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2355,6 +2433,8 @@ pub mod listener_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2399,6 +2479,8 @@ pub mod listener_rule {
         required: &["Regex", "Replace"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2802,19 +2884,30 @@ pub mod load_balancer {
             s::prop("Scheme", s::Kind::Enum(Scheme::VALUES)),
             s::prop(
                 "SecurityGroups",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             ),
             s::prop(
                 "SubnetMappings",
                 s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SubnetMapping))),
             ),
-            s::prop("Subnets", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop(
+                "Subnets",
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::Subnet.Id",
+                    "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                )),
+            ),
             s::prop("Type", s::Kind::Enum(Type::VALUES)),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &[],
         required_xor: &[&["Subnets", "SubnetMappings"]],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2870,6 +2963,8 @@ pub mod load_balancer {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2904,6 +2999,8 @@ pub mod load_balancer {
         required: &["CapacityUnits"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2957,11 +3054,16 @@ pub mod load_balancer {
             s::prop("IPv6Address", s::Kind::String),
             s::prop("PrivateIPv4Address", s::Kind::String),
             s::prop("SourceNatIpv6Prefix", s::Kind::String),
-            s::prop("SubnetId", s::Kind::String),
+            s::prop("SubnetId", s::Kind::String).format(
+                "AWS::EC2::Subnet.Id",
+                "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
         ],
         required: &["SubnetId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3286,12 +3388,17 @@ pub mod target_group {
             s::prop("UnhealthyThresholdCount", s::Kind::Integer)
                 .minimum(2.0)
                 .maximum(10.0),
-            s::prop("VpcId", s::Kind::String),
+            s::prop("VpcId", s::Kind::String).format(
+                "AWS::EC2::VPC.Id",
+                "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3346,6 +3453,8 @@ pub mod target_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3375,6 +3484,8 @@ pub mod target_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3431,6 +3542,8 @@ pub mod target_group {
         required: &["Id"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3735,6 +3848,8 @@ pub mod trust_store {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3803,6 +3918,8 @@ pub mod trust_store_revocation {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3854,6 +3971,8 @@ pub mod trust_store_revocation {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -57,6 +57,8 @@ pub mod feed {
         required: &["Name", "Outputs"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -94,9 +96,9 @@ pub mod feed {
         /// Required.
         /// Pattern: `^[a-zA-Z0-9]([a-zA-Z0-9-_]{0,126}[a-zA-Z0-9])?$`.
         pub name: ::stratus_model::Val<::std::string::String>,
-        /// `OutputConfig`: JSON.
+        /// `OutputConfig`: [`OutputConfig`].
         /// Required.
-        pub output_config: ::stratus_model::Val<::stratus_model::Json>,
+        pub output_config: ::stratus_model::Val<OutputConfig>,
         /// `Status`: [`OutputStatus`].
         /// Required.
         pub status: ::stratus_model::Val<OutputStatus>,
@@ -106,7 +108,7 @@ pub mod feed {
         /// With the required `Name`, `OutputConfig`, `Status`; everything else unset.
         pub fn new(
             name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            output_config: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            output_config: impl ::std::convert::Into<::stratus_model::Val<OutputConfig>>,
             status: impl ::std::convert::Into<::stratus_model::Val<OutputStatus>>,
         ) -> Self {
             Self {
@@ -127,17 +129,80 @@ pub mod feed {
                 .max_length(1024),
             s::prop("Name", s::Kind::String)
                 .pattern("^[a-zA-Z0-9]([a-zA-Z0-9-_]{0,126}[a-zA-Z0-9])?$"),
-            s::prop("OutputConfig", s::Kind::Json),
+            s::prop("OutputConfig", s::Kind::Object(&SCHEMA_OutputConfig)),
             s::prop("Status", s::Kind::Enum(OutputStatus::VALUES)),
         ],
         required: &["Name", "OutputConfig", "Status"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
     impl ::std::convert::From<GetOutput> for ::stratus_model::Val<GetOutput> {
         fn from(value: GetOutput) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `OutputConfig`, a property type of `AWS::ElementalInference::Feed`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct OutputConfig {
+        /// `Clipping`: [`ClippingConfig`].
+        pub clipping: ::std::option::Option<::stratus_model::Val<ClippingConfig>>,
+        /// `Cropping`: JSON.
+        pub cropping: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+    }
+
+    /// What the schema says of `OutputConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_OutputConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "OutputConfig",
+        properties: &[
+            s::prop("Clipping", s::Kind::Object(&SCHEMA_ClippingConfig)),
+            s::prop("Cropping", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["Cropping"], &["Clipping"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<OutputConfig> for ::stratus_model::Val<OutputConfig> {
+        fn from(value: OutputConfig) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ClippingConfig`, a property type of `AWS::ElementalInference::Feed`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ClippingConfig {
+        /// `CallbackMetadata`: string.
+        /// Pattern: `^[\w \-\.',@:;]*$`.
+        /// Length: `..=1024`.
+        pub callback_metadata: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `ClippingConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClippingConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ClippingConfig",
+        properties: &[s::prop("CallbackMetadata", s::Kind::String)
+            .pattern("^[\\w \\-\\.',@:;]*$")
+            .max_length(1024)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ClippingConfig> for ::stratus_model::Val<ClippingConfig> {
+        fn from(value: ClippingConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }

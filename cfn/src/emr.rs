@@ -225,6 +225,8 @@ pub mod cluster {
         required: &["Instances", "ServiceRole", "JobFlowRole", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -279,6 +281,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -303,6 +307,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -352,6 +358,8 @@ pub mod cluster {
         required: &["ScriptBootstrapAction", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -395,6 +403,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -507,6 +517,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -567,6 +579,8 @@ pub mod cluster {
         required: &["KdcAdminPassword", "Realm"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -599,6 +613,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -641,6 +657,8 @@ pub mod cluster {
         required: &["InstanceRole"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -692,6 +710,8 @@ pub mod cluster {
         required: &["HadoopJarStep", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -735,6 +755,8 @@ pub mod cluster {
         required: &["Path"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -790,6 +812,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -872,6 +896,8 @@ pub mod cluster {
         required: &["InstanceCount", "InstanceType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -908,6 +934,8 @@ pub mod cluster {
         required: &["AvailabilityZone"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -966,6 +994,8 @@ pub mod cluster {
         required: &["UnitType", "MaximumCapacityUnits", "MinimumCapacityUnits"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1020,6 +1050,8 @@ pub mod cluster {
         required: &["Jar"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1094,6 +1126,8 @@ pub mod cluster {
         required: &["InstanceType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1131,6 +1165,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1170,6 +1206,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1219,6 +1257,8 @@ pub mod cluster {
         required: &["Constraints", "Rules"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1252,6 +1292,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1281,6 +1323,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1327,6 +1371,8 @@ pub mod cluster {
         required: &["AllocationStrategy"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1381,6 +1427,8 @@ pub mod cluster {
         required: &["TimeoutDurationMinutes", "TimeoutAction"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1419,6 +1467,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1450,6 +1500,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1496,6 +1548,8 @@ pub mod cluster {
         required: &["MinCapacity", "MaxCapacity"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1550,6 +1604,8 @@ pub mod cluster {
         required: &["Action", "Trigger", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1595,6 +1651,8 @@ pub mod cluster {
         required: &["VolumeSpecification"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1629,6 +1687,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1679,6 +1739,8 @@ pub mod cluster {
         required: &["SimpleScalingPolicyConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1720,6 +1782,8 @@ pub mod cluster {
         required: &["CloudWatchAlarmDefinition"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1773,6 +1837,8 @@ pub mod cluster {
         required: &["SizeInGB", "VolumeType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1819,6 +1885,8 @@ pub mod cluster {
         required: &["ScalingAdjustment"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1901,6 +1969,8 @@ pub mod cluster {
         required: &["MetricName", "ComparisonOperator", "Period", "Threshold"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1947,6 +2017,8 @@ pub mod cluster {
         required: &["Value", "Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2050,6 +2122,8 @@ pub mod instance_fleet_config {
         required: &["InstanceFleetType", "ClusterId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2130,6 +2204,8 @@ pub mod instance_fleet_config {
         required: &["InstanceType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2167,6 +2243,8 @@ pub mod instance_fleet_config {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2206,6 +2284,8 @@ pub mod instance_fleet_config {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2251,6 +2331,8 @@ pub mod instance_fleet_config {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2284,6 +2366,8 @@ pub mod instance_fleet_config {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2330,6 +2414,8 @@ pub mod instance_fleet_config {
         required: &["AllocationStrategy"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2384,6 +2470,8 @@ pub mod instance_fleet_config {
         required: &["TimeoutDurationMinutes", "TimeoutAction"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2422,6 +2510,8 @@ pub mod instance_fleet_config {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2453,6 +2543,8 @@ pub mod instance_fleet_config {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2500,6 +2592,8 @@ pub mod instance_fleet_config {
         required: &["VolumeSpecification"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2534,6 +2628,8 @@ pub mod instance_fleet_config {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2589,6 +2685,8 @@ pub mod instance_fleet_config {
         required: &["SizeInGB", "VolumeType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2716,6 +2814,8 @@ pub mod instance_group_config {
         required: &["JobFlowId", "InstanceCount", "InstanceRole", "InstanceType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2769,6 +2869,8 @@ pub mod instance_group_config {
         required: &["Constraints", "Rules"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2812,6 +2914,8 @@ pub mod instance_group_config {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2845,6 +2949,8 @@ pub mod instance_group_config {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2889,6 +2995,8 @@ pub mod instance_group_config {
         required: &["MinCapacity", "MaxCapacity"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2943,6 +3051,8 @@ pub mod instance_group_config {
         required: &["Action", "Trigger", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2988,6 +3098,8 @@ pub mod instance_group_config {
         required: &["VolumeSpecification"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3036,6 +3148,8 @@ pub mod instance_group_config {
         required: &["SimpleScalingPolicyConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3077,6 +3191,8 @@ pub mod instance_group_config {
         required: &["CloudWatchAlarmDefinition"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3130,6 +3246,8 @@ pub mod instance_group_config {
         required: &["SizeInGB", "VolumeType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3176,6 +3294,8 @@ pub mod instance_group_config {
         required: &["ScalingAdjustment"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3258,6 +3378,8 @@ pub mod instance_group_config {
         required: &["MetricName", "ComparisonOperator", "Period", "Threshold"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3304,6 +3426,8 @@ pub mod instance_group_config {
         required: &["Value", "Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3370,6 +3494,8 @@ pub mod security_configuration {
         required: &["SecurityConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -3457,6 +3583,8 @@ pub mod step {
         required: &["JobFlowId", "HadoopJarStep", "ActionOnFailure", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3517,6 +3645,8 @@ pub mod step {
         required: &["Jar"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3546,6 +3676,8 @@ pub mod step {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3700,10 +3832,12 @@ pub mod studio {
     /// What the schema says of `AWS::EMR::Studio`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::EMR::Studio",
-        properties: &[s::prop("AuthMode", s::Kind::Enum(AuthMode::VALUES)), s::prop("DefaultS3Location", s::Kind::String).pattern("^s3://.*").min_length(6).max_length(10280), s::prop("Description", s::Kind::String).min_length(0).max_length(256), s::prop("EncryptionKeyArn", s::Kind::String).pattern("^arn:aws(-(cn|us-gov|iso-f|iso-e))?:[a-z-]+:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$").min_length(0).max_length(10280), s::prop("EngineSecurityGroupId", s::Kind::String).pattern("^sg-[a-zA-Z0-9\\-._]+$").min_length(4).max_length(256), s::prop("IdcInstanceArn", s::Kind::String).min_length(20).max_length(2048), s::prop("IdcUserAssignment", s::Kind::Enum(IdcUserAssignment::VALUES)), s::prop("IdpAuthUrl", s::Kind::String).pattern("^https://[0-9a-zA-Z]([-.\\w]*[0-9a-zA-Z])(:[0-9]*)*([?/#].*)?$").min_length(0).max_length(4096), s::prop("IdpRelayStateParameterName", s::Kind::String).min_length(0).max_length(256), s::prop("Name", s::Kind::String).pattern("[a-zA-Z0-9_-]+").min_length(1).max_length(256), s::prop("ServiceRole", s::Kind::String).pattern("^arn:aws(-(cn|us-gov|iso-f|iso-e))?:[a-z-]+:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$").min_length(0).max_length(10280), s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String).pattern("^(subnet-[a-f0-9]{13})|(subnet-[a-f0-9]{8})\\Z"))).min_items(1), s::prop("TrustedIdentityPropagationEnabled", s::Kind::Boolean), s::prop("UserRole", s::Kind::String).pattern("^arn:aws(-(cn|us-gov|iso-f|iso-e))?:[a-z-]+:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$").min_length(0).max_length(10280), s::prop("VpcId", s::Kind::String).pattern("^(vpc-[0-9a-f]{8}|vpc-[0-9a-f]{17})$").min_length(0).max_length(256), s::prop("WorkspaceSecurityGroupId", s::Kind::String).pattern("^sg-[a-zA-Z0-9\\-._]+$").min_length(0).max_length(256), s::prop("Tags", s::Kind::Json)],
+        properties: &[s::prop("AuthMode", s::Kind::Enum(AuthMode::VALUES)), s::prop("DefaultS3Location", s::Kind::String).pattern("^s3://.*").min_length(6).max_length(10280), s::prop("Description", s::Kind::String).min_length(0).max_length(256), s::prop("EncryptionKeyArn", s::Kind::String).pattern("^arn:aws(-(cn|us-gov|iso-f|iso-e))?:[a-z-]+:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$").min_length(0).max_length(10280), s::prop("EngineSecurityGroupId", s::Kind::String).pattern("^sg-[a-zA-Z0-9\\-._]+$").min_length(4).max_length(256), s::prop("IdcInstanceArn", s::Kind::String).min_length(20).max_length(2048), s::prop("IdcUserAssignment", s::Kind::Enum(IdcUserAssignment::VALUES)), s::prop("IdpAuthUrl", s::Kind::String).pattern("^https://[0-9a-zA-Z]([-.\\w]*[0-9a-zA-Z])(:[0-9]*)*([?/#].*)?$").min_length(0).max_length(4096), s::prop("IdpRelayStateParameterName", s::Kind::String).min_length(0).max_length(256), s::prop("Name", s::Kind::String).pattern("[a-zA-Z0-9_-]+").min_length(1).max_length(256), s::prop("ServiceRole", s::Kind::String).pattern("^arn:aws(-(cn|us-gov|iso-f|iso-e))?:[a-z-]+:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$").min_length(0).max_length(10280), s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String).pattern("^(subnet-[a-f0-9]{13})|(subnet-[a-f0-9]{8})\\Z"))).min_items(1), s::prop("TrustedIdentityPropagationEnabled", s::Kind::Boolean), s::prop("UserRole", s::Kind::String).pattern("^arn:aws(-(cn|us-gov|iso-f|iso-e))?:[a-z-]+:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$").min_length(0).max_length(10280), s::prop("VpcId", s::Kind::String).pattern("^(vpc-[0-9a-f]{8}|vpc-[0-9a-f]{17})$").format("AWS::EC2::VPC.Id", "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$").min_length(0).max_length(256), s::prop("WorkspaceSecurityGroupId", s::Kind::String).pattern("^sg-[a-zA-Z0-9\\-._]+$").min_length(0).max_length(256), s::prop("Tags", s::Kind::Json)],
         required: &["AuthMode", "EngineSecurityGroupId", "Name", "ServiceRole", "SubnetIds", "VpcId", "WorkspaceSecurityGroupId", "DefaultS3Location"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3898,6 +4032,8 @@ pub mod studio_session_mapping {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3986,6 +4122,8 @@ pub mod wal_workspace {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }

@@ -83,10 +83,12 @@ pub mod endpoint {
     /// What the schema says of `AWS::EMRContainers::Endpoint`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::EMRContainers::Endpoint",
-        properties: &[s::prop("ConfigurationOverrides", s::Kind::Object(&SCHEMA_ConfigurationOverrides)), s::prop("ExecutionRoleArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z0-9-]*):iam::(\\d{12})?:(role((\\u002F)|(\\u002F[\\u0021-\\u007F]+\\u002F))[\\w+=,.@-]+)$").min_length(20).max_length(2048), s::prop("Name", s::Kind::String).pattern("[0-9A-Za-z][A-Za-z0-9\\-_]*").min_length(1).max_length(64), s::prop("ReleaseLabel", s::Kind::String).pattern("[A-Za-z0-9._/-]+").min_length(1).max_length(64), s::prop("Type", s::Kind::String).pattern("\\S").min_length(1).max_length(64), s::prop("VirtualClusterId", s::Kind::String).pattern("^[0-9a-z]+$").min_length(1).max_length(64), s::prop("Tags", s::Kind::Json)],
+        properties: &[s::prop("ConfigurationOverrides", s::Kind::Object(&SCHEMA_ConfigurationOverrides)), s::prop("ExecutionRoleArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z0-9-]*):iam::(\\d{12})?:(role((\\u002F)|(\\u002F[\\u0021-\\u007F]+\\u002F))[\\w+=,.@-]+)$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$").min_length(20).max_length(2048), s::prop("Name", s::Kind::String).pattern("[0-9A-Za-z][A-Za-z0-9\\-_]*").min_length(1).max_length(64), s::prop("ReleaseLabel", s::Kind::String).pattern("[A-Za-z0-9._/-]+").min_length(1).max_length(64), s::prop("Type", s::Kind::String).pattern("\\S").min_length(1).max_length(64), s::prop("VirtualClusterId", s::Kind::String).pattern("^[0-9a-z]+$").min_length(1).max_length(64), s::prop("Tags", s::Kind::Json)],
         required: &["VirtualClusterId", "Type", "ReleaseLabel", "ExecutionRoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -173,6 +175,8 @@ pub mod endpoint {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -235,6 +239,8 @@ pub mod endpoint {
         required: &["Classification"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -284,6 +290,8 @@ pub mod endpoint {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -339,6 +347,8 @@ pub mod endpoint {
         required: &["LogGroupName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -393,6 +403,8 @@ pub mod endpoint {
         required: &["RotationSize", "MaxFilesToKeep"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -436,6 +448,8 @@ pub mod endpoint {
         required: &["LogUri"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -564,6 +578,8 @@ pub mod security_configuration {
         required: &["SecurityConfigurationData"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -629,6 +645,8 @@ pub mod security_configuration {
         required: &["Type", "Id"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -673,6 +691,8 @@ pub mod security_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -699,6 +719,8 @@ pub mod security_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -736,6 +758,8 @@ pub mod security_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -766,6 +790,8 @@ pub mod security_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -805,6 +831,8 @@ pub mod security_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -831,6 +859,8 @@ pub mod security_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -857,6 +887,8 @@ pub mod security_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -889,6 +921,8 @@ pub mod security_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -931,6 +965,10 @@ pub mod security_configuration {
             s::prop("QueryAccessControlEnabled", s::Kind::Boolean),
             s::prop("QueryEngineRoleArn", s::Kind::String)
                 .pattern("^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):iam::\\d{12}:role/.+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
             s::prop(
@@ -941,6 +979,8 @@ pub mod security_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -980,6 +1020,8 @@ pub mod security_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1011,6 +1053,8 @@ pub mod security_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1052,6 +1096,8 @@ pub mod security_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1086,6 +1132,8 @@ pub mod security_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1119,6 +1167,8 @@ pub mod security_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1160,6 +1210,8 @@ pub mod security_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1413,6 +1465,8 @@ pub mod virtual_cluster {
         required: &["Name", "ContainerProvider"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1480,6 +1534,8 @@ pub mod virtual_cluster {
         required: &["Type", "Id", "Info"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1514,6 +1570,8 @@ pub mod virtual_cluster {
         required: &["EksInfo"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1555,6 +1613,8 @@ pub mod virtual_cluster {
         required: &["Namespace"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

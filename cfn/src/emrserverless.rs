@@ -184,6 +184,8 @@ pub mod application {
         required: &["ReleaseLabel", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -219,6 +221,8 @@ pub mod application {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -248,6 +252,8 @@ pub mod application {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -278,6 +284,8 @@ pub mod application {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -306,6 +314,8 @@ pub mod application {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -357,6 +367,8 @@ pub mod application {
         required: &["Key", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -391,6 +403,8 @@ pub mod application {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -450,6 +464,8 @@ pub mod application {
         required: &["Cpu", "Memory"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -503,6 +519,8 @@ pub mod application {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -537,6 +555,10 @@ pub mod application {
                 s::Kind::List(
                     &s::prop("", s::Kind::String)
                         .pattern("^[-0-9a-zA-Z]+")
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        )
                         .min_length(1)
                         .max_length(32),
                 ),
@@ -558,6 +580,8 @@ pub mod application {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -626,6 +650,8 @@ pub mod application {
         required: &["Classification"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -655,6 +681,8 @@ pub mod application {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -683,6 +711,8 @@ pub mod application {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -735,6 +765,8 @@ pub mod application {
         required: &["WorkerCount", "WorkerConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -792,6 +824,8 @@ pub mod application {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -820,6 +854,8 @@ pub mod application {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -846,6 +882,8 @@ pub mod application {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -885,6 +923,8 @@ pub mod application {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -949,6 +989,8 @@ pub mod application {
         required: &["Cpu", "Memory"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1008,6 +1050,8 @@ pub mod application {
         required: &["Key", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

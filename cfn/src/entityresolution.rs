@@ -107,6 +107,10 @@ pub mod id_mapping_workflow {
             .max_items(1),
             s::prop("RoleArn", s::Kind::String)
                 .pattern("^arn:(aws|aws-us-gov|aws-cn):iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(0)
                 .max_length(512),
             s::prop("WorkflowName", s::Kind::String)
@@ -123,6 +127,8 @@ pub mod id_mapping_workflow {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -179,6 +185,8 @@ pub mod id_mapping_workflow {
         required: &["IncrementalRunType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -225,6 +233,8 @@ pub mod id_mapping_workflow {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -270,6 +280,8 @@ pub mod id_mapping_workflow {
         required: &["InputSourceARN"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -312,7 +324,11 @@ pub mod id_mapping_workflow {
         name: "IdMappingWorkflowOutputSource",
         properties: &[
             s::prop("KMSArn", s::Kind::String)
-                .pattern("^arn:(aws|aws-us-gov|aws-cn):kms:.*:[0-9]+:.*$"),
+                .pattern("^arn:(aws|aws-us-gov|aws-cn):kms:.*:[0-9]+:.*$")
+                .format(
+                    "AWS::KMS::Key.Arn",
+                    "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$",
+                ),
             s::prop("OutputS3Path", s::Kind::String)
                 .pattern("^s3://([^/]+)/?(.*?([^/]+)/?)$")
                 .min_length(1)
@@ -321,6 +337,8 @@ pub mod id_mapping_workflow {
         required: &["OutputS3Path"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -372,6 +390,8 @@ pub mod id_mapping_workflow {
         required: &["ProviderServiceArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -444,6 +464,8 @@ pub mod id_mapping_workflow {
         required: &["AttributeMatchingModel", "RecordMatchingModel"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -487,6 +509,8 @@ pub mod id_mapping_workflow {
         required: &["IntermediateS3Path"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -551,6 +575,8 @@ pub mod id_mapping_workflow {
         required: &["RuleName", "MatchingKeys"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -907,6 +933,10 @@ pub mod id_namespace {
             .max_items(20),
             s::prop("RoleArn", s::Kind::String)
                 .pattern("^arn:(aws|aws-us-gov|aws-cn):iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(32)
                 .max_length(512),
             s::prop("Type", s::Kind::Enum(Type::VALUES)),
@@ -915,6 +945,8 @@ pub mod id_namespace {
         required: &["IdNamespaceName", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -986,6 +1018,8 @@ pub mod id_namespace {
         required: &["IdMappingType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1029,6 +1063,8 @@ pub mod id_namespace {
         required: &["InputSourceARN"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1072,6 +1108,8 @@ pub mod id_namespace {
         required: &["ProviderServiceArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1128,6 +1166,8 @@ pub mod id_namespace {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1192,6 +1232,8 @@ pub mod id_namespace {
         required: &["RuleName", "MatchingKeys"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1513,9 +1555,12 @@ pub mod matching_workflow {
                 "ResolutionTechniques",
                 s::Kind::Object(&SCHEMA_ResolutionTechniques),
             ),
-            s::prop("RoleArn", s::Kind::String).pattern(
-                "^arn:(aws|aws-us-gov|aws-cn):iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$",
-            ),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("^arn:(aws|aws-us-gov|aws-cn):iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                ),
             s::prop("WorkflowName", s::Kind::String)
                 .pattern("^[a-zA-Z_0-9-]*$")
                 .min_length(0)
@@ -1531,6 +1576,8 @@ pub mod matching_workflow {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1587,6 +1634,8 @@ pub mod matching_workflow {
         required: &["IncrementalRunType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1640,6 +1689,8 @@ pub mod matching_workflow {
         required: &["InputSourceARN", "SchemaArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1696,7 +1747,11 @@ pub mod matching_workflow {
                 s::Kind::Object(&SCHEMA_CustomerProfilesIntegrationConfig),
             ),
             s::prop("KMSArn", s::Kind::String)
-                .pattern("^arn:(aws|aws-us-gov|aws-cn):kms:.*:[0-9]+:.*$"),
+                .pattern("^arn:(aws|aws-us-gov|aws-cn):kms:.*:[0-9]+:.*$")
+                .format(
+                    "AWS::KMS::Key.Arn",
+                    "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$",
+                ),
             s::prop(
                 "Output",
                 s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_OutputAttribute))),
@@ -1711,6 +1766,8 @@ pub mod matching_workflow {
         required: &["Output"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1756,6 +1813,8 @@ pub mod matching_workflow {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1797,6 +1856,8 @@ pub mod matching_workflow {
         required: &["DomainArn", "ObjectTypeArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1844,6 +1905,8 @@ pub mod matching_workflow {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1893,6 +1956,8 @@ pub mod matching_workflow {
         required: &["ProviderServiceArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1954,6 +2019,8 @@ pub mod matching_workflow {
         required: &["AttributeMatchingModel", "Rules"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1996,6 +2063,8 @@ pub mod matching_workflow {
         required: &["Rules"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2039,6 +2108,8 @@ pub mod matching_workflow {
         required: &["IntermediateS3Path"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2103,6 +2174,8 @@ pub mod matching_workflow {
         required: &["RuleName", "MatchingKeys"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2135,6 +2208,8 @@ pub mod matching_workflow {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2377,6 +2452,8 @@ pub mod policy_statement {
         required: &["Arn", "StatementId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2494,6 +2571,8 @@ pub mod schema_mapping {
         required: &["SchemaName", "MappedInputFields"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2588,6 +2667,8 @@ pub mod schema_mapping {
         required: &["FieldName", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

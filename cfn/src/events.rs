@@ -70,6 +70,8 @@ pub mod api_destination {
         required: &["ConnectionArn", "InvocationEndpoint", "HttpMethod"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -236,6 +238,8 @@ pub mod archive {
         required: &["SourceArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -320,6 +324,8 @@ pub mod connection {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -413,6 +419,12 @@ pub mod connection {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[
+            &["BasicAuthParameters"],
+            &["OAuthParameters"],
+            &["ApiKeyAuthParameters"],
+        ],
+        any_of: &[],
         open: false,
     };
 
@@ -452,6 +464,8 @@ pub mod connection {
         required: &["ResourceParameters"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -508,6 +522,8 @@ pub mod connection {
         required: &["ApiKeyName", "ApiKeyValue"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -562,6 +578,8 @@ pub mod connection {
         required: &["Username", "Password"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -601,6 +619,8 @@ pub mod connection {
         required: &["ResourceParameters"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -654,6 +674,8 @@ pub mod connection {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -725,6 +747,8 @@ pub mod connection {
         required: &["ClientParameters", "AuthorizationEndpoint", "HttpMethod"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -771,6 +795,8 @@ pub mod connection {
         required: &["ResourceConfigurationArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -829,6 +855,8 @@ pub mod connection {
         required: &["Key", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -884,6 +912,8 @@ pub mod connection {
         required: &["ClientID", "ClientSecret"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1069,6 +1099,10 @@ pub mod endpoint {
             ),
             s::prop("RoleArn", s::Kind::String)
                 .pattern("^arn:aws[a-z-]*:iam::\\d{12}:role\\/[\\w+=,.@/-]+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(1)
                 .max_length(256),
             s::prop("RoutingConfig", s::Kind::Object(&SCHEMA_RoutingConfig)),
@@ -1076,6 +1110,8 @@ pub mod endpoint {
         required: &["RoutingConfig", "EventBuses"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1141,6 +1177,8 @@ pub mod endpoint {
         required: &["EventBusArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1177,6 +1215,8 @@ pub mod endpoint {
         required: &["State"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1216,6 +1256,8 @@ pub mod endpoint {
         required: &["FailoverConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1260,6 +1302,8 @@ pub mod endpoint {
         required: &["Primary", "Secondary"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1299,6 +1343,8 @@ pub mod endpoint {
         required: &["HealthCheck"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1338,6 +1384,8 @@ pub mod endpoint {
         required: &["Route"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1476,6 +1524,8 @@ pub mod event_bus {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1506,6 +1556,8 @@ pub mod event_bus {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1537,6 +1589,8 @@ pub mod event_bus {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1725,6 +1779,8 @@ pub mod event_bus_policy {
         required: &["StatementId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1752,6 +1808,8 @@ pub mod event_bus_policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1893,10 +1951,12 @@ pub mod rule {
     /// What the schema says of `AWS::Events::Rule`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::Events::Rule",
-        properties: &[s::prop("Description", s::Kind::String).min_length(0).max_length(512), s::prop("EventBusName", s::Kind::String).pattern("^(arn:aws[\\w-]*:events:[a-z]{2}-[a-z]+-[\\w-]+:[0-9]{12}:event-bus\\/)?[/\\.\\-_A-Za-z0-9]+$").min_length(1).max_length(1600), s::prop("EventPattern", s::Kind::Json), s::prop("Name", s::Kind::String).pattern("^[\\.\\-_A-Za-z0-9]+$").min_length(1).max_length(64), s::prop("RoleArn", s::Kind::String).min_length(1).max_length(1600), s::prop("ScheduleExpression", s::Kind::String).min_length(0).max_length(256), s::prop("State", s::Kind::Enum(State::VALUES)), s::prop("Targets", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Target)))).min_items(1).max_items(100), s::prop("Tags", s::Kind::Json)],
+        properties: &[s::prop("Description", s::Kind::String).min_length(0).max_length(512), s::prop("EventBusName", s::Kind::String).pattern("^(arn:aws[\\w-]*:events:[a-z]{2}-[a-z]+-[\\w-]+:[0-9]{12}:event-bus\\/)?[/\\.\\-_A-Za-z0-9]+$").min_length(1).max_length(1600), s::prop("EventPattern", s::Kind::Json), s::prop("Name", s::Kind::String).pattern("^[\\.\\-_A-Za-z0-9]+$").min_length(1).max_length(64), s::prop("RoleArn", s::Kind::String).format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$").min_length(1).max_length(1600), s::prop("ScheduleExpression", s::Kind::String).min_length(0).max_length(256), s::prop("State", s::Kind::Enum(State::VALUES)), s::prop("Targets", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Target)))).min_items(1).max_items(100), s::prop("Tags", s::Kind::Json)],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2033,6 +2093,10 @@ pub mod rule {
             ),
             s::prop("RetryPolicy", s::Kind::Object(&SCHEMA_RetryPolicy)),
             s::prop("RoleArn", s::Kind::String)
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(1)
                 .max_length(1600),
             s::prop(
@@ -2048,6 +2112,8 @@ pub mod rule {
         required: &["Id", "Arn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2085,6 +2151,8 @@ pub mod rule {
         required: &["GraphQLOperation"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2140,6 +2208,8 @@ pub mod rule {
         required: &["JobName", "JobDefinition"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2167,6 +2237,8 @@ pub mod rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2296,6 +2368,8 @@ pub mod rule {
         required: &["TaskDefinitionArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2346,6 +2420,8 @@ pub mod rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2395,6 +2471,8 @@ pub mod rule {
         required: &["InputTemplate"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2434,6 +2512,8 @@ pub mod rule {
         required: &["PartitionKeyPath"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2495,6 +2575,8 @@ pub mod rule {
         required: &["Database"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2530,6 +2612,8 @@ pub mod rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2574,6 +2658,8 @@ pub mod rule {
         required: &["RunCommandTargets"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2609,6 +2695,8 @@ pub mod rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2647,6 +2735,8 @@ pub mod rule {
         required: &["MessageGroupId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2671,6 +2761,8 @@ pub mod rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2695,6 +2787,8 @@ pub mod rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2750,6 +2844,8 @@ pub mod rule {
         required: &["CapacityProvider"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2779,6 +2875,8 @@ pub mod rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2812,6 +2910,8 @@ pub mod rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2841,6 +2941,8 @@ pub mod rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2876,6 +2978,8 @@ pub mod rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2933,6 +3037,8 @@ pub mod rule {
         required: &["Values", "Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2985,6 +3091,8 @@ pub mod rule {
         required: &["Value", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3033,13 +3141,24 @@ pub mod rule {
             s::prop("AssignPublicIp", s::Kind::Enum(AssignPublicIp::VALUES)),
             s::prop(
                 "SecurityGroups",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             ),
-            s::prop("Subnets", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop(
+                "Subnets",
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::Subnet.Id",
+                    "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                )),
+            ),
         ],
         required: &["Subnets"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -56,6 +56,8 @@ pub mod discoverer {
         required: &["SourceArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -122,6 +124,8 @@ pub mod registry {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -191,6 +195,8 @@ pub mod registry_policy {
         required: &["RegistryName", "Policy"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -278,6 +284,8 @@ pub mod schema {
         required: &["Type", "Content", "RegistryName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -152,6 +152,8 @@ pub mod experiment {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -233,6 +235,8 @@ pub mod experiment {
         required: &["MetricName", "EntityIdKey", "ValueKey", "DesiredChange"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -272,6 +276,8 @@ pub mod experiment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -309,6 +315,11 @@ pub mod experiment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[
+            &["Status", "AnalysisCompleteTime"],
+            &["Status", "Reason", "DesiredState"],
+        ],
+        any_of: &[],
         open: false,
     };
 
@@ -381,6 +392,8 @@ pub mod experiment {
         required: &["TreatmentName", "Feature", "Variation"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -433,6 +446,8 @@ pub mod experiment {
         required: &["Treatment", "SplitWeight"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -601,6 +616,8 @@ pub mod feature {
         required: &["Name", "Project", "Variations"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -641,6 +658,8 @@ pub mod feature {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -687,6 +706,13 @@ pub mod feature {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[
+            &["VariationName", "StringValue"],
+            &["VariationName", "BooleanValue"],
+            &["VariationName", "LongValue"],
+            &["VariationName", "DoubleValue"],
+        ],
+        any_of: &[],
         open: false,
     };
 
@@ -869,6 +895,8 @@ pub mod launch {
         required: &["Name", "Project", "Groups", "ScheduledSplitsConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -921,6 +949,8 @@ pub mod launch {
         required: &["Status"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -993,6 +1023,8 @@ pub mod launch {
         required: &["GroupName", "Feature", "Variation"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1061,6 +1093,8 @@ pub mod launch {
         required: &["MetricName", "EntityIdKey", "ValueKey"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1118,6 +1152,8 @@ pub mod launch {
         required: &["StartTime", "GroupWeights"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1167,6 +1203,8 @@ pub mod launch {
         required: &["GroupName", "SplitWeight"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1225,6 +1263,8 @@ pub mod launch {
         required: &["Segment", "EvaluationOrder", "Weights"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1308,6 +1348,8 @@ pub mod project {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1360,6 +1402,8 @@ pub mod project {
         required: &["ApplicationId", "EnvironmentId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1396,6 +1440,8 @@ pub mod project {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["S3"], &["LogGroup"]],
+        any_of: &[],
         open: false,
     };
 
@@ -1448,6 +1494,8 @@ pub mod project {
         required: &["BucketName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1524,6 +1572,8 @@ pub mod segment {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

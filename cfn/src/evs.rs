@@ -153,6 +153,10 @@ pub mod environment {
             s::prop("VcfVersion", s::Kind::Enum(VcfVersion::VALUES)),
             s::prop("VpcId", s::Kind::String)
                 .pattern("^vpc-[a-f0-9]{8}([a-f0-9]{9})?$")
+                .format(
+                    "AWS::EC2::VPC.Id",
+                    "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                )
                 .min_length(12)
                 .max_length(21),
             s::prop("Tags", s::Kind::Json),
@@ -169,6 +173,8 @@ pub mod environment {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -255,6 +261,8 @@ pub mod environment {
         required: &["PrivateRouteServerPeerings"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -329,6 +337,8 @@ pub mod environment {
         required: &["HostName", "KeyName", "InstanceType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -443,6 +453,8 @@ pub mod environment {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -493,6 +505,8 @@ pub mod environment {
         required: &["SolutionKey", "VsanKey"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -520,6 +534,10 @@ pub mod environment {
             s::Kind::List(
                 &s::prop("", s::Kind::String)
                     .pattern("^sg-[0-9a-zA-Z]*$")
+                    .format(
+                        "AWS::EC2::SecurityGroup.Id",
+                        "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                    )
                     .min_length(3)
                     .max_length(25),
             ),
@@ -528,6 +546,8 @@ pub mod environment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -626,6 +646,8 @@ pub mod environment {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -661,6 +683,8 @@ pub mod environment {
         required: &["Cidr"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -75,6 +75,8 @@ pub mod environment {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -183,6 +185,8 @@ pub mod environment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -230,6 +234,8 @@ pub mod environment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -265,6 +271,8 @@ pub mod environment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -108,6 +108,10 @@ pub mod experiment_template {
             ),
             s::prop("RoleArn", s::Kind::String)
                 .pattern("^[\\S]+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(1224),
             s::prop(
@@ -129,6 +133,8 @@ pub mod experiment_template {
         required: &["Description", "StopConditions", "Targets", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -207,6 +213,8 @@ pub mod experiment_template {
         required: &["ActionId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -244,6 +252,8 @@ pub mod experiment_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -307,6 +317,8 @@ pub mod experiment_template {
             required: &["Outputs"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -360,6 +372,8 @@ pub mod experiment_template {
         required: &["LogSchemaVersion"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -410,6 +424,8 @@ pub mod experiment_template {
         required: &["Source"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -498,6 +514,8 @@ pub mod experiment_template {
         required: &["ResourceType", "SelectionMode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -528,6 +546,8 @@ pub mod experiment_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -570,6 +590,8 @@ pub mod experiment_template {
         required: &["ExperimentReportS3Configuration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -611,6 +633,8 @@ pub mod experiment_template {
         required: &["LogGroupArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -665,6 +689,8 @@ pub mod experiment_template {
         required: &["BucketName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -714,6 +740,8 @@ pub mod experiment_template {
         required: &["Path", "Values"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -757,6 +785,8 @@ pub mod experiment_template {
         required: &["DashboardIdentifier"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -805,6 +835,8 @@ pub mod experiment_template {
         required: &["BucketName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -974,12 +1006,18 @@ pub mod target_account_configuration {
                 .max_length(64),
             s::prop("RoleArn", s::Kind::String)
                 .pattern("^[\\S]+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(1224),
         ],
         required: &["ExperimentTemplateId", "AccountId", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }

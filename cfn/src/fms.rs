@@ -56,6 +56,8 @@ pub mod notification_channel {
         required: &["SnsRoleName", "SnsTopicArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -216,6 +218,8 @@ pub mod policy {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -276,6 +280,8 @@ pub mod policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -322,6 +328,8 @@ pub mod policy {
         required: &["Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -369,6 +377,8 @@ pub mod policy {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -415,6 +425,12 @@ pub mod policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[
+            &["NetworkFirewallPolicy"],
+            &["ThirdPartyFirewallPolicy"],
+            &["NetworkAclCommonPolicy"],
+        ],
+        any_of: &[],
         open: false,
     };
 
@@ -454,6 +470,8 @@ pub mod policy {
         required: &["NetworkAclEntrySet"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -495,6 +513,8 @@ pub mod policy {
         required: &["FirewallDeploymentModel"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -536,6 +556,8 @@ pub mod policy {
         required: &["FirewallDeploymentModel"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -601,6 +623,8 @@ pub mod policy {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[&["FirstEntries"], &["LastEntries"]],
         open: false,
     };
 
@@ -663,6 +687,8 @@ pub mod policy {
         required: &["Egress", "Protocol", "RuleAction"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -713,6 +739,8 @@ pub mod policy {
         required: &["Code", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -763,6 +791,8 @@ pub mod policy {
         required: &["From", "To"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1085,6 +1115,8 @@ pub mod resource_set {
         required: &["Name", "ResourceTypeList"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -89,6 +89,8 @@ pub mod dataset {
         required: &["DatasetName", "DatasetType", "Domain", "Schema"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -120,16 +122,26 @@ pub mod dataset {
         properties: &[
             s::prop("KmsKeyArn", s::Kind::String)
                 .pattern("arn:aws[-a-z]*:kms:.*:key/.*")
+                .format(
+                    "AWS::KMS::Key.Arn",
+                    "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$",
+                )
                 .min_length(0)
                 .max_length(256),
             s::prop("RoleArn", s::Kind::String)
                 .pattern("^[a-zA-Z0-9\\-\\_\\.\\/\\:]+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(0)
                 .max_length(256),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -159,6 +171,8 @@ pub mod dataset {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -194,6 +208,8 @@ pub mod dataset {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -459,6 +475,8 @@ pub mod dataset_group {
         required: &["DatasetGroupName", "Domain"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

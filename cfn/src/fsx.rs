@@ -96,6 +96,8 @@ pub mod data_repository_association {
         required: &["FileSystemId", "FileSystemPath", "DataRepositoryPath"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -142,6 +144,8 @@ pub mod data_repository_association {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -183,6 +187,8 @@ pub mod data_repository_association {
         required: &["Events"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -224,6 +230,8 @@ pub mod data_repository_association {
         required: &["Events"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -397,7 +405,10 @@ pub mod file_system {
             ),
             s::prop(
                 "SecurityGroupIds",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             ),
             s::prop("StorageCapacity", s::Kind::Integer)
                 .minimum(32.0)
@@ -413,6 +424,8 @@ pub mod file_system {
         required: &["FileSystemType", "SubnetIds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -521,6 +534,8 @@ pub mod file_system {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -621,6 +636,8 @@ pub mod file_system {
         required: &["DeploymentType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -736,6 +753,8 @@ pub mod file_system {
         required: &["DeploymentType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -840,6 +859,8 @@ pub mod file_system {
         required: &["ThroughputCapacity"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -869,6 +890,8 @@ pub mod file_system {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -900,6 +923,8 @@ pub mod file_system {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -929,6 +954,8 @@ pub mod file_system {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -958,6 +985,8 @@ pub mod file_system {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1007,6 +1036,8 @@ pub mod file_system {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1062,6 +1093,8 @@ pub mod file_system {
         required: &["FileAccessAuditLogLevel", "FileShareAccessAuditLogLevel"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1105,6 +1138,8 @@ pub mod file_system {
         required: &["FsrmServiceEnabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1153,6 +1188,8 @@ pub mod file_system {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1183,6 +1220,8 @@ pub mod file_system {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1215,6 +1254,8 @@ pub mod file_system {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1245,6 +1286,8 @@ pub mod file_system {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1340,6 +1383,8 @@ pub mod s3_access_point_attachment {
         required: &["Name", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["OntapConfiguration"], &["OpenZFSConfiguration"]],
+        any_of: &[],
         open: false,
     };
 
@@ -1410,6 +1455,8 @@ pub mod s3_access_point_attachment {
         required: &["VolumeId", "FileSystemIdentity"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1466,6 +1513,8 @@ pub mod s3_access_point_attachment {
         required: &["VolumeId", "FileSystemIdentity"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1521,6 +1570,8 @@ pub mod s3_access_point_attachment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1569,6 +1620,8 @@ pub mod s3_access_point_attachment {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["UnixUser"], &["WindowsUser"]],
+        any_of: &[],
         open: false,
     };
 
@@ -1619,6 +1672,8 @@ pub mod s3_access_point_attachment {
         required: &["Type", "PosixUser"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1657,11 +1712,17 @@ pub mod s3_access_point_attachment {
         name: "S3AccessPointVpcConfiguration",
         properties: &[s::prop("VpcId", s::Kind::String)
             .pattern("^(vpc-[0-9a-f]{8,})$")
+            .format(
+                "AWS::EC2::VPC.Id",
+                "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            )
             .min_length(12)
             .max_length(21)],
         required: &["VpcId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1703,6 +1764,8 @@ pub mod s3_access_point_attachment {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1744,6 +1807,8 @@ pub mod s3_access_point_attachment {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1811,6 +1876,8 @@ pub mod s3_access_point_attachment {
         required: &["Uid", "Gid"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1848,6 +1915,8 @@ pub mod s3_access_point_attachment {
         required: &["Gid"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2038,6 +2107,8 @@ pub mod snapshot {
         required: &["VolumeId", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2135,6 +2206,8 @@ pub mod storage_virtual_machine {
         required: &["FileSystemId", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2184,6 +2257,8 @@ pub mod storage_virtual_machine {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2234,6 +2309,8 @@ pub mod storage_virtual_machine {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2321,6 +2398,8 @@ pub mod volume {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2435,6 +2514,8 @@ pub mod volume {
         required: &["StorageVirtualMachineId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2522,6 +2603,8 @@ pub mod volume {
         required: &["ParentVolumeId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2552,6 +2635,8 @@ pub mod volume {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2617,6 +2702,8 @@ pub mod volume {
         required: &["SnaplockType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2646,6 +2733,8 @@ pub mod volume {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2687,6 +2776,8 @@ pub mod volume {
         required: &["ClientConfigurations"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2732,6 +2823,8 @@ pub mod volume {
         required: &["CopyStrategy", "SnapshotARN"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2782,6 +2875,8 @@ pub mod volume {
         required: &["Type", "Id", "StorageCapacityQuotaGiB"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2824,6 +2919,8 @@ pub mod volume {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2874,6 +2971,8 @@ pub mod volume {
         required: &["DefaultRetention", "MaximumRetention", "MinimumRetention"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2922,6 +3021,8 @@ pub mod volume {
         required: &["Options", "Clients"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2964,6 +3065,8 @@ pub mod volume {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -64,6 +64,8 @@ pub mod alias {
         required: &["Name", "RoutingStrategy"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -125,6 +127,8 @@ pub mod alias {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[&["FleetId"], &["Message"]],
         open: false,
     };
 
@@ -242,6 +246,8 @@ pub mod build {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -306,11 +312,18 @@ pub mod build {
             s::prop("Bucket", s::Kind::String).min_length(1),
             s::prop("Key", s::Kind::String).min_length(1),
             s::prop("ObjectVersion", s::Kind::String).min_length(1),
-            s::prop("RoleArn", s::Kind::String).min_length(1),
+            s::prop("RoleArn", s::Kind::String)
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
+                .min_length(1),
         ],
         required: &["Bucket", "Key", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -510,10 +523,12 @@ pub mod container_fleet {
     /// What the schema says of `AWS::GameLift::ContainerFleet`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::GameLift::ContainerFleet",
-        properties: &[s::prop("BillingType", s::Kind::Enum(BillingType::VALUES)), s::prop("DeploymentConfiguration", s::Kind::Object(&SCHEMA_DeploymentConfiguration)), s::prop("Description", s::Kind::String).min_length(1).max_length(1024), s::prop("FleetRoleArn", s::Kind::String).pattern("^arn:aws(-.*)?:[a-z-]+:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$").min_length(1).max_length(256), s::prop("GameServerContainerGroupDefinitionName", s::Kind::String).pattern("^[a-zA-Z0-9\\-]+$|^arn:.*:containergroupdefinition\\/[a-zA-Z0-9\\-]+(:[0-9]+)?$").min_length(1).max_length(512), s::prop("GameServerContainerGroupsPerInstance", s::Kind::Integer).minimum(1.0).maximum(5000.0), s::prop("GameSessionCreationLimitPolicy", s::Kind::Object(&SCHEMA_GameSessionCreationLimitPolicy)), s::prop("InstanceConnectionPortRange", s::Kind::Object(&SCHEMA_ConnectionPortRange)), s::prop("InstanceInboundPermissions", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_IpPermission)))).min_items(0).max_items(50), s::prop("InstanceType", s::Kind::String).min_length(1).max_length(1024), s::prop("Locations", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_LocationConfiguration)))).min_items(1).max_items(100), s::prop("LogConfiguration", s::Kind::Object(&SCHEMA_LogConfiguration)), s::prop("MetricGroups", s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(255))).min_items(0).max_items(1), s::prop("NewGameSessionProtectionPolicy", s::Kind::Enum(NewGameSessionProtectionPolicy::VALUES)), s::prop("PerInstanceContainerGroupDefinitionName", s::Kind::String).pattern("^[a-zA-Z0-9\\-]+$|^arn:.*:containergroupdefinition\\/[a-zA-Z0-9\\-]+(:[0-9]+)?$").min_length(1).max_length(512), s::prop("PlayerGatewayMode", s::Kind::Enum(PlayerGatewayMode::VALUES)), s::prop("ScalingPolicies", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ScalingPolicy)))).max_items(50), s::prop("Tags", s::Kind::Json)],
+        properties: &[s::prop("BillingType", s::Kind::Enum(BillingType::VALUES)), s::prop("DeploymentConfiguration", s::Kind::Object(&SCHEMA_DeploymentConfiguration)), s::prop("Description", s::Kind::String).min_length(1).max_length(1024), s::prop("FleetRoleArn", s::Kind::String).pattern("^arn:aws(-.*)?:[a-z-]+:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$").min_length(1).max_length(256), s::prop("GameServerContainerGroupDefinitionName", s::Kind::String).pattern("^[a-zA-Z0-9\\-]+$|^arn:.*:containergroupdefinition\\/[a-zA-Z0-9\\-]+(:[0-9]+)?$").min_length(1).max_length(512), s::prop("GameServerContainerGroupsPerInstance", s::Kind::Integer).minimum(1.0).maximum(5000.0), s::prop("GameSessionCreationLimitPolicy", s::Kind::Object(&SCHEMA_GameSessionCreationLimitPolicy)), s::prop("InstanceConnectionPortRange", s::Kind::Object(&SCHEMA_ConnectionPortRange)), s::prop("InstanceInboundPermissions", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_IpPermission)))).min_items(0).max_items(50), s::prop("InstanceType", s::Kind::String).min_length(1).max_length(1024), s::prop("Locations", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_LocationConfiguration)))).min_items(1).max_items(100), s::prop("LogConfiguration", s::Kind::Object(&SCHEMA_LogConfiguration)), s::prop("MetricGroups", s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(255))).min_items(0).max_items(1), s::prop("NewGameSessionProtectionPolicy", s::Kind::Enum(NewGameSessionProtectionPolicy::VALUES)), s::prop("PerInstanceContainerGroupDefinitionName", s::Kind::String).pattern("^[a-zA-Z0-9\\-]+$|^arn:.*:containergroupdefinition\\/[a-zA-Z0-9\\-]+(:[0-9]+)?$").min_length(1).max_length(512), s::prop("PlayerGatewayMode", s::Kind::Enum(PlayerGatewayMode::VALUES)), s::prop("ScalingPolicies", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ScalingPolicy)))).max_items(50), s::prop("Tags", s::Kind::Json)],
         required: &["FleetRoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -611,6 +626,8 @@ pub mod container_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -644,6 +661,8 @@ pub mod container_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -696,6 +715,8 @@ pub mod container_fleet {
         required: &["FromPort", "ToPort"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -751,6 +772,8 @@ pub mod container_fleet {
         required: &["FromPort", "IpRange", "Protocol", "ToPort"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -816,6 +839,8 @@ pub mod container_fleet {
         required: &["Location"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -856,6 +881,8 @@ pub mod container_fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -946,6 +973,8 @@ pub mod container_fleet {
         required: &["MetricName", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1002,6 +1031,8 @@ pub mod container_fleet {
         required: &["MaxSize"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1036,6 +1067,8 @@ pub mod container_fleet {
         required: &["TargetValue"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1087,6 +1120,8 @@ pub mod container_fleet {
         required: &["ZeroCapacityStrategy"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1904,6 +1939,8 @@ pub mod container_group_definition {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2041,6 +2078,8 @@ pub mod container_group_definition {
         required: &["ContainerName", "ImageUri", "ServerSdkVersion"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2165,6 +2204,8 @@ pub mod container_group_definition {
         required: &["ContainerName", "ImageUri"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2217,6 +2258,8 @@ pub mod container_group_definition {
         required: &["ContainerName", "Condition"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2271,6 +2314,8 @@ pub mod container_group_definition {
         required: &["Name", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2328,6 +2373,8 @@ pub mod container_group_definition {
         required: &["InstancePath"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2372,6 +2419,8 @@ pub mod container_group_definition {
         required: &["ContainerPortRanges"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2451,6 +2500,8 @@ pub mod container_group_definition {
         required: &["Command"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2508,6 +2559,8 @@ pub mod container_group_definition {
         required: &["FromPort", "Protocol", "ToPort"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2958,6 +3011,10 @@ pub mod fleet {
             s::prop("FleetType", s::Kind::Enum(FleetType::VALUES)),
             s::prop("InstanceRoleARN", s::Kind::String)
                 .pattern("^arn:aws(-.*)?:[a-z-]+:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(1),
             s::prop(
                 "InstanceRoleCredentialsProvider",
@@ -3031,6 +3088,8 @@ pub mod fleet {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3086,6 +3145,8 @@ pub mod fleet {
         required: &["Cost"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3126,6 +3187,8 @@ pub mod fleet {
         required: &["CertificateType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3183,6 +3246,8 @@ pub mod fleet {
         required: &["FromPort", "IpRange", "Protocol", "ToPort"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3239,6 +3304,8 @@ pub mod fleet {
         required: &["Location"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3268,6 +3335,8 @@ pub mod fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3301,6 +3370,8 @@ pub mod fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3350,6 +3421,8 @@ pub mod fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3457,6 +3530,8 @@ pub mod fleet {
         required: &["MetricName", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3513,6 +3588,8 @@ pub mod fleet {
         required: &["MaxSize"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3572,6 +3649,8 @@ pub mod fleet {
         required: &["ConcurrentExecutions", "LaunchPath"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3606,6 +3685,8 @@ pub mod fleet {
         required: &["TargetValue"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3657,6 +3738,8 @@ pub mod fleet {
         required: &["ZeroCapacityStrategy"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4620,6 +4703,10 @@ pub mod game_server_group {
             s::prop("MinSize", s::Kind::Number).minimum(0.0),
             s::prop("RoleArn", s::Kind::String)
                 .pattern("^arn:.*:role\\/[\\w+=,.@-]+")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(1)
                 .max_length(256),
             s::prop(
@@ -4638,6 +4725,8 @@ pub mod game_server_group {
         required: &["GameServerGroupName", "InstanceDefinitions", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4696,6 +4785,8 @@ pub mod game_server_group {
         required: &["TargetTrackingConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4739,6 +4830,8 @@ pub mod game_server_group {
         required: &["InstanceType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4779,6 +4872,8 @@ pub mod game_server_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4813,6 +4908,8 @@ pub mod game_server_group {
         required: &["TargetValue"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5550,6 +5647,8 @@ pub mod game_session_queue {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5585,6 +5684,8 @@ pub mod game_session_queue {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5622,6 +5723,8 @@ pub mod game_session_queue {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5658,6 +5761,8 @@ pub mod game_session_queue {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5704,6 +5809,8 @@ pub mod game_session_queue {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5817,6 +5924,8 @@ pub mod location {
         required: &["LocationName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6004,6 +6113,8 @@ pub mod matchmaking_configuration {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6058,6 +6169,8 @@ pub mod matchmaking_configuration {
         required: &["Key", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6219,6 +6332,8 @@ pub mod matchmaking_rule_set {
         required: &["Name", "RuleSetBody"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6312,6 +6427,8 @@ pub mod script {
         required: &["StorageLocation"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6386,11 +6503,18 @@ pub mod script {
             s::prop("Bucket", s::Kind::String).min_length(1),
             s::prop("Key", s::Kind::String).min_length(1),
             s::prop("ObjectVersion", s::Kind::String).min_length(1),
-            s::prop("RoleArn", s::Kind::String).min_length(1),
+            s::prop("RoleArn", s::Kind::String)
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
+                .min_length(1),
         ],
         required: &["Bucket", "Key", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -73,6 +73,8 @@ pub mod accelerator {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -223,6 +225,8 @@ pub mod cross_account_attachment {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -270,6 +274,8 @@ pub mod cross_account_attachment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -410,6 +416,8 @@ pub mod endpoint_group {
         required: &["ListenerArn", "EndpointGroupRegion"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -476,6 +484,8 @@ pub mod endpoint_group {
         required: &["EndpointId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -524,6 +534,8 @@ pub mod endpoint_group {
         required: &["ListenerPort", "EndpointPort"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -651,6 +663,8 @@ pub mod listener {
         required: &["AcceleratorArn", "PortRanges", "Protocol"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -705,6 +719,8 @@ pub mod listener {
         required: &["FromPort", "ToPort"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

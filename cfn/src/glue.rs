@@ -123,6 +123,8 @@ pub mod catalog {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -289,6 +291,8 @@ pub mod catalog {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -321,6 +325,8 @@ pub mod catalog {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -350,6 +356,8 @@ pub mod catalog {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -386,6 +394,8 @@ pub mod catalog {
         required: &["CatalogArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -441,6 +451,8 @@ pub mod catalog {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -471,6 +483,8 @@ pub mod catalog {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -737,6 +751,8 @@ pub mod classifier {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -798,6 +814,8 @@ pub mod classifier {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -850,6 +868,8 @@ pub mod classifier {
         required: &["GrokPattern", "Classification"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -892,6 +912,8 @@ pub mod classifier {
         required: &["JsonPath"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -940,6 +962,8 @@ pub mod classifier {
         required: &["RowTag", "Classification"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1001,6 +1025,8 @@ pub mod connection {
         required: &["ConnectionInput", "CatalogId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1106,6 +1132,8 @@ pub mod connection {
         required: &["ConnectionType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1162,7 +1190,10 @@ pub mod connection {
                 s::Kind::Object(&SCHEMA_BasicAuthenticationCredentials),
             ),
             s::prop("CustomAuthenticationCredentials", s::Kind::Json),
-            s::prop("KmsKeyArn", s::Kind::String),
+            s::prop("KmsKeyArn", s::Kind::String).format(
+                "AWS::KMS::Key.Arn",
+                "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$",
+            ),
             s::prop(
                 "OAuth2Properties",
                 s::Kind::Object(&SCHEMA_OAuth2PropertiesInput),
@@ -1172,6 +1203,8 @@ pub mod connection {
         required: &["AuthenticationType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1203,13 +1236,21 @@ pub mod connection {
             s::prop("AvailabilityZone", s::Kind::String),
             s::prop(
                 "SecurityGroupIdList",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             ),
-            s::prop("SubnetId", s::Kind::String),
+            s::prop("SubnetId", s::Kind::String).format(
+                "AWS::EC2::Subnet.Id",
+                "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1241,6 +1282,8 @@ pub mod connection {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1296,6 +1339,8 @@ pub mod connection {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1325,6 +1370,8 @@ pub mod connection {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1359,6 +1406,8 @@ pub mod connection {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1397,6 +1446,8 @@ pub mod connection {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1526,6 +1577,8 @@ pub mod crawler {
         required: &["Role", "Targets"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1552,6 +1605,8 @@ pub mod crawler {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1582,6 +1637,8 @@ pub mod crawler {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1606,6 +1663,8 @@ pub mod crawler {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1637,6 +1696,8 @@ pub mod crawler {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1715,6 +1776,8 @@ pub mod crawler {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1762,6 +1825,8 @@ pub mod crawler {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1798,6 +1863,8 @@ pub mod crawler {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1830,6 +1897,8 @@ pub mod crawler {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1867,6 +1936,8 @@ pub mod crawler {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1904,6 +1975,8 @@ pub mod crawler {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1948,6 +2021,8 @@ pub mod crawler {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1977,6 +2052,8 @@ pub mod crawler {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2019,6 +2096,8 @@ pub mod crawler {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2259,6 +2338,8 @@ pub mod custom_entity_type {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2331,6 +2412,8 @@ pub mod data_catalog_encryption_settings {
         required: &["DataCatalogEncryptionSettings", "CatalogId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2375,6 +2458,8 @@ pub mod data_catalog_encryption_settings {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2406,6 +2491,8 @@ pub mod data_catalog_encryption_settings {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2442,6 +2529,8 @@ pub mod data_catalog_encryption_settings {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2503,6 +2592,8 @@ pub mod data_quality_ruleset {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2538,6 +2629,8 @@ pub mod data_quality_ruleset {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2602,6 +2695,8 @@ pub mod database {
         required: &["DatabaseInput", "CatalogId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2659,6 +2754,8 @@ pub mod database {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2691,6 +2788,8 @@ pub mod database {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2726,6 +2825,8 @@ pub mod database {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2767,6 +2868,8 @@ pub mod database {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2795,6 +2898,8 @@ pub mod database {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2983,19 +3088,30 @@ pub mod dev_endpoint {
             s::prop("NumberOfWorkers", s::Kind::Integer),
             s::prop("PublicKey", s::Kind::String),
             s::prop("PublicKeys", s::Kind::List(&s::prop("", s::Kind::String))),
-            s::prop("RoleArn", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("SecurityConfiguration", s::Kind::String),
             s::prop(
                 "SecurityGroupIds",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             ),
-            s::prop("SubnetId", s::Kind::String),
+            s::prop("SubnetId", s::Kind::String).format(
+                "AWS::EC2::Subnet.Id",
+                "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
             s::prop("Tags", s::Kind::Json),
             s::prop("WorkerType", s::Kind::String),
         ],
         required: &["RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3065,6 +3181,8 @@ pub mod identity_center_configuration {
         required: &["InstanceArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3219,6 +3337,8 @@ pub mod integration {
         required: &["IntegrationName", "SourceArn", "TargetArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3277,6 +3397,8 @@ pub mod integration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3357,6 +3479,8 @@ pub mod integration_resource_property {
         required: &["ResourceArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3399,11 +3523,17 @@ pub mod integration_resource_property {
     pub static SCHEMA_SourceProcessingProperties: s::ObjectSchema = s::ObjectSchema {
         name: "SourceProcessingProperties",
         properties: &[s::prop("RoleArn", s::Kind::String)
+            .format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            )
             .min_length(1)
             .max_length(128)],
         required: &["RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3462,16 +3592,26 @@ pub mod integration_resource_property {
                 .max_length(128),
             s::prop("KmsArn", s::Kind::String)
                 .pattern("arn:aws:kms:.*:[0-9]+:.*")
+                .format(
+                    "AWS::KMS::Key.Arn",
+                    "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$",
+                )
                 .min_length(1)
                 .max_length(128),
             s::prop("RoleArn", s::Kind::String)
                 .pattern("arn:aws:iam:.*:[0-9]+:.*")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(1)
                 .max_length(128),
         ],
         required: &["RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3647,6 +3787,8 @@ pub mod job {
         required: &["Role", "Command"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3683,6 +3825,8 @@ pub mod job {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3714,6 +3858,8 @@ pub mod job {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3738,6 +3884,8 @@ pub mod job {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3763,6 +3911,8 @@ pub mod job {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4061,6 +4211,8 @@ pub mod ml_transform {
         required: &["Role", "TransformParameters", "InputRecordTables"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4094,6 +4246,8 @@ pub mod ml_transform {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4129,6 +4283,8 @@ pub mod ml_transform {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4175,6 +4331,8 @@ pub mod ml_transform {
         required: &["TransformType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4227,6 +4385,8 @@ pub mod ml_transform {
         required: &["TableName", "DatabaseName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4272,6 +4432,8 @@ pub mod ml_transform {
         required: &["MLUserDataEncryptionMode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4324,6 +4486,8 @@ pub mod ml_transform {
         required: &["PrimaryKeyColumnName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4401,6 +4565,8 @@ pub mod partition {
         required: &["TableName", "DatabaseName", "CatalogId", "PartitionInput"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4458,6 +4624,8 @@ pub mod partition {
         required: &["Values"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4530,6 +4698,8 @@ pub mod partition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4576,6 +4746,8 @@ pub mod partition {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4608,6 +4780,8 @@ pub mod partition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4641,6 +4815,8 @@ pub mod partition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4682,6 +4858,8 @@ pub mod partition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4724,6 +4902,8 @@ pub mod partition {
         required: &["Column"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4756,6 +4936,8 @@ pub mod partition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4825,6 +5007,8 @@ pub mod registry {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4937,6 +5121,8 @@ pub mod schema {
         required: &["Name", "DataFormat", "Compatibility"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4980,6 +5166,8 @@ pub mod schema {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5013,6 +5201,8 @@ pub mod schema {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5204,6 +5394,8 @@ pub mod schema_version {
         required: &["Schema", "SchemaDefinition"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5249,6 +5441,8 @@ pub mod schema_version {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5328,6 +5522,8 @@ pub mod schema_version_metadata {
         required: &["SchemaVersionId", "Key", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -5388,6 +5584,8 @@ pub mod security_configuration {
         required: &["EncryptionConfiguration", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5438,6 +5636,8 @@ pub mod security_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5465,11 +5665,16 @@ pub mod security_configuration {
         name: "CloudWatchEncryption",
         properties: &[
             s::prop("CloudWatchEncryptionMode", s::Kind::String),
-            s::prop("KmsKeyArn", s::Kind::String),
+            s::prop("KmsKeyArn", s::Kind::String).format(
+                "AWS::KMS::Key.Arn",
+                "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$",
+            ),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5495,11 +5700,16 @@ pub mod security_configuration {
         name: "JobBookmarksEncryption",
         properties: &[
             s::prop("JobBookmarksEncryptionMode", s::Kind::String),
-            s::prop("KmsKeyArn", s::Kind::String),
+            s::prop("KmsKeyArn", s::Kind::String).format(
+                "AWS::KMS::Key.Arn",
+                "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$",
+            ),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5529,6 +5739,8 @@ pub mod security_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5606,6 +5818,8 @@ pub mod table {
         required: &["DatabaseName", "CatalogId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5639,6 +5853,8 @@ pub mod table {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5705,6 +5921,8 @@ pub mod table {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5740,6 +5958,8 @@ pub mod table {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5786,6 +6006,8 @@ pub mod table {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5858,6 +6080,8 @@ pub mod table {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5893,6 +6117,8 @@ pub mod table {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5933,6 +6159,8 @@ pub mod table {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5992,6 +6220,8 @@ pub mod table {
         required: &["Schema", "Location"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6024,6 +6254,8 @@ pub mod table {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6057,6 +6289,8 @@ pub mod table {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6098,6 +6332,8 @@ pub mod table {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6142,6 +6378,8 @@ pub mod table {
         required: &["Column", "SortOrder"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6181,6 +6419,8 @@ pub mod table {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6228,6 +6468,8 @@ pub mod table {
         required: &["Fields"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6284,6 +6526,8 @@ pub mod table {
         required: &["Fields"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6331,6 +6575,8 @@ pub mod table {
         required: &["Fields", "OrderId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6363,6 +6609,8 @@ pub mod table {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6417,6 +6665,8 @@ pub mod table {
         required: &["SourceId", "Transform", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6477,6 +6727,8 @@ pub mod table {
         required: &["Type", "Required", "Id", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6533,6 +6785,8 @@ pub mod table {
         required: &["SourceId", "NullOrder", "Transform", "Direction"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6671,6 +6925,8 @@ pub mod table_optimizer {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6735,7 +6991,10 @@ pub mod table_optimizer {
                 "RetentionConfiguration",
                 s::Kind::Object(&SCHEMA_RetentionConfiguration),
             ),
-            s::prop("RoleArn", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop(
                 "VpcConfiguration",
                 s::Kind::Object(&SCHEMA_VpcConfiguration),
@@ -6744,6 +7003,8 @@ pub mod table_optimizer {
         required: &["Enabled", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6774,6 +7035,8 @@ pub mod table_optimizer {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6804,6 +7067,8 @@ pub mod table_optimizer {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6829,6 +7094,8 @@ pub mod table_optimizer {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6858,6 +7125,8 @@ pub mod table_optimizer {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6890,6 +7159,8 @@ pub mod table_optimizer {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7002,6 +7273,8 @@ pub mod trigger {
         required: &["Type", "Actions"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7052,6 +7325,8 @@ pub mod trigger {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7098,6 +7373,8 @@ pub mod trigger {
         required: &["BatchSize"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7134,6 +7411,8 @@ pub mod trigger {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7159,6 +7438,8 @@ pub mod trigger {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7206,6 +7487,8 @@ pub mod trigger {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7537,6 +7820,8 @@ pub mod usage_profile {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7573,6 +7858,8 @@ pub mod usage_profile {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[&["JobConfiguration"], &["SessionConfiguration"]],
         open: false,
     };
 
@@ -7625,6 +7912,8 @@ pub mod workflow {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

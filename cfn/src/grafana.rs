@@ -152,6 +152,10 @@ pub mod workspace {
             s::prop("PermissionType", s::Kind::Enum(PermissionType::VALUES)),
             s::prop("PluginAdminEnabled", s::Kind::Boolean),
             s::prop("RoleArn", s::Kind::String)
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(1)
                 .max_length(2048),
             s::prop(
@@ -171,6 +175,8 @@ pub mod workspace {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -250,6 +256,8 @@ pub mod workspace {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -311,6 +319,8 @@ pub mod workspace {
         required: &["IdpMetadata"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -357,7 +367,15 @@ pub mod workspace {
         properties: &[
             s::prop(
                 "SecurityGroupIds",
-                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(255)),
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        )
+                        .min_length(1)
+                        .max_length(255),
+                ),
             )
             .min_items(1)
             .max_items(5),
@@ -371,6 +389,8 @@ pub mod workspace {
         required: &["SecurityGroupIds", "SubnetIds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -430,6 +450,8 @@ pub mod workspace {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -462,6 +484,8 @@ pub mod workspace {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -499,6 +523,8 @@ pub mod workspace {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

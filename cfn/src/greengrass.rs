@@ -56,6 +56,8 @@ pub mod connector_definition {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -111,6 +113,8 @@ pub mod connector_definition {
         required: &["Connectors"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -161,6 +165,8 @@ pub mod connector_definition {
         required: &["ConnectorArn", "Id"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -229,6 +235,8 @@ pub mod connector_definition_version {
         required: &["Connectors", "ConnectorDefinitionId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -285,6 +293,8 @@ pub mod connector_definition_version {
         required: &["ConnectorArn", "Id"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -353,6 +363,8 @@ pub mod core_definition {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -408,6 +420,8 @@ pub mod core_definition {
         required: &["Cores"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -462,6 +476,8 @@ pub mod core_definition {
         required: &["ThingArn", "Id", "CertificateArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -528,6 +544,8 @@ pub mod core_definition_version {
         required: &["Cores", "CoreDefinitionId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -588,6 +606,8 @@ pub mod core_definition_version {
         required: &["ThingArn", "Id", "CertificateArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -654,6 +674,8 @@ pub mod device_definition {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -709,6 +731,8 @@ pub mod device_definition {
         required: &["Devices"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -765,6 +789,8 @@ pub mod device_definition {
         required: &["ThingArn", "Id", "CertificateArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -831,6 +857,8 @@ pub mod device_definition_version {
         required: &["Devices", "DeviceDefinitionId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -891,6 +919,8 @@ pub mod device_definition_version {
         required: &["ThingArn", "Id", "CertificateArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -959,6 +989,8 @@ pub mod function_definition {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1020,6 +1052,8 @@ pub mod function_definition {
         required: &["Functions"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1056,6 +1090,8 @@ pub mod function_definition {
         required: &["Execution"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1101,7 +1137,10 @@ pub mod function_definition {
     pub static SCHEMA_Function: s::ObjectSchema = s::ObjectSchema {
         name: "Function",
         properties: &[
-            s::prop("FunctionArn", s::Kind::String),
+            s::prop("FunctionArn", s::Kind::String).format(
+                "AWS::Lambda::Function.Arn",
+                "^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\\d{12}:function:.+(:.+)?$",
+            ),
             s::prop(
                 "FunctionConfiguration",
                 s::Kind::Object(&SCHEMA_FunctionConfiguration),
@@ -1111,6 +1150,8 @@ pub mod function_definition {
         required: &["FunctionArn", "FunctionConfiguration", "Id"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1140,6 +1181,8 @@ pub mod function_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1184,6 +1227,8 @@ pub mod function_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1213,6 +1258,8 @@ pub mod function_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1252,6 +1299,8 @@ pub mod function_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1294,6 +1343,8 @@ pub mod function_definition {
         required: &["ResourceId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1368,6 +1419,8 @@ pub mod function_definition_version {
         required: &["FunctionDefinitionId", "Functions"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1408,6 +1461,8 @@ pub mod function_definition_version {
         required: &["Execution"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1453,7 +1508,10 @@ pub mod function_definition_version {
     pub static SCHEMA_Function: s::ObjectSchema = s::ObjectSchema {
         name: "Function",
         properties: &[
-            s::prop("FunctionArn", s::Kind::String),
+            s::prop("FunctionArn", s::Kind::String).format(
+                "AWS::Lambda::Function.Arn",
+                "^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\\d{12}:function:.+(:.+)?$",
+            ),
             s::prop(
                 "FunctionConfiguration",
                 s::Kind::Object(&SCHEMA_FunctionConfiguration),
@@ -1463,6 +1521,8 @@ pub mod function_definition_version {
         required: &["FunctionArn", "FunctionConfiguration", "Id"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1492,6 +1552,8 @@ pub mod function_definition_version {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1536,6 +1598,8 @@ pub mod function_definition_version {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1565,6 +1629,8 @@ pub mod function_definition_version {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1604,6 +1670,8 @@ pub mod function_definition_version {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1646,6 +1714,8 @@ pub mod function_definition_version {
         required: &["ResourceId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1709,12 +1779,17 @@ pub mod group {
         properties: &[
             s::prop("InitialVersion", s::Kind::Object(&SCHEMA_GroupVersion)),
             s::prop("Name", s::Kind::String),
-            s::prop("RoleArn", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1787,6 +1862,8 @@ pub mod group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1891,6 +1968,8 @@ pub mod group_version {
         required: &["GroupId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1963,6 +2042,8 @@ pub mod logger_definition {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2018,6 +2099,8 @@ pub mod logger_definition {
         required: &["Loggers"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2080,6 +2163,8 @@ pub mod logger_definition {
         required: &["Type", "Level", "Id", "Component"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2146,6 +2231,8 @@ pub mod logger_definition_version {
         required: &["Loggers", "LoggerDefinitionId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2212,6 +2299,8 @@ pub mod logger_definition_version {
         required: &["Type", "Level", "Id", "Component"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2280,6 +2369,8 @@ pub mod resource_definition {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2337,6 +2428,8 @@ pub mod resource_definition {
         required: &["Resources"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2394,6 +2487,8 @@ pub mod resource_definition {
         required: &["ResourceDataContainer", "Id", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2452,6 +2547,8 @@ pub mod resource_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2497,6 +2594,8 @@ pub mod resource_definition {
         required: &["SourcePath"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2550,6 +2649,8 @@ pub mod resource_definition {
         required: &["SourcePath", "DestinationPath"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2604,6 +2705,8 @@ pub mod resource_definition {
         required: &["DestinationPath", "S3Uri"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2659,6 +2762,8 @@ pub mod resource_definition {
             required: &["DestinationPath", "SageMakerJobArn"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -2708,6 +2813,8 @@ pub mod resource_definition {
         required: &["ARN"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2752,6 +2859,8 @@ pub mod resource_definition {
         required: &["AutoAddGroupOwner"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2796,6 +2905,8 @@ pub mod resource_definition {
         required: &["GroupOwner", "GroupPermission"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2868,6 +2979,8 @@ pub mod resource_definition_version {
         required: &["Resources", "ResourceDefinitionId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2929,6 +3042,8 @@ pub mod resource_definition_version {
         required: &["ResourceDataContainer", "Id", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2987,6 +3102,8 @@ pub mod resource_definition_version {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3032,6 +3149,8 @@ pub mod resource_definition_version {
         required: &["SourcePath"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3085,6 +3204,8 @@ pub mod resource_definition_version {
         required: &["SourcePath", "DestinationPath"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3139,6 +3260,8 @@ pub mod resource_definition_version {
         required: &["DestinationPath", "S3Uri"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3194,6 +3317,8 @@ pub mod resource_definition_version {
             required: &["DestinationPath", "SageMakerJobArn"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -3243,6 +3368,8 @@ pub mod resource_definition_version {
         required: &["ARN"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3287,6 +3414,8 @@ pub mod resource_definition_version {
         required: &["AutoAddGroupOwner"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3331,6 +3460,8 @@ pub mod resource_definition_version {
         required: &["GroupOwner", "GroupPermission"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3402,6 +3533,8 @@ pub mod subscription_definition {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3459,6 +3592,8 @@ pub mod subscription_definition {
         required: &["Subscriptions"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3517,6 +3652,8 @@ pub mod subscription_definition {
         required: &["Target", "Id", "Source", "Subject"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3587,6 +3724,8 @@ pub mod subscription_definition_version {
         required: &["SubscriptionDefinitionId", "Subscriptions"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3651,6 +3790,8 @@ pub mod subscription_definition_version {
         required: &["Target", "Id", "Source", "Subject"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

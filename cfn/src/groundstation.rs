@@ -53,6 +53,8 @@ pub mod config {
         required: &["Name", "ConfigData"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -140,6 +142,8 @@ pub mod config {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -167,6 +171,8 @@ pub mod config {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -202,6 +208,8 @@ pub mod config {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -239,6 +247,8 @@ pub mod config {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -270,6 +280,8 @@ pub mod config {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -294,10 +306,12 @@ pub mod config {
     /// What the schema says of `S3RecordingConfig`'s properties; `validate()` checks them.
     pub static SCHEMA_S3RecordingConfig: s::ObjectSchema = s::ObjectSchema {
         name: "S3RecordingConfig",
-        properties: &[s::prop("BucketArn", s::Kind::String).pattern("^arn:aws[A-Za-z0-9-]{0,64}:s3:::[A-Za-z0-9-]{1,64}$"), s::prop("Prefix", s::Kind::String).pattern("^([a-zA-Z0-9_\\-=/]|\\{satellite_id\\}|\\{config\\-name}|\\{s3\\-config-id}|\\{year\\}|\\{month\\}|\\{day\\}){1,900}$"), s::prop("RoleArn", s::Kind::String).pattern("^arn:[^:\\n]+:iam::[^:\\n]+:role\\/.+$")],
+        properties: &[s::prop("BucketArn", s::Kind::String).pattern("^arn:aws[A-Za-z0-9-]{0,64}:s3:::[A-Za-z0-9-]{1,64}$"), s::prop("Prefix", s::Kind::String).pattern("^([a-zA-Z0-9_\\-=/]|\\{satellite_id\\}|\\{config\\-name}|\\{s3\\-config-id}|\\{year\\}|\\{month\\}|\\{day\\}){1,900}$"), s::prop("RoleArn", s::Kind::String).pattern("^arn:[^:\\n]+:iam::[^:\\n]+:role\\/.+$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$")],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -348,6 +362,8 @@ pub mod config {
         required: &["TelemetrySinkType", "TelemetrySinkData"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -373,6 +389,8 @@ pub mod config {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -405,6 +423,8 @@ pub mod config {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -437,6 +457,8 @@ pub mod config {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -463,6 +485,8 @@ pub mod config {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -489,6 +513,8 @@ pub mod config {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -518,6 +544,8 @@ pub mod config {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -547,6 +575,8 @@ pub mod config {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -575,6 +605,8 @@ pub mod config {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["KinesisDataStreamData"]],
+        any_of: &[],
         open: false,
     };
 
@@ -604,6 +636,8 @@ pub mod config {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -633,6 +667,8 @@ pub mod config {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -672,10 +708,12 @@ pub mod config {
     /// What the schema says of `KinesisDataStreamData`'s properties; `validate()` checks them.
     pub static SCHEMA_KinesisDataStreamData: s::ObjectSchema = s::ObjectSchema {
         name: "KinesisDataStreamData",
-        properties: &[s::prop("KinesisDataStreamArn", s::Kind::String).pattern("^arn:[a-z0-9-.]{1,63}:kinesis:[-a-z0-9]{1,50}:[0-9]{12}:stream/[a-zA-Z0-9_.-]{1,128}$"), s::prop("KinesisRoleArn", s::Kind::String).pattern("^arn:[^:\\n]+:iam::[^:\\n]+:role\\/.+$")],
+        properties: &[s::prop("KinesisDataStreamArn", s::Kind::String).pattern("^arn:[a-z0-9-.]{1,63}:kinesis:[-a-z0-9]{1,50}:[0-9]{12}:stream/[a-zA-Z0-9_.-]{1,128}$"), s::prop("KinesisRoleArn", s::Kind::String).pattern("^arn:[^:\\n]+:iam::[^:\\n]+:role\\/.+$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$")],
         required: &["KinesisRoleArn", "KinesisDataStreamArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1019,6 +1057,8 @@ pub mod dataflow_endpoint_group {
         required: &["EndpointDetails"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1066,6 +1106,11 @@ pub mod dataflow_endpoint_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[
+            &["Endpoint", "SecurityDetails"],
+            &["AwsGroundStationAgentEndpoint"],
+        ],
+        any_of: &[],
         open: false,
     };
 
@@ -1108,6 +1153,8 @@ pub mod dataflow_endpoint_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1143,6 +1190,8 @@ pub mod dataflow_endpoint_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1174,17 +1223,26 @@ pub mod dataflow_endpoint_group {
         properties: &[
             s::prop("RoleArn", s::Kind::String)
                 .pattern("^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(30)
                 .max_length(165),
             s::prop(
                 "SecurityGroupIds",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             ),
             s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String))),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1214,6 +1272,8 @@ pub mod dataflow_endpoint_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1246,6 +1306,8 @@ pub mod dataflow_endpoint_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1277,6 +1339,8 @@ pub mod dataflow_endpoint_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1311,6 +1375,8 @@ pub mod dataflow_endpoint_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1340,6 +1406,8 @@ pub mod dataflow_endpoint_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1501,6 +1569,8 @@ pub mod dataflow_endpoint_group_v2 {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1554,6 +1624,11 @@ pub mod dataflow_endpoint_group_v2 {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[
+            &["UplinkAwsGroundStationAgentEndpoint"],
+            &["DownlinkAwsGroundStationAgentEndpoint"],
+        ],
+        any_of: &[],
         open: false,
     };
 
@@ -1602,6 +1677,8 @@ pub mod dataflow_endpoint_group_v2 {
         required: &["Name", "DataflowDetails"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1652,6 +1729,8 @@ pub mod dataflow_endpoint_group_v2 {
         required: &["Name", "DataflowDetails"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1682,6 +1761,8 @@ pub mod dataflow_endpoint_group_v2 {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["AgentConnectionDetails"]],
+        any_of: &[],
         open: false,
     };
 
@@ -1712,6 +1793,8 @@ pub mod dataflow_endpoint_group_v2 {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["AgentConnectionDetails"]],
+        any_of: &[],
         open: false,
     };
 
@@ -1764,6 +1847,8 @@ pub mod dataflow_endpoint_group_v2 {
         required: &["EgressAddressAndPort", "AgentIpAndPortAddress"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1818,6 +1903,8 @@ pub mod dataflow_endpoint_group_v2 {
         required: &["IngressAddressAndPort", "AgentIpAndPortAddress"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1868,6 +1955,8 @@ pub mod dataflow_endpoint_group_v2 {
         required: &["SocketAddress"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1915,6 +2004,8 @@ pub mod dataflow_endpoint_group_v2 {
         required: &["SocketAddress"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1960,6 +2051,8 @@ pub mod dataflow_endpoint_group_v2 {
         required: &["Name", "PortRange"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2004,6 +2097,8 @@ pub mod dataflow_endpoint_group_v2 {
         required: &["Name", "Port"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2048,6 +2143,8 @@ pub mod dataflow_endpoint_group_v2 {
         required: &["Minimum", "Maximum"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2191,6 +2288,8 @@ pub mod mission_profile {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2236,6 +2335,8 @@ pub mod mission_profile {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2268,11 +2369,17 @@ pub mod mission_profile {
                 .pattern("^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$"),
             s::prop("KmsAliasName", s::Kind::String).pattern("^alias/[a-zA-Z0-9:/_-]+$"),
             s::prop("KmsKeyArn", s::Kind::String)
-                .pattern("^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$"),
+                .pattern("^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$")
+                .format(
+                    "AWS::KMS::Key.Arn",
+                    "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$",
+                ),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["KmsKeyArn"], &["KmsAliasArn"], &["KmsAliasName"]],
+        any_of: &[],
         open: false,
     };
 

@@ -71,6 +71,8 @@ pub mod detector {
         required: &["Enable"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -116,6 +118,8 @@ pub mod detector {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -177,6 +181,8 @@ pub mod detector {
         required: &["Name", "Status"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -220,6 +226,8 @@ pub mod detector {
         required: &["AuditLogs"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -251,6 +259,8 @@ pub mod detector {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -287,6 +297,8 @@ pub mod detector {
         required: &["Enable"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -324,6 +336,8 @@ pub mod detector {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -360,6 +374,8 @@ pub mod detector {
         required: &["Enable"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -387,6 +403,8 @@ pub mod detector {
             required: &[],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -744,6 +762,8 @@ pub mod filter {
         required: &["DetectorId", "Name", "FindingCriteria"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -767,6 +787,8 @@ pub mod filter {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -829,6 +851,8 @@ pub mod filter {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -968,6 +992,8 @@ pub mod ip_set {
         required: &["Format", "Location"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1112,6 +1138,8 @@ pub mod malware_protection_plan {
         required: &["Role", "ProtectedResource"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1162,6 +1190,8 @@ pub mod malware_protection_plan {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1196,6 +1226,8 @@ pub mod malware_protection_plan {
         required: &["S3Bucket"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1221,6 +1253,8 @@ pub mod malware_protection_plan {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1257,6 +1291,8 @@ pub mod malware_protection_plan {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1368,6 +1404,8 @@ pub mod master {
         required: &["MasterId", "DetectorId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -1443,6 +1481,8 @@ pub mod member {
         required: &["Email"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1580,6 +1620,8 @@ pub mod publishing_destination {
         required: &["DetectorId", "DestinationType", "DestinationProperties"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1623,11 +1665,16 @@ pub mod publishing_destination {
         name: "CFNDestinationProperties",
         properties: &[
             s::prop("DestinationArn", s::Kind::String),
-            s::prop("KmsKeyArn", s::Kind::String),
+            s::prop("KmsKeyArn", s::Kind::String).format(
+                "AWS::KMS::Key.Arn",
+                "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$",
+            ),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1771,6 +1818,8 @@ pub mod threat_entity_set {
         required: &["Format", "Location"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1965,6 +2014,8 @@ pub mod threat_intel_set {
         required: &["Format", "Location"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2141,6 +2192,8 @@ pub mod trusted_entity_set {
         required: &["Format", "Location"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -39,6 +39,10 @@ pub mod datastore {
                 .min_length(1)
                 .max_length(256),
             s::prop("KmsKeyArn", s::Kind::String)
+                .format(
+                    "AWS::KMS::Key.Arn",
+                    "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$",
+                )
                 .min_length(1)
                 .max_length(512),
             s::prop("Tags", s::Kind::Json),
@@ -46,6 +50,8 @@ pub mod datastore {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -90,6 +90,8 @@ pub mod fhir_datastore {
         required: &["DatastoreTypeVersion"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -166,6 +168,8 @@ pub mod fhir_datastore {
         required: &["AuthorizationStrategy"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -208,6 +212,8 @@ pub mod fhir_datastore {
         required: &["PreloadDataType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -247,6 +253,8 @@ pub mod fhir_datastore {
         required: &["KmsEncryptionConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -287,6 +295,8 @@ pub mod fhir_datastore {
         required: &["CmkType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -50,6 +50,8 @@ pub mod access_key {
         required: &["UserName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -131,6 +133,8 @@ pub mod group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -181,6 +185,8 @@ pub mod group {
         required: &["PolicyDocument", "PolicyName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -263,6 +269,8 @@ pub mod group_policy {
         required: &["PolicyName", "GroupName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -341,6 +349,8 @@ pub mod instance_profile {
         required: &["Roles"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -446,6 +456,8 @@ pub mod managed_policy {
         required: &["PolicyDocument"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -558,6 +570,8 @@ pub mod oidc_provider {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -644,6 +658,8 @@ pub mod policy {
         required: &["PolicyDocument", "PolicyName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[&["Users"], &["Groups"], &["Roles"]],
         open: false,
     };
 
@@ -780,6 +796,8 @@ pub mod role {
         required: &["AssumeRolePolicyDocument"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -835,6 +853,8 @@ pub mod role {
         required: &["PolicyName", "PolicyDocument"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -917,6 +937,8 @@ pub mod role_policy {
         required: &["PolicyName", "RoleName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -1007,6 +1029,8 @@ pub mod saml_provider {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1062,11 +1086,16 @@ pub mod saml_provider {
                 .pattern("[A-Z0-9]+")
                 .min_length(22)
                 .max_length(64),
-            s::prop("Timestamp", s::Kind::String),
+            s::prop("Timestamp", s::Kind::String).format(
+                "date-time",
+                "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$",
+            ),
         ],
         required: &["KeyId", "Timestamp"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1202,6 +1231,8 @@ pub mod server_certificate {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1274,6 +1305,8 @@ pub mod service_linked_role {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1375,6 +1408,8 @@ pub mod user {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1423,6 +1458,8 @@ pub mod user {
         required: &["Password"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1467,6 +1504,8 @@ pub mod user {
         required: &["PolicyName", "PolicyDocument"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1549,6 +1588,8 @@ pub mod user_policy {
         required: &["PolicyName", "UserName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -1604,6 +1645,8 @@ pub mod user_to_group_addition {
         required: &["GroupName", "Users"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1692,6 +1735,8 @@ pub mod virtual_mfa_device {
         required: &["Users"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

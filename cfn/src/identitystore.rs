@@ -56,6 +56,8 @@ pub mod group {
         required: &["IdentityStoreId", "DisplayName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -133,6 +135,8 @@ pub mod group_membership {
         required: &["IdentityStoreId", "GroupId", "MemberId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -177,6 +181,8 @@ pub mod group_membership {
         required: &["UserId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -124,6 +124,8 @@ pub mod component {
         required: &["Name", "Platform", "Version"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -366,6 +368,14 @@ pub mod container_recipe {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&[
+            "Name",
+            "Version",
+            "ParentImage",
+            "TargetRepository",
+            "ContainerType",
+        ]],
+        any_of: &[],
         open: false,
     };
 
@@ -426,6 +436,8 @@ pub mod container_recipe {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -466,6 +478,8 @@ pub mod container_recipe {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -499,6 +513,8 @@ pub mod container_recipe {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -559,6 +575,8 @@ pub mod container_recipe {
         required: &["Name", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -606,6 +624,8 @@ pub mod container_recipe {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -671,6 +691,8 @@ pub mod container_recipe {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -938,6 +960,8 @@ pub mod distribution_configuration {
         required: &["Name", "Distributions"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1009,6 +1033,8 @@ pub mod distribution_configuration {
         required: &["Region"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1076,6 +1102,8 @@ pub mod distribution_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1121,6 +1149,8 @@ pub mod distribution_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1171,6 +1201,8 @@ pub mod distribution_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1207,6 +1239,8 @@ pub mod distribution_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1262,6 +1296,8 @@ pub mod distribution_configuration {
         required: &["ParameterName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1309,6 +1345,8 @@ pub mod distribution_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1344,6 +1382,8 @@ pub mod distribution_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1387,6 +1427,8 @@ pub mod distribution_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1416,6 +1458,8 @@ pub mod distribution_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1595,6 +1639,8 @@ pub mod image {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["ContainerRecipeArn", "InfrastructureConfigurationArn"], &["ImageRecipeArn", "InfrastructureConfigurationArn"], &["ImagePipelineExecutionSettings"]],
+        any_of: &[],
         open: false,
     };
 
@@ -1677,6 +1723,8 @@ pub mod image {
         required: &["ExecutionRole"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1706,6 +1754,8 @@ pub mod image {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1740,6 +1790,8 @@ pub mod image {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1774,6 +1826,8 @@ pub mod image {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1805,6 +1859,8 @@ pub mod image {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1843,6 +1899,8 @@ pub mod image {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1879,6 +1937,8 @@ pub mod image {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1921,6 +1981,8 @@ pub mod image {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2049,6 +2111,8 @@ pub mod image_pipeline {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["Name", "ContainerRecipeArn", "InfrastructureConfigurationArn"], &["Name", "ImageRecipeArn", "InfrastructureConfigurationArn"]],
+        any_of: &[],
         open: false,
     };
 
@@ -2092,6 +2156,8 @@ pub mod image_pipeline {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2126,6 +2192,8 @@ pub mod image_pipeline {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2169,6 +2237,8 @@ pub mod image_pipeline {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2214,6 +2284,8 @@ pub mod image_pipeline {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2250,6 +2322,8 @@ pub mod image_pipeline {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2286,6 +2360,8 @@ pub mod image_pipeline {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2323,6 +2399,8 @@ pub mod image_pipeline {
         required: &["FailureCount"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2365,6 +2443,8 @@ pub mod image_pipeline {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2644,6 +2724,8 @@ pub mod image_recipe {
         required: &["Name", "Version", "ParentImage"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2712,6 +2794,8 @@ pub mod image_recipe {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2761,6 +2845,8 @@ pub mod image_recipe {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2792,6 +2878,8 @@ pub mod image_recipe {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2816,6 +2904,8 @@ pub mod image_recipe {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2879,6 +2969,8 @@ pub mod image_recipe {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2939,6 +3031,8 @@ pub mod image_recipe {
         required: &["Name", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3137,11 +3231,27 @@ pub mod infrastructure_configuration {
             s::prop("ResourceTags", s::Kind::Map(&s::prop("", s::Kind::String))),
             s::prop(
                 "SecurityGroupIds",
-                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(1024)),
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        )
+                        .min_length(1)
+                        .max_length(1024),
+                ),
             ),
             s::prop("SnsTopicArn", s::Kind::String)
-                .pattern("^arn:aws[^:]*:sns:[^:]+:[0-9]{12}:[a-zA-Z0-9-_]{1,256}$"),
+                .pattern("^arn:aws[^:]*:sns:[^:]+:[0-9]{12}:[a-zA-Z0-9-_]{1,256}$")
+                .format(
+                    "AWS::SNS::Topic.Arn",
+                    "^arn:aws[a-zA-Z-]*:sns:[a-z0-9-]+:\\d{12}:.+$",
+                ),
             s::prop("SubnetId", s::Kind::String)
+                .format(
+                    "AWS::EC2::Subnet.Id",
+                    "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                )
                 .min_length(1)
                 .max_length(1024),
             s::prop("TerminateInstanceOnFailure", s::Kind::Boolean),
@@ -3150,6 +3260,8 @@ pub mod infrastructure_configuration {
         required: &["Name", "InstanceProfileName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3191,6 +3303,8 @@ pub mod infrastructure_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3217,6 +3331,8 @@ pub mod infrastructure_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3263,6 +3379,8 @@ pub mod infrastructure_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3298,6 +3416,8 @@ pub mod infrastructure_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3507,6 +3627,8 @@ pub mod lifecycle_policy {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3561,6 +3683,8 @@ pub mod lifecycle_policy {
         required: &["Action", "Filter"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3600,6 +3724,8 @@ pub mod lifecycle_policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3644,6 +3770,8 @@ pub mod lifecycle_policy {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3677,6 +3805,8 @@ pub mod lifecycle_policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3736,6 +3866,8 @@ pub mod lifecycle_policy {
         required: &["Type", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3784,6 +3916,8 @@ pub mod lifecycle_policy {
         required: &["Name", "SemanticVersion"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3816,6 +3950,8 @@ pub mod lifecycle_policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3869,6 +4005,8 @@ pub mod lifecycle_policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3916,6 +4054,8 @@ pub mod lifecycle_policy {
         required: &["Value", "Unit"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4257,6 +4397,8 @@ pub mod workflow {
         required: &["Name", "Type", "Version"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

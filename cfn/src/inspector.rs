@@ -42,6 +42,8 @@ pub mod assessment_target {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -162,6 +164,8 @@ pub mod assessment_template {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -218,6 +222,8 @@ pub mod assessment_template {
         required: &["Value", "Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -277,6 +283,8 @@ pub mod resource_group {
         required: &["ResourceGroupTags"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -333,6 +341,8 @@ pub mod resource_group {
         required: &["Value", "Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -65,6 +65,8 @@ pub mod cis_scan_configuration {
         required: &["ScanName", "SecurityLevel", "Schedule", "Targets"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -106,6 +108,8 @@ pub mod cis_scan_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -158,6 +162,8 @@ pub mod cis_scan_configuration {
         required: &["AccountIds", "TargetResourceTags"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -192,6 +198,8 @@ pub mod cis_scan_configuration {
         required: &["StartTime"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -236,6 +244,8 @@ pub mod cis_scan_configuration {
         required: &["StartTime", "Day"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -285,6 +295,8 @@ pub mod cis_scan_configuration {
         required: &["StartTime", "Days"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -330,6 +342,8 @@ pub mod cis_scan_configuration {
         required: &["TimeOfDay", "TimeZone"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -505,6 +519,8 @@ pub mod code_security_integration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -578,6 +594,8 @@ pub mod code_security_integration {
         required: &["gitlabSelfManaged"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -616,6 +634,8 @@ pub mod code_security_integration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["gitlabSelfManaged"], &["github"]],
+        any_of: &[],
         open: false,
     };
 
@@ -664,6 +684,8 @@ pub mod code_security_integration {
         required: &["instanceUrl", "accessToken"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -718,6 +740,8 @@ pub mod code_security_integration {
         required: &["code", "installationId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -760,6 +784,8 @@ pub mod code_security_integration {
         required: &["authCode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -875,6 +901,8 @@ pub mod code_security_scan_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -948,6 +976,8 @@ pub mod code_security_scan_configuration {
         required: &["ruleSetCategories"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -979,6 +1009,8 @@ pub mod code_security_scan_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1027,6 +1059,8 @@ pub mod code_security_scan_configuration {
         required: &["supportedEvents"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1064,6 +1098,8 @@ pub mod code_security_scan_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1362,6 +1398,8 @@ pub mod filter {
         required: &["Name", "FilterCriteria", "FilterAction"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1762,6 +1800,8 @@ pub mod filter {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1808,6 +1848,8 @@ pub mod filter {
         required: &["Comparison", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1837,6 +1879,8 @@ pub mod filter {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1866,6 +1910,8 @@ pub mod filter {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1899,6 +1945,8 @@ pub mod filter {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1949,6 +1997,8 @@ pub mod filter {
         required: &["Comparison"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1999,6 +2049,8 @@ pub mod filter {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

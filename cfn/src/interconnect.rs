@@ -96,6 +96,8 @@ pub mod connection {
         required: &["AttachPoint"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -170,6 +172,8 @@ pub mod connection {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -210,6 +214,8 @@ pub mod connection {
         required: &["Identifier"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

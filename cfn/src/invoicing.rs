@@ -79,6 +79,8 @@ pub mod invoice_unit {
         required: &["InvoiceReceiver", "Name", "Rule"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -139,6 +141,8 @@ pub mod invoice_unit {
         required: &["LinkedAccounts"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

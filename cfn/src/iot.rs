@@ -69,12 +69,18 @@ pub mod account_audit_configuration {
                 s::Kind::Object(&SCHEMA_AuditNotificationTargetConfigurations),
             ),
             s::prop("RoleArn", s::Kind::String)
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
         ],
         required: &["AccountId", "AuditCheckConfigurations", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -212,6 +218,8 @@ pub mod account_audit_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -241,6 +249,8 @@ pub mod account_audit_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -267,6 +277,8 @@ pub mod account_audit_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -302,6 +314,8 @@ pub mod account_audit_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -338,6 +352,8 @@ pub mod account_audit_configuration {
             required: &[],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -369,6 +385,10 @@ pub mod account_audit_configuration {
         properties: &[
             s::prop("Enabled", s::Kind::Boolean),
             s::prop("RoleArn", s::Kind::String)
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
             s::prop("TargetArn", s::Kind::String).max_length(2048),
@@ -376,6 +396,8 @@ pub mod account_audit_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -405,6 +427,8 @@ pub mod account_audit_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -434,6 +458,8 @@ pub mod account_audit_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -546,6 +572,8 @@ pub mod authorizer {
         required: &["AuthorizerFunctionArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -653,6 +681,8 @@ pub mod billing_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -694,6 +724,8 @@ pub mod billing_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -804,6 +836,8 @@ pub mod ca_certificate {
         required: &["CACertificatePem", "Status"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -848,6 +882,10 @@ pub mod ca_certificate {
         properties: &[
             s::prop("RoleArn", s::Kind::String)
                 .pattern("arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
             s::prop("TemplateBody", s::Kind::String)
@@ -862,6 +900,8 @@ pub mod ca_certificate {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1081,6 +1121,8 @@ pub mod certificate {
         required: &["Status"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1282,6 +1324,10 @@ pub mod certificate_provider {
                 .max_length(128),
             s::prop("LambdaFunctionArn", s::Kind::String)
                 .pattern("^[\\s\\S]*$")
+                .format(
+                    "AWS::Lambda::Function.Arn",
+                    "^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\\d{12}:function:.+(:.+)?$",
+                )
                 .min_length(1)
                 .max_length(170),
             s::prop("Tags", s::Kind::Json),
@@ -1289,6 +1335,8 @@ pub mod certificate_provider {
         required: &["LambdaFunctionArn", "AccountDefaultForOperations"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1467,6 +1515,10 @@ pub mod command {
             s::prop("PendingDeletion", s::Kind::Boolean),
             s::prop("Preprocessor", s::Kind::Object(&SCHEMA_CommandPreprocessor)),
             s::prop("RoleArn", s::Kind::String)
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2028),
             s::prop("Tags", s::Kind::Json),
@@ -1474,6 +1526,8 @@ pub mod command {
         required: &["CommandId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1556,6 +1610,8 @@ pub mod command {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1585,6 +1641,8 @@ pub mod command {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1614,6 +1672,8 @@ pub mod command {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1671,6 +1731,8 @@ pub mod command {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1725,6 +1787,8 @@ pub mod command {
         required: &["ComparisonOperator", "Operand"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1764,6 +1828,8 @@ pub mod command {
             required: &["OutputFormat"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -1822,6 +1888,8 @@ pub mod command {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1870,6 +1938,8 @@ pub mod command {
         required: &["Min", "Max"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2199,6 +2269,8 @@ pub mod custom_metric {
         required: &["MetricType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2344,6 +2416,8 @@ pub mod dimension {
         required: &["Type", "StringValues"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2480,6 +2554,8 @@ pub mod domain_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2535,6 +2611,8 @@ pub mod domain_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2565,6 +2643,8 @@ pub mod domain_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2600,6 +2680,8 @@ pub mod domain_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2631,6 +2713,8 @@ pub mod domain_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2892,15 +2976,25 @@ pub mod encryption_configuration {
         properties: &[
             s::prop("EncryptionType", s::Kind::Enum(EncryptionType::VALUES)),
             s::prop("KmsAccessRoleArn", s::Kind::String)
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
             s::prop("KmsKeyArn", s::Kind::String)
+                .format(
+                    "AWS::KMS::Key.Arn",
+                    "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
         ],
         required: &["EncryptionType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3074,6 +3168,8 @@ pub mod fleet_metric {
         required: &["MetricName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3150,6 +3246,8 @@ pub mod fleet_metric {
         required: &["Name", "Values"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3535,6 +3633,8 @@ pub mod job_template {
         required: &["JobTemplateId", "Description"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3584,6 +3684,8 @@ pub mod job_template {
         required: &["CriteriaList"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3615,6 +3717,8 @@ pub mod job_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3650,6 +3754,8 @@ pub mod job_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3687,6 +3793,8 @@ pub mod job_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3727,12 +3835,18 @@ pub mod job_template {
                 .minimum(60.0)
                 .maximum(3600.0),
             s::prop("RoleArn", s::Kind::String)
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
         ],
         required: &["RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3771,6 +3885,8 @@ pub mod job_template {
         required: &["InProgressTimeoutInMinutes"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3832,6 +3948,8 @@ pub mod job_template {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3864,6 +3982,8 @@ pub mod job_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3925,6 +4045,8 @@ pub mod job_template {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3954,6 +4076,8 @@ pub mod job_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4160,12 +4284,18 @@ pub mod logging {
                 s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EventConfiguration))),
             ),
             s::prop("RoleArn", s::Kind::String)
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
         ],
         required: &["AccountId", "RoleArn", "DefaultLogLevel"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4215,6 +4345,8 @@ pub mod logging {
         required: &["EventType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4399,6 +4531,10 @@ pub mod mitigation_action {
                 .max_length(128),
             s::prop("ActionParams", s::Kind::Object(&SCHEMA_ActionParams)),
             s::prop("RoleArn", s::Kind::String)
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
             s::prop("Tags", s::Kind::Json),
@@ -4406,6 +4542,8 @@ pub mod mitigation_action {
         required: &["RoleArn", "ActionParams"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4483,6 +4621,8 @@ pub mod mitigation_action {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4538,6 +4678,8 @@ pub mod mitigation_action {
         required: &["ThingGroupNames"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4588,6 +4730,8 @@ pub mod mitigation_action {
         required: &["LogLevel", "RoleArnForLogging"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4622,11 +4766,17 @@ pub mod mitigation_action {
     pub static SCHEMA_PublishFindingToSnsParams: s::ObjectSchema = s::ObjectSchema {
         name: "PublishFindingToSnsParams",
         properties: &[s::prop("TopicArn", s::Kind::String)
+            .format(
+                "AWS::SNS::Topic.Arn",
+                "^arn:aws[a-zA-Z-]*:sns:[a-z0-9-]+:\\d{12}:.+$",
+            )
             .min_length(11)
             .max_length(2048)],
         required: &["TopicArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4666,6 +4816,8 @@ pub mod mitigation_action {
         required: &["TemplateName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4703,6 +4855,8 @@ pub mod mitigation_action {
         required: &["Action"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4740,6 +4894,8 @@ pub mod mitigation_action {
         required: &["Action"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4999,6 +5155,8 @@ pub mod policy {
         required: &["PolicyDocument"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5073,6 +5231,8 @@ pub mod policy_principal_attachment {
         required: &["Principal", "PolicyName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5176,6 +5336,10 @@ pub mod provisioning_template {
                 s::Kind::Object(&SCHEMA_ProvisioningHook),
             ),
             s::prop("ProvisioningRoleArn", s::Kind::String)
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
             s::prop("TemplateBody", s::Kind::String)
@@ -5192,6 +5356,8 @@ pub mod provisioning_template {
         required: &["ProvisioningRoleArn", "TemplateBody"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5235,6 +5401,8 @@ pub mod provisioning_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5353,6 +5521,8 @@ pub mod resource_specific_logging {
         required: &["TargetName", "TargetType", "LogLevel"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5554,6 +5724,10 @@ pub mod role_alias {
                 .max_length(128),
             s::prop("RoleArn", s::Kind::String)
                 .pattern("arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
             s::prop("Tags", s::Kind::Json),
@@ -5561,6 +5735,8 @@ pub mod role_alias {
         required: &["RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5659,6 +5835,8 @@ pub mod scheduled_audit {
         required: &["Frequency", "TargetCheckNames"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5893,6 +6071,8 @@ pub mod security_profile {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5950,6 +6130,8 @@ pub mod security_profile {
         required: &["Metric"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5992,12 +6174,18 @@ pub mod security_profile {
         properties: &[
             s::prop("AlertTargetArn", s::Kind::String).max_length(2048),
             s::prop("RoleArn", s::Kind::String)
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
         ],
         required: &["AlertTargetArn", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6066,6 +6254,8 @@ pub mod security_profile {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6110,12 +6300,18 @@ pub mod security_profile {
                 .min_length(1)
                 .max_length(512),
             s::prop("RoleArn", s::Kind::String)
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
         ],
         required: &["MqttTopic", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6164,6 +6360,8 @@ pub mod security_profile {
         required: &["DimensionName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6226,6 +6424,8 @@ pub mod security_profile {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6254,6 +6454,8 @@ pub mod security_profile {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6281,6 +6483,8 @@ pub mod security_profile {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6336,6 +6540,8 @@ pub mod security_profile {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6659,6 +6865,8 @@ pub mod software_package {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6779,6 +6987,8 @@ pub mod software_package_version {
         required: &["PackageName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6836,6 +7046,8 @@ pub mod software_package_version {
         required: &["S3Location"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6872,6 +7084,8 @@ pub mod software_package_version {
         required: &["S3Location"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6924,6 +7138,8 @@ pub mod software_package_version {
         required: &["Bucket", "Key", "Version"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6976,6 +7192,8 @@ pub mod thing {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7018,6 +7236,8 @@ pub mod thing {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7093,6 +7313,8 @@ pub mod thing_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7142,6 +7364,8 @@ pub mod thing_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7173,6 +7397,8 @@ pub mod thing_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7241,6 +7467,8 @@ pub mod thing_principal_attachment {
         required: &["ThingName", "Principal"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7310,6 +7538,8 @@ pub mod thing_type {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7373,6 +7603,8 @@ pub mod thing_type {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7401,6 +7633,8 @@ pub mod thing_type {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7464,6 +7698,8 @@ pub mod thing_type {
         required: &["UserPropertyKey"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7577,6 +7813,8 @@ pub mod topic_rule {
         required: &["TopicRulePayload"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7649,6 +7887,8 @@ pub mod topic_rule {
         required: &["Actions", "Sql"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7754,6 +7994,8 @@ pub mod topic_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7803,13 +8045,18 @@ pub mod topic_rule {
         name: "CloudwatchAlarmAction",
         properties: &[
             s::prop("AlarmName", s::Kind::String),
-            s::prop("RoleArn", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("StateReason", s::Kind::String),
             s::prop("StateValue", s::Kind::String),
         ],
         required: &["AlarmName", "StateReason", "StateValue", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7858,6 +8105,8 @@ pub mod topic_rule {
         required: &["LogGroupName", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7919,7 +8168,10 @@ pub mod topic_rule {
             s::prop("MetricTimestamp", s::Kind::String),
             s::prop("MetricUnit", s::Kind::String),
             s::prop("MetricValue", s::Kind::String),
-            s::prop("RoleArn", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
         ],
         required: &[
             "MetricName",
@@ -7930,6 +8182,8 @@ pub mod topic_rule {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8002,12 +8256,17 @@ pub mod topic_rule {
             s::prop("RangeKeyField", s::Kind::String),
             s::prop("RangeKeyType", s::Kind::Enum(RangeKeyType::VALUES)),
             s::prop("RangeKeyValue", s::Kind::String),
-            s::prop("RoleArn", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("TableName", s::Kind::String),
         ],
         required: &["TableName", "HashKeyField", "HashKeyValue", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8032,11 +8291,16 @@ pub mod topic_rule {
         name: "DynamoDBv2Action",
         properties: &[
             s::prop("PutItem", s::Kind::Object(&SCHEMA_PutItemInput)),
-            s::prop("RoleArn", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8094,12 +8358,17 @@ pub mod topic_rule {
             s::prop("Endpoint", s::Kind::String).pattern("^https?://"),
             s::prop("Id", s::Kind::String),
             s::prop("Index", s::Kind::String),
-            s::prop("RoleArn", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("Type", s::Kind::String),
         ],
         required: &["Type", "Endpoint", "Index", "Id", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8147,12 +8416,17 @@ pub mod topic_rule {
         properties: &[
             s::prop("BatchMode", s::Kind::Boolean),
             s::prop("DeliveryStreamName", s::Kind::String),
-            s::prop("RoleArn", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("Separator", s::Kind::String).pattern("^([\\n\\t])|(\\r\\n)|(,)$"),
         ],
         required: &["DeliveryStreamName", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8223,6 +8497,8 @@ pub mod topic_rule {
         required: &["Url"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8266,11 +8542,16 @@ pub mod topic_rule {
         properties: &[
             s::prop("BatchMode", s::Kind::Boolean),
             s::prop("ChannelName", s::Kind::String),
-            s::prop("RoleArn", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
         ],
         required: &["ChannelName", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8324,11 +8605,16 @@ pub mod topic_rule {
             s::prop("MessageId", s::Kind::String)
                 .min_length(0)
                 .max_length(128),
-            s::prop("RoleArn", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
         ],
         required: &["InputName", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8379,11 +8665,16 @@ pub mod topic_rule {
                 )),
             )
             .min_items(1),
-            s::prop("RoleArn", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
         ],
         required: &["PutAssetPropertyValueEntries", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8462,6 +8753,8 @@ pub mod topic_rule {
         required: &["DestinationArn", "Topic", "ClientProperties"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8504,12 +8797,17 @@ pub mod topic_rule {
         name: "KinesisAction",
         properties: &[
             s::prop("PartitionKey", s::Kind::String),
-            s::prop("RoleArn", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("StreamName", s::Kind::String),
         ],
         required: &["StreamName", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8530,10 +8828,15 @@ pub mod topic_rule {
     /// What the schema says of `LambdaAction`'s properties; `validate()` checks them.
     pub static SCHEMA_LambdaAction: s::ObjectSchema = s::ObjectSchema {
         name: "LambdaAction",
-        properties: &[s::prop("FunctionArn", s::Kind::String)],
+        properties: &[s::prop("FunctionArn", s::Kind::String).format(
+            "AWS::Lambda::Function.Arn",
+            "^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\\d{12}:function:.+(:.+)?$",
+        )],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8606,6 +8909,8 @@ pub mod topic_rule {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8669,6 +8974,8 @@ pub mod topic_rule {
         required: &["Type", "Endpoint", "Index", "Id", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8716,12 +9023,17 @@ pub mod topic_rule {
         properties: &[
             s::prop("Headers", s::Kind::Object(&SCHEMA_RepublishActionHeaders)),
             s::prop("Qos", s::Kind::Integer).minimum(0.0).maximum(1.0),
-            s::prop("RoleArn", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("Topic", s::Kind::String),
         ],
         required: &["Topic", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8771,11 +9083,16 @@ pub mod topic_rule {
             s::prop("BucketName", s::Kind::String),
             s::prop("CannedAcl", s::Kind::Enum(CannedAccessControlList::VALUES)),
             s::prop("Key", s::Kind::String),
-            s::prop("RoleArn", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
         ],
         required: &["BucketName", "Key", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8819,12 +9136,17 @@ pub mod topic_rule {
         name: "SnsAction",
         properties: &[
             s::prop("MessageFormat", s::Kind::Enum(MessageFormat::VALUES)),
-            s::prop("RoleArn", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("TargetArn", s::Kind::String),
         ],
         required: &["TargetArn", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8867,12 +9189,17 @@ pub mod topic_rule {
         name: "SqsAction",
         properties: &[
             s::prop("QueueUrl", s::Kind::String),
-            s::prop("RoleArn", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("UseBase64", s::Kind::Boolean),
         ],
         required: &["RoleArn", "QueueUrl"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8916,12 +9243,17 @@ pub mod topic_rule {
         name: "StepFunctionsAction",
         properties: &[
             s::prop("ExecutionNamePrefix", s::Kind::String),
-            s::prop("RoleArn", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("StateMachineName", s::Kind::String),
         ],
         required: &["StateMachineName", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8989,6 +9321,8 @@ pub mod topic_rule {
         required: &["RoleArn", "DatabaseName", "TableName", "Dimensions"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9025,6 +9359,8 @@ pub mod topic_rule {
         required: &["TableName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9052,6 +9388,8 @@ pub mod topic_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9096,6 +9434,8 @@ pub mod topic_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9143,6 +9483,8 @@ pub mod topic_rule {
         required: &["Value", "Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9205,6 +9547,8 @@ pub mod topic_rule {
         required: &["PropertyValues"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9257,6 +9601,8 @@ pub mod topic_rule {
         required: &["Value", "Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9299,6 +9645,8 @@ pub mod topic_rule {
         required: &["Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9362,6 +9710,8 @@ pub mod topic_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9406,6 +9756,8 @@ pub mod topic_rule {
         required: &["Name", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9450,6 +9802,8 @@ pub mod topic_rule {
         required: &["Value", "Unit"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9493,13 +9847,18 @@ pub mod topic_rule {
     pub static SCHEMA_SigV4Authorization: s::ObjectSchema = s::ObjectSchema {
         name: "SigV4Authorization",
         properties: &[
-            s::prop("RoleArn", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("ServiceName", s::Kind::String),
             s::prop("SigningRegion", s::Kind::String),
         ],
         required: &["ServiceName", "SigningRegion", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9548,6 +9907,8 @@ pub mod topic_rule {
         required: &["Value", "Timestamp"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9598,6 +9959,8 @@ pub mod topic_rule {
         required: &["Key", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9640,6 +10003,8 @@ pub mod topic_rule {
         required: &["TimeInSeconds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9675,6 +10040,8 @@ pub mod topic_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9939,6 +10306,8 @@ pub mod topic_rule_destination {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9974,6 +10343,8 @@ pub mod topic_rule_destination {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10005,17 +10376,28 @@ pub mod topic_rule_destination {
     pub static SCHEMA_VpcDestinationProperties: s::ObjectSchema = s::ObjectSchema {
         name: "VpcDestinationProperties",
         properties: &[
-            s::prop("RoleArn", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop(
                 "SecurityGroups",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             ),
             s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String))),
-            s::prop("VpcId", s::Kind::String),
+            s::prop("VpcId", s::Kind::String).format(
+                "AWS::EC2::VPC.Id",
+                "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -47,6 +47,8 @@ pub mod channel {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -85,6 +87,8 @@ pub mod channel {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -117,6 +121,8 @@ pub mod channel {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -172,12 +178,18 @@ pub mod channel {
                 .min_length(1)
                 .max_length(255),
             s::prop("RoleArn", s::Kind::String)
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
         ],
         required: &["Bucket", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -300,6 +312,8 @@ pub mod dataset {
         required: &["Actions"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -357,6 +371,8 @@ pub mod dataset {
         required: &["ActionName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -404,6 +420,8 @@ pub mod dataset {
         required: &["Destination"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -458,6 +476,8 @@ pub mod dataset {
         required: &["RuleConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -490,6 +510,8 @@ pub mod dataset {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -522,6 +544,8 @@ pub mod dataset {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -554,6 +578,8 @@ pub mod dataset {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -608,6 +634,10 @@ pub mod dataset {
         name: "ContainerAction",
         properties: &[
             s::prop("ExecutionRoleArn", s::Kind::String)
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
             s::prop("Image", s::Kind::String)
@@ -627,6 +657,8 @@ pub mod dataset {
         required: &["ExecutionRoleArn", "Image", "ResourceConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -675,6 +707,8 @@ pub mod dataset {
         required: &["SqlQuery"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -712,6 +746,8 @@ pub mod dataset {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -742,6 +778,8 @@ pub mod dataset {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -780,6 +818,8 @@ pub mod dataset {
         required: &["ScheduleExpression"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -821,6 +861,8 @@ pub mod dataset {
         required: &["DatasetName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -870,6 +912,8 @@ pub mod dataset {
         required: &["VolumeSizeInGB", "ComputeType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -937,6 +981,8 @@ pub mod dataset {
         required: &["VariableName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -961,6 +1007,8 @@ pub mod dataset {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1007,12 +1055,18 @@ pub mod dataset {
                 .min_length(1)
                 .max_length(128),
             s::prop("RoleArn", s::Kind::String)
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
         ],
         required: &["InputName", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1079,12 +1133,18 @@ pub mod dataset {
                 .min_length(1)
                 .max_length(255),
             s::prop("RoleArn", s::Kind::String)
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
         ],
         required: &["Bucket", "Key", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1126,6 +1186,8 @@ pub mod dataset {
         required: &["TimeoutInMinutes"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1169,6 +1231,8 @@ pub mod dataset {
         required: &["DatasetName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1208,6 +1272,8 @@ pub mod dataset {
         required: &["FileName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1252,6 +1318,8 @@ pub mod dataset {
         required: &["TimeExpression", "OffsetSeconds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1302,6 +1370,8 @@ pub mod dataset {
         required: &["TableName", "DatabaseName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1418,6 +1488,8 @@ pub mod datastore {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1455,6 +1527,8 @@ pub mod datastore {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1494,6 +1568,8 @@ pub mod datastore {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1527,6 +1603,8 @@ pub mod datastore {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1561,6 +1639,8 @@ pub mod datastore {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1593,6 +1673,8 @@ pub mod datastore {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1648,12 +1730,18 @@ pub mod datastore {
                 .min_length(1)
                 .max_length(255),
             s::prop("RoleArn", s::Kind::String)
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
         ],
         required: &["Bucket", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1682,6 +1770,8 @@ pub mod datastore {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1711,6 +1801,8 @@ pub mod datastore {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1748,6 +1840,8 @@ pub mod datastore {
         required: &["AttributeName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1800,6 +1894,8 @@ pub mod datastore {
         required: &["AttributeName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1852,6 +1948,8 @@ pub mod datastore {
         required: &["Bucket"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1884,6 +1982,8 @@ pub mod datastore {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1936,6 +2036,8 @@ pub mod datastore {
         required: &["Type", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2012,6 +2114,8 @@ pub mod pipeline {
         required: &["PipelineActivities"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2084,6 +2188,8 @@ pub mod pipeline {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2147,6 +2253,8 @@ pub mod pipeline {
         required: &["Attributes", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2206,6 +2314,8 @@ pub mod pipeline {
         required: &["ChannelName", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2258,6 +2368,8 @@ pub mod pipeline {
         required: &["DatastoreName", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2324,6 +2436,10 @@ pub mod pipeline {
                 .min_length(1)
                 .max_length(128),
             s::prop("RoleArn", s::Kind::String)
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
             s::prop("ThingName", s::Kind::String)
@@ -2333,6 +2449,8 @@ pub mod pipeline {
         required: &["Attribute", "ThingName", "RoleArn", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2399,6 +2517,10 @@ pub mod pipeline {
                 .min_length(1)
                 .max_length(128),
             s::prop("RoleArn", s::Kind::String)
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
             s::prop("ThingName", s::Kind::String)
@@ -2408,6 +2530,8 @@ pub mod pipeline {
         required: &["Attribute", "ThingName", "RoleArn", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2465,6 +2589,8 @@ pub mod pipeline {
         required: &["Filter", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2533,6 +2659,8 @@ pub mod pipeline {
         required: &["LambdaName", "Name", "BatchSize"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2599,6 +2727,8 @@ pub mod pipeline {
         required: &["Attribute", "Math", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2661,6 +2791,8 @@ pub mod pipeline {
         required: &["Attributes", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2723,6 +2855,8 @@ pub mod pipeline {
         required: &["Name", "Attributes"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

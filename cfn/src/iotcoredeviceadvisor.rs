@@ -51,6 +51,8 @@ pub mod suite_definition {
         required: &["SuiteDefinitionConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -137,6 +139,8 @@ pub mod suite_definition {
         required: &["DevicePermissionRoleArn", "RootGroup"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -174,6 +178,8 @@ pub mod suite_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

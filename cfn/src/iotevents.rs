@@ -96,6 +96,10 @@ pub mod alarm_model {
                 .min_length(1)
                 .max_length(128),
             s::prop("RoleArn", s::Kind::String)
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(1)
                 .max_length(2048),
             s::prop("Severity", s::Kind::Integer)
@@ -106,6 +110,8 @@ pub mod alarm_model {
         required: &["RoleArn", "AlarmRule"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -133,6 +139,8 @@ pub mod alarm_model {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -161,6 +169,8 @@ pub mod alarm_model {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -185,6 +195,8 @@ pub mod alarm_model {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -209,6 +221,8 @@ pub mod alarm_model {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -245,6 +259,8 @@ pub mod alarm_model {
         required: &["DisabledOnInitialization"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -298,6 +314,8 @@ pub mod alarm_model {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -358,6 +376,8 @@ pub mod alarm_model {
         required: &["InputProperty", "ComparisonOperator", "Threshold"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -436,6 +456,8 @@ pub mod alarm_model {
         required: &["HashKeyField", "HashKeyValue", "TableName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -478,6 +500,8 @@ pub mod alarm_model {
         required: &["TableName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -525,6 +549,8 @@ pub mod alarm_model {
         required: &["DeliveryStreamName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -572,6 +598,8 @@ pub mod alarm_model {
         required: &["InputName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -610,6 +638,8 @@ pub mod alarm_model {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -655,6 +685,8 @@ pub mod alarm_model {
         required: &["MqttTopic"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -693,6 +725,10 @@ pub mod alarm_model {
         name: "Lambda",
         properties: &[
             s::prop("FunctionArn", s::Kind::String)
+                .format(
+                    "AWS::Lambda::Function.Arn",
+                    "^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\\d{12}:function:.+(:.+)?$",
+                )
                 .min_length(1)
                 .max_length(2048),
             s::prop("Payload", s::Kind::Object(&SCHEMA_Payload)),
@@ -700,6 +736,8 @@ pub mod alarm_model {
         required: &["FunctionArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -745,6 +783,8 @@ pub mod alarm_model {
         required: &["TargetArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -791,6 +831,8 @@ pub mod alarm_model {
         required: &["QueueUrl"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -837,6 +879,8 @@ pub mod alarm_model {
         required: &["ContentExpression", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -883,6 +927,8 @@ pub mod alarm_model {
         required: &["Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -925,6 +971,8 @@ pub mod alarm_model {
         required: &["TimeInSeconds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -960,6 +1008,8 @@ pub mod alarm_model {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1169,6 +1219,10 @@ pub mod detector_model {
                 .min_length(1)
                 .max_length(128),
             s::prop("RoleArn", s::Kind::String)
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(1)
                 .max_length(2048),
             s::prop("Tags", s::Kind::Json),
@@ -1176,6 +1230,8 @@ pub mod detector_model {
         required: &["DetectorModelDefinition", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1222,6 +1278,8 @@ pub mod detector_model {
         required: &["States", "InitialStateName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1277,6 +1335,8 @@ pub mod detector_model {
         required: &["StateName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1304,6 +1364,8 @@ pub mod detector_model {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1331,6 +1393,8 @@ pub mod detector_model {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1367,6 +1431,8 @@ pub mod detector_model {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1422,6 +1488,8 @@ pub mod detector_model {
         required: &["EventName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1488,6 +1556,8 @@ pub mod detector_model {
         required: &["Condition", "EventName", "NextState"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1551,6 +1621,8 @@ pub mod detector_model {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1590,6 +1662,8 @@ pub mod detector_model {
         required: &["TimerName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1668,6 +1742,8 @@ pub mod detector_model {
         required: &["HashKeyField", "HashKeyValue", "TableName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1710,6 +1786,8 @@ pub mod detector_model {
         required: &["TableName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1757,6 +1835,8 @@ pub mod detector_model {
         required: &["DeliveryStreamName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1804,6 +1884,8 @@ pub mod detector_model {
         required: &["InputName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1858,6 +1940,8 @@ pub mod detector_model {
         required: &["PropertyValue"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1903,6 +1987,8 @@ pub mod detector_model {
         required: &["MqttTopic"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1941,6 +2027,10 @@ pub mod detector_model {
         name: "Lambda",
         properties: &[
             s::prop("FunctionArn", s::Kind::String)
+                .format(
+                    "AWS::Lambda::Function.Arn",
+                    "^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\\d{12}:function:.+(:.+)?$",
+                )
                 .min_length(1)
                 .max_length(2048),
             s::prop("Payload", s::Kind::Object(&SCHEMA_Payload)),
@@ -1948,6 +2038,8 @@ pub mod detector_model {
         required: &["FunctionArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1987,6 +2079,8 @@ pub mod detector_model {
         required: &["TimerName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2042,6 +2136,8 @@ pub mod detector_model {
         required: &["TimerName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2094,6 +2190,8 @@ pub mod detector_model {
         required: &["Value", "VariableName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2139,6 +2237,8 @@ pub mod detector_model {
         required: &["TargetArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2185,6 +2285,8 @@ pub mod detector_model {
         required: &["QueueUrl"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2231,6 +2333,8 @@ pub mod detector_model {
         required: &["ContentExpression", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2277,6 +2381,8 @@ pub mod detector_model {
         required: &["Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2319,6 +2425,8 @@ pub mod detector_model {
         required: &["TimeInSeconds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2354,6 +2462,8 @@ pub mod detector_model {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2513,6 +2623,8 @@ pub mod input {
         required: &["InputDefinition"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2549,6 +2661,8 @@ pub mod input {
         required: &["Attributes"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2587,6 +2701,8 @@ pub mod input {
         required: &["JsonPath"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

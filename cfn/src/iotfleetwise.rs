@@ -22,21 +22,21 @@ pub mod campaign {
     pub struct CfnCampaign {
         /// `Action`: [`UpdateCampaignAction`].
         pub action: ::std::option::Option<::stratus_model::Val<UpdateCampaignAction>>,
-        /// `CollectionScheme`: JSON.
+        /// `CollectionScheme`: [`CollectionScheme`].
         /// Required.
         /// Changing it replaces the resource.
         #[resource(replace)]
-        pub collection_scheme: ::stratus_model::Val<::stratus_model::Json>,
+        pub collection_scheme: ::stratus_model::Val<CollectionScheme>,
         /// `Compression`: [`Compression`].
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub compression: ::std::option::Option<::stratus_model::Val<Compression>>,
-        /// `DataDestinationConfigs`: list of JSON.
+        /// `DataDestinationConfigs`: list of [`DataDestinationConfig`].
         /// Changing it replaces the resource.
         /// Items: `1..=1`.
         #[resource(replace)]
         pub data_destination_configs:
-            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::stratus_model::Json>>>,
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<DataDestinationConfig>>>,
         /// `DataExtraDimensions`: list of string.
         /// Items: `0..=5`.
         pub data_extra_dimensions:
@@ -111,7 +111,7 @@ pub mod campaign {
     impl CfnCampaign {
         /// With the required `CollectionScheme`, `Name`, `SignalCatalogArn`, `TargetArn`; everything else unset.
         pub fn new(
-            collection_scheme: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            collection_scheme: impl ::std::convert::Into<::stratus_model::Val<CollectionScheme>>,
             name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
             signal_catalog_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
             target_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
@@ -144,11 +144,14 @@ pub mod campaign {
         name: "AWS::IoTFleetWise::Campaign",
         properties: &[
             s::prop("Action", s::Kind::Enum(UpdateCampaignAction::VALUES)),
-            s::prop("CollectionScheme", s::Kind::Json),
+            s::prop(
+                "CollectionScheme",
+                s::Kind::Object(&SCHEMA_CollectionScheme),
+            ),
             s::prop("Compression", s::Kind::Enum(Compression::VALUES)),
             s::prop(
                 "DataDestinationConfigs",
-                s::Kind::List(&s::prop("", s::Kind::Json)),
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_DataDestinationConfig))),
             )
             .min_items(1)
             .max_items(1),
@@ -174,7 +177,10 @@ pub mod campaign {
                 .min_length(1)
                 .max_length(2048),
             s::prop("DiagnosticsMode", s::Kind::Enum(DiagnosticsMode::VALUES)),
-            s::prop("ExpiryTime", s::Kind::String),
+            s::prop("ExpiryTime", s::Kind::String).format(
+                "date-time",
+                "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$",
+            ),
             s::prop("Name", s::Kind::String)
                 .pattern("^[a-zA-Z\\d\\-_:]+$")
                 .min_length(1)
@@ -200,13 +206,18 @@ pub mod campaign {
             .min_items(0)
             .max_items(10),
             s::prop("SpoolingMode", s::Kind::Enum(SpoolingMode::VALUES)),
-            s::prop("StartTime", s::Kind::String),
+            s::prop("StartTime", s::Kind::String).format(
+                "date-time",
+                "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$",
+            ),
             s::prop("TargetArn", s::Kind::String),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &["Name", "CollectionScheme", "SignalCatalogArn", "TargetArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -234,6 +245,85 @@ pub mod campaign {
         }
         fn last_modification_time(self) -> ::stratus_model::Attr<::std::string::String> {
             ::stratus_model::Attr::new(self.id(), "LastModificationTime")
+        }
+    }
+
+    /// `CollectionScheme`, a property type of `AWS::IoTFleetWise::Campaign`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct CollectionScheme {
+        /// `ConditionBasedCollectionScheme`: [`ConditionBasedCollectionScheme`].
+        pub condition_based_collection_scheme:
+            ::std::option::Option<::stratus_model::Val<ConditionBasedCollectionScheme>>,
+        /// `TimeBasedCollectionScheme`: [`TimeBasedCollectionScheme`].
+        pub time_based_collection_scheme:
+            ::std::option::Option<::stratus_model::Val<TimeBasedCollectionScheme>>,
+    }
+
+    /// What the schema says of `CollectionScheme`'s properties; `validate()` checks them.
+    pub static SCHEMA_CollectionScheme: s::ObjectSchema = s::ObjectSchema {
+        name: "CollectionScheme",
+        properties: &[
+            s::prop(
+                "ConditionBasedCollectionScheme",
+                s::Kind::Object(&SCHEMA_ConditionBasedCollectionScheme),
+            ),
+            s::prop(
+                "TimeBasedCollectionScheme",
+                s::Kind::Object(&SCHEMA_TimeBasedCollectionScheme),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[
+            &["TimeBasedCollectionScheme"],
+            &["ConditionBasedCollectionScheme"],
+        ],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<CollectionScheme> for ::stratus_model::Val<CollectionScheme> {
+        fn from(value: CollectionScheme) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `DataDestinationConfig`, a property type of `AWS::IoTFleetWise::Campaign`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct DataDestinationConfig {
+        /// `MqttTopicConfig`: [`MqttTopicConfig`].
+        pub mqtt_topic_config: ::std::option::Option<::stratus_model::Val<MqttTopicConfig>>,
+        /// `S3Config`: [`S3Config`].
+        pub s3_config: ::std::option::Option<::stratus_model::Val<S3Config>>,
+        /// `TimestreamConfig`: [`TimestreamConfig`].
+        pub timestream_config: ::std::option::Option<::stratus_model::Val<TimestreamConfig>>,
+    }
+
+    /// What the schema says of `DataDestinationConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataDestinationConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "DataDestinationConfig",
+        properties: &[
+            s::prop("MqttTopicConfig", s::Kind::Object(&SCHEMA_MqttTopicConfig)),
+            s::prop("S3Config", s::Kind::Object(&SCHEMA_S3Config)),
+            s::prop(
+                "TimestreamConfig",
+                s::Kind::Object(&SCHEMA_TimestreamConfig),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["S3Config"], &["TimestreamConfig"], &["MqttTopicConfig"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<DataDestinationConfig> for ::stratus_model::Val<DataDestinationConfig> {
+        fn from(value: DataDestinationConfig) -> Self {
+            ::stratus_model::Val::unchecked(value)
         }
     }
 
@@ -287,6 +377,8 @@ pub mod campaign {
         required: &["Id", "StorageOptions"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -351,6 +443,8 @@ pub mod campaign {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -376,9 +470,9 @@ pub mod campaign {
         /// Pattern: `^[a-zA-Z0-9_.]+$`.
         /// Length: `1..=150`.
         pub fully_qualified_name: ::stratus_model::Val<::std::string::String>,
-        /// `SignalFetchConfig`: JSON.
+        /// `SignalFetchConfig`: [`SignalFetchConfig`].
         /// Required.
-        pub signal_fetch_config: ::stratus_model::Val<::stratus_model::Json>,
+        pub signal_fetch_config: ::stratus_model::Val<SignalFetchConfig>,
     }
 
     impl SignalFetchInformation {
@@ -388,7 +482,7 @@ pub mod campaign {
                 ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
             >,
             fully_qualified_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            signal_fetch_config: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            signal_fetch_config: impl ::std::convert::Into<::stratus_model::Val<SignalFetchConfig>>,
         ) -> Self {
             Self {
                 actions: actions.into(),
@@ -416,16 +510,283 @@ pub mod campaign {
                 .pattern("^[a-zA-Z0-9_.]+$")
                 .min_length(1)
                 .max_length(150),
-            s::prop("SignalFetchConfig", s::Kind::Json),
+            s::prop(
+                "SignalFetchConfig",
+                s::Kind::Object(&SCHEMA_SignalFetchConfig),
+            ),
         ],
         required: &["Actions", "FullyQualifiedName", "SignalFetchConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
     impl ::std::convert::From<SignalFetchInformation> for ::stratus_model::Val<SignalFetchInformation> {
         fn from(value: SignalFetchInformation) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ConditionBasedCollectionScheme`, a property type of `AWS::IoTFleetWise::Campaign`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ConditionBasedCollectionScheme {
+        /// `ConditionLanguageVersion`: integer.
+        pub condition_language_version: ::std::option::Option<::stratus_model::Val<i64>>,
+        /// `Expression`: string.
+        /// Required.
+        pub expression: ::stratus_model::Val<::std::string::String>,
+        /// `MinimumTriggerIntervalMs`: number.
+        /// Range: `0..=4294967295`.
+        pub minimum_trigger_interval_ms: ::std::option::Option<::stratus_model::Val<f64>>,
+        /// `TriggerMode`: [`TriggerMode`].
+        pub trigger_mode: ::std::option::Option<::stratus_model::Val<TriggerMode>>,
+    }
+
+    impl ConditionBasedCollectionScheme {
+        /// With the required `Expression`; everything else unset.
+        pub fn new(
+            expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                condition_language_version: ::std::option::Option::None,
+                expression: expression.into(),
+                minimum_trigger_interval_ms: ::std::option::Option::None,
+                trigger_mode: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `ConditionBasedCollectionScheme`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConditionBasedCollectionScheme: s::ObjectSchema = s::ObjectSchema {
+        name: "ConditionBasedCollectionScheme",
+        properties: &[
+            s::prop("ConditionLanguageVersion", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(1.0),
+            s::prop("Expression", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("MinimumTriggerIntervalMs", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(4294967295.0),
+            s::prop("TriggerMode", s::Kind::Enum(TriggerMode::VALUES)),
+        ],
+        required: &["Expression"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ConditionBasedCollectionScheme>
+        for ::stratus_model::Val<ConditionBasedCollectionScheme>
+    {
+        fn from(value: ConditionBasedCollectionScheme) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `TimeBasedCollectionScheme`, a property type of `AWS::IoTFleetWise::Campaign`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct TimeBasedCollectionScheme {
+        /// `PeriodMs`: number.
+        /// Required.
+        /// Range: `10000..=86400000`.
+        pub period_ms: ::stratus_model::Val<f64>,
+    }
+
+    impl TimeBasedCollectionScheme {
+        /// With the required `PeriodMs`; everything else unset.
+        pub fn new(period_ms: impl ::std::convert::Into<::stratus_model::Val<f64>>) -> Self {
+            Self {
+                period_ms: period_ms.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `TimeBasedCollectionScheme`'s properties; `validate()` checks them.
+    pub static SCHEMA_TimeBasedCollectionScheme: s::ObjectSchema = s::ObjectSchema {
+        name: "TimeBasedCollectionScheme",
+        properties: &[s::prop("PeriodMs", s::Kind::Number)
+            .minimum(10000.0)
+            .maximum(86400000.0)],
+        required: &["PeriodMs"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<TimeBasedCollectionScheme>
+        for ::stratus_model::Val<TimeBasedCollectionScheme>
+    {
+        fn from(value: TimeBasedCollectionScheme) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `MqttTopicConfig`, a property type of `AWS::IoTFleetWise::Campaign`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct MqttTopicConfig {
+        /// `ExecutionRoleArn`: string.
+        /// Required.
+        /// Pattern: `^arn:(aws[a-zA-Z0-9-]*):iam::(\d{12})?:(role((\u002F)|(\u002F[\u0021-\u007F]+\u002F))[\w+=,.@-]+)$`.
+        /// Length: `20..=2048`.
+        pub execution_role_arn: ::stratus_model::Val<::std::string::String>,
+        /// `MqttTopicArn`: string.
+        /// Required.
+        /// Pattern: `^arn:.*`.
+        /// Length: `20..=2048`.
+        pub mqtt_topic_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl MqttTopicConfig {
+        /// With the required `ExecutionRoleArn`, `MqttTopicArn`; everything else unset.
+        pub fn new(
+            execution_role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            mqtt_topic_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                execution_role_arn: execution_role_arn.into(),
+                mqtt_topic_arn: mqtt_topic_arn.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `MqttTopicConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_MqttTopicConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "MqttTopicConfig",
+        properties: &[s::prop("ExecutionRoleArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z0-9-]*):iam::(\\d{12})?:(role((\\u002F)|(\\u002F[\\u0021-\\u007F]+\\u002F))[\\w+=,.@-]+)$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$").min_length(20).max_length(2048), s::prop("MqttTopicArn", s::Kind::String).pattern("^arn:.*").min_length(20).max_length(2048)],
+        required: &["ExecutionRoleArn", "MqttTopicArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<MqttTopicConfig> for ::stratus_model::Val<MqttTopicConfig> {
+        fn from(value: MqttTopicConfig) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `S3Config`, a property type of `AWS::IoTFleetWise::Campaign`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct S3Config {
+        /// `BucketArn`: string.
+        /// Required.
+        /// Pattern: `^arn:(aws[a-zA-Z0-9-]*):s3:::.+$`.
+        /// Length: `16..=100`.
+        pub bucket_arn: ::stratus_model::Val<::std::string::String>,
+        /// `DataFormat`: [`DataFormat`].
+        pub data_format: ::std::option::Option<::stratus_model::Val<DataFormat>>,
+        /// `Prefix`: string.
+        /// Pattern: `^[a-zA-Z0-9-_:./!*'()]+$`.
+        /// Length: `1..=512`.
+        pub prefix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `StorageCompressionFormat`: [`StorageCompressionFormat`].
+        pub storage_compression_format:
+            ::std::option::Option<::stratus_model::Val<StorageCompressionFormat>>,
+    }
+
+    impl S3Config {
+        /// With the required `BucketArn`; everything else unset.
+        pub fn new(
+            bucket_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket_arn: bucket_arn.into(),
+                data_format: ::std::option::Option::None,
+                prefix: ::std::option::Option::None,
+                storage_compression_format: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `S3Config`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Config: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Config",
+        properties: &[
+            s::prop("BucketArn", s::Kind::String)
+                .pattern("^arn:(aws[a-zA-Z0-9-]*):s3:::.+$")
+                .min_length(16)
+                .max_length(100),
+            s::prop("DataFormat", s::Kind::Enum(DataFormat::VALUES)),
+            s::prop("Prefix", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-_:./!*'()]+$")
+                .min_length(1)
+                .max_length(512),
+            s::prop(
+                "StorageCompressionFormat",
+                s::Kind::Enum(StorageCompressionFormat::VALUES),
+            ),
+        ],
+        required: &["BucketArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<S3Config> for ::stratus_model::Val<S3Config> {
+        fn from(value: S3Config) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `TimestreamConfig`, a property type of `AWS::IoTFleetWise::Campaign`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct TimestreamConfig {
+        /// `ExecutionRoleArn`: string.
+        /// Required.
+        /// Pattern: `^arn:(aws[a-zA-Z0-9-]*):iam::(\d{12})?:(role((\u002F)|(\u002F[\u0021-\u007F]+\u002F))[\w+=,.@-]+)$`.
+        /// Length: `20..=2048`.
+        pub execution_role_arn: ::stratus_model::Val<::std::string::String>,
+        /// `TimestreamTableArn`: string.
+        /// Required.
+        /// Pattern: `^arn:(aws[a-zA-Z0-9-]*):timestream:[a-zA-Z0-9-]+:[0-9]{12}:database\/[a-zA-Z0-9_.-]+\/table\/[a-zA-Z0-9_.-]+$`.
+        /// Length: `20..=2048`.
+        pub timestream_table_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl TimestreamConfig {
+        /// With the required `ExecutionRoleArn`, `TimestreamTableArn`; everything else unset.
+        pub fn new(
+            execution_role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            timestream_table_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                execution_role_arn: execution_role_arn.into(),
+                timestream_table_arn: timestream_table_arn.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `TimestreamConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_TimestreamConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "TimestreamConfig",
+        properties: &[s::prop("ExecutionRoleArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z0-9-]*):iam::(\\d{12})?:(role((\\u002F)|(\\u002F[\\u0021-\\u007F]+\\u002F))[\\w+=,.@-]+)$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$").min_length(20).max_length(2048), s::prop("TimestreamTableArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z0-9-]*):timestream:[a-zA-Z0-9-]+:[0-9]{12}:database\\/[a-zA-Z0-9_.-]+\\/table\\/[a-zA-Z0-9_.-]+$").min_length(20).max_length(2048)],
+        required: &["TimestreamTableArn", "ExecutionRoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<TimestreamConfig> for ::stratus_model::Val<TimestreamConfig> {
+        fn from(value: TimestreamConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -478,6 +839,8 @@ pub mod campaign {
         required: &["MaximumSize", "MinimumTimeToLive", "StorageLocation"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -526,6 +889,8 @@ pub mod campaign {
         required: &["Expression"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -533,6 +898,44 @@ pub mod campaign {
         for ::stratus_model::Val<DataPartitionUploadOptions>
     {
         fn from(value: DataPartitionUploadOptions) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `SignalFetchConfig`, a property type of `AWS::IoTFleetWise::Campaign`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct SignalFetchConfig {
+        /// `ConditionBased`: [`ConditionBasedSignalFetchConfig`].
+        pub condition_based:
+            ::std::option::Option<::stratus_model::Val<ConditionBasedSignalFetchConfig>>,
+        /// `TimeBased`: [`TimeBasedSignalFetchConfig`].
+        pub time_based: ::std::option::Option<::stratus_model::Val<TimeBasedSignalFetchConfig>>,
+    }
+
+    /// What the schema says of `SignalFetchConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_SignalFetchConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "SignalFetchConfig",
+        properties: &[
+            s::prop(
+                "ConditionBased",
+                s::Kind::Object(&SCHEMA_ConditionBasedSignalFetchConfig),
+            ),
+            s::prop(
+                "TimeBased",
+                s::Kind::Object(&SCHEMA_TimeBasedSignalFetchConfig),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["TimeBased"], &["ConditionBased"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<SignalFetchConfig> for ::stratus_model::Val<SignalFetchConfig> {
+        fn from(value: SignalFetchConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -574,6 +977,8 @@ pub mod campaign {
         required: &["Unit", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -620,6 +1025,8 @@ pub mod campaign {
         required: &["Unit", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -627,6 +1034,98 @@ pub mod campaign {
         for ::stratus_model::Val<StorageMinimumTimeToLive>
     {
         fn from(value: StorageMinimumTimeToLive) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ConditionBasedSignalFetchConfig`, a property type of `AWS::IoTFleetWise::Campaign`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ConditionBasedSignalFetchConfig {
+        /// `ConditionExpression`: string.
+        /// Required.
+        /// Length: `1..=2048`.
+        pub condition_expression: ::stratus_model::Val<::std::string::String>,
+        /// `TriggerMode`: [`TriggerMode`].
+        /// Required.
+        pub trigger_mode: ::stratus_model::Val<TriggerMode>,
+    }
+
+    impl ConditionBasedSignalFetchConfig {
+        /// With the required `ConditionExpression`, `TriggerMode`; everything else unset.
+        pub fn new(
+            condition_expression: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            trigger_mode: impl ::std::convert::Into<::stratus_model::Val<TriggerMode>>,
+        ) -> Self {
+            Self {
+                condition_expression: condition_expression.into(),
+                trigger_mode: trigger_mode.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `ConditionBasedSignalFetchConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConditionBasedSignalFetchConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ConditionBasedSignalFetchConfig",
+        properties: &[
+            s::prop("ConditionExpression", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("TriggerMode", s::Kind::Enum(TriggerMode::VALUES)),
+        ],
+        required: &["ConditionExpression", "TriggerMode"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ConditionBasedSignalFetchConfig>
+        for ::stratus_model::Val<ConditionBasedSignalFetchConfig>
+    {
+        fn from(value: ConditionBasedSignalFetchConfig) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `TimeBasedSignalFetchConfig`, a property type of `AWS::IoTFleetWise::Campaign`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct TimeBasedSignalFetchConfig {
+        /// `ExecutionFrequencyMs`: number.
+        /// Required.
+        /// Range: `1..=`.
+        pub execution_frequency_ms: ::stratus_model::Val<f64>,
+    }
+
+    impl TimeBasedSignalFetchConfig {
+        /// With the required `ExecutionFrequencyMs`; everything else unset.
+        pub fn new(
+            execution_frequency_ms: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                execution_frequency_ms: execution_frequency_ms.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `TimeBasedSignalFetchConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_TimeBasedSignalFetchConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "TimeBasedSignalFetchConfig",
+        properties: &[s::prop("ExecutionFrequencyMs", s::Kind::Number).minimum(1.0)],
+        required: &["ExecutionFrequencyMs"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<TimeBasedSignalFetchConfig>
+        for ::stratus_model::Val<TimeBasedSignalFetchConfig>
+    {
+        fn from(value: TimeBasedSignalFetchConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -803,6 +1302,134 @@ pub mod campaign {
     impl ::stratus_model::StringEnum for SpoolingMode {
         fn as_str(self) -> &'static str {
             SpoolingMode::as_str(self)
+        }
+    }
+
+    /// The values `TriggerMode` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum TriggerMode {
+        /// `ALWAYS`
+        Always,
+        /// `RISING_EDGE`
+        RisingEdge,
+    }
+
+    impl TriggerMode {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Always, Self::RisingEdge];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ALWAYS", "RISING_EDGE"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Always => "ALWAYS",
+                Self::RisingEdge => "RISING_EDGE",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for TriggerMode {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<TriggerMode> for ::stratus_model::Val<TriggerMode> {
+        fn from(value: TriggerMode) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for TriggerMode {
+        fn as_str(self) -> &'static str {
+            TriggerMode::as_str(self)
+        }
+    }
+
+    /// The values `DataFormat` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum DataFormat {
+        /// `JSON`
+        Json,
+        /// `PARQUET`
+        Parquet,
+    }
+
+    impl DataFormat {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Json, Self::Parquet];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["JSON", "PARQUET"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Json => "JSON",
+                Self::Parquet => "PARQUET",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for DataFormat {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<DataFormat> for ::stratus_model::Val<DataFormat> {
+        fn from(value: DataFormat) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for DataFormat {
+        fn as_str(self) -> &'static str {
+            DataFormat::as_str(self)
+        }
+    }
+
+    /// The values `StorageCompressionFormat` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum StorageCompressionFormat {
+        /// `NONE`
+        None,
+        /// `GZIP`
+        Gzip,
+    }
+
+    impl StorageCompressionFormat {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::None, Self::Gzip];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NONE", "GZIP"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::None => "NONE",
+                Self::Gzip => "GZIP",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for StorageCompressionFormat {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<StorageCompressionFormat>
+        for ::stratus_model::Val<StorageCompressionFormat>
+    {
+        fn from(value: StorageCompressionFormat) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for StorageCompressionFormat {
+        fn as_str(self) -> &'static str {
+            StorageCompressionFormat::as_str(self)
         }
     }
 
@@ -1001,6 +1628,8 @@ pub mod decoder_manifest {
         required: &["Name", "ModelManifestArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1181,6 +1810,8 @@ pub mod fleet {
         required: &["Id", "SignalCatalogArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1286,6 +1917,8 @@ pub mod model_manifest {
         required: &["SignalCatalogArn", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1387,10 +2020,9 @@ pub mod signal_catalog {
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `NodeCounts`: [`NodeCounts`].
         pub node_counts: ::std::option::Option<::stratus_model::Val<NodeCounts>>,
-        /// `Nodes`: list of JSON.
+        /// `Nodes`: list of [`Node`].
         /// Items: `1..=5000`.
-        pub nodes:
-            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::stratus_model::Json>>>,
+        pub nodes: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Node>>>,
     }
 
     /// What the schema says of `AWS::IoTFleetWise::SignalCatalog`'s properties; `validate()` checks them.
@@ -1406,14 +2038,19 @@ pub mod signal_catalog {
                 .min_length(1)
                 .max_length(100),
             s::prop("NodeCounts", s::Kind::Object(&SCHEMA_NodeCounts)),
-            s::prop("Nodes", s::Kind::List(&s::prop("", s::Kind::Json)))
-                .min_items(1)
-                .max_items(5000),
+            s::prop(
+                "Nodes",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Node))),
+            )
+            .min_items(1)
+            .max_items(5000),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1493,12 +2130,513 @@ pub mod signal_catalog {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
     impl ::std::convert::From<NodeCounts> for ::stratus_model::Val<NodeCounts> {
         fn from(value: NodeCounts) -> Self {
             ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `Node`, a property type of `AWS::IoTFleetWise::SignalCatalog`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct Node {
+        /// `Actuator`: [`Actuator`].
+        pub actuator: ::std::option::Option<::stratus_model::Val<Actuator>>,
+        /// `Attribute`: [`Attribute`].
+        pub attribute: ::std::option::Option<::stratus_model::Val<Attribute>>,
+        /// `Branch`: [`Branch`].
+        pub branch: ::std::option::Option<::stratus_model::Val<Branch>>,
+        /// `Sensor`: [`Sensor`].
+        pub sensor: ::std::option::Option<::stratus_model::Val<Sensor>>,
+    }
+
+    /// What the schema says of `Node`'s properties; `validate()` checks them.
+    pub static SCHEMA_Node: s::ObjectSchema = s::ObjectSchema {
+        name: "Node",
+        properties: &[
+            s::prop("Actuator", s::Kind::Object(&SCHEMA_Actuator)),
+            s::prop("Attribute", s::Kind::Object(&SCHEMA_Attribute)),
+            s::prop("Branch", s::Kind::Object(&SCHEMA_Branch)),
+            s::prop("Sensor", s::Kind::Object(&SCHEMA_Sensor)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<Node> for ::stratus_model::Val<Node> {
+        fn from(value: Node) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `Actuator`, a property type of `AWS::IoTFleetWise::SignalCatalog`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct Actuator {
+        /// `AllowedValues`: list of string.
+        pub allowed_values:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+        /// `AssignedValue`: string.
+        pub assigned_value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `DataType`: [`NodeDataType`].
+        /// Required.
+        pub data_type: ::stratus_model::Val<NodeDataType>,
+        /// `Description`: string.
+        /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
+        /// Length: `1..=2048`.
+        pub description: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `FullyQualifiedName`: string.
+        /// Required.
+        pub fully_qualified_name: ::stratus_model::Val<::std::string::String>,
+        /// `Max`: number.
+        pub max: ::std::option::Option<::stratus_model::Val<f64>>,
+        /// `Min`: number.
+        pub min: ::std::option::Option<::stratus_model::Val<f64>>,
+        /// `Unit`: string.
+        pub unit: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl Actuator {
+        /// With the required `DataType`, `FullyQualifiedName`; everything else unset.
+        pub fn new(
+            data_type: impl ::std::convert::Into<::stratus_model::Val<NodeDataType>>,
+            fully_qualified_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                allowed_values: ::std::option::Option::None,
+                assigned_value: ::std::option::Option::None,
+                data_type: data_type.into(),
+                description: ::std::option::Option::None,
+                fully_qualified_name: fully_qualified_name.into(),
+                max: ::std::option::Option::None,
+                min: ::std::option::Option::None,
+                unit: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `Actuator`'s properties; `validate()` checks them.
+    pub static SCHEMA_Actuator: s::ObjectSchema = s::ObjectSchema {
+        name: "Actuator",
+        properties: &[
+            s::prop(
+                "AllowedValues",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            )
+            .min_items(1),
+            s::prop("AssignedValue", s::Kind::String),
+            s::prop("DataType", s::Kind::Enum(NodeDataType::VALUES)),
+            s::prop("Description", s::Kind::String)
+                .pattern("^[^\\u0000-\\u001F\\u007F]+$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("FullyQualifiedName", s::Kind::String),
+            s::prop("Max", s::Kind::Number),
+            s::prop("Min", s::Kind::Number),
+            s::prop("Unit", s::Kind::String),
+        ],
+        required: &["DataType", "FullyQualifiedName"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<Actuator> for ::stratus_model::Val<Actuator> {
+        fn from(value: Actuator) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `Attribute`, a property type of `AWS::IoTFleetWise::SignalCatalog`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct Attribute {
+        /// `AllowedValues`: list of string.
+        pub allowed_values:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+        /// `AssignedValue`: string.
+        pub assigned_value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `DataType`: [`NodeDataType`].
+        /// Required.
+        pub data_type: ::stratus_model::Val<NodeDataType>,
+        /// `DefaultValue`: string.
+        pub default_value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `Description`: string.
+        /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
+        /// Length: `1..=2048`.
+        pub description: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `FullyQualifiedName`: string.
+        /// Required.
+        pub fully_qualified_name: ::stratus_model::Val<::std::string::String>,
+        /// `Max`: number.
+        pub max: ::std::option::Option<::stratus_model::Val<f64>>,
+        /// `Min`: number.
+        pub min: ::std::option::Option<::stratus_model::Val<f64>>,
+        /// `Unit`: string.
+        pub unit: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl Attribute {
+        /// With the required `DataType`, `FullyQualifiedName`; everything else unset.
+        pub fn new(
+            data_type: impl ::std::convert::Into<::stratus_model::Val<NodeDataType>>,
+            fully_qualified_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                allowed_values: ::std::option::Option::None,
+                assigned_value: ::std::option::Option::None,
+                data_type: data_type.into(),
+                default_value: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                fully_qualified_name: fully_qualified_name.into(),
+                max: ::std::option::Option::None,
+                min: ::std::option::Option::None,
+                unit: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `Attribute`'s properties; `validate()` checks them.
+    pub static SCHEMA_Attribute: s::ObjectSchema = s::ObjectSchema {
+        name: "Attribute",
+        properties: &[
+            s::prop(
+                "AllowedValues",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            )
+            .min_items(1),
+            s::prop("AssignedValue", s::Kind::String),
+            s::prop("DataType", s::Kind::Enum(NodeDataType::VALUES)),
+            s::prop("DefaultValue", s::Kind::String),
+            s::prop("Description", s::Kind::String)
+                .pattern("^[^\\u0000-\\u001F\\u007F]+$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("FullyQualifiedName", s::Kind::String),
+            s::prop("Max", s::Kind::Number),
+            s::prop("Min", s::Kind::Number),
+            s::prop("Unit", s::Kind::String),
+        ],
+        required: &["DataType", "FullyQualifiedName"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<Attribute> for ::stratus_model::Val<Attribute> {
+        fn from(value: Attribute) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `Branch`, a property type of `AWS::IoTFleetWise::SignalCatalog`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct Branch {
+        /// `Description`: string.
+        /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
+        /// Length: `1..=2048`.
+        pub description: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `FullyQualifiedName`: string.
+        /// Required.
+        pub fully_qualified_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Branch {
+        /// With the required `FullyQualifiedName`; everything else unset.
+        pub fn new(
+            fully_qualified_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                fully_qualified_name: fully_qualified_name.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `Branch`'s properties; `validate()` checks them.
+    pub static SCHEMA_Branch: s::ObjectSchema = s::ObjectSchema {
+        name: "Branch",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .pattern("^[^\\u0000-\\u001F\\u007F]+$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("FullyQualifiedName", s::Kind::String),
+        ],
+        required: &["FullyQualifiedName"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<Branch> for ::stratus_model::Val<Branch> {
+        fn from(value: Branch) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `Sensor`, a property type of `AWS::IoTFleetWise::SignalCatalog`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct Sensor {
+        /// `AllowedValues`: list of string.
+        pub allowed_values:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+        /// `DataType`: [`NodeDataType`].
+        /// Required.
+        pub data_type: ::stratus_model::Val<NodeDataType>,
+        /// `Description`: string.
+        /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
+        /// Length: `1..=2048`.
+        pub description: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `FullyQualifiedName`: string.
+        /// Required.
+        pub fully_qualified_name: ::stratus_model::Val<::std::string::String>,
+        /// `Max`: number.
+        pub max: ::std::option::Option<::stratus_model::Val<f64>>,
+        /// `Min`: number.
+        pub min: ::std::option::Option<::stratus_model::Val<f64>>,
+        /// `Unit`: string.
+        pub unit: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl Sensor {
+        /// With the required `DataType`, `FullyQualifiedName`; everything else unset.
+        pub fn new(
+            data_type: impl ::std::convert::Into<::stratus_model::Val<NodeDataType>>,
+            fully_qualified_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                allowed_values: ::std::option::Option::None,
+                data_type: data_type.into(),
+                description: ::std::option::Option::None,
+                fully_qualified_name: fully_qualified_name.into(),
+                max: ::std::option::Option::None,
+                min: ::std::option::Option::None,
+                unit: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `Sensor`'s properties; `validate()` checks them.
+    pub static SCHEMA_Sensor: s::ObjectSchema = s::ObjectSchema {
+        name: "Sensor",
+        properties: &[
+            s::prop(
+                "AllowedValues",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            )
+            .min_items(1),
+            s::prop("DataType", s::Kind::Enum(NodeDataType::VALUES)),
+            s::prop("Description", s::Kind::String)
+                .pattern("^[^\\u0000-\\u001F\\u007F]+$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("FullyQualifiedName", s::Kind::String),
+            s::prop("Max", s::Kind::Number),
+            s::prop("Min", s::Kind::Number),
+            s::prop("Unit", s::Kind::String),
+        ],
+        required: &["DataType", "FullyQualifiedName"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<Sensor> for ::stratus_model::Val<Sensor> {
+        fn from(value: Sensor) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// The values `NodeDataType` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum NodeDataType {
+        /// `INT8`
+        Int8,
+        /// `UINT8`
+        Uint8,
+        /// `INT16`
+        Int16,
+        /// `UINT16`
+        Uint16,
+        /// `INT32`
+        Int32,
+        /// `UINT32`
+        Uint32,
+        /// `INT64`
+        Int64,
+        /// `UINT64`
+        Uint64,
+        /// `BOOLEAN`
+        Boolean,
+        /// `FLOAT`
+        Float,
+        /// `DOUBLE`
+        Double,
+        /// `STRING`
+        String,
+        /// `UNIX_TIMESTAMP`
+        UnixTimestamp,
+        /// `INT8_ARRAY`
+        Int8Array,
+        /// `UINT8_ARRAY`
+        Uint8Array,
+        /// `INT16_ARRAY`
+        Int16Array,
+        /// `UINT16_ARRAY`
+        Uint16Array,
+        /// `INT32_ARRAY`
+        Int32Array,
+        /// `UINT32_ARRAY`
+        Uint32Array,
+        /// `INT64_ARRAY`
+        Int64Array,
+        /// `UINT64_ARRAY`
+        Uint64Array,
+        /// `BOOLEAN_ARRAY`
+        BooleanArray,
+        /// `FLOAT_ARRAY`
+        FloatArray,
+        /// `DOUBLE_ARRAY`
+        DoubleArray,
+        /// `STRING_ARRAY`
+        StringArray,
+        /// `UNIX_TIMESTAMP_ARRAY`
+        UnixTimestampArray,
+        /// `UNKNOWN`
+        Unknown,
+    }
+
+    impl NodeDataType {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[
+            Self::Int8,
+            Self::Uint8,
+            Self::Int16,
+            Self::Uint16,
+            Self::Int32,
+            Self::Uint32,
+            Self::Int64,
+            Self::Uint64,
+            Self::Boolean,
+            Self::Float,
+            Self::Double,
+            Self::String,
+            Self::UnixTimestamp,
+            Self::Int8Array,
+            Self::Uint8Array,
+            Self::Int16Array,
+            Self::Uint16Array,
+            Self::Int32Array,
+            Self::Uint32Array,
+            Self::Int64Array,
+            Self::Uint64Array,
+            Self::BooleanArray,
+            Self::FloatArray,
+            Self::DoubleArray,
+            Self::StringArray,
+            Self::UnixTimestampArray,
+            Self::Unknown,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "INT8",
+            "UINT8",
+            "INT16",
+            "UINT16",
+            "INT32",
+            "UINT32",
+            "INT64",
+            "UINT64",
+            "BOOLEAN",
+            "FLOAT",
+            "DOUBLE",
+            "STRING",
+            "UNIX_TIMESTAMP",
+            "INT8_ARRAY",
+            "UINT8_ARRAY",
+            "INT16_ARRAY",
+            "UINT16_ARRAY",
+            "INT32_ARRAY",
+            "UINT32_ARRAY",
+            "INT64_ARRAY",
+            "UINT64_ARRAY",
+            "BOOLEAN_ARRAY",
+            "FLOAT_ARRAY",
+            "DOUBLE_ARRAY",
+            "STRING_ARRAY",
+            "UNIX_TIMESTAMP_ARRAY",
+            "UNKNOWN",
+        ];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Int8 => "INT8",
+                Self::Uint8 => "UINT8",
+                Self::Int16 => "INT16",
+                Self::Uint16 => "UINT16",
+                Self::Int32 => "INT32",
+                Self::Uint32 => "UINT32",
+                Self::Int64 => "INT64",
+                Self::Uint64 => "UINT64",
+                Self::Boolean => "BOOLEAN",
+                Self::Float => "FLOAT",
+                Self::Double => "DOUBLE",
+                Self::String => "STRING",
+                Self::UnixTimestamp => "UNIX_TIMESTAMP",
+                Self::Int8Array => "INT8_ARRAY",
+                Self::Uint8Array => "UINT8_ARRAY",
+                Self::Int16Array => "INT16_ARRAY",
+                Self::Uint16Array => "UINT16_ARRAY",
+                Self::Int32Array => "INT32_ARRAY",
+                Self::Uint32Array => "UINT32_ARRAY",
+                Self::Int64Array => "INT64_ARRAY",
+                Self::Uint64Array => "UINT64_ARRAY",
+                Self::BooleanArray => "BOOLEAN_ARRAY",
+                Self::FloatArray => "FLOAT_ARRAY",
+                Self::DoubleArray => "DOUBLE_ARRAY",
+                Self::StringArray => "STRING_ARRAY",
+                Self::UnixTimestampArray => "UNIX_TIMESTAMP_ARRAY",
+                Self::Unknown => "UNKNOWN",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for NodeDataType {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<NodeDataType> for ::stratus_model::Val<NodeDataType> {
+        fn from(value: NodeDataType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for NodeDataType {
+        fn as_str(self) -> &'static str {
+            NodeDataType::as_str(self)
         }
     }
 }
@@ -1625,6 +2763,8 @@ pub mod state_template {
         required: &["Name", "SignalCatalogArn", "StateTemplateProperties"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1752,6 +2892,8 @@ pub mod vehicle {
         required: &["Name", "DecoderManifestArn", "ModelManifestArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1786,9 +2928,9 @@ pub mod vehicle {
         /// Pattern: `^[a-zA-Z\d\-_:]+$`.
         /// Length: `1..=100`.
         pub identifier: ::stratus_model::Val<::std::string::String>,
-        /// `StateTemplateUpdateStrategy`: JSON.
+        /// `StateTemplateUpdateStrategy`: [`StateTemplateUpdateStrategy`].
         /// Required.
-        pub state_template_update_strategy: ::stratus_model::Val<::stratus_model::Json>,
+        pub state_template_update_strategy: ::stratus_model::Val<StateTemplateUpdateStrategy>,
     }
 
     impl StateTemplateAssociation {
@@ -1796,7 +2938,7 @@ pub mod vehicle {
         pub fn new(
             identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
             state_template_update_strategy: impl ::std::convert::Into<
-                ::stratus_model::Val<::stratus_model::Json>,
+                ::stratus_model::Val<StateTemplateUpdateStrategy>,
             >,
         ) -> Self {
             Self {
@@ -1814,11 +2956,16 @@ pub mod vehicle {
                 .pattern("^[a-zA-Z\\d\\-_:]+$")
                 .min_length(1)
                 .max_length(100),
-            s::prop("StateTemplateUpdateStrategy", s::Kind::Json),
+            s::prop(
+                "StateTemplateUpdateStrategy",
+                s::Kind::Object(&SCHEMA_StateTemplateUpdateStrategy),
+            ),
         ],
         required: &["Identifier", "StateTemplateUpdateStrategy"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1826,6 +2973,133 @@ pub mod vehicle {
         for ::stratus_model::Val<StateTemplateAssociation>
     {
         fn from(value: StateTemplateAssociation) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `StateTemplateUpdateStrategy`, a property type of `AWS::IoTFleetWise::Vehicle`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct StateTemplateUpdateStrategy {
+        /// `OnChange`: JSON.
+        pub on_change: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `Periodic`: [`PeriodicStateTemplateUpdateStrategy`].
+        pub periodic:
+            ::std::option::Option<::stratus_model::Val<PeriodicStateTemplateUpdateStrategy>>,
+    }
+
+    /// What the schema says of `StateTemplateUpdateStrategy`'s properties; `validate()` checks them.
+    pub static SCHEMA_StateTemplateUpdateStrategy: s::ObjectSchema = s::ObjectSchema {
+        name: "StateTemplateUpdateStrategy",
+        properties: &[
+            s::prop("OnChange", s::Kind::Json),
+            s::prop(
+                "Periodic",
+                s::Kind::Object(&SCHEMA_PeriodicStateTemplateUpdateStrategy),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["Periodic"], &["OnChange"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<StateTemplateUpdateStrategy>
+        for ::stratus_model::Val<StateTemplateUpdateStrategy>
+    {
+        fn from(value: StateTemplateUpdateStrategy) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `PeriodicStateTemplateUpdateStrategy`, a property type of `AWS::IoTFleetWise::Vehicle`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct PeriodicStateTemplateUpdateStrategy {
+        /// `StateTemplateUpdateRate`: [`TimePeriod`].
+        /// Required.
+        pub state_template_update_rate: ::stratus_model::Val<TimePeriod>,
+    }
+
+    impl PeriodicStateTemplateUpdateStrategy {
+        /// With the required `StateTemplateUpdateRate`; everything else unset.
+        pub fn new(
+            state_template_update_rate: impl ::std::convert::Into<::stratus_model::Val<TimePeriod>>,
+        ) -> Self {
+            Self {
+                state_template_update_rate: state_template_update_rate.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `PeriodicStateTemplateUpdateStrategy`'s properties; `validate()` checks them.
+    pub static SCHEMA_PeriodicStateTemplateUpdateStrategy: s::ObjectSchema = s::ObjectSchema {
+        name: "PeriodicStateTemplateUpdateStrategy",
+        properties: &[s::prop(
+            "StateTemplateUpdateRate",
+            s::Kind::Object(&SCHEMA_TimePeriod),
+        )],
+        required: &["StateTemplateUpdateRate"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<PeriodicStateTemplateUpdateStrategy>
+        for ::stratus_model::Val<PeriodicStateTemplateUpdateStrategy>
+    {
+        fn from(value: PeriodicStateTemplateUpdateStrategy) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `TimePeriod`, a property type of `AWS::IoTFleetWise::Vehicle`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct TimePeriod {
+        /// `Unit`: [`TimeUnit`].
+        /// Required.
+        pub unit: ::stratus_model::Val<TimeUnit>,
+        /// `Value`: number.
+        /// Required.
+        /// Range: `1..=`.
+        pub value: ::stratus_model::Val<f64>,
+    }
+
+    impl TimePeriod {
+        /// With the required `Unit`, `Value`; everything else unset.
+        pub fn new(
+            unit: impl ::std::convert::Into<::stratus_model::Val<TimeUnit>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                unit: unit.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `TimePeriod`'s properties; `validate()` checks them.
+    pub static SCHEMA_TimePeriod: s::ObjectSchema = s::ObjectSchema {
+        name: "TimePeriod",
+        properties: &[
+            s::prop("Unit", s::Kind::Enum(TimeUnit::VALUES)),
+            s::prop("Value", s::Kind::Number).minimum(1.0),
+        ],
+        required: &["Unit", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<TimePeriod> for ::stratus_model::Val<TimePeriod> {
+        fn from(value: TimePeriod) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -1871,6 +3145,55 @@ pub mod vehicle {
     impl ::stratus_model::StringEnum for VehicleAssociationBehavior {
         fn as_str(self) -> &'static str {
             VehicleAssociationBehavior::as_str(self)
+        }
+    }
+
+    /// The values `TimeUnit` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum TimeUnit {
+        /// `MILLISECOND`
+        Millisecond,
+        /// `SECOND`
+        Second,
+        /// `MINUTE`
+        Minute,
+        /// `HOUR`
+        Hour,
+    }
+
+    impl TimeUnit {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] =
+            &[Self::Millisecond, Self::Second, Self::Minute, Self::Hour];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["MILLISECOND", "SECOND", "MINUTE", "HOUR"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Millisecond => "MILLISECOND",
+                Self::Second => "SECOND",
+                Self::Minute => "MINUTE",
+                Self::Hour => "HOUR",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for TimeUnit {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<TimeUnit> for ::stratus_model::Val<TimeUnit> {
+        fn from(value: TimeUnit) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for TimeUnit {
+        fn as_str(self) -> &'static str {
+            TimeUnit::as_str(self)
         }
     }
 }

@@ -74,6 +74,8 @@ pub mod access_policy {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -117,6 +119,8 @@ pub mod access_policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -146,6 +150,8 @@ pub mod access_policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -176,6 +182,8 @@ pub mod access_policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -206,6 +214,8 @@ pub mod access_policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -236,6 +246,8 @@ pub mod access_policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -263,6 +275,8 @@ pub mod access_policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -290,6 +304,8 @@ pub mod access_policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -413,6 +429,8 @@ pub mod asset {
         required: &["AssetName", "AssetModelId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -499,6 +517,8 @@ pub mod asset {
         required: &["ChildAssetId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -559,6 +579,8 @@ pub mod asset {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -729,6 +751,8 @@ pub mod asset_model {
         required: &["AssetModelName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -924,6 +948,8 @@ pub mod asset_model {
         required: &["Name", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -986,6 +1012,8 @@ pub mod asset_model {
         required: &["Name", "ChildAssetModelId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1083,6 +1111,8 @@ pub mod asset_model {
         required: &["Name", "DataType", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1121,6 +1151,8 @@ pub mod asset_model {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1171,6 +1203,8 @@ pub mod asset_model {
         required: &["TypeName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1223,6 +1257,8 @@ pub mod asset_model {
             required: &["InterfaceAssetModelPropertyExternalId"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -1252,6 +1288,8 @@ pub mod asset_model {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1310,6 +1348,8 @@ pub mod asset_model {
         required: &["Expression", "Variables", "Window"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1362,6 +1402,8 @@ pub mod asset_model {
         required: &["Expression", "Variables"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1411,6 +1453,8 @@ pub mod asset_model {
         required: &["Name", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1435,6 +1479,8 @@ pub mod asset_model {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1519,6 +1565,8 @@ pub mod asset_model {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1565,6 +1613,8 @@ pub mod asset_model {
         required: &["Interval"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1604,6 +1654,8 @@ pub mod asset_model {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1911,6 +1963,8 @@ pub mod computation_model {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1951,6 +2005,8 @@ pub mod computation_model {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2000,6 +2056,8 @@ pub mod computation_model {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2057,6 +2115,8 @@ pub mod computation_model {
             required: &["InputProperties", "ResultProperty"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -2113,6 +2173,8 @@ pub mod computation_model {
         required: &["AssetModelId", "PropertyId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2169,6 +2231,8 @@ pub mod computation_model {
         required: &["AssetId", "PropertyId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2250,6 +2314,8 @@ pub mod dashboard {
         required: &["DashboardDefinition", "DashboardDescription", "DashboardName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2338,6 +2404,8 @@ pub mod dataset {
         required: &["DatasetName", "DatasetSource"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2399,6 +2467,8 @@ pub mod dataset {
         required: &["SourceFormat", "SourceType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2426,6 +2496,8 @@ pub mod dataset {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2474,12 +2546,18 @@ pub mod dataset {
                 .max_length(1600),
             s::prop("RoleArn", s::Kind::String)
                 .pattern("^arn:aws(-cn|-us-gov)?:[a-zA-Z0-9-:\\/_\\.]+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(1)
                 .max_length(1600),
         ],
         required: &["KnowledgeBaseArn", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2650,6 +2728,8 @@ pub mod gateway {
         required: &["GatewayName", "GatewayPlatform"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2699,6 +2779,8 @@ pub mod gateway {
         required: &["CapabilityNamespace"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2731,6 +2813,8 @@ pub mod gateway {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["GreengrassV2"], &["SiemensIE"]],
+        any_of: &[],
         open: false,
     };
 
@@ -2785,6 +2869,8 @@ pub mod gateway {
         required: &["CoreDeviceThingName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2826,6 +2912,8 @@ pub mod gateway {
         required: &["IotCoreThingName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3000,6 +3088,10 @@ pub mod portal {
             ),
             s::prop("RoleArn", s::Kind::String)
                 .pattern("^arn:aws(-cn|-us-gov)?:[a-zA-Z0-9-:\\/_\\.\\+=,@]+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(1)
                 .max_length(1600),
             s::prop("Tags", s::Kind::Json),
@@ -3007,6 +3099,8 @@ pub mod portal {
         required: &["PortalContactEmail", "PortalName", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3068,6 +3162,8 @@ pub mod portal {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3109,6 +3205,8 @@ pub mod portal {
         required: &["PortalTools"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3267,6 +3365,8 @@ pub mod project {
         required: &["PortalId", "ProjectName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -46,6 +46,8 @@ pub mod flow_template {
         required: &["Definition"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -96,6 +98,8 @@ pub mod flow_template {
         required: &["Language", "Text"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -76,6 +76,10 @@ pub mod destination {
                 .min_length(0)
                 .max_length(128),
             s::prop("RoleArn", s::Kind::String)
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
             s::prop("Tags", s::Kind::Json),
@@ -83,6 +87,8 @@ pub mod destination {
         required: &["Name", "Expression", "ExpressionType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -189,6 +195,8 @@ pub mod device_profile {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -333,6 +341,8 @@ pub mod device_profile {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -449,6 +459,8 @@ pub mod fuota_task {
         required: &["LoRaWAN", "FirmwareUpdateImage", "FirmwareUpdateRole"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -515,6 +527,8 @@ pub mod fuota_task {
         required: &["RfRegion"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -689,6 +703,8 @@ pub mod multicast_group {
         required: &["LoRaWAN"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -775,6 +791,8 @@ pub mod multicast_group {
         required: &["RfRegion", "DlClass"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1005,6 +1023,8 @@ pub mod network_analyzer_configuration {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1046,6 +1066,8 @@ pub mod network_analyzer_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1208,6 +1230,8 @@ pub mod partner_account {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1262,6 +1286,8 @@ pub mod partner_account {
         required: &["AppServerPrivateKey"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1300,6 +1326,8 @@ pub mod partner_account {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1332,6 +1360,8 @@ pub mod partner_account {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1426,6 +1456,8 @@ pub mod service_profile {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1603,6 +1635,8 @@ pub mod service_profile {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1691,6 +1725,8 @@ pub mod task_definition {
         required: &["AutoCreateTasks"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1737,6 +1773,8 @@ pub mod task_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1781,6 +1819,8 @@ pub mod task_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1824,6 +1864,8 @@ pub mod task_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1871,6 +1913,8 @@ pub mod task_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2014,6 +2058,8 @@ pub mod wireless_device {
         required: &["Type", "DestinationName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2084,6 +2130,8 @@ pub mod wireless_device {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["OtaaV11"], &["OtaaV10x"], &["AbpV11"], &["AbpV10x"]],
+        any_of: &[],
         open: false,
     };
 
@@ -2129,6 +2177,8 @@ pub mod wireless_device {
         required: &["DevAddr", "SessionKeys"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2174,6 +2224,8 @@ pub mod wireless_device {
         required: &["DevAddr", "SessionKeys"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2201,6 +2253,8 @@ pub mod wireless_device {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2247,6 +2301,8 @@ pub mod wireless_device {
         required: &["AppKey", "AppEui"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2300,6 +2356,8 @@ pub mod wireless_device {
         required: &["AppKey", "NwkKey", "JoinEui"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2346,6 +2404,8 @@ pub mod wireless_device {
         required: &["NwkSKey", "AppSKey"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2406,6 +2466,8 @@ pub mod wireless_device {
         required: &["FNwkSIntKey", "SNwkSIntKey", "NwkSEncKey", "AppSKey"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2447,6 +2509,8 @@ pub mod wireless_device {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2657,6 +2721,8 @@ pub mod wireless_device_import_task {
         required: &["DestinationName", "Sidewalk"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2761,6 +2827,8 @@ pub mod wireless_device_import_task {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2848,6 +2916,8 @@ pub mod wireless_gateway {
         required: &["LoRaWAN"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2902,6 +2972,8 @@ pub mod wireless_gateway {
         required: &["GatewayEui", "RfRegion"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

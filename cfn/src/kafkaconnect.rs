@@ -165,7 +165,11 @@ pub mod connector {
             )
             .min_items(1),
             s::prop("ServiceExecutionRoleArn", s::Kind::String)
-                .pattern("arn:(aws|aws-us-gov|aws-cn):iam:.*"),
+                .pattern("arn:(aws|aws-us-gov|aws-cn):iam:.*")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                ),
             s::prop(
                 "WorkerConfiguration",
                 s::Kind::Object(&SCHEMA_WorkerConfiguration),
@@ -185,6 +189,8 @@ pub mod connector {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -223,6 +229,8 @@ pub mod connector {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["AutoScaling"], &["ProvisionedCapacity"]],
+        any_of: &[],
         open: false,
     };
 
@@ -262,6 +270,8 @@ pub mod connector {
         required: &["ApacheKafkaCluster"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -303,6 +313,8 @@ pub mod connector {
         required: &["AuthenticationType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -346,6 +358,8 @@ pub mod connector {
         required: &["EncryptionType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -387,6 +401,8 @@ pub mod connector {
         required: &["WorkerLogDelivery"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -426,6 +442,8 @@ pub mod connector {
         required: &["CustomPlugin"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -477,6 +495,8 @@ pub mod connector {
         required: &["Revision", "WorkerConfigurationArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -553,6 +573,8 @@ pub mod connector {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -601,6 +623,8 @@ pub mod connector {
         required: &["McuCount", "WorkerCount"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -645,6 +669,8 @@ pub mod connector {
         required: &["BootstrapServers", "Vpc"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -681,6 +707,8 @@ pub mod connector {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -730,6 +758,8 @@ pub mod connector {
         required: &["CustomPluginArn", "Revision"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -769,6 +799,8 @@ pub mod connector {
         required: &["CpuUtilizationPercentage"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -808,6 +840,8 @@ pub mod connector {
         required: &["CpuUtilizationPercentage"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -853,13 +887,25 @@ pub mod connector {
         properties: &[
             s::prop(
                 "SecurityGroups",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             ),
-            s::prop("Subnets", s::Kind::List(&s::prop("", s::Kind::String))).min_items(1),
+            s::prop(
+                "Subnets",
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::Subnet.Id",
+                    "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                )),
+            )
+            .min_items(1),
         ],
         required: &["SecurityGroups", "Subnets"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -900,6 +946,8 @@ pub mod connector {
         required: &["Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -942,6 +990,8 @@ pub mod connector {
         required: &["Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -986,6 +1036,8 @@ pub mod connector {
         required: &["Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1204,6 +1256,8 @@ pub mod custom_plugin {
         required: &["Name", "ContentType", "Location"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1256,6 +1310,8 @@ pub mod custom_plugin {
         required: &["S3Location"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1304,6 +1360,8 @@ pub mod custom_plugin {
         required: &["BucketArn", "FileKey"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1427,6 +1485,8 @@ pub mod worker_configuration {
         required: &["Name", "PropertiesFileContent"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

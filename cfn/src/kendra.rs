@@ -73,10 +73,12 @@ pub mod data_source {
     /// What the schema says of `AWS::Kendra::DataSource`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::Kendra::DataSource",
-        properties: &[s::prop("CustomDocumentEnrichmentConfiguration", s::Kind::Object(&SCHEMA_CustomDocumentEnrichmentConfiguration)), s::prop("DataSourceConfiguration", s::Kind::Object(&SCHEMA_DataSourceConfiguration)), s::prop("Description", s::Kind::String).pattern("^\\P{C}*$").min_length(1).max_length(1000), s::prop("IndexId", s::Kind::String).pattern("^[a-zA-Z0-9][a-zA-Z0-9-]*$").min_length(36).max_length(36), s::prop("LanguageCode", s::Kind::String).pattern("[a-zA-Z-]*").min_length(2).max_length(10), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z0-9][a-zA-Z0-9_-]*$").min_length(1).max_length(1000), s::prop("RoleArn", s::Kind::String).pattern("arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}").min_length(1).max_length(1284), s::prop("Schedule", s::Kind::String).max_length(1000), s::prop("Type", s::Kind::Enum(Type::VALUES)), s::prop("Tags", s::Kind::Json)],
+        properties: &[s::prop("CustomDocumentEnrichmentConfiguration", s::Kind::Object(&SCHEMA_CustomDocumentEnrichmentConfiguration)), s::prop("DataSourceConfiguration", s::Kind::Object(&SCHEMA_DataSourceConfiguration)), s::prop("Description", s::Kind::String).pattern("^\\P{C}*$").min_length(1).max_length(1000), s::prop("IndexId", s::Kind::String).pattern("^[a-zA-Z0-9][a-zA-Z0-9-]*$").min_length(36).max_length(36), s::prop("LanguageCode", s::Kind::String).pattern("[a-zA-Z-]*").min_length(2).max_length(10), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z0-9][a-zA-Z0-9_-]*$").min_length(1).max_length(1000), s::prop("RoleArn", s::Kind::String).pattern("arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$").min_length(1).max_length(1284), s::prop("Schedule", s::Kind::String).max_length(1000), s::prop("Type", s::Kind::Enum(Type::VALUES)), s::prop("Tags", s::Kind::Json)],
         required: &["Name", "IndexId", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -118,10 +120,12 @@ pub mod data_source {
     /// What the schema says of `CustomDocumentEnrichmentConfiguration`'s properties; `validate()` checks them.
     pub static SCHEMA_CustomDocumentEnrichmentConfiguration: s::ObjectSchema = s::ObjectSchema {
         name: "CustomDocumentEnrichmentConfiguration",
-        properties: &[s::prop("InlineConfigurations", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_InlineCustomDocumentEnrichmentConfiguration)))).min_items(0).max_items(100), s::prop("PostExtractionHookConfiguration", s::Kind::Object(&SCHEMA_HookConfiguration)), s::prop("PreExtractionHookConfiguration", s::Kind::Object(&SCHEMA_HookConfiguration)), s::prop("RoleArn", s::Kind::String).pattern("arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}").min_length(1).max_length(1284)],
+        properties: &[s::prop("InlineConfigurations", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_InlineCustomDocumentEnrichmentConfiguration)))).min_items(0).max_items(100), s::prop("PostExtractionHookConfiguration", s::Kind::Object(&SCHEMA_HookConfiguration)), s::prop("PreExtractionHookConfiguration", s::Kind::Object(&SCHEMA_HookConfiguration)), s::prop("RoleArn", s::Kind::String).pattern("arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$").min_length(1).max_length(1284)],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -224,6 +228,20 @@ pub mod data_source {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[
+            &["S3Configuration"],
+            &["SharePointConfiguration"],
+            &["SalesforceConfiguration"],
+            &["OneDriveConfiguration"],
+            &["ServiceNowConfiguration"],
+            &["DatabaseConfiguration"],
+            &["ConfluenceConfiguration"],
+            &["GoogleDriveConfiguration"],
+            &["WebCrawlerConfiguration"],
+            &["WorkDocsConfiguration"],
+            &["TemplateConfiguration"],
+        ],
+        any_of: &[],
         open: false,
     };
 
@@ -262,6 +280,8 @@ pub mod data_source {
             required: &[],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -305,10 +325,12 @@ pub mod data_source {
     /// What the schema says of `HookConfiguration`'s properties; `validate()` checks them.
     pub static SCHEMA_HookConfiguration: s::ObjectSchema = s::ObjectSchema {
         name: "HookConfiguration",
-        properties: &[s::prop("InvocationCondition", s::Kind::Object(&SCHEMA_DocumentAttributeCondition)), s::prop("LambdaArn", s::Kind::String).pattern("^/arn:aws[a-zA-Z-]*:lambda:[a-z]+-[a-z]+-[0-9]:[0-9]{12}:function:[a-zA-Z0-9-_]+(\\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})?(:[a-zA-Z0-9-_]+)?/$").min_length(1).max_length(2048), s::prop("S3Bucket", s::Kind::String).pattern("[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9]").min_length(3).max_length(63)],
+        properties: &[s::prop("InvocationCondition", s::Kind::Object(&SCHEMA_DocumentAttributeCondition)), s::prop("LambdaArn", s::Kind::String).pattern("^/arn:aws[a-zA-Z-]*:lambda:[a-z]+-[a-z]+-[0-9]:[0-9]{12}:function:[a-zA-Z0-9-_]+(\\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})?(:[a-zA-Z0-9-_]+)?/$").format("AWS::Lambda::Function.Arn", "^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\\d{12}:function:.+(:.+)?$").min_length(1).max_length(2048), s::prop("S3Bucket", s::Kind::String).pattern("[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9]").min_length(3).max_length(63)],
         required: &["LambdaArn", "S3Bucket"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -383,6 +405,8 @@ pub mod data_source {
         required: &["ServerUrl", "SecretArn", "Version"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -472,6 +496,8 @@ pub mod data_source {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -533,6 +559,8 @@ pub mod data_source {
         required: &["SecretArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -597,6 +625,8 @@ pub mod data_source {
         required: &["TenantDomain", "SecretArn", "OneDriveUsers"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -681,6 +711,8 @@ pub mod data_source {
         required: &["BucketName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -753,6 +785,8 @@ pub mod data_source {
         required: &["ServerUrl", "SecretArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -815,6 +849,8 @@ pub mod data_source {
         required: &["HostUrl", "SecretArn", "ServiceNowBuildVersion"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -900,6 +936,8 @@ pub mod data_source {
         required: &["Urls", "SecretArn", "SharePointVersion"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -938,6 +976,8 @@ pub mod data_source {
         required: &["Template"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1036,6 +1076,8 @@ pub mod data_source {
         required: &["Urls"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1120,6 +1162,8 @@ pub mod data_source {
         required: &["OrganizationId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1176,6 +1220,8 @@ pub mod data_source {
         required: &["ConditionDocumentAttributeKey", "Operator"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1234,6 +1280,8 @@ pub mod data_source {
         required: &["TargetDocumentAttributeKey"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1275,6 +1323,8 @@ pub mod data_source {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1311,6 +1361,8 @@ pub mod data_source {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1347,6 +1399,8 @@ pub mod data_source {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1407,6 +1461,8 @@ pub mod data_source {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1458,6 +1514,10 @@ pub mod data_source {
                 s::Kind::List(
                     &s::prop("", s::Kind::String)
                         .pattern("[\\-0-9a-zA-Z]+")
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        )
                         .min_length(1)
                         .max_length(200),
                 ),
@@ -1477,6 +1537,8 @@ pub mod data_source {
         required: &["SubnetIds", "SecurityGroupIds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1519,6 +1581,8 @@ pub mod data_source {
         required: &["AllowedGroupsColumnName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1608,6 +1672,8 @@ pub mod data_source {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1664,6 +1730,8 @@ pub mod data_source {
         required: &["DatabaseHost", "DatabasePort", "DatabaseName", "TableName", "SecretArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1694,6 +1762,8 @@ pub mod data_source {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1750,6 +1820,8 @@ pub mod data_source {
         required: &["DataSourceFieldName", "IndexFieldName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1792,6 +1864,8 @@ pub mod data_source {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["OneDriveUserList"], &["OneDriveUserS3Path"]],
+        any_of: &[],
         open: false,
     };
 
@@ -1818,6 +1892,8 @@ pub mod data_source {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1846,6 +1922,8 @@ pub mod data_source {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1924,6 +2002,8 @@ pub mod data_source {
         required: &["DocumentDataFieldName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1999,6 +2079,8 @@ pub mod data_source {
         required: &["IncludedStates"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2043,6 +2125,8 @@ pub mod data_source {
             required: &[],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -2113,6 +2197,8 @@ pub mod data_source {
         required: &["Name", "DocumentDataFieldName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2205,6 +2291,8 @@ pub mod data_source {
         required: &["DocumentDataFieldName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2291,6 +2379,8 @@ pub mod data_source {
         required: &["DocumentDataFieldName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2342,6 +2432,8 @@ pub mod data_source {
         required: &["Bucket", "Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2375,6 +2467,8 @@ pub mod data_source {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2424,6 +2518,8 @@ pub mod data_source {
         required: &["Host", "Port"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2461,6 +2557,8 @@ pub mod data_source {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2503,6 +2601,8 @@ pub mod data_source {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2560,6 +2660,8 @@ pub mod data_source {
         required: &["DataSourceFieldName", "IndexFieldName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2619,6 +2721,8 @@ pub mod data_source {
         required: &["DataSourceFieldName", "IndexFieldName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2678,6 +2782,8 @@ pub mod data_source {
         required: &["DataSourceFieldName", "IndexFieldName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2737,6 +2843,8 @@ pub mod data_source {
         required: &["DataSourceFieldName", "IndexFieldName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2810,6 +2918,8 @@ pub mod data_source {
             required: &["Name", "DocumentDataFieldName"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -2875,6 +2985,8 @@ pub mod data_source {
             required: &["DocumentDataFieldName"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -2926,6 +3038,8 @@ pub mod data_source {
         required: &["Host", "Port", "Credentials"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2983,6 +3097,8 @@ pub mod data_source {
         required: &["SeedUrls"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3033,6 +3149,8 @@ pub mod data_source {
         required: &["SiteMaps"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4187,10 +4305,12 @@ pub mod faq {
     /// What the schema says of `AWS::Kendra::Faq`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::Kendra::Faq",
-        properties: &[s::prop("Description", s::Kind::String).pattern("^\\P{C}*$").min_length(1).max_length(1000), s::prop("FileFormat", s::Kind::Enum(FileFormat::VALUES)), s::prop("IndexId", s::Kind::String).pattern("^[a-zA-Z0-9][a-zA-Z0-9-]*$").min_length(36).max_length(36), s::prop("LanguageCode", s::Kind::String).pattern("[a-zA-Z-]*").min_length(2).max_length(10), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z0-9][a-zA-Z0-9_-]*$").min_length(1).max_length(100), s::prop("RoleArn", s::Kind::String).pattern("arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}").min_length(1).max_length(1284), s::prop("S3Path", s::Kind::Object(&SCHEMA_S3Path)), s::prop("Tags", s::Kind::Json)],
+        properties: &[s::prop("Description", s::Kind::String).pattern("^\\P{C}*$").min_length(1).max_length(1000), s::prop("FileFormat", s::Kind::Enum(FileFormat::VALUES)), s::prop("IndexId", s::Kind::String).pattern("^[a-zA-Z0-9][a-zA-Z0-9-]*$").min_length(36).max_length(36), s::prop("LanguageCode", s::Kind::String).pattern("[a-zA-Z-]*").min_length(2).max_length(10), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z0-9][a-zA-Z0-9_-]*$").min_length(1).max_length(100), s::prop("RoleArn", s::Kind::String).pattern("arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$").min_length(1).max_length(1284), s::prop("S3Path", s::Kind::Object(&SCHEMA_S3Path)), s::prop("Tags", s::Kind::Json)],
         required: &["IndexId", "Name", "S3Path", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4251,6 +4371,8 @@ pub mod faq {
         required: &["Bucket", "Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4386,6 +4508,8 @@ pub mod index {
         required: &["Name", "RoleArn", "Edition"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4441,6 +4565,8 @@ pub mod index {
         required: &["StorageCapacityUnits", "QueryCapacityUnits"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4497,6 +4623,8 @@ pub mod index {
         required: &["Name", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4525,6 +4653,8 @@ pub mod index {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4564,6 +4694,8 @@ pub mod index {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4611,6 +4743,8 @@ pub mod index {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4646,6 +4780,8 @@ pub mod index {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4698,6 +4834,8 @@ pub mod index {
         required: &["UserNameAttributeField", "GroupAttributeField"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4757,6 +4895,8 @@ pub mod index {
         required: &["KeyLocation"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4790,6 +4930,8 @@ pub mod index {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -63,6 +63,8 @@ pub mod execution_plan {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -110,6 +112,8 @@ pub mod execution_plan {
         required: &["RescoreCapacityUnits"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

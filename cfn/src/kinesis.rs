@@ -55,6 +55,8 @@ pub mod resource_policy {
         required: &["ResourceArn", "ResourcePolicy"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -144,6 +146,8 @@ pub mod stream {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -203,6 +207,8 @@ pub mod stream {
         required: &["EncryptionType", "KeyId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -240,6 +246,8 @@ pub mod stream {
         required: &["StreamMode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -476,6 +484,8 @@ pub mod stream_consumer {
         required: &["ConsumerName", "StreamARN"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

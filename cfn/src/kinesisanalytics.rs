@@ -60,6 +60,8 @@ pub mod application {
         required: &["Inputs"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -140,6 +142,8 @@ pub mod application {
         required: &["NamePrefix", "InputSchema"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -164,6 +168,8 @@ pub mod application {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -192,6 +198,8 @@ pub mod application {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -247,6 +255,8 @@ pub mod application {
         required: &["RecordColumns", "RecordFormat"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -288,11 +298,16 @@ pub mod application {
         name: "KinesisFirehoseInput",
         properties: &[
             s::prop("ResourceARN", s::Kind::String),
-            s::prop("RoleARN", s::Kind::String),
+            s::prop("RoleARN", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
         ],
         required: &["ResourceARN", "RoleARN"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -334,11 +349,16 @@ pub mod application {
         name: "KinesisStreamsInput",
         properties: &[
             s::prop("ResourceARN", s::Kind::String),
-            s::prop("RoleARN", s::Kind::String),
+            s::prop("RoleARN", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
         ],
         required: &["ResourceARN", "RoleARN"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -380,11 +400,16 @@ pub mod application {
         name: "InputLambdaProcessor",
         properties: &[
             s::prop("ResourceARN", s::Kind::String),
-            s::prop("RoleARN", s::Kind::String),
+            s::prop("RoleARN", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
         ],
         required: &["ResourceARN", "RoleARN"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -433,6 +458,8 @@ pub mod application {
         required: &["SqlType", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -478,6 +505,8 @@ pub mod application {
         required: &["RecordFormatType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -517,6 +546,8 @@ pub mod application {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -563,6 +594,8 @@ pub mod application {
         required: &["RecordColumnDelimiter", "RecordRowDelimiter"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -599,6 +632,8 @@ pub mod application {
         required: &["RecordRowPath"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -660,6 +695,8 @@ pub mod application_output {
         required: &["ApplicationName", "Output"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -731,6 +768,8 @@ pub mod application_output {
         required: &["DestinationSchema"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -755,6 +794,8 @@ pub mod application_output {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -796,11 +837,16 @@ pub mod application_output {
         name: "KinesisFirehoseOutput",
         properties: &[
             s::prop("ResourceARN", s::Kind::String),
-            s::prop("RoleARN", s::Kind::String),
+            s::prop("RoleARN", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
         ],
         required: &["ResourceARN", "RoleARN"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -842,11 +888,16 @@ pub mod application_output {
         name: "KinesisStreamsOutput",
         properties: &[
             s::prop("ResourceARN", s::Kind::String),
-            s::prop("RoleARN", s::Kind::String),
+            s::prop("RoleARN", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
         ],
         required: &["ResourceARN", "RoleARN"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -888,11 +939,16 @@ pub mod application_output {
         name: "LambdaOutput",
         properties: &[
             s::prop("ResourceARN", s::Kind::String),
-            s::prop("RoleARN", s::Kind::String),
+            s::prop("RoleARN", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
         ],
         required: &["ResourceARN", "RoleARN"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -957,6 +1013,8 @@ pub mod application_reference_data_source {
         required: &["ReferenceDataSource", "ApplicationName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1015,6 +1073,8 @@ pub mod application_reference_data_source {
         required: &["ReferenceSchema"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1068,6 +1128,8 @@ pub mod application_reference_data_source {
         required: &["RecordColumns", "RecordFormat"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1115,11 +1177,16 @@ pub mod application_reference_data_source {
         properties: &[
             s::prop("BucketARN", s::Kind::String),
             s::prop("FileKey", s::Kind::String),
-            s::prop("ReferenceRoleARN", s::Kind::String),
+            s::prop("ReferenceRoleARN", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
         ],
         required: &["BucketARN", "FileKey", "ReferenceRoleARN"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1168,6 +1235,8 @@ pub mod application_reference_data_source {
         required: &["SqlType", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1213,6 +1282,8 @@ pub mod application_reference_data_source {
         required: &["RecordFormatType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1252,6 +1323,8 @@ pub mod application_reference_data_source {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1298,6 +1371,8 @@ pub mod application_reference_data_source {
         required: &["RecordColumnDelimiter", "RecordRowDelimiter"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1334,6 +1409,8 @@ pub mod application_reference_data_source {
         required: &["RecordRowPath"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

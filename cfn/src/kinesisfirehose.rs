@@ -166,6 +166,8 @@ pub mod delivery_stream {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -275,6 +277,10 @@ pub mod delivery_stream {
                 ),
                 s::prop("RoleARN", s::Kind::String)
                     .pattern("arn:.*")
+                    .format(
+                        "AWS::IAM::Role.Arn",
+                        "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                    )
                     .min_length(1)
                     .max_length(512),
                 s::prop("S3BackupMode", s::Kind::Enum(S3BackupMode::VALUES)),
@@ -290,6 +296,8 @@ pub mod delivery_stream {
             required: &["IndexName", "S3Configuration", "RoleARN"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -424,6 +432,10 @@ pub mod delivery_stream {
                 ),
                 s::prop("RoleARN", s::Kind::String)
                     .pattern("arn:.*")
+                    .format(
+                        "AWS::IAM::Role.Arn",
+                        "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                    )
                     .min_length(1)
                     .max_length(512),
                 s::prop("S3BackupMode", s::Kind::Enum(S3BackupMode2::VALUES)),
@@ -442,6 +454,8 @@ pub mod delivery_stream {
             required: &["IndexName", "S3Configuration", "RoleARN"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -601,6 +615,8 @@ pub mod delivery_stream {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -651,6 +667,8 @@ pub mod delivery_stream {
             required: &["KeyType"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -681,6 +699,8 @@ pub mod delivery_stream {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -814,6 +834,10 @@ pub mod delivery_stream {
             ),
             s::prop("RoleARN", s::Kind::String)
                 .pattern("arn:.*")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(1)
                 .max_length(512),
             s::prop("S3BackupMode", s::Kind::Enum(S3BackupMode3::VALUES)),
@@ -832,6 +856,8 @@ pub mod delivery_stream {
         required: &["IndexName", "S3Configuration", "RoleARN"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -976,6 +1002,10 @@ pub mod delivery_stream {
             ),
             s::prop("RoleARN", s::Kind::String)
                 .pattern("arn:.*")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(1)
                 .max_length(512),
             s::prop(
@@ -987,6 +1017,8 @@ pub mod delivery_stream {
         required: &["BucketARN", "RoleARN"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1083,6 +1115,10 @@ pub mod delivery_stream {
             s::prop("RetryOptions", s::Kind::Object(&SCHEMA_RetryOptions)),
             s::prop("RoleARN", s::Kind::String)
                 .pattern("arn:.*")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(1)
                 .max_length(512),
             s::prop("S3BackupMode", s::Kind::Enum(S3BackupMode5::VALUES)),
@@ -1098,6 +1134,8 @@ pub mod delivery_stream {
         required: &["EndpointConfiguration", "S3Configuration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1207,6 +1245,10 @@ pub mod delivery_stream {
             s::prop("RetryOptions", s::Kind::Object(&SCHEMA_RetryOptions)),
             s::prop("RoleARN", s::Kind::String)
                 .pattern("arn:.*")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(1)
                 .max_length(512),
             s::prop(
@@ -1226,6 +1268,8 @@ pub mod delivery_stream {
         required: &["RoleARN", "CatalogConfiguration", "S3Configuration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1278,12 +1322,18 @@ pub mod delivery_stream {
                 .max_length(512),
             s::prop("RoleARN", s::Kind::String)
                 .pattern("arn:.*")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(1)
                 .max_length(512),
         ],
         required: &["RoleARN", "KinesisStreamARN"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1356,6 +1406,8 @@ pub mod delivery_stream {
         required: &["MSKClusterARN", "TopicName", "AuthenticationConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1442,10 +1494,12 @@ pub mod delivery_stream {
     /// What the schema says of `RedshiftDestinationConfiguration`'s properties; `validate()` checks them.
     pub static SCHEMA_RedshiftDestinationConfiguration: s::ObjectSchema = s::ObjectSchema {
         name: "RedshiftDestinationConfiguration",
-        properties: &[s::prop("CloudWatchLoggingOptions", s::Kind::Object(&SCHEMA_CloudWatchLoggingOptions)), s::prop("ClusterJDBCURL", s::Kind::String).pattern("^jdbc:(redshift|postgresql)://((?!-)[A-Za-z0-9-]{1,63}(?<!-)\\.)+(redshift(-serverless)?)\\.([a-zA-Z0-9\\.\\-]+):\\d{1,5}/[a-zA-Z0-9_$-]+$").min_length(1).max_length(512), s::prop("CopyCommand", s::Kind::Object(&SCHEMA_CopyCommand)), s::prop("Password", s::Kind::String).min_length(6).max_length(512), s::prop("ProcessingConfiguration", s::Kind::Object(&SCHEMA_ProcessingConfiguration)), s::prop("RetryOptions", s::Kind::Object(&SCHEMA_RedshiftRetryOptions)), s::prop("RoleARN", s::Kind::String).pattern("arn:.*").min_length(1).max_length(512), s::prop("S3BackupConfiguration", s::Kind::Object(&SCHEMA_S3DestinationConfiguration)), s::prop("S3BackupMode", s::Kind::Enum(S3BackupMode7::VALUES)), s::prop("S3Configuration", s::Kind::Object(&SCHEMA_S3DestinationConfiguration)), s::prop("SecretsManagerConfiguration", s::Kind::Object(&SCHEMA_SecretsManagerConfiguration)), s::prop("Username", s::Kind::String).min_length(1).max_length(512)],
+        properties: &[s::prop("CloudWatchLoggingOptions", s::Kind::Object(&SCHEMA_CloudWatchLoggingOptions)), s::prop("ClusterJDBCURL", s::Kind::String).pattern("^jdbc:(redshift|postgresql)://((?!-)[A-Za-z0-9-]{1,63}(?<!-)\\.)+(redshift(-serverless)?)\\.([a-zA-Z0-9\\.\\-]+):\\d{1,5}/[a-zA-Z0-9_$-]+$").min_length(1).max_length(512), s::prop("CopyCommand", s::Kind::Object(&SCHEMA_CopyCommand)), s::prop("Password", s::Kind::String).min_length(6).max_length(512), s::prop("ProcessingConfiguration", s::Kind::Object(&SCHEMA_ProcessingConfiguration)), s::prop("RetryOptions", s::Kind::Object(&SCHEMA_RedshiftRetryOptions)), s::prop("RoleARN", s::Kind::String).pattern("arn:.*").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$").min_length(1).max_length(512), s::prop("S3BackupConfiguration", s::Kind::Object(&SCHEMA_S3DestinationConfiguration)), s::prop("S3BackupMode", s::Kind::Enum(S3BackupMode7::VALUES)), s::prop("S3Configuration", s::Kind::Object(&SCHEMA_S3DestinationConfiguration)), s::prop("SecretsManagerConfiguration", s::Kind::Object(&SCHEMA_SecretsManagerConfiguration)), s::prop("Username", s::Kind::String).min_length(1).max_length(512)],
         required: &["S3Configuration", "ClusterJDBCURL", "CopyCommand", "RoleARN"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1540,12 +1594,18 @@ pub mod delivery_stream {
                 .max_length(1024),
             s::prop("RoleARN", s::Kind::String)
                 .pattern("arn:.*")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(1)
                 .max_length(512),
         ],
         required: &["BucketARN", "RoleARN"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1714,6 +1774,10 @@ pub mod delivery_stream {
             ),
             s::prop("RoleARN", s::Kind::String)
                 .pattern("arn:.*")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(1)
                 .max_length(512),
             s::prop("S3BackupMode", s::Kind::Enum(S3BackupMode8::VALUES)),
@@ -1753,6 +1817,8 @@ pub mod delivery_stream {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1872,6 +1938,8 @@ pub mod delivery_stream {
         required: &["HECEndpoint", "S3Configuration", "HECEndpointType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1910,6 +1978,8 @@ pub mod delivery_stream {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1954,6 +2024,8 @@ pub mod delivery_stream {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1988,6 +2060,8 @@ pub mod delivery_stream {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2017,6 +2091,8 @@ pub mod delivery_stream {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2073,6 +2149,10 @@ pub mod delivery_stream {
         properties: &[
             s::prop("RoleARN", s::Kind::String)
                 .pattern("arn:.*")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(1)
                 .max_length(512),
             s::prop(
@@ -2080,6 +2160,10 @@ pub mod delivery_stream {
                 s::Kind::List(
                     &s::prop("", s::Kind::String)
                         .pattern("^\\S+$")
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        )
                         .min_length(1)
                         .max_length(1024),
                 ),
@@ -2101,6 +2185,8 @@ pub mod delivery_stream {
         required: &["RoleARN", "SubnetIds", "SecurityGroupIds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2137,6 +2223,8 @@ pub mod delivery_stream {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2181,6 +2269,8 @@ pub mod delivery_stream {
         required: &["DefaultDocumentIdFormat"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2208,6 +2298,8 @@ pub mod delivery_stream {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2257,6 +2349,8 @@ pub mod delivery_stream {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2299,6 +2393,8 @@ pub mod delivery_stream {
             required: &["SecretsManagerConfiguration"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -2339,6 +2435,8 @@ pub mod delivery_stream {
         required: &["VpcEndpointServiceName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2388,6 +2486,8 @@ pub mod delivery_stream {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2435,6 +2535,8 @@ pub mod delivery_stream {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2471,6 +2573,8 @@ pub mod delivery_stream {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2500,6 +2604,8 @@ pub mod delivery_stream {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2538,6 +2644,8 @@ pub mod delivery_stream {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2584,6 +2692,8 @@ pub mod delivery_stream {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2615,6 +2725,8 @@ pub mod delivery_stream {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2654,6 +2766,8 @@ pub mod delivery_stream {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2715,6 +2829,8 @@ pub mod delivery_stream {
         required: &["Url"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2758,6 +2874,8 @@ pub mod delivery_stream {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2787,6 +2905,8 @@ pub mod delivery_stream {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2833,6 +2953,10 @@ pub mod delivery_stream {
             s::prop("Enabled", s::Kind::Boolean),
             s::prop("RoleARN", s::Kind::String)
                 .pattern("arn:.*:iam::\\d{12}:role/[a-zA-Z_0-9+=,.@\\-_/]+")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(1)
                 .max_length(512),
             s::prop("SecretARN", s::Kind::String)
@@ -2845,6 +2969,8 @@ pub mod delivery_stream {
         required: &["Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2886,6 +3012,8 @@ pub mod delivery_stream {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2969,6 +3097,8 @@ pub mod delivery_stream {
         required: &["DestinationDatabaseName", "DestinationTableName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2995,6 +3125,8 @@ pub mod delivery_stream {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3021,6 +3153,8 @@ pub mod delivery_stream {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3068,12 +3202,18 @@ pub mod delivery_stream {
             s::prop("Connectivity", s::Kind::Enum(Connectivity::VALUES)),
             s::prop("RoleARN", s::Kind::String)
                 .pattern("arn:.*")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(1)
                 .max_length(512),
         ],
         required: &["RoleARN", "Connectivity"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3131,6 +3271,8 @@ pub mod delivery_stream {
         required: &["DataTableName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3158,6 +3300,8 @@ pub mod delivery_stream {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3194,6 +3338,8 @@ pub mod delivery_stream {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3223,6 +3369,8 @@ pub mod delivery_stream {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3255,6 +3403,8 @@ pub mod delivery_stream {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3295,6 +3445,8 @@ pub mod delivery_stream {
         required: &["PrivateLinkVpceId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3333,6 +3485,8 @@ pub mod delivery_stream {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3360,6 +3514,8 @@ pub mod delivery_stream {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3405,6 +3561,8 @@ pub mod delivery_stream {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3432,6 +3590,8 @@ pub mod delivery_stream {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3458,6 +3618,8 @@ pub mod delivery_stream {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3518,6 +3680,10 @@ pub mod delivery_stream {
                 .max_length(1024),
             s::prop("RoleARN", s::Kind::String)
                 .pattern("arn:.*")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(1)
                 .max_length(512),
             s::prop("TableName", s::Kind::String)
@@ -3532,6 +3698,8 @@ pub mod delivery_stream {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3574,6 +3742,8 @@ pub mod delivery_stream {
         required: &["AWSKMSKeyARN"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3626,6 +3796,8 @@ pub mod delivery_stream {
         required: &["AttributeName", "AttributeValue"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3655,6 +3827,8 @@ pub mod delivery_stream {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3705,6 +3879,8 @@ pub mod delivery_stream {
         required: &["ParameterValue", "ParameterName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3734,6 +3910,8 @@ pub mod delivery_stream {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3763,6 +3941,8 @@ pub mod delivery_stream {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3804,6 +3984,8 @@ pub mod delivery_stream {
         required: &["SourceName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3837,6 +4019,8 @@ pub mod delivery_stream {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3877,6 +4061,8 @@ pub mod delivery_stream {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3954,6 +4140,8 @@ pub mod delivery_stream {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4000,6 +4188,8 @@ pub mod delivery_stream {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -45,6 +45,7 @@ pub mod alias {
         properties: &[
             s::prop("AliasName", s::Kind::String)
                 .pattern("^(alias/)[a-zA-Z0-9:/_-]+$")
+                .format("AWS::KMS::Alias.AliasName", "^alias/[a-zA-Z0-9:/_-]+$")
                 .min_length(1)
                 .max_length(256),
             s::prop("TargetKeyId", s::Kind::String)
@@ -54,6 +55,8 @@ pub mod alias {
         required: &["AliasName", "TargetKeyId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -135,6 +138,8 @@ pub mod key {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -455,6 +460,8 @@ pub mod replica_key {
         required: &["PrimaryKeyArn", "KeyPolicy"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

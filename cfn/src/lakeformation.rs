@@ -98,6 +98,8 @@ pub mod data_cells_filter {
         required: &["TableCatalogId", "DatabaseName", "TableName", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -120,6 +122,8 @@ pub mod data_cells_filter {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -149,6 +153,8 @@ pub mod data_cells_filter {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -248,6 +254,8 @@ pub mod data_lake_settings {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -292,6 +300,8 @@ pub mod data_lake_settings {
         required: &["DataLakePrincipalIdentifier"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -338,6 +348,8 @@ pub mod data_lake_settings {
         required: &["Permissions", "Principal"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -417,6 +429,8 @@ pub mod permissions {
         required: &["DataLakePrincipal", "Resource"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -448,6 +462,8 @@ pub mod permissions {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -494,6 +510,8 @@ pub mod permissions {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -523,6 +541,8 @@ pub mod permissions {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -552,6 +572,8 @@ pub mod permissions {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -587,6 +609,8 @@ pub mod permissions {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -626,6 +650,8 @@ pub mod permissions {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -656,6 +682,8 @@ pub mod permissions {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -756,6 +784,8 @@ pub mod principal_permissions {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -794,6 +824,8 @@ pub mod principal_permissions {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -853,6 +885,8 @@ pub mod principal_permissions {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -917,6 +951,8 @@ pub mod principal_permissions {
         required: &["TableCatalogId", "DatabaseName", "TableName", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -965,6 +1001,8 @@ pub mod principal_permissions {
         required: &["CatalogId", "ResourceArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1013,6 +1051,8 @@ pub mod principal_permissions {
         required: &["CatalogId", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1074,6 +1114,8 @@ pub mod principal_permissions {
         required: &["CatalogId", "TagKey", "TagValues"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1131,6 +1173,8 @@ pub mod principal_permissions {
         required: &["CatalogId", "ResourceType", "Expression"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1189,6 +1233,8 @@ pub mod principal_permissions {
         required: &["CatalogId", "DatabaseName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1257,6 +1303,8 @@ pub mod principal_permissions {
         required: &["CatalogId", "DatabaseName", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1296,6 +1344,8 @@ pub mod principal_permissions {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1324,6 +1374,8 @@ pub mod principal_permissions {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1535,13 +1587,18 @@ pub mod resource {
         properties: &[
             s::prop("HybridAccessEnabled", s::Kind::Boolean),
             s::prop("ResourceArn", s::Kind::String),
-            s::prop("RoleArn", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("UseServiceLinkedRole", s::Kind::Boolean),
             s::prop("WithFederation", s::Kind::Boolean),
         ],
         required: &["ResourceArn", "UseServiceLinkedRole"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1632,6 +1689,8 @@ pub mod tag {
         required: &["TagKey", "TagValues"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -1694,6 +1753,8 @@ pub mod tag_association {
         required: &["Resource", "LFTags"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1772,6 +1833,8 @@ pub mod tag_association {
         required: &["CatalogId", "TagKey", "TagValues"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1811,6 +1874,8 @@ pub mod tag_association {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1859,6 +1924,8 @@ pub mod tag_association {
         required: &["CatalogId", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1917,6 +1984,8 @@ pub mod tag_association {
         required: &["CatalogId", "DatabaseName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1984,6 +2053,8 @@ pub mod tag_association {
         required: &["CatalogId", "DatabaseName", "Name", "ColumnNames"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -86,6 +86,8 @@ pub mod alias {
         required: &["FunctionName", "FunctionVersion", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -128,6 +130,8 @@ pub mod alias {
         required: &["ProvisionedConcurrentExecutions"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -158,6 +162,8 @@ pub mod alias {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -204,6 +210,8 @@ pub mod alias {
         required: &["FunctionVersion", "FunctionWeight"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -290,10 +298,12 @@ pub mod capacity_provider {
     /// What the schema says of `AWS::Lambda::CapacityProvider`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::Lambda::CapacityProvider",
-        properties: &[s::prop("CapacityProviderName", s::Kind::String).pattern("^(arn:aws[a-zA-Z-]*:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:capacity-provider:[a-zA-Z0-9-_]+)|[a-zA-Z0-9-_]+$").min_length(1).max_length(140), s::prop("CapacityProviderScalingConfig", s::Kind::Object(&SCHEMA_CapacityProviderScalingConfig)), s::prop("InstanceRequirements", s::Kind::Object(&SCHEMA_InstanceRequirements)), s::prop("KmsKeyArn", s::Kind::String).pattern("^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$").min_length(0).max_length(10000), s::prop("PermissionsConfig", s::Kind::Object(&SCHEMA_CapacityProviderPermissionsConfig)), s::prop("VpcConfig", s::Kind::Object(&SCHEMA_CapacityProviderVpcConfig)), s::prop("Tags", s::Kind::Json)],
+        properties: &[s::prop("CapacityProviderName", s::Kind::String).pattern("^(arn:aws[a-zA-Z-]*:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:capacity-provider:[a-zA-Z0-9-_]+)|[a-zA-Z0-9-_]+$").min_length(1).max_length(140), s::prop("CapacityProviderScalingConfig", s::Kind::Object(&SCHEMA_CapacityProviderScalingConfig)), s::prop("InstanceRequirements", s::Kind::Object(&SCHEMA_InstanceRequirements)), s::prop("KmsKeyArn", s::Kind::String).pattern("^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$").format("AWS::KMS::Key.Arn", "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$").min_length(0).max_length(10000), s::prop("PermissionsConfig", s::Kind::Object(&SCHEMA_CapacityProviderPermissionsConfig)), s::prop("VpcConfig", s::Kind::Object(&SCHEMA_CapacityProviderVpcConfig)), s::prop("Tags", s::Kind::Json)],
         required: &["PermissionsConfig", "VpcConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -354,6 +364,8 @@ pub mod capacity_provider {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -419,6 +431,8 @@ pub mod capacity_provider {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -457,11 +471,17 @@ pub mod capacity_provider {
         name: "CapacityProviderPermissionsConfig",
         properties: &[s::prop("CapacityProviderOperatorRoleArn", s::Kind::String)
             .pattern("^arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$")
+            .format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            )
             .min_length(0)
             .max_length(10000)],
         required: &["CapacityProviderOperatorRoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -513,6 +533,10 @@ pub mod capacity_provider {
                 s::Kind::List(
                     &s::prop("", s::Kind::String)
                         .pattern("^sg-[0-9a-zA-Z]*$")
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        )
                         .min_length(0)
                         .max_length(1024),
                 ),
@@ -534,6 +558,8 @@ pub mod capacity_provider {
         required: &["SubnetIds", "SecurityGroupIds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -588,6 +614,8 @@ pub mod capacity_provider {
         required: &["PredefinedMetricType", "TargetValue"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -794,6 +822,8 @@ pub mod code_signing_config {
         required: &["AllowedPublishers"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -845,6 +875,8 @@ pub mod code_signing_config {
         required: &["SigningProfileVersionArns"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -887,6 +919,8 @@ pub mod code_signing_config {
         required: &["UntrustedArtifactOnDeployment"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1004,6 +1038,8 @@ pub mod event_invoke_config {
         required: &["FunctionName", "Qualifier"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1027,6 +1063,8 @@ pub mod event_invoke_config {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1065,6 +1103,8 @@ pub mod event_invoke_config {
         required: &["Destination"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1103,6 +1143,8 @@ pub mod event_invoke_config {
         required: &["Destination"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1268,10 +1310,12 @@ pub mod event_source_mapping {
     /// What the schema says of `AWS::Lambda::EventSourceMapping`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::Lambda::EventSourceMapping",
-        properties: &[s::prop("AmazonManagedKafkaEventSourceConfig", s::Kind::Object(&SCHEMA_AmazonManagedKafkaEventSourceConfig)), s::prop("BatchSize", s::Kind::Integer).minimum(1.0).maximum(10000.0), s::prop("BisectBatchOnFunctionError", s::Kind::Boolean), s::prop("DestinationConfig", s::Kind::Object(&SCHEMA_DestinationConfig)), s::prop("DocumentDBEventSourceConfig", s::Kind::Object(&SCHEMA_DocumentDbEventSourceConfig)), s::prop("Enabled", s::Kind::Boolean), s::prop("EventSourceArn", s::Kind::String).pattern("arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.*)").min_length(12).max_length(1024), s::prop("FilterCriteria", s::Kind::Object(&SCHEMA_FilterCriteria)), s::prop("FunctionName", s::Kind::String).pattern("(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST(\\.PUBLISHED)?|[a-zA-Z0-9-_]+))?").min_length(1).max_length(140), s::prop("FunctionResponseTypes", s::Kind::List(&s::prop("", s::Kind::Enum(FunctionResponseType::VALUES)))).min_length(0).max_length(1).min_items(0).max_items(1), s::prop("KmsKeyArn", s::Kind::String).pattern("(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()").min_length(12).max_length(2048), s::prop("LoggingConfig", s::Kind::Object(&SCHEMA_LoggingConfig)), s::prop("MaximumBatchingWindowInSeconds", s::Kind::Integer).minimum(0.0).maximum(300.0), s::prop("MaximumRecordAgeInSeconds", s::Kind::Integer).minimum(-1.0).maximum(604800.0), s::prop("MaximumRetryAttempts", s::Kind::Integer).minimum(-1.0).maximum(10000.0), s::prop("MetricsConfig", s::Kind::Object(&SCHEMA_MetricsConfig)), s::prop("ParallelizationFactor", s::Kind::Integer).minimum(1.0).maximum(10.0), s::prop("ProvisionedPollerConfig", s::Kind::Object(&SCHEMA_ProvisionedPollerConfig)), s::prop("Queues", s::Kind::List(&s::prop("", s::Kind::String).pattern("[\\s\\S]*").min_length(1).max_length(1000))).min_items(1).max_items(1), s::prop("ScalingConfig", s::Kind::Object(&SCHEMA_ScalingConfig)), s::prop("SelfManagedEventSource", s::Kind::Object(&SCHEMA_SelfManagedEventSource)), s::prop("SelfManagedKafkaEventSourceConfig", s::Kind::Object(&SCHEMA_SelfManagedKafkaEventSourceConfig)), s::prop("SourceAccessConfigurations", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SourceAccessConfiguration)))).min_items(1).max_items(22), s::prop("StartingPosition", s::Kind::String).pattern("(LATEST|TRIM_HORIZON|AT_TIMESTAMP)+").min_length(6).max_length(12), s::prop("StartingPositionTimestamp", s::Kind::Number), s::prop("Topics", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[^.]([a-zA-Z0-9\\-_.]+)").min_length(1).max_length(249))).min_items(1).max_items(1), s::prop("TumblingWindowInSeconds", s::Kind::Integer).minimum(0.0).maximum(900.0), s::prop("Tags", s::Kind::Json)],
+        properties: &[s::prop("AmazonManagedKafkaEventSourceConfig", s::Kind::Object(&SCHEMA_AmazonManagedKafkaEventSourceConfig)), s::prop("BatchSize", s::Kind::Integer).minimum(1.0).maximum(10000.0), s::prop("BisectBatchOnFunctionError", s::Kind::Boolean), s::prop("DestinationConfig", s::Kind::Object(&SCHEMA_DestinationConfig)), s::prop("DocumentDBEventSourceConfig", s::Kind::Object(&SCHEMA_DocumentDbEventSourceConfig)), s::prop("Enabled", s::Kind::Boolean), s::prop("EventSourceArn", s::Kind::String).pattern("arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.*)").min_length(12).max_length(1024), s::prop("FilterCriteria", s::Kind::Object(&SCHEMA_FilterCriteria)), s::prop("FunctionName", s::Kind::String).pattern("(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST(\\.PUBLISHED)?|[a-zA-Z0-9-_]+))?").min_length(1).max_length(140), s::prop("FunctionResponseTypes", s::Kind::List(&s::prop("", s::Kind::Enum(FunctionResponseType::VALUES)))).min_length(0).max_length(1).min_items(0).max_items(1), s::prop("KmsKeyArn", s::Kind::String).pattern("(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()").format("AWS::KMS::Key.Arn", "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$").min_length(12).max_length(2048), s::prop("LoggingConfig", s::Kind::Object(&SCHEMA_LoggingConfig)), s::prop("MaximumBatchingWindowInSeconds", s::Kind::Integer).minimum(0.0).maximum(300.0), s::prop("MaximumRecordAgeInSeconds", s::Kind::Integer).minimum(-1.0).maximum(604800.0), s::prop("MaximumRetryAttempts", s::Kind::Integer).minimum(-1.0).maximum(10000.0), s::prop("MetricsConfig", s::Kind::Object(&SCHEMA_MetricsConfig)), s::prop("ParallelizationFactor", s::Kind::Integer).minimum(1.0).maximum(10.0), s::prop("ProvisionedPollerConfig", s::Kind::Object(&SCHEMA_ProvisionedPollerConfig)), s::prop("Queues", s::Kind::List(&s::prop("", s::Kind::String).pattern("[\\s\\S]*").min_length(1).max_length(1000))).min_items(1).max_items(1), s::prop("ScalingConfig", s::Kind::Object(&SCHEMA_ScalingConfig)), s::prop("SelfManagedEventSource", s::Kind::Object(&SCHEMA_SelfManagedEventSource)), s::prop("SelfManagedKafkaEventSourceConfig", s::Kind::Object(&SCHEMA_SelfManagedKafkaEventSourceConfig)), s::prop("SourceAccessConfigurations", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SourceAccessConfiguration)))).min_items(1).max_items(22), s::prop("StartingPosition", s::Kind::String).pattern("(LATEST|TRIM_HORIZON|AT_TIMESTAMP)+").min_length(6).max_length(12), s::prop("StartingPositionTimestamp", s::Kind::Number), s::prop("Topics", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[^.]([a-zA-Z0-9\\-_.]+)").min_length(1).max_length(249))).min_items(1).max_items(1), s::prop("TumblingWindowInSeconds", s::Kind::Integer).minimum(0.0).maximum(900.0), s::prop("Tags", s::Kind::Json)],
         required: &["FunctionName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1319,6 +1363,8 @@ pub mod event_source_mapping {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1345,6 +1391,8 @@ pub mod event_source_mapping {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1388,6 +1436,8 @@ pub mod event_source_mapping {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1420,6 +1470,8 @@ pub mod event_source_mapping {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1448,6 +1500,8 @@ pub mod event_source_mapping {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1478,6 +1532,8 @@ pub mod event_source_mapping {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1521,6 +1577,8 @@ pub mod event_source_mapping {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1549,6 +1607,8 @@ pub mod event_source_mapping {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1573,6 +1633,8 @@ pub mod event_source_mapping {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1609,6 +1671,8 @@ pub mod event_source_mapping {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1647,6 +1711,8 @@ pub mod event_source_mapping {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1714,6 +1780,8 @@ pub mod event_source_mapping {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1740,6 +1808,8 @@ pub mod event_source_mapping {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1769,6 +1839,8 @@ pub mod event_source_mapping {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1795,6 +1867,8 @@ pub mod event_source_mapping {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1825,6 +1899,8 @@ pub mod event_source_mapping {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1852,6 +1928,8 @@ pub mod event_source_mapping {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2406,10 +2484,12 @@ pub mod function {
     /// What the schema says of `AWS::Lambda::Function`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::Lambda::Function",
-        properties: &[s::prop("Architectures", s::Kind::List(&s::prop("", s::Kind::Enum(Architecture::VALUES)))).min_items(1).max_items(1), s::prop("CapacityProviderConfig", s::Kind::Object(&SCHEMA_CapacityProviderConfig)), s::prop("Code", s::Kind::Object(&SCHEMA_Code)), s::prop("CodeSigningConfigArn", s::Kind::String).pattern("arn:(aws[a-zA-Z-]*)?:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:code-signing-config:csc-[a-z0-9]{17}").min_length(0).max_length(200), s::prop("DeadLetterConfig", s::Kind::Object(&SCHEMA_DeadLetterConfig)), s::prop("Description", s::Kind::String).min_length(0).max_length(256), s::prop("DurableConfig", s::Kind::Object(&SCHEMA_DurableConfig)), s::prop("Environment", s::Kind::Object(&SCHEMA_Environment)), s::prop("EphemeralStorage", s::Kind::Object(&SCHEMA_EphemeralStorage)), s::prop("FileSystemConfigs", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_FileSystemConfig)))).min_items(0).max_items(1), s::prop("FunctionName", s::Kind::String).min_length(1).max_length(64), s::prop("FunctionScalingConfig", s::Kind::Object(&SCHEMA_FunctionScalingConfig)), s::prop("Handler", s::Kind::String).pattern("^[^\\s]+$").min_length(0).max_length(128), s::prop("ImageConfig", s::Kind::Object(&SCHEMA_ImageConfig)), s::prop("KmsKeyArn", s::Kind::String).pattern("^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$"), s::prop("Layers", s::Kind::List(&s::prop("", s::Kind::String).pattern("^(arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+|arn:[a-zA-Z0-9-]+:lambda:::awslayer:[a-zA-Z0-9-_]+)$").min_length(1))).max_items(5), s::prop("LoggingConfig", s::Kind::Object(&SCHEMA_LoggingConfig)), s::prop("MemorySize", s::Kind::Integer).minimum(128.0).maximum(32768.0), s::prop("PackageType", s::Kind::Enum(PackageType::VALUES)), s::prop("PublishToLatestPublished", s::Kind::Boolean), s::prop("RecursiveLoop", s::Kind::Enum(RecursiveLoop::VALUES)), s::prop("ReservedConcurrentExecutions", s::Kind::Integer).minimum(0.0), s::prop("Role", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$"), s::prop("Runtime", s::Kind::Enum(Runtime::VALUES)), s::prop("RuntimeManagementConfig", s::Kind::Object(&SCHEMA_RuntimeManagementConfig)), s::prop("SnapStart", s::Kind::Object(&SCHEMA_SnapStart)), s::prop("TenancyConfig", s::Kind::Object(&SCHEMA_TenancyConfig)), s::prop("Timeout", s::Kind::Integer).minimum(1.0).maximum(900.0), s::prop("TracingConfig", s::Kind::Object(&SCHEMA_TracingConfig)), s::prop("VpcConfig", s::Kind::Object(&SCHEMA_VpcConfig)), s::prop("Tags", s::Kind::Json)],
+        properties: &[s::prop("Architectures", s::Kind::List(&s::prop("", s::Kind::Enum(Architecture::VALUES)))).min_items(1).max_items(1), s::prop("CapacityProviderConfig", s::Kind::Object(&SCHEMA_CapacityProviderConfig)), s::prop("Code", s::Kind::Object(&SCHEMA_Code)), s::prop("CodeSigningConfigArn", s::Kind::String).pattern("arn:(aws[a-zA-Z-]*)?:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:code-signing-config:csc-[a-z0-9]{17}").min_length(0).max_length(200), s::prop("DeadLetterConfig", s::Kind::Object(&SCHEMA_DeadLetterConfig)), s::prop("Description", s::Kind::String).min_length(0).max_length(256), s::prop("DurableConfig", s::Kind::Object(&SCHEMA_DurableConfig)), s::prop("Environment", s::Kind::Object(&SCHEMA_Environment)), s::prop("EphemeralStorage", s::Kind::Object(&SCHEMA_EphemeralStorage)), s::prop("FileSystemConfigs", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_FileSystemConfig)))).min_items(0).max_items(1), s::prop("FunctionName", s::Kind::String).format("AWS::Lambda::Function.Name", "^[a-zA-Z0-9_-]{1,140}$").min_length(1).max_length(64), s::prop("FunctionScalingConfig", s::Kind::Object(&SCHEMA_FunctionScalingConfig)), s::prop("Handler", s::Kind::String).pattern("^[^\\s]+$").min_length(0).max_length(128), s::prop("ImageConfig", s::Kind::Object(&SCHEMA_ImageConfig)), s::prop("KmsKeyArn", s::Kind::String).pattern("^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$").format("AWS::KMS::Key.Arn", "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$"), s::prop("Layers", s::Kind::List(&s::prop("", s::Kind::String).pattern("^(arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+|arn:[a-zA-Z0-9-]+:lambda:::awslayer:[a-zA-Z0-9-_]+)$").min_length(1))).max_items(5), s::prop("LoggingConfig", s::Kind::Object(&SCHEMA_LoggingConfig)), s::prop("MemorySize", s::Kind::Integer).minimum(128.0).maximum(32768.0), s::prop("PackageType", s::Kind::Enum(PackageType::VALUES)), s::prop("PublishToLatestPublished", s::Kind::Boolean), s::prop("RecursiveLoop", s::Kind::Enum(RecursiveLoop::VALUES)), s::prop("ReservedConcurrentExecutions", s::Kind::Integer).minimum(0.0), s::prop("Role", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$"), s::prop("Runtime", s::Kind::Enum(Runtime::VALUES)), s::prop("RuntimeManagementConfig", s::Kind::Object(&SCHEMA_RuntimeManagementConfig)), s::prop("SnapStart", s::Kind::Object(&SCHEMA_SnapStart)), s::prop("TenancyConfig", s::Kind::Object(&SCHEMA_TenancyConfig)), s::prop("Timeout", s::Kind::Integer).minimum(1.0).maximum(900.0), s::prop("TracingConfig", s::Kind::Object(&SCHEMA_TracingConfig)), s::prop("VpcConfig", s::Kind::Object(&SCHEMA_VpcConfig)), s::prop("Tags", s::Kind::Json)],
         required: &["Code", "Role"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2478,6 +2558,8 @@ pub mod function {
         required: &["LambdaManagedInstancesCapacityProviderConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2541,6 +2623,8 @@ pub mod function {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2567,6 +2651,8 @@ pub mod function {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2615,6 +2701,8 @@ pub mod function {
         required: &["ExecutionTimeout"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2646,6 +2734,8 @@ pub mod function {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2681,6 +2771,8 @@ pub mod function {
         required: &["Size"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2726,6 +2818,8 @@ pub mod function {
         required: &["Arn", "LocalMountPath"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2761,6 +2855,8 @@ pub mod function {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2804,6 +2900,8 @@ pub mod function {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2850,6 +2948,8 @@ pub mod function {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2893,6 +2993,8 @@ pub mod function {
         required: &["UpdateRuntimeOn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2930,6 +3032,8 @@ pub mod function {
         required: &["ApplyOn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2970,6 +3074,8 @@ pub mod function {
         required: &["TenantIsolationMode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2995,6 +3101,8 @@ pub mod function {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3027,7 +3135,10 @@ pub mod function {
             s::prop("Ipv6AllowedForDualStack", s::Kind::Boolean),
             s::prop(
                 "SecurityGroupIds",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             )
             .min_items(0)
             .max_items(5),
@@ -3038,6 +3149,8 @@ pub mod function {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3088,6 +3201,8 @@ pub mod function {
         required: &["CapacityProviderArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3927,6 +4042,8 @@ pub mod layer_version {
         required: &["Content"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3992,6 +4109,8 @@ pub mod layer_version {
         required: &["S3Bucket", "S3Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4391,6 +4510,8 @@ pub mod layer_version_permission {
         required: &["LayerVersionArn", "Action", "Principal"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4512,6 +4633,8 @@ pub mod permission {
         required: &["FunctionName", "Action", "Principal"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4630,6 +4753,8 @@ pub mod url {
         required: &["TargetFunctionArn", "AuthType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4713,6 +4838,8 @@ pub mod url {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4944,6 +5071,8 @@ pub mod version {
         required: &["FunctionName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4990,6 +5119,8 @@ pub mod version {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5026,6 +5157,8 @@ pub mod version {
         required: &["ProvisionedConcurrentExecutions"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5069,6 +5202,8 @@ pub mod version {
         required: &["UpdateRuntimeOn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -92,6 +92,8 @@ pub mod deployment {
         required: &["DeploymentPatternName", "Name", "WorkloadName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -105,6 +105,10 @@ pub mod bot {
             s::prop("Replication", s::Kind::Object(&SCHEMA_Replication)),
             s::prop("RoleArn", s::Kind::String)
                 .pattern("^arn:aws[a-zA-Z-]*:iam::[0-9]{12}:role/.*$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(32)
                 .max_length(2048),
             s::prop(
@@ -121,6 +125,8 @@ pub mod bot {
         required: &["Name", "RoleArn", "DataPrivacy", "IdleSessionTTLInSeconds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -191,6 +197,8 @@ pub mod bot {
         required: &["S3Bucket", "S3ObjectKey"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -303,6 +311,8 @@ pub mod bot {
         required: &["LocaleId", "NluConfidenceThreshold"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -337,6 +347,8 @@ pub mod bot {
         required: &["ChildDirected"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -371,6 +383,8 @@ pub mod bot {
         required: &["Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -415,6 +429,8 @@ pub mod bot {
         required: &["ReplicaRegions"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -467,6 +483,8 @@ pub mod bot {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -517,6 +535,8 @@ pub mod bot {
         required: &["Key", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -559,6 +579,8 @@ pub mod bot {
         required: &["CustomVocabularyItems"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -591,6 +613,8 @@ pub mod bot {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -760,6 +784,8 @@ pub mod bot {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -843,6 +869,8 @@ pub mod bot {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -879,6 +907,8 @@ pub mod bot {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -922,6 +952,8 @@ pub mod bot {
         required: &["SpeechFoundationModel"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -965,6 +997,8 @@ pub mod bot {
         required: &["VoiceId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1017,6 +1051,8 @@ pub mod bot {
         required: &["LocaleId", "BotAliasLocaleSetting"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1058,6 +1094,8 @@ pub mod bot {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1096,6 +1134,8 @@ pub mod bot {
         required: &["DetectSentiment"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1153,6 +1193,8 @@ pub mod bot {
         required: &["Phrase"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1190,6 +1232,8 @@ pub mod bot {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1227,6 +1271,8 @@ pub mod bot {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1265,6 +1311,8 @@ pub mod bot {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1301,6 +1349,8 @@ pub mod bot {
         required: &["Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1357,6 +1407,8 @@ pub mod bot {
         required: &["Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1403,6 +1455,8 @@ pub mod bot {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1440,6 +1494,8 @@ pub mod bot {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1481,6 +1537,8 @@ pub mod bot {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1600,6 +1658,8 @@ pub mod bot {
         required: &["PromptSpecification"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1644,6 +1704,8 @@ pub mod bot {
         required: &["KendraIndex"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1701,6 +1763,8 @@ pub mod bot {
         required: &["Name", "TimeToLiveInSeconds", "TurnsToLive"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1729,6 +1793,8 @@ pub mod bot {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1785,6 +1851,8 @@ pub mod bot {
         required: &["DataSourceConfiguration", "BedrockModelConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1821,6 +1889,8 @@ pub mod bot {
         required: &["Utterance"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1870,6 +1940,8 @@ pub mod bot {
         required: &["SlotName", "Priority"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1951,6 +2023,8 @@ pub mod bot {
         required: &["Name", "SlotTypeName", "ValueElicitationSetting"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1985,6 +2059,8 @@ pub mod bot {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2015,6 +2091,8 @@ pub mod bot {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2061,6 +2139,8 @@ pub mod bot {
         required: &["SampleValue"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2116,6 +2196,8 @@ pub mod bot {
         required: &["ResolutionStrategy"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2145,6 +2227,8 @@ pub mod bot {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2187,6 +2271,8 @@ pub mod bot {
         required: &["ModelArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2231,6 +2317,8 @@ pub mod bot {
         required: &["Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2275,6 +2363,8 @@ pub mod bot {
         required: &["Destination", "Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2319,6 +2409,8 @@ pub mod bot {
         required: &["Destination", "Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2363,6 +2455,8 @@ pub mod bot {
         required: &["Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2409,6 +2503,8 @@ pub mod bot {
         required: &["Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2460,6 +2556,8 @@ pub mod bot {
         required: &["Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2506,6 +2604,8 @@ pub mod bot {
         required: &["Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2544,6 +2644,8 @@ pub mod bot {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2601,6 +2703,8 @@ pub mod bot {
             required: &["BedrockKnowledgeBaseArn", "BedrockModelConfiguration"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -2662,6 +2766,8 @@ pub mod bot {
         required: &["Active"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2735,6 +2841,8 @@ pub mod bot {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2804,6 +2912,8 @@ pub mod bot {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2866,6 +2976,8 @@ pub mod bot {
         required: &["IsActive", "ConditionalBranches", "DefaultBranch"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2917,6 +3029,8 @@ pub mod bot {
         required: &["MessageGroupsList"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2953,6 +3067,8 @@ pub mod bot {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2998,6 +3114,8 @@ pub mod bot {
         required: &["EnableCodeHookInvocation"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3079,6 +3197,8 @@ pub mod bot {
         required: &["MessageGroupsList", "MaxRetries"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3117,6 +3237,8 @@ pub mod bot {
         required: &["AssistantArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3184,6 +3306,8 @@ pub mod bot {
         required: &["ModelArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3230,6 +3354,8 @@ pub mod bot {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3256,6 +3382,8 @@ pub mod bot {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3298,6 +3426,8 @@ pub mod bot {
         required: &["ObfuscationSettingType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3339,6 +3469,8 @@ pub mod bot {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3415,6 +3547,8 @@ pub mod bot {
         required: &["SlotConstraint"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3471,6 +3605,8 @@ pub mod bot {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["SlotTypeId"], &["SlotTypeName"]],
+        any_of: &[],
         open: false,
     };
 
@@ -3498,6 +3634,8 @@ pub mod bot {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3537,6 +3675,8 @@ pub mod bot {
         required: &["Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3565,6 +3705,8 @@ pub mod bot {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3606,6 +3748,8 @@ pub mod bot {
         required: &["Pattern"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3645,6 +3789,8 @@ pub mod bot {
         required: &["ApiTokenSecretArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3686,6 +3832,8 @@ pub mod bot {
         required: &["LambdaCodeHook"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3725,6 +3873,8 @@ pub mod bot {
         required: &["S3Bucket"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3766,6 +3916,8 @@ pub mod bot {
         required: &["CloudWatch"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3817,6 +3969,8 @@ pub mod bot {
         required: &["Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3877,6 +4031,8 @@ pub mod bot {
         required: &["DelayInSeconds", "MessageGroups"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3937,6 +4093,8 @@ pub mod bot {
         required: &["FrequencyInSeconds", "MessageGroups"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4011,6 +4169,8 @@ pub mod bot {
             required: &[],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -4070,6 +4230,8 @@ pub mod bot {
         required: &["Name", "Condition", "NextStep"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4099,6 +4261,8 @@ pub mod bot {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4146,6 +4310,8 @@ pub mod bot {
         required: &["Message"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4195,6 +4361,8 @@ pub mod bot {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4231,6 +4399,8 @@ pub mod bot {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4279,6 +4449,8 @@ pub mod bot {
         required: &["Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4341,6 +4513,8 @@ pub mod bot {
         required: &["AllowedInputTypes"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4380,6 +4554,8 @@ pub mod bot {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4423,6 +4599,8 @@ pub mod bot {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4485,6 +4663,8 @@ pub mod bot {
         required: &["KendraIndex", "QueryFilterStringEnabled", "ExactResponse"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4536,6 +4716,8 @@ pub mod bot {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4592,6 +4774,8 @@ pub mod bot {
         required: &["ValueElicitationSetting"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["SlotTypeId"], &["SlotTypeName"]],
+        any_of: &[],
         open: false,
     };
 
@@ -4635,6 +4819,8 @@ pub mod bot {
         required: &["DefaultValueList"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4705,6 +4891,8 @@ pub mod bot {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4767,6 +4955,8 @@ pub mod bot {
         required: &["WaitingResponse", "ContinueResponse"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4811,10 +5001,12 @@ pub mod bot {
     /// What the schema says of `GrammarSlotTypeSource`'s properties; `validate()` checks them.
     pub static SCHEMA_GrammarSlotTypeSource: s::ObjectSchema = s::ObjectSchema {
         name: "GrammarSlotTypeSource",
-        properties: &[s::prop("KmsKeyArn", s::Kind::String).pattern("^arn:[\\w\\-]+:kms:[\\w\\-]+:[\\d]{12}:(?:key\\/[\\w\\-]+|alias\\/[a-zA-Z0-9:\\/_\\-]{1,256})$").min_length(20).max_length(2048), s::prop("S3BucketName", s::Kind::String).pattern("^[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9]$").min_length(3).max_length(63), s::prop("S3ObjectKey", s::Kind::String).pattern("[\\.\\-\\!\\*\\_\\'\\(\\)a-zA-Z0-9][\\.\\-\\!\\*\\_\\'\\(\\)\\/a-zA-Z0-9]*$").min_length(1).max_length(1024)],
+        properties: &[s::prop("KmsKeyArn", s::Kind::String).pattern("^arn:[\\w\\-]+:kms:[\\w\\-]+:[\\d]{12}:(?:key\\/[\\w\\-]+|alias\\/[a-zA-Z0-9:\\/_\\-]{1,256})$").format("AWS::KMS::Key.Arn", "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$").min_length(20).max_length(2048), s::prop("S3BucketName", s::Kind::String).pattern("^[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9]$").min_length(3).max_length(63), s::prop("S3ObjectKey", s::Kind::String).pattern("[\\.\\-\\!\\*\\_\\'\\(\\)a-zA-Z0-9][\\.\\-\\!\\*\\_\\'\\(\\)\\/a-zA-Z0-9]*$").min_length(1).max_length(1024)],
         required: &["S3BucketName", "S3ObjectKey"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4861,12 +5053,18 @@ pub mod bot {
                 .min_length(1)
                 .max_length(5),
             s::prop("LambdaArn", s::Kind::String)
+                .format(
+                    "AWS::Lambda::Function.Arn",
+                    "^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\\d{12}:function:.+(:.+)?$",
+                )
                 .min_length(20)
                 .max_length(2048),
         ],
         required: &["CodeHookInterfaceVersion", "LambdaArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4912,10 +5110,12 @@ pub mod bot {
     /// What the schema says of `S3BucketLogDestination`'s properties; `validate()` checks them.
     pub static SCHEMA_S3BucketLogDestination: s::ObjectSchema = s::ObjectSchema {
         name: "S3BucketLogDestination",
-        properties: &[s::prop("KmsKeyArn", s::Kind::String).pattern("^arn:[\\w\\-]+:kms:[\\w\\-]+:[\\d]{12}:(?:key\\/[\\w\\-]+|alias\\/[a-zA-Z0-9:\\/_\\-]{1,256})$").min_length(20).max_length(2048), s::prop("LogPrefix", s::Kind::String).min_length(0).max_length(1024), s::prop("S3BucketArn", s::Kind::String).pattern("^arn:[\\w\\-]+:s3:::[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9]$").min_length(1).max_length(2048)],
+        properties: &[s::prop("KmsKeyArn", s::Kind::String).pattern("^arn:[\\w\\-]+:kms:[\\w\\-]+:[\\d]{12}:(?:key\\/[\\w\\-]+|alias\\/[a-zA-Z0-9:\\/_\\-]{1,256})$").format("AWS::KMS::Key.Arn", "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$").min_length(20).max_length(2048), s::prop("LogPrefix", s::Kind::String).min_length(0).max_length(1024), s::prop("S3BucketArn", s::Kind::String).pattern("^arn:[\\w\\-]+:s3:::[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9]$").min_length(1).max_length(2048)],
         required: &["LogPrefix", "S3BucketArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4968,6 +5168,8 @@ pub mod bot {
         required: &["CloudWatchLogGroupArn", "LogPrefix"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5008,6 +5210,8 @@ pub mod bot {
         required: &["ExpressionString"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5050,6 +5254,8 @@ pub mod bot {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5085,6 +5291,8 @@ pub mod bot {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5130,6 +5338,8 @@ pub mod bot {
         required: &["AllowAudioInput", "AllowDTMFInput"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5182,6 +5392,8 @@ pub mod bot {
         required: &["StartTimeoutMs"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5219,6 +5431,8 @@ pub mod bot {
         required: &["StartTimeoutMs"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5246,6 +5460,8 @@ pub mod bot {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5281,6 +5497,8 @@ pub mod bot {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5331,6 +5549,8 @@ pub mod bot {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5372,6 +5592,8 @@ pub mod bot {
         required: &["DefaultValue"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5441,6 +5663,8 @@ pub mod bot {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5482,6 +5706,8 @@ pub mod bot {
         required: &["Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5543,6 +5769,8 @@ pub mod bot {
         required: &["Title"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5582,6 +5810,8 @@ pub mod bot {
         required: &["Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5621,6 +5851,8 @@ pub mod bot {
         required: &["Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5656,6 +5888,8 @@ pub mod bot {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5702,6 +5936,8 @@ pub mod bot {
         required: &["EndTimeoutMs", "MaxLengthMs"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5769,6 +6005,8 @@ pub mod bot {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5819,6 +6057,8 @@ pub mod bot {
         required: &["Text", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5846,6 +6086,8 @@ pub mod bot {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6538,6 +6780,8 @@ pub mod bot_alias {
         required: &["BotId", "BotAliasName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6606,6 +6850,8 @@ pub mod bot_alias {
         required: &["LocaleId", "BotAliasLocaleSetting"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6647,6 +6893,8 @@ pub mod bot_alias {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6685,6 +6933,8 @@ pub mod bot_alias {
         required: &["DetectSentiment"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6731,6 +6981,8 @@ pub mod bot_alias {
         required: &["Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6775,6 +7027,8 @@ pub mod bot_alias {
         required: &["Destination", "Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6819,6 +7073,8 @@ pub mod bot_alias {
         required: &["Destination", "Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6858,6 +7114,8 @@ pub mod bot_alias {
         required: &["LambdaCodeHook"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6897,6 +7155,8 @@ pub mod bot_alias {
         required: &["S3Bucket"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6938,6 +7198,8 @@ pub mod bot_alias {
         required: &["CloudWatch"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6984,12 +7246,18 @@ pub mod bot_alias {
                 .min_length(1)
                 .max_length(5),
             s::prop("LambdaArn", s::Kind::String)
+                .format(
+                    "AWS::Lambda::Function.Arn",
+                    "^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\\d{12}:function:.+(:.+)?$",
+                )
                 .min_length(20)
                 .max_length(2048),
         ],
         required: &["CodeHookInterfaceVersion", "LambdaArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7035,10 +7303,12 @@ pub mod bot_alias {
     /// What the schema says of `S3BucketLogDestination`'s properties; `validate()` checks them.
     pub static SCHEMA_S3BucketLogDestination: s::ObjectSchema = s::ObjectSchema {
         name: "S3BucketLogDestination",
-        properties: &[s::prop("KmsKeyArn", s::Kind::String).pattern("^arn:[\\w\\-]+:kms:[\\w\\-]+:[\\d]{12}:(?:key\\/[\\w\\-]+|alias\\/[a-zA-Z0-9:\\/_\\-]{1,256})$").min_length(20).max_length(2048), s::prop("LogPrefix", s::Kind::String).min_length(0).max_length(1024), s::prop("S3BucketArn", s::Kind::String).pattern("^arn:[\\w\\-]+:s3:::[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9]$").min_length(1).max_length(2048)],
+        properties: &[s::prop("KmsKeyArn", s::Kind::String).pattern("^arn:[\\w\\-]+:kms:[\\w\\-]+:[\\d]{12}:(?:key\\/[\\w\\-]+|alias\\/[a-zA-Z0-9:\\/_\\-]{1,256})$").format("AWS::KMS::Key.Arn", "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$").min_length(20).max_length(2048), s::prop("LogPrefix", s::Kind::String).min_length(0).max_length(1024), s::prop("S3BucketArn", s::Kind::String).pattern("^arn:[\\w\\-]+:s3:::[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9]$").min_length(1).max_length(2048)],
         required: &["LogPrefix", "S3BucketArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7091,6 +7361,8 @@ pub mod bot_alias {
         required: &["CloudWatchLogGroupArn", "LogPrefix"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7171,6 +7443,8 @@ pub mod bot_version {
         required: &["BotId", "BotVersionLocaleSpecification"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7226,6 +7500,8 @@ pub mod bot_version {
         required: &["LocaleId", "BotVersionLocaleDetails"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7267,6 +7543,8 @@ pub mod bot_version {
         required: &["SourceBotVersion"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7332,6 +7610,8 @@ pub mod resource_policy {
         required: &["Policy", "ResourceArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

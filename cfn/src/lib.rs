@@ -4668,6 +4668,3179 @@ pub fn schema(
     }
 }
 
+/// The names of the resource types compiled in (by the enabled features), sorted.
+pub fn type_names() -> ::std::vec::Vec<&'static str> {
+    #[allow(unused_mut)]
+    let mut names = ::std::vec::Vec::new();
+    #[cfg(feature = "acmpca-certificate")]
+    names.push("AWS::ACMPCA::Certificate");
+    #[cfg(feature = "acmpca-certificate-authority")]
+    names.push("AWS::ACMPCA::CertificateAuthority");
+    #[cfg(feature = "acmpca-certificate-authority-activation")]
+    names.push("AWS::ACMPCA::CertificateAuthorityActivation");
+    #[cfg(feature = "acmpca-permission")]
+    names.push("AWS::ACMPCA::Permission");
+    #[cfg(feature = "aiops-investigation-group")]
+    names.push("AWS::AIOps::InvestigationGroup");
+    #[cfg(feature = "aps-anomaly-detector")]
+    names.push("AWS::APS::AnomalyDetector");
+    #[cfg(feature = "aps-resource-policy")]
+    names.push("AWS::APS::ResourcePolicy");
+    #[cfg(feature = "aps-rule-groups-namespace")]
+    names.push("AWS::APS::RuleGroupsNamespace");
+    #[cfg(feature = "aps-scraper")]
+    names.push("AWS::APS::Scraper");
+    #[cfg(feature = "aps-workspace")]
+    names.push("AWS::APS::Workspace");
+    #[cfg(feature = "arcregionswitch-plan")]
+    names.push("AWS::ARCRegionSwitch::Plan");
+    #[cfg(feature = "arczonalshift-autoshift-observer-notification-status")]
+    names.push("AWS::ARCZonalShift::AutoshiftObserverNotificationStatus");
+    #[cfg(feature = "arczonalshift-zonal-autoshift-configuration")]
+    names.push("AWS::ARCZonalShift::ZonalAutoshiftConfiguration");
+    #[cfg(feature = "accessanalyzer-analyzer")]
+    names.push("AWS::AccessAnalyzer::Analyzer");
+    #[cfg(feature = "amazonmq-broker")]
+    names.push("AWS::AmazonMQ::Broker");
+    #[cfg(feature = "amazonmq-configuration")]
+    names.push("AWS::AmazonMQ::Configuration");
+    #[cfg(feature = "amazonmq-configuration-association")]
+    names.push("AWS::AmazonMQ::ConfigurationAssociation");
+    #[cfg(feature = "amplify-app")]
+    names.push("AWS::Amplify::App");
+    #[cfg(feature = "amplify-branch")]
+    names.push("AWS::Amplify::Branch");
+    #[cfg(feature = "amplify-domain")]
+    names.push("AWS::Amplify::Domain");
+    #[cfg(feature = "amplifyuibuilder-component")]
+    names.push("AWS::AmplifyUIBuilder::Component");
+    #[cfg(feature = "amplifyuibuilder-form")]
+    names.push("AWS::AmplifyUIBuilder::Form");
+    #[cfg(feature = "amplifyuibuilder-theme")]
+    names.push("AWS::AmplifyUIBuilder::Theme");
+    #[cfg(feature = "apigateway-account")]
+    names.push("AWS::ApiGateway::Account");
+    #[cfg(feature = "apigateway-api-key")]
+    names.push("AWS::ApiGateway::ApiKey");
+    #[cfg(feature = "apigateway-authorizer")]
+    names.push("AWS::ApiGateway::Authorizer");
+    #[cfg(feature = "apigateway-base-path-mapping")]
+    names.push("AWS::ApiGateway::BasePathMapping");
+    #[cfg(feature = "apigateway-base-path-mapping-v2")]
+    names.push("AWS::ApiGateway::BasePathMappingV2");
+    #[cfg(feature = "apigateway-client-certificate")]
+    names.push("AWS::ApiGateway::ClientCertificate");
+    #[cfg(feature = "apigateway-deployment")]
+    names.push("AWS::ApiGateway::Deployment");
+    #[cfg(feature = "apigateway-documentation-part")]
+    names.push("AWS::ApiGateway::DocumentationPart");
+    #[cfg(feature = "apigateway-documentation-version")]
+    names.push("AWS::ApiGateway::DocumentationVersion");
+    #[cfg(feature = "apigateway-domain-name")]
+    names.push("AWS::ApiGateway::DomainName");
+    #[cfg(feature = "apigateway-domain-name-access-association")]
+    names.push("AWS::ApiGateway::DomainNameAccessAssociation");
+    #[cfg(feature = "apigateway-domain-name-v2")]
+    names.push("AWS::ApiGateway::DomainNameV2");
+    #[cfg(feature = "apigateway-gateway-response")]
+    names.push("AWS::ApiGateway::GatewayResponse");
+    #[cfg(feature = "apigateway-method")]
+    names.push("AWS::ApiGateway::Method");
+    #[cfg(feature = "apigateway-model")]
+    names.push("AWS::ApiGateway::Model");
+    #[cfg(feature = "apigateway-request-validator")]
+    names.push("AWS::ApiGateway::RequestValidator");
+    #[cfg(feature = "apigateway-resource")]
+    names.push("AWS::ApiGateway::Resource");
+    #[cfg(feature = "apigateway-rest-api")]
+    names.push("AWS::ApiGateway::RestApi");
+    #[cfg(feature = "apigateway-stage")]
+    names.push("AWS::ApiGateway::Stage");
+    #[cfg(feature = "apigateway-usage-plan")]
+    names.push("AWS::ApiGateway::UsagePlan");
+    #[cfg(feature = "apigateway-usage-plan-key")]
+    names.push("AWS::ApiGateway::UsagePlanKey");
+    #[cfg(feature = "apigateway-vpc-link")]
+    names.push("AWS::ApiGateway::VpcLink");
+    #[cfg(feature = "apigatewayv2-api")]
+    names.push("AWS::ApiGatewayV2::Api");
+    #[cfg(feature = "apigatewayv2-api-gateway-managed-overrides")]
+    names.push("AWS::ApiGatewayV2::ApiGatewayManagedOverrides");
+    #[cfg(feature = "apigatewayv2-api-mapping")]
+    names.push("AWS::ApiGatewayV2::ApiMapping");
+    #[cfg(feature = "apigatewayv2-authorizer")]
+    names.push("AWS::ApiGatewayV2::Authorizer");
+    #[cfg(feature = "apigatewayv2-deployment")]
+    names.push("AWS::ApiGatewayV2::Deployment");
+    #[cfg(feature = "apigatewayv2-domain-name")]
+    names.push("AWS::ApiGatewayV2::DomainName");
+    #[cfg(feature = "apigatewayv2-integration")]
+    names.push("AWS::ApiGatewayV2::Integration");
+    #[cfg(feature = "apigatewayv2-integration-response")]
+    names.push("AWS::ApiGatewayV2::IntegrationResponse");
+    #[cfg(feature = "apigatewayv2-model")]
+    names.push("AWS::ApiGatewayV2::Model");
+    #[cfg(feature = "apigatewayv2-route")]
+    names.push("AWS::ApiGatewayV2::Route");
+    #[cfg(feature = "apigatewayv2-route-response")]
+    names.push("AWS::ApiGatewayV2::RouteResponse");
+    #[cfg(feature = "apigatewayv2-routing-rule")]
+    names.push("AWS::ApiGatewayV2::RoutingRule");
+    #[cfg(feature = "apigatewayv2-stage")]
+    names.push("AWS::ApiGatewayV2::Stage");
+    #[cfg(feature = "apigatewayv2-vpc-link")]
+    names.push("AWS::ApiGatewayV2::VpcLink");
+    #[cfg(feature = "appconfig-application")]
+    names.push("AWS::AppConfig::Application");
+    #[cfg(feature = "appconfig-configuration-profile")]
+    names.push("AWS::AppConfig::ConfigurationProfile");
+    #[cfg(feature = "appconfig-deployment")]
+    names.push("AWS::AppConfig::Deployment");
+    #[cfg(feature = "appconfig-deployment-strategy")]
+    names.push("AWS::AppConfig::DeploymentStrategy");
+    #[cfg(feature = "appconfig-environment")]
+    names.push("AWS::AppConfig::Environment");
+    #[cfg(feature = "appconfig-extension")]
+    names.push("AWS::AppConfig::Extension");
+    #[cfg(feature = "appconfig-extension-association")]
+    names.push("AWS::AppConfig::ExtensionAssociation");
+    #[cfg(feature = "appconfig-hosted-configuration-version")]
+    names.push("AWS::AppConfig::HostedConfigurationVersion");
+    #[cfg(feature = "appflow-connector")]
+    names.push("AWS::AppFlow::Connector");
+    #[cfg(feature = "appflow-connector-profile")]
+    names.push("AWS::AppFlow::ConnectorProfile");
+    #[cfg(feature = "appflow-flow")]
+    names.push("AWS::AppFlow::Flow");
+    #[cfg(feature = "appintegrations-application")]
+    names.push("AWS::AppIntegrations::Application");
+    #[cfg(feature = "appintegrations-data-integration")]
+    names.push("AWS::AppIntegrations::DataIntegration");
+    #[cfg(feature = "appintegrations-event-integration")]
+    names.push("AWS::AppIntegrations::EventIntegration");
+    #[cfg(feature = "appmesh-gateway-route")]
+    names.push("AWS::AppMesh::GatewayRoute");
+    #[cfg(feature = "appmesh-mesh")]
+    names.push("AWS::AppMesh::Mesh");
+    #[cfg(feature = "appmesh-route")]
+    names.push("AWS::AppMesh::Route");
+    #[cfg(feature = "appmesh-virtual-gateway")]
+    names.push("AWS::AppMesh::VirtualGateway");
+    #[cfg(feature = "appmesh-virtual-node")]
+    names.push("AWS::AppMesh::VirtualNode");
+    #[cfg(feature = "appmesh-virtual-router")]
+    names.push("AWS::AppMesh::VirtualRouter");
+    #[cfg(feature = "appmesh-virtual-service")]
+    names.push("AWS::AppMesh::VirtualService");
+    #[cfg(feature = "apprunner-auto-scaling-configuration")]
+    names.push("AWS::AppRunner::AutoScalingConfiguration");
+    #[cfg(feature = "apprunner-observability-configuration")]
+    names.push("AWS::AppRunner::ObservabilityConfiguration");
+    #[cfg(feature = "apprunner-service")]
+    names.push("AWS::AppRunner::Service");
+    #[cfg(feature = "apprunner-vpc-connector")]
+    names.push("AWS::AppRunner::VpcConnector");
+    #[cfg(feature = "apprunner-vpc-ingress-connection")]
+    names.push("AWS::AppRunner::VpcIngressConnection");
+    #[cfg(feature = "appstream-app-block")]
+    names.push("AWS::AppStream::AppBlock");
+    #[cfg(feature = "appstream-app-block-builder")]
+    names.push("AWS::AppStream::AppBlockBuilder");
+    #[cfg(feature = "appstream-application")]
+    names.push("AWS::AppStream::Application");
+    #[cfg(feature = "appstream-application-entitlement-association")]
+    names.push("AWS::AppStream::ApplicationEntitlementAssociation");
+    #[cfg(feature = "appstream-application-fleet-association")]
+    names.push("AWS::AppStream::ApplicationFleetAssociation");
+    #[cfg(feature = "appstream-directory-config")]
+    names.push("AWS::AppStream::DirectoryConfig");
+    #[cfg(feature = "appstream-entitlement")]
+    names.push("AWS::AppStream::Entitlement");
+    #[cfg(feature = "appstream-fleet")]
+    names.push("AWS::AppStream::Fleet");
+    #[cfg(feature = "appstream-image-builder")]
+    names.push("AWS::AppStream::ImageBuilder");
+    #[cfg(feature = "appstream-stack")]
+    names.push("AWS::AppStream::Stack");
+    #[cfg(feature = "appstream-stack-fleet-association")]
+    names.push("AWS::AppStream::StackFleetAssociation");
+    #[cfg(feature = "appstream-stack-user-association")]
+    names.push("AWS::AppStream::StackUserAssociation");
+    #[cfg(feature = "appstream-user")]
+    names.push("AWS::AppStream::User");
+    #[cfg(feature = "appsync-api")]
+    names.push("AWS::AppSync::Api");
+    #[cfg(feature = "appsync-api-cache")]
+    names.push("AWS::AppSync::ApiCache");
+    #[cfg(feature = "appsync-api-key")]
+    names.push("AWS::AppSync::ApiKey");
+    #[cfg(feature = "appsync-channel-namespace")]
+    names.push("AWS::AppSync::ChannelNamespace");
+    #[cfg(feature = "appsync-data-source")]
+    names.push("AWS::AppSync::DataSource");
+    #[cfg(feature = "appsync-domain-name")]
+    names.push("AWS::AppSync::DomainName");
+    #[cfg(feature = "appsync-domain-name-api-association")]
+    names.push("AWS::AppSync::DomainNameApiAssociation");
+    #[cfg(feature = "appsync-function-configuration")]
+    names.push("AWS::AppSync::FunctionConfiguration");
+    #[cfg(feature = "appsync-graph-ql-api")]
+    names.push("AWS::AppSync::GraphQLApi");
+    #[cfg(feature = "appsync-graph-ql-schema")]
+    names.push("AWS::AppSync::GraphQLSchema");
+    #[cfg(feature = "appsync-resolver")]
+    names.push("AWS::AppSync::Resolver");
+    #[cfg(feature = "appsync-source-api-association")]
+    names.push("AWS::AppSync::SourceApiAssociation");
+    #[cfg(feature = "apptest-test-case")]
+    names.push("AWS::AppTest::TestCase");
+    #[cfg(feature = "applicationautoscaling-scalable-target")]
+    names.push("AWS::ApplicationAutoScaling::ScalableTarget");
+    #[cfg(feature = "applicationautoscaling-scaling-policy")]
+    names.push("AWS::ApplicationAutoScaling::ScalingPolicy");
+    #[cfg(feature = "applicationinsights-application")]
+    names.push("AWS::ApplicationInsights::Application");
+    #[cfg(feature = "applicationsignals-discovery")]
+    names.push("AWS::ApplicationSignals::Discovery");
+    #[cfg(feature = "applicationsignals-grouping-configuration")]
+    names.push("AWS::ApplicationSignals::GroupingConfiguration");
+    #[cfg(feature = "applicationsignals-service-level-objective")]
+    names.push("AWS::ApplicationSignals::ServiceLevelObjective");
+    #[cfg(feature = "athena-capacity-reservation")]
+    names.push("AWS::Athena::CapacityReservation");
+    #[cfg(feature = "athena-data-catalog")]
+    names.push("AWS::Athena::DataCatalog");
+    #[cfg(feature = "athena-named-query")]
+    names.push("AWS::Athena::NamedQuery");
+    #[cfg(feature = "athena-prepared-statement")]
+    names.push("AWS::Athena::PreparedStatement");
+    #[cfg(feature = "athena-work-group")]
+    names.push("AWS::Athena::WorkGroup");
+    #[cfg(feature = "auditmanager-assessment")]
+    names.push("AWS::AuditManager::Assessment");
+    #[cfg(feature = "autoscaling-auto-scaling-group")]
+    names.push("AWS::AutoScaling::AutoScalingGroup");
+    #[cfg(feature = "autoscaling-launch-configuration")]
+    names.push("AWS::AutoScaling::LaunchConfiguration");
+    #[cfg(feature = "autoscaling-lifecycle-hook")]
+    names.push("AWS::AutoScaling::LifecycleHook");
+    #[cfg(feature = "autoscaling-scaling-policy")]
+    names.push("AWS::AutoScaling::ScalingPolicy");
+    #[cfg(feature = "autoscaling-scheduled-action")]
+    names.push("AWS::AutoScaling::ScheduledAction");
+    #[cfg(feature = "autoscaling-warm-pool")]
+    names.push("AWS::AutoScaling::WarmPool");
+    #[cfg(feature = "autoscalingplans-scaling-plan")]
+    names.push("AWS::AutoScalingPlans::ScalingPlan");
+    #[cfg(feature = "b2bi-capability")]
+    names.push("AWS::B2BI::Capability");
+    #[cfg(feature = "b2bi-partnership")]
+    names.push("AWS::B2BI::Partnership");
+    #[cfg(feature = "b2bi-profile")]
+    names.push("AWS::B2BI::Profile");
+    #[cfg(feature = "b2bi-transformer")]
+    names.push("AWS::B2BI::Transformer");
+    #[cfg(feature = "bcmdataexports-export")]
+    names.push("AWS::BCMDataExports::Export");
+    #[cfg(feature = "backup-backup-plan")]
+    names.push("AWS::Backup::BackupPlan");
+    #[cfg(feature = "backup-backup-selection")]
+    names.push("AWS::Backup::BackupSelection");
+    #[cfg(feature = "backup-backup-vault")]
+    names.push("AWS::Backup::BackupVault");
+    #[cfg(feature = "backup-framework")]
+    names.push("AWS::Backup::Framework");
+    #[cfg(feature = "backup-logically-air-gapped-backup-vault")]
+    names.push("AWS::Backup::LogicallyAirGappedBackupVault");
+    #[cfg(feature = "backup-report-plan")]
+    names.push("AWS::Backup::ReportPlan");
+    #[cfg(feature = "backup-restore-testing-plan")]
+    names.push("AWS::Backup::RestoreTestingPlan");
+    #[cfg(feature = "backup-restore-testing-selection")]
+    names.push("AWS::Backup::RestoreTestingSelection");
+    #[cfg(feature = "backup-tiering-configuration")]
+    names.push("AWS::Backup::TieringConfiguration");
+    #[cfg(feature = "backupgateway-hypervisor")]
+    names.push("AWS::BackupGateway::Hypervisor");
+    #[cfg(feature = "batch-compute-environment")]
+    names.push("AWS::Batch::ComputeEnvironment");
+    #[cfg(feature = "batch-consumable-resource")]
+    names.push("AWS::Batch::ConsumableResource");
+    #[cfg(feature = "batch-job-definition")]
+    names.push("AWS::Batch::JobDefinition");
+    #[cfg(feature = "batch-job-queue")]
+    names.push("AWS::Batch::JobQueue");
+    #[cfg(feature = "batch-quota-share")]
+    names.push("AWS::Batch::QuotaShare");
+    #[cfg(feature = "batch-scheduling-policy")]
+    names.push("AWS::Batch::SchedulingPolicy");
+    #[cfg(feature = "batch-service-environment")]
+    names.push("AWS::Batch::ServiceEnvironment");
+    #[cfg(feature = "bcmpricingcalculator-bill-scenario")]
+    names.push("AWS::BcmPricingCalculator::BillScenario");
+    #[cfg(feature = "bedrock-agent")]
+    names.push("AWS::Bedrock::Agent");
+    #[cfg(feature = "bedrock-agent-alias")]
+    names.push("AWS::Bedrock::AgentAlias");
+    #[cfg(feature = "bedrock-application-inference-profile")]
+    names.push("AWS::Bedrock::ApplicationInferenceProfile");
+    #[cfg(feature = "bedrock-automated-reasoning-policy")]
+    names.push("AWS::Bedrock::AutomatedReasoningPolicy");
+    #[cfg(feature = "bedrock-automated-reasoning-policy-version")]
+    names.push("AWS::Bedrock::AutomatedReasoningPolicyVersion");
+    #[cfg(feature = "bedrock-blueprint")]
+    names.push("AWS::Bedrock::Blueprint");
+    #[cfg(feature = "bedrock-data-automation-library")]
+    names.push("AWS::Bedrock::DataAutomationLibrary");
+    #[cfg(feature = "bedrock-data-automation-project")]
+    names.push("AWS::Bedrock::DataAutomationProject");
+    #[cfg(feature = "bedrock-data-source")]
+    names.push("AWS::Bedrock::DataSource");
+    #[cfg(feature = "bedrock-enforced-guardrail-configuration")]
+    names.push("AWS::Bedrock::EnforcedGuardrailConfiguration");
+    #[cfg(feature = "bedrock-flow")]
+    names.push("AWS::Bedrock::Flow");
+    #[cfg(feature = "bedrock-flow-alias")]
+    names.push("AWS::Bedrock::FlowAlias");
+    #[cfg(feature = "bedrock-flow-version")]
+    names.push("AWS::Bedrock::FlowVersion");
+    #[cfg(feature = "bedrock-guardrail")]
+    names.push("AWS::Bedrock::Guardrail");
+    #[cfg(feature = "bedrock-guardrail-version")]
+    names.push("AWS::Bedrock::GuardrailVersion");
+    #[cfg(feature = "bedrock-intelligent-prompt-router")]
+    names.push("AWS::Bedrock::IntelligentPromptRouter");
+    #[cfg(feature = "bedrock-knowledge-base")]
+    names.push("AWS::Bedrock::KnowledgeBase");
+    #[cfg(feature = "bedrock-prompt")]
+    names.push("AWS::Bedrock::Prompt");
+    #[cfg(feature = "bedrock-prompt-version")]
+    names.push("AWS::Bedrock::PromptVersion");
+    #[cfg(feature = "bedrock-resource-policy")]
+    names.push("AWS::Bedrock::ResourcePolicy");
+    #[cfg(feature = "bedrockagentcore-api-key-credential-provider")]
+    names.push("AWS::BedrockAgentCore::ApiKeyCredentialProvider");
+    #[cfg(feature = "bedrockagentcore-browser-custom")]
+    names.push("AWS::BedrockAgentCore::BrowserCustom");
+    #[cfg(feature = "bedrockagentcore-browser-profile")]
+    names.push("AWS::BedrockAgentCore::BrowserProfile");
+    #[cfg(feature = "bedrockagentcore-code-interpreter-custom")]
+    names.push("AWS::BedrockAgentCore::CodeInterpreterCustom");
+    #[cfg(feature = "bedrockagentcore-evaluator")]
+    names.push("AWS::BedrockAgentCore::Evaluator");
+    #[cfg(feature = "bedrockagentcore-gateway")]
+    names.push("AWS::BedrockAgentCore::Gateway");
+    #[cfg(feature = "bedrockagentcore-gateway-target")]
+    names.push("AWS::BedrockAgentCore::GatewayTarget");
+    #[cfg(feature = "bedrockagentcore-memory")]
+    names.push("AWS::BedrockAgentCore::Memory");
+    #[cfg(feature = "bedrockagentcore-o-auth2-credential-provider")]
+    names.push("AWS::BedrockAgentCore::OAuth2CredentialProvider");
+    #[cfg(feature = "bedrockagentcore-online-evaluation-config")]
+    names.push("AWS::BedrockAgentCore::OnlineEvaluationConfig");
+    #[cfg(feature = "bedrockagentcore-policy")]
+    names.push("AWS::BedrockAgentCore::Policy");
+    #[cfg(feature = "bedrockagentcore-policy-engine")]
+    names.push("AWS::BedrockAgentCore::PolicyEngine");
+    #[cfg(feature = "bedrockagentcore-runtime")]
+    names.push("AWS::BedrockAgentCore::Runtime");
+    #[cfg(feature = "bedrockagentcore-runtime-endpoint")]
+    names.push("AWS::BedrockAgentCore::RuntimeEndpoint");
+    #[cfg(feature = "bedrockagentcore-workload-identity")]
+    names.push("AWS::BedrockAgentCore::WorkloadIdentity");
+    #[cfg(feature = "bedrockmantle-project")]
+    names.push("AWS::BedrockMantle::Project");
+    #[cfg(feature = "billing-billing-view")]
+    names.push("AWS::Billing::BillingView");
+    #[cfg(feature = "billingconductor-billing-group")]
+    names.push("AWS::BillingConductor::BillingGroup");
+    #[cfg(feature = "billingconductor-custom-line-item")]
+    names.push("AWS::BillingConductor::CustomLineItem");
+    #[cfg(feature = "billingconductor-pricing-plan")]
+    names.push("AWS::BillingConductor::PricingPlan");
+    #[cfg(feature = "billingconductor-pricing-rule")]
+    names.push("AWS::BillingConductor::PricingRule");
+    #[cfg(feature = "braket-spending-limit")]
+    names.push("AWS::Braket::SpendingLimit");
+    #[cfg(feature = "budgets-budget")]
+    names.push("AWS::Budgets::Budget");
+    #[cfg(feature = "budgets-budgets-action")]
+    names.push("AWS::Budgets::BudgetsAction");
+    #[cfg(feature = "cdk-metadata")]
+    names.push("AWS::CDK::Metadata");
+    #[cfg(feature = "ce-anomaly-monitor")]
+    names.push("AWS::CE::AnomalyMonitor");
+    #[cfg(feature = "ce-anomaly-subscription")]
+    names.push("AWS::CE::AnomalySubscription");
+    #[cfg(feature = "ce-cost-category")]
+    names.push("AWS::CE::CostCategory");
+    #[cfg(feature = "cur-report-definition")]
+    names.push("AWS::CUR::ReportDefinition");
+    #[cfg(feature = "cases-case-rule")]
+    names.push("AWS::Cases::CaseRule");
+    #[cfg(feature = "cases-domain")]
+    names.push("AWS::Cases::Domain");
+    #[cfg(feature = "cases-field")]
+    names.push("AWS::Cases::Field");
+    #[cfg(feature = "cases-layout")]
+    names.push("AWS::Cases::Layout");
+    #[cfg(feature = "cases-template")]
+    names.push("AWS::Cases::Template");
+    #[cfg(feature = "cassandra-keyspace")]
+    names.push("AWS::Cassandra::Keyspace");
+    #[cfg(feature = "cassandra-table")]
+    names.push("AWS::Cassandra::Table");
+    #[cfg(feature = "cassandra-type")]
+    names.push("AWS::Cassandra::Type");
+    #[cfg(feature = "certificatemanager-account")]
+    names.push("AWS::CertificateManager::Account");
+    #[cfg(feature = "certificatemanager-certificate")]
+    names.push("AWS::CertificateManager::Certificate");
+    #[cfg(feature = "chatbot-custom-action")]
+    names.push("AWS::Chatbot::CustomAction");
+    #[cfg(feature = "chatbot-microsoft-teams-channel-configuration")]
+    names.push("AWS::Chatbot::MicrosoftTeamsChannelConfiguration");
+    #[cfg(feature = "chatbot-slack-channel-configuration")]
+    names.push("AWS::Chatbot::SlackChannelConfiguration");
+    #[cfg(feature = "chime-app-instance")]
+    names.push("AWS::Chime::AppInstance");
+    #[cfg(feature = "chime-app-instance-bot")]
+    names.push("AWS::Chime::AppInstanceBot");
+    #[cfg(feature = "cleanrooms-analysis-template")]
+    names.push("AWS::CleanRooms::AnalysisTemplate");
+    #[cfg(feature = "cleanrooms-collaboration")]
+    names.push("AWS::CleanRooms::Collaboration");
+    #[cfg(feature = "cleanrooms-configured-table")]
+    names.push("AWS::CleanRooms::ConfiguredTable");
+    #[cfg(feature = "cleanrooms-configured-table-association")]
+    names.push("AWS::CleanRooms::ConfiguredTableAssociation");
+    #[cfg(feature = "cleanrooms-id-mapping-table")]
+    names.push("AWS::CleanRooms::IdMappingTable");
+    #[cfg(feature = "cleanrooms-id-namespace-association")]
+    names.push("AWS::CleanRooms::IdNamespaceAssociation");
+    #[cfg(feature = "cleanrooms-membership")]
+    names.push("AWS::CleanRooms::Membership");
+    #[cfg(feature = "cleanrooms-privacy-budget-template")]
+    names.push("AWS::CleanRooms::PrivacyBudgetTemplate");
+    #[cfg(feature = "cleanroomsml-configured-model-algorithm")]
+    names.push("AWS::CleanRoomsML::ConfiguredModelAlgorithm");
+    #[cfg(feature = "cleanroomsml-configured-model-algorithm-association")]
+    names.push("AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation");
+    #[cfg(feature = "cleanroomsml-training-dataset")]
+    names.push("AWS::CleanRoomsML::TrainingDataset");
+    #[cfg(feature = "cloud9-environment-ec2")]
+    names.push("AWS::Cloud9::EnvironmentEC2");
+    #[cfg(feature = "cloudformation-custom-resource")]
+    names.push("AWS::CloudFormation::CustomResource");
+    #[cfg(feature = "cloudformation-guard-hook")]
+    names.push("AWS::CloudFormation::GuardHook");
+    #[cfg(feature = "cloudformation-hook-default-version")]
+    names.push("AWS::CloudFormation::HookDefaultVersion");
+    #[cfg(feature = "cloudformation-hook-type-config")]
+    names.push("AWS::CloudFormation::HookTypeConfig");
+    #[cfg(feature = "cloudformation-hook-version")]
+    names.push("AWS::CloudFormation::HookVersion");
+    #[cfg(feature = "cloudformation-lambda-hook")]
+    names.push("AWS::CloudFormation::LambdaHook");
+    #[cfg(feature = "cloudformation-macro")]
+    names.push("AWS::CloudFormation::Macro");
+    #[cfg(feature = "cloudformation-module-default-version")]
+    names.push("AWS::CloudFormation::ModuleDefaultVersion");
+    #[cfg(feature = "cloudformation-module-version")]
+    names.push("AWS::CloudFormation::ModuleVersion");
+    #[cfg(feature = "cloudformation-public-type-version")]
+    names.push("AWS::CloudFormation::PublicTypeVersion");
+    #[cfg(feature = "cloudformation-publisher")]
+    names.push("AWS::CloudFormation::Publisher");
+    #[cfg(feature = "cloudformation-resource-default-version")]
+    names.push("AWS::CloudFormation::ResourceDefaultVersion");
+    #[cfg(feature = "cloudformation-resource-version")]
+    names.push("AWS::CloudFormation::ResourceVersion");
+    #[cfg(feature = "cloudformation-stack")]
+    names.push("AWS::CloudFormation::Stack");
+    #[cfg(feature = "cloudformation-stack-set")]
+    names.push("AWS::CloudFormation::StackSet");
+    #[cfg(feature = "cloudformation-type-activation")]
+    names.push("AWS::CloudFormation::TypeActivation");
+    #[cfg(feature = "cloudformation-wait-condition")]
+    names.push("AWS::CloudFormation::WaitCondition");
+    #[cfg(feature = "cloudformation-wait-condition-handle")]
+    names.push("AWS::CloudFormation::WaitConditionHandle");
+    #[cfg(feature = "cloudfront-anycast-ip-list")]
+    names.push("AWS::CloudFront::AnycastIpList");
+    #[cfg(feature = "cloudfront-cache-policy")]
+    names.push("AWS::CloudFront::CachePolicy");
+    #[cfg(feature = "cloudfront-cloud-front-origin-access-identity")]
+    names.push("AWS::CloudFront::CloudFrontOriginAccessIdentity");
+    #[cfg(feature = "cloudfront-connection-function")]
+    names.push("AWS::CloudFront::ConnectionFunction");
+    #[cfg(feature = "cloudfront-connection-group")]
+    names.push("AWS::CloudFront::ConnectionGroup");
+    #[cfg(feature = "cloudfront-continuous-deployment-policy")]
+    names.push("AWS::CloudFront::ContinuousDeploymentPolicy");
+    #[cfg(feature = "cloudfront-distribution")]
+    names.push("AWS::CloudFront::Distribution");
+    #[cfg(feature = "cloudfront-distribution-tenant")]
+    names.push("AWS::CloudFront::DistributionTenant");
+    #[cfg(feature = "cloudfront-function")]
+    names.push("AWS::CloudFront::Function");
+    #[cfg(feature = "cloudfront-key-group")]
+    names.push("AWS::CloudFront::KeyGroup");
+    #[cfg(feature = "cloudfront-key-value-store")]
+    names.push("AWS::CloudFront::KeyValueStore");
+    #[cfg(feature = "cloudfront-monitoring-subscription")]
+    names.push("AWS::CloudFront::MonitoringSubscription");
+    #[cfg(feature = "cloudfront-origin-access-control")]
+    names.push("AWS::CloudFront::OriginAccessControl");
+    #[cfg(feature = "cloudfront-origin-request-policy")]
+    names.push("AWS::CloudFront::OriginRequestPolicy");
+    #[cfg(feature = "cloudfront-public-key")]
+    names.push("AWS::CloudFront::PublicKey");
+    #[cfg(feature = "cloudfront-realtime-log-config")]
+    names.push("AWS::CloudFront::RealtimeLogConfig");
+    #[cfg(feature = "cloudfront-response-headers-policy")]
+    names.push("AWS::CloudFront::ResponseHeadersPolicy");
+    #[cfg(feature = "cloudfront-streaming-distribution")]
+    names.push("AWS::CloudFront::StreamingDistribution");
+    #[cfg(feature = "cloudfront-trust-store")]
+    names.push("AWS::CloudFront::TrustStore");
+    #[cfg(feature = "cloudfront-vpc-origin")]
+    names.push("AWS::CloudFront::VpcOrigin");
+    #[cfg(feature = "cloudtrail-channel")]
+    names.push("AWS::CloudTrail::Channel");
+    #[cfg(feature = "cloudtrail-dashboard")]
+    names.push("AWS::CloudTrail::Dashboard");
+    #[cfg(feature = "cloudtrail-event-data-store")]
+    names.push("AWS::CloudTrail::EventDataStore");
+    #[cfg(feature = "cloudtrail-resource-policy")]
+    names.push("AWS::CloudTrail::ResourcePolicy");
+    #[cfg(feature = "cloudtrail-trail")]
+    names.push("AWS::CloudTrail::Trail");
+    #[cfg(feature = "cloudwatch-alarm")]
+    names.push("AWS::CloudWatch::Alarm");
+    #[cfg(feature = "cloudwatch-alarm-mute-rule")]
+    names.push("AWS::CloudWatch::AlarmMuteRule");
+    #[cfg(feature = "cloudwatch-anomaly-detector")]
+    names.push("AWS::CloudWatch::AnomalyDetector");
+    #[cfg(feature = "cloudwatch-composite-alarm")]
+    names.push("AWS::CloudWatch::CompositeAlarm");
+    #[cfg(feature = "cloudwatch-dashboard")]
+    names.push("AWS::CloudWatch::Dashboard");
+    #[cfg(feature = "cloudwatch-insight-rule")]
+    names.push("AWS::CloudWatch::InsightRule");
+    #[cfg(feature = "cloudwatch-metric-stream")]
+    names.push("AWS::CloudWatch::MetricStream");
+    #[cfg(feature = "cloudwatch-o-tel-enrichment")]
+    names.push("AWS::CloudWatch::OTelEnrichment");
+    #[cfg(feature = "codeartifact-domain")]
+    names.push("AWS::CodeArtifact::Domain");
+    #[cfg(feature = "codeartifact-package-group")]
+    names.push("AWS::CodeArtifact::PackageGroup");
+    #[cfg(feature = "codeartifact-repository")]
+    names.push("AWS::CodeArtifact::Repository");
+    #[cfg(feature = "codebuild-fleet")]
+    names.push("AWS::CodeBuild::Fleet");
+    #[cfg(feature = "codebuild-project")]
+    names.push("AWS::CodeBuild::Project");
+    #[cfg(feature = "codebuild-report-group")]
+    names.push("AWS::CodeBuild::ReportGroup");
+    #[cfg(feature = "codebuild-source-credential")]
+    names.push("AWS::CodeBuild::SourceCredential");
+    #[cfg(feature = "codecommit-repository")]
+    names.push("AWS::CodeCommit::Repository");
+    #[cfg(feature = "codeconnections-connection")]
+    names.push("AWS::CodeConnections::Connection");
+    #[cfg(feature = "codedeploy-application")]
+    names.push("AWS::CodeDeploy::Application");
+    #[cfg(feature = "codedeploy-deployment-config")]
+    names.push("AWS::CodeDeploy::DeploymentConfig");
+    #[cfg(feature = "codedeploy-deployment-group")]
+    names.push("AWS::CodeDeploy::DeploymentGroup");
+    #[cfg(feature = "codeguruprofiler-profiling-group")]
+    names.push("AWS::CodeGuruProfiler::ProfilingGroup");
+    #[cfg(feature = "codegurureviewer-repository-association")]
+    names.push("AWS::CodeGuruReviewer::RepositoryAssociation");
+    #[cfg(feature = "codepipeline-custom-action-type")]
+    names.push("AWS::CodePipeline::CustomActionType");
+    #[cfg(feature = "codepipeline-pipeline")]
+    names.push("AWS::CodePipeline::Pipeline");
+    #[cfg(feature = "codepipeline-webhook")]
+    names.push("AWS::CodePipeline::Webhook");
+    #[cfg(feature = "codestar-git-hub-repository")]
+    names.push("AWS::CodeStar::GitHubRepository");
+    #[cfg(feature = "codestarconnections-connection")]
+    names.push("AWS::CodeStarConnections::Connection");
+    #[cfg(feature = "codestarconnections-repository-link")]
+    names.push("AWS::CodeStarConnections::RepositoryLink");
+    #[cfg(feature = "codestarconnections-sync-configuration")]
+    names.push("AWS::CodeStarConnections::SyncConfiguration");
+    #[cfg(feature = "codestarnotifications-notification-rule")]
+    names.push("AWS::CodeStarNotifications::NotificationRule");
+    #[cfg(feature = "cognito-identity-pool")]
+    names.push("AWS::Cognito::IdentityPool");
+    #[cfg(feature = "cognito-identity-pool-principal-tag")]
+    names.push("AWS::Cognito::IdentityPoolPrincipalTag");
+    #[cfg(feature = "cognito-identity-pool-role-attachment")]
+    names.push("AWS::Cognito::IdentityPoolRoleAttachment");
+    #[cfg(feature = "cognito-log-delivery-configuration")]
+    names.push("AWS::Cognito::LogDeliveryConfiguration");
+    #[cfg(feature = "cognito-managed-login-branding")]
+    names.push("AWS::Cognito::ManagedLoginBranding");
+    #[cfg(feature = "cognito-terms")]
+    names.push("AWS::Cognito::Terms");
+    #[cfg(feature = "cognito-user-pool")]
+    names.push("AWS::Cognito::UserPool");
+    #[cfg(feature = "cognito-user-pool-client")]
+    names.push("AWS::Cognito::UserPoolClient");
+    #[cfg(feature = "cognito-user-pool-domain")]
+    names.push("AWS::Cognito::UserPoolDomain");
+    #[cfg(feature = "cognito-user-pool-group")]
+    names.push("AWS::Cognito::UserPoolGroup");
+    #[cfg(feature = "cognito-user-pool-identity-provider")]
+    names.push("AWS::Cognito::UserPoolIdentityProvider");
+    #[cfg(feature = "cognito-user-pool-resource-server")]
+    names.push("AWS::Cognito::UserPoolResourceServer");
+    #[cfg(feature = "cognito-user-pool-risk-configuration-attachment")]
+    names.push("AWS::Cognito::UserPoolRiskConfigurationAttachment");
+    #[cfg(feature = "cognito-user-pool-ui-customization-attachment")]
+    names.push("AWS::Cognito::UserPoolUICustomizationAttachment");
+    #[cfg(feature = "cognito-user-pool-user")]
+    names.push("AWS::Cognito::UserPoolUser");
+    #[cfg(feature = "cognito-user-pool-user-to-group-attachment")]
+    names.push("AWS::Cognito::UserPoolUserToGroupAttachment");
+    #[cfg(feature = "comprehend-document-classifier")]
+    names.push("AWS::Comprehend::DocumentClassifier");
+    #[cfg(feature = "comprehend-flywheel")]
+    names.push("AWS::Comprehend::Flywheel");
+    #[cfg(feature = "computeoptimizer-automation-rule")]
+    names.push("AWS::ComputeOptimizer::AutomationRule");
+    #[cfg(feature = "config-aggregation-authorization")]
+    names.push("AWS::Config::AggregationAuthorization");
+    #[cfg(feature = "config-config-rule")]
+    names.push("AWS::Config::ConfigRule");
+    #[cfg(feature = "config-configuration-aggregator")]
+    names.push("AWS::Config::ConfigurationAggregator");
+    #[cfg(feature = "config-configuration-recorder")]
+    names.push("AWS::Config::ConfigurationRecorder");
+    #[cfg(feature = "config-conformance-pack")]
+    names.push("AWS::Config::ConformancePack");
+    #[cfg(feature = "config-delivery-channel")]
+    names.push("AWS::Config::DeliveryChannel");
+    #[cfg(feature = "config-organization-config-rule")]
+    names.push("AWS::Config::OrganizationConfigRule");
+    #[cfg(feature = "config-organization-conformance-pack")]
+    names.push("AWS::Config::OrganizationConformancePack");
+    #[cfg(feature = "config-remediation-configuration")]
+    names.push("AWS::Config::RemediationConfiguration");
+    #[cfg(feature = "config-stored-query")]
+    names.push("AWS::Config::StoredQuery");
+    #[cfg(feature = "connect-agent-status")]
+    names.push("AWS::Connect::AgentStatus");
+    #[cfg(feature = "connect-approved-origin")]
+    names.push("AWS::Connect::ApprovedOrigin");
+    #[cfg(feature = "connect-contact-flow")]
+    names.push("AWS::Connect::ContactFlow");
+    #[cfg(feature = "connect-contact-flow-module")]
+    names.push("AWS::Connect::ContactFlowModule");
+    #[cfg(feature = "connect-contact-flow-module-alias")]
+    names.push("AWS::Connect::ContactFlowModuleAlias");
+    #[cfg(feature = "connect-contact-flow-module-version")]
+    names.push("AWS::Connect::ContactFlowModuleVersion");
+    #[cfg(feature = "connect-contact-flow-version")]
+    names.push("AWS::Connect::ContactFlowVersion");
+    #[cfg(feature = "connect-data-table")]
+    names.push("AWS::Connect::DataTable");
+    #[cfg(feature = "connect-data-table-attribute")]
+    names.push("AWS::Connect::DataTableAttribute");
+    #[cfg(feature = "connect-data-table-record")]
+    names.push("AWS::Connect::DataTableRecord");
+    #[cfg(feature = "connect-email-address")]
+    names.push("AWS::Connect::EmailAddress");
+    #[cfg(feature = "connect-evaluation-form")]
+    names.push("AWS::Connect::EvaluationForm");
+    #[cfg(feature = "connect-hours-of-operation")]
+    names.push("AWS::Connect::HoursOfOperation");
+    #[cfg(feature = "connect-instance")]
+    names.push("AWS::Connect::Instance");
+    #[cfg(feature = "connect-instance-storage-config")]
+    names.push("AWS::Connect::InstanceStorageConfig");
+    #[cfg(feature = "connect-integration-association")]
+    names.push("AWS::Connect::IntegrationAssociation");
+    #[cfg(feature = "connect-notification")]
+    names.push("AWS::Connect::Notification");
+    #[cfg(feature = "connect-phone-number")]
+    names.push("AWS::Connect::PhoneNumber");
+    #[cfg(feature = "connect-predefined-attribute")]
+    names.push("AWS::Connect::PredefinedAttribute");
+    #[cfg(feature = "connect-prompt")]
+    names.push("AWS::Connect::Prompt");
+    #[cfg(feature = "connect-queue")]
+    names.push("AWS::Connect::Queue");
+    #[cfg(feature = "connect-quick-connect")]
+    names.push("AWS::Connect::QuickConnect");
+    #[cfg(feature = "connect-routing-profile")]
+    names.push("AWS::Connect::RoutingProfile");
+    #[cfg(feature = "connect-rule")]
+    names.push("AWS::Connect::Rule");
+    #[cfg(feature = "connect-security-key")]
+    names.push("AWS::Connect::SecurityKey");
+    #[cfg(feature = "connect-security-profile")]
+    names.push("AWS::Connect::SecurityProfile");
+    #[cfg(feature = "connect-task-template")]
+    names.push("AWS::Connect::TaskTemplate");
+    #[cfg(feature = "connect-traffic-distribution-group")]
+    names.push("AWS::Connect::TrafficDistributionGroup");
+    #[cfg(feature = "connect-user")]
+    names.push("AWS::Connect::User");
+    #[cfg(feature = "connect-user-hierarchy-group")]
+    names.push("AWS::Connect::UserHierarchyGroup");
+    #[cfg(feature = "connect-user-hierarchy-structure")]
+    names.push("AWS::Connect::UserHierarchyStructure");
+    #[cfg(feature = "connect-view")]
+    names.push("AWS::Connect::View");
+    #[cfg(feature = "connect-view-version")]
+    names.push("AWS::Connect::ViewVersion");
+    #[cfg(feature = "connect-workspace")]
+    names.push("AWS::Connect::Workspace");
+    #[cfg(feature = "connectcampaigns-campaign")]
+    names.push("AWS::ConnectCampaigns::Campaign");
+    #[cfg(feature = "connectcampaignsv2-campaign")]
+    names.push("AWS::ConnectCampaignsV2::Campaign");
+    #[cfg(feature = "controltower-enabled-baseline")]
+    names.push("AWS::ControlTower::EnabledBaseline");
+    #[cfg(feature = "controltower-enabled-control")]
+    names.push("AWS::ControlTower::EnabledControl");
+    #[cfg(feature = "controltower-landing-zone")]
+    names.push("AWS::ControlTower::LandingZone");
+    #[cfg(feature = "customerprofiles-calculated-attribute-definition")]
+    names.push("AWS::CustomerProfiles::CalculatedAttributeDefinition");
+    #[cfg(feature = "customerprofiles-domain")]
+    names.push("AWS::CustomerProfiles::Domain");
+    #[cfg(feature = "customerprofiles-event-stream")]
+    names.push("AWS::CustomerProfiles::EventStream");
+    #[cfg(feature = "customerprofiles-event-trigger")]
+    names.push("AWS::CustomerProfiles::EventTrigger");
+    #[cfg(feature = "customerprofiles-integration")]
+    names.push("AWS::CustomerProfiles::Integration");
+    #[cfg(feature = "customerprofiles-object-type")]
+    names.push("AWS::CustomerProfiles::ObjectType");
+    #[cfg(feature = "customerprofiles-recommender")]
+    names.push("AWS::CustomerProfiles::Recommender");
+    #[cfg(feature = "customerprofiles-segment-definition")]
+    names.push("AWS::CustomerProfiles::SegmentDefinition");
+    #[cfg(feature = "dax-cluster")]
+    names.push("AWS::DAX::Cluster");
+    #[cfg(feature = "dax-parameter-group")]
+    names.push("AWS::DAX::ParameterGroup");
+    #[cfg(feature = "dax-subnet-group")]
+    names.push("AWS::DAX::SubnetGroup");
+    #[cfg(feature = "dlm-lifecycle-policy")]
+    names.push("AWS::DLM::LifecyclePolicy");
+    #[cfg(feature = "dms-certificate")]
+    names.push("AWS::DMS::Certificate");
+    #[cfg(feature = "dms-data-migration")]
+    names.push("AWS::DMS::DataMigration");
+    #[cfg(feature = "dms-data-provider")]
+    names.push("AWS::DMS::DataProvider");
+    #[cfg(feature = "dms-endpoint")]
+    names.push("AWS::DMS::Endpoint");
+    #[cfg(feature = "dms-event-subscription")]
+    names.push("AWS::DMS::EventSubscription");
+    #[cfg(feature = "dms-instance-profile")]
+    names.push("AWS::DMS::InstanceProfile");
+    #[cfg(feature = "dms-migration-project")]
+    names.push("AWS::DMS::MigrationProject");
+    #[cfg(feature = "dms-replication-config")]
+    names.push("AWS::DMS::ReplicationConfig");
+    #[cfg(feature = "dms-replication-instance")]
+    names.push("AWS::DMS::ReplicationInstance");
+    #[cfg(feature = "dms-replication-subnet-group")]
+    names.push("AWS::DMS::ReplicationSubnetGroup");
+    #[cfg(feature = "dms-replication-task")]
+    names.push("AWS::DMS::ReplicationTask");
+    #[cfg(feature = "dsql-cluster")]
+    names.push("AWS::DSQL::Cluster");
+    #[cfg(feature = "databrew-dataset")]
+    names.push("AWS::DataBrew::Dataset");
+    #[cfg(feature = "databrew-job")]
+    names.push("AWS::DataBrew::Job");
+    #[cfg(feature = "databrew-project")]
+    names.push("AWS::DataBrew::Project");
+    #[cfg(feature = "databrew-recipe")]
+    names.push("AWS::DataBrew::Recipe");
+    #[cfg(feature = "databrew-ruleset")]
+    names.push("AWS::DataBrew::Ruleset");
+    #[cfg(feature = "databrew-schedule")]
+    names.push("AWS::DataBrew::Schedule");
+    #[cfg(feature = "datapipeline-pipeline")]
+    names.push("AWS::DataPipeline::Pipeline");
+    #[cfg(feature = "datasync-agent")]
+    names.push("AWS::DataSync::Agent");
+    #[cfg(feature = "datasync-location-azure-blob")]
+    names.push("AWS::DataSync::LocationAzureBlob");
+    #[cfg(feature = "datasync-location-efs")]
+    names.push("AWS::DataSync::LocationEFS");
+    #[cfg(feature = "datasync-location-f-sx-lustre")]
+    names.push("AWS::DataSync::LocationFSxLustre");
+    #[cfg(feature = "datasync-location-f-sx-ontap")]
+    names.push("AWS::DataSync::LocationFSxONTAP");
+    #[cfg(feature = "datasync-location-f-sx-open-zfs")]
+    names.push("AWS::DataSync::LocationFSxOpenZFS");
+    #[cfg(feature = "datasync-location-f-sx-windows")]
+    names.push("AWS::DataSync::LocationFSxWindows");
+    #[cfg(feature = "datasync-location-hdfs")]
+    names.push("AWS::DataSync::LocationHDFS");
+    #[cfg(feature = "datasync-location-nfs")]
+    names.push("AWS::DataSync::LocationNFS");
+    #[cfg(feature = "datasync-location-object-storage")]
+    names.push("AWS::DataSync::LocationObjectStorage");
+    #[cfg(feature = "datasync-location-s3")]
+    names.push("AWS::DataSync::LocationS3");
+    #[cfg(feature = "datasync-location-smb")]
+    names.push("AWS::DataSync::LocationSMB");
+    #[cfg(feature = "datasync-task")]
+    names.push("AWS::DataSync::Task");
+    #[cfg(feature = "datazone-connection")]
+    names.push("AWS::DataZone::Connection");
+    #[cfg(feature = "datazone-data-source")]
+    names.push("AWS::DataZone::DataSource");
+    #[cfg(feature = "datazone-domain")]
+    names.push("AWS::DataZone::Domain");
+    #[cfg(feature = "datazone-domain-unit")]
+    names.push("AWS::DataZone::DomainUnit");
+    #[cfg(feature = "datazone-environment")]
+    names.push("AWS::DataZone::Environment");
+    #[cfg(feature = "datazone-environment-actions")]
+    names.push("AWS::DataZone::EnvironmentActions");
+    #[cfg(feature = "datazone-environment-blueprint-configuration")]
+    names.push("AWS::DataZone::EnvironmentBlueprintConfiguration");
+    #[cfg(feature = "datazone-environment-profile")]
+    names.push("AWS::DataZone::EnvironmentProfile");
+    #[cfg(feature = "datazone-form-type")]
+    names.push("AWS::DataZone::FormType");
+    #[cfg(feature = "datazone-group-profile")]
+    names.push("AWS::DataZone::GroupProfile");
+    #[cfg(feature = "datazone-owner")]
+    names.push("AWS::DataZone::Owner");
+    #[cfg(feature = "datazone-policy-grant")]
+    names.push("AWS::DataZone::PolicyGrant");
+    #[cfg(feature = "datazone-project")]
+    names.push("AWS::DataZone::Project");
+    #[cfg(feature = "datazone-project-membership")]
+    names.push("AWS::DataZone::ProjectMembership");
+    #[cfg(feature = "datazone-project-profile")]
+    names.push("AWS::DataZone::ProjectProfile");
+    #[cfg(feature = "datazone-subscription-target")]
+    names.push("AWS::DataZone::SubscriptionTarget");
+    #[cfg(feature = "datazone-user-profile")]
+    names.push("AWS::DataZone::UserProfile");
+    #[cfg(feature = "deadline-farm")]
+    names.push("AWS::Deadline::Farm");
+    #[cfg(feature = "deadline-fleet")]
+    names.push("AWS::Deadline::Fleet");
+    #[cfg(feature = "deadline-license-endpoint")]
+    names.push("AWS::Deadline::LicenseEndpoint");
+    #[cfg(feature = "deadline-limit")]
+    names.push("AWS::Deadline::Limit");
+    #[cfg(feature = "deadline-metered-product")]
+    names.push("AWS::Deadline::MeteredProduct");
+    #[cfg(feature = "deadline-monitor")]
+    names.push("AWS::Deadline::Monitor");
+    #[cfg(feature = "deadline-queue")]
+    names.push("AWS::Deadline::Queue");
+    #[cfg(feature = "deadline-queue-environment")]
+    names.push("AWS::Deadline::QueueEnvironment");
+    #[cfg(feature = "deadline-queue-fleet-association")]
+    names.push("AWS::Deadline::QueueFleetAssociation");
+    #[cfg(feature = "deadline-queue-limit-association")]
+    names.push("AWS::Deadline::QueueLimitAssociation");
+    #[cfg(feature = "deadline-storage-profile")]
+    names.push("AWS::Deadline::StorageProfile");
+    #[cfg(feature = "detective-graph")]
+    names.push("AWS::Detective::Graph");
+    #[cfg(feature = "detective-member-invitation")]
+    names.push("AWS::Detective::MemberInvitation");
+    #[cfg(feature = "detective-organization-admin")]
+    names.push("AWS::Detective::OrganizationAdmin");
+    #[cfg(feature = "devopsagent-agent-space")]
+    names.push("AWS::DevOpsAgent::AgentSpace");
+    #[cfg(feature = "devopsagent-association")]
+    names.push("AWS::DevOpsAgent::Association");
+    #[cfg(feature = "devopsagent-private-connection")]
+    names.push("AWS::DevOpsAgent::PrivateConnection");
+    #[cfg(feature = "devopsagent-service")]
+    names.push("AWS::DevOpsAgent::Service");
+    #[cfg(feature = "devopsguru-log-anomaly-detection-integration")]
+    names.push("AWS::DevOpsGuru::LogAnomalyDetectionIntegration");
+    #[cfg(feature = "devopsguru-notification-channel")]
+    names.push("AWS::DevOpsGuru::NotificationChannel");
+    #[cfg(feature = "devopsguru-resource-collection")]
+    names.push("AWS::DevOpsGuru::ResourceCollection");
+    #[cfg(feature = "directconnect-connection")]
+    names.push("AWS::DirectConnect::Connection");
+    #[cfg(feature = "directconnect-direct-connect-gateway")]
+    names.push("AWS::DirectConnect::DirectConnectGateway");
+    #[cfg(feature = "directconnect-direct-connect-gateway-association")]
+    names.push("AWS::DirectConnect::DirectConnectGatewayAssociation");
+    #[cfg(feature = "directconnect-lag")]
+    names.push("AWS::DirectConnect::Lag");
+    #[cfg(feature = "directconnect-private-virtual-interface")]
+    names.push("AWS::DirectConnect::PrivateVirtualInterface");
+    #[cfg(feature = "directconnect-public-virtual-interface")]
+    names.push("AWS::DirectConnect::PublicVirtualInterface");
+    #[cfg(feature = "directconnect-transit-virtual-interface")]
+    names.push("AWS::DirectConnect::TransitVirtualInterface");
+    #[cfg(feature = "directoryservice-microsoft-ad")]
+    names.push("AWS::DirectoryService::MicrosoftAD");
+    #[cfg(feature = "directoryservice-simple-ad")]
+    names.push("AWS::DirectoryService::SimpleAD");
+    #[cfg(feature = "docdb-db-cluster")]
+    names.push("AWS::DocDB::DBCluster");
+    #[cfg(feature = "docdb-db-cluster-parameter-group")]
+    names.push("AWS::DocDB::DBClusterParameterGroup");
+    #[cfg(feature = "docdb-db-instance")]
+    names.push("AWS::DocDB::DBInstance");
+    #[cfg(feature = "docdb-db-subnet-group")]
+    names.push("AWS::DocDB::DBSubnetGroup");
+    #[cfg(feature = "docdb-event-subscription")]
+    names.push("AWS::DocDB::EventSubscription");
+    #[cfg(feature = "docdb-global-cluster")]
+    names.push("AWS::DocDB::GlobalCluster");
+    #[cfg(feature = "docdbelastic-cluster")]
+    names.push("AWS::DocDBElastic::Cluster");
+    #[cfg(feature = "dynamodb-global-table")]
+    names.push("AWS::DynamoDB::GlobalTable");
+    #[cfg(feature = "dynamodb-table")]
+    names.push("AWS::DynamoDB::Table");
+    #[cfg(feature = "ec2-capacity-manager-data-export")]
+    names.push("AWS::EC2::CapacityManagerDataExport");
+    #[cfg(feature = "ec2-capacity-reservation")]
+    names.push("AWS::EC2::CapacityReservation");
+    #[cfg(feature = "ec2-capacity-reservation-fleet")]
+    names.push("AWS::EC2::CapacityReservationFleet");
+    #[cfg(feature = "ec2-carrier-gateway")]
+    names.push("AWS::EC2::CarrierGateway");
+    #[cfg(feature = "ec2-client-vpn-authorization-rule")]
+    names.push("AWS::EC2::ClientVpnAuthorizationRule");
+    #[cfg(feature = "ec2-client-vpn-endpoint")]
+    names.push("AWS::EC2::ClientVpnEndpoint");
+    #[cfg(feature = "ec2-client-vpn-route")]
+    names.push("AWS::EC2::ClientVpnRoute");
+    #[cfg(feature = "ec2-client-vpn-target-network-association")]
+    names.push("AWS::EC2::ClientVpnTargetNetworkAssociation");
+    #[cfg(feature = "ec2-customer-gateway")]
+    names.push("AWS::EC2::CustomerGateway");
+    #[cfg(feature = "ec2-dhcp-options")]
+    names.push("AWS::EC2::DHCPOptions");
+    #[cfg(feature = "ec2-ec2-fleet")]
+    names.push("AWS::EC2::EC2Fleet");
+    #[cfg(feature = "ec2-eip")]
+    names.push("AWS::EC2::EIP");
+    #[cfg(feature = "ec2-eip-association")]
+    names.push("AWS::EC2::EIPAssociation");
+    #[cfg(feature = "ec2-egress-only-internet-gateway")]
+    names.push("AWS::EC2::EgressOnlyInternetGateway");
+    #[cfg(feature = "ec2-enclave-certificate-iam-role-association")]
+    names.push("AWS::EC2::EnclaveCertificateIamRoleAssociation");
+    #[cfg(feature = "ec2-flow-log")]
+    names.push("AWS::EC2::FlowLog");
+    #[cfg(feature = "ec2-gateway-route-table-association")]
+    names.push("AWS::EC2::GatewayRouteTableAssociation");
+    #[cfg(feature = "ec2-host")]
+    names.push("AWS::EC2::Host");
+    #[cfg(feature = "ec2-ipam")]
+    names.push("AWS::EC2::IPAM");
+    #[cfg(feature = "ec2-ipam-allocation")]
+    names.push("AWS::EC2::IPAMAllocation");
+    #[cfg(feature = "ec2-ipam-pool")]
+    names.push("AWS::EC2::IPAMPool");
+    #[cfg(feature = "ec2-ipam-pool-cidr")]
+    names.push("AWS::EC2::IPAMPoolCidr");
+    #[cfg(feature = "ec2-ipam-prefix-list-resolver")]
+    names.push("AWS::EC2::IPAMPrefixListResolver");
+    #[cfg(feature = "ec2-ipam-prefix-list-resolver-target")]
+    names.push("AWS::EC2::IPAMPrefixListResolverTarget");
+    #[cfg(feature = "ec2-ipam-resource-discovery")]
+    names.push("AWS::EC2::IPAMResourceDiscovery");
+    #[cfg(feature = "ec2-ipam-resource-discovery-association")]
+    names.push("AWS::EC2::IPAMResourceDiscoveryAssociation");
+    #[cfg(feature = "ec2-ipam-scope")]
+    names.push("AWS::EC2::IPAMScope");
+    #[cfg(feature = "ec2-instance")]
+    names.push("AWS::EC2::Instance");
+    #[cfg(feature = "ec2-instance-connect-endpoint")]
+    names.push("AWS::EC2::InstanceConnectEndpoint");
+    #[cfg(feature = "ec2-internet-gateway")]
+    names.push("AWS::EC2::InternetGateway");
+    #[cfg(feature = "ec2-ip-pool-route-table-association")]
+    names.push("AWS::EC2::IpPoolRouteTableAssociation");
+    #[cfg(feature = "ec2-key-pair")]
+    names.push("AWS::EC2::KeyPair");
+    #[cfg(feature = "ec2-launch-template")]
+    names.push("AWS::EC2::LaunchTemplate");
+    #[cfg(feature = "ec2-local-gateway-route")]
+    names.push("AWS::EC2::LocalGatewayRoute");
+    #[cfg(feature = "ec2-local-gateway-route-table")]
+    names.push("AWS::EC2::LocalGatewayRouteTable");
+    #[cfg(feature = "ec2-local-gateway-route-table-vpc-association")]
+    names.push("AWS::EC2::LocalGatewayRouteTableVPCAssociation");
+    #[cfg(feature = "ec2-local-gateway-route-table-virtual-interface-group-association")]
+    names.push("AWS::EC2::LocalGatewayRouteTableVirtualInterfaceGroupAssociation");
+    #[cfg(feature = "ec2-local-gateway-virtual-interface")]
+    names.push("AWS::EC2::LocalGatewayVirtualInterface");
+    #[cfg(feature = "ec2-local-gateway-virtual-interface-group")]
+    names.push("AWS::EC2::LocalGatewayVirtualInterfaceGroup");
+    #[cfg(feature = "ec2-nat-gateway")]
+    names.push("AWS::EC2::NatGateway");
+    #[cfg(feature = "ec2-network-acl")]
+    names.push("AWS::EC2::NetworkAcl");
+    #[cfg(feature = "ec2-network-acl-entry")]
+    names.push("AWS::EC2::NetworkAclEntry");
+    #[cfg(feature = "ec2-network-insights-access-scope")]
+    names.push("AWS::EC2::NetworkInsightsAccessScope");
+    #[cfg(feature = "ec2-network-insights-access-scope-analysis")]
+    names.push("AWS::EC2::NetworkInsightsAccessScopeAnalysis");
+    #[cfg(feature = "ec2-network-insights-analysis")]
+    names.push("AWS::EC2::NetworkInsightsAnalysis");
+    #[cfg(feature = "ec2-network-insights-path")]
+    names.push("AWS::EC2::NetworkInsightsPath");
+    #[cfg(feature = "ec2-network-interface")]
+    names.push("AWS::EC2::NetworkInterface");
+    #[cfg(feature = "ec2-network-interface-attachment")]
+    names.push("AWS::EC2::NetworkInterfaceAttachment");
+    #[cfg(feature = "ec2-network-interface-permission")]
+    names.push("AWS::EC2::NetworkInterfacePermission");
+    #[cfg(feature = "ec2-network-performance-metric-subscription")]
+    names.push("AWS::EC2::NetworkPerformanceMetricSubscription");
+    #[cfg(feature = "ec2-placement-group")]
+    names.push("AWS::EC2::PlacementGroup");
+    #[cfg(feature = "ec2-prefix-list")]
+    names.push("AWS::EC2::PrefixList");
+    #[cfg(feature = "ec2-route")]
+    names.push("AWS::EC2::Route");
+    #[cfg(feature = "ec2-route-server")]
+    names.push("AWS::EC2::RouteServer");
+    #[cfg(feature = "ec2-route-server-association")]
+    names.push("AWS::EC2::RouteServerAssociation");
+    #[cfg(feature = "ec2-route-server-endpoint")]
+    names.push("AWS::EC2::RouteServerEndpoint");
+    #[cfg(feature = "ec2-route-server-peer")]
+    names.push("AWS::EC2::RouteServerPeer");
+    #[cfg(feature = "ec2-route-server-propagation")]
+    names.push("AWS::EC2::RouteServerPropagation");
+    #[cfg(feature = "ec2-route-table")]
+    names.push("AWS::EC2::RouteTable");
+    #[cfg(feature = "ec2-security-group")]
+    names.push("AWS::EC2::SecurityGroup");
+    #[cfg(feature = "ec2-security-group-egress")]
+    names.push("AWS::EC2::SecurityGroupEgress");
+    #[cfg(feature = "ec2-security-group-ingress")]
+    names.push("AWS::EC2::SecurityGroupIngress");
+    #[cfg(feature = "ec2-security-group-vpc-association")]
+    names.push("AWS::EC2::SecurityGroupVpcAssociation");
+    #[cfg(feature = "ec2-snapshot-block-public-access")]
+    names.push("AWS::EC2::SnapshotBlockPublicAccess");
+    #[cfg(feature = "ec2-spot-fleet")]
+    names.push("AWS::EC2::SpotFleet");
+    #[cfg(feature = "ec2-sql-ha-standby-detected-instance")]
+    names.push("AWS::EC2::SqlHaStandbyDetectedInstance");
+    #[cfg(feature = "ec2-subnet")]
+    names.push("AWS::EC2::Subnet");
+    #[cfg(feature = "ec2-subnet-cidr-block")]
+    names.push("AWS::EC2::SubnetCidrBlock");
+    #[cfg(feature = "ec2-subnet-network-acl-association")]
+    names.push("AWS::EC2::SubnetNetworkAclAssociation");
+    #[cfg(feature = "ec2-subnet-route-table-association")]
+    names.push("AWS::EC2::SubnetRouteTableAssociation");
+    #[cfg(feature = "ec2-traffic-mirror-filter")]
+    names.push("AWS::EC2::TrafficMirrorFilter");
+    #[cfg(feature = "ec2-traffic-mirror-filter-rule")]
+    names.push("AWS::EC2::TrafficMirrorFilterRule");
+    #[cfg(feature = "ec2-traffic-mirror-session")]
+    names.push("AWS::EC2::TrafficMirrorSession");
+    #[cfg(feature = "ec2-traffic-mirror-target")]
+    names.push("AWS::EC2::TrafficMirrorTarget");
+    #[cfg(feature = "ec2-transit-gateway")]
+    names.push("AWS::EC2::TransitGateway");
+    #[cfg(feature = "ec2-transit-gateway-attachment")]
+    names.push("AWS::EC2::TransitGatewayAttachment");
+    #[cfg(feature = "ec2-transit-gateway-connect")]
+    names.push("AWS::EC2::TransitGatewayConnect");
+    #[cfg(feature = "ec2-transit-gateway-connect-peer")]
+    names.push("AWS::EC2::TransitGatewayConnectPeer");
+    #[cfg(feature = "ec2-transit-gateway-metering-policy")]
+    names.push("AWS::EC2::TransitGatewayMeteringPolicy");
+    #[cfg(feature = "ec2-transit-gateway-metering-policy-entry")]
+    names.push("AWS::EC2::TransitGatewayMeteringPolicyEntry");
+    #[cfg(feature = "ec2-transit-gateway-multicast-domain")]
+    names.push("AWS::EC2::TransitGatewayMulticastDomain");
+    #[cfg(feature = "ec2-transit-gateway-multicast-domain-association")]
+    names.push("AWS::EC2::TransitGatewayMulticastDomainAssociation");
+    #[cfg(feature = "ec2-transit-gateway-multicast-group-member")]
+    names.push("AWS::EC2::TransitGatewayMulticastGroupMember");
+    #[cfg(feature = "ec2-transit-gateway-multicast-group-source")]
+    names.push("AWS::EC2::TransitGatewayMulticastGroupSource");
+    #[cfg(feature = "ec2-transit-gateway-peering-attachment")]
+    names.push("AWS::EC2::TransitGatewayPeeringAttachment");
+    #[cfg(feature = "ec2-transit-gateway-route")]
+    names.push("AWS::EC2::TransitGatewayRoute");
+    #[cfg(feature = "ec2-transit-gateway-route-table")]
+    names.push("AWS::EC2::TransitGatewayRouteTable");
+    #[cfg(feature = "ec2-transit-gateway-route-table-association")]
+    names.push("AWS::EC2::TransitGatewayRouteTableAssociation");
+    #[cfg(feature = "ec2-transit-gateway-route-table-propagation")]
+    names.push("AWS::EC2::TransitGatewayRouteTablePropagation");
+    #[cfg(feature = "ec2-transit-gateway-vpc-attachment")]
+    names.push("AWS::EC2::TransitGatewayVpcAttachment");
+    #[cfg(feature = "ec2-vpc")]
+    names.push("AWS::EC2::VPC");
+    #[cfg(feature = "ec2-vpc-block-public-access-exclusion")]
+    names.push("AWS::EC2::VPCBlockPublicAccessExclusion");
+    #[cfg(feature = "ec2-vpc-block-public-access-options")]
+    names.push("AWS::EC2::VPCBlockPublicAccessOptions");
+    #[cfg(feature = "ec2-vpc-cidr-block")]
+    names.push("AWS::EC2::VPCCidrBlock");
+    #[cfg(feature = "ec2-vpcdhcp-options-association")]
+    names.push("AWS::EC2::VPCDHCPOptionsAssociation");
+    #[cfg(feature = "ec2-vpc-encryption-control")]
+    names.push("AWS::EC2::VPCEncryptionControl");
+    #[cfg(feature = "ec2-vpc-endpoint")]
+    names.push("AWS::EC2::VPCEndpoint");
+    #[cfg(feature = "ec2-vpc-endpoint-connection-notification")]
+    names.push("AWS::EC2::VPCEndpointConnectionNotification");
+    #[cfg(feature = "ec2-vpc-endpoint-service")]
+    names.push("AWS::EC2::VPCEndpointService");
+    #[cfg(feature = "ec2-vpc-endpoint-service-permissions")]
+    names.push("AWS::EC2::VPCEndpointServicePermissions");
+    #[cfg(feature = "ec2-vpc-gateway-attachment")]
+    names.push("AWS::EC2::VPCGatewayAttachment");
+    #[cfg(feature = "ec2-vpc-peering-connection")]
+    names.push("AWS::EC2::VPCPeeringConnection");
+    #[cfg(feature = "ec2-vpn-concentrator")]
+    names.push("AWS::EC2::VPNConcentrator");
+    #[cfg(feature = "ec2-vpn-connection")]
+    names.push("AWS::EC2::VPNConnection");
+    #[cfg(feature = "ec2-vpn-connection-route")]
+    names.push("AWS::EC2::VPNConnectionRoute");
+    #[cfg(feature = "ec2-vpn-gateway")]
+    names.push("AWS::EC2::VPNGateway");
+    #[cfg(feature = "ec2-vpn-gateway-route-propagation")]
+    names.push("AWS::EC2::VPNGatewayRoutePropagation");
+    #[cfg(feature = "ec2-verified-access-endpoint")]
+    names.push("AWS::EC2::VerifiedAccessEndpoint");
+    #[cfg(feature = "ec2-verified-access-group")]
+    names.push("AWS::EC2::VerifiedAccessGroup");
+    #[cfg(feature = "ec2-verified-access-instance")]
+    names.push("AWS::EC2::VerifiedAccessInstance");
+    #[cfg(feature = "ec2-verified-access-trust-provider")]
+    names.push("AWS::EC2::VerifiedAccessTrustProvider");
+    #[cfg(feature = "ec2-volume")]
+    names.push("AWS::EC2::Volume");
+    #[cfg(feature = "ec2-volume-attachment")]
+    names.push("AWS::EC2::VolumeAttachment");
+    #[cfg(feature = "ecr-public-repository")]
+    names.push("AWS::ECR::PublicRepository");
+    #[cfg(feature = "ecr-pull-through-cache-rule")]
+    names.push("AWS::ECR::PullThroughCacheRule");
+    #[cfg(feature = "ecr-pull-time-update-exclusion")]
+    names.push("AWS::ECR::PullTimeUpdateExclusion");
+    #[cfg(feature = "ecr-registry-policy")]
+    names.push("AWS::ECR::RegistryPolicy");
+    #[cfg(feature = "ecr-registry-scanning-configuration")]
+    names.push("AWS::ECR::RegistryScanningConfiguration");
+    #[cfg(feature = "ecr-replication-configuration")]
+    names.push("AWS::ECR::ReplicationConfiguration");
+    #[cfg(feature = "ecr-repository")]
+    names.push("AWS::ECR::Repository");
+    #[cfg(feature = "ecr-repository-creation-template")]
+    names.push("AWS::ECR::RepositoryCreationTemplate");
+    #[cfg(feature = "ecr-signing-configuration")]
+    names.push("AWS::ECR::SigningConfiguration");
+    #[cfg(feature = "ecs-capacity-provider")]
+    names.push("AWS::ECS::CapacityProvider");
+    #[cfg(feature = "ecs-cluster")]
+    names.push("AWS::ECS::Cluster");
+    #[cfg(feature = "ecs-cluster-capacity-provider-associations")]
+    names.push("AWS::ECS::ClusterCapacityProviderAssociations");
+    #[cfg(feature = "ecs-daemon")]
+    names.push("AWS::ECS::Daemon");
+    #[cfg(feature = "ecs-daemon-task-definition")]
+    names.push("AWS::ECS::DaemonTaskDefinition");
+    #[cfg(feature = "ecs-express-gateway-service")]
+    names.push("AWS::ECS::ExpressGatewayService");
+    #[cfg(feature = "ecs-primary-task-set")]
+    names.push("AWS::ECS::PrimaryTaskSet");
+    #[cfg(feature = "ecs-service")]
+    names.push("AWS::ECS::Service");
+    #[cfg(feature = "ecs-task-definition")]
+    names.push("AWS::ECS::TaskDefinition");
+    #[cfg(feature = "ecs-task-set")]
+    names.push("AWS::ECS::TaskSet");
+    #[cfg(feature = "efs-access-point")]
+    names.push("AWS::EFS::AccessPoint");
+    #[cfg(feature = "efs-file-system")]
+    names.push("AWS::EFS::FileSystem");
+    #[cfg(feature = "efs-mount-target")]
+    names.push("AWS::EFS::MountTarget");
+    #[cfg(feature = "eks-access-entry")]
+    names.push("AWS::EKS::AccessEntry");
+    #[cfg(feature = "eks-addon")]
+    names.push("AWS::EKS::Addon");
+    #[cfg(feature = "eks-capability")]
+    names.push("AWS::EKS::Capability");
+    #[cfg(feature = "eks-cluster")]
+    names.push("AWS::EKS::Cluster");
+    #[cfg(feature = "eks-fargate-profile")]
+    names.push("AWS::EKS::FargateProfile");
+    #[cfg(feature = "eks-identity-provider-config")]
+    names.push("AWS::EKS::IdentityProviderConfig");
+    #[cfg(feature = "eks-nodegroup")]
+    names.push("AWS::EKS::Nodegroup");
+    #[cfg(feature = "eks-pod-identity-association")]
+    names.push("AWS::EKS::PodIdentityAssociation");
+    #[cfg(feature = "emr-cluster")]
+    names.push("AWS::EMR::Cluster");
+    #[cfg(feature = "emr-instance-fleet-config")]
+    names.push("AWS::EMR::InstanceFleetConfig");
+    #[cfg(feature = "emr-instance-group-config")]
+    names.push("AWS::EMR::InstanceGroupConfig");
+    #[cfg(feature = "emr-security-configuration")]
+    names.push("AWS::EMR::SecurityConfiguration");
+    #[cfg(feature = "emr-step")]
+    names.push("AWS::EMR::Step");
+    #[cfg(feature = "emr-studio")]
+    names.push("AWS::EMR::Studio");
+    #[cfg(feature = "emr-studio-session-mapping")]
+    names.push("AWS::EMR::StudioSessionMapping");
+    #[cfg(feature = "emr-wal-workspace")]
+    names.push("AWS::EMR::WALWorkspace");
+    #[cfg(feature = "emrcontainers-endpoint")]
+    names.push("AWS::EMRContainers::Endpoint");
+    #[cfg(feature = "emrcontainers-security-configuration")]
+    names.push("AWS::EMRContainers::SecurityConfiguration");
+    #[cfg(feature = "emrcontainers-virtual-cluster")]
+    names.push("AWS::EMRContainers::VirtualCluster");
+    #[cfg(feature = "emrserverless-application")]
+    names.push("AWS::EMRServerless::Application");
+    #[cfg(feature = "evs-environment")]
+    names.push("AWS::EVS::Environment");
+    #[cfg(feature = "elasticache-cache-cluster")]
+    names.push("AWS::ElastiCache::CacheCluster");
+    #[cfg(feature = "elasticache-global-replication-group")]
+    names.push("AWS::ElastiCache::GlobalReplicationGroup");
+    #[cfg(feature = "elasticache-parameter-group")]
+    names.push("AWS::ElastiCache::ParameterGroup");
+    #[cfg(feature = "elasticache-replication-group")]
+    names.push("AWS::ElastiCache::ReplicationGroup");
+    #[cfg(feature = "elasticache-security-group")]
+    names.push("AWS::ElastiCache::SecurityGroup");
+    #[cfg(feature = "elasticache-security-group-ingress")]
+    names.push("AWS::ElastiCache::SecurityGroupIngress");
+    #[cfg(feature = "elasticache-serverless-cache")]
+    names.push("AWS::ElastiCache::ServerlessCache");
+    #[cfg(feature = "elasticache-subnet-group")]
+    names.push("AWS::ElastiCache::SubnetGroup");
+    #[cfg(feature = "elasticache-user")]
+    names.push("AWS::ElastiCache::User");
+    #[cfg(feature = "elasticache-user-group")]
+    names.push("AWS::ElastiCache::UserGroup");
+    #[cfg(feature = "elasticbeanstalk-application")]
+    names.push("AWS::ElasticBeanstalk::Application");
+    #[cfg(feature = "elasticbeanstalk-application-version")]
+    names.push("AWS::ElasticBeanstalk::ApplicationVersion");
+    #[cfg(feature = "elasticbeanstalk-configuration-template")]
+    names.push("AWS::ElasticBeanstalk::ConfigurationTemplate");
+    #[cfg(feature = "elasticbeanstalk-environment")]
+    names.push("AWS::ElasticBeanstalk::Environment");
+    #[cfg(feature = "elasticloadbalancing-load-balancer")]
+    names.push("AWS::ElasticLoadBalancing::LoadBalancer");
+    #[cfg(feature = "elasticloadbalancingv2-listener")]
+    names.push("AWS::ElasticLoadBalancingV2::Listener");
+    #[cfg(feature = "elasticloadbalancingv2-listener-certificate")]
+    names.push("AWS::ElasticLoadBalancingV2::ListenerCertificate");
+    #[cfg(feature = "elasticloadbalancingv2-listener-rule")]
+    names.push("AWS::ElasticLoadBalancingV2::ListenerRule");
+    #[cfg(feature = "elasticloadbalancingv2-load-balancer")]
+    names.push("AWS::ElasticLoadBalancingV2::LoadBalancer");
+    #[cfg(feature = "elasticloadbalancingv2-target-group")]
+    names.push("AWS::ElasticLoadBalancingV2::TargetGroup");
+    #[cfg(feature = "elasticloadbalancingv2-trust-store")]
+    names.push("AWS::ElasticLoadBalancingV2::TrustStore");
+    #[cfg(feature = "elasticloadbalancingv2-trust-store-revocation")]
+    names.push("AWS::ElasticLoadBalancingV2::TrustStoreRevocation");
+    #[cfg(feature = "elasticsearch-domain")]
+    names.push("AWS::Elasticsearch::Domain");
+    #[cfg(feature = "elementalinference-feed")]
+    names.push("AWS::ElementalInference::Feed");
+    #[cfg(feature = "entityresolution-id-mapping-workflow")]
+    names.push("AWS::EntityResolution::IdMappingWorkflow");
+    #[cfg(feature = "entityresolution-id-namespace")]
+    names.push("AWS::EntityResolution::IdNamespace");
+    #[cfg(feature = "entityresolution-matching-workflow")]
+    names.push("AWS::EntityResolution::MatchingWorkflow");
+    #[cfg(feature = "entityresolution-policy-statement")]
+    names.push("AWS::EntityResolution::PolicyStatement");
+    #[cfg(feature = "entityresolution-schema-mapping")]
+    names.push("AWS::EntityResolution::SchemaMapping");
+    #[cfg(feature = "eventschemas-discoverer")]
+    names.push("AWS::EventSchemas::Discoverer");
+    #[cfg(feature = "eventschemas-registry")]
+    names.push("AWS::EventSchemas::Registry");
+    #[cfg(feature = "eventschemas-registry-policy")]
+    names.push("AWS::EventSchemas::RegistryPolicy");
+    #[cfg(feature = "eventschemas-schema")]
+    names.push("AWS::EventSchemas::Schema");
+    #[cfg(feature = "events-api-destination")]
+    names.push("AWS::Events::ApiDestination");
+    #[cfg(feature = "events-archive")]
+    names.push("AWS::Events::Archive");
+    #[cfg(feature = "events-connection")]
+    names.push("AWS::Events::Connection");
+    #[cfg(feature = "events-endpoint")]
+    names.push("AWS::Events::Endpoint");
+    #[cfg(feature = "events-event-bus")]
+    names.push("AWS::Events::EventBus");
+    #[cfg(feature = "events-event-bus-policy")]
+    names.push("AWS::Events::EventBusPolicy");
+    #[cfg(feature = "events-rule")]
+    names.push("AWS::Events::Rule");
+    #[cfg(feature = "evidently-experiment")]
+    names.push("AWS::Evidently::Experiment");
+    #[cfg(feature = "evidently-feature")]
+    names.push("AWS::Evidently::Feature");
+    #[cfg(feature = "evidently-launch")]
+    names.push("AWS::Evidently::Launch");
+    #[cfg(feature = "evidently-project")]
+    names.push("AWS::Evidently::Project");
+    #[cfg(feature = "evidently-segment")]
+    names.push("AWS::Evidently::Segment");
+    #[cfg(feature = "fis-experiment-template")]
+    names.push("AWS::FIS::ExperimentTemplate");
+    #[cfg(feature = "fis-target-account-configuration")]
+    names.push("AWS::FIS::TargetAccountConfiguration");
+    #[cfg(feature = "fms-notification-channel")]
+    names.push("AWS::FMS::NotificationChannel");
+    #[cfg(feature = "fms-policy")]
+    names.push("AWS::FMS::Policy");
+    #[cfg(feature = "fms-resource-set")]
+    names.push("AWS::FMS::ResourceSet");
+    #[cfg(feature = "fsx-data-repository-association")]
+    names.push("AWS::FSx::DataRepositoryAssociation");
+    #[cfg(feature = "fsx-file-system")]
+    names.push("AWS::FSx::FileSystem");
+    #[cfg(feature = "fsx-s3-access-point-attachment")]
+    names.push("AWS::FSx::S3AccessPointAttachment");
+    #[cfg(feature = "fsx-snapshot")]
+    names.push("AWS::FSx::Snapshot");
+    #[cfg(feature = "fsx-storage-virtual-machine")]
+    names.push("AWS::FSx::StorageVirtualMachine");
+    #[cfg(feature = "fsx-volume")]
+    names.push("AWS::FSx::Volume");
+    #[cfg(feature = "finspace-environment")]
+    names.push("AWS::FinSpace::Environment");
+    #[cfg(feature = "forecast-dataset")]
+    names.push("AWS::Forecast::Dataset");
+    #[cfg(feature = "forecast-dataset-group")]
+    names.push("AWS::Forecast::DatasetGroup");
+    #[cfg(feature = "frauddetector-detector")]
+    names.push("AWS::FraudDetector::Detector");
+    #[cfg(feature = "frauddetector-entity-type")]
+    names.push("AWS::FraudDetector::EntityType");
+    #[cfg(feature = "frauddetector-event-type")]
+    names.push("AWS::FraudDetector::EventType");
+    #[cfg(feature = "frauddetector-label")]
+    names.push("AWS::FraudDetector::Label");
+    #[cfg(feature = "frauddetector-list")]
+    names.push("AWS::FraudDetector::List");
+    #[cfg(feature = "frauddetector-outcome")]
+    names.push("AWS::FraudDetector::Outcome");
+    #[cfg(feature = "frauddetector-variable")]
+    names.push("AWS::FraudDetector::Variable");
+    #[cfg(feature = "gamelift-alias")]
+    names.push("AWS::GameLift::Alias");
+    #[cfg(feature = "gamelift-build")]
+    names.push("AWS::GameLift::Build");
+    #[cfg(feature = "gamelift-container-fleet")]
+    names.push("AWS::GameLift::ContainerFleet");
+    #[cfg(feature = "gamelift-container-group-definition")]
+    names.push("AWS::GameLift::ContainerGroupDefinition");
+    #[cfg(feature = "gamelift-fleet")]
+    names.push("AWS::GameLift::Fleet");
+    #[cfg(feature = "gamelift-game-server-group")]
+    names.push("AWS::GameLift::GameServerGroup");
+    #[cfg(feature = "gamelift-game-session-queue")]
+    names.push("AWS::GameLift::GameSessionQueue");
+    #[cfg(feature = "gamelift-location")]
+    names.push("AWS::GameLift::Location");
+    #[cfg(feature = "gamelift-matchmaking-configuration")]
+    names.push("AWS::GameLift::MatchmakingConfiguration");
+    #[cfg(feature = "gamelift-matchmaking-rule-set")]
+    names.push("AWS::GameLift::MatchmakingRuleSet");
+    #[cfg(feature = "gamelift-script")]
+    names.push("AWS::GameLift::Script");
+    #[cfg(feature = "globalaccelerator-accelerator")]
+    names.push("AWS::GlobalAccelerator::Accelerator");
+    #[cfg(feature = "globalaccelerator-cross-account-attachment")]
+    names.push("AWS::GlobalAccelerator::CrossAccountAttachment");
+    #[cfg(feature = "globalaccelerator-endpoint-group")]
+    names.push("AWS::GlobalAccelerator::EndpointGroup");
+    #[cfg(feature = "globalaccelerator-listener")]
+    names.push("AWS::GlobalAccelerator::Listener");
+    #[cfg(feature = "glue-catalog")]
+    names.push("AWS::Glue::Catalog");
+    #[cfg(feature = "glue-classifier")]
+    names.push("AWS::Glue::Classifier");
+    #[cfg(feature = "glue-connection")]
+    names.push("AWS::Glue::Connection");
+    #[cfg(feature = "glue-crawler")]
+    names.push("AWS::Glue::Crawler");
+    #[cfg(feature = "glue-custom-entity-type")]
+    names.push("AWS::Glue::CustomEntityType");
+    #[cfg(feature = "glue-data-catalog-encryption-settings")]
+    names.push("AWS::Glue::DataCatalogEncryptionSettings");
+    #[cfg(feature = "glue-data-quality-ruleset")]
+    names.push("AWS::Glue::DataQualityRuleset");
+    #[cfg(feature = "glue-database")]
+    names.push("AWS::Glue::Database");
+    #[cfg(feature = "glue-dev-endpoint")]
+    names.push("AWS::Glue::DevEndpoint");
+    #[cfg(feature = "glue-identity-center-configuration")]
+    names.push("AWS::Glue::IdentityCenterConfiguration");
+    #[cfg(feature = "glue-integration")]
+    names.push("AWS::Glue::Integration");
+    #[cfg(feature = "glue-integration-resource-property")]
+    names.push("AWS::Glue::IntegrationResourceProperty");
+    #[cfg(feature = "glue-job")]
+    names.push("AWS::Glue::Job");
+    #[cfg(feature = "glue-ml-transform")]
+    names.push("AWS::Glue::MLTransform");
+    #[cfg(feature = "glue-partition")]
+    names.push("AWS::Glue::Partition");
+    #[cfg(feature = "glue-registry")]
+    names.push("AWS::Glue::Registry");
+    #[cfg(feature = "glue-schema")]
+    names.push("AWS::Glue::Schema");
+    #[cfg(feature = "glue-schema-version")]
+    names.push("AWS::Glue::SchemaVersion");
+    #[cfg(feature = "glue-schema-version-metadata")]
+    names.push("AWS::Glue::SchemaVersionMetadata");
+    #[cfg(feature = "glue-security-configuration")]
+    names.push("AWS::Glue::SecurityConfiguration");
+    #[cfg(feature = "glue-table")]
+    names.push("AWS::Glue::Table");
+    #[cfg(feature = "glue-table-optimizer")]
+    names.push("AWS::Glue::TableOptimizer");
+    #[cfg(feature = "glue-trigger")]
+    names.push("AWS::Glue::Trigger");
+    #[cfg(feature = "glue-usage-profile")]
+    names.push("AWS::Glue::UsageProfile");
+    #[cfg(feature = "glue-workflow")]
+    names.push("AWS::Glue::Workflow");
+    #[cfg(feature = "grafana-workspace")]
+    names.push("AWS::Grafana::Workspace");
+    #[cfg(feature = "greengrass-connector-definition")]
+    names.push("AWS::Greengrass::ConnectorDefinition");
+    #[cfg(feature = "greengrass-connector-definition-version")]
+    names.push("AWS::Greengrass::ConnectorDefinitionVersion");
+    #[cfg(feature = "greengrass-core-definition")]
+    names.push("AWS::Greengrass::CoreDefinition");
+    #[cfg(feature = "greengrass-core-definition-version")]
+    names.push("AWS::Greengrass::CoreDefinitionVersion");
+    #[cfg(feature = "greengrass-device-definition")]
+    names.push("AWS::Greengrass::DeviceDefinition");
+    #[cfg(feature = "greengrass-device-definition-version")]
+    names.push("AWS::Greengrass::DeviceDefinitionVersion");
+    #[cfg(feature = "greengrass-function-definition")]
+    names.push("AWS::Greengrass::FunctionDefinition");
+    #[cfg(feature = "greengrass-function-definition-version")]
+    names.push("AWS::Greengrass::FunctionDefinitionVersion");
+    #[cfg(feature = "greengrass-group")]
+    names.push("AWS::Greengrass::Group");
+    #[cfg(feature = "greengrass-group-version")]
+    names.push("AWS::Greengrass::GroupVersion");
+    #[cfg(feature = "greengrass-logger-definition")]
+    names.push("AWS::Greengrass::LoggerDefinition");
+    #[cfg(feature = "greengrass-logger-definition-version")]
+    names.push("AWS::Greengrass::LoggerDefinitionVersion");
+    #[cfg(feature = "greengrass-resource-definition")]
+    names.push("AWS::Greengrass::ResourceDefinition");
+    #[cfg(feature = "greengrass-resource-definition-version")]
+    names.push("AWS::Greengrass::ResourceDefinitionVersion");
+    #[cfg(feature = "greengrass-subscription-definition")]
+    names.push("AWS::Greengrass::SubscriptionDefinition");
+    #[cfg(feature = "greengrass-subscription-definition-version")]
+    names.push("AWS::Greengrass::SubscriptionDefinitionVersion");
+    #[cfg(feature = "greengrassv2-component-version")]
+    names.push("AWS::GreengrassV2::ComponentVersion");
+    #[cfg(feature = "greengrassv2-deployment")]
+    names.push("AWS::GreengrassV2::Deployment");
+    #[cfg(feature = "groundstation-config")]
+    names.push("AWS::GroundStation::Config");
+    #[cfg(feature = "groundstation-dataflow-endpoint-group")]
+    names.push("AWS::GroundStation::DataflowEndpointGroup");
+    #[cfg(feature = "groundstation-dataflow-endpoint-group-v2")]
+    names.push("AWS::GroundStation::DataflowEndpointGroupV2");
+    #[cfg(feature = "groundstation-mission-profile")]
+    names.push("AWS::GroundStation::MissionProfile");
+    #[cfg(feature = "guardduty-detector")]
+    names.push("AWS::GuardDuty::Detector");
+    #[cfg(feature = "guardduty-filter")]
+    names.push("AWS::GuardDuty::Filter");
+    #[cfg(feature = "guardduty-ip-set")]
+    names.push("AWS::GuardDuty::IPSet");
+    #[cfg(feature = "guardduty-malware-protection-plan")]
+    names.push("AWS::GuardDuty::MalwareProtectionPlan");
+    #[cfg(feature = "guardduty-master")]
+    names.push("AWS::GuardDuty::Master");
+    #[cfg(feature = "guardduty-member")]
+    names.push("AWS::GuardDuty::Member");
+    #[cfg(feature = "guardduty-publishing-destination")]
+    names.push("AWS::GuardDuty::PublishingDestination");
+    #[cfg(feature = "guardduty-threat-entity-set")]
+    names.push("AWS::GuardDuty::ThreatEntitySet");
+    #[cfg(feature = "guardduty-threat-intel-set")]
+    names.push("AWS::GuardDuty::ThreatIntelSet");
+    #[cfg(feature = "guardduty-trusted-entity-set")]
+    names.push("AWS::GuardDuty::TrustedEntitySet");
+    #[cfg(feature = "healthimaging-datastore")]
+    names.push("AWS::HealthImaging::Datastore");
+    #[cfg(feature = "healthlake-fhir-datastore")]
+    names.push("AWS::HealthLake::FHIRDatastore");
+    #[cfg(feature = "iam-access-key")]
+    names.push("AWS::IAM::AccessKey");
+    #[cfg(feature = "iam-group")]
+    names.push("AWS::IAM::Group");
+    #[cfg(feature = "iam-group-policy")]
+    names.push("AWS::IAM::GroupPolicy");
+    #[cfg(feature = "iam-instance-profile")]
+    names.push("AWS::IAM::InstanceProfile");
+    #[cfg(feature = "iam-managed-policy")]
+    names.push("AWS::IAM::ManagedPolicy");
+    #[cfg(feature = "iam-oidc-provider")]
+    names.push("AWS::IAM::OIDCProvider");
+    #[cfg(feature = "iam-policy")]
+    names.push("AWS::IAM::Policy");
+    #[cfg(feature = "iam-role")]
+    names.push("AWS::IAM::Role");
+    #[cfg(feature = "iam-role-policy")]
+    names.push("AWS::IAM::RolePolicy");
+    #[cfg(feature = "iam-saml-provider")]
+    names.push("AWS::IAM::SAMLProvider");
+    #[cfg(feature = "iam-server-certificate")]
+    names.push("AWS::IAM::ServerCertificate");
+    #[cfg(feature = "iam-service-linked-role")]
+    names.push("AWS::IAM::ServiceLinkedRole");
+    #[cfg(feature = "iam-user")]
+    names.push("AWS::IAM::User");
+    #[cfg(feature = "iam-user-policy")]
+    names.push("AWS::IAM::UserPolicy");
+    #[cfg(feature = "iam-user-to-group-addition")]
+    names.push("AWS::IAM::UserToGroupAddition");
+    #[cfg(feature = "iam-virtual-mfa-device")]
+    names.push("AWS::IAM::VirtualMFADevice");
+    #[cfg(feature = "ivs-channel")]
+    names.push("AWS::IVS::Channel");
+    #[cfg(feature = "ivs-encoder-configuration")]
+    names.push("AWS::IVS::EncoderConfiguration");
+    #[cfg(feature = "ivs-ingest-configuration")]
+    names.push("AWS::IVS::IngestConfiguration");
+    #[cfg(feature = "ivs-playback-key-pair")]
+    names.push("AWS::IVS::PlaybackKeyPair");
+    #[cfg(feature = "ivs-playback-restriction-policy")]
+    names.push("AWS::IVS::PlaybackRestrictionPolicy");
+    #[cfg(feature = "ivs-public-key")]
+    names.push("AWS::IVS::PublicKey");
+    #[cfg(feature = "ivs-recording-configuration")]
+    names.push("AWS::IVS::RecordingConfiguration");
+    #[cfg(feature = "ivs-stage")]
+    names.push("AWS::IVS::Stage");
+    #[cfg(feature = "ivs-storage-configuration")]
+    names.push("AWS::IVS::StorageConfiguration");
+    #[cfg(feature = "ivs-stream-key")]
+    names.push("AWS::IVS::StreamKey");
+    #[cfg(feature = "ivschat-logging-configuration")]
+    names.push("AWS::IVSChat::LoggingConfiguration");
+    #[cfg(feature = "ivschat-room")]
+    names.push("AWS::IVSChat::Room");
+    #[cfg(feature = "identitystore-group")]
+    names.push("AWS::IdentityStore::Group");
+    #[cfg(feature = "identitystore-group-membership")]
+    names.push("AWS::IdentityStore::GroupMembership");
+    #[cfg(feature = "imagebuilder-component")]
+    names.push("AWS::ImageBuilder::Component");
+    #[cfg(feature = "imagebuilder-container-recipe")]
+    names.push("AWS::ImageBuilder::ContainerRecipe");
+    #[cfg(feature = "imagebuilder-distribution-configuration")]
+    names.push("AWS::ImageBuilder::DistributionConfiguration");
+    #[cfg(feature = "imagebuilder-image")]
+    names.push("AWS::ImageBuilder::Image");
+    #[cfg(feature = "imagebuilder-image-pipeline")]
+    names.push("AWS::ImageBuilder::ImagePipeline");
+    #[cfg(feature = "imagebuilder-image-recipe")]
+    names.push("AWS::ImageBuilder::ImageRecipe");
+    #[cfg(feature = "imagebuilder-infrastructure-configuration")]
+    names.push("AWS::ImageBuilder::InfrastructureConfiguration");
+    #[cfg(feature = "imagebuilder-lifecycle-policy")]
+    names.push("AWS::ImageBuilder::LifecyclePolicy");
+    #[cfg(feature = "imagebuilder-workflow")]
+    names.push("AWS::ImageBuilder::Workflow");
+    #[cfg(feature = "inspector-assessment-target")]
+    names.push("AWS::Inspector::AssessmentTarget");
+    #[cfg(feature = "inspector-assessment-template")]
+    names.push("AWS::Inspector::AssessmentTemplate");
+    #[cfg(feature = "inspector-resource-group")]
+    names.push("AWS::Inspector::ResourceGroup");
+    #[cfg(feature = "inspectorv2-cis-scan-configuration")]
+    names.push("AWS::InspectorV2::CisScanConfiguration");
+    #[cfg(feature = "inspectorv2-code-security-integration")]
+    names.push("AWS::InspectorV2::CodeSecurityIntegration");
+    #[cfg(feature = "inspectorv2-code-security-scan-configuration")]
+    names.push("AWS::InspectorV2::CodeSecurityScanConfiguration");
+    #[cfg(feature = "inspectorv2-filter")]
+    names.push("AWS::InspectorV2::Filter");
+    #[cfg(feature = "interconnect-connection")]
+    names.push("AWS::Interconnect::Connection");
+    #[cfg(feature = "internetmonitor-monitor")]
+    names.push("AWS::InternetMonitor::Monitor");
+    #[cfg(feature = "invoicing-invoice-unit")]
+    names.push("AWS::Invoicing::InvoiceUnit");
+    #[cfg(feature = "iot-account-audit-configuration")]
+    names.push("AWS::IoT::AccountAuditConfiguration");
+    #[cfg(feature = "iot-authorizer")]
+    names.push("AWS::IoT::Authorizer");
+    #[cfg(feature = "iot-billing-group")]
+    names.push("AWS::IoT::BillingGroup");
+    #[cfg(feature = "iot-ca-certificate")]
+    names.push("AWS::IoT::CACertificate");
+    #[cfg(feature = "iot-certificate")]
+    names.push("AWS::IoT::Certificate");
+    #[cfg(feature = "iot-certificate-provider")]
+    names.push("AWS::IoT::CertificateProvider");
+    #[cfg(feature = "iot-command")]
+    names.push("AWS::IoT::Command");
+    #[cfg(feature = "iot-custom-metric")]
+    names.push("AWS::IoT::CustomMetric");
+    #[cfg(feature = "iot-dimension")]
+    names.push("AWS::IoT::Dimension");
+    #[cfg(feature = "iot-domain-configuration")]
+    names.push("AWS::IoT::DomainConfiguration");
+    #[cfg(feature = "iot-encryption-configuration")]
+    names.push("AWS::IoT::EncryptionConfiguration");
+    #[cfg(feature = "iot-fleet-metric")]
+    names.push("AWS::IoT::FleetMetric");
+    #[cfg(feature = "iot-job-template")]
+    names.push("AWS::IoT::JobTemplate");
+    #[cfg(feature = "iot-logging")]
+    names.push("AWS::IoT::Logging");
+    #[cfg(feature = "iot-mitigation-action")]
+    names.push("AWS::IoT::MitigationAction");
+    #[cfg(feature = "iot-policy")]
+    names.push("AWS::IoT::Policy");
+    #[cfg(feature = "iot-policy-principal-attachment")]
+    names.push("AWS::IoT::PolicyPrincipalAttachment");
+    #[cfg(feature = "iot-provisioning-template")]
+    names.push("AWS::IoT::ProvisioningTemplate");
+    #[cfg(feature = "iot-resource-specific-logging")]
+    names.push("AWS::IoT::ResourceSpecificLogging");
+    #[cfg(feature = "iot-role-alias")]
+    names.push("AWS::IoT::RoleAlias");
+    #[cfg(feature = "iot-scheduled-audit")]
+    names.push("AWS::IoT::ScheduledAudit");
+    #[cfg(feature = "iot-security-profile")]
+    names.push("AWS::IoT::SecurityProfile");
+    #[cfg(feature = "iot-software-package")]
+    names.push("AWS::IoT::SoftwarePackage");
+    #[cfg(feature = "iot-software-package-version")]
+    names.push("AWS::IoT::SoftwarePackageVersion");
+    #[cfg(feature = "iot-thing")]
+    names.push("AWS::IoT::Thing");
+    #[cfg(feature = "iot-thing-group")]
+    names.push("AWS::IoT::ThingGroup");
+    #[cfg(feature = "iot-thing-principal-attachment")]
+    names.push("AWS::IoT::ThingPrincipalAttachment");
+    #[cfg(feature = "iot-thing-type")]
+    names.push("AWS::IoT::ThingType");
+    #[cfg(feature = "iot-topic-rule")]
+    names.push("AWS::IoT::TopicRule");
+    #[cfg(feature = "iot-topic-rule-destination")]
+    names.push("AWS::IoT::TopicRuleDestination");
+    #[cfg(feature = "iotanalytics-channel")]
+    names.push("AWS::IoTAnalytics::Channel");
+    #[cfg(feature = "iotanalytics-dataset")]
+    names.push("AWS::IoTAnalytics::Dataset");
+    #[cfg(feature = "iotanalytics-datastore")]
+    names.push("AWS::IoTAnalytics::Datastore");
+    #[cfg(feature = "iotanalytics-pipeline")]
+    names.push("AWS::IoTAnalytics::Pipeline");
+    #[cfg(feature = "iotcoredeviceadvisor-suite-definition")]
+    names.push("AWS::IoTCoreDeviceAdvisor::SuiteDefinition");
+    #[cfg(feature = "iotevents-alarm-model")]
+    names.push("AWS::IoTEvents::AlarmModel");
+    #[cfg(feature = "iotevents-detector-model")]
+    names.push("AWS::IoTEvents::DetectorModel");
+    #[cfg(feature = "iotevents-input")]
+    names.push("AWS::IoTEvents::Input");
+    #[cfg(feature = "iotfleetwise-campaign")]
+    names.push("AWS::IoTFleetWise::Campaign");
+    #[cfg(feature = "iotfleetwise-decoder-manifest")]
+    names.push("AWS::IoTFleetWise::DecoderManifest");
+    #[cfg(feature = "iotfleetwise-fleet")]
+    names.push("AWS::IoTFleetWise::Fleet");
+    #[cfg(feature = "iotfleetwise-model-manifest")]
+    names.push("AWS::IoTFleetWise::ModelManifest");
+    #[cfg(feature = "iotfleetwise-signal-catalog")]
+    names.push("AWS::IoTFleetWise::SignalCatalog");
+    #[cfg(feature = "iotfleetwise-state-template")]
+    names.push("AWS::IoTFleetWise::StateTemplate");
+    #[cfg(feature = "iotfleetwise-vehicle")]
+    names.push("AWS::IoTFleetWise::Vehicle");
+    #[cfg(feature = "iotsitewise-access-policy")]
+    names.push("AWS::IoTSiteWise::AccessPolicy");
+    #[cfg(feature = "iotsitewise-asset")]
+    names.push("AWS::IoTSiteWise::Asset");
+    #[cfg(feature = "iotsitewise-asset-model")]
+    names.push("AWS::IoTSiteWise::AssetModel");
+    #[cfg(feature = "iotsitewise-computation-model")]
+    names.push("AWS::IoTSiteWise::ComputationModel");
+    #[cfg(feature = "iotsitewise-dashboard")]
+    names.push("AWS::IoTSiteWise::Dashboard");
+    #[cfg(feature = "iotsitewise-dataset")]
+    names.push("AWS::IoTSiteWise::Dataset");
+    #[cfg(feature = "iotsitewise-gateway")]
+    names.push("AWS::IoTSiteWise::Gateway");
+    #[cfg(feature = "iotsitewise-portal")]
+    names.push("AWS::IoTSiteWise::Portal");
+    #[cfg(feature = "iotsitewise-project")]
+    names.push("AWS::IoTSiteWise::Project");
+    #[cfg(feature = "iotthingsgraph-flow-template")]
+    names.push("AWS::IoTThingsGraph::FlowTemplate");
+    #[cfg(feature = "iottwinmaker-component-type")]
+    names.push("AWS::IoTTwinMaker::ComponentType");
+    #[cfg(feature = "iottwinmaker-entity")]
+    names.push("AWS::IoTTwinMaker::Entity");
+    #[cfg(feature = "iottwinmaker-scene")]
+    names.push("AWS::IoTTwinMaker::Scene");
+    #[cfg(feature = "iottwinmaker-sync-job")]
+    names.push("AWS::IoTTwinMaker::SyncJob");
+    #[cfg(feature = "iottwinmaker-workspace")]
+    names.push("AWS::IoTTwinMaker::Workspace");
+    #[cfg(feature = "iotwireless-destination")]
+    names.push("AWS::IoTWireless::Destination");
+    #[cfg(feature = "iotwireless-device-profile")]
+    names.push("AWS::IoTWireless::DeviceProfile");
+    #[cfg(feature = "iotwireless-fuota-task")]
+    names.push("AWS::IoTWireless::FuotaTask");
+    #[cfg(feature = "iotwireless-multicast-group")]
+    names.push("AWS::IoTWireless::MulticastGroup");
+    #[cfg(feature = "iotwireless-network-analyzer-configuration")]
+    names.push("AWS::IoTWireless::NetworkAnalyzerConfiguration");
+    #[cfg(feature = "iotwireless-partner-account")]
+    names.push("AWS::IoTWireless::PartnerAccount");
+    #[cfg(feature = "iotwireless-service-profile")]
+    names.push("AWS::IoTWireless::ServiceProfile");
+    #[cfg(feature = "iotwireless-task-definition")]
+    names.push("AWS::IoTWireless::TaskDefinition");
+    #[cfg(feature = "iotwireless-wireless-device")]
+    names.push("AWS::IoTWireless::WirelessDevice");
+    #[cfg(feature = "iotwireless-wireless-device-import-task")]
+    names.push("AWS::IoTWireless::WirelessDeviceImportTask");
+    #[cfg(feature = "iotwireless-wireless-gateway")]
+    names.push("AWS::IoTWireless::WirelessGateway");
+    #[cfg(feature = "kms-alias")]
+    names.push("AWS::KMS::Alias");
+    #[cfg(feature = "kms-key")]
+    names.push("AWS::KMS::Key");
+    #[cfg(feature = "kms-replica-key")]
+    names.push("AWS::KMS::ReplicaKey");
+    #[cfg(feature = "kafkaconnect-connector")]
+    names.push("AWS::KafkaConnect::Connector");
+    #[cfg(feature = "kafkaconnect-custom-plugin")]
+    names.push("AWS::KafkaConnect::CustomPlugin");
+    #[cfg(feature = "kafkaconnect-worker-configuration")]
+    names.push("AWS::KafkaConnect::WorkerConfiguration");
+    #[cfg(feature = "kendra-data-source")]
+    names.push("AWS::Kendra::DataSource");
+    #[cfg(feature = "kendra-faq")]
+    names.push("AWS::Kendra::Faq");
+    #[cfg(feature = "kendra-index")]
+    names.push("AWS::Kendra::Index");
+    #[cfg(feature = "kendraranking-execution-plan")]
+    names.push("AWS::KendraRanking::ExecutionPlan");
+    #[cfg(feature = "kinesis-resource-policy")]
+    names.push("AWS::Kinesis::ResourcePolicy");
+    #[cfg(feature = "kinesis-stream")]
+    names.push("AWS::Kinesis::Stream");
+    #[cfg(feature = "kinesis-stream-consumer")]
+    names.push("AWS::Kinesis::StreamConsumer");
+    #[cfg(feature = "kinesisanalytics-application")]
+    names.push("AWS::KinesisAnalytics::Application");
+    #[cfg(feature = "kinesisanalytics-application-output")]
+    names.push("AWS::KinesisAnalytics::ApplicationOutput");
+    #[cfg(feature = "kinesisanalytics-application-reference-data-source")]
+    names.push("AWS::KinesisAnalytics::ApplicationReferenceDataSource");
+    #[cfg(feature = "kinesisanalyticsv2-application")]
+    names.push("AWS::KinesisAnalyticsV2::Application");
+    #[cfg(feature = "kinesisanalyticsv2-application-cloud-watch-logging-option")]
+    names.push("AWS::KinesisAnalyticsV2::ApplicationCloudWatchLoggingOption");
+    #[cfg(feature = "kinesisanalyticsv2-application-output")]
+    names.push("AWS::KinesisAnalyticsV2::ApplicationOutput");
+    #[cfg(feature = "kinesisanalyticsv2-application-reference-data-source")]
+    names.push("AWS::KinesisAnalyticsV2::ApplicationReferenceDataSource");
+    #[cfg(feature = "kinesisfirehose-delivery-stream")]
+    names.push("AWS::KinesisFirehose::DeliveryStream");
+    #[cfg(feature = "kinesisvideo-signaling-channel")]
+    names.push("AWS::KinesisVideo::SignalingChannel");
+    #[cfg(feature = "kinesisvideo-stream")]
+    names.push("AWS::KinesisVideo::Stream");
+    #[cfg(feature = "lakeformation-data-cells-filter")]
+    names.push("AWS::LakeFormation::DataCellsFilter");
+    #[cfg(feature = "lakeformation-data-lake-settings")]
+    names.push("AWS::LakeFormation::DataLakeSettings");
+    #[cfg(feature = "lakeformation-permissions")]
+    names.push("AWS::LakeFormation::Permissions");
+    #[cfg(feature = "lakeformation-principal-permissions")]
+    names.push("AWS::LakeFormation::PrincipalPermissions");
+    #[cfg(feature = "lakeformation-resource")]
+    names.push("AWS::LakeFormation::Resource");
+    #[cfg(feature = "lakeformation-tag")]
+    names.push("AWS::LakeFormation::Tag");
+    #[cfg(feature = "lakeformation-tag-association")]
+    names.push("AWS::LakeFormation::TagAssociation");
+    #[cfg(feature = "lambda-alias")]
+    names.push("AWS::Lambda::Alias");
+    #[cfg(feature = "lambda-capacity-provider")]
+    names.push("AWS::Lambda::CapacityProvider");
+    #[cfg(feature = "lambda-code-signing-config")]
+    names.push("AWS::Lambda::CodeSigningConfig");
+    #[cfg(feature = "lambda-event-invoke-config")]
+    names.push("AWS::Lambda::EventInvokeConfig");
+    #[cfg(feature = "lambda-event-source-mapping")]
+    names.push("AWS::Lambda::EventSourceMapping");
+    #[cfg(feature = "lambda-function")]
+    names.push("AWS::Lambda::Function");
+    #[cfg(feature = "lambda-layer-version")]
+    names.push("AWS::Lambda::LayerVersion");
+    #[cfg(feature = "lambda-layer-version-permission")]
+    names.push("AWS::Lambda::LayerVersionPermission");
+    #[cfg(feature = "lambda-permission")]
+    names.push("AWS::Lambda::Permission");
+    #[cfg(feature = "lambda-url")]
+    names.push("AWS::Lambda::Url");
+    #[cfg(feature = "lambda-version")]
+    names.push("AWS::Lambda::Version");
+    #[cfg(feature = "launchwizard-deployment")]
+    names.push("AWS::LaunchWizard::Deployment");
+    #[cfg(feature = "lex-bot")]
+    names.push("AWS::Lex::Bot");
+    #[cfg(feature = "lex-bot-alias")]
+    names.push("AWS::Lex::BotAlias");
+    #[cfg(feature = "lex-bot-version")]
+    names.push("AWS::Lex::BotVersion");
+    #[cfg(feature = "lex-resource-policy")]
+    names.push("AWS::Lex::ResourcePolicy");
+    #[cfg(feature = "licensemanager-grant")]
+    names.push("AWS::LicenseManager::Grant");
+    #[cfg(feature = "licensemanager-license")]
+    names.push("AWS::LicenseManager::License");
+    #[cfg(feature = "lightsail-alarm")]
+    names.push("AWS::Lightsail::Alarm");
+    #[cfg(feature = "lightsail-bucket")]
+    names.push("AWS::Lightsail::Bucket");
+    #[cfg(feature = "lightsail-certificate")]
+    names.push("AWS::Lightsail::Certificate");
+    #[cfg(feature = "lightsail-container")]
+    names.push("AWS::Lightsail::Container");
+    #[cfg(feature = "lightsail-database")]
+    names.push("AWS::Lightsail::Database");
+    #[cfg(feature = "lightsail-database-snapshot")]
+    names.push("AWS::Lightsail::DatabaseSnapshot");
+    #[cfg(feature = "lightsail-disk")]
+    names.push("AWS::Lightsail::Disk");
+    #[cfg(feature = "lightsail-disk-snapshot")]
+    names.push("AWS::Lightsail::DiskSnapshot");
+    #[cfg(feature = "lightsail-distribution")]
+    names.push("AWS::Lightsail::Distribution");
+    #[cfg(feature = "lightsail-domain")]
+    names.push("AWS::Lightsail::Domain");
+    #[cfg(feature = "lightsail-instance")]
+    names.push("AWS::Lightsail::Instance");
+    #[cfg(feature = "lightsail-instance-snapshot")]
+    names.push("AWS::Lightsail::InstanceSnapshot");
+    #[cfg(feature = "lightsail-load-balancer")]
+    names.push("AWS::Lightsail::LoadBalancer");
+    #[cfg(feature = "lightsail-load-balancer-tls-certificate")]
+    names.push("AWS::Lightsail::LoadBalancerTlsCertificate");
+    #[cfg(feature = "lightsail-static-ip")]
+    names.push("AWS::Lightsail::StaticIp");
+    #[cfg(feature = "location-api-key")]
+    names.push("AWS::Location::APIKey");
+    #[cfg(feature = "location-geofence-collection")]
+    names.push("AWS::Location::GeofenceCollection");
+    #[cfg(feature = "location-map")]
+    names.push("AWS::Location::Map");
+    #[cfg(feature = "location-place-index")]
+    names.push("AWS::Location::PlaceIndex");
+    #[cfg(feature = "location-route-calculator")]
+    names.push("AWS::Location::RouteCalculator");
+    #[cfg(feature = "location-tracker")]
+    names.push("AWS::Location::Tracker");
+    #[cfg(feature = "location-tracker-consumer")]
+    names.push("AWS::Location::TrackerConsumer");
+    #[cfg(feature = "logs-account-policy")]
+    names.push("AWS::Logs::AccountPolicy");
+    #[cfg(feature = "logs-delivery")]
+    names.push("AWS::Logs::Delivery");
+    #[cfg(feature = "logs-delivery-destination")]
+    names.push("AWS::Logs::DeliveryDestination");
+    #[cfg(feature = "logs-delivery-source")]
+    names.push("AWS::Logs::DeliverySource");
+    #[cfg(feature = "logs-destination")]
+    names.push("AWS::Logs::Destination");
+    #[cfg(feature = "logs-integration")]
+    names.push("AWS::Logs::Integration");
+    #[cfg(feature = "logs-log-anomaly-detector")]
+    names.push("AWS::Logs::LogAnomalyDetector");
+    #[cfg(feature = "logs-log-group")]
+    names.push("AWS::Logs::LogGroup");
+    #[cfg(feature = "logs-log-stream")]
+    names.push("AWS::Logs::LogStream");
+    #[cfg(feature = "logs-metric-filter")]
+    names.push("AWS::Logs::MetricFilter");
+    #[cfg(feature = "logs-query-definition")]
+    names.push("AWS::Logs::QueryDefinition");
+    #[cfg(feature = "logs-resource-policy")]
+    names.push("AWS::Logs::ResourcePolicy");
+    #[cfg(feature = "logs-scheduled-query")]
+    names.push("AWS::Logs::ScheduledQuery");
+    #[cfg(feature = "logs-subscription-filter")]
+    names.push("AWS::Logs::SubscriptionFilter");
+    #[cfg(feature = "logs-transformer")]
+    names.push("AWS::Logs::Transformer");
+    #[cfg(feature = "lookoutequipment-inference-scheduler")]
+    names.push("AWS::LookoutEquipment::InferenceScheduler");
+    #[cfg(feature = "lookoutvision-project")]
+    names.push("AWS::LookoutVision::Project");
+    #[cfg(feature = "m2-application")]
+    names.push("AWS::M2::Application");
+    #[cfg(feature = "m2-deployment")]
+    names.push("AWS::M2::Deployment");
+    #[cfg(feature = "m2-environment")]
+    names.push("AWS::M2::Environment");
+    #[cfg(feature = "mpa-approval-team")]
+    names.push("AWS::MPA::ApprovalTeam");
+    #[cfg(feature = "mpa-identity-source")]
+    names.push("AWS::MPA::IdentitySource");
+    #[cfg(feature = "msk-batch-scram-secret")]
+    names.push("AWS::MSK::BatchScramSecret");
+    #[cfg(feature = "msk-cluster")]
+    names.push("AWS::MSK::Cluster");
+    #[cfg(feature = "msk-cluster-policy")]
+    names.push("AWS::MSK::ClusterPolicy");
+    #[cfg(feature = "msk-configuration")]
+    names.push("AWS::MSK::Configuration");
+    #[cfg(feature = "msk-replicator")]
+    names.push("AWS::MSK::Replicator");
+    #[cfg(feature = "msk-serverless-cluster")]
+    names.push("AWS::MSK::ServerlessCluster");
+    #[cfg(feature = "msk-topic")]
+    names.push("AWS::MSK::Topic");
+    #[cfg(feature = "msk-vpc-connection")]
+    names.push("AWS::MSK::VpcConnection");
+    #[cfg(feature = "mwaa-environment")]
+    names.push("AWS::MWAA::Environment");
+    #[cfg(feature = "mwaaserverless-workflow")]
+    names.push("AWS::MWAAServerless::Workflow");
+    #[cfg(feature = "macie-allow-list")]
+    names.push("AWS::Macie::AllowList");
+    #[cfg(feature = "macie-custom-data-identifier")]
+    names.push("AWS::Macie::CustomDataIdentifier");
+    #[cfg(feature = "macie-findings-filter")]
+    names.push("AWS::Macie::FindingsFilter");
+    #[cfg(feature = "macie-session")]
+    names.push("AWS::Macie::Session");
+    #[cfg(feature = "managedblockchain-accessor")]
+    names.push("AWS::ManagedBlockchain::Accessor");
+    #[cfg(feature = "managedblockchain-member")]
+    names.push("AWS::ManagedBlockchain::Member");
+    #[cfg(feature = "managedblockchain-node")]
+    names.push("AWS::ManagedBlockchain::Node");
+    #[cfg(feature = "mediaconnect-bridge")]
+    names.push("AWS::MediaConnect::Bridge");
+    #[cfg(feature = "mediaconnect-bridge-output")]
+    names.push("AWS::MediaConnect::BridgeOutput");
+    #[cfg(feature = "mediaconnect-bridge-source")]
+    names.push("AWS::MediaConnect::BridgeSource");
+    #[cfg(feature = "mediaconnect-flow")]
+    names.push("AWS::MediaConnect::Flow");
+    #[cfg(feature = "mediaconnect-flow-entitlement")]
+    names.push("AWS::MediaConnect::FlowEntitlement");
+    #[cfg(feature = "mediaconnect-flow-output")]
+    names.push("AWS::MediaConnect::FlowOutput");
+    #[cfg(feature = "mediaconnect-flow-source")]
+    names.push("AWS::MediaConnect::FlowSource");
+    #[cfg(feature = "mediaconnect-flow-vpc-interface")]
+    names.push("AWS::MediaConnect::FlowVpcInterface");
+    #[cfg(feature = "mediaconnect-gateway")]
+    names.push("AWS::MediaConnect::Gateway");
+    #[cfg(feature = "mediaconnect-router-input")]
+    names.push("AWS::MediaConnect::RouterInput");
+    #[cfg(feature = "mediaconnect-router-network-interface")]
+    names.push("AWS::MediaConnect::RouterNetworkInterface");
+    #[cfg(feature = "mediaconnect-router-output")]
+    names.push("AWS::MediaConnect::RouterOutput");
+    #[cfg(feature = "mediaconvert-job-template")]
+    names.push("AWS::MediaConvert::JobTemplate");
+    #[cfg(feature = "mediaconvert-preset")]
+    names.push("AWS::MediaConvert::Preset");
+    #[cfg(feature = "mediaconvert-queue")]
+    names.push("AWS::MediaConvert::Queue");
+    #[cfg(feature = "medialive-channel")]
+    names.push("AWS::MediaLive::Channel");
+    #[cfg(feature = "medialive-channel-placement-group")]
+    names.push("AWS::MediaLive::ChannelPlacementGroup");
+    #[cfg(feature = "medialive-cloud-watch-alarm-template")]
+    names.push("AWS::MediaLive::CloudWatchAlarmTemplate");
+    #[cfg(feature = "medialive-cloud-watch-alarm-template-group")]
+    names.push("AWS::MediaLive::CloudWatchAlarmTemplateGroup");
+    #[cfg(feature = "medialive-cluster")]
+    names.push("AWS::MediaLive::Cluster");
+    #[cfg(feature = "medialive-event-bridge-rule-template")]
+    names.push("AWS::MediaLive::EventBridgeRuleTemplate");
+    #[cfg(feature = "medialive-event-bridge-rule-template-group")]
+    names.push("AWS::MediaLive::EventBridgeRuleTemplateGroup");
+    #[cfg(feature = "medialive-input")]
+    names.push("AWS::MediaLive::Input");
+    #[cfg(feature = "medialive-input-security-group")]
+    names.push("AWS::MediaLive::InputSecurityGroup");
+    #[cfg(feature = "medialive-multiplex")]
+    names.push("AWS::MediaLive::Multiplex");
+    #[cfg(feature = "medialive-multiplexprogram")]
+    names.push("AWS::MediaLive::Multiplexprogram");
+    #[cfg(feature = "medialive-network")]
+    names.push("AWS::MediaLive::Network");
+    #[cfg(feature = "medialive-sdi-source")]
+    names.push("AWS::MediaLive::SdiSource");
+    #[cfg(feature = "medialive-signal-map")]
+    names.push("AWS::MediaLive::SignalMap");
+    #[cfg(feature = "mediapackage-asset")]
+    names.push("AWS::MediaPackage::Asset");
+    #[cfg(feature = "mediapackage-channel")]
+    names.push("AWS::MediaPackage::Channel");
+    #[cfg(feature = "mediapackage-origin-endpoint")]
+    names.push("AWS::MediaPackage::OriginEndpoint");
+    #[cfg(feature = "mediapackage-packaging-configuration")]
+    names.push("AWS::MediaPackage::PackagingConfiguration");
+    #[cfg(feature = "mediapackage-packaging-group")]
+    names.push("AWS::MediaPackage::PackagingGroup");
+    #[cfg(feature = "mediapackagev2-channel")]
+    names.push("AWS::MediaPackageV2::Channel");
+    #[cfg(feature = "mediapackagev2-channel-group")]
+    names.push("AWS::MediaPackageV2::ChannelGroup");
+    #[cfg(feature = "mediapackagev2-channel-policy")]
+    names.push("AWS::MediaPackageV2::ChannelPolicy");
+    #[cfg(feature = "mediapackagev2-origin-endpoint")]
+    names.push("AWS::MediaPackageV2::OriginEndpoint");
+    #[cfg(feature = "mediapackagev2-origin-endpoint-policy")]
+    names.push("AWS::MediaPackageV2::OriginEndpointPolicy");
+    #[cfg(feature = "mediastore-container")]
+    names.push("AWS::MediaStore::Container");
+    #[cfg(feature = "mediatailor-channel")]
+    names.push("AWS::MediaTailor::Channel");
+    #[cfg(feature = "mediatailor-channel-policy")]
+    names.push("AWS::MediaTailor::ChannelPolicy");
+    #[cfg(feature = "mediatailor-live-source")]
+    names.push("AWS::MediaTailor::LiveSource");
+    #[cfg(feature = "mediatailor-playback-configuration")]
+    names.push("AWS::MediaTailor::PlaybackConfiguration");
+    #[cfg(feature = "mediatailor-source-location")]
+    names.push("AWS::MediaTailor::SourceLocation");
+    #[cfg(feature = "mediatailor-vod-source")]
+    names.push("AWS::MediaTailor::VodSource");
+    #[cfg(feature = "memorydb-acl")]
+    names.push("AWS::MemoryDB::ACL");
+    #[cfg(feature = "memorydb-cluster")]
+    names.push("AWS::MemoryDB::Cluster");
+    #[cfg(feature = "memorydb-multi-region-cluster")]
+    names.push("AWS::MemoryDB::MultiRegionCluster");
+    #[cfg(feature = "memorydb-parameter-group")]
+    names.push("AWS::MemoryDB::ParameterGroup");
+    #[cfg(feature = "memorydb-subnet-group")]
+    names.push("AWS::MemoryDB::SubnetGroup");
+    #[cfg(feature = "memorydb-user")]
+    names.push("AWS::MemoryDB::User");
+    #[cfg(feature = "neptune-db-cluster")]
+    names.push("AWS::Neptune::DBCluster");
+    #[cfg(feature = "neptune-db-cluster-parameter-group")]
+    names.push("AWS::Neptune::DBClusterParameterGroup");
+    #[cfg(feature = "neptune-db-instance")]
+    names.push("AWS::Neptune::DBInstance");
+    #[cfg(feature = "neptune-db-parameter-group")]
+    names.push("AWS::Neptune::DBParameterGroup");
+    #[cfg(feature = "neptune-db-subnet-group")]
+    names.push("AWS::Neptune::DBSubnetGroup");
+    #[cfg(feature = "neptune-event-subscription")]
+    names.push("AWS::Neptune::EventSubscription");
+    #[cfg(feature = "neptunegraph-graph")]
+    names.push("AWS::NeptuneGraph::Graph");
+    #[cfg(feature = "neptunegraph-graph-snapshot")]
+    names.push("AWS::NeptuneGraph::GraphSnapshot");
+    #[cfg(feature = "neptunegraph-private-graph-endpoint")]
+    names.push("AWS::NeptuneGraph::PrivateGraphEndpoint");
+    #[cfg(feature = "networkfirewall-firewall")]
+    names.push("AWS::NetworkFirewall::Firewall");
+    #[cfg(feature = "networkfirewall-firewall-policy")]
+    names.push("AWS::NetworkFirewall::FirewallPolicy");
+    #[cfg(feature = "networkfirewall-logging-configuration")]
+    names.push("AWS::NetworkFirewall::LoggingConfiguration");
+    #[cfg(feature = "networkfirewall-rule-group")]
+    names.push("AWS::NetworkFirewall::RuleGroup");
+    #[cfg(feature = "networkfirewall-tls-inspection-configuration")]
+    names.push("AWS::NetworkFirewall::TLSInspectionConfiguration");
+    #[cfg(feature = "networkfirewall-vpc-endpoint-association")]
+    names.push("AWS::NetworkFirewall::VpcEndpointAssociation");
+    #[cfg(feature = "networkmanager-connect-attachment")]
+    names.push("AWS::NetworkManager::ConnectAttachment");
+    #[cfg(feature = "networkmanager-connect-peer")]
+    names.push("AWS::NetworkManager::ConnectPeer");
+    #[cfg(feature = "networkmanager-core-network")]
+    names.push("AWS::NetworkManager::CoreNetwork");
+    #[cfg(feature = "networkmanager-core-network-prefix-list-association")]
+    names.push("AWS::NetworkManager::CoreNetworkPrefixListAssociation");
+    #[cfg(feature = "networkmanager-customer-gateway-association")]
+    names.push("AWS::NetworkManager::CustomerGatewayAssociation");
+    #[cfg(feature = "networkmanager-device")]
+    names.push("AWS::NetworkManager::Device");
+    #[cfg(feature = "networkmanager-direct-connect-gateway-attachment")]
+    names.push("AWS::NetworkManager::DirectConnectGatewayAttachment");
+    #[cfg(feature = "networkmanager-global-network")]
+    names.push("AWS::NetworkManager::GlobalNetwork");
+    #[cfg(feature = "networkmanager-link")]
+    names.push("AWS::NetworkManager::Link");
+    #[cfg(feature = "networkmanager-link-association")]
+    names.push("AWS::NetworkManager::LinkAssociation");
+    #[cfg(feature = "networkmanager-site")]
+    names.push("AWS::NetworkManager::Site");
+    #[cfg(feature = "networkmanager-site-to-site-vpn-attachment")]
+    names.push("AWS::NetworkManager::SiteToSiteVpnAttachment");
+    #[cfg(feature = "networkmanager-transit-gateway-peering")]
+    names.push("AWS::NetworkManager::TransitGatewayPeering");
+    #[cfg(feature = "networkmanager-transit-gateway-registration")]
+    names.push("AWS::NetworkManager::TransitGatewayRegistration");
+    #[cfg(feature = "networkmanager-transit-gateway-route-table-attachment")]
+    names.push("AWS::NetworkManager::TransitGatewayRouteTableAttachment");
+    #[cfg(feature = "networkmanager-vpc-attachment")]
+    names.push("AWS::NetworkManager::VpcAttachment");
+    #[cfg(feature = "notifications-channel-association")]
+    names.push("AWS::Notifications::ChannelAssociation");
+    #[cfg(feature = "notifications-event-rule")]
+    names.push("AWS::Notifications::EventRule");
+    #[cfg(feature = "notifications-managed-notification-account-contact-association")]
+    names.push("AWS::Notifications::ManagedNotificationAccountContactAssociation");
+    #[cfg(feature = "notifications-managed-notification-additional-channel-association")]
+    names.push("AWS::Notifications::ManagedNotificationAdditionalChannelAssociation");
+    #[cfg(feature = "notifications-notification-configuration")]
+    names.push("AWS::Notifications::NotificationConfiguration");
+    #[cfg(feature = "notifications-notification-hub")]
+    names.push("AWS::Notifications::NotificationHub");
+    #[cfg(feature = "notifications-organizational-unit-association")]
+    names.push("AWS::Notifications::OrganizationalUnitAssociation");
+    #[cfg(feature = "notificationscontacts-email-contact")]
+    names.push("AWS::NotificationsContacts::EmailContact");
+    #[cfg(feature = "novaact-workflow-definition")]
+    names.push("AWS::NovaAct::WorkflowDefinition");
+    #[cfg(feature = "odb-cloud-autonomous-vm-cluster")]
+    names.push("AWS::ODB::CloudAutonomousVmCluster");
+    #[cfg(feature = "odb-cloud-exadata-infrastructure")]
+    names.push("AWS::ODB::CloudExadataInfrastructure");
+    #[cfg(feature = "odb-cloud-vm-cluster")]
+    names.push("AWS::ODB::CloudVmCluster");
+    #[cfg(feature = "odb-odb-network")]
+    names.push("AWS::ODB::OdbNetwork");
+    #[cfg(feature = "odb-odb-peering-connection")]
+    names.push("AWS::ODB::OdbPeeringConnection");
+    #[cfg(feature = "osis-pipeline")]
+    names.push("AWS::OSIS::Pipeline");
+    #[cfg(feature = "oam-link")]
+    names.push("AWS::Oam::Link");
+    #[cfg(feature = "oam-sink")]
+    names.push("AWS::Oam::Sink");
+    #[cfg(feature = "observabilityadmin-organization-centralization-rule")]
+    names.push("AWS::ObservabilityAdmin::OrganizationCentralizationRule");
+    #[cfg(feature = "observabilityadmin-organization-telemetry-rule")]
+    names.push("AWS::ObservabilityAdmin::OrganizationTelemetryRule");
+    #[cfg(feature = "observabilityadmin-s3-table-integration")]
+    names.push("AWS::ObservabilityAdmin::S3TableIntegration");
+    #[cfg(feature = "observabilityadmin-telemetry-enrichment")]
+    names.push("AWS::ObservabilityAdmin::TelemetryEnrichment");
+    #[cfg(feature = "observabilityadmin-telemetry-pipelines")]
+    names.push("AWS::ObservabilityAdmin::TelemetryPipelines");
+    #[cfg(feature = "observabilityadmin-telemetry-rule")]
+    names.push("AWS::ObservabilityAdmin::TelemetryRule");
+    #[cfg(feature = "omics-annotation-store")]
+    names.push("AWS::Omics::AnnotationStore");
+    #[cfg(feature = "omics-configuration")]
+    names.push("AWS::Omics::Configuration");
+    #[cfg(feature = "omics-reference-store")]
+    names.push("AWS::Omics::ReferenceStore");
+    #[cfg(feature = "omics-run-group")]
+    names.push("AWS::Omics::RunGroup");
+    #[cfg(feature = "omics-sequence-store")]
+    names.push("AWS::Omics::SequenceStore");
+    #[cfg(feature = "omics-variant-store")]
+    names.push("AWS::Omics::VariantStore");
+    #[cfg(feature = "omics-workflow")]
+    names.push("AWS::Omics::Workflow");
+    #[cfg(feature = "omics-workflow-version")]
+    names.push("AWS::Omics::WorkflowVersion");
+    #[cfg(feature = "opensearchserverless-access-policy")]
+    names.push("AWS::OpenSearchServerless::AccessPolicy");
+    #[cfg(feature = "opensearchserverless-collection")]
+    names.push("AWS::OpenSearchServerless::Collection");
+    #[cfg(feature = "opensearchserverless-collection-group")]
+    names.push("AWS::OpenSearchServerless::CollectionGroup");
+    #[cfg(feature = "opensearchserverless-index")]
+    names.push("AWS::OpenSearchServerless::Index");
+    #[cfg(feature = "opensearchserverless-lifecycle-policy")]
+    names.push("AWS::OpenSearchServerless::LifecyclePolicy");
+    #[cfg(feature = "opensearchserverless-security-config")]
+    names.push("AWS::OpenSearchServerless::SecurityConfig");
+    #[cfg(feature = "opensearchserverless-security-policy")]
+    names.push("AWS::OpenSearchServerless::SecurityPolicy");
+    #[cfg(feature = "opensearchserverless-vpc-endpoint")]
+    names.push("AWS::OpenSearchServerless::VpcEndpoint");
+    #[cfg(feature = "opensearchservice-application")]
+    names.push("AWS::OpenSearchService::Application");
+    #[cfg(feature = "opensearchservice-domain")]
+    names.push("AWS::OpenSearchService::Domain");
+    #[cfg(feature = "opsworks-app")]
+    names.push("AWS::OpsWorks::App");
+    #[cfg(feature = "opsworks-elastic-load-balancer-attachment")]
+    names.push("AWS::OpsWorks::ElasticLoadBalancerAttachment");
+    #[cfg(feature = "opsworks-instance")]
+    names.push("AWS::OpsWorks::Instance");
+    #[cfg(feature = "opsworks-layer")]
+    names.push("AWS::OpsWorks::Layer");
+    #[cfg(feature = "opsworks-stack")]
+    names.push("AWS::OpsWorks::Stack");
+    #[cfg(feature = "opsworks-user-profile")]
+    names.push("AWS::OpsWorks::UserProfile");
+    #[cfg(feature = "opsworks-volume")]
+    names.push("AWS::OpsWorks::Volume");
+    #[cfg(feature = "organizations-account")]
+    names.push("AWS::Organizations::Account");
+    #[cfg(feature = "organizations-organization")]
+    names.push("AWS::Organizations::Organization");
+    #[cfg(feature = "organizations-organizational-unit")]
+    names.push("AWS::Organizations::OrganizationalUnit");
+    #[cfg(feature = "organizations-policy")]
+    names.push("AWS::Organizations::Policy");
+    #[cfg(feature = "organizations-resource-policy")]
+    names.push("AWS::Organizations::ResourcePolicy");
+    #[cfg(feature = "pcaconnectorad-connector")]
+    names.push("AWS::PCAConnectorAD::Connector");
+    #[cfg(feature = "pcaconnectorad-directory-registration")]
+    names.push("AWS::PCAConnectorAD::DirectoryRegistration");
+    #[cfg(feature = "pcaconnectorad-service-principal-name")]
+    names.push("AWS::PCAConnectorAD::ServicePrincipalName");
+    #[cfg(feature = "pcaconnectorad-template")]
+    names.push("AWS::PCAConnectorAD::Template");
+    #[cfg(feature = "pcaconnectorad-template-group-access-control-entry")]
+    names.push("AWS::PCAConnectorAD::TemplateGroupAccessControlEntry");
+    #[cfg(feature = "pcaconnectorscep-challenge")]
+    names.push("AWS::PCAConnectorSCEP::Challenge");
+    #[cfg(feature = "pcaconnectorscep-connector")]
+    names.push("AWS::PCAConnectorSCEP::Connector");
+    #[cfg(feature = "pcs-cluster")]
+    names.push("AWS::PCS::Cluster");
+    #[cfg(feature = "pcs-compute-node-group")]
+    names.push("AWS::PCS::ComputeNodeGroup");
+    #[cfg(feature = "pcs-queue")]
+    names.push("AWS::PCS::Queue");
+    #[cfg(feature = "panorama-application-instance")]
+    names.push("AWS::Panorama::ApplicationInstance");
+    #[cfg(feature = "panorama-package")]
+    names.push("AWS::Panorama::Package");
+    #[cfg(feature = "panorama-package-version")]
+    names.push("AWS::Panorama::PackageVersion");
+    #[cfg(feature = "paymentcryptography-alias")]
+    names.push("AWS::PaymentCryptography::Alias");
+    #[cfg(feature = "paymentcryptography-key")]
+    names.push("AWS::PaymentCryptography::Key");
+    #[cfg(feature = "personalize-dataset")]
+    names.push("AWS::Personalize::Dataset");
+    #[cfg(feature = "personalize-dataset-group")]
+    names.push("AWS::Personalize::DatasetGroup");
+    #[cfg(feature = "personalize-schema")]
+    names.push("AWS::Personalize::Schema");
+    #[cfg(feature = "personalize-solution")]
+    names.push("AWS::Personalize::Solution");
+    #[cfg(feature = "pinpoint-adm-channel")]
+    names.push("AWS::Pinpoint::ADMChannel");
+    #[cfg(feature = "pinpoint-apns-channel")]
+    names.push("AWS::Pinpoint::APNSChannel");
+    #[cfg(feature = "pinpoint-apns-sandbox-channel")]
+    names.push("AWS::Pinpoint::APNSSandboxChannel");
+    #[cfg(feature = "pinpoint-apns-voip-channel")]
+    names.push("AWS::Pinpoint::APNSVoipChannel");
+    #[cfg(feature = "pinpoint-apns-voip-sandbox-channel")]
+    names.push("AWS::Pinpoint::APNSVoipSandboxChannel");
+    #[cfg(feature = "pinpoint-app")]
+    names.push("AWS::Pinpoint::App");
+    #[cfg(feature = "pinpoint-application-settings")]
+    names.push("AWS::Pinpoint::ApplicationSettings");
+    #[cfg(feature = "pinpoint-baidu-channel")]
+    names.push("AWS::Pinpoint::BaiduChannel");
+    #[cfg(feature = "pinpoint-campaign")]
+    names.push("AWS::Pinpoint::Campaign");
+    #[cfg(feature = "pinpoint-email-channel")]
+    names.push("AWS::Pinpoint::EmailChannel");
+    #[cfg(feature = "pinpoint-email-template")]
+    names.push("AWS::Pinpoint::EmailTemplate");
+    #[cfg(feature = "pinpoint-event-stream")]
+    names.push("AWS::Pinpoint::EventStream");
+    #[cfg(feature = "pinpoint-gcm-channel")]
+    names.push("AWS::Pinpoint::GCMChannel");
+    #[cfg(feature = "pinpoint-in-app-template")]
+    names.push("AWS::Pinpoint::InAppTemplate");
+    #[cfg(feature = "pinpoint-push-template")]
+    names.push("AWS::Pinpoint::PushTemplate");
+    #[cfg(feature = "pinpoint-sms-channel")]
+    names.push("AWS::Pinpoint::SMSChannel");
+    #[cfg(feature = "pinpoint-segment")]
+    names.push("AWS::Pinpoint::Segment");
+    #[cfg(feature = "pinpoint-sms-template")]
+    names.push("AWS::Pinpoint::SmsTemplate");
+    #[cfg(feature = "pinpoint-voice-channel")]
+    names.push("AWS::Pinpoint::VoiceChannel");
+    #[cfg(feature = "pinpointemail-configuration-set")]
+    names.push("AWS::PinpointEmail::ConfigurationSet");
+    #[cfg(feature = "pinpointemail-configuration-set-event-destination")]
+    names.push("AWS::PinpointEmail::ConfigurationSetEventDestination");
+    #[cfg(feature = "pinpointemail-dedicated-ip-pool")]
+    names.push("AWS::PinpointEmail::DedicatedIpPool");
+    #[cfg(feature = "pinpointemail-identity")]
+    names.push("AWS::PinpointEmail::Identity");
+    #[cfg(feature = "pipes-pipe")]
+    names.push("AWS::Pipes::Pipe");
+    #[cfg(feature = "proton-environment-account-connection")]
+    names.push("AWS::Proton::EnvironmentAccountConnection");
+    #[cfg(feature = "proton-environment-template")]
+    names.push("AWS::Proton::EnvironmentTemplate");
+    #[cfg(feature = "proton-service-template")]
+    names.push("AWS::Proton::ServiceTemplate");
+    #[cfg(feature = "qbusiness-application")]
+    names.push("AWS::QBusiness::Application");
+    #[cfg(feature = "qbusiness-data-accessor")]
+    names.push("AWS::QBusiness::DataAccessor");
+    #[cfg(feature = "qbusiness-data-source")]
+    names.push("AWS::QBusiness::DataSource");
+    #[cfg(feature = "qbusiness-index")]
+    names.push("AWS::QBusiness::Index");
+    #[cfg(feature = "qbusiness-permission")]
+    names.push("AWS::QBusiness::Permission");
+    #[cfg(feature = "qbusiness-plugin")]
+    names.push("AWS::QBusiness::Plugin");
+    #[cfg(feature = "qbusiness-retriever")]
+    names.push("AWS::QBusiness::Retriever");
+    #[cfg(feature = "qbusiness-web-experience")]
+    names.push("AWS::QBusiness::WebExperience");
+    #[cfg(feature = "qldb-ledger")]
+    names.push("AWS::QLDB::Ledger");
+    #[cfg(feature = "qldb-stream")]
+    names.push("AWS::QLDB::Stream");
+    #[cfg(feature = "quicksight-action-connector")]
+    names.push("AWS::QuickSight::ActionConnector");
+    #[cfg(feature = "quicksight-analysis")]
+    names.push("AWS::QuickSight::Analysis");
+    #[cfg(feature = "quicksight-custom-permissions")]
+    names.push("AWS::QuickSight::CustomPermissions");
+    #[cfg(feature = "quicksight-dashboard")]
+    names.push("AWS::QuickSight::Dashboard");
+    #[cfg(feature = "quicksight-data-set")]
+    names.push("AWS::QuickSight::DataSet");
+    #[cfg(feature = "quicksight-data-source")]
+    names.push("AWS::QuickSight::DataSource");
+    #[cfg(feature = "quicksight-folder")]
+    names.push("AWS::QuickSight::Folder");
+    #[cfg(feature = "quicksight-refresh-schedule")]
+    names.push("AWS::QuickSight::RefreshSchedule");
+    #[cfg(feature = "quicksight-template")]
+    names.push("AWS::QuickSight::Template");
+    #[cfg(feature = "quicksight-theme")]
+    names.push("AWS::QuickSight::Theme");
+    #[cfg(feature = "quicksight-topic")]
+    names.push("AWS::QuickSight::Topic");
+    #[cfg(feature = "quicksight-vpc-connection")]
+    names.push("AWS::QuickSight::VPCConnection");
+    #[cfg(feature = "ram-permission")]
+    names.push("AWS::RAM::Permission");
+    #[cfg(feature = "ram-resource-share")]
+    names.push("AWS::RAM::ResourceShare");
+    #[cfg(feature = "rds-custom-db-engine-version")]
+    names.push("AWS::RDS::CustomDBEngineVersion");
+    #[cfg(feature = "rds-db-cluster")]
+    names.push("AWS::RDS::DBCluster");
+    #[cfg(feature = "rds-db-cluster-parameter-group")]
+    names.push("AWS::RDS::DBClusterParameterGroup");
+    #[cfg(feature = "rds-db-instance")]
+    names.push("AWS::RDS::DBInstance");
+    #[cfg(feature = "rds-db-parameter-group")]
+    names.push("AWS::RDS::DBParameterGroup");
+    #[cfg(feature = "rds-db-proxy")]
+    names.push("AWS::RDS::DBProxy");
+    #[cfg(feature = "rds-db-proxy-endpoint")]
+    names.push("AWS::RDS::DBProxyEndpoint");
+    #[cfg(feature = "rds-db-proxy-target-group")]
+    names.push("AWS::RDS::DBProxyTargetGroup");
+    #[cfg(feature = "rds-db-security-group")]
+    names.push("AWS::RDS::DBSecurityGroup");
+    #[cfg(feature = "rds-db-security-group-ingress")]
+    names.push("AWS::RDS::DBSecurityGroupIngress");
+    #[cfg(feature = "rds-db-shard-group")]
+    names.push("AWS::RDS::DBShardGroup");
+    #[cfg(feature = "rds-db-subnet-group")]
+    names.push("AWS::RDS::DBSubnetGroup");
+    #[cfg(feature = "rds-event-subscription")]
+    names.push("AWS::RDS::EventSubscription");
+    #[cfg(feature = "rds-global-cluster")]
+    names.push("AWS::RDS::GlobalCluster");
+    #[cfg(feature = "rds-integration")]
+    names.push("AWS::RDS::Integration");
+    #[cfg(feature = "rds-option-group")]
+    names.push("AWS::RDS::OptionGroup");
+    #[cfg(feature = "rtbfabric-inbound-external-link")]
+    names.push("AWS::RTBFabric::InboundExternalLink");
+    #[cfg(feature = "rtbfabric-link")]
+    names.push("AWS::RTBFabric::Link");
+    #[cfg(feature = "rtbfabric-outbound-external-link")]
+    names.push("AWS::RTBFabric::OutboundExternalLink");
+    #[cfg(feature = "rtbfabric-requester-gateway")]
+    names.push("AWS::RTBFabric::RequesterGateway");
+    #[cfg(feature = "rtbfabric-responder-gateway")]
+    names.push("AWS::RTBFabric::ResponderGateway");
+    #[cfg(feature = "rum-app-monitor")]
+    names.push("AWS::RUM::AppMonitor");
+    #[cfg(feature = "rbin-rule")]
+    names.push("AWS::Rbin::Rule");
+    #[cfg(feature = "redshift-cluster")]
+    names.push("AWS::Redshift::Cluster");
+    #[cfg(feature = "redshift-cluster-parameter-group")]
+    names.push("AWS::Redshift::ClusterParameterGroup");
+    #[cfg(feature = "redshift-cluster-security-group")]
+    names.push("AWS::Redshift::ClusterSecurityGroup");
+    #[cfg(feature = "redshift-cluster-security-group-ingress")]
+    names.push("AWS::Redshift::ClusterSecurityGroupIngress");
+    #[cfg(feature = "redshift-cluster-subnet-group")]
+    names.push("AWS::Redshift::ClusterSubnetGroup");
+    #[cfg(feature = "redshift-endpoint-access")]
+    names.push("AWS::Redshift::EndpointAccess");
+    #[cfg(feature = "redshift-endpoint-authorization")]
+    names.push("AWS::Redshift::EndpointAuthorization");
+    #[cfg(feature = "redshift-event-subscription")]
+    names.push("AWS::Redshift::EventSubscription");
+    #[cfg(feature = "redshift-integration")]
+    names.push("AWS::Redshift::Integration");
+    #[cfg(feature = "redshift-scheduled-action")]
+    names.push("AWS::Redshift::ScheduledAction");
+    #[cfg(feature = "redshiftserverless-namespace")]
+    names.push("AWS::RedshiftServerless::Namespace");
+    #[cfg(feature = "redshiftserverless-snapshot")]
+    names.push("AWS::RedshiftServerless::Snapshot");
+    #[cfg(feature = "redshiftserverless-workgroup")]
+    names.push("AWS::RedshiftServerless::Workgroup");
+    #[cfg(feature = "refactorspaces-application")]
+    names.push("AWS::RefactorSpaces::Application");
+    #[cfg(feature = "refactorspaces-environment")]
+    names.push("AWS::RefactorSpaces::Environment");
+    #[cfg(feature = "refactorspaces-route")]
+    names.push("AWS::RefactorSpaces::Route");
+    #[cfg(feature = "refactorspaces-service")]
+    names.push("AWS::RefactorSpaces::Service");
+    #[cfg(feature = "rekognition-collection")]
+    names.push("AWS::Rekognition::Collection");
+    #[cfg(feature = "rekognition-project")]
+    names.push("AWS::Rekognition::Project");
+    #[cfg(feature = "rekognition-stream-processor")]
+    names.push("AWS::Rekognition::StreamProcessor");
+    #[cfg(feature = "resiliencehub-app")]
+    names.push("AWS::ResilienceHub::App");
+    #[cfg(feature = "resiliencehub-resiliency-policy")]
+    names.push("AWS::ResilienceHub::ResiliencyPolicy");
+    #[cfg(feature = "resourceexplorer2-default-view-association")]
+    names.push("AWS::ResourceExplorer2::DefaultViewAssociation");
+    #[cfg(feature = "resourceexplorer2-index")]
+    names.push("AWS::ResourceExplorer2::Index");
+    #[cfg(feature = "resourceexplorer2-view")]
+    names.push("AWS::ResourceExplorer2::View");
+    #[cfg(feature = "resourcegroups-group")]
+    names.push("AWS::ResourceGroups::Group");
+    #[cfg(feature = "resourcegroups-tag-sync-task")]
+    names.push("AWS::ResourceGroups::TagSyncTask");
+    #[cfg(feature = "robomaker-fleet")]
+    names.push("AWS::RoboMaker::Fleet");
+    #[cfg(feature = "robomaker-robot")]
+    names.push("AWS::RoboMaker::Robot");
+    #[cfg(feature = "robomaker-robot-application")]
+    names.push("AWS::RoboMaker::RobotApplication");
+    #[cfg(feature = "robomaker-robot-application-version")]
+    names.push("AWS::RoboMaker::RobotApplicationVersion");
+    #[cfg(feature = "robomaker-simulation-application")]
+    names.push("AWS::RoboMaker::SimulationApplication");
+    #[cfg(feature = "robomaker-simulation-application-version")]
+    names.push("AWS::RoboMaker::SimulationApplicationVersion");
+    #[cfg(feature = "rolesanywhere-crl")]
+    names.push("AWS::RolesAnywhere::CRL");
+    #[cfg(feature = "rolesanywhere-profile")]
+    names.push("AWS::RolesAnywhere::Profile");
+    #[cfg(feature = "rolesanywhere-trust-anchor")]
+    names.push("AWS::RolesAnywhere::TrustAnchor");
+    #[cfg(feature = "route53-cidr-collection")]
+    names.push("AWS::Route53::CidrCollection");
+    #[cfg(feature = "route53-dnssec")]
+    names.push("AWS::Route53::DNSSEC");
+    #[cfg(feature = "route53-health-check")]
+    names.push("AWS::Route53::HealthCheck");
+    #[cfg(feature = "route53-hosted-zone")]
+    names.push("AWS::Route53::HostedZone");
+    #[cfg(feature = "route53-key-signing-key")]
+    names.push("AWS::Route53::KeySigningKey");
+    #[cfg(feature = "route53-record-set")]
+    names.push("AWS::Route53::RecordSet");
+    #[cfg(feature = "route53-record-set-group")]
+    names.push("AWS::Route53::RecordSetGroup");
+    #[cfg(feature = "route53globalresolver-access-source")]
+    names.push("AWS::Route53GlobalResolver::AccessSource");
+    #[cfg(feature = "route53globalresolver-access-token")]
+    names.push("AWS::Route53GlobalResolver::AccessToken");
+    #[cfg(feature = "route53globalresolver-dns-view")]
+    names.push("AWS::Route53GlobalResolver::DnsView");
+    #[cfg(feature = "route53globalresolver-firewall-domain-list")]
+    names.push("AWS::Route53GlobalResolver::FirewallDomainList");
+    #[cfg(feature = "route53globalresolver-firewall-rule")]
+    names.push("AWS::Route53GlobalResolver::FirewallRule");
+    #[cfg(feature = "route53globalresolver-global-resolver")]
+    names.push("AWS::Route53GlobalResolver::GlobalResolver");
+    #[cfg(feature = "route53globalresolver-hosted-zone-association")]
+    names.push("AWS::Route53GlobalResolver::HostedZoneAssociation");
+    #[cfg(feature = "route53profiles-profile")]
+    names.push("AWS::Route53Profiles::Profile");
+    #[cfg(feature = "route53profiles-profile-association")]
+    names.push("AWS::Route53Profiles::ProfileAssociation");
+    #[cfg(feature = "route53profiles-profile-resource-association")]
+    names.push("AWS::Route53Profiles::ProfileResourceAssociation");
+    #[cfg(feature = "route53recoverycontrol-cluster")]
+    names.push("AWS::Route53RecoveryControl::Cluster");
+    #[cfg(feature = "route53recoverycontrol-control-panel")]
+    names.push("AWS::Route53RecoveryControl::ControlPanel");
+    #[cfg(feature = "route53recoverycontrol-routing-control")]
+    names.push("AWS::Route53RecoveryControl::RoutingControl");
+    #[cfg(feature = "route53recoverycontrol-safety-rule")]
+    names.push("AWS::Route53RecoveryControl::SafetyRule");
+    #[cfg(feature = "route53recoveryreadiness-cell")]
+    names.push("AWS::Route53RecoveryReadiness::Cell");
+    #[cfg(feature = "route53recoveryreadiness-readiness-check")]
+    names.push("AWS::Route53RecoveryReadiness::ReadinessCheck");
+    #[cfg(feature = "route53recoveryreadiness-recovery-group")]
+    names.push("AWS::Route53RecoveryReadiness::RecoveryGroup");
+    #[cfg(feature = "route53recoveryreadiness-resource-set")]
+    names.push("AWS::Route53RecoveryReadiness::ResourceSet");
+    #[cfg(feature = "route53resolver-firewall-domain-list")]
+    names.push("AWS::Route53Resolver::FirewallDomainList");
+    #[cfg(feature = "route53resolver-firewall-rule-group")]
+    names.push("AWS::Route53Resolver::FirewallRuleGroup");
+    #[cfg(feature = "route53resolver-firewall-rule-group-association")]
+    names.push("AWS::Route53Resolver::FirewallRuleGroupAssociation");
+    #[cfg(feature = "route53resolver-outpost-resolver")]
+    names.push("AWS::Route53Resolver::OutpostResolver");
+    #[cfg(feature = "route53resolver-resolver-config")]
+    names.push("AWS::Route53Resolver::ResolverConfig");
+    #[cfg(feature = "route53resolver-resolver-dnssec-config")]
+    names.push("AWS::Route53Resolver::ResolverDNSSECConfig");
+    #[cfg(feature = "route53resolver-resolver-endpoint")]
+    names.push("AWS::Route53Resolver::ResolverEndpoint");
+    #[cfg(feature = "route53resolver-resolver-query-logging-config")]
+    names.push("AWS::Route53Resolver::ResolverQueryLoggingConfig");
+    #[cfg(feature = "route53resolver-resolver-query-logging-config-association")]
+    names.push("AWS::Route53Resolver::ResolverQueryLoggingConfigAssociation");
+    #[cfg(feature = "route53resolver-resolver-rule")]
+    names.push("AWS::Route53Resolver::ResolverRule");
+    #[cfg(feature = "route53resolver-resolver-rule-association")]
+    names.push("AWS::Route53Resolver::ResolverRuleAssociation");
+    #[cfg(feature = "s3-access-grant")]
+    names.push("AWS::S3::AccessGrant");
+    #[cfg(feature = "s3-access-grants-instance")]
+    names.push("AWS::S3::AccessGrantsInstance");
+    #[cfg(feature = "s3-access-grants-location")]
+    names.push("AWS::S3::AccessGrantsLocation");
+    #[cfg(feature = "s3-access-point")]
+    names.push("AWS::S3::AccessPoint");
+    #[cfg(feature = "s3-bucket")]
+    names.push("AWS::S3::Bucket");
+    #[cfg(feature = "s3-bucket-policy")]
+    names.push("AWS::S3::BucketPolicy");
+    #[cfg(feature = "s3-multi-region-access-point")]
+    names.push("AWS::S3::MultiRegionAccessPoint");
+    #[cfg(feature = "s3-multi-region-access-point-policy")]
+    names.push("AWS::S3::MultiRegionAccessPointPolicy");
+    #[cfg(feature = "s3-storage-lens")]
+    names.push("AWS::S3::StorageLens");
+    #[cfg(feature = "s3-storage-lens-group")]
+    names.push("AWS::S3::StorageLensGroup");
+    #[cfg(feature = "s3express-access-point")]
+    names.push("AWS::S3Express::AccessPoint");
+    #[cfg(feature = "s3express-bucket-policy")]
+    names.push("AWS::S3Express::BucketPolicy");
+    #[cfg(feature = "s3express-directory-bucket")]
+    names.push("AWS::S3Express::DirectoryBucket");
+    #[cfg(feature = "s3files-access-point")]
+    names.push("AWS::S3Files::AccessPoint");
+    #[cfg(feature = "s3files-file-system")]
+    names.push("AWS::S3Files::FileSystem");
+    #[cfg(feature = "s3files-file-system-policy")]
+    names.push("AWS::S3Files::FileSystemPolicy");
+    #[cfg(feature = "s3files-mount-target")]
+    names.push("AWS::S3Files::MountTarget");
+    #[cfg(feature = "s3objectlambda-access-point")]
+    names.push("AWS::S3ObjectLambda::AccessPoint");
+    #[cfg(feature = "s3objectlambda-access-point-policy")]
+    names.push("AWS::S3ObjectLambda::AccessPointPolicy");
+    #[cfg(feature = "s3outposts-access-point")]
+    names.push("AWS::S3Outposts::AccessPoint");
+    #[cfg(feature = "s3outposts-bucket")]
+    names.push("AWS::S3Outposts::Bucket");
+    #[cfg(feature = "s3outposts-bucket-policy")]
+    names.push("AWS::S3Outposts::BucketPolicy");
+    #[cfg(feature = "s3outposts-endpoint")]
+    names.push("AWS::S3Outposts::Endpoint");
+    #[cfg(feature = "s3tables-namespace")]
+    names.push("AWS::S3Tables::Namespace");
+    #[cfg(feature = "s3tables-table")]
+    names.push("AWS::S3Tables::Table");
+    #[cfg(feature = "s3tables-table-bucket")]
+    names.push("AWS::S3Tables::TableBucket");
+    #[cfg(feature = "s3tables-table-bucket-policy")]
+    names.push("AWS::S3Tables::TableBucketPolicy");
+    #[cfg(feature = "s3tables-table-policy")]
+    names.push("AWS::S3Tables::TablePolicy");
+    #[cfg(feature = "s3vectors-index")]
+    names.push("AWS::S3Vectors::Index");
+    #[cfg(feature = "s3vectors-vector-bucket")]
+    names.push("AWS::S3Vectors::VectorBucket");
+    #[cfg(feature = "s3vectors-vector-bucket-policy")]
+    names.push("AWS::S3Vectors::VectorBucketPolicy");
+    #[cfg(feature = "sdb-domain")]
+    names.push("AWS::SDB::Domain");
+    #[cfg(feature = "ses-configuration-set")]
+    names.push("AWS::SES::ConfigurationSet");
+    #[cfg(feature = "ses-configuration-set-event-destination")]
+    names.push("AWS::SES::ConfigurationSetEventDestination");
+    #[cfg(feature = "ses-contact-list")]
+    names.push("AWS::SES::ContactList");
+    #[cfg(feature = "ses-custom-verification-email-template")]
+    names.push("AWS::SES::CustomVerificationEmailTemplate");
+    #[cfg(feature = "ses-dedicated-ip-pool")]
+    names.push("AWS::SES::DedicatedIpPool");
+    #[cfg(feature = "ses-email-identity")]
+    names.push("AWS::SES::EmailIdentity");
+    #[cfg(feature = "ses-mail-manager-addon-instance")]
+    names.push("AWS::SES::MailManagerAddonInstance");
+    #[cfg(feature = "ses-mail-manager-addon-subscription")]
+    names.push("AWS::SES::MailManagerAddonSubscription");
+    #[cfg(feature = "ses-mail-manager-address-list")]
+    names.push("AWS::SES::MailManagerAddressList");
+    #[cfg(feature = "ses-mail-manager-archive")]
+    names.push("AWS::SES::MailManagerArchive");
+    #[cfg(feature = "ses-mail-manager-ingress-point")]
+    names.push("AWS::SES::MailManagerIngressPoint");
+    #[cfg(feature = "ses-mail-manager-relay")]
+    names.push("AWS::SES::MailManagerRelay");
+    #[cfg(feature = "ses-mail-manager-rule-set")]
+    names.push("AWS::SES::MailManagerRuleSet");
+    #[cfg(feature = "ses-mail-manager-traffic-policy")]
+    names.push("AWS::SES::MailManagerTrafficPolicy");
+    #[cfg(feature = "ses-multi-region-endpoint")]
+    names.push("AWS::SES::MultiRegionEndpoint");
+    #[cfg(feature = "ses-receipt-filter")]
+    names.push("AWS::SES::ReceiptFilter");
+    #[cfg(feature = "ses-receipt-rule")]
+    names.push("AWS::SES::ReceiptRule");
+    #[cfg(feature = "ses-receipt-rule-set")]
+    names.push("AWS::SES::ReceiptRuleSet");
+    #[cfg(feature = "ses-template")]
+    names.push("AWS::SES::Template");
+    #[cfg(feature = "ses-tenant")]
+    names.push("AWS::SES::Tenant");
+    #[cfg(feature = "ses-vdm-attributes")]
+    names.push("AWS::SES::VdmAttributes");
+    #[cfg(feature = "smsvoice-configuration-set")]
+    names.push("AWS::SMSVOICE::ConfigurationSet");
+    #[cfg(feature = "smsvoice-opt-out-list")]
+    names.push("AWS::SMSVOICE::OptOutList");
+    #[cfg(feature = "smsvoice-phone-number")]
+    names.push("AWS::SMSVOICE::PhoneNumber");
+    #[cfg(feature = "smsvoice-pool")]
+    names.push("AWS::SMSVOICE::Pool");
+    #[cfg(feature = "smsvoice-protect-configuration")]
+    names.push("AWS::SMSVOICE::ProtectConfiguration");
+    #[cfg(feature = "smsvoice-resource-policy")]
+    names.push("AWS::SMSVOICE::ResourcePolicy");
+    #[cfg(feature = "smsvoice-sender-id")]
+    names.push("AWS::SMSVOICE::SenderId");
+    #[cfg(feature = "sns-subscription")]
+    names.push("AWS::SNS::Subscription");
+    #[cfg(feature = "sns-topic")]
+    names.push("AWS::SNS::Topic");
+    #[cfg(feature = "sns-topic-inline-policy")]
+    names.push("AWS::SNS::TopicInlinePolicy");
+    #[cfg(feature = "sns-topic-policy")]
+    names.push("AWS::SNS::TopicPolicy");
+    #[cfg(feature = "sqs-queue")]
+    names.push("AWS::SQS::Queue");
+    #[cfg(feature = "sqs-queue-inline-policy")]
+    names.push("AWS::SQS::QueueInlinePolicy");
+    #[cfg(feature = "sqs-queue-policy")]
+    names.push("AWS::SQS::QueuePolicy");
+    #[cfg(feature = "ssm-association")]
+    names.push("AWS::SSM::Association");
+    #[cfg(feature = "ssm-document")]
+    names.push("AWS::SSM::Document");
+    #[cfg(feature = "ssm-maintenance-window")]
+    names.push("AWS::SSM::MaintenanceWindow");
+    #[cfg(feature = "ssm-maintenance-window-target")]
+    names.push("AWS::SSM::MaintenanceWindowTarget");
+    #[cfg(feature = "ssm-maintenance-window-task")]
+    names.push("AWS::SSM::MaintenanceWindowTask");
+    #[cfg(feature = "ssm-parameter")]
+    names.push("AWS::SSM::Parameter");
+    #[cfg(feature = "ssm-patch-baseline")]
+    names.push("AWS::SSM::PatchBaseline");
+    #[cfg(feature = "ssm-resource-data-sync")]
+    names.push("AWS::SSM::ResourceDataSync");
+    #[cfg(feature = "ssm-resource-policy")]
+    names.push("AWS::SSM::ResourcePolicy");
+    #[cfg(feature = "ssmcontacts-contact")]
+    names.push("AWS::SSMContacts::Contact");
+    #[cfg(feature = "ssmcontacts-contact-channel")]
+    names.push("AWS::SSMContacts::ContactChannel");
+    #[cfg(feature = "ssmcontacts-plan")]
+    names.push("AWS::SSMContacts::Plan");
+    #[cfg(feature = "ssmcontacts-rotation")]
+    names.push("AWS::SSMContacts::Rotation");
+    #[cfg(feature = "ssmguiconnect-preferences")]
+    names.push("AWS::SSMGuiConnect::Preferences");
+    #[cfg(feature = "ssmincidents-replication-set")]
+    names.push("AWS::SSMIncidents::ReplicationSet");
+    #[cfg(feature = "ssmincidents-response-plan")]
+    names.push("AWS::SSMIncidents::ResponsePlan");
+    #[cfg(feature = "ssmquicksetup-configuration-manager")]
+    names.push("AWS::SSMQuickSetup::ConfigurationManager");
+    #[cfg(feature = "ssmquicksetup-lifecycle-automation")]
+    names.push("AWS::SSMQuickSetup::LifecycleAutomation");
+    #[cfg(feature = "sso-application")]
+    names.push("AWS::SSO::Application");
+    #[cfg(feature = "sso-application-assignment")]
+    names.push("AWS::SSO::ApplicationAssignment");
+    #[cfg(feature = "sso-assignment")]
+    names.push("AWS::SSO::Assignment");
+    #[cfg(feature = "sso-instance")]
+    names.push("AWS::SSO::Instance");
+    #[cfg(feature = "sso-instance-access-control-attribute-configuration")]
+    names.push("AWS::SSO::InstanceAccessControlAttributeConfiguration");
+    #[cfg(feature = "sso-permission-set")]
+    names.push("AWS::SSO::PermissionSet");
+    #[cfg(feature = "sagemaker-app")]
+    names.push("AWS::SageMaker::App");
+    #[cfg(feature = "sagemaker-app-image-config")]
+    names.push("AWS::SageMaker::AppImageConfig");
+    #[cfg(feature = "sagemaker-cluster")]
+    names.push("AWS::SageMaker::Cluster");
+    #[cfg(feature = "sagemaker-code-repository")]
+    names.push("AWS::SageMaker::CodeRepository");
+    #[cfg(feature = "sagemaker-data-quality-job-definition")]
+    names.push("AWS::SageMaker::DataQualityJobDefinition");
+    #[cfg(feature = "sagemaker-device")]
+    names.push("AWS::SageMaker::Device");
+    #[cfg(feature = "sagemaker-device-fleet")]
+    names.push("AWS::SageMaker::DeviceFleet");
+    #[cfg(feature = "sagemaker-domain")]
+    names.push("AWS::SageMaker::Domain");
+    #[cfg(feature = "sagemaker-endpoint")]
+    names.push("AWS::SageMaker::Endpoint");
+    #[cfg(feature = "sagemaker-endpoint-config")]
+    names.push("AWS::SageMaker::EndpointConfig");
+    #[cfg(feature = "sagemaker-feature-group")]
+    names.push("AWS::SageMaker::FeatureGroup");
+    #[cfg(feature = "sagemaker-image")]
+    names.push("AWS::SageMaker::Image");
+    #[cfg(feature = "sagemaker-image-version")]
+    names.push("AWS::SageMaker::ImageVersion");
+    #[cfg(feature = "sagemaker-inference-component")]
+    names.push("AWS::SageMaker::InferenceComponent");
+    #[cfg(feature = "sagemaker-inference-experiment")]
+    names.push("AWS::SageMaker::InferenceExperiment");
+    #[cfg(feature = "sagemaker-mlflow-tracking-server")]
+    names.push("AWS::SageMaker::MlflowTrackingServer");
+    #[cfg(feature = "sagemaker-model")]
+    names.push("AWS::SageMaker::Model");
+    #[cfg(feature = "sagemaker-model-bias-job-definition")]
+    names.push("AWS::SageMaker::ModelBiasJobDefinition");
+    #[cfg(feature = "sagemaker-model-card")]
+    names.push("AWS::SageMaker::ModelCard");
+    #[cfg(feature = "sagemaker-model-explainability-job-definition")]
+    names.push("AWS::SageMaker::ModelExplainabilityJobDefinition");
+    #[cfg(feature = "sagemaker-model-package")]
+    names.push("AWS::SageMaker::ModelPackage");
+    #[cfg(feature = "sagemaker-model-package-group")]
+    names.push("AWS::SageMaker::ModelPackageGroup");
+    #[cfg(feature = "sagemaker-model-quality-job-definition")]
+    names.push("AWS::SageMaker::ModelQualityJobDefinition");
+    #[cfg(feature = "sagemaker-monitoring-schedule")]
+    names.push("AWS::SageMaker::MonitoringSchedule");
+    #[cfg(feature = "sagemaker-notebook-instance")]
+    names.push("AWS::SageMaker::NotebookInstance");
+    #[cfg(feature = "sagemaker-notebook-instance-lifecycle-config")]
+    names.push("AWS::SageMaker::NotebookInstanceLifecycleConfig");
+    #[cfg(feature = "sagemaker-partner-app")]
+    names.push("AWS::SageMaker::PartnerApp");
+    #[cfg(feature = "sagemaker-pipeline")]
+    names.push("AWS::SageMaker::Pipeline");
+    #[cfg(feature = "sagemaker-processing-job")]
+    names.push("AWS::SageMaker::ProcessingJob");
+    #[cfg(feature = "sagemaker-project")]
+    names.push("AWS::SageMaker::Project");
+    #[cfg(feature = "sagemaker-space")]
+    names.push("AWS::SageMaker::Space");
+    #[cfg(feature = "sagemaker-studio-lifecycle-config")]
+    names.push("AWS::SageMaker::StudioLifecycleConfig");
+    #[cfg(feature = "sagemaker-user-profile")]
+    names.push("AWS::SageMaker::UserProfile");
+    #[cfg(feature = "sagemaker-workteam")]
+    names.push("AWS::SageMaker::Workteam");
+    #[cfg(feature = "scheduler-schedule")]
+    names.push("AWS::Scheduler::Schedule");
+    #[cfg(feature = "scheduler-schedule-group")]
+    names.push("AWS::Scheduler::ScheduleGroup");
+    #[cfg(feature = "secretsmanager-resource-policy")]
+    names.push("AWS::SecretsManager::ResourcePolicy");
+    #[cfg(feature = "secretsmanager-rotation-schedule")]
+    names.push("AWS::SecretsManager::RotationSchedule");
+    #[cfg(feature = "secretsmanager-secret")]
+    names.push("AWS::SecretsManager::Secret");
+    #[cfg(feature = "secretsmanager-secret-target-attachment")]
+    names.push("AWS::SecretsManager::SecretTargetAttachment");
+    #[cfg(feature = "securityagent-agent-space")]
+    names.push("AWS::SecurityAgent::AgentSpace");
+    #[cfg(feature = "securityagent-application")]
+    names.push("AWS::SecurityAgent::Application");
+    #[cfg(feature = "securityagent-pentest")]
+    names.push("AWS::SecurityAgent::Pentest");
+    #[cfg(feature = "securityagent-target-domain")]
+    names.push("AWS::SecurityAgent::TargetDomain");
+    #[cfg(feature = "securityhub-aggregator-v2")]
+    names.push("AWS::SecurityHub::AggregatorV2");
+    #[cfg(feature = "securityhub-automation-rule")]
+    names.push("AWS::SecurityHub::AutomationRule");
+    #[cfg(feature = "securityhub-automation-rule-v2")]
+    names.push("AWS::SecurityHub::AutomationRuleV2");
+    #[cfg(feature = "securityhub-configuration-policy")]
+    names.push("AWS::SecurityHub::ConfigurationPolicy");
+    #[cfg(feature = "securityhub-connector-v2")]
+    names.push("AWS::SecurityHub::ConnectorV2");
+    #[cfg(feature = "securityhub-delegated-admin")]
+    names.push("AWS::SecurityHub::DelegatedAdmin");
+    #[cfg(feature = "securityhub-finding-aggregator")]
+    names.push("AWS::SecurityHub::FindingAggregator");
+    #[cfg(feature = "securityhub-hub")]
+    names.push("AWS::SecurityHub::Hub");
+    #[cfg(feature = "securityhub-hub-v2")]
+    names.push("AWS::SecurityHub::HubV2");
+    #[cfg(feature = "securityhub-insight")]
+    names.push("AWS::SecurityHub::Insight");
+    #[cfg(feature = "securityhub-organization-configuration")]
+    names.push("AWS::SecurityHub::OrganizationConfiguration");
+    #[cfg(feature = "securityhub-policy-association")]
+    names.push("AWS::SecurityHub::PolicyAssociation");
+    #[cfg(feature = "securityhub-product-subscription")]
+    names.push("AWS::SecurityHub::ProductSubscription");
+    #[cfg(feature = "securityhub-security-control")]
+    names.push("AWS::SecurityHub::SecurityControl");
+    #[cfg(feature = "securityhub-standard")]
+    names.push("AWS::SecurityHub::Standard");
+    #[cfg(feature = "securitylake-aws-log-source")]
+    names.push("AWS::SecurityLake::AwsLogSource");
+    #[cfg(feature = "securitylake-data-lake")]
+    names.push("AWS::SecurityLake::DataLake");
+    #[cfg(feature = "securitylake-subscriber")]
+    names.push("AWS::SecurityLake::Subscriber");
+    #[cfg(feature = "securitylake-subscriber-notification")]
+    names.push("AWS::SecurityLake::SubscriberNotification");
+    #[cfg(feature = "servicecatalog-accepted-portfolio-share")]
+    names.push("AWS::ServiceCatalog::AcceptedPortfolioShare");
+    #[cfg(feature = "servicecatalog-cloud-formation-product")]
+    names.push("AWS::ServiceCatalog::CloudFormationProduct");
+    #[cfg(feature = "servicecatalog-cloud-formation-provisioned-product")]
+    names.push("AWS::ServiceCatalog::CloudFormationProvisionedProduct");
+    #[cfg(feature = "servicecatalog-launch-notification-constraint")]
+    names.push("AWS::ServiceCatalog::LaunchNotificationConstraint");
+    #[cfg(feature = "servicecatalog-launch-role-constraint")]
+    names.push("AWS::ServiceCatalog::LaunchRoleConstraint");
+    #[cfg(feature = "servicecatalog-launch-template-constraint")]
+    names.push("AWS::ServiceCatalog::LaunchTemplateConstraint");
+    #[cfg(feature = "servicecatalog-portfolio")]
+    names.push("AWS::ServiceCatalog::Portfolio");
+    #[cfg(feature = "servicecatalog-portfolio-principal-association")]
+    names.push("AWS::ServiceCatalog::PortfolioPrincipalAssociation");
+    #[cfg(feature = "servicecatalog-portfolio-product-association")]
+    names.push("AWS::ServiceCatalog::PortfolioProductAssociation");
+    #[cfg(feature = "servicecatalog-portfolio-share")]
+    names.push("AWS::ServiceCatalog::PortfolioShare");
+    #[cfg(feature = "servicecatalog-resource-update-constraint")]
+    names.push("AWS::ServiceCatalog::ResourceUpdateConstraint");
+    #[cfg(feature = "servicecatalog-service-action")]
+    names.push("AWS::ServiceCatalog::ServiceAction");
+    #[cfg(feature = "servicecatalog-service-action-association")]
+    names.push("AWS::ServiceCatalog::ServiceActionAssociation");
+    #[cfg(feature = "servicecatalog-stack-set-constraint")]
+    names.push("AWS::ServiceCatalog::StackSetConstraint");
+    #[cfg(feature = "servicecatalog-tag-option")]
+    names.push("AWS::ServiceCatalog::TagOption");
+    #[cfg(feature = "servicecatalog-tag-option-association")]
+    names.push("AWS::ServiceCatalog::TagOptionAssociation");
+    #[cfg(feature = "servicecatalogappregistry-application")]
+    names.push("AWS::ServiceCatalogAppRegistry::Application");
+    #[cfg(feature = "servicecatalogappregistry-attribute-group")]
+    names.push("AWS::ServiceCatalogAppRegistry::AttributeGroup");
+    #[cfg(feature = "servicecatalogappregistry-attribute-group-association")]
+    names.push("AWS::ServiceCatalogAppRegistry::AttributeGroupAssociation");
+    #[cfg(feature = "servicecatalogappregistry-resource-association")]
+    names.push("AWS::ServiceCatalogAppRegistry::ResourceAssociation");
+    #[cfg(feature = "servicediscovery-http-namespace")]
+    names.push("AWS::ServiceDiscovery::HttpNamespace");
+    #[cfg(feature = "servicediscovery-instance")]
+    names.push("AWS::ServiceDiscovery::Instance");
+    #[cfg(feature = "servicediscovery-private-dns-namespace")]
+    names.push("AWS::ServiceDiscovery::PrivateDnsNamespace");
+    #[cfg(feature = "servicediscovery-public-dns-namespace")]
+    names.push("AWS::ServiceDiscovery::PublicDnsNamespace");
+    #[cfg(feature = "servicediscovery-service")]
+    names.push("AWS::ServiceDiscovery::Service");
+    #[cfg(feature = "shield-drt-access")]
+    names.push("AWS::Shield::DRTAccess");
+    #[cfg(feature = "shield-proactive-engagement")]
+    names.push("AWS::Shield::ProactiveEngagement");
+    #[cfg(feature = "shield-protection")]
+    names.push("AWS::Shield::Protection");
+    #[cfg(feature = "shield-protection-group")]
+    names.push("AWS::Shield::ProtectionGroup");
+    #[cfg(feature = "signer-profile-permission")]
+    names.push("AWS::Signer::ProfilePermission");
+    #[cfg(feature = "signer-signing-profile")]
+    names.push("AWS::Signer::SigningProfile");
+    #[cfg(feature = "simspaceweaver-simulation")]
+    names.push("AWS::SimSpaceWeaver::Simulation");
+    #[cfg(feature = "stepfunctions-activity")]
+    names.push("AWS::StepFunctions::Activity");
+    #[cfg(feature = "stepfunctions-state-machine")]
+    names.push("AWS::StepFunctions::StateMachine");
+    #[cfg(feature = "stepfunctions-state-machine-alias")]
+    names.push("AWS::StepFunctions::StateMachineAlias");
+    #[cfg(feature = "stepfunctions-state-machine-version")]
+    names.push("AWS::StepFunctions::StateMachineVersion");
+    #[cfg(feature = "supportapp-account-alias")]
+    names.push("AWS::SupportApp::AccountAlias");
+    #[cfg(feature = "supportapp-slack-channel-configuration")]
+    names.push("AWS::SupportApp::SlackChannelConfiguration");
+    #[cfg(feature = "supportapp-slack-workspace-configuration")]
+    names.push("AWS::SupportApp::SlackWorkspaceConfiguration");
+    #[cfg(feature = "synthetics-canary")]
+    names.push("AWS::Synthetics::Canary");
+    #[cfg(feature = "synthetics-group")]
+    names.push("AWS::Synthetics::Group");
+    #[cfg(feature = "systemsmanagersap-application")]
+    names.push("AWS::SystemsManagerSAP::Application");
+    #[cfg(feature = "timestream-database")]
+    names.push("AWS::Timestream::Database");
+    #[cfg(feature = "timestream-influx-db-cluster")]
+    names.push("AWS::Timestream::InfluxDBCluster");
+    #[cfg(feature = "timestream-influx-db-instance")]
+    names.push("AWS::Timestream::InfluxDBInstance");
+    #[cfg(feature = "timestream-scheduled-query")]
+    names.push("AWS::Timestream::ScheduledQuery");
+    #[cfg(feature = "timestream-table")]
+    names.push("AWS::Timestream::Table");
+    #[cfg(feature = "transfer-agreement")]
+    names.push("AWS::Transfer::Agreement");
+    #[cfg(feature = "transfer-certificate")]
+    names.push("AWS::Transfer::Certificate");
+    #[cfg(feature = "transfer-connector")]
+    names.push("AWS::Transfer::Connector");
+    #[cfg(feature = "transfer-profile")]
+    names.push("AWS::Transfer::Profile");
+    #[cfg(feature = "transfer-server")]
+    names.push("AWS::Transfer::Server");
+    #[cfg(feature = "transfer-user")]
+    names.push("AWS::Transfer::User");
+    #[cfg(feature = "transfer-web-app")]
+    names.push("AWS::Transfer::WebApp");
+    #[cfg(feature = "transfer-workflow")]
+    names.push("AWS::Transfer::Workflow");
+    #[cfg(feature = "uxc-account-customization")]
+    names.push("AWS::UXC::AccountCustomization");
+    #[cfg(feature = "verifiedpermissions-identity-source")]
+    names.push("AWS::VerifiedPermissions::IdentitySource");
+    #[cfg(feature = "verifiedpermissions-policy")]
+    names.push("AWS::VerifiedPermissions::Policy");
+    #[cfg(feature = "verifiedpermissions-policy-store")]
+    names.push("AWS::VerifiedPermissions::PolicyStore");
+    #[cfg(feature = "verifiedpermissions-policy-template")]
+    names.push("AWS::VerifiedPermissions::PolicyTemplate");
+    #[cfg(feature = "voiceid-domain")]
+    names.push("AWS::VoiceID::Domain");
+    #[cfg(feature = "vpclattice-access-log-subscription")]
+    names.push("AWS::VpcLattice::AccessLogSubscription");
+    #[cfg(feature = "vpclattice-auth-policy")]
+    names.push("AWS::VpcLattice::AuthPolicy");
+    #[cfg(feature = "vpclattice-domain-verification")]
+    names.push("AWS::VpcLattice::DomainVerification");
+    #[cfg(feature = "vpclattice-listener")]
+    names.push("AWS::VpcLattice::Listener");
+    #[cfg(feature = "vpclattice-resource-configuration")]
+    names.push("AWS::VpcLattice::ResourceConfiguration");
+    #[cfg(feature = "vpclattice-resource-gateway")]
+    names.push("AWS::VpcLattice::ResourceGateway");
+    #[cfg(feature = "vpclattice-resource-policy")]
+    names.push("AWS::VpcLattice::ResourcePolicy");
+    #[cfg(feature = "vpclattice-rule")]
+    names.push("AWS::VpcLattice::Rule");
+    #[cfg(feature = "vpclattice-service")]
+    names.push("AWS::VpcLattice::Service");
+    #[cfg(feature = "vpclattice-service-network")]
+    names.push("AWS::VpcLattice::ServiceNetwork");
+    #[cfg(feature = "vpclattice-service-network-resource-association")]
+    names.push("AWS::VpcLattice::ServiceNetworkResourceAssociation");
+    #[cfg(feature = "vpclattice-service-network-service-association")]
+    names.push("AWS::VpcLattice::ServiceNetworkServiceAssociation");
+    #[cfg(feature = "vpclattice-service-network-vpc-association")]
+    names.push("AWS::VpcLattice::ServiceNetworkVpcAssociation");
+    #[cfg(feature = "vpclattice-target-group")]
+    names.push("AWS::VpcLattice::TargetGroup");
+    #[cfg(feature = "waf-byte-match-set")]
+    names.push("AWS::WAF::ByteMatchSet");
+    #[cfg(feature = "waf-ip-set")]
+    names.push("AWS::WAF::IPSet");
+    #[cfg(feature = "waf-rule")]
+    names.push("AWS::WAF::Rule");
+    #[cfg(feature = "waf-size-constraint-set")]
+    names.push("AWS::WAF::SizeConstraintSet");
+    #[cfg(feature = "waf-sql-injection-match-set")]
+    names.push("AWS::WAF::SqlInjectionMatchSet");
+    #[cfg(feature = "waf-web-acl")]
+    names.push("AWS::WAF::WebACL");
+    #[cfg(feature = "waf-xss-match-set")]
+    names.push("AWS::WAF::XssMatchSet");
+    #[cfg(feature = "wafregional-byte-match-set")]
+    names.push("AWS::WAFRegional::ByteMatchSet");
+    #[cfg(feature = "wafregional-geo-match-set")]
+    names.push("AWS::WAFRegional::GeoMatchSet");
+    #[cfg(feature = "wafregional-ip-set")]
+    names.push("AWS::WAFRegional::IPSet");
+    #[cfg(feature = "wafregional-rate-based-rule")]
+    names.push("AWS::WAFRegional::RateBasedRule");
+    #[cfg(feature = "wafregional-regex-pattern-set")]
+    names.push("AWS::WAFRegional::RegexPatternSet");
+    #[cfg(feature = "wafregional-rule")]
+    names.push("AWS::WAFRegional::Rule");
+    #[cfg(feature = "wafregional-size-constraint-set")]
+    names.push("AWS::WAFRegional::SizeConstraintSet");
+    #[cfg(feature = "wafregional-sql-injection-match-set")]
+    names.push("AWS::WAFRegional::SqlInjectionMatchSet");
+    #[cfg(feature = "wafregional-web-acl")]
+    names.push("AWS::WAFRegional::WebACL");
+    #[cfg(feature = "wafregional-web-acl-association")]
+    names.push("AWS::WAFRegional::WebACLAssociation");
+    #[cfg(feature = "wafregional-xss-match-set")]
+    names.push("AWS::WAFRegional::XssMatchSet");
+    #[cfg(feature = "wafv2-ip-set")]
+    names.push("AWS::WAFv2::IPSet");
+    #[cfg(feature = "wafv2-logging-configuration")]
+    names.push("AWS::WAFv2::LoggingConfiguration");
+    #[cfg(feature = "wafv2-regex-pattern-set")]
+    names.push("AWS::WAFv2::RegexPatternSet");
+    #[cfg(feature = "wafv2-rule-group")]
+    names.push("AWS::WAFv2::RuleGroup");
+    #[cfg(feature = "wafv2-web-acl")]
+    names.push("AWS::WAFv2::WebACL");
+    #[cfg(feature = "wafv2-web-acl-association")]
+    names.push("AWS::WAFv2::WebACLAssociation");
+    #[cfg(feature = "wisdom-ai-agent")]
+    names.push("AWS::Wisdom::AIAgent");
+    #[cfg(feature = "wisdom-ai-agent-version")]
+    names.push("AWS::Wisdom::AIAgentVersion");
+    #[cfg(feature = "wisdom-ai-guardrail")]
+    names.push("AWS::Wisdom::AIGuardrail");
+    #[cfg(feature = "wisdom-ai-guardrail-version")]
+    names.push("AWS::Wisdom::AIGuardrailVersion");
+    #[cfg(feature = "wisdom-ai-prompt")]
+    names.push("AWS::Wisdom::AIPrompt");
+    #[cfg(feature = "wisdom-ai-prompt-version")]
+    names.push("AWS::Wisdom::AIPromptVersion");
+    #[cfg(feature = "wisdom-assistant")]
+    names.push("AWS::Wisdom::Assistant");
+    #[cfg(feature = "wisdom-assistant-association")]
+    names.push("AWS::Wisdom::AssistantAssociation");
+    #[cfg(feature = "wisdom-knowledge-base")]
+    names.push("AWS::Wisdom::KnowledgeBase");
+    #[cfg(feature = "wisdom-message-template")]
+    names.push("AWS::Wisdom::MessageTemplate");
+    #[cfg(feature = "wisdom-message-template-version")]
+    names.push("AWS::Wisdom::MessageTemplateVersion");
+    #[cfg(feature = "wisdom-quick-response")]
+    names.push("AWS::Wisdom::QuickResponse");
+    #[cfg(feature = "workspaces-connection-alias")]
+    names.push("AWS::WorkSpaces::ConnectionAlias");
+    #[cfg(feature = "workspaces-workspace")]
+    names.push("AWS::WorkSpaces::Workspace");
+    #[cfg(feature = "workspaces-workspaces-pool")]
+    names.push("AWS::WorkSpaces::WorkspacesPool");
+    #[cfg(feature = "workspacesthinclient-environment")]
+    names.push("AWS::WorkSpacesThinClient::Environment");
+    #[cfg(feature = "workspacesweb-browser-settings")]
+    names.push("AWS::WorkSpacesWeb::BrowserSettings");
+    #[cfg(feature = "workspacesweb-data-protection-settings")]
+    names.push("AWS::WorkSpacesWeb::DataProtectionSettings");
+    #[cfg(feature = "workspacesweb-identity-provider")]
+    names.push("AWS::WorkSpacesWeb::IdentityProvider");
+    #[cfg(feature = "workspacesweb-ip-access-settings")]
+    names.push("AWS::WorkSpacesWeb::IpAccessSettings");
+    #[cfg(feature = "workspacesweb-network-settings")]
+    names.push("AWS::WorkSpacesWeb::NetworkSettings");
+    #[cfg(feature = "workspacesweb-portal")]
+    names.push("AWS::WorkSpacesWeb::Portal");
+    #[cfg(feature = "workspacesweb-session-logger")]
+    names.push("AWS::WorkSpacesWeb::SessionLogger");
+    #[cfg(feature = "workspacesweb-trust-store")]
+    names.push("AWS::WorkSpacesWeb::TrustStore");
+    #[cfg(feature = "workspacesweb-user-access-logging-settings")]
+    names.push("AWS::WorkSpacesWeb::UserAccessLoggingSettings");
+    #[cfg(feature = "workspacesweb-user-settings")]
+    names.push("AWS::WorkSpacesWeb::UserSettings");
+    #[cfg(feature = "workspacesinstances-volume")]
+    names.push("AWS::WorkspacesInstances::Volume");
+    #[cfg(feature = "workspacesinstances-volume-association")]
+    names.push("AWS::WorkspacesInstances::VolumeAssociation");
+    #[cfg(feature = "workspacesinstances-workspace-instance")]
+    names.push("AWS::WorkspacesInstances::WorkspaceInstance");
+    #[cfg(feature = "xray-group")]
+    names.push("AWS::XRay::Group");
+    #[cfg(feature = "xray-resource-policy")]
+    names.push("AWS::XRay::ResourcePolicy");
+    #[cfg(feature = "xray-sampling-rule")]
+    names.push("AWS::XRay::SamplingRule");
+    #[cfg(feature = "xray-transaction-search-config")]
+    names.push("AWS::XRay::TransactionSearchConfig");
+    names
+}
+
 /// The attribute traits of every enabled service.
 pub mod prelude {
     #[cfg(feature = "accessanalyzer-analyzer")]

@@ -68,6 +68,8 @@ pub mod api_key {
         required: &["KeyName", "Restrictions"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -151,6 +153,8 @@ pub mod api_key {
         required: &["AllowActions", "AllowResources"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -207,6 +211,8 @@ pub mod api_key {
         required: &["CertificateFingerprint", "Package"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -248,6 +254,8 @@ pub mod api_key {
         required: &["BundleId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -337,6 +345,8 @@ pub mod geofence_collection {
         required: &["CollectionName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -480,6 +490,8 @@ pub mod map {
         required: &["Configuration", "MapName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -568,6 +580,8 @@ pub mod map {
         required: &["Style"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -698,6 +712,8 @@ pub mod place_index {
         required: &["DataSource", "IndexName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -743,6 +759,8 @@ pub mod place_index {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -909,6 +927,8 @@ pub mod route_calculator {
         required: &["DataSource", "CalculatorName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1073,6 +1093,8 @@ pub mod tracker {
         required: &["TrackerName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1244,6 +1266,8 @@ pub mod tracker_consumer {
         required: &["ConsumerArn", "TrackerName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }

@@ -76,6 +76,8 @@ pub mod account_policy {
         required: &["PolicyName", "PolicyType", "PolicyDocument"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -290,6 +292,8 @@ pub mod delivery {
         required: &["DeliverySourceName", "DeliveryDestinationArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -413,6 +417,8 @@ pub mod delivery_destination {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -453,6 +459,8 @@ pub mod delivery_destination {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -533,6 +541,8 @@ pub mod delivery_source {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -625,13 +635,20 @@ pub mod destination {
                 .min_length(1)
                 .max_length(512),
             s::prop("DestinationPolicy", s::Kind::String).min_length(1),
-            s::prop("RoleArn", s::Kind::String).min_length(1),
+            s::prop("RoleArn", s::Kind::String)
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
+                .min_length(1),
             s::prop("TargetArn", s::Kind::String).min_length(1),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &["DestinationName", "TargetArn", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -715,6 +732,8 @@ pub mod integration {
         required: &["IntegrationName", "IntegrationType", "ResourceConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -749,6 +768,8 @@ pub mod integration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -829,6 +850,8 @@ pub mod integration {
         required: &["DataSourceRoleArn", "DashboardViewerPrincipals"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -956,6 +979,8 @@ pub mod log_anomaly_detector {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1129,6 +1154,8 @@ pub mod log_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1251,6 +1278,8 @@ pub mod log_stream {
         required: &["LogGroupName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -1359,6 +1388,8 @@ pub mod metric_filter {
         required: &["FilterPattern", "LogGroupName", "MetricTransformations"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1437,6 +1468,8 @@ pub mod metric_filter {
         required: &["MetricName", "MetricNamespace", "MetricValue"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1487,6 +1520,8 @@ pub mod metric_filter {
         required: &["Key", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1754,6 +1789,8 @@ pub mod query_definition {
         required: &["Name", "QueryString"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1817,6 +1854,8 @@ pub mod query_definition {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1933,6 +1972,8 @@ pub mod resource_policy {
         required: &["PolicyName", "PolicyDocument"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -2044,7 +2085,12 @@ pub mod scheduled_query {
                 "DestinationConfiguration",
                 s::Kind::Object(&SCHEMA_DestinationConfiguration),
             ),
-            s::prop("ExecutionRoleArn", s::Kind::String).min_length(1),
+            s::prop("ExecutionRoleArn", s::Kind::String)
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
+                .min_length(1),
             s::prop(
                 "LogGroupIdentifiers",
                 s::Kind::List(
@@ -2083,6 +2129,8 @@ pub mod scheduled_query {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2136,6 +2184,8 @@ pub mod scheduled_query {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2185,11 +2235,18 @@ pub mod scheduled_query {
                 .pattern("^s3://[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9](/.*)?")
                 .min_length(0)
                 .max_length(1024),
-            s::prop("RoleArn", s::Kind::String).min_length(1),
+            s::prop("RoleArn", s::Kind::String)
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
+                .min_length(1),
         ],
         required: &["DestinationIdentifier", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2389,11 +2446,18 @@ pub mod subscription_filter {
                 .pattern("^[\\.\\-_/#A-Za-z0-9]+$")
                 .min_length(1)
                 .max_length(512),
-            s::prop("RoleArn", s::Kind::String).min_length(1),
+            s::prop("RoleArn", s::Kind::String)
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
+                .min_length(1),
         ],
         required: &["DestinationArn", "FilterPattern", "LogGroupName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2504,6 +2568,8 @@ pub mod transformer {
         required: &["LogGroupIdentifier", "TransformerConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2600,6 +2666,8 @@ pub mod transformer {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2642,6 +2710,8 @@ pub mod transformer {
         required: &["Entries"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2684,6 +2754,8 @@ pub mod transformer {
         required: &["Entries"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2740,6 +2812,8 @@ pub mod transformer {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2831,6 +2905,8 @@ pub mod transformer {
         required: &["Source", "Target", "MatchPatterns"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2875,6 +2951,8 @@ pub mod transformer {
         required: &["WithKeys"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2923,6 +3001,8 @@ pub mod transformer {
         required: &["Match"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2996,6 +3076,8 @@ pub mod transformer {
         required: &["Source", "Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3040,6 +3122,8 @@ pub mod transformer {
         required: &["WithKeys"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3082,6 +3166,8 @@ pub mod transformer {
         required: &["Entries"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3109,6 +3195,8 @@ pub mod transformer {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3144,6 +3232,8 @@ pub mod transformer {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3206,6 +3296,8 @@ pub mod transformer {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3233,6 +3325,8 @@ pub mod transformer {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3260,6 +3354,8 @@ pub mod transformer {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3318,6 +3414,8 @@ pub mod transformer {
         required: &["EventSource", "OcsfVersion"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3345,6 +3443,8 @@ pub mod transformer {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3372,6 +3472,8 @@ pub mod transformer {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3414,6 +3516,8 @@ pub mod transformer {
         required: &["Entries"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3456,6 +3560,8 @@ pub mod transformer {
         required: &["Entries"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3500,6 +3606,8 @@ pub mod transformer {
         required: &["Entries"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3544,6 +3652,8 @@ pub mod transformer {
         required: &["WithKeys"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3588,6 +3698,8 @@ pub mod transformer {
         required: &["Entries"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3632,6 +3744,8 @@ pub mod transformer {
         required: &["WithKeys"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3686,6 +3800,8 @@ pub mod transformer {
         required: &["Key", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3740,6 +3856,8 @@ pub mod transformer {
         required: &["Source", "Target"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3794,6 +3912,8 @@ pub mod transformer {
         required: &["Source", "Target"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3848,6 +3968,8 @@ pub mod transformer {
         required: &["Key", "RenameTo"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3898,6 +4020,8 @@ pub mod transformer {
         required: &["Source", "Delimiter"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3953,6 +4077,8 @@ pub mod transformer {
         required: &["Source", "From", "To"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4001,6 +4127,8 @@ pub mod transformer {
         required: &["Key", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

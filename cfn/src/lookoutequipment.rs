@@ -116,6 +116,10 @@ pub mod inference_scheduler {
                 .max_length(200),
             s::prop("RoleArn", s::Kind::String)
                 .pattern("arn:aws(-[^:]+)?:iam::[0-9]{12}:role/.+")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
             s::prop("ServerSideKmsKeyId", s::Kind::String)
@@ -133,6 +137,8 @@ pub mod inference_scheduler {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -197,6 +203,8 @@ pub mod inference_scheduler {
         required: &["S3InputConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -249,6 +257,8 @@ pub mod inference_scheduler {
         required: &["S3OutputConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -288,6 +298,8 @@ pub mod inference_scheduler {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -336,6 +348,8 @@ pub mod inference_scheduler {
         required: &["Bucket"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -384,6 +398,8 @@ pub mod inference_scheduler {
         required: &["Bucket"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

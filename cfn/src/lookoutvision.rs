@@ -45,6 +45,8 @@ pub mod project {
         required: &["ProjectName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

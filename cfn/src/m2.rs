@@ -20,8 +20,8 @@ pub mod application {
         crate = "::stratus_model"
     )]
     pub struct CfnApplication {
-        /// `Definition`: JSON.
-        pub definition: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `Definition`: [`Definition`].
+        pub definition: ::std::option::Option<::stratus_model::Val<Definition>>,
         /// `Description`: string.
         /// Length: `0..=500`.
         pub description: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
@@ -68,10 +68,12 @@ pub mod application {
     /// What the schema says of `AWS::M2::Application`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::M2::Application",
-        properties: &[s::prop("Definition", s::Kind::Json), s::prop("Description", s::Kind::String).min_length(0).max_length(500), s::prop("EngineType", s::Kind::Enum(EngineType::VALUES)), s::prop("KmsKeyId", s::Kind::String).max_length(2048), s::prop("Name", s::Kind::String).pattern("^[A-Za-z0-9][A-Za-z0-9_\\-]{1,59}$"), s::prop("RoleArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-iso|aws-iso-[a-z]{1}|aws-us-gov):[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:([a-z]{2}-((iso[a-z]{0,1}-)|(gov-)){0,1}[a-z]+-[0-9]|):[0-9]{12}:[A-Za-z0-9/][A-Za-z0-9:_/+=,@.-]{0,1023}$"), s::prop("Tags", s::Kind::Json)],
+        properties: &[s::prop("Definition", s::Kind::Object(&SCHEMA_Definition)), s::prop("Description", s::Kind::String).min_length(0).max_length(500), s::prop("EngineType", s::Kind::Enum(EngineType::VALUES)), s::prop("KmsKeyId", s::Kind::String).max_length(2048), s::prop("Name", s::Kind::String).pattern("^[A-Za-z0-9][A-Za-z0-9_\\-]{1,59}$"), s::prop("RoleArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-iso|aws-iso-[a-z]{1}|aws-us-gov):[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:([a-z]{2}-((iso[a-z]{0,1}-)|(gov-)){0,1}[a-z]+-[0-9]|):[0-9]{12}:[A-Za-z0-9/][A-Za-z0-9:_/+=,@.-]{0,1023}$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$"), s::prop("Tags", s::Kind::Json)],
         required: &["EngineType", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -89,6 +91,41 @@ pub mod application {
         }
         fn application_id(self) -> ::stratus_model::Attr<::std::string::String> {
             ::stratus_model::Attr::new(self.id(), "ApplicationId")
+        }
+    }
+
+    /// `Definition`, a property type of `AWS::M2::Application`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct Definition {
+        /// `Content`: string.
+        /// Length: `1..=6500`.
+        pub content: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `S3Location`: string.
+        /// Pattern: `^\S{1,2000}$`.
+        pub s3_location: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `Definition`'s properties; `validate()` checks them.
+    pub static SCHEMA_Definition: s::ObjectSchema = s::ObjectSchema {
+        name: "Definition",
+        properties: &[
+            s::prop("Content", s::Kind::String)
+                .min_length(1)
+                .max_length(6500),
+            s::prop("S3Location", s::Kind::String).pattern("^\\S{1,2000}$"),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["S3Location"], &["Content"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<Definition> for ::stratus_model::Val<Definition> {
+        fn from(value: Definition) -> Self {
+            ::stratus_model::Val::unchecked(value)
         }
     }
 
@@ -193,6 +230,8 @@ pub mod deployment {
         required: &["EnvironmentId", "ApplicationId", "ApplicationVersion"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -341,7 +380,10 @@ pub mod environment {
             s::prop("PubliclyAccessible", s::Kind::Boolean),
             s::prop(
                 "SecurityGroupIds",
-                s::Kind::List(&s::prop("", s::Kind::String).pattern("^\\S{1,50}$")),
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^\\S{1,50}$").format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             ),
             s::prop(
                 "StorageConfigurations",
@@ -356,6 +398,8 @@ pub mod environment {
         required: &["EngineType", "InstanceType", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -404,6 +448,8 @@ pub mod environment {
         required: &["DesiredCapacity"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

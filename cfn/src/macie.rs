@@ -56,6 +56,8 @@ pub mod allow_list {
         required: &["Name", "Criteria"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -165,6 +167,8 @@ pub mod custom_data_identifier {
         required: &["Name", "Regex"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -251,6 +255,8 @@ pub mod findings_filter {
         required: &["Name", "FindingCriteria"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -296,6 +302,8 @@ pub mod findings_filter {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -344,6 +352,8 @@ pub mod findings_filter {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -434,6 +444,8 @@ pub mod session {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

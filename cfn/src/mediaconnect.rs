@@ -92,6 +92,8 @@ pub mod bridge {
         required: &["Name", "PlacementArn", "Sources"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -137,6 +139,8 @@ pub mod bridge {
         required: &["MaxBitrate"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -181,6 +185,8 @@ pub mod bridge {
         required: &["MaxBitrate", "MaxOutputs"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -208,6 +214,8 @@ pub mod bridge {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -254,6 +262,8 @@ pub mod bridge {
         required: &["FailoverMode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -286,6 +296,8 @@ pub mod bridge {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -361,6 +373,8 @@ pub mod bridge {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -385,6 +399,8 @@ pub mod bridge {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -437,6 +453,8 @@ pub mod bridge {
         required: &["Name", "FlowArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -507,6 +525,8 @@ pub mod bridge {
         required: &["Name", "Protocol", "MulticastIp", "Port", "NetworkName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -531,6 +551,8 @@ pub mod bridge {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -555,6 +577,8 @@ pub mod bridge {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -757,6 +781,8 @@ pub mod bridge_output {
         required: &["BridgeArn", "Name", "NetworkOutput"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -814,6 +840,8 @@ pub mod bridge_output {
         required: &["Protocol", "IpAddress", "Port", "NetworkName", "Ttl"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -933,6 +961,8 @@ pub mod bridge_source {
         required: &["Name", "BridgeArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -973,6 +1003,8 @@ pub mod bridge_source {
         required: &["FlowArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1037,6 +1069,8 @@ pub mod bridge_source {
         required: &["Protocol", "MulticastIp", "Port", "NetworkName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1061,6 +1095,8 @@ pub mod bridge_source {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1085,6 +1121,8 @@ pub mod bridge_source {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1251,6 +1289,8 @@ pub mod flow {
         required: &["Name", "Source"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1316,6 +1356,8 @@ pub mod flow {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1363,6 +1405,8 @@ pub mod flow {
         required: &["MaintenanceDay", "MaintenanceStartHour"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1442,6 +1486,8 @@ pub mod flow {
         required: &["MediaStreamId", "MediaStreamType", "MediaStreamName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1481,6 +1527,8 @@ pub mod flow {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1564,6 +1612,8 @@ pub mod flow {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1601,6 +1651,8 @@ pub mod flow {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1656,6 +1708,8 @@ pub mod flow {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1729,12 +1783,22 @@ pub mod flow {
                 s::Kind::Enum(NetworkInterfaceType::VALUES),
             ),
             s::prop("RoleArn", s::Kind::String)
-                .pattern("^arn:(aws[a-zA-Z-]*):iam::[0-9]{12}:role/[a-zA-Z0-9_+=,.@-]+$"),
+                .pattern("^arn:(aws[a-zA-Z-]*):iam::[0-9]{12}:role/[a-zA-Z0-9_+=,.@-]+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                ),
             s::prop(
                 "SecurityGroupIds",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             ),
-            s::prop("SubnetId", s::Kind::String),
+            s::prop("SubnetId", s::Kind::String).format(
+                "AWS::EC2::Subnet.Id",
+                "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
             s::prop(
                 "Tags",
                 s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
@@ -1743,6 +1807,8 @@ pub mod flow {
         required: &["Name", "RoleArn", "SecurityGroupIds", "SubnetId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1772,6 +1838,8 @@ pub mod flow {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1816,6 +1884,8 @@ pub mod flow {
         required: &["Key", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1868,6 +1938,8 @@ pub mod flow {
         required: &["DiscoveryServerAddress", "VpcInterfaceAdapter"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1931,10 +2003,12 @@ pub mod flow {
     /// What the schema says of `Encryption`'s properties; `validate()` checks them.
     pub static SCHEMA_Encryption: s::ObjectSchema = s::ObjectSchema {
         name: "Encryption",
-        properties: &[s::prop("Algorithm", s::Kind::Enum(Algorithm::VALUES)), s::prop("ConstantInitializationVector", s::Kind::String), s::prop("DeviceId", s::Kind::String), s::prop("KeyType", s::Kind::Enum(KeyType::VALUES)), s::prop("Region", s::Kind::String), s::prop("ResourceId", s::Kind::String), s::prop("RoleArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):iam::[0-9]{12}:role/[a-zA-Z0-9_+=,.@-]+$"), s::prop("SecretArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[a-zA-Z0-9/_+=.@-]+$"), s::prop("Url", s::Kind::String)],
+        properties: &[s::prop("Algorithm", s::Kind::Enum(Algorithm::VALUES)), s::prop("ConstantInitializationVector", s::Kind::String), s::prop("DeviceId", s::Kind::String), s::prop("KeyType", s::Kind::Enum(KeyType::VALUES)), s::prop("Region", s::Kind::String), s::prop("ResourceId", s::Kind::String), s::prop("RoleArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):iam::[0-9]{12}:role/[a-zA-Z0-9_+=,.@-]+$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$"), s::prop("SecretArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[a-zA-Z0-9/_+=.@-]+$"), s::prop("Url", s::Kind::String)],
         required: &["RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1976,6 +2050,8 @@ pub mod flow {
         required: &["BridgeArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2029,6 +2105,8 @@ pub mod flow {
         required: &["EncodingName", "MediaStreamName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2055,6 +2133,8 @@ pub mod flow {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2068,9 +2148,10 @@ pub mod flow {
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
     pub struct FlowTransitEncryption {
-        /// `EncryptionKeyConfiguration`: JSON.
+        /// `EncryptionKeyConfiguration`: [`FlowTransitEncryptionKeyConfiguration`].
         /// Required.
-        pub encryption_key_configuration: ::stratus_model::Val<::stratus_model::Json>,
+        pub encryption_key_configuration:
+            ::stratus_model::Val<FlowTransitEncryptionKeyConfiguration>,
         /// `EncryptionKeyType`: [`FlowTransitEncryptionKeyType`].
         pub encryption_key_type:
             ::std::option::Option<::stratus_model::Val<FlowTransitEncryptionKeyType>>,
@@ -2080,7 +2161,7 @@ pub mod flow {
         /// With the required `EncryptionKeyConfiguration`; everything else unset.
         pub fn new(
             encryption_key_configuration: impl ::std::convert::Into<
-                ::stratus_model::Val<::stratus_model::Json>,
+                ::stratus_model::Val<FlowTransitEncryptionKeyConfiguration>,
             >,
         ) -> Self {
             Self {
@@ -2094,7 +2175,10 @@ pub mod flow {
     pub static SCHEMA_FlowTransitEncryption: s::ObjectSchema = s::ObjectSchema {
         name: "FlowTransitEncryption",
         properties: &[
-            s::prop("EncryptionKeyConfiguration", s::Kind::Json),
+            s::prop(
+                "EncryptionKeyConfiguration",
+                s::Kind::Object(&SCHEMA_FlowTransitEncryptionKeyConfiguration),
+            ),
             s::prop(
                 "EncryptionKeyType",
                 s::Kind::Enum(FlowTransitEncryptionKeyType::VALUES),
@@ -2103,6 +2187,8 @@ pub mod flow {
         required: &["EncryptionKeyConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2139,6 +2225,8 @@ pub mod flow {
         required: &["PrimarySource"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2163,6 +2251,8 @@ pub mod flow {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2192,6 +2282,8 @@ pub mod flow {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2240,6 +2332,8 @@ pub mod flow {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2264,6 +2358,8 @@ pub mod flow {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2308,11 +2404,50 @@ pub mod flow {
         required: &["InputPort", "Interface"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
     impl ::std::convert::From<InputConfiguration> for ::stratus_model::Val<InputConfiguration> {
         fn from(value: InputConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `FlowTransitEncryptionKeyConfiguration`, a property type of `AWS::MediaConnect::Flow`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct FlowTransitEncryptionKeyConfiguration {
+        /// `Automatic`: JSON.
+        pub automatic: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `SecretsManager`: [`SecretsManagerEncryptionKeyConfiguration`].
+        pub secrets_manager:
+            ::std::option::Option<::stratus_model::Val<SecretsManagerEncryptionKeyConfiguration>>,
+    }
+
+    /// What the schema says of `FlowTransitEncryptionKeyConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_FlowTransitEncryptionKeyConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "FlowTransitEncryptionKeyConfiguration",
+        properties: &[
+            s::prop("Automatic", s::Kind::Json),
+            s::prop(
+                "SecretsManager",
+                s::Kind::Object(&SCHEMA_SecretsManagerEncryptionKeyConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["SecretsManager"], &["Automatic"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<FlowTransitEncryptionKeyConfiguration>
+        for ::stratus_model::Val<FlowTransitEncryptionKeyConfiguration>
+    {
+        fn from(value: FlowTransitEncryptionKeyConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -2338,6 +2473,8 @@ pub mod flow {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2368,6 +2505,8 @@ pub mod flow {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2398,6 +2537,8 @@ pub mod flow {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2432,11 +2573,60 @@ pub mod flow {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
     impl ::std::convert::From<Interface> for ::stratus_model::Val<Interface> {
         fn from(value: Interface) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `SecretsManagerEncryptionKeyConfiguration`, a property type of `AWS::MediaConnect::Flow`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct SecretsManagerEncryptionKeyConfiguration {
+        /// `RoleArn`: string.
+        /// Required.
+        /// Pattern: `^arn:(aws[a-zA-Z-]*):iam::[0-9]{12}:role/[a-zA-Z0-9_+=,.@-]+$`.
+        pub role_arn: ::stratus_model::Val<::std::string::String>,
+        /// `SecretArn`: string.
+        /// Required.
+        /// Pattern: `^arn:(aws[a-zA-Z-]*):secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[a-zA-Z0-9/_+=.@-]+$`.
+        pub secret_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SecretsManagerEncryptionKeyConfiguration {
+        /// With the required `RoleArn`, `SecretArn`; everything else unset.
+        pub fn new(
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            secret_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                role_arn: role_arn.into(),
+                secret_arn: secret_arn.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `SecretsManagerEncryptionKeyConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SecretsManagerEncryptionKeyConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SecretsManagerEncryptionKeyConfiguration",
+        properties: &[s::prop("RoleArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):iam::[0-9]{12}:role/[a-zA-Z0-9_+=,.@-]+$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$"), s::prop("SecretArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[a-zA-Z0-9/_+=.@-]+$")],
+        required: &["RoleArn", "SecretArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<SecretsManagerEncryptionKeyConfiguration>
+        for ::stratus_model::Val<SecretsManagerEncryptionKeyConfiguration>
+    {
+        fn from(value: SecretsManagerEncryptionKeyConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -3727,6 +3917,8 @@ pub mod flow_entitlement {
         required: &["FlowArn", "Name", "Subscribers", "Description"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3796,10 +3988,12 @@ pub mod flow_entitlement {
     /// What the schema says of `Encryption`'s properties; `validate()` checks them.
     pub static SCHEMA_Encryption: s::ObjectSchema = s::ObjectSchema {
         name: "Encryption",
-        properties: &[s::prop("Algorithm", s::Kind::Enum(Algorithm::VALUES)), s::prop("ConstantInitializationVector", s::Kind::String), s::prop("DeviceId", s::Kind::String), s::prop("KeyType", s::Kind::Enum(KeyType::VALUES)), s::prop("Region", s::Kind::String), s::prop("ResourceId", s::Kind::String), s::prop("RoleArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):iam::[0-9]{12}:role/[a-zA-Z0-9_+=,.@-]+$"), s::prop("SecretArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[a-zA-Z0-9/_+=.@-]+$"), s::prop("Url", s::Kind::String)],
+        properties: &[s::prop("Algorithm", s::Kind::Enum(Algorithm::VALUES)), s::prop("ConstantInitializationVector", s::Kind::String), s::prop("DeviceId", s::Kind::String), s::prop("KeyType", s::Kind::Enum(KeyType::VALUES)), s::prop("Region", s::Kind::String), s::prop("ResourceId", s::Kind::String), s::prop("RoleArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):iam::[0-9]{12}:role/[a-zA-Z0-9_+=,.@-]+$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$"), s::prop("SecretArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[a-zA-Z0-9/_+=.@-]+$"), s::prop("Url", s::Kind::String)],
         required: &["Algorithm", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4054,6 +4248,8 @@ pub mod flow_output {
         required: &["FlowArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4107,10 +4303,12 @@ pub mod flow_output {
     /// What the schema says of `Encryption`'s properties; `validate()` checks them.
     pub static SCHEMA_Encryption: s::ObjectSchema = s::ObjectSchema {
         name: "Encryption",
-        properties: &[s::prop("Algorithm", s::Kind::Enum(Algorithm::VALUES)), s::prop("KeyType", s::Kind::Enum(KeyType::VALUES)), s::prop("RoleArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):iam::[0-9]{12}:role/[a-zA-Z0-9_+=,.@-]+$"), s::prop("SecretArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[a-zA-Z0-9/_+=.@-]+$")],
+        properties: &[s::prop("Algorithm", s::Kind::Enum(Algorithm::VALUES)), s::prop("KeyType", s::Kind::Enum(KeyType::VALUES)), s::prop("RoleArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):iam::[0-9]{12}:role/[a-zA-Z0-9_+=,.@-]+$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$"), s::prop("SecretArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[a-zA-Z0-9/_+=.@-]+$")],
         required: &["RoleArn", "SecretArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4174,6 +4372,8 @@ pub mod flow_output {
         required: &["EncodingName", "MediaStreamName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4189,9 +4389,10 @@ pub mod flow_output {
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
     pub struct FlowTransitEncryption {
-        /// `EncryptionKeyConfiguration`: JSON.
+        /// `EncryptionKeyConfiguration`: [`FlowTransitEncryptionKeyConfiguration`].
         /// Required.
-        pub encryption_key_configuration: ::stratus_model::Val<::stratus_model::Json>,
+        pub encryption_key_configuration:
+            ::stratus_model::Val<FlowTransitEncryptionKeyConfiguration>,
         /// `EncryptionKeyType`: [`FlowTransitEncryptionKeyType`].
         pub encryption_key_type:
             ::std::option::Option<::stratus_model::Val<FlowTransitEncryptionKeyType>>,
@@ -4201,7 +4402,7 @@ pub mod flow_output {
         /// With the required `EncryptionKeyConfiguration`; everything else unset.
         pub fn new(
             encryption_key_configuration: impl ::std::convert::Into<
-                ::stratus_model::Val<::stratus_model::Json>,
+                ::stratus_model::Val<FlowTransitEncryptionKeyConfiguration>,
             >,
         ) -> Self {
             Self {
@@ -4215,7 +4416,10 @@ pub mod flow_output {
     pub static SCHEMA_FlowTransitEncryption: s::ObjectSchema = s::ObjectSchema {
         name: "FlowTransitEncryption",
         properties: &[
-            s::prop("EncryptionKeyConfiguration", s::Kind::Json),
+            s::prop(
+                "EncryptionKeyConfiguration",
+                s::Kind::Object(&SCHEMA_FlowTransitEncryptionKeyConfiguration),
+            ),
             s::prop(
                 "EncryptionKeyType",
                 s::Kind::Enum(FlowTransitEncryptionKeyType::VALUES),
@@ -4224,6 +4428,8 @@ pub mod flow_output {
         required: &["EncryptionKeyConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4248,6 +4454,8 @@ pub mod flow_output {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4298,6 +4506,8 @@ pub mod flow_output {
         required: &["DestinationIp", "DestinationPort", "Interface"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4343,11 +4553,50 @@ pub mod flow_output {
         required: &["CompressionFactor"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
     impl ::std::convert::From<EncodingParameters> for ::stratus_model::Val<EncodingParameters> {
         fn from(value: EncodingParameters) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `FlowTransitEncryptionKeyConfiguration`, a property type of `AWS::MediaConnect::FlowOutput`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct FlowTransitEncryptionKeyConfiguration {
+        /// `Automatic`: JSON.
+        pub automatic: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `SecretsManager`: [`SecretsManagerEncryptionKeyConfiguration`].
+        pub secrets_manager:
+            ::std::option::Option<::stratus_model::Val<SecretsManagerEncryptionKeyConfiguration>>,
+    }
+
+    /// What the schema says of `FlowTransitEncryptionKeyConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_FlowTransitEncryptionKeyConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "FlowTransitEncryptionKeyConfiguration",
+        properties: &[
+            s::prop("Automatic", s::Kind::Json),
+            s::prop(
+                "SecretsManager",
+                s::Kind::Object(&SCHEMA_SecretsManagerEncryptionKeyConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["SecretsManager"], &["Automatic"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<FlowTransitEncryptionKeyConfiguration>
+        for ::stratus_model::Val<FlowTransitEncryptionKeyConfiguration>
+    {
+        fn from(value: FlowTransitEncryptionKeyConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -4377,11 +4626,60 @@ pub mod flow_output {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
     impl ::std::convert::From<Interface> for ::stratus_model::Val<Interface> {
         fn from(value: Interface) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `SecretsManagerEncryptionKeyConfiguration`, a property type of `AWS::MediaConnect::FlowOutput`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct SecretsManagerEncryptionKeyConfiguration {
+        /// `RoleArn`: string.
+        /// Required.
+        /// Pattern: `^arn:(aws[a-zA-Z-]*):iam::[0-9]{12}:role/[a-zA-Z0-9_+=,.@-]+$`.
+        pub role_arn: ::stratus_model::Val<::std::string::String>,
+        /// `SecretArn`: string.
+        /// Required.
+        /// Pattern: `^arn:(aws[a-zA-Z-]*):secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[a-zA-Z0-9/_+=.@-]+$`.
+        pub secret_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SecretsManagerEncryptionKeyConfiguration {
+        /// With the required `RoleArn`, `SecretArn`; everything else unset.
+        pub fn new(
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            secret_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                role_arn: role_arn.into(),
+                secret_arn: secret_arn.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `SecretsManagerEncryptionKeyConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SecretsManagerEncryptionKeyConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SecretsManagerEncryptionKeyConfiguration",
+        properties: &[s::prop("RoleArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):iam::[0-9]{12}:role/[a-zA-Z0-9_+=,.@-]+$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$"), s::prop("SecretArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[a-zA-Z0-9/_+=.@-]+$")],
+        required: &["RoleArn", "SecretArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<SecretsManagerEncryptionKeyConfiguration>
+        for ::stratus_model::Val<SecretsManagerEncryptionKeyConfiguration>
+    {
+        fn from(value: SecretsManagerEncryptionKeyConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -4889,6 +5187,8 @@ pub mod flow_source {
         required: &["FlowArn", "Name", "Description"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4966,10 +5266,12 @@ pub mod flow_source {
     /// What the schema says of `Encryption`'s properties; `validate()` checks them.
     pub static SCHEMA_Encryption: s::ObjectSchema = s::ObjectSchema {
         name: "Encryption",
-        properties: &[s::prop("Algorithm", s::Kind::Enum(Algorithm::VALUES)), s::prop("ConstantInitializationVector", s::Kind::String), s::prop("DeviceId", s::Kind::String), s::prop("KeyType", s::Kind::Enum(KeyType::VALUES)), s::prop("Region", s::Kind::String), s::prop("ResourceId", s::Kind::String), s::prop("RoleArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):iam::[0-9]{12}:role/[a-zA-Z0-9_+=,.@-]+$"), s::prop("SecretArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[a-zA-Z0-9/_+=.@-]+$"), s::prop("Url", s::Kind::String)],
+        properties: &[s::prop("Algorithm", s::Kind::Enum(Algorithm::VALUES)), s::prop("ConstantInitializationVector", s::Kind::String), s::prop("DeviceId", s::Kind::String), s::prop("KeyType", s::Kind::Enum(KeyType::VALUES)), s::prop("Region", s::Kind::String), s::prop("ResourceId", s::Kind::String), s::prop("RoleArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):iam::[0-9]{12}:role/[a-zA-Z0-9_+=,.@-]+$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$"), s::prop("SecretArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[a-zA-Z0-9/_+=.@-]+$"), s::prop("Url", s::Kind::String)],
         required: &["RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5011,6 +5313,8 @@ pub mod flow_source {
         required: &["BridgeArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5035,6 +5339,8 @@ pub mod flow_source {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5271,10 +5577,12 @@ pub mod flow_vpc_interface {
     /// What the schema says of `AWS::MediaConnect::FlowVpcInterface`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::MediaConnect::FlowVpcInterface",
-        properties: &[s::prop("FlowArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):mediaconnect:[a-z0-9-]+:[0-9]{12}:flow:[a-zA-Z0-9-]+:[a-zA-Z0-9_-]+$"), s::prop("Name", s::Kind::String), s::prop("RoleArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):iam::[0-9]{12}:role/[a-zA-Z0-9_+=,.@-]+$"), s::prop("SecurityGroupIds", s::Kind::List(&s::prop("", s::Kind::String))), s::prop("SubnetId", s::Kind::String), s::prop("Tags", s::Kind::Json)],
+        properties: &[s::prop("FlowArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):mediaconnect:[a-z0-9-]+:[0-9]{12}:flow:[a-zA-Z0-9-]+:[a-zA-Z0-9_-]+$"), s::prop("Name", s::Kind::String), s::prop("RoleArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):iam::[0-9]{12}:role/[a-zA-Z0-9_+=,.@-]+$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$"), s::prop("SecurityGroupIds", s::Kind::List(&s::prop("", s::Kind::String).format("AWS::EC2::SecurityGroup.Id", "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$"))), s::prop("SubnetId", s::Kind::String).format("AWS::EC2::Subnet.Id", "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$"), s::prop("Tags", s::Kind::Json)],
         required: &["FlowArn", "Name", "RoleArn", "SubnetId", "SecurityGroupIds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5367,6 +5675,8 @@ pub mod gateway {
         required: &["Name", "EgressCidrBlocks", "Networks"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5422,6 +5732,8 @@ pub mod gateway {
         required: &["Name", "CidrBlock"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5457,12 +5769,12 @@ pub mod router_input {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub availability_zone: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-        /// `Configuration`: JSON.
+        /// `Configuration`: [`RouterInputConfiguration`].
         /// Required.
-        pub configuration: ::stratus_model::Val<::stratus_model::Json>,
-        /// `MaintenanceConfiguration`: JSON.
+        pub configuration: ::stratus_model::Val<RouterInputConfiguration>,
+        /// `MaintenanceConfiguration`: [`MaintenanceConfiguration`].
         pub maintenance_configuration:
-            ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+            ::std::option::Option<::stratus_model::Val<MaintenanceConfiguration>>,
         /// `MaximumBitrate`: integer.
         /// Required.
         pub maximum_bitrate: ::stratus_model::Val<i64>,
@@ -5488,7 +5800,7 @@ pub mod router_input {
     impl CfnRouterInput {
         /// With the required `Configuration`, `MaximumBitrate`, `Name`, `RoutingScope`, `Tier`; everything else unset.
         pub fn new(
-            configuration: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            configuration: impl ::std::convert::Into<::stratus_model::Val<RouterInputConfiguration>>,
             maximum_bitrate: impl ::std::convert::Into<::stratus_model::Val<i64>>,
             name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
             routing_scope: impl ::std::convert::Into<::stratus_model::Val<RoutingScope>>,
@@ -5513,8 +5825,14 @@ pub mod router_input {
         name: "AWS::MediaConnect::RouterInput",
         properties: &[
             s::prop("AvailabilityZone", s::Kind::String),
-            s::prop("Configuration", s::Kind::Json),
-            s::prop("MaintenanceConfiguration", s::Kind::Json),
+            s::prop(
+                "Configuration",
+                s::Kind::Object(&SCHEMA_RouterInputConfiguration),
+            ),
+            s::prop(
+                "MaintenanceConfiguration",
+                s::Kind::Object(&SCHEMA_MaintenanceConfiguration),
+            ),
             s::prop("MaximumBitrate", s::Kind::Integer),
             s::prop("Name", s::Kind::String)
                 .min_length(1)
@@ -5537,6 +5855,8 @@ pub mod router_input {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5592,13 +5912,116 @@ pub mod router_input {
         }
     }
 
+    /// `RouterInputConfiguration`, a property type of `AWS::MediaConnect::RouterInput`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct RouterInputConfiguration {
+        /// `Failover`: [`FailoverRouterInputConfiguration`].
+        pub failover: ::std::option::Option<::stratus_model::Val<FailoverRouterInputConfiguration>>,
+        /// `MediaConnectFlow`: [`MediaConnectFlowRouterInputConfiguration`].
+        pub media_connect_flow:
+            ::std::option::Option<::stratus_model::Val<MediaConnectFlowRouterInputConfiguration>>,
+        /// `MediaLiveChannel`: [`MediaLiveChannelRouterInputConfiguration`].
+        pub media_live_channel:
+            ::std::option::Option<::stratus_model::Val<MediaLiveChannelRouterInputConfiguration>>,
+        /// `Merge`: [`MergeRouterInputConfiguration`].
+        pub merge: ::std::option::Option<::stratus_model::Val<MergeRouterInputConfiguration>>,
+        /// `Standard`: [`StandardRouterInputConfiguration`].
+        pub standard: ::std::option::Option<::stratus_model::Val<StandardRouterInputConfiguration>>,
+    }
+
+    /// What the schema says of `RouterInputConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_RouterInputConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "RouterInputConfiguration",
+        properties: &[
+            s::prop(
+                "Failover",
+                s::Kind::Object(&SCHEMA_FailoverRouterInputConfiguration),
+            ),
+            s::prop(
+                "MediaConnectFlow",
+                s::Kind::Object(&SCHEMA_MediaConnectFlowRouterInputConfiguration),
+            ),
+            s::prop(
+                "MediaLiveChannel",
+                s::Kind::Object(&SCHEMA_MediaLiveChannelRouterInputConfiguration),
+            ),
+            s::prop(
+                "Merge",
+                s::Kind::Object(&SCHEMA_MergeRouterInputConfiguration),
+            ),
+            s::prop(
+                "Standard",
+                s::Kind::Object(&SCHEMA_StandardRouterInputConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[
+            &["Standard"],
+            &["Failover"],
+            &["Merge"],
+            &["MediaConnectFlow"],
+            &["MediaLiveChannel"],
+        ],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<RouterInputConfiguration>
+        for ::stratus_model::Val<RouterInputConfiguration>
+    {
+        fn from(value: RouterInputConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `MaintenanceConfiguration`, a property type of `AWS::MediaConnect::RouterInput`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct MaintenanceConfiguration {
+        /// `Default`: JSON.
+        pub default: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `PreferredDayTime`: [`PreferredDayTimeMaintenanceConfiguration`].
+        pub preferred_day_time:
+            ::std::option::Option<::stratus_model::Val<PreferredDayTimeMaintenanceConfiguration>>,
+    }
+
+    /// What the schema says of `MaintenanceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_MaintenanceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "MaintenanceConfiguration",
+        properties: &[
+            s::prop("Default", s::Kind::Json),
+            s::prop(
+                "PreferredDayTime",
+                s::Kind::Object(&SCHEMA_PreferredDayTimeMaintenanceConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["PreferredDayTime"], &["Default"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<MaintenanceConfiguration>
+        for ::stratus_model::Val<MaintenanceConfiguration>
+    {
+        fn from(value: MaintenanceConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
     /// `RouterInputTransitEncryption`, a property type of `AWS::MediaConnect::RouterInput`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
     pub struct RouterInputTransitEncryption {
-        /// `EncryptionKeyConfiguration`: JSON.
+        /// `EncryptionKeyConfiguration`: [`RouterInputTransitEncryptionKeyConfiguration`].
         /// Required.
-        pub encryption_key_configuration: ::stratus_model::Val<::stratus_model::Json>,
+        pub encryption_key_configuration:
+            ::stratus_model::Val<RouterInputTransitEncryptionKeyConfiguration>,
         /// `EncryptionKeyType`: [`RouterInputTransitEncryptionKeyType`].
         pub encryption_key_type:
             ::std::option::Option<::stratus_model::Val<RouterInputTransitEncryptionKeyType>>,
@@ -5608,7 +6031,7 @@ pub mod router_input {
         /// With the required `EncryptionKeyConfiguration`; everything else unset.
         pub fn new(
             encryption_key_configuration: impl ::std::convert::Into<
-                ::stratus_model::Val<::stratus_model::Json>,
+                ::stratus_model::Val<RouterInputTransitEncryptionKeyConfiguration>,
             >,
         ) -> Self {
             Self {
@@ -5622,7 +6045,10 @@ pub mod router_input {
     pub static SCHEMA_RouterInputTransitEncryption: s::ObjectSchema = s::ObjectSchema {
         name: "RouterInputTransitEncryption",
         properties: &[
-            s::prop("EncryptionKeyConfiguration", s::Kind::Json),
+            s::prop(
+                "EncryptionKeyConfiguration",
+                s::Kind::Object(&SCHEMA_RouterInputTransitEncryptionKeyConfiguration),
+            ),
             s::prop(
                 "EncryptionKeyType",
                 s::Kind::Enum(RouterInputTransitEncryptionKeyType::VALUES),
@@ -5631,6 +6057,8 @@ pub mod router_input {
         required: &["EncryptionKeyConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5638,6 +6066,1033 @@ pub mod router_input {
         for ::stratus_model::Val<RouterInputTransitEncryption>
     {
         fn from(value: RouterInputTransitEncryption) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `FailoverRouterInputConfiguration`, a property type of `AWS::MediaConnect::RouterInput`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct FailoverRouterInputConfiguration {
+        /// `NetworkInterfaceArn`: string.
+        /// Required.
+        /// Pattern: `^arn:(aws[a-zA-Z-]*):mediaconnect:[a-z0-9-]+:[0-9]{12}:routerNetworkInterface:[a-z0-9]{12}$`.
+        pub network_interface_arn: ::stratus_model::Val<::std::string::String>,
+        /// `PrimarySourceIndex`: integer.
+        /// Range: `0..=1`.
+        pub primary_source_index: ::std::option::Option<::stratus_model::Val<i64>>,
+        /// `ProtocolConfigurations`: list of [`FailoverRouterInputProtocolConfiguration`].
+        /// Required.
+        pub protocol_configurations:
+            ::stratus_model::Val<::std::vec::Vec<FailoverRouterInputProtocolConfiguration>>,
+        /// `SourcePriorityMode`: [`FailoverInputSourcePriorityMode`].
+        /// Required.
+        pub source_priority_mode: ::stratus_model::Val<FailoverInputSourcePriorityMode>,
+    }
+
+    impl FailoverRouterInputConfiguration {
+        /// With the required `NetworkInterfaceArn`, `ProtocolConfigurations`, `SourcePriorityMode`; everything else unset.
+        pub fn new(
+            network_interface_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            protocol_configurations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<FailoverRouterInputProtocolConfiguration>>,
+            >,
+            source_priority_mode: impl ::std::convert::Into<
+                ::stratus_model::Val<FailoverInputSourcePriorityMode>,
+            >,
+        ) -> Self {
+            Self {
+                network_interface_arn: network_interface_arn.into(),
+                primary_source_index: ::std::option::Option::None,
+                protocol_configurations: protocol_configurations.into(),
+                source_priority_mode: source_priority_mode.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `FailoverRouterInputConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_FailoverRouterInputConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "FailoverRouterInputConfiguration",
+        properties: &[s::prop("NetworkInterfaceArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):mediaconnect:[a-z0-9-]+:[0-9]{12}:routerNetworkInterface:[a-z0-9]{12}$"), s::prop("PrimarySourceIndex", s::Kind::Integer).minimum(0.0).maximum(1.0), s::prop("ProtocolConfigurations", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_FailoverRouterInputProtocolConfiguration)))), s::prop("SourcePriorityMode", s::Kind::Enum(FailoverInputSourcePriorityMode::VALUES))],
+        required: &["NetworkInterfaceArn", "ProtocolConfigurations", "SourcePriorityMode"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<FailoverRouterInputConfiguration>
+        for ::stratus_model::Val<FailoverRouterInputConfiguration>
+    {
+        fn from(value: FailoverRouterInputConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `MediaConnectFlowRouterInputConfiguration`, a property type of `AWS::MediaConnect::RouterInput`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct MediaConnectFlowRouterInputConfiguration {
+        /// `FlowArn`: string.
+        /// Pattern: `^arn:(aws[a-zA-Z-]*):mediaconnect:[a-z0-9-]+:[0-9]{12}:flow:[a-zA-Z0-9-]+:[a-zA-Z0-9_-]+$`.
+        pub flow_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `FlowOutputArn`: string.
+        /// Pattern: `^arn:(aws[a-zA-Z-]*):mediaconnect:[a-z0-9-]+:[0-9]{12}:output:[a-zA-Z0-9-]+:[a-zA-Z0-9_-]+$`.
+        pub flow_output_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `SourceTransitDecryption`: [`FlowTransitEncryption`].
+        /// Required.
+        pub source_transit_decryption: ::stratus_model::Val<FlowTransitEncryption>,
+    }
+
+    impl MediaConnectFlowRouterInputConfiguration {
+        /// With the required `SourceTransitDecryption`; everything else unset.
+        pub fn new(
+            source_transit_decryption: impl ::std::convert::Into<
+                ::stratus_model::Val<FlowTransitEncryption>,
+            >,
+        ) -> Self {
+            Self {
+                flow_arn: ::std::option::Option::None,
+                flow_output_arn: ::std::option::Option::None,
+                source_transit_decryption: source_transit_decryption.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `MediaConnectFlowRouterInputConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_MediaConnectFlowRouterInputConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "MediaConnectFlowRouterInputConfiguration",
+        properties: &[s::prop("FlowArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):mediaconnect:[a-z0-9-]+:[0-9]{12}:flow:[a-zA-Z0-9-]+:[a-zA-Z0-9_-]+$"), s::prop("FlowOutputArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):mediaconnect:[a-z0-9-]+:[0-9]{12}:output:[a-zA-Z0-9-]+:[a-zA-Z0-9_-]+$"), s::prop("SourceTransitDecryption", s::Kind::Object(&SCHEMA_FlowTransitEncryption))],
+        required: &["SourceTransitDecryption"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<MediaConnectFlowRouterInputConfiguration>
+        for ::stratus_model::Val<MediaConnectFlowRouterInputConfiguration>
+    {
+        fn from(value: MediaConnectFlowRouterInputConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `MediaLiveChannelRouterInputConfiguration`, a property type of `AWS::MediaConnect::RouterInput`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct MediaLiveChannelRouterInputConfiguration {
+        /// `MediaLiveChannelArn`: string.
+        /// Pattern: `^arn:(aws[a-zA-Z-]*):medialive:[a-z0-9-]+:[0-9]{12}:channel:[a-zA-Z0-9]+$`.
+        pub media_live_channel_arn:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `MediaLiveChannelOutputName`: string.
+        pub media_live_channel_output_name:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `MediaLivePipelineId`: [`MediaLiveChannelPipelineId`].
+        pub media_live_pipeline_id:
+            ::std::option::Option<::stratus_model::Val<MediaLiveChannelPipelineId>>,
+        /// `SourceTransitDecryption`: [`MediaLiveTransitEncryption`].
+        /// Required.
+        pub source_transit_decryption: ::stratus_model::Val<MediaLiveTransitEncryption>,
+    }
+
+    impl MediaLiveChannelRouterInputConfiguration {
+        /// With the required `SourceTransitDecryption`; everything else unset.
+        pub fn new(
+            source_transit_decryption: impl ::std::convert::Into<
+                ::stratus_model::Val<MediaLiveTransitEncryption>,
+            >,
+        ) -> Self {
+            Self {
+                media_live_channel_arn: ::std::option::Option::None,
+                media_live_channel_output_name: ::std::option::Option::None,
+                media_live_pipeline_id: ::std::option::Option::None,
+                source_transit_decryption: source_transit_decryption.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `MediaLiveChannelRouterInputConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_MediaLiveChannelRouterInputConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "MediaLiveChannelRouterInputConfiguration",
+        properties: &[
+            s::prop("MediaLiveChannelArn", s::Kind::String).pattern(
+                "^arn:(aws[a-zA-Z-]*):medialive:[a-z0-9-]+:[0-9]{12}:channel:[a-zA-Z0-9]+$",
+            ),
+            s::prop("MediaLiveChannelOutputName", s::Kind::String),
+            s::prop(
+                "MediaLivePipelineId",
+                s::Kind::Enum(MediaLiveChannelPipelineId::VALUES),
+            ),
+            s::prop(
+                "SourceTransitDecryption",
+                s::Kind::Object(&SCHEMA_MediaLiveTransitEncryption),
+            ),
+        ],
+        required: &["SourceTransitDecryption"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<MediaLiveChannelRouterInputConfiguration>
+        for ::stratus_model::Val<MediaLiveChannelRouterInputConfiguration>
+    {
+        fn from(value: MediaLiveChannelRouterInputConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `MergeRouterInputConfiguration`, a property type of `AWS::MediaConnect::RouterInput`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct MergeRouterInputConfiguration {
+        /// `MergeRecoveryWindowMilliseconds`: integer.
+        /// Required.
+        pub merge_recovery_window_milliseconds: ::stratus_model::Val<i64>,
+        /// `NetworkInterfaceArn`: string.
+        /// Required.
+        /// Pattern: `^arn:(aws[a-zA-Z-]*):mediaconnect:[a-z0-9-]+:[0-9]{12}:routerNetworkInterface:[a-z0-9]{12}$`.
+        pub network_interface_arn: ::stratus_model::Val<::std::string::String>,
+        /// `ProtocolConfigurations`: list of [`MergeRouterInputProtocolConfiguration`].
+        /// Required.
+        pub protocol_configurations:
+            ::stratus_model::Val<::std::vec::Vec<MergeRouterInputProtocolConfiguration>>,
+    }
+
+    impl MergeRouterInputConfiguration {
+        /// With the required `MergeRecoveryWindowMilliseconds`, `NetworkInterfaceArn`, `ProtocolConfigurations`; everything else unset.
+        pub fn new(
+            merge_recovery_window_milliseconds: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            network_interface_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            protocol_configurations: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<MergeRouterInputProtocolConfiguration>>,
+            >,
+        ) -> Self {
+            Self {
+                merge_recovery_window_milliseconds: merge_recovery_window_milliseconds.into(),
+                network_interface_arn: network_interface_arn.into(),
+                protocol_configurations: protocol_configurations.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `MergeRouterInputConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_MergeRouterInputConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "MergeRouterInputConfiguration",
+        properties: &[s::prop("MergeRecoveryWindowMilliseconds", s::Kind::Integer), s::prop("NetworkInterfaceArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):mediaconnect:[a-z0-9-]+:[0-9]{12}:routerNetworkInterface:[a-z0-9]{12}$"), s::prop("ProtocolConfigurations", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MergeRouterInputProtocolConfiguration))))],
+        required: &["MergeRecoveryWindowMilliseconds", "NetworkInterfaceArn", "ProtocolConfigurations"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<MergeRouterInputConfiguration>
+        for ::stratus_model::Val<MergeRouterInputConfiguration>
+    {
+        fn from(value: MergeRouterInputConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `StandardRouterInputConfiguration`, a property type of `AWS::MediaConnect::RouterInput`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct StandardRouterInputConfiguration {
+        /// `NetworkInterfaceArn`: string.
+        /// Required.
+        /// Pattern: `^arn:(aws[a-zA-Z-]*):mediaconnect:[a-z0-9-]+:[0-9]{12}:routerNetworkInterface:[a-z0-9]{12}$`.
+        pub network_interface_arn: ::stratus_model::Val<::std::string::String>,
+        /// `Protocol`: [`RouterInputProtocol`].
+        pub protocol: ::std::option::Option<::stratus_model::Val<RouterInputProtocol>>,
+        /// `ProtocolConfiguration`: [`RouterInputProtocolConfiguration`].
+        /// Required.
+        pub protocol_configuration: ::stratus_model::Val<RouterInputProtocolConfiguration>,
+    }
+
+    impl StandardRouterInputConfiguration {
+        /// With the required `NetworkInterfaceArn`, `ProtocolConfiguration`; everything else unset.
+        pub fn new(
+            network_interface_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            protocol_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<RouterInputProtocolConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                network_interface_arn: network_interface_arn.into(),
+                protocol: ::std::option::Option::None,
+                protocol_configuration: protocol_configuration.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `StandardRouterInputConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_StandardRouterInputConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "StandardRouterInputConfiguration",
+        properties: &[s::prop("NetworkInterfaceArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):mediaconnect:[a-z0-9-]+:[0-9]{12}:routerNetworkInterface:[a-z0-9]{12}$"), s::prop("Protocol", s::Kind::Enum(RouterInputProtocol::VALUES)), s::prop("ProtocolConfiguration", s::Kind::Object(&SCHEMA_RouterInputProtocolConfiguration))],
+        required: &["NetworkInterfaceArn", "ProtocolConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<StandardRouterInputConfiguration>
+        for ::stratus_model::Val<StandardRouterInputConfiguration>
+    {
+        fn from(value: StandardRouterInputConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `PreferredDayTimeMaintenanceConfiguration`, a property type of `AWS::MediaConnect::RouterInput`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct PreferredDayTimeMaintenanceConfiguration {
+        /// `Day`: [`Day`].
+        /// Required.
+        pub day: ::stratus_model::Val<Day>,
+        /// `Time`: string.
+        /// Required.
+        pub time: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl PreferredDayTimeMaintenanceConfiguration {
+        /// With the required `Day`, `Time`; everything else unset.
+        pub fn new(
+            day: impl ::std::convert::Into<::stratus_model::Val<Day>>,
+            time: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                day: day.into(),
+                time: time.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `PreferredDayTimeMaintenanceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_PreferredDayTimeMaintenanceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "PreferredDayTimeMaintenanceConfiguration",
+        properties: &[
+            s::prop("Day", s::Kind::Enum(Day::VALUES)),
+            s::prop("Time", s::Kind::String),
+        ],
+        required: &["Day", "Time"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<PreferredDayTimeMaintenanceConfiguration>
+        for ::stratus_model::Val<PreferredDayTimeMaintenanceConfiguration>
+    {
+        fn from(value: PreferredDayTimeMaintenanceConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `RouterInputTransitEncryptionKeyConfiguration`, a property type of `AWS::MediaConnect::RouterInput`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct RouterInputTransitEncryptionKeyConfiguration {
+        /// `Automatic`: JSON.
+        pub automatic: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `SecretsManager`: [`SecretsManagerEncryptionKeyConfiguration`].
+        pub secrets_manager:
+            ::std::option::Option<::stratus_model::Val<SecretsManagerEncryptionKeyConfiguration>>,
+    }
+
+    /// What the schema says of `RouterInputTransitEncryptionKeyConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_RouterInputTransitEncryptionKeyConfiguration: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "RouterInputTransitEncryptionKeyConfiguration",
+            properties: &[
+                s::prop("Automatic", s::Kind::Json),
+                s::prop(
+                    "SecretsManager",
+                    s::Kind::Object(&SCHEMA_SecretsManagerEncryptionKeyConfiguration),
+                ),
+            ],
+            required: &[],
+            required_xor: &[],
+            dependent_required: &[],
+            one_of: &[&["SecretsManager"], &["Automatic"]],
+            any_of: &[],
+            open: false,
+        };
+
+    impl ::std::convert::From<RouterInputTransitEncryptionKeyConfiguration>
+        for ::stratus_model::Val<RouterInputTransitEncryptionKeyConfiguration>
+    {
+        fn from(value: RouterInputTransitEncryptionKeyConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `FailoverRouterInputProtocolConfiguration`, a property type of `AWS::MediaConnect::RouterInput`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct FailoverRouterInputProtocolConfiguration {
+        /// `Rist`: [`RistRouterInputConfiguration`].
+        pub rist: ::std::option::Option<::stratus_model::Val<RistRouterInputConfiguration>>,
+        /// `Rtp`: [`RtpRouterInputConfiguration`].
+        pub rtp: ::std::option::Option<::stratus_model::Val<RtpRouterInputConfiguration>>,
+        /// `SrtCaller`: [`SrtCallerRouterInputConfiguration`].
+        pub srt_caller:
+            ::std::option::Option<::stratus_model::Val<SrtCallerRouterInputConfiguration>>,
+        /// `SrtListener`: [`SrtListenerRouterInputConfiguration`].
+        pub srt_listener:
+            ::std::option::Option<::stratus_model::Val<SrtListenerRouterInputConfiguration>>,
+    }
+
+    /// What the schema says of `FailoverRouterInputProtocolConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_FailoverRouterInputProtocolConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "FailoverRouterInputProtocolConfiguration",
+        properties: &[
+            s::prop(
+                "Rist",
+                s::Kind::Object(&SCHEMA_RistRouterInputConfiguration),
+            ),
+            s::prop("Rtp", s::Kind::Object(&SCHEMA_RtpRouterInputConfiguration)),
+            s::prop(
+                "SrtCaller",
+                s::Kind::Object(&SCHEMA_SrtCallerRouterInputConfiguration),
+            ),
+            s::prop(
+                "SrtListener",
+                s::Kind::Object(&SCHEMA_SrtListenerRouterInputConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["Rtp"], &["Rist"], &["SrtListener"], &["SrtCaller"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<FailoverRouterInputProtocolConfiguration>
+        for ::stratus_model::Val<FailoverRouterInputProtocolConfiguration>
+    {
+        fn from(value: FailoverRouterInputProtocolConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `FlowTransitEncryption`, a property type of `AWS::MediaConnect::RouterInput`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct FlowTransitEncryption {
+        /// `EncryptionKeyConfiguration`: [`FlowTransitEncryptionKeyConfiguration`].
+        /// Required.
+        pub encryption_key_configuration:
+            ::stratus_model::Val<FlowTransitEncryptionKeyConfiguration>,
+        /// `EncryptionKeyType`: [`FlowTransitEncryptionKeyType`].
+        pub encryption_key_type:
+            ::std::option::Option<::stratus_model::Val<FlowTransitEncryptionKeyType>>,
+    }
+
+    impl FlowTransitEncryption {
+        /// With the required `EncryptionKeyConfiguration`; everything else unset.
+        pub fn new(
+            encryption_key_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<FlowTransitEncryptionKeyConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                encryption_key_configuration: encryption_key_configuration.into(),
+                encryption_key_type: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `FlowTransitEncryption`'s properties; `validate()` checks them.
+    pub static SCHEMA_FlowTransitEncryption: s::ObjectSchema = s::ObjectSchema {
+        name: "FlowTransitEncryption",
+        properties: &[
+            s::prop(
+                "EncryptionKeyConfiguration",
+                s::Kind::Object(&SCHEMA_FlowTransitEncryptionKeyConfiguration),
+            ),
+            s::prop(
+                "EncryptionKeyType",
+                s::Kind::Enum(FlowTransitEncryptionKeyType::VALUES),
+            ),
+        ],
+        required: &["EncryptionKeyConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<FlowTransitEncryption> for ::stratus_model::Val<FlowTransitEncryption> {
+        fn from(value: FlowTransitEncryption) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `MediaLiveTransitEncryption`, a property type of `AWS::MediaConnect::RouterInput`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct MediaLiveTransitEncryption {
+        /// `EncryptionKeyConfiguration`: [`MediaLiveTransitEncryptionKeyConfiguration`].
+        /// Required.
+        pub encryption_key_configuration:
+            ::stratus_model::Val<MediaLiveTransitEncryptionKeyConfiguration>,
+        /// `EncryptionKeyType`: [`MediaLiveTransitEncryptionKeyType`].
+        pub encryption_key_type:
+            ::std::option::Option<::stratus_model::Val<MediaLiveTransitEncryptionKeyType>>,
+    }
+
+    impl MediaLiveTransitEncryption {
+        /// With the required `EncryptionKeyConfiguration`; everything else unset.
+        pub fn new(
+            encryption_key_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<MediaLiveTransitEncryptionKeyConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                encryption_key_configuration: encryption_key_configuration.into(),
+                encryption_key_type: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `MediaLiveTransitEncryption`'s properties; `validate()` checks them.
+    pub static SCHEMA_MediaLiveTransitEncryption: s::ObjectSchema = s::ObjectSchema {
+        name: "MediaLiveTransitEncryption",
+        properties: &[
+            s::prop(
+                "EncryptionKeyConfiguration",
+                s::Kind::Object(&SCHEMA_MediaLiveTransitEncryptionKeyConfiguration),
+            ),
+            s::prop(
+                "EncryptionKeyType",
+                s::Kind::Enum(MediaLiveTransitEncryptionKeyType::VALUES),
+            ),
+        ],
+        required: &["EncryptionKeyConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<MediaLiveTransitEncryption>
+        for ::stratus_model::Val<MediaLiveTransitEncryption>
+    {
+        fn from(value: MediaLiveTransitEncryption) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `MergeRouterInputProtocolConfiguration`, a property type of `AWS::MediaConnect::RouterInput`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct MergeRouterInputProtocolConfiguration {
+        /// `Rist`: [`RistRouterInputConfiguration`].
+        pub rist: ::std::option::Option<::stratus_model::Val<RistRouterInputConfiguration>>,
+        /// `Rtp`: [`RtpRouterInputConfiguration`].
+        pub rtp: ::std::option::Option<::stratus_model::Val<RtpRouterInputConfiguration>>,
+    }
+
+    /// What the schema says of `MergeRouterInputProtocolConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_MergeRouterInputProtocolConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "MergeRouterInputProtocolConfiguration",
+        properties: &[
+            s::prop(
+                "Rist",
+                s::Kind::Object(&SCHEMA_RistRouterInputConfiguration),
+            ),
+            s::prop("Rtp", s::Kind::Object(&SCHEMA_RtpRouterInputConfiguration)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["Rtp"], &["Rist"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<MergeRouterInputProtocolConfiguration>
+        for ::stratus_model::Val<MergeRouterInputProtocolConfiguration>
+    {
+        fn from(value: MergeRouterInputProtocolConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `RouterInputProtocolConfiguration`, a property type of `AWS::MediaConnect::RouterInput`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct RouterInputProtocolConfiguration {
+        /// `Rist`: [`RistRouterInputConfiguration`].
+        pub rist: ::std::option::Option<::stratus_model::Val<RistRouterInputConfiguration>>,
+        /// `Rtp`: [`RtpRouterInputConfiguration`].
+        pub rtp: ::std::option::Option<::stratus_model::Val<RtpRouterInputConfiguration>>,
+        /// `SrtCaller`: [`SrtCallerRouterInputConfiguration`].
+        pub srt_caller:
+            ::std::option::Option<::stratus_model::Val<SrtCallerRouterInputConfiguration>>,
+        /// `SrtListener`: [`SrtListenerRouterInputConfiguration`].
+        pub srt_listener:
+            ::std::option::Option<::stratus_model::Val<SrtListenerRouterInputConfiguration>>,
+    }
+
+    /// What the schema says of `RouterInputProtocolConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_RouterInputProtocolConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "RouterInputProtocolConfiguration",
+        properties: &[
+            s::prop(
+                "Rist",
+                s::Kind::Object(&SCHEMA_RistRouterInputConfiguration),
+            ),
+            s::prop("Rtp", s::Kind::Object(&SCHEMA_RtpRouterInputConfiguration)),
+            s::prop(
+                "SrtCaller",
+                s::Kind::Object(&SCHEMA_SrtCallerRouterInputConfiguration),
+            ),
+            s::prop(
+                "SrtListener",
+                s::Kind::Object(&SCHEMA_SrtListenerRouterInputConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["Rtp"], &["Rist"], &["SrtListener"], &["SrtCaller"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<RouterInputProtocolConfiguration>
+        for ::stratus_model::Val<RouterInputProtocolConfiguration>
+    {
+        fn from(value: RouterInputProtocolConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `SecretsManagerEncryptionKeyConfiguration`, a property type of `AWS::MediaConnect::RouterInput`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct SecretsManagerEncryptionKeyConfiguration {
+        /// `RoleArn`: string.
+        /// Required.
+        /// Pattern: `^arn:(aws[a-zA-Z-]*):iam::[0-9]{12}:role/[a-zA-Z0-9_+=,.@-]+$`.
+        pub role_arn: ::stratus_model::Val<::std::string::String>,
+        /// `SecretArn`: string.
+        /// Required.
+        /// Pattern: `^arn:(aws[a-zA-Z-]*):secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[a-zA-Z0-9/_+=.@-]+$`.
+        pub secret_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SecretsManagerEncryptionKeyConfiguration {
+        /// With the required `RoleArn`, `SecretArn`; everything else unset.
+        pub fn new(
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            secret_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                role_arn: role_arn.into(),
+                secret_arn: secret_arn.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `SecretsManagerEncryptionKeyConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SecretsManagerEncryptionKeyConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SecretsManagerEncryptionKeyConfiguration",
+        properties: &[s::prop("RoleArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):iam::[0-9]{12}:role/[a-zA-Z0-9_+=,.@-]+$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$"), s::prop("SecretArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[a-zA-Z0-9/_+=.@-]+$")],
+        required: &["RoleArn", "SecretArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<SecretsManagerEncryptionKeyConfiguration>
+        for ::stratus_model::Val<SecretsManagerEncryptionKeyConfiguration>
+    {
+        fn from(value: SecretsManagerEncryptionKeyConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `RistRouterInputConfiguration`, a property type of `AWS::MediaConnect::RouterInput`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct RistRouterInputConfiguration {
+        /// `Port`: integer.
+        /// Required.
+        /// Range: `3000..=30000`.
+        pub port: ::stratus_model::Val<i64>,
+        /// `RecoveryLatencyMilliseconds`: integer.
+        /// Required.
+        /// Range: `10..=10000`.
+        pub recovery_latency_milliseconds: ::stratus_model::Val<i64>,
+    }
+
+    impl RistRouterInputConfiguration {
+        /// With the required `Port`, `RecoveryLatencyMilliseconds`; everything else unset.
+        pub fn new(
+            port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            recovery_latency_milliseconds: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                port: port.into(),
+                recovery_latency_milliseconds: recovery_latency_milliseconds.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `RistRouterInputConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_RistRouterInputConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "RistRouterInputConfiguration",
+        properties: &[
+            s::prop("Port", s::Kind::Integer)
+                .minimum(3000.0)
+                .maximum(30000.0),
+            s::prop("RecoveryLatencyMilliseconds", s::Kind::Integer)
+                .minimum(10.0)
+                .maximum(10000.0),
+        ],
+        required: &["Port", "RecoveryLatencyMilliseconds"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<RistRouterInputConfiguration>
+        for ::stratus_model::Val<RistRouterInputConfiguration>
+    {
+        fn from(value: RistRouterInputConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `RtpRouterInputConfiguration`, a property type of `AWS::MediaConnect::RouterInput`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct RtpRouterInputConfiguration {
+        /// `ForwardErrorCorrection`: [`ForwardErrorCorrectionState`].
+        pub forward_error_correction:
+            ::std::option::Option<::stratus_model::Val<ForwardErrorCorrectionState>>,
+        /// `Port`: integer.
+        /// Required.
+        /// Range: `3000..=30000`.
+        pub port: ::stratus_model::Val<i64>,
+    }
+
+    impl RtpRouterInputConfiguration {
+        /// With the required `Port`; everything else unset.
+        pub fn new(port: impl ::std::convert::Into<::stratus_model::Val<i64>>) -> Self {
+            Self {
+                forward_error_correction: ::std::option::Option::None,
+                port: port.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `RtpRouterInputConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_RtpRouterInputConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "RtpRouterInputConfiguration",
+        properties: &[
+            s::prop(
+                "ForwardErrorCorrection",
+                s::Kind::Enum(ForwardErrorCorrectionState::VALUES),
+            ),
+            s::prop("Port", s::Kind::Integer)
+                .minimum(3000.0)
+                .maximum(30000.0),
+        ],
+        required: &["Port"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<RtpRouterInputConfiguration>
+        for ::stratus_model::Val<RtpRouterInputConfiguration>
+    {
+        fn from(value: RtpRouterInputConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `SrtCallerRouterInputConfiguration`, a property type of `AWS::MediaConnect::RouterInput`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct SrtCallerRouterInputConfiguration {
+        /// `DecryptionConfiguration`: [`SrtDecryptionConfiguration`].
+        pub decryption_configuration:
+            ::std::option::Option<::stratus_model::Val<SrtDecryptionConfiguration>>,
+        /// `MinimumLatencyMilliseconds`: integer.
+        /// Required.
+        /// Range: `10..=10000`.
+        pub minimum_latency_milliseconds: ::stratus_model::Val<i64>,
+        /// `SourceAddress`: string.
+        /// Required.
+        pub source_address: ::stratus_model::Val<::std::string::String>,
+        /// `SourcePort`: integer.
+        /// Required.
+        /// Range: `1024..=65535`.
+        pub source_port: ::stratus_model::Val<i64>,
+        /// `StreamId`: string.
+        pub stream_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl SrtCallerRouterInputConfiguration {
+        /// With the required `MinimumLatencyMilliseconds`, `SourceAddress`, `SourcePort`; everything else unset.
+        pub fn new(
+            minimum_latency_milliseconds: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            source_address: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            source_port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                decryption_configuration: ::std::option::Option::None,
+                minimum_latency_milliseconds: minimum_latency_milliseconds.into(),
+                source_address: source_address.into(),
+                source_port: source_port.into(),
+                stream_id: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `SrtCallerRouterInputConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SrtCallerRouterInputConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SrtCallerRouterInputConfiguration",
+        properties: &[
+            s::prop(
+                "DecryptionConfiguration",
+                s::Kind::Object(&SCHEMA_SrtDecryptionConfiguration),
+            ),
+            s::prop("MinimumLatencyMilliseconds", s::Kind::Integer)
+                .minimum(10.0)
+                .maximum(10000.0),
+            s::prop("SourceAddress", s::Kind::String),
+            s::prop("SourcePort", s::Kind::Integer)
+                .minimum(1024.0)
+                .maximum(65535.0),
+            s::prop("StreamId", s::Kind::String),
+        ],
+        required: &["MinimumLatencyMilliseconds", "SourceAddress", "SourcePort"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<SrtCallerRouterInputConfiguration>
+        for ::stratus_model::Val<SrtCallerRouterInputConfiguration>
+    {
+        fn from(value: SrtCallerRouterInputConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `SrtListenerRouterInputConfiguration`, a property type of `AWS::MediaConnect::RouterInput`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct SrtListenerRouterInputConfiguration {
+        /// `DecryptionConfiguration`: [`SrtDecryptionConfiguration`].
+        pub decryption_configuration:
+            ::std::option::Option<::stratus_model::Val<SrtDecryptionConfiguration>>,
+        /// `MinimumLatencyMilliseconds`: integer.
+        /// Required.
+        /// Range: `10..=10000`.
+        pub minimum_latency_milliseconds: ::stratus_model::Val<i64>,
+        /// `Port`: integer.
+        /// Required.
+        /// Range: `3000..=30000`.
+        pub port: ::stratus_model::Val<i64>,
+    }
+
+    impl SrtListenerRouterInputConfiguration {
+        /// With the required `MinimumLatencyMilliseconds`, `Port`; everything else unset.
+        pub fn new(
+            minimum_latency_milliseconds: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                decryption_configuration: ::std::option::Option::None,
+                minimum_latency_milliseconds: minimum_latency_milliseconds.into(),
+                port: port.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `SrtListenerRouterInputConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SrtListenerRouterInputConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SrtListenerRouterInputConfiguration",
+        properties: &[
+            s::prop(
+                "DecryptionConfiguration",
+                s::Kind::Object(&SCHEMA_SrtDecryptionConfiguration),
+            ),
+            s::prop("MinimumLatencyMilliseconds", s::Kind::Integer)
+                .minimum(10.0)
+                .maximum(10000.0),
+            s::prop("Port", s::Kind::Integer)
+                .minimum(3000.0)
+                .maximum(30000.0),
+        ],
+        required: &["MinimumLatencyMilliseconds", "Port"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<SrtListenerRouterInputConfiguration>
+        for ::stratus_model::Val<SrtListenerRouterInputConfiguration>
+    {
+        fn from(value: SrtListenerRouterInputConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `FlowTransitEncryptionKeyConfiguration`, a property type of `AWS::MediaConnect::RouterInput`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct FlowTransitEncryptionKeyConfiguration {
+        /// `Automatic`: JSON.
+        pub automatic: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `SecretsManager`: [`SecretsManagerEncryptionKeyConfiguration`].
+        pub secrets_manager:
+            ::std::option::Option<::stratus_model::Val<SecretsManagerEncryptionKeyConfiguration>>,
+    }
+
+    /// What the schema says of `FlowTransitEncryptionKeyConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_FlowTransitEncryptionKeyConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "FlowTransitEncryptionKeyConfiguration",
+        properties: &[
+            s::prop("Automatic", s::Kind::Json),
+            s::prop(
+                "SecretsManager",
+                s::Kind::Object(&SCHEMA_SecretsManagerEncryptionKeyConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["SecretsManager"], &["Automatic"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<FlowTransitEncryptionKeyConfiguration>
+        for ::stratus_model::Val<FlowTransitEncryptionKeyConfiguration>
+    {
+        fn from(value: FlowTransitEncryptionKeyConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `MediaLiveTransitEncryptionKeyConfiguration`, a property type of `AWS::MediaConnect::RouterInput`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct MediaLiveTransitEncryptionKeyConfiguration {
+        /// `Automatic`: JSON.
+        pub automatic: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `SecretsManager`: [`SecretsManagerEncryptionKeyConfiguration`].
+        pub secrets_manager:
+            ::std::option::Option<::stratus_model::Val<SecretsManagerEncryptionKeyConfiguration>>,
+    }
+
+    /// What the schema says of `MediaLiveTransitEncryptionKeyConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_MediaLiveTransitEncryptionKeyConfiguration: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "MediaLiveTransitEncryptionKeyConfiguration",
+            properties: &[
+                s::prop("Automatic", s::Kind::Json),
+                s::prop(
+                    "SecretsManager",
+                    s::Kind::Object(&SCHEMA_SecretsManagerEncryptionKeyConfiguration),
+                ),
+            ],
+            required: &[],
+            required_xor: &[],
+            dependent_required: &[],
+            one_of: &[&["SecretsManager"], &["Automatic"]],
+            any_of: &[],
+            open: false,
+        };
+
+    impl ::std::convert::From<MediaLiveTransitEncryptionKeyConfiguration>
+        for ::stratus_model::Val<MediaLiveTransitEncryptionKeyConfiguration>
+    {
+        fn from(value: MediaLiveTransitEncryptionKeyConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `SrtDecryptionConfiguration`, a property type of `AWS::MediaConnect::RouterInput`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct SrtDecryptionConfiguration {
+        /// `EncryptionKey`: [`SecretsManagerEncryptionKeyConfiguration`].
+        /// Required.
+        pub encryption_key: ::stratus_model::Val<SecretsManagerEncryptionKeyConfiguration>,
+    }
+
+    impl SrtDecryptionConfiguration {
+        /// With the required `EncryptionKey`; everything else unset.
+        pub fn new(
+            encryption_key: impl ::std::convert::Into<
+                ::stratus_model::Val<SecretsManagerEncryptionKeyConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                encryption_key: encryption_key.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `SrtDecryptionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SrtDecryptionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SrtDecryptionConfiguration",
+        properties: &[s::prop(
+            "EncryptionKey",
+            s::Kind::Object(&SCHEMA_SecretsManagerEncryptionKeyConfiguration),
+        )],
+        required: &["EncryptionKey"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<SrtDecryptionConfiguration>
+        for ::stratus_model::Val<SrtDecryptionConfiguration>
+    {
+        fn from(value: SrtDecryptionConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -5772,6 +7227,348 @@ pub mod router_input {
             RouterInputTransitEncryptionKeyType::as_str(self)
         }
     }
+
+    /// The values `FailoverInputSourcePriorityMode` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum FailoverInputSourcePriorityMode {
+        /// `NO_PRIORITY`
+        NoPriority,
+        /// `PRIMARY_SECONDARY`
+        PrimarySecondary,
+    }
+
+    impl FailoverInputSourcePriorityMode {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::NoPriority, Self::PrimarySecondary];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NO_PRIORITY", "PRIMARY_SECONDARY"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::NoPriority => "NO_PRIORITY",
+                Self::PrimarySecondary => "PRIMARY_SECONDARY",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for FailoverInputSourcePriorityMode {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<FailoverInputSourcePriorityMode>
+        for ::stratus_model::Val<FailoverInputSourcePriorityMode>
+    {
+        fn from(value: FailoverInputSourcePriorityMode) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for FailoverInputSourcePriorityMode {
+        fn as_str(self) -> &'static str {
+            FailoverInputSourcePriorityMode::as_str(self)
+        }
+    }
+
+    /// The values `MediaLiveChannelPipelineId` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum MediaLiveChannelPipelineId {
+        /// `PIPELINE_0`
+        Pipeline0,
+        /// `PIPELINE_1`
+        Pipeline1,
+    }
+
+    impl MediaLiveChannelPipelineId {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Pipeline0, Self::Pipeline1];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PIPELINE_0", "PIPELINE_1"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Pipeline0 => "PIPELINE_0",
+                Self::Pipeline1 => "PIPELINE_1",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for MediaLiveChannelPipelineId {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<MediaLiveChannelPipelineId>
+        for ::stratus_model::Val<MediaLiveChannelPipelineId>
+    {
+        fn from(value: MediaLiveChannelPipelineId) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for MediaLiveChannelPipelineId {
+        fn as_str(self) -> &'static str {
+            MediaLiveChannelPipelineId::as_str(self)
+        }
+    }
+
+    /// The values `RouterInputProtocol` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum RouterInputProtocol {
+        /// `RTP`
+        Rtp,
+        /// `RIST`
+        Rist,
+        /// `SRT_CALLER`
+        SrtCaller,
+        /// `SRT_LISTENER`
+        SrtListener,
+    }
+
+    impl RouterInputProtocol {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] =
+            &[Self::Rtp, Self::Rist, Self::SrtCaller, Self::SrtListener];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["RTP", "RIST", "SRT_CALLER", "SRT_LISTENER"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Rtp => "RTP",
+                Self::Rist => "RIST",
+                Self::SrtCaller => "SRT_CALLER",
+                Self::SrtListener => "SRT_LISTENER",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for RouterInputProtocol {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<RouterInputProtocol> for ::stratus_model::Val<RouterInputProtocol> {
+        fn from(value: RouterInputProtocol) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for RouterInputProtocol {
+        fn as_str(self) -> &'static str {
+            RouterInputProtocol::as_str(self)
+        }
+    }
+
+    /// The values `Day` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum Day {
+        /// `MONDAY`
+        Monday,
+        /// `TUESDAY`
+        Tuesday,
+        /// `WEDNESDAY`
+        Wednesday,
+        /// `THURSDAY`
+        Thursday,
+        /// `FRIDAY`
+        Friday,
+        /// `SATURDAY`
+        Saturday,
+        /// `SUNDAY`
+        Sunday,
+    }
+
+    impl Day {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[
+            Self::Monday,
+            Self::Tuesday,
+            Self::Wednesday,
+            Self::Thursday,
+            Self::Friday,
+            Self::Saturday,
+            Self::Sunday,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "MONDAY",
+            "TUESDAY",
+            "WEDNESDAY",
+            "THURSDAY",
+            "FRIDAY",
+            "SATURDAY",
+            "SUNDAY",
+        ];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Monday => "MONDAY",
+                Self::Tuesday => "TUESDAY",
+                Self::Wednesday => "WEDNESDAY",
+                Self::Thursday => "THURSDAY",
+                Self::Friday => "FRIDAY",
+                Self::Saturday => "SATURDAY",
+                Self::Sunday => "SUNDAY",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for Day {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<Day> for ::stratus_model::Val<Day> {
+        fn from(value: Day) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for Day {
+        fn as_str(self) -> &'static str {
+            Day::as_str(self)
+        }
+    }
+
+    /// The values `FlowTransitEncryptionKeyType` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum FlowTransitEncryptionKeyType {
+        /// `SECRETS_MANAGER`
+        SecretsManager,
+        /// `AUTOMATIC`
+        Automatic,
+    }
+
+    impl FlowTransitEncryptionKeyType {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::SecretsManager, Self::Automatic];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SECRETS_MANAGER", "AUTOMATIC"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::SecretsManager => "SECRETS_MANAGER",
+                Self::Automatic => "AUTOMATIC",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for FlowTransitEncryptionKeyType {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<FlowTransitEncryptionKeyType>
+        for ::stratus_model::Val<FlowTransitEncryptionKeyType>
+    {
+        fn from(value: FlowTransitEncryptionKeyType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for FlowTransitEncryptionKeyType {
+        fn as_str(self) -> &'static str {
+            FlowTransitEncryptionKeyType::as_str(self)
+        }
+    }
+
+    /// The values `MediaLiveTransitEncryptionKeyType` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum MediaLiveTransitEncryptionKeyType {
+        /// `SECRETS_MANAGER`
+        SecretsManager,
+        /// `AUTOMATIC`
+        Automatic,
+    }
+
+    impl MediaLiveTransitEncryptionKeyType {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::SecretsManager, Self::Automatic];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SECRETS_MANAGER", "AUTOMATIC"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::SecretsManager => "SECRETS_MANAGER",
+                Self::Automatic => "AUTOMATIC",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for MediaLiveTransitEncryptionKeyType {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<MediaLiveTransitEncryptionKeyType>
+        for ::stratus_model::Val<MediaLiveTransitEncryptionKeyType>
+    {
+        fn from(value: MediaLiveTransitEncryptionKeyType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for MediaLiveTransitEncryptionKeyType {
+        fn as_str(self) -> &'static str {
+            MediaLiveTransitEncryptionKeyType::as_str(self)
+        }
+    }
+
+    /// The values `ForwardErrorCorrectionState` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum ForwardErrorCorrectionState {
+        /// `ENABLED`
+        Enabled,
+        /// `DISABLED`
+        Disabled,
+    }
+
+    impl ForwardErrorCorrectionState {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Enabled => "ENABLED",
+                Self::Disabled => "DISABLED",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for ForwardErrorCorrectionState {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<ForwardErrorCorrectionState>
+        for ::stratus_model::Val<ForwardErrorCorrectionState>
+    {
+        fn from(value: ForwardErrorCorrectionState) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for ForwardErrorCorrectionState {
+        fn as_str(self) -> &'static str {
+            ForwardErrorCorrectionState::as_str(self)
+        }
+    }
 }
 
 #[cfg(feature = "mediaconnect-router-input")]
@@ -5795,9 +7592,9 @@ pub mod router_network_interface {
         crate = "::stratus_model"
     )]
     pub struct CfnRouterNetworkInterface {
-        /// `Configuration`: JSON.
+        /// `Configuration`: [`RouterNetworkInterfaceConfiguration`].
         /// Required.
-        pub configuration: ::stratus_model::Val<::stratus_model::Json>,
+        pub configuration: ::stratus_model::Val<RouterNetworkInterfaceConfiguration>,
         /// `Name`: string.
         /// Required.
         /// Length: `1..=128`.
@@ -5811,7 +7608,9 @@ pub mod router_network_interface {
     impl CfnRouterNetworkInterface {
         /// With the required `Configuration`, `Name`; everything else unset.
         pub fn new(
-            configuration: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<RouterNetworkInterfaceConfiguration>,
+            >,
             name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
         ) -> Self {
             Self {
@@ -5826,7 +7625,10 @@ pub mod router_network_interface {
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::MediaConnect::RouterNetworkInterface",
         properties: &[
-            s::prop("Configuration", s::Kind::Json),
+            s::prop(
+                "Configuration",
+                s::Kind::Object(&SCHEMA_RouterNetworkInterfaceConfiguration),
+            ),
             s::prop("Name", s::Kind::String)
                 .min_length(1)
                 .max_length(128),
@@ -5836,6 +7638,8 @@ pub mod router_network_interface {
         required: &["Configuration", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5885,6 +7689,199 @@ pub mod router_network_interface {
             ::stratus_model::Attr::new(self.id(), "UpdatedAt")
         }
     }
+
+    /// `RouterNetworkInterfaceConfiguration`, a property type of `AWS::MediaConnect::RouterNetworkInterface`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct RouterNetworkInterfaceConfiguration {
+        /// `Public`: [`PublicRouterNetworkInterfaceConfiguration`].
+        pub public:
+            ::std::option::Option<::stratus_model::Val<PublicRouterNetworkInterfaceConfiguration>>,
+        /// `Vpc`: [`VpcRouterNetworkInterfaceConfiguration`].
+        pub vpc:
+            ::std::option::Option<::stratus_model::Val<VpcRouterNetworkInterfaceConfiguration>>,
+    }
+
+    /// What the schema says of `RouterNetworkInterfaceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_RouterNetworkInterfaceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "RouterNetworkInterfaceConfiguration",
+        properties: &[
+            s::prop(
+                "Public",
+                s::Kind::Object(&SCHEMA_PublicRouterNetworkInterfaceConfiguration),
+            ),
+            s::prop(
+                "Vpc",
+                s::Kind::Object(&SCHEMA_VpcRouterNetworkInterfaceConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["Public"], &["Vpc"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<RouterNetworkInterfaceConfiguration>
+        for ::stratus_model::Val<RouterNetworkInterfaceConfiguration>
+    {
+        fn from(value: RouterNetworkInterfaceConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `PublicRouterNetworkInterfaceConfiguration`, a property type of `AWS::MediaConnect::RouterNetworkInterface`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct PublicRouterNetworkInterfaceConfiguration {
+        /// `AllowRules`: list of [`PublicRouterNetworkInterfaceRule`].
+        /// Required.
+        /// Items: `0..=10`.
+        pub allow_rules: ::stratus_model::Val<::std::vec::Vec<PublicRouterNetworkInterfaceRule>>,
+    }
+
+    impl PublicRouterNetworkInterfaceConfiguration {
+        /// With the required `AllowRules`; everything else unset.
+        pub fn new(
+            allow_rules: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<PublicRouterNetworkInterfaceRule>>,
+            >,
+        ) -> Self {
+            Self {
+                allow_rules: allow_rules.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `PublicRouterNetworkInterfaceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_PublicRouterNetworkInterfaceConfiguration: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "PublicRouterNetworkInterfaceConfiguration",
+            properties: &[s::prop(
+                "AllowRules",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_PublicRouterNetworkInterfaceRule),
+                )),
+            )
+            .min_items(0)
+            .max_items(10)],
+            required: &["AllowRules"],
+            required_xor: &[],
+            dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
+            open: false,
+        };
+
+    impl ::std::convert::From<PublicRouterNetworkInterfaceConfiguration>
+        for ::stratus_model::Val<PublicRouterNetworkInterfaceConfiguration>
+    {
+        fn from(value: PublicRouterNetworkInterfaceConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `VpcRouterNetworkInterfaceConfiguration`, a property type of `AWS::MediaConnect::RouterNetworkInterface`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct VpcRouterNetworkInterfaceConfiguration {
+        /// `SecurityGroupIds`: list of string.
+        /// Required.
+        /// Items: `1..=5`.
+        pub security_group_ids: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+        /// `SubnetId`: string.
+        /// Required.
+        pub subnet_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl VpcRouterNetworkInterfaceConfiguration {
+        /// With the required `SecurityGroupIds`, `SubnetId`; everything else unset.
+        pub fn new(
+            security_group_ids: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            subnet_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                security_group_ids: security_group_ids.into(),
+                subnet_id: subnet_id.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `VpcRouterNetworkInterfaceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcRouterNetworkInterfaceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcRouterNetworkInterfaceConfiguration",
+        properties: &[
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
+            )
+            .min_items(1)
+            .max_items(5),
+            s::prop("SubnetId", s::Kind::String).format(
+                "AWS::EC2::Subnet.Id",
+                "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
+        ],
+        required: &["SecurityGroupIds", "SubnetId"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<VpcRouterNetworkInterfaceConfiguration>
+        for ::stratus_model::Val<VpcRouterNetworkInterfaceConfiguration>
+    {
+        fn from(value: VpcRouterNetworkInterfaceConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `PublicRouterNetworkInterfaceRule`, a property type of `AWS::MediaConnect::RouterNetworkInterface`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct PublicRouterNetworkInterfaceRule {
+        /// `Cidr`: string.
+        /// Required.
+        pub cidr: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl PublicRouterNetworkInterfaceRule {
+        /// With the required `Cidr`; everything else unset.
+        pub fn new(
+            cidr: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { cidr: cidr.into() }
+        }
+    }
+
+    /// What the schema says of `PublicRouterNetworkInterfaceRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_PublicRouterNetworkInterfaceRule: s::ObjectSchema = s::ObjectSchema {
+        name: "PublicRouterNetworkInterfaceRule",
+        properties: &[s::prop("Cidr", s::Kind::String)],
+        required: &["Cidr"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<PublicRouterNetworkInterfaceRule>
+        for ::stratus_model::Val<PublicRouterNetworkInterfaceRule>
+    {
+        fn from(value: PublicRouterNetworkInterfaceRule) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
 }
 
 #[cfg(feature = "mediaconnect-router-network-interface")]
@@ -5914,12 +7911,12 @@ pub mod router_output {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub availability_zone: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-        /// `Configuration`: JSON.
+        /// `Configuration`: [`RouterOutputConfiguration`].
         /// Required.
-        pub configuration: ::stratus_model::Val<::stratus_model::Json>,
-        /// `MaintenanceConfiguration`: JSON.
+        pub configuration: ::stratus_model::Val<RouterOutputConfiguration>,
+        /// `MaintenanceConfiguration`: [`MaintenanceConfiguration`].
         pub maintenance_configuration:
-            ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+            ::std::option::Option<::stratus_model::Val<MaintenanceConfiguration>>,
         /// `MaximumBitrate`: integer.
         /// Required.
         pub maximum_bitrate: ::stratus_model::Val<i64>,
@@ -5942,7 +7939,7 @@ pub mod router_output {
     impl CfnRouterOutput {
         /// With the required `Configuration`, `MaximumBitrate`, `Name`, `RoutingScope`, `Tier`; everything else unset.
         pub fn new(
-            configuration: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            configuration: impl ::std::convert::Into<::stratus_model::Val<RouterOutputConfiguration>>,
             maximum_bitrate: impl ::std::convert::Into<::stratus_model::Val<i64>>,
             name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
             routing_scope: impl ::std::convert::Into<::stratus_model::Val<RoutingScope>>,
@@ -5966,8 +7963,14 @@ pub mod router_output {
         name: "AWS::MediaConnect::RouterOutput",
         properties: &[
             s::prop("AvailabilityZone", s::Kind::String),
-            s::prop("Configuration", s::Kind::Json),
-            s::prop("MaintenanceConfiguration", s::Kind::Json),
+            s::prop(
+                "Configuration",
+                s::Kind::Object(&SCHEMA_RouterOutputConfiguration),
+            ),
+            s::prop(
+                "MaintenanceConfiguration",
+                s::Kind::Object(&SCHEMA_MaintenanceConfiguration),
+            ),
             s::prop("MaximumBitrate", s::Kind::Integer),
             s::prop("Name", s::Kind::String)
                 .min_length(1)
@@ -5986,6 +7989,8 @@ pub mod router_output {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6038,6 +8043,879 @@ pub mod router_output {
         }
         fn updated_at(self) -> ::stratus_model::Attr<::std::string::String> {
             ::stratus_model::Attr::new(self.id(), "UpdatedAt")
+        }
+    }
+
+    /// `RouterOutputConfiguration`, a property type of `AWS::MediaConnect::RouterOutput`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct RouterOutputConfiguration {
+        /// `MediaConnectFlow`: [`MediaConnectFlowRouterOutputConfiguration`].
+        pub media_connect_flow:
+            ::std::option::Option<::stratus_model::Val<MediaConnectFlowRouterOutputConfiguration>>,
+        /// `MediaLiveInput`: [`MediaLiveInputRouterOutputConfiguration`].
+        pub media_live_input:
+            ::std::option::Option<::stratus_model::Val<MediaLiveInputRouterOutputConfiguration>>,
+        /// `Standard`: [`StandardRouterOutputConfiguration`].
+        pub standard:
+            ::std::option::Option<::stratus_model::Val<StandardRouterOutputConfiguration>>,
+    }
+
+    /// What the schema says of `RouterOutputConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_RouterOutputConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "RouterOutputConfiguration",
+        properties: &[
+            s::prop(
+                "MediaConnectFlow",
+                s::Kind::Object(&SCHEMA_MediaConnectFlowRouterOutputConfiguration),
+            ),
+            s::prop(
+                "MediaLiveInput",
+                s::Kind::Object(&SCHEMA_MediaLiveInputRouterOutputConfiguration),
+            ),
+            s::prop(
+                "Standard",
+                s::Kind::Object(&SCHEMA_StandardRouterOutputConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["Standard"], &["MediaConnectFlow"], &["MediaLiveInput"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<RouterOutputConfiguration>
+        for ::stratus_model::Val<RouterOutputConfiguration>
+    {
+        fn from(value: RouterOutputConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `MaintenanceConfiguration`, a property type of `AWS::MediaConnect::RouterOutput`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct MaintenanceConfiguration {
+        /// `Default`: JSON.
+        pub default: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `PreferredDayTime`: [`PreferredDayTimeMaintenanceConfiguration`].
+        pub preferred_day_time:
+            ::std::option::Option<::stratus_model::Val<PreferredDayTimeMaintenanceConfiguration>>,
+    }
+
+    /// What the schema says of `MaintenanceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_MaintenanceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "MaintenanceConfiguration",
+        properties: &[
+            s::prop("Default", s::Kind::Json),
+            s::prop(
+                "PreferredDayTime",
+                s::Kind::Object(&SCHEMA_PreferredDayTimeMaintenanceConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["PreferredDayTime"], &["Default"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<MaintenanceConfiguration>
+        for ::stratus_model::Val<MaintenanceConfiguration>
+    {
+        fn from(value: MaintenanceConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `MediaConnectFlowRouterOutputConfiguration`, a property type of `AWS::MediaConnect::RouterOutput`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct MediaConnectFlowRouterOutputConfiguration {
+        /// `DestinationTransitEncryption`: [`FlowTransitEncryption`].
+        /// Required.
+        pub destination_transit_encryption: ::stratus_model::Val<FlowTransitEncryption>,
+        /// `FlowArn`: string.
+        /// Pattern: `^arn:(aws[a-zA-Z-]*):mediaconnect:[a-z0-9-]+:[0-9]{12}:flow:[a-zA-Z0-9-]+:[a-zA-Z0-9_-]+$`.
+        pub flow_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `FlowSourceArn`: string.
+        /// Pattern: `^arn:(aws[a-zA-Z-]*):mediaconnect:[a-z0-9-]+:[0-9]{12}:source:[a-zA-Z0-9-]+:[a-zA-Z0-9_-]+$`.
+        pub flow_source_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl MediaConnectFlowRouterOutputConfiguration {
+        /// With the required `DestinationTransitEncryption`; everything else unset.
+        pub fn new(
+            destination_transit_encryption: impl ::std::convert::Into<
+                ::stratus_model::Val<FlowTransitEncryption>,
+            >,
+        ) -> Self {
+            Self {
+                destination_transit_encryption: destination_transit_encryption.into(),
+                flow_arn: ::std::option::Option::None,
+                flow_source_arn: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `MediaConnectFlowRouterOutputConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_MediaConnectFlowRouterOutputConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "MediaConnectFlowRouterOutputConfiguration",
+        properties: &[s::prop("DestinationTransitEncryption", s::Kind::Object(&SCHEMA_FlowTransitEncryption)), s::prop("FlowArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):mediaconnect:[a-z0-9-]+:[0-9]{12}:flow:[a-zA-Z0-9-]+:[a-zA-Z0-9_-]+$"), s::prop("FlowSourceArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):mediaconnect:[a-z0-9-]+:[0-9]{12}:source:[a-zA-Z0-9-]+:[a-zA-Z0-9_-]+$")],
+        required: &["DestinationTransitEncryption"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<MediaConnectFlowRouterOutputConfiguration>
+        for ::stratus_model::Val<MediaConnectFlowRouterOutputConfiguration>
+    {
+        fn from(value: MediaConnectFlowRouterOutputConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `MediaLiveInputRouterOutputConfiguration`, a property type of `AWS::MediaConnect::RouterOutput`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct MediaLiveInputRouterOutputConfiguration {
+        /// `DestinationTransitEncryption`: [`MediaLiveTransitEncryption`].
+        /// Required.
+        pub destination_transit_encryption: ::stratus_model::Val<MediaLiveTransitEncryption>,
+        /// `MediaLiveInputArn`: string.
+        /// Pattern: `^arn:(aws[a-zA-Z-]*):medialive:[a-z0-9-]+:[0-9]{12}:input:[a-zA-Z0-9]+$`.
+        pub media_live_input_arn:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `MediaLivePipelineId`: [`MediaLiveInputPipelineId`].
+        pub media_live_pipeline_id:
+            ::std::option::Option<::stratus_model::Val<MediaLiveInputPipelineId>>,
+    }
+
+    impl MediaLiveInputRouterOutputConfiguration {
+        /// With the required `DestinationTransitEncryption`; everything else unset.
+        pub fn new(
+            destination_transit_encryption: impl ::std::convert::Into<
+                ::stratus_model::Val<MediaLiveTransitEncryption>,
+            >,
+        ) -> Self {
+            Self {
+                destination_transit_encryption: destination_transit_encryption.into(),
+                media_live_input_arn: ::std::option::Option::None,
+                media_live_pipeline_id: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `MediaLiveInputRouterOutputConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_MediaLiveInputRouterOutputConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "MediaLiveInputRouterOutputConfiguration",
+        properties: &[
+            s::prop(
+                "DestinationTransitEncryption",
+                s::Kind::Object(&SCHEMA_MediaLiveTransitEncryption),
+            ),
+            s::prop("MediaLiveInputArn", s::Kind::String)
+                .pattern("^arn:(aws[a-zA-Z-]*):medialive:[a-z0-9-]+:[0-9]{12}:input:[a-zA-Z0-9]+$"),
+            s::prop(
+                "MediaLivePipelineId",
+                s::Kind::Enum(MediaLiveInputPipelineId::VALUES),
+            ),
+        ],
+        required: &["DestinationTransitEncryption"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<MediaLiveInputRouterOutputConfiguration>
+        for ::stratus_model::Val<MediaLiveInputRouterOutputConfiguration>
+    {
+        fn from(value: MediaLiveInputRouterOutputConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `StandardRouterOutputConfiguration`, a property type of `AWS::MediaConnect::RouterOutput`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct StandardRouterOutputConfiguration {
+        /// `NetworkInterfaceArn`: string.
+        /// Required.
+        /// Pattern: `^arn:(aws[a-zA-Z-]*):mediaconnect:[a-z0-9-]+:[0-9]{12}:routerNetworkInterface:[a-z0-9]{12}$`.
+        pub network_interface_arn: ::stratus_model::Val<::std::string::String>,
+        /// `Protocol`: [`RouterOutputProtocol`].
+        pub protocol: ::std::option::Option<::stratus_model::Val<RouterOutputProtocol>>,
+        /// `ProtocolConfiguration`: [`RouterOutputProtocolConfiguration`].
+        /// Required.
+        pub protocol_configuration: ::stratus_model::Val<RouterOutputProtocolConfiguration>,
+    }
+
+    impl StandardRouterOutputConfiguration {
+        /// With the required `NetworkInterfaceArn`, `ProtocolConfiguration`; everything else unset.
+        pub fn new(
+            network_interface_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            protocol_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<RouterOutputProtocolConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                network_interface_arn: network_interface_arn.into(),
+                protocol: ::std::option::Option::None,
+                protocol_configuration: protocol_configuration.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `StandardRouterOutputConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_StandardRouterOutputConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "StandardRouterOutputConfiguration",
+        properties: &[s::prop("NetworkInterfaceArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):mediaconnect:[a-z0-9-]+:[0-9]{12}:routerNetworkInterface:[a-z0-9]{12}$"), s::prop("Protocol", s::Kind::Enum(RouterOutputProtocol::VALUES)), s::prop("ProtocolConfiguration", s::Kind::Object(&SCHEMA_RouterOutputProtocolConfiguration))],
+        required: &["NetworkInterfaceArn", "ProtocolConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<StandardRouterOutputConfiguration>
+        for ::stratus_model::Val<StandardRouterOutputConfiguration>
+    {
+        fn from(value: StandardRouterOutputConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `PreferredDayTimeMaintenanceConfiguration`, a property type of `AWS::MediaConnect::RouterOutput`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct PreferredDayTimeMaintenanceConfiguration {
+        /// `Day`: [`Day`].
+        /// Required.
+        pub day: ::stratus_model::Val<Day>,
+        /// `Time`: string.
+        /// Required.
+        pub time: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl PreferredDayTimeMaintenanceConfiguration {
+        /// With the required `Day`, `Time`; everything else unset.
+        pub fn new(
+            day: impl ::std::convert::Into<::stratus_model::Val<Day>>,
+            time: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                day: day.into(),
+                time: time.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `PreferredDayTimeMaintenanceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_PreferredDayTimeMaintenanceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "PreferredDayTimeMaintenanceConfiguration",
+        properties: &[
+            s::prop("Day", s::Kind::Enum(Day::VALUES)),
+            s::prop("Time", s::Kind::String),
+        ],
+        required: &["Day", "Time"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<PreferredDayTimeMaintenanceConfiguration>
+        for ::stratus_model::Val<PreferredDayTimeMaintenanceConfiguration>
+    {
+        fn from(value: PreferredDayTimeMaintenanceConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `FlowTransitEncryption`, a property type of `AWS::MediaConnect::RouterOutput`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct FlowTransitEncryption {
+        /// `EncryptionKeyConfiguration`: [`FlowTransitEncryptionKeyConfiguration`].
+        /// Required.
+        pub encryption_key_configuration:
+            ::stratus_model::Val<FlowTransitEncryptionKeyConfiguration>,
+        /// `EncryptionKeyType`: [`FlowTransitEncryptionKeyType`].
+        pub encryption_key_type:
+            ::std::option::Option<::stratus_model::Val<FlowTransitEncryptionKeyType>>,
+    }
+
+    impl FlowTransitEncryption {
+        /// With the required `EncryptionKeyConfiguration`; everything else unset.
+        pub fn new(
+            encryption_key_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<FlowTransitEncryptionKeyConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                encryption_key_configuration: encryption_key_configuration.into(),
+                encryption_key_type: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `FlowTransitEncryption`'s properties; `validate()` checks them.
+    pub static SCHEMA_FlowTransitEncryption: s::ObjectSchema = s::ObjectSchema {
+        name: "FlowTransitEncryption",
+        properties: &[
+            s::prop(
+                "EncryptionKeyConfiguration",
+                s::Kind::Object(&SCHEMA_FlowTransitEncryptionKeyConfiguration),
+            ),
+            s::prop(
+                "EncryptionKeyType",
+                s::Kind::Enum(FlowTransitEncryptionKeyType::VALUES),
+            ),
+        ],
+        required: &["EncryptionKeyConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<FlowTransitEncryption> for ::stratus_model::Val<FlowTransitEncryption> {
+        fn from(value: FlowTransitEncryption) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `MediaLiveTransitEncryption`, a property type of `AWS::MediaConnect::RouterOutput`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct MediaLiveTransitEncryption {
+        /// `EncryptionKeyConfiguration`: [`MediaLiveTransitEncryptionKeyConfiguration`].
+        /// Required.
+        pub encryption_key_configuration:
+            ::stratus_model::Val<MediaLiveTransitEncryptionKeyConfiguration>,
+        /// `EncryptionKeyType`: [`MediaLiveTransitEncryptionKeyType`].
+        pub encryption_key_type:
+            ::std::option::Option<::stratus_model::Val<MediaLiveTransitEncryptionKeyType>>,
+    }
+
+    impl MediaLiveTransitEncryption {
+        /// With the required `EncryptionKeyConfiguration`; everything else unset.
+        pub fn new(
+            encryption_key_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<MediaLiveTransitEncryptionKeyConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                encryption_key_configuration: encryption_key_configuration.into(),
+                encryption_key_type: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `MediaLiveTransitEncryption`'s properties; `validate()` checks them.
+    pub static SCHEMA_MediaLiveTransitEncryption: s::ObjectSchema = s::ObjectSchema {
+        name: "MediaLiveTransitEncryption",
+        properties: &[
+            s::prop(
+                "EncryptionKeyConfiguration",
+                s::Kind::Object(&SCHEMA_MediaLiveTransitEncryptionKeyConfiguration),
+            ),
+            s::prop(
+                "EncryptionKeyType",
+                s::Kind::Enum(MediaLiveTransitEncryptionKeyType::VALUES),
+            ),
+        ],
+        required: &["EncryptionKeyConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<MediaLiveTransitEncryption>
+        for ::stratus_model::Val<MediaLiveTransitEncryption>
+    {
+        fn from(value: MediaLiveTransitEncryption) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `RouterOutputProtocolConfiguration`, a property type of `AWS::MediaConnect::RouterOutput`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct RouterOutputProtocolConfiguration {
+        /// `Rist`: [`RistRouterOutputConfiguration`].
+        pub rist: ::std::option::Option<::stratus_model::Val<RistRouterOutputConfiguration>>,
+        /// `Rtp`: [`RtpRouterOutputConfiguration`].
+        pub rtp: ::std::option::Option<::stratus_model::Val<RtpRouterOutputConfiguration>>,
+        /// `SrtCaller`: [`SrtCallerRouterOutputConfiguration`].
+        pub srt_caller:
+            ::std::option::Option<::stratus_model::Val<SrtCallerRouterOutputConfiguration>>,
+        /// `SrtListener`: [`SrtListenerRouterOutputConfiguration`].
+        pub srt_listener:
+            ::std::option::Option<::stratus_model::Val<SrtListenerRouterOutputConfiguration>>,
+    }
+
+    /// What the schema says of `RouterOutputProtocolConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_RouterOutputProtocolConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "RouterOutputProtocolConfiguration",
+        properties: &[
+            s::prop(
+                "Rist",
+                s::Kind::Object(&SCHEMA_RistRouterOutputConfiguration),
+            ),
+            s::prop("Rtp", s::Kind::Object(&SCHEMA_RtpRouterOutputConfiguration)),
+            s::prop(
+                "SrtCaller",
+                s::Kind::Object(&SCHEMA_SrtCallerRouterOutputConfiguration),
+            ),
+            s::prop(
+                "SrtListener",
+                s::Kind::Object(&SCHEMA_SrtListenerRouterOutputConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["Rtp"], &["Rist"], &["SrtListener"], &["SrtCaller"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<RouterOutputProtocolConfiguration>
+        for ::stratus_model::Val<RouterOutputProtocolConfiguration>
+    {
+        fn from(value: RouterOutputProtocolConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `FlowTransitEncryptionKeyConfiguration`, a property type of `AWS::MediaConnect::RouterOutput`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct FlowTransitEncryptionKeyConfiguration {
+        /// `Automatic`: JSON.
+        pub automatic: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `SecretsManager`: [`SecretsManagerEncryptionKeyConfiguration`].
+        pub secrets_manager:
+            ::std::option::Option<::stratus_model::Val<SecretsManagerEncryptionKeyConfiguration>>,
+    }
+
+    /// What the schema says of `FlowTransitEncryptionKeyConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_FlowTransitEncryptionKeyConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "FlowTransitEncryptionKeyConfiguration",
+        properties: &[
+            s::prop("Automatic", s::Kind::Json),
+            s::prop(
+                "SecretsManager",
+                s::Kind::Object(&SCHEMA_SecretsManagerEncryptionKeyConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["SecretsManager"], &["Automatic"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<FlowTransitEncryptionKeyConfiguration>
+        for ::stratus_model::Val<FlowTransitEncryptionKeyConfiguration>
+    {
+        fn from(value: FlowTransitEncryptionKeyConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `MediaLiveTransitEncryptionKeyConfiguration`, a property type of `AWS::MediaConnect::RouterOutput`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct MediaLiveTransitEncryptionKeyConfiguration {
+        /// `Automatic`: JSON.
+        pub automatic: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `SecretsManager`: [`SecretsManagerEncryptionKeyConfiguration`].
+        pub secrets_manager:
+            ::std::option::Option<::stratus_model::Val<SecretsManagerEncryptionKeyConfiguration>>,
+    }
+
+    /// What the schema says of `MediaLiveTransitEncryptionKeyConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_MediaLiveTransitEncryptionKeyConfiguration: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "MediaLiveTransitEncryptionKeyConfiguration",
+            properties: &[
+                s::prop("Automatic", s::Kind::Json),
+                s::prop(
+                    "SecretsManager",
+                    s::Kind::Object(&SCHEMA_SecretsManagerEncryptionKeyConfiguration),
+                ),
+            ],
+            required: &[],
+            required_xor: &[],
+            dependent_required: &[],
+            one_of: &[&["SecretsManager"], &["Automatic"]],
+            any_of: &[],
+            open: false,
+        };
+
+    impl ::std::convert::From<MediaLiveTransitEncryptionKeyConfiguration>
+        for ::stratus_model::Val<MediaLiveTransitEncryptionKeyConfiguration>
+    {
+        fn from(value: MediaLiveTransitEncryptionKeyConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `RistRouterOutputConfiguration`, a property type of `AWS::MediaConnect::RouterOutput`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct RistRouterOutputConfiguration {
+        /// `DestinationAddress`: string.
+        /// Required.
+        pub destination_address: ::stratus_model::Val<::std::string::String>,
+        /// `DestinationPort`: integer.
+        /// Required.
+        /// Range: `1024..=65535`.
+        pub destination_port: ::stratus_model::Val<i64>,
+    }
+
+    impl RistRouterOutputConfiguration {
+        /// With the required `DestinationAddress`, `DestinationPort`; everything else unset.
+        pub fn new(
+            destination_address: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            destination_port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                destination_address: destination_address.into(),
+                destination_port: destination_port.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `RistRouterOutputConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_RistRouterOutputConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "RistRouterOutputConfiguration",
+        properties: &[
+            s::prop("DestinationAddress", s::Kind::String),
+            s::prop("DestinationPort", s::Kind::Integer)
+                .minimum(1024.0)
+                .maximum(65535.0),
+        ],
+        required: &["DestinationAddress", "DestinationPort"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<RistRouterOutputConfiguration>
+        for ::stratus_model::Val<RistRouterOutputConfiguration>
+    {
+        fn from(value: RistRouterOutputConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `RtpRouterOutputConfiguration`, a property type of `AWS::MediaConnect::RouterOutput`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct RtpRouterOutputConfiguration {
+        /// `DestinationAddress`: string.
+        /// Required.
+        pub destination_address: ::stratus_model::Val<::std::string::String>,
+        /// `DestinationPort`: integer.
+        /// Required.
+        /// Range: `1024..=65531`.
+        pub destination_port: ::stratus_model::Val<i64>,
+        /// `ForwardErrorCorrection`: [`ForwardErrorCorrectionState`].
+        pub forward_error_correction:
+            ::std::option::Option<::stratus_model::Val<ForwardErrorCorrectionState>>,
+    }
+
+    impl RtpRouterOutputConfiguration {
+        /// With the required `DestinationAddress`, `DestinationPort`; everything else unset.
+        pub fn new(
+            destination_address: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            destination_port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                destination_address: destination_address.into(),
+                destination_port: destination_port.into(),
+                forward_error_correction: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `RtpRouterOutputConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_RtpRouterOutputConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "RtpRouterOutputConfiguration",
+        properties: &[
+            s::prop("DestinationAddress", s::Kind::String),
+            s::prop("DestinationPort", s::Kind::Integer)
+                .minimum(1024.0)
+                .maximum(65531.0),
+            s::prop(
+                "ForwardErrorCorrection",
+                s::Kind::Enum(ForwardErrorCorrectionState::VALUES),
+            ),
+        ],
+        required: &["DestinationAddress", "DestinationPort"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<RtpRouterOutputConfiguration>
+        for ::stratus_model::Val<RtpRouterOutputConfiguration>
+    {
+        fn from(value: RtpRouterOutputConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `SrtCallerRouterOutputConfiguration`, a property type of `AWS::MediaConnect::RouterOutput`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct SrtCallerRouterOutputConfiguration {
+        /// `DestinationAddress`: string.
+        /// Required.
+        pub destination_address: ::stratus_model::Val<::std::string::String>,
+        /// `DestinationPort`: integer.
+        /// Required.
+        /// Range: `1024..=65535`.
+        pub destination_port: ::stratus_model::Val<i64>,
+        /// `EncryptionConfiguration`: [`SrtEncryptionConfiguration`].
+        pub encryption_configuration:
+            ::std::option::Option<::stratus_model::Val<SrtEncryptionConfiguration>>,
+        /// `MinimumLatencyMilliseconds`: integer.
+        /// Required.
+        /// Range: `10..=10000`.
+        pub minimum_latency_milliseconds: ::stratus_model::Val<i64>,
+        /// `StreamId`: string.
+        pub stream_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl SrtCallerRouterOutputConfiguration {
+        /// With the required `DestinationAddress`, `DestinationPort`, `MinimumLatencyMilliseconds`; everything else unset.
+        pub fn new(
+            destination_address: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            destination_port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            minimum_latency_milliseconds: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                destination_address: destination_address.into(),
+                destination_port: destination_port.into(),
+                encryption_configuration: ::std::option::Option::None,
+                minimum_latency_milliseconds: minimum_latency_milliseconds.into(),
+                stream_id: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `SrtCallerRouterOutputConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SrtCallerRouterOutputConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SrtCallerRouterOutputConfiguration",
+        properties: &[
+            s::prop("DestinationAddress", s::Kind::String),
+            s::prop("DestinationPort", s::Kind::Integer)
+                .minimum(1024.0)
+                .maximum(65535.0),
+            s::prop(
+                "EncryptionConfiguration",
+                s::Kind::Object(&SCHEMA_SrtEncryptionConfiguration),
+            ),
+            s::prop("MinimumLatencyMilliseconds", s::Kind::Integer)
+                .minimum(10.0)
+                .maximum(10000.0),
+            s::prop("StreamId", s::Kind::String),
+        ],
+        required: &[
+            "DestinationAddress",
+            "DestinationPort",
+            "MinimumLatencyMilliseconds",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<SrtCallerRouterOutputConfiguration>
+        for ::stratus_model::Val<SrtCallerRouterOutputConfiguration>
+    {
+        fn from(value: SrtCallerRouterOutputConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `SrtListenerRouterOutputConfiguration`, a property type of `AWS::MediaConnect::RouterOutput`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct SrtListenerRouterOutputConfiguration {
+        /// `EncryptionConfiguration`: [`SrtEncryptionConfiguration`].
+        pub encryption_configuration:
+            ::std::option::Option<::stratus_model::Val<SrtEncryptionConfiguration>>,
+        /// `MinimumLatencyMilliseconds`: integer.
+        /// Required.
+        /// Range: `10..=10000`.
+        pub minimum_latency_milliseconds: ::stratus_model::Val<i64>,
+        /// `Port`: integer.
+        /// Required.
+        /// Range: `3000..=30000`.
+        pub port: ::stratus_model::Val<i64>,
+    }
+
+    impl SrtListenerRouterOutputConfiguration {
+        /// With the required `MinimumLatencyMilliseconds`, `Port`; everything else unset.
+        pub fn new(
+            minimum_latency_milliseconds: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+            port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                encryption_configuration: ::std::option::Option::None,
+                minimum_latency_milliseconds: minimum_latency_milliseconds.into(),
+                port: port.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `SrtListenerRouterOutputConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SrtListenerRouterOutputConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SrtListenerRouterOutputConfiguration",
+        properties: &[
+            s::prop(
+                "EncryptionConfiguration",
+                s::Kind::Object(&SCHEMA_SrtEncryptionConfiguration),
+            ),
+            s::prop("MinimumLatencyMilliseconds", s::Kind::Integer)
+                .minimum(10.0)
+                .maximum(10000.0),
+            s::prop("Port", s::Kind::Integer)
+                .minimum(3000.0)
+                .maximum(30000.0),
+        ],
+        required: &["MinimumLatencyMilliseconds", "Port"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<SrtListenerRouterOutputConfiguration>
+        for ::stratus_model::Val<SrtListenerRouterOutputConfiguration>
+    {
+        fn from(value: SrtListenerRouterOutputConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `SecretsManagerEncryptionKeyConfiguration`, a property type of `AWS::MediaConnect::RouterOutput`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct SecretsManagerEncryptionKeyConfiguration {
+        /// `RoleArn`: string.
+        /// Required.
+        /// Pattern: `^arn:(aws[a-zA-Z-]*):iam::[0-9]{12}:role/[a-zA-Z0-9_+=,.@-]+$`.
+        pub role_arn: ::stratus_model::Val<::std::string::String>,
+        /// `SecretArn`: string.
+        /// Required.
+        /// Pattern: `^arn:(aws[a-zA-Z-]*):secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[a-zA-Z0-9/_+=.@-]+$`.
+        pub secret_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SecretsManagerEncryptionKeyConfiguration {
+        /// With the required `RoleArn`, `SecretArn`; everything else unset.
+        pub fn new(
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            secret_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                role_arn: role_arn.into(),
+                secret_arn: secret_arn.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `SecretsManagerEncryptionKeyConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SecretsManagerEncryptionKeyConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SecretsManagerEncryptionKeyConfiguration",
+        properties: &[s::prop("RoleArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):iam::[0-9]{12}:role/[a-zA-Z0-9_+=,.@-]+$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$"), s::prop("SecretArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[a-zA-Z0-9/_+=.@-]+$")],
+        required: &["RoleArn", "SecretArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<SecretsManagerEncryptionKeyConfiguration>
+        for ::stratus_model::Val<SecretsManagerEncryptionKeyConfiguration>
+    {
+        fn from(value: SecretsManagerEncryptionKeyConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `SrtEncryptionConfiguration`, a property type of `AWS::MediaConnect::RouterOutput`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct SrtEncryptionConfiguration {
+        /// `EncryptionKey`: [`SecretsManagerEncryptionKeyConfiguration`].
+        /// Required.
+        pub encryption_key: ::stratus_model::Val<SecretsManagerEncryptionKeyConfiguration>,
+    }
+
+    impl SrtEncryptionConfiguration {
+        /// With the required `EncryptionKey`; everything else unset.
+        pub fn new(
+            encryption_key: impl ::std::convert::Into<
+                ::stratus_model::Val<SecretsManagerEncryptionKeyConfiguration>,
+            >,
+        ) -> Self {
+            Self {
+                encryption_key: encryption_key.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `SrtEncryptionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SrtEncryptionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SrtEncryptionConfiguration",
+        properties: &[s::prop(
+            "EncryptionKey",
+            s::Kind::Object(&SCHEMA_SecretsManagerEncryptionKeyConfiguration),
+        )],
+        required: &["EncryptionKey"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<SrtEncryptionConfiguration>
+        for ::stratus_model::Val<SrtEncryptionConfiguration>
+    {
+        fn from(value: SrtEncryptionConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
         }
     }
 
@@ -6125,6 +9003,304 @@ pub mod router_output {
     impl ::stratus_model::StringEnum for RouterOutputTier {
         fn as_str(self) -> &'static str {
             RouterOutputTier::as_str(self)
+        }
+    }
+
+    /// The values `MediaLiveInputPipelineId` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum MediaLiveInputPipelineId {
+        /// `PIPELINE_0`
+        Pipeline0,
+        /// `PIPELINE_1`
+        Pipeline1,
+    }
+
+    impl MediaLiveInputPipelineId {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Pipeline0, Self::Pipeline1];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PIPELINE_0", "PIPELINE_1"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Pipeline0 => "PIPELINE_0",
+                Self::Pipeline1 => "PIPELINE_1",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for MediaLiveInputPipelineId {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<MediaLiveInputPipelineId>
+        for ::stratus_model::Val<MediaLiveInputPipelineId>
+    {
+        fn from(value: MediaLiveInputPipelineId) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for MediaLiveInputPipelineId {
+        fn as_str(self) -> &'static str {
+            MediaLiveInputPipelineId::as_str(self)
+        }
+    }
+
+    /// The values `RouterOutputProtocol` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum RouterOutputProtocol {
+        /// `RTP`
+        Rtp,
+        /// `RIST`
+        Rist,
+        /// `SRT_CALLER`
+        SrtCaller,
+        /// `SRT_LISTENER`
+        SrtListener,
+    }
+
+    impl RouterOutputProtocol {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] =
+            &[Self::Rtp, Self::Rist, Self::SrtCaller, Self::SrtListener];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["RTP", "RIST", "SRT_CALLER", "SRT_LISTENER"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Rtp => "RTP",
+                Self::Rist => "RIST",
+                Self::SrtCaller => "SRT_CALLER",
+                Self::SrtListener => "SRT_LISTENER",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for RouterOutputProtocol {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<RouterOutputProtocol> for ::stratus_model::Val<RouterOutputProtocol> {
+        fn from(value: RouterOutputProtocol) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for RouterOutputProtocol {
+        fn as_str(self) -> &'static str {
+            RouterOutputProtocol::as_str(self)
+        }
+    }
+
+    /// The values `Day` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum Day {
+        /// `MONDAY`
+        Monday,
+        /// `TUESDAY`
+        Tuesday,
+        /// `WEDNESDAY`
+        Wednesday,
+        /// `THURSDAY`
+        Thursday,
+        /// `FRIDAY`
+        Friday,
+        /// `SATURDAY`
+        Saturday,
+        /// `SUNDAY`
+        Sunday,
+    }
+
+    impl Day {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[
+            Self::Monday,
+            Self::Tuesday,
+            Self::Wednesday,
+            Self::Thursday,
+            Self::Friday,
+            Self::Saturday,
+            Self::Sunday,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "MONDAY",
+            "TUESDAY",
+            "WEDNESDAY",
+            "THURSDAY",
+            "FRIDAY",
+            "SATURDAY",
+            "SUNDAY",
+        ];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Monday => "MONDAY",
+                Self::Tuesday => "TUESDAY",
+                Self::Wednesday => "WEDNESDAY",
+                Self::Thursday => "THURSDAY",
+                Self::Friday => "FRIDAY",
+                Self::Saturday => "SATURDAY",
+                Self::Sunday => "SUNDAY",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for Day {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<Day> for ::stratus_model::Val<Day> {
+        fn from(value: Day) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for Day {
+        fn as_str(self) -> &'static str {
+            Day::as_str(self)
+        }
+    }
+
+    /// The values `FlowTransitEncryptionKeyType` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum FlowTransitEncryptionKeyType {
+        /// `SECRETS_MANAGER`
+        SecretsManager,
+        /// `AUTOMATIC`
+        Automatic,
+    }
+
+    impl FlowTransitEncryptionKeyType {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::SecretsManager, Self::Automatic];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SECRETS_MANAGER", "AUTOMATIC"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::SecretsManager => "SECRETS_MANAGER",
+                Self::Automatic => "AUTOMATIC",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for FlowTransitEncryptionKeyType {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<FlowTransitEncryptionKeyType>
+        for ::stratus_model::Val<FlowTransitEncryptionKeyType>
+    {
+        fn from(value: FlowTransitEncryptionKeyType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for FlowTransitEncryptionKeyType {
+        fn as_str(self) -> &'static str {
+            FlowTransitEncryptionKeyType::as_str(self)
+        }
+    }
+
+    /// The values `MediaLiveTransitEncryptionKeyType` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum MediaLiveTransitEncryptionKeyType {
+        /// `SECRETS_MANAGER`
+        SecretsManager,
+        /// `AUTOMATIC`
+        Automatic,
+    }
+
+    impl MediaLiveTransitEncryptionKeyType {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::SecretsManager, Self::Automatic];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SECRETS_MANAGER", "AUTOMATIC"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::SecretsManager => "SECRETS_MANAGER",
+                Self::Automatic => "AUTOMATIC",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for MediaLiveTransitEncryptionKeyType {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<MediaLiveTransitEncryptionKeyType>
+        for ::stratus_model::Val<MediaLiveTransitEncryptionKeyType>
+    {
+        fn from(value: MediaLiveTransitEncryptionKeyType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for MediaLiveTransitEncryptionKeyType {
+        fn as_str(self) -> &'static str {
+            MediaLiveTransitEncryptionKeyType::as_str(self)
+        }
+    }
+
+    /// The values `ForwardErrorCorrectionState` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum ForwardErrorCorrectionState {
+        /// `ENABLED`
+        Enabled,
+        /// `DISABLED`
+        Disabled,
+    }
+
+    impl ForwardErrorCorrectionState {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Enabled => "ENABLED",
+                Self::Disabled => "DISABLED",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for ForwardErrorCorrectionState {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<ForwardErrorCorrectionState>
+        for ::stratus_model::Val<ForwardErrorCorrectionState>
+    {
+        fn from(value: ForwardErrorCorrectionState) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for ForwardErrorCorrectionState {
+        fn as_str(self) -> &'static str {
+            ForwardErrorCorrectionState::as_str(self)
         }
     }
 }

@@ -89,6 +89,8 @@ pub mod job_template {
         required: &["SettingsJson"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -134,6 +136,8 @@ pub mod job_template {
         required: &["Mode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -166,6 +170,8 @@ pub mod job_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -237,6 +243,8 @@ pub mod preset {
         required: &["SettingsJson"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -306,6 +314,8 @@ pub mod queue {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

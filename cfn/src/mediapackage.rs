@@ -72,12 +72,17 @@ pub mod asset {
             s::prop("PackagingGroupId", s::Kind::String),
             s::prop("ResourceId", s::Kind::String),
             s::prop("SourceArn", s::Kind::String),
-            s::prop("SourceRoleArn", s::Kind::String),
+            s::prop("SourceRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &["Id", "PackagingGroupId", "SourceArn", "SourceRoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -149,6 +154,8 @@ pub mod asset {
         required: &["PackagingConfigurationId", "Url"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -235,6 +242,8 @@ pub mod channel {
         required: &["Id"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -298,6 +307,8 @@ pub mod channel {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -327,6 +338,8 @@ pub mod channel {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -362,6 +375,8 @@ pub mod channel {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -478,6 +493,8 @@ pub mod origin_endpoint {
         required: &["Id", "ChannelId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -530,11 +547,16 @@ pub mod origin_endpoint {
         name: "Authorization",
         properties: &[
             s::prop("CdnIdentifierSecret", s::Kind::String),
-            s::prop("SecretsRoleArn", s::Kind::String),
+            s::prop("SecretsRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
         ],
         required: &["SecretsRoleArn", "CdnIdentifierSecret"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -577,6 +599,8 @@ pub mod origin_endpoint {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -667,6 +691,8 @@ pub mod origin_endpoint {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -735,6 +761,8 @@ pub mod origin_endpoint {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -770,6 +798,8 @@ pub mod origin_endpoint {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -830,6 +860,8 @@ pub mod origin_endpoint {
         required: &["SpekeKeyProvider"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -913,6 +945,8 @@ pub mod origin_endpoint {
         required: &["Id"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -946,6 +980,8 @@ pub mod origin_endpoint {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -991,6 +1027,8 @@ pub mod origin_endpoint {
         required: &["SpekeKeyProvider"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1050,6 +1088,8 @@ pub mod origin_endpoint {
         required: &["SpekeKeyProvider"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1089,6 +1129,8 @@ pub mod origin_endpoint {
         required: &["SpekeKeyProvider"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1152,13 +1194,18 @@ pub mod origin_endpoint {
                 s::Kind::Object(&SCHEMA_EncryptionContractConfiguration),
             ),
             s::prop("ResourceId", s::Kind::String),
-            s::prop("RoleArn", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("SystemIds", s::Kind::List(&s::prop("", s::Kind::String))),
             s::prop("Url", s::Kind::String),
         ],
         required: &["ResourceId", "SystemIds", "Url", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1211,6 +1258,8 @@ pub mod origin_endpoint {
         required: &["PresetSpeke20Audio", "PresetSpeke20Video"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2360,6 +2409,8 @@ pub mod packaging_configuration {
         required: &["PackagingGroupId", "Id"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2420,6 +2471,8 @@ pub mod packaging_configuration {
         required: &["HlsManifests"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2497,6 +2550,8 @@ pub mod packaging_configuration {
         required: &["DashManifests"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2554,6 +2609,8 @@ pub mod packaging_configuration {
         required: &["HlsManifests"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2603,6 +2660,8 @@ pub mod packaging_configuration {
         required: &["MssManifests"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2642,6 +2701,8 @@ pub mod packaging_configuration {
         required: &["SpekeKeyProvider"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2684,6 +2745,8 @@ pub mod packaging_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2731,6 +2794,8 @@ pub mod packaging_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2770,6 +2835,8 @@ pub mod packaging_configuration {
         required: &["SpekeKeyProvider"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2821,6 +2888,8 @@ pub mod packaging_configuration {
         required: &["SpekeKeyProvider"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2860,6 +2929,8 @@ pub mod packaging_configuration {
         required: &["SpekeKeyProvider"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2889,6 +2960,8 @@ pub mod packaging_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2942,13 +3015,18 @@ pub mod packaging_configuration {
                 "EncryptionContractConfiguration",
                 s::Kind::Object(&SCHEMA_EncryptionContractConfiguration),
             ),
-            s::prop("RoleArn", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("SystemIds", s::Kind::List(&s::prop("", s::Kind::String))),
             s::prop("Url", s::Kind::String),
         ],
         required: &["RoleArn", "SystemIds", "Url"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2982,6 +3060,8 @@ pub mod packaging_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3034,6 +3114,8 @@ pub mod packaging_configuration {
         required: &["PresetSpeke20Audio", "PresetSpeke20Video"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3620,6 +3702,8 @@ pub mod packaging_group {
         required: &["Id"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3672,11 +3756,16 @@ pub mod packaging_group {
         name: "Authorization",
         properties: &[
             s::prop("CdnIdentifierSecret", s::Kind::String),
-            s::prop("SecretsRoleArn", s::Kind::String),
+            s::prop("SecretsRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
         ],
         required: &["CdnIdentifierSecret", "SecretsRoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3706,6 +3795,8 @@ pub mod packaging_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -95,6 +95,8 @@ pub mod channel {
         required: &["ChannelGroupName", "ChannelName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -158,6 +160,8 @@ pub mod channel {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -185,6 +189,8 @@ pub mod channel {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -300,6 +306,8 @@ pub mod channel_group {
         required: &["ChannelGroupName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -401,6 +409,8 @@ pub mod channel_policy {
         required: &["ChannelGroupName", "ChannelName", "Policy"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -567,6 +577,8 @@ pub mod origin_endpoint {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -768,6 +780,8 @@ pub mod origin_endpoint {
         required: &["ManifestName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -798,6 +812,8 @@ pub mod origin_endpoint {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -883,6 +899,8 @@ pub mod origin_endpoint {
         required: &["ManifestName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -968,6 +986,8 @@ pub mod origin_endpoint {
         required: &["ManifestName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1028,6 +1048,8 @@ pub mod origin_endpoint {
         required: &["ManifestName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1082,6 +1104,8 @@ pub mod origin_endpoint {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1144,6 +1168,8 @@ pub mod origin_endpoint {
         required: &["Url"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1183,6 +1209,8 @@ pub mod origin_endpoint {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1217,15 +1245,24 @@ pub mod origin_endpoint {
     pub static SCHEMA_FilterConfiguration: s::ObjectSchema = s::ObjectSchema {
         name: "FilterConfiguration",
         properties: &[
-            s::prop("ClipStartTime", s::Kind::String),
+            s::prop("ClipStartTime", s::Kind::String).format(
+                "date-time",
+                "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$",
+            ),
             s::prop("DrmSettings", s::Kind::String)
                 .min_length(1)
                 .max_length(1024),
-            s::prop("End", s::Kind::String),
+            s::prop("End", s::Kind::String).format(
+                "date-time",
+                "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$",
+            ),
             s::prop("ManifestFilter", s::Kind::String)
                 .min_length(1)
                 .max_length(1024),
-            s::prop("Start", s::Kind::String),
+            s::prop("Start", s::Kind::String).format(
+                "date-time",
+                "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$",
+            ),
             s::prop("TimeDelaySeconds", s::Kind::Integer)
                 .minimum(0.0)
                 .maximum(1209600.0),
@@ -1233,6 +1270,8 @@ pub mod origin_endpoint {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1289,6 +1328,8 @@ pub mod origin_endpoint {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1313,6 +1354,8 @@ pub mod origin_endpoint {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1340,6 +1383,8 @@ pub mod origin_endpoint {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1374,6 +1419,8 @@ pub mod origin_endpoint {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1398,6 +1445,8 @@ pub mod origin_endpoint {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1438,6 +1487,8 @@ pub mod origin_endpoint {
         required: &["TimeOffset"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1509,6 +1560,8 @@ pub mod origin_endpoint {
         required: &["EncryptionMethod", "SpekeKeyProvider"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1544,6 +1597,8 @@ pub mod origin_endpoint {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1592,6 +1647,8 @@ pub mod origin_endpoint {
         required: &["ReportingUrl"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1637,6 +1694,8 @@ pub mod origin_endpoint {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1676,6 +1735,8 @@ pub mod origin_endpoint {
         required: &["TtmlProfile"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1718,6 +1779,8 @@ pub mod origin_endpoint {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1803,6 +1866,10 @@ pub mod origin_endpoint {
                 .min_length(1)
                 .max_length(256),
             s::prop("RoleArn", s::Kind::String)
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(1)
                 .max_length(2048),
             s::prop("Url", s::Kind::String)
@@ -1818,6 +1885,8 @@ pub mod origin_endpoint {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1868,6 +1937,8 @@ pub mod origin_endpoint {
         required: &["PresetSpeke20Audio", "PresetSpeke20Video"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2994,6 +3065,8 @@ pub mod origin_endpoint_policy {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3038,12 +3111,18 @@ pub mod origin_endpoint_policy {
             .min_items(1)
             .max_items(100),
             s::prop("SecretsRoleArn", s::Kind::String)
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
         ],
         required: &["CdnIdentifierSecretArns", "SecretsRoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

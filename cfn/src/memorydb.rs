@@ -63,6 +63,8 @@ pub mod acl {
         required: &["ACLName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -264,13 +266,19 @@ pub mod cluster {
             s::prop("Port", s::Kind::Integer),
             s::prop(
                 "SecurityGroupIds",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             ),
             s::prop("SnapshotArns", s::Kind::List(&s::prop("", s::Kind::String))),
             s::prop("SnapshotName", s::Kind::String),
             s::prop("SnapshotRetentionLimit", s::Kind::Integer),
             s::prop("SnapshotWindow", s::Kind::String),
-            s::prop("SnsTopicArn", s::Kind::String),
+            s::prop("SnsTopicArn", s::Kind::String).format(
+                "AWS::SNS::Topic.Arn",
+                "^arn:aws[a-zA-Z-]*:sns:[a-z0-9-]+:\\d{12}:.+$",
+            ),
             s::prop("SnsTopicStatus", s::Kind::String),
             s::prop("SubnetGroupName", s::Kind::String),
             s::prop("TLSEnabled", s::Kind::Boolean),
@@ -279,6 +287,8 @@ pub mod cluster {
         required: &["ClusterName", "NodeType", "ACLName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -334,6 +344,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -566,6 +578,8 @@ pub mod multi_region_cluster {
         required: &["NodeType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -701,6 +715,8 @@ pub mod parameter_group {
         required: &["ParameterGroupName", "Family"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -779,6 +795,8 @@ pub mod subnet_group {
         required: &["SubnetGroupName", "SubnetIds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -869,6 +887,8 @@ pub mod user {
         required: &["UserName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -914,6 +934,8 @@ pub mod user {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

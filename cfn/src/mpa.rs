@@ -102,6 +102,8 @@ pub mod approval_team {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -202,6 +204,8 @@ pub mod approval_team {
         required: &["MofN"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -260,11 +264,16 @@ pub mod approval_team {
                 .max_length(100),
             s::prop("PrimaryIdentitySourceArn", s::Kind::String).max_length(1000),
             s::prop("PrimaryIdentityStatus", s::Kind::String),
-            s::prop("ResponseTime", s::Kind::String),
+            s::prop("ResponseTime", s::Kind::String).format(
+                "date-time",
+                "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$",
+            ),
         ],
         required: &["PrimaryIdentityId", "PrimaryIdentitySourceArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -303,6 +312,8 @@ pub mod approval_team {
         required: &["PolicyArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -339,6 +350,8 @@ pub mod approval_team {
         required: &["MinApprovalsRequired"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -403,6 +416,8 @@ pub mod identity_source {
         required: &["IdentitySourceParameters"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -485,6 +500,8 @@ pub mod identity_source {
         required: &["IamIdentityCenter"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -541,6 +558,8 @@ pub mod identity_source {
         required: &["InstanceArn", "Region"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -52,6 +52,8 @@ pub mod batch_scram_secret {
         required: &["ClusterArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -192,6 +194,8 @@ pub mod cluster {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -280,13 +284,18 @@ pub mod cluster {
                 .max_length(32),
             s::prop(
                 "SecurityGroups",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             ),
             s::prop("StorageInfo", s::Kind::Object(&SCHEMA_StorageInfo)),
         ],
         required: &["ClientSubnets", "InstanceType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -319,6 +328,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -363,6 +374,8 @@ pub mod cluster {
         required: &["Revision", "Arn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -398,6 +411,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -434,6 +449,8 @@ pub mod cluster {
         required: &["BrokerLogs"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -470,6 +487,8 @@ pub mod cluster {
         required: &["Prometheus"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -505,6 +524,8 @@ pub mod cluster {
         required: &["Status"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -529,6 +550,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -561,6 +584,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -589,6 +614,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -618,6 +645,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -651,6 +680,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -685,6 +716,8 @@ pub mod cluster {
         required: &["Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -724,6 +757,8 @@ pub mod cluster {
         required: &["DataVolumeKMSKeyId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -754,6 +789,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -786,6 +823,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -815,6 +854,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -842,6 +883,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -870,6 +913,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -906,6 +951,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -940,6 +987,8 @@ pub mod cluster {
         required: &["Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -974,6 +1023,8 @@ pub mod cluster {
         required: &["Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1014,6 +1065,8 @@ pub mod cluster {
         required: &["Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1054,6 +1107,8 @@ pub mod cluster {
         required: &["Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1098,6 +1153,8 @@ pub mod cluster {
         required: &["Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1134,6 +1191,8 @@ pub mod cluster {
         required: &["EnabledInBroker"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1170,6 +1229,8 @@ pub mod cluster {
         required: &["EnabledInBroker"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1199,6 +1260,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1230,6 +1293,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1259,6 +1324,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1293,6 +1360,8 @@ pub mod cluster {
         required: &["Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1327,6 +1396,8 @@ pub mod cluster {
         required: &["Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1361,6 +1432,8 @@ pub mod cluster {
         required: &["Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1692,6 +1765,8 @@ pub mod cluster_policy {
         required: &["Policy", "ClusterArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1777,6 +1852,8 @@ pub mod configuration {
         required: &["ServerProperties", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1830,6 +1907,8 @@ pub mod configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1943,7 +2022,11 @@ pub mod replicator {
                 .min_length(1)
                 .max_length(128),
             s::prop("ServiceExecutionRoleArn", s::Kind::String)
-                .pattern("arn:(aws|aws-us-gov|aws-cn):iam:.*"),
+                .pattern("arn:(aws|aws-us-gov|aws-cn):iam:.*")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                ),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &[
@@ -1954,6 +2037,8 @@ pub mod replicator {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2020,6 +2105,8 @@ pub mod replicator {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2048,6 +2135,8 @@ pub mod replicator {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2140,6 +2229,8 @@ pub mod replicator {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2178,6 +2269,8 @@ pub mod replicator {
         required: &["MskClusterArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2226,6 +2319,8 @@ pub mod replicator {
         required: &["ApacheKafkaClusterId", "BootstrapBrokerString"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2267,6 +2362,8 @@ pub mod replicator {
         required: &["SaslScram"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2316,6 +2413,8 @@ pub mod replicator {
         required: &["EncryptionType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2361,7 +2460,10 @@ pub mod replicator {
         properties: &[
             s::prop(
                 "SecurityGroupIds",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             )
             .min_items(1)
             .max_items(16),
@@ -2372,6 +2474,8 @@ pub mod replicator {
         required: &["SubnetIds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2406,6 +2510,8 @@ pub mod replicator {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2480,6 +2586,8 @@ pub mod replicator {
         required: &["ConsumerGroupsToReplicate"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2567,6 +2675,8 @@ pub mod replicator {
         required: &["TopicsToReplicate"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2614,6 +2724,8 @@ pub mod replicator {
         required: &["Mechanism", "SecretArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2656,6 +2768,8 @@ pub mod replicator {
         required: &["Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2696,6 +2810,8 @@ pub mod replicator {
         required: &["Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2740,6 +2856,8 @@ pub mod replicator {
         required: &["Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2767,6 +2885,8 @@ pub mod replicator {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2797,6 +2917,8 @@ pub mod replicator {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3153,6 +3275,8 @@ pub mod serverless_cluster {
         required: &["ClusterName", "VpcConfigs", "ClientAuthentication"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3191,6 +3315,8 @@ pub mod serverless_cluster {
         required: &["Sasl"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3232,13 +3358,18 @@ pub mod serverless_cluster {
         properties: &[
             s::prop(
                 "SecurityGroups",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             ),
             s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String))),
         ],
         required: &["SubnetIds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3271,6 +3402,8 @@ pub mod serverless_cluster {
         required: &["Iam"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3305,6 +3438,8 @@ pub mod serverless_cluster {
         required: &["Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3389,6 +3524,8 @@ pub mod topic {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3490,11 +3627,23 @@ pub mod vpc_connection {
             ),
             s::prop(
                 "SecurityGroups",
-                s::Kind::List(&s::prop("", s::Kind::String).pattern("^(sg-)([a-z0-9]+)\\Z")),
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^(sg-)([a-z0-9]+)\\Z")
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        ),
+                ),
             ),
             s::prop("TargetClusterArn", s::Kind::String)
                 .pattern("^arn:[\\w-]+:kafka:[\\w-]+:\\d+:cluster.*\\Z"),
-            s::prop("VpcId", s::Kind::String).pattern("^(vpc-)([a-z0-9]+)\\Z"),
+            s::prop("VpcId", s::Kind::String)
+                .pattern("^(vpc-)([a-z0-9]+)\\Z")
+                .format(
+                    "AWS::EC2::VPC.Id",
+                    "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                ),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &[
@@ -3506,6 +3655,8 @@ pub mod vpc_connection {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -127,10 +127,12 @@ pub mod environment {
     /// What the schema says of `AWS::MWAA::Environment`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::MWAA::Environment",
-        properties: &[s::prop("AirflowConfigurationOptions", s::Kind::Json), s::prop("AirflowVersion", s::Kind::String).pattern("^[0-9a-z.]+$").min_length(1).max_length(32), s::prop("DagS3Path", s::Kind::String).pattern(".*").min_length(1).max_length(1024), s::prop("EndpointManagement", s::Kind::Enum(EndpointManagement::VALUES)), s::prop("EnvironmentClass", s::Kind::String).min_length(1).max_length(1024), s::prop("ExecutionRoleArn", s::Kind::String).pattern("^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b)(-[a-z]+)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$").min_length(1).max_length(1224), s::prop("KmsKey", s::Kind::String).pattern("^(((arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b)(-[a-z]+)?:kms:[a-z]{2}-[a-z]+-\\d:\\d+:)?key\\/)?[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}|(arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):kms:[a-z]{2}-[a-z]+-\\d:\\d+:)?alias/.+)$").min_length(1).max_length(1224), s::prop("LoggingConfiguration", s::Kind::Object(&SCHEMA_LoggingConfiguration)), s::prop("MaxWebservers", s::Kind::Integer).minimum(1.0), s::prop("MaxWorkers", s::Kind::Integer).minimum(1.0), s::prop("MinWebservers", s::Kind::Integer).minimum(1.0), s::prop("MinWorkers", s::Kind::Integer).minimum(1.0), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z][0-9a-zA-Z\\-_]*$").min_length(1).max_length(80), s::prop("NetworkConfiguration", s::Kind::Object(&SCHEMA_NetworkConfiguration)), s::prop("PluginsS3ObjectVersion", s::Kind::String).min_length(1).max_length(1024), s::prop("PluginsS3Path", s::Kind::String).pattern(".*").min_length(1).max_length(1024), s::prop("RequirementsS3ObjectVersion", s::Kind::String).min_length(1).max_length(1024), s::prop("RequirementsS3Path", s::Kind::String).pattern(".*").min_length(1).max_length(1024), s::prop("Schedulers", s::Kind::Integer).minimum(1.0).maximum(5.0), s::prop("SourceBucketArn", s::Kind::String).pattern("^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b)(-[a-z]+)?:s3:::[a-z0-9.\\-]+$").min_length(1).max_length(1224), s::prop("StartupScriptS3ObjectVersion", s::Kind::String).min_length(1).max_length(1024), s::prop("StartupScriptS3Path", s::Kind::String).pattern(".*").min_length(1).max_length(1024), s::prop("Tags", s::Kind::Json), s::prop("WebserverAccessMode", s::Kind::Enum(WebserverAccessMode::VALUES)), s::prop("WeeklyMaintenanceWindowStart", s::Kind::String).pattern("(MON|TUE|WED|THU|FRI|SAT|SUN):([01]\\d|2[0-3]):(00|30)").min_length(1).max_length(9), s::prop("WorkerReplacementStrategy", s::Kind::Enum(WorkerReplacementStrategy::VALUES))],
+        properties: &[s::prop("AirflowConfigurationOptions", s::Kind::Json), s::prop("AirflowVersion", s::Kind::String).pattern("^[0-9a-z.]+$").min_length(1).max_length(32), s::prop("DagS3Path", s::Kind::String).pattern(".*").min_length(1).max_length(1024), s::prop("EndpointManagement", s::Kind::Enum(EndpointManagement::VALUES)), s::prop("EnvironmentClass", s::Kind::String).min_length(1).max_length(1024), s::prop("ExecutionRoleArn", s::Kind::String).pattern("^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b)(-[a-z]+)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$").min_length(1).max_length(1224), s::prop("KmsKey", s::Kind::String).pattern("^(((arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b)(-[a-z]+)?:kms:[a-z]{2}-[a-z]+-\\d:\\d+:)?key\\/)?[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}|(arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):kms:[a-z]{2}-[a-z]+-\\d:\\d+:)?alias/.+)$").min_length(1).max_length(1224), s::prop("LoggingConfiguration", s::Kind::Object(&SCHEMA_LoggingConfiguration)), s::prop("MaxWebservers", s::Kind::Integer).minimum(1.0), s::prop("MaxWorkers", s::Kind::Integer).minimum(1.0), s::prop("MinWebservers", s::Kind::Integer).minimum(1.0), s::prop("MinWorkers", s::Kind::Integer).minimum(1.0), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z][0-9a-zA-Z\\-_]*$").min_length(1).max_length(80), s::prop("NetworkConfiguration", s::Kind::Object(&SCHEMA_NetworkConfiguration)), s::prop("PluginsS3ObjectVersion", s::Kind::String).min_length(1).max_length(1024), s::prop("PluginsS3Path", s::Kind::String).pattern(".*").min_length(1).max_length(1024), s::prop("RequirementsS3ObjectVersion", s::Kind::String).min_length(1).max_length(1024), s::prop("RequirementsS3Path", s::Kind::String).pattern(".*").min_length(1).max_length(1024), s::prop("Schedulers", s::Kind::Integer).minimum(1.0).maximum(5.0), s::prop("SourceBucketArn", s::Kind::String).pattern("^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b)(-[a-z]+)?:s3:::[a-z0-9.\\-]+$").min_length(1).max_length(1224), s::prop("StartupScriptS3ObjectVersion", s::Kind::String).min_length(1).max_length(1024), s::prop("StartupScriptS3Path", s::Kind::String).pattern(".*").min_length(1).max_length(1024), s::prop("Tags", s::Kind::Json), s::prop("WebserverAccessMode", s::Kind::Enum(WebserverAccessMode::VALUES)), s::prop("WeeklyMaintenanceWindowStart", s::Kind::String).pattern("(MON|TUE|WED|THU|FRI|SAT|SUN):([01]\\d|2[0-3]):(00|30)").min_length(1).max_length(9), s::prop("WorkerReplacementStrategy", s::Kind::Enum(WorkerReplacementStrategy::VALUES))],
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -271,6 +273,8 @@ pub mod environment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -303,6 +307,10 @@ pub mod environment {
                 s::Kind::List(
                     &s::prop("", s::Kind::String)
                         .pattern("^sg-[a-zA-Z0-9\\-._]+$")
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        )
                         .min_length(1)
                         .max_length(1024),
                 ),
@@ -324,6 +332,8 @@ pub mod environment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -353,6 +363,8 @@ pub mod environment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

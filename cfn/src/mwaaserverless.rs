@@ -69,10 +69,12 @@ pub mod workflow {
     /// What the schema says of `AWS::MWAAServerless::Workflow`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::MWAAServerless::Workflow",
-        properties: &[s::prop("DefinitionS3Location", s::Kind::Object(&SCHEMA_S3Location)), s::prop("Description", s::Kind::String).pattern("^.+$").min_length(1).max_length(1024), s::prop("EncryptionConfiguration", s::Kind::Object(&SCHEMA_EncryptionConfiguration)), s::prop("LoggingConfiguration", s::Kind::Object(&SCHEMA_LoggingConfiguration)), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z0-9]+[a-zA-Z0-9\\.\\-_]*$").min_length(1).max_length(255), s::prop("NetworkConfiguration", s::Kind::Object(&SCHEMA_NetworkConfiguration)), s::prop("RoleArn", s::Kind::String).pattern("^arn:aws(?:-(?:cn|us-gov|iso|iso-b|iso-e|iso-f))?:iam::[0-9]{12}:role(/[a-zA-Z0-9+=,.@_-]{1,512})*?/[a-zA-Z0-9+=,.@_-]{1,64}$").min_length(1).max_length(2048), s::prop("TriggerMode", s::Kind::String).min_length(1).max_length(255), s::prop("Tags", s::Kind::Json)],
+        properties: &[s::prop("DefinitionS3Location", s::Kind::Object(&SCHEMA_S3Location)), s::prop("Description", s::Kind::String).pattern("^.+$").min_length(1).max_length(1024), s::prop("EncryptionConfiguration", s::Kind::Object(&SCHEMA_EncryptionConfiguration)), s::prop("LoggingConfiguration", s::Kind::Object(&SCHEMA_LoggingConfiguration)), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z0-9]+[a-zA-Z0-9\\.\\-_]*$").min_length(1).max_length(255), s::prop("NetworkConfiguration", s::Kind::Object(&SCHEMA_NetworkConfiguration)), s::prop("RoleArn", s::Kind::String).pattern("^arn:aws(?:-(?:cn|us-gov|iso|iso-b|iso-e|iso-f))?:iam::[0-9]{12}:role(/[a-zA-Z0-9+=,.@_-]{1,512})*?/[a-zA-Z0-9+=,.@_-]{1,64}$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$").min_length(1).max_length(2048), s::prop("TriggerMode", s::Kind::String).min_length(1).max_length(255), s::prop("Tags", s::Kind::Json)],
         required: &["DefinitionS3Location", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -154,6 +156,8 @@ pub mod workflow {
         required: &["Bucket", "ObjectKey"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -195,6 +199,8 @@ pub mod workflow {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -234,6 +240,8 @@ pub mod workflow {
         required: &["LogGroupName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -264,6 +272,10 @@ pub mod workflow {
                 s::Kind::List(
                     &s::prop("", s::Kind::String)
                         .pattern("^sg-[a-z0-9]*$")
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        )
                         .min_length(1)
                         .max_length(255),
                 ),
@@ -281,6 +293,8 @@ pub mod workflow {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -152,13 +152,18 @@ pub mod db_cluster {
             s::prop("UseLatestRestorableTime", s::Kind::Boolean),
             s::prop(
                 "VpcSecurityGroupIds",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             ),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -217,11 +222,16 @@ pub mod db_cluster {
         name: "DBClusterRole",
         properties: &[
             s::prop("FeatureName", s::Kind::String),
-            s::prop("RoleArn", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
         ],
         required: &["RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -272,6 +282,8 @@ pub mod db_cluster {
         required: &["MinCapacity", "MaxCapacity"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -353,6 +365,8 @@ pub mod db_cluster_parameter_group {
         required: &["Description", "Family", "Parameters"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -462,6 +476,8 @@ pub mod db_instance {
         required: &["DBInstanceClass"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -552,6 +568,8 @@ pub mod db_parameter_group {
         required: &["Family", "Description", "Parameters"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -621,6 +639,8 @@ pub mod db_subnet_group {
         required: &["DBSubnetGroupDescription", "SubnetIds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -693,7 +713,10 @@ pub mod event_subscription {
                 "EventCategories",
                 s::Kind::List(&s::prop("", s::Kind::String)),
             ),
-            s::prop("SnsTopicArn", s::Kind::String),
+            s::prop("SnsTopicArn", s::Kind::String).format(
+                "AWS::SNS::Topic.Arn",
+                "^arn:aws[a-zA-Z-]*:sns:[a-z0-9-]+:\\d{12}:.+$",
+            ),
             s::prop("SourceIds", s::Kind::List(&s::prop("", s::Kind::String))),
             s::prop("SourceType", s::Kind::String),
             s::prop("SubscriptionName", s::Kind::String).max_length(255),
@@ -702,6 +725,8 @@ pub mod event_subscription {
         required: &["SnsTopicArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }

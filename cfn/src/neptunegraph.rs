@@ -98,6 +98,8 @@ pub mod graph {
         required: &["ProvisionedMemory"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -150,6 +152,8 @@ pub mod graph {
         required: &["VectorSearchDimension"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -223,6 +227,8 @@ pub mod graph_snapshot {
         required: &["SnapshotName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -324,7 +330,10 @@ pub mod private_graph_endpoint {
             s::prop("GraphIdentifier", s::Kind::String).pattern("^g-[a-z0-9]{10}$"),
             s::prop(
                 "SecurityGroupIds",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             ),
             s::prop(
                 "SubnetIds",
@@ -332,11 +341,18 @@ pub mod private_graph_endpoint {
             )
             .min_items(1)
             .max_items(6),
-            s::prop("VpcId", s::Kind::String).pattern("^vpc-[a-z0-9]+$"),
+            s::prop("VpcId", s::Kind::String)
+                .pattern("^vpc-[a-z0-9]+$")
+                .format(
+                    "AWS::EC2::VPC.Id",
+                    "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                ),
         ],
         required: &["GraphIdentifier", "VpcId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

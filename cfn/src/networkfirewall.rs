@@ -127,6 +127,10 @@ pub mod firewall {
                 .max_length(128),
             s::prop("VpcId", s::Kind::String)
                 .pattern("^vpc-[0-9a-f]+$")
+                .format(
+                    "AWS::EC2::VPC.Id",
+                    "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                )
                 .min_length(1)
                 .max_length(128),
             s::prop("Tags", s::Kind::Json),
@@ -134,6 +138,8 @@ pub mod firewall {
         required: &["FirewallName", "FirewallPolicyArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -196,6 +202,8 @@ pub mod firewall {
         required: &["AvailabilityZone"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -237,11 +245,16 @@ pub mod firewall {
         name: "SubnetMapping",
         properties: &[
             s::prop("IPAddressType", s::Kind::Enum(IpAddressType::VALUES)),
-            s::prop("SubnetId", s::Kind::String),
+            s::prop("SubnetId", s::Kind::String).format(
+                "AWS::EC2::Subnet.Id",
+                "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
         ],
         required: &["SubnetId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -408,6 +421,8 @@ pub mod firewall_policy {
         required: &["FirewallPolicyName", "FirewallPolicy"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -540,6 +555,8 @@ pub mod firewall_policy {
         required: &["StatelessDefaultActions", "StatelessFragmentDefaultActions"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -569,6 +586,8 @@ pub mod firewall_policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -605,6 +624,8 @@ pub mod firewall_policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -663,6 +684,8 @@ pub mod firewall_policy {
         required: &["ResourceArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -717,6 +740,8 @@ pub mod firewall_policy {
         required: &["ActionName", "ActionDefinition"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -766,6 +791,8 @@ pub mod firewall_policy {
         required: &["ResourceArn", "Priority"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -796,6 +823,8 @@ pub mod firewall_policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -823,6 +852,8 @@ pub mod firewall_policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -847,6 +878,8 @@ pub mod firewall_policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -876,6 +909,8 @@ pub mod firewall_policy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -918,6 +953,8 @@ pub mod firewall_policy {
         required: &["Dimensions"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -959,6 +996,8 @@ pub mod firewall_policy {
         required: &["Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1167,6 +1206,8 @@ pub mod logging_configuration {
         required: &["FirewallArn", "LoggingConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1204,6 +1245,8 @@ pub mod logging_configuration {
         required: &["LogDestinationConfigs"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1268,6 +1311,8 @@ pub mod logging_configuration {
         required: &["LogType", "LogDestinationType", "LogDestination"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1462,6 +1507,8 @@ pub mod rule_group {
         required: &["Type", "Capacity", "RuleGroupName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1526,6 +1573,8 @@ pub mod rule_group {
         required: &["RulesSource"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1554,6 +1603,8 @@ pub mod rule_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1586,6 +1637,8 @@ pub mod rule_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1626,6 +1679,8 @@ pub mod rule_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1671,6 +1726,8 @@ pub mod rule_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1695,6 +1752,8 @@ pub mod rule_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1722,6 +1781,8 @@ pub mod rule_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1750,6 +1811,8 @@ pub mod rule_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1778,6 +1841,8 @@ pub mod rule_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1836,6 +1901,8 @@ pub mod rule_group {
         required: &["Targets", "TargetTypes", "GeneratedRulesType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1890,6 +1957,8 @@ pub mod rule_group {
         required: &["Action", "Header", "RuleOptions"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1941,6 +2010,8 @@ pub mod rule_group {
         required: &["StatelessRules"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2036,6 +2107,8 @@ pub mod rule_group {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2092,6 +2165,8 @@ pub mod rule_group {
         required: &["Keyword"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2144,6 +2219,8 @@ pub mod rule_group {
         required: &["ActionName", "ActionDefinition"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2191,6 +2268,8 @@ pub mod rule_group {
         required: &["RuleDefinition", "Priority"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2218,6 +2297,8 @@ pub mod rule_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2264,6 +2345,8 @@ pub mod rule_group {
         required: &["MatchAttributes", "Actions"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2306,6 +2389,8 @@ pub mod rule_group {
         required: &["Dimensions"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2367,6 +2452,8 @@ pub mod rule_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2408,6 +2495,8 @@ pub mod rule_group {
         required: &["Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2456,6 +2545,8 @@ pub mod rule_group {
         required: &["FromPort", "ToPort"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2497,6 +2588,8 @@ pub mod rule_group {
         required: &["AddressDefinition"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2545,6 +2638,8 @@ pub mod rule_group {
         required: &["Flags"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3136,6 +3231,8 @@ pub mod tls_inspection_configuration {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3181,6 +3278,8 @@ pub mod tls_inspection_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3237,6 +3336,8 @@ pub mod tls_inspection_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3274,6 +3375,8 @@ pub mod tls_inspection_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3330,6 +3433,8 @@ pub mod tls_inspection_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3357,6 +3462,8 @@ pub mod tls_inspection_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3405,6 +3512,8 @@ pub mod tls_inspection_configuration {
         required: &["FromPort", "ToPort"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3446,6 +3555,8 @@ pub mod tls_inspection_configuration {
         required: &["AddressDefinition"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3621,6 +3732,10 @@ pub mod vpc_endpoint_association {
             s::prop("SubnetMapping", s::Kind::Object(&SCHEMA_SubnetMapping)),
             s::prop("VpcId", s::Kind::String)
                 .pattern("^vpc-[0-9a-f]+$")
+                .format(
+                    "AWS::EC2::VPC.Id",
+                    "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                )
                 .min_length(1)
                 .max_length(128),
             s::prop("Tags", s::Kind::Json),
@@ -3628,6 +3743,8 @@ pub mod vpc_endpoint_association {
         required: &["FirewallArn", "VpcId", "SubnetMapping"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3683,11 +3800,16 @@ pub mod vpc_endpoint_association {
         name: "SubnetMapping",
         properties: &[
             s::prop("IPAddressType", s::Kind::Enum(IpAddressType::VALUES)),
-            s::prop("SubnetId", s::Kind::String),
+            s::prop("SubnetId", s::Kind::String).format(
+                "AWS::EC2::Subnet.Id",
+                "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
         ],
         required: &["SubnetId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

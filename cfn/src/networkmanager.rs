@@ -127,6 +127,8 @@ pub mod connect_attachment {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -212,6 +214,8 @@ pub mod connect_attachment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -250,6 +254,8 @@ pub mod connect_attachment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -287,6 +293,8 @@ pub mod connect_attachment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -341,6 +349,8 @@ pub mod connect_attachment {
         required: &["Key", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -508,6 +518,8 @@ pub mod connect_peer {
         required: &["ConnectAttachmentId", "PeerAddress"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -572,6 +584,8 @@ pub mod connect_peer {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -654,6 +668,8 @@ pub mod core_network {
         required: &["GlobalNetworkId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -787,6 +803,8 @@ pub mod core_network_prefix_list_association {
         required: &["CoreNetworkId", "PrefixListArn", "PrefixListAlias"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -858,6 +876,8 @@ pub mod customer_gateway_association {
         required: &["GlobalNetworkId", "CustomerGatewayArn", "DeviceId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -979,6 +999,8 @@ pub mod device {
         required: &["GlobalNetworkId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1041,6 +1063,8 @@ pub mod device {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1088,6 +1112,8 @@ pub mod device {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1180,6 +1206,8 @@ pub mod direct_connect_gateway_attachment {
         required: &["CoreNetworkId", "DirectConnectGatewayArn", "EdgeLocations"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1283,6 +1311,8 @@ pub mod direct_connect_gateway_attachment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1320,6 +1350,8 @@ pub mod direct_connect_gateway_attachment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1374,6 +1406,8 @@ pub mod direct_connect_gateway_attachment {
         required: &["Key", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1432,6 +1466,8 @@ pub mod global_network {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1553,6 +1589,8 @@ pub mod link {
         required: &["GlobalNetworkId", "SiteId", "Bandwidth"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1603,6 +1641,8 @@ pub mod link {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1674,6 +1714,8 @@ pub mod link_association {
         required: &["GlobalNetworkId", "DeviceId", "LinkId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -1745,6 +1787,8 @@ pub mod site {
         required: &["GlobalNetworkId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1813,6 +1857,8 @@ pub mod site {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1900,6 +1946,8 @@ pub mod site_to_site_vpn_attachment {
         required: &["CoreNetworkId", "VpnConnectionArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2001,6 +2049,8 @@ pub mod site_to_site_vpn_attachment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2038,6 +2088,8 @@ pub mod site_to_site_vpn_attachment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2092,6 +2144,8 @@ pub mod site_to_site_vpn_attachment {
         required: &["Key", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2171,6 +2225,8 @@ pub mod transit_gateway_peering {
         required: &["CoreNetworkId", "TransitGatewayArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2303,6 +2359,8 @@ pub mod transit_gateway_registration {
         required: &["GlobalNetworkId", "TransitGatewayArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -2409,6 +2467,8 @@ pub mod transit_gateway_route_table_attachment {
         required: &["PeeringId", "TransitGatewayRouteTableArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2517,6 +2577,8 @@ pub mod transit_gateway_route_table_attachment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2554,6 +2616,8 @@ pub mod transit_gateway_route_table_attachment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2608,6 +2672,8 @@ pub mod transit_gateway_route_table_attachment {
         required: &["Key", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2703,6 +2769,8 @@ pub mod vpc_attachment {
         required: &["CoreNetworkId", "VpcArn", "SubnetArns"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2808,6 +2876,8 @@ pub mod vpc_attachment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2844,6 +2914,8 @@ pub mod vpc_attachment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2881,6 +2953,8 @@ pub mod vpc_attachment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2935,6 +3009,8 @@ pub mod vpc_attachment {
         required: &["Key", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -53,6 +53,8 @@ pub mod channel_association {
         required: &["Arn", "NotificationConfigurationArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -162,6 +164,8 @@ pub mod event_rule {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -246,6 +250,8 @@ pub mod managed_notification_account_contact_association {
         required: &["ContactIdentifier", "ManagedNotificationConfigurationArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -363,6 +369,8 @@ pub mod managed_notification_additional_channel_association {
         required: &["ChannelArn", "ManagedNotificationConfigurationArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -437,6 +445,8 @@ pub mod notification_configuration {
         required: &["Description", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -555,6 +565,8 @@ pub mod notification_hub {
         required: &["Region"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -637,6 +649,8 @@ pub mod organizational_unit_association {
         required: &["NotificationConfigurationArn", "OrganizationalUnitId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }

@@ -66,6 +66,8 @@ pub mod email_contact {
         required: &["EmailAddress", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -67,6 +67,8 @@ pub mod workflow_definition {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -135,6 +137,8 @@ pub mod workflow_definition {
         required: &["S3BucketName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -59,6 +59,8 @@ pub mod organization_centralization_rule {
         required: &["RuleName", "Rule"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -114,6 +116,8 @@ pub mod organization_centralization_rule {
         required: &["Source", "Destination"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -167,6 +171,8 @@ pub mod organization_centralization_rule {
         required: &["Region"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -228,6 +234,8 @@ pub mod organization_centralization_rule {
         required: &["Regions"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -274,6 +282,8 @@ pub mod organization_centralization_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -336,6 +346,8 @@ pub mod organization_centralization_rule {
         required: &["EncryptedLogGroupStrategy"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -378,6 +390,10 @@ pub mod organization_centralization_rule {
                 .pattern(
                     "^arn:aws([a-z0-9\\-]+)?:([a-zA-Z0-9\\-]+):([a-z0-9\\-]+)?:([0-9]{12})?:(.+)$",
                 )
+                .format(
+                    "AWS::KMS::Key.Arn",
+                    "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$",
+                )
                 .min_length(1)
                 .max_length(1011),
             s::prop("Region", s::Kind::String).min_length(1),
@@ -385,6 +401,8 @@ pub mod organization_centralization_rule {
         required: &["Region"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -430,6 +448,8 @@ pub mod organization_centralization_rule {
         required: &["LogGroupNamePattern"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -486,12 +506,18 @@ pub mod organization_centralization_rule {
                 .pattern(
                     "^arn:aws([a-z0-9\\-]+)?:([a-zA-Z0-9\\-]+):([a-z0-9\\-]+)?:([0-9]{12})?:(.+)$",
                 )
+                .format(
+                    "AWS::KMS::Key.Arn",
+                    "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$",
+                )
                 .min_length(1)
                 .max_length(1011),
         ],
         required: &["EncryptionStrategy"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -696,6 +722,8 @@ pub mod organization_telemetry_rule {
         required: &["RuleName", "Rule"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -793,6 +821,8 @@ pub mod organization_telemetry_rule {
         required: &["ResourceType", "TelemetryType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -858,6 +888,8 @@ pub mod organization_telemetry_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -901,6 +933,8 @@ pub mod organization_telemetry_rule {
         required: &["AdvancedEventSelectors"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -931,6 +965,8 @@ pub mod organization_telemetry_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -965,6 +1001,8 @@ pub mod organization_telemetry_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1002,6 +1040,8 @@ pub mod organization_telemetry_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -1049,6 +1089,8 @@ pub mod organization_telemetry_rule {
         required: &["FieldSelectors"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1083,6 +1125,8 @@ pub mod organization_telemetry_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -1118,6 +1162,8 @@ pub mod organization_telemetry_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -1174,6 +1220,8 @@ pub mod organization_telemetry_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -1211,6 +1259,8 @@ pub mod organization_telemetry_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -1248,6 +1298,8 @@ pub mod organization_telemetry_rule {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1280,6 +1332,8 @@ pub mod organization_telemetry_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -1304,6 +1358,8 @@ pub mod organization_telemetry_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -1333,6 +1389,8 @@ pub mod organization_telemetry_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -1866,6 +1924,10 @@ pub mod s3_table_integration {
                 .pattern(
                     "^arn:aws([a-z0-9\\-]+)?:([a-zA-Z0-9\\-]+):([a-z0-9\\-]+)?:([0-9]{12})?:(.+)$",
                 )
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(1)
                 .max_length(1011),
             s::prop("Tags", s::Kind::Json),
@@ -1873,6 +1935,8 @@ pub mod s3_table_integration {
         required: &["Encryption", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1927,6 +1991,10 @@ pub mod s3_table_integration {
                 .pattern(
                     "^arn:aws([a-z0-9\\-]+)?:([a-zA-Z0-9\\-]+):([a-z0-9\\-]+)?:([0-9]{12})?:(.+)$",
                 )
+                .format(
+                    "AWS::KMS::Key.Arn",
+                    "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$",
+                )
                 .min_length(1)
                 .max_length(1011),
             s::prop("SseAlgorithm", s::Kind::Enum(SseAlgorithm::VALUES)),
@@ -1934,6 +2002,8 @@ pub mod s3_table_integration {
         required: &["SseAlgorithm"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1991,6 +2061,8 @@ pub mod s3_table_integration {
         required: &["Name", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2074,6 +2146,8 @@ pub mod telemetry_enrichment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2192,6 +2266,8 @@ pub mod telemetry_pipelines {
         required: &["Configuration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2255,6 +2331,8 @@ pub mod telemetry_pipelines {
         required: &["Body"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2327,6 +2405,8 @@ pub mod telemetry_rule {
         required: &["RuleName", "Rule"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2420,6 +2500,8 @@ pub mod telemetry_rule {
         required: &["ResourceType", "TelemetryType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2492,6 +2574,8 @@ pub mod telemetry_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2535,6 +2619,8 @@ pub mod telemetry_rule {
         required: &["AdvancedEventSelectors"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2565,6 +2651,8 @@ pub mod telemetry_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -2596,6 +2684,8 @@ pub mod telemetry_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -2628,6 +2718,8 @@ pub mod telemetry_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2665,6 +2757,8 @@ pub mod telemetry_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -2712,6 +2806,8 @@ pub mod telemetry_rule {
         required: &["FieldSelectors"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2746,6 +2842,8 @@ pub mod telemetry_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -2781,6 +2879,8 @@ pub mod telemetry_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -2837,6 +2937,8 @@ pub mod telemetry_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -2874,6 +2976,8 @@ pub mod telemetry_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -2911,6 +3015,8 @@ pub mod telemetry_rule {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2943,6 +3049,8 @@ pub mod telemetry_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -2967,6 +3075,8 @@ pub mod telemetry_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -2996,6 +3106,8 @@ pub mod telemetry_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 

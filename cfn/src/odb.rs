@@ -104,6 +104,8 @@ pub mod cloud_autonomous_vm_cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -276,12 +278,17 @@ pub mod cloud_autonomous_vm_cluster {
         name: "IamRole",
         properties: &[
             s::prop("AwsIntegration", s::Kind::String),
-            s::prop("IamRoleArn", s::Kind::String),
+            s::prop("IamRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("Status", s::Kind::String),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -337,6 +344,8 @@ pub mod cloud_autonomous_vm_cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -719,6 +728,8 @@ pub mod cloud_exadata_infrastructure {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -851,6 +862,8 @@ pub mod cloud_exadata_infrastructure {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -919,6 +932,8 @@ pub mod cloud_exadata_infrastructure {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1319,6 +1334,8 @@ pub mod cloud_vm_cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1506,6 +1523,8 @@ pub mod cloud_vm_cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1609,6 +1628,8 @@ pub mod cloud_vm_cluster {
         required: &["DbServerId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1635,12 +1656,17 @@ pub mod cloud_vm_cluster {
         name: "IamRole",
         properties: &[
             s::prop("AwsIntegration", s::Kind::String),
-            s::prop("IamRoleArn", s::Kind::String),
+            s::prop("IamRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("Status", s::Kind::String),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1689,6 +1715,8 @@ pub mod cloud_vm_cluster {
         required: &["Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1874,6 +1902,8 @@ pub mod odb_network {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2147,6 +2177,8 @@ pub mod odb_peering_connection {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -42,10 +42,10 @@ pub mod annotation_store {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub store_format: ::stratus_model::Val<StoreFormat>,
-        /// `StoreOptions`: JSON.
+        /// `StoreOptions`: [`StoreOptions`].
         /// Changing it replaces the resource.
         #[resource(replace)]
-        pub store_options: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        pub store_options: ::std::option::Option<::stratus_model::Val<StoreOptions>>,
     }
 
     impl CfnAnnotationStore {
@@ -76,12 +76,14 @@ pub mod annotation_store {
             s::prop("Reference", s::Kind::Object(&SCHEMA_ReferenceItem)),
             s::prop("SseConfig", s::Kind::Object(&SCHEMA_SseConfig)),
             s::prop("StoreFormat", s::Kind::Enum(StoreFormat::VALUES)),
-            s::prop("StoreOptions", s::Kind::Json),
+            s::prop("StoreOptions", s::Kind::Object(&SCHEMA_StoreOptions)),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &["Name", "StoreFormat"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -159,6 +161,8 @@ pub mod annotation_store {
         required: &["ReferenceArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -206,11 +210,98 @@ pub mod annotation_store {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
     impl ::std::convert::From<SseConfig> for ::stratus_model::Val<SseConfig> {
         fn from(value: SseConfig) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `StoreOptions`, a property type of `AWS::Omics::AnnotationStore`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct StoreOptions {
+        /// `TsvStoreOptions`: [`TsvStoreOptions`].
+        pub tsv_store_options: ::std::option::Option<::stratus_model::Val<TsvStoreOptions>>,
+    }
+
+    /// What the schema says of `StoreOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_StoreOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "StoreOptions",
+        properties: &[s::prop(
+            "TsvStoreOptions",
+            s::Kind::Object(&SCHEMA_TsvStoreOptions),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["TsvStoreOptions"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<StoreOptions> for ::stratus_model::Val<StoreOptions> {
+        fn from(value: StoreOptions) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `TsvStoreOptions`, a property type of `AWS::Omics::AnnotationStore`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct TsvStoreOptions {
+        /// `AnnotationType`: [`AnnotationType`].
+        pub annotation_type: ::std::option::Option<::stratus_model::Val<AnnotationType>>,
+        /// `FormatToHeader`: map of string.
+        pub format_to_header: ::std::option::Option<
+            ::stratus_model::Val<
+                ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+            >,
+        >,
+        /// `Schema`: list of map of [`SchemaValueType`].
+        /// Items: `1..=5000`.
+        pub schema: ::std::option::Option<
+            ::stratus_model::Val<
+                ::std::vec::Vec<
+                    ::std::collections::BTreeMap<::std::string::String, SchemaValueType>,
+                >,
+            >,
+        >,
+    }
+
+    /// What the schema says of `TsvStoreOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_TsvStoreOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "TsvStoreOptions",
+        properties: &[
+            s::prop("AnnotationType", s::Kind::Enum(AnnotationType::VALUES)),
+            s::prop(
+                "FormatToHeader",
+                s::Kind::Map(&s::prop("", s::Kind::String).min_length(0).max_length(1000)),
+            ),
+            s::prop(
+                "Schema",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Map(&s::prop("", s::Kind::Enum(SchemaValueType::VALUES))),
+                )),
+            )
+            .min_items(1)
+            .max_items(5000),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<TsvStoreOptions> for ::stratus_model::Val<TsvStoreOptions> {
+        fn from(value: TsvStoreOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -298,6 +389,141 @@ pub mod annotation_store {
             EncryptionType::as_str(self)
         }
     }
+
+    /// The values `AnnotationType` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum AnnotationType {
+        /// `GENERIC`
+        Generic,
+        /// `CHR_POS`
+        ChrPos,
+        /// `CHR_POS_REF_ALT`
+        ChrPosRefAlt,
+        /// `CHR_START_END_ONE_BASE`
+        ChrStartEndOneBase,
+        /// `CHR_START_END_REF_ALT_ONE_BASE`
+        ChrStartEndRefAltOneBase,
+        /// `CHR_START_END_ZERO_BASE`
+        ChrStartEndZeroBase,
+        /// `CHR_START_END_REF_ALT_ZERO_BASE`
+        ChrStartEndRefAltZeroBase,
+    }
+
+    impl AnnotationType {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[
+            Self::Generic,
+            Self::ChrPos,
+            Self::ChrPosRefAlt,
+            Self::ChrStartEndOneBase,
+            Self::ChrStartEndRefAltOneBase,
+            Self::ChrStartEndZeroBase,
+            Self::ChrStartEndRefAltZeroBase,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "GENERIC",
+            "CHR_POS",
+            "CHR_POS_REF_ALT",
+            "CHR_START_END_ONE_BASE",
+            "CHR_START_END_REF_ALT_ONE_BASE",
+            "CHR_START_END_ZERO_BASE",
+            "CHR_START_END_REF_ALT_ZERO_BASE",
+        ];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Generic => "GENERIC",
+                Self::ChrPos => "CHR_POS",
+                Self::ChrPosRefAlt => "CHR_POS_REF_ALT",
+                Self::ChrStartEndOneBase => "CHR_START_END_ONE_BASE",
+                Self::ChrStartEndRefAltOneBase => "CHR_START_END_REF_ALT_ONE_BASE",
+                Self::ChrStartEndZeroBase => "CHR_START_END_ZERO_BASE",
+                Self::ChrStartEndRefAltZeroBase => "CHR_START_END_REF_ALT_ZERO_BASE",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for AnnotationType {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<AnnotationType> for ::stratus_model::Val<AnnotationType> {
+        fn from(value: AnnotationType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for AnnotationType {
+        fn as_str(self) -> &'static str {
+            AnnotationType::as_str(self)
+        }
+    }
+
+    /// The values `SchemaValueType` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum SchemaValueType {
+        /// `LONG`
+        Long,
+        /// `INT`
+        Int,
+        /// `STRING`
+        String,
+        /// `FLOAT`
+        Float,
+        /// `DOUBLE`
+        Double,
+        /// `BOOLEAN`
+        Boolean,
+    }
+
+    impl SchemaValueType {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[
+            Self::Long,
+            Self::Int,
+            Self::String,
+            Self::Float,
+            Self::Double,
+            Self::Boolean,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["LONG", "INT", "STRING", "FLOAT", "DOUBLE", "BOOLEAN"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Long => "LONG",
+                Self::Int => "INT",
+                Self::String => "STRING",
+                Self::Float => "FLOAT",
+                Self::Double => "DOUBLE",
+                Self::Boolean => "BOOLEAN",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for SchemaValueType {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<SchemaValueType> for ::stratus_model::Val<SchemaValueType> {
+        fn from(value: SchemaValueType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for SchemaValueType {
+        fn as_str(self) -> &'static str {
+            SchemaValueType::as_str(self)
+        }
+    }
 }
 
 #[cfg(feature = "omics-annotation-store")]
@@ -374,6 +600,8 @@ pub mod configuration {
         required: &["Name", "RunConfigurations"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -419,6 +647,8 @@ pub mod configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -451,6 +681,10 @@ pub mod configuration {
                 s::Kind::List(
                     &s::prop("", s::Kind::String)
                         .pattern("^sg-[0-9a-f]+$")
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        )
                         .min_length(4)
                         .max_length(128),
                 ),
@@ -470,6 +704,8 @@ pub mod configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -551,6 +787,8 @@ pub mod reference_store {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -614,6 +852,8 @@ pub mod reference_store {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -727,6 +967,8 @@ pub mod run_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -862,6 +1104,8 @@ pub mod sequence_store {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -950,6 +1194,8 @@ pub mod sequence_store {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1115,6 +1361,8 @@ pub mod variant_store {
         required: &["Name", "Reference"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1192,6 +1440,8 @@ pub mod variant_store {
         required: &["ReferenceArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1239,6 +1489,8 @@ pub mod variant_store {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1463,6 +1715,8 @@ pub mod workflow {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1531,6 +1785,8 @@ pub mod workflow {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1583,6 +1839,8 @@ pub mod workflow {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -1617,6 +1875,8 @@ pub mod workflow {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1656,6 +1916,8 @@ pub mod workflow {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1714,6 +1976,8 @@ pub mod workflow {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1746,6 +2010,8 @@ pub mod workflow {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -2147,6 +2413,8 @@ pub mod workflow_version {
         required: &["WorkflowId", "VersionName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2210,6 +2478,8 @@ pub mod workflow_version {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2262,6 +2532,8 @@ pub mod workflow_version {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -2296,6 +2568,8 @@ pub mod workflow_version {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2335,6 +2609,8 @@ pub mod workflow_version {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2393,6 +2669,8 @@ pub mod workflow_version {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2425,6 +2703,8 @@ pub mod workflow_version {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 

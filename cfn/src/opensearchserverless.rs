@@ -75,6 +75,8 @@ pub mod access_policy {
         required: &["Type", "Name", "Policy"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -216,6 +218,8 @@ pub mod collection {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -272,11 +276,16 @@ pub mod collection {
         name: "EncryptionConfig",
         properties: &[
             s::prop("AWSOwnedKey", s::Kind::Boolean),
-            s::prop("KmsKeyArn", s::Kind::String),
+            s::prop("KmsKeyArn", s::Kind::String).format(
+                "AWS::KMS::Key.Arn",
+                "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$",
+            ),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -305,6 +314,8 @@ pub mod collection {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -521,6 +532,8 @@ pub mod collection_group {
         required: &["Name", "StandbyReplicas"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -571,6 +584,8 @@ pub mod collection_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -685,6 +700,8 @@ pub mod index {
         required: &["CollectionEndpoint", "IndexName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -722,6 +739,8 @@ pub mod index {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -746,6 +765,8 @@ pub mod index {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -810,6 +831,8 @@ pub mod index {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -842,6 +865,8 @@ pub mod index {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -893,6 +918,8 @@ pub mod index {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -924,6 +951,8 @@ pub mod index {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1201,6 +1230,8 @@ pub mod lifecycle_policy {
         required: &["Type", "Name", "Policy"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1310,6 +1341,8 @@ pub mod security_config {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1382,6 +1415,8 @@ pub mod security_config {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1436,6 +1471,8 @@ pub mod security_config {
         required: &["InstanceArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1513,6 +1550,8 @@ pub mod security_config {
         required: &["Metadata"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1645,6 +1684,8 @@ pub mod security_policy {
         required: &["Type", "Name", "Policy"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1764,6 +1805,10 @@ pub mod vpc_endpoint {
                 s::Kind::List(
                     &s::prop("", s::Kind::String)
                         .pattern("^[\\w+\\-]+$")
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        )
                         .min_length(1)
                         .max_length(128),
                 ),
@@ -1783,12 +1828,18 @@ pub mod vpc_endpoint {
             .max_items(6),
             s::prop("VpcId", s::Kind::String)
                 .pattern("^vpc-[0-9a-z]*$")
+                .format(
+                    "AWS::EC2::VPC.Id",
+                    "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                )
                 .min_length(1)
                 .max_length(255),
         ],
         required: &["Name", "VpcId", "SubnetIds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

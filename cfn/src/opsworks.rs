@@ -105,6 +105,8 @@ pub mod app {
         required: &["Type", "Name", "StackId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -152,6 +154,8 @@ pub mod app {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -184,6 +188,8 @@ pub mod app {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -232,6 +238,8 @@ pub mod app {
         required: &["Value", "Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -264,6 +272,8 @@ pub mod app {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -325,6 +335,8 @@ pub mod elastic_load_balancer_attachment {
         required: &["LayerId", "ElasticLoadBalancerName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -474,7 +486,8 @@ pub mod instance {
         name: "AWS::OpsWorks::Instance",
         properties: &[
             s::prop("AgentVersion", s::Kind::String),
-            s::prop("AmiId", s::Kind::String),
+            s::prop("AmiId", s::Kind::String)
+                .format("AWS::EC2::Image.Id", "^ami-([0-9a-z]{8}|[0-9a-z]{17})$"),
             s::prop("Architecture", s::Kind::String),
             s::prop("AutoScalingType", s::Kind::String),
             s::prop("AvailabilityZone", s::Kind::String),
@@ -492,7 +505,10 @@ pub mod instance {
             s::prop("RootDeviceType", s::Kind::String),
             s::prop("SshKeyName", s::Kind::String),
             s::prop("StackId", s::Kind::String),
-            s::prop("SubnetId", s::Kind::String),
+            s::prop("SubnetId", s::Kind::String).format(
+                "AWS::EC2::Subnet.Id",
+                "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
             s::prop("Tenancy", s::Kind::String),
             s::prop(
                 "TimeBasedAutoScaling",
@@ -504,6 +520,8 @@ pub mod instance {
         required: &["LayerIds", "InstanceType", "StackId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -565,6 +583,8 @@ pub mod instance {
         required: &[],
         required_xor: &[&["VirtualName", "Ebs", "NoDevice"]],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -637,6 +657,8 @@ pub mod instance {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -675,6 +697,8 @@ pub mod instance {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -811,7 +835,10 @@ pub mod layer {
             s::prop("CustomRecipes", s::Kind::Object(&SCHEMA_Recipes)),
             s::prop(
                 "CustomSecurityGroupIds",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             ),
             s::prop("EnableAutoHealing", s::Kind::Boolean),
             s::prop("InstallUpdatesOnBoot", s::Kind::Boolean),
@@ -846,6 +873,8 @@ pub mod layer {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -895,6 +924,8 @@ pub mod layer {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -923,6 +954,8 @@ pub mod layer {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -960,6 +993,8 @@ pub mod layer {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1004,6 +1039,8 @@ pub mod layer {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1033,6 +1070,8 @@ pub mod layer {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1076,6 +1115,8 @@ pub mod layer {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1253,16 +1294,24 @@ pub mod stack {
                 "RdsDbInstances",
                 s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_RdsDbInstance))),
             ),
-            s::prop("ServiceRoleArn", s::Kind::String),
+            s::prop("ServiceRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("SourceStackId", s::Kind::String),
             s::prop("UseCustomCookbooks", s::Kind::Boolean),
             s::prop("UseOpsworksSecurityGroups", s::Kind::Boolean),
-            s::prop("VpcId", s::Kind::String),
+            s::prop("VpcId", s::Kind::String).format(
+                "AWS::EC2::VPC.Id",
+                "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &["DefaultInstanceProfileArn", "ServiceRoleArn", "Name"],
         required_xor: &[],
         dependent_required: &[("VpcId", &["DefaultSubnetId"])],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1298,6 +1347,8 @@ pub mod stack {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1327,6 +1378,8 @@ pub mod stack {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1370,6 +1423,8 @@ pub mod stack {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1412,6 +1467,8 @@ pub mod stack {
         required: &["Ip"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1462,6 +1519,8 @@ pub mod stack {
         required: &["DbPassword", "DbUser", "RdsDbInstanceArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1529,6 +1588,8 @@ pub mod user_profile {
         required: &["IamUserArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1606,6 +1667,8 @@ pub mod volume {
         required: &["Ec2VolumeId", "StackId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

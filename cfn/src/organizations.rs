@@ -82,6 +82,8 @@ pub mod account {
         required: &["AccountName", "Email"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -158,6 +160,8 @@ pub mod organization {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -306,6 +310,8 @@ pub mod organizational_unit {
         required: &["Name", "ParentId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -424,6 +430,8 @@ pub mod policy {
             required: &["Name", "Type", "Content"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -605,6 +613,8 @@ pub mod resource_policy {
         required: &["Content"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

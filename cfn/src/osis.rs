@@ -85,10 +85,12 @@ pub mod pipeline {
     /// What the schema says of `AWS::OSIS::Pipeline`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::OSIS::Pipeline",
-        properties: &[s::prop("BufferOptions", s::Kind::Object(&SCHEMA_BufferOptions)), s::prop("EncryptionAtRestOptions", s::Kind::Object(&SCHEMA_EncryptionAtRestOptions)), s::prop("LogPublishingOptions", s::Kind::Object(&SCHEMA_LogPublishingOptions)), s::prop("MaxUnits", s::Kind::Integer).minimum(1.0).maximum(384.0), s::prop("MinUnits", s::Kind::Integer).minimum(1.0).maximum(384.0), s::prop("PipelineConfigurationBody", s::Kind::String).min_length(1).max_length(100000), s::prop("PipelineName", s::Kind::String).pattern("[a-z][a-z0-9\\-]+").min_length(3).max_length(28), s::prop("PipelineRoleArn", s::Kind::String).pattern("^arn:(aws|aws\\-cn|aws\\-us\\-gov|aws\\-iso|aws\\-iso\\-b|aws\\-iso\\-e|aws\\-iso\\-f):iam::[0-9]+:role\\/.*$").min_length(20).max_length(2048), s::prop("ResourcePolicy", s::Kind::Object(&SCHEMA_ResourcePolicy)), s::prop("VpcOptions", s::Kind::Object(&SCHEMA_VpcOptions)), s::prop("Tags", s::Kind::Json)],
+        properties: &[s::prop("BufferOptions", s::Kind::Object(&SCHEMA_BufferOptions)), s::prop("EncryptionAtRestOptions", s::Kind::Object(&SCHEMA_EncryptionAtRestOptions)), s::prop("LogPublishingOptions", s::Kind::Object(&SCHEMA_LogPublishingOptions)), s::prop("MaxUnits", s::Kind::Integer).minimum(1.0).maximum(384.0), s::prop("MinUnits", s::Kind::Integer).minimum(1.0).maximum(384.0), s::prop("PipelineConfigurationBody", s::Kind::String).min_length(1).max_length(100000), s::prop("PipelineName", s::Kind::String).pattern("[a-z][a-z0-9\\-]+").min_length(3).max_length(28), s::prop("PipelineRoleArn", s::Kind::String).pattern("^arn:(aws|aws\\-cn|aws\\-us\\-gov|aws\\-iso|aws\\-iso\\-b|aws\\-iso\\-e|aws\\-iso\\-f):iam::[0-9]+:role\\/.*$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$").min_length(20).max_length(2048), s::prop("ResourcePolicy", s::Kind::Object(&SCHEMA_ResourcePolicy)), s::prop("VpcOptions", s::Kind::Object(&SCHEMA_VpcOptions)), s::prop("Tags", s::Kind::Json)],
         required: &["MaxUnits", "MinUnits", "PipelineConfigurationBody", "PipelineName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -150,6 +152,8 @@ pub mod pipeline {
         required: &["PersistentBufferEnabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -184,11 +188,17 @@ pub mod pipeline {
     pub static SCHEMA_EncryptionAtRestOptions: s::ObjectSchema = s::ObjectSchema {
         name: "EncryptionAtRestOptions",
         properties: &[s::prop("KmsKeyArn", s::Kind::String)
+            .format(
+                "AWS::KMS::Key.Arn",
+                "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$",
+            )
             .min_length(7)
             .max_length(2048)],
         required: &["KmsKeyArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -224,6 +234,8 @@ pub mod pipeline {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -260,6 +272,8 @@ pub mod pipeline {
         required: &["Policy"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -315,6 +329,10 @@ pub mod pipeline {
                 s::Kind::List(
                     &s::prop("", s::Kind::String)
                         .pattern("sg-\\w{8}(\\w{9})?")
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        )
                         .min_length(11)
                         .max_length(20),
                 ),
@@ -344,6 +362,8 @@ pub mod pipeline {
         required: &["SubnetIds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -385,6 +405,8 @@ pub mod pipeline {
         required: &["LogGroup"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -429,6 +451,8 @@ pub mod pipeline {
         required: &["AttachToVpc", "CidrBlock"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -101,6 +101,10 @@ pub mod application_instance {
                 .max_length(255),
             s::prop("RuntimeRoleArn", s::Kind::String)
                 .pattern("^arn:[a-z0-9][-.a-z0-9]{0,62}:iam::[0-9]{12}:role/.+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(1)
                 .max_length(255),
             s::prop("Tags", s::Kind::Json),
@@ -108,6 +112,8 @@ pub mod application_instance {
         required: &["ManifestPayload", "DefaultRuntimeContextDevice"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -180,6 +186,8 @@ pub mod application_instance {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -209,6 +217,8 @@ pub mod application_instance {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -275,6 +285,8 @@ pub mod package {
         required: &["PackageName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -374,6 +386,8 @@ pub mod package {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -475,6 +489,8 @@ pub mod package_version {
         required: &["PackageId", "PackageVersion", "PatchVersion"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

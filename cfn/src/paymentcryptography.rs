@@ -49,6 +49,8 @@ pub mod alias {
         required: &["AliasName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -132,6 +134,8 @@ pub mod key {
         required: &["Exportable", "KeyAttributes"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -209,6 +213,8 @@ pub mod key {
         required: &["KeyAlgorithm", "KeyClass", "KeyModesOfUse", "KeyUsage"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -259,6 +265,8 @@ pub mod key {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

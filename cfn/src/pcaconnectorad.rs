@@ -64,6 +64,8 @@ pub mod connector {
         required: &["CertificateAuthorityArn", "DirectoryId", "VpcInformation"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -116,6 +118,10 @@ pub mod connector {
                 s::Kind::List(
                     &s::prop("", s::Kind::String)
                         .pattern("^(?:sg-[0-9a-f]{8}|sg-[0-9a-f]{17})$")
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        )
                         .min_length(11)
                         .max_length(20),
                 ),
@@ -126,6 +132,8 @@ pub mod connector {
         required: &["SecurityGroupIds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -228,6 +236,8 @@ pub mod directory_registration {
         required: &["DirectoryId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -284,6 +294,8 @@ pub mod service_principal_name {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -316,9 +328,9 @@ pub mod template {
         /// Length: `5..=200`.
         #[resource(replace)]
         pub connector_arn: ::stratus_model::Val<::std::string::String>,
-        /// `Definition`: JSON.
+        /// `Definition`: [`TemplateDefinition`].
         /// Required.
-        pub definition: ::stratus_model::Val<::stratus_model::Json>,
+        pub definition: ::stratus_model::Val<TemplateDefinition>,
         /// `Name`: string.
         /// Required.
         /// Changing it replaces the resource.
@@ -334,7 +346,7 @@ pub mod template {
         /// With the required `ConnectorArn`, `Definition`, `Name`; everything else unset.
         pub fn new(
             connector_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            definition: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            definition: impl ::std::convert::Into<::stratus_model::Val<TemplateDefinition>>,
             name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
         ) -> Self {
             Self {
@@ -349,10 +361,12 @@ pub mod template {
     /// What the schema says of `AWS::PCAConnectorAD::Template`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::PCAConnectorAD::Template",
-        properties: &[s::prop("ConnectorArn", s::Kind::String).pattern("^arn:[\\w-]+:pca-connector-ad:[\\w-]+:[0-9]+:connector\\/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$").min_length(5).max_length(200), s::prop("Definition", s::Kind::Json), s::prop("Name", s::Kind::String).pattern("^(?!^\\s+$)((?![\\x5c'\\x2b,;<=>#\\x22])([\\x20-\\x7E]))+$").min_length(1).max_length(64), s::prop("ReenrollAllCertificateHolders", s::Kind::Boolean), s::prop("Tags", s::Kind::Json)],
+        properties: &[s::prop("ConnectorArn", s::Kind::String).pattern("^arn:[\\w-]+:pca-connector-ad:[\\w-]+:[0-9]+:connector\\/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$").min_length(5).max_length(200), s::prop("Definition", s::Kind::Object(&SCHEMA_TemplateDefinition)), s::prop("Name", s::Kind::String).pattern("^(?!^\\s+$)((?![\\x5c'\\x2b,;<=>#\\x22])([\\x20-\\x7E]))+$").min_length(1).max_length(64), s::prop("ReenrollAllCertificateHolders", s::Kind::Boolean), s::prop("Tags", s::Kind::Json)],
         required: &["ConnectorArn", "Definition", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -365,6 +379,2445 @@ pub mod template {
     impl CfnTemplateAttributes for ::stratus_model::Ref<CfnTemplate> {
         fn template_arn(self) -> ::stratus_model::Attr<::std::string::String> {
             ::stratus_model::Attr::new(self.id(), "TemplateArn")
+        }
+    }
+
+    /// `TemplateDefinition`, a property type of `AWS::PCAConnectorAD::Template`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct TemplateDefinition {
+        /// `TemplateV2`: [`TemplateV2`].
+        pub template_v2: ::std::option::Option<::stratus_model::Val<TemplateV2>>,
+        /// `TemplateV3`: [`TemplateV3`].
+        pub template_v3: ::std::option::Option<::stratus_model::Val<TemplateV3>>,
+        /// `TemplateV4`: [`TemplateV4`].
+        pub template_v4: ::std::option::Option<::stratus_model::Val<TemplateV4>>,
+    }
+
+    /// What the schema says of `TemplateDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_TemplateDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "TemplateDefinition",
+        properties: &[
+            s::prop("TemplateV2", s::Kind::Object(&SCHEMA_TemplateV2)),
+            s::prop("TemplateV3", s::Kind::Object(&SCHEMA_TemplateV3)),
+            s::prop("TemplateV4", s::Kind::Object(&SCHEMA_TemplateV4)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["TemplateV2"], &["TemplateV3"], &["TemplateV4"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<TemplateDefinition> for ::stratus_model::Val<TemplateDefinition> {
+        fn from(value: TemplateDefinition) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `TemplateV2`, a property type of `AWS::PCAConnectorAD::Template`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct TemplateV2 {
+        /// `CertificateValidity`: [`CertificateValidity`].
+        /// Required.
+        pub certificate_validity: ::stratus_model::Val<CertificateValidity>,
+        /// `EnrollmentFlags`: [`EnrollmentFlagsV2`].
+        /// Required.
+        pub enrollment_flags: ::stratus_model::Val<EnrollmentFlagsV2>,
+        /// `Extensions`: [`ExtensionsV2`].
+        /// Required.
+        pub extensions: ::stratus_model::Val<ExtensionsV2>,
+        /// `GeneralFlags`: [`GeneralFlagsV2`].
+        /// Required.
+        pub general_flags: ::stratus_model::Val<GeneralFlagsV2>,
+        /// `PrivateKeyAttributes`: [`PrivateKeyAttributesV2`].
+        /// Required.
+        pub private_key_attributes: ::stratus_model::Val<PrivateKeyAttributesV2>,
+        /// `PrivateKeyFlags`: [`PrivateKeyFlagsV2`].
+        /// Required.
+        pub private_key_flags: ::stratus_model::Val<PrivateKeyFlagsV2>,
+        /// `SubjectNameFlags`: [`SubjectNameFlagsV2`].
+        /// Required.
+        pub subject_name_flags: ::stratus_model::Val<SubjectNameFlagsV2>,
+        /// `SupersededTemplates`: list of string.
+        /// Items: `1..=100`.
+        pub superseded_templates:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+    }
+
+    impl TemplateV2 {
+        /// With the required `CertificateValidity`, `EnrollmentFlags`, `Extensions`, `GeneralFlags`, `PrivateKeyAttributes`, `PrivateKeyFlags`, `SubjectNameFlags`; everything else unset.
+        pub fn new(
+            certificate_validity: impl ::std::convert::Into<::stratus_model::Val<CertificateValidity>>,
+            enrollment_flags: impl ::std::convert::Into<::stratus_model::Val<EnrollmentFlagsV2>>,
+            extensions: impl ::std::convert::Into<::stratus_model::Val<ExtensionsV2>>,
+            general_flags: impl ::std::convert::Into<::stratus_model::Val<GeneralFlagsV2>>,
+            private_key_attributes: impl ::std::convert::Into<
+                ::stratus_model::Val<PrivateKeyAttributesV2>,
+            >,
+            private_key_flags: impl ::std::convert::Into<::stratus_model::Val<PrivateKeyFlagsV2>>,
+            subject_name_flags: impl ::std::convert::Into<::stratus_model::Val<SubjectNameFlagsV2>>,
+        ) -> Self {
+            Self {
+                certificate_validity: certificate_validity.into(),
+                enrollment_flags: enrollment_flags.into(),
+                extensions: extensions.into(),
+                general_flags: general_flags.into(),
+                private_key_attributes: private_key_attributes.into(),
+                private_key_flags: private_key_flags.into(),
+                subject_name_flags: subject_name_flags.into(),
+                superseded_templates: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `TemplateV2`'s properties; `validate()` checks them.
+    pub static SCHEMA_TemplateV2: s::ObjectSchema = s::ObjectSchema {
+        name: "TemplateV2",
+        properties: &[
+            s::prop(
+                "CertificateValidity",
+                s::Kind::Object(&SCHEMA_CertificateValidity),
+            ),
+            s::prop(
+                "EnrollmentFlags",
+                s::Kind::Object(&SCHEMA_EnrollmentFlagsV2),
+            ),
+            s::prop("Extensions", s::Kind::Object(&SCHEMA_ExtensionsV2)),
+            s::prop("GeneralFlags", s::Kind::Object(&SCHEMA_GeneralFlagsV2)),
+            s::prop(
+                "PrivateKeyAttributes",
+                s::Kind::Object(&SCHEMA_PrivateKeyAttributesV2),
+            ),
+            s::prop(
+                "PrivateKeyFlags",
+                s::Kind::Object(&SCHEMA_PrivateKeyFlagsV2),
+            ),
+            s::prop(
+                "SubjectNameFlags",
+                s::Kind::Object(&SCHEMA_SubjectNameFlagsV2),
+            ),
+            s::prop(
+                "SupersededTemplates",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^(?!^\\s+$)((?![\\x5c'\\x2b,;<=>#\\x22])([\\x20-\\x7E]))+$")
+                        .min_length(1)
+                        .max_length(64),
+                ),
+            )
+            .min_items(1)
+            .max_items(100),
+        ],
+        required: &[
+            "CertificateValidity",
+            "EnrollmentFlags",
+            "Extensions",
+            "GeneralFlags",
+            "PrivateKeyAttributes",
+            "PrivateKeyFlags",
+            "SubjectNameFlags",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<TemplateV2> for ::stratus_model::Val<TemplateV2> {
+        fn from(value: TemplateV2) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `TemplateV3`, a property type of `AWS::PCAConnectorAD::Template`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct TemplateV3 {
+        /// `CertificateValidity`: [`CertificateValidity`].
+        /// Required.
+        pub certificate_validity: ::stratus_model::Val<CertificateValidity>,
+        /// `EnrollmentFlags`: [`EnrollmentFlagsV3`].
+        /// Required.
+        pub enrollment_flags: ::stratus_model::Val<EnrollmentFlagsV3>,
+        /// `Extensions`: [`ExtensionsV3`].
+        /// Required.
+        pub extensions: ::stratus_model::Val<ExtensionsV3>,
+        /// `GeneralFlags`: [`GeneralFlagsV3`].
+        /// Required.
+        pub general_flags: ::stratus_model::Val<GeneralFlagsV3>,
+        /// `HashAlgorithm`: [`HashAlgorithm`].
+        /// Required.
+        pub hash_algorithm: ::stratus_model::Val<HashAlgorithm>,
+        /// `PrivateKeyAttributes`: [`PrivateKeyAttributesV3`].
+        /// Required.
+        pub private_key_attributes: ::stratus_model::Val<PrivateKeyAttributesV3>,
+        /// `PrivateKeyFlags`: [`PrivateKeyFlagsV3`].
+        /// Required.
+        pub private_key_flags: ::stratus_model::Val<PrivateKeyFlagsV3>,
+        /// `SubjectNameFlags`: [`SubjectNameFlagsV3`].
+        /// Required.
+        pub subject_name_flags: ::stratus_model::Val<SubjectNameFlagsV3>,
+        /// `SupersededTemplates`: list of string.
+        /// Items: `1..=100`.
+        pub superseded_templates:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+    }
+
+    impl TemplateV3 {
+        /// With the required `CertificateValidity`, `EnrollmentFlags`, `Extensions`, `GeneralFlags`, `HashAlgorithm`, `PrivateKeyAttributes`, `PrivateKeyFlags`, `SubjectNameFlags`; everything else unset.
+        pub fn new(
+            certificate_validity: impl ::std::convert::Into<::stratus_model::Val<CertificateValidity>>,
+            enrollment_flags: impl ::std::convert::Into<::stratus_model::Val<EnrollmentFlagsV3>>,
+            extensions: impl ::std::convert::Into<::stratus_model::Val<ExtensionsV3>>,
+            general_flags: impl ::std::convert::Into<::stratus_model::Val<GeneralFlagsV3>>,
+            hash_algorithm: impl ::std::convert::Into<::stratus_model::Val<HashAlgorithm>>,
+            private_key_attributes: impl ::std::convert::Into<
+                ::stratus_model::Val<PrivateKeyAttributesV3>,
+            >,
+            private_key_flags: impl ::std::convert::Into<::stratus_model::Val<PrivateKeyFlagsV3>>,
+            subject_name_flags: impl ::std::convert::Into<::stratus_model::Val<SubjectNameFlagsV3>>,
+        ) -> Self {
+            Self {
+                certificate_validity: certificate_validity.into(),
+                enrollment_flags: enrollment_flags.into(),
+                extensions: extensions.into(),
+                general_flags: general_flags.into(),
+                hash_algorithm: hash_algorithm.into(),
+                private_key_attributes: private_key_attributes.into(),
+                private_key_flags: private_key_flags.into(),
+                subject_name_flags: subject_name_flags.into(),
+                superseded_templates: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `TemplateV3`'s properties; `validate()` checks them.
+    pub static SCHEMA_TemplateV3: s::ObjectSchema = s::ObjectSchema {
+        name: "TemplateV3",
+        properties: &[
+            s::prop(
+                "CertificateValidity",
+                s::Kind::Object(&SCHEMA_CertificateValidity),
+            ),
+            s::prop(
+                "EnrollmentFlags",
+                s::Kind::Object(&SCHEMA_EnrollmentFlagsV3),
+            ),
+            s::prop("Extensions", s::Kind::Object(&SCHEMA_ExtensionsV3)),
+            s::prop("GeneralFlags", s::Kind::Object(&SCHEMA_GeneralFlagsV3)),
+            s::prop("HashAlgorithm", s::Kind::Enum(HashAlgorithm::VALUES)),
+            s::prop(
+                "PrivateKeyAttributes",
+                s::Kind::Object(&SCHEMA_PrivateKeyAttributesV3),
+            ),
+            s::prop(
+                "PrivateKeyFlags",
+                s::Kind::Object(&SCHEMA_PrivateKeyFlagsV3),
+            ),
+            s::prop(
+                "SubjectNameFlags",
+                s::Kind::Object(&SCHEMA_SubjectNameFlagsV3),
+            ),
+            s::prop(
+                "SupersededTemplates",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^(?!^\\s+$)((?![\\x5c'\\x2b,;<=>#\\x22])([\\x20-\\x7E]))+$")
+                        .min_length(1)
+                        .max_length(64),
+                ),
+            )
+            .min_items(1)
+            .max_items(100),
+        ],
+        required: &[
+            "CertificateValidity",
+            "EnrollmentFlags",
+            "Extensions",
+            "GeneralFlags",
+            "HashAlgorithm",
+            "PrivateKeyAttributes",
+            "PrivateKeyFlags",
+            "SubjectNameFlags",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<TemplateV3> for ::stratus_model::Val<TemplateV3> {
+        fn from(value: TemplateV3) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `TemplateV4`, a property type of `AWS::PCAConnectorAD::Template`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct TemplateV4 {
+        /// `CertificateValidity`: [`CertificateValidity`].
+        /// Required.
+        pub certificate_validity: ::stratus_model::Val<CertificateValidity>,
+        /// `EnrollmentFlags`: [`EnrollmentFlagsV4`].
+        /// Required.
+        pub enrollment_flags: ::stratus_model::Val<EnrollmentFlagsV4>,
+        /// `Extensions`: [`ExtensionsV4`].
+        /// Required.
+        pub extensions: ::stratus_model::Val<ExtensionsV4>,
+        /// `GeneralFlags`: [`GeneralFlagsV4`].
+        /// Required.
+        pub general_flags: ::stratus_model::Val<GeneralFlagsV4>,
+        /// `HashAlgorithm`: [`HashAlgorithm`].
+        pub hash_algorithm: ::std::option::Option<::stratus_model::Val<HashAlgorithm>>,
+        /// `PrivateKeyAttributes`: [`PrivateKeyAttributesV4`].
+        /// Required.
+        pub private_key_attributes: ::stratus_model::Val<PrivateKeyAttributesV4>,
+        /// `PrivateKeyFlags`: [`PrivateKeyFlagsV4`].
+        /// Required.
+        pub private_key_flags: ::stratus_model::Val<PrivateKeyFlagsV4>,
+        /// `SubjectNameFlags`: [`SubjectNameFlagsV4`].
+        /// Required.
+        pub subject_name_flags: ::stratus_model::Val<SubjectNameFlagsV4>,
+        /// `SupersededTemplates`: list of string.
+        /// Items: `1..=100`.
+        pub superseded_templates:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+    }
+
+    impl TemplateV4 {
+        /// With the required `CertificateValidity`, `EnrollmentFlags`, `Extensions`, `GeneralFlags`, `PrivateKeyAttributes`, `PrivateKeyFlags`, `SubjectNameFlags`; everything else unset.
+        pub fn new(
+            certificate_validity: impl ::std::convert::Into<::stratus_model::Val<CertificateValidity>>,
+            enrollment_flags: impl ::std::convert::Into<::stratus_model::Val<EnrollmentFlagsV4>>,
+            extensions: impl ::std::convert::Into<::stratus_model::Val<ExtensionsV4>>,
+            general_flags: impl ::std::convert::Into<::stratus_model::Val<GeneralFlagsV4>>,
+            private_key_attributes: impl ::std::convert::Into<
+                ::stratus_model::Val<PrivateKeyAttributesV4>,
+            >,
+            private_key_flags: impl ::std::convert::Into<::stratus_model::Val<PrivateKeyFlagsV4>>,
+            subject_name_flags: impl ::std::convert::Into<::stratus_model::Val<SubjectNameFlagsV4>>,
+        ) -> Self {
+            Self {
+                certificate_validity: certificate_validity.into(),
+                enrollment_flags: enrollment_flags.into(),
+                extensions: extensions.into(),
+                general_flags: general_flags.into(),
+                hash_algorithm: ::std::option::Option::None,
+                private_key_attributes: private_key_attributes.into(),
+                private_key_flags: private_key_flags.into(),
+                subject_name_flags: subject_name_flags.into(),
+                superseded_templates: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `TemplateV4`'s properties; `validate()` checks them.
+    pub static SCHEMA_TemplateV4: s::ObjectSchema = s::ObjectSchema {
+        name: "TemplateV4",
+        properties: &[
+            s::prop(
+                "CertificateValidity",
+                s::Kind::Object(&SCHEMA_CertificateValidity),
+            ),
+            s::prop(
+                "EnrollmentFlags",
+                s::Kind::Object(&SCHEMA_EnrollmentFlagsV4),
+            ),
+            s::prop("Extensions", s::Kind::Object(&SCHEMA_ExtensionsV4)),
+            s::prop("GeneralFlags", s::Kind::Object(&SCHEMA_GeneralFlagsV4)),
+            s::prop("HashAlgorithm", s::Kind::Enum(HashAlgorithm::VALUES)),
+            s::prop(
+                "PrivateKeyAttributes",
+                s::Kind::Object(&SCHEMA_PrivateKeyAttributesV4),
+            ),
+            s::prop(
+                "PrivateKeyFlags",
+                s::Kind::Object(&SCHEMA_PrivateKeyFlagsV4),
+            ),
+            s::prop(
+                "SubjectNameFlags",
+                s::Kind::Object(&SCHEMA_SubjectNameFlagsV4),
+            ),
+            s::prop(
+                "SupersededTemplates",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^(?!^\\s+$)((?![\\x5c'\\x2b,;<=>#\\x22])([\\x20-\\x7E]))+$")
+                        .min_length(1)
+                        .max_length(64),
+                ),
+            )
+            .min_items(1)
+            .max_items(100),
+        ],
+        required: &[
+            "CertificateValidity",
+            "EnrollmentFlags",
+            "Extensions",
+            "GeneralFlags",
+            "PrivateKeyAttributes",
+            "PrivateKeyFlags",
+            "SubjectNameFlags",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<TemplateV4> for ::stratus_model::Val<TemplateV4> {
+        fn from(value: TemplateV4) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `CertificateValidity`, a property type of `AWS::PCAConnectorAD::Template`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct CertificateValidity {
+        /// `RenewalPeriod`: [`ValidityPeriod`].
+        /// Required.
+        pub renewal_period: ::stratus_model::Val<ValidityPeriod>,
+        /// `ValidityPeriod`: [`ValidityPeriod`].
+        /// Required.
+        pub validity_period: ::stratus_model::Val<ValidityPeriod>,
+    }
+
+    impl CertificateValidity {
+        /// With the required `RenewalPeriod`, `ValidityPeriod`; everything else unset.
+        pub fn new(
+            renewal_period: impl ::std::convert::Into<::stratus_model::Val<ValidityPeriod>>,
+            validity_period: impl ::std::convert::Into<::stratus_model::Val<ValidityPeriod>>,
+        ) -> Self {
+            Self {
+                renewal_period: renewal_period.into(),
+                validity_period: validity_period.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `CertificateValidity`'s properties; `validate()` checks them.
+    pub static SCHEMA_CertificateValidity: s::ObjectSchema = s::ObjectSchema {
+        name: "CertificateValidity",
+        properties: &[
+            s::prop("RenewalPeriod", s::Kind::Object(&SCHEMA_ValidityPeriod)),
+            s::prop("ValidityPeriod", s::Kind::Object(&SCHEMA_ValidityPeriod)),
+        ],
+        required: &["RenewalPeriod", "ValidityPeriod"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<CertificateValidity> for ::stratus_model::Val<CertificateValidity> {
+        fn from(value: CertificateValidity) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `EnrollmentFlagsV2`, a property type of `AWS::PCAConnectorAD::Template`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct EnrollmentFlagsV2 {
+        /// `EnableKeyReuseOnNtTokenKeysetStorageFull`: boolean.
+        pub enable_key_reuse_on_nt_token_keyset_storage_full:
+            ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `IncludeSymmetricAlgorithms`: boolean.
+        pub include_symmetric_algorithms: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `NoSecurityExtension`: boolean.
+        pub no_security_extension: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `RemoveInvalidCertificateFromPersonalStore`: boolean.
+        pub remove_invalid_certificate_from_personal_store:
+            ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `UserInteractionRequired`: boolean.
+        pub user_interaction_required: ::std::option::Option<::stratus_model::Val<bool>>,
+    }
+
+    /// What the schema says of `EnrollmentFlagsV2`'s properties; `validate()` checks them.
+    pub static SCHEMA_EnrollmentFlagsV2: s::ObjectSchema = s::ObjectSchema {
+        name: "EnrollmentFlagsV2",
+        properties: &[
+            s::prop("EnableKeyReuseOnNtTokenKeysetStorageFull", s::Kind::Boolean),
+            s::prop("IncludeSymmetricAlgorithms", s::Kind::Boolean),
+            s::prop("NoSecurityExtension", s::Kind::Boolean),
+            s::prop(
+                "RemoveInvalidCertificateFromPersonalStore",
+                s::Kind::Boolean,
+            ),
+            s::prop("UserInteractionRequired", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<EnrollmentFlagsV2> for ::stratus_model::Val<EnrollmentFlagsV2> {
+        fn from(value: EnrollmentFlagsV2) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ExtensionsV2`, a property type of `AWS::PCAConnectorAD::Template`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ExtensionsV2 {
+        /// `ApplicationPolicies`: [`ApplicationPolicies`].
+        pub application_policies: ::std::option::Option<::stratus_model::Val<ApplicationPolicies>>,
+        /// `KeyUsage`: [`KeyUsage`].
+        /// Required.
+        pub key_usage: ::stratus_model::Val<KeyUsage>,
+    }
+
+    impl ExtensionsV2 {
+        /// With the required `KeyUsage`; everything else unset.
+        pub fn new(key_usage: impl ::std::convert::Into<::stratus_model::Val<KeyUsage>>) -> Self {
+            Self {
+                application_policies: ::std::option::Option::None,
+                key_usage: key_usage.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `ExtensionsV2`'s properties; `validate()` checks them.
+    pub static SCHEMA_ExtensionsV2: s::ObjectSchema = s::ObjectSchema {
+        name: "ExtensionsV2",
+        properties: &[
+            s::prop(
+                "ApplicationPolicies",
+                s::Kind::Object(&SCHEMA_ApplicationPolicies),
+            ),
+            s::prop("KeyUsage", s::Kind::Object(&SCHEMA_KeyUsage)),
+        ],
+        required: &["KeyUsage"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ExtensionsV2> for ::stratus_model::Val<ExtensionsV2> {
+        fn from(value: ExtensionsV2) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `GeneralFlagsV2`, a property type of `AWS::PCAConnectorAD::Template`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct GeneralFlagsV2 {
+        /// `AutoEnrollment`: boolean.
+        pub auto_enrollment: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `MachineType`: boolean.
+        pub machine_type: ::std::option::Option<::stratus_model::Val<bool>>,
+    }
+
+    /// What the schema says of `GeneralFlagsV2`'s properties; `validate()` checks them.
+    pub static SCHEMA_GeneralFlagsV2: s::ObjectSchema = s::ObjectSchema {
+        name: "GeneralFlagsV2",
+        properties: &[
+            s::prop("AutoEnrollment", s::Kind::Boolean),
+            s::prop("MachineType", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<GeneralFlagsV2> for ::stratus_model::Val<GeneralFlagsV2> {
+        fn from(value: GeneralFlagsV2) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `PrivateKeyAttributesV2`, a property type of `AWS::PCAConnectorAD::Template`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct PrivateKeyAttributesV2 {
+        /// `CryptoProviders`: list of string.
+        /// Items: `1..=100`.
+        pub crypto_providers:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+        /// `KeySpec`: [`KeySpec`].
+        /// Required.
+        pub key_spec: ::stratus_model::Val<KeySpec>,
+        /// `MinimalKeyLength`: number.
+        /// Required.
+        /// Range: `1..=`.
+        pub minimal_key_length: ::stratus_model::Val<f64>,
+    }
+
+    impl PrivateKeyAttributesV2 {
+        /// With the required `KeySpec`, `MinimalKeyLength`; everything else unset.
+        pub fn new(
+            key_spec: impl ::std::convert::Into<::stratus_model::Val<KeySpec>>,
+            minimal_key_length: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                crypto_providers: ::std::option::Option::None,
+                key_spec: key_spec.into(),
+                minimal_key_length: minimal_key_length.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `PrivateKeyAttributesV2`'s properties; `validate()` checks them.
+    pub static SCHEMA_PrivateKeyAttributesV2: s::ObjectSchema = s::ObjectSchema {
+        name: "PrivateKeyAttributesV2",
+        properties: &[
+            s::prop(
+                "CryptoProviders",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(100)),
+            )
+            .min_items(1)
+            .max_items(100),
+            s::prop("KeySpec", s::Kind::Enum(KeySpec::VALUES)),
+            s::prop("MinimalKeyLength", s::Kind::Number).minimum(1.0),
+        ],
+        required: &["KeySpec", "MinimalKeyLength"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<PrivateKeyAttributesV2> for ::stratus_model::Val<PrivateKeyAttributesV2> {
+        fn from(value: PrivateKeyAttributesV2) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `PrivateKeyFlagsV2`, a property type of `AWS::PCAConnectorAD::Template`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct PrivateKeyFlagsV2 {
+        /// `ClientVersion`: [`ClientCompatibilityV2`].
+        /// Required.
+        pub client_version: ::stratus_model::Val<ClientCompatibilityV2>,
+        /// `ExportableKey`: boolean.
+        pub exportable_key: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `StrongKeyProtectionRequired`: boolean.
+        pub strong_key_protection_required: ::std::option::Option<::stratus_model::Val<bool>>,
+    }
+
+    impl PrivateKeyFlagsV2 {
+        /// With the required `ClientVersion`; everything else unset.
+        pub fn new(
+            client_version: impl ::std::convert::Into<::stratus_model::Val<ClientCompatibilityV2>>,
+        ) -> Self {
+            Self {
+                client_version: client_version.into(),
+                exportable_key: ::std::option::Option::None,
+                strong_key_protection_required: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `PrivateKeyFlagsV2`'s properties; `validate()` checks them.
+    pub static SCHEMA_PrivateKeyFlagsV2: s::ObjectSchema = s::ObjectSchema {
+        name: "PrivateKeyFlagsV2",
+        properties: &[
+            s::prop(
+                "ClientVersion",
+                s::Kind::Enum(ClientCompatibilityV2::VALUES),
+            ),
+            s::prop("ExportableKey", s::Kind::Boolean),
+            s::prop("StrongKeyProtectionRequired", s::Kind::Boolean),
+        ],
+        required: &["ClientVersion"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<PrivateKeyFlagsV2> for ::stratus_model::Val<PrivateKeyFlagsV2> {
+        fn from(value: PrivateKeyFlagsV2) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `SubjectNameFlagsV2`, a property type of `AWS::PCAConnectorAD::Template`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct SubjectNameFlagsV2 {
+        /// `RequireCommonName`: boolean.
+        pub require_common_name: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `RequireDirectoryPath`: boolean.
+        pub require_directory_path: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `RequireDnsAsCn`: boolean.
+        pub require_dns_as_cn: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `RequireEmail`: boolean.
+        pub require_email: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `SanRequireDirectoryGuid`: boolean.
+        pub san_require_directory_guid: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `SanRequireDns`: boolean.
+        pub san_require_dns: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `SanRequireDomainDns`: boolean.
+        pub san_require_domain_dns: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `SanRequireEmail`: boolean.
+        pub san_require_email: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `SanRequireSpn`: boolean.
+        pub san_require_spn: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `SanRequireUpn`: boolean.
+        pub san_require_upn: ::std::option::Option<::stratus_model::Val<bool>>,
+    }
+
+    /// What the schema says of `SubjectNameFlagsV2`'s properties; `validate()` checks them.
+    pub static SCHEMA_SubjectNameFlagsV2: s::ObjectSchema = s::ObjectSchema {
+        name: "SubjectNameFlagsV2",
+        properties: &[
+            s::prop("RequireCommonName", s::Kind::Boolean),
+            s::prop("RequireDirectoryPath", s::Kind::Boolean),
+            s::prop("RequireDnsAsCn", s::Kind::Boolean),
+            s::prop("RequireEmail", s::Kind::Boolean),
+            s::prop("SanRequireDirectoryGuid", s::Kind::Boolean),
+            s::prop("SanRequireDns", s::Kind::Boolean),
+            s::prop("SanRequireDomainDns", s::Kind::Boolean),
+            s::prop("SanRequireEmail", s::Kind::Boolean),
+            s::prop("SanRequireSpn", s::Kind::Boolean),
+            s::prop("SanRequireUpn", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<SubjectNameFlagsV2> for ::stratus_model::Val<SubjectNameFlagsV2> {
+        fn from(value: SubjectNameFlagsV2) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `EnrollmentFlagsV3`, a property type of `AWS::PCAConnectorAD::Template`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct EnrollmentFlagsV3 {
+        /// `EnableKeyReuseOnNtTokenKeysetStorageFull`: boolean.
+        pub enable_key_reuse_on_nt_token_keyset_storage_full:
+            ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `IncludeSymmetricAlgorithms`: boolean.
+        pub include_symmetric_algorithms: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `NoSecurityExtension`: boolean.
+        pub no_security_extension: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `RemoveInvalidCertificateFromPersonalStore`: boolean.
+        pub remove_invalid_certificate_from_personal_store:
+            ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `UserInteractionRequired`: boolean.
+        pub user_interaction_required: ::std::option::Option<::stratus_model::Val<bool>>,
+    }
+
+    /// What the schema says of `EnrollmentFlagsV3`'s properties; `validate()` checks them.
+    pub static SCHEMA_EnrollmentFlagsV3: s::ObjectSchema = s::ObjectSchema {
+        name: "EnrollmentFlagsV3",
+        properties: &[
+            s::prop("EnableKeyReuseOnNtTokenKeysetStorageFull", s::Kind::Boolean),
+            s::prop("IncludeSymmetricAlgorithms", s::Kind::Boolean),
+            s::prop("NoSecurityExtension", s::Kind::Boolean),
+            s::prop(
+                "RemoveInvalidCertificateFromPersonalStore",
+                s::Kind::Boolean,
+            ),
+            s::prop("UserInteractionRequired", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<EnrollmentFlagsV3> for ::stratus_model::Val<EnrollmentFlagsV3> {
+        fn from(value: EnrollmentFlagsV3) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ExtensionsV3`, a property type of `AWS::PCAConnectorAD::Template`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ExtensionsV3 {
+        /// `ApplicationPolicies`: [`ApplicationPolicies`].
+        pub application_policies: ::std::option::Option<::stratus_model::Val<ApplicationPolicies>>,
+        /// `KeyUsage`: [`KeyUsage`].
+        /// Required.
+        pub key_usage: ::stratus_model::Val<KeyUsage>,
+    }
+
+    impl ExtensionsV3 {
+        /// With the required `KeyUsage`; everything else unset.
+        pub fn new(key_usage: impl ::std::convert::Into<::stratus_model::Val<KeyUsage>>) -> Self {
+            Self {
+                application_policies: ::std::option::Option::None,
+                key_usage: key_usage.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `ExtensionsV3`'s properties; `validate()` checks them.
+    pub static SCHEMA_ExtensionsV3: s::ObjectSchema = s::ObjectSchema {
+        name: "ExtensionsV3",
+        properties: &[
+            s::prop(
+                "ApplicationPolicies",
+                s::Kind::Object(&SCHEMA_ApplicationPolicies),
+            ),
+            s::prop("KeyUsage", s::Kind::Object(&SCHEMA_KeyUsage)),
+        ],
+        required: &["KeyUsage"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ExtensionsV3> for ::stratus_model::Val<ExtensionsV3> {
+        fn from(value: ExtensionsV3) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `GeneralFlagsV3`, a property type of `AWS::PCAConnectorAD::Template`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct GeneralFlagsV3 {
+        /// `AutoEnrollment`: boolean.
+        pub auto_enrollment: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `MachineType`: boolean.
+        pub machine_type: ::std::option::Option<::stratus_model::Val<bool>>,
+    }
+
+    /// What the schema says of `GeneralFlagsV3`'s properties; `validate()` checks them.
+    pub static SCHEMA_GeneralFlagsV3: s::ObjectSchema = s::ObjectSchema {
+        name: "GeneralFlagsV3",
+        properties: &[
+            s::prop("AutoEnrollment", s::Kind::Boolean),
+            s::prop("MachineType", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<GeneralFlagsV3> for ::stratus_model::Val<GeneralFlagsV3> {
+        fn from(value: GeneralFlagsV3) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `PrivateKeyAttributesV3`, a property type of `AWS::PCAConnectorAD::Template`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct PrivateKeyAttributesV3 {
+        /// `Algorithm`: [`PrivateKeyAlgorithm`].
+        /// Required.
+        pub algorithm: ::stratus_model::Val<PrivateKeyAlgorithm>,
+        /// `CryptoProviders`: list of string.
+        /// Items: `1..=100`.
+        pub crypto_providers:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+        /// `KeySpec`: [`KeySpec`].
+        /// Required.
+        pub key_spec: ::stratus_model::Val<KeySpec>,
+        /// `KeyUsageProperty`: [`KeyUsageProperty`].
+        /// Required.
+        pub key_usage_property: ::stratus_model::Val<KeyUsageProperty>,
+        /// `MinimalKeyLength`: number.
+        /// Required.
+        /// Range: `1..=`.
+        pub minimal_key_length: ::stratus_model::Val<f64>,
+    }
+
+    impl PrivateKeyAttributesV3 {
+        /// With the required `Algorithm`, `KeySpec`, `KeyUsageProperty`, `MinimalKeyLength`; everything else unset.
+        pub fn new(
+            algorithm: impl ::std::convert::Into<::stratus_model::Val<PrivateKeyAlgorithm>>,
+            key_spec: impl ::std::convert::Into<::stratus_model::Val<KeySpec>>,
+            key_usage_property: impl ::std::convert::Into<::stratus_model::Val<KeyUsageProperty>>,
+            minimal_key_length: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                algorithm: algorithm.into(),
+                crypto_providers: ::std::option::Option::None,
+                key_spec: key_spec.into(),
+                key_usage_property: key_usage_property.into(),
+                minimal_key_length: minimal_key_length.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `PrivateKeyAttributesV3`'s properties; `validate()` checks them.
+    pub static SCHEMA_PrivateKeyAttributesV3: s::ObjectSchema = s::ObjectSchema {
+        name: "PrivateKeyAttributesV3",
+        properties: &[
+            s::prop("Algorithm", s::Kind::Enum(PrivateKeyAlgorithm::VALUES)),
+            s::prop(
+                "CryptoProviders",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(100)),
+            )
+            .min_items(1)
+            .max_items(100),
+            s::prop("KeySpec", s::Kind::Enum(KeySpec::VALUES)),
+            s::prop(
+                "KeyUsageProperty",
+                s::Kind::Object(&SCHEMA_KeyUsageProperty),
+            ),
+            s::prop("MinimalKeyLength", s::Kind::Number).minimum(1.0),
+        ],
+        required: &[
+            "Algorithm",
+            "KeySpec",
+            "KeyUsageProperty",
+            "MinimalKeyLength",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<PrivateKeyAttributesV3> for ::stratus_model::Val<PrivateKeyAttributesV3> {
+        fn from(value: PrivateKeyAttributesV3) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `PrivateKeyFlagsV3`, a property type of `AWS::PCAConnectorAD::Template`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct PrivateKeyFlagsV3 {
+        /// `ClientVersion`: [`ClientCompatibilityV3`].
+        /// Required.
+        pub client_version: ::stratus_model::Val<ClientCompatibilityV3>,
+        /// `ExportableKey`: boolean.
+        pub exportable_key: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `RequireAlternateSignatureAlgorithm`: boolean.
+        pub require_alternate_signature_algorithm:
+            ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `StrongKeyProtectionRequired`: boolean.
+        pub strong_key_protection_required: ::std::option::Option<::stratus_model::Val<bool>>,
+    }
+
+    impl PrivateKeyFlagsV3 {
+        /// With the required `ClientVersion`; everything else unset.
+        pub fn new(
+            client_version: impl ::std::convert::Into<::stratus_model::Val<ClientCompatibilityV3>>,
+        ) -> Self {
+            Self {
+                client_version: client_version.into(),
+                exportable_key: ::std::option::Option::None,
+                require_alternate_signature_algorithm: ::std::option::Option::None,
+                strong_key_protection_required: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `PrivateKeyFlagsV3`'s properties; `validate()` checks them.
+    pub static SCHEMA_PrivateKeyFlagsV3: s::ObjectSchema = s::ObjectSchema {
+        name: "PrivateKeyFlagsV3",
+        properties: &[
+            s::prop(
+                "ClientVersion",
+                s::Kind::Enum(ClientCompatibilityV3::VALUES),
+            ),
+            s::prop("ExportableKey", s::Kind::Boolean),
+            s::prop("RequireAlternateSignatureAlgorithm", s::Kind::Boolean),
+            s::prop("StrongKeyProtectionRequired", s::Kind::Boolean),
+        ],
+        required: &["ClientVersion"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<PrivateKeyFlagsV3> for ::stratus_model::Val<PrivateKeyFlagsV3> {
+        fn from(value: PrivateKeyFlagsV3) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `SubjectNameFlagsV3`, a property type of `AWS::PCAConnectorAD::Template`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct SubjectNameFlagsV3 {
+        /// `RequireCommonName`: boolean.
+        pub require_common_name: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `RequireDirectoryPath`: boolean.
+        pub require_directory_path: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `RequireDnsAsCn`: boolean.
+        pub require_dns_as_cn: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `RequireEmail`: boolean.
+        pub require_email: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `SanRequireDirectoryGuid`: boolean.
+        pub san_require_directory_guid: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `SanRequireDns`: boolean.
+        pub san_require_dns: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `SanRequireDomainDns`: boolean.
+        pub san_require_domain_dns: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `SanRequireEmail`: boolean.
+        pub san_require_email: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `SanRequireSpn`: boolean.
+        pub san_require_spn: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `SanRequireUpn`: boolean.
+        pub san_require_upn: ::std::option::Option<::stratus_model::Val<bool>>,
+    }
+
+    /// What the schema says of `SubjectNameFlagsV3`'s properties; `validate()` checks them.
+    pub static SCHEMA_SubjectNameFlagsV3: s::ObjectSchema = s::ObjectSchema {
+        name: "SubjectNameFlagsV3",
+        properties: &[
+            s::prop("RequireCommonName", s::Kind::Boolean),
+            s::prop("RequireDirectoryPath", s::Kind::Boolean),
+            s::prop("RequireDnsAsCn", s::Kind::Boolean),
+            s::prop("RequireEmail", s::Kind::Boolean),
+            s::prop("SanRequireDirectoryGuid", s::Kind::Boolean),
+            s::prop("SanRequireDns", s::Kind::Boolean),
+            s::prop("SanRequireDomainDns", s::Kind::Boolean),
+            s::prop("SanRequireEmail", s::Kind::Boolean),
+            s::prop("SanRequireSpn", s::Kind::Boolean),
+            s::prop("SanRequireUpn", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<SubjectNameFlagsV3> for ::stratus_model::Val<SubjectNameFlagsV3> {
+        fn from(value: SubjectNameFlagsV3) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `EnrollmentFlagsV4`, a property type of `AWS::PCAConnectorAD::Template`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct EnrollmentFlagsV4 {
+        /// `EnableKeyReuseOnNtTokenKeysetStorageFull`: boolean.
+        pub enable_key_reuse_on_nt_token_keyset_storage_full:
+            ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `IncludeSymmetricAlgorithms`: boolean.
+        pub include_symmetric_algorithms: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `NoSecurityExtension`: boolean.
+        pub no_security_extension: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `RemoveInvalidCertificateFromPersonalStore`: boolean.
+        pub remove_invalid_certificate_from_personal_store:
+            ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `UserInteractionRequired`: boolean.
+        pub user_interaction_required: ::std::option::Option<::stratus_model::Val<bool>>,
+    }
+
+    /// What the schema says of `EnrollmentFlagsV4`'s properties; `validate()` checks them.
+    pub static SCHEMA_EnrollmentFlagsV4: s::ObjectSchema = s::ObjectSchema {
+        name: "EnrollmentFlagsV4",
+        properties: &[
+            s::prop("EnableKeyReuseOnNtTokenKeysetStorageFull", s::Kind::Boolean),
+            s::prop("IncludeSymmetricAlgorithms", s::Kind::Boolean),
+            s::prop("NoSecurityExtension", s::Kind::Boolean),
+            s::prop(
+                "RemoveInvalidCertificateFromPersonalStore",
+                s::Kind::Boolean,
+            ),
+            s::prop("UserInteractionRequired", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<EnrollmentFlagsV4> for ::stratus_model::Val<EnrollmentFlagsV4> {
+        fn from(value: EnrollmentFlagsV4) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ExtensionsV4`, a property type of `AWS::PCAConnectorAD::Template`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ExtensionsV4 {
+        /// `ApplicationPolicies`: [`ApplicationPolicies`].
+        pub application_policies: ::std::option::Option<::stratus_model::Val<ApplicationPolicies>>,
+        /// `KeyUsage`: [`KeyUsage`].
+        /// Required.
+        pub key_usage: ::stratus_model::Val<KeyUsage>,
+    }
+
+    impl ExtensionsV4 {
+        /// With the required `KeyUsage`; everything else unset.
+        pub fn new(key_usage: impl ::std::convert::Into<::stratus_model::Val<KeyUsage>>) -> Self {
+            Self {
+                application_policies: ::std::option::Option::None,
+                key_usage: key_usage.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `ExtensionsV4`'s properties; `validate()` checks them.
+    pub static SCHEMA_ExtensionsV4: s::ObjectSchema = s::ObjectSchema {
+        name: "ExtensionsV4",
+        properties: &[
+            s::prop(
+                "ApplicationPolicies",
+                s::Kind::Object(&SCHEMA_ApplicationPolicies),
+            ),
+            s::prop("KeyUsage", s::Kind::Object(&SCHEMA_KeyUsage)),
+        ],
+        required: &["KeyUsage"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ExtensionsV4> for ::stratus_model::Val<ExtensionsV4> {
+        fn from(value: ExtensionsV4) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `GeneralFlagsV4`, a property type of `AWS::PCAConnectorAD::Template`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct GeneralFlagsV4 {
+        /// `AutoEnrollment`: boolean.
+        pub auto_enrollment: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `MachineType`: boolean.
+        pub machine_type: ::std::option::Option<::stratus_model::Val<bool>>,
+    }
+
+    /// What the schema says of `GeneralFlagsV4`'s properties; `validate()` checks them.
+    pub static SCHEMA_GeneralFlagsV4: s::ObjectSchema = s::ObjectSchema {
+        name: "GeneralFlagsV4",
+        properties: &[
+            s::prop("AutoEnrollment", s::Kind::Boolean),
+            s::prop("MachineType", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<GeneralFlagsV4> for ::stratus_model::Val<GeneralFlagsV4> {
+        fn from(value: GeneralFlagsV4) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `PrivateKeyAttributesV4`, a property type of `AWS::PCAConnectorAD::Template`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct PrivateKeyAttributesV4 {
+        /// `Algorithm`: [`PrivateKeyAlgorithm`].
+        pub algorithm: ::std::option::Option<::stratus_model::Val<PrivateKeyAlgorithm>>,
+        /// `CryptoProviders`: list of string.
+        /// Items: `1..=100`.
+        pub crypto_providers:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+        /// `KeySpec`: [`KeySpec`].
+        /// Required.
+        pub key_spec: ::stratus_model::Val<KeySpec>,
+        /// `KeyUsageProperty`: [`KeyUsageProperty`].
+        pub key_usage_property: ::std::option::Option<::stratus_model::Val<KeyUsageProperty>>,
+        /// `MinimalKeyLength`: number.
+        /// Required.
+        /// Range: `1..=`.
+        pub minimal_key_length: ::stratus_model::Val<f64>,
+    }
+
+    impl PrivateKeyAttributesV4 {
+        /// With the required `KeySpec`, `MinimalKeyLength`; everything else unset.
+        pub fn new(
+            key_spec: impl ::std::convert::Into<::stratus_model::Val<KeySpec>>,
+            minimal_key_length: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                algorithm: ::std::option::Option::None,
+                crypto_providers: ::std::option::Option::None,
+                key_spec: key_spec.into(),
+                key_usage_property: ::std::option::Option::None,
+                minimal_key_length: minimal_key_length.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `PrivateKeyAttributesV4`'s properties; `validate()` checks them.
+    pub static SCHEMA_PrivateKeyAttributesV4: s::ObjectSchema = s::ObjectSchema {
+        name: "PrivateKeyAttributesV4",
+        properties: &[
+            s::prop("Algorithm", s::Kind::Enum(PrivateKeyAlgorithm::VALUES)),
+            s::prop(
+                "CryptoProviders",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(100)),
+            )
+            .min_items(1)
+            .max_items(100),
+            s::prop("KeySpec", s::Kind::Enum(KeySpec::VALUES)),
+            s::prop(
+                "KeyUsageProperty",
+                s::Kind::Object(&SCHEMA_KeyUsageProperty),
+            ),
+            s::prop("MinimalKeyLength", s::Kind::Number).minimum(1.0),
+        ],
+        required: &["KeySpec", "MinimalKeyLength"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<PrivateKeyAttributesV4> for ::stratus_model::Val<PrivateKeyAttributesV4> {
+        fn from(value: PrivateKeyAttributesV4) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `PrivateKeyFlagsV4`, a property type of `AWS::PCAConnectorAD::Template`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct PrivateKeyFlagsV4 {
+        /// `ClientVersion`: [`ClientCompatibilityV4`].
+        /// Required.
+        pub client_version: ::stratus_model::Val<ClientCompatibilityV4>,
+        /// `ExportableKey`: boolean.
+        pub exportable_key: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `RequireAlternateSignatureAlgorithm`: boolean.
+        pub require_alternate_signature_algorithm:
+            ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `RequireSameKeyRenewal`: boolean.
+        pub require_same_key_renewal: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `StrongKeyProtectionRequired`: boolean.
+        pub strong_key_protection_required: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `UseLegacyProvider`: boolean.
+        pub use_legacy_provider: ::std::option::Option<::stratus_model::Val<bool>>,
+    }
+
+    impl PrivateKeyFlagsV4 {
+        /// With the required `ClientVersion`; everything else unset.
+        pub fn new(
+            client_version: impl ::std::convert::Into<::stratus_model::Val<ClientCompatibilityV4>>,
+        ) -> Self {
+            Self {
+                client_version: client_version.into(),
+                exportable_key: ::std::option::Option::None,
+                require_alternate_signature_algorithm: ::std::option::Option::None,
+                require_same_key_renewal: ::std::option::Option::None,
+                strong_key_protection_required: ::std::option::Option::None,
+                use_legacy_provider: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `PrivateKeyFlagsV4`'s properties; `validate()` checks them.
+    pub static SCHEMA_PrivateKeyFlagsV4: s::ObjectSchema = s::ObjectSchema {
+        name: "PrivateKeyFlagsV4",
+        properties: &[
+            s::prop(
+                "ClientVersion",
+                s::Kind::Enum(ClientCompatibilityV4::VALUES),
+            ),
+            s::prop("ExportableKey", s::Kind::Boolean),
+            s::prop("RequireAlternateSignatureAlgorithm", s::Kind::Boolean),
+            s::prop("RequireSameKeyRenewal", s::Kind::Boolean),
+            s::prop("StrongKeyProtectionRequired", s::Kind::Boolean),
+            s::prop("UseLegacyProvider", s::Kind::Boolean),
+        ],
+        required: &["ClientVersion"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<PrivateKeyFlagsV4> for ::stratus_model::Val<PrivateKeyFlagsV4> {
+        fn from(value: PrivateKeyFlagsV4) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `SubjectNameFlagsV4`, a property type of `AWS::PCAConnectorAD::Template`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct SubjectNameFlagsV4 {
+        /// `RequireCommonName`: boolean.
+        pub require_common_name: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `RequireDirectoryPath`: boolean.
+        pub require_directory_path: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `RequireDnsAsCn`: boolean.
+        pub require_dns_as_cn: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `RequireEmail`: boolean.
+        pub require_email: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `SanRequireDirectoryGuid`: boolean.
+        pub san_require_directory_guid: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `SanRequireDns`: boolean.
+        pub san_require_dns: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `SanRequireDomainDns`: boolean.
+        pub san_require_domain_dns: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `SanRequireEmail`: boolean.
+        pub san_require_email: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `SanRequireSpn`: boolean.
+        pub san_require_spn: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `SanRequireUpn`: boolean.
+        pub san_require_upn: ::std::option::Option<::stratus_model::Val<bool>>,
+    }
+
+    /// What the schema says of `SubjectNameFlagsV4`'s properties; `validate()` checks them.
+    pub static SCHEMA_SubjectNameFlagsV4: s::ObjectSchema = s::ObjectSchema {
+        name: "SubjectNameFlagsV4",
+        properties: &[
+            s::prop("RequireCommonName", s::Kind::Boolean),
+            s::prop("RequireDirectoryPath", s::Kind::Boolean),
+            s::prop("RequireDnsAsCn", s::Kind::Boolean),
+            s::prop("RequireEmail", s::Kind::Boolean),
+            s::prop("SanRequireDirectoryGuid", s::Kind::Boolean),
+            s::prop("SanRequireDns", s::Kind::Boolean),
+            s::prop("SanRequireDomainDns", s::Kind::Boolean),
+            s::prop("SanRequireEmail", s::Kind::Boolean),
+            s::prop("SanRequireSpn", s::Kind::Boolean),
+            s::prop("SanRequireUpn", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<SubjectNameFlagsV4> for ::stratus_model::Val<SubjectNameFlagsV4> {
+        fn from(value: SubjectNameFlagsV4) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ValidityPeriod`, a property type of `AWS::PCAConnectorAD::Template`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ValidityPeriod {
+        /// `Period`: number.
+        /// Required.
+        /// Range: `1..=8766000`.
+        pub period: ::stratus_model::Val<f64>,
+        /// `PeriodType`: [`ValidityPeriodType`].
+        /// Required.
+        pub period_type: ::stratus_model::Val<ValidityPeriodType>,
+    }
+
+    impl ValidityPeriod {
+        /// With the required `Period`, `PeriodType`; everything else unset.
+        pub fn new(
+            period: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+            period_type: impl ::std::convert::Into<::stratus_model::Val<ValidityPeriodType>>,
+        ) -> Self {
+            Self {
+                period: period.into(),
+                period_type: period_type.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `ValidityPeriod`'s properties; `validate()` checks them.
+    pub static SCHEMA_ValidityPeriod: s::ObjectSchema = s::ObjectSchema {
+        name: "ValidityPeriod",
+        properties: &[
+            s::prop("Period", s::Kind::Number)
+                .minimum(1.0)
+                .maximum(8766000.0),
+            s::prop("PeriodType", s::Kind::Enum(ValidityPeriodType::VALUES)),
+        ],
+        required: &["Period", "PeriodType"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ValidityPeriod> for ::stratus_model::Val<ValidityPeriod> {
+        fn from(value: ValidityPeriod) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ApplicationPolicies`, a property type of `AWS::PCAConnectorAD::Template`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ApplicationPolicies {
+        /// `Critical`: boolean.
+        pub critical: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `Policies`: list of [`ApplicationPolicy`].
+        /// Required.
+        /// Items: `1..=100`.
+        pub policies: ::stratus_model::Val<::std::vec::Vec<ApplicationPolicy>>,
+    }
+
+    impl ApplicationPolicies {
+        /// With the required `Policies`; everything else unset.
+        pub fn new(
+            policies: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<ApplicationPolicy>>,
+            >,
+        ) -> Self {
+            Self {
+                critical: ::std::option::Option::None,
+                policies: policies.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `ApplicationPolicies`'s properties; `validate()` checks them.
+    pub static SCHEMA_ApplicationPolicies: s::ObjectSchema = s::ObjectSchema {
+        name: "ApplicationPolicies",
+        properties: &[
+            s::prop("Critical", s::Kind::Boolean),
+            s::prop(
+                "Policies",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ApplicationPolicy))),
+            )
+            .min_items(1)
+            .max_items(100),
+        ],
+        required: &["Policies"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ApplicationPolicies> for ::stratus_model::Val<ApplicationPolicies> {
+        fn from(value: ApplicationPolicies) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `KeyUsage`, a property type of `AWS::PCAConnectorAD::Template`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct KeyUsage {
+        /// `Critical`: boolean.
+        pub critical: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `UsageFlags`: [`KeyUsageFlags`].
+        /// Required.
+        pub usage_flags: ::stratus_model::Val<KeyUsageFlags>,
+    }
+
+    impl KeyUsage {
+        /// With the required `UsageFlags`; everything else unset.
+        pub fn new(
+            usage_flags: impl ::std::convert::Into<::stratus_model::Val<KeyUsageFlags>>,
+        ) -> Self {
+            Self {
+                critical: ::std::option::Option::None,
+                usage_flags: usage_flags.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `KeyUsage`'s properties; `validate()` checks them.
+    pub static SCHEMA_KeyUsage: s::ObjectSchema = s::ObjectSchema {
+        name: "KeyUsage",
+        properties: &[
+            s::prop("Critical", s::Kind::Boolean),
+            s::prop("UsageFlags", s::Kind::Object(&SCHEMA_KeyUsageFlags)),
+        ],
+        required: &["UsageFlags"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<KeyUsage> for ::stratus_model::Val<KeyUsage> {
+        fn from(value: KeyUsage) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `KeyUsageProperty`, a property type of `AWS::PCAConnectorAD::Template`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct KeyUsageProperty {
+        /// `PropertyFlags`: [`KeyUsagePropertyFlags`].
+        pub property_flags: ::std::option::Option<::stratus_model::Val<KeyUsagePropertyFlags>>,
+        /// `PropertyType`: [`KeyUsagePropertyType`].
+        pub property_type: ::std::option::Option<::stratus_model::Val<KeyUsagePropertyType>>,
+    }
+
+    /// What the schema says of `KeyUsageProperty`'s properties; `validate()` checks them.
+    pub static SCHEMA_KeyUsageProperty: s::ObjectSchema = s::ObjectSchema {
+        name: "KeyUsageProperty",
+        properties: &[
+            s::prop(
+                "PropertyFlags",
+                s::Kind::Object(&SCHEMA_KeyUsagePropertyFlags),
+            ),
+            s::prop("PropertyType", s::Kind::Enum(KeyUsagePropertyType::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["PropertyType"], &["PropertyFlags"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<KeyUsageProperty> for ::stratus_model::Val<KeyUsageProperty> {
+        fn from(value: KeyUsageProperty) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ApplicationPolicy`, a property type of `AWS::PCAConnectorAD::Template`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ApplicationPolicy {
+        /// `PolicyObjectIdentifier`: string.
+        /// Pattern: `^([0-2])\.([0-9]|([0-3][0-9]))(\.([0-9]+)){0,126}$`.
+        /// Length: `1..=64`.
+        pub policy_object_identifier:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `PolicyType`: [`ApplicationPolicyType`].
+        pub policy_type: ::std::option::Option<::stratus_model::Val<ApplicationPolicyType>>,
+    }
+
+    /// What the schema says of `ApplicationPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_ApplicationPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "ApplicationPolicy",
+        properties: &[
+            s::prop("PolicyObjectIdentifier", s::Kind::String)
+                .pattern("^([0-2])\\.([0-9]|([0-3][0-9]))(\\.([0-9]+)){0,126}$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("PolicyType", s::Kind::Enum(ApplicationPolicyType::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["PolicyType"], &["PolicyObjectIdentifier"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ApplicationPolicy> for ::stratus_model::Val<ApplicationPolicy> {
+        fn from(value: ApplicationPolicy) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `KeyUsageFlags`, a property type of `AWS::PCAConnectorAD::Template`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct KeyUsageFlags {
+        /// `DataEncipherment`: boolean.
+        pub data_encipherment: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `DigitalSignature`: boolean.
+        pub digital_signature: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `KeyAgreement`: boolean.
+        pub key_agreement: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `KeyEncipherment`: boolean.
+        pub key_encipherment: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `NonRepudiation`: boolean.
+        pub non_repudiation: ::std::option::Option<::stratus_model::Val<bool>>,
+    }
+
+    /// What the schema says of `KeyUsageFlags`'s properties; `validate()` checks them.
+    pub static SCHEMA_KeyUsageFlags: s::ObjectSchema = s::ObjectSchema {
+        name: "KeyUsageFlags",
+        properties: &[
+            s::prop("DataEncipherment", s::Kind::Boolean),
+            s::prop("DigitalSignature", s::Kind::Boolean),
+            s::prop("KeyAgreement", s::Kind::Boolean),
+            s::prop("KeyEncipherment", s::Kind::Boolean),
+            s::prop("NonRepudiation", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<KeyUsageFlags> for ::stratus_model::Val<KeyUsageFlags> {
+        fn from(value: KeyUsageFlags) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `KeyUsagePropertyFlags`, a property type of `AWS::PCAConnectorAD::Template`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct KeyUsagePropertyFlags {
+        /// `Decrypt`: boolean.
+        pub decrypt: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `KeyAgreement`: boolean.
+        pub key_agreement: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `Sign`: boolean.
+        pub sign: ::std::option::Option<::stratus_model::Val<bool>>,
+    }
+
+    /// What the schema says of `KeyUsagePropertyFlags`'s properties; `validate()` checks them.
+    pub static SCHEMA_KeyUsagePropertyFlags: s::ObjectSchema = s::ObjectSchema {
+        name: "KeyUsagePropertyFlags",
+        properties: &[
+            s::prop("Decrypt", s::Kind::Boolean),
+            s::prop("KeyAgreement", s::Kind::Boolean),
+            s::prop("Sign", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<KeyUsagePropertyFlags> for ::stratus_model::Val<KeyUsagePropertyFlags> {
+        fn from(value: KeyUsagePropertyFlags) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// The values `HashAlgorithm` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum HashAlgorithm {
+        /// `SHA256`
+        Sha256,
+        /// `SHA384`
+        Sha384,
+        /// `SHA512`
+        Sha512,
+    }
+
+    impl HashAlgorithm {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Sha256, Self::Sha384, Self::Sha512];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SHA256", "SHA384", "SHA512"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Sha256 => "SHA256",
+                Self::Sha384 => "SHA384",
+                Self::Sha512 => "SHA512",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for HashAlgorithm {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<HashAlgorithm> for ::stratus_model::Val<HashAlgorithm> {
+        fn from(value: HashAlgorithm) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for HashAlgorithm {
+        fn as_str(self) -> &'static str {
+            HashAlgorithm::as_str(self)
+        }
+    }
+
+    /// The values `KeySpec` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum KeySpec {
+        /// `KEY_EXCHANGE`
+        KeyExchange,
+        /// `SIGNATURE`
+        Signature,
+    }
+
+    impl KeySpec {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::KeyExchange, Self::Signature];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["KEY_EXCHANGE", "SIGNATURE"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::KeyExchange => "KEY_EXCHANGE",
+                Self::Signature => "SIGNATURE",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for KeySpec {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<KeySpec> for ::stratus_model::Val<KeySpec> {
+        fn from(value: KeySpec) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for KeySpec {
+        fn as_str(self) -> &'static str {
+            KeySpec::as_str(self)
+        }
+    }
+
+    /// The values `ClientCompatibilityV2` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum ClientCompatibilityV2 {
+        /// `WINDOWS_SERVER_2003`
+        WindowsServer2003,
+        /// `WINDOWS_SERVER_2008`
+        WindowsServer2008,
+        /// `WINDOWS_SERVER_2008_R2`
+        WindowsServer2008R2,
+        /// `WINDOWS_SERVER_2012`
+        WindowsServer2012,
+        /// `WINDOWS_SERVER_2012_R2`
+        WindowsServer2012R2,
+        /// `WINDOWS_SERVER_2016`
+        WindowsServer2016,
+    }
+
+    impl ClientCompatibilityV2 {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[
+            Self::WindowsServer2003,
+            Self::WindowsServer2008,
+            Self::WindowsServer2008R2,
+            Self::WindowsServer2012,
+            Self::WindowsServer2012R2,
+            Self::WindowsServer2016,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "WINDOWS_SERVER_2003",
+            "WINDOWS_SERVER_2008",
+            "WINDOWS_SERVER_2008_R2",
+            "WINDOWS_SERVER_2012",
+            "WINDOWS_SERVER_2012_R2",
+            "WINDOWS_SERVER_2016",
+        ];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::WindowsServer2003 => "WINDOWS_SERVER_2003",
+                Self::WindowsServer2008 => "WINDOWS_SERVER_2008",
+                Self::WindowsServer2008R2 => "WINDOWS_SERVER_2008_R2",
+                Self::WindowsServer2012 => "WINDOWS_SERVER_2012",
+                Self::WindowsServer2012R2 => "WINDOWS_SERVER_2012_R2",
+                Self::WindowsServer2016 => "WINDOWS_SERVER_2016",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for ClientCompatibilityV2 {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<ClientCompatibilityV2> for ::stratus_model::Val<ClientCompatibilityV2> {
+        fn from(value: ClientCompatibilityV2) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for ClientCompatibilityV2 {
+        fn as_str(self) -> &'static str {
+            ClientCompatibilityV2::as_str(self)
+        }
+    }
+
+    /// The values `PrivateKeyAlgorithm` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum PrivateKeyAlgorithm {
+        /// `RSA`
+        Rsa,
+        /// `ECDH_P256`
+        EcdhP256,
+        /// `ECDH_P384`
+        EcdhP384,
+        /// `ECDH_P521`
+        EcdhP521,
+    }
+
+    impl PrivateKeyAlgorithm {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] =
+            &[Self::Rsa, Self::EcdhP256, Self::EcdhP384, Self::EcdhP521];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["RSA", "ECDH_P256", "ECDH_P384", "ECDH_P521"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Rsa => "RSA",
+                Self::EcdhP256 => "ECDH_P256",
+                Self::EcdhP384 => "ECDH_P384",
+                Self::EcdhP521 => "ECDH_P521",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for PrivateKeyAlgorithm {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<PrivateKeyAlgorithm> for ::stratus_model::Val<PrivateKeyAlgorithm> {
+        fn from(value: PrivateKeyAlgorithm) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for PrivateKeyAlgorithm {
+        fn as_str(self) -> &'static str {
+            PrivateKeyAlgorithm::as_str(self)
+        }
+    }
+
+    /// The values `ClientCompatibilityV3` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum ClientCompatibilityV3 {
+        /// `WINDOWS_SERVER_2008`
+        WindowsServer2008,
+        /// `WINDOWS_SERVER_2008_R2`
+        WindowsServer2008R2,
+        /// `WINDOWS_SERVER_2012`
+        WindowsServer2012,
+        /// `WINDOWS_SERVER_2012_R2`
+        WindowsServer2012R2,
+        /// `WINDOWS_SERVER_2016`
+        WindowsServer2016,
+    }
+
+    impl ClientCompatibilityV3 {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[
+            Self::WindowsServer2008,
+            Self::WindowsServer2008R2,
+            Self::WindowsServer2012,
+            Self::WindowsServer2012R2,
+            Self::WindowsServer2016,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "WINDOWS_SERVER_2008",
+            "WINDOWS_SERVER_2008_R2",
+            "WINDOWS_SERVER_2012",
+            "WINDOWS_SERVER_2012_R2",
+            "WINDOWS_SERVER_2016",
+        ];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::WindowsServer2008 => "WINDOWS_SERVER_2008",
+                Self::WindowsServer2008R2 => "WINDOWS_SERVER_2008_R2",
+                Self::WindowsServer2012 => "WINDOWS_SERVER_2012",
+                Self::WindowsServer2012R2 => "WINDOWS_SERVER_2012_R2",
+                Self::WindowsServer2016 => "WINDOWS_SERVER_2016",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for ClientCompatibilityV3 {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<ClientCompatibilityV3> for ::stratus_model::Val<ClientCompatibilityV3> {
+        fn from(value: ClientCompatibilityV3) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for ClientCompatibilityV3 {
+        fn as_str(self) -> &'static str {
+            ClientCompatibilityV3::as_str(self)
+        }
+    }
+
+    /// The values `ClientCompatibilityV4` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum ClientCompatibilityV4 {
+        /// `WINDOWS_SERVER_2012`
+        WindowsServer2012,
+        /// `WINDOWS_SERVER_2012_R2`
+        WindowsServer2012R2,
+        /// `WINDOWS_SERVER_2016`
+        WindowsServer2016,
+    }
+
+    impl ClientCompatibilityV4 {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[
+            Self::WindowsServer2012,
+            Self::WindowsServer2012R2,
+            Self::WindowsServer2016,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "WINDOWS_SERVER_2012",
+            "WINDOWS_SERVER_2012_R2",
+            "WINDOWS_SERVER_2016",
+        ];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::WindowsServer2012 => "WINDOWS_SERVER_2012",
+                Self::WindowsServer2012R2 => "WINDOWS_SERVER_2012_R2",
+                Self::WindowsServer2016 => "WINDOWS_SERVER_2016",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for ClientCompatibilityV4 {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<ClientCompatibilityV4> for ::stratus_model::Val<ClientCompatibilityV4> {
+        fn from(value: ClientCompatibilityV4) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for ClientCompatibilityV4 {
+        fn as_str(self) -> &'static str {
+            ClientCompatibilityV4::as_str(self)
+        }
+    }
+
+    /// The values `ValidityPeriodType` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum ValidityPeriodType {
+        /// `HOURS`
+        Hours,
+        /// `DAYS`
+        Days,
+        /// `WEEKS`
+        Weeks,
+        /// `MONTHS`
+        Months,
+        /// `YEARS`
+        Years,
+    }
+
+    impl ValidityPeriodType {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[
+            Self::Hours,
+            Self::Days,
+            Self::Weeks,
+            Self::Months,
+            Self::Years,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["HOURS", "DAYS", "WEEKS", "MONTHS", "YEARS"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Hours => "HOURS",
+                Self::Days => "DAYS",
+                Self::Weeks => "WEEKS",
+                Self::Months => "MONTHS",
+                Self::Years => "YEARS",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for ValidityPeriodType {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<ValidityPeriodType> for ::stratus_model::Val<ValidityPeriodType> {
+        fn from(value: ValidityPeriodType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for ValidityPeriodType {
+        fn as_str(self) -> &'static str {
+            ValidityPeriodType::as_str(self)
+        }
+    }
+
+    /// The values `KeyUsagePropertyType` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum KeyUsagePropertyType {
+        /// `ALL`
+        All,
+    }
+
+    impl KeyUsagePropertyType {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::All];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ALL"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::All => "ALL",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for KeyUsagePropertyType {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<KeyUsagePropertyType> for ::stratus_model::Val<KeyUsagePropertyType> {
+        fn from(value: KeyUsagePropertyType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for KeyUsagePropertyType {
+        fn as_str(self) -> &'static str {
+            KeyUsagePropertyType::as_str(self)
+        }
+    }
+
+    /// The values `ApplicationPolicyType` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum ApplicationPolicyType {
+        /// `ALL_APPLICATION_POLICIES`
+        AllApplicationPolicies,
+        /// `ANY_PURPOSE`
+        AnyPurpose,
+        /// `ATTESTATION_IDENTITY_KEY_CERTIFICATE`
+        AttestationIdentityKeyCertificate,
+        /// `CERTIFICATE_REQUEST_AGENT`
+        CertificateRequestAgent,
+        /// `CLIENT_AUTHENTICATION`
+        ClientAuthentication,
+        /// `CODE_SIGNING`
+        CodeSigning,
+        /// `CTL_USAGE`
+        CtlUsage,
+        /// `DIGITAL_RIGHTS`
+        DigitalRights,
+        /// `DIRECTORY_SERVICE_EMAIL_REPLICATION`
+        DirectoryServiceEmailReplication,
+        /// `DISALLOWED_LIST`
+        DisallowedList,
+        /// `DNS_SERVER_TRUST`
+        DnsServerTrust,
+        /// `DOCUMENT_ENCRYPTION`
+        DocumentEncryption,
+        /// `DOCUMENT_SIGNING`
+        DocumentSigning,
+        /// `DYNAMIC_CODE_GENERATOR`
+        DynamicCodeGenerator,
+        /// `EARLY_LAUNCH_ANTIMALWARE_DRIVER`
+        EarlyLaunchAntimalwareDriver,
+        /// `EMBEDDED_WINDOWS_SYSTEM_COMPONENT_VERIFICATION`
+        EmbeddedWindowsSystemComponentVerification,
+        /// `ENCLAVE`
+        Enclave,
+        /// `ENCRYPTING_FILE_SYSTEM`
+        EncryptingFileSystem,
+        /// `ENDORSEMENT_KEY_CERTIFICATE`
+        EndorsementKeyCertificate,
+        /// `FILE_RECOVERY`
+        FileRecovery,
+        /// `HAL_EXTENSION`
+        HalExtension,
+        /// `IP_SECURITY_END_SYSTEM`
+        IpSecurityEndSystem,
+        /// `IP_SECURITY_IKE_INTERMEDIATE`
+        IpSecurityIkeIntermediate,
+        /// `IP_SECURITY_TUNNEL_TERMINATION`
+        IpSecurityTunnelTermination,
+        /// `IP_SECURITY_USER`
+        IpSecurityUser,
+        /// `ISOLATED_USER_MODE`
+        IsolatedUserMode,
+        /// `KDC_AUTHENTICATION`
+        KdcAuthentication,
+        /// `KERNEL_MODE_CODE_SIGNING`
+        KernelModeCodeSigning,
+        /// `KEY_PACK_LICENSES`
+        KeyPackLicenses,
+        /// `KEY_RECOVERY`
+        KeyRecovery,
+        /// `KEY_RECOVERY_AGENT`
+        KeyRecoveryAgent,
+        /// `LICENSE_SERVER_VERIFICATION`
+        LicenseServerVerification,
+        /// `LIFETIME_SIGNING`
+        LifetimeSigning,
+        /// `MICROSOFT_PUBLISHER`
+        MicrosoftPublisher,
+        /// `MICROSOFT_TIME_STAMPING`
+        MicrosoftTimeStamping,
+        /// `MICROSOFT_TRUST_LIST_SIGNING`
+        MicrosoftTrustListSigning,
+        /// `OCSP_SIGNING`
+        OcspSigning,
+        /// `OEM_WINDOWS_SYSTEM_COMPONENT_VERIFICATION`
+        OemWindowsSystemComponentVerification,
+        /// `PLATFORM_CERTIFICATE`
+        PlatformCertificate,
+        /// `PREVIEW_BUILD_SIGNING`
+        PreviewBuildSigning,
+        /// `PRIVATE_KEY_ARCHIVAL`
+        PrivateKeyArchival,
+        /// `PROTECTED_PROCESS_LIGHT_VERIFICATION`
+        ProtectedProcessLightVerification,
+        /// `PROTECTED_PROCESS_VERIFICATION`
+        ProtectedProcessVerification,
+        /// `QUALIFIED_SUBORDINATION`
+        QualifiedSubordination,
+        /// `REVOKED_LIST_SIGNER`
+        RevokedListSigner,
+        /// `ROOT_PROGRAM_AUTO_UPDATE_CA_REVOCATION`
+        RootProgramAutoUpdateCaRevocation,
+        /// `ROOT_PROGRAM_AUTO_UPDATE_END_REVOCATION`
+        RootProgramAutoUpdateEndRevocation,
+        /// `ROOT_PROGRAM_NO_OSCP_FAILOVER_TO_CRL`
+        RootProgramNoOscpFailoverToCrl,
+        /// `ROOT_LIST_SIGNER`
+        RootListSigner,
+        /// `SECURE_EMAIL`
+        SecureEmail,
+        /// `SERVER_AUTHENTICATION`
+        ServerAuthentication,
+        /// `SMART_CARD_LOGIN`
+        SmartCardLogin,
+        /// `SPC_ENCRYPTED_DIGEST_RETRY_COUNT`
+        SpcEncryptedDigestRetryCount,
+        /// `SPC_RELAXED_PE_MARKER_CHECK`
+        SpcRelaxedPeMarkerCheck,
+        /// `TIME_STAMPING`
+        TimeStamping,
+        /// `WINDOWS_HARDWARE_DRIVER_ATTESTED_VERIFICATION`
+        WindowsHardwareDriverAttestedVerification,
+        /// `WINDOWS_HARDWARE_DRIVER_EXTENDED_VERIFICATION`
+        WindowsHardwareDriverExtendedVerification,
+        /// `WINDOWS_HARDWARE_DRIVER_VERIFICATION`
+        WindowsHardwareDriverVerification,
+        /// `WINDOWS_HELLO_RECOVERY_KEY_ENCRYPTION`
+        WindowsHelloRecoveryKeyEncryption,
+        /// `WINDOWS_KITS_COMPONENT`
+        WindowsKitsComponent,
+        /// `WINDOWS_RT_VERIFICATION`
+        WindowsRtVerification,
+        /// `WINDOWS_SOFTWARE_EXTENSION_VERIFICATION`
+        WindowsSoftwareExtensionVerification,
+        /// `WINDOWS_STORE`
+        WindowsStore,
+        /// `WINDOWS_SYSTEM_COMPONENT_VERIFICATION`
+        WindowsSystemComponentVerification,
+        /// `WINDOWS_TCB_COMPONENT`
+        WindowsTcbComponent,
+        /// `WINDOWS_THIRD_PARTY_APPLICATION_COMPONENT`
+        WindowsThirdPartyApplicationComponent,
+        /// `WINDOWS_UPDATE`
+        WindowsUpdate,
+    }
+
+    impl ApplicationPolicyType {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[
+            Self::AllApplicationPolicies,
+            Self::AnyPurpose,
+            Self::AttestationIdentityKeyCertificate,
+            Self::CertificateRequestAgent,
+            Self::ClientAuthentication,
+            Self::CodeSigning,
+            Self::CtlUsage,
+            Self::DigitalRights,
+            Self::DirectoryServiceEmailReplication,
+            Self::DisallowedList,
+            Self::DnsServerTrust,
+            Self::DocumentEncryption,
+            Self::DocumentSigning,
+            Self::DynamicCodeGenerator,
+            Self::EarlyLaunchAntimalwareDriver,
+            Self::EmbeddedWindowsSystemComponentVerification,
+            Self::Enclave,
+            Self::EncryptingFileSystem,
+            Self::EndorsementKeyCertificate,
+            Self::FileRecovery,
+            Self::HalExtension,
+            Self::IpSecurityEndSystem,
+            Self::IpSecurityIkeIntermediate,
+            Self::IpSecurityTunnelTermination,
+            Self::IpSecurityUser,
+            Self::IsolatedUserMode,
+            Self::KdcAuthentication,
+            Self::KernelModeCodeSigning,
+            Self::KeyPackLicenses,
+            Self::KeyRecovery,
+            Self::KeyRecoveryAgent,
+            Self::LicenseServerVerification,
+            Self::LifetimeSigning,
+            Self::MicrosoftPublisher,
+            Self::MicrosoftTimeStamping,
+            Self::MicrosoftTrustListSigning,
+            Self::OcspSigning,
+            Self::OemWindowsSystemComponentVerification,
+            Self::PlatformCertificate,
+            Self::PreviewBuildSigning,
+            Self::PrivateKeyArchival,
+            Self::ProtectedProcessLightVerification,
+            Self::ProtectedProcessVerification,
+            Self::QualifiedSubordination,
+            Self::RevokedListSigner,
+            Self::RootProgramAutoUpdateCaRevocation,
+            Self::RootProgramAutoUpdateEndRevocation,
+            Self::RootProgramNoOscpFailoverToCrl,
+            Self::RootListSigner,
+            Self::SecureEmail,
+            Self::ServerAuthentication,
+            Self::SmartCardLogin,
+            Self::SpcEncryptedDigestRetryCount,
+            Self::SpcRelaxedPeMarkerCheck,
+            Self::TimeStamping,
+            Self::WindowsHardwareDriverAttestedVerification,
+            Self::WindowsHardwareDriverExtendedVerification,
+            Self::WindowsHardwareDriverVerification,
+            Self::WindowsHelloRecoveryKeyEncryption,
+            Self::WindowsKitsComponent,
+            Self::WindowsRtVerification,
+            Self::WindowsSoftwareExtensionVerification,
+            Self::WindowsStore,
+            Self::WindowsSystemComponentVerification,
+            Self::WindowsTcbComponent,
+            Self::WindowsThirdPartyApplicationComponent,
+            Self::WindowsUpdate,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ALL_APPLICATION_POLICIES",
+            "ANY_PURPOSE",
+            "ATTESTATION_IDENTITY_KEY_CERTIFICATE",
+            "CERTIFICATE_REQUEST_AGENT",
+            "CLIENT_AUTHENTICATION",
+            "CODE_SIGNING",
+            "CTL_USAGE",
+            "DIGITAL_RIGHTS",
+            "DIRECTORY_SERVICE_EMAIL_REPLICATION",
+            "DISALLOWED_LIST",
+            "DNS_SERVER_TRUST",
+            "DOCUMENT_ENCRYPTION",
+            "DOCUMENT_SIGNING",
+            "DYNAMIC_CODE_GENERATOR",
+            "EARLY_LAUNCH_ANTIMALWARE_DRIVER",
+            "EMBEDDED_WINDOWS_SYSTEM_COMPONENT_VERIFICATION",
+            "ENCLAVE",
+            "ENCRYPTING_FILE_SYSTEM",
+            "ENDORSEMENT_KEY_CERTIFICATE",
+            "FILE_RECOVERY",
+            "HAL_EXTENSION",
+            "IP_SECURITY_END_SYSTEM",
+            "IP_SECURITY_IKE_INTERMEDIATE",
+            "IP_SECURITY_TUNNEL_TERMINATION",
+            "IP_SECURITY_USER",
+            "ISOLATED_USER_MODE",
+            "KDC_AUTHENTICATION",
+            "KERNEL_MODE_CODE_SIGNING",
+            "KEY_PACK_LICENSES",
+            "KEY_RECOVERY",
+            "KEY_RECOVERY_AGENT",
+            "LICENSE_SERVER_VERIFICATION",
+            "LIFETIME_SIGNING",
+            "MICROSOFT_PUBLISHER",
+            "MICROSOFT_TIME_STAMPING",
+            "MICROSOFT_TRUST_LIST_SIGNING",
+            "OCSP_SIGNING",
+            "OEM_WINDOWS_SYSTEM_COMPONENT_VERIFICATION",
+            "PLATFORM_CERTIFICATE",
+            "PREVIEW_BUILD_SIGNING",
+            "PRIVATE_KEY_ARCHIVAL",
+            "PROTECTED_PROCESS_LIGHT_VERIFICATION",
+            "PROTECTED_PROCESS_VERIFICATION",
+            "QUALIFIED_SUBORDINATION",
+            "REVOKED_LIST_SIGNER",
+            "ROOT_PROGRAM_AUTO_UPDATE_CA_REVOCATION",
+            "ROOT_PROGRAM_AUTO_UPDATE_END_REVOCATION",
+            "ROOT_PROGRAM_NO_OSCP_FAILOVER_TO_CRL",
+            "ROOT_LIST_SIGNER",
+            "SECURE_EMAIL",
+            "SERVER_AUTHENTICATION",
+            "SMART_CARD_LOGIN",
+            "SPC_ENCRYPTED_DIGEST_RETRY_COUNT",
+            "SPC_RELAXED_PE_MARKER_CHECK",
+            "TIME_STAMPING",
+            "WINDOWS_HARDWARE_DRIVER_ATTESTED_VERIFICATION",
+            "WINDOWS_HARDWARE_DRIVER_EXTENDED_VERIFICATION",
+            "WINDOWS_HARDWARE_DRIVER_VERIFICATION",
+            "WINDOWS_HELLO_RECOVERY_KEY_ENCRYPTION",
+            "WINDOWS_KITS_COMPONENT",
+            "WINDOWS_RT_VERIFICATION",
+            "WINDOWS_SOFTWARE_EXTENSION_VERIFICATION",
+            "WINDOWS_STORE",
+            "WINDOWS_SYSTEM_COMPONENT_VERIFICATION",
+            "WINDOWS_TCB_COMPONENT",
+            "WINDOWS_THIRD_PARTY_APPLICATION_COMPONENT",
+            "WINDOWS_UPDATE",
+        ];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::AllApplicationPolicies => "ALL_APPLICATION_POLICIES",
+                Self::AnyPurpose => "ANY_PURPOSE",
+                Self::AttestationIdentityKeyCertificate => "ATTESTATION_IDENTITY_KEY_CERTIFICATE",
+                Self::CertificateRequestAgent => "CERTIFICATE_REQUEST_AGENT",
+                Self::ClientAuthentication => "CLIENT_AUTHENTICATION",
+                Self::CodeSigning => "CODE_SIGNING",
+                Self::CtlUsage => "CTL_USAGE",
+                Self::DigitalRights => "DIGITAL_RIGHTS",
+                Self::DirectoryServiceEmailReplication => "DIRECTORY_SERVICE_EMAIL_REPLICATION",
+                Self::DisallowedList => "DISALLOWED_LIST",
+                Self::DnsServerTrust => "DNS_SERVER_TRUST",
+                Self::DocumentEncryption => "DOCUMENT_ENCRYPTION",
+                Self::DocumentSigning => "DOCUMENT_SIGNING",
+                Self::DynamicCodeGenerator => "DYNAMIC_CODE_GENERATOR",
+                Self::EarlyLaunchAntimalwareDriver => "EARLY_LAUNCH_ANTIMALWARE_DRIVER",
+                Self::EmbeddedWindowsSystemComponentVerification => {
+                    "EMBEDDED_WINDOWS_SYSTEM_COMPONENT_VERIFICATION"
+                }
+                Self::Enclave => "ENCLAVE",
+                Self::EncryptingFileSystem => "ENCRYPTING_FILE_SYSTEM",
+                Self::EndorsementKeyCertificate => "ENDORSEMENT_KEY_CERTIFICATE",
+                Self::FileRecovery => "FILE_RECOVERY",
+                Self::HalExtension => "HAL_EXTENSION",
+                Self::IpSecurityEndSystem => "IP_SECURITY_END_SYSTEM",
+                Self::IpSecurityIkeIntermediate => "IP_SECURITY_IKE_INTERMEDIATE",
+                Self::IpSecurityTunnelTermination => "IP_SECURITY_TUNNEL_TERMINATION",
+                Self::IpSecurityUser => "IP_SECURITY_USER",
+                Self::IsolatedUserMode => "ISOLATED_USER_MODE",
+                Self::KdcAuthentication => "KDC_AUTHENTICATION",
+                Self::KernelModeCodeSigning => "KERNEL_MODE_CODE_SIGNING",
+                Self::KeyPackLicenses => "KEY_PACK_LICENSES",
+                Self::KeyRecovery => "KEY_RECOVERY",
+                Self::KeyRecoveryAgent => "KEY_RECOVERY_AGENT",
+                Self::LicenseServerVerification => "LICENSE_SERVER_VERIFICATION",
+                Self::LifetimeSigning => "LIFETIME_SIGNING",
+                Self::MicrosoftPublisher => "MICROSOFT_PUBLISHER",
+                Self::MicrosoftTimeStamping => "MICROSOFT_TIME_STAMPING",
+                Self::MicrosoftTrustListSigning => "MICROSOFT_TRUST_LIST_SIGNING",
+                Self::OcspSigning => "OCSP_SIGNING",
+                Self::OemWindowsSystemComponentVerification => {
+                    "OEM_WINDOWS_SYSTEM_COMPONENT_VERIFICATION"
+                }
+                Self::PlatformCertificate => "PLATFORM_CERTIFICATE",
+                Self::PreviewBuildSigning => "PREVIEW_BUILD_SIGNING",
+                Self::PrivateKeyArchival => "PRIVATE_KEY_ARCHIVAL",
+                Self::ProtectedProcessLightVerification => "PROTECTED_PROCESS_LIGHT_VERIFICATION",
+                Self::ProtectedProcessVerification => "PROTECTED_PROCESS_VERIFICATION",
+                Self::QualifiedSubordination => "QUALIFIED_SUBORDINATION",
+                Self::RevokedListSigner => "REVOKED_LIST_SIGNER",
+                Self::RootProgramAutoUpdateCaRevocation => "ROOT_PROGRAM_AUTO_UPDATE_CA_REVOCATION",
+                Self::RootProgramAutoUpdateEndRevocation => {
+                    "ROOT_PROGRAM_AUTO_UPDATE_END_REVOCATION"
+                }
+                Self::RootProgramNoOscpFailoverToCrl => "ROOT_PROGRAM_NO_OSCP_FAILOVER_TO_CRL",
+                Self::RootListSigner => "ROOT_LIST_SIGNER",
+                Self::SecureEmail => "SECURE_EMAIL",
+                Self::ServerAuthentication => "SERVER_AUTHENTICATION",
+                Self::SmartCardLogin => "SMART_CARD_LOGIN",
+                Self::SpcEncryptedDigestRetryCount => "SPC_ENCRYPTED_DIGEST_RETRY_COUNT",
+                Self::SpcRelaxedPeMarkerCheck => "SPC_RELAXED_PE_MARKER_CHECK",
+                Self::TimeStamping => "TIME_STAMPING",
+                Self::WindowsHardwareDriverAttestedVerification => {
+                    "WINDOWS_HARDWARE_DRIVER_ATTESTED_VERIFICATION"
+                }
+                Self::WindowsHardwareDriverExtendedVerification => {
+                    "WINDOWS_HARDWARE_DRIVER_EXTENDED_VERIFICATION"
+                }
+                Self::WindowsHardwareDriverVerification => "WINDOWS_HARDWARE_DRIVER_VERIFICATION",
+                Self::WindowsHelloRecoveryKeyEncryption => "WINDOWS_HELLO_RECOVERY_KEY_ENCRYPTION",
+                Self::WindowsKitsComponent => "WINDOWS_KITS_COMPONENT",
+                Self::WindowsRtVerification => "WINDOWS_RT_VERIFICATION",
+                Self::WindowsSoftwareExtensionVerification => {
+                    "WINDOWS_SOFTWARE_EXTENSION_VERIFICATION"
+                }
+                Self::WindowsStore => "WINDOWS_STORE",
+                Self::WindowsSystemComponentVerification => "WINDOWS_SYSTEM_COMPONENT_VERIFICATION",
+                Self::WindowsTcbComponent => "WINDOWS_TCB_COMPONENT",
+                Self::WindowsThirdPartyApplicationComponent => {
+                    "WINDOWS_THIRD_PARTY_APPLICATION_COMPONENT"
+                }
+                Self::WindowsUpdate => "WINDOWS_UPDATE",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for ApplicationPolicyType {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<ApplicationPolicyType> for ::stratus_model::Val<ApplicationPolicyType> {
+        fn from(value: ApplicationPolicyType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for ApplicationPolicyType {
+        fn as_str(self) -> &'static str {
+            ApplicationPolicyType::as_str(self)
         }
     }
 }
@@ -432,6 +2885,8 @@ pub mod template_group_access_control_entry {
         required: &["AccessRights", "GroupDisplayName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -455,6 +2910,8 @@ pub mod template_group_access_control_entry {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

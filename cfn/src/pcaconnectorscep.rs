@@ -47,6 +47,8 @@ pub mod challenge {
         required: &["ConnectorArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -126,6 +128,8 @@ pub mod connector {
         required: &["CertificateAuthorityArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -74,6 +74,8 @@ pub mod cluster {
         required: &["Networking", "Scheduler", "Size"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -132,7 +134,14 @@ pub mod cluster {
             s::prop("NetworkType", s::Kind::Enum(NetworkType::VALUES)),
             s::prop(
                 "SecurityGroupIds",
-                s::Kind::List(&s::prop("", s::Kind::String).pattern("^sg-\\w{8,17}$")),
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^sg-\\w{8,17}$")
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        ),
+                ),
             ),
             s::prop(
                 "SubnetIds",
@@ -143,6 +152,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -188,6 +199,8 @@ pub mod cluster {
         required: &["Type", "Version"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -248,6 +261,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -292,6 +307,8 @@ pub mod cluster {
         required: &["Mode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -336,6 +353,8 @@ pub mod cluster {
         required: &["SecretArn", "SecretVersion"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -380,6 +399,8 @@ pub mod cluster {
         required: &["ParameterName", "ParameterValue"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -404,6 +425,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -448,6 +471,8 @@ pub mod cluster {
         required: &["ParameterName", "ParameterValue"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -481,6 +506,8 @@ pub mod cluster {
         required: &["Mode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -525,6 +552,8 @@ pub mod cluster {
         required: &["ParameterName", "ParameterValue"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -569,6 +598,8 @@ pub mod cluster {
         required: &["SecretArn", "SecretVersion"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -887,7 +918,9 @@ pub mod compute_node_group {
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::PCS::ComputeNodeGroup",
         properties: &[
-            s::prop("AmiId", s::Kind::String).pattern("^ami-[a-z0-9]+$"),
+            s::prop("AmiId", s::Kind::String)
+                .pattern("^ami-[a-z0-9]+$")
+                .format("AWS::EC2::Image.Id", "^ami-([0-9a-z]{8}|[0-9a-z]{17})$"),
             s::prop("ClusterId", s::Kind::String),
             s::prop(
                 "CustomLaunchTemplate",
@@ -923,6 +956,8 @@ pub mod compute_node_group {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -986,6 +1021,8 @@ pub mod compute_node_group {
         required: &["Version"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1010,6 +1047,8 @@ pub mod compute_node_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1056,6 +1095,8 @@ pub mod compute_node_group {
         required: &["MaxInstanceCount", "MinInstanceCount"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1084,6 +1125,8 @@ pub mod compute_node_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1112,6 +1155,8 @@ pub mod compute_node_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1156,6 +1201,8 @@ pub mod compute_node_group {
         required: &["ParameterName", "ParameterValue"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1338,6 +1385,8 @@ pub mod queue {
         required: &["ClusterId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1384,6 +1433,8 @@ pub mod queue {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1414,6 +1465,8 @@ pub mod queue {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1458,6 +1511,8 @@ pub mod queue {
         required: &["ParameterName", "ParameterValue"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -94,6 +94,8 @@ pub mod dataset {
         required: &["Name", "DatasetType", "DatasetGroupArn", "SchemaArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -151,11 +153,17 @@ pub mod dataset {
                 .max_length(63),
             s::prop("RoleArn", s::Kind::String)
                 .pattern("arn:([a-z\\d-]+):iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .max_length(256),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -184,6 +192,8 @@ pub mod dataset {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -304,6 +314,10 @@ pub mod dataset_group {
             s::prop("Domain", s::Kind::Enum(Domain::VALUES)),
             s::prop("KmsKeyArn", s::Kind::String)
                 .pattern("arn:aws.*:kms:.*:[0-9]{12}:key/.*")
+                .format(
+                    "AWS::KMS::Key.Arn",
+                    "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$",
+                )
                 .min_length(0)
                 .max_length(2048),
             s::prop("Name", s::Kind::String)
@@ -312,12 +326,18 @@ pub mod dataset_group {
                 .max_length(63),
             s::prop("RoleArn", s::Kind::String)
                 .pattern("arn:([a-z\\d-]+):iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(0)
                 .max_length(256),
         ],
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -444,6 +464,8 @@ pub mod schema {
         required: &["Name", "Schema"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -603,6 +625,8 @@ pub mod solution {
         required: &["Name", "DatasetGroupArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -666,6 +690,8 @@ pub mod solution {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -710,6 +736,8 @@ pub mod solution {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -749,6 +777,8 @@ pub mod solution {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -814,6 +844,8 @@ pub mod solution {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -858,6 +890,8 @@ pub mod solution {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -895,6 +929,8 @@ pub mod solution {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -934,6 +970,8 @@ pub mod solution {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -973,6 +1011,8 @@ pub mod solution {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1012,6 +1052,8 @@ pub mod solution {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

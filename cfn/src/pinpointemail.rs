@@ -67,6 +67,8 @@ pub mod configuration_set {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -97,6 +99,8 @@ pub mod configuration_set {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -121,6 +125,8 @@ pub mod configuration_set {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -145,6 +151,8 @@ pub mod configuration_set {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -170,6 +178,8 @@ pub mod configuration_set {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -244,6 +254,8 @@ pub mod configuration_set_event_destination {
         required: &["ConfigurationSetName", "EventDestinationName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -326,6 +338,8 @@ pub mod configuration_set_event_destination {
         required: &["MatchingEventTypes"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -357,6 +371,8 @@ pub mod configuration_set_event_destination {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -396,11 +412,16 @@ pub mod configuration_set_event_destination {
         name: "KinesisFirehoseDestination",
         properties: &[
             s::prop("DeliveryStreamArn", s::Kind::String),
-            s::prop("IamRoleArn", s::Kind::String),
+            s::prop("IamRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
         ],
         required: &["DeliveryStreamArn", "IamRoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -427,6 +448,8 @@ pub mod configuration_set_event_destination {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -459,10 +482,15 @@ pub mod configuration_set_event_destination {
     /// What the schema says of `SnsDestination`'s properties; `validate()` checks them.
     pub static SCHEMA_SnsDestination: s::ObjectSchema = s::ObjectSchema {
         name: "SnsDestination",
-        properties: &[s::prop("TopicArn", s::Kind::String)],
+        properties: &[s::prop("TopicArn", s::Kind::String).format(
+            "AWS::SNS::Topic.Arn",
+            "^arn:aws[a-zA-Z-]*:sns:[a-z0-9-]+:\\d{12}:.+$",
+        )],
         required: &["TopicArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -521,6 +549,8 @@ pub mod configuration_set_event_destination {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -570,6 +600,8 @@ pub mod dedicated_ip_pool {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -650,6 +682,8 @@ pub mod identity {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -716,6 +750,8 @@ pub mod identity {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -95,10 +95,12 @@ pub mod pipe {
     /// What the schema says of `AWS::Pipes::Pipe`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::Pipes::Pipe",
-        properties: &[s::prop("Description", s::Kind::String).pattern("^.*$").min_length(0).max_length(512), s::prop("DesiredState", s::Kind::Enum(RequestedPipeState::VALUES)), s::prop("Enrichment", s::Kind::String).pattern("^$|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-]+):([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.+)$").min_length(0).max_length(1600), s::prop("EnrichmentParameters", s::Kind::Object(&SCHEMA_PipeEnrichmentParameters)), s::prop("KmsKeyIdentifier", s::Kind::String).pattern("^[a-zA-Z0-9_\\-/:]*$").min_length(0).max_length(2048), s::prop("LogConfiguration", s::Kind::Object(&SCHEMA_PipeLogConfiguration)), s::prop("Name", s::Kind::String).pattern("^[\\.\\-_A-Za-z0-9]+$").min_length(1).max_length(64), s::prop("RoleArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z0-9+=,.@\\-_/]+$").min_length(1).max_length(1600), s::prop("Source", s::Kind::String).pattern("^smk://(([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\\-]*[a-zA-Z0-9])\\.)*([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9\\-]*[A-Za-z0-9]):[0-9]{1,5}|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-]+):([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.+)$").min_length(1).max_length(1600), s::prop("SourceParameters", s::Kind::Object(&SCHEMA_PipeSourceParameters)), s::prop("Target", s::Kind::String).pattern("^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-]+):([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.+)$").min_length(1).max_length(1600), s::prop("TargetParameters", s::Kind::Object(&SCHEMA_PipeTargetParameters)), s::prop("Tags", s::Kind::Json)],
+        properties: &[s::prop("Description", s::Kind::String).pattern("^.*$").min_length(0).max_length(512), s::prop("DesiredState", s::Kind::Enum(RequestedPipeState::VALUES)), s::prop("Enrichment", s::Kind::String).pattern("^$|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-]+):([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.+)$").min_length(0).max_length(1600), s::prop("EnrichmentParameters", s::Kind::Object(&SCHEMA_PipeEnrichmentParameters)), s::prop("KmsKeyIdentifier", s::Kind::String).pattern("^[a-zA-Z0-9_\\-/:]*$").min_length(0).max_length(2048), s::prop("LogConfiguration", s::Kind::Object(&SCHEMA_PipeLogConfiguration)), s::prop("Name", s::Kind::String).pattern("^[\\.\\-_A-Za-z0-9]+$").min_length(1).max_length(64), s::prop("RoleArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z0-9+=,.@\\-_/]+$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$").min_length(1).max_length(1600), s::prop("Source", s::Kind::String).pattern("^smk://(([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\\-]*[a-zA-Z0-9])\\.)*([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9\\-]*[A-Za-z0-9]):[0-9]{1,5}|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-]+):([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.+)$").min_length(1).max_length(1600), s::prop("SourceParameters", s::Kind::Object(&SCHEMA_PipeSourceParameters)), s::prop("Target", s::Kind::String).pattern("^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-]+):([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.+)$").min_length(1).max_length(1600), s::prop("TargetParameters", s::Kind::Object(&SCHEMA_PipeTargetParameters)), s::prop("Tags", s::Kind::Json)],
         required: &["RoleArn", "Source", "Target"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -161,6 +163,8 @@ pub mod pipe {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -220,6 +224,8 @@ pub mod pipe {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -298,6 +304,8 @@ pub mod pipe {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -410,6 +418,8 @@ pub mod pipe {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -447,6 +457,8 @@ pub mod pipe {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -475,6 +487,8 @@ pub mod pipe {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -503,6 +517,8 @@ pub mod pipe {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -538,6 +554,8 @@ pub mod pipe {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -554,9 +572,9 @@ pub mod pipe {
         /// `BatchSize`: integer.
         /// Range: `1..=10000`.
         pub batch_size: ::std::option::Option<::stratus_model::Val<i64>>,
-        /// `Credentials`: JSON.
+        /// `Credentials`: [`MqBrokerAccessCredentials`].
         /// Required.
-        pub credentials: ::stratus_model::Val<::stratus_model::Json>,
+        pub credentials: ::stratus_model::Val<MqBrokerAccessCredentials>,
         /// `MaximumBatchingWindowInSeconds`: integer.
         /// Range: `0..=300`.
         pub maximum_batching_window_in_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
@@ -570,7 +588,7 @@ pub mod pipe {
     impl PipeSourceActiveMqBrokerParameters {
         /// With the required `Credentials`, `QueueName`; everything else unset.
         pub fn new(
-            credentials: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            credentials: impl ::std::convert::Into<::stratus_model::Val<MqBrokerAccessCredentials>>,
             queue_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
         ) -> Self {
             Self {
@@ -589,7 +607,10 @@ pub mod pipe {
             s::prop("BatchSize", s::Kind::Integer)
                 .minimum(1.0)
                 .maximum(10000.0),
-            s::prop("Credentials", s::Kind::Json),
+            s::prop(
+                "Credentials",
+                s::Kind::Object(&SCHEMA_MqBrokerAccessCredentials),
+            ),
             s::prop("MaximumBatchingWindowInSeconds", s::Kind::Integer)
                 .minimum(0.0)
                 .maximum(300.0),
@@ -601,6 +622,8 @@ pub mod pipe {
         required: &["Credentials", "QueueName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -696,6 +719,8 @@ pub mod pipe {
         required: &["StartingPosition"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -728,6 +753,8 @@ pub mod pipe {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -821,11 +848,16 @@ pub mod pipe {
                 "StartingPosition",
                 s::Kind::Enum(KinesisStreamStartPosition::VALUES),
             ),
-            s::prop("StartingPositionTimestamp", s::Kind::String),
+            s::prop("StartingPositionTimestamp", s::Kind::String).format(
+                "date-time",
+                "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$",
+            ),
         ],
         required: &["StartingPosition"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -849,8 +881,8 @@ pub mod pipe {
         /// Length: `1..=200`.
         #[resource(rename = "ConsumerGroupID")]
         pub consumer_group_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-        /// `Credentials`: JSON.
-        pub credentials: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `Credentials`: [`MskAccessCredentials`].
+        pub credentials: ::std::option::Option<::stratus_model::Val<MskAccessCredentials>>,
         /// `MaximumBatchingWindowInSeconds`: integer.
         /// Range: `0..=300`.
         pub maximum_batching_window_in_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
@@ -891,7 +923,7 @@ pub mod pipe {
                     .pattern("^[a-zA-Z0-9-\\/*:_+=.@-]*$")
                     .min_length(1)
                     .max_length(200),
-                s::prop("Credentials", s::Kind::Json),
+                s::prop("Credentials", s::Kind::Object(&SCHEMA_MskAccessCredentials)),
                 s::prop("MaximumBatchingWindowInSeconds", s::Kind::Integer)
                     .minimum(0.0)
                     .maximum(300.0),
@@ -904,6 +936,8 @@ pub mod pipe {
             required: &["TopicName"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -922,9 +956,9 @@ pub mod pipe {
         /// `BatchSize`: integer.
         /// Range: `1..=10000`.
         pub batch_size: ::std::option::Option<::stratus_model::Val<i64>>,
-        /// `Credentials`: JSON.
+        /// `Credentials`: [`MqBrokerAccessCredentials`].
         /// Required.
-        pub credentials: ::stratus_model::Val<::stratus_model::Json>,
+        pub credentials: ::stratus_model::Val<MqBrokerAccessCredentials>,
         /// `MaximumBatchingWindowInSeconds`: integer.
         /// Range: `0..=300`.
         pub maximum_batching_window_in_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
@@ -942,7 +976,7 @@ pub mod pipe {
     impl PipeSourceRabbitMqBrokerParameters {
         /// With the required `Credentials`, `QueueName`; everything else unset.
         pub fn new(
-            credentials: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            credentials: impl ::std::convert::Into<::stratus_model::Val<MqBrokerAccessCredentials>>,
             queue_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
         ) -> Self {
             Self {
@@ -962,7 +996,10 @@ pub mod pipe {
             s::prop("BatchSize", s::Kind::Integer)
                 .minimum(1.0)
                 .maximum(10000.0),
-            s::prop("Credentials", s::Kind::Json),
+            s::prop(
+                "Credentials",
+                s::Kind::Object(&SCHEMA_MqBrokerAccessCredentials),
+            ),
             s::prop("MaximumBatchingWindowInSeconds", s::Kind::Integer)
                 .minimum(0.0)
                 .maximum(300.0),
@@ -978,6 +1015,8 @@ pub mod pipe {
         required: &["Credentials", "QueueName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1005,8 +1044,10 @@ pub mod pipe {
         /// Length: `1..=200`.
         #[resource(rename = "ConsumerGroupID")]
         pub consumer_group_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-        /// `Credentials`: JSON.
-        pub credentials: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `Credentials`: [`SelfManagedKafkaAccessConfigurationCredentials`].
+        pub credentials: ::std::option::Option<
+            ::stratus_model::Val<SelfManagedKafkaAccessConfigurationCredentials>,
+        >,
         /// `MaximumBatchingWindowInSeconds`: integer.
         /// Range: `0..=300`.
         pub maximum_batching_window_in_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
@@ -1050,10 +1091,12 @@ pub mod pipe {
     /// What the schema says of `PipeSourceSelfManagedKafkaParameters`'s properties; `validate()` checks them.
     pub static SCHEMA_PipeSourceSelfManagedKafkaParameters: s::ObjectSchema = s::ObjectSchema {
         name: "PipeSourceSelfManagedKafkaParameters",
-        properties: &[s::prop("AdditionalBootstrapServers", s::Kind::List(&s::prop("", s::Kind::String).pattern("^(([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\\-]*[a-zA-Z0-9])\\.)*([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9\\-]*[A-Za-z0-9]):[0-9]{1,5}$").min_length(1).max_length(300))).min_items(0).max_items(2), s::prop("BatchSize", s::Kind::Integer).minimum(1.0).maximum(10000.0), s::prop("ConsumerGroupID", s::Kind::String).pattern("^[a-zA-Z0-9-\\/*:_+=.@-]*$").min_length(1).max_length(200), s::prop("Credentials", s::Kind::Json), s::prop("MaximumBatchingWindowInSeconds", s::Kind::Integer).minimum(0.0).maximum(300.0), s::prop("ServerRootCaCertificate", s::Kind::String).pattern("^(^arn:aws([a-z]|\\-)*:secretsmanager:([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}):(\\d{12}):secret:.+)$").min_length(1).max_length(1600), s::prop("StartingPosition", s::Kind::Enum(SelfManagedKafkaStartPosition::VALUES)), s::prop("TopicName", s::Kind::String).pattern("^[^.]([a-zA-Z0-9\\-_.]+)$").min_length(1).max_length(249), s::prop("Vpc", s::Kind::Object(&SCHEMA_SelfManagedKafkaAccessConfigurationVpc))],
+        properties: &[s::prop("AdditionalBootstrapServers", s::Kind::List(&s::prop("", s::Kind::String).pattern("^(([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\\-]*[a-zA-Z0-9])\\.)*([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9\\-]*[A-Za-z0-9]):[0-9]{1,5}$").min_length(1).max_length(300))).min_items(0).max_items(2), s::prop("BatchSize", s::Kind::Integer).minimum(1.0).maximum(10000.0), s::prop("ConsumerGroupID", s::Kind::String).pattern("^[a-zA-Z0-9-\\/*:_+=.@-]*$").min_length(1).max_length(200), s::prop("Credentials", s::Kind::Object(&SCHEMA_SelfManagedKafkaAccessConfigurationCredentials)), s::prop("MaximumBatchingWindowInSeconds", s::Kind::Integer).minimum(0.0).maximum(300.0), s::prop("ServerRootCaCertificate", s::Kind::String).pattern("^(^arn:aws([a-z]|\\-)*:secretsmanager:([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}):(\\d{12}):secret:.+)$").min_length(1).max_length(1600), s::prop("StartingPosition", s::Kind::Enum(SelfManagedKafkaStartPosition::VALUES)), s::prop("TopicName", s::Kind::String).pattern("^[^.]([a-zA-Z0-9\\-_.]+)$").min_length(1).max_length(249), s::prop("Vpc", s::Kind::Object(&SCHEMA_SelfManagedKafkaAccessConfigurationVpc))],
         required: &["TopicName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1091,6 +1134,8 @@ pub mod pipe {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1175,6 +1220,8 @@ pub mod pipe {
         required: &["JobDefinition", "JobName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1214,6 +1261,8 @@ pub mod pipe {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1307,6 +1356,8 @@ pub mod pipe {
         required: &["TaskDefinitionArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1350,6 +1401,8 @@ pub mod pipe {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1389,6 +1442,8 @@ pub mod pipe {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1430,6 +1485,8 @@ pub mod pipe {
         required: &["PartitionKey"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1459,6 +1516,8 @@ pub mod pipe {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1522,6 +1581,8 @@ pub mod pipe {
         required: &["Database", "Sqls"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1559,6 +1620,8 @@ pub mod pipe {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1597,6 +1660,8 @@ pub mod pipe {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1626,6 +1691,8 @@ pub mod pipe {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1729,6 +1796,8 @@ pub mod pipe {
         required: &["DimensionMappings", "TimeValue", "VersionValue"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1736,6 +1805,36 @@ pub mod pipe {
         for ::stratus_model::Val<PipeTargetTimestreamParameters>
     {
         fn from(value: PipeTargetTimestreamParameters) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `MQBrokerAccessCredentials`, a property type of `AWS::Pipes::Pipe`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct MqBrokerAccessCredentials {
+        /// `BasicAuth`: string.
+        /// Pattern: `^(^arn:aws([a-z]|\-)*:secretsmanager:([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}):(\d{12}):secret:.+)$`.
+        /// Length: `1..=1600`.
+        pub basic_auth: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `MQBrokerAccessCredentials`'s properties; `validate()` checks them.
+    pub static SCHEMA_MqBrokerAccessCredentials: s::ObjectSchema = s::ObjectSchema {
+        name: "MQBrokerAccessCredentials",
+        properties: &[s::prop("BasicAuth", s::Kind::String).pattern("^(^arn:aws([a-z]|\\-)*:secretsmanager:([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}):(\\d{12}):secret:.+)$").min_length(1).max_length(1600)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["BasicAuth"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<MqBrokerAccessCredentials>
+        for ::stratus_model::Val<MqBrokerAccessCredentials>
+    {
+        fn from(value: MqBrokerAccessCredentials) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -1757,6 +1856,8 @@ pub mod pipe {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1784,11 +1885,89 @@ pub mod pipe {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
     impl ::std::convert::From<Filter> for ::stratus_model::Val<Filter> {
         fn from(value: Filter) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `MSKAccessCredentials`, a property type of `AWS::Pipes::Pipe`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct MskAccessCredentials {
+        /// `ClientCertificateTlsAuth`: string.
+        /// Pattern: `^(^arn:aws([a-z]|\-)*:secretsmanager:([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}):(\d{12}):secret:.+)$`.
+        /// Length: `1..=1600`.
+        pub client_certificate_tls_auth:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `SaslScram512Auth`: string.
+        /// Pattern: `^(^arn:aws([a-z]|\-)*:secretsmanager:([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}):(\d{12}):secret:.+)$`.
+        /// Length: `1..=1600`.
+        pub sasl_scram512_auth: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `MSKAccessCredentials`'s properties; `validate()` checks them.
+    pub static SCHEMA_MskAccessCredentials: s::ObjectSchema = s::ObjectSchema {
+        name: "MSKAccessCredentials",
+        properties: &[s::prop("ClientCertificateTlsAuth", s::Kind::String).pattern("^(^arn:aws([a-z]|\\-)*:secretsmanager:([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}):(\\d{12}):secret:.+)$").min_length(1).max_length(1600), s::prop("SaslScram512Auth", s::Kind::String).pattern("^(^arn:aws([a-z]|\\-)*:secretsmanager:([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}):(\\d{12}):secret:.+)$").min_length(1).max_length(1600)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["SaslScram512Auth"], &["ClientCertificateTlsAuth"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<MskAccessCredentials> for ::stratus_model::Val<MskAccessCredentials> {
+        fn from(value: MskAccessCredentials) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `SelfManagedKafkaAccessConfigurationCredentials`, a property type of `AWS::Pipes::Pipe`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct SelfManagedKafkaAccessConfigurationCredentials {
+        /// `BasicAuth`: string.
+        /// Pattern: `^(^arn:aws([a-z]|\-)*:secretsmanager:([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}):(\d{12}):secret:.+)$`.
+        /// Length: `1..=1600`.
+        pub basic_auth: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `ClientCertificateTlsAuth`: string.
+        /// Pattern: `^(^arn:aws([a-z]|\-)*:secretsmanager:([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}):(\d{12}):secret:.+)$`.
+        /// Length: `1..=1600`.
+        pub client_certificate_tls_auth:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `SaslScram256Auth`: string.
+        /// Pattern: `^(^arn:aws([a-z]|\-)*:secretsmanager:([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}):(\d{12}):secret:.+)$`.
+        /// Length: `1..=1600`.
+        pub sasl_scram256_auth: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `SaslScram512Auth`: string.
+        /// Pattern: `^(^arn:aws([a-z]|\-)*:secretsmanager:([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}):(\d{12}):secret:.+)$`.
+        /// Length: `1..=1600`.
+        pub sasl_scram512_auth: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `SelfManagedKafkaAccessConfigurationCredentials`'s properties; `validate()` checks them.
+    pub static SCHEMA_SelfManagedKafkaAccessConfigurationCredentials: s::ObjectSchema = s::ObjectSchema {
+        name: "SelfManagedKafkaAccessConfigurationCredentials",
+        properties: &[s::prop("BasicAuth", s::Kind::String).pattern("^(^arn:aws([a-z]|\\-)*:secretsmanager:([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}):(\\d{12}):secret:.+)$").min_length(1).max_length(1600), s::prop("ClientCertificateTlsAuth", s::Kind::String).pattern("^(^arn:aws([a-z]|\\-)*:secretsmanager:([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}):(\\d{12}):secret:.+)$").min_length(1).max_length(1600), s::prop("SaslScram256Auth", s::Kind::String).pattern("^(^arn:aws([a-z]|\\-)*:secretsmanager:([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}):(\\d{12}):secret:.+)$").min_length(1).max_length(1600), s::prop("SaslScram512Auth", s::Kind::String).pattern("^(^arn:aws([a-z]|\\-)*:secretsmanager:([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}):(\\d{12}):secret:.+)$").min_length(1).max_length(1600)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["BasicAuth"], &["SaslScram512Auth"], &["SaslScram256Auth"], &["ClientCertificateTlsAuth"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<SelfManagedKafkaAccessConfigurationCredentials>
+        for ::stratus_model::Val<SelfManagedKafkaAccessConfigurationCredentials>
+    {
+        fn from(value: SelfManagedKafkaAccessConfigurationCredentials) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -1827,6 +2006,10 @@ pub mod pipe {
                 s::Kind::List(
                     &s::prop("", s::Kind::String)
                         .pattern("^subnet-[0-9a-z]*$")
+                        .format(
+                            "AWS::EC2::Subnet.Id",
+                            "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                        )
                         .min_length(1)
                         .max_length(1024),
                 ),
@@ -1837,6 +2020,8 @@ pub mod pipe {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1866,6 +2051,8 @@ pub mod pipe {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1916,6 +2103,8 @@ pub mod pipe {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1947,6 +2136,8 @@ pub mod pipe {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1974,6 +2165,8 @@ pub mod pipe {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2029,6 +2222,8 @@ pub mod pipe {
         required: &["CapacityProvider"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2058,6 +2253,8 @@ pub mod pipe {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2097,10 +2294,12 @@ pub mod pipe {
     /// What the schema says of `EcsTaskOverride`'s properties; `validate()` checks them.
     pub static SCHEMA_EcsTaskOverride: s::ObjectSchema = s::ObjectSchema {
         name: "EcsTaskOverride",
-        properties: &[s::prop("ContainerOverrides", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EcsContainerOverride)))), s::prop("Cpu", s::Kind::String), s::prop("EphemeralStorage", s::Kind::Object(&SCHEMA_EcsEphemeralStorage)), s::prop("ExecutionRoleArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-]+):([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.+)|(\\$(\\.[\\w/_-]+(\\[(\\d+|\\*)\\])*)*)$").min_length(1).max_length(1600), s::prop("InferenceAcceleratorOverrides", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EcsInferenceAcceleratorOverride)))), s::prop("Memory", s::Kind::String), s::prop("TaskRoleArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-]+):([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.+)|(\\$(\\.[\\w/_-]+(\\[(\\d+|\\*)\\])*)*)$").min_length(1).max_length(1600)],
+        properties: &[s::prop("ContainerOverrides", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EcsContainerOverride)))), s::prop("Cpu", s::Kind::String), s::prop("EphemeralStorage", s::Kind::Object(&SCHEMA_EcsEphemeralStorage)), s::prop("ExecutionRoleArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-]+):([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.+)|(\\$(\\.[\\w/_-]+(\\[(\\d+|\\*)\\])*)*)$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$").min_length(1).max_length(1600), s::prop("InferenceAcceleratorOverrides", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EcsInferenceAcceleratorOverride)))), s::prop("Memory", s::Kind::String), s::prop("TaskRoleArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-]+):([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.+)|(\\$(\\.[\\w/_-]+(\\[(\\d+|\\*)\\])*)*)$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$").min_length(1).max_length(1600)],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2133,6 +2332,8 @@ pub mod pipe {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2165,6 +2366,8 @@ pub mod pipe {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2215,6 +2418,8 @@ pub mod pipe {
         required: &["Key", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2267,6 +2472,8 @@ pub mod pipe {
         required: &["Name", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2328,6 +2535,8 @@ pub mod pipe {
         required: &["DimensionName", "DimensionValue", "DimensionValueType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2387,6 +2596,8 @@ pub mod pipe {
         required: &["MultiMeasureAttributeMappings", "MultiMeasureName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2443,6 +2654,8 @@ pub mod pipe {
         required: &["MeasureName", "MeasureValue", "MeasureValueType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2472,6 +2685,8 @@ pub mod pipe {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2518,6 +2733,8 @@ pub mod pipe {
         required: &["Type", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2581,6 +2798,10 @@ pub mod pipe {
                 s::Kind::List(
                     &s::prop("", s::Kind::String)
                         .pattern("^subnet-[0-9a-z]*|(\\$(\\.[\\w/_-]+(\\[(\\d+|\\*)\\])*)*)$")
+                        .format(
+                            "AWS::EC2::Subnet.Id",
+                            "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                        )
                         .min_length(1)
                         .max_length(1024),
                 ),
@@ -2591,6 +2812,8 @@ pub mod pipe {
         required: &["Subnets"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2657,6 +2880,8 @@ pub mod pipe {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2694,6 +2919,8 @@ pub mod pipe {
         required: &["SizeInGiB"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2723,6 +2950,8 @@ pub mod pipe {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2787,6 +3016,8 @@ pub mod pipe {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2818,6 +3049,8 @@ pub mod pipe {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2862,6 +3095,8 @@ pub mod pipe {
         required: &["Type", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2906,6 +3141,8 @@ pub mod pipe {
         required: &["Type", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -49,10 +49,12 @@ pub mod environment_account_connection {
     /// What the schema says of `AWS::Proton::EnvironmentAccountConnection`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::Proton::EnvironmentAccountConnection",
-        properties: &[s::prop("CodebuildRoleArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov):iam::\\d{12}:role/([\\w+=,.@-]{1,512}[/:])*([\\w+=,.@-]{1,64})$").min_length(1).max_length(200), s::prop("ComponentRoleArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov):iam::\\d{12}:role/([\\w+=,.@-]{1,512}[/:])*([\\w+=,.@-]{1,64})$").min_length(1).max_length(200), s::prop("EnvironmentAccountId", s::Kind::String).pattern("^\\d{12}$"), s::prop("EnvironmentName", s::Kind::String).pattern("^[0-9A-Za-z]+[0-9A-Za-z_\\-]*$").min_length(1).max_length(100), s::prop("ManagementAccountId", s::Kind::String).pattern("^\\d{12}$"), s::prop("RoleArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov):iam::\\d{12}:role/([\\w+=,.@-]{1,512}[/:])*([\\w+=,.@-]{1,64})$").min_length(1).max_length(200), s::prop("Tags", s::Kind::Json)],
+        properties: &[s::prop("CodebuildRoleArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov):iam::\\d{12}:role/([\\w+=,.@-]{1,512}[/:])*([\\w+=,.@-]{1,64})$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$").min_length(1).max_length(200), s::prop("ComponentRoleArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov):iam::\\d{12}:role/([\\w+=,.@-]{1,512}[/:])*([\\w+=,.@-]{1,64})$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$").min_length(1).max_length(200), s::prop("EnvironmentAccountId", s::Kind::String).pattern("^\\d{12}$"), s::prop("EnvironmentName", s::Kind::String).pattern("^[0-9A-Za-z]+[0-9A-Za-z_\\-]*$").min_length(1).max_length(100), s::prop("ManagementAccountId", s::Kind::String).pattern("^\\d{12}$"), s::prop("RoleArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov):iam::\\d{12}:role/([\\w+=,.@-]{1,512}[/:])*([\\w+=,.@-]{1,64})$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$").min_length(1).max_length(200), s::prop("Tags", s::Kind::Json)],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -135,6 +137,8 @@ pub mod environment_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -242,6 +246,8 @@ pub mod service_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -103,10 +103,12 @@ pub mod application {
     /// What the schema says of `AWS::QBusiness::Application`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::QBusiness::Application",
-        properties: &[s::prop("AttachmentsConfiguration", s::Kind::Object(&SCHEMA_AttachmentsConfiguration)), s::prop("AutoSubscriptionConfiguration", s::Kind::Object(&SCHEMA_AutoSubscriptionConfiguration)), s::prop("ClientIdsForOIDC", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9_.:/()*?=-]*$").min_length(1).max_length(255))), s::prop("Description", s::Kind::String).pattern("^[\\s\\S]*$").min_length(0).max_length(1000), s::prop("DisplayName", s::Kind::String).pattern("^[a-zA-Z0-9][a-zA-Z0-9_-]*$").min_length(1).max_length(1000), s::prop("EncryptionConfiguration", s::Kind::Object(&SCHEMA_EncryptionConfiguration)), s::prop("IamIdentityProviderArn", s::Kind::String).pattern("^arn:aws:iam::\\d{12}:(oidc-provider|saml-provider)/[a-zA-Z0-9_\\.\\/@\\-]+$").min_length(20).max_length(2048), s::prop("IdentityCenterInstanceArn", s::Kind::String).pattern("^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$").min_length(10).max_length(1224), s::prop("IdentityType", s::Kind::Enum(IdentityType::VALUES)), s::prop("PersonalizationConfiguration", s::Kind::Object(&SCHEMA_PersonalizationConfiguration)), s::prop("QAppsConfiguration", s::Kind::Object(&SCHEMA_QAppsConfiguration)), s::prop("QuickSightConfiguration", s::Kind::Object(&SCHEMA_QuickSightConfiguration)), s::prop("RoleArn", s::Kind::String).pattern("^arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}$").min_length(0).max_length(1284), s::prop("Tags", s::Kind::Json)],
+        properties: &[s::prop("AttachmentsConfiguration", s::Kind::Object(&SCHEMA_AttachmentsConfiguration)), s::prop("AutoSubscriptionConfiguration", s::Kind::Object(&SCHEMA_AutoSubscriptionConfiguration)), s::prop("ClientIdsForOIDC", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9_.:/()*?=-]*$").min_length(1).max_length(255))), s::prop("Description", s::Kind::String).pattern("^[\\s\\S]*$").min_length(0).max_length(1000), s::prop("DisplayName", s::Kind::String).pattern("^[a-zA-Z0-9][a-zA-Z0-9_-]*$").min_length(1).max_length(1000), s::prop("EncryptionConfiguration", s::Kind::Object(&SCHEMA_EncryptionConfiguration)), s::prop("IamIdentityProviderArn", s::Kind::String).pattern("^arn:aws:iam::\\d{12}:(oidc-provider|saml-provider)/[a-zA-Z0-9_\\.\\/@\\-]+$").min_length(20).max_length(2048), s::prop("IdentityCenterInstanceArn", s::Kind::String).pattern("^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$").min_length(10).max_length(1224), s::prop("IdentityType", s::Kind::Enum(IdentityType::VALUES)), s::prop("PersonalizationConfiguration", s::Kind::Object(&SCHEMA_PersonalizationConfiguration)), s::prop("QAppsConfiguration", s::Kind::Object(&SCHEMA_QAppsConfiguration)), s::prop("QuickSightConfiguration", s::Kind::Object(&SCHEMA_QuickSightConfiguration)), s::prop("RoleArn", s::Kind::String).pattern("^arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$").min_length(0).max_length(1284), s::prop("Tags", s::Kind::Json)],
         required: &["DisplayName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -179,6 +181,8 @@ pub mod application {
         required: &["AttachmentsControlMode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -230,6 +234,8 @@ pub mod application {
         required: &["AutoSubscribe"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -259,6 +265,8 @@ pub mod application {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -302,6 +310,8 @@ pub mod application {
         required: &["PersonalizationControlMode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -343,6 +353,8 @@ pub mod application {
         required: &["QAppsControlMode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -384,6 +396,8 @@ pub mod application {
         required: &["ClientNamespace"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -776,6 +790,8 @@ pub mod data_accessor {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -849,6 +865,8 @@ pub mod data_accessor {
         required: &["Action"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -862,9 +880,9 @@ pub mod data_accessor {
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
     pub struct DataAccessorAuthenticationDetail {
-        /// `AuthenticationConfiguration`: JSON.
+        /// `AuthenticationConfiguration`: [`DataAccessorAuthenticationConfiguration`].
         pub authentication_configuration:
-            ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+            ::std::option::Option<::stratus_model::Val<DataAccessorAuthenticationConfiguration>>,
         /// `AuthenticationType`: [`DataAccessorAuthenticationType`].
         /// Required.
         pub authentication_type: ::stratus_model::Val<DataAccessorAuthenticationType>,
@@ -893,7 +911,10 @@ pub mod data_accessor {
     pub static SCHEMA_DataAccessorAuthenticationDetail: s::ObjectSchema = s::ObjectSchema {
         name: "DataAccessorAuthenticationDetail",
         properties: &[
-            s::prop("AuthenticationConfiguration", s::Kind::Json),
+            s::prop(
+                "AuthenticationConfiguration",
+                s::Kind::Object(&SCHEMA_DataAccessorAuthenticationConfiguration),
+            ),
             s::prop(
                 "AuthenticationType",
                 s::Kind::Enum(DataAccessorAuthenticationType::VALUES),
@@ -913,6 +934,8 @@ pub mod data_accessor {
         required: &["AuthenticationType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -954,6 +977,8 @@ pub mod data_accessor {
         required: &["DocumentAttributeFilter"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -961,6 +986,39 @@ pub mod data_accessor {
         for ::stratus_model::Val<ActionFilterConfiguration>
     {
         fn from(value: ActionFilterConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `DataAccessorAuthenticationConfiguration`, a property type of `AWS::QBusiness::DataAccessor`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct DataAccessorAuthenticationConfiguration {
+        /// `IdcTrustedTokenIssuerConfiguration`: [`DataAccessorIdcTrustedTokenIssuerConfiguration`].
+        pub idc_trusted_token_issuer_configuration: ::std::option::Option<
+            ::stratus_model::Val<DataAccessorIdcTrustedTokenIssuerConfiguration>,
+        >,
+    }
+
+    /// What the schema says of `DataAccessorAuthenticationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataAccessorAuthenticationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DataAccessorAuthenticationConfiguration",
+        properties: &[s::prop(
+            "IdcTrustedTokenIssuerConfiguration",
+            s::Kind::Object(&SCHEMA_DataAccessorIdcTrustedTokenIssuerConfiguration),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["IdcTrustedTokenIssuerConfiguration"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<DataAccessorAuthenticationConfiguration>
+        for ::stratus_model::Val<DataAccessorAuthenticationConfiguration>
+    {
+        fn from(value: DataAccessorAuthenticationConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -1023,11 +1081,57 @@ pub mod data_accessor {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
     impl ::std::convert::From<AttributeFilter> for ::stratus_model::Val<AttributeFilter> {
         fn from(value: AttributeFilter) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `DataAccessorIdcTrustedTokenIssuerConfiguration`, a property type of `AWS::QBusiness::DataAccessor`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct DataAccessorIdcTrustedTokenIssuerConfiguration {
+        /// `IdcTrustedTokenIssuerArn`: string.
+        /// Required.
+        /// Pattern: `^arn:aws:sso::[0-9]{12}:trustedTokenIssuer/(sso)?ins-[a-zA-Z0-9-.]{16}/tti-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+        /// Length: `0..=1284`.
+        pub idc_trusted_token_issuer_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl DataAccessorIdcTrustedTokenIssuerConfiguration {
+        /// With the required `IdcTrustedTokenIssuerArn`; everything else unset.
+        pub fn new(
+            idc_trusted_token_issuer_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                idc_trusted_token_issuer_arn: idc_trusted_token_issuer_arn.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `DataAccessorIdcTrustedTokenIssuerConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataAccessorIdcTrustedTokenIssuerConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DataAccessorIdcTrustedTokenIssuerConfiguration",
+        properties: &[s::prop("IdcTrustedTokenIssuerArn", s::Kind::String).pattern("^arn:aws:sso::[0-9]{12}:trustedTokenIssuer/(sso)?ins-[a-zA-Z0-9-.]{16}/tti-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$").min_length(0).max_length(1284)],
+        required: &["IdcTrustedTokenIssuerArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<DataAccessorIdcTrustedTokenIssuerConfiguration>
+        for ::stratus_model::Val<DataAccessorIdcTrustedTokenIssuerConfiguration>
+    {
+        fn from(value: DataAccessorIdcTrustedTokenIssuerConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -1041,16 +1145,16 @@ pub mod data_accessor {
         /// Pattern: `^[a-zA-Z0-9_][a-zA-Z0-9_-]*$`.
         /// Length: `1..=200`.
         pub name: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: JSON.
+        /// `Value`: [`DocumentAttributeValue`].
         /// Required.
-        pub value: ::stratus_model::Val<::stratus_model::Json>,
+        pub value: ::stratus_model::Val<DocumentAttributeValue>,
     }
 
     impl DocumentAttribute {
         /// With the required `Name`, `Value`; everything else unset.
         pub fn new(
             name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            value: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<DocumentAttributeValue>>,
         ) -> Self {
             Self {
                 name: name.into(),
@@ -1067,16 +1171,68 @@ pub mod data_accessor {
                 .pattern("^[a-zA-Z0-9_][a-zA-Z0-9_-]*$")
                 .min_length(1)
                 .max_length(200),
-            s::prop("Value", s::Kind::Json),
+            s::prop("Value", s::Kind::Object(&SCHEMA_DocumentAttributeValue)),
         ],
         required: &["Name", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
     impl ::std::convert::From<DocumentAttribute> for ::stratus_model::Val<DocumentAttribute> {
         fn from(value: DocumentAttribute) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `DocumentAttributeValue`, a property type of `AWS::QBusiness::DataAccessor`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct DocumentAttributeValue {
+        /// `DateValue`: string.
+        pub date_value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `LongValue`: number.
+        pub long_value: ::std::option::Option<::stratus_model::Val<f64>>,
+        /// `StringListValue`: list of string.
+        pub string_list_value:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+        /// `StringValue`: string.
+        /// Length: `..=2048`.
+        pub string_value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `DocumentAttributeValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_DocumentAttributeValue: s::ObjectSchema = s::ObjectSchema {
+        name: "DocumentAttributeValue",
+        properties: &[
+            s::prop("DateValue", s::Kind::String).format(
+                "date-time",
+                "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$",
+            ),
+            s::prop("LongValue", s::Kind::Number),
+            s::prop(
+                "StringListValue",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(2048)),
+            ),
+            s::prop("StringValue", s::Kind::String).max_length(2048),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[
+            &["StringValue"],
+            &["StringListValue"],
+            &["LongValue"],
+            &["DateValue"],
+        ],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<DocumentAttributeValue> for ::stratus_model::Val<DocumentAttributeValue> {
+        fn from(value: DocumentAttributeValue) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -1218,10 +1374,12 @@ pub mod data_source {
     /// What the schema says of `AWS::QBusiness::DataSource`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::QBusiness::DataSource",
-        properties: &[s::prop("ApplicationId", s::Kind::String).pattern("^[a-zA-Z0-9][a-zA-Z0-9-]{35}$").min_length(36).max_length(36), s::prop("Configuration", s::Kind::Json), s::prop("Description", s::Kind::String).pattern("^[\\s\\S]*$").min_length(0).max_length(1000), s::prop("DisplayName", s::Kind::String).pattern("^[a-zA-Z0-9][a-zA-Z0-9_-]*$").min_length(1).max_length(1000), s::prop("DocumentEnrichmentConfiguration", s::Kind::Object(&SCHEMA_DocumentEnrichmentConfiguration)), s::prop("IndexId", s::Kind::String).pattern("^[a-zA-Z0-9][a-zA-Z0-9-]{35}$").min_length(36).max_length(36), s::prop("MediaExtractionConfiguration", s::Kind::Object(&SCHEMA_MediaExtractionConfiguration)), s::prop("RoleArn", s::Kind::String).pattern("^arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}$").min_length(0).max_length(1284), s::prop("SyncSchedule", s::Kind::String).pattern("^[\\s\\S]*$").max_length(998), s::prop("VpcConfiguration", s::Kind::Object(&SCHEMA_DataSourceVpcConfiguration)), s::prop("Tags", s::Kind::Json)],
+        properties: &[s::prop("ApplicationId", s::Kind::String).pattern("^[a-zA-Z0-9][a-zA-Z0-9-]{35}$").min_length(36).max_length(36), s::prop("Configuration", s::Kind::Json), s::prop("Description", s::Kind::String).pattern("^[\\s\\S]*$").min_length(0).max_length(1000), s::prop("DisplayName", s::Kind::String).pattern("^[a-zA-Z0-9][a-zA-Z0-9_-]*$").min_length(1).max_length(1000), s::prop("DocumentEnrichmentConfiguration", s::Kind::Object(&SCHEMA_DocumentEnrichmentConfiguration)), s::prop("IndexId", s::Kind::String).pattern("^[a-zA-Z0-9][a-zA-Z0-9-]{35}$").min_length(36).max_length(36), s::prop("MediaExtractionConfiguration", s::Kind::Object(&SCHEMA_MediaExtractionConfiguration)), s::prop("RoleArn", s::Kind::String).pattern("^arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$").min_length(0).max_length(1284), s::prop("SyncSchedule", s::Kind::String).pattern("^[\\s\\S]*$").max_length(998), s::prop("VpcConfiguration", s::Kind::Object(&SCHEMA_DataSourceVpcConfiguration)), s::prop("Tags", s::Kind::Json)],
         required: &["ApplicationId", "IndexId", "Configuration", "DisplayName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1304,6 +1462,8 @@ pub mod data_source {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1350,6 +1510,8 @@ pub mod data_source {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1400,6 +1562,10 @@ pub mod data_source {
                 s::Kind::List(
                     &s::prop("", s::Kind::String)
                         .pattern("^[-0-9a-zA-Z]+$")
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        )
                         .min_length(1)
                         .max_length(200),
                 ),
@@ -1419,6 +1585,8 @@ pub mod data_source {
         required: &["SecurityGroupIds", "SubnetIds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1460,6 +1628,8 @@ pub mod data_source {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1495,10 +1665,12 @@ pub mod data_source {
     /// What the schema says of `HookConfiguration`'s properties; `validate()` checks them.
     pub static SCHEMA_HookConfiguration: s::ObjectSchema = s::ObjectSchema {
         name: "HookConfiguration",
-        properties: &[s::prop("InvocationCondition", s::Kind::Object(&SCHEMA_DocumentAttributeCondition)), s::prop("LambdaArn", s::Kind::String).pattern("^arn:aws[a-zA-Z-]*:lambda:[a-z-]*-[0-9]:[0-9]{12}:function:[a-zA-Z0-9-_]+(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})?(:[a-zA-Z0-9-_]+)?$").min_length(1).max_length(2048), s::prop("RoleArn", s::Kind::String).pattern("^arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}$").min_length(0).max_length(1284), s::prop("S3BucketName", s::Kind::String).pattern("^[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9]$").min_length(1).max_length(63)],
+        properties: &[s::prop("InvocationCondition", s::Kind::Object(&SCHEMA_DocumentAttributeCondition)), s::prop("LambdaArn", s::Kind::String).pattern("^arn:aws[a-zA-Z-]*:lambda:[a-z-]*-[0-9]:[0-9]{12}:function:[a-zA-Z0-9-_]+(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})?(:[a-zA-Z0-9-_]+)?$").format("AWS::Lambda::Function.Arn", "^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\\d{12}:function:.+(:.+)?$").min_length(1).max_length(2048), s::prop("RoleArn", s::Kind::String).pattern("^arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$").min_length(0).max_length(1284), s::prop("S3BucketName", s::Kind::String).pattern("^[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9]$").min_length(1).max_length(63)],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1540,6 +1712,8 @@ pub mod data_source {
         required: &["AudioExtractionStatus"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1583,6 +1757,8 @@ pub mod data_source {
         required: &["ImageExtractionStatus"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1626,6 +1802,8 @@ pub mod data_source {
         required: &["VideoExtractionStatus"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1649,8 +1827,8 @@ pub mod data_source {
         /// `Operator`: [`DocumentEnrichmentConditionOperator`].
         /// Required.
         pub operator: ::stratus_model::Val<DocumentEnrichmentConditionOperator>,
-        /// `Value`: JSON.
-        pub value: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `Value`: [`DocumentAttributeValue`].
+        pub value: ::std::option::Option<::stratus_model::Val<DocumentAttributeValue>>,
     }
 
     impl DocumentAttributeCondition {
@@ -1681,11 +1859,13 @@ pub mod data_source {
                 "Operator",
                 s::Kind::Enum(DocumentEnrichmentConditionOperator::VALUES),
             ),
-            s::prop("Value", s::Kind::Json),
+            s::prop("Value", s::Kind::Object(&SCHEMA_DocumentAttributeValue)),
         ],
         required: &["Key", "Operator"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1709,8 +1889,8 @@ pub mod data_source {
         /// Pattern: `^[a-zA-Z0-9_][a-zA-Z0-9_-]*$`.
         /// Length: `1..=200`.
         pub key: ::stratus_model::Val<::std::string::String>,
-        /// `Value`: JSON.
-        pub value: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `Value`: [`DocumentAttributeValue`].
+        pub value: ::std::option::Option<::stratus_model::Val<DocumentAttributeValue>>,
     }
 
     impl DocumentAttributeTarget {
@@ -1738,11 +1918,13 @@ pub mod data_source {
                 .pattern("^[a-zA-Z0-9_][a-zA-Z0-9_-]*$")
                 .min_length(1)
                 .max_length(200),
-            s::prop("Value", s::Kind::Json),
+            s::prop("Value", s::Kind::Object(&SCHEMA_DocumentAttributeValue)),
         ],
         required: &["Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1750,6 +1932,56 @@ pub mod data_source {
         for ::stratus_model::Val<DocumentAttributeTarget>
     {
         fn from(value: DocumentAttributeTarget) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `DocumentAttributeValue`, a property type of `AWS::QBusiness::DataSource`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct DocumentAttributeValue {
+        /// `DateValue`: string.
+        pub date_value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `LongValue`: number.
+        pub long_value: ::std::option::Option<::stratus_model::Val<f64>>,
+        /// `StringListValue`: list of string.
+        pub string_list_value:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+        /// `StringValue`: string.
+        /// Length: `..=2048`.
+        pub string_value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `DocumentAttributeValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_DocumentAttributeValue: s::ObjectSchema = s::ObjectSchema {
+        name: "DocumentAttributeValue",
+        properties: &[
+            s::prop("DateValue", s::Kind::String).format(
+                "date-time",
+                "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$",
+            ),
+            s::prop("LongValue", s::Kind::Number),
+            s::prop(
+                "StringListValue",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(2048)),
+            ),
+            s::prop("StringValue", s::Kind::String).max_length(2048),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[
+            &["StringValue"],
+            &["StringListValue"],
+            &["LongValue"],
+            &["DateValue"],
+        ],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<DocumentAttributeValue> for ::stratus_model::Val<DocumentAttributeValue> {
+        fn from(value: DocumentAttributeValue) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -2159,6 +2391,8 @@ pub mod index {
         required: &["ApplicationId", "DisplayName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2215,6 +2449,8 @@ pub mod index {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2254,6 +2490,8 @@ pub mod index {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2503,6 +2741,8 @@ pub mod permission {
         required: &["ApplicationId", "StatementId", "Actions", "Principal"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2563,6 +2803,8 @@ pub mod permission {
         required: &["ConditionOperator", "ConditionKey", "ConditionValues"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2639,9 +2881,9 @@ pub mod plugin {
         /// Length: `36..=36`.
         #[resource(replace)]
         pub application_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-        /// `AuthConfiguration`: JSON.
+        /// `AuthConfiguration`: [`PluginAuthConfiguration`].
         /// Required.
-        pub auth_configuration: ::stratus_model::Val<::stratus_model::Json>,
+        pub auth_configuration: ::stratus_model::Val<PluginAuthConfiguration>,
         /// `CustomPluginConfiguration`: [`CustomPluginConfiguration`].
         pub custom_plugin_configuration:
             ::std::option::Option<::stratus_model::Val<CustomPluginConfiguration>>,
@@ -2666,7 +2908,7 @@ pub mod plugin {
     impl CfnPlugin {
         /// With the required `AuthConfiguration`, `DisplayName`, `Type`; everything else unset.
         pub fn new(
-            auth_configuration: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            auth_configuration: impl ::std::convert::Into<::stratus_model::Val<PluginAuthConfiguration>>,
             display_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
             r#type: impl ::std::convert::Into<::stratus_model::Val<PluginType>>,
         ) -> Self {
@@ -2690,7 +2932,10 @@ pub mod plugin {
                 .pattern("^[a-zA-Z0-9][a-zA-Z0-9-]{35}$")
                 .min_length(36)
                 .max_length(36),
-            s::prop("AuthConfiguration", s::Kind::Json),
+            s::prop(
+                "AuthConfiguration",
+                s::Kind::Object(&SCHEMA_PluginAuthConfiguration),
+            ),
             s::prop(
                 "CustomPluginConfiguration",
                 s::Kind::Object(&SCHEMA_CustomPluginConfiguration),
@@ -2710,6 +2955,8 @@ pub mod plugin {
         required: &["AuthConfiguration", "DisplayName", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2745,13 +2992,62 @@ pub mod plugin {
         }
     }
 
+    /// `PluginAuthConfiguration`, a property type of `AWS::QBusiness::Plugin`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct PluginAuthConfiguration {
+        /// `BasicAuthConfiguration`: [`BasicAuthConfiguration`].
+        pub basic_auth_configuration:
+            ::std::option::Option<::stratus_model::Val<BasicAuthConfiguration>>,
+        /// `NoAuthConfiguration`: JSON.
+        pub no_auth_configuration:
+            ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `OAuth2ClientCredentialConfiguration`: [`OAuth2ClientCredentialConfiguration`].
+        pub o_auth2_client_credential_configuration:
+            ::std::option::Option<::stratus_model::Val<OAuth2ClientCredentialConfiguration>>,
+    }
+
+    /// What the schema says of `PluginAuthConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_PluginAuthConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "PluginAuthConfiguration",
+        properties: &[
+            s::prop(
+                "BasicAuthConfiguration",
+                s::Kind::Object(&SCHEMA_BasicAuthConfiguration),
+            ),
+            s::prop("NoAuthConfiguration", s::Kind::Json),
+            s::prop(
+                "OAuth2ClientCredentialConfiguration",
+                s::Kind::Object(&SCHEMA_OAuth2ClientCredentialConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[
+            &["BasicAuthConfiguration"],
+            &["OAuth2ClientCredentialConfiguration"],
+            &["NoAuthConfiguration"],
+        ],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<PluginAuthConfiguration>
+        for ::stratus_model::Val<PluginAuthConfiguration>
+    {
+        fn from(value: PluginAuthConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
     /// `CustomPluginConfiguration`, a property type of `AWS::QBusiness::Plugin`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
     pub struct CustomPluginConfiguration {
-        /// `ApiSchema`: JSON.
+        /// `ApiSchema`: [`ApiSchema`].
         /// Required.
-        pub api_schema: ::stratus_model::Val<::stratus_model::Json>,
+        pub api_schema: ::stratus_model::Val<ApiSchema>,
         /// `ApiSchemaType`: [`ApiSchemaType`].
         /// Required.
         pub api_schema_type: ::stratus_model::Val<ApiSchemaType>,
@@ -2764,7 +3060,7 @@ pub mod plugin {
     impl CustomPluginConfiguration {
         /// With the required `ApiSchema`, `ApiSchemaType`, `Description`; everything else unset.
         pub fn new(
-            api_schema: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            api_schema: impl ::std::convert::Into<::stratus_model::Val<ApiSchema>>,
             api_schema_type: impl ::std::convert::Into<::stratus_model::Val<ApiSchemaType>>,
             description: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
         ) -> Self {
@@ -2780,7 +3076,7 @@ pub mod plugin {
     pub static SCHEMA_CustomPluginConfiguration: s::ObjectSchema = s::ObjectSchema {
         name: "CustomPluginConfiguration",
         properties: &[
-            s::prop("ApiSchema", s::Kind::Json),
+            s::prop("ApiSchema", s::Kind::Object(&SCHEMA_ApiSchema)),
             s::prop("ApiSchemaType", s::Kind::Enum(ApiSchemaType::VALUES)),
             s::prop("Description", s::Kind::String)
                 .min_length(1)
@@ -2789,6 +3085,8 @@ pub mod plugin {
         required: &["ApiSchema", "ApiSchemaType", "Description"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2796,6 +3094,197 @@ pub mod plugin {
         for ::stratus_model::Val<CustomPluginConfiguration>
     {
         fn from(value: CustomPluginConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `BasicAuthConfiguration`, a property type of `AWS::QBusiness::Plugin`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct BasicAuthConfiguration {
+        /// `RoleArn`: string.
+        /// Required.
+        /// Pattern: `^arn:[a-z0-9-\.]{1,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}$`.
+        /// Length: `0..=1284`.
+        pub role_arn: ::stratus_model::Val<::std::string::String>,
+        /// `SecretArn`: string.
+        /// Required.
+        /// Pattern: `^arn:[a-z0-9-\.]{1,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}$`.
+        /// Length: `0..=1284`.
+        pub secret_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl BasicAuthConfiguration {
+        /// With the required `RoleArn`, `SecretArn`; everything else unset.
+        pub fn new(
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            secret_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                role_arn: role_arn.into(),
+                secret_arn: secret_arn.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `BasicAuthConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_BasicAuthConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "BasicAuthConfiguration",
+        properties: &[s::prop("RoleArn", s::Kind::String).pattern("^arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$").min_length(0).max_length(1284), s::prop("SecretArn", s::Kind::String).pattern("^arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}$").min_length(0).max_length(1284)],
+        required: &["RoleArn", "SecretArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<BasicAuthConfiguration> for ::stratus_model::Val<BasicAuthConfiguration> {
+        fn from(value: BasicAuthConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `OAuth2ClientCredentialConfiguration`, a property type of `AWS::QBusiness::Plugin`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct OAuth2ClientCredentialConfiguration {
+        /// `AuthorizationUrl`: string.
+        /// Pattern: `^(https?|ftp|file)://([^\s]*)$`.
+        /// Length: `1..=2048`.
+        pub authorization_url: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `RoleArn`: string.
+        /// Required.
+        /// Pattern: `^arn:[a-z0-9-\.]{1,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}$`.
+        /// Length: `0..=1284`.
+        pub role_arn: ::stratus_model::Val<::std::string::String>,
+        /// `SecretArn`: string.
+        /// Required.
+        /// Pattern: `^arn:[a-z0-9-\.]{1,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}$`.
+        /// Length: `0..=1284`.
+        pub secret_arn: ::stratus_model::Val<::std::string::String>,
+        /// `TokenUrl`: string.
+        /// Pattern: `^(https?|ftp|file)://([^\s]*)$`.
+        /// Length: `1..=2048`.
+        pub token_url: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl OAuth2ClientCredentialConfiguration {
+        /// With the required `RoleArn`, `SecretArn`; everything else unset.
+        pub fn new(
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            secret_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                authorization_url: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                secret_arn: secret_arn.into(),
+                token_url: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `OAuth2ClientCredentialConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_OAuth2ClientCredentialConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "OAuth2ClientCredentialConfiguration",
+        properties: &[s::prop("AuthorizationUrl", s::Kind::String).pattern("^(https?|ftp|file)://([^\\s]*)$").min_length(1).max_length(2048), s::prop("RoleArn", s::Kind::String).pattern("^arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$").min_length(0).max_length(1284), s::prop("SecretArn", s::Kind::String).pattern("^arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}$").min_length(0).max_length(1284), s::prop("TokenUrl", s::Kind::String).pattern("^(https?|ftp|file)://([^\\s]*)$").min_length(1).max_length(2048)],
+        required: &["RoleArn", "SecretArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<OAuth2ClientCredentialConfiguration>
+        for ::stratus_model::Val<OAuth2ClientCredentialConfiguration>
+    {
+        fn from(value: OAuth2ClientCredentialConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `APISchema`, a property type of `AWS::QBusiness::Plugin`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ApiSchema {
+        /// `Payload`: string.
+        pub payload: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `S3`: [`S3`].
+        pub s3: ::std::option::Option<::stratus_model::Val<S3>>,
+    }
+
+    /// What the schema says of `APISchema`'s properties; `validate()` checks them.
+    pub static SCHEMA_ApiSchema: s::ObjectSchema = s::ObjectSchema {
+        name: "APISchema",
+        properties: &[
+            s::prop("Payload", s::Kind::String),
+            s::prop("S3", s::Kind::Object(&SCHEMA_S3)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["Payload"], &["S3"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ApiSchema> for ::stratus_model::Val<ApiSchema> {
+        fn from(value: ApiSchema) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `S3`, a property type of `AWS::QBusiness::Plugin`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct S3 {
+        /// `Bucket`: string.
+        /// Required.
+        /// Pattern: `^[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9]$`.
+        /// Length: `1..=63`.
+        pub bucket: ::stratus_model::Val<::std::string::String>,
+        /// `Key`: string.
+        /// Required.
+        /// Length: `1..=1024`.
+        pub key: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl S3 {
+        /// With the required `Bucket`, `Key`; everything else unset.
+        pub fn new(
+            bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket: bucket.into(),
+                key: key.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `S3`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3: s::ObjectSchema = s::ObjectSchema {
+        name: "S3",
+        properties: &[
+            s::prop("Bucket", s::Kind::String)
+                .pattern("^[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9]$")
+                .min_length(1)
+                .max_length(63),
+            s::prop("Key", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+        ],
+        required: &["Bucket", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<S3> for ::stratus_model::Val<S3> {
+        fn from(value: S3) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -3033,9 +3522,9 @@ pub mod retriever {
         /// Length: `36..=36`.
         #[resource(replace)]
         pub application_id: ::stratus_model::Val<::std::string::String>,
-        /// `Configuration`: JSON.
+        /// `Configuration`: [`RetrieverConfiguration`].
         /// Required.
-        pub configuration: ::stratus_model::Val<::stratus_model::Json>,
+        pub configuration: ::stratus_model::Val<RetrieverConfiguration>,
         /// `DisplayName`: string.
         /// Required.
         /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9_-]*$`.
@@ -3056,7 +3545,7 @@ pub mod retriever {
         /// With the required `ApplicationId`, `Configuration`, `DisplayName`, `Type`; everything else unset.
         pub fn new(
             application_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            configuration: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            configuration: impl ::std::convert::Into<::stratus_model::Val<RetrieverConfiguration>>,
             display_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
             r#type: impl ::std::convert::Into<::stratus_model::Val<RetrieverType>>,
         ) -> Self {
@@ -3073,10 +3562,12 @@ pub mod retriever {
     /// What the schema says of `AWS::QBusiness::Retriever`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::QBusiness::Retriever",
-        properties: &[s::prop("ApplicationId", s::Kind::String).pattern("^[a-zA-Z0-9][a-zA-Z0-9-]{35}$").min_length(36).max_length(36), s::prop("Configuration", s::Kind::Json), s::prop("DisplayName", s::Kind::String).pattern("^[a-zA-Z0-9][a-zA-Z0-9_-]*$").min_length(1).max_length(1000), s::prop("RoleArn", s::Kind::String).pattern("^arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}$").min_length(0).max_length(1284), s::prop("Type", s::Kind::Enum(RetrieverType::VALUES)), s::prop("Tags", s::Kind::Json)],
+        properties: &[s::prop("ApplicationId", s::Kind::String).pattern("^[a-zA-Z0-9][a-zA-Z0-9-]{35}$").min_length(36).max_length(36), s::prop("Configuration", s::Kind::Object(&SCHEMA_RetrieverConfiguration)), s::prop("DisplayName", s::Kind::String).pattern("^[a-zA-Z0-9][a-zA-Z0-9_-]*$").min_length(1).max_length(1000), s::prop("RoleArn", s::Kind::String).pattern("^arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$").min_length(0).max_length(1284), s::prop("Type", s::Kind::Enum(RetrieverType::VALUES)), s::prop("Tags", s::Kind::Json)],
         required: &["ApplicationId", "Configuration", "DisplayName", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3109,6 +3600,135 @@ pub mod retriever {
         }
         fn updated_at(self) -> ::stratus_model::Attr<::std::string::String> {
             ::stratus_model::Attr::new(self.id(), "UpdatedAt")
+        }
+    }
+
+    /// `RetrieverConfiguration`, a property type of `AWS::QBusiness::Retriever`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct RetrieverConfiguration {
+        /// `KendraIndexConfiguration`: [`KendraIndexConfiguration`].
+        pub kendra_index_configuration:
+            ::std::option::Option<::stratus_model::Val<KendraIndexConfiguration>>,
+        /// `NativeIndexConfiguration`: [`NativeIndexConfiguration`].
+        pub native_index_configuration:
+            ::std::option::Option<::stratus_model::Val<NativeIndexConfiguration>>,
+    }
+
+    /// What the schema says of `RetrieverConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_RetrieverConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "RetrieverConfiguration",
+        properties: &[
+            s::prop(
+                "KendraIndexConfiguration",
+                s::Kind::Object(&SCHEMA_KendraIndexConfiguration),
+            ),
+            s::prop(
+                "NativeIndexConfiguration",
+                s::Kind::Object(&SCHEMA_NativeIndexConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["NativeIndexConfiguration"], &["KendraIndexConfiguration"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<RetrieverConfiguration> for ::stratus_model::Val<RetrieverConfiguration> {
+        fn from(value: RetrieverConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `KendraIndexConfiguration`, a property type of `AWS::QBusiness::Retriever`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct KendraIndexConfiguration {
+        /// `IndexId`: string.
+        /// Required.
+        /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9-]{35}$`.
+        /// Length: `36..=36`.
+        pub index_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl KendraIndexConfiguration {
+        /// With the required `IndexId`; everything else unset.
+        pub fn new(
+            index_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                index_id: index_id.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `KendraIndexConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_KendraIndexConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "KendraIndexConfiguration",
+        properties: &[s::prop("IndexId", s::Kind::String)
+            .pattern("^[a-zA-Z0-9][a-zA-Z0-9-]{35}$")
+            .min_length(36)
+            .max_length(36)],
+        required: &["IndexId"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<KendraIndexConfiguration>
+        for ::stratus_model::Val<KendraIndexConfiguration>
+    {
+        fn from(value: KendraIndexConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `NativeIndexConfiguration`, a property type of `AWS::QBusiness::Retriever`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct NativeIndexConfiguration {
+        /// `IndexId`: string.
+        /// Required.
+        /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9-]{35}$`.
+        /// Length: `36..=36`.
+        pub index_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl NativeIndexConfiguration {
+        /// With the required `IndexId`; everything else unset.
+        pub fn new(
+            index_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                index_id: index_id.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `NativeIndexConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_NativeIndexConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "NativeIndexConfiguration",
+        properties: &[s::prop("IndexId", s::Kind::String)
+            .pattern("^[a-zA-Z0-9][a-zA-Z0-9-]{35}$")
+            .min_length(36)
+            .max_length(36)],
+        required: &["IndexId"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<NativeIndexConfiguration>
+        for ::stratus_model::Val<NativeIndexConfiguration>
+    {
+        fn from(value: NativeIndexConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
         }
     }
 
@@ -3189,9 +3809,9 @@ pub mod web_experience {
         /// `CustomizationConfiguration`: [`CustomizationConfiguration`].
         pub customization_configuration:
             ::std::option::Option<::stratus_model::Val<CustomizationConfiguration>>,
-        /// `IdentityProviderConfiguration`: JSON.
+        /// `IdentityProviderConfiguration`: [`IdentityProviderConfiguration`].
         pub identity_provider_configuration:
-            ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+            ::std::option::Option<::stratus_model::Val<IdentityProviderConfiguration>>,
         /// `Origins`: list of string.
         /// Items: `0..=10`.
         pub origins:
@@ -3239,10 +3859,12 @@ pub mod web_experience {
     /// What the schema says of `AWS::QBusiness::WebExperience`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::QBusiness::WebExperience",
-        properties: &[s::prop("ApplicationId", s::Kind::String).pattern("^[a-zA-Z0-9][a-zA-Z0-9-]{35}$").min_length(36).max_length(36), s::prop("BrowserExtensionConfiguration", s::Kind::Object(&SCHEMA_BrowserExtensionConfiguration)), s::prop("CustomizationConfiguration", s::Kind::Object(&SCHEMA_CustomizationConfiguration)), s::prop("IdentityProviderConfiguration", s::Kind::Json), s::prop("Origins", s::Kind::List(&s::prop("", s::Kind::String).pattern("^(http:\\/\\/|https:\\/\\/)[a-zA-Z0-9-_.]+(?::[0-9]{1,5})?$").min_length(1).max_length(64))).min_items(0).max_items(10), s::prop("RoleArn", s::Kind::String).pattern("^arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}$").min_length(0).max_length(1284), s::prop("SamplePromptsControlMode", s::Kind::Enum(WebExperienceSamplePromptsControlMode::VALUES)), s::prop("Subtitle", s::Kind::String).pattern("^[\\s\\S]*$").min_length(0).max_length(500), s::prop("Title", s::Kind::String).pattern("^[\\s\\S]*$").min_length(0).max_length(500), s::prop("WelcomeMessage", s::Kind::String).min_length(0).max_length(300), s::prop("Tags", s::Kind::Json)],
+        properties: &[s::prop("ApplicationId", s::Kind::String).pattern("^[a-zA-Z0-9][a-zA-Z0-9-]{35}$").min_length(36).max_length(36), s::prop("BrowserExtensionConfiguration", s::Kind::Object(&SCHEMA_BrowserExtensionConfiguration)), s::prop("CustomizationConfiguration", s::Kind::Object(&SCHEMA_CustomizationConfiguration)), s::prop("IdentityProviderConfiguration", s::Kind::Object(&SCHEMA_IdentityProviderConfiguration)), s::prop("Origins", s::Kind::List(&s::prop("", s::Kind::String).pattern("^(http:\\/\\/|https:\\/\\/)[a-zA-Z0-9-_.]+(?::[0-9]{1,5})?$").min_length(1).max_length(64))).min_items(0).max_items(10), s::prop("RoleArn", s::Kind::String).pattern("^arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$").min_length(0).max_length(1284), s::prop("SamplePromptsControlMode", s::Kind::Enum(WebExperienceSamplePromptsControlMode::VALUES)), s::prop("Subtitle", s::Kind::String).pattern("^[\\s\\S]*$").min_length(0).max_length(500), s::prop("Title", s::Kind::String).pattern("^[\\s\\S]*$").min_length(0).max_length(500), s::prop("WelcomeMessage", s::Kind::String).min_length(0).max_length(300), s::prop("Tags", s::Kind::Json)],
         required: &["ApplicationId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3318,6 +3940,8 @@ pub mod web_experience {
         required: &["EnabledBrowserExtensions"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3376,6 +4000,8 @@ pub mod web_experience {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3383,6 +4009,142 @@ pub mod web_experience {
         for ::stratus_model::Val<CustomizationConfiguration>
     {
         fn from(value: CustomizationConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `IdentityProviderConfiguration`, a property type of `AWS::QBusiness::WebExperience`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct IdentityProviderConfiguration {
+        /// `OpenIDConnectConfiguration`: [`OpenIdConnectProviderConfiguration`].
+        #[resource(rename = "OpenIDConnectConfiguration")]
+        pub open_id_connect_configuration:
+            ::std::option::Option<::stratus_model::Val<OpenIdConnectProviderConfiguration>>,
+        /// `SamlConfiguration`: [`SamlProviderConfiguration`].
+        pub saml_configuration:
+            ::std::option::Option<::stratus_model::Val<SamlProviderConfiguration>>,
+    }
+
+    /// What the schema says of `IdentityProviderConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_IdentityProviderConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "IdentityProviderConfiguration",
+        properties: &[
+            s::prop(
+                "OpenIDConnectConfiguration",
+                s::Kind::Object(&SCHEMA_OpenIdConnectProviderConfiguration),
+            ),
+            s::prop(
+                "SamlConfiguration",
+                s::Kind::Object(&SCHEMA_SamlProviderConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["SamlConfiguration"], &["OpenIDConnectConfiguration"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<IdentityProviderConfiguration>
+        for ::stratus_model::Val<IdentityProviderConfiguration>
+    {
+        fn from(value: IdentityProviderConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `OpenIDConnectProviderConfiguration`, a property type of `AWS::QBusiness::WebExperience`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct OpenIdConnectProviderConfiguration {
+        /// `SecretsArn`: string.
+        /// Required.
+        /// Pattern: `^arn:[a-z0-9-\.]{1,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}$`.
+        /// Length: `0..=1284`.
+        pub secrets_arn: ::stratus_model::Val<::std::string::String>,
+        /// `SecretsRole`: string.
+        /// Required.
+        /// Pattern: `^arn:[a-z0-9-\.]{1,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}$`.
+        /// Length: `0..=1284`.
+        pub secrets_role: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl OpenIdConnectProviderConfiguration {
+        /// With the required `SecretsArn`, `SecretsRole`; everything else unset.
+        pub fn new(
+            secrets_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            secrets_role: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                secrets_arn: secrets_arn.into(),
+                secrets_role: secrets_role.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `OpenIDConnectProviderConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_OpenIdConnectProviderConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "OpenIDConnectProviderConfiguration",
+        properties: &[s::prop("SecretsArn", s::Kind::String).pattern("^arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}$").min_length(0).max_length(1284), s::prop("SecretsRole", s::Kind::String).pattern("^arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}$").min_length(0).max_length(1284)],
+        required: &["SecretsArn", "SecretsRole"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<OpenIdConnectProviderConfiguration>
+        for ::stratus_model::Val<OpenIdConnectProviderConfiguration>
+    {
+        fn from(value: OpenIdConnectProviderConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `SamlProviderConfiguration`, a property type of `AWS::QBusiness::WebExperience`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct SamlProviderConfiguration {
+        /// `AuthenticationUrl`: string.
+        /// Required.
+        /// Pattern: `^https://.*$`.
+        /// Length: `1..=1284`.
+        pub authentication_url: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SamlProviderConfiguration {
+        /// With the required `AuthenticationUrl`; everything else unset.
+        pub fn new(
+            authentication_url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                authentication_url: authentication_url.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `SamlProviderConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SamlProviderConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SamlProviderConfiguration",
+        properties: &[s::prop("AuthenticationUrl", s::Kind::String)
+            .pattern("^https://.*$")
+            .min_length(1)
+            .max_length(1284)],
+        required: &["AuthenticationUrl"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<SamlProviderConfiguration>
+        for ::stratus_model::Val<SamlProviderConfiguration>
+    {
+        fn from(value: SamlProviderConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }

@@ -69,6 +69,8 @@ pub mod permission {
         required: &["Name", "ResourceType", "PolicyTemplate"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -174,6 +176,8 @@ pub mod resource_share {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -94,6 +94,8 @@ pub mod rule {
         required: &["RetentionPeriod", "ResourceType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -164,6 +166,8 @@ pub mod rule {
         required: &["ResourceTagKey", "ResourceTagValue"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -197,6 +201,8 @@ pub mod rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -248,6 +254,8 @@ pub mod rule {
         required: &["RetentionPeriodValue", "RetentionPeriodUnit"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -135,6 +135,7 @@ pub mod custom_db_engine_version {
                 .min_length(1)
                 .max_length(60),
             s::prop("ImageId", s::Kind::String)
+                .format("AWS::EC2::Image.Id", "^ami-([0-9a-z]{8}|[0-9a-z]{17})$")
                 .min_length(1)
                 .max_length(255),
             s::prop("KMSKeyId", s::Kind::String)
@@ -155,6 +156,8 @@ pub mod custom_db_engine_version {
         required: &["Engine", "EngineVersion"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -508,7 +511,10 @@ pub mod db_cluster {
                 .pattern("^[a-zA-Z]{1}[a-zA-Z0-9_]*$")
                 .min_length(1),
             s::prop("MonitoringInterval", s::Kind::Integer),
-            s::prop("MonitoringRoleArn", s::Kind::String),
+            s::prop("MonitoringRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("NetworkType", s::Kind::String),
             s::prop("PerformanceInsightsEnabled", s::Kind::Boolean),
             s::prop("PerformanceInsightsKmsKeyId", s::Kind::String),
@@ -537,13 +543,18 @@ pub mod db_cluster {
             s::prop("UseLatestRestorableTime", s::Kind::Boolean),
             s::prop(
                 "VpcSecurityGroupIds",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             ),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -632,11 +643,16 @@ pub mod db_cluster {
         name: "DBClusterRole",
         properties: &[
             s::prop("FeatureName", s::Kind::String),
-            s::prop("RoleArn", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
         ],
         required: &["RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -666,6 +682,8 @@ pub mod db_cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -707,6 +725,8 @@ pub mod db_cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -739,6 +759,8 @@ pub mod db_cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -951,6 +973,8 @@ pub mod db_cluster_parameter_group {
         required: &["Description", "Family", "Parameters"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -1320,7 +1344,10 @@ pub mod db_instance {
                 .max_length(128),
             s::prop("MaxAllocatedStorage", s::Kind::Integer),
             s::prop("MonitoringInterval", s::Kind::Integer),
-            s::prop("MonitoringRoleArn", s::Kind::String),
+            s::prop("MonitoringRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("MultiAZ", s::Kind::Boolean),
             s::prop("NcharCharacterSetName", s::Kind::String),
             s::prop("NetworkType", s::Kind::String),
@@ -1339,7 +1366,10 @@ pub mod db_instance {
                 .maximum(15.0),
             s::prop("PubliclyAccessible", s::Kind::Boolean),
             s::prop("ReplicaMode", s::Kind::String),
-            s::prop("RestoreTime", s::Kind::String),
+            s::prop("RestoreTime", s::Kind::String).format(
+                "date-time",
+                "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$",
+            ),
             s::prop("SourceDBClusterIdentifier", s::Kind::String),
             s::prop("SourceDBInstanceAutomatedBackupsArn", s::Kind::String),
             s::prop("SourceDBInstanceIdentifier", s::Kind::String),
@@ -1362,6 +1392,8 @@ pub mod db_instance {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1538,6 +1570,8 @@ pub mod db_instance {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1579,11 +1613,16 @@ pub mod db_instance {
         name: "DBInstanceRole",
         properties: &[
             s::prop("FeatureName", s::Kind::String),
-            s::prop("RoleArn", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
         ],
         required: &["FeatureName", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1613,6 +1652,8 @@ pub mod db_instance {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1643,6 +1684,8 @@ pub mod db_instance {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1851,6 +1894,8 @@ pub mod db_parameter_group {
         required: &["Family", "Description"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -1983,6 +2028,10 @@ pub mod db_proxy {
             s::prop("IdleClientTimeout", s::Kind::Integer),
             s::prop("RequireTLS", s::Kind::Boolean),
             s::prop("RoleArn", s::Kind::String)
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
             s::prop(
@@ -1991,7 +2040,10 @@ pub mod db_proxy {
             ),
             s::prop(
                 "VpcSecurityGroupIds",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             )
             .min_items(1),
             s::prop("VpcSubnetIds", s::Kind::List(&s::prop("", s::Kind::String))).min_items(2),
@@ -2000,6 +2052,8 @@ pub mod db_proxy {
         required: &["DBProxyName", "EngineFamily", "RoleArn", "VpcSubnetIds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2068,6 +2122,8 @@ pub mod db_proxy {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2497,7 +2553,10 @@ pub mod db_proxy_endpoint {
             s::prop("TargetRole", s::Kind::Enum(TargetRole::VALUES)),
             s::prop(
                 "VpcSecurityGroupIds",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             )
             .min_items(1),
             s::prop("VpcSubnetIds", s::Kind::List(&s::prop("", s::Kind::String))).min_items(2),
@@ -2506,6 +2565,8 @@ pub mod db_proxy_endpoint {
         required: &["DBProxyName", "DBProxyEndpointName", "VpcSubnetIds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2712,6 +2773,8 @@ pub mod db_proxy_target_group {
         required: &["DBProxyName", "TargetGroupName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2766,6 +2829,8 @@ pub mod db_proxy_target_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2884,6 +2949,8 @@ pub mod db_security_group {
         required: &["GroupDescription", "DBSecurityGroupIngress"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2925,13 +2992,21 @@ pub mod db_security_group {
         name: "Ingress",
         properties: &[
             s::prop("CIDRIP", s::Kind::String),
-            s::prop("EC2SecurityGroupId", s::Kind::String),
-            s::prop("EC2SecurityGroupName", s::Kind::String),
+            s::prop("EC2SecurityGroupId", s::Kind::String).format(
+                "AWS::EC2::SecurityGroup.Id",
+                "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+            ),
+            s::prop("EC2SecurityGroupName", s::Kind::String).format(
+                "AWS::EC2::SecurityGroup.Name",
+                "^[a-zA-Z0-9 \\._\\-:\\/()#\\,@\\[\\]+=&;\\{\\}!\\$\\*]+$",
+            ),
             s::prop("EC2SecurityGroupOwnerId", s::Kind::String),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3004,13 +3079,21 @@ pub mod db_security_group_ingress {
         properties: &[
             s::prop("CIDRIP", s::Kind::String),
             s::prop("DBSecurityGroupName", s::Kind::String),
-            s::prop("EC2SecurityGroupId", s::Kind::String),
-            s::prop("EC2SecurityGroupName", s::Kind::String),
+            s::prop("EC2SecurityGroupId", s::Kind::String).format(
+                "AWS::EC2::SecurityGroup.Id",
+                "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+            ),
+            s::prop("EC2SecurityGroupName", s::Kind::String).format(
+                "AWS::EC2::SecurityGroup.Name",
+                "^[a-zA-Z0-9 \\._\\-:\\/()#\\,@\\[\\]+=&;\\{\\}!\\$\\*]+$",
+            ),
             s::prop("EC2SecurityGroupOwnerId", s::Kind::String),
         ],
         required: &["DBSecurityGroupName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3116,6 +3199,8 @@ pub mod db_shard_group {
         required: &["DBClusterIdentifier", "MaxACU"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3202,6 +3287,8 @@ pub mod db_subnet_group {
         required: &["DBSubnetGroupDescription", "SubnetIds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -3274,7 +3361,10 @@ pub mod event_subscription {
                 "EventCategories",
                 s::Kind::List(&s::prop("", s::Kind::String)),
             ),
-            s::prop("SnsTopicArn", s::Kind::String),
+            s::prop("SnsTopicArn", s::Kind::String).format(
+                "AWS::SNS::Topic.Arn",
+                "^arn:aws[a-zA-Z-]*:sns:[a-z0-9-]+:\\d{12}:.+$",
+            ),
             s::prop("SourceIds", s::Kind::List(&s::prop("", s::Kind::String))),
             s::prop("SourceType", s::Kind::String),
             s::prop("SubscriptionName", s::Kind::String).max_length(255),
@@ -3283,6 +3373,8 @@ pub mod event_subscription {
         required: &["SnsTopicArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -3357,6 +3449,8 @@ pub mod global_cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["SourceDBClusterIdentifier"], &["Engine"]],
+        any_of: &[],
         open: false,
     };
 
@@ -3503,6 +3597,8 @@ pub mod integration {
         required: &["SourceArn", "TargetArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3605,6 +3701,8 @@ pub mod option_group {
         required: &["EngineName", "MajorEngineVersion", "OptionGroupDescription"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3670,6 +3768,8 @@ pub mod option_group {
         required: &["OptionName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3699,6 +3799,8 @@ pub mod option_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

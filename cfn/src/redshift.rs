@@ -358,6 +358,10 @@ pub mod cluster {
                 "VpcSecurityGroupIds",
                 s::Kind::List(
                     &s::prop("", s::Kind::String)
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        )
                         .min_length(0)
                         .max_length(2147483647),
                 ),
@@ -367,6 +371,8 @@ pub mod cluster {
         required: &["NodeType", "MasterUsername", "DBName", "ClusterType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -422,6 +428,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -460,6 +468,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -599,6 +609,8 @@ pub mod cluster_parameter_group {
         required: &["Description", "ParameterGroupFamily"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -637,6 +649,8 @@ pub mod cluster_parameter_group {
         required: &["ParameterValue", "ParameterName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -696,6 +710,8 @@ pub mod cluster_security_group {
         required: &["Description"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -772,13 +788,21 @@ pub mod cluster_security_group_ingress {
         name: "AWS::Redshift::ClusterSecurityGroupIngress",
         properties: &[
             s::prop("CIDRIP", s::Kind::String),
-            s::prop("ClusterSecurityGroupName", s::Kind::String),
-            s::prop("EC2SecurityGroupName", s::Kind::String),
+            s::prop("ClusterSecurityGroupName", s::Kind::String).format(
+                "AWS::EC2::SecurityGroup.Name",
+                "^[a-zA-Z0-9 \\._\\-:\\/()#\\,@\\[\\]+=&;\\{\\}!\\$\\*]+$",
+            ),
+            s::prop("EC2SecurityGroupName", s::Kind::String).format(
+                "AWS::EC2::SecurityGroup.Name",
+                "^[a-zA-Z0-9 \\._\\-:\\/()#\\,@\\[\\]+=&;\\{\\}!\\$\\*]+$",
+            ),
             s::prop("EC2SecurityGroupOwnerId", s::Kind::String),
         ],
         required: &["ClusterSecurityGroupName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -866,6 +890,8 @@ pub mod cluster_subnet_group {
         required: &["Description", "SubnetIds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -967,6 +993,10 @@ pub mod endpoint_access {
                 "VpcSecurityGroupIds",
                 s::Kind::List(
                     &s::prop("", s::Kind::String)
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        )
                         .min_length(0)
                         .max_length(2147483647),
                 ),
@@ -980,6 +1010,8 @@ pub mod endpoint_access {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1161,6 +1193,8 @@ pub mod endpoint_authorization {
         required: &["ClusterIdentifier", "Account"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1294,6 +1328,10 @@ pub mod event_subscription {
                 .min_length(0)
                 .max_length(2147483647),
             s::prop("SnsTopicArn", s::Kind::String)
+                .format(
+                    "AWS::SNS::Topic.Arn",
+                    "^arn:aws[a-zA-Z-]*:sns:[a-z0-9-]+:\\d{12}:.+$",
+                )
                 .min_length(0)
                 .max_length(2147483647),
             s::prop(
@@ -1314,6 +1352,8 @@ pub mod event_subscription {
         required: &["SubscriptionName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1604,6 +1644,8 @@ pub mod integration {
         required: &["SourceArn", "TargetArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1713,6 +1755,8 @@ pub mod scheduled_action {
         required: &["ScheduledActionName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

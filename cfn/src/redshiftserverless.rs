@@ -101,10 +101,12 @@ pub mod namespace {
     /// What the schema says of `AWS::RedshiftServerless::Namespace`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::RedshiftServerless::Namespace",
-        properties: &[s::prop("AdminPasswordSecretKmsKeyId", s::Kind::String), s::prop("AdminUserPassword", s::Kind::String).pattern("^(?=.*[a-z])(?=.*[A-Z])(?=.*\\d)[^\\x00-\\x20\\x22\\x27\\x2f\\x40\\x5c\\x7f-\\uffff]+").min_length(8).max_length(64), s::prop("AdminUsername", s::Kind::String).pattern("[a-zA-Z][a-zA-Z_0-9+.@-]*"), s::prop("DbName", s::Kind::String).pattern("[a-zA-Z][a-zA-Z_0-9+.@-]*").max_length(127), s::prop("DefaultIamRoleArn", s::Kind::String), s::prop("FinalSnapshotName", s::Kind::String).pattern("[a-z][a-z0-9]*(-[a-z0-9]+)*").max_length(255), s::prop("FinalSnapshotRetentionPeriod", s::Kind::Integer), s::prop("IamRoles", s::Kind::List(&s::prop("", s::Kind::String).min_length(0).max_length(512))), s::prop("KmsKeyId", s::Kind::String), s::prop("LogExports", s::Kind::List(&s::prop("", s::Kind::Enum(LogExport::VALUES)))).min_items(0).max_items(16), s::prop("ManageAdminPassword", s::Kind::Boolean), s::prop("NamespaceName", s::Kind::String).pattern("^[a-z0-9-]+$").min_length(3).max_length(64), s::prop("NamespaceResourcePolicy", s::Kind::Json), s::prop("RedshiftIdcApplicationArn", s::Kind::String).min_length(1).max_length(1024), s::prop("SnapshotCopyConfigurations", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SnapshotCopyConfiguration)))).min_items(0).max_items(1), s::prop("Tags", s::Kind::Json)],
+        properties: &[s::prop("AdminPasswordSecretKmsKeyId", s::Kind::String), s::prop("AdminUserPassword", s::Kind::String).pattern("^(?=.*[a-z])(?=.*[A-Z])(?=.*\\d)[^\\x00-\\x20\\x22\\x27\\x2f\\x40\\x5c\\x7f-\\uffff]+").min_length(8).max_length(64), s::prop("AdminUsername", s::Kind::String).pattern("[a-zA-Z][a-zA-Z_0-9+.@-]*"), s::prop("DbName", s::Kind::String).pattern("[a-zA-Z][a-zA-Z_0-9+.@-]*").max_length(127), s::prop("DefaultIamRoleArn", s::Kind::String).format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$"), s::prop("FinalSnapshotName", s::Kind::String).pattern("[a-z][a-z0-9]*(-[a-z0-9]+)*").max_length(255), s::prop("FinalSnapshotRetentionPeriod", s::Kind::Integer), s::prop("IamRoles", s::Kind::List(&s::prop("", s::Kind::String).min_length(0).max_length(512))), s::prop("KmsKeyId", s::Kind::String), s::prop("LogExports", s::Kind::List(&s::prop("", s::Kind::Enum(LogExport::VALUES)))).min_items(0).max_items(16), s::prop("ManageAdminPassword", s::Kind::Boolean), s::prop("NamespaceName", s::Kind::String).pattern("^[a-z0-9-]+$").min_length(3).max_length(64), s::prop("NamespaceResourcePolicy", s::Kind::Json), s::prop("RedshiftIdcApplicationArn", s::Kind::String).min_length(1).max_length(1024), s::prop("SnapshotCopyConfigurations", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SnapshotCopyConfiguration)))).min_items(0).max_items(1), s::prop("Tags", s::Kind::Json)],
         required: &["NamespaceName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -221,6 +223,8 @@ pub mod namespace {
         required: &["DestinationRegion"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -349,6 +353,8 @@ pub mod snapshot {
         required: &["SnapshotName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -551,6 +557,10 @@ pub mod workgroup {
                 s::Kind::List(
                     &s::prop("", s::Kind::String)
                         .pattern("^sg-[0-9a-fA-F]{8,}$")
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        )
                         .min_length(0)
                         .max_length(255),
                 ),
@@ -585,6 +595,8 @@ pub mod workgroup {
         required: &["WorkgroupName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -779,6 +791,8 @@ pub mod workgroup {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -811,6 +825,8 @@ pub mod workgroup {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -895,6 +911,10 @@ pub mod workgroup {
                 s::Kind::List(
                     &s::prop("", s::Kind::String)
                         .pattern("^sg-[0-9a-fA-F]{8,}$")
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        )
                         .min_length(0)
                         .max_length(255),
                 ),
@@ -923,6 +943,8 @@ pub mod workgroup {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -959,6 +981,8 @@ pub mod workgroup {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -990,11 +1014,16 @@ pub mod workgroup {
                 s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_NetworkInterface))),
             ),
             s::prop("VpcEndpointId", s::Kind::String),
-            s::prop("VpcId", s::Kind::String),
+            s::prop("VpcId", s::Kind::String).format(
+                "AWS::EC2::VPC.Id",
+                "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1026,11 +1055,16 @@ pub mod workgroup {
             s::prop("AvailabilityZone", s::Kind::String),
             s::prop("NetworkInterfaceId", s::Kind::String),
             s::prop("PrivateIpAddress", s::Kind::String),
-            s::prop("SubnetId", s::Kind::String),
+            s::prop("SubnetId", s::Kind::String).format(
+                "AWS::EC2::Subnet.Id",
+                "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -91,6 +91,10 @@ pub mod application {
             s::prop("ProxyType", s::Kind::Enum(ProxyType::VALUES)),
             s::prop("VpcId", s::Kind::String)
                 .pattern("^vpc-[-a-f0-9]{8}([-a-f0-9]{9})?$")
+                .format(
+                    "AWS::EC2::VPC.Id",
+                    "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                )
                 .min_length(12)
                 .max_length(21),
             s::prop("Tags", s::Kind::Json),
@@ -98,6 +102,8 @@ pub mod application {
         required: &["EnvironmentIdentifier", "VpcId", "Name", "ProxyType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -176,6 +182,8 @@ pub mod application {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -327,6 +335,8 @@ pub mod environment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -500,6 +510,8 @@ pub mod route {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -555,6 +567,8 @@ pub mod route {
         required: &["ActivationState"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -620,6 +634,8 @@ pub mod route {
         required: &["ActivationState"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -902,6 +918,10 @@ pub mod service {
             s::prop("UrlEndpoint", s::Kind::Object(&SCHEMA_UrlEndpointInput)),
             s::prop("VpcId", s::Kind::String)
                 .pattern("^vpc-[-a-f0-9]{8}([-a-f0-9]{9})?$")
+                .format(
+                    "AWS::EC2::VPC.Id",
+                    "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                )
                 .min_length(12)
                 .max_length(21),
             s::prop("Tags", s::Kind::Json),
@@ -914,6 +934,8 @@ pub mod service {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -961,6 +983,8 @@ pub mod service {
         required: &["Arn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1013,6 +1037,8 @@ pub mod service {
         required: &["Url"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

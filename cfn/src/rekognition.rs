@@ -51,6 +51,8 @@ pub mod collection {
         required: &["CollectionId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -119,6 +121,8 @@ pub mod project {
         required: &["ProjectName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -297,6 +301,10 @@ pub mod stream_processor {
             .min_items(0),
             s::prop("RoleArn", s::Kind::String)
                 .pattern("arn:aws(-[\\w]+)*:iam::[0-9]{12}:role/.*")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .max_length(2048),
             s::prop("S3Destination", s::Kind::Object(&SCHEMA_S3Destination)),
             s::prop("Tags", s::Kind::Json),
@@ -304,6 +312,15 @@ pub mod stream_processor {
         required: &["RoleArn", "KinesisVideoStream"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[
+            &[
+                "ConnectedHomeSettings",
+                "S3Destination",
+                "NotificationChannel",
+            ],
+            &["FaceSearchSettings", "KinesisDataStream"],
+        ],
+        any_of: &[],
         open: false,
     };
 
@@ -384,6 +401,8 @@ pub mod stream_processor {
         required: &["Height", "Width", "Left", "Top"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -435,6 +454,8 @@ pub mod stream_processor {
         required: &["Labels"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -469,6 +490,8 @@ pub mod stream_processor {
         required: &["OptIn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -518,6 +541,8 @@ pub mod stream_processor {
         required: &["CollectionId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -556,6 +581,8 @@ pub mod stream_processor {
         required: &["Arn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -594,6 +621,8 @@ pub mod stream_processor {
         required: &["Arn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -629,6 +658,8 @@ pub mod stream_processor {
         required: &["Arn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -670,6 +701,8 @@ pub mod stream_processor {
         required: &["X", "Y"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -714,6 +747,8 @@ pub mod stream_processor {
         required: &["BucketName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -82,6 +82,8 @@ pub mod app {
         required: &["Name", "AppTemplateBody", "ResourceMappings"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -136,10 +138,12 @@ pub mod app {
     /// What the schema says of `EventSubscription`'s properties; `validate()` checks them.
     pub static SCHEMA_EventSubscription: s::ObjectSchema = s::ObjectSchema {
         name: "EventSubscription",
-        properties: &[s::prop("EventType", s::Kind::Enum(EventType::VALUES)), s::prop("Name", s::Kind::String).min_length(1).max_length(256), s::prop("SnsTopicArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-iso|aws-iso-[a-z]{1}|aws-us-gov):[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:([a-z]{2}-((iso[a-z]{0,1}-)|(gov-)){0,1}[a-z]+-[0-9]):[0-9]{12}:[A-Za-z0-9/][A-Za-z0-9:_/+.-]{0,1023}$")],
+        properties: &[s::prop("EventType", s::Kind::Enum(EventType::VALUES)), s::prop("Name", s::Kind::String).min_length(1).max_length(256), s::prop("SnsTopicArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-iso|aws-iso-[a-z]{1}|aws-us-gov):[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:([a-z]{2}-((iso[a-z]{0,1}-)|(gov-)){0,1}[a-z]+-[0-9]):[0-9]{12}:[A-Za-z0-9/][A-Za-z0-9:_/+.-]{0,1023}$").format("AWS::SNS::Topic.Arn", "^arn:aws[a-zA-Z-]*:sns:[a-z0-9-]+:\\d{12}:.+$")],
         required: &["Name", "EventType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -184,6 +188,8 @@ pub mod app {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -259,6 +265,8 @@ pub mod app {
         required: &["MappingType", "PhysicalResourceId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -318,6 +326,8 @@ pub mod app {
         required: &["Identifier", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -532,6 +542,8 @@ pub mod resiliency_policy {
         required: &["PolicyName", "Tier", "Policy"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -593,6 +605,8 @@ pub mod resiliency_policy {
         required: &["AZ", "Hardware", "Software"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -637,6 +651,8 @@ pub mod resiliency_policy {
         required: &["RtoInSecs", "RpoInSecs"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

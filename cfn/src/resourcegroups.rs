@@ -81,6 +81,8 @@ pub mod group {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -128,6 +130,8 @@ pub mod group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -160,6 +164,8 @@ pub mod group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -203,6 +209,8 @@ pub mod group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -242,6 +250,8 @@ pub mod group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -272,6 +282,8 @@ pub mod group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -393,10 +405,12 @@ pub mod tag_sync_task {
     /// What the schema says of `AWS::ResourceGroups::TagSyncTask`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::ResourceGroups::TagSyncTask",
-        properties: &[s::prop("Group", s::Kind::String).pattern("([a-zA-Z0-9_\\\\.-]{1,150}/[a-z0-9]{26})|(arn:aws(-[a-z]+)*:resource-groups(-(test|beta|gamma))?:[a-z]{2}(-[a-z]+)+-\\d{1}:[0-9]{12}:group/[a-zA-Z0-9_\\\\.-]{1,150}/[a-z0-9]{26})").min_length(12).max_length(1600), s::prop("RoleArn", s::Kind::String).pattern("arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+").min_length(20).max_length(2048), s::prop("TagKey", s::Kind::String).pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$").min_length(1).max_length(128), s::prop("TagValue", s::Kind::String).pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$").min_length(0).max_length(256)],
+        properties: &[s::prop("Group", s::Kind::String).pattern("([a-zA-Z0-9_\\\\.-]{1,150}/[a-z0-9]{26})|(arn:aws(-[a-z]+)*:resource-groups(-(test|beta|gamma))?:[a-z]{2}(-[a-z]+)+-\\d{1}:[0-9]{12}:group/[a-zA-Z0-9_\\\\.-]{1,150}/[a-z0-9]{26})").min_length(12).max_length(1600), s::prop("RoleArn", s::Kind::String).pattern("arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$").min_length(20).max_length(2048), s::prop("TagKey", s::Kind::String).pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$").min_length(1).max_length(128), s::prop("TagValue", s::Kind::String).pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$").min_length(0).max_length(256)],
         required: &["Group", "TagKey", "TagValue", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -41,6 +41,8 @@ pub mod fleet {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -136,6 +138,8 @@ pub mod robot {
         required: &["GreengrassGroupId", "Architecture"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -274,6 +278,8 @@ pub mod robot_application {
         required: &["RobotSoftwareSuite"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -322,6 +328,8 @@ pub mod robot_application {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -376,6 +384,8 @@ pub mod robot_application {
         required: &["S3Bucket", "S3Key", "Architecture"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -579,6 +589,8 @@ pub mod robot_application_version {
         required: &["Application"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -693,6 +705,8 @@ pub mod simulation_application {
         required: &["RobotSoftwareSuite", "SimulationSoftwareSuite"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -745,6 +759,8 @@ pub mod simulation_application {
         required: &["Name", "Version"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -787,6 +803,8 @@ pub mod simulation_application {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -829,6 +847,8 @@ pub mod simulation_application {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -886,6 +906,8 @@ pub mod simulation_application {
         required: &["S3Bucket", "S3Key", "Architecture"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1242,6 +1264,8 @@ pub mod simulation_application_version {
         required: &["Application"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -62,6 +62,8 @@ pub mod crl {
         required: &["Name", "CrlData"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -193,6 +195,8 @@ pub mod profile {
         required: &["Name", "RoleArns"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -251,6 +255,8 @@ pub mod profile {
         required: &["CertificateField", "MappingRules"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -287,6 +293,8 @@ pub mod profile {
         required: &["Specifier"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -415,6 +423,8 @@ pub mod trust_anchor {
         required: &["Name", "Source"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -481,6 +491,8 @@ pub mod trust_anchor {
         required: &["Enabled", "Event"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -494,9 +506,9 @@ pub mod trust_anchor {
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
     pub struct Source {
-        /// `SourceData`: JSON.
+        /// `SourceData`: [`SourceData`].
         /// Required.
-        pub source_data: ::stratus_model::Val<::stratus_model::Json>,
+        pub source_data: ::stratus_model::Val<SourceData>,
         /// `SourceType`: [`TrustAnchorType`].
         /// Required.
         pub source_type: ::stratus_model::Val<TrustAnchorType>,
@@ -505,7 +517,7 @@ pub mod trust_anchor {
     impl Source {
         /// With the required `SourceData`, `SourceType`; everything else unset.
         pub fn new(
-            source_data: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            source_data: impl ::std::convert::Into<::stratus_model::Val<SourceData>>,
             source_type: impl ::std::convert::Into<::stratus_model::Val<TrustAnchorType>>,
         ) -> Self {
             Self {
@@ -519,17 +531,51 @@ pub mod trust_anchor {
     pub static SCHEMA_Source: s::ObjectSchema = s::ObjectSchema {
         name: "Source",
         properties: &[
-            s::prop("SourceData", s::Kind::Json),
+            s::prop("SourceData", s::Kind::Object(&SCHEMA_SourceData)),
             s::prop("SourceType", s::Kind::Enum(TrustAnchorType::VALUES)),
         ],
         required: &["SourceType", "SourceData"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
     impl ::std::convert::From<Source> for ::stratus_model::Val<Source> {
         fn from(value: Source) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `SourceData`, a property type of `AWS::RolesAnywhere::TrustAnchor`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct SourceData {
+        /// `AcmPcaArn`: string.
+        pub acm_pca_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `X509CertificateData`: string.
+        pub x509_certificate_data:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `SourceData`'s properties; `validate()` checks them.
+    pub static SCHEMA_SourceData: s::ObjectSchema = s::ObjectSchema {
+        name: "SourceData",
+        properties: &[
+            s::prop("AcmPcaArn", s::Kind::String),
+            s::prop("X509CertificateData", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["X509CertificateData"], &["AcmPcaArn"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<SourceData> for ::stratus_model::Val<SourceData> {
+        fn from(value: SourceData) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }

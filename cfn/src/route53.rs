@@ -56,6 +56,8 @@ pub mod cidr_collection {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -116,6 +118,8 @@ pub mod cidr_collection {
         required: &["LocationName", "CidrList"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -170,6 +174,8 @@ pub mod dnssec {
         required: &["HostedZoneId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -224,6 +230,8 @@ pub mod health_check {
         required: &["HealthCheckConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -331,6 +339,8 @@ pub mod health_check {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -379,6 +389,8 @@ pub mod health_check {
         required: &["Name", "Region"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -925,6 +937,8 @@ pub mod hosted_zone {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -963,6 +977,8 @@ pub mod hosted_zone {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -987,6 +1003,8 @@ pub mod hosted_zone {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1025,6 +1043,8 @@ pub mod hosted_zone {
         required: &["CloudWatchLogsLogGroupArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1065,12 +1085,17 @@ pub mod hosted_zone {
     pub static SCHEMA_Vpc: s::ObjectSchema = s::ObjectSchema {
         name: "VPC",
         properties: &[
-            s::prop("VPCId", s::Kind::String),
+            s::prop("VPCId", s::Kind::String).format(
+                "AWS::EC2::VPC.Id",
+                "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
             s::prop("VPCRegion", s::Kind::String),
         ],
         required: &["VPCId", "VPCRegion"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1159,6 +1184,8 @@ pub mod key_signing_key {
         required: &["Status", "HostedZoneId", "Name", "KeyManagementServiceArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1332,6 +1359,8 @@ pub mod record_set {
         required: &["Type", "Name"],
         required_xor: &[&["HostedZoneId", "HostedZoneName"]],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1387,6 +1416,8 @@ pub mod record_set {
         required: &["HostedZoneId", "DNSName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1431,6 +1462,8 @@ pub mod record_set {
         required: &["CollectionId", "LocationName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1463,6 +1496,8 @@ pub mod record_set {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1499,6 +1534,8 @@ pub mod record_set {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1543,6 +1580,8 @@ pub mod record_set {
         required: &["Latitude", "Longitude"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1600,6 +1639,8 @@ pub mod record_set_group {
         required: &[],
         required_xor: &[&["HostedZoneId", "HostedZoneName"]],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1718,6 +1759,8 @@ pub mod record_set_group {
         required: &["Type", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1767,6 +1810,8 @@ pub mod record_set_group {
         required: &["HostedZoneId", "DNSName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1811,6 +1856,8 @@ pub mod record_set_group {
         required: &["CollectionId", "LocationName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1843,6 +1890,8 @@ pub mod record_set_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1879,6 +1928,8 @@ pub mod record_set_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1923,6 +1974,8 @@ pub mod record_set_group {
         required: &["Latitude", "Longitude"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -87,6 +87,8 @@ pub mod access_source {
         required: &["Cidr", "DnsViewId", "Protocol"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -286,6 +288,8 @@ pub mod access_token {
         required: &["DnsViewId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -432,6 +436,8 @@ pub mod dns_view {
         required: &["GlobalResolverId", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -693,6 +699,8 @@ pub mod firewall_domain_list {
         required: &["GlobalResolverId", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -892,6 +900,8 @@ pub mod firewall_rule {
         required: &["Action", "Name", "DnsViewId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1240,6 +1250,8 @@ pub mod global_resolver {
         required: &["Name", "Regions"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1390,6 +1402,8 @@ pub mod hosted_zone_association {
         required: &["HostedZoneId", "ResourceArn", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

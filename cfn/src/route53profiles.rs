@@ -51,6 +51,8 @@ pub mod profile {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -151,6 +153,8 @@ pub mod profile_association {
         required: &["ResourceId", "ProfileId", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -232,6 +236,8 @@ pub mod profile_resource_association {
         required: &["ProfileId", "Name", "ResourceArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -56,6 +56,8 @@ pub mod cluster {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -184,6 +186,8 @@ pub mod control_panel {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -275,6 +279,8 @@ pub mod routing_control {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -343,6 +349,11 @@ pub mod safety_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[
+            &["AssertionRule", "Name", "ControlPanelArn", "RuleConfig"],
+            &["GatingRule", "Name", "ControlPanelArn", "RuleConfig"],
+        ],
+        any_of: &[],
         open: false,
     };
 
@@ -403,6 +414,8 @@ pub mod safety_rule {
         required: &["AssertedControls", "WaitPeriodMs"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -463,6 +476,8 @@ pub mod safety_rule {
         required: &["WaitPeriodMs", "TargetControls", "GatingControls"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -513,6 +528,8 @@ pub mod safety_rule {
         required: &["Type", "Threshold", "Inverted"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

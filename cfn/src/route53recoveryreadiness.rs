@@ -45,6 +45,8 @@ pub mod cell {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -121,6 +123,8 @@ pub mod readiness_check {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -188,6 +192,8 @@ pub mod recovery_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -273,6 +279,8 @@ pub mod resource_set {
         required: &["ResourceSetType", "Resources"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -321,6 +329,8 @@ pub mod resource_set {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -359,6 +369,8 @@ pub mod resource_set {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -389,6 +401,8 @@ pub mod resource_set {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["NLBResource"], &["R53Resource"]],
+        any_of: &[],
         open: false,
     };
 
@@ -413,6 +427,8 @@ pub mod resource_set {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -442,6 +458,8 @@ pub mod resource_set {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

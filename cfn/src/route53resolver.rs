@@ -54,6 +54,8 @@ pub mod firewall_domain_list {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -159,6 +161,8 @@ pub mod firewall_rule_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -348,6 +352,8 @@ pub mod firewall_rule_group {
         required: &["Priority", "Action"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -385,6 +391,11 @@ pub mod firewall_rule_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[
+            &["FirewallAdvancedContentCategory"],
+            &["FirewallAdvancedThreatCategory"],
+        ],
+        any_of: &[],
         open: false,
     };
 
@@ -424,6 +435,8 @@ pub mod firewall_rule_group {
         required: &["Category"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -465,6 +478,8 @@ pub mod firewall_rule_group {
         required: &["Category"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -823,6 +838,10 @@ pub mod firewall_rule_group_association {
                 .max_length(64),
             s::prop("Priority", s::Kind::Integer),
             s::prop("VpcId", s::Kind::String)
+                .format(
+                    "AWS::EC2::VPC.Id",
+                    "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                )
                 .min_length(1)
                 .max_length(64),
             s::prop("Tags", s::Kind::Json),
@@ -830,6 +849,8 @@ pub mod firewall_rule_group_association {
         required: &["FirewallRuleGroupId", "VpcId", "Priority"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1008,6 +1029,8 @@ pub mod outpost_resolver {
         required: &["OutpostArn", "PreferredInstanceType", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1116,6 +1139,8 @@ pub mod resolver_config {
         required: &["ResourceId", "AutodefinedReverseFlag"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1215,6 +1240,8 @@ pub mod resolver_dnssec_config {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1368,7 +1395,15 @@ pub mod resolver_endpoint {
             s::prop("RniEnhancedMetricsEnabled", s::Kind::Boolean),
             s::prop(
                 "SecurityGroupIds",
-                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(64)),
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        )
+                        .min_length(1)
+                        .max_length(64),
+                ),
             ),
             s::prop("TargetNameServerMetricsEnabled", s::Kind::Boolean),
             s::prop("Tags", s::Kind::Json),
@@ -1376,6 +1411,8 @@ pub mod resolver_endpoint {
         required: &["Direction", "IpAddresses", "SecurityGroupIds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1444,12 +1481,18 @@ pub mod resolver_endpoint {
                 .min_length(7)
                 .max_length(39),
             s::prop("SubnetId", s::Kind::String)
+                .format(
+                    "AWS::EC2::Subnet.Id",
+                    "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                )
                 .min_length(1)
                 .max_length(32),
         ],
         required: &["SubnetId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1510,6 +1553,8 @@ pub mod resolver_query_logging_config {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1610,6 +1655,8 @@ pub mod resolver_query_logging_config_association {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1739,6 +1786,8 @@ pub mod resolver_rule {
         required: &["RuleType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1802,6 +1851,8 @@ pub mod resolver_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1866,11 +1917,16 @@ pub mod resolver_rule_association {
         properties: &[
             s::prop("Name", s::Kind::String),
             s::prop("ResolverRuleId", s::Kind::String),
-            s::prop("VPCId", s::Kind::String),
+            s::prop("VPCId", s::Kind::String).format(
+                "AWS::EC2::VPC.Id",
+                "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
         ],
         required: &["VPCId", "ResolverRuleId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

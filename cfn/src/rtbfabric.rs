@@ -56,6 +56,8 @@ pub mod inbound_external_link {
         required: &["GatewayId", "LinkLogSettings"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -128,6 +130,8 @@ pub mod inbound_external_link {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -167,6 +171,8 @@ pub mod inbound_external_link {
         required: &["ApplicationLogs"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -241,6 +247,8 @@ pub mod inbound_external_link {
         required: &["HttpCode", "Action", "LoggingTypes"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -284,6 +292,8 @@ pub mod inbound_external_link {
         required: &["LinkApplicationLogSampling"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -334,6 +344,8 @@ pub mod inbound_external_link {
         required: &["ErrorLog", "FilterLog"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -510,6 +522,8 @@ pub mod link {
         required: &["GatewayId", "PeerGatewayId", "LinkLogSettings"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -582,6 +596,8 @@ pub mod link {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -621,6 +637,8 @@ pub mod link {
         required: &["ApplicationLogs"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -677,6 +695,8 @@ pub mod link {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -751,6 +771,8 @@ pub mod link {
         required: &["HttpCode", "Action", "LoggingTypes"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -794,6 +816,8 @@ pub mod link {
         required: &["LinkApplicationLogSampling"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -844,6 +868,8 @@ pub mod link {
         required: &["ErrorLog", "FilterLog"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1011,6 +1037,8 @@ pub mod outbound_external_link {
         required: &["GatewayId", "PublicEndpoint", "LinkLogSettings"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1078,6 +1106,8 @@ pub mod outbound_external_link {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1117,6 +1147,8 @@ pub mod outbound_external_link {
         required: &["ApplicationLogs"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1191,6 +1223,8 @@ pub mod outbound_external_link {
         required: &["HttpCode", "Action", "LoggingTypes"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1234,6 +1268,8 @@ pub mod outbound_external_link {
         required: &["LinkApplicationLogSampling"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1284,6 +1320,8 @@ pub mod outbound_external_link {
         required: &["ErrorLog", "FilterLog"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1449,6 +1487,10 @@ pub mod requester_gateway {
                 s::Kind::List(
                     &s::prop("", s::Kind::String)
                         .pattern("^sg-[0-9a-f]{8,40}$")
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        )
                         .min_length(11)
                         .max_length(43),
                 ),
@@ -1466,6 +1508,10 @@ pub mod requester_gateway {
             .min_items(1),
             s::prop("VpcId", s::Kind::String)
                 .pattern("^vpc-[a-f0-9]{8,17}$")
+                .format(
+                    "AWS::EC2::VPC.Id",
+                    "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                )
                 .min_length(5)
                 .max_length(50),
             s::prop("Tags", s::Kind::Json),
@@ -1473,6 +1519,8 @@ pub mod requester_gateway {
         required: &["VpcId", "SubnetIds", "SecurityGroupIds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1602,10 +1650,12 @@ pub mod responder_gateway {
     /// What the schema says of `AWS::RTBFabric::ResponderGateway`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::RTBFabric::ResponderGateway",
-        properties: &[s::prop("Description", s::Kind::String).pattern("^[A-Za-z0-9 ]+$"), s::prop("DomainName", s::Kind::String).pattern("^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\\.(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?))+$").min_length(1).max_length(255), s::prop("ManagedEndpointConfiguration", s::Kind::Json), s::prop("Port", s::Kind::Integer).minimum(1.0).maximum(65535.0), s::prop("Protocol", s::Kind::Enum(Protocol::VALUES)), s::prop("SecurityGroupIds", s::Kind::List(&s::prop("", s::Kind::String).pattern("^sg-[0-9a-f]{8,40}$").min_length(11).max_length(43))).min_items(1), s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String).pattern("^subnet-\\w{8,17}$").min_length(15).max_length(24))).min_items(1), s::prop("TrustStoreConfiguration", s::Kind::Object(&SCHEMA_TrustStoreConfiguration)), s::prop("VpcId", s::Kind::String).pattern("^vpc-[a-f0-9]{8,17}$").min_length(5).max_length(50), s::prop("Tags", s::Kind::Json)],
+        properties: &[s::prop("Description", s::Kind::String).pattern("^[A-Za-z0-9 ]+$"), s::prop("DomainName", s::Kind::String).pattern("^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\\.(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?))+$").min_length(1).max_length(255), s::prop("ManagedEndpointConfiguration", s::Kind::Json), s::prop("Port", s::Kind::Integer).minimum(1.0).maximum(65535.0), s::prop("Protocol", s::Kind::Enum(Protocol::VALUES)), s::prop("SecurityGroupIds", s::Kind::List(&s::prop("", s::Kind::String).pattern("^sg-[0-9a-f]{8,40}$").format("AWS::EC2::SecurityGroup.Id", "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$").min_length(11).max_length(43))).min_items(1), s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String).pattern("^subnet-\\w{8,17}$").min_length(15).max_length(24))).min_items(1), s::prop("TrustStoreConfiguration", s::Kind::Object(&SCHEMA_TrustStoreConfiguration)), s::prop("VpcId", s::Kind::String).pattern("^vpc-[a-f0-9]{8,17}$").format("AWS::EC2::VPC.Id", "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$").min_length(5).max_length(50), s::prop("Tags", s::Kind::Json)],
         required: &["VpcId", "SubnetIds", "SecurityGroupIds", "Port", "Protocol"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1680,6 +1730,8 @@ pub mod responder_gateway {
         required: &["CertificateAuthorityCertificates"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -80,6 +80,8 @@ pub mod app_monitor {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -136,6 +138,8 @@ pub mod app_monitor {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -162,6 +166,8 @@ pub mod app_monitor {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -190,6 +196,8 @@ pub mod app_monitor {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -237,6 +245,8 @@ pub mod app_monitor {
         required: &["PolicyDocument"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -286,7 +296,12 @@ pub mod app_monitor {
         properties: &[
             s::prop("Destination", s::Kind::Enum(Destination::VALUES)),
             s::prop("DestinationArn", s::Kind::String).pattern("arn:[^:]*:[^:]*:[^:]*:[^:]*:.*"),
-            s::prop("IamRoleArn", s::Kind::String).pattern("arn:[^:]*:[^:]*:[^:]*:[^:]*:.*"),
+            s::prop("IamRoleArn", s::Kind::String)
+                .pattern("arn:[^:]*:[^:]*:[^:]*:[^:]*:.*")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                ),
             s::prop(
                 "MetricDefinitions",
                 s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MetricDefinition))),
@@ -297,6 +312,8 @@ pub mod app_monitor {
         required: &["Destination"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -337,6 +354,8 @@ pub mod app_monitor {
         required: &["Status"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -426,6 +445,8 @@ pub mod app_monitor {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

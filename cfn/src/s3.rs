@@ -80,6 +80,8 @@ pub mod access_grant {
         required: &["Grantee", "Permission", "AccessGrantsLocationId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -132,6 +134,8 @@ pub mod access_grant {
         required: &["S3SubPrefix"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -179,6 +183,8 @@ pub mod access_grant {
         required: &["GranteeType", "GranteeIdentifier"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -353,6 +359,8 @@ pub mod access_grants_instance {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -420,13 +428,18 @@ pub mod access_grants_location {
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::S3::AccessGrantsLocation",
         properties: &[
-            s::prop("IamRoleArn", s::Kind::String),
+            s::prop("IamRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("LocationScope", s::Kind::String),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &["IamRoleArn", "LocationScope"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -542,6 +555,8 @@ pub mod access_point {
         required: &["Bucket"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -593,6 +608,8 @@ pub mod access_point {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -617,11 +634,17 @@ pub mod access_point {
     pub static SCHEMA_VpcConfiguration: s::ObjectSchema = s::ObjectSchema {
         name: "VpcConfiguration",
         properties: &[s::prop("VpcId", s::Kind::String)
+            .format(
+                "AWS::EC2::VPC.Id",
+                "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            )
             .min_length(1)
             .max_length(1024)],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -828,6 +851,8 @@ pub mod bucket {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -974,6 +999,8 @@ pub mod bucket {
         required: &["AccelerationStatus"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1036,6 +1063,8 @@ pub mod bucket {
         required: &["StorageClassAnalysis", "Id"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1081,6 +1110,8 @@ pub mod bucket {
         required: &["ServerSideEncryptionConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1120,6 +1151,8 @@ pub mod bucket {
         required: &["CorsRules"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1185,6 +1218,8 @@ pub mod bucket {
         required: &["Id", "Status", "Tierings"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1277,6 +1312,8 @@ pub mod bucket {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1327,6 +1364,8 @@ pub mod bucket {
         required: &["Rules"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1361,6 +1400,8 @@ pub mod bucket {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1416,6 +1457,8 @@ pub mod bucket {
         required: &["JournalTableConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1455,6 +1498,8 @@ pub mod bucket {
         required: &["S3TablesDestination"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1510,6 +1555,8 @@ pub mod bucket {
         required: &["Id"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1561,6 +1608,8 @@ pub mod bucket {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1596,6 +1645,8 @@ pub mod bucket {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1639,6 +1690,8 @@ pub mod bucket {
         required: &["Rules"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1674,6 +1727,8 @@ pub mod bucket {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1723,6 +1778,8 @@ pub mod bucket {
         required: &["Role", "Rules"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1760,6 +1817,8 @@ pub mod bucket {
         required: &["Status"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1805,6 +1864,8 @@ pub mod bucket {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1829,6 +1890,8 @@ pub mod bucket {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1873,6 +1936,8 @@ pub mod bucket {
         required: &["Value", "Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1913,6 +1978,8 @@ pub mod bucket {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1995,6 +2062,8 @@ pub mod bucket {
         required: &["AllowedMethods", "AllowedOrigins"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2040,6 +2109,8 @@ pub mod bucket {
         required: &["AccessTier", "Days"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2093,6 +2164,8 @@ pub mod bucket {
         required: &["BucketArn", "Format"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2185,6 +2258,8 @@ pub mod bucket {
         required: &["Status"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2232,6 +2307,8 @@ pub mod bucket {
         required: &["TableBucketType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2290,6 +2367,8 @@ pub mod bucket {
         required: &["ConfigurationState"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2349,6 +2428,8 @@ pub mod bucket {
         required: &["RecordExpiration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2403,6 +2484,8 @@ pub mod bucket {
         required: &["TableBucketArn", "TableName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2439,6 +2522,8 @@ pub mod bucket {
         required: &["EventBridgeEnabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2489,6 +2574,8 @@ pub mod bucket {
         required: &["Function", "Event"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2537,6 +2624,8 @@ pub mod bucket {
         required: &["Event", "Queue"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2585,6 +2674,8 @@ pub mod bucket {
         required: &["Event", "Topic"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2612,6 +2703,8 @@ pub mod bucket {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2640,6 +2733,8 @@ pub mod bucket {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2722,6 +2817,8 @@ pub mod bucket {
         required: &["Destination", "Status"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2765,6 +2862,8 @@ pub mod bucket {
         required: &["HostName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2811,6 +2910,8 @@ pub mod bucket {
         required: &["RedirectRule"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2857,6 +2958,8 @@ pub mod bucket {
         required: &["Destination", "OutputSchemaVersion"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2889,6 +2992,8 @@ pub mod bucket {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2934,6 +3039,8 @@ pub mod bucket {
         required: &["SSEAlgorithm"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2973,6 +3080,8 @@ pub mod bucket {
         required: &["DaysAfterInitiation"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3015,6 +3124,8 @@ pub mod bucket {
         required: &["NoncurrentDays"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3066,6 +3177,8 @@ pub mod bucket {
         required: &["StorageClass", "TransitionInDays"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3111,6 +3224,8 @@ pub mod bucket {
         required: &["StorageClass"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3148,12 +3263,17 @@ pub mod bucket {
     pub static SCHEMA_MetadataTableEncryptionConfiguration: s::ObjectSchema = s::ObjectSchema {
         name: "MetadataTableEncryptionConfiguration",
         properties: &[
-            s::prop("KmsKeyArn", s::Kind::String),
+            s::prop("KmsKeyArn", s::Kind::String).format(
+                "AWS::KMS::Key.Arn",
+                "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$",
+            ),
             s::prop("SseAlgorithm", s::Kind::Enum(SseAlgorithm2::VALUES)),
         ],
         required: &["SseAlgorithm"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3199,6 +3319,8 @@ pub mod bucket {
         required: &["Expiration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3233,6 +3355,8 @@ pub mod bucket {
         required: &["S3Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3266,6 +3390,8 @@ pub mod bucket {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3291,6 +3417,8 @@ pub mod bucket {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3364,6 +3492,8 @@ pub mod bucket {
         required: &["Bucket"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3396,6 +3526,8 @@ pub mod bucket {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3433,6 +3565,8 @@ pub mod bucket {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3475,6 +3609,8 @@ pub mod bucket {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3505,6 +3641,8 @@ pub mod bucket {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[&["HttpErrorCodeReturnedEquals"], &["KeyPrefixEquals"]],
         open: false,
     };
 
@@ -3544,6 +3682,8 @@ pub mod bucket {
         required: &["Rules"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3579,6 +3719,8 @@ pub mod bucket {
         required: &["Owner"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3618,6 +3760,8 @@ pub mod bucket {
         required: &["ReplicaKmsKeyID"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3664,6 +3808,8 @@ pub mod bucket {
         required: &["Status"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3709,6 +3855,8 @@ pub mod bucket {
         required: &["Status", "Time"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3741,6 +3889,8 @@ pub mod bucket {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3778,6 +3928,8 @@ pub mod bucket {
         required: &["Status"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3813,6 +3965,8 @@ pub mod bucket {
         required: &["Status"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3858,6 +4012,8 @@ pub mod bucket {
         required: &["Value", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3892,6 +4048,8 @@ pub mod bucket {
         required: &["Minutes"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5659,6 +5817,8 @@ pub mod bucket_policy {
         required: &["Bucket", "PolicyDocument"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -5734,6 +5894,8 @@ pub mod multi_region_access_point {
         required: &["Regions"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5780,6 +5942,8 @@ pub mod multi_region_access_point {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5834,6 +5998,8 @@ pub mod multi_region_access_point {
         required: &["Bucket"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5902,6 +6068,8 @@ pub mod multi_region_access_point_policy {
         required: &["Policy", "MrapName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5979,6 +6147,8 @@ pub mod storage_lens {
         required: &["StorageLensConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6074,6 +6244,8 @@ pub mod storage_lens {
         required: &["Id", "AccountLevel", "IsEnabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6158,6 +6330,8 @@ pub mod storage_lens {
         required: &["BucketLevel"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6192,6 +6366,8 @@ pub mod storage_lens {
         required: &["Arn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6234,6 +6410,8 @@ pub mod storage_lens {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6265,6 +6443,8 @@ pub mod storage_lens {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6301,6 +6481,8 @@ pub mod storage_lens {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6327,6 +6509,8 @@ pub mod storage_lens {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6351,6 +6535,8 @@ pub mod storage_lens {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6377,6 +6563,8 @@ pub mod storage_lens {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6403,6 +6591,8 @@ pub mod storage_lens {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6462,6 +6652,8 @@ pub mod storage_lens {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6486,6 +6678,8 @@ pub mod storage_lens {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6516,6 +6710,8 @@ pub mod storage_lens {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6550,6 +6746,8 @@ pub mod storage_lens {
         required: &["IsEnabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6619,6 +6817,8 @@ pub mod storage_lens {
         required: &["OutputSchemaVersion", "Format", "AccountId", "Arn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6659,6 +6859,8 @@ pub mod storage_lens {
         required: &["IsEnabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6700,6 +6902,8 @@ pub mod storage_lens {
         required: &["StorageMetrics"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6731,6 +6935,8 @@ pub mod storage_lens {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6765,6 +6971,8 @@ pub mod storage_lens {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6799,6 +7007,8 @@ pub mod storage_lens {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6948,6 +7158,8 @@ pub mod storage_lens_group {
         required: &["Name", "Filter"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7009,6 +7221,8 @@ pub mod storage_lens_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7058,6 +7272,8 @@ pub mod storage_lens_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7108,6 +7324,8 @@ pub mod storage_lens_group {
         required: &["Key", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7139,6 +7357,8 @@ pub mod storage_lens_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7170,6 +7390,8 @@ pub mod storage_lens_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7219,6 +7441,8 @@ pub mod storage_lens_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

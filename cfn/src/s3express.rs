@@ -97,6 +97,8 @@ pub mod access_point {
         required: &["Bucket"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -143,6 +145,8 @@ pub mod access_point {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -178,6 +182,8 @@ pub mod access_point {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -200,11 +206,17 @@ pub mod access_point {
     pub static SCHEMA_VpcConfiguration: s::ObjectSchema = s::ObjectSchema {
         name: "VpcConfiguration",
         properties: &[s::prop("VpcId", s::Kind::String)
+            .format(
+                "AWS::EC2::VPC.Id",
+                "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            )
             .min_length(1)
             .max_length(1024)],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -344,6 +356,8 @@ pub mod bucket_policy {
         required: &["Bucket", "PolicyDocument"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -450,6 +464,8 @@ pub mod directory_bucket {
         required: &["LocationName", "DataRedundancy"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -506,6 +522,8 @@ pub mod directory_bucket {
         required: &["ServerSideEncryptionConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -596,6 +614,8 @@ pub mod directory_bucket {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -635,6 +655,8 @@ pub mod directory_bucket {
         required: &["Rules"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -667,6 +689,8 @@ pub mod directory_bucket {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -700,6 +724,8 @@ pub mod directory_bucket {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -755,6 +781,8 @@ pub mod directory_bucket {
         required: &["BucketArn", "Format"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -831,6 +859,8 @@ pub mod directory_bucket {
         required: &["Status"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -876,6 +906,8 @@ pub mod directory_bucket {
         required: &["SSEAlgorithm"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -915,6 +947,8 @@ pub mod directory_bucket {
         required: &["DaysAfterInitiation"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -64,6 +64,8 @@ pub mod access_point {
         required: &["FileSystemId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -152,6 +154,8 @@ pub mod access_point {
         required: &["Uid", "Gid"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -189,6 +193,8 @@ pub mod access_point {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -250,6 +256,8 @@ pub mod access_point {
         required: &["OwnerUid", "OwnerGid", "Permissions"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -342,10 +350,12 @@ pub mod file_system {
     /// What the schema says of `AWS::S3Files::FileSystem`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::S3Files::FileSystem",
-        properties: &[s::prop("AcceptBucketWarning", s::Kind::Boolean), s::prop("Bucket", s::Kind::String).pattern("^(arn:aws[a-zA-Z0-9-]*:s3:::.+)$"), s::prop("ClientToken", s::Kind::String).pattern("^(.+)$").min_length(1).max_length(64), s::prop("KmsKeyId", s::Kind::String).pattern("^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias/[a-zA-Z0-9/_-]+|(arn:aws[-a-z]*:kms:[a-z0-9-]+:\\d{12}:((key/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})|(key/mrk-[0-9a-f]{32})|(alias/[a-zA-Z0-9/_-]+))))$").max_length(2048), s::prop("Prefix", s::Kind::String).pattern("^(|.*/)$").max_length(1024), s::prop("RoleArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$").max_length(2048), s::prop("SynchronizationConfiguration", s::Kind::Object(&SCHEMA_SynchronizationConfiguration)), s::prop("Tags", s::Kind::Json)],
+        properties: &[s::prop("AcceptBucketWarning", s::Kind::Boolean), s::prop("Bucket", s::Kind::String).pattern("^(arn:aws[a-zA-Z0-9-]*:s3:::.+)$"), s::prop("ClientToken", s::Kind::String).pattern("^(.+)$").min_length(1).max_length(64), s::prop("KmsKeyId", s::Kind::String).pattern("^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias/[a-zA-Z0-9/_-]+|(arn:aws[-a-z]*:kms:[a-z0-9-]+:\\d{12}:((key/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})|(key/mrk-[0-9a-f]{32})|(alias/[a-zA-Z0-9/_-]+))))$").max_length(2048), s::prop("Prefix", s::Kind::String).pattern("^(|.*/)$").max_length(1024), s::prop("RoleArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$").max_length(2048), s::prop("SynchronizationConfiguration", s::Kind::Object(&SCHEMA_SynchronizationConfiguration)), s::prop("Tags", s::Kind::Json)],
         required: &["Bucket", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -454,6 +464,8 @@ pub mod file_system {
         required: &["ImportDataRules", "ExpirationDataRules"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -495,6 +507,8 @@ pub mod file_system {
         required: &["DaysAfterLastAccess"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -554,6 +568,8 @@ pub mod file_system {
         required: &["Prefix", "Trigger", "SizeLessThan"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -657,6 +673,8 @@ pub mod file_system_policy {
         required: &["FileSystemId", "Policy"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -735,10 +753,12 @@ pub mod mount_target {
     /// What the schema says of `AWS::S3Files::MountTarget`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::S3Files::MountTarget",
-        properties: &[s::prop("FileSystemId", s::Kind::String).pattern("^(arn:aws[-a-z]*:s3files:[0-9a-z-:]+:file-system/fs-[0-9a-f]{17,40}|fs-[0-9a-f]{17,40})$").max_length(128), s::prop("IpAddressType", s::Kind::Enum(IpAddressType::VALUES)), s::prop("Ipv4Address", s::Kind::String).pattern("^[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}$").min_length(7).max_length(15), s::prop("Ipv6Address", s::Kind::String).min_length(3).max_length(39), s::prop("SecurityGroups", s::Kind::List(&s::prop("", s::Kind::String).pattern("^(sg-[0-9a-f]{8,40})$").min_length(11).max_length(43))).max_items(100), s::prop("SubnetId", s::Kind::String).pattern("^subnet-[0-9a-f]{8,40}$").min_length(15).max_length(47)],
+        properties: &[s::prop("FileSystemId", s::Kind::String).pattern("^(arn:aws[-a-z]*:s3files:[0-9a-z-:]+:file-system/fs-[0-9a-f]{17,40}|fs-[0-9a-f]{17,40})$").max_length(128), s::prop("IpAddressType", s::Kind::Enum(IpAddressType::VALUES)), s::prop("Ipv4Address", s::Kind::String).pattern("^[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}$").min_length(7).max_length(15), s::prop("Ipv6Address", s::Kind::String).min_length(3).max_length(39), s::prop("SecurityGroups", s::Kind::List(&s::prop("", s::Kind::String).pattern("^(sg-[0-9a-f]{8,40})$").format("AWS::EC2::SecurityGroup.Id", "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$").min_length(11).max_length(43))).max_items(100), s::prop("SubnetId", s::Kind::String).pattern("^subnet-[0-9a-f]{8,40}$").format("AWS::EC2::Subnet.Id", "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$").min_length(15).max_length(47)],
         required: &["FileSystemId", "SubnetId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -58,6 +58,8 @@ pub mod access_point {
         required: &["ObjectLambdaConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -169,6 +171,8 @@ pub mod access_point {
         required: &["SupportingAccessPoint", "TransformationConfigurations"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -219,6 +223,8 @@ pub mod access_point {
         required: &["Actions", "ContentTransformation"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -289,6 +295,8 @@ pub mod access_point_policy {
         required: &["ObjectLambdaAccessPoint", "PolicyDocument"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }

@@ -63,6 +63,8 @@ pub mod access_point {
         required: &["Bucket", "Name", "VpcConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -91,11 +93,17 @@ pub mod access_point {
     pub static SCHEMA_VpcConfiguration: s::ObjectSchema = s::ObjectSchema {
         name: "VpcConfiguration",
         properties: &[s::prop("VpcId", s::Kind::String)
+            .format(
+                "AWS::EC2::VPC.Id",
+                "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            )
             .min_length(1)
             .max_length(1024)],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -166,6 +174,8 @@ pub mod bucket {
         required: &["BucketName", "OutpostId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -211,6 +221,8 @@ pub mod bucket {
         required: &["Rules"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -249,6 +261,8 @@ pub mod bucket {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[&["Status", "AbortIncompleteMultipartUpload"], &["Status", "ExpirationDate"], &["Status", "ExpirationInDays"]],
         open: false,
     };
 
@@ -286,6 +300,8 @@ pub mod bucket {
         required: &["DaysAfterInitiation"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -301,8 +317,8 @@ pub mod bucket {
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
     pub struct Filter {
-        /// `AndOperator`: JSON.
-        pub and_operator: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `AndOperator`: [`FilterAndOperator`].
+        pub and_operator: ::std::option::Option<::stratus_model::Val<FilterAndOperator>>,
         /// `Prefix`: string.
         pub prefix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `Tag`: [`FilterTag`].
@@ -313,18 +329,56 @@ pub mod bucket {
     pub static SCHEMA_Filter: s::ObjectSchema = s::ObjectSchema {
         name: "Filter",
         properties: &[
-            s::prop("AndOperator", s::Kind::Json),
+            s::prop("AndOperator", s::Kind::Object(&SCHEMA_FilterAndOperator)),
             s::prop("Prefix", s::Kind::String),
             s::prop("Tag", s::Kind::Object(&SCHEMA_FilterTag)),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["Prefix"], &["Tag"], &["AndOperator"]],
+        any_of: &[],
         open: false,
     };
 
     impl ::std::convert::From<Filter> for ::stratus_model::Val<Filter> {
         fn from(value: Filter) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `FilterAndOperator`, a property type of `AWS::S3Outposts::Bucket`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct FilterAndOperator {
+        /// `Prefix`: string.
+        pub prefix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `Tags`: list of [`FilterTag`].
+        /// Items: `1..=`.
+        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<FilterTag>>>,
+    }
+
+    /// What the schema says of `FilterAndOperator`'s properties; `validate()` checks them.
+    pub static SCHEMA_FilterAndOperator: s::ObjectSchema = s::ObjectSchema {
+        name: "FilterAndOperator",
+        properties: &[
+            s::prop("Prefix", s::Kind::String),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_FilterTag))),
+            )
+            .min_items(1),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["Tags"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<FilterAndOperator> for ::stratus_model::Val<FilterAndOperator> {
+        fn from(value: FilterAndOperator) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -374,6 +428,8 @@ pub mod bucket {
         required: &["Key", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -476,6 +532,8 @@ pub mod bucket_policy {
         required: &["Bucket", "PolicyDocument"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -562,16 +620,26 @@ pub mod endpoint {
             s::prop("OutpostId", s::Kind::String).pattern("^(op-[a-f0-9]{17}|\\d{12}|ec2)$"),
             s::prop("SecurityGroupId", s::Kind::String)
                 .pattern("^sg-([0-9a-f]{8}|[0-9a-f]{17})$")
+                .format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )
                 .min_length(1)
                 .max_length(100),
             s::prop("SubnetId", s::Kind::String)
                 .pattern("^subnet-([0-9a-f]{8}|[0-9a-f]{17})$")
+                .format(
+                    "AWS::EC2::Subnet.Id",
+                    "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                )
                 .min_length(1)
                 .max_length(100),
         ],
         required: &["OutpostId", "SecurityGroupId", "SubnetId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -636,6 +704,8 @@ pub mod endpoint {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

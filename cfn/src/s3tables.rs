@@ -56,6 +56,8 @@ pub mod namespace {
         required: &["Namespace", "TableBucketARN"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -172,6 +174,8 @@ pub mod table {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -220,6 +224,8 @@ pub mod table {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -272,6 +278,8 @@ pub mod table {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -307,6 +315,8 @@ pub mod table {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -332,6 +342,8 @@ pub mod table {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -381,6 +393,8 @@ pub mod table {
         required: &["Fields"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -422,6 +436,8 @@ pub mod table {
         required: &["SchemaFieldList"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -486,6 +502,8 @@ pub mod table {
         required: &["SchemaV2FieldList", "SchemaV2FieldType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -531,6 +549,8 @@ pub mod table {
         required: &["Fields"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -585,6 +605,8 @@ pub mod table {
         required: &["SourceId", "Transform", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -637,6 +659,8 @@ pub mod table {
         required: &["Name", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -697,6 +721,8 @@ pub mod table {
         required: &["Id", "Name", "Type", "Required"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -755,6 +781,8 @@ pub mod table {
         required: &["SourceId", "Transform", "Direction", "NullOrder"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1183,6 +1211,8 @@ pub mod table_bucket {
         required: &["TableBucketName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1215,12 +1245,17 @@ pub mod table_bucket {
     pub static SCHEMA_EncryptionConfiguration: s::ObjectSchema = s::ObjectSchema {
         name: "EncryptionConfiguration",
         properties: &[
-            s::prop("KMSKeyArn", s::Kind::String),
+            s::prop("KMSKeyArn", s::Kind::String).format(
+                "AWS::KMS::Key.Arn",
+                "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$",
+            ),
             s::prop("SSEAlgorithm", s::Kind::Enum(SseAlgorithm::VALUES)),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1248,6 +1283,8 @@ pub mod table_bucket {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1298,6 +1335,8 @@ pub mod table_bucket {
         required: &["Role", "Rules"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1325,6 +1364,8 @@ pub mod table_bucket {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1362,6 +1403,8 @@ pub mod table_bucket {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1411,6 +1454,8 @@ pub mod table_bucket {
         required: &["Destinations"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1450,6 +1495,8 @@ pub mod table_bucket {
         required: &["DestinationTableBucketARN"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1683,6 +1730,8 @@ pub mod table_bucket_policy {
         required: &["ResourcePolicy", "TableBucketARN"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -1740,6 +1789,8 @@ pub mod table_policy {
         required: &["TableARN", "ResourcePolicy"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

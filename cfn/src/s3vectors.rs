@@ -86,6 +86,8 @@ pub mod index {
         required: &["DataType", "Dimension", "DistanceMetric"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -125,6 +127,10 @@ pub mod index {
         properties: &[
             s::prop("KmsKeyArn", s::Kind::String)
                 .pattern("^(arn:aws[-a-z0-9]*:kms:[-a-z0-9]*:[0-9]{12}:key/.+)$")
+                .format(
+                    "AWS::KMS::Key.Arn",
+                    "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$",
+                )
                 .min_length(1)
                 .max_length(2048),
             s::prop("SseType", s::Kind::Enum(SseType::VALUES)),
@@ -132,6 +138,8 @@ pub mod index {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -165,6 +173,8 @@ pub mod index {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -346,6 +356,8 @@ pub mod vector_bucket {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -385,6 +397,10 @@ pub mod vector_bucket {
         properties: &[
             s::prop("KmsKeyArn", s::Kind::String)
                 .pattern("^(arn:aws[-a-z0-9]*:kms:[-a-z0-9]*:[0-9]{12}:key/.+)$")
+                .format(
+                    "AWS::KMS::Key.Arn",
+                    "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$",
+                )
                 .min_length(1)
                 .max_length(2048),
             s::prop("SseType", s::Kind::Enum(SseType::VALUES)),
@@ -392,6 +408,8 @@ pub mod vector_bucket {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -497,6 +515,8 @@ pub mod vector_bucket_policy {
         required: &["Policy"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["VectorBucketName"], &["VectorBucketArn"]],
+        any_of: &[],
         open: false,
     };
 }

@@ -98,6 +98,8 @@ pub mod app {
         required: &["AppName", "AppType", "DomainId", "UserProfileName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -149,6 +151,8 @@ pub mod app {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1155,6 +1159,8 @@ pub mod app_image_config {
         required: &["AppImageConfigName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1188,6 +1194,8 @@ pub mod app_image_config {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1217,6 +1225,8 @@ pub mod app_image_config {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1270,6 +1280,8 @@ pub mod app_image_config {
         required: &["KernelSpecs"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1339,6 +1351,8 @@ pub mod app_image_config {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1382,6 +1396,8 @@ pub mod app_image_config {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1430,6 +1446,8 @@ pub mod app_image_config {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1484,6 +1502,8 @@ pub mod app_image_config {
         required: &["Key", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1600,6 +1620,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1677,6 +1699,8 @@ pub mod cluster {
         required: &["Mode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1787,6 +1811,7 @@ pub mod cluster {
                 .max_length(2048),
             s::prop("ImageId", s::Kind::String)
                 .pattern("^ami-[0-9a-fA-F]{8,17}|default$")
+                .format("AWS::EC2::Image.Id", "^ami-([0-9a-z]{8}|[0-9a-z]{17})$")
                 .min_length(7)
                 .max_length(21),
             s::prop("InstanceCount", s::Kind::Integer)
@@ -1842,6 +1867,8 @@ pub mod cluster {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1967,6 +1994,8 @@ pub mod cluster {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2013,6 +2042,8 @@ pub mod cluster {
         required: &["Mode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2062,6 +2093,10 @@ pub mod cluster {
                 s::Kind::List(
                     &s::prop("", s::Kind::String)
                         .pattern("[-0-9a-zA-Z]+")
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        )
                         .min_length(0)
                         .max_length(32),
                 ),
@@ -2073,6 +2108,10 @@ pub mod cluster {
                 s::Kind::List(
                     &s::prop("", s::Kind::String)
                         .pattern("[-0-9a-zA-Z]+")
+                        .format(
+                            "AWS::EC2::Subnet.Id",
+                            "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                        )
                         .min_length(0)
                         .max_length(32),
                 ),
@@ -2083,6 +2122,8 @@ pub mod cluster {
         required: &["SecurityGroupIds", "Subnets"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2112,6 +2153,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2156,6 +2199,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2205,6 +2250,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2246,6 +2293,8 @@ pub mod cluster {
         required: &["ScheduleExpression"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2299,6 +2348,8 @@ pub mod cluster {
         required: &["NodeType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2326,6 +2377,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2375,6 +2428,8 @@ pub mod cluster {
         required: &["Key", "Effect"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2419,6 +2474,8 @@ pub mod cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2469,6 +2526,8 @@ pub mod cluster {
         required: &["SizeInGiB", "PerUnitStorageThroughput"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2510,6 +2569,8 @@ pub mod cluster {
         required: &["AlarmName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2559,6 +2620,8 @@ pub mod cluster {
         required: &["MaximumBatchSize"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2605,6 +2668,8 @@ pub mod cluster {
         required: &["Type", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3658,6 +3723,8 @@ pub mod code_repository {
         required: &["GitConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3710,6 +3777,8 @@ pub mod code_repository {
         required: &["RepositoryUrl"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3851,6 +3920,10 @@ pub mod data_quality_job_definition {
             s::prop("NetworkConfig", s::Kind::Object(&SCHEMA_NetworkConfig)),
             s::prop("RoleArn", s::Kind::String)
                 .pattern("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
             s::prop(
@@ -3868,6 +3941,8 @@ pub mod data_quality_job_definition {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3964,6 +4039,8 @@ pub mod data_quality_job_definition {
         required: &["ImageUri"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4007,6 +4084,8 @@ pub mod data_quality_job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4041,6 +4120,8 @@ pub mod data_quality_job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4099,6 +4180,8 @@ pub mod data_quality_job_definition {
         required: &["MonitoringOutputs"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4138,6 +4221,8 @@ pub mod data_quality_job_definition {
         required: &["ClusterConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4171,6 +4256,8 @@ pub mod data_quality_job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4210,6 +4297,8 @@ pub mod data_quality_job_definition {
         required: &["MaxRuntimeInSeconds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4237,6 +4326,8 @@ pub mod data_quality_job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4264,6 +4355,8 @@ pub mod data_quality_job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4348,6 +4441,8 @@ pub mod data_quality_job_definition {
         required: &["DataCapturedDestinationS3Uri", "DatasetFormat", "LocalPath"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4422,6 +4517,8 @@ pub mod data_quality_job_definition {
         required: &["EndpointName", "LocalPath"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4456,6 +4553,8 @@ pub mod data_quality_job_definition {
         required: &["S3Output"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4526,6 +4625,8 @@ pub mod data_quality_job_definition {
         required: &["InstanceCount", "InstanceType", "VolumeSizeInGB"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4575,6 +4676,10 @@ pub mod data_quality_job_definition {
                 s::Kind::List(
                     &s::prop("", s::Kind::String)
                         .pattern("[-0-9a-zA-Z]+")
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        )
                         .min_length(0)
                         .max_length(32),
                 ),
@@ -4586,6 +4691,10 @@ pub mod data_quality_job_definition {
                 s::Kind::List(
                     &s::prop("", s::Kind::String)
                         .pattern("[-0-9a-zA-Z]+")
+                        .format(
+                            "AWS::EC2::Subnet.Id",
+                            "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                        )
                         .min_length(0)
                         .max_length(32),
                 ),
@@ -4596,6 +4705,8 @@ pub mod data_quality_job_definition {
         required: &["SecurityGroupIds", "Subnets"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4628,6 +4739,8 @@ pub mod data_quality_job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -4687,6 +4800,8 @@ pub mod data_quality_job_definition {
         required: &["LocalPath", "S3Uri"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4711,6 +4826,8 @@ pub mod data_quality_job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -4735,6 +4852,8 @@ pub mod data_quality_job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -5688,6 +5807,8 @@ pub mod device {
         required: &["DeviceFleetName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5742,6 +5863,8 @@ pub mod device {
         required: &["DeviceName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5825,6 +5948,10 @@ pub mod device_fleet {
             s::prop("OutputConfig", s::Kind::Object(&SCHEMA_EdgeOutputConfig)),
             s::prop("RoleArn", s::Kind::String)
                 .pattern("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
             s::prop("Tags", s::Kind::Json),
@@ -5832,6 +5959,8 @@ pub mod device_fleet {
         required: &["DeviceFleetName", "OutputConfig", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5878,6 +6007,8 @@ pub mod device_fleet {
         required: &["S3OutputLocation"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6020,6 +6151,10 @@ pub mod domain {
             s::prop("TagPropagation", s::Kind::Enum(TagPropagation::VALUES)),
             s::prop("VpcId", s::Kind::String)
                 .pattern("[-0-9a-zA-Z]+")
+                .format(
+                    "AWS::EC2::VPC.Id",
+                    "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                )
                 .min_length(0)
                 .max_length(32),
             s::prop("Tags", s::Kind::Json),
@@ -6027,6 +6162,8 @@ pub mod domain {
         required: &["AuthMode", "DefaultUserSettings", "DomainName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6170,6 +6307,10 @@ pub mod domain {
                 s::Kind::List(
                     &s::prop("", s::Kind::String)
                         .pattern("[-0-9a-zA-Z]+")
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        )
                         .min_length(0)
                         .max_length(32),
                 ),
@@ -6184,6 +6325,8 @@ pub mod domain {
         required: &["ExecutionRole"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6331,6 +6474,10 @@ pub mod domain {
                 s::Kind::List(
                     &s::prop("", s::Kind::String)
                         .pattern("[-0-9a-zA-Z]+")
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        )
                         .min_length(0)
                         .max_length(32),
                 ),
@@ -6351,6 +6498,8 @@ pub mod domain {
         required: &["ExecutionRole"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6403,6 +6552,10 @@ pub mod domain {
                 s::Kind::List(
                     &s::prop("", s::Kind::String)
                         .pattern("[-0-9a-zA-Z]+")
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        )
                         .min_length(0)
                         .max_length(32),
                 ),
@@ -6417,6 +6570,8 @@ pub mod domain {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6461,6 +6616,8 @@ pub mod domain {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6511,6 +6668,8 @@ pub mod domain {
         required: &["Uid", "Gid"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6555,6 +6714,8 @@ pub mod domain {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6583,6 +6744,8 @@ pub mod domain {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6617,6 +6780,8 @@ pub mod domain {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6647,6 +6812,8 @@ pub mod domain {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6689,6 +6856,8 @@ pub mod domain {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6725,6 +6894,8 @@ pub mod domain {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6756,6 +6927,8 @@ pub mod domain {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6805,6 +6978,8 @@ pub mod domain {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6863,6 +7038,8 @@ pub mod domain {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6910,6 +7087,8 @@ pub mod domain {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6963,6 +7142,10 @@ pub mod domain {
             s::prop("DefaultResourceSpec", s::Kind::Object(&SCHEMA_ResourceSpec)),
             s::prop("DomainExecutionRoleArn", s::Kind::String)
                 .pattern("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
             s::prop("RStudioConnectUrl", s::Kind::String).pattern("^(https:|http:|www\\.)\\S*"),
@@ -6972,6 +7155,8 @@ pub mod domain {
         required: &["DomainExecutionRoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7049,6 +7234,8 @@ pub mod domain {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7101,6 +7288,8 @@ pub mod domain {
         required: &["FileSystemId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7153,6 +7342,8 @@ pub mod domain {
         required: &["FileSystemId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7192,6 +7383,8 @@ pub mod domain {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7219,6 +7412,8 @@ pub mod domain {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7259,6 +7454,8 @@ pub mod domain {
         required: &["RepositoryUrl"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7318,6 +7515,8 @@ pub mod domain {
         required: &["AppImageConfigName", "ImageName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7357,6 +7556,8 @@ pub mod domain {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7405,6 +7606,8 @@ pub mod domain {
         required: &["DefaultEbsVolumeSizeInGb", "MaximumEbsVolumeSizeInGb"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7452,6 +7655,8 @@ pub mod domain {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7496,6 +7701,8 @@ pub mod domain {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9289,6 +9496,8 @@ pub mod endpoint {
         required: &["EndpointConfigName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9343,6 +9552,8 @@ pub mod endpoint {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9368,6 +9579,8 @@ pub mod endpoint {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9410,6 +9623,8 @@ pub mod endpoint {
         required: &["Alarms"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9467,6 +9682,8 @@ pub mod endpoint {
         required: &["TrafficRoutingConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9528,6 +9745,8 @@ pub mod endpoint {
         required: &["MaximumBatchSize", "WaitIntervalInSeconds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9569,6 +9788,8 @@ pub mod endpoint {
         required: &["AlarmName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9621,6 +9842,8 @@ pub mod endpoint {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9667,6 +9890,8 @@ pub mod endpoint {
         required: &["Type", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9867,7 +10092,10 @@ pub mod endpoint_config {
             ),
             s::prop("EnableNetworkIsolation", s::Kind::Boolean),
             s::prop("EndpointConfigName", s::Kind::String),
-            s::prop("ExecutionRoleArn", s::Kind::String),
+            s::prop("ExecutionRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("ExplainerConfig", s::Kind::Object(&SCHEMA_ExplainerConfig)),
             s::prop("KmsKeyId", s::Kind::String),
             s::prop(
@@ -9884,6 +10112,8 @@ pub mod endpoint_config {
         required: &["ProductionVariants"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9938,6 +10168,8 @@ pub mod endpoint_config {
         required: &["OutputConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10013,6 +10245,8 @@ pub mod endpoint_config {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10041,6 +10275,8 @@ pub mod endpoint_config {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10150,6 +10386,8 @@ pub mod endpoint_config {
         required: &["VariantName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10194,13 +10432,24 @@ pub mod endpoint_config {
         properties: &[
             s::prop(
                 "SecurityGroupIds",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             ),
-            s::prop("Subnets", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop(
+                "Subnets",
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::Subnet.Id",
+                    "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                )),
+            ),
         ],
         required: &["Subnets", "SecurityGroupIds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10229,6 +10478,8 @@ pub mod endpoint_config {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10270,6 +10521,8 @@ pub mod endpoint_config {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10309,6 +10562,8 @@ pub mod endpoint_config {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10347,6 +10602,8 @@ pub mod endpoint_config {
         required: &["CaptureMode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10396,6 +10653,8 @@ pub mod endpoint_config {
         required: &["ShapConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10426,6 +10685,8 @@ pub mod endpoint_config {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10460,6 +10721,8 @@ pub mod endpoint_config {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10484,6 +10747,8 @@ pub mod endpoint_config {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10533,6 +10798,8 @@ pub mod endpoint_config {
         required: &["MaxConcurrency", "MemorySizeInMB"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10569,6 +10836,8 @@ pub mod endpoint_config {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10635,6 +10904,8 @@ pub mod endpoint_config {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10694,6 +10965,8 @@ pub mod endpoint_config {
         required: &["ShapBaselineConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10726,6 +10999,8 @@ pub mod endpoint_config {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10772,6 +11047,8 @@ pub mod endpoint_config {
         required: &["Language", "Granularity"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10912,6 +11189,10 @@ pub mod feature_group {
                 .max_length(64),
             s::prop("RoleArn", s::Kind::String)
                 .pattern("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
             s::prop(
@@ -10928,6 +11209,8 @@ pub mod feature_group {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10989,6 +11272,8 @@ pub mod feature_group {
         required: &["FeatureName", "FeatureType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -11042,6 +11327,8 @@ pub mod feature_group {
         required: &["S3StorageConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -11080,6 +11367,8 @@ pub mod feature_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -11132,6 +11421,8 @@ pub mod feature_group {
         required: &["ThroughputMode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -11191,6 +11482,8 @@ pub mod feature_group {
         required: &["TableName", "Catalog", "Database"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -11241,6 +11534,8 @@ pub mod feature_group {
         required: &["S3Uri"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -11268,6 +11563,8 @@ pub mod feature_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -11299,6 +11596,8 @@ pub mod feature_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -11606,6 +11905,10 @@ pub mod image {
                 .max_length(63),
             s::prop("ImageRoleArn", s::Kind::String)
                 .pattern("^arn:aws(-[\\w]+)*:iam::[0-9]{12}:role/.*$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(1)
                 .max_length(256),
             s::prop("Tags", s::Kind::Json),
@@ -11613,6 +11916,8 @@ pub mod image {
         required: &["ImageName", "ImageRoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -11746,6 +12051,8 @@ pub mod image_version {
         required: &["ImageName", "BaseImage"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -12016,6 +12323,8 @@ pub mod inference_component {
         required: &["EndpointName", "Specification"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -12098,6 +12407,8 @@ pub mod inference_component {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -12132,6 +12443,8 @@ pub mod inference_component {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -12192,6 +12505,8 @@ pub mod inference_component {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -12236,6 +12551,8 @@ pub mod inference_component {
         required: &["Alarms"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -12285,6 +12602,8 @@ pub mod inference_component {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -12324,6 +12643,8 @@ pub mod inference_component {
             required: &[],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -12378,6 +12699,8 @@ pub mod inference_component {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -12418,6 +12741,8 @@ pub mod inference_component {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -12461,6 +12786,8 @@ pub mod inference_component {
         required: &["AlarmName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -12508,6 +12835,8 @@ pub mod inference_component {
         required: &["Type", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -12548,6 +12877,8 @@ pub mod inference_component {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -12738,6 +13069,10 @@ pub mod inference_experiment {
                 .max_length(120),
             s::prop("RoleArn", s::Kind::String)
                 .pattern("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
             s::prop(
@@ -12758,6 +13093,8 @@ pub mod inference_experiment {
         required: &["Name", "Type", "RoleArn", "EndpointName", "ModelVariants"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -12843,6 +13180,8 @@ pub mod inference_experiment {
         required: &["Destination"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -12908,6 +13247,8 @@ pub mod inference_experiment {
         required: &["ModelName", "VariantName", "InfrastructureConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -12937,6 +13278,8 @@ pub mod inference_experiment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -13001,6 +13344,8 @@ pub mod inference_experiment {
         required: &["SourceModelVariantName", "ShadowModelVariants"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -13054,6 +13399,8 @@ pub mod inference_experiment {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -13109,6 +13456,8 @@ pub mod inference_experiment {
         required: &["InfrastructureType", "RealTimeInferenceConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -13163,6 +13512,8 @@ pub mod inference_experiment {
         required: &["ShadowModelVariantName", "SamplingPercentage"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -13211,6 +13562,8 @@ pub mod inference_experiment {
         required: &["InstanceType", "InstanceCount"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -14337,6 +14690,10 @@ pub mod mlflow_tracking_server {
                 .max_length(32),
             s::prop("RoleArn", s::Kind::String)
                 .pattern("^arn:aws[a-z\\-]*:iam::\\d{12}:role\\/?[a-zA-Z_0-9+=,.@\\-_\\/]+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
             s::prop("TrackingServerName", s::Kind::String)
@@ -14356,6 +14713,8 @@ pub mod mlflow_tracking_server {
         required: &["TrackingServerName", "ArtifactStoreUri", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -14488,6 +14847,10 @@ pub mod model {
             s::prop("EnableNetworkIsolation", s::Kind::Boolean),
             s::prop("ExecutionRoleArn", s::Kind::String)
                 .pattern("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
             s::prop(
@@ -14508,6 +14871,8 @@ pub mod model {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -14568,6 +14933,8 @@ pub mod model {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -14601,6 +14968,8 @@ pub mod model {
         required: &["Mode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -14652,6 +15021,10 @@ pub mod model {
                 s::Kind::List(
                     &s::prop("", s::Kind::String)
                         .pattern("^[-0-9a-zA-Z]+$")
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        )
                         .min_length(0)
                         .max_length(32),
                 ),
@@ -14663,6 +15036,10 @@ pub mod model {
                 s::Kind::List(
                     &s::prop("", s::Kind::String)
                         .pattern("^[-0-9a-zA-Z]+$")
+                        .format(
+                            "AWS::EC2::Subnet.Id",
+                            "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                        )
                         .min_length(0)
                         .max_length(32),
                 ),
@@ -14673,6 +15050,8 @@ pub mod model {
         required: &["Subnets", "SecurityGroupIds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -14725,6 +15104,8 @@ pub mod model {
         required: &["RepositoryAccessMode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -14764,6 +15145,8 @@ pub mod model {
         required: &["S3DataSource"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -14792,6 +15175,8 @@ pub mod model {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -14833,6 +15218,8 @@ pub mod model {
         required: &["RepositoryCredentialsProviderArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -14901,6 +15288,8 @@ pub mod model {
         required: &["CompressionType", "S3DataType", "S3Uri"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -14940,6 +15329,8 @@ pub mod model {
         required: &["HubContentArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -14974,6 +15365,8 @@ pub mod model {
         required: &["AcceptEula"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -15367,6 +15760,10 @@ pub mod model_bias_job_definition {
             s::prop("NetworkConfig", s::Kind::Object(&SCHEMA_NetworkConfig)),
             s::prop("RoleArn", s::Kind::String)
                 .pattern("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
             s::prop(
@@ -15384,6 +15781,8 @@ pub mod model_bias_job_definition {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -15434,6 +15833,8 @@ pub mod model_bias_job_definition {
         required: &["ClusterConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -15490,6 +15891,8 @@ pub mod model_bias_job_definition {
         required: &["ImageUri", "ConfigUri"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -15527,6 +15930,8 @@ pub mod model_bias_job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -15583,6 +15988,8 @@ pub mod model_bias_job_definition {
         required: &["GroundTruthS3Input"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -15641,6 +16048,8 @@ pub mod model_bias_job_definition {
         required: &["MonitoringOutputs"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -15674,6 +16083,8 @@ pub mod model_bias_job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -15713,6 +16124,8 @@ pub mod model_bias_job_definition {
         required: &["MaxRuntimeInSeconds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -15783,6 +16196,8 @@ pub mod model_bias_job_definition {
         required: &["InstanceCount", "InstanceType", "VolumeSizeInGB"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -15810,6 +16225,8 @@ pub mod model_bias_job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -15920,6 +16337,8 @@ pub mod model_bias_job_definition {
         required: &["DataCapturedDestinationS3Uri", "DatasetFormat", "LocalPath"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -16020,6 +16439,8 @@ pub mod model_bias_job_definition {
         required: &["EndpointName", "LocalPath"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -16061,6 +16482,8 @@ pub mod model_bias_job_definition {
         required: &["S3Uri"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -16097,6 +16520,8 @@ pub mod model_bias_job_definition {
         required: &["S3Output"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -16146,6 +16571,10 @@ pub mod model_bias_job_definition {
                 s::Kind::List(
                     &s::prop("", s::Kind::String)
                         .pattern("[-0-9a-zA-Z]+")
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        )
                         .min_length(0)
                         .max_length(32),
                 ),
@@ -16157,6 +16586,10 @@ pub mod model_bias_job_definition {
                 s::Kind::List(
                     &s::prop("", s::Kind::String)
                         .pattern("[-0-9a-zA-Z]+")
+                        .format(
+                            "AWS::EC2::Subnet.Id",
+                            "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                        )
                         .min_length(0)
                         .max_length(32),
                 ),
@@ -16167,6 +16600,8 @@ pub mod model_bias_job_definition {
         required: &["SecurityGroupIds", "Subnets"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -16199,6 +16634,8 @@ pub mod model_bias_job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -16258,6 +16695,8 @@ pub mod model_bias_job_definition {
         required: &["LocalPath", "S3Uri"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -16282,6 +16721,8 @@ pub mod model_bias_job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -16306,6 +16747,8 @@ pub mod model_bias_job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -17285,6 +17728,8 @@ pub mod model_card {
         required: &["ModelCardName", "Content", "ModelCardStatus"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -17399,6 +17844,8 @@ pub mod model_card {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -17431,6 +17878,8 @@ pub mod model_card {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -17460,6 +17909,8 @@ pub mod model_card {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -17503,6 +17954,8 @@ pub mod model_card {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -17539,6 +17992,8 @@ pub mod model_card {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -17618,6 +18073,8 @@ pub mod model_card {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -17662,6 +18119,8 @@ pub mod model_card {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -17733,6 +18192,8 @@ pub mod model_card {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -17828,6 +18289,8 @@ pub mod model_card {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -17868,6 +18331,8 @@ pub mod model_card {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -17915,6 +18380,8 @@ pub mod model_card {
         required: &["Name", "MetricData"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -17945,6 +18412,8 @@ pub mod model_card {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -17970,6 +18439,8 @@ pub mod model_card {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -18012,6 +18483,8 @@ pub mod model_card {
         required: &["Containers"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -18056,6 +18529,8 @@ pub mod model_card {
         required: &["AlgorithmName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -18086,6 +18561,8 @@ pub mod model_card {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -18162,6 +18639,8 @@ pub mod model_card {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -18210,6 +18689,8 @@ pub mod model_card {
         required: &["Image"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -18245,6 +18726,8 @@ pub mod model_card {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -18291,6 +18774,8 @@ pub mod model_card {
         required: &["Name", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -18321,6 +18806,8 @@ pub mod model_card {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -18371,6 +18858,8 @@ pub mod model_card {
         required: &["Name", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -18766,6 +19255,10 @@ pub mod model_explainability_job_definition {
             s::prop("NetworkConfig", s::Kind::Object(&SCHEMA_NetworkConfig)),
             s::prop("RoleArn", s::Kind::String)
                 .pattern("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
             s::prop(
@@ -18783,6 +19276,8 @@ pub mod model_explainability_job_definition {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -18835,6 +19330,8 @@ pub mod model_explainability_job_definition {
         required: &["ClusterConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -18891,6 +19388,8 @@ pub mod model_explainability_job_definition {
         required: &["ImageUri", "ConfigUri"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -18928,6 +19427,8 @@ pub mod model_explainability_job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -18962,6 +19463,8 @@ pub mod model_explainability_job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -19022,6 +19525,8 @@ pub mod model_explainability_job_definition {
         required: &["MonitoringOutputs"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -19055,6 +19560,8 @@ pub mod model_explainability_job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -19094,6 +19601,8 @@ pub mod model_explainability_job_definition {
         required: &["MaxRuntimeInSeconds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -19164,6 +19673,8 @@ pub mod model_explainability_job_definition {
         required: &["InstanceCount", "InstanceType", "VolumeSizeInGB"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -19191,6 +19702,8 @@ pub mod model_explainability_job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -19283,6 +19796,8 @@ pub mod model_explainability_job_definition {
         required: &["DataCapturedDestinationS3Uri", "DatasetFormat", "LocalPath"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -19365,6 +19880,8 @@ pub mod model_explainability_job_definition {
         required: &["EndpointName", "LocalPath"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -19399,6 +19916,8 @@ pub mod model_explainability_job_definition {
         required: &["S3Output"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -19448,6 +19967,10 @@ pub mod model_explainability_job_definition {
                 s::Kind::List(
                     &s::prop("", s::Kind::String)
                         .pattern("[-0-9a-zA-Z]+")
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        )
                         .min_length(0)
                         .max_length(32),
                 ),
@@ -19459,6 +19982,10 @@ pub mod model_explainability_job_definition {
                 s::Kind::List(
                     &s::prop("", s::Kind::String)
                         .pattern("[-0-9a-zA-Z]+")
+                        .format(
+                            "AWS::EC2::Subnet.Id",
+                            "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                        )
                         .min_length(0)
                         .max_length(32),
                 ),
@@ -19469,6 +19996,8 @@ pub mod model_explainability_job_definition {
         required: &["SecurityGroupIds", "Subnets"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -19501,6 +20030,8 @@ pub mod model_explainability_job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -19560,6 +20091,8 @@ pub mod model_explainability_job_definition {
         required: &["LocalPath", "S3Uri"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -19584,6 +20117,8 @@ pub mod model_explainability_job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -19608,6 +20143,8 @@ pub mod model_explainability_job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -20623,6 +21160,8 @@ pub mod model_package {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -20759,6 +21298,8 @@ pub mod model_package {
             required: &["Containers", "Name"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -20806,6 +21347,8 @@ pub mod model_package {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -20911,6 +21454,8 @@ pub mod model_package {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -20966,6 +21511,8 @@ pub mod model_package {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -21016,6 +21563,8 @@ pub mod model_package {
         required: &["ModelCardContent", "ModelCardStatus"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -21054,6 +21603,8 @@ pub mod model_package {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -21085,6 +21636,8 @@ pub mod model_package {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -21128,6 +21681,8 @@ pub mod model_package {
         required: &["KmsKeyId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -21172,6 +21727,8 @@ pub mod model_package {
         required: &["SourceAlgorithms"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -21231,6 +21788,8 @@ pub mod model_package {
         required: &["ValidationProfiles", "ValidationRole"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -21331,6 +21890,8 @@ pub mod model_package {
         required: &["Image"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -21371,6 +21932,8 @@ pub mod model_package {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -21400,6 +21963,8 @@ pub mod model_package {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -21431,6 +21996,8 @@ pub mod model_package {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -21462,6 +22029,8 @@ pub mod model_package {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -21494,6 +22063,8 @@ pub mod model_package {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -21518,6 +22089,8 @@ pub mod model_package {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -21547,6 +22120,8 @@ pub mod model_package {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -21576,6 +22151,8 @@ pub mod model_package {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -21630,6 +22207,8 @@ pub mod model_package {
         required: &["Name", "Status"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -21673,6 +22252,8 @@ pub mod model_package {
         required: &["AlgorithmName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -21727,6 +22308,8 @@ pub mod model_package {
         required: &["TransformJobDefinition", "ProfileName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -21754,6 +22337,8 @@ pub mod model_package {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -21795,6 +22380,8 @@ pub mod model_package {
         required: &["DataInputConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -21856,6 +22443,8 @@ pub mod model_package {
         required: &["S3Uri"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -21919,6 +22508,8 @@ pub mod model_package {
         required: &["ContentType", "S3Uri"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -21992,6 +22583,8 @@ pub mod model_package {
         required: &["TransformResources", "TransformOutput", "TransformInput"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -22056,6 +22649,8 @@ pub mod model_package {
         required: &["S3DataType", "S3Uri", "CompressionType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -22113,6 +22708,8 @@ pub mod model_package {
         required: &["DataSource"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -22179,6 +22776,8 @@ pub mod model_package {
         required: &["S3OutputPath"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -22234,6 +22833,8 @@ pub mod model_package {
         required: &["InstanceCount", "InstanceType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -22268,6 +22869,8 @@ pub mod model_package {
         required: &["AcceptEula"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -22307,6 +22910,8 @@ pub mod model_package {
         required: &["S3DataSource"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -22357,6 +22962,8 @@ pub mod model_package {
         required: &["S3DataType", "S3Uri"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -25490,6 +26097,8 @@ pub mod model_package_group {
         required: &["ModelPackageGroupName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -25649,6 +26258,10 @@ pub mod model_quality_job_definition {
             s::prop("NetworkConfig", s::Kind::Object(&SCHEMA_NetworkConfig)),
             s::prop("RoleArn", s::Kind::String)
                 .pattern("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
             s::prop(
@@ -25666,6 +26279,8 @@ pub mod model_quality_job_definition {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -25716,6 +26331,8 @@ pub mod model_quality_job_definition {
         required: &["ClusterConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -25807,6 +26424,8 @@ pub mod model_quality_job_definition {
         required: &["ImageUri", "ProblemType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -25844,6 +26463,8 @@ pub mod model_quality_job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -25900,6 +26521,8 @@ pub mod model_quality_job_definition {
         required: &["GroundTruthS3Input"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -25958,6 +26581,8 @@ pub mod model_quality_job_definition {
         required: &["MonitoringOutputs"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -25991,6 +26616,8 @@ pub mod model_quality_job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -26030,6 +26657,8 @@ pub mod model_quality_job_definition {
         required: &["MaxRuntimeInSeconds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -26100,6 +26729,8 @@ pub mod model_quality_job_definition {
         required: &["InstanceCount", "InstanceType", "VolumeSizeInGB"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -26127,6 +26758,8 @@ pub mod model_quality_job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -26232,6 +26865,8 @@ pub mod model_quality_job_definition {
         required: &["DataCapturedDestinationS3Uri", "DatasetFormat", "LocalPath"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -26327,6 +26962,8 @@ pub mod model_quality_job_definition {
         required: &["EndpointName", "LocalPath"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -26368,6 +27005,8 @@ pub mod model_quality_job_definition {
         required: &["S3Uri"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -26404,6 +27043,8 @@ pub mod model_quality_job_definition {
         required: &["S3Output"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -26453,6 +27094,10 @@ pub mod model_quality_job_definition {
                 s::Kind::List(
                     &s::prop("", s::Kind::String)
                         .pattern("[-0-9a-zA-Z]+")
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        )
                         .min_length(0)
                         .max_length(32),
                 ),
@@ -26464,6 +27109,10 @@ pub mod model_quality_job_definition {
                 s::Kind::List(
                     &s::prop("", s::Kind::String)
                         .pattern("[-0-9a-zA-Z]+")
+                        .format(
+                            "AWS::EC2::Subnet.Id",
+                            "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                        )
                         .min_length(0)
                         .max_length(32),
                 ),
@@ -26474,6 +27123,8 @@ pub mod model_quality_job_definition {
         required: &["SecurityGroupIds", "Subnets"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -26506,6 +27157,8 @@ pub mod model_quality_job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -26565,6 +27218,8 @@ pub mod model_quality_job_definition {
         required: &["LocalPath", "S3Uri"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -26589,6 +27244,8 @@ pub mod model_quality_job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -26613,6 +27270,8 @@ pub mod model_quality_job_definition {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -27659,6 +28318,8 @@ pub mod monitoring_schedule {
         required: &["MonitoringScheduleConfig", "MonitoringScheduleName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -27774,6 +28435,8 @@ pub mod monitoring_schedule {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -27821,6 +28484,8 @@ pub mod monitoring_schedule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -27919,6 +28584,10 @@ pub mod monitoring_schedule {
             s::prop("NetworkConfig", s::Kind::Object(&SCHEMA_NetworkConfig)),
             s::prop("RoleArn", s::Kind::String)
                 .pattern("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
             s::prop(
@@ -27935,6 +28604,8 @@ pub mod monitoring_schedule {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -27994,6 +28665,8 @@ pub mod monitoring_schedule {
         required: &["ScheduleExpression"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -28029,6 +28702,8 @@ pub mod monitoring_schedule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -28110,6 +28785,8 @@ pub mod monitoring_schedule {
         required: &["ImageUri"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -28144,6 +28821,8 @@ pub mod monitoring_schedule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -28202,6 +28881,8 @@ pub mod monitoring_schedule {
         required: &["MonitoringOutputs"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -28241,6 +28922,8 @@ pub mod monitoring_schedule {
         required: &["ClusterConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -28274,6 +28957,8 @@ pub mod monitoring_schedule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -28313,6 +28998,8 @@ pub mod monitoring_schedule {
         required: &["MaxRuntimeInSeconds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -28340,6 +29027,8 @@ pub mod monitoring_schedule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -28367,6 +29056,8 @@ pub mod monitoring_schedule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -28451,6 +29142,8 @@ pub mod monitoring_schedule {
         required: &["DataCapturedDestinationS3Uri", "DatasetFormat", "LocalPath"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -28525,6 +29218,8 @@ pub mod monitoring_schedule {
         required: &["EndpointName", "LocalPath"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -28559,6 +29254,8 @@ pub mod monitoring_schedule {
         required: &["S3Output"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -28629,6 +29326,8 @@ pub mod monitoring_schedule {
         required: &["InstanceCount", "InstanceType", "VolumeSizeInGB"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -28678,6 +29377,10 @@ pub mod monitoring_schedule {
                 s::Kind::List(
                     &s::prop("", s::Kind::String)
                         .pattern("[-0-9a-zA-Z]+")
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        )
                         .min_length(0)
                         .max_length(32),
                 ),
@@ -28689,6 +29392,10 @@ pub mod monitoring_schedule {
                 s::Kind::List(
                     &s::prop("", s::Kind::String)
                         .pattern("[-0-9a-zA-Z]+")
+                        .format(
+                            "AWS::EC2::Subnet.Id",
+                            "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                        )
                         .min_length(0)
                         .max_length(32),
                 ),
@@ -28699,6 +29406,8 @@ pub mod monitoring_schedule {
         required: &["SecurityGroupIds", "Subnets"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -28731,6 +29440,8 @@ pub mod monitoring_schedule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -28790,6 +29501,8 @@ pub mod monitoring_schedule {
         required: &["LocalPath", "S3Uri"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -28814,6 +29527,8 @@ pub mod monitoring_schedule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -28838,6 +29553,8 @@ pub mod monitoring_schedule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -30043,13 +30760,22 @@ pub mod notebook_instance {
             s::prop("LifecycleConfigName", s::Kind::String),
             s::prop("NotebookInstanceName", s::Kind::String),
             s::prop("PlatformIdentifier", s::Kind::String),
-            s::prop("RoleArn", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("RootAccess", s::Kind::String),
             s::prop(
                 "SecurityGroupIds",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             ),
-            s::prop("SubnetId", s::Kind::String),
+            s::prop("SubnetId", s::Kind::String).format(
+                "AWS::EC2::Subnet.Id",
+                "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
             s::prop("VolumeSizeInGB", s::Kind::Integer)
                 .minimum(5.0)
                 .maximum(16384.0),
@@ -30058,6 +30784,8 @@ pub mod notebook_instance {
         required: &["InstanceType", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -30106,6 +30834,8 @@ pub mod notebook_instance {
         required: &["MinimumInstanceMetadataServiceVersion"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -30174,6 +30904,8 @@ pub mod notebook_instance_lifecycle_config {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -30206,6 +30938,8 @@ pub mod notebook_instance_lifecycle_config {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -30342,6 +31076,10 @@ pub mod partner_app {
             s::prop("EnableIamSessionBasedIdentity", s::Kind::Boolean),
             s::prop("ExecutionRoleArn", s::Kind::String)
                 .pattern("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
             s::prop("KmsKeyId", s::Kind::String)
@@ -30366,6 +31104,8 @@ pub mod partner_app {
         required: &["Name", "Type", "AuthType", "ExecutionRoleArn", "Tier"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -30434,6 +31174,8 @@ pub mod partner_app {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -30477,6 +31219,8 @@ pub mod partner_app {
         required: &["MaintenanceWindowStart"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -30681,6 +31425,10 @@ pub mod pipeline {
                 .max_length(256),
             s::prop("RoleArn", s::Kind::String)
                 .pattern("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
             s::prop("Tags", s::Kind::Json),
@@ -30688,6 +31436,8 @@ pub mod pipeline {
         required: &["PipelineName", "PipelineDefinition", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -30719,6 +31469,8 @@ pub mod pipeline {
         required: &["MaxParallelExecutionSteps"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -30874,6 +31626,10 @@ pub mod processing_job {
             ),
             s::prop("RoleArn", s::Kind::String)
                 .pattern("arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
             s::prop(
@@ -30885,6 +31641,8 @@ pub mod processing_job {
         required: &["AppSpecification", "ProcessingResources", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -31016,6 +31774,8 @@ pub mod processing_job {
         required: &["ImageUri"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -31068,6 +31828,8 @@ pub mod processing_job {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -31101,6 +31863,8 @@ pub mod processing_job {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -31154,6 +31918,8 @@ pub mod processing_job {
         required: &["InputName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -31212,6 +31978,8 @@ pub mod processing_job {
         required: &["Outputs"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -31251,6 +32019,8 @@ pub mod processing_job {
         required: &["ClusterConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -31290,6 +32060,8 @@ pub mod processing_job {
         required: &["MaxRuntimeInSeconds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -31339,6 +32111,10 @@ pub mod processing_job {
                 s::Kind::List(
                     &s::prop("", s::Kind::String)
                         .pattern("[-0-9a-zA-Z]+")
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        )
                         .min_length(0)
                         .max_length(32),
                 ),
@@ -31350,6 +32126,10 @@ pub mod processing_job {
                 s::Kind::List(
                     &s::prop("", s::Kind::String)
                         .pattern("[-0-9a-zA-Z]+")
+                        .format(
+                            "AWS::EC2::Subnet.Id",
+                            "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                        )
                         .min_length(0)
                         .max_length(32),
                 ),
@@ -31360,6 +32140,8 @@ pub mod processing_job {
         required: &["SecurityGroupIds", "Subnets"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -31417,6 +32199,8 @@ pub mod processing_job {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -31498,6 +32282,8 @@ pub mod processing_job {
         required: &["S3Uri", "S3DataType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -31551,6 +32337,8 @@ pub mod processing_job {
         required: &["OutputName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -31620,6 +32408,8 @@ pub mod processing_job {
         required: &["InstanceCount", "InstanceType", "VolumeSizeInGB"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -31733,6 +32523,8 @@ pub mod processing_job {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -31826,6 +32618,10 @@ pub mod processing_job {
                 .max_length(63),
             s::prop("ClusterRoleArn", s::Kind::String)
                 .pattern("arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
             s::prop("Database", s::Kind::String)
@@ -31865,6 +32661,8 @@ pub mod processing_job {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -31907,6 +32705,8 @@ pub mod processing_job {
         required: &["FeatureGroupName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -31966,6 +32766,8 @@ pub mod processing_job {
         required: &["S3Uri", "S3UploadMode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -33174,6 +33976,11 @@ pub mod project {
         required: &["ProjectName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[
+            &["ServiceCatalogProvisioningDetails"],
+            &["TemplateProviderDetails"],
+        ],
+        any_of: &[],
         open: false,
     };
 
@@ -33229,6 +34036,8 @@ pub mod project {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -33295,6 +34104,8 @@ pub mod project {
         required: &["ProductId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -33325,6 +34136,8 @@ pub mod project {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["CfnTemplateProviderDetail"]],
+        any_of: &[],
         open: false,
     };
 
@@ -33379,6 +34192,8 @@ pub mod project {
         required: &["Key", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -33440,6 +34255,10 @@ pub mod project {
             .max_items(180),
             s::prop("RoleARN", s::Kind::String)
                 .pattern("arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(20)
                 .max_length(2048),
             s::prop("TemplateName", s::Kind::String)
@@ -33454,6 +34273,8 @@ pub mod project {
         required: &["TemplateName", "TemplateURL"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -33504,6 +34325,8 @@ pub mod project {
         required: &["Key", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -33614,6 +34437,8 @@ pub mod space {
         required: &["DomainId", "SpaceName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -33667,6 +34492,8 @@ pub mod space {
         required: &["OwnerUserProfileName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -33747,6 +34574,8 @@ pub mod space {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -33784,6 +34613,8 @@ pub mod space {
         required: &["SharingType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -33811,6 +34642,8 @@ pub mod space {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -33850,6 +34683,8 @@ pub mod space {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -33886,6 +34721,8 @@ pub mod space {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -33916,6 +34753,8 @@ pub mod space {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -33950,6 +34789,8 @@ pub mod space {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -33979,6 +34820,8 @@ pub mod space {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -34019,6 +34862,8 @@ pub mod space {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -34060,6 +34905,8 @@ pub mod space {
         required: &["FileSystemId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -34101,6 +34948,8 @@ pub mod space {
         required: &["FileSystemId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -34130,6 +34979,8 @@ pub mod space {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -34170,6 +35021,8 @@ pub mod space {
         required: &["RepositoryUrl"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -34229,6 +35082,8 @@ pub mod space {
         required: &["AppImageConfigName", "ImageName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -34267,6 +35122,8 @@ pub mod space {
         required: &["EbsVolumeSizeInGb"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -34918,6 +35775,8 @@ pub mod studio_lifecycle_config {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -35080,6 +35939,8 @@ pub mod user_profile {
         required: &["DomainId", "UserProfileName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -35199,6 +36060,10 @@ pub mod user_profile {
                 s::Kind::List(
                     &s::prop("", s::Kind::String)
                         .pattern("[-0-9a-zA-Z]+")
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        )
                         .min_length(0)
                         .max_length(32),
                 ),
@@ -35219,6 +36084,8 @@ pub mod user_profile {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -35256,6 +36123,8 @@ pub mod user_profile {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -35300,6 +36169,8 @@ pub mod user_profile {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -35350,6 +36221,8 @@ pub mod user_profile {
         required: &["Uid", "Gid"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -35391,6 +36264,8 @@ pub mod user_profile {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -35419,6 +36294,8 @@ pub mod user_profile {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -35453,6 +36330,8 @@ pub mod user_profile {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -35486,6 +36365,8 @@ pub mod user_profile {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -35535,6 +36416,8 @@ pub mod user_profile {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -35563,6 +36446,8 @@ pub mod user_profile {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -35623,6 +36508,8 @@ pub mod user_profile {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -35684,6 +36571,8 @@ pub mod user_profile {
         required: &["AppImageConfigName", "ImageName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -35723,6 +36612,8 @@ pub mod user_profile {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -35775,6 +36666,8 @@ pub mod user_profile {
         required: &["FileSystemId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -35827,6 +36720,8 @@ pub mod user_profile {
         required: &["FileSystemId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -35866,6 +36761,8 @@ pub mod user_profile {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -35906,6 +36803,8 @@ pub mod user_profile {
         required: &["RepositoryUrl"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -35954,6 +36853,8 @@ pub mod user_profile {
         required: &["DefaultEbsVolumeSizeInGb", "MaximumEbsVolumeSizeInGb"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -36001,6 +36902,8 @@ pub mod user_profile {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -37386,6 +38289,8 @@ pub mod workteam {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -37429,6 +38334,8 @@ pub mod workteam {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -37467,6 +38374,8 @@ pub mod workteam {
         required: &["NotificationTopicArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -37519,6 +38428,8 @@ pub mod workteam {
         required: &["CognitoUserPool", "CognitoClientId", "CognitoUserGroup"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -37562,6 +38473,8 @@ pub mod workteam {
         required: &["OidcGroups"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

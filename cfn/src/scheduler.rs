@@ -86,7 +86,10 @@ pub mod schedule {
             s::prop("Description", s::Kind::String)
                 .min_length(0)
                 .max_length(512),
-            s::prop("EndDate", s::Kind::String),
+            s::prop("EndDate", s::Kind::String).format(
+                "date-time",
+                "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$",
+            ),
             s::prop(
                 "FlexibleTimeWindow",
                 s::Kind::Object(&SCHEMA_FlexibleTimeWindow),
@@ -97,6 +100,10 @@ pub mod schedule {
                 .max_length(64),
             s::prop("KmsKeyArn", s::Kind::String)
                 .pattern("^arn:aws[a-z-]*:kms:[a-z0-9\\-]+:\\d{12}:(key|alias)\\/[0-9a-zA-Z-_]*$")
+                .format(
+                    "AWS::KMS::Key.Arn",
+                    "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$",
+                )
                 .min_length(1)
                 .max_length(2048),
             s::prop("Name", s::Kind::String)
@@ -109,13 +116,18 @@ pub mod schedule {
             s::prop("ScheduleExpressionTimezone", s::Kind::String)
                 .min_length(1)
                 .max_length(50),
-            s::prop("StartDate", s::Kind::String),
+            s::prop("StartDate", s::Kind::String).format(
+                "date-time",
+                "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$",
+            ),
             s::prop("State", s::Kind::Enum(ScheduleState::VALUES)),
             s::prop("Target", s::Kind::Object(&SCHEMA_Target)),
         ],
         required: &["FlexibleTimeWindow", "ScheduleExpression", "Target"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -167,6 +179,8 @@ pub mod schedule {
         required: &["Mode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -255,6 +269,10 @@ pub mod schedule {
             s::prop("RetryPolicy", s::Kind::Object(&SCHEMA_RetryPolicy)),
             s::prop("RoleArn", s::Kind::String)
                 .pattern("^arn:aws[a-z-]*:iam::\\d{12}:role\\/[\\w+=,.@\\/-]+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(1)
                 .max_length(1600),
             s::prop(
@@ -266,6 +284,8 @@ pub mod schedule {
         required: &["Arn", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -295,6 +315,8 @@ pub mod schedule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -440,6 +462,8 @@ pub mod schedule {
         required: &["TaskDefinitionArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -484,6 +508,8 @@ pub mod schedule {
         required: &["DetailType", "Source"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -523,6 +549,8 @@ pub mod schedule {
         required: &["PartitionKey"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -558,6 +586,8 @@ pub mod schedule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -593,6 +623,8 @@ pub mod schedule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -622,6 +654,8 @@ pub mod schedule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -677,6 +711,8 @@ pub mod schedule {
         required: &["CapacityProvider"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -706,6 +742,8 @@ pub mod schedule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -736,6 +774,8 @@ pub mod schedule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -766,6 +806,8 @@ pub mod schedule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -818,6 +860,8 @@ pub mod schedule {
         required: &["Name", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -867,13 +911,29 @@ pub mod schedule {
             s::prop("AssignPublicIp", s::Kind::Enum(AssignPublicIp::VALUES)),
             s::prop(
                 "SecurityGroups",
-                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(1000)),
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        )
+                        .min_length(1)
+                        .max_length(1000),
+                ),
             )
             .min_items(1)
             .max_items(5),
             s::prop(
                 "Subnets",
-                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(1000)),
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .format(
+                            "AWS::EC2::Subnet.Id",
+                            "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                        )
+                        .min_length(1)
+                        .max_length(1000),
+                ),
             )
             .min_items(1)
             .max_items(16),
@@ -881,6 +941,8 @@ pub mod schedule {
         required: &["Subnets"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1232,6 +1294,8 @@ pub mod schedule_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

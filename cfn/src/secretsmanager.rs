@@ -60,6 +60,8 @@ pub mod resource_policy {
         required: &["ResourcePolicy", "SecretId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -146,7 +148,10 @@ pub mod rotation_schedule {
                     s::Kind::Object(&SCHEMA_ExternalSecretRotationMetadataItem),
                 )),
             ),
-            s::prop("ExternalSecretRotationRoleArn", s::Kind::String),
+            s::prop("ExternalSecretRotationRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop(
                 "HostedRotationLambda",
                 s::Kind::Object(&SCHEMA_HostedRotationLambda),
@@ -159,6 +164,8 @@ pub mod rotation_schedule {
         required: &["SecretId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -209,6 +216,8 @@ pub mod rotation_schedule {
         required: &["Key", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -280,7 +289,10 @@ pub mod rotation_schedule {
         name: "HostedRotationLambda",
         properties: &[
             s::prop("ExcludeCharacters", s::Kind::String),
-            s::prop("KmsKeyArn", s::Kind::String),
+            s::prop("KmsKeyArn", s::Kind::String).format(
+                "AWS::KMS::Key.Arn",
+                "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$",
+            ),
             s::prop("MasterSecretArn", s::Kind::String),
             s::prop("MasterSecretKmsKeyArn", s::Kind::String),
             s::prop("RotationLambdaName", s::Kind::String),
@@ -294,6 +306,8 @@ pub mod rotation_schedule {
         required: &["RotationType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -326,6 +340,8 @@ pub mod rotation_schedule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -414,6 +430,8 @@ pub mod secret {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -474,6 +492,8 @@ pub mod secret {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -516,6 +536,8 @@ pub mod secret {
         required: &["Region"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -586,6 +608,8 @@ pub mod secret_target_attachment {
         required: &["TargetType", "TargetId", "SecretId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

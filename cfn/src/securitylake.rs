@@ -72,6 +72,8 @@ pub mod aws_log_source {
         required: &["DataLakeArn", "SourceVersion", "SourceName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -124,7 +126,12 @@ pub mod data_lake {
                 "LifecycleConfiguration",
                 s::Kind::Object(&SCHEMA_LifecycleConfiguration),
             ),
-            s::prop("MetaStoreManagerRoleArn", s::Kind::String).pattern("^arn:.*$"),
+            s::prop("MetaStoreManagerRoleArn", s::Kind::String)
+                .pattern("^arn:.*$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                ),
             s::prop(
                 "ReplicationConfiguration",
                 s::Kind::Object(&SCHEMA_ReplicationConfiguration),
@@ -134,6 +141,8 @@ pub mod data_lake {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -169,6 +178,8 @@ pub mod data_lake {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -203,6 +214,8 @@ pub mod data_lake {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -227,10 +240,12 @@ pub mod data_lake {
     /// What the schema says of `ReplicationConfiguration`'s properties; `validate()` checks them.
     pub static SCHEMA_ReplicationConfiguration: s::ObjectSchema = s::ObjectSchema {
         name: "ReplicationConfiguration",
-        properties: &[s::prop("Regions", s::Kind::List(&s::prop("", s::Kind::String).pattern("^(us(-gov)?|af|ap|ca|eu|me|sa)-(central|north|(north(?:east|west))|south|south(?:east|west)|east|west)-\\d+$"))), s::prop("RoleArn", s::Kind::String).pattern("^arn:.*$")],
+        properties: &[s::prop("Regions", s::Kind::List(&s::prop("", s::Kind::String).pattern("^(us(-gov)?|af|ap|ca|eu|me|sa)-(central|north|(north(?:east|west))|south|south(?:east|west)|east|west)-\\d+$"))), s::prop("RoleArn", s::Kind::String).pattern("^arn:.*$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$")],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -257,6 +272,8 @@ pub mod data_lake {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -287,6 +304,8 @@ pub mod data_lake {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -400,6 +419,8 @@ pub mod subscriber {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -455,6 +476,8 @@ pub mod subscriber {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["AwsLogSource"], &["CustomLogSource"]],
+        any_of: &[],
         open: false,
     };
 
@@ -506,6 +529,8 @@ pub mod subscriber {
         required: &["ExternalId", "Principal"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -536,6 +561,8 @@ pub mod subscriber {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -575,6 +602,8 @@ pub mod subscriber {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -684,6 +713,8 @@ pub mod subscriber_notification {
         required: &["SubscriberArn", "NotificationConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -724,6 +755,11 @@ pub mod subscriber_notification {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[
+            &["HttpsNotificationConfiguration"],
+            &["SqsNotificationConfiguration"],
+        ],
+        any_of: &[],
         open: false,
     };
 
@@ -782,11 +818,18 @@ pub mod subscriber_notification {
             s::prop("AuthorizationApiKeyValue", s::Kind::String),
             s::prop("Endpoint", s::Kind::String).pattern("^https?://.+$"),
             s::prop("HttpMethod", s::Kind::Enum(HttpMethod::VALUES)),
-            s::prop("TargetRoleArn", s::Kind::String).pattern("^arn:.*$"),
+            s::prop("TargetRoleArn", s::Kind::String)
+                .pattern("^arn:.*$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                ),
         ],
         required: &["Endpoint", "TargetRoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -50,6 +50,8 @@ pub mod accepted_portfolio_share {
         required: &["PortfolioId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -172,6 +174,8 @@ pub mod cloud_formation_product {
         required: &["Owner", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -247,6 +251,8 @@ pub mod cloud_formation_product {
         required: &["Info"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -296,6 +302,8 @@ pub mod cloud_formation_product {
         required: &["Type", "ConnectionParameters"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -323,6 +331,8 @@ pub mod cloud_formation_product {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -379,6 +389,8 @@ pub mod cloud_formation_product {
         required: &["ArtifactPath", "Repository", "Branch", "ConnectionArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -494,6 +506,8 @@ pub mod cloud_formation_provisioned_product {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -565,6 +579,8 @@ pub mod cloud_formation_provisioned_product {
         required: &["Key", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -631,6 +647,8 @@ pub mod cloud_formation_provisioned_product {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -823,6 +841,8 @@ pub mod launch_notification_constraint {
         required: &["NotificationArns", "PortfolioId", "ProductId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -925,11 +945,17 @@ pub mod launch_role_constraint {
                 .min_length(1)
                 .max_length(100),
             s::prop("RoleArn", s::Kind::String)
-                .pattern("arn:(aws|aws-cn|aws-us-gov):iam::[0-9]*:(role)\\/.*"),
+                .pattern("arn:(aws|aws-cn|aws-us-gov):iam::[0-9]*:(role)\\/.*")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                ),
         ],
         required: &["PortfolioId", "ProductId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["LocalRoleName"], &["RoleArn"]],
+        any_of: &[],
         open: false,
     };
 
@@ -1029,6 +1055,8 @@ pub mod launch_template_constraint {
         required: &["Rules", "PortfolioId", "ProductId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1120,6 +1148,8 @@ pub mod portfolio {
         required: &["DisplayName", "ProviderName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1206,6 +1236,8 @@ pub mod portfolio_principal_association {
         required: &["PrincipalType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -1258,6 +1290,8 @@ pub mod portfolio_product_association {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -1332,6 +1366,8 @@ pub mod portfolio_share {
         required: &["AccountId", "PortfolioId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -1421,6 +1457,8 @@ pub mod resource_update_constraint {
         required: &["TagUpdateOnProvisionedProduct", "PortfolioId", "ProductId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1520,6 +1558,8 @@ pub mod service_action {
         required: &["Name", "DefinitionType", "Definition"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1574,6 +1614,8 @@ pub mod service_action {
         required: &["Key", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1746,6 +1788,8 @@ pub mod service_action_association {
         required: &["ProductId", "ProvisioningArtifactId", "ServiceActionId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -1874,6 +1918,8 @@ pub mod stack_set_constraint {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1957,6 +2003,8 @@ pub mod tag_option {
         required: &["Value", "Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2011,6 +2059,8 @@ pub mod tag_option_association {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }

@@ -58,6 +58,8 @@ pub mod application {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -164,6 +166,8 @@ pub mod attribute_group {
         required: &["Name", "Attributes"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -248,6 +252,8 @@ pub mod attribute_group_association {
         required: &["Application", "AttributeGroup"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -332,6 +338,8 @@ pub mod resource_association {
         required: &["Application", "Resource", "ResourceType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

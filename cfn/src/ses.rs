@@ -67,6 +67,8 @@ pub mod configuration_set {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -85,6 +87,8 @@ pub mod configuration_set {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -121,6 +125,8 @@ pub mod configuration_set {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -146,6 +152,8 @@ pub mod configuration_set {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -171,6 +179,8 @@ pub mod configuration_set {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -207,6 +217,8 @@ pub mod configuration_set {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -238,6 +250,8 @@ pub mod configuration_set {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -270,6 +284,8 @@ pub mod configuration_set {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -309,6 +325,8 @@ pub mod configuration_set {
         required: &["ConditionThreshold"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -346,6 +364,8 @@ pub mod configuration_set {
         required: &["EngagementMetrics"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -387,6 +407,8 @@ pub mod configuration_set {
         required: &["OptimizedSharedDelivery"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -436,6 +458,8 @@ pub mod configuration_set {
         required: &["ConditionThresholdEnabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -477,6 +501,8 @@ pub mod configuration_set {
         required: &["ConfidenceVerdictThreshold"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -545,6 +571,8 @@ pub mod configuration_set_event_destination {
         required: &["ConfigurationSetName", "EventDestination"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -633,6 +661,8 @@ pub mod configuration_set_event_destination {
         required: &["MatchingEventTypes"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -664,6 +694,8 @@ pub mod configuration_set_event_destination {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -705,6 +737,8 @@ pub mod configuration_set_event_destination {
         required: &["EventBusArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -746,11 +780,16 @@ pub mod configuration_set_event_destination {
         name: "KinesisFirehoseDestination",
         properties: &[
             s::prop("DeliveryStreamARN", s::Kind::String),
-            s::prop("IAMRoleARN", s::Kind::String),
+            s::prop("IAMRoleARN", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
         ],
         required: &["IAMRoleARN", "DeliveryStreamARN"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -790,11 +829,17 @@ pub mod configuration_set_event_destination {
         name: "SnsDestination",
         properties: &[s::prop("TopicARN", s::Kind::String)
             .pattern("^arn:aws[a-z0-9-]*:sns:[a-z0-9-]+:\\d{12}:[^:]+$")
+            .format(
+                "AWS::SNS::Topic.Arn",
+                "^arn:aws[a-zA-Z-]*:sns:[a-z0-9-]+:\\d{12}:.+$",
+            )
             .min_length(36)
             .max_length(1024)],
         required: &["TopicARN"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -867,6 +912,8 @@ pub mod configuration_set_event_destination {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -998,6 +1045,8 @@ pub mod contact_list {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1055,6 +1104,8 @@ pub mod contact_list {
         required: &["TopicName", "DisplayName", "DefaultSubscriptionStatus"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1160,6 +1211,8 @@ pub mod custom_verification_email_template {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -1206,6 +1259,8 @@ pub mod dedicated_ip_pool {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -1293,6 +1348,8 @@ pub mod email_identity {
         required: &["EmailIdentity"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1349,6 +1406,8 @@ pub mod email_identity {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1375,6 +1434,8 @@ pub mod email_identity {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1411,6 +1472,8 @@ pub mod email_identity {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1435,6 +1498,8 @@ pub mod email_identity {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1467,6 +1532,8 @@ pub mod email_identity {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1533,6 +1600,8 @@ pub mod mail_manager_addon_instance {
         required: &["AddonSubscriptionId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1610,6 +1679,8 @@ pub mod mail_manager_addon_subscription {
         required: &["AddonName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1677,6 +1748,8 @@ pub mod mail_manager_address_list {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1730,8 +1803,8 @@ pub mod mail_manager_archive {
         /// Pattern: `^arn:aws(|-cn|-us-gov|-eusc):kms:[a-z0-9-]{1,20}:[0-9]{12}:(key|alias)/.+$`.
         #[resource(replace)]
         pub kms_key_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-        /// `Retention`: JSON.
-        pub retention: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `Retention`: [`ArchiveRetention`].
+        pub retention: ::std::option::Option<::stratus_model::Val<ArchiveRetention>>,
     }
 
     /// What the schema says of `AWS::SES::MailManagerArchive`'s properties; `validate()` checks them.
@@ -1742,15 +1815,22 @@ pub mod mail_manager_archive {
                 .pattern("^[a-zA-Z0-9][a-zA-Z0-9_-]*[a-zA-Z0-9]$")
                 .min_length(1)
                 .max_length(64),
-            s::prop("KmsKeyArn", s::Kind::String).pattern(
-                "^arn:aws(|-cn|-us-gov|-eusc):kms:[a-z0-9-]{1,20}:[0-9]{12}:(key|alias)/.+$",
-            ),
-            s::prop("Retention", s::Kind::Json),
+            s::prop("KmsKeyArn", s::Kind::String)
+                .pattern(
+                    "^arn:aws(|-cn|-us-gov|-eusc):kms:[a-z0-9-]{1,20}:[0-9]{12}:(key|alias)/.+$",
+                )
+                .format(
+                    "AWS::KMS::Key.Arn",
+                    "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$",
+                ),
+            s::prop("Retention", s::Kind::Object(&SCHEMA_ArchiveRetention)),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1773,6 +1853,153 @@ pub mod mail_manager_archive {
         }
         fn archive_state(self) -> ::stratus_model::Attr<::std::string::String> {
             ::stratus_model::Attr::new(self.id(), "ArchiveState")
+        }
+    }
+
+    /// `ArchiveRetention`, a property type of `AWS::SES::MailManagerArchive`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ArchiveRetention {
+        /// `RetentionPeriod`: [`RetentionPeriod`].
+        pub retention_period: ::std::option::Option<::stratus_model::Val<RetentionPeriod>>,
+    }
+
+    /// What the schema says of `ArchiveRetention`'s properties; `validate()` checks them.
+    pub static SCHEMA_ArchiveRetention: s::ObjectSchema = s::ObjectSchema {
+        name: "ArchiveRetention",
+        properties: &[s::prop(
+            "RetentionPeriod",
+            s::Kind::Enum(RetentionPeriod::VALUES),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["RetentionPeriod"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ArchiveRetention> for ::stratus_model::Val<ArchiveRetention> {
+        fn from(value: ArchiveRetention) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// The values `RetentionPeriod` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum RetentionPeriod {
+        /// `THREE_MONTHS`
+        ThreeMonths,
+        /// `SIX_MONTHS`
+        SixMonths,
+        /// `NINE_MONTHS`
+        NineMonths,
+        /// `ONE_YEAR`
+        OneYear,
+        /// `EIGHTEEN_MONTHS`
+        EighteenMonths,
+        /// `TWO_YEARS`
+        TwoYears,
+        /// `THIRTY_MONTHS`
+        ThirtyMonths,
+        /// `THREE_YEARS`
+        ThreeYears,
+        /// `FOUR_YEARS`
+        FourYears,
+        /// `FIVE_YEARS`
+        FiveYears,
+        /// `SIX_YEARS`
+        SixYears,
+        /// `SEVEN_YEARS`
+        SevenYears,
+        /// `EIGHT_YEARS`
+        EightYears,
+        /// `NINE_YEARS`
+        NineYears,
+        /// `TEN_YEARS`
+        TenYears,
+        /// `PERMANENT`
+        Permanent,
+    }
+
+    impl RetentionPeriod {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[
+            Self::ThreeMonths,
+            Self::SixMonths,
+            Self::NineMonths,
+            Self::OneYear,
+            Self::EighteenMonths,
+            Self::TwoYears,
+            Self::ThirtyMonths,
+            Self::ThreeYears,
+            Self::FourYears,
+            Self::FiveYears,
+            Self::SixYears,
+            Self::SevenYears,
+            Self::EightYears,
+            Self::NineYears,
+            Self::TenYears,
+            Self::Permanent,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "THREE_MONTHS",
+            "SIX_MONTHS",
+            "NINE_MONTHS",
+            "ONE_YEAR",
+            "EIGHTEEN_MONTHS",
+            "TWO_YEARS",
+            "THIRTY_MONTHS",
+            "THREE_YEARS",
+            "FOUR_YEARS",
+            "FIVE_YEARS",
+            "SIX_YEARS",
+            "SEVEN_YEARS",
+            "EIGHT_YEARS",
+            "NINE_YEARS",
+            "TEN_YEARS",
+            "PERMANENT",
+        ];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::ThreeMonths => "THREE_MONTHS",
+                Self::SixMonths => "SIX_MONTHS",
+                Self::NineMonths => "NINE_MONTHS",
+                Self::OneYear => "ONE_YEAR",
+                Self::EighteenMonths => "EIGHTEEN_MONTHS",
+                Self::TwoYears => "TWO_YEARS",
+                Self::ThirtyMonths => "THIRTY_MONTHS",
+                Self::ThreeYears => "THREE_YEARS",
+                Self::FourYears => "FOUR_YEARS",
+                Self::FiveYears => "FIVE_YEARS",
+                Self::SixYears => "SIX_YEARS",
+                Self::SevenYears => "SEVEN_YEARS",
+                Self::EightYears => "EIGHT_YEARS",
+                Self::NineYears => "NINE_YEARS",
+                Self::TenYears => "TEN_YEARS",
+                Self::Permanent => "PERMANENT",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for RetentionPeriod {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<RetentionPeriod> for ::stratus_model::Val<RetentionPeriod> {
+        fn from(value: RetentionPeriod) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for RetentionPeriod {
+        fn as_str(self) -> &'static str {
+            RetentionPeriod::as_str(self)
         }
     }
 }
@@ -1798,18 +2025,18 @@ pub mod mail_manager_ingress_point {
         crate = "::stratus_model"
     )]
     pub struct CfnMailManagerIngressPoint {
-        /// `IngressPointConfiguration`: JSON.
+        /// `IngressPointConfiguration`: [`IngressPointConfiguration`].
         pub ingress_point_configuration:
-            ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+            ::std::option::Option<::stratus_model::Val<IngressPointConfiguration>>,
         /// `IngressPointName`: string.
         /// Pattern: `^[A-Za-z0-9_\-]+$`.
         /// Length: `3..=63`.
         pub ingress_point_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-        /// `NetworkConfiguration`: JSON.
+        /// `NetworkConfiguration`: [`NetworkConfiguration`].
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub network_configuration:
-            ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+            ::std::option::Option<::stratus_model::Val<NetworkConfiguration>>,
         /// `RuleSetId`: string.
         /// Required.
         /// Length: `1..=100`.
@@ -1854,12 +2081,18 @@ pub mod mail_manager_ingress_point {
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::SES::MailManagerIngressPoint",
         properties: &[
-            s::prop("IngressPointConfiguration", s::Kind::Json),
+            s::prop(
+                "IngressPointConfiguration",
+                s::Kind::Object(&SCHEMA_IngressPointConfiguration),
+            ),
             s::prop("IngressPointName", s::Kind::String)
                 .pattern("^[A-Za-z0-9_\\-]+$")
                 .min_length(3)
                 .max_length(63),
-            s::prop("NetworkConfiguration", s::Kind::Json),
+            s::prop(
+                "NetworkConfiguration",
+                s::Kind::Object(&SCHEMA_NetworkConfiguration),
+            ),
             s::prop("RuleSetId", s::Kind::String)
                 .min_length(1)
                 .max_length(100),
@@ -1877,6 +2110,8 @@ pub mod mail_manager_ingress_point {
         required: &["Type", "TrafficPolicyId", "RuleSetId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1904,6 +2139,253 @@ pub mod mail_manager_ingress_point {
         }
         fn a_record(self) -> ::stratus_model::Attr<::std::string::String> {
             ::stratus_model::Attr::new(self.id(), "ARecord")
+        }
+    }
+
+    /// `IngressPointConfiguration`, a property type of `AWS::SES::MailManagerIngressPoint`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct IngressPointConfiguration {
+        /// `SecretArn`: string.
+        /// Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc):secretsmanager:[a-z0-9-]+:\d{12}:secret:[a-zA-Z0-9/_+=,.@-]+$`.
+        pub secret_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `SmtpPassword`: string.
+        /// Pattern: `^[A-Za-z0-9!@#$%^&*()_+\-=\[\]{}|.,?]+$`.
+        /// Length: `8..=64`.
+        pub smtp_password: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `TlsAuthConfiguration`: [`TlsAuthConfiguration`].
+        pub tls_auth_configuration:
+            ::std::option::Option<::stratus_model::Val<TlsAuthConfiguration>>,
+    }
+
+    /// What the schema says of `IngressPointConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_IngressPointConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "IngressPointConfiguration",
+        properties: &[s::prop("SecretArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov|aws-eusc):secretsmanager:[a-z0-9-]+:\\d{12}:secret:[a-zA-Z0-9/_+=,.@-]+$"), s::prop("SmtpPassword", s::Kind::String).pattern("^[A-Za-z0-9!@#$%^&*()_+\\-=\\[\\]{}|.,?]+$").min_length(8).max_length(64), s::prop("TlsAuthConfiguration", s::Kind::Object(&SCHEMA_TlsAuthConfiguration))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["SmtpPassword"], &["SecretArn"], &["TlsAuthConfiguration"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<IngressPointConfiguration>
+        for ::stratus_model::Val<IngressPointConfiguration>
+    {
+        fn from(value: IngressPointConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `NetworkConfiguration`, a property type of `AWS::SES::MailManagerIngressPoint`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct NetworkConfiguration {
+        /// `PrivateNetworkConfiguration`: [`PrivateNetworkConfiguration`].
+        pub private_network_configuration:
+            ::std::option::Option<::stratus_model::Val<PrivateNetworkConfiguration>>,
+        /// `PublicNetworkConfiguration`: [`PublicNetworkConfiguration`].
+        pub public_network_configuration:
+            ::std::option::Option<::stratus_model::Val<PublicNetworkConfiguration>>,
+    }
+
+    /// What the schema says of `NetworkConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_NetworkConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "NetworkConfiguration",
+        properties: &[
+            s::prop(
+                "PrivateNetworkConfiguration",
+                s::Kind::Object(&SCHEMA_PrivateNetworkConfiguration),
+            ),
+            s::prop(
+                "PublicNetworkConfiguration",
+                s::Kind::Object(&SCHEMA_PublicNetworkConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[
+            &["PublicNetworkConfiguration"],
+            &["PrivateNetworkConfiguration"],
+        ],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<NetworkConfiguration> for ::stratus_model::Val<NetworkConfiguration> {
+        fn from(value: NetworkConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `TlsAuthConfiguration`, a property type of `AWS::SES::MailManagerIngressPoint`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct TlsAuthConfiguration {
+        /// `TrustStore`: [`TrustStore`].
+        /// Required.
+        pub trust_store: ::stratus_model::Val<TrustStore>,
+    }
+
+    impl TlsAuthConfiguration {
+        /// With the required `TrustStore`; everything else unset.
+        pub fn new(
+            trust_store: impl ::std::convert::Into<::stratus_model::Val<TrustStore>>,
+        ) -> Self {
+            Self {
+                trust_store: trust_store.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `TlsAuthConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_TlsAuthConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "TlsAuthConfiguration",
+        properties: &[s::prop("TrustStore", s::Kind::Object(&SCHEMA_TrustStore))],
+        required: &["TrustStore"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<TlsAuthConfiguration> for ::stratus_model::Val<TlsAuthConfiguration> {
+        fn from(value: TlsAuthConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `PrivateNetworkConfiguration`, a property type of `AWS::SES::MailManagerIngressPoint`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct PrivateNetworkConfiguration {
+        /// `VpcEndpointId`: string.
+        /// Required.
+        /// Pattern: `^vpce-[a-zA-Z0-9]{17}$`.
+        pub vpc_endpoint_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl PrivateNetworkConfiguration {
+        /// With the required `VpcEndpointId`; everything else unset.
+        pub fn new(
+            vpc_endpoint_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                vpc_endpoint_id: vpc_endpoint_id.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `PrivateNetworkConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_PrivateNetworkConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "PrivateNetworkConfiguration",
+        properties: &[s::prop("VpcEndpointId", s::Kind::String).pattern("^vpce-[a-zA-Z0-9]{17}$")],
+        required: &["VpcEndpointId"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<PrivateNetworkConfiguration>
+        for ::stratus_model::Val<PrivateNetworkConfiguration>
+    {
+        fn from(value: PrivateNetworkConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `PublicNetworkConfiguration`, a property type of `AWS::SES::MailManagerIngressPoint`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct PublicNetworkConfiguration {
+        /// `IpType`: JSON.
+        /// Required.
+        pub ip_type: ::stratus_model::Val<::stratus_model::Json>,
+    }
+
+    impl PublicNetworkConfiguration {
+        /// With the required `IpType`; everything else unset.
+        pub fn new(
+            ip_type: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+        ) -> Self {
+            Self {
+                ip_type: ip_type.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `PublicNetworkConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_PublicNetworkConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "PublicNetworkConfiguration",
+        properties: &[s::prop("IpType", s::Kind::Json)],
+        required: &["IpType"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<PublicNetworkConfiguration>
+        for ::stratus_model::Val<PublicNetworkConfiguration>
+    {
+        fn from(value: PublicNetworkConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `TrustStore`, a property type of `AWS::SES::MailManagerIngressPoint`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct TrustStore {
+        /// `CAContent`: string.
+        /// Required.
+        /// Pattern: `^[\P{C}\s]*$`.
+        /// Length: `1..=500000`.
+        #[resource(rename = "CAContent")]
+        pub ca_content: ::stratus_model::Val<::std::string::String>,
+        /// `CrlContent`: string.
+        /// Pattern: `^[\P{C}\s]*$`.
+        /// Length: `1..=500000`.
+        pub crl_content: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `KmsKeyArn`: string.
+        /// Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc):kms:[a-z0-9-]+:\d{12}:(key|alias)/[a-zA-Z0-9/_-]+$`.
+        pub kms_key_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl TrustStore {
+        /// With the required `CAContent`; everything else unset.
+        pub fn new(
+            ca_content: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                ca_content: ca_content.into(),
+                crl_content: ::std::option::Option::None,
+                kms_key_arn: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `TrustStore`'s properties; `validate()` checks them.
+    pub static SCHEMA_TrustStore: s::ObjectSchema = s::ObjectSchema {
+        name: "TrustStore",
+        properties: &[s::prop("CAContent", s::Kind::String).pattern("^[\\P{C}\\s]*$").min_length(1).max_length(500000), s::prop("CrlContent", s::Kind::String).pattern("^[\\P{C}\\s]*$").min_length(1).max_length(500000), s::prop("KmsKeyArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov|aws-eusc):kms:[a-z0-9-]+:\\d{12}:(key|alias)/[a-zA-Z0-9/_-]+$").format("AWS::KMS::Key.Arn", "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$")],
+        required: &["CAContent"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<TrustStore> for ::stratus_model::Val<TrustStore> {
+        fn from(value: TrustStore) -> Self {
+            ::stratus_model::Val::unchecked(value)
         }
     }
 
@@ -2065,9 +2547,9 @@ pub mod mail_manager_relay {
         crate = "::stratus_model"
     )]
     pub struct CfnMailManagerRelay {
-        /// `Authentication`: JSON.
+        /// `Authentication`: [`RelayAuthentication`].
         /// Required.
-        pub authentication: ::stratus_model::Val<::stratus_model::Json>,
+        pub authentication: ::stratus_model::Val<RelayAuthentication>,
         /// `RelayName`: string.
         /// Pattern: `^[a-zA-Z0-9-_]+$`.
         /// Length: `1..=100`.
@@ -2086,7 +2568,7 @@ pub mod mail_manager_relay {
     impl CfnMailManagerRelay {
         /// With the required `Authentication`, `ServerName`, `ServerPort`; everything else unset.
         pub fn new(
-            authentication: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            authentication: impl ::std::convert::Into<::stratus_model::Val<RelayAuthentication>>,
             server_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
             server_port: impl ::std::convert::Into<::stratus_model::Val<f64>>,
         ) -> Self {
@@ -2103,7 +2585,10 @@ pub mod mail_manager_relay {
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::SES::MailManagerRelay",
         properties: &[
-            s::prop("Authentication", s::Kind::Json),
+            s::prop(
+                "Authentication",
+                s::Kind::Object(&SCHEMA_RelayAuthentication),
+            ),
             s::prop("RelayName", s::Kind::String)
                 .pattern("^[a-zA-Z0-9-_]+$")
                 .min_length(1)
@@ -2120,6 +2605,8 @@ pub mod mail_manager_relay {
         required: &["Authentication", "ServerName", "ServerPort"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2137,6 +2624,35 @@ pub mod mail_manager_relay {
         }
         fn relay_id(self) -> ::stratus_model::Attr<::std::string::String> {
             ::stratus_model::Attr::new(self.id(), "RelayId")
+        }
+    }
+
+    /// `RelayAuthentication`, a property type of `AWS::SES::MailManagerRelay`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct RelayAuthentication {
+        /// `NoAuthentication`: JSON.
+        pub no_authentication: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `SecretArn`: string.
+        /// Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc):secretsmanager:[a-z0-9-]+:\d{12}:secret:[a-zA-Z0-9/_+=,.@-]+$`.
+        pub secret_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `RelayAuthentication`'s properties; `validate()` checks them.
+    pub static SCHEMA_RelayAuthentication: s::ObjectSchema = s::ObjectSchema {
+        name: "RelayAuthentication",
+        properties: &[s::prop("NoAuthentication", s::Kind::Json), s::prop("SecretArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov|aws-eusc):secretsmanager:[a-z0-9-]+:\\d{12}:secret:[a-zA-Z0-9/_+=,.@-]+$")],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["SecretArn"], &["NoAuthentication"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<RelayAuthentication> for ::stratus_model::Val<RelayAuthentication> {
+        fn from(value: RelayAuthentication) -> Self {
+            ::stratus_model::Val::unchecked(value)
         }
     }
 }
@@ -2203,6 +2719,8 @@ pub mod mail_manager_rule_set {
         required: &["Rules"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2227,30 +2745,26 @@ pub mod mail_manager_rule_set {
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
     pub struct Rule {
-        /// `Actions`: list of JSON.
+        /// `Actions`: list of [`RuleAction`].
         /// Required.
         /// Items: `1..=10`.
-        pub actions: ::stratus_model::Val<::std::vec::Vec<::stratus_model::Json>>,
-        /// `Conditions`: list of JSON.
+        pub actions: ::stratus_model::Val<::std::vec::Vec<RuleAction>>,
+        /// `Conditions`: list of [`RuleCondition`].
         /// Items: `0..=10`.
-        pub conditions:
-            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::stratus_model::Json>>>,
+        pub conditions: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<RuleCondition>>>,
         /// `Name`: string.
         /// Pattern: `^[a-zA-Z0-9_.-]+$`.
         /// Length: `1..=32`.
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-        /// `Unless`: list of JSON.
+        /// `Unless`: list of [`RuleCondition`].
         /// Items: `0..=10`.
-        pub unless:
-            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::stratus_model::Json>>>,
+        pub unless: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<RuleCondition>>>,
     }
 
     impl Rule {
         /// With the required `Actions`; everything else unset.
         pub fn new(
-            actions: impl ::std::convert::Into<
-                ::stratus_model::Val<::std::vec::Vec<::stratus_model::Json>>,
-            >,
+            actions: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<RuleAction>>>,
         ) -> Self {
             Self {
                 actions: actions.into(),
@@ -2265,29 +2779,2540 @@ pub mod mail_manager_rule_set {
     pub static SCHEMA_Rule: s::ObjectSchema = s::ObjectSchema {
         name: "Rule",
         properties: &[
-            s::prop("Actions", s::Kind::List(&s::prop("", s::Kind::Json)))
-                .min_items(1)
-                .max_items(10),
-            s::prop("Conditions", s::Kind::List(&s::prop("", s::Kind::Json)))
-                .min_items(0)
-                .max_items(10),
+            s::prop(
+                "Actions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_RuleAction))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "Conditions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_RuleCondition))),
+            )
+            .min_items(0)
+            .max_items(10),
             s::prop("Name", s::Kind::String)
                 .pattern("^[a-zA-Z0-9_.-]+$")
                 .min_length(1)
                 .max_length(32),
-            s::prop("Unless", s::Kind::List(&s::prop("", s::Kind::Json)))
-                .min_items(0)
-                .max_items(10),
+            s::prop(
+                "Unless",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_RuleCondition))),
+            )
+            .min_items(0)
+            .max_items(10),
         ],
         required: &["Actions"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
     impl ::std::convert::From<Rule> for ::stratus_model::Val<Rule> {
         fn from(value: Rule) -> Self {
             ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `RuleAction`, a property type of `AWS::SES::MailManagerRuleSet`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct RuleAction {
+        /// `AddHeader`: [`AddHeaderAction`].
+        pub add_header: ::std::option::Option<::stratus_model::Val<AddHeaderAction>>,
+        /// `Archive`: [`ArchiveAction`].
+        pub archive: ::std::option::Option<::stratus_model::Val<ArchiveAction>>,
+        /// `Bounce`: [`BounceAction`].
+        pub bounce: ::std::option::Option<::stratus_model::Val<BounceAction>>,
+        /// `DeliverToMailbox`: [`DeliverToMailboxAction`].
+        pub deliver_to_mailbox: ::std::option::Option<::stratus_model::Val<DeliverToMailboxAction>>,
+        /// `DeliverToQBusiness`: [`DeliverToQBusinessAction`].
+        pub deliver_to_q_business:
+            ::std::option::Option<::stratus_model::Val<DeliverToQBusinessAction>>,
+        /// `Drop`: JSON.
+        pub drop: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `InvokeLambda`: [`InvokeLambdaAction`].
+        pub invoke_lambda: ::std::option::Option<::stratus_model::Val<InvokeLambdaAction>>,
+        /// `PublishToSns`: [`SnsAction`].
+        pub publish_to_sns: ::std::option::Option<::stratus_model::Val<SnsAction>>,
+        /// `Relay`: [`RelayAction`].
+        pub relay: ::std::option::Option<::stratus_model::Val<RelayAction>>,
+        /// `ReplaceRecipient`: [`ReplaceRecipientAction`].
+        pub replace_recipient: ::std::option::Option<::stratus_model::Val<ReplaceRecipientAction>>,
+        /// `Send`: [`SendAction`].
+        pub send: ::std::option::Option<::stratus_model::Val<SendAction>>,
+        /// `WriteToS3`: [`S3Action`].
+        pub write_to_s3: ::std::option::Option<::stratus_model::Val<S3Action>>,
+    }
+
+    /// What the schema says of `RuleAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_RuleAction: s::ObjectSchema = s::ObjectSchema {
+        name: "RuleAction",
+        properties: &[
+            s::prop("AddHeader", s::Kind::Object(&SCHEMA_AddHeaderAction)),
+            s::prop("Archive", s::Kind::Object(&SCHEMA_ArchiveAction)),
+            s::prop("Bounce", s::Kind::Object(&SCHEMA_BounceAction)),
+            s::prop(
+                "DeliverToMailbox",
+                s::Kind::Object(&SCHEMA_DeliverToMailboxAction),
+            ),
+            s::prop(
+                "DeliverToQBusiness",
+                s::Kind::Object(&SCHEMA_DeliverToQBusinessAction),
+            ),
+            s::prop("Drop", s::Kind::Json),
+            s::prop("InvokeLambda", s::Kind::Object(&SCHEMA_InvokeLambdaAction)),
+            s::prop("PublishToSns", s::Kind::Object(&SCHEMA_SnsAction)),
+            s::prop("Relay", s::Kind::Object(&SCHEMA_RelayAction)),
+            s::prop(
+                "ReplaceRecipient",
+                s::Kind::Object(&SCHEMA_ReplaceRecipientAction),
+            ),
+            s::prop("Send", s::Kind::Object(&SCHEMA_SendAction)),
+            s::prop("WriteToS3", s::Kind::Object(&SCHEMA_S3Action)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[
+            &["Drop"],
+            &["Relay"],
+            &["Archive"],
+            &["WriteToS3"],
+            &["Send"],
+            &["AddHeader"],
+            &["ReplaceRecipient"],
+            &["DeliverToMailbox"],
+            &["DeliverToQBusiness"],
+            &["PublishToSns"],
+            &["Bounce"],
+            &["InvokeLambda"],
+        ],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<RuleAction> for ::stratus_model::Val<RuleAction> {
+        fn from(value: RuleAction) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `RuleCondition`, a property type of `AWS::SES::MailManagerRuleSet`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct RuleCondition {
+        /// `BooleanExpression`: [`RuleBooleanExpression`].
+        pub boolean_expression: ::std::option::Option<::stratus_model::Val<RuleBooleanExpression>>,
+        /// `DmarcExpression`: [`RuleDmarcExpression`].
+        pub dmarc_expression: ::std::option::Option<::stratus_model::Val<RuleDmarcExpression>>,
+        /// `IpExpression`: [`RuleIpExpression`].
+        pub ip_expression: ::std::option::Option<::stratus_model::Val<RuleIpExpression>>,
+        /// `NumberExpression`: [`RuleNumberExpression`].
+        pub number_expression: ::std::option::Option<::stratus_model::Val<RuleNumberExpression>>,
+        /// `StringExpression`: [`RuleStringExpression`].
+        pub string_expression: ::std::option::Option<::stratus_model::Val<RuleStringExpression>>,
+        /// `VerdictExpression`: [`RuleVerdictExpression`].
+        pub verdict_expression: ::std::option::Option<::stratus_model::Val<RuleVerdictExpression>>,
+    }
+
+    /// What the schema says of `RuleCondition`'s properties; `validate()` checks them.
+    pub static SCHEMA_RuleCondition: s::ObjectSchema = s::ObjectSchema {
+        name: "RuleCondition",
+        properties: &[
+            s::prop(
+                "BooleanExpression",
+                s::Kind::Object(&SCHEMA_RuleBooleanExpression),
+            ),
+            s::prop(
+                "DmarcExpression",
+                s::Kind::Object(&SCHEMA_RuleDmarcExpression),
+            ),
+            s::prop("IpExpression", s::Kind::Object(&SCHEMA_RuleIpExpression)),
+            s::prop(
+                "NumberExpression",
+                s::Kind::Object(&SCHEMA_RuleNumberExpression),
+            ),
+            s::prop(
+                "StringExpression",
+                s::Kind::Object(&SCHEMA_RuleStringExpression),
+            ),
+            s::prop(
+                "VerdictExpression",
+                s::Kind::Object(&SCHEMA_RuleVerdictExpression),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[
+            &["BooleanExpression"],
+            &["StringExpression"],
+            &["NumberExpression"],
+            &["IpExpression"],
+            &["VerdictExpression"],
+            &["DmarcExpression"],
+        ],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<RuleCondition> for ::stratus_model::Val<RuleCondition> {
+        fn from(value: RuleCondition) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `AddHeaderAction`, a property type of `AWS::SES::MailManagerRuleSet`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct AddHeaderAction {
+        /// `HeaderName`: string.
+        /// Required.
+        /// Pattern: `^[xX]\-[a-zA-Z0-9\-]+$`.
+        /// Length: `1..=64`.
+        pub header_name: ::stratus_model::Val<::std::string::String>,
+        /// `HeaderValue`: string.
+        /// Required.
+        /// Length: `1..=128`.
+        pub header_value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl AddHeaderAction {
+        /// With the required `HeaderName`, `HeaderValue`; everything else unset.
+        pub fn new(
+            header_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            header_value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                header_name: header_name.into(),
+                header_value: header_value.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `AddHeaderAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_AddHeaderAction: s::ObjectSchema = s::ObjectSchema {
+        name: "AddHeaderAction",
+        properties: &[
+            s::prop("HeaderName", s::Kind::String)
+                .pattern("^[xX]\\-[a-zA-Z0-9\\-]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("HeaderValue", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &["HeaderName", "HeaderValue"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<AddHeaderAction> for ::stratus_model::Val<AddHeaderAction> {
+        fn from(value: AddHeaderAction) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ArchiveAction`, a property type of `AWS::SES::MailManagerRuleSet`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ArchiveAction {
+        /// `ActionFailurePolicy`: [`ActionFailurePolicy`].
+        pub action_failure_policy: ::std::option::Option<::stratus_model::Val<ActionFailurePolicy>>,
+        /// `TargetArchive`: string.
+        /// Required.
+        /// Pattern: `^[a-zA-Z0-9:_/+=,@.#-]+$`.
+        /// Length: `1..=2048`.
+        pub target_archive: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ArchiveAction {
+        /// With the required `TargetArchive`; everything else unset.
+        pub fn new(
+            target_archive: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                action_failure_policy: ::std::option::Option::None,
+                target_archive: target_archive.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `ArchiveAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_ArchiveAction: s::ObjectSchema = s::ObjectSchema {
+        name: "ArchiveAction",
+        properties: &[
+            s::prop(
+                "ActionFailurePolicy",
+                s::Kind::Enum(ActionFailurePolicy::VALUES),
+            ),
+            s::prop("TargetArchive", s::Kind::String)
+                .pattern("^[a-zA-Z0-9:_/+=,@.#-]+$")
+                .min_length(1)
+                .max_length(2048),
+        ],
+        required: &["TargetArchive"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ArchiveAction> for ::stratus_model::Val<ArchiveAction> {
+        fn from(value: ArchiveAction) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `BounceAction`, a property type of `AWS::SES::MailManagerRuleSet`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct BounceAction {
+        /// `ActionFailurePolicy`: [`ActionFailurePolicy`].
+        pub action_failure_policy: ::std::option::Option<::stratus_model::Val<ActionFailurePolicy>>,
+        /// `DiagnosticMessage`: string.
+        /// Required.
+        /// Pattern: `^[\x20-\x7e]+$`.
+        /// Length: `1..=256`.
+        pub diagnostic_message: ::stratus_model::Val<::std::string::String>,
+        /// `Message`: string.
+        /// Pattern: `^[\r\n\x20-\x7e]+$`.
+        /// Length: `1..=500`.
+        pub message: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `RoleArn`: string.
+        /// Required.
+        /// Pattern: `^[a-zA-Z0-9:_/+=,@.#-]+$`.
+        /// Length: `20..=2048`.
+        pub role_arn: ::stratus_model::Val<::std::string::String>,
+        /// `Sender`: string.
+        /// Required.
+        /// Pattern: `^[0-9A-Za-z@+.-]+$`.
+        /// Length: `0..=254`.
+        pub sender: ::stratus_model::Val<::std::string::String>,
+        /// `SmtpReplyCode`: string.
+        /// Required.
+        /// Pattern: `^[45][0-9][0-9]$`.
+        /// Length: `3..=3`.
+        pub smtp_reply_code: ::stratus_model::Val<::std::string::String>,
+        /// `StatusCode`: string.
+        /// Required.
+        /// Pattern: `^[45]\.[0-9]{1,3}\.[0-9]{1,3}$`.
+        /// Length: `5..=9`.
+        pub status_code: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl BounceAction {
+        /// With the required `DiagnosticMessage`, `RoleArn`, `Sender`, `SmtpReplyCode`, `StatusCode`; everything else unset.
+        pub fn new(
+            diagnostic_message: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            sender: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            smtp_reply_code: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            status_code: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                action_failure_policy: ::std::option::Option::None,
+                diagnostic_message: diagnostic_message.into(),
+                message: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                sender: sender.into(),
+                smtp_reply_code: smtp_reply_code.into(),
+                status_code: status_code.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `BounceAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_BounceAction: s::ObjectSchema = s::ObjectSchema {
+        name: "BounceAction",
+        properties: &[
+            s::prop(
+                "ActionFailurePolicy",
+                s::Kind::Enum(ActionFailurePolicy::VALUES),
+            ),
+            s::prop("DiagnosticMessage", s::Kind::String)
+                .pattern("^[\\x20-\\x7e]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("Message", s::Kind::String)
+                .pattern("^[\\r\\n\\x20-\\x7e]+$")
+                .min_length(1)
+                .max_length(500),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("^[a-zA-Z0-9:_/+=,@.#-]+$")
+                .min_length(20)
+                .max_length(2048),
+            s::prop("Sender", s::Kind::String)
+                .pattern("^[0-9A-Za-z@+.-]+$")
+                .min_length(0)
+                .max_length(254),
+            s::prop("SmtpReplyCode", s::Kind::String)
+                .pattern("^[45][0-9][0-9]$")
+                .min_length(3)
+                .max_length(3),
+            s::prop("StatusCode", s::Kind::String)
+                .pattern("^[45]\\.[0-9]{1,3}\\.[0-9]{1,3}$")
+                .min_length(5)
+                .max_length(9),
+        ],
+        required: &[
+            "RoleArn",
+            "Sender",
+            "StatusCode",
+            "SmtpReplyCode",
+            "DiagnosticMessage",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<BounceAction> for ::stratus_model::Val<BounceAction> {
+        fn from(value: BounceAction) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `DeliverToMailboxAction`, a property type of `AWS::SES::MailManagerRuleSet`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct DeliverToMailboxAction {
+        /// `ActionFailurePolicy`: [`ActionFailurePolicy`].
+        pub action_failure_policy: ::std::option::Option<::stratus_model::Val<ActionFailurePolicy>>,
+        /// `MailboxArn`: string.
+        /// Required.
+        /// Pattern: `^[a-zA-Z0-9:_/+=,@.#-]+$`.
+        /// Length: `1..=2048`.
+        pub mailbox_arn: ::stratus_model::Val<::std::string::String>,
+        /// `RoleArn`: string.
+        /// Required.
+        /// Pattern: `^[a-zA-Z0-9:_/+=,@.#-]+$`.
+        /// Length: `20..=2048`.
+        pub role_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl DeliverToMailboxAction {
+        /// With the required `MailboxArn`, `RoleArn`; everything else unset.
+        pub fn new(
+            mailbox_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                action_failure_policy: ::std::option::Option::None,
+                mailbox_arn: mailbox_arn.into(),
+                role_arn: role_arn.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `DeliverToMailboxAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeliverToMailboxAction: s::ObjectSchema = s::ObjectSchema {
+        name: "DeliverToMailboxAction",
+        properties: &[
+            s::prop(
+                "ActionFailurePolicy",
+                s::Kind::Enum(ActionFailurePolicy::VALUES),
+            ),
+            s::prop("MailboxArn", s::Kind::String)
+                .pattern("^[a-zA-Z0-9:_/+=,@.#-]+$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("^[a-zA-Z0-9:_/+=,@.#-]+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
+                .min_length(20)
+                .max_length(2048),
+        ],
+        required: &["MailboxArn", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<DeliverToMailboxAction> for ::stratus_model::Val<DeliverToMailboxAction> {
+        fn from(value: DeliverToMailboxAction) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `DeliverToQBusinessAction`, a property type of `AWS::SES::MailManagerRuleSet`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct DeliverToQBusinessAction {
+        /// `ActionFailurePolicy`: [`ActionFailurePolicy`].
+        pub action_failure_policy: ::std::option::Option<::stratus_model::Val<ActionFailurePolicy>>,
+        /// `ApplicationId`: string.
+        /// Required.
+        /// Pattern: `^[a-z0-9-]+$`.
+        /// Length: `36..=36`.
+        pub application_id: ::stratus_model::Val<::std::string::String>,
+        /// `IndexId`: string.
+        /// Required.
+        /// Pattern: `^[a-z0-9-]+$`.
+        /// Length: `36..=36`.
+        pub index_id: ::stratus_model::Val<::std::string::String>,
+        /// `RoleArn`: string.
+        /// Required.
+        /// Pattern: `^[a-zA-Z0-9:_/+=,@.#-]+$`.
+        /// Length: `20..=2048`.
+        pub role_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl DeliverToQBusinessAction {
+        /// With the required `ApplicationId`, `IndexId`, `RoleArn`; everything else unset.
+        pub fn new(
+            application_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            index_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                action_failure_policy: ::std::option::Option::None,
+                application_id: application_id.into(),
+                index_id: index_id.into(),
+                role_arn: role_arn.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `DeliverToQBusinessAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeliverToQBusinessAction: s::ObjectSchema = s::ObjectSchema {
+        name: "DeliverToQBusinessAction",
+        properties: &[
+            s::prop(
+                "ActionFailurePolicy",
+                s::Kind::Enum(ActionFailurePolicy::VALUES),
+            ),
+            s::prop("ApplicationId", s::Kind::String)
+                .pattern("^[a-z0-9-]+$")
+                .min_length(36)
+                .max_length(36),
+            s::prop("IndexId", s::Kind::String)
+                .pattern("^[a-z0-9-]+$")
+                .min_length(36)
+                .max_length(36),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("^[a-zA-Z0-9:_/+=,@.#-]+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
+                .min_length(20)
+                .max_length(2048),
+        ],
+        required: &["ApplicationId", "IndexId", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<DeliverToQBusinessAction>
+        for ::stratus_model::Val<DeliverToQBusinessAction>
+    {
+        fn from(value: DeliverToQBusinessAction) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `InvokeLambdaAction`, a property type of `AWS::SES::MailManagerRuleSet`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct InvokeLambdaAction {
+        /// `ActionFailurePolicy`: [`ActionFailurePolicy`].
+        pub action_failure_policy: ::std::option::Option<::stratus_model::Val<ActionFailurePolicy>>,
+        /// `FunctionArn`: string.
+        /// Required.
+        /// Pattern: `^[a-zA-Z0-9:_/+=,@.#-]+$`.
+        /// Length: `20..=2048`.
+        pub function_arn: ::stratus_model::Val<::std::string::String>,
+        /// `InvocationType`: [`LambdaInvocationType`].
+        /// Required.
+        pub invocation_type: ::stratus_model::Val<LambdaInvocationType>,
+        /// `RetryTimeMinutes`: integer.
+        /// Range: `0..=2160`.
+        pub retry_time_minutes: ::std::option::Option<::stratus_model::Val<i64>>,
+        /// `RoleArn`: string.
+        /// Required.
+        /// Pattern: `^[a-zA-Z0-9:_/+=,@.#-]+$`.
+        /// Length: `20..=2048`.
+        pub role_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl InvokeLambdaAction {
+        /// With the required `FunctionArn`, `InvocationType`, `RoleArn`; everything else unset.
+        pub fn new(
+            function_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            invocation_type: impl ::std::convert::Into<::stratus_model::Val<LambdaInvocationType>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                action_failure_policy: ::std::option::Option::None,
+                function_arn: function_arn.into(),
+                invocation_type: invocation_type.into(),
+                retry_time_minutes: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `InvokeLambdaAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_InvokeLambdaAction: s::ObjectSchema = s::ObjectSchema {
+        name: "InvokeLambdaAction",
+        properties: &[
+            s::prop(
+                "ActionFailurePolicy",
+                s::Kind::Enum(ActionFailurePolicy::VALUES),
+            ),
+            s::prop("FunctionArn", s::Kind::String)
+                .pattern("^[a-zA-Z0-9:_/+=,@.#-]+$")
+                .min_length(20)
+                .max_length(2048),
+            s::prop(
+                "InvocationType",
+                s::Kind::Enum(LambdaInvocationType::VALUES),
+            ),
+            s::prop("RetryTimeMinutes", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(2160.0),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("^[a-zA-Z0-9:_/+=,@.#-]+$")
+                .min_length(20)
+                .max_length(2048),
+        ],
+        required: &["FunctionArn", "InvocationType", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<InvokeLambdaAction> for ::stratus_model::Val<InvokeLambdaAction> {
+        fn from(value: InvokeLambdaAction) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `SnsAction`, a property type of `AWS::SES::MailManagerRuleSet`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct SnsAction {
+        /// `ActionFailurePolicy`: [`ActionFailurePolicy`].
+        pub action_failure_policy: ::std::option::Option<::stratus_model::Val<ActionFailurePolicy>>,
+        /// `Encoding`: [`SnsNotificationEncoding`].
+        pub encoding: ::std::option::Option<::stratus_model::Val<SnsNotificationEncoding>>,
+        /// `PayloadType`: [`SnsNotificationPayloadType`].
+        pub payload_type: ::std::option::Option<::stratus_model::Val<SnsNotificationPayloadType>>,
+        /// `RoleArn`: string.
+        /// Required.
+        /// Pattern: `^[a-zA-Z0-9:_/+=,@.#-]+$`.
+        /// Length: `20..=2048`.
+        pub role_arn: ::stratus_model::Val<::std::string::String>,
+        /// `TopicArn`: string.
+        /// Required.
+        /// Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-eusc):sns:[a-z]{2}-[a-z]+-\d{1}:\d{12}:[\w\-]{1,256}$`.
+        /// Length: `20..=2048`.
+        pub topic_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SnsAction {
+        /// With the required `RoleArn`, `TopicArn`; everything else unset.
+        pub fn new(
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            topic_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                action_failure_policy: ::std::option::Option::None,
+                encoding: ::std::option::Option::None,
+                payload_type: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                topic_arn: topic_arn.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `SnsAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_SnsAction: s::ObjectSchema = s::ObjectSchema {
+        name: "SnsAction",
+        properties: &[s::prop("ActionFailurePolicy", s::Kind::Enum(ActionFailurePolicy::VALUES)), s::prop("Encoding", s::Kind::Enum(SnsNotificationEncoding::VALUES)), s::prop("PayloadType", s::Kind::Enum(SnsNotificationPayloadType::VALUES)), s::prop("RoleArn", s::Kind::String).pattern("^[a-zA-Z0-9:_/+=,@.#-]+$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$").min_length(20).max_length(2048), s::prop("TopicArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov|aws-eusc):sns:[a-z]{2}-[a-z]+-\\d{1}:\\d{12}:[\\w\\-]{1,256}$").format("AWS::SNS::Topic.Arn", "^arn:aws[a-zA-Z-]*:sns:[a-z0-9-]+:\\d{12}:.+$").min_length(20).max_length(2048)],
+        required: &["TopicArn", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<SnsAction> for ::stratus_model::Val<SnsAction> {
+        fn from(value: SnsAction) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `RelayAction`, a property type of `AWS::SES::MailManagerRuleSet`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct RelayAction {
+        /// `ActionFailurePolicy`: [`ActionFailurePolicy`].
+        pub action_failure_policy: ::std::option::Option<::stratus_model::Val<ActionFailurePolicy>>,
+        /// `MailFrom`: [`MailFrom`].
+        pub mail_from: ::std::option::Option<::stratus_model::Val<MailFrom>>,
+        /// `Relay`: string.
+        /// Required.
+        /// Pattern: `^[a-zA-Z0-9:_/+=,@.#-]+$`.
+        /// Length: `1..=2048`.
+        pub relay: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl RelayAction {
+        /// With the required `Relay`; everything else unset.
+        pub fn new(
+            relay: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                action_failure_policy: ::std::option::Option::None,
+                mail_from: ::std::option::Option::None,
+                relay: relay.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `RelayAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_RelayAction: s::ObjectSchema = s::ObjectSchema {
+        name: "RelayAction",
+        properties: &[
+            s::prop(
+                "ActionFailurePolicy",
+                s::Kind::Enum(ActionFailurePolicy::VALUES),
+            ),
+            s::prop("MailFrom", s::Kind::Enum(MailFrom::VALUES)),
+            s::prop("Relay", s::Kind::String)
+                .pattern("^[a-zA-Z0-9:_/+=,@.#-]+$")
+                .min_length(1)
+                .max_length(2048),
+        ],
+        required: &["Relay"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<RelayAction> for ::stratus_model::Val<RelayAction> {
+        fn from(value: RelayAction) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ReplaceRecipientAction`, a property type of `AWS::SES::MailManagerRuleSet`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ReplaceRecipientAction {
+        /// `ReplaceWith`: list of string.
+        /// Items: `1..=100`.
+        pub replace_with:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+    }
+
+    /// What the schema says of `ReplaceRecipientAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReplaceRecipientAction: s::ObjectSchema = s::ObjectSchema {
+        name: "ReplaceRecipientAction",
+        properties: &[s::prop(
+            "ReplaceWith",
+            s::Kind::List(
+                &s::prop("", s::Kind::String)
+                    .pattern("^[0-9A-Za-z@+.-]+$")
+                    .min_length(0)
+                    .max_length(254),
+            ),
+        )
+        .min_items(1)
+        .max_items(100)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ReplaceRecipientAction> for ::stratus_model::Val<ReplaceRecipientAction> {
+        fn from(value: ReplaceRecipientAction) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `SendAction`, a property type of `AWS::SES::MailManagerRuleSet`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct SendAction {
+        /// `ActionFailurePolicy`: [`ActionFailurePolicy`].
+        pub action_failure_policy: ::std::option::Option<::stratus_model::Val<ActionFailurePolicy>>,
+        /// `RoleArn`: string.
+        /// Required.
+        /// Pattern: `^[a-zA-Z0-9:_/+=,@.#-]+$`.
+        /// Length: `20..=2048`.
+        pub role_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SendAction {
+        /// With the required `RoleArn`; everything else unset.
+        pub fn new(
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                action_failure_policy: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `SendAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_SendAction: s::ObjectSchema = s::ObjectSchema {
+        name: "SendAction",
+        properties: &[
+            s::prop(
+                "ActionFailurePolicy",
+                s::Kind::Enum(ActionFailurePolicy::VALUES),
+            ),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("^[a-zA-Z0-9:_/+=,@.#-]+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
+                .min_length(20)
+                .max_length(2048),
+        ],
+        required: &["RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<SendAction> for ::stratus_model::Val<SendAction> {
+        fn from(value: SendAction) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `S3Action`, a property type of `AWS::SES::MailManagerRuleSet`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct S3Action {
+        /// `ActionFailurePolicy`: [`ActionFailurePolicy`].
+        pub action_failure_policy: ::std::option::Option<::stratus_model::Val<ActionFailurePolicy>>,
+        /// `RoleArn`: string.
+        /// Required.
+        /// Pattern: `^[a-zA-Z0-9:_/+=,@.#-]+$`.
+        /// Length: `20..=2048`.
+        pub role_arn: ::stratus_model::Val<::std::string::String>,
+        /// `S3Bucket`: string.
+        /// Required.
+        /// Pattern: `^[a-zA-Z0-9.-]+$`.
+        /// Length: `1..=62`.
+        pub s3_bucket: ::stratus_model::Val<::std::string::String>,
+        /// `S3Prefix`: string.
+        /// Pattern: `^[a-zA-Z0-9!_.*'()/-]+$`.
+        /// Length: `1..=62`.
+        pub s3_prefix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `S3SseKmsKeyId`: string.
+        /// Pattern: `^[a-zA-Z0-9-:/]+$`.
+        /// Length: `20..=2048`.
+        pub s3_sse_kms_key_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl S3Action {
+        /// With the required `RoleArn`, `S3Bucket`; everything else unset.
+        pub fn new(
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            s3_bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                action_failure_policy: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+                s3_bucket: s3_bucket.into(),
+                s3_prefix: ::std::option::Option::None,
+                s3_sse_kms_key_id: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `S3Action`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Action: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Action",
+        properties: &[
+            s::prop(
+                "ActionFailurePolicy",
+                s::Kind::Enum(ActionFailurePolicy::VALUES),
+            ),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("^[a-zA-Z0-9:_/+=,@.#-]+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
+                .min_length(20)
+                .max_length(2048),
+            s::prop("S3Bucket", s::Kind::String)
+                .pattern("^[a-zA-Z0-9.-]+$")
+                .min_length(1)
+                .max_length(62),
+            s::prop("S3Prefix", s::Kind::String)
+                .pattern("^[a-zA-Z0-9!_.*'()/-]+$")
+                .min_length(1)
+                .max_length(62),
+            s::prop("S3SseKmsKeyId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-:/]+$")
+                .min_length(20)
+                .max_length(2048),
+        ],
+        required: &["RoleArn", "S3Bucket"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<S3Action> for ::stratus_model::Val<S3Action> {
+        fn from(value: S3Action) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `RuleBooleanExpression`, a property type of `AWS::SES::MailManagerRuleSet`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct RuleBooleanExpression {
+        /// `Evaluate`: [`RuleBooleanToEvaluate`].
+        /// Required.
+        pub evaluate: ::stratus_model::Val<RuleBooleanToEvaluate>,
+        /// `Operator`: [`RuleBooleanOperator`].
+        /// Required.
+        pub operator: ::stratus_model::Val<RuleBooleanOperator>,
+    }
+
+    impl RuleBooleanExpression {
+        /// With the required `Evaluate`, `Operator`; everything else unset.
+        pub fn new(
+            evaluate: impl ::std::convert::Into<::stratus_model::Val<RuleBooleanToEvaluate>>,
+            operator: impl ::std::convert::Into<::stratus_model::Val<RuleBooleanOperator>>,
+        ) -> Self {
+            Self {
+                evaluate: evaluate.into(),
+                operator: operator.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `RuleBooleanExpression`'s properties; `validate()` checks them.
+    pub static SCHEMA_RuleBooleanExpression: s::ObjectSchema = s::ObjectSchema {
+        name: "RuleBooleanExpression",
+        properties: &[
+            s::prop("Evaluate", s::Kind::Object(&SCHEMA_RuleBooleanToEvaluate)),
+            s::prop("Operator", s::Kind::Enum(RuleBooleanOperator::VALUES)),
+        ],
+        required: &["Evaluate", "Operator"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<RuleBooleanExpression> for ::stratus_model::Val<RuleBooleanExpression> {
+        fn from(value: RuleBooleanExpression) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `RuleDmarcExpression`, a property type of `AWS::SES::MailManagerRuleSet`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct RuleDmarcExpression {
+        /// `Operator`: [`RuleDmarcOperator`].
+        /// Required.
+        pub operator: ::stratus_model::Val<RuleDmarcOperator>,
+        /// `Values`: list of [`RuleDmarcPolicy`].
+        /// Required.
+        /// Items: `1..=10`.
+        pub values: ::stratus_model::Val<::std::vec::Vec<RuleDmarcPolicy>>,
+    }
+
+    impl RuleDmarcExpression {
+        /// With the required `Operator`, `Values`; everything else unset.
+        pub fn new(
+            operator: impl ::std::convert::Into<::stratus_model::Val<RuleDmarcOperator>>,
+            values: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<RuleDmarcPolicy>>>,
+        ) -> Self {
+            Self {
+                operator: operator.into(),
+                values: values.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `RuleDmarcExpression`'s properties; `validate()` checks them.
+    pub static SCHEMA_RuleDmarcExpression: s::ObjectSchema = s::ObjectSchema {
+        name: "RuleDmarcExpression",
+        properties: &[
+            s::prop("Operator", s::Kind::Enum(RuleDmarcOperator::VALUES)),
+            s::prop(
+                "Values",
+                s::Kind::List(&s::prop("", s::Kind::Enum(RuleDmarcPolicy::VALUES))),
+            )
+            .min_items(1)
+            .max_items(10),
+        ],
+        required: &["Operator", "Values"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<RuleDmarcExpression> for ::stratus_model::Val<RuleDmarcExpression> {
+        fn from(value: RuleDmarcExpression) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `RuleIpExpression`, a property type of `AWS::SES::MailManagerRuleSet`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct RuleIpExpression {
+        /// `Evaluate`: [`RuleIpToEvaluate`].
+        /// Required.
+        pub evaluate: ::stratus_model::Val<RuleIpToEvaluate>,
+        /// `Operator`: [`RuleIpOperator`].
+        /// Required.
+        pub operator: ::stratus_model::Val<RuleIpOperator>,
+        /// `Values`: list of string.
+        /// Required.
+        /// Items: `1..=10`.
+        pub values: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl RuleIpExpression {
+        /// With the required `Evaluate`, `Operator`, `Values`; everything else unset.
+        pub fn new(
+            evaluate: impl ::std::convert::Into<::stratus_model::Val<RuleIpToEvaluate>>,
+            operator: impl ::std::convert::Into<::stratus_model::Val<RuleIpOperator>>,
+            values: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                evaluate: evaluate.into(),
+                operator: operator.into(),
+                values: values.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `RuleIpExpression`'s properties; `validate()` checks them.
+    pub static SCHEMA_RuleIpExpression: s::ObjectSchema = s::ObjectSchema {
+        name: "RuleIpExpression",
+        properties: &[
+            s::prop("Evaluate", s::Kind::Object(&SCHEMA_RuleIpToEvaluate)),
+            s::prop("Operator", s::Kind::Enum(RuleIpOperator::VALUES)),
+            s::prop(
+                "Values",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^(([0-9]|.|:|/)*)$")
+                        .min_length(1)
+                        .max_length(43),
+                ),
+            )
+            .min_items(1)
+            .max_items(10),
+        ],
+        required: &["Evaluate", "Operator", "Values"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<RuleIpExpression> for ::stratus_model::Val<RuleIpExpression> {
+        fn from(value: RuleIpExpression) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `RuleNumberExpression`, a property type of `AWS::SES::MailManagerRuleSet`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct RuleNumberExpression {
+        /// `Evaluate`: [`RuleNumberToEvaluate`].
+        /// Required.
+        pub evaluate: ::stratus_model::Val<RuleNumberToEvaluate>,
+        /// `Operator`: [`RuleNumberOperator`].
+        /// Required.
+        pub operator: ::stratus_model::Val<RuleNumberOperator>,
+        /// `Value`: number.
+        /// Required.
+        pub value: ::stratus_model::Val<f64>,
+    }
+
+    impl RuleNumberExpression {
+        /// With the required `Evaluate`, `Operator`, `Value`; everything else unset.
+        pub fn new(
+            evaluate: impl ::std::convert::Into<::stratus_model::Val<RuleNumberToEvaluate>>,
+            operator: impl ::std::convert::Into<::stratus_model::Val<RuleNumberOperator>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                evaluate: evaluate.into(),
+                operator: operator.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `RuleNumberExpression`'s properties; `validate()` checks them.
+    pub static SCHEMA_RuleNumberExpression: s::ObjectSchema = s::ObjectSchema {
+        name: "RuleNumberExpression",
+        properties: &[
+            s::prop("Evaluate", s::Kind::Object(&SCHEMA_RuleNumberToEvaluate)),
+            s::prop("Operator", s::Kind::Enum(RuleNumberOperator::VALUES)),
+            s::prop("Value", s::Kind::Number),
+        ],
+        required: &["Evaluate", "Operator", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<RuleNumberExpression> for ::stratus_model::Val<RuleNumberExpression> {
+        fn from(value: RuleNumberExpression) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `RuleStringExpression`, a property type of `AWS::SES::MailManagerRuleSet`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct RuleStringExpression {
+        /// `Evaluate`: [`RuleStringToEvaluate`].
+        /// Required.
+        pub evaluate: ::stratus_model::Val<RuleStringToEvaluate>,
+        /// `Operator`: [`RuleStringOperator`].
+        /// Required.
+        pub operator: ::stratus_model::Val<RuleStringOperator>,
+        /// `Values`: list of string.
+        /// Required.
+        /// Items: `1..=10`.
+        pub values: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl RuleStringExpression {
+        /// With the required `Evaluate`, `Operator`, `Values`; everything else unset.
+        pub fn new(
+            evaluate: impl ::std::convert::Into<::stratus_model::Val<RuleStringToEvaluate>>,
+            operator: impl ::std::convert::Into<::stratus_model::Val<RuleStringOperator>>,
+            values: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                evaluate: evaluate.into(),
+                operator: operator.into(),
+                values: values.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `RuleStringExpression`'s properties; `validate()` checks them.
+    pub static SCHEMA_RuleStringExpression: s::ObjectSchema = s::ObjectSchema {
+        name: "RuleStringExpression",
+        properties: &[
+            s::prop("Evaluate", s::Kind::Object(&SCHEMA_RuleStringToEvaluate)),
+            s::prop("Operator", s::Kind::Enum(RuleStringOperator::VALUES)),
+            s::prop(
+                "Values",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(4096)),
+            )
+            .min_items(1)
+            .max_items(10),
+        ],
+        required: &["Evaluate", "Operator", "Values"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<RuleStringExpression> for ::stratus_model::Val<RuleStringExpression> {
+        fn from(value: RuleStringExpression) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `RuleVerdictExpression`, a property type of `AWS::SES::MailManagerRuleSet`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct RuleVerdictExpression {
+        /// `Evaluate`: [`RuleVerdictToEvaluate`].
+        /// Required.
+        pub evaluate: ::stratus_model::Val<RuleVerdictToEvaluate>,
+        /// `Operator`: [`RuleVerdictOperator`].
+        /// Required.
+        pub operator: ::stratus_model::Val<RuleVerdictOperator>,
+        /// `Values`: list of [`RuleVerdict`].
+        /// Required.
+        /// Items: `1..=10`.
+        pub values: ::stratus_model::Val<::std::vec::Vec<RuleVerdict>>,
+    }
+
+    impl RuleVerdictExpression {
+        /// With the required `Evaluate`, `Operator`, `Values`; everything else unset.
+        pub fn new(
+            evaluate: impl ::std::convert::Into<::stratus_model::Val<RuleVerdictToEvaluate>>,
+            operator: impl ::std::convert::Into<::stratus_model::Val<RuleVerdictOperator>>,
+            values: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<RuleVerdict>>>,
+        ) -> Self {
+            Self {
+                evaluate: evaluate.into(),
+                operator: operator.into(),
+                values: values.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `RuleVerdictExpression`'s properties; `validate()` checks them.
+    pub static SCHEMA_RuleVerdictExpression: s::ObjectSchema = s::ObjectSchema {
+        name: "RuleVerdictExpression",
+        properties: &[
+            s::prop("Evaluate", s::Kind::Object(&SCHEMA_RuleVerdictToEvaluate)),
+            s::prop("Operator", s::Kind::Enum(RuleVerdictOperator::VALUES)),
+            s::prop(
+                "Values",
+                s::Kind::List(&s::prop("", s::Kind::Enum(RuleVerdict::VALUES))),
+            )
+            .min_items(1)
+            .max_items(10),
+        ],
+        required: &["Evaluate", "Operator", "Values"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<RuleVerdictExpression> for ::stratus_model::Val<RuleVerdictExpression> {
+        fn from(value: RuleVerdictExpression) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `RuleBooleanToEvaluate`, a property type of `AWS::SES::MailManagerRuleSet`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct RuleBooleanToEvaluate {
+        /// `Analysis`: [`Analysis`].
+        pub analysis: ::std::option::Option<::stratus_model::Val<Analysis>>,
+        /// `Attribute`: [`RuleBooleanEmailAttribute`].
+        pub attribute: ::std::option::Option<::stratus_model::Val<RuleBooleanEmailAttribute>>,
+        /// `IsInAddressList`: [`RuleIsInAddressList`].
+        pub is_in_address_list: ::std::option::Option<::stratus_model::Val<RuleIsInAddressList>>,
+    }
+
+    /// What the schema says of `RuleBooleanToEvaluate`'s properties; `validate()` checks them.
+    pub static SCHEMA_RuleBooleanToEvaluate: s::ObjectSchema = s::ObjectSchema {
+        name: "RuleBooleanToEvaluate",
+        properties: &[
+            s::prop("Analysis", s::Kind::Object(&SCHEMA_Analysis)),
+            s::prop(
+                "Attribute",
+                s::Kind::Enum(RuleBooleanEmailAttribute::VALUES),
+            ),
+            s::prop(
+                "IsInAddressList",
+                s::Kind::Object(&SCHEMA_RuleIsInAddressList),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["Attribute"], &["Analysis"], &["IsInAddressList"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<RuleBooleanToEvaluate> for ::stratus_model::Val<RuleBooleanToEvaluate> {
+        fn from(value: RuleBooleanToEvaluate) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `RuleIpToEvaluate`, a property type of `AWS::SES::MailManagerRuleSet`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct RuleIpToEvaluate {
+        /// `Attribute`: [`RuleIpEmailAttribute`].
+        pub attribute: ::std::option::Option<::stratus_model::Val<RuleIpEmailAttribute>>,
+    }
+
+    /// What the schema says of `RuleIpToEvaluate`'s properties; `validate()` checks them.
+    pub static SCHEMA_RuleIpToEvaluate: s::ObjectSchema = s::ObjectSchema {
+        name: "RuleIpToEvaluate",
+        properties: &[s::prop(
+            "Attribute",
+            s::Kind::Enum(RuleIpEmailAttribute::VALUES),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["Attribute"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<RuleIpToEvaluate> for ::stratus_model::Val<RuleIpToEvaluate> {
+        fn from(value: RuleIpToEvaluate) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `RuleNumberToEvaluate`, a property type of `AWS::SES::MailManagerRuleSet`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct RuleNumberToEvaluate {
+        /// `Attribute`: [`RuleNumberEmailAttribute`].
+        pub attribute: ::std::option::Option<::stratus_model::Val<RuleNumberEmailAttribute>>,
+    }
+
+    /// What the schema says of `RuleNumberToEvaluate`'s properties; `validate()` checks them.
+    pub static SCHEMA_RuleNumberToEvaluate: s::ObjectSchema = s::ObjectSchema {
+        name: "RuleNumberToEvaluate",
+        properties: &[s::prop(
+            "Attribute",
+            s::Kind::Enum(RuleNumberEmailAttribute::VALUES),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["Attribute"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<RuleNumberToEvaluate> for ::stratus_model::Val<RuleNumberToEvaluate> {
+        fn from(value: RuleNumberToEvaluate) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `RuleStringToEvaluate`, a property type of `AWS::SES::MailManagerRuleSet`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct RuleStringToEvaluate {
+        /// `Analysis`: [`Analysis`].
+        pub analysis: ::std::option::Option<::stratus_model::Val<Analysis>>,
+        /// `Attribute`: [`RuleStringEmailAttribute`].
+        pub attribute: ::std::option::Option<::stratus_model::Val<RuleStringEmailAttribute>>,
+        /// `ClientCertificateAttribute`: [`RuleClientCertificateAttribute`].
+        pub client_certificate_attribute:
+            ::std::option::Option<::stratus_model::Val<RuleClientCertificateAttribute>>,
+        /// `MimeHeaderAttribute`: string.
+        /// Pattern: `^X-[a-zA-Z0-9-]{1,256}$`.
+        pub mime_header_attribute:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `RuleStringToEvaluate`'s properties; `validate()` checks them.
+    pub static SCHEMA_RuleStringToEvaluate: s::ObjectSchema = s::ObjectSchema {
+        name: "RuleStringToEvaluate",
+        properties: &[
+            s::prop("Analysis", s::Kind::Object(&SCHEMA_Analysis)),
+            s::prop("Attribute", s::Kind::Enum(RuleStringEmailAttribute::VALUES)),
+            s::prop(
+                "ClientCertificateAttribute",
+                s::Kind::Enum(RuleClientCertificateAttribute::VALUES),
+            ),
+            s::prop("MimeHeaderAttribute", s::Kind::String).pattern("^X-[a-zA-Z0-9-]{1,256}$"),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[
+            &["Attribute"],
+            &["MimeHeaderAttribute"],
+            &["Analysis"],
+            &["ClientCertificateAttribute"],
+        ],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<RuleStringToEvaluate> for ::stratus_model::Val<RuleStringToEvaluate> {
+        fn from(value: RuleStringToEvaluate) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `RuleVerdictToEvaluate`, a property type of `AWS::SES::MailManagerRuleSet`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct RuleVerdictToEvaluate {
+        /// `Analysis`: [`Analysis`].
+        pub analysis: ::std::option::Option<::stratus_model::Val<Analysis>>,
+        /// `Attribute`: [`RuleVerdictAttribute`].
+        pub attribute: ::std::option::Option<::stratus_model::Val<RuleVerdictAttribute>>,
+    }
+
+    /// What the schema says of `RuleVerdictToEvaluate`'s properties; `validate()` checks them.
+    pub static SCHEMA_RuleVerdictToEvaluate: s::ObjectSchema = s::ObjectSchema {
+        name: "RuleVerdictToEvaluate",
+        properties: &[
+            s::prop("Analysis", s::Kind::Object(&SCHEMA_Analysis)),
+            s::prop("Attribute", s::Kind::Enum(RuleVerdictAttribute::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["Attribute"], &["Analysis"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<RuleVerdictToEvaluate> for ::stratus_model::Val<RuleVerdictToEvaluate> {
+        fn from(value: RuleVerdictToEvaluate) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `Analysis`, a property type of `AWS::SES::MailManagerRuleSet`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct Analysis {
+        /// `Analyzer`: string.
+        /// Required.
+        /// Pattern: `^[a-zA-Z0-9:_/+=,@.#-]+$`.
+        pub analyzer: ::stratus_model::Val<::std::string::String>,
+        /// `ResultField`: string.
+        /// Required.
+        /// Pattern: `^(addon\.)?[\sa-zA-Z0-9_]+$`.
+        /// Length: `1..=256`.
+        pub result_field: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Analysis {
+        /// With the required `Analyzer`, `ResultField`; everything else unset.
+        pub fn new(
+            analyzer: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            result_field: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                analyzer: analyzer.into(),
+                result_field: result_field.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `Analysis`'s properties; `validate()` checks them.
+    pub static SCHEMA_Analysis: s::ObjectSchema = s::ObjectSchema {
+        name: "Analysis",
+        properties: &[
+            s::prop("Analyzer", s::Kind::String).pattern("^[a-zA-Z0-9:_/+=,@.#-]+$"),
+            s::prop("ResultField", s::Kind::String)
+                .pattern("^(addon\\.)?[\\sa-zA-Z0-9_]+$")
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["Analyzer", "ResultField"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<Analysis> for ::stratus_model::Val<Analysis> {
+        fn from(value: Analysis) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `RuleIsInAddressList`, a property type of `AWS::SES::MailManagerRuleSet`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct RuleIsInAddressList {
+        /// `AddressLists`: list of string.
+        /// Required.
+        /// Items: `1..=1`.
+        pub address_lists: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+        /// `Attribute`: [`RuleAddressListEmailAttribute`].
+        /// Required.
+        pub attribute: ::stratus_model::Val<RuleAddressListEmailAttribute>,
+    }
+
+    impl RuleIsInAddressList {
+        /// With the required `AddressLists`, `Attribute`; everything else unset.
+        pub fn new(
+            address_lists: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            attribute: impl ::std::convert::Into<::stratus_model::Val<RuleAddressListEmailAttribute>>,
+        ) -> Self {
+            Self {
+                address_lists: address_lists.into(),
+                attribute: attribute.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `RuleIsInAddressList`'s properties; `validate()` checks them.
+    pub static SCHEMA_RuleIsInAddressList: s::ObjectSchema = s::ObjectSchema {
+        name: "RuleIsInAddressList",
+        properties: &[
+            s::prop("AddressLists", s::Kind::List(&s::prop("", s::Kind::String)))
+                .min_items(1)
+                .max_items(1),
+            s::prop(
+                "Attribute",
+                s::Kind::Enum(RuleAddressListEmailAttribute::VALUES),
+            ),
+        ],
+        required: &["Attribute", "AddressLists"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<RuleIsInAddressList> for ::stratus_model::Val<RuleIsInAddressList> {
+        fn from(value: RuleIsInAddressList) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// The values `ActionFailurePolicy` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum ActionFailurePolicy {
+        /// `CONTINUE`
+        Continue,
+        /// `DROP`
+        Drop,
+    }
+
+    impl ActionFailurePolicy {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Continue, Self::Drop];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CONTINUE", "DROP"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Continue => "CONTINUE",
+                Self::Drop => "DROP",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for ActionFailurePolicy {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<ActionFailurePolicy> for ::stratus_model::Val<ActionFailurePolicy> {
+        fn from(value: ActionFailurePolicy) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for ActionFailurePolicy {
+        fn as_str(self) -> &'static str {
+            ActionFailurePolicy::as_str(self)
+        }
+    }
+
+    /// The values `LambdaInvocationType` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum LambdaInvocationType {
+        /// `EVENT`
+        Event,
+        /// `REQUEST_RESPONSE`
+        RequestResponse,
+    }
+
+    impl LambdaInvocationType {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Event, Self::RequestResponse];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["EVENT", "REQUEST_RESPONSE"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Event => "EVENT",
+                Self::RequestResponse => "REQUEST_RESPONSE",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for LambdaInvocationType {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<LambdaInvocationType> for ::stratus_model::Val<LambdaInvocationType> {
+        fn from(value: LambdaInvocationType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for LambdaInvocationType {
+        fn as_str(self) -> &'static str {
+            LambdaInvocationType::as_str(self)
+        }
+    }
+
+    /// The values `SnsNotificationEncoding` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum SnsNotificationEncoding {
+        /// `UTF-8`
+        Utf8,
+        /// `BASE64`
+        Base64,
+    }
+
+    impl SnsNotificationEncoding {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Utf8, Self::Base64];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["UTF-8", "BASE64"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Utf8 => "UTF-8",
+                Self::Base64 => "BASE64",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for SnsNotificationEncoding {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<SnsNotificationEncoding>
+        for ::stratus_model::Val<SnsNotificationEncoding>
+    {
+        fn from(value: SnsNotificationEncoding) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for SnsNotificationEncoding {
+        fn as_str(self) -> &'static str {
+            SnsNotificationEncoding::as_str(self)
+        }
+    }
+
+    /// The values `SnsNotificationPayloadType` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum SnsNotificationPayloadType {
+        /// `CONTENT`
+        Content,
+        /// `HEADERS`
+        Headers,
+    }
+
+    impl SnsNotificationPayloadType {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Content, Self::Headers];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CONTENT", "HEADERS"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Content => "CONTENT",
+                Self::Headers => "HEADERS",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for SnsNotificationPayloadType {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<SnsNotificationPayloadType>
+        for ::stratus_model::Val<SnsNotificationPayloadType>
+    {
+        fn from(value: SnsNotificationPayloadType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for SnsNotificationPayloadType {
+        fn as_str(self) -> &'static str {
+            SnsNotificationPayloadType::as_str(self)
+        }
+    }
+
+    /// The values `MailFrom` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum MailFrom {
+        /// `REPLACE`
+        Replace,
+        /// `PRESERVE`
+        Preserve,
+    }
+
+    impl MailFrom {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Replace, Self::Preserve];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["REPLACE", "PRESERVE"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Replace => "REPLACE",
+                Self::Preserve => "PRESERVE",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for MailFrom {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<MailFrom> for ::stratus_model::Val<MailFrom> {
+        fn from(value: MailFrom) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for MailFrom {
+        fn as_str(self) -> &'static str {
+            MailFrom::as_str(self)
+        }
+    }
+
+    /// The values `RuleBooleanOperator` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum RuleBooleanOperator {
+        /// `IS_TRUE`
+        IsTrue,
+        /// `IS_FALSE`
+        IsFalse,
+    }
+
+    impl RuleBooleanOperator {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::IsTrue, Self::IsFalse];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["IS_TRUE", "IS_FALSE"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::IsTrue => "IS_TRUE",
+                Self::IsFalse => "IS_FALSE",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for RuleBooleanOperator {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<RuleBooleanOperator> for ::stratus_model::Val<RuleBooleanOperator> {
+        fn from(value: RuleBooleanOperator) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for RuleBooleanOperator {
+        fn as_str(self) -> &'static str {
+            RuleBooleanOperator::as_str(self)
+        }
+    }
+
+    /// The values `RuleDmarcOperator` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum RuleDmarcOperator {
+        /// `EQUALS`
+        Equals,
+        /// `NOT_EQUALS`
+        NotEquals,
+    }
+
+    impl RuleDmarcOperator {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Equals, Self::NotEquals];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["EQUALS", "NOT_EQUALS"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Equals => "EQUALS",
+                Self::NotEquals => "NOT_EQUALS",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for RuleDmarcOperator {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<RuleDmarcOperator> for ::stratus_model::Val<RuleDmarcOperator> {
+        fn from(value: RuleDmarcOperator) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for RuleDmarcOperator {
+        fn as_str(self) -> &'static str {
+            RuleDmarcOperator::as_str(self)
+        }
+    }
+
+    /// The values `RuleDmarcPolicy` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum RuleDmarcPolicy {
+        /// `NONE`
+        None,
+        /// `QUARANTINE`
+        Quarantine,
+        /// `REJECT`
+        Reject,
+    }
+
+    impl RuleDmarcPolicy {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::None, Self::Quarantine, Self::Reject];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NONE", "QUARANTINE", "REJECT"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::None => "NONE",
+                Self::Quarantine => "QUARANTINE",
+                Self::Reject => "REJECT",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for RuleDmarcPolicy {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<RuleDmarcPolicy> for ::stratus_model::Val<RuleDmarcPolicy> {
+        fn from(value: RuleDmarcPolicy) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for RuleDmarcPolicy {
+        fn as_str(self) -> &'static str {
+            RuleDmarcPolicy::as_str(self)
+        }
+    }
+
+    /// The values `RuleIpOperator` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum RuleIpOperator {
+        /// `CIDR_MATCHES`
+        CidrMatches,
+        /// `NOT_CIDR_MATCHES`
+        NotCidrMatches,
+    }
+
+    impl RuleIpOperator {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::CidrMatches, Self::NotCidrMatches];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CIDR_MATCHES", "NOT_CIDR_MATCHES"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::CidrMatches => "CIDR_MATCHES",
+                Self::NotCidrMatches => "NOT_CIDR_MATCHES",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for RuleIpOperator {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<RuleIpOperator> for ::stratus_model::Val<RuleIpOperator> {
+        fn from(value: RuleIpOperator) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for RuleIpOperator {
+        fn as_str(self) -> &'static str {
+            RuleIpOperator::as_str(self)
+        }
+    }
+
+    /// The values `RuleNumberOperator` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum RuleNumberOperator {
+        /// `EQUALS`
+        Equals,
+        /// `NOT_EQUALS`
+        NotEquals,
+        /// `LESS_THAN`
+        LessThan,
+        /// `GREATER_THAN`
+        GreaterThan,
+        /// `LESS_THAN_OR_EQUAL`
+        LessThanOrEqual,
+        /// `GREATER_THAN_OR_EQUAL`
+        GreaterThanOrEqual,
+    }
+
+    impl RuleNumberOperator {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[
+            Self::Equals,
+            Self::NotEquals,
+            Self::LessThan,
+            Self::GreaterThan,
+            Self::LessThanOrEqual,
+            Self::GreaterThanOrEqual,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "EQUALS",
+            "NOT_EQUALS",
+            "LESS_THAN",
+            "GREATER_THAN",
+            "LESS_THAN_OR_EQUAL",
+            "GREATER_THAN_OR_EQUAL",
+        ];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Equals => "EQUALS",
+                Self::NotEquals => "NOT_EQUALS",
+                Self::LessThan => "LESS_THAN",
+                Self::GreaterThan => "GREATER_THAN",
+                Self::LessThanOrEqual => "LESS_THAN_OR_EQUAL",
+                Self::GreaterThanOrEqual => "GREATER_THAN_OR_EQUAL",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for RuleNumberOperator {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<RuleNumberOperator> for ::stratus_model::Val<RuleNumberOperator> {
+        fn from(value: RuleNumberOperator) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for RuleNumberOperator {
+        fn as_str(self) -> &'static str {
+            RuleNumberOperator::as_str(self)
+        }
+    }
+
+    /// The values `RuleStringOperator` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum RuleStringOperator {
+        /// `EQUALS`
+        Equals,
+        /// `NOT_EQUALS`
+        NotEquals,
+        /// `STARTS_WITH`
+        StartsWith,
+        /// `ENDS_WITH`
+        EndsWith,
+        /// `CONTAINS`
+        Contains,
+    }
+
+    impl RuleStringOperator {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[
+            Self::Equals,
+            Self::NotEquals,
+            Self::StartsWith,
+            Self::EndsWith,
+            Self::Contains,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "EQUALS",
+            "NOT_EQUALS",
+            "STARTS_WITH",
+            "ENDS_WITH",
+            "CONTAINS",
+        ];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Equals => "EQUALS",
+                Self::NotEquals => "NOT_EQUALS",
+                Self::StartsWith => "STARTS_WITH",
+                Self::EndsWith => "ENDS_WITH",
+                Self::Contains => "CONTAINS",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for RuleStringOperator {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<RuleStringOperator> for ::stratus_model::Val<RuleStringOperator> {
+        fn from(value: RuleStringOperator) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for RuleStringOperator {
+        fn as_str(self) -> &'static str {
+            RuleStringOperator::as_str(self)
+        }
+    }
+
+    /// The values `RuleVerdictOperator` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum RuleVerdictOperator {
+        /// `EQUALS`
+        Equals,
+        /// `NOT_EQUALS`
+        NotEquals,
+    }
+
+    impl RuleVerdictOperator {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Equals, Self::NotEquals];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["EQUALS", "NOT_EQUALS"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Equals => "EQUALS",
+                Self::NotEquals => "NOT_EQUALS",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for RuleVerdictOperator {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<RuleVerdictOperator> for ::stratus_model::Val<RuleVerdictOperator> {
+        fn from(value: RuleVerdictOperator) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for RuleVerdictOperator {
+        fn as_str(self) -> &'static str {
+            RuleVerdictOperator::as_str(self)
+        }
+    }
+
+    /// The values `RuleVerdict` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum RuleVerdict {
+        /// `PASS`
+        Pass,
+        /// `FAIL`
+        Fail,
+        /// `GRAY`
+        Gray,
+        /// `PROCESSING_FAILED`
+        ProcessingFailed,
+    }
+
+    impl RuleVerdict {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] =
+            &[Self::Pass, Self::Fail, Self::Gray, Self::ProcessingFailed];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PASS", "FAIL", "GRAY", "PROCESSING_FAILED"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Pass => "PASS",
+                Self::Fail => "FAIL",
+                Self::Gray => "GRAY",
+                Self::ProcessingFailed => "PROCESSING_FAILED",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for RuleVerdict {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<RuleVerdict> for ::stratus_model::Val<RuleVerdict> {
+        fn from(value: RuleVerdict) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for RuleVerdict {
+        fn as_str(self) -> &'static str {
+            RuleVerdict::as_str(self)
+        }
+    }
+
+    /// The values `RuleBooleanEmailAttribute` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum RuleBooleanEmailAttribute {
+        /// `READ_RECEIPT_REQUESTED`
+        ReadReceiptRequested,
+        /// `TLS`
+        Tls,
+        /// `TLS_WRAPPED`
+        TlsWrapped,
+    }
+
+    impl RuleBooleanEmailAttribute {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::ReadReceiptRequested, Self::Tls, Self::TlsWrapped];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["READ_RECEIPT_REQUESTED", "TLS", "TLS_WRAPPED"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::ReadReceiptRequested => "READ_RECEIPT_REQUESTED",
+                Self::Tls => "TLS",
+                Self::TlsWrapped => "TLS_WRAPPED",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for RuleBooleanEmailAttribute {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<RuleBooleanEmailAttribute>
+        for ::stratus_model::Val<RuleBooleanEmailAttribute>
+    {
+        fn from(value: RuleBooleanEmailAttribute) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for RuleBooleanEmailAttribute {
+        fn as_str(self) -> &'static str {
+            RuleBooleanEmailAttribute::as_str(self)
+        }
+    }
+
+    /// The values `RuleIpEmailAttribute` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum RuleIpEmailAttribute {
+        /// `SOURCE_IP`
+        SourceIp,
+    }
+
+    impl RuleIpEmailAttribute {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::SourceIp];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SOURCE_IP"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::SourceIp => "SOURCE_IP",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for RuleIpEmailAttribute {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<RuleIpEmailAttribute> for ::stratus_model::Val<RuleIpEmailAttribute> {
+        fn from(value: RuleIpEmailAttribute) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for RuleIpEmailAttribute {
+        fn as_str(self) -> &'static str {
+            RuleIpEmailAttribute::as_str(self)
+        }
+    }
+
+    /// The values `RuleNumberEmailAttribute` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum RuleNumberEmailAttribute {
+        /// `MESSAGE_SIZE`
+        MessageSize,
+    }
+
+    impl RuleNumberEmailAttribute {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::MessageSize];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["MESSAGE_SIZE"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::MessageSize => "MESSAGE_SIZE",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for RuleNumberEmailAttribute {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<RuleNumberEmailAttribute>
+        for ::stratus_model::Val<RuleNumberEmailAttribute>
+    {
+        fn from(value: RuleNumberEmailAttribute) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for RuleNumberEmailAttribute {
+        fn as_str(self) -> &'static str {
+            RuleNumberEmailAttribute::as_str(self)
+        }
+    }
+
+    /// The values `RuleStringEmailAttribute` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum RuleStringEmailAttribute {
+        /// `MAIL_FROM`
+        MailFrom,
+        /// `HELO`
+        Helo,
+        /// `RECIPIENT`
+        Recipient,
+        /// `SENDER`
+        Sender,
+        /// `FROM`
+        From,
+        /// `SUBJECT`
+        Subject,
+        /// `TO`
+        To,
+        /// `CC`
+        Cc,
+    }
+
+    impl RuleStringEmailAttribute {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[
+            Self::MailFrom,
+            Self::Helo,
+            Self::Recipient,
+            Self::Sender,
+            Self::From,
+            Self::Subject,
+            Self::To,
+            Self::Cc,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "MAIL_FROM",
+            "HELO",
+            "RECIPIENT",
+            "SENDER",
+            "FROM",
+            "SUBJECT",
+            "TO",
+            "CC",
+        ];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::MailFrom => "MAIL_FROM",
+                Self::Helo => "HELO",
+                Self::Recipient => "RECIPIENT",
+                Self::Sender => "SENDER",
+                Self::From => "FROM",
+                Self::Subject => "SUBJECT",
+                Self::To => "TO",
+                Self::Cc => "CC",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for RuleStringEmailAttribute {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<RuleStringEmailAttribute>
+        for ::stratus_model::Val<RuleStringEmailAttribute>
+    {
+        fn from(value: RuleStringEmailAttribute) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for RuleStringEmailAttribute {
+        fn as_str(self) -> &'static str {
+            RuleStringEmailAttribute::as_str(self)
+        }
+    }
+
+    /// The values `RuleClientCertificateAttribute` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum RuleClientCertificateAttribute {
+        /// `CN`
+        Cn,
+        /// `SAN_RFC822_NAME`
+        SanRfc822Name,
+        /// `SAN_DNS_NAME`
+        SanDnsName,
+        /// `SAN_DIRECTORY_NAME`
+        SanDirectoryName,
+        /// `SAN_UNIFORM_RESOURCE_IDENTIFIER`
+        SanUniformResourceIdentifier,
+        /// `SAN_IP_ADDRESS`
+        SanIpAddress,
+        /// `SAN_REGISTERED_ID`
+        SanRegisteredId,
+        /// `SERIAL_NUMBER`
+        SerialNumber,
+    }
+
+    impl RuleClientCertificateAttribute {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[
+            Self::Cn,
+            Self::SanRfc822Name,
+            Self::SanDnsName,
+            Self::SanDirectoryName,
+            Self::SanUniformResourceIdentifier,
+            Self::SanIpAddress,
+            Self::SanRegisteredId,
+            Self::SerialNumber,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "CN",
+            "SAN_RFC822_NAME",
+            "SAN_DNS_NAME",
+            "SAN_DIRECTORY_NAME",
+            "SAN_UNIFORM_RESOURCE_IDENTIFIER",
+            "SAN_IP_ADDRESS",
+            "SAN_REGISTERED_ID",
+            "SERIAL_NUMBER",
+        ];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Cn => "CN",
+                Self::SanRfc822Name => "SAN_RFC822_NAME",
+                Self::SanDnsName => "SAN_DNS_NAME",
+                Self::SanDirectoryName => "SAN_DIRECTORY_NAME",
+                Self::SanUniformResourceIdentifier => "SAN_UNIFORM_RESOURCE_IDENTIFIER",
+                Self::SanIpAddress => "SAN_IP_ADDRESS",
+                Self::SanRegisteredId => "SAN_REGISTERED_ID",
+                Self::SerialNumber => "SERIAL_NUMBER",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for RuleClientCertificateAttribute {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<RuleClientCertificateAttribute>
+        for ::stratus_model::Val<RuleClientCertificateAttribute>
+    {
+        fn from(value: RuleClientCertificateAttribute) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for RuleClientCertificateAttribute {
+        fn as_str(self) -> &'static str {
+            RuleClientCertificateAttribute::as_str(self)
+        }
+    }
+
+    /// The values `RuleVerdictAttribute` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum RuleVerdictAttribute {
+        /// `SPF`
+        Spf,
+        /// `DKIM`
+        Dkim,
+    }
+
+    impl RuleVerdictAttribute {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Spf, Self::Dkim];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SPF", "DKIM"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Spf => "SPF",
+                Self::Dkim => "DKIM",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for RuleVerdictAttribute {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<RuleVerdictAttribute> for ::stratus_model::Val<RuleVerdictAttribute> {
+        fn from(value: RuleVerdictAttribute) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for RuleVerdictAttribute {
+        fn as_str(self) -> &'static str {
+            RuleVerdictAttribute::as_str(self)
+        }
+    }
+
+    /// The values `RuleAddressListEmailAttribute` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum RuleAddressListEmailAttribute {
+        /// `RECIPIENT`
+        Recipient,
+        /// `MAIL_FROM`
+        MailFrom,
+        /// `SENDER`
+        Sender,
+        /// `FROM`
+        From,
+        /// `TO`
+        To,
+        /// `CC`
+        Cc,
+    }
+
+    impl RuleAddressListEmailAttribute {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[
+            Self::Recipient,
+            Self::MailFrom,
+            Self::Sender,
+            Self::From,
+            Self::To,
+            Self::Cc,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["RECIPIENT", "MAIL_FROM", "SENDER", "FROM", "TO", "CC"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Recipient => "RECIPIENT",
+                Self::MailFrom => "MAIL_FROM",
+                Self::Sender => "SENDER",
+                Self::From => "FROM",
+                Self::To => "TO",
+                Self::Cc => "CC",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for RuleAddressListEmailAttribute {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<RuleAddressListEmailAttribute>
+        for ::stratus_model::Val<RuleAddressListEmailAttribute>
+    {
+        fn from(value: RuleAddressListEmailAttribute) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for RuleAddressListEmailAttribute {
+        fn as_str(self) -> &'static str {
+            RuleAddressListEmailAttribute::as_str(self)
         }
     }
 }
@@ -2364,6 +5389,8 @@ pub mod mail_manager_traffic_policy {
         required: &["DefaultAction", "PolicyStatements"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2391,10 +5418,10 @@ pub mod mail_manager_traffic_policy {
         /// `Action`: [`AcceptAction`].
         /// Required.
         pub action: ::stratus_model::Val<AcceptAction>,
-        /// `Conditions`: list of JSON.
+        /// `Conditions`: list of [`PolicyCondition`].
         /// Required.
         /// Items: `1..=`.
-        pub conditions: ::stratus_model::Val<::std::vec::Vec<::stratus_model::Json>>,
+        pub conditions: ::stratus_model::Val<::std::vec::Vec<PolicyCondition>>,
     }
 
     impl PolicyStatement {
@@ -2402,7 +5429,7 @@ pub mod mail_manager_traffic_policy {
         pub fn new(
             action: impl ::std::convert::Into<::stratus_model::Val<AcceptAction>>,
             conditions: impl ::std::convert::Into<
-                ::stratus_model::Val<::std::vec::Vec<::stratus_model::Json>>,
+                ::stratus_model::Val<::std::vec::Vec<PolicyCondition>>,
             >,
         ) -> Self {
             Self {
@@ -2417,16 +5444,619 @@ pub mod mail_manager_traffic_policy {
         name: "PolicyStatement",
         properties: &[
             s::prop("Action", s::Kind::Enum(AcceptAction::VALUES)),
-            s::prop("Conditions", s::Kind::List(&s::prop("", s::Kind::Json))).min_items(1),
+            s::prop(
+                "Conditions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PolicyCondition))),
+            )
+            .min_items(1),
         ],
         required: &["Action", "Conditions"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
     impl ::std::convert::From<PolicyStatement> for ::stratus_model::Val<PolicyStatement> {
         fn from(value: PolicyStatement) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `PolicyCondition`, a property type of `AWS::SES::MailManagerTrafficPolicy`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct PolicyCondition {
+        /// `BooleanExpression`: [`IngressBooleanExpression`].
+        pub boolean_expression:
+            ::std::option::Option<::stratus_model::Val<IngressBooleanExpression>>,
+        /// `IpExpression`: [`IngressIpv4Expression`].
+        pub ip_expression: ::std::option::Option<::stratus_model::Val<IngressIpv4Expression>>,
+        /// `Ipv6Expression`: [`IngressIpv6Expression`].
+        pub ipv6_expression: ::std::option::Option<::stratus_model::Val<IngressIpv6Expression>>,
+        /// `StringExpression`: [`IngressStringExpression`].
+        pub string_expression: ::std::option::Option<::stratus_model::Val<IngressStringExpression>>,
+        /// `TlsExpression`: [`IngressTlsProtocolExpression`].
+        pub tls_expression:
+            ::std::option::Option<::stratus_model::Val<IngressTlsProtocolExpression>>,
+    }
+
+    /// What the schema says of `PolicyCondition`'s properties; `validate()` checks them.
+    pub static SCHEMA_PolicyCondition: s::ObjectSchema = s::ObjectSchema {
+        name: "PolicyCondition",
+        properties: &[
+            s::prop(
+                "BooleanExpression",
+                s::Kind::Object(&SCHEMA_IngressBooleanExpression),
+            ),
+            s::prop(
+                "IpExpression",
+                s::Kind::Object(&SCHEMA_IngressIpv4Expression),
+            ),
+            s::prop(
+                "Ipv6Expression",
+                s::Kind::Object(&SCHEMA_IngressIpv6Expression),
+            ),
+            s::prop(
+                "StringExpression",
+                s::Kind::Object(&SCHEMA_IngressStringExpression),
+            ),
+            s::prop(
+                "TlsExpression",
+                s::Kind::Object(&SCHEMA_IngressTlsProtocolExpression),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[
+            &["StringExpression"],
+            &["IpExpression"],
+            &["Ipv6Expression"],
+            &["TlsExpression"],
+            &["BooleanExpression"],
+        ],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<PolicyCondition> for ::stratus_model::Val<PolicyCondition> {
+        fn from(value: PolicyCondition) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `IngressBooleanExpression`, a property type of `AWS::SES::MailManagerTrafficPolicy`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct IngressBooleanExpression {
+        /// `Evaluate`: [`IngressBooleanToEvaluate`].
+        /// Required.
+        pub evaluate: ::stratus_model::Val<IngressBooleanToEvaluate>,
+        /// `Operator`: [`IngressBooleanOperator`].
+        /// Required.
+        pub operator: ::stratus_model::Val<IngressBooleanOperator>,
+    }
+
+    impl IngressBooleanExpression {
+        /// With the required `Evaluate`, `Operator`; everything else unset.
+        pub fn new(
+            evaluate: impl ::std::convert::Into<::stratus_model::Val<IngressBooleanToEvaluate>>,
+            operator: impl ::std::convert::Into<::stratus_model::Val<IngressBooleanOperator>>,
+        ) -> Self {
+            Self {
+                evaluate: evaluate.into(),
+                operator: operator.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `IngressBooleanExpression`'s properties; `validate()` checks them.
+    pub static SCHEMA_IngressBooleanExpression: s::ObjectSchema = s::ObjectSchema {
+        name: "IngressBooleanExpression",
+        properties: &[
+            s::prop(
+                "Evaluate",
+                s::Kind::Object(&SCHEMA_IngressBooleanToEvaluate),
+            ),
+            s::prop("Operator", s::Kind::Enum(IngressBooleanOperator::VALUES)),
+        ],
+        required: &["Evaluate", "Operator"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<IngressBooleanExpression>
+        for ::stratus_model::Val<IngressBooleanExpression>
+    {
+        fn from(value: IngressBooleanExpression) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `IngressIpv4Expression`, a property type of `AWS::SES::MailManagerTrafficPolicy`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct IngressIpv4Expression {
+        /// `Evaluate`: [`IngressIpToEvaluate`].
+        /// Required.
+        pub evaluate: ::stratus_model::Val<IngressIpToEvaluate>,
+        /// `Operator`: [`IngressIpOperator`].
+        /// Required.
+        pub operator: ::stratus_model::Val<IngressIpOperator>,
+        /// `Values`: list of string.
+        /// Required.
+        pub values: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl IngressIpv4Expression {
+        /// With the required `Evaluate`, `Operator`, `Values`; everything else unset.
+        pub fn new(
+            evaluate: impl ::std::convert::Into<::stratus_model::Val<IngressIpToEvaluate>>,
+            operator: impl ::std::convert::Into<::stratus_model::Val<IngressIpOperator>>,
+            values: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                evaluate: evaluate.into(),
+                operator: operator.into(),
+                values: values.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `IngressIpv4Expression`'s properties; `validate()` checks them.
+    pub static SCHEMA_IngressIpv4Expression: s::ObjectSchema = s::ObjectSchema {
+        name: "IngressIpv4Expression",
+        properties: &[s::prop("Evaluate", s::Kind::Object(&SCHEMA_IngressIpToEvaluate)), s::prop("Operator", s::Kind::Enum(IngressIpOperator::VALUES)), s::prop("Values", s::Kind::List(&s::prop("", s::Kind::String).pattern("^((25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\\.){3}(25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)/([0-9]|[12][0-9]|3[0-2])$")))],
+        required: &["Evaluate", "Operator", "Values"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<IngressIpv4Expression> for ::stratus_model::Val<IngressIpv4Expression> {
+        fn from(value: IngressIpv4Expression) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `IngressIpv6Expression`, a property type of `AWS::SES::MailManagerTrafficPolicy`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct IngressIpv6Expression {
+        /// `Evaluate`: [`IngressIpv6ToEvaluate`].
+        /// Required.
+        pub evaluate: ::stratus_model::Val<IngressIpv6ToEvaluate>,
+        /// `Operator`: [`IngressIpOperator`].
+        /// Required.
+        pub operator: ::stratus_model::Val<IngressIpOperator>,
+        /// `Values`: list of string.
+        /// Required.
+        pub values: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl IngressIpv6Expression {
+        /// With the required `Evaluate`, `Operator`, `Values`; everything else unset.
+        pub fn new(
+            evaluate: impl ::std::convert::Into<::stratus_model::Val<IngressIpv6ToEvaluate>>,
+            operator: impl ::std::convert::Into<::stratus_model::Val<IngressIpOperator>>,
+            values: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                evaluate: evaluate.into(),
+                operator: operator.into(),
+                values: values.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `IngressIpv6Expression`'s properties; `validate()` checks them.
+    pub static SCHEMA_IngressIpv6Expression: s::ObjectSchema = s::ObjectSchema {
+        name: "IngressIpv6Expression",
+        properties: &[s::prop("Evaluate", s::Kind::Object(&SCHEMA_IngressIpv6ToEvaluate)), s::prop("Operator", s::Kind::Enum(IngressIpOperator::VALUES)), s::prop("Values", s::Kind::List(&s::prop("", s::Kind::String).pattern("^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))\\/(12[0-8]|1[0-1][0-9]|[1-9][0-9]|[0-9])$").max_length(49)))],
+        required: &["Evaluate", "Operator", "Values"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<IngressIpv6Expression> for ::stratus_model::Val<IngressIpv6Expression> {
+        fn from(value: IngressIpv6Expression) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `IngressStringExpression`, a property type of `AWS::SES::MailManagerTrafficPolicy`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct IngressStringExpression {
+        /// `Evaluate`: [`IngressStringToEvaluate`].
+        /// Required.
+        pub evaluate: ::stratus_model::Val<IngressStringToEvaluate>,
+        /// `Operator`: [`IngressStringOperator`].
+        /// Required.
+        pub operator: ::stratus_model::Val<IngressStringOperator>,
+        /// `Values`: list of string.
+        /// Required.
+        pub values: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl IngressStringExpression {
+        /// With the required `Evaluate`, `Operator`, `Values`; everything else unset.
+        pub fn new(
+            evaluate: impl ::std::convert::Into<::stratus_model::Val<IngressStringToEvaluate>>,
+            operator: impl ::std::convert::Into<::stratus_model::Val<IngressStringOperator>>,
+            values: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                evaluate: evaluate.into(),
+                operator: operator.into(),
+                values: values.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `IngressStringExpression`'s properties; `validate()` checks them.
+    pub static SCHEMA_IngressStringExpression: s::ObjectSchema = s::ObjectSchema {
+        name: "IngressStringExpression",
+        properties: &[
+            s::prop("Evaluate", s::Kind::Object(&SCHEMA_IngressStringToEvaluate)),
+            s::prop("Operator", s::Kind::Enum(IngressStringOperator::VALUES)),
+            s::prop("Values", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &["Evaluate", "Operator", "Values"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<IngressStringExpression>
+        for ::stratus_model::Val<IngressStringExpression>
+    {
+        fn from(value: IngressStringExpression) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `IngressTlsProtocolExpression`, a property type of `AWS::SES::MailManagerTrafficPolicy`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct IngressTlsProtocolExpression {
+        /// `Evaluate`: [`IngressTlsProtocolToEvaluate`].
+        /// Required.
+        pub evaluate: ::stratus_model::Val<IngressTlsProtocolToEvaluate>,
+        /// `Operator`: [`IngressTlsProtocolOperator`].
+        /// Required.
+        pub operator: ::stratus_model::Val<IngressTlsProtocolOperator>,
+        /// `Value`: [`IngressTlsProtocolAttribute`].
+        /// Required.
+        pub value: ::stratus_model::Val<IngressTlsProtocolAttribute>,
+    }
+
+    impl IngressTlsProtocolExpression {
+        /// With the required `Evaluate`, `Operator`, `Value`; everything else unset.
+        pub fn new(
+            evaluate: impl ::std::convert::Into<::stratus_model::Val<IngressTlsProtocolToEvaluate>>,
+            operator: impl ::std::convert::Into<::stratus_model::Val<IngressTlsProtocolOperator>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<IngressTlsProtocolAttribute>>,
+        ) -> Self {
+            Self {
+                evaluate: evaluate.into(),
+                operator: operator.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `IngressTlsProtocolExpression`'s properties; `validate()` checks them.
+    pub static SCHEMA_IngressTlsProtocolExpression: s::ObjectSchema = s::ObjectSchema {
+        name: "IngressTlsProtocolExpression",
+        properties: &[
+            s::prop(
+                "Evaluate",
+                s::Kind::Object(&SCHEMA_IngressTlsProtocolToEvaluate),
+            ),
+            s::prop(
+                "Operator",
+                s::Kind::Enum(IngressTlsProtocolOperator::VALUES),
+            ),
+            s::prop("Value", s::Kind::Enum(IngressTlsProtocolAttribute::VALUES)),
+        ],
+        required: &["Evaluate", "Operator", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<IngressTlsProtocolExpression>
+        for ::stratus_model::Val<IngressTlsProtocolExpression>
+    {
+        fn from(value: IngressTlsProtocolExpression) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `IngressBooleanToEvaluate`, a property type of `AWS::SES::MailManagerTrafficPolicy`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct IngressBooleanToEvaluate {
+        /// `Analysis`: [`IngressAnalysis`].
+        pub analysis: ::std::option::Option<::stratus_model::Val<IngressAnalysis>>,
+        /// `IsInAddressList`: [`IngressIsInAddressList`].
+        pub is_in_address_list: ::std::option::Option<::stratus_model::Val<IngressIsInAddressList>>,
+    }
+
+    /// What the schema says of `IngressBooleanToEvaluate`'s properties; `validate()` checks them.
+    pub static SCHEMA_IngressBooleanToEvaluate: s::ObjectSchema = s::ObjectSchema {
+        name: "IngressBooleanToEvaluate",
+        properties: &[
+            s::prop("Analysis", s::Kind::Object(&SCHEMA_IngressAnalysis)),
+            s::prop(
+                "IsInAddressList",
+                s::Kind::Object(&SCHEMA_IngressIsInAddressList),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["Analysis"], &["IsInAddressList"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<IngressBooleanToEvaluate>
+        for ::stratus_model::Val<IngressBooleanToEvaluate>
+    {
+        fn from(value: IngressBooleanToEvaluate) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `IngressIpToEvaluate`, a property type of `AWS::SES::MailManagerTrafficPolicy`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct IngressIpToEvaluate {
+        /// `Attribute`: [`IngressIpv4Attribute`].
+        pub attribute: ::std::option::Option<::stratus_model::Val<IngressIpv4Attribute>>,
+    }
+
+    /// What the schema says of `IngressIpToEvaluate`'s properties; `validate()` checks them.
+    pub static SCHEMA_IngressIpToEvaluate: s::ObjectSchema = s::ObjectSchema {
+        name: "IngressIpToEvaluate",
+        properties: &[s::prop(
+            "Attribute",
+            s::Kind::Enum(IngressIpv4Attribute::VALUES),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["Attribute"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<IngressIpToEvaluate> for ::stratus_model::Val<IngressIpToEvaluate> {
+        fn from(value: IngressIpToEvaluate) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `IngressIpv6ToEvaluate`, a property type of `AWS::SES::MailManagerTrafficPolicy`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct IngressIpv6ToEvaluate {
+        /// `Attribute`: [`IngressIpv6Attribute`].
+        pub attribute: ::std::option::Option<::stratus_model::Val<IngressIpv6Attribute>>,
+    }
+
+    /// What the schema says of `IngressIpv6ToEvaluate`'s properties; `validate()` checks them.
+    pub static SCHEMA_IngressIpv6ToEvaluate: s::ObjectSchema = s::ObjectSchema {
+        name: "IngressIpv6ToEvaluate",
+        properties: &[s::prop(
+            "Attribute",
+            s::Kind::Enum(IngressIpv6Attribute::VALUES),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["Attribute"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<IngressIpv6ToEvaluate> for ::stratus_model::Val<IngressIpv6ToEvaluate> {
+        fn from(value: IngressIpv6ToEvaluate) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `IngressStringToEvaluate`, a property type of `AWS::SES::MailManagerTrafficPolicy`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct IngressStringToEvaluate {
+        /// `Analysis`: [`IngressAnalysis`].
+        pub analysis: ::std::option::Option<::stratus_model::Val<IngressAnalysis>>,
+        /// `Attribute`: [`IngressStringEmailAttribute`].
+        pub attribute: ::std::option::Option<::stratus_model::Val<IngressStringEmailAttribute>>,
+    }
+
+    /// What the schema says of `IngressStringToEvaluate`'s properties; `validate()` checks them.
+    pub static SCHEMA_IngressStringToEvaluate: s::ObjectSchema = s::ObjectSchema {
+        name: "IngressStringToEvaluate",
+        properties: &[
+            s::prop("Analysis", s::Kind::Object(&SCHEMA_IngressAnalysis)),
+            s::prop(
+                "Attribute",
+                s::Kind::Enum(IngressStringEmailAttribute::VALUES),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["Attribute"], &["Analysis"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<IngressStringToEvaluate>
+        for ::stratus_model::Val<IngressStringToEvaluate>
+    {
+        fn from(value: IngressStringToEvaluate) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `IngressTlsProtocolToEvaluate`, a property type of `AWS::SES::MailManagerTrafficPolicy`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct IngressTlsProtocolToEvaluate {
+        /// `Attribute`: [`IngressTlsAttribute`].
+        pub attribute: ::std::option::Option<::stratus_model::Val<IngressTlsAttribute>>,
+    }
+
+    /// What the schema says of `IngressTlsProtocolToEvaluate`'s properties; `validate()` checks them.
+    pub static SCHEMA_IngressTlsProtocolToEvaluate: s::ObjectSchema = s::ObjectSchema {
+        name: "IngressTlsProtocolToEvaluate",
+        properties: &[s::prop(
+            "Attribute",
+            s::Kind::Enum(IngressTlsAttribute::VALUES),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["Attribute"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<IngressTlsProtocolToEvaluate>
+        for ::stratus_model::Val<IngressTlsProtocolToEvaluate>
+    {
+        fn from(value: IngressTlsProtocolToEvaluate) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `IngressAnalysis`, a property type of `AWS::SES::MailManagerTrafficPolicy`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct IngressAnalysis {
+        /// `Analyzer`: string.
+        /// Required.
+        /// Pattern: `^[a-zA-Z0-9:_/+=,@.#-]+$`.
+        pub analyzer: ::stratus_model::Val<::std::string::String>,
+        /// `ResultField`: string.
+        /// Required.
+        /// Pattern: `^(addon\.)?[\sa-zA-Z0-9_]+$`.
+        /// Length: `1..=256`.
+        pub result_field: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl IngressAnalysis {
+        /// With the required `Analyzer`, `ResultField`; everything else unset.
+        pub fn new(
+            analyzer: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            result_field: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                analyzer: analyzer.into(),
+                result_field: result_field.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `IngressAnalysis`'s properties; `validate()` checks them.
+    pub static SCHEMA_IngressAnalysis: s::ObjectSchema = s::ObjectSchema {
+        name: "IngressAnalysis",
+        properties: &[
+            s::prop("Analyzer", s::Kind::String).pattern("^[a-zA-Z0-9:_/+=,@.#-]+$"),
+            s::prop("ResultField", s::Kind::String)
+                .pattern("^(addon\\.)?[\\sa-zA-Z0-9_]+$")
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["Analyzer", "ResultField"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<IngressAnalysis> for ::stratus_model::Val<IngressAnalysis> {
+        fn from(value: IngressAnalysis) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `IngressIsInAddressList`, a property type of `AWS::SES::MailManagerTrafficPolicy`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct IngressIsInAddressList {
+        /// `AddressLists`: list of string.
+        /// Required.
+        /// Items: `1..=1`.
+        pub address_lists: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+        /// `Attribute`: [`IngressAddressListEmailAttribute`].
+        /// Required.
+        pub attribute: ::stratus_model::Val<IngressAddressListEmailAttribute>,
+    }
+
+    impl IngressIsInAddressList {
+        /// With the required `AddressLists`, `Attribute`; everything else unset.
+        pub fn new(
+            address_lists: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            attribute: impl ::std::convert::Into<::stratus_model::Val<IngressAddressListEmailAttribute>>,
+        ) -> Self {
+            Self {
+                address_lists: address_lists.into(),
+                attribute: attribute.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `IngressIsInAddressList`'s properties; `validate()` checks them.
+    pub static SCHEMA_IngressIsInAddressList: s::ObjectSchema = s::ObjectSchema {
+        name: "IngressIsInAddressList",
+        properties: &[
+            s::prop("AddressLists", s::Kind::List(&s::prop("", s::Kind::String)))
+                .min_items(1)
+                .max_items(1),
+            s::prop(
+                "Attribute",
+                s::Kind::Enum(IngressAddressListEmailAttribute::VALUES),
+            ),
+        ],
+        required: &["AddressLists", "Attribute"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<IngressIsInAddressList> for ::stratus_model::Val<IngressIsInAddressList> {
+        fn from(value: IngressIsInAddressList) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -2470,6 +6100,440 @@ pub mod mail_manager_traffic_policy {
     impl ::stratus_model::StringEnum for AcceptAction {
         fn as_str(self) -> &'static str {
             AcceptAction::as_str(self)
+        }
+    }
+
+    /// The values `IngressBooleanOperator` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum IngressBooleanOperator {
+        /// `IS_TRUE`
+        IsTrue,
+        /// `IS_FALSE`
+        IsFalse,
+    }
+
+    impl IngressBooleanOperator {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::IsTrue, Self::IsFalse];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["IS_TRUE", "IS_FALSE"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::IsTrue => "IS_TRUE",
+                Self::IsFalse => "IS_FALSE",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for IngressBooleanOperator {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<IngressBooleanOperator> for ::stratus_model::Val<IngressBooleanOperator> {
+        fn from(value: IngressBooleanOperator) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for IngressBooleanOperator {
+        fn as_str(self) -> &'static str {
+            IngressBooleanOperator::as_str(self)
+        }
+    }
+
+    /// The values `IngressIpOperator` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum IngressIpOperator {
+        /// `CIDR_MATCHES`
+        CidrMatches,
+        /// `NOT_CIDR_MATCHES`
+        NotCidrMatches,
+    }
+
+    impl IngressIpOperator {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::CidrMatches, Self::NotCidrMatches];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CIDR_MATCHES", "NOT_CIDR_MATCHES"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::CidrMatches => "CIDR_MATCHES",
+                Self::NotCidrMatches => "NOT_CIDR_MATCHES",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for IngressIpOperator {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<IngressIpOperator> for ::stratus_model::Val<IngressIpOperator> {
+        fn from(value: IngressIpOperator) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for IngressIpOperator {
+        fn as_str(self) -> &'static str {
+            IngressIpOperator::as_str(self)
+        }
+    }
+
+    /// The values `IngressStringOperator` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum IngressStringOperator {
+        /// `EQUALS`
+        Equals,
+        /// `NOT_EQUALS`
+        NotEquals,
+        /// `STARTS_WITH`
+        StartsWith,
+        /// `ENDS_WITH`
+        EndsWith,
+        /// `CONTAINS`
+        Contains,
+    }
+
+    impl IngressStringOperator {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[
+            Self::Equals,
+            Self::NotEquals,
+            Self::StartsWith,
+            Self::EndsWith,
+            Self::Contains,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "EQUALS",
+            "NOT_EQUALS",
+            "STARTS_WITH",
+            "ENDS_WITH",
+            "CONTAINS",
+        ];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Equals => "EQUALS",
+                Self::NotEquals => "NOT_EQUALS",
+                Self::StartsWith => "STARTS_WITH",
+                Self::EndsWith => "ENDS_WITH",
+                Self::Contains => "CONTAINS",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for IngressStringOperator {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<IngressStringOperator> for ::stratus_model::Val<IngressStringOperator> {
+        fn from(value: IngressStringOperator) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for IngressStringOperator {
+        fn as_str(self) -> &'static str {
+            IngressStringOperator::as_str(self)
+        }
+    }
+
+    /// The values `IngressTlsProtocolOperator` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum IngressTlsProtocolOperator {
+        /// `MINIMUM_TLS_VERSION`
+        MinimumTlsVersion,
+        /// `IS`
+        Is,
+    }
+
+    impl IngressTlsProtocolOperator {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::MinimumTlsVersion, Self::Is];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["MINIMUM_TLS_VERSION", "IS"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::MinimumTlsVersion => "MINIMUM_TLS_VERSION",
+                Self::Is => "IS",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for IngressTlsProtocolOperator {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<IngressTlsProtocolOperator>
+        for ::stratus_model::Val<IngressTlsProtocolOperator>
+    {
+        fn from(value: IngressTlsProtocolOperator) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for IngressTlsProtocolOperator {
+        fn as_str(self) -> &'static str {
+            IngressTlsProtocolOperator::as_str(self)
+        }
+    }
+
+    /// The values `IngressTlsProtocolAttribute` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum IngressTlsProtocolAttribute {
+        /// `TLS1_2`
+        Tls12,
+        /// `TLS1_3`
+        Tls13,
+    }
+
+    impl IngressTlsProtocolAttribute {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Tls12, Self::Tls13];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["TLS1_2", "TLS1_3"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Tls12 => "TLS1_2",
+                Self::Tls13 => "TLS1_3",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for IngressTlsProtocolAttribute {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<IngressTlsProtocolAttribute>
+        for ::stratus_model::Val<IngressTlsProtocolAttribute>
+    {
+        fn from(value: IngressTlsProtocolAttribute) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for IngressTlsProtocolAttribute {
+        fn as_str(self) -> &'static str {
+            IngressTlsProtocolAttribute::as_str(self)
+        }
+    }
+
+    /// The values `IngressIpv4Attribute` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum IngressIpv4Attribute {
+        /// `SENDER_IP`
+        SenderIp,
+    }
+
+    impl IngressIpv4Attribute {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::SenderIp];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SENDER_IP"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::SenderIp => "SENDER_IP",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for IngressIpv4Attribute {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<IngressIpv4Attribute> for ::stratus_model::Val<IngressIpv4Attribute> {
+        fn from(value: IngressIpv4Attribute) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for IngressIpv4Attribute {
+        fn as_str(self) -> &'static str {
+            IngressIpv4Attribute::as_str(self)
+        }
+    }
+
+    /// The values `IngressIpv6Attribute` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum IngressIpv6Attribute {
+        /// `SENDER_IPV6`
+        SenderIpv6,
+    }
+
+    impl IngressIpv6Attribute {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::SenderIpv6];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SENDER_IPV6"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::SenderIpv6 => "SENDER_IPV6",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for IngressIpv6Attribute {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<IngressIpv6Attribute> for ::stratus_model::Val<IngressIpv6Attribute> {
+        fn from(value: IngressIpv6Attribute) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for IngressIpv6Attribute {
+        fn as_str(self) -> &'static str {
+            IngressIpv6Attribute::as_str(self)
+        }
+    }
+
+    /// The values `IngressStringEmailAttribute` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum IngressStringEmailAttribute {
+        /// `RECIPIENT`
+        Recipient,
+    }
+
+    impl IngressStringEmailAttribute {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Recipient];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["RECIPIENT"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Recipient => "RECIPIENT",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for IngressStringEmailAttribute {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<IngressStringEmailAttribute>
+        for ::stratus_model::Val<IngressStringEmailAttribute>
+    {
+        fn from(value: IngressStringEmailAttribute) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for IngressStringEmailAttribute {
+        fn as_str(self) -> &'static str {
+            IngressStringEmailAttribute::as_str(self)
+        }
+    }
+
+    /// The values `IngressTlsAttribute` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum IngressTlsAttribute {
+        /// `TLS_PROTOCOL`
+        TlsProtocol,
+    }
+
+    impl IngressTlsAttribute {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::TlsProtocol];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["TLS_PROTOCOL"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::TlsProtocol => "TLS_PROTOCOL",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for IngressTlsAttribute {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<IngressTlsAttribute> for ::stratus_model::Val<IngressTlsAttribute> {
+        fn from(value: IngressTlsAttribute) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for IngressTlsAttribute {
+        fn as_str(self) -> &'static str {
+            IngressTlsAttribute::as_str(self)
+        }
+    }
+
+    /// The values `IngressAddressListEmailAttribute` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum IngressAddressListEmailAttribute {
+        /// `RECIPIENT`
+        Recipient,
+    }
+
+    impl IngressAddressListEmailAttribute {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Recipient];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["RECIPIENT"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Recipient => "RECIPIENT",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for IngressAddressListEmailAttribute {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<IngressAddressListEmailAttribute>
+        for ::stratus_model::Val<IngressAddressListEmailAttribute>
+    {
+        fn from(value: IngressAddressListEmailAttribute) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for IngressAddressListEmailAttribute {
+        fn as_str(self) -> &'static str {
+            IngressAddressListEmailAttribute::as_str(self)
         }
     }
 }
@@ -2538,6 +6602,8 @@ pub mod multi_region_endpoint {
         required: &["EndpointName", "Details"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2573,6 +6639,8 @@ pub mod multi_region_endpoint {
         required: &["RouteDetails"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2609,6 +6677,8 @@ pub mod multi_region_endpoint {
         required: &["Region"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2660,6 +6730,8 @@ pub mod receipt_filter {
         required: &["Filter"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2706,6 +6778,8 @@ pub mod receipt_filter {
         required: &["IpFilter"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2750,6 +6824,8 @@ pub mod receipt_filter {
         required: &["Policy", "Cidr"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2815,6 +6891,8 @@ pub mod receipt_rule {
         required: &["Rule", "RuleSetName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2866,6 +6944,8 @@ pub mod receipt_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2914,6 +6994,8 @@ pub mod receipt_rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2958,6 +7040,8 @@ pub mod receipt_rule {
         required: &["HeaderValue", "HeaderName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3011,11 +7095,16 @@ pub mod receipt_rule {
             s::prop("Sender", s::Kind::String),
             s::prop("SmtpReplyCode", s::Kind::String),
             s::prop("StatusCode", s::Kind::String),
-            s::prop("TopicArn", s::Kind::String),
+            s::prop("TopicArn", s::Kind::String).format(
+                "AWS::SNS::Topic.Arn",
+                "^arn:aws[a-zA-Z-]*:sns:[a-z0-9-]+:\\d{12}:.+$",
+            ),
         ],
         required: &["Sender", "SmtpReplyCode", "Message"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3056,12 +7145,17 @@ pub mod receipt_rule {
     pub static SCHEMA_ConnectAction: s::ObjectSchema = s::ObjectSchema {
         name: "ConnectAction",
         properties: &[
-            s::prop("IAMRoleARN", s::Kind::String),
+            s::prop("IAMRoleARN", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("InstanceARN", s::Kind::String),
         ],
         required: &["InstanceARN", "IAMRoleARN"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3101,13 +7195,21 @@ pub mod receipt_rule {
     pub static SCHEMA_LambdaAction: s::ObjectSchema = s::ObjectSchema {
         name: "LambdaAction",
         properties: &[
-            s::prop("FunctionArn", s::Kind::String),
+            s::prop("FunctionArn", s::Kind::String).format(
+                "AWS::Lambda::Function.Arn",
+                "^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\\d{12}:function:.+(:.+)?$",
+            ),
             s::prop("InvocationType", s::Kind::String),
-            s::prop("TopicArn", s::Kind::String),
+            s::prop("TopicArn", s::Kind::String).format(
+                "AWS::SNS::Topic.Arn",
+                "^arn:aws[a-zA-Z-]*:sns:[a-z0-9-]+:\\d{12}:.+$",
+            ),
         ],
         required: &["FunctionArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3154,14 +7256,25 @@ pub mod receipt_rule {
         name: "S3Action",
         properties: &[
             s::prop("BucketName", s::Kind::String),
-            s::prop("IamRoleArn", s::Kind::String),
-            s::prop("KmsKeyArn", s::Kind::String),
+            s::prop("IamRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
+            s::prop("KmsKeyArn", s::Kind::String).format(
+                "AWS::KMS::Key.Arn",
+                "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$",
+            ),
             s::prop("ObjectKeyPrefix", s::Kind::String),
-            s::prop("TopicArn", s::Kind::String),
+            s::prop("TopicArn", s::Kind::String).format(
+                "AWS::SNS::Topic.Arn",
+                "^arn:aws[a-zA-Z-]*:sns:[a-z0-9-]+:\\d{12}:.+$",
+            ),
         ],
         required: &["BucketName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3186,11 +7299,16 @@ pub mod receipt_rule {
         name: "SNSAction",
         properties: &[
             s::prop("Encoding", s::Kind::String),
-            s::prop("TopicArn", s::Kind::String),
+            s::prop("TopicArn", s::Kind::String).format(
+                "AWS::SNS::Topic.Arn",
+                "^arn:aws[a-zA-Z-]*:sns:[a-z0-9-]+:\\d{12}:.+$",
+            ),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3228,11 +7346,16 @@ pub mod receipt_rule {
         name: "StopAction",
         properties: &[
             s::prop("Scope", s::Kind::String),
-            s::prop("TopicArn", s::Kind::String),
+            s::prop("TopicArn", s::Kind::String).format(
+                "AWS::SNS::Topic.Arn",
+                "^arn:aws[a-zA-Z-]*:sns:[a-z0-9-]+:\\d{12}:.+$",
+            ),
         ],
         required: &["Scope"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3270,11 +7393,16 @@ pub mod receipt_rule {
         name: "WorkmailAction",
         properties: &[
             s::prop("OrganizationArn", s::Kind::String),
-            s::prop("TopicArn", s::Kind::String),
+            s::prop("TopicArn", s::Kind::String).format(
+                "AWS::SNS::Topic.Arn",
+                "^arn:aws[a-zA-Z-]*:sns:[a-z0-9-]+:\\d{12}:.+$",
+            ),
         ],
         required: &["OrganizationArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3316,6 +7444,8 @@ pub mod receipt_rule_set {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3367,6 +7497,8 @@ pub mod template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3428,6 +7560,8 @@ pub mod template {
         required: &["SubjectPart"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3502,6 +7636,8 @@ pub mod tenant {
         required: &["TenantName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3545,6 +7681,8 @@ pub mod tenant {
         required: &["ResourceArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3595,6 +7733,8 @@ pub mod vdm_attributes {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3626,6 +7766,8 @@ pub mod vdm_attributes {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3654,6 +7796,8 @@ pub mod vdm_attributes {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -49,11 +49,18 @@ pub mod drt_access {
             )
             .min_items(0)
             .max_items(10),
-            s::prop("RoleArn", s::Kind::String).max_length(2048),
+            s::prop("RoleArn", s::Kind::String)
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
+                .max_length(2048),
         ],
         required: &["RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -133,6 +140,8 @@ pub mod proactive_engagement {
         required: &["ProactiveEngagementStatus", "EmergencyContactList"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -200,6 +209,8 @@ pub mod proactive_engagement {
         required: &["EmailAddress"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -340,6 +351,8 @@ pub mod protection {
         required: &["Name", "ResourceArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -397,6 +410,8 @@ pub mod protection {
             required: &["Action", "Status"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -540,6 +555,8 @@ pub mod protection_group {
         required: &["Aggregation", "Pattern", "ProtectionGroupId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

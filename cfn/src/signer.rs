@@ -80,6 +80,8 @@ pub mod profile_permission {
         required: &["ProfileName", "Action", "Principal", "StatementId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -143,6 +145,8 @@ pub mod signing_profile {
         required: &["PlatformId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -194,6 +198,8 @@ pub mod signing_profile {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

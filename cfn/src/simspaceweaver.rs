@@ -77,6 +77,10 @@ pub mod simulation {
                 .max_length(2048),
             s::prop("RoleArn", s::Kind::String)
                 .pattern("^arn:(?:aws|aws-cn|aws-us-gov):iam::(\\d{12})?:role\\/(.+)$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(0)
                 .max_length(1600),
             s::prop("SchemaS3Location", s::Kind::Object(&SCHEMA_S3Location)),
@@ -85,6 +89,8 @@ pub mod simulation {
         required: &["Name", "RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["SchemaS3Location"], &["SnapshotS3Location"]],
+        any_of: &[],
         open: false,
     };
 
@@ -143,6 +149,8 @@ pub mod simulation {
         required: &["BucketName", "ObjectKey"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

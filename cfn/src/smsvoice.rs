@@ -67,6 +67,8 @@ pub mod configuration_set {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -155,6 +157,12 @@ pub mod configuration_set {
         required: &["EventDestinationName", "Enabled", "MatchingEventTypes"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[
+            &["CloudWatchLogsDestination"],
+            &["KinesisFirehoseDestination"],
+            &["SnsDestination"],
+        ],
+        any_of: &[],
         open: false,
     };
 
@@ -195,12 +203,19 @@ pub mod configuration_set {
     pub static SCHEMA_CloudWatchLogsDestination: s::ObjectSchema = s::ObjectSchema {
         name: "CloudWatchLogsDestination",
         properties: &[
-            s::prop("IamRoleArn", s::Kind::String).pattern("^arn:\\S+$"),
+            s::prop("IamRoleArn", s::Kind::String)
+                .pattern("^arn:\\S+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                ),
             s::prop("LogGroupArn", s::Kind::String).pattern("^arn:\\S+$"),
         ],
         required: &["IamRoleArn", "LogGroupArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -244,11 +259,18 @@ pub mod configuration_set {
         name: "KinesisFirehoseDestination",
         properties: &[
             s::prop("DeliveryStreamArn", s::Kind::String).pattern("^arn:\\S+$"),
-            s::prop("IamRoleArn", s::Kind::String).pattern("^arn:\\S+$"),
+            s::prop("IamRoleArn", s::Kind::String)
+                .pattern("^arn:\\S+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                ),
         ],
         required: &["IamRoleArn", "DeliveryStreamArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -284,10 +306,17 @@ pub mod configuration_set {
     /// What the schema says of `SnsDestination`'s properties; `validate()` checks them.
     pub static SCHEMA_SnsDestination: s::ObjectSchema = s::ObjectSchema {
         name: "SnsDestination",
-        properties: &[s::prop("TopicArn", s::Kind::String).pattern("^arn:\\S+$")],
+        properties: &[s::prop("TopicArn", s::Kind::String)
+            .pattern("^arn:\\S+$")
+            .format(
+                "AWS::SNS::Topic.Arn",
+                "^arn:aws[a-zA-Z-]*:sns:[a-z0-9-]+:\\d{12}:.+$",
+            )],
         required: &["TopicArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -340,6 +369,8 @@ pub mod opt_out_list {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -471,6 +502,8 @@ pub mod phone_number {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -533,6 +566,8 @@ pub mod phone_number {
         required: &["STOP", "HELP"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -592,6 +627,8 @@ pub mod phone_number {
         required: &["Keyword", "Message", "Action"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -638,6 +675,8 @@ pub mod phone_number {
         required: &["Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -678,6 +717,8 @@ pub mod phone_number {
         required: &["Message"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -933,6 +974,8 @@ pub mod pool {
         required: &["OriginationIdentities", "MandatoryKeywords"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -990,6 +1033,8 @@ pub mod pool {
         required: &["STOP", "HELP"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1049,6 +1094,8 @@ pub mod pool {
         required: &["Keyword", "Message", "Action"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1095,6 +1142,8 @@ pub mod pool {
         required: &["Enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1135,6 +1184,8 @@ pub mod pool {
         required: &["Message"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1228,6 +1279,8 @@ pub mod protect_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1283,6 +1336,8 @@ pub mod protect_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[&["SMS"], &["VOICE"], &["MMS"]],
         open: false,
     };
 
@@ -1329,6 +1384,8 @@ pub mod protect_configuration {
         required: &["CountryCode", "ProtectStatus"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1439,6 +1496,8 @@ pub mod resource_policy {
         required: &["ResourceArn", "PolicyDocument"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -1506,6 +1565,8 @@ pub mod sender_id {
         required: &["IsoCountryCode", "SenderId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

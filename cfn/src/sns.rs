@@ -85,12 +85,20 @@ pub mod subscription {
             s::prop("RedrivePolicy", s::Kind::Json),
             s::prop("Region", s::Kind::String),
             s::prop("ReplayPolicy", s::Kind::Json),
-            s::prop("SubscriptionRoleArn", s::Kind::String),
-            s::prop("TopicArn", s::Kind::String),
+            s::prop("SubscriptionRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
+            s::prop("TopicArn", s::Kind::String).format(
+                "AWS::SNS::Topic.Arn",
+                "^arn:aws[a-zA-Z-]*:sns:[a-z0-9-]+:\\d{12}:.+$",
+            ),
         ],
         required: &["TopicArn", "Protocol"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -190,6 +198,8 @@ pub mod topic {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -240,14 +250,22 @@ pub mod topic {
     pub static SCHEMA_LoggingConfig: s::ObjectSchema = s::ObjectSchema {
         name: "LoggingConfig",
         properties: &[
-            s::prop("FailureFeedbackRoleArn", s::Kind::String),
+            s::prop("FailureFeedbackRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("Protocol", s::Kind::Enum(Protocol::VALUES)),
-            s::prop("SuccessFeedbackRoleArn", s::Kind::String),
+            s::prop("SuccessFeedbackRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("SuccessFeedbackSampleRate", s::Kind::String),
         ],
         required: &["Protocol"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -292,6 +310,8 @@ pub mod topic {
         required: &["Endpoint", "Protocol"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -406,11 +426,16 @@ pub mod topic_inline_policy {
         name: "AWS::SNS::TopicInlinePolicy",
         properties: &[
             s::prop("PolicyDocument", s::Kind::Json),
-            s::prop("TopicArn", s::Kind::String),
+            s::prop("TopicArn", s::Kind::String).format(
+                "AWS::SNS::Topic.Arn",
+                "^arn:aws[a-zA-Z-]*:sns:[a-z0-9-]+:\\d{12}:.+$",
+            ),
         ],
         required: &["PolicyDocument", "TopicArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -466,6 +491,8 @@ pub mod topic_policy {
         required: &["PolicyDocument", "Topics"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

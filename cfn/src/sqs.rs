@@ -100,6 +100,8 @@ pub mod queue {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -172,6 +174,8 @@ pub mod queue_inline_policy {
         required: &["PolicyDocument", "Queue"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -227,6 +231,8 @@ pub mod queue_policy {
         required: &["PolicyDocument", "Queues"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

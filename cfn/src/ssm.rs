@@ -163,6 +163,8 @@ pub mod association {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -196,6 +198,8 @@ pub mod association {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -252,6 +256,8 @@ pub mod association {
         required: &["Key", "Values"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -292,6 +298,8 @@ pub mod association {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -509,6 +517,8 @@ pub mod document {
         required: &["Content"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -552,6 +562,8 @@ pub mod document {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -589,6 +601,8 @@ pub mod document {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -963,6 +977,8 @@ pub mod maintenance_window {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1071,6 +1087,8 @@ pub mod maintenance_window_target {
         required: &["WindowId", "ResourceType", "Targets"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1123,6 +1141,8 @@ pub mod maintenance_window_target {
         required: &["Values", "Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1297,7 +1317,10 @@ pub mod maintenance_window_task {
                 .min_length(3)
                 .max_length(128),
             s::prop("Priority", s::Kind::Integer).minimum(0.0),
-            s::prop("ServiceRoleArn", s::Kind::String),
+            s::prop("ServiceRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop(
                 "Targets",
                 s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Target))),
@@ -1321,6 +1344,8 @@ pub mod maintenance_window_task {
         required: &["WindowId", "Priority", "TaskType", "TaskArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1375,6 +1400,8 @@ pub mod maintenance_window_task {
         required: &["S3Bucket", "Region"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1421,6 +1448,8 @@ pub mod maintenance_window_task {
         required: &["Values", "Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1472,6 +1501,8 @@ pub mod maintenance_window_task {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1503,6 +1534,8 @@ pub mod maintenance_window_task {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1537,6 +1570,8 @@ pub mod maintenance_window_task {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1598,12 +1633,17 @@ pub mod maintenance_window_task {
             s::prop("OutputS3BucketName", s::Kind::String),
             s::prop("OutputS3KeyPrefix", s::Kind::String),
             s::prop("Parameters", s::Kind::Json),
-            s::prop("ServiceRoleArn", s::Kind::String),
+            s::prop("ServiceRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("TimeoutSeconds", s::Kind::Integer),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1635,6 +1675,8 @@ pub mod maintenance_window_task {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1667,6 +1709,8 @@ pub mod maintenance_window_task {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1717,6 +1761,8 @@ pub mod maintenance_window_task {
         required: &["NotificationArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1920,6 +1966,8 @@ pub mod parameter {
         required: &["Value", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2204,6 +2252,8 @@ pub mod patch_baseline {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2240,6 +2290,8 @@ pub mod patch_baseline {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2271,6 +2323,8 @@ pub mod patch_baseline {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2314,6 +2368,8 @@ pub mod patch_baseline {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2362,6 +2418,8 @@ pub mod patch_baseline {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2399,6 +2457,8 @@ pub mod patch_baseline {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2974,6 +3034,10 @@ pub mod resource_data_sync {
                 .min_length(1)
                 .max_length(64),
             s::prop("KMSKeyArn", s::Kind::String)
+                .format(
+                    "AWS::KMS::Key.Arn",
+                    "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$",
+                )
                 .min_length(0)
                 .max_length(512),
             s::prop("S3Destination", s::Kind::Object(&SCHEMA_S3Destination)),
@@ -2991,6 +3055,8 @@ pub mod resource_data_sync {
         required: &["SyncName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3051,6 +3117,10 @@ pub mod resource_data_sync {
                 .min_length(1)
                 .max_length(64),
             s::prop("KMSKeyArn", s::Kind::String)
+                .format(
+                    "AWS::KMS::Key.Arn",
+                    "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$",
+                )
                 .min_length(1)
                 .max_length(512),
             s::prop("SyncFormat", s::Kind::Enum(SyncFormat::VALUES))
@@ -3060,6 +3130,8 @@ pub mod resource_data_sync {
         required: &["BucketName", "BucketRegion", "SyncFormat"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3124,6 +3196,8 @@ pub mod resource_data_sync {
         required: &["SourceType", "SourceRegions"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3178,6 +3252,8 @@ pub mod resource_data_sync {
         required: &["OrganizationSourceType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3282,6 +3358,8 @@ pub mod resource_policy {
         required: &["ResourceArn", "Policy"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

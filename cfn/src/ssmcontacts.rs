@@ -80,6 +80,8 @@ pub mod contact {
         required: &["Alias", "DisplayName", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -122,6 +124,8 @@ pub mod contact {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["DurationInMinutes"], &["RotationIds"]],
+        any_of: &[],
         open: false,
     };
 
@@ -157,6 +161,8 @@ pub mod contact {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["ChannelTargetInfo"], &["ContactTargetInfo"]],
+        any_of: &[],
         open: false,
     };
 
@@ -201,6 +207,8 @@ pub mod contact {
         required: &["ChannelId", "RetryIntervalInMinutes"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -245,6 +253,8 @@ pub mod contact {
         required: &["ContactId", "IsEssential"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -346,6 +356,8 @@ pub mod contact_channel {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["ContactId", "ChannelName", "ChannelType", "ChannelAddress"]],
+        any_of: &[],
         open: false,
     };
 
@@ -453,6 +465,8 @@ pub mod plan {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["ContactId", "Stages"], &["ContactId", "RotationIds"]],
+        any_of: &[],
         open: false,
     };
 
@@ -504,6 +518,8 @@ pub mod plan {
         required: &["DurationInMinutes"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -539,6 +555,8 @@ pub mod plan {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["ChannelTargetInfo"], &["ContactTargetInfo"]],
+        any_of: &[],
         open: false,
     };
 
@@ -583,6 +601,8 @@ pub mod plan {
         required: &["ChannelId", "RetryIntervalInMinutes"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -627,6 +647,8 @@ pub mod plan {
         required: &["ContactId", "IsEssential"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -709,6 +731,8 @@ pub mod rotation {
         required: &["Name", "ContactIds", "StartTime", "TimeZoneId", "Recurrence"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -779,6 +803,12 @@ pub mod rotation {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[
+            &["NumberOfOnCalls", "RecurrenceMultiplier", "WeeklySettings"],
+            &["NumberOfOnCalls", "RecurrenceMultiplier", "MonthlySettings"],
+            &["NumberOfOnCalls", "RecurrenceMultiplier", "DailySettings"],
+        ],
+        any_of: &[],
         open: false,
     };
 
@@ -827,6 +857,8 @@ pub mod rotation {
         required: &["DayOfMonth", "HandOffTime"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -876,6 +908,8 @@ pub mod rotation {
         required: &["DayOfWeek", "CoverageTimes"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -921,6 +955,8 @@ pub mod rotation {
         required: &["DayOfWeek", "HandOffTime"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -967,6 +1003,8 @@ pub mod rotation {
         required: &["StartTime", "EndTime"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

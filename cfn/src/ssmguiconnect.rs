@@ -32,6 +32,8 @@ pub mod preferences {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -80,6 +82,10 @@ pub mod preferences {
         name: "ConnectionRecordingPreferences",
         properties: &[
             s::prop("KMSKeyArn", s::Kind::String)
+                .format(
+                    "AWS::KMS::Key.Arn",
+                    "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$",
+                )
                 .min_length(1)
                 .max_length(2048),
             s::prop(
@@ -90,6 +96,8 @@ pub mod preferences {
         required: &["RecordingDestinations", "KMSKeyArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -133,6 +141,8 @@ pub mod preferences {
         required: &["S3Buckets"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -174,6 +184,8 @@ pub mod preferences {
         required: &["BucketOwner", "BucketName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

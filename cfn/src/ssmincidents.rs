@@ -55,6 +55,8 @@ pub mod replication_set {
         required: &["Regions"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -93,6 +95,8 @@ pub mod replication_set {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -130,6 +134,8 @@ pub mod replication_set {
         required: &["SseKmsKeyId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -213,6 +219,8 @@ pub mod response_plan {
         required: &["Name", "IncidentTemplate"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -246,6 +254,8 @@ pub mod response_plan {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -272,12 +282,18 @@ pub mod response_plan {
             s::Kind::List(
                 &s::prop("", s::Kind::String)
                     .pattern("^arn:aws(-(cn|us-gov))?:sns:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$")
+                    .format(
+                        "AWS::SNS::Topic.Arn",
+                        "^arn:aws[a-zA-Z-]*:sns:[a-z0-9-]+:\\d{12}:.+$",
+                    )
                     .max_length(1000),
             ),
         )],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -363,6 +379,8 @@ pub mod response_plan {
         required: &["Title", "Impact"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -391,6 +409,8 @@ pub mod response_plan {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["PagerDutyConfiguration"]],
+        any_of: &[],
         open: false,
     };
 
@@ -464,12 +484,18 @@ pub mod response_plan {
             .max_items(200),
             s::prop("RoleArn", s::Kind::String)
                 .pattern("^arn:aws(-(cn|us-gov))?:[a-z-]+:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .max_length(1000),
             s::prop("TargetAccount", s::Kind::Enum(TargetAccount::VALUES)),
         ],
         required: &["RoleArn", "DocumentName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -522,6 +548,8 @@ pub mod response_plan {
         required: &["Value", "Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -544,10 +572,16 @@ pub mod response_plan {
         name: "NotificationTargetItem",
         properties: &[s::prop("SnsTopicArn", s::Kind::String)
             .pattern("^arn:aws(-(cn|us-gov))?:sns:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$")
+            .format(
+                "AWS::SNS::Topic.Arn",
+                "^arn:aws[a-zA-Z-]*:sns:[a-z0-9-]+:\\d{12}:.+$",
+            )
             .max_length(1000)],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -609,6 +643,8 @@ pub mod response_plan {
         required: &["Name", "SecretId", "PagerDutyIncidentConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -654,6 +690,8 @@ pub mod response_plan {
         required: &["Value", "Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -706,6 +744,8 @@ pub mod response_plan {
         required: &["Values", "Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -745,6 +785,8 @@ pub mod response_plan {
         required: &["ServiceId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -771,6 +813,8 @@ pub mod response_plan {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

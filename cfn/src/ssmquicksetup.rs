@@ -65,6 +65,8 @@ pub mod configuration_manager {
         required: &["ConfigurationDefinitions"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -153,7 +155,10 @@ pub mod configuration_manager {
     pub static SCHEMA_ConfigurationDefinition: s::ObjectSchema = s::ObjectSchema {
         name: "ConfigurationDefinition",
         properties: &[
-            s::prop("LocalDeploymentAdministrationRoleArn", s::Kind::String),
+            s::prop("LocalDeploymentAdministrationRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
             s::prop("LocalDeploymentExecutionRoleName", s::Kind::String)
                 .min_length(1)
                 .max_length(256),
@@ -170,6 +175,8 @@ pub mod configuration_manager {
         required: &["Parameters", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -268,6 +275,8 @@ pub mod lifecycle_automation {
         required: &["AutomationDocument", "ResourceKey", "AutomationParameters"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -98,6 +98,8 @@ pub mod application {
         required: &["Name", "InstanceArn", "ApplicationProviderArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -134,6 +136,8 @@ pub mod application {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -184,6 +188,8 @@ pub mod application {
         required: &["Origin"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -382,6 +388,8 @@ pub mod application_assignment {
         required: &["ApplicationArn", "PrincipalType", "PrincipalId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -515,6 +523,8 @@ pub mod assignment {
         required: &["InstanceArn", "TargetId", "TargetType", "PermissionSetArn", "PrincipalType", "PrincipalId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -640,6 +650,8 @@ pub mod instance {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -742,6 +754,8 @@ pub mod instance_access_control_attribute_configuration {
         required: &["InstanceArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -788,6 +802,8 @@ pub mod instance_access_control_attribute_configuration {
         required: &["Key", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -835,6 +851,8 @@ pub mod instance_access_control_attribute_configuration {
             required: &["AccessControlAttributes"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -884,6 +902,8 @@ pub mod instance_access_control_attribute_configuration {
         required: &["Source"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -985,6 +1005,8 @@ pub mod permission_set {
         required: &["Name", "InstanceArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1043,6 +1065,8 @@ pub mod permission_set {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1080,6 +1104,8 @@ pub mod permission_set {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -61,6 +61,8 @@ pub mod activity {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -118,6 +120,8 @@ pub mod activity {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -275,6 +279,10 @@ pub mod state_machine {
                 s::Kind::Object(&SCHEMA_LoggingConfiguration),
             ),
             s::prop("RoleArn", s::Kind::String)
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(1)
                 .max_length(256),
             s::prop("StateMachineName", s::Kind::String)
@@ -290,6 +298,8 @@ pub mod state_machine {
         required: &["RoleArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -354,6 +364,8 @@ pub mod state_machine {
         required: &["Bucket", "Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -405,6 +417,8 @@ pub mod state_machine {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -446,6 +460,8 @@ pub mod state_machine {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -470,6 +486,8 @@ pub mod state_machine {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -498,6 +516,8 @@ pub mod state_machine {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -525,6 +545,8 @@ pub mod state_machine {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -737,6 +759,8 @@ pub mod state_machine_alias {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["RoutingConfiguration"], &["DeploymentPreference"]],
+        any_of: &[],
         open: false,
     };
 
@@ -818,6 +842,8 @@ pub mod state_machine_alias {
         required: &["StateMachineVersionArn", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -870,6 +896,8 @@ pub mod state_machine_alias {
         required: &["StateMachineVersionArn", "Weight"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -994,6 +1022,8 @@ pub mod state_machine_version {
         required: &["StateMachineArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -45,6 +45,8 @@ pub mod account_alias {
         required: &["AccountAlias"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -151,6 +153,10 @@ pub mod slack_channel_configuration {
                 .max_length(256),
             s::prop("ChannelRoleArn", s::Kind::String)
                 .pattern("^arn:aws[-a-z0-9]*:iam::[0-9]{12}:role\\/(.+)$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(31)
                 .max_length(2048),
             s::prop("NotifyOnAddCorrespondenceToCase", s::Kind::Boolean),
@@ -173,6 +179,8 @@ pub mod slack_channel_configuration {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -281,6 +289,8 @@ pub mod slack_workspace_configuration {
         required: &["TeamId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }

@@ -138,6 +138,10 @@ pub mod canary {
             s::prop("DryRunAndUpdate", s::Kind::Boolean),
             s::prop("ExecutionRoleArn", s::Kind::String)
                 .pattern("^arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$")
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(1)
                 .max_length(2048),
             s::prop("FailureRetentionPeriod", s::Kind::Integer),
@@ -179,6 +183,8 @@ pub mod canary {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -222,6 +228,8 @@ pub mod canary {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -258,6 +266,8 @@ pub mod canary {
         required: &["BrowserType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -303,6 +313,8 @@ pub mod canary {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[&["Handler", "S3Bucket", "S3Key"], &["BlueprintTypes", "S3Bucket", "S3Key"], &["Handler", "Script"], &["BlueprintTypes", "Script"]],
+        any_of: &[],
         open: false,
     };
 
@@ -358,6 +370,8 @@ pub mod canary {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -410,6 +424,8 @@ pub mod canary {
         required: &["Expression"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -463,18 +479,26 @@ pub mod canary {
             s::prop("Ipv6AllowedForDualStack", s::Kind::Boolean),
             s::prop(
                 "SecurityGroupIds",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             )
             .min_items(0)
             .max_items(5),
             s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String)))
                 .min_items(0)
                 .max_items(16),
-            s::prop("VpcId", s::Kind::String),
+            s::prop("VpcId", s::Kind::String).format(
+                "AWS::EC2::VPC.Id",
+                "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
         ],
         required: &["SubnetIds", "SecurityGroupIds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -525,6 +549,8 @@ pub mod canary {
         required: &["BaseCanaryRunId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -550,10 +576,12 @@ pub mod canary {
     /// What the schema says of `S3Encryption`'s properties; `validate()` checks them.
     pub static SCHEMA_S3Encryption: s::ObjectSchema = s::ObjectSchema {
         name: "S3Encryption",
-        properties: &[s::prop("EncryptionMode", s::Kind::Enum(EncryptionMode::VALUES)), s::prop("KmsKeyArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*)?:kms:[a-z]{2,4}(-[a-z]{2,4})?-[a-z]+-\\d{1}:\\d{12}:key/[\\w\\-\\/]+$").min_length(1).max_length(2048)],
+        properties: &[s::prop("EncryptionMode", s::Kind::Enum(EncryptionMode::VALUES)), s::prop("KmsKeyArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*)?:kms:[a-z]{2,4}(-[a-z]{2,4})?-[a-z]+-\\d{1}:\\d{12}:key/[\\w\\-\\/]+$").format("AWS::KMS::Key.Arn", "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$").min_length(1).max_length(2048)],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -604,6 +632,8 @@ pub mod canary {
         required: &["Reference"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -641,6 +671,8 @@ pub mod canary {
         required: &["MaxRetries"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -687,6 +719,8 @@ pub mod canary {
         required: &["ScreenshotName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -955,6 +989,8 @@ pub mod group {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -43,6 +43,8 @@ pub mod database {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -207,7 +209,10 @@ pub mod influx_db_cluster {
                 .max_length(64),
             s::prop(
                 "VpcSecurityGroupIds",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             )
             .min_items(1)
             .max_items(5),
@@ -219,6 +224,8 @@ pub mod influx_db_cluster {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -294,6 +301,8 @@ pub mod influx_db_cluster {
         required: &["S3Configuration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -345,6 +354,8 @@ pub mod influx_db_cluster {
         required: &["Enabled", "BucketName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -752,7 +763,10 @@ pub mod influx_db_instance {
                 .max_length(64),
             s::prop(
                 "VpcSecurityGroupIds",
-                s::Kind::List(&s::prop("", s::Kind::String)),
+                s::Kind::List(&s::prop("", s::Kind::String).format(
+                    "AWS::EC2::SecurityGroup.Id",
+                    "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                )),
             )
             .min_items(1)
             .max_items(5),
@@ -764,6 +778,8 @@ pub mod influx_db_instance {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -839,6 +855,8 @@ pub mod influx_db_instance {
         required: &["S3Configuration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -890,6 +908,8 @@ pub mod influx_db_instance {
         required: &["Enabled", "BucketName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1240,6 +1260,10 @@ pub mod scheduled_query {
                 s::Kind::Object(&SCHEMA_ScheduleConfiguration),
             ),
             s::prop("ScheduledQueryExecutionRoleArn", s::Kind::String)
+                .format(
+                    "AWS::IAM::Role.Arn",
+                    "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+                )
                 .min_length(1)
                 .max_length(2048),
             s::prop("ScheduledQueryName", s::Kind::String)
@@ -1261,6 +1285,8 @@ pub mod scheduled_query {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1350,6 +1376,8 @@ pub mod scheduled_query {
         required: &["S3Configuration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1391,6 +1419,8 @@ pub mod scheduled_query {
         required: &["SnsConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1431,6 +1461,8 @@ pub mod scheduled_query {
         required: &["ScheduleExpression"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1472,6 +1504,8 @@ pub mod scheduled_query {
         required: &["TimestreamConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1524,6 +1558,8 @@ pub mod scheduled_query {
         required: &["BucketName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1557,11 +1593,17 @@ pub mod scheduled_query {
     pub static SCHEMA_SnsConfiguration: s::ObjectSchema = s::ObjectSchema {
         name: "SnsConfiguration",
         properties: &[s::prop("TopicArn", s::Kind::String)
+            .format(
+                "AWS::SNS::Topic.Arn",
+                "^arn:aws[a-zA-Z-]*:sns:[a-z0-9-]+:\\d{12}:.+$",
+            )
             .min_length(1)
             .max_length(2048)],
         required: &["TopicArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1649,6 +1691,8 @@ pub mod scheduled_query {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1698,6 +1742,8 @@ pub mod scheduled_query {
         required: &["Name", "DimensionValueType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1766,6 +1812,8 @@ pub mod scheduled_query {
         required: &["MeasureValueType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1819,6 +1867,8 @@ pub mod scheduled_query {
         required: &["MultiMeasureAttributeMappings"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1873,6 +1923,8 @@ pub mod scheduled_query {
         required: &["SourceColumn", "MeasureValueType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2162,6 +2214,8 @@ pub mod table {
         required: &["DatabaseName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2219,6 +2273,8 @@ pub mod table {
         required: &["EnableMagneticStoreWrites"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2252,6 +2308,8 @@ pub mod table {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2281,6 +2339,8 @@ pub mod table {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2308,6 +2368,8 @@ pub mod table {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2362,6 +2424,8 @@ pub mod table {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2414,6 +2478,8 @@ pub mod table {
         required: &["EncryptionOption", "BucketName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -135,6 +135,8 @@ pub mod agreement {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -247,6 +249,8 @@ pub mod agreement {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -483,6 +487,8 @@ pub mod certificate {
         required: &["Certificate", "Usage"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -675,6 +681,8 @@ pub mod connector {
         required: &["AccessRole"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -798,6 +806,8 @@ pub mod connector {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -839,6 +849,8 @@ pub mod connector {
         required: &["VpcLattice"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -884,6 +896,8 @@ pub mod connector {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -944,6 +958,8 @@ pub mod connector {
         required: &["Url", "ServerIds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -990,6 +1006,8 @@ pub mod connector {
         required: &["ResourceConfigurationArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1471,6 +1489,8 @@ pub mod profile {
         required: &["As2Id", "ProfileType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1671,6 +1691,8 @@ pub mod server {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1739,6 +1761,10 @@ pub mod server {
                 s::Kind::List(
                     &s::prop("", s::Kind::String)
                         .pattern("^sg-[0-9a-f]{8,17}$")
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        )
                         .min_length(11)
                         .max_length(20),
                 ),
@@ -1748,11 +1774,16 @@ pub mod server {
                 .pattern("^vpce-[0-9a-f]{17}$")
                 .min_length(22)
                 .max_length(22),
-            s::prop("VpcId", s::Kind::String),
+            s::prop("VpcId", s::Kind::String).format(
+                "AWS::EC2::VPC.Id",
+                "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+            ),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1813,6 +1844,8 @@ pub mod server {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1864,6 +1897,8 @@ pub mod server {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1892,6 +1927,8 @@ pub mod server {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1934,6 +1971,8 @@ pub mod server {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1988,6 +2027,8 @@ pub mod server {
         required: &["ExecutionRole", "WorkflowId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2553,6 +2594,8 @@ pub mod user {
         required: &["Role", "ServerId", "UserName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2617,6 +2660,8 @@ pub mod user {
         required: &["Entry", "Target"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2681,6 +2726,8 @@ pub mod user {
         required: &["Gid", "Uid"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2811,8 +2858,8 @@ pub mod web_app {
         #[resource(replace)]
         pub web_app_endpoint_policy:
             ::std::option::Option<::stratus_model::Val<WebAppEndpointPolicy>>,
-        /// `WebAppUnits`: JSON.
-        pub web_app_units: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `WebAppUnits`: [`WebAppUnits`].
+        pub web_app_units: ::std::option::Option<::stratus_model::Val<WebAppUnits>>,
     }
 
     impl CfnWebApp {
@@ -2853,12 +2900,14 @@ pub mod web_app {
                 "WebAppEndpointPolicy",
                 s::Kind::Enum(WebAppEndpointPolicy::VALUES),
             ),
-            s::prop("WebAppUnits", s::Kind::Json),
+            s::prop("WebAppUnits", s::Kind::Object(&SCHEMA_WebAppUnits)),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &["IdentityProviderDetails"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2908,6 +2957,8 @@ pub mod web_app {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2942,6 +2993,8 @@ pub mod web_app {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2985,11 +3038,40 @@ pub mod web_app {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
     impl ::std::convert::From<WebAppCustomization> for ::stratus_model::Val<WebAppCustomization> {
         fn from(value: WebAppCustomization) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `WebAppUnits`, a property type of `AWS::Transfer::WebApp`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct WebAppUnits {
+        /// `Provisioned`: integer.
+        /// Range: `1..=`.
+        pub provisioned: ::std::option::Option<::stratus_model::Val<i64>>,
+    }
+
+    /// What the schema says of `WebAppUnits`'s properties; `validate()` checks them.
+    pub static SCHEMA_WebAppUnits: s::ObjectSchema = s::ObjectSchema {
+        name: "WebAppUnits",
+        properties: &[s::prop("Provisioned", s::Kind::Integer).minimum(1.0)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["Provisioned"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<WebAppUnits> for ::stratus_model::Val<WebAppUnits> {
+        fn from(value: WebAppUnits) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -3021,6 +3103,10 @@ pub mod web_app {
                 s::Kind::List(
                     &s::prop("", s::Kind::String)
                         .pattern("^sg-[0-9a-f]{8,17}$")
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        )
                         .min_length(11)
                         .max_length(20),
                 ),
@@ -3038,12 +3124,18 @@ pub mod web_app {
             .max_items(10),
             s::prop("VpcId", s::Kind::String)
                 .pattern("^vpc-[0-9a-f]{8,17}$")
+                .format(
+                    "AWS::EC2::VPC.Id",
+                    "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                )
                 .min_length(12)
                 .max_length(21),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3175,6 +3267,8 @@ pub mod workflow {
         required: &["Steps"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3237,6 +3331,8 @@ pub mod workflow {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3290,6 +3386,8 @@ pub mod workflow {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3344,6 +3442,8 @@ pub mod workflow {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3421,6 +3521,8 @@ pub mod workflow {
         required: &["DestinationFileLocation", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3461,6 +3563,8 @@ pub mod workflow {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3510,6 +3614,8 @@ pub mod workflow {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3537,6 +3643,8 @@ pub mod workflow {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3572,6 +3680,8 @@ pub mod workflow {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3626,6 +3736,8 @@ pub mod workflow {
         required: &["Key", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3665,6 +3777,8 @@ pub mod workflow {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3695,6 +3809,8 @@ pub mod workflow {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -17,9 +17,9 @@ pub mod identity_source {
         crate = "::stratus_model"
     )]
     pub struct CfnIdentitySource {
-        /// `Configuration`: JSON.
+        /// `Configuration`: [`IdentitySourceConfiguration`].
         /// Required.
-        pub configuration: ::stratus_model::Val<::stratus_model::Json>,
+        pub configuration: ::stratus_model::Val<IdentitySourceConfiguration>,
         /// `PolicyStoreId`: string.
         /// Required.
         /// Changing it replaces the resource.
@@ -37,7 +37,7 @@ pub mod identity_source {
     impl CfnIdentitySource {
         /// With the required `Configuration`, `PolicyStoreId`; everything else unset.
         pub fn new(
-            configuration: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            configuration: impl ::std::convert::Into<::stratus_model::Val<IdentitySourceConfiguration>>,
             policy_store_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
         ) -> Self {
             Self {
@@ -52,7 +52,10 @@ pub mod identity_source {
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::VerifiedPermissions::IdentitySource",
         properties: &[
-            s::prop("Configuration", s::Kind::Json),
+            s::prop(
+                "Configuration",
+                s::Kind::Object(&SCHEMA_IdentitySourceConfiguration),
+            ),
             s::prop("PolicyStoreId", s::Kind::String)
                 .pattern("^[a-zA-Z0-9-]*$")
                 .min_length(1)
@@ -65,6 +68,8 @@ pub mod identity_source {
         required: &["Configuration", "PolicyStoreId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -82,6 +87,401 @@ pub mod identity_source {
         }
         fn identity_source_id(self) -> ::stratus_model::Attr<::std::string::String> {
             ::stratus_model::Attr::new(self.id(), "IdentitySourceId")
+        }
+    }
+
+    /// `IdentitySourceConfiguration`, a property type of `AWS::VerifiedPermissions::IdentitySource`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct IdentitySourceConfiguration {
+        /// `CognitoUserPoolConfiguration`: [`CognitoUserPoolConfiguration`].
+        pub cognito_user_pool_configuration:
+            ::std::option::Option<::stratus_model::Val<CognitoUserPoolConfiguration>>,
+        /// `OpenIdConnectConfiguration`: [`OpenIdConnectConfiguration`].
+        pub open_id_connect_configuration:
+            ::std::option::Option<::stratus_model::Val<OpenIdConnectConfiguration>>,
+    }
+
+    /// What the schema says of `IdentitySourceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_IdentitySourceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "IdentitySourceConfiguration",
+        properties: &[
+            s::prop(
+                "CognitoUserPoolConfiguration",
+                s::Kind::Object(&SCHEMA_CognitoUserPoolConfiguration),
+            ),
+            s::prop(
+                "OpenIdConnectConfiguration",
+                s::Kind::Object(&SCHEMA_OpenIdConnectConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[
+            &["CognitoUserPoolConfiguration"],
+            &["OpenIdConnectConfiguration"],
+        ],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<IdentitySourceConfiguration>
+        for ::stratus_model::Val<IdentitySourceConfiguration>
+    {
+        fn from(value: IdentitySourceConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `CognitoUserPoolConfiguration`, a property type of `AWS::VerifiedPermissions::IdentitySource`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct CognitoUserPoolConfiguration {
+        /// `ClientIds`: list of string.
+        /// Items: `0..=1000`.
+        pub client_ids:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+        /// `GroupConfiguration`: [`CognitoGroupConfiguration`].
+        pub group_configuration:
+            ::std::option::Option<::stratus_model::Val<CognitoGroupConfiguration>>,
+        /// `UserPoolArn`: string.
+        /// Required.
+        /// Pattern: `^arn:[a-zA-Z0-9-]+:cognito-idp:(([a-zA-Z0-9-]+:\d{12}:userpool/[\w-]+_[0-9a-zA-Z]+))$`.
+        /// Length: `1..=255`.
+        pub user_pool_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CognitoUserPoolConfiguration {
+        /// With the required `UserPoolArn`; everything else unset.
+        pub fn new(
+            user_pool_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                client_ids: ::std::option::Option::None,
+                group_configuration: ::std::option::Option::None,
+                user_pool_arn: user_pool_arn.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `CognitoUserPoolConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CognitoUserPoolConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CognitoUserPoolConfiguration",
+        properties: &[s::prop("ClientIds", s::Kind::List(&s::prop("", s::Kind::String).pattern("^.*$").min_length(1).max_length(255))).min_items(0).max_items(1000), s::prop("GroupConfiguration", s::Kind::Object(&SCHEMA_CognitoGroupConfiguration)), s::prop("UserPoolArn", s::Kind::String).pattern("^arn:[a-zA-Z0-9-]+:cognito-idp:(([a-zA-Z0-9-]+:\\d{12}:userpool/[\\w-]+_[0-9a-zA-Z]+))$").min_length(1).max_length(255)],
+        required: &["UserPoolArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<CognitoUserPoolConfiguration>
+        for ::stratus_model::Val<CognitoUserPoolConfiguration>
+    {
+        fn from(value: CognitoUserPoolConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `OpenIdConnectConfiguration`, a property type of `AWS::VerifiedPermissions::IdentitySource`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct OpenIdConnectConfiguration {
+        /// `EntityIdPrefix`: string.
+        /// Length: `1..=100`.
+        pub entity_id_prefix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `GroupConfiguration`: [`OpenIdConnectGroupConfiguration`].
+        pub group_configuration:
+            ::std::option::Option<::stratus_model::Val<OpenIdConnectGroupConfiguration>>,
+        /// `Issuer`: string.
+        /// Required.
+        /// Pattern: `^https://.*$`.
+        /// Length: `1..=2048`.
+        pub issuer: ::stratus_model::Val<::std::string::String>,
+        /// `TokenSelection`: [`OpenIdConnectTokenSelection`].
+        /// Required.
+        pub token_selection: ::stratus_model::Val<OpenIdConnectTokenSelection>,
+    }
+
+    impl OpenIdConnectConfiguration {
+        /// With the required `Issuer`, `TokenSelection`; everything else unset.
+        pub fn new(
+            issuer: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            token_selection: impl ::std::convert::Into<
+                ::stratus_model::Val<OpenIdConnectTokenSelection>,
+            >,
+        ) -> Self {
+            Self {
+                entity_id_prefix: ::std::option::Option::None,
+                group_configuration: ::std::option::Option::None,
+                issuer: issuer.into(),
+                token_selection: token_selection.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `OpenIdConnectConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_OpenIdConnectConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "OpenIdConnectConfiguration",
+        properties: &[
+            s::prop("EntityIdPrefix", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop(
+                "GroupConfiguration",
+                s::Kind::Object(&SCHEMA_OpenIdConnectGroupConfiguration),
+            ),
+            s::prop("Issuer", s::Kind::String)
+                .pattern("^https://.*$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop(
+                "TokenSelection",
+                s::Kind::Object(&SCHEMA_OpenIdConnectTokenSelection),
+            ),
+        ],
+        required: &["Issuer", "TokenSelection"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<OpenIdConnectConfiguration>
+        for ::stratus_model::Val<OpenIdConnectConfiguration>
+    {
+        fn from(value: OpenIdConnectConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `CognitoGroupConfiguration`, a property type of `AWS::VerifiedPermissions::IdentitySource`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct CognitoGroupConfiguration {
+        /// `GroupEntityType`: string.
+        /// Required.
+        /// Pattern: `^([_a-zA-Z][_a-zA-Z0-9]*::)*[_a-zA-Z][_a-zA-Z0-9]*$`.
+        /// Length: `1..=200`.
+        pub group_entity_type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl CognitoGroupConfiguration {
+        /// With the required `GroupEntityType`; everything else unset.
+        pub fn new(
+            group_entity_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                group_entity_type: group_entity_type.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `CognitoGroupConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CognitoGroupConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CognitoGroupConfiguration",
+        properties: &[s::prop("GroupEntityType", s::Kind::String)
+            .pattern("^([_a-zA-Z][_a-zA-Z0-9]*::)*[_a-zA-Z][_a-zA-Z0-9]*$")
+            .min_length(1)
+            .max_length(200)],
+        required: &["GroupEntityType"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<CognitoGroupConfiguration>
+        for ::stratus_model::Val<CognitoGroupConfiguration>
+    {
+        fn from(value: CognitoGroupConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `OpenIdConnectGroupConfiguration`, a property type of `AWS::VerifiedPermissions::IdentitySource`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct OpenIdConnectGroupConfiguration {
+        /// `GroupClaim`: string.
+        /// Required.
+        /// Length: `1..=`.
+        pub group_claim: ::stratus_model::Val<::std::string::String>,
+        /// `GroupEntityType`: string.
+        /// Required.
+        /// Pattern: `^([_a-zA-Z][_a-zA-Z0-9]*::)*[_a-zA-Z][_a-zA-Z0-9]*$`.
+        /// Length: `1..=200`.
+        pub group_entity_type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl OpenIdConnectGroupConfiguration {
+        /// With the required `GroupClaim`, `GroupEntityType`; everything else unset.
+        pub fn new(
+            group_claim: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            group_entity_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                group_claim: group_claim.into(),
+                group_entity_type: group_entity_type.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `OpenIdConnectGroupConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_OpenIdConnectGroupConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "OpenIdConnectGroupConfiguration",
+        properties: &[
+            s::prop("GroupClaim", s::Kind::String).min_length(1),
+            s::prop("GroupEntityType", s::Kind::String)
+                .pattern("^([_a-zA-Z][_a-zA-Z0-9]*::)*[_a-zA-Z][_a-zA-Z0-9]*$")
+                .min_length(1)
+                .max_length(200),
+        ],
+        required: &["GroupClaim", "GroupEntityType"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<OpenIdConnectGroupConfiguration>
+        for ::stratus_model::Val<OpenIdConnectGroupConfiguration>
+    {
+        fn from(value: OpenIdConnectGroupConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `OpenIdConnectTokenSelection`, a property type of `AWS::VerifiedPermissions::IdentitySource`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct OpenIdConnectTokenSelection {
+        /// `AccessTokenOnly`: [`OpenIdConnectAccessTokenConfiguration`].
+        pub access_token_only:
+            ::std::option::Option<::stratus_model::Val<OpenIdConnectAccessTokenConfiguration>>,
+        /// `IdentityTokenOnly`: [`OpenIdConnectIdentityTokenConfiguration`].
+        pub identity_token_only:
+            ::std::option::Option<::stratus_model::Val<OpenIdConnectIdentityTokenConfiguration>>,
+    }
+
+    /// What the schema says of `OpenIdConnectTokenSelection`'s properties; `validate()` checks them.
+    pub static SCHEMA_OpenIdConnectTokenSelection: s::ObjectSchema = s::ObjectSchema {
+        name: "OpenIdConnectTokenSelection",
+        properties: &[
+            s::prop(
+                "AccessTokenOnly",
+                s::Kind::Object(&SCHEMA_OpenIdConnectAccessTokenConfiguration),
+            ),
+            s::prop(
+                "IdentityTokenOnly",
+                s::Kind::Object(&SCHEMA_OpenIdConnectIdentityTokenConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["AccessTokenOnly"], &["IdentityTokenOnly"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<OpenIdConnectTokenSelection>
+        for ::stratus_model::Val<OpenIdConnectTokenSelection>
+    {
+        fn from(value: OpenIdConnectTokenSelection) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `OpenIdConnectAccessTokenConfiguration`, a property type of `AWS::VerifiedPermissions::IdentitySource`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct OpenIdConnectAccessTokenConfiguration {
+        /// `Audiences`: list of string.
+        /// Items: `1..=255`.
+        pub audiences:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+        /// `PrincipalIdClaim`: string.
+        /// Length: `1..=`.
+        pub principal_id_claim: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `OpenIdConnectAccessTokenConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_OpenIdConnectAccessTokenConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "OpenIdConnectAccessTokenConfiguration",
+        properties: &[
+            s::prop(
+                "Audiences",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(255)),
+            )
+            .min_items(1)
+            .max_items(255),
+            s::prop("PrincipalIdClaim", s::Kind::String).min_length(1),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<OpenIdConnectAccessTokenConfiguration>
+        for ::stratus_model::Val<OpenIdConnectAccessTokenConfiguration>
+    {
+        fn from(value: OpenIdConnectAccessTokenConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `OpenIdConnectIdentityTokenConfiguration`, a property type of `AWS::VerifiedPermissions::IdentitySource`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct OpenIdConnectIdentityTokenConfiguration {
+        /// `ClientIds`: list of string.
+        /// Items: `0..=1000`.
+        pub client_ids:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+        /// `PrincipalIdClaim`: string.
+        /// Length: `1..=`.
+        pub principal_id_claim: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `OpenIdConnectIdentityTokenConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_OpenIdConnectIdentityTokenConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "OpenIdConnectIdentityTokenConfiguration",
+        properties: &[
+            s::prop(
+                "ClientIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^.*$")
+                        .min_length(1)
+                        .max_length(255),
+                ),
+            )
+            .min_items(0)
+            .max_items(1000),
+            s::prop("PrincipalIdClaim", s::Kind::String).min_length(1),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<OpenIdConnectIdentityTokenConfiguration>
+        for ::stratus_model::Val<OpenIdConnectIdentityTokenConfiguration>
+    {
+        fn from(value: OpenIdConnectIdentityTokenConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
         }
     }
 }
@@ -104,9 +504,9 @@ pub mod policy {
         crate = "::stratus_model"
     )]
     pub struct CfnPolicy {
-        /// `Definition`: JSON.
+        /// `Definition`: [`PolicyDefinition`].
         /// Required.
-        pub definition: ::stratus_model::Val<::stratus_model::Json>,
+        pub definition: ::stratus_model::Val<PolicyDefinition>,
         /// `PolicyStoreId`: string.
         /// Required.
         /// Changing it replaces the resource.
@@ -119,7 +519,7 @@ pub mod policy {
     impl CfnPolicy {
         /// With the required `Definition`, `PolicyStoreId`; everything else unset.
         pub fn new(
-            definition: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            definition: impl ::std::convert::Into<::stratus_model::Val<PolicyDefinition>>,
             policy_store_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
         ) -> Self {
             Self {
@@ -133,7 +533,7 @@ pub mod policy {
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::VerifiedPermissions::Policy",
         properties: &[
-            s::prop("Definition", s::Kind::Json),
+            s::prop("Definition", s::Kind::Object(&SCHEMA_PolicyDefinition)),
             s::prop("PolicyStoreId", s::Kind::String)
                 .pattern("^[a-zA-Z0-9-]*$")
                 .min_length(1)
@@ -142,6 +542,8 @@ pub mod policy {
         required: &["Definition", "PolicyStoreId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -159,6 +561,202 @@ pub mod policy {
         }
         fn policy_type(self) -> ::stratus_model::Attr<::std::string::String> {
             ::stratus_model::Attr::new(self.id(), "PolicyType")
+        }
+    }
+
+    /// `PolicyDefinition`, a property type of `AWS::VerifiedPermissions::Policy`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct PolicyDefinition {
+        /// `Static`: [`StaticPolicyDefinition`].
+        pub r#static: ::std::option::Option<::stratus_model::Val<StaticPolicyDefinition>>,
+        /// `TemplateLinked`: [`TemplateLinkedPolicyDefinition`].
+        pub template_linked:
+            ::std::option::Option<::stratus_model::Val<TemplateLinkedPolicyDefinition>>,
+    }
+
+    /// What the schema says of `PolicyDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_PolicyDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "PolicyDefinition",
+        properties: &[
+            s::prop("Static", s::Kind::Object(&SCHEMA_StaticPolicyDefinition)),
+            s::prop(
+                "TemplateLinked",
+                s::Kind::Object(&SCHEMA_TemplateLinkedPolicyDefinition),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["Static"], &["TemplateLinked"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<PolicyDefinition> for ::stratus_model::Val<PolicyDefinition> {
+        fn from(value: PolicyDefinition) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `StaticPolicyDefinition`, a property type of `AWS::VerifiedPermissions::Policy`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct StaticPolicyDefinition {
+        /// `Description`: string.
+        /// Length: `0..=150`.
+        pub description: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `Statement`: string.
+        /// Required.
+        /// Length: `1..=10000`.
+        pub statement: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl StaticPolicyDefinition {
+        /// With the required `Statement`; everything else unset.
+        pub fn new(
+            statement: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                statement: statement.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `StaticPolicyDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_StaticPolicyDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "StaticPolicyDefinition",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(150),
+            s::prop("Statement", s::Kind::String)
+                .min_length(1)
+                .max_length(10000),
+        ],
+        required: &["Statement"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<StaticPolicyDefinition> for ::stratus_model::Val<StaticPolicyDefinition> {
+        fn from(value: StaticPolicyDefinition) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `TemplateLinkedPolicyDefinition`, a property type of `AWS::VerifiedPermissions::Policy`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct TemplateLinkedPolicyDefinition {
+        /// `PolicyTemplateId`: string.
+        /// Required.
+        /// Pattern: `^[a-zA-Z0-9-]*$`.
+        /// Length: `1..=200`.
+        pub policy_template_id: ::stratus_model::Val<::std::string::String>,
+        /// `Principal`: [`EntityIdentifier`].
+        pub principal: ::std::option::Option<::stratus_model::Val<EntityIdentifier>>,
+        /// `Resource`: [`EntityIdentifier`].
+        pub resource: ::std::option::Option<::stratus_model::Val<EntityIdentifier>>,
+    }
+
+    impl TemplateLinkedPolicyDefinition {
+        /// With the required `PolicyTemplateId`; everything else unset.
+        pub fn new(
+            policy_template_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                policy_template_id: policy_template_id.into(),
+                principal: ::std::option::Option::None,
+                resource: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `TemplateLinkedPolicyDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_TemplateLinkedPolicyDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "TemplateLinkedPolicyDefinition",
+        properties: &[
+            s::prop("PolicyTemplateId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-]*$")
+                .min_length(1)
+                .max_length(200),
+            s::prop("Principal", s::Kind::Object(&SCHEMA_EntityIdentifier)),
+            s::prop("Resource", s::Kind::Object(&SCHEMA_EntityIdentifier)),
+        ],
+        required: &["PolicyTemplateId"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<TemplateLinkedPolicyDefinition>
+        for ::stratus_model::Val<TemplateLinkedPolicyDefinition>
+    {
+        fn from(value: TemplateLinkedPolicyDefinition) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `EntityIdentifier`, a property type of `AWS::VerifiedPermissions::Policy`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct EntityIdentifier {
+        /// `EntityId`: string.
+        /// Required.
+        /// Pattern: `^.*$`.
+        /// Length: `1..=200`.
+        pub entity_id: ::stratus_model::Val<::std::string::String>,
+        /// `EntityType`: string.
+        /// Required.
+        /// Pattern: `^.*$`.
+        /// Length: `1..=200`.
+        pub entity_type: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl EntityIdentifier {
+        /// With the required `EntityId`, `EntityType`; everything else unset.
+        pub fn new(
+            entity_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            entity_type: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                entity_id: entity_id.into(),
+                entity_type: entity_type.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `EntityIdentifier`'s properties; `validate()` checks them.
+    pub static SCHEMA_EntityIdentifier: s::ObjectSchema = s::ObjectSchema {
+        name: "EntityIdentifier",
+        properties: &[
+            s::prop("EntityId", s::Kind::String)
+                .pattern("^.*$")
+                .min_length(1)
+                .max_length(200),
+            s::prop("EntityType", s::Kind::String)
+                .pattern("^.*$")
+                .min_length(1)
+                .max_length(200),
+        ],
+        required: &["EntityId", "EntityType"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<EntityIdentifier> for ::stratus_model::Val<EntityIdentifier> {
+        fn from(value: EntityIdentifier) -> Self {
+            ::stratus_model::Val::unchecked(value)
         }
     }
 }
@@ -235,6 +833,8 @@ pub mod policy_store {
         required: &["ValidationSettings"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -283,6 +883,8 @@ pub mod policy_store {
         required: &["Mode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -307,6 +909,8 @@ pub mod policy_store {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -339,6 +943,8 @@ pub mod policy_store {
         required: &["Mode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -499,6 +1105,8 @@ pub mod policy_template {
         required: &["Statement", "PolicyStoreId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

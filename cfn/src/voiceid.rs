@@ -72,6 +72,8 @@ pub mod domain {
         required: &["Name", "ServerSideEncryptionConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -117,6 +119,8 @@ pub mod domain {
         required: &["KmsKeyId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

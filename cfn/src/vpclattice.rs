@@ -57,6 +57,8 @@ pub mod access_log_subscription {
         required: &["DestinationArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -181,6 +183,8 @@ pub mod auth_policy {
         required: &["ResourceIdentifier", "Policy"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -249,6 +253,8 @@ pub mod domain_verification {
         required: &["DomainName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -352,6 +358,8 @@ pub mod listener {
         required: &["DefaultAction", "Protocol"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -402,6 +410,8 @@ pub mod listener {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -439,6 +449,8 @@ pub mod listener {
         required: &["StatusCode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -483,6 +495,8 @@ pub mod listener {
         required: &["TargetGroups"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -527,6 +541,8 @@ pub mod listener {
         required: &["TargetGroupIdentifier"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -733,6 +749,8 @@ pub mod resource_configuration {
         required: &["Name", "ResourceConfigurationType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -988,6 +1006,10 @@ pub mod resource_gateway {
                 s::Kind::List(
                     &s::prop("", s::Kind::String)
                         .pattern("^sg-(([0-9a-z]{8})|([0-9a-z]{17}))$")
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        )
                         .min_length(5)
                         .max_length(200),
                 ),
@@ -1005,6 +1027,8 @@ pub mod resource_gateway {
         required: &["Name", "VpcIdentifier", "SubnetIds"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1167,6 +1191,8 @@ pub mod resource_policy {
         required: &["ResourceArn", "Policy"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }
@@ -1247,6 +1273,8 @@ pub mod rule {
         required: &["Action", "Match", "Priority"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1287,6 +1315,8 @@ pub mod rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1321,6 +1351,8 @@ pub mod rule {
         required: &["HttpMatch"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1358,6 +1390,8 @@ pub mod rule {
         required: &["StatusCode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1402,6 +1436,8 @@ pub mod rule {
         required: &["TargetGroups"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1441,6 +1477,8 @@ pub mod rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1485,6 +1523,8 @@ pub mod rule {
         required: &["TargetGroupIdentifier"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1536,6 +1576,8 @@ pub mod rule {
         required: &["Match", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1578,6 +1620,8 @@ pub mod rule {
         required: &["Match"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1619,6 +1663,8 @@ pub mod rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1658,6 +1704,8 @@ pub mod rule {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1785,10 +1833,12 @@ pub mod service {
     /// What the schema says of `AWS::VpcLattice::Service`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::VpcLattice::Service",
-        properties: &[s::prop("AuthType", s::Kind::Enum(AuthType::VALUES)), s::prop("CertificateArn", s::Kind::String).pattern("^(arn(:[a-z0-9]+([.-][a-z0-9]+)*){2}(:([a-z0-9]+([.-][a-z0-9]+)*)?){2}:certificate/[0-9a-z-]+)?$").max_length(2048), s::prop("CustomDomainName", s::Kind::String).min_length(3).max_length(255), s::prop("DnsEntry", s::Kind::Object(&SCHEMA_DnsEntry)), s::prop("Name", s::Kind::String).pattern("^(?!svc-)(?![-])(?!.*[-]$)(?!.*[-]{2})[a-z0-9-]+$").min_length(3).max_length(40), s::prop("Tags", s::Kind::Json)],
+        properties: &[s::prop("AuthType", s::Kind::Enum(AuthType::VALUES)), s::prop("CertificateArn", s::Kind::String).pattern("^(arn(:[a-z0-9]+([.-][a-z0-9]+)*){2}(:([a-z0-9]+([.-][a-z0-9]+)*)?){2}:certificate/[0-9a-z-]+)?$").format("AWS::ACM::Certificate.Arn", "^arn:aws[a-zA-Z-]*:acm:[a-z0-9-]+:\\d{12}:certificate/.+$").max_length(2048), s::prop("CustomDomainName", s::Kind::String).min_length(3).max_length(255), s::prop("DnsEntry", s::Kind::Object(&SCHEMA_DnsEntry)), s::prop("Name", s::Kind::String).pattern("^(?!svc-)(?![-])(?!.*[-]$)(?!.*[-]{2})[a-z0-9-]+$").min_length(3).max_length(40), s::prop("Tags", s::Kind::Json)],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1854,6 +1904,8 @@ pub mod service {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1955,6 +2007,8 @@ pub mod service_network {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2011,6 +2065,8 @@ pub mod service_network {
         required: &["enabled"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2110,6 +2166,8 @@ pub mod service_network_resource_association {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2180,6 +2238,8 @@ pub mod service_network_service_association {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2272,6 +2332,8 @@ pub mod service_network_service_association {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2334,10 +2396,12 @@ pub mod service_network_vpc_association {
     /// What the schema says of `AWS::VpcLattice::ServiceNetworkVpcAssociation`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::VpcLattice::ServiceNetworkVpcAssociation",
-        properties: &[s::prop("DnsOptions", s::Kind::Object(&SCHEMA_DnsOptions)), s::prop("PrivateDnsEnabled", s::Kind::Boolean), s::prop("SecurityGroupIds", s::Kind::List(&s::prop("", s::Kind::String).pattern("^sg-(([0-9a-z]{8})|([0-9a-z]{17}))$").min_length(0).max_length(200))), s::prop("ServiceNetworkIdentifier", s::Kind::String).pattern("^((sn-[0-9a-z]{17})|(arn:[a-z0-9\\-]+:vpc-lattice:[a-zA-Z0-9\\-]+:\\d{12}:servicenetwork/sn-[0-9a-z]{17}))$").min_length(20).max_length(2048), s::prop("VpcIdentifier", s::Kind::String).pattern("^vpc-(([0-9a-z]{8})|([0-9a-z]{17}))$").min_length(5).max_length(2048), s::prop("Tags", s::Kind::Json)],
+        properties: &[s::prop("DnsOptions", s::Kind::Object(&SCHEMA_DnsOptions)), s::prop("PrivateDnsEnabled", s::Kind::Boolean), s::prop("SecurityGroupIds", s::Kind::List(&s::prop("", s::Kind::String).pattern("^sg-(([0-9a-z]{8})|([0-9a-z]{17}))$").format("AWS::EC2::SecurityGroup.Id", "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$").min_length(0).max_length(200))), s::prop("ServiceNetworkIdentifier", s::Kind::String).pattern("^((sn-[0-9a-z]{17})|(arn:[a-z0-9\\-]+:vpc-lattice:[a-zA-Z0-9\\-]+:\\d{12}:servicenetwork/sn-[0-9a-z]{17}))$").min_length(20).max_length(2048), s::prop("VpcIdentifier", s::Kind::String).pattern("^vpc-(([0-9a-z]{8})|([0-9a-z]{17}))$").min_length(5).max_length(2048), s::prop("Tags", s::Kind::Json)],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2422,6 +2486,8 @@ pub mod service_network_vpc_association {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2567,6 +2633,8 @@ pub mod target_group {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2653,6 +2721,8 @@ pub mod target_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2698,6 +2768,8 @@ pub mod target_group {
         required: &["Id"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2773,6 +2845,8 @@ pub mod target_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2814,6 +2888,8 @@ pub mod target_group {
         required: &["HttpCode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -52,6 +52,8 @@ pub mod byte_match_set {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -119,6 +121,8 @@ pub mod byte_match_set {
         required: &["PositionalConstraint", "TextTransformation", "FieldToMatch"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -161,6 +165,8 @@ pub mod byte_match_set {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -221,6 +227,8 @@ pub mod ip_set {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -271,6 +279,8 @@ pub mod ip_set {
         required: &["Value", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -337,6 +347,8 @@ pub mod rule {
         required: &["MetricName", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -393,6 +405,8 @@ pub mod rule {
         required: &["Negated", "Type", "DataId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -459,6 +473,8 @@ pub mod size_constraint_set {
         required: &["SizeConstraints", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -526,6 +542,8 @@ pub mod size_constraint_set {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -568,6 +586,8 @@ pub mod size_constraint_set {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -634,6 +654,8 @@ pub mod sql_injection_match_set {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -684,6 +706,8 @@ pub mod sql_injection_match_set {
         required: &["TextTransformation", "FieldToMatch"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -726,6 +750,8 @@ pub mod sql_injection_match_set {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -798,6 +824,8 @@ pub mod web_acl {
         required: &["DefaultAction", "MetricName", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -840,6 +868,8 @@ pub mod web_acl {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -888,6 +918,8 @@ pub mod web_acl {
         required: &["Priority", "RuleId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -954,6 +986,8 @@ pub mod xss_match_set {
         required: &["Name", "XssMatchTuples"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1004,6 +1038,8 @@ pub mod xss_match_set {
         required: &["TextTransformation", "FieldToMatch"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1046,6 +1082,8 @@ pub mod xss_match_set {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

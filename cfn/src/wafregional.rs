@@ -52,6 +52,8 @@ pub mod byte_match_set {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -119,6 +121,8 @@ pub mod byte_match_set {
         required: &["PositionalConstraint", "TextTransformation", "FieldToMatch"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -161,6 +165,8 @@ pub mod byte_match_set {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -224,6 +230,8 @@ pub mod geo_match_set {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -274,6 +282,8 @@ pub mod geo_match_set {
         required: &["Value", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -338,6 +348,8 @@ pub mod ip_set {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -388,6 +400,8 @@ pub mod ip_set {
         required: &["Value", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -473,6 +487,8 @@ pub mod rate_based_rule {
         required: &["MetricName", "RateLimit", "RateKey", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -529,6 +545,8 @@ pub mod rate_based_rule {
         required: &["Type", "Negated", "DataId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -595,6 +613,8 @@ pub mod regex_pattern_set {
         required: &["RegexPatternStrings", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -671,6 +691,8 @@ pub mod rule {
         required: &["MetricName", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -727,6 +749,8 @@ pub mod rule {
         required: &["Type", "Negated", "DataId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -790,6 +814,8 @@ pub mod size_constraint_set {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -857,6 +883,8 @@ pub mod size_constraint_set {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -899,6 +927,8 @@ pub mod size_constraint_set {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -965,6 +995,8 @@ pub mod sql_injection_match_set {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1015,6 +1047,8 @@ pub mod sql_injection_match_set {
         required: &["TextTransformation", "FieldToMatch"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1057,6 +1091,8 @@ pub mod sql_injection_match_set {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1133,6 +1169,8 @@ pub mod web_acl {
         required: &["DefaultAction", "MetricName", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1175,6 +1213,8 @@ pub mod web_acl {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1225,6 +1265,8 @@ pub mod web_acl {
         required: &["Action", "Priority", "RuleId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1288,6 +1330,8 @@ pub mod web_acl_association {
         required: &["ResourceArn", "WebACLId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1357,6 +1401,8 @@ pub mod xss_match_set {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1407,6 +1453,8 @@ pub mod xss_match_set {
         required: &["TextTransformation", "FieldToMatch"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1449,6 +1497,8 @@ pub mod xss_match_set {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

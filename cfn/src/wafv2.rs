@@ -83,6 +83,8 @@ pub mod ip_set {
         required: &["Addresses", "IPAddressVersion", "Scope"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -256,6 +258,8 @@ pub mod logging_configuration {
         required: &["ResourceArn", "LogDestinationConfigs"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -312,6 +316,8 @@ pub mod logging_configuration {
         required: &["DefaultBehavior", "Filters"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -347,6 +353,8 @@ pub mod logging_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -404,6 +412,8 @@ pub mod logging_configuration {
         required: &["Behavior", "Conditions", "Requirement"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -438,6 +448,8 @@ pub mod logging_configuration {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -470,6 +482,8 @@ pub mod logging_configuration {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -505,6 +519,8 @@ pub mod logging_configuration {
         required: &["Action"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -541,6 +557,8 @@ pub mod logging_configuration {
         required: &["LabelName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -820,6 +838,8 @@ pub mod regex_pattern_set {
         required: &["Scope", "RegularExpressionList"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -994,6 +1014,8 @@ pub mod rule_group {
         required: &["Capacity", "Scope", "VisibilityConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1044,6 +1066,8 @@ pub mod rule_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1090,6 +1114,8 @@ pub mod rule_group {
         required: &["ContentType", "Content"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1168,6 +1194,8 @@ pub mod rule_group {
         required: &["Name", "Priority", "Statement", "VisibilityConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1227,6 +1255,8 @@ pub mod rule_group {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1265,6 +1295,8 @@ pub mod rule_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1293,6 +1325,8 @@ pub mod rule_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1321,6 +1355,8 @@ pub mod rule_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1355,6 +1391,8 @@ pub mod rule_group {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1457,6 +1495,8 @@ pub mod rule_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1485,6 +1525,8 @@ pub mod rule_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1512,6 +1554,8 @@ pub mod rule_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1540,6 +1584,8 @@ pub mod rule_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1568,6 +1614,8 @@ pub mod rule_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1596,6 +1644,8 @@ pub mod rule_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1633,6 +1683,8 @@ pub mod rule_group {
         required: &["ImmunityTime"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1672,6 +1724,8 @@ pub mod rule_group {
         required: &["Statements"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1716,6 +1770,8 @@ pub mod rule_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1789,6 +1845,8 @@ pub mod rule_group {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1833,6 +1891,8 @@ pub mod rule_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1883,6 +1943,8 @@ pub mod rule_group {
         required: &["Arn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1929,6 +1991,8 @@ pub mod rule_group {
         required: &["Scope", "Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1963,6 +2027,8 @@ pub mod rule_group {
         required: &["Statement"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2002,6 +2068,8 @@ pub mod rule_group {
         required: &["Statements"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2081,6 +2149,8 @@ pub mod rule_group {
         required: &["Limit", "AggregateKeyType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2141,6 +2211,8 @@ pub mod rule_group {
         required: &["RegexString", "FieldToMatch", "TextTransformations"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2201,6 +2273,8 @@ pub mod rule_group {
         required: &["Arn", "FieldToMatch", "TextTransformations"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2278,6 +2352,8 @@ pub mod rule_group {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2335,6 +2411,8 @@ pub mod rule_group {
         required: &["FieldToMatch", "TextTransformations"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2386,6 +2464,8 @@ pub mod rule_group {
         required: &["FieldToMatch", "TextTransformations"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2429,6 +2509,8 @@ pub mod rule_group {
         required: &["InsertHeaders"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2487,6 +2569,8 @@ pub mod rule_group {
         required: &["ResponseCode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2533,6 +2617,8 @@ pub mod rule_group {
         required: &["HeaderName", "FallbackBehavior"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2605,6 +2691,8 @@ pub mod rule_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2649,6 +2737,8 @@ pub mod rule_group {
         required: &["Priority", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2702,6 +2792,8 @@ pub mod rule_group {
         required: &["HeaderName", "FallbackBehavior", "Position"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2781,6 +2873,8 @@ pub mod rule_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2832,6 +2926,8 @@ pub mod rule_group {
         required: &["Name", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2859,6 +2955,8 @@ pub mod rule_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2909,6 +3007,8 @@ pub mod rule_group {
         required: &["MatchPattern", "MatchScope", "OversizeHandling"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2948,6 +3048,8 @@ pub mod rule_group {
         required: &["OversizeHandling"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2998,6 +3100,8 @@ pub mod rule_group {
         required: &["MatchPattern", "MatchScope", "OversizeHandling"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3038,6 +3142,8 @@ pub mod rule_group {
         required: &["FallbackBehavior"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3078,6 +3184,8 @@ pub mod rule_group {
         required: &["FallbackBehavior"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3134,6 +3242,8 @@ pub mod rule_group {
         required: &["MatchPattern", "MatchScope"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3173,6 +3283,8 @@ pub mod rule_group {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3212,6 +3324,8 @@ pub mod rule_group {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3240,6 +3354,8 @@ pub mod rule_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3296,6 +3412,8 @@ pub mod rule_group {
         required: &["Name", "TextTransformations"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3352,6 +3470,8 @@ pub mod rule_group {
         required: &["Name", "TextTransformations"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3392,6 +3512,8 @@ pub mod rule_group {
         required: &["FallbackBehavior"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3434,6 +3556,8 @@ pub mod rule_group {
         required: &["FallbackBehavior"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3473,6 +3597,8 @@ pub mod rule_group {
         required: &["Namespace"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3531,6 +3657,8 @@ pub mod rule_group {
         required: &["Name", "TextTransformations"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3574,6 +3702,8 @@ pub mod rule_group {
         required: &["TextTransformations"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3617,6 +3747,8 @@ pub mod rule_group {
         required: &["TextTransformations"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3673,6 +3805,8 @@ pub mod rule_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3729,6 +3863,8 @@ pub mod rule_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3766,6 +3902,8 @@ pub mod rule_group {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -5985,6 +6123,8 @@ pub mod web_acl {
         required: &["DefaultAction", "Scope", "VisibilityConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6049,6 +6189,8 @@ pub mod web_acl {
         required: &["Attributes"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6086,6 +6228,8 @@ pub mod web_acl {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6114,6 +6258,8 @@ pub mod web_acl {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6142,6 +6288,8 @@ pub mod web_acl {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6188,6 +6336,8 @@ pub mod web_acl {
         required: &["ContentType", "Content"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6231,6 +6381,8 @@ pub mod web_acl {
         required: &["DataProtections"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6260,6 +6412,8 @@ pub mod web_acl {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6303,6 +6457,8 @@ pub mod web_acl {
         required: &["ALBLowReputationMode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6387,6 +6543,8 @@ pub mod web_acl {
         required: &["Name", "Priority", "Statement", "VisibilityConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6446,6 +6604,8 @@ pub mod web_acl {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6505,6 +6665,8 @@ pub mod web_acl {
         required: &["Name", "Values"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6546,6 +6708,8 @@ pub mod web_acl {
         required: &["DefaultSizeInspectionLimit"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6585,6 +6749,8 @@ pub mod web_acl {
         required: &["ImmunityTime"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6637,6 +6803,8 @@ pub mod web_acl {
         required: &["Field", "Action"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6665,6 +6833,8 @@ pub mod web_acl {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6692,6 +6862,8 @@ pub mod web_acl {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6730,6 +6902,8 @@ pub mod web_acl {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6759,6 +6933,8 @@ pub mod web_acl {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6793,6 +6969,8 @@ pub mod web_acl {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6909,6 +7087,8 @@ pub mod web_acl {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -6962,6 +7142,8 @@ pub mod web_acl {
         required: &["FieldType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7005,6 +7187,8 @@ pub mod web_acl {
         required: &["InsertHeaders"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7063,6 +7247,8 @@ pub mod web_acl {
         required: &["ResponseCode"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7091,6 +7277,8 @@ pub mod web_acl {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7119,6 +7307,8 @@ pub mod web_acl {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7147,6 +7337,8 @@ pub mod web_acl {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7186,6 +7378,8 @@ pub mod web_acl {
         required: &["Statements"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7230,6 +7424,8 @@ pub mod web_acl {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7303,6 +7499,8 @@ pub mod web_acl {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7347,6 +7545,8 @@ pub mod web_acl {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7397,6 +7597,8 @@ pub mod web_acl {
         required: &["Arn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7443,6 +7645,8 @@ pub mod web_acl {
         required: &["Scope", "Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7538,6 +7742,8 @@ pub mod web_acl {
         required: &["VendorName", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7574,6 +7780,8 @@ pub mod web_acl {
         required: &["Statement"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7613,6 +7821,8 @@ pub mod web_acl {
         required: &["Statements"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7692,6 +7902,8 @@ pub mod web_acl {
         required: &["Limit", "AggregateKeyType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7752,6 +7964,8 @@ pub mod web_acl {
         required: &["RegexString", "FieldToMatch", "TextTransformations"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7812,6 +8026,8 @@ pub mod web_acl {
         required: &["Arn", "FieldToMatch", "TextTransformations"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7877,6 +8093,8 @@ pub mod web_acl {
         required: &["Arn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -7954,6 +8172,8 @@ pub mod web_acl {
         ],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8011,6 +8231,8 @@ pub mod web_acl {
         required: &["FieldToMatch", "TextTransformations"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8062,6 +8284,8 @@ pub mod web_acl {
         required: &["FieldToMatch", "TextTransformations"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8111,6 +8335,8 @@ pub mod web_acl {
         required: &["Name", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8157,6 +8383,8 @@ pub mod web_acl {
         required: &["HeaderName", "FallbackBehavior"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8229,6 +8457,8 @@ pub mod web_acl {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8273,6 +8503,8 @@ pub mod web_acl {
         required: &["Priority", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8326,6 +8558,8 @@ pub mod web_acl {
         required: &["HeaderName", "FallbackBehavior", "Position"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8362,6 +8596,8 @@ pub mod web_acl {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8435,6 +8671,8 @@ pub mod web_acl {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8479,6 +8717,8 @@ pub mod web_acl {
         required: &["Name", "ActionToUse"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8556,6 +8796,8 @@ pub mod web_acl {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8585,6 +8827,8 @@ pub mod web_acl {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8635,6 +8879,8 @@ pub mod web_acl {
         required: &["MatchPattern", "MatchScope", "OversizeHandling"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8674,6 +8920,8 @@ pub mod web_acl {
         required: &["OversizeHandling"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8724,6 +8972,8 @@ pub mod web_acl {
         required: &["MatchPattern", "MatchScope", "OversizeHandling"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8764,6 +9014,8 @@ pub mod web_acl {
         required: &["FallbackBehavior"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8804,6 +9056,8 @@ pub mod web_acl {
         required: &["FallbackBehavior"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8860,6 +9114,8 @@ pub mod web_acl {
         required: &["MatchPattern", "MatchScope"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8899,6 +9155,8 @@ pub mod web_acl {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8938,6 +9196,8 @@ pub mod web_acl {
         required: &["Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -8966,6 +9226,8 @@ pub mod web_acl {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9042,6 +9304,8 @@ pub mod web_acl {
         required: &["CreationPath", "RegistrationPagePath", "RequestInspection"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9100,6 +9364,8 @@ pub mod web_acl {
         required: &["LoginPath"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9152,6 +9418,8 @@ pub mod web_acl {
         required: &["ClientSideActionConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9197,6 +9465,8 @@ pub mod web_acl {
         required: &["InspectionLevel"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9240,6 +9510,8 @@ pub mod web_acl {
         required: &["Identifier"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9296,6 +9568,8 @@ pub mod web_acl {
         required: &["Name", "TextTransformations"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9352,6 +9626,8 @@ pub mod web_acl {
         required: &["Name", "TextTransformations"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9392,6 +9668,8 @@ pub mod web_acl {
         required: &["FallbackBehavior"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9434,6 +9712,8 @@ pub mod web_acl {
         required: &["FallbackBehavior"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9473,6 +9753,8 @@ pub mod web_acl {
         required: &["Namespace"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9531,6 +9813,8 @@ pub mod web_acl {
         required: &["Name", "TextTransformations"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9574,6 +9858,8 @@ pub mod web_acl {
         required: &["TextTransformations"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9617,6 +9903,8 @@ pub mod web_acl {
         required: &["TextTransformations"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9673,6 +9961,8 @@ pub mod web_acl {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9729,6 +10019,8 @@ pub mod web_acl {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9766,6 +10058,8 @@ pub mod web_acl {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9833,6 +10127,8 @@ pub mod web_acl {
         required: &["PayloadType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9875,6 +10171,8 @@ pub mod web_acl {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9926,6 +10224,8 @@ pub mod web_acl {
         required: &["PayloadType", "UsernameField", "PasswordField"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -9965,6 +10265,8 @@ pub mod web_acl {
         required: &["Challenge"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10035,6 +10337,8 @@ pub mod web_acl {
         required: &["SuccessStrings", "FailureStrings"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10118,6 +10422,8 @@ pub mod web_acl {
         required: &["Name", "SuccessValues", "FailureValues"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10201,6 +10507,8 @@ pub mod web_acl {
         required: &["Identifier", "SuccessValues", "FailureValues"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10269,6 +10577,8 @@ pub mod web_acl {
         required: &["SuccessCodes", "FailureCodes"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10321,6 +10631,8 @@ pub mod web_acl {
         required: &["UsageOfAction"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -10347,6 +10659,8 @@ pub mod web_acl {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: true,
     };
 
@@ -12930,6 +13244,8 @@ pub mod web_acl_association {
         required: &["ResourceArn", "WebACLArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 }

@@ -26,9 +26,9 @@ pub mod ai_agent {
         /// Pattern: `^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$|^arn:[a-z-]*?:wisdom:[a-z0-9-]*?:[0-9]{12}:[a-z-]*?/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(?:/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}){0,2}$`.
         #[resource(replace)]
         pub assistant_id: ::stratus_model::Val<::std::string::String>,
-        /// `Configuration`: JSON.
+        /// `Configuration`: [`AiAgentConfiguration`].
         /// Required.
-        pub configuration: ::stratus_model::Val<::stratus_model::Json>,
+        pub configuration: ::stratus_model::Val<AiAgentConfiguration>,
         /// `Description`: string.
         /// Pattern: `^[a-zA-Z0-9\s_.,-]+`.
         /// Length: `1..=255`.
@@ -50,7 +50,7 @@ pub mod ai_agent {
         /// With the required `AssistantId`, `Configuration`, `Type`; everything else unset.
         pub fn new(
             assistant_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            configuration: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            configuration: impl ::std::convert::Into<::stratus_model::Val<AiAgentConfiguration>>,
             r#type: impl ::std::convert::Into<::stratus_model::Val<AiAgentType>>,
         ) -> Self {
             Self {
@@ -66,10 +66,12 @@ pub mod ai_agent {
     /// What the schema says of `AWS::Wisdom::AIAgent`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::Wisdom::AIAgent",
-        properties: &[s::prop("AssistantId", s::Kind::String).pattern("^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$|^arn:[a-z-]*?:wisdom:[a-z0-9-]*?:[0-9]{12}:[a-z-]*?/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(?:/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}){0,2}$"), s::prop("Configuration", s::Kind::Json), s::prop("Description", s::Kind::String).pattern("^[a-zA-Z0-9\\s_.,-]+").min_length(1).max_length(255), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z0-9\\s_.,-]+").min_length(1).max_length(255), s::prop("Type", s::Kind::Enum(AiAgentType::VALUES)), s::prop("Tags", s::Kind::Json)],
+        properties: &[s::prop("AssistantId", s::Kind::String).pattern("^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$|^arn:[a-z-]*?:wisdom:[a-z0-9-]*?:[0-9]{12}:[a-z-]*?/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(?:/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}){0,2}$"), s::prop("Configuration", s::Kind::Object(&SCHEMA_AiAgentConfiguration)), s::prop("Description", s::Kind::String).pattern("^[a-zA-Z0-9\\s_.,-]+").min_length(1).max_length(255), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z0-9\\s_.,-]+").min_length(1).max_length(255), s::prop("Type", s::Kind::Enum(AiAgentType::VALUES)), s::prop("Tags", s::Kind::Json)],
         required: &["AssistantId", "Configuration", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -97,6 +99,1248 @@ pub mod ai_agent {
         }
         fn modified_time_seconds(self) -> ::stratus_model::Attr<f64> {
             ::stratus_model::Attr::new(self.id(), "ModifiedTimeSeconds")
+        }
+    }
+
+    /// `AIAgentConfiguration`, a property type of `AWS::Wisdom::AIAgent`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct AiAgentConfiguration {
+        /// `AnswerRecommendationAIAgentConfiguration`: [`AnswerRecommendationAiAgentConfiguration`].
+        #[resource(rename = "AnswerRecommendationAIAgentConfiguration")]
+        pub answer_recommendation_ai_agent_configuration:
+            ::std::option::Option<::stratus_model::Val<AnswerRecommendationAiAgentConfiguration>>,
+        /// `CaseSummarizationAIAgentConfiguration`: [`CaseSummarizationAiAgentConfiguration`].
+        #[resource(rename = "CaseSummarizationAIAgentConfiguration")]
+        pub case_summarization_ai_agent_configuration:
+            ::std::option::Option<::stratus_model::Val<CaseSummarizationAiAgentConfiguration>>,
+        /// `EmailGenerativeAnswerAIAgentConfiguration`: [`EmailGenerativeAnswerAiAgentConfiguration`].
+        #[resource(rename = "EmailGenerativeAnswerAIAgentConfiguration")]
+        pub email_generative_answer_ai_agent_configuration:
+            ::std::option::Option<::stratus_model::Val<EmailGenerativeAnswerAiAgentConfiguration>>,
+        /// `EmailOverviewAIAgentConfiguration`: [`EmailOverviewAiAgentConfiguration`].
+        #[resource(rename = "EmailOverviewAIAgentConfiguration")]
+        pub email_overview_ai_agent_configuration:
+            ::std::option::Option<::stratus_model::Val<EmailOverviewAiAgentConfiguration>>,
+        /// `EmailResponseAIAgentConfiguration`: [`EmailResponseAiAgentConfiguration`].
+        #[resource(rename = "EmailResponseAIAgentConfiguration")]
+        pub email_response_ai_agent_configuration:
+            ::std::option::Option<::stratus_model::Val<EmailResponseAiAgentConfiguration>>,
+        /// `ManualSearchAIAgentConfiguration`: [`ManualSearchAiAgentConfiguration`].
+        #[resource(rename = "ManualSearchAIAgentConfiguration")]
+        pub manual_search_ai_agent_configuration:
+            ::std::option::Option<::stratus_model::Val<ManualSearchAiAgentConfiguration>>,
+        /// `NoteTakingAIAgentConfiguration`: [`NoteTakingAiAgentConfiguration`].
+        #[resource(rename = "NoteTakingAIAgentConfiguration")]
+        pub note_taking_ai_agent_configuration:
+            ::std::option::Option<::stratus_model::Val<NoteTakingAiAgentConfiguration>>,
+        /// `OrchestrationAIAgentConfiguration`: [`OrchestrationAiAgentConfiguration`].
+        #[resource(rename = "OrchestrationAIAgentConfiguration")]
+        pub orchestration_ai_agent_configuration:
+            ::std::option::Option<::stratus_model::Val<OrchestrationAiAgentConfiguration>>,
+        /// `SelfServiceAIAgentConfiguration`: [`SelfServiceAiAgentConfiguration`].
+        #[resource(rename = "SelfServiceAIAgentConfiguration")]
+        pub self_service_ai_agent_configuration:
+            ::std::option::Option<::stratus_model::Val<SelfServiceAiAgentConfiguration>>,
+    }
+
+    /// What the schema says of `AIAgentConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AiAgentConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AIAgentConfiguration",
+        properties: &[
+            s::prop(
+                "AnswerRecommendationAIAgentConfiguration",
+                s::Kind::Object(&SCHEMA_AnswerRecommendationAiAgentConfiguration),
+            ),
+            s::prop(
+                "CaseSummarizationAIAgentConfiguration",
+                s::Kind::Object(&SCHEMA_CaseSummarizationAiAgentConfiguration),
+            ),
+            s::prop(
+                "EmailGenerativeAnswerAIAgentConfiguration",
+                s::Kind::Object(&SCHEMA_EmailGenerativeAnswerAiAgentConfiguration),
+            ),
+            s::prop(
+                "EmailOverviewAIAgentConfiguration",
+                s::Kind::Object(&SCHEMA_EmailOverviewAiAgentConfiguration),
+            ),
+            s::prop(
+                "EmailResponseAIAgentConfiguration",
+                s::Kind::Object(&SCHEMA_EmailResponseAiAgentConfiguration),
+            ),
+            s::prop(
+                "ManualSearchAIAgentConfiguration",
+                s::Kind::Object(&SCHEMA_ManualSearchAiAgentConfiguration),
+            ),
+            s::prop(
+                "NoteTakingAIAgentConfiguration",
+                s::Kind::Object(&SCHEMA_NoteTakingAiAgentConfiguration),
+            ),
+            s::prop(
+                "OrchestrationAIAgentConfiguration",
+                s::Kind::Object(&SCHEMA_OrchestrationAiAgentConfiguration),
+            ),
+            s::prop(
+                "SelfServiceAIAgentConfiguration",
+                s::Kind::Object(&SCHEMA_SelfServiceAiAgentConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[
+            &["ManualSearchAIAgentConfiguration"],
+            &["AnswerRecommendationAIAgentConfiguration"],
+            &["SelfServiceAIAgentConfiguration"],
+            &["EmailResponseAIAgentConfiguration"],
+            &["EmailOverviewAIAgentConfiguration"],
+            &["EmailGenerativeAnswerAIAgentConfiguration"],
+            &["OrchestrationAIAgentConfiguration"],
+            &["NoteTakingAIAgentConfiguration"],
+            &["CaseSummarizationAIAgentConfiguration"],
+        ],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<AiAgentConfiguration> for ::stratus_model::Val<AiAgentConfiguration> {
+        fn from(value: AiAgentConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `AnswerRecommendationAIAgentConfiguration`, a property type of `AWS::Wisdom::AIAgent`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct AnswerRecommendationAiAgentConfiguration {
+        /// `AnswerGenerationAIGuardrailId`: string.
+        /// Pattern: `^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(:[A-Z0-9_$]+){0,1}$`.
+        #[resource(rename = "AnswerGenerationAIGuardrailId")]
+        pub answer_generation_ai_guardrail_id:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `AnswerGenerationAIPromptId`: string.
+        /// Pattern: `^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(:[A-Z0-9_$]+){0,1}$`.
+        #[resource(rename = "AnswerGenerationAIPromptId")]
+        pub answer_generation_ai_prompt_id:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `AssociationConfigurations`: list of [`AssociationConfiguration`].
+        pub association_configurations:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<AssociationConfiguration>>>,
+        /// `IntentLabelingGenerationAIPromptId`: string.
+        /// Pattern: `^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(:[A-Z0-9_$]+){0,1}$`.
+        #[resource(rename = "IntentLabelingGenerationAIPromptId")]
+        pub intent_labeling_generation_ai_prompt_id:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `Locale`: string.
+        /// Length: `1..=`.
+        pub locale: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `QueryReformulationAIPromptId`: string.
+        /// Pattern: `^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(:[A-Z0-9_$]+){0,1}$`.
+        #[resource(rename = "QueryReformulationAIPromptId")]
+        pub query_reformulation_ai_prompt_id:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `AnswerRecommendationAIAgentConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AnswerRecommendationAiAgentConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AnswerRecommendationAIAgentConfiguration",
+        properties: &[
+            s::prop("AnswerGenerationAIGuardrailId", s::Kind::String).pattern(
+                "^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(:[A-Z0-9_$]+){0,1}$",
+            ),
+            s::prop("AnswerGenerationAIPromptId", s::Kind::String).pattern(
+                "^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(:[A-Z0-9_$]+){0,1}$",
+            ),
+            s::prop(
+                "AssociationConfigurations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_AssociationConfiguration),
+                )),
+            ),
+            s::prop("IntentLabelingGenerationAIPromptId", s::Kind::String).pattern(
+                "^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(:[A-Z0-9_$]+){0,1}$",
+            ),
+            s::prop("Locale", s::Kind::String).min_length(1),
+            s::prop("QueryReformulationAIPromptId", s::Kind::String).pattern(
+                "^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(:[A-Z0-9_$]+){0,1}$",
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<AnswerRecommendationAiAgentConfiguration>
+        for ::stratus_model::Val<AnswerRecommendationAiAgentConfiguration>
+    {
+        fn from(value: AnswerRecommendationAiAgentConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `CaseSummarizationAIAgentConfiguration`, a property type of `AWS::Wisdom::AIAgent`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct CaseSummarizationAiAgentConfiguration {
+        /// `CaseSummarizationAIGuardrailId`: string.
+        /// Pattern: `^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(:[A-Z0-9_$]+){0,1}$`.
+        #[resource(rename = "CaseSummarizationAIGuardrailId")]
+        pub case_summarization_ai_guardrail_id:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `CaseSummarizationAIPromptId`: string.
+        /// Pattern: `^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(:[A-Z0-9_$]+){0,1}$`.
+        #[resource(rename = "CaseSummarizationAIPromptId")]
+        pub case_summarization_ai_prompt_id:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `Locale`: string.
+        /// Length: `1..=`.
+        pub locale: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `CaseSummarizationAIAgentConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CaseSummarizationAiAgentConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CaseSummarizationAIAgentConfiguration",
+        properties: &[
+            s::prop("CaseSummarizationAIGuardrailId", s::Kind::String).pattern(
+                "^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(:[A-Z0-9_$]+){0,1}$",
+            ),
+            s::prop("CaseSummarizationAIPromptId", s::Kind::String).pattern(
+                "^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(:[A-Z0-9_$]+){0,1}$",
+            ),
+            s::prop("Locale", s::Kind::String).min_length(1),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<CaseSummarizationAiAgentConfiguration>
+        for ::stratus_model::Val<CaseSummarizationAiAgentConfiguration>
+    {
+        fn from(value: CaseSummarizationAiAgentConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `EmailGenerativeAnswerAIAgentConfiguration`, a property type of `AWS::Wisdom::AIAgent`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct EmailGenerativeAnswerAiAgentConfiguration {
+        /// `AssociationConfigurations`: list of [`AssociationConfiguration`].
+        pub association_configurations:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<AssociationConfiguration>>>,
+        /// `EmailGenerativeAnswerAIPromptId`: string.
+        /// Pattern: `^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(:[A-Z0-9_$]+){0,1}$`.
+        #[resource(rename = "EmailGenerativeAnswerAIPromptId")]
+        pub email_generative_answer_ai_prompt_id:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `EmailQueryReformulationAIPromptId`: string.
+        /// Pattern: `^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(:[A-Z0-9_$]+){0,1}$`.
+        #[resource(rename = "EmailQueryReformulationAIPromptId")]
+        pub email_query_reformulation_ai_prompt_id:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `Locale`: string.
+        /// Length: `1..=`.
+        pub locale: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `EmailGenerativeAnswerAIAgentConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EmailGenerativeAnswerAiAgentConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EmailGenerativeAnswerAIAgentConfiguration",
+        properties: &[s::prop("AssociationConfigurations", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AssociationConfiguration)))), s::prop("EmailGenerativeAnswerAIPromptId", s::Kind::String).pattern("^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(:[A-Z0-9_$]+){0,1}$"), s::prop("EmailQueryReformulationAIPromptId", s::Kind::String).pattern("^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(:[A-Z0-9_$]+){0,1}$"), s::prop("Locale", s::Kind::String).min_length(1)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<EmailGenerativeAnswerAiAgentConfiguration>
+        for ::stratus_model::Val<EmailGenerativeAnswerAiAgentConfiguration>
+    {
+        fn from(value: EmailGenerativeAnswerAiAgentConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `EmailOverviewAIAgentConfiguration`, a property type of `AWS::Wisdom::AIAgent`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct EmailOverviewAiAgentConfiguration {
+        /// `EmailOverviewAIPromptId`: string.
+        /// Pattern: `^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(:[A-Z0-9_$]+){0,1}$`.
+        #[resource(rename = "EmailOverviewAIPromptId")]
+        pub email_overview_ai_prompt_id:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `Locale`: string.
+        /// Length: `1..=`.
+        pub locale: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `EmailOverviewAIAgentConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EmailOverviewAiAgentConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EmailOverviewAIAgentConfiguration",
+        properties: &[
+            s::prop("EmailOverviewAIPromptId", s::Kind::String).pattern(
+                "^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(:[A-Z0-9_$]+){0,1}$",
+            ),
+            s::prop("Locale", s::Kind::String).min_length(1),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<EmailOverviewAiAgentConfiguration>
+        for ::stratus_model::Val<EmailOverviewAiAgentConfiguration>
+    {
+        fn from(value: EmailOverviewAiAgentConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `EmailResponseAIAgentConfiguration`, a property type of `AWS::Wisdom::AIAgent`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct EmailResponseAiAgentConfiguration {
+        /// `AssociationConfigurations`: list of [`AssociationConfiguration`].
+        pub association_configurations:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<AssociationConfiguration>>>,
+        /// `EmailQueryReformulationAIPromptId`: string.
+        /// Pattern: `^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(:[A-Z0-9_$]+){0,1}$`.
+        #[resource(rename = "EmailQueryReformulationAIPromptId")]
+        pub email_query_reformulation_ai_prompt_id:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `EmailResponseAIPromptId`: string.
+        /// Pattern: `^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(:[A-Z0-9_$]+){0,1}$`.
+        #[resource(rename = "EmailResponseAIPromptId")]
+        pub email_response_ai_prompt_id:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `Locale`: string.
+        /// Length: `1..=`.
+        pub locale: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `EmailResponseAIAgentConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EmailResponseAiAgentConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EmailResponseAIAgentConfiguration",
+        properties: &[
+            s::prop(
+                "AssociationConfigurations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_AssociationConfiguration),
+                )),
+            ),
+            s::prop("EmailQueryReformulationAIPromptId", s::Kind::String).pattern(
+                "^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(:[A-Z0-9_$]+){0,1}$",
+            ),
+            s::prop("EmailResponseAIPromptId", s::Kind::String).pattern(
+                "^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(:[A-Z0-9_$]+){0,1}$",
+            ),
+            s::prop("Locale", s::Kind::String).min_length(1),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<EmailResponseAiAgentConfiguration>
+        for ::stratus_model::Val<EmailResponseAiAgentConfiguration>
+    {
+        fn from(value: EmailResponseAiAgentConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ManualSearchAIAgentConfiguration`, a property type of `AWS::Wisdom::AIAgent`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ManualSearchAiAgentConfiguration {
+        /// `AnswerGenerationAIGuardrailId`: string.
+        /// Pattern: `^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(:[A-Z0-9_$]+){0,1}$`.
+        #[resource(rename = "AnswerGenerationAIGuardrailId")]
+        pub answer_generation_ai_guardrail_id:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `AnswerGenerationAIPromptId`: string.
+        /// Pattern: `^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(:[A-Z0-9_$]+){0,1}$`.
+        #[resource(rename = "AnswerGenerationAIPromptId")]
+        pub answer_generation_ai_prompt_id:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `AssociationConfigurations`: list of [`AssociationConfiguration`].
+        pub association_configurations:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<AssociationConfiguration>>>,
+        /// `Locale`: string.
+        /// Length: `1..=`.
+        pub locale: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `ManualSearchAIAgentConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ManualSearchAiAgentConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ManualSearchAIAgentConfiguration",
+        properties: &[
+            s::prop("AnswerGenerationAIGuardrailId", s::Kind::String).pattern(
+                "^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(:[A-Z0-9_$]+){0,1}$",
+            ),
+            s::prop("AnswerGenerationAIPromptId", s::Kind::String).pattern(
+                "^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(:[A-Z0-9_$]+){0,1}$",
+            ),
+            s::prop(
+                "AssociationConfigurations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_AssociationConfiguration),
+                )),
+            ),
+            s::prop("Locale", s::Kind::String).min_length(1),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ManualSearchAiAgentConfiguration>
+        for ::stratus_model::Val<ManualSearchAiAgentConfiguration>
+    {
+        fn from(value: ManualSearchAiAgentConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `NoteTakingAIAgentConfiguration`, a property type of `AWS::Wisdom::AIAgent`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct NoteTakingAiAgentConfiguration {
+        /// `Locale`: string.
+        /// Length: `1..=`.
+        pub locale: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `NoteTakingAIGuardrailId`: string.
+        /// Pattern: `^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(:[A-Z0-9_$]+){0,1}$`.
+        #[resource(rename = "NoteTakingAIGuardrailId")]
+        pub note_taking_ai_guardrail_id:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `NoteTakingAIPromptId`: string.
+        /// Pattern: `^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(:[A-Z0-9_$]+){0,1}$`.
+        #[resource(rename = "NoteTakingAIPromptId")]
+        pub note_taking_ai_prompt_id:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `NoteTakingAIAgentConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_NoteTakingAiAgentConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "NoteTakingAIAgentConfiguration",
+        properties: &[
+            s::prop("Locale", s::Kind::String).min_length(1),
+            s::prop("NoteTakingAIGuardrailId", s::Kind::String).pattern(
+                "^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(:[A-Z0-9_$]+){0,1}$",
+            ),
+            s::prop("NoteTakingAIPromptId", s::Kind::String).pattern(
+                "^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(:[A-Z0-9_$]+){0,1}$",
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<NoteTakingAiAgentConfiguration>
+        for ::stratus_model::Val<NoteTakingAiAgentConfiguration>
+    {
+        fn from(value: NoteTakingAiAgentConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `OrchestrationAIAgentConfiguration`, a property type of `AWS::Wisdom::AIAgent`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct OrchestrationAiAgentConfiguration {
+        /// `ConnectInstanceArn`: string.
+        /// Pattern: `^arn:[a-z-]+?:[a-z-]+?:[a-z0-9-]*?:([0-9]{12})?:[a-zA-Z0-9-:/]+$`.
+        /// Length: `1..=2048`.
+        pub connect_instance_arn:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `Locale`: string.
+        /// Length: `1..=`.
+        pub locale: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `OrchestrationAIGuardrailId`: string.
+        /// Pattern: `^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(:[A-Z0-9_$]+){0,1}$`.
+        #[resource(rename = "OrchestrationAIGuardrailId")]
+        pub orchestration_ai_guardrail_id:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `OrchestrationAIPromptId`: string.
+        /// Required.
+        /// Pattern: `^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(:[A-Z0-9_$]+){0,1}$`.
+        #[resource(rename = "OrchestrationAIPromptId")]
+        pub orchestration_ai_prompt_id: ::stratus_model::Val<::std::string::String>,
+        /// `ToolConfigurations`: list of [`ToolConfiguration`].
+        pub tool_configurations:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<ToolConfiguration>>>,
+    }
+
+    impl OrchestrationAiAgentConfiguration {
+        /// With the required `OrchestrationAIPromptId`; everything else unset.
+        pub fn new(
+            orchestration_ai_prompt_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                connect_instance_arn: ::std::option::Option::None,
+                locale: ::std::option::Option::None,
+                orchestration_ai_guardrail_id: ::std::option::Option::None,
+                orchestration_ai_prompt_id: orchestration_ai_prompt_id.into(),
+                tool_configurations: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `OrchestrationAIAgentConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_OrchestrationAiAgentConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "OrchestrationAIAgentConfiguration",
+        properties: &[
+            s::prop("ConnectInstanceArn", s::Kind::String)
+                .pattern("^arn:[a-z-]+?:[a-z-]+?:[a-z0-9-]*?:([0-9]{12})?:[a-zA-Z0-9-:/]+$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("Locale", s::Kind::String).min_length(1),
+            s::prop("OrchestrationAIGuardrailId", s::Kind::String).pattern(
+                "^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(:[A-Z0-9_$]+){0,1}$",
+            ),
+            s::prop("OrchestrationAIPromptId", s::Kind::String).pattern(
+                "^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(:[A-Z0-9_$]+){0,1}$",
+            ),
+            s::prop(
+                "ToolConfigurations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ToolConfiguration))),
+            ),
+        ],
+        required: &["OrchestrationAIPromptId"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<OrchestrationAiAgentConfiguration>
+        for ::stratus_model::Val<OrchestrationAiAgentConfiguration>
+    {
+        fn from(value: OrchestrationAiAgentConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `SelfServiceAIAgentConfiguration`, a property type of `AWS::Wisdom::AIAgent`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct SelfServiceAiAgentConfiguration {
+        /// `AssociationConfigurations`: list of [`AssociationConfiguration`].
+        pub association_configurations:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<AssociationConfiguration>>>,
+        /// `SelfServiceAIGuardrailId`: string.
+        /// Pattern: `^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(:[A-Z0-9_$]+){0,1}$`.
+        #[resource(rename = "SelfServiceAIGuardrailId")]
+        pub self_service_ai_guardrail_id:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `SelfServiceAnswerGenerationAIPromptId`: string.
+        /// Pattern: `^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(:[A-Z0-9_$]+){0,1}$`.
+        #[resource(rename = "SelfServiceAnswerGenerationAIPromptId")]
+        pub self_service_answer_generation_ai_prompt_id:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `SelfServicePreProcessingAIPromptId`: string.
+        /// Pattern: `^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(:[A-Z0-9_$]+){0,1}$`.
+        #[resource(rename = "SelfServicePreProcessingAIPromptId")]
+        pub self_service_pre_processing_ai_prompt_id:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `SelfServiceAIAgentConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SelfServiceAiAgentConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SelfServiceAIAgentConfiguration",
+        properties: &[
+            s::prop(
+                "AssociationConfigurations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_AssociationConfiguration),
+                )),
+            ),
+            s::prop("SelfServiceAIGuardrailId", s::Kind::String).pattern(
+                "^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(:[A-Z0-9_$]+){0,1}$",
+            ),
+            s::prop("SelfServiceAnswerGenerationAIPromptId", s::Kind::String).pattern(
+                "^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(:[A-Z0-9_$]+){0,1}$",
+            ),
+            s::prop("SelfServicePreProcessingAIPromptId", s::Kind::String).pattern(
+                "^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(:[A-Z0-9_$]+){0,1}$",
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<SelfServiceAiAgentConfiguration>
+        for ::stratus_model::Val<SelfServiceAiAgentConfiguration>
+    {
+        fn from(value: SelfServiceAiAgentConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `AssociationConfiguration`, a property type of `AWS::Wisdom::AIAgent`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct AssociationConfiguration {
+        /// `AssociationConfigurationData`: [`AssociationConfigurationData`].
+        pub association_configuration_data:
+            ::std::option::Option<::stratus_model::Val<AssociationConfigurationData>>,
+        /// `AssociationId`: string.
+        /// Pattern: `^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`.
+        pub association_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `AssociationType`: [`AiAgentAssociationConfigurationType`].
+        pub association_type:
+            ::std::option::Option<::stratus_model::Val<AiAgentAssociationConfigurationType>>,
+    }
+
+    /// What the schema says of `AssociationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AssociationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AssociationConfiguration",
+        properties: &[
+            s::prop(
+                "AssociationConfigurationData",
+                s::Kind::Object(&SCHEMA_AssociationConfigurationData),
+            ),
+            s::prop("AssociationId", s::Kind::String)
+                .pattern("^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$"),
+            s::prop(
+                "AssociationType",
+                s::Kind::Enum(AiAgentAssociationConfigurationType::VALUES),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<AssociationConfiguration>
+        for ::stratus_model::Val<AssociationConfiguration>
+    {
+        fn from(value: AssociationConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ToolConfiguration`, a property type of `AWS::Wisdom::AIAgent`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ToolConfiguration {
+        /// `Annotations`: JSON.
+        pub annotations: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `Description`: string.
+        /// Length: `1..=`.
+        pub description: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `InputSchema`: JSON.
+        pub input_schema: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `Instruction`: [`ToolInstruction`].
+        pub instruction: ::std::option::Option<::stratus_model::Val<ToolInstruction>>,
+        /// `OutputFilters`: list of [`ToolOutputFilter`].
+        pub output_filters:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<ToolOutputFilter>>>,
+        /// `OutputSchema`: JSON.
+        pub output_schema: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `OverrideInputValues`: list of [`ToolOverrideInputValue`].
+        pub override_input_values:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<ToolOverrideInputValue>>>,
+        /// `Title`: string.
+        /// Length: `1..=`.
+        pub title: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `ToolId`: string.
+        /// Length: `1..=`.
+        pub tool_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `ToolName`: string.
+        /// Required.
+        /// Length: `1..=`.
+        pub tool_name: ::stratus_model::Val<::std::string::String>,
+        /// `ToolType`: [`ToolType`].
+        /// Required.
+        pub tool_type: ::stratus_model::Val<ToolType>,
+        /// `UserInteractionConfiguration`: [`UserInteractionConfiguration`].
+        pub user_interaction_configuration:
+            ::std::option::Option<::stratus_model::Val<UserInteractionConfiguration>>,
+    }
+
+    impl ToolConfiguration {
+        /// With the required `ToolName`, `ToolType`; everything else unset.
+        pub fn new(
+            tool_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            tool_type: impl ::std::convert::Into<::stratus_model::Val<ToolType>>,
+        ) -> Self {
+            Self {
+                annotations: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                input_schema: ::std::option::Option::None,
+                instruction: ::std::option::Option::None,
+                output_filters: ::std::option::Option::None,
+                output_schema: ::std::option::Option::None,
+                override_input_values: ::std::option::Option::None,
+                title: ::std::option::Option::None,
+                tool_id: ::std::option::Option::None,
+                tool_name: tool_name.into(),
+                tool_type: tool_type.into(),
+                user_interaction_configuration: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `ToolConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ToolConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ToolConfiguration",
+        properties: &[
+            s::prop("Annotations", s::Kind::Json),
+            s::prop("Description", s::Kind::String).min_length(1),
+            s::prop("InputSchema", s::Kind::Json),
+            s::prop("Instruction", s::Kind::Object(&SCHEMA_ToolInstruction)),
+            s::prop(
+                "OutputFilters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ToolOutputFilter))),
+            ),
+            s::prop("OutputSchema", s::Kind::Json),
+            s::prop(
+                "OverrideInputValues",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ToolOverrideInputValue),
+                )),
+            ),
+            s::prop("Title", s::Kind::String).min_length(1),
+            s::prop("ToolId", s::Kind::String).min_length(1),
+            s::prop("ToolName", s::Kind::String).min_length(1),
+            s::prop("ToolType", s::Kind::Enum(ToolType::VALUES)),
+            s::prop(
+                "UserInteractionConfiguration",
+                s::Kind::Object(&SCHEMA_UserInteractionConfiguration),
+            ),
+        ],
+        required: &["ToolName", "ToolType"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ToolConfiguration> for ::stratus_model::Val<ToolConfiguration> {
+        fn from(value: ToolConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `AssociationConfigurationData`, a property type of `AWS::Wisdom::AIAgent`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct AssociationConfigurationData {
+        /// `KnowledgeBaseAssociationConfigurationData`: [`KnowledgeBaseAssociationConfigurationData`].
+        pub knowledge_base_association_configuration_data:
+            ::std::option::Option<::stratus_model::Val<KnowledgeBaseAssociationConfigurationData>>,
+    }
+
+    /// What the schema says of `AssociationConfigurationData`'s properties; `validate()` checks them.
+    pub static SCHEMA_AssociationConfigurationData: s::ObjectSchema = s::ObjectSchema {
+        name: "AssociationConfigurationData",
+        properties: &[s::prop(
+            "KnowledgeBaseAssociationConfigurationData",
+            s::Kind::Object(&SCHEMA_KnowledgeBaseAssociationConfigurationData),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["KnowledgeBaseAssociationConfigurationData"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<AssociationConfigurationData>
+        for ::stratus_model::Val<AssociationConfigurationData>
+    {
+        fn from(value: AssociationConfigurationData) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ToolInstruction`, a property type of `AWS::Wisdom::AIAgent`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ToolInstruction {
+        /// `Examples`: list of string.
+        pub examples:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+        /// `Instruction`: string.
+        pub instruction: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `ToolInstruction`'s properties; `validate()` checks them.
+    pub static SCHEMA_ToolInstruction: s::ObjectSchema = s::ObjectSchema {
+        name: "ToolInstruction",
+        properties: &[
+            s::prop("Examples", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Instruction", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ToolInstruction> for ::stratus_model::Val<ToolInstruction> {
+        fn from(value: ToolInstruction) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ToolOutputFilter`, a property type of `AWS::Wisdom::AIAgent`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ToolOutputFilter {
+        /// `JsonPath`: string.
+        /// Required.
+        /// Length: `1..=`.
+        pub json_path: ::stratus_model::Val<::std::string::String>,
+        /// `OutputConfiguration`: [`ToolOutputConfiguration`].
+        pub output_configuration:
+            ::std::option::Option<::stratus_model::Val<ToolOutputConfiguration>>,
+    }
+
+    impl ToolOutputFilter {
+        /// With the required `JsonPath`; everything else unset.
+        pub fn new(
+            json_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                json_path: json_path.into(),
+                output_configuration: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `ToolOutputFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA_ToolOutputFilter: s::ObjectSchema = s::ObjectSchema {
+        name: "ToolOutputFilter",
+        properties: &[
+            s::prop("JsonPath", s::Kind::String).min_length(1),
+            s::prop(
+                "OutputConfiguration",
+                s::Kind::Object(&SCHEMA_ToolOutputConfiguration),
+            ),
+        ],
+        required: &["JsonPath"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ToolOutputFilter> for ::stratus_model::Val<ToolOutputFilter> {
+        fn from(value: ToolOutputFilter) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ToolOverrideInputValue`, a property type of `AWS::Wisdom::AIAgent`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ToolOverrideInputValue {
+        /// `JsonPath`: string.
+        /// Required.
+        /// Length: `1..=`.
+        pub json_path: ::stratus_model::Val<::std::string::String>,
+        /// `Value`: [`ToolOverrideInputValueConfiguration`].
+        /// Required.
+        pub value: ::stratus_model::Val<ToolOverrideInputValueConfiguration>,
+    }
+
+    impl ToolOverrideInputValue {
+        /// With the required `JsonPath`, `Value`; everything else unset.
+        pub fn new(
+            json_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<ToolOverrideInputValueConfiguration>>,
+        ) -> Self {
+            Self {
+                json_path: json_path.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `ToolOverrideInputValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_ToolOverrideInputValue: s::ObjectSchema = s::ObjectSchema {
+        name: "ToolOverrideInputValue",
+        properties: &[
+            s::prop("JsonPath", s::Kind::String).min_length(1),
+            s::prop(
+                "Value",
+                s::Kind::Object(&SCHEMA_ToolOverrideInputValueConfiguration),
+            ),
+        ],
+        required: &["JsonPath", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ToolOverrideInputValue> for ::stratus_model::Val<ToolOverrideInputValue> {
+        fn from(value: ToolOverrideInputValue) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `UserInteractionConfiguration`, a property type of `AWS::Wisdom::AIAgent`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct UserInteractionConfiguration {
+        /// `IsUserConfirmationRequired`: boolean.
+        pub is_user_confirmation_required: ::std::option::Option<::stratus_model::Val<bool>>,
+    }
+
+    /// What the schema says of `UserInteractionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_UserInteractionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "UserInteractionConfiguration",
+        properties: &[s::prop("IsUserConfirmationRequired", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<UserInteractionConfiguration>
+        for ::stratus_model::Val<UserInteractionConfiguration>
+    {
+        fn from(value: UserInteractionConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `KnowledgeBaseAssociationConfigurationData`, a property type of `AWS::Wisdom::AIAgent`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct KnowledgeBaseAssociationConfigurationData {
+        /// `ContentTagFilter`: [`TagFilter`].
+        pub content_tag_filter: ::std::option::Option<::stratus_model::Val<TagFilter>>,
+        /// `MaxResults`: number.
+        /// Range: `1..=100`.
+        pub max_results: ::std::option::Option<::stratus_model::Val<f64>>,
+        /// `OverrideKnowledgeBaseSearchType`: [`KnowledgeBaseSearchType`].
+        pub override_knowledge_base_search_type:
+            ::std::option::Option<::stratus_model::Val<KnowledgeBaseSearchType>>,
+    }
+
+    /// What the schema says of `KnowledgeBaseAssociationConfigurationData`'s properties; `validate()` checks them.
+    pub static SCHEMA_KnowledgeBaseAssociationConfigurationData: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "KnowledgeBaseAssociationConfigurationData",
+            properties: &[
+                s::prop("ContentTagFilter", s::Kind::Object(&SCHEMA_TagFilter)),
+                s::prop("MaxResults", s::Kind::Number)
+                    .minimum(1.0)
+                    .maximum(100.0),
+                s::prop(
+                    "OverrideKnowledgeBaseSearchType",
+                    s::Kind::Enum(KnowledgeBaseSearchType::VALUES),
+                ),
+            ],
+            required: &[],
+            required_xor: &[],
+            dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
+            open: false,
+        };
+
+    impl ::std::convert::From<KnowledgeBaseAssociationConfigurationData>
+        for ::stratus_model::Val<KnowledgeBaseAssociationConfigurationData>
+    {
+        fn from(value: KnowledgeBaseAssociationConfigurationData) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ToolOutputConfiguration`, a property type of `AWS::Wisdom::AIAgent`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ToolOutputConfiguration {
+        /// `OutputVariableNameOverride`: string.
+        /// Length: `1..=`.
+        pub output_variable_name_override:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `SessionDataNamespace`: string.
+        /// Length: `1..=`.
+        pub session_data_namespace:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `ToolOutputConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ToolOutputConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ToolOutputConfiguration",
+        properties: &[
+            s::prop("OutputVariableNameOverride", s::Kind::String).min_length(1),
+            s::prop("SessionDataNamespace", s::Kind::String).min_length(1),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ToolOutputConfiguration>
+        for ::stratus_model::Val<ToolOutputConfiguration>
+    {
+        fn from(value: ToolOutputConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ToolOverrideInputValueConfiguration`, a property type of `AWS::Wisdom::AIAgent`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ToolOverrideInputValueConfiguration {
+        /// `Constant`: [`ToolOverrideConstantInputValue`].
+        pub constant: ::std::option::Option<::stratus_model::Val<ToolOverrideConstantInputValue>>,
+    }
+
+    /// What the schema says of `ToolOverrideInputValueConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ToolOverrideInputValueConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ToolOverrideInputValueConfiguration",
+        properties: &[s::prop(
+            "Constant",
+            s::Kind::Object(&SCHEMA_ToolOverrideConstantInputValue),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["Constant"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ToolOverrideInputValueConfiguration>
+        for ::stratus_model::Val<ToolOverrideInputValueConfiguration>
+    {
+        fn from(value: ToolOverrideInputValueConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `TagFilter`, a property type of `AWS::Wisdom::AIAgent`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct TagFilter {
+        /// `AndConditions`: list of [`TagCondition`].
+        pub and_conditions:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<TagCondition>>>,
+        /// `OrConditions`: list of [`OrCondition`].
+        pub or_conditions:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<OrCondition>>>,
+        /// `TagCondition`: [`TagCondition`].
+        pub tag_condition: ::std::option::Option<::stratus_model::Val<TagCondition>>,
+    }
+
+    /// What the schema says of `TagFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA_TagFilter: s::ObjectSchema = s::ObjectSchema {
+        name: "TagFilter",
+        properties: &[
+            s::prop(
+                "AndConditions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TagCondition))),
+            ),
+            s::prop(
+                "OrConditions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_OrCondition))),
+            ),
+            s::prop("TagCondition", s::Kind::Object(&SCHEMA_TagCondition)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["TagCondition"], &["AndConditions"], &["OrConditions"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<TagFilter> for ::stratus_model::Val<TagFilter> {
+        fn from(value: TagFilter) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ToolOverrideConstantInputValue`, a property type of `AWS::Wisdom::AIAgent`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ToolOverrideConstantInputValue {
+        /// `Type`: [`ToolOverrideInputValueType`].
+        /// Required.
+        pub r#type: ::stratus_model::Val<ToolOverrideInputValueType>,
+        /// `Value`: string.
+        /// Required.
+        /// Length: `1..=`.
+        pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ToolOverrideConstantInputValue {
+        /// With the required `Type`, `Value`; everything else unset.
+        pub fn new(
+            r#type: impl ::std::convert::Into<::stratus_model::Val<ToolOverrideInputValueType>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                r#type: r#type.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `ToolOverrideConstantInputValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_ToolOverrideConstantInputValue: s::ObjectSchema = s::ObjectSchema {
+        name: "ToolOverrideConstantInputValue",
+        properties: &[
+            s::prop("Type", s::Kind::Enum(ToolOverrideInputValueType::VALUES)),
+            s::prop("Value", s::Kind::String).min_length(1),
+        ],
+        required: &["Type", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ToolOverrideConstantInputValue>
+        for ::stratus_model::Val<ToolOverrideConstantInputValue>
+    {
+        fn from(value: ToolOverrideConstantInputValue) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `TagCondition`, a property type of `AWS::Wisdom::AIAgent`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct TagCondition {
+        /// `Key`: string.
+        /// Required.
+        /// Pattern: `^(?!aws:)[a-zA-Z+-=._:/]+$`.
+        /// Length: `1..=128`.
+        pub key: ::stratus_model::Val<::std::string::String>,
+        /// `Value`: string.
+        /// Length: `1..=256`.
+        pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl TagCondition {
+        /// With the required `Key`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `TagCondition`'s properties; `validate()` checks them.
+    pub static SCHEMA_TagCondition: s::ObjectSchema = s::ObjectSchema {
+        name: "TagCondition",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern("^(?!aws:)[a-zA-Z+-=._:/]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<TagCondition> for ::stratus_model::Val<TagCondition> {
+        fn from(value: TagCondition) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `OrCondition`, a property type of `AWS::Wisdom::AIAgent`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct OrCondition {
+        /// `AndConditions`: list of [`TagCondition`].
+        pub and_conditions:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<TagCondition>>>,
+        /// `TagCondition`: [`TagCondition`].
+        pub tag_condition: ::std::option::Option<::stratus_model::Val<TagCondition>>,
+    }
+
+    /// What the schema says of `OrCondition`'s properties; `validate()` checks them.
+    pub static SCHEMA_OrCondition: s::ObjectSchema = s::ObjectSchema {
+        name: "OrCondition",
+        properties: &[
+            s::prop(
+                "AndConditions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TagCondition))),
+            ),
+            s::prop("TagCondition", s::Kind::Object(&SCHEMA_TagCondition)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["AndConditions"], &["TagCondition"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<OrCondition> for ::stratus_model::Val<OrCondition> {
+        fn from(value: OrCondition) -> Self {
+            ::stratus_model::Val::unchecked(value)
         }
     }
 
@@ -182,6 +1426,188 @@ pub mod ai_agent {
             AiAgentType::as_str(self)
         }
     }
+
+    /// The values `AIAgentAssociationConfigurationType` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum AiAgentAssociationConfigurationType {
+        /// `KNOWLEDGE_BASE`
+        KnowledgeBase,
+    }
+
+    impl AiAgentAssociationConfigurationType {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::KnowledgeBase];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["KNOWLEDGE_BASE"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::KnowledgeBase => "KNOWLEDGE_BASE",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for AiAgentAssociationConfigurationType {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<AiAgentAssociationConfigurationType>
+        for ::stratus_model::Val<AiAgentAssociationConfigurationType>
+    {
+        fn from(value: AiAgentAssociationConfigurationType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for AiAgentAssociationConfigurationType {
+        fn as_str(self) -> &'static str {
+            AiAgentAssociationConfigurationType::as_str(self)
+        }
+    }
+
+    /// The values `ToolType` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum ToolType {
+        /// `MODEL_CONTEXT_PROTOCOL`
+        ModelContextProtocol,
+        /// `RETURN_TO_CONTROL`
+        ReturnToControl,
+        /// `CONSTANT`
+        Constant,
+    }
+
+    impl ToolType {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[
+            Self::ModelContextProtocol,
+            Self::ReturnToControl,
+            Self::Constant,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["MODEL_CONTEXT_PROTOCOL", "RETURN_TO_CONTROL", "CONSTANT"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::ModelContextProtocol => "MODEL_CONTEXT_PROTOCOL",
+                Self::ReturnToControl => "RETURN_TO_CONTROL",
+                Self::Constant => "CONSTANT",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for ToolType {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<ToolType> for ::stratus_model::Val<ToolType> {
+        fn from(value: ToolType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for ToolType {
+        fn as_str(self) -> &'static str {
+            ToolType::as_str(self)
+        }
+    }
+
+    /// The values `KnowledgeBaseSearchType` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum KnowledgeBaseSearchType {
+        /// `HYBRID`
+        Hybrid,
+        /// `SEMANTIC`
+        Semantic,
+    }
+
+    impl KnowledgeBaseSearchType {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Hybrid, Self::Semantic];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["HYBRID", "SEMANTIC"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Hybrid => "HYBRID",
+                Self::Semantic => "SEMANTIC",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for KnowledgeBaseSearchType {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<KnowledgeBaseSearchType>
+        for ::stratus_model::Val<KnowledgeBaseSearchType>
+    {
+        fn from(value: KnowledgeBaseSearchType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for KnowledgeBaseSearchType {
+        fn as_str(self) -> &'static str {
+            KnowledgeBaseSearchType::as_str(self)
+        }
+    }
+
+    /// The values `ToolOverrideInputValueType` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum ToolOverrideInputValueType {
+        /// `STRING`
+        String,
+        /// `NUMBER`
+        Number,
+        /// `JSON_STRING`
+        JsonString,
+    }
+
+    impl ToolOverrideInputValueType {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::String, Self::Number, Self::JsonString];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["STRING", "NUMBER", "JSON_STRING"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::String => "STRING",
+                Self::Number => "NUMBER",
+                Self::JsonString => "JSON_STRING",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for ToolOverrideInputValueType {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<ToolOverrideInputValueType>
+        for ::stratus_model::Val<ToolOverrideInputValueType>
+    {
+        fn from(value: ToolOverrideInputValueType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for ToolOverrideInputValueType {
+        fn as_str(self) -> &'static str {
+            ToolOverrideInputValueType::as_str(self)
+        }
+    }
 }
 
 #[cfg(feature = "wisdom-ai-agent")]
@@ -247,6 +1673,8 @@ pub mod ai_agent_version {
         required: &["AssistantId", "AIAgentId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -373,6 +1801,8 @@ pub mod ai_guardrail {
         required: &["AssistantId", "BlockedInputMessaging", "BlockedOutputsMessaging"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -436,6 +1866,8 @@ pub mod ai_guardrail {
         required: &["FiltersConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -486,6 +1918,8 @@ pub mod ai_guardrail {
             required: &["FiltersConfig"],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -533,6 +1967,8 @@ pub mod ai_guardrail {
             required: &[],
             required_xor: &[],
             dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
             open: false,
         };
 
@@ -578,6 +2014,8 @@ pub mod ai_guardrail {
         required: &["TopicsConfig"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -623,6 +2061,8 @@ pub mod ai_guardrail {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -681,6 +2121,8 @@ pub mod ai_guardrail {
         required: &["InputStrength", "OutputStrength", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -733,6 +2175,8 @@ pub mod ai_guardrail {
         required: &["Threshold", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -782,6 +2226,8 @@ pub mod ai_guardrail {
         required: &["Action", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -848,6 +2294,8 @@ pub mod ai_guardrail {
         required: &["Action", "Name", "Pattern"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -916,6 +2364,8 @@ pub mod ai_guardrail {
         required: &["Definition", "Name", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -955,6 +2405,8 @@ pub mod ai_guardrail {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -992,6 +2444,8 @@ pub mod ai_guardrail {
         required: &["Text"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1548,6 +3002,8 @@ pub mod ai_guardrail_version {
         required: &["AssistantId", "AIGuardrailId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1670,6 +3126,8 @@ pub mod ai_prompt {
         required: &["ApiFormat", "ModelId", "TemplateConfiguration", "TemplateType", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1959,6 +3417,8 @@ pub mod ai_prompt_version {
         required: &["AssistantId", "AIPromptId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2073,6 +3533,8 @@ pub mod assistant {
         required: &["Name", "Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2111,6 +3573,8 @@ pub mod assistant {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2189,11 +3653,11 @@ pub mod assistant_association {
         /// Pattern: `^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`.
         #[resource(replace)]
         pub assistant_id: ::stratus_model::Val<::std::string::String>,
-        /// `Association`: JSON.
+        /// `Association`: [`AssociationData`].
         /// Required.
         /// Changing it replaces the resource.
         #[resource(replace)]
-        pub association: ::stratus_model::Val<::stratus_model::Json>,
+        pub association: ::stratus_model::Val<AssociationData>,
         /// `AssociationType`: [`AssociationType`].
         /// Required.
         /// Changing it replaces the resource.
@@ -2205,7 +3669,7 @@ pub mod assistant_association {
         /// With the required `AssistantId`, `Association`, `AssociationType`; everything else unset.
         pub fn new(
             assistant_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            association: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            association: impl ::std::convert::Into<::stratus_model::Val<AssociationData>>,
             association_type: impl ::std::convert::Into<::stratus_model::Val<AssociationType>>,
         ) -> Self {
             Self {
@@ -2222,13 +3686,15 @@ pub mod assistant_association {
         properties: &[
             s::prop("AssistantId", s::Kind::String)
                 .pattern("^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$"),
-            s::prop("Association", s::Kind::Json),
+            s::prop("Association", s::Kind::Object(&SCHEMA_AssociationData)),
             s::prop("AssociationType", s::Kind::Enum(AssociationType::VALUES)),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &["Association", "AssociationType", "AssistantId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2251,6 +3717,95 @@ pub mod assistant_association {
         }
         fn assistant_arn(self) -> ::stratus_model::Attr<::std::string::String> {
             ::stratus_model::Attr::new(self.id(), "AssistantArn")
+        }
+    }
+
+    /// `AssociationData`, a property type of `AWS::Wisdom::AssistantAssociation`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct AssociationData {
+        /// `ExternalBedrockKnowledgeBaseConfig`: [`ExternalBedrockKnowledgeBaseConfig`].
+        pub external_bedrock_knowledge_base_config:
+            ::std::option::Option<::stratus_model::Val<ExternalBedrockKnowledgeBaseConfig>>,
+        /// `KnowledgeBaseId`: string.
+        /// Pattern: `^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`.
+        pub knowledge_base_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `AssociationData`'s properties; `validate()` checks them.
+    pub static SCHEMA_AssociationData: s::ObjectSchema = s::ObjectSchema {
+        name: "AssociationData",
+        properties: &[
+            s::prop(
+                "ExternalBedrockKnowledgeBaseConfig",
+                s::Kind::Object(&SCHEMA_ExternalBedrockKnowledgeBaseConfig),
+            ),
+            s::prop("KnowledgeBaseId", s::Kind::String)
+                .pattern("^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$"),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[
+            &["KnowledgeBaseId"],
+            &["ExternalBedrockKnowledgeBaseConfig"],
+        ],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<AssociationData> for ::stratus_model::Val<AssociationData> {
+        fn from(value: AssociationData) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ExternalBedrockKnowledgeBaseConfig`, a property type of `AWS::Wisdom::AssistantAssociation`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ExternalBedrockKnowledgeBaseConfig {
+        /// `AccessRoleArn`: string.
+        /// Required.
+        /// Pattern: `^arn:aws:iam::[0-9]{12}:role/(?:service-role/)?[a-zA-Z0-9_+=,.@-]{1,64}$`.
+        pub access_role_arn: ::stratus_model::Val<::std::string::String>,
+        /// `BedrockKnowledgeBaseArn`: string.
+        /// Required.
+        /// Pattern: `^arn:aws(|-cn|-us-gov):bedrock:[a-zA-Z0-9-]*:[0-9]{12}:knowledge-base/[0-9a-zA-Z]+$`.
+        pub bedrock_knowledge_base_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ExternalBedrockKnowledgeBaseConfig {
+        /// With the required `AccessRoleArn`, `BedrockKnowledgeBaseArn`; everything else unset.
+        pub fn new(
+            access_role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            bedrock_knowledge_base_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                access_role_arn: access_role_arn.into(),
+                bedrock_knowledge_base_arn: bedrock_knowledge_base_arn.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `ExternalBedrockKnowledgeBaseConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ExternalBedrockKnowledgeBaseConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ExternalBedrockKnowledgeBaseConfig",
+        properties: &[s::prop("AccessRoleArn", s::Kind::String).pattern("^arn:aws:iam::[0-9]{12}:role/(?:service-role/)?[a-zA-Z0-9_+=,.@-]{1,64}$").format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$"), s::prop("BedrockKnowledgeBaseArn", s::Kind::String).pattern("^arn:aws(|-cn|-us-gov):bedrock:[a-zA-Z0-9-]*:[0-9]{12}:knowledge-base/[0-9a-zA-Z]+$")],
+        required: &["BedrockKnowledgeBaseArn", "AccessRoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ExternalBedrockKnowledgeBaseConfig>
+        for ::stratus_model::Val<ExternalBedrockKnowledgeBaseConfig>
+    {
+        fn from(value: ExternalBedrockKnowledgeBaseConfig) -> Self {
+            ::stratus_model::Val::unchecked(value)
         }
     }
 
@@ -2345,11 +3900,10 @@ pub mod knowledge_base {
         #[resource(replace)]
         pub server_side_encryption_configuration:
             ::std::option::Option<::stratus_model::Val<ServerSideEncryptionConfiguration>>,
-        /// `SourceConfiguration`: JSON.
+        /// `SourceConfiguration`: [`SourceConfiguration`].
         /// Changing it replaces the resource.
         #[resource(replace)]
-        pub source_configuration:
-            ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        pub source_configuration: ::std::option::Option<::stratus_model::Val<SourceConfiguration>>,
         /// `VectorIngestionConfiguration`: [`VectorIngestionConfiguration`].
         pub vector_ingestion_configuration:
             ::std::option::Option<::stratus_model::Val<VectorIngestionConfiguration>>,
@@ -2397,7 +3951,10 @@ pub mod knowledge_base {
                 "ServerSideEncryptionConfiguration",
                 s::Kind::Object(&SCHEMA_ServerSideEncryptionConfiguration),
             ),
-            s::prop("SourceConfiguration", s::Kind::Json),
+            s::prop(
+                "SourceConfiguration",
+                s::Kind::Object(&SCHEMA_SourceConfiguration),
+            ),
             s::prop(
                 "VectorIngestionConfiguration",
                 s::Kind::Object(&SCHEMA_VectorIngestionConfiguration),
@@ -2407,6 +3964,8 @@ pub mod knowledge_base {
         required: &["KnowledgeBaseType", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2445,6 +4004,8 @@ pub mod knowledge_base {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2472,6 +4033,8 @@ pub mod knowledge_base {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2479,6 +4042,45 @@ pub mod knowledge_base {
         for ::stratus_model::Val<ServerSideEncryptionConfiguration>
     {
         fn from(value: ServerSideEncryptionConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `SourceConfiguration`, a property type of `AWS::Wisdom::KnowledgeBase`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct SourceConfiguration {
+        /// `AppIntegrations`: [`AppIntegrationsConfiguration`].
+        pub app_integrations:
+            ::std::option::Option<::stratus_model::Val<AppIntegrationsConfiguration>>,
+        /// `ManagedSourceConfiguration`: [`ManagedSourceConfiguration`].
+        pub managed_source_configuration:
+            ::std::option::Option<::stratus_model::Val<ManagedSourceConfiguration>>,
+    }
+
+    /// What the schema says of `SourceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SourceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SourceConfiguration",
+        properties: &[
+            s::prop(
+                "AppIntegrations",
+                s::Kind::Object(&SCHEMA_AppIntegrationsConfiguration),
+            ),
+            s::prop(
+                "ManagedSourceConfiguration",
+                s::Kind::Object(&SCHEMA_ManagedSourceConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["AppIntegrations"], &["ManagedSourceConfiguration"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<SourceConfiguration> for ::stratus_model::Val<SourceConfiguration> {
+        fn from(value: SourceConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -2511,6 +4113,8 @@ pub mod knowledge_base {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2518,6 +4122,96 @@ pub mod knowledge_base {
         for ::stratus_model::Val<VectorIngestionConfiguration>
     {
         fn from(value: VectorIngestionConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `AppIntegrationsConfiguration`, a property type of `AWS::Wisdom::KnowledgeBase`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct AppIntegrationsConfiguration {
+        /// `AppIntegrationArn`: string.
+        /// Required.
+        /// Pattern: `^arn:[a-z-]+?:[a-z-]+?:[a-z0-9-]*?:([0-9]{12})?:[a-zA-Z0-9-:/]+$`.
+        /// Length: `1..=2048`.
+        pub app_integration_arn: ::stratus_model::Val<::std::string::String>,
+        /// `ObjectFields`: list of string.
+        /// Items: `1..=100`.
+        pub object_fields:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+    }
+
+    impl AppIntegrationsConfiguration {
+        /// With the required `AppIntegrationArn`; everything else unset.
+        pub fn new(
+            app_integration_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                app_integration_arn: app_integration_arn.into(),
+                object_fields: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `AppIntegrationsConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AppIntegrationsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AppIntegrationsConfiguration",
+        properties: &[
+            s::prop("AppIntegrationArn", s::Kind::String)
+                .pattern("^arn:[a-z-]+?:[a-z-]+?:[a-z0-9-]*?:([0-9]{12})?:[a-zA-Z0-9-:/]+$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop(
+                "ObjectFields",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(4096)),
+            )
+            .min_items(1)
+            .max_items(100),
+        ],
+        required: &["AppIntegrationArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<AppIntegrationsConfiguration>
+        for ::stratus_model::Val<AppIntegrationsConfiguration>
+    {
+        fn from(value: AppIntegrationsConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ManagedSourceConfiguration`, a property type of `AWS::Wisdom::KnowledgeBase`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ManagedSourceConfiguration {
+        /// `WebCrawlerConfiguration`: [`WebCrawlerConfiguration`].
+        pub web_crawler_configuration:
+            ::std::option::Option<::stratus_model::Val<WebCrawlerConfiguration>>,
+    }
+
+    /// What the schema says of `ManagedSourceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ManagedSourceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ManagedSourceConfiguration",
+        properties: &[s::prop(
+            "WebCrawlerConfiguration",
+            s::Kind::Object(&SCHEMA_WebCrawlerConfiguration),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["WebCrawlerConfiguration"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ManagedSourceConfiguration>
+        for ::stratus_model::Val<ManagedSourceConfiguration>
+    {
+        fn from(value: ManagedSourceConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -2576,6 +4270,8 @@ pub mod knowledge_base {
         required: &["ChunkingStrategy"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2623,11 +4319,87 @@ pub mod knowledge_base {
         required: &["ParsingStrategy"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
     impl ::std::convert::From<ParsingConfiguration> for ::stratus_model::Val<ParsingConfiguration> {
         fn from(value: ParsingConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `WebCrawlerConfiguration`, a property type of `AWS::Wisdom::KnowledgeBase`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct WebCrawlerConfiguration {
+        /// `CrawlerLimits`: [`CrawlerLimits`].
+        pub crawler_limits: ::std::option::Option<::stratus_model::Val<CrawlerLimits>>,
+        /// `ExclusionFilters`: list of string.
+        pub exclusion_filters:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+        /// `InclusionFilters`: list of string.
+        pub inclusion_filters:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+        /// `Scope`: [`Scope`].
+        /// Allowed values: `HOST_ONLY`, `SUBDOMAINS`.
+        pub scope: ::std::option::Option<::stratus_model::Val<Scope>>,
+        /// `UrlConfiguration`: [`UrlConfiguration`].
+        /// Required.
+        pub url_configuration: ::stratus_model::Val<UrlConfiguration>,
+    }
+
+    impl WebCrawlerConfiguration {
+        /// With the required `UrlConfiguration`; everything else unset.
+        pub fn new(
+            url_configuration: impl ::std::convert::Into<::stratus_model::Val<UrlConfiguration>>,
+        ) -> Self {
+            Self {
+                crawler_limits: ::std::option::Option::None,
+                exclusion_filters: ::std::option::Option::None,
+                inclusion_filters: ::std::option::Option::None,
+                scope: ::std::option::Option::None,
+                url_configuration: url_configuration.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `WebCrawlerConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_WebCrawlerConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "WebCrawlerConfiguration",
+        properties: &[
+            s::prop("CrawlerLimits", s::Kind::Object(&SCHEMA_CrawlerLimits)),
+            s::prop(
+                "ExclusionFilters",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(1000)),
+            )
+            .min_items(1)
+            .max_items(25),
+            s::prop(
+                "InclusionFilters",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(1000)),
+            )
+            .min_items(1)
+            .max_items(25),
+            s::prop("Scope", s::Kind::Enum(Scope::VALUES)),
+            s::prop(
+                "UrlConfiguration",
+                s::Kind::Object(&SCHEMA_UrlConfiguration),
+            ),
+        ],
+        required: &["UrlConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<WebCrawlerConfiguration>
+        for ::stratus_model::Val<WebCrawlerConfiguration>
+    {
+        fn from(value: WebCrawlerConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -2671,6 +4443,8 @@ pub mod knowledge_base {
         required: &["MaxTokens", "OverlapPercentage"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2730,6 +4504,8 @@ pub mod knowledge_base {
         required: &["LevelConfigurations", "OverlapTokens"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2789,6 +4565,8 @@ pub mod knowledge_base {
         required: &["MaxTokens", "BufferSize", "BreakpointPercentileThreshold"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2832,6 +4610,8 @@ pub mod knowledge_base {
         required: &["ModelArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2839,6 +4619,67 @@ pub mod knowledge_base {
         for ::stratus_model::Val<BedrockFoundationModelConfiguration>
     {
         fn from(value: BedrockFoundationModelConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `CrawlerLimits`, a property type of `AWS::Wisdom::KnowledgeBase`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct CrawlerLimits {
+        /// `RateLimit`: number.
+        /// Range: `1..=3000`.
+        pub rate_limit: ::std::option::Option<::stratus_model::Val<f64>>,
+    }
+
+    /// What the schema says of `CrawlerLimits`'s properties; `validate()` checks them.
+    pub static SCHEMA_CrawlerLimits: s::ObjectSchema = s::ObjectSchema {
+        name: "CrawlerLimits",
+        properties: &[s::prop("RateLimit", s::Kind::Number)
+            .minimum(1.0)
+            .maximum(3000.0)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<CrawlerLimits> for ::stratus_model::Val<CrawlerLimits> {
+        fn from(value: CrawlerLimits) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `UrlConfiguration`, a property type of `AWS::Wisdom::KnowledgeBase`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct UrlConfiguration {
+        /// `SeedUrls`: list of [`SeedUrl`].
+        /// Items: `1..=100`.
+        pub seed_urls: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<SeedUrl>>>,
+    }
+
+    /// What the schema says of `UrlConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_UrlConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "UrlConfiguration",
+        properties: &[s::prop(
+            "SeedUrls",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SeedUrl))),
+        )
+        .min_items(1)
+        .max_items(100)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<UrlConfiguration> for ::stratus_model::Val<UrlConfiguration> {
+        fn from(value: UrlConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -2871,6 +4712,8 @@ pub mod knowledge_base {
         required: &["MaxTokens"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2912,11 +4755,40 @@ pub mod knowledge_base {
         required: &["ParsingPromptText"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
     impl ::std::convert::From<ParsingPrompt> for ::stratus_model::Val<ParsingPrompt> {
         fn from(value: ParsingPrompt) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `SeedUrl`, a property type of `AWS::Wisdom::KnowledgeBase`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct SeedUrl {
+        /// `Url`: string.
+        /// Pattern: `^https?://[A-Za-z0-9][^\s]*$`.
+        pub url: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `SeedUrl`'s properties; `validate()` checks them.
+    pub static SCHEMA_SeedUrl: s::ObjectSchema = s::ObjectSchema {
+        name: "SeedUrl",
+        properties: &[s::prop("Url", s::Kind::String).pattern("^https?://[A-Za-z0-9][^\\s]*$")],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<SeedUrl> for ::stratus_model::Val<SeedUrl> {
+        fn from(value: SeedUrl) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -3076,6 +4948,48 @@ pub mod knowledge_base {
             ParsingStrategy::as_str(self)
         }
     }
+
+    /// The values `Scope` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum Scope {
+        /// `HOST_ONLY`
+        HostOnly,
+        /// `SUBDOMAINS`
+        Subdomains,
+    }
+
+    impl Scope {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::HostOnly, Self::Subdomains];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["HOST_ONLY", "SUBDOMAINS"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::HostOnly => "HOST_ONLY",
+                Self::Subdomains => "SUBDOMAINS",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for Scope {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<Scope> for ::stratus_model::Val<Scope> {
+        fn from(value: Scope) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for Scope {
+        fn as_str(self) -> &'static str {
+            Scope::as_str(self)
+        }
+    }
 }
 
 #[cfg(feature = "wisdom-knowledge-base")]
@@ -3165,6 +5079,8 @@ pub mod message_template {
         required: &["KnowledgeBaseArn", "ChannelSubtype", "Name", "Content"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3227,6 +5143,11 @@ pub mod message_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[
+            &["EmailMessageTemplateContent"],
+            &["SmsMessageTemplateContent"],
+        ],
+        any_of: &[],
         open: false,
     };
 
@@ -3276,6 +5197,8 @@ pub mod message_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3330,6 +5253,8 @@ pub mod message_template {
         required: &["Criteria", "Values"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3381,6 +5306,8 @@ pub mod message_template {
         required: &["AttachmentName", "S3PresignedUrl"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3448,6 +5375,8 @@ pub mod message_template {
         required: &["Subject", "Body", "Headers"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3487,6 +5416,8 @@ pub mod message_template {
         required: &["Body"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3524,6 +5455,8 @@ pub mod message_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3904,6 +5837,8 @@ pub mod message_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3948,6 +5883,8 @@ pub mod message_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -3984,6 +5921,8 @@ pub mod message_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4025,6 +5964,8 @@ pub mod message_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4055,6 +5996,8 @@ pub mod message_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4084,6 +6027,8 @@ pub mod message_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4111,6 +6056,8 @@ pub mod message_template {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4214,6 +6161,8 @@ pub mod message_template_version {
         required: &["MessageTemplateArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4321,6 +6270,8 @@ pub mod quick_response {
         required: &["KnowledgeBaseArn", "Content", "Name"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4369,6 +6320,8 @@ pub mod quick_response {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -4423,6 +6376,8 @@ pub mod quick_response {
         required: &["Criteria", "Values"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -53,6 +53,8 @@ pub mod connection_alias {
         required: &["ConnectionString"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -162,6 +164,8 @@ pub mod workspace {
         required: &["BundleId", "DirectoryId", "UserName"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -212,6 +216,8 @@ pub mod workspace {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -320,6 +326,8 @@ pub mod workspaces_pool {
         required: &["PoolName", "BundleId", "DirectoryId", "Capacity"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -383,6 +391,8 @@ pub mod workspaces_pool {
         required: &["Status"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -420,6 +430,8 @@ pub mod workspaces_pool {
         required: &["DesiredUserSessions"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -461,6 +473,8 @@ pub mod workspaces_pool {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -111,6 +111,8 @@ pub mod volume {
         required: &["AvailabilityZone"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -153,6 +155,8 @@ pub mod volume {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -207,6 +211,8 @@ pub mod volume {
         required: &["Key", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -412,6 +418,8 @@ pub mod volume_association {
         required: &["WorkspaceInstanceId", "VolumeId", "Device"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -495,6 +503,8 @@ pub mod workspace_instance {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -672,7 +682,9 @@ pub mod workspace_instance {
                 "IamInstanceProfile",
                 s::Kind::Object(&SCHEMA_IamInstanceProfileSpecification),
             ),
-            s::prop("ImageId", s::Kind::String).pattern("^ami-[0-9a-zA-Z]{1,63}$"),
+            s::prop("ImageId", s::Kind::String)
+                .pattern("^ami-[0-9a-zA-Z]{1,63}$")
+                .format("AWS::EC2::Image.Id", "^ami-([0-9a-z]{8}|[0-9a-z]{17})$"),
             s::prop("InstanceType", s::Kind::String).pattern("^([a-z0-9-]+)\\.([a-z0-9]+)$"),
             s::prop("Ipv6AddressCount", s::Kind::Integer).minimum(0.0),
             s::prop("KeyName", s::Kind::String)
@@ -713,7 +725,12 @@ pub mod workspace_instance {
                 "PrivateDnsNameOptions",
                 s::Kind::Object(&SCHEMA_PrivateDnsNameOptionsRequest),
             ),
-            s::prop("SubnetId", s::Kind::String).pattern("^subnet-[0-9a-zA-Z]{1,63}$"),
+            s::prop("SubnetId", s::Kind::String)
+                .pattern("^subnet-[0-9a-zA-Z]{1,63}$")
+                .format(
+                    "AWS::EC2::Subnet.Id",
+                    "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                ),
             s::prop(
                 "TagSpecifications",
                 s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TagSpecification))),
@@ -726,6 +743,8 @@ pub mod workspace_instance {
         required: &["ImageId", "InstanceType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -768,6 +787,8 @@ pub mod workspace_instance {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -806,6 +827,8 @@ pub mod workspace_instance {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -839,6 +862,8 @@ pub mod workspace_instance {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -864,6 +889,8 @@ pub mod workspace_instance {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -890,6 +917,8 @@ pub mod workspace_instance {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -914,6 +943,8 @@ pub mod workspace_instance {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -953,6 +984,8 @@ pub mod workspace_instance {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -985,6 +1018,8 @@ pub mod workspace_instance {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1012,6 +1047,8 @@ pub mod workspace_instance {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1063,6 +1100,8 @@ pub mod workspace_instance {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1089,6 +1128,8 @@ pub mod workspace_instance {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1132,11 +1173,18 @@ pub mod workspace_instance {
                 "Groups",
                 s::Kind::List(&s::prop("", s::Kind::String).pattern("^sg-[0-9a-zA-Z]{1,63}$")),
             ),
-            s::prop("SubnetId", s::Kind::String).pattern("^subnet-[0-9a-zA-Z]{1,63}$"),
+            s::prop("SubnetId", s::Kind::String)
+                .pattern("^subnet-[0-9a-zA-Z]{1,63}$")
+                .format(
+                    "AWS::EC2::Subnet.Id",
+                    "^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                ),
         ],
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1167,6 +1215,8 @@ pub mod workspace_instance {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1215,6 +1265,8 @@ pub mod workspace_instance {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1249,6 +1301,8 @@ pub mod workspace_instance {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1287,6 +1341,8 @@ pub mod workspace_instance {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1335,6 +1391,8 @@ pub mod workspace_instance {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1374,6 +1432,8 @@ pub mod workspace_instance {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1428,6 +1488,8 @@ pub mod workspace_instance {
         required: &["Key"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

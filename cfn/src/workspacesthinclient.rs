@@ -82,10 +82,12 @@ pub mod environment {
     /// What the schema says of `AWS::WorkSpacesThinClient::Environment`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::WorkSpacesThinClient::Environment",
-        properties: &[s::prop("DesiredSoftwareSetId", s::Kind::String).pattern("^[0-9]{1,9}$"), s::prop("DesktopArn", s::Kind::String).pattern("^arn:[\\w+=\\/,.@-]+:[a-zA-Z0-9\\-]+:[a-zA-Z0-9\\-]*:[0-9]{0,12}:[a-zA-Z0-9\\-\\/\\._]+$").min_length(20).max_length(2048), s::prop("DesktopEndpoint", s::Kind::String).pattern("^(https:\\/\\/)[a-z0-9]+([\\-\\.]{1}[a-z0-9]+)*\\.[a-z]{2,32}(:[0-9]{1,5})?(\\/.*)?$").min_length(1).max_length(1024), s::prop("DeviceCreationTags", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag)))).max_items(50), s::prop("KmsKeyArn", s::Kind::String).pattern("^arn:[\\w+=\\/,.@-]+:kms:[a-zA-Z0-9\\-]*:[0-9]{0,12}:key\\/[a-zA-Z0-9-]+$").min_length(20).max_length(2048), s::prop("MaintenanceWindow", s::Kind::Object(&SCHEMA_MaintenanceWindow)), s::prop("Name", s::Kind::String).pattern("^.+$").min_length(1).max_length(64), s::prop("SoftwareSetUpdateMode", s::Kind::Enum(SoftwareSetUpdateMode::VALUES)), s::prop("SoftwareSetUpdateSchedule", s::Kind::Enum(SoftwareSetUpdateSchedule::VALUES)), s::prop("Tags", s::Kind::Json)],
+        properties: &[s::prop("DesiredSoftwareSetId", s::Kind::String).pattern("^[0-9]{1,9}$"), s::prop("DesktopArn", s::Kind::String).pattern("^arn:[\\w+=\\/,.@-]+:[a-zA-Z0-9\\-]+:[a-zA-Z0-9\\-]*:[0-9]{0,12}:[a-zA-Z0-9\\-\\/\\._]+$").min_length(20).max_length(2048), s::prop("DesktopEndpoint", s::Kind::String).pattern("^(https:\\/\\/)[a-z0-9]+([\\-\\.]{1}[a-z0-9]+)*\\.[a-z]{2,32}(:[0-9]{1,5})?(\\/.*)?$").min_length(1).max_length(1024), s::prop("DeviceCreationTags", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag)))).max_items(50), s::prop("KmsKeyArn", s::Kind::String).pattern("^arn:[\\w+=\\/,.@-]+:kms:[a-zA-Z0-9\\-]*:[0-9]{0,12}:key\\/[a-zA-Z0-9-]+$").format("AWS::KMS::Key.Arn", "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$").min_length(20).max_length(2048), s::prop("MaintenanceWindow", s::Kind::Object(&SCHEMA_MaintenanceWindow)), s::prop("Name", s::Kind::String).pattern("^.+$").min_length(1).max_length(64), s::prop("SoftwareSetUpdateMode", s::Kind::Enum(SoftwareSetUpdateMode::VALUES)), s::prop("SoftwareSetUpdateSchedule", s::Kind::Enum(SoftwareSetUpdateSchedule::VALUES)), s::prop("Tags", s::Kind::Json)],
         required: &["DesktopArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -187,6 +189,8 @@ pub mod environment {
         required: &["Key", "Value"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -264,6 +268,8 @@ pub mod environment {
         required: &["Type"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

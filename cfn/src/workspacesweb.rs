@@ -51,6 +51,8 @@ pub mod browser_settings {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -100,6 +102,8 @@ pub mod browser_settings {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -341,6 +345,8 @@ pub mod data_protection_settings {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -415,6 +421,8 @@ pub mod data_protection_settings {
         required: &["InlineRedactionPatterns"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -477,6 +485,8 @@ pub mod data_protection_settings {
         required: &["RedactionPlaceHolder"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -549,6 +559,8 @@ pub mod data_protection_settings {
         required: &["PatternName", "PatternRegex"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -602,6 +614,8 @@ pub mod data_protection_settings {
         required: &["RedactionPlaceHolderType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -728,6 +742,8 @@ pub mod identity_provider {
         required: &["IdentityProviderDetails", "IdentityProviderName", "IdentityProviderType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -884,6 +900,8 @@ pub mod ip_access_settings {
         required: &["IpRules"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -954,6 +972,8 @@ pub mod ip_access_settings {
         required: &["IpRange"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1028,6 +1048,10 @@ pub mod network_settings {
                 s::Kind::List(
                     &s::prop("", s::Kind::String)
                         .pattern("^[\\w+\\-]+$")
+                        .format(
+                            "AWS::EC2::SecurityGroup.Id",
+                            "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+                        )
                         .min_length(1)
                         .max_length(128),
                 ),
@@ -1047,6 +1071,10 @@ pub mod network_settings {
             .max_items(3),
             s::prop("VpcId", s::Kind::String)
                 .pattern("^vpc-[0-9a-z]*$")
+                .format(
+                    "AWS::EC2::VPC.Id",
+                    "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+                )
                 .min_length(1)
                 .max_length(255),
             s::prop("Tags", s::Kind::Json),
@@ -1054,6 +1082,8 @@ pub mod network_settings {
         required: &["SecurityGroupIds", "SubnetIds", "VpcId"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1177,6 +1207,8 @@ pub mod portal {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1360,9 +1392,9 @@ pub mod session_logger {
         /// Pattern: `^[ _\-\d\w]+$`.
         /// Length: `1..=64`.
         pub display_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-        /// `EventFilter`: JSON.
+        /// `EventFilter`: [`EventFilter`].
         /// Required.
-        pub event_filter: ::stratus_model::Val<::stratus_model::Json>,
+        pub event_filter: ::stratus_model::Val<EventFilter>,
         /// `LogConfiguration`: [`LogConfiguration`].
         /// Required.
         pub log_configuration: ::stratus_model::Val<LogConfiguration>,
@@ -1371,7 +1403,7 @@ pub mod session_logger {
     impl CfnSessionLogger {
         /// With the required `EventFilter`, `LogConfiguration`; everything else unset.
         pub fn new(
-            event_filter: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            event_filter: impl ::std::convert::Into<::stratus_model::Val<EventFilter>>,
             log_configuration: impl ::std::convert::Into<::stratus_model::Val<LogConfiguration>>,
         ) -> Self {
             Self {
@@ -1387,10 +1419,12 @@ pub mod session_logger {
     /// What the schema says of `AWS::WorkSpacesWeb::SessionLogger`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::WorkSpacesWeb::SessionLogger",
-        properties: &[s::prop("AdditionalEncryptionContext", s::Kind::Map(&s::prop("", s::Kind::String).pattern("^[\\s\\S]*$").min_length(0).max_length(131072))), s::prop("CustomerManagedKey", s::Kind::String).pattern("^arn:[\\w+=\\/,.@-]+:kms:[a-zA-Z0-9\\-]*:[a-zA-Z0-9]{1,12}:key\\/[a-zA-Z0-9-]+$").min_length(20).max_length(2048), s::prop("DisplayName", s::Kind::String).pattern("^[ _\\-\\d\\w]+$").min_length(1).max_length(64), s::prop("EventFilter", s::Kind::Json), s::prop("LogConfiguration", s::Kind::Object(&SCHEMA_LogConfiguration)), s::prop("Tags", s::Kind::Json)],
+        properties: &[s::prop("AdditionalEncryptionContext", s::Kind::Map(&s::prop("", s::Kind::String).pattern("^[\\s\\S]*$").min_length(0).max_length(131072))), s::prop("CustomerManagedKey", s::Kind::String).pattern("^arn:[\\w+=\\/,.@-]+:kms:[a-zA-Z0-9\\-]*:[a-zA-Z0-9]{1,12}:key\\/[a-zA-Z0-9-]+$").min_length(20).max_length(2048), s::prop("DisplayName", s::Kind::String).pattern("^[ _\\-\\d\\w]+$").min_length(1).max_length(64), s::prop("EventFilter", s::Kind::Object(&SCHEMA_EventFilter)), s::prop("LogConfiguration", s::Kind::Object(&SCHEMA_LogConfiguration)), s::prop("Tags", s::Kind::Json)],
         required: &["EventFilter", "LogConfiguration"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1420,6 +1454,43 @@ pub mod session_logger {
         }
     }
 
+    /// `EventFilter`, a property type of `AWS::WorkSpacesWeb::SessionLogger`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct EventFilter {
+        /// `All`: JSON.
+        pub all: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `Include`: list of [`Event`].
+        /// Items: `1..=100`.
+        pub include: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Event>>>,
+    }
+
+    /// What the schema says of `EventFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA_EventFilter: s::ObjectSchema = s::ObjectSchema {
+        name: "EventFilter",
+        properties: &[
+            s::prop("All", s::Kind::Json),
+            s::prop(
+                "Include",
+                s::Kind::List(&s::prop("", s::Kind::Enum(Event::VALUES))),
+            )
+            .min_items(1)
+            .max_items(100),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["All"], &["Include"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<EventFilter> for ::stratus_model::Val<EventFilter> {
+        fn from(value: EventFilter) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
     /// `LogConfiguration`, a property type of `AWS::WorkSpacesWeb::SessionLogger`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
@@ -1435,6 +1506,8 @@ pub mod session_logger {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1504,12 +1577,143 @@ pub mod session_logger {
         required: &["Bucket", "FolderStructure", "LogFileFormat"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
     impl ::std::convert::From<S3LogConfiguration> for ::stratus_model::Val<S3LogConfiguration> {
         fn from(value: S3LogConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// The values `Event` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum Event {
+        /// `WebsiteInteract`
+        WebsiteInteract,
+        /// `FileDownloadFromSecureBrowserToRemoteDisk`
+        FileDownloadFromSecureBrowserToRemoteDisk,
+        /// `FileTransferFromRemoteToLocalDisk`
+        FileTransferFromRemoteToLocalDisk,
+        /// `FileTransferFromLocalToRemoteDisk`
+        FileTransferFromLocalToRemoteDisk,
+        /// `FileUploadFromRemoteDiskToSecureBrowser`
+        FileUploadFromRemoteDiskToSecureBrowser,
+        /// `ContentPasteToWebsite`
+        ContentPasteToWebsite,
+        /// `ContentTransferFromLocalToRemoteClipboard`
+        ContentTransferFromLocalToRemoteClipboard,
+        /// `ContentCopyFromWebsite`
+        ContentCopyFromWebsite,
+        /// `UrlLoad`
+        UrlLoad,
+        /// `TabOpen`
+        TabOpen,
+        /// `TabClose`
+        TabClose,
+        /// `PrintJobSubmit`
+        PrintJobSubmit,
+        /// `SessionConnect`
+        SessionConnect,
+        /// `SessionStart`
+        SessionStart,
+        /// `SessionDisconnect`
+        SessionDisconnect,
+        /// `SessionEnd`
+        SessionEnd,
+        /// `UrlBlockByContentFilter`
+        UrlBlockByContentFilter,
+    }
+
+    impl Event {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[
+            Self::WebsiteInteract,
+            Self::FileDownloadFromSecureBrowserToRemoteDisk,
+            Self::FileTransferFromRemoteToLocalDisk,
+            Self::FileTransferFromLocalToRemoteDisk,
+            Self::FileUploadFromRemoteDiskToSecureBrowser,
+            Self::ContentPasteToWebsite,
+            Self::ContentTransferFromLocalToRemoteClipboard,
+            Self::ContentCopyFromWebsite,
+            Self::UrlLoad,
+            Self::TabOpen,
+            Self::TabClose,
+            Self::PrintJobSubmit,
+            Self::SessionConnect,
+            Self::SessionStart,
+            Self::SessionDisconnect,
+            Self::SessionEnd,
+            Self::UrlBlockByContentFilter,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "WebsiteInteract",
+            "FileDownloadFromSecureBrowserToRemoteDisk",
+            "FileTransferFromRemoteToLocalDisk",
+            "FileTransferFromLocalToRemoteDisk",
+            "FileUploadFromRemoteDiskToSecureBrowser",
+            "ContentPasteToWebsite",
+            "ContentTransferFromLocalToRemoteClipboard",
+            "ContentCopyFromWebsite",
+            "UrlLoad",
+            "TabOpen",
+            "TabClose",
+            "PrintJobSubmit",
+            "SessionConnect",
+            "SessionStart",
+            "SessionDisconnect",
+            "SessionEnd",
+            "UrlBlockByContentFilter",
+        ];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::WebsiteInteract => "WebsiteInteract",
+                Self::FileDownloadFromSecureBrowserToRemoteDisk => {
+                    "FileDownloadFromSecureBrowserToRemoteDisk"
+                }
+                Self::FileTransferFromRemoteToLocalDisk => "FileTransferFromRemoteToLocalDisk",
+                Self::FileTransferFromLocalToRemoteDisk => "FileTransferFromLocalToRemoteDisk",
+                Self::FileUploadFromRemoteDiskToSecureBrowser => {
+                    "FileUploadFromRemoteDiskToSecureBrowser"
+                }
+                Self::ContentPasteToWebsite => "ContentPasteToWebsite",
+                Self::ContentTransferFromLocalToRemoteClipboard => {
+                    "ContentTransferFromLocalToRemoteClipboard"
+                }
+                Self::ContentCopyFromWebsite => "ContentCopyFromWebsite",
+                Self::UrlLoad => "UrlLoad",
+                Self::TabOpen => "TabOpen",
+                Self::TabClose => "TabClose",
+                Self::PrintJobSubmit => "PrintJobSubmit",
+                Self::SessionConnect => "SessionConnect",
+                Self::SessionStart => "SessionStart",
+                Self::SessionDisconnect => "SessionDisconnect",
+                Self::SessionEnd => "SessionEnd",
+                Self::UrlBlockByContentFilter => "UrlBlockByContentFilter",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for Event {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<Event> for ::stratus_model::Val<Event> {
+        fn from(value: Event) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for Event {
+        fn as_str(self) -> &'static str {
+            Event::as_str(self)
         }
     }
 
@@ -1650,6 +1854,8 @@ pub mod trust_store {
         required: &["CertificateList"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1727,6 +1933,8 @@ pub mod user_access_logging_settings {
         required: &["KinesisStreamArn"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1857,6 +2065,8 @@ pub mod user_settings {
         required: &["CopyAllowed", "DownloadAllowed", "PasteAllowed", "PrintAllowed", "UploadAllowed"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -1947,6 +2157,8 @@ pub mod user_settings {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2004,6 +2216,8 @@ pub mod user_settings {
         required: &["Allowlist"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2049,6 +2263,8 @@ pub mod user_settings {
         required: &[],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2100,12 +2316,17 @@ pub mod user_settings {
                 .pattern("^[\\s\\S]*$")
                 .min_length(0)
                 .max_length(131072),
-            s::prop("LastUploadTimestamp", s::Kind::String),
+            s::prop("LastUploadTimestamp", s::Kind::String).format(
+                "date-time",
+                "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$",
+            ),
             s::prop("MimeType", s::Kind::Enum(MimeType::VALUES)),
         ],
         required: &["FileExtension", "LastUploadTimestamp", "MimeType"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2182,6 +2403,8 @@ pub mod user_settings {
         required: &["BrowserTabTitle", "WelcomeText"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 
@@ -2231,6 +2454,8 @@ pub mod user_settings {
         required: &["Domain"],
         required_xor: &[],
         dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
         open: false,
     };
 

@@ -88,6 +88,9 @@ impl Checker {
                 );
             }
         }
+        for (property, problem, fix) in alternatives(at, schema, &is_set) {
+            report(property, problem, fix);
+        }
         for (name, needs) in schema.dependent_required {
             if is_set(name) {
                 for need in needs.iter().filter(|n| !is_set(n)) {
@@ -247,6 +250,15 @@ impl Checker {
                     "give a value of that form".into(),
                 );
             }
+            if let Some((format, pattern)) = schema.format
+                && let Some(regex) = self.pattern(pattern)
+                && !regex.is_match(text)
+            {
+                report(
+                    format!("{text:?} is not a {format} (a value matching {pattern})"),
+                    format!("give a {format}, or a reference to the resource"),
+                );
+            }
         }
         if let Some(number) = as_number(value) {
             let (low, high) = schema.range;
@@ -300,6 +312,68 @@ fn rust_syntax(pattern: &str) -> String {
         }
     }
     out
+}
+
+/// What `oneOf` and `anyOf` (alternatives of required properties) find wrong in an object:
+/// (property path, problem, fix).
+fn alternatives(
+    at: &str,
+    schema: &ObjectSchema,
+    is_set: &dyn Fn(&str) -> bool,
+) -> Vec<(String, String, String)> {
+    let mut found = Vec::new();
+    let mut report = |property: String, problem: String, fix: String| {
+        found.push((property, problem, fix));
+    };
+    let holds = |alternative: &[&str]| alternative.iter().all(|n| is_set(n));
+    let list = |alternatives: &[&[&str]]| -> String {
+        alternatives
+            .iter()
+            .map(|a| a.join(" and "))
+            .collect::<Vec<_>>()
+            .join(", or ")
+    };
+    let group_path = |alternatives: &[&[&str]]| {
+        let names: Vec<&str> = alternatives
+            .iter()
+            .flat_map(|a| a.iter().copied())
+            .collect();
+        join(at, &names.join("|"))
+    };
+    if !schema.one_of.is_empty() {
+        let held: Vec<&[&str]> = schema.one_of.iter().copied().filter(|a| holds(a)).collect();
+        if held.len() != 1 {
+            report(
+                group_path(schema.one_of),
+                if held.is_empty() {
+                    format!(
+                        "{} needs exactly one of: {}",
+                        describe(at, schema),
+                        list(schema.one_of)
+                    )
+                } else {
+                    format!(
+                        "only one of {} may be set, but {} are",
+                        list(schema.one_of),
+                        list(&held)
+                    )
+                },
+                "set exactly one of them".into(),
+            );
+        }
+    }
+    if !schema.any_of.is_empty() && !schema.any_of.iter().any(|a| holds(a)) {
+        report(
+            group_path(schema.any_of),
+            format!(
+                "{} needs at least one of: {}",
+                describe(at, schema),
+                list(schema.any_of)
+            ),
+            "set one of them".into(),
+        );
+    }
+    found
 }
 
 fn join(at: &str, name: &str) -> String {

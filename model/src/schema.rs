@@ -15,6 +15,12 @@ pub struct ObjectSchema {
     pub required_xor: &'static [&'static [&'static str]],
     /// A property that, when set, needs the others set too.
     pub dependent_required: &'static [(&'static str, &'static [&'static str])],
+    /// The schema's `oneOf`, when its alternatives only list required properties: exactly one
+    /// alternative's properties must all be set.
+    pub one_of: &'static [&'static [&'static str]],
+    /// The schema's `anyOf`, when its alternatives only list required properties: at least one
+    /// alternative's properties must all be set.
+    pub any_of: &'static [&'static [&'static str]],
     /// Whether properties beyond the listed ones are allowed.
     pub open: bool,
 }
@@ -28,6 +34,8 @@ pub struct PropertySchema {
     pub kind: Kind,
     /// A pattern a string must match (ECMAScript syntax, as the schemas write it).
     pub pattern: Option<&'static str>,
+    /// An AWS format the schema names (`AWS::EC2::VPC.Id`) and the pattern its values match.
+    pub format: Option<(&'static str, &'static str)>,
     /// Bounds on a string's length.
     pub length: (Option<u64>, Option<u64>),
     /// Bounds on a number.
@@ -72,6 +80,7 @@ pub const fn prop(name: &'static str, kind: Kind) -> PropertySchema {
         name,
         kind,
         pattern: None,
+        format: None,
         length: (None, None),
         range: (None, None),
         items: (None, None),
@@ -83,6 +92,13 @@ impl PropertySchema {
     #[must_use]
     pub const fn pattern(mut self, pattern: &'static str) -> Self {
         self.pattern = Some(pattern);
+        self
+    }
+
+    /// An AWS format (`AWS::EC2::VPC.Id`) and the pattern its values match.
+    #[must_use]
+    pub const fn format(mut self, name: &'static str, pattern: &'static str) -> Self {
+        self.format = Some((name, pattern));
         self
     }
 

@@ -398,7 +398,10 @@ mod tests {
         let first = LockHolder::this_process("deploy");
         let second = LockHolder::this_process("deploy");
         assert_eq!(first.pid, second.pid);
-        assert_ne!(first, second, "the second would take the first's lock for its own");
+        assert_ne!(
+            first, second,
+            "the second would take the first's lock for its own"
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod names;
 mod schema;
 mod shape;
 mod tables;
+mod unions;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -283,6 +284,21 @@ fn lib_rs(
         }
     }
     out.push_str("_ => None,\n}\n}\n");
+    out.push_str(
+        "\n/// The names of the resource types compiled in (by the enabled features), sorted.\n\
+         pub fn type_names() -> ::std::vec::Vec<&'static str> {\n\
+         #[allow(unused_mut)]\n\
+         let mut names = ::std::vec::Vec::new();\n",
+    );
+    let mut sorted: Vec<(&String, &String)> = type_features.iter().collect();
+    sorted.sort();
+    for (type_name, feature) in sorted {
+        let _ = writeln!(
+            out,
+            "#[cfg(feature = \"{feature}\")]\nnames.push({type_name:?});"
+        );
+    }
+    out.push_str("names\n}\n");
     out.push_str("\n/// The attribute traits of every enabled service.\npub mod prelude {\n");
     for (service, module) in features {
         for s in by_service[&service.to_ascii_lowercase()]

@@ -92,8 +92,15 @@ impl ResourceSchema {
     /// Reads `file`, the schema of `type_name`.
     pub(crate) fn read(type_name: &str, file: &Path) -> Result<Self, String> {
         let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
-        let json: Value =
+        let mut json: Value =
             serde_json::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+        // Unions of object shapes become one object (in properties and definitions; the
+        // type's root keeps its own `oneOf`, which the tables read as it is).
+        for key in ["properties", "definitions"] {
+            if let Some(section) = json.get_mut(key) {
+                super::unions::merge_object_unions(section);
+            }
+        }
         let object = |key: &str| {
             json.get(key)
                 .and_then(Value::as_object)
@@ -167,10 +174,16 @@ impl ResourceSchema {
             definitions: object("definitions"),
             properties,
             tags,
-            object_rules: ["requiredXor", "dependentRequired", "additionalProperties"]
-                .iter()
-                .filter_map(|key| Some(((*key).to_owned(), json.get(*key)?.clone())))
-                .collect(),
+            object_rules: [
+                "requiredXor",
+                "dependentRequired",
+                "additionalProperties",
+                "oneOf",
+                "anyOf",
+            ]
+            .iter()
+            .filter_map(|key| Some(((*key).to_owned(), json.get(*key)?.clone())))
+            .collect(),
         })
     }
 

@@ -23,7 +23,8 @@ pub(crate) fn static_name(struct_name: &str) -> String {
 }
 
 /// `pub static <name>: ObjectSchema = …;` for an object with `fields`, read from `object`
-/// (its `required`, `requiredXor`, `dependentRequired`, `additionalProperties`).
+/// (its `required`, `requiredXor`, `dependentRequired`, `additionalProperties`, and `oneOf` and
+/// `anyOf` when their alternatives only list required properties).
 pub(crate) fn object_static(
     out: &mut String,
     static_name: &str,
@@ -75,19 +76,103 @@ pub(crate) fn object_static(
                 .collect()
         })
         .unwrap_or_default();
+    let one_of = required_alternatives(object, "oneOf");
+    let any_of = required_alternatives(object, "anyOf");
     let open = object.get("additionalProperties") != Some(&Value::Bool(false));
     let _ = writeln!(
         out,
         "\n/// What the schema says of `{schema_name}`'s properties; `validate()` checks them.\n\
          pub static {static_name}: s::ObjectSchema = s::ObjectSchema {{\n    name: {schema_name:?},\n    \
          properties: &[{}],\n    required: &[{}],\n    required_xor: &[{}],\n    \
-         dependent_required: &[{}],\n    open: {open},\n}};",
+         dependent_required: &[{}],\n    one_of: &[{}],\n    any_of: &[{}],\n    \
+         open: {open},\n}};",
         properties.join(", "),
         required.join(", "),
         xor.join(", "),
-        dependent.join(", ")
+        dependent.join(", "),
+        one_of.join(", "),
+        any_of.join(", ")
     );
 }
+
+/// `&["A"], &["B", "C"]` for `"oneOf": [{"required": ["A"]}, {"required": ["B", "C"]}]`;
+/// nothing when an alternative says more than which properties it requires (a table cannot
+/// hold it; cfn-lint still checks it).
+fn required_alternatives(object: &Map<String, Value>, key: &str) -> Vec<String> {
+    let Some(alternatives) = object.get(key).and_then(Value::as_array) else {
+        return Vec::new();
+    };
+    let lists: Option<Vec<String>> = alternatives
+        .iter()
+        .map(|alternative| {
+            let alternative = alternative.as_object()?;
+            let names = alternative.get("required")?.as_array()?;
+            if alternative.len() != 1 || names.is_empty() {
+                return None;
+            }
+            let names: Option<Vec<String>> = names
+                .iter()
+                .map(|n| n.as_str().map(|n| format!("{n:?}")))
+                .collect();
+            Some(format!("&[{}]", names?.join(", ")))
+        })
+        .collect();
+    lists.unwrap_or_default()
+}
+
+/// The patterns the pinned cfn-lint checks its AWS formats with (its `rules/formats/`): a
+/// property whose schema names one of these formats carries it, so `validate()` catches
+/// `"my-vpc"` where a VPC id goes. The S3 bucket name format needs
+/// look-around, which `validate()` does not run, and is left out.
+const FORMATS: &[(&str, &str)] = &[
+    (
+        "date-time",
+        r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$",
+    ),
+    (
+        "AWS::ACM::Certificate.Arn",
+        r"^arn:aws[a-zA-Z-]*:acm:[a-z0-9-]+:\d{12}:certificate/.+$",
+    ),
+    ("AWS::EC2::Image.Id", r"^ami-([0-9a-z]{8}|[0-9a-z]{17})$"),
+    (
+        "AWS::EC2::SecurityGroup.Id",
+        r"^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$",
+    ),
+    (
+        "AWS::EC2::SecurityGroup.Name",
+        r"^[a-zA-Z0-9 \._\-:\/()#\,@\[\]+=&;\{\}!\$\*]+$",
+    ),
+    (
+        "AWS::EC2::Subnet.Id",
+        r"^subnet-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+    ),
+    (
+        "AWS::EC2::VPC.Id",
+        r"^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$",
+    ),
+    (
+        "AWS::IAM::Role.Arn",
+        r"^arn:aws[a-zA-Z-]*:iam::\d{12}:role/.+$",
+    ),
+    ("AWS::KMS::Alias.AliasName", r"^alias/[a-zA-Z0-9:/_-]+$"),
+    (
+        "AWS::KMS::Key.Arn",
+        r"^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)/.+$",
+    ),
+    (
+        "AWS::KMS::Key.Id",
+        r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias/[a-zA-Z0-9/_-]+)$",
+    ),
+    (
+        "AWS::Lambda::Function.Arn",
+        r"^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:.+(:.+)?$",
+    ),
+    ("AWS::Lambda::Function.Name", r"^[a-zA-Z0-9_-]{1,140}$"),
+    (
+        "AWS::SNS::Topic.Arn",
+        r"^arn:aws[a-zA-Z-]*:sns:[a-z0-9-]+:\d{12}:.+$",
+    ),
+];
 
 /// A `s::prop(…)` expression with the limits the schema sets chained on.
 fn property_expr(
@@ -104,6 +189,12 @@ fn property_expr(
     let get = |key: &str| followed.and_then(|s| s.get(key));
     if let Some(pattern) = get("pattern").and_then(Value::as_str) {
         let _ = write!(out, ".pattern({pattern:?})");
+    }
+    let format = get("format")
+        .and_then(Value::as_str)
+        .and_then(|f| FORMATS.iter().find(|(name, _)| *name == f));
+    if let (Some((name, pattern)), Shape::String) = (format, shape) {
+        let _ = write!(out, ".format({name:?}, {pattern:?})");
     }
     for (key, method) in [
         ("minLength", "min_length"),
