@@ -7,12 +7,12 @@
 /// AWS shut the service down; cfn-lint refuses its types whatever they hold (E3710).
 const SHUT_DOWN: &str = "cfn-lint refuses the type: AWS shut the service down (E3710)";
 
-/// A union the generator cannot make one object (alternatives given by `$ref`, `allOf` of
-/// `oneOf`s at the type's root, alternatives that are not all objects) stays open JSON in the
-/// generated type, without a table to build a sample from; cfn-lint wants one alternative
+/// A union no table holds: `allOf` of `anyOf`/`oneOf` groups at the type's root, alternatives
+/// that differ in a nested object's required properties, or alternatives that require nothing
+/// (so `{}` matches them all). The sample satisfies none; cfn-lint wants one alternative
 /// (E3003, E3017, E3018).
-const UNION: &str = "a union the generator keeps as open JSON: the sample leaves it without \
-    the alternative cfn-lint wants";
+const UNION: &str = "a union no schema table holds: the sample leaves out the alternative \
+    cfn-lint wants";
 
 /// cfn-lint checks allowed values of its own (case-insensitive enums, the instance types of a
 /// region) that the registry schema does not list, so neither the table nor the sample knows
@@ -57,8 +57,6 @@ pub const EXCEPTIONS: &[(&str, &str)] = &[
     ),
     ("AWS::DAX::Cluster", CFN_LINT_VALUES),
     ("AWS::DataZone::Owner", UNION),
-    ("AWS::DevOpsAgent::Association", UNION),
-    ("AWS::DevOpsAgent::PrivateConnection", UNION),
     ("AWS::DocDB::DBInstance", CFN_LINT_VALUES),
     ("AWS::EC2::IPAMPool", CFN_LINT_VALUES),
     (
@@ -110,7 +108,6 @@ pub const EXCEPTIONS: &[(&str, &str)] = &[
         "AWS::MSK::Replicator",
         "cfn-lint E3037, beyond what the schema table says: [{}, {}] has non-unique elements",
     ),
-    ("AWS::Macie::AllowList", UNION),
     ("AWS::ManagedBlockchain::Node", CFN_LINT_VALUES),
     ("AWS::Neptune::DBInstance", CFN_LINT_VALUES),
     ("AWS::OpsWorks::App", SHUT_DOWN),
@@ -125,16 +122,12 @@ pub const EXCEPTIONS: &[(&str, &str)] = &[
     ("AWS::Redshift::Cluster", CFN_LINT_VALUES),
     ("AWS::Route53Resolver::ResolverEndpoint", CFN_LINT_VALUES),
     ("AWS::Route53Resolver::ResolverRule", CFN_LINT_VALUES),
-    ("AWS::S3ObjectLambda::AccessPoint", UNION),
     (
         "AWS::SSM::Document",
         "cfn-lint E3051, beyond what the schema table says: 'schemaVersion' is a required property",
     ),
-    ("AWS::SageMaker::Pipeline", UNION),
-    ("AWS::SecurityHub::ConnectorV2", UNION),
     (
         "AWS::VoiceID::Domain",
         "cfn-lint E1157/E1162/E1164/E3017, beyond what the schema table says: 'stratus' is not a 'AWS::KMS::Key.Arn' with pattern '^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\\\d{12}:(key|alias)/...",
     ),
-    ("AWS::Wisdom::AIPrompt", UNION),
 ];

@@ -112,8 +112,8 @@ pub mod guard_hook {
         pub rule_location: ::stratus_model::Val<S3Location>,
         /// `StackFilters`: [`StackFilters`].
         pub stack_filters: ::std::option::Option<::stratus_model::Val<StackFilters>>,
-        /// `TargetFilters`: JSON.
-        pub target_filters: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `TargetFilters`: [`TargetFilters`].
+        pub target_filters: ::std::option::Option<::stratus_model::Val<TargetFilters>>,
         /// `TargetOperations`: list of [`TargetOperation`].
         /// Required.
         pub target_operations: ::stratus_model::Val<::std::vec::Vec<TargetOperation>>,
@@ -161,7 +161,7 @@ pub mod guard_hook {
             s::prop("Options", s::Kind::Object(&SCHEMA_Options)),
             s::prop("RuleLocation", s::Kind::Object(&SCHEMA_S3Location)),
             s::prop("StackFilters", s::Kind::Object(&SCHEMA_StackFilters)),
-            s::prop("TargetFilters", s::Kind::Json),
+            s::prop("TargetFilters", s::Kind::Object(&SCHEMA_TargetFilters)),
             s::prop(
                 "TargetOperations",
                 s::Kind::List(&s::prop("", s::Kind::Enum(TargetOperation::VALUES))),
@@ -316,6 +316,74 @@ pub mod guard_hook {
         }
     }
 
+    /// `TargetFilters`, a property type of `AWS::CloudFormation::GuardHook`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct TargetFilters {
+        /// `Actions`: list of [`Action`].
+        /// Items: `1..=50`.
+        pub actions: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Action>>>,
+        /// `InvocationPoints`: list of [`InvocationPoint`].
+        /// Items: `1..=50`.
+        pub invocation_points:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<InvocationPoint>>>,
+        /// `TargetNames`: list of string.
+        /// Items: `1..=50`.
+        pub target_names:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+        /// `Targets`: list of [`HookTarget`].
+        /// Items: `1..=50`.
+        pub targets: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<HookTarget>>>,
+    }
+
+    /// What the schema says of `TargetFilters`'s properties; `validate()` checks them.
+    pub static SCHEMA_TargetFilters: s::ObjectSchema = s::ObjectSchema {
+        name: "TargetFilters",
+        properties: &[
+            s::prop(
+                "Actions",
+                s::Kind::List(&s::prop("", s::Kind::Enum(Action::VALUES))),
+            )
+            .min_items(1)
+            .max_items(50),
+            s::prop(
+                "InvocationPoints",
+                s::Kind::List(&s::prop("", s::Kind::Enum(InvocationPoint::VALUES))),
+            )
+            .min_items(1)
+            .max_items(50),
+            s::prop(
+                "TargetNames",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^(?!.*\\*\\?).*$")
+                        .min_length(1)
+                        .max_length(256),
+                ),
+            )
+            .min_items(1)
+            .max_items(50),
+            s::prop(
+                "Targets",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_HookTarget))),
+            )
+            .min_items(1)
+            .max_items(50),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<TargetFilters> for ::stratus_model::Val<TargetFilters> {
+        fn from(value: TargetFilters) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
     /// `StackNames`, a property type of `AWS::CloudFormation::GuardHook`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
@@ -410,6 +478,61 @@ pub mod guard_hook {
 
     impl ::std::convert::From<StackRoles> for ::stratus_model::Val<StackRoles> {
         fn from(value: StackRoles) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `HookTarget`, a property type of `AWS::CloudFormation::GuardHook`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct HookTarget {
+        /// `Action`: [`Action`].
+        /// Required.
+        pub action: ::stratus_model::Val<Action>,
+        /// `InvocationPoint`: [`InvocationPoint`].
+        /// Required.
+        pub invocation_point: ::stratus_model::Val<InvocationPoint>,
+        /// `TargetName`: string.
+        /// Required.
+        pub target_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl HookTarget {
+        /// With the required `Action`, `InvocationPoint`, `TargetName`; everything else unset.
+        pub fn new(
+            action: impl ::std::convert::Into<::stratus_model::Val<Action>>,
+            invocation_point: impl ::std::convert::Into<::stratus_model::Val<InvocationPoint>>,
+            target_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                action: action.into(),
+                invocation_point: invocation_point.into(),
+                target_name: target_name.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `HookTarget`'s properties; `validate()` checks them.
+    pub static SCHEMA_HookTarget: s::ObjectSchema = s::ObjectSchema {
+        name: "HookTarget",
+        properties: &[
+            s::prop("Action", s::Kind::Enum(Action::VALUES)),
+            s::prop("InvocationPoint", s::Kind::Enum(InvocationPoint::VALUES)),
+            s::prop("TargetName", s::Kind::String)
+                .pattern("^(?!.*\\*\\?).*$")
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["TargetName", "Action", "InvocationPoint"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<HookTarget> for ::stratus_model::Val<HookTarget> {
+        fn from(value: HookTarget) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -591,6 +714,90 @@ pub mod guard_hook {
     impl ::stratus_model::StringEnum for FilteringCriteria {
         fn as_str(self) -> &'static str {
             FilteringCriteria::as_str(self)
+        }
+    }
+
+    /// The values `Action` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum Action {
+        /// `CREATE`
+        Create,
+        /// `UPDATE`
+        Update,
+        /// `DELETE`
+        Delete,
+    }
+
+    impl Action {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Create, Self::Update, Self::Delete];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CREATE", "UPDATE", "DELETE"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Create => "CREATE",
+                Self::Update => "UPDATE",
+                Self::Delete => "DELETE",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for Action {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<Action> for ::stratus_model::Val<Action> {
+        fn from(value: Action) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for Action {
+        fn as_str(self) -> &'static str {
+            Action::as_str(self)
+        }
+    }
+
+    /// The values `InvocationPoint` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum InvocationPoint {
+        /// `PRE_PROVISION`
+        PreProvision,
+    }
+
+    impl InvocationPoint {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::PreProvision];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PRE_PROVISION"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::PreProvision => "PRE_PROVISION",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for InvocationPoint {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<InvocationPoint> for ::stratus_model::Val<InvocationPoint> {
+        fn from(value: InvocationPoint) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for InvocationPoint {
+        fn as_str(self) -> &'static str {
+            InvocationPoint::as_str(self)
         }
     }
 }
@@ -954,8 +1161,8 @@ pub mod lambda_hook {
         pub lambda_function: ::stratus_model::Val<::std::string::String>,
         /// `StackFilters`: [`StackFilters`].
         pub stack_filters: ::std::option::Option<::stratus_model::Val<StackFilters>>,
-        /// `TargetFilters`: JSON.
-        pub target_filters: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `TargetFilters`: [`TargetFilters`].
+        pub target_filters: ::std::option::Option<::stratus_model::Val<TargetFilters>>,
         /// `TargetOperations`: list of [`TargetOperation`].
         /// Required.
         pub target_operations: ::stratus_model::Val<::std::vec::Vec<TargetOperation>>,
@@ -989,7 +1196,7 @@ pub mod lambda_hook {
     /// What the schema says of `AWS::CloudFormation::LambdaHook`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::CloudFormation::LambdaHook",
-        properties: &[s::prop("Alias", s::Kind::String).pattern("^(?!(?i)aws)[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}$"), s::prop("ExecutionRole", s::Kind::String).pattern("arn:.+:iam::[0-9]{12}:role/.+").max_length(256), s::prop("FailureMode", s::Kind::Enum(FailureMode::VALUES)), s::prop("HookStatus", s::Kind::Enum(HookStatus::VALUES)), s::prop("LambdaFunction", s::Kind::String).pattern("(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?(-iso([a-z])?)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?").min_length(1).max_length(170), s::prop("StackFilters", s::Kind::Object(&SCHEMA_StackFilters)), s::prop("TargetFilters", s::Kind::Json), s::prop("TargetOperations", s::Kind::List(&s::prop("", s::Kind::Enum(TargetOperation::VALUES))))],
+        properties: &[s::prop("Alias", s::Kind::String).pattern("^(?!(?i)aws)[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}$"), s::prop("ExecutionRole", s::Kind::String).pattern("arn:.+:iam::[0-9]{12}:role/.+").max_length(256), s::prop("FailureMode", s::Kind::Enum(FailureMode::VALUES)), s::prop("HookStatus", s::Kind::Enum(HookStatus::VALUES)), s::prop("LambdaFunction", s::Kind::String).pattern("(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?(-iso([a-z])?)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?").min_length(1).max_length(170), s::prop("StackFilters", s::Kind::Object(&SCHEMA_StackFilters)), s::prop("TargetFilters", s::Kind::Object(&SCHEMA_TargetFilters)), s::prop("TargetOperations", s::Kind::List(&s::prop("", s::Kind::Enum(TargetOperation::VALUES))))],
         required: &["LambdaFunction", "FailureMode", "Alias", "ExecutionRole", "TargetOperations", "HookStatus"],
         required_xor: &[],
         dependent_required: &[],
@@ -1058,6 +1265,74 @@ pub mod lambda_hook {
 
     impl ::std::convert::From<StackFilters> for ::stratus_model::Val<StackFilters> {
         fn from(value: StackFilters) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `TargetFilters`, a property type of `AWS::CloudFormation::LambdaHook`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct TargetFilters {
+        /// `Actions`: list of [`Action`].
+        /// Items: `1..=50`.
+        pub actions: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Action>>>,
+        /// `InvocationPoints`: list of [`InvocationPoint`].
+        /// Items: `1..=50`.
+        pub invocation_points:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<InvocationPoint>>>,
+        /// `TargetNames`: list of string.
+        /// Items: `1..=50`.
+        pub target_names:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+        /// `Targets`: list of [`HookTarget`].
+        /// Items: `1..=50`.
+        pub targets: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<HookTarget>>>,
+    }
+
+    /// What the schema says of `TargetFilters`'s properties; `validate()` checks them.
+    pub static SCHEMA_TargetFilters: s::ObjectSchema = s::ObjectSchema {
+        name: "TargetFilters",
+        properties: &[
+            s::prop(
+                "Actions",
+                s::Kind::List(&s::prop("", s::Kind::Enum(Action::VALUES))),
+            )
+            .min_items(1)
+            .max_items(50),
+            s::prop(
+                "InvocationPoints",
+                s::Kind::List(&s::prop("", s::Kind::Enum(InvocationPoint::VALUES))),
+            )
+            .min_items(1)
+            .max_items(50),
+            s::prop(
+                "TargetNames",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^(?!.*\\*\\?).*$")
+                        .min_length(1)
+                        .max_length(256),
+                ),
+            )
+            .min_items(1)
+            .max_items(50),
+            s::prop(
+                "Targets",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_HookTarget))),
+            )
+            .min_items(1)
+            .max_items(50),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<TargetFilters> for ::stratus_model::Val<TargetFilters> {
+        fn from(value: TargetFilters) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -1156,6 +1431,61 @@ pub mod lambda_hook {
 
     impl ::std::convert::From<StackRoles> for ::stratus_model::Val<StackRoles> {
         fn from(value: StackRoles) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `HookTarget`, a property type of `AWS::CloudFormation::LambdaHook`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct HookTarget {
+        /// `Action`: [`Action`].
+        /// Required.
+        pub action: ::stratus_model::Val<Action>,
+        /// `InvocationPoint`: [`InvocationPoint`].
+        /// Required.
+        pub invocation_point: ::stratus_model::Val<InvocationPoint>,
+        /// `TargetName`: string.
+        /// Required.
+        pub target_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl HookTarget {
+        /// With the required `Action`, `InvocationPoint`, `TargetName`; everything else unset.
+        pub fn new(
+            action: impl ::std::convert::Into<::stratus_model::Val<Action>>,
+            invocation_point: impl ::std::convert::Into<::stratus_model::Val<InvocationPoint>>,
+            target_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                action: action.into(),
+                invocation_point: invocation_point.into(),
+                target_name: target_name.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `HookTarget`'s properties; `validate()` checks them.
+    pub static SCHEMA_HookTarget: s::ObjectSchema = s::ObjectSchema {
+        name: "HookTarget",
+        properties: &[
+            s::prop("Action", s::Kind::Enum(Action::VALUES)),
+            s::prop("InvocationPoint", s::Kind::Enum(InvocationPoint::VALUES)),
+            s::prop("TargetName", s::Kind::String)
+                .pattern("^(?!.*\\*\\?).*$")
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["TargetName", "Action", "InvocationPoint"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<HookTarget> for ::stratus_model::Val<HookTarget> {
+        fn from(value: HookTarget) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -1337,6 +1667,90 @@ pub mod lambda_hook {
     impl ::stratus_model::StringEnum for FilteringCriteria {
         fn as_str(self) -> &'static str {
             FilteringCriteria::as_str(self)
+        }
+    }
+
+    /// The values `Action` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum Action {
+        /// `CREATE`
+        Create,
+        /// `UPDATE`
+        Update,
+        /// `DELETE`
+        Delete,
+    }
+
+    impl Action {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Create, Self::Update, Self::Delete];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CREATE", "UPDATE", "DELETE"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Create => "CREATE",
+                Self::Update => "UPDATE",
+                Self::Delete => "DELETE",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for Action {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<Action> for ::stratus_model::Val<Action> {
+        fn from(value: Action) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for Action {
+        fn as_str(self) -> &'static str {
+            Action::as_str(self)
+        }
+    }
+
+    /// The values `InvocationPoint` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum InvocationPoint {
+        /// `PRE_PROVISION`
+        PreProvision,
+    }
+
+    impl InvocationPoint {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::PreProvision];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PRE_PROVISION"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::PreProvision => "PRE_PROVISION",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for InvocationPoint {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<InvocationPoint> for ::stratus_model::Val<InvocationPoint> {
+        fn from(value: InvocationPoint) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for InvocationPoint {
+        fn as_str(self) -> &'static str {
+            InvocationPoint::as_str(self)
         }
     }
 }

@@ -4776,11 +4776,11 @@ pub mod owner {
         /// Allowed values: `DOMAIN_UNIT`.
         #[resource(replace)]
         pub entity_type: ::stratus_model::Val<EntityType>,
-        /// `Owner`: JSON.
+        /// `Owner`: [`OwnerProperties`].
         /// Required.
         /// Changing it replaces the resource.
         #[resource(replace)]
-        pub owner: ::stratus_model::Val<::stratus_model::Json>,
+        pub owner: ::stratus_model::Val<OwnerProperties>,
     }
 
     impl CfnOwner {
@@ -4789,7 +4789,7 @@ pub mod owner {
             domain_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
             entity_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
             entity_type: impl ::std::convert::Into<::stratus_model::Val<EntityType>>,
-            owner: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            owner: impl ::std::convert::Into<::stratus_model::Val<OwnerProperties>>,
         ) -> Self {
             Self {
                 domain_identifier: domain_identifier.into(),
@@ -4807,7 +4807,7 @@ pub mod owner {
             s::prop("DomainIdentifier", s::Kind::String).pattern("^dzd[-_][a-zA-Z0-9_-]{1,36}$"),
             s::prop("EntityIdentifier", s::Kind::String),
             s::prop("EntityType", s::Kind::Enum(EntityType::VALUES)),
-            s::prop("Owner", s::Kind::Json),
+            s::prop("Owner", s::Kind::Object(&SCHEMA_OwnerProperties)),
         ],
         required: &[
             "DomainIdentifier",
@@ -4836,6 +4836,91 @@ pub mod owner {
         }
         fn owner_type(self) -> ::stratus_model::Attr<::std::string::String> {
             ::stratus_model::Attr::new(self.id(), "OwnerType")
+        }
+    }
+
+    /// `OwnerProperties`, a property type of `AWS::DataZone::Owner`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct OwnerProperties {
+        /// `Group`: [`OwnerGroupProperties`].
+        pub group: ::std::option::Option<::stratus_model::Val<OwnerGroupProperties>>,
+        /// `User`: [`OwnerUserProperties`].
+        pub user: ::std::option::Option<::stratus_model::Val<OwnerUserProperties>>,
+    }
+
+    /// What the schema says of `OwnerProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_OwnerProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "OwnerProperties",
+        properties: &[
+            s::prop("Group", s::Kind::Object(&SCHEMA_OwnerGroupProperties)),
+            s::prop("User", s::Kind::Object(&SCHEMA_OwnerUserProperties)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<OwnerProperties> for ::stratus_model::Val<OwnerProperties> {
+        fn from(value: OwnerProperties) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `OwnerGroupProperties`, a property type of `AWS::DataZone::Owner`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct OwnerGroupProperties {
+        /// `GroupIdentifier`: string.
+        /// Pattern: `(^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$|[\p{L}\p{M}\p{S}\p{N}\p{P}\t\n\r ]+)`.
+        pub group_identifier: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `OwnerGroupProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_OwnerGroupProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "OwnerGroupProperties",
+        properties: &[s::prop("GroupIdentifier", s::Kind::String).pattern("(^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$|[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\t\\n\\r ]+)")],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<OwnerGroupProperties> for ::stratus_model::Val<OwnerGroupProperties> {
+        fn from(value: OwnerGroupProperties) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `OwnerUserProperties`, a property type of `AWS::DataZone::Owner`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct OwnerUserProperties {
+        /// `UserIdentifier`: string.
+        /// Pattern: `(^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$|^[a-zA-Z_0-9+=,.@-]+$|^arn:aws:iam::\d{12}:.+$)`.
+        pub user_identifier: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `OwnerUserProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_OwnerUserProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "OwnerUserProperties",
+        properties: &[s::prop("UserIdentifier", s::Kind::String).pattern("(^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$|^[a-zA-Z_0-9+=,.@-]+$|^arn:aws:iam::\\d{12}:.+$)")],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<OwnerUserProperties> for ::stratus_model::Val<OwnerUserProperties> {
+        fn from(value: OwnerUserProperties) -> Self {
+            ::stratus_model::Val::unchecked(value)
         }
     }
 

@@ -2190,9 +2190,9 @@ pub mod queue {
         /// `RoleArn`: string.
         /// Pattern: `^arn:(aws[a-zA-Z-]*):iam::\d{12}:role(/[!-.0-~]+)*/[\w+=,.@-]+$`.
         pub role_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-        /// `SchedulingConfiguration`: JSON.
+        /// `SchedulingConfiguration`: [`SchedulingConfiguration`].
         pub scheduling_configuration:
-            ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+            ::std::option::Option<::stratus_model::Val<SchedulingConfiguration>>,
     }
 
     impl CfnQueue {
@@ -2259,7 +2259,10 @@ pub mod queue {
                     "AWS::IAM::Role.Arn",
                     "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
                 ),
-            s::prop("SchedulingConfiguration", s::Kind::Json),
+            s::prop(
+                "SchedulingConfiguration",
+                s::Kind::Object(&SCHEMA_SchedulingConfiguration),
+            ),
             s::prop("Tags", s::Kind::Json),
         ],
         required: &["DisplayName", "FarmId"],
@@ -2380,6 +2383,54 @@ pub mod queue {
         }
     }
 
+    /// `SchedulingConfiguration`, a property type of `AWS::Deadline::Queue`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct SchedulingConfiguration {
+        /// `PriorityBalanced`: [`PriorityBalancedSchedulingConfiguration`].
+        pub priority_balanced:
+            ::std::option::Option<::stratus_model::Val<PriorityBalancedSchedulingConfiguration>>,
+        /// `PriorityFifo`: JSON.
+        pub priority_fifo: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `WeightedBalanced`: [`WeightedBalancedSchedulingConfiguration`].
+        pub weighted_balanced:
+            ::std::option::Option<::stratus_model::Val<WeightedBalancedSchedulingConfiguration>>,
+    }
+
+    /// What the schema says of `SchedulingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SchedulingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SchedulingConfiguration",
+        properties: &[
+            s::prop(
+                "PriorityBalanced",
+                s::Kind::Object(&SCHEMA_PriorityBalancedSchedulingConfiguration),
+            ),
+            s::prop("PriorityFifo", s::Kind::Json),
+            s::prop(
+                "WeightedBalanced",
+                s::Kind::Object(&SCHEMA_WeightedBalancedSchedulingConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[
+            &["PriorityFifo"],
+            &["PriorityBalanced"],
+            &["WeightedBalanced"],
+        ],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<SchedulingConfiguration>
+        for ::stratus_model::Val<SchedulingConfiguration>
+    {
+        fn from(value: SchedulingConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
     /// `PosixUser`, a property type of `AWS::Deadline::Queue`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -2479,6 +2530,166 @@ pub mod queue {
 
     impl ::std::convert::From<WindowsUser> for ::stratus_model::Val<WindowsUser> {
         fn from(value: WindowsUser) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `PriorityBalancedSchedulingConfiguration`, a property type of `AWS::Deadline::Queue`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct PriorityBalancedSchedulingConfiguration {
+        /// `RenderingTaskBuffer`: integer.
+        /// Range: `0..=1000`.
+        pub rendering_task_buffer: ::std::option::Option<::stratus_model::Val<i64>>,
+    }
+
+    /// What the schema says of `PriorityBalancedSchedulingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_PriorityBalancedSchedulingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "PriorityBalancedSchedulingConfiguration",
+        properties: &[s::prop("RenderingTaskBuffer", s::Kind::Integer)
+            .minimum(0.0)
+            .maximum(1000.0)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<PriorityBalancedSchedulingConfiguration>
+        for ::stratus_model::Val<PriorityBalancedSchedulingConfiguration>
+    {
+        fn from(value: PriorityBalancedSchedulingConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `WeightedBalancedSchedulingConfiguration`, a property type of `AWS::Deadline::Queue`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct WeightedBalancedSchedulingConfiguration {
+        /// `ErrorWeight`: number.
+        /// Range: `-10000..=10000`.
+        pub error_weight: ::std::option::Option<::stratus_model::Val<f64>>,
+        /// `MaxPriorityOverride`: [`SchedulingMaxPriorityOverride`].
+        pub max_priority_override:
+            ::std::option::Option<::stratus_model::Val<SchedulingMaxPriorityOverride>>,
+        /// `MinPriorityOverride`: [`SchedulingMinPriorityOverride`].
+        pub min_priority_override:
+            ::std::option::Option<::stratus_model::Val<SchedulingMinPriorityOverride>>,
+        /// `PriorityWeight`: number.
+        /// Range: `0..=10000`.
+        pub priority_weight: ::std::option::Option<::stratus_model::Val<f64>>,
+        /// `RenderingTaskBuffer`: integer.
+        /// Range: `0..=1000`.
+        pub rendering_task_buffer: ::std::option::Option<::stratus_model::Val<i64>>,
+        /// `RenderingTaskWeight`: number.
+        /// Range: `-10000..=10000`.
+        pub rendering_task_weight: ::std::option::Option<::stratus_model::Val<f64>>,
+        /// `SubmissionTimeWeight`: number.
+        /// Range: `0..=10000`.
+        pub submission_time_weight: ::std::option::Option<::stratus_model::Val<f64>>,
+    }
+
+    /// What the schema says of `WeightedBalancedSchedulingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_WeightedBalancedSchedulingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "WeightedBalancedSchedulingConfiguration",
+        properties: &[
+            s::prop("ErrorWeight", s::Kind::Number)
+                .minimum(-10000.0)
+                .maximum(10000.0),
+            s::prop(
+                "MaxPriorityOverride",
+                s::Kind::Object(&SCHEMA_SchedulingMaxPriorityOverride),
+            ),
+            s::prop(
+                "MinPriorityOverride",
+                s::Kind::Object(&SCHEMA_SchedulingMinPriorityOverride),
+            ),
+            s::prop("PriorityWeight", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(10000.0),
+            s::prop("RenderingTaskBuffer", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(1000.0),
+            s::prop("RenderingTaskWeight", s::Kind::Number)
+                .minimum(-10000.0)
+                .maximum(10000.0),
+            s::prop("SubmissionTimeWeight", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(10000.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<WeightedBalancedSchedulingConfiguration>
+        for ::stratus_model::Val<WeightedBalancedSchedulingConfiguration>
+    {
+        fn from(value: WeightedBalancedSchedulingConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `SchedulingMaxPriorityOverride`, a property type of `AWS::Deadline::Queue`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct SchedulingMaxPriorityOverride {
+        /// `AlwaysScheduleFirst`: JSON.
+        pub always_schedule_first:
+            ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+    }
+
+    /// What the schema says of `SchedulingMaxPriorityOverride`'s properties; `validate()` checks them.
+    pub static SCHEMA_SchedulingMaxPriorityOverride: s::ObjectSchema = s::ObjectSchema {
+        name: "SchedulingMaxPriorityOverride",
+        properties: &[s::prop("AlwaysScheduleFirst", s::Kind::Json)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["AlwaysScheduleFirst"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<SchedulingMaxPriorityOverride>
+        for ::stratus_model::Val<SchedulingMaxPriorityOverride>
+    {
+        fn from(value: SchedulingMaxPriorityOverride) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `SchedulingMinPriorityOverride`, a property type of `AWS::Deadline::Queue`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct SchedulingMinPriorityOverride {
+        /// `AlwaysScheduleLast`: JSON.
+        pub always_schedule_last:
+            ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+    }
+
+    /// What the schema says of `SchedulingMinPriorityOverride`'s properties; `validate()` checks them.
+    pub static SCHEMA_SchedulingMinPriorityOverride: s::ObjectSchema = s::ObjectSchema {
+        name: "SchedulingMinPriorityOverride",
+        properties: &[s::prop("AlwaysScheduleLast", s::Kind::Json)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["AlwaysScheduleLast"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<SchedulingMinPriorityOverride>
+        for ::stratus_model::Val<SchedulingMinPriorityOverride>
+    {
+        fn from(value: SchedulingMinPriorityOverride) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }

@@ -309,9 +309,9 @@ pub mod association {
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub agent_space_id: ::stratus_model::Val<::std::string::String>,
-        /// `Configuration`: JSON.
+        /// `Configuration`: [`ServiceConfiguration`].
         /// Required.
-        pub configuration: ::stratus_model::Val<::stratus_model::Json>,
+        pub configuration: ::stratus_model::Val<ServiceConfiguration>,
         /// `LinkedAssociationIds`: list of string.
         pub linked_association_ids:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
@@ -324,7 +324,7 @@ pub mod association {
         /// With the required `AgentSpaceId`, `Configuration`, `ServiceId`; everything else unset.
         pub fn new(
             agent_space_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
-            configuration: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            configuration: impl ::std::convert::Into<::stratus_model::Val<ServiceConfiguration>>,
             service_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
         ) -> Self {
             Self {
@@ -343,7 +343,10 @@ pub mod association {
             s::prop("AgentSpaceId", s::Kind::String)
                 .min_length(1)
                 .max_length(255),
-            s::prop("Configuration", s::Kind::Json),
+            s::prop(
+                "Configuration",
+                s::Kind::Object(&SCHEMA_ServiceConfiguration),
+            ),
             s::prop(
                 "LinkedAssociationIds",
                 s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(255)),
@@ -381,6 +384,1292 @@ pub mod association {
             ::stratus_model::Attr::new(self.id(), "UpdatedAt")
         }
     }
+
+    /// `ServiceConfiguration`, a property type of `AWS::DevOpsAgent::Association`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ServiceConfiguration {
+        /// `Aws`: [`AwsConfiguration`].
+        pub aws: ::std::option::Option<::stratus_model::Val<AwsConfiguration>>,
+        /// `Azure`: [`AzureConfiguration`].
+        pub azure: ::std::option::Option<::stratus_model::Val<AzureConfiguration>>,
+        /// `Dynatrace`: [`DynatraceConfiguration`].
+        pub dynatrace: ::std::option::Option<::stratus_model::Val<DynatraceConfiguration>>,
+        /// `EventChannel`: [`EventChannelConfiguration`].
+        pub event_channel: ::std::option::Option<::stratus_model::Val<EventChannelConfiguration>>,
+        /// `GitHub`: [`GitHubConfiguration`].
+        pub git_hub: ::std::option::Option<::stratus_model::Val<GitHubConfiguration>>,
+        /// `GitLab`: [`GitLabConfiguration`].
+        pub git_lab: ::std::option::Option<::stratus_model::Val<GitLabConfiguration>>,
+        /// `MCPServer`: [`McpServerConfiguration`].
+        #[resource(rename = "MCPServer")]
+        pub mcp_server: ::std::option::Option<::stratus_model::Val<McpServerConfiguration>>,
+        /// `MCPServerDatadog`: [`McpServerDatadogConfiguration`].
+        #[resource(rename = "MCPServerDatadog")]
+        pub mcp_server_datadog:
+            ::std::option::Option<::stratus_model::Val<McpServerDatadogConfiguration>>,
+        /// `MCPServerNewRelic`: [`McpServerNewRelicConfiguration`].
+        #[resource(rename = "MCPServerNewRelic")]
+        pub mcp_server_new_relic:
+            ::std::option::Option<::stratus_model::Val<McpServerNewRelicConfiguration>>,
+        /// `MCPServerSigV4`: [`McpServerSigV4Configuration`].
+        #[resource(rename = "MCPServerSigV4")]
+        pub mcp_server_sig_v4:
+            ::std::option::Option<::stratus_model::Val<McpServerSigV4Configuration>>,
+        /// `MCPServerSplunk`: [`McpServerSplunkConfiguration`].
+        #[resource(rename = "MCPServerSplunk")]
+        pub mcp_server_splunk:
+            ::std::option::Option<::stratus_model::Val<McpServerSplunkConfiguration>>,
+        /// `PagerDuty`: [`PagerDutyConfiguration`].
+        pub pager_duty: ::std::option::Option<::stratus_model::Val<PagerDutyConfiguration>>,
+        /// `ServiceNow`: [`ServiceNowConfiguration`].
+        pub service_now: ::std::option::Option<::stratus_model::Val<ServiceNowConfiguration>>,
+        /// `Slack`: [`SlackConfiguration`].
+        pub slack: ::std::option::Option<::stratus_model::Val<SlackConfiguration>>,
+        /// `SourceAws`: [`SourceAwsConfiguration`].
+        pub source_aws: ::std::option::Option<::stratus_model::Val<SourceAwsConfiguration>>,
+    }
+
+    /// What the schema says of `ServiceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServiceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ServiceConfiguration",
+        properties: &[
+            s::prop("Aws", s::Kind::Object(&SCHEMA_AwsConfiguration)),
+            s::prop("Azure", s::Kind::Object(&SCHEMA_AzureConfiguration)),
+            s::prop("Dynatrace", s::Kind::Object(&SCHEMA_DynatraceConfiguration)),
+            s::prop(
+                "EventChannel",
+                s::Kind::Object(&SCHEMA_EventChannelConfiguration),
+            ),
+            s::prop("GitHub", s::Kind::Object(&SCHEMA_GitHubConfiguration)),
+            s::prop("GitLab", s::Kind::Object(&SCHEMA_GitLabConfiguration)),
+            s::prop("MCPServer", s::Kind::Object(&SCHEMA_McpServerConfiguration)),
+            s::prop(
+                "MCPServerDatadog",
+                s::Kind::Object(&SCHEMA_McpServerDatadogConfiguration),
+            ),
+            s::prop(
+                "MCPServerNewRelic",
+                s::Kind::Object(&SCHEMA_McpServerNewRelicConfiguration),
+            ),
+            s::prop(
+                "MCPServerSigV4",
+                s::Kind::Object(&SCHEMA_McpServerSigV4Configuration),
+            ),
+            s::prop(
+                "MCPServerSplunk",
+                s::Kind::Object(&SCHEMA_McpServerSplunkConfiguration),
+            ),
+            s::prop("PagerDuty", s::Kind::Object(&SCHEMA_PagerDutyConfiguration)),
+            s::prop(
+                "ServiceNow",
+                s::Kind::Object(&SCHEMA_ServiceNowConfiguration),
+            ),
+            s::prop("Slack", s::Kind::Object(&SCHEMA_SlackConfiguration)),
+            s::prop("SourceAws", s::Kind::Object(&SCHEMA_SourceAwsConfiguration)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[
+            &["SourceAws"],
+            &["Aws"],
+            &["GitHub"],
+            &["Slack"],
+            &["Dynatrace"],
+            &["ServiceNow"],
+            &["MCPServer"],
+            &["GitLab"],
+            &["MCPServerDatadog"],
+            &["MCPServerSplunk"],
+            &["MCPServerNewRelic"],
+            &["PagerDuty"],
+            &["EventChannel"],
+            &["Azure"],
+            &["MCPServerSigV4"],
+        ],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ServiceConfiguration> for ::stratus_model::Val<ServiceConfiguration> {
+        fn from(value: ServiceConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `AWSConfiguration`, a property type of `AWS::DevOpsAgent::Association`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct AwsConfiguration {
+        /// `AccountId`: string.
+        /// Required.
+        /// Pattern: `\d{12}`.
+        pub account_id: ::stratus_model::Val<::std::string::String>,
+        /// `AccountType`: [`AccountType`].
+        /// Required.
+        /// Allowed values: `monitor`.
+        pub account_type: ::stratus_model::Val<AccountType>,
+        /// `AssumableRoleArn`: string.
+        /// Required.
+        pub assumable_role_arn: ::stratus_model::Val<::std::string::String>,
+        /// `Resources`: list of [`AwsResource`].
+        pub resources: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<AwsResource>>>,
+        /// `Tags`: list of [`KeyValuePair`].
+        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<KeyValuePair>>>,
+    }
+
+    impl AwsConfiguration {
+        /// With the required `AccountId`, `AccountType`, `AssumableRoleArn`; everything else unset.
+        pub fn new(
+            account_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            account_type: impl ::std::convert::Into<::stratus_model::Val<AccountType>>,
+            assumable_role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                account_id: account_id.into(),
+                account_type: account_type.into(),
+                assumable_role_arn: assumable_role_arn.into(),
+                resources: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `AWSConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AwsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AWSConfiguration",
+        properties: &[
+            s::prop("AccountId", s::Kind::String).pattern("\\d{12}"),
+            s::prop("AccountType", s::Kind::Enum(AccountType::VALUES)),
+            s::prop("AssumableRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
+            s::prop(
+                "Resources",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AwsResource))),
+            ),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_KeyValuePair))),
+            ),
+        ],
+        required: &["AccountId", "AccountType", "AssumableRoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<AwsConfiguration> for ::stratus_model::Val<AwsConfiguration> {
+        fn from(value: AwsConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `AzureConfiguration`, a property type of `AWS::DevOpsAgent::Association`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct AzureConfiguration {
+        /// `SubscriptionId`: string.
+        /// Required.
+        pub subscription_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl AzureConfiguration {
+        /// With the required `SubscriptionId`; everything else unset.
+        pub fn new(
+            subscription_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                subscription_id: subscription_id.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `AzureConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AzureConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AzureConfiguration",
+        properties: &[s::prop("SubscriptionId", s::Kind::String)],
+        required: &["SubscriptionId"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<AzureConfiguration> for ::stratus_model::Val<AzureConfiguration> {
+        fn from(value: AzureConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `DynatraceConfiguration`, a property type of `AWS::DevOpsAgent::Association`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct DynatraceConfiguration {
+        /// `EnableWebhookUpdates`: boolean.
+        pub enable_webhook_updates: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `EnvId`: string.
+        /// Required.
+        pub env_id: ::stratus_model::Val<::std::string::String>,
+        /// `Resources`: list of string.
+        pub resources:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+    }
+
+    impl DynatraceConfiguration {
+        /// With the required `EnvId`; everything else unset.
+        pub fn new(
+            env_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                enable_webhook_updates: ::std::option::Option::None,
+                env_id: env_id.into(),
+                resources: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `DynatraceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DynatraceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DynatraceConfiguration",
+        properties: &[
+            s::prop("EnableWebhookUpdates", s::Kind::Boolean),
+            s::prop("EnvId", s::Kind::String),
+            s::prop("Resources", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &["EnvId"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<DynatraceConfiguration> for ::stratus_model::Val<DynatraceConfiguration> {
+        fn from(value: DynatraceConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `EventChannelConfiguration`, a property type of `AWS::DevOpsAgent::Association`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct EventChannelConfiguration {
+        /// `EnableWebhookUpdates`: boolean.
+        pub enable_webhook_updates: ::std::option::Option<::stratus_model::Val<bool>>,
+    }
+
+    /// What the schema says of `EventChannelConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EventChannelConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EventChannelConfiguration",
+        properties: &[s::prop("EnableWebhookUpdates", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<EventChannelConfiguration>
+        for ::stratus_model::Val<EventChannelConfiguration>
+    {
+        fn from(value: EventChannelConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `GitHubConfiguration`, a property type of `AWS::DevOpsAgent::Association`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct GitHubConfiguration {
+        /// `Owner`: string.
+        /// Required.
+        pub owner: ::stratus_model::Val<::std::string::String>,
+        /// `OwnerType`: [`OwnerType`].
+        /// Required.
+        /// Allowed values: `organization`, `user`.
+        pub owner_type: ::stratus_model::Val<OwnerType>,
+        /// `RepoId`: string.
+        /// Required.
+        pub repo_id: ::stratus_model::Val<::std::string::String>,
+        /// `RepoName`: string.
+        /// Required.
+        pub repo_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl GitHubConfiguration {
+        /// With the required `Owner`, `OwnerType`, `RepoId`, `RepoName`; everything else unset.
+        pub fn new(
+            owner: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            owner_type: impl ::std::convert::Into<::stratus_model::Val<OwnerType>>,
+            repo_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            repo_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                owner: owner.into(),
+                owner_type: owner_type.into(),
+                repo_id: repo_id.into(),
+                repo_name: repo_name.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `GitHubConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_GitHubConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "GitHubConfiguration",
+        properties: &[
+            s::prop("Owner", s::Kind::String),
+            s::prop("OwnerType", s::Kind::Enum(OwnerType::VALUES)),
+            s::prop("RepoId", s::Kind::String),
+            s::prop("RepoName", s::Kind::String),
+        ],
+        required: &["RepoName", "RepoId", "Owner", "OwnerType"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<GitHubConfiguration> for ::stratus_model::Val<GitHubConfiguration> {
+        fn from(value: GitHubConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `GitLabConfiguration`, a property type of `AWS::DevOpsAgent::Association`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct GitLabConfiguration {
+        /// `EnableWebhookUpdates`: boolean.
+        pub enable_webhook_updates: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `InstanceIdentifier`: string.
+        pub instance_identifier: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `ProjectId`: string.
+        /// Required.
+        pub project_id: ::stratus_model::Val<::std::string::String>,
+        /// `ProjectPath`: string.
+        /// Required.
+        pub project_path: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl GitLabConfiguration {
+        /// With the required `ProjectId`, `ProjectPath`; everything else unset.
+        pub fn new(
+            project_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            project_path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                enable_webhook_updates: ::std::option::Option::None,
+                instance_identifier: ::std::option::Option::None,
+                project_id: project_id.into(),
+                project_path: project_path.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `GitLabConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_GitLabConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "GitLabConfiguration",
+        properties: &[
+            s::prop("EnableWebhookUpdates", s::Kind::Boolean),
+            s::prop("InstanceIdentifier", s::Kind::String),
+            s::prop("ProjectId", s::Kind::String),
+            s::prop("ProjectPath", s::Kind::String),
+        ],
+        required: &["ProjectId", "ProjectPath"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<GitLabConfiguration> for ::stratus_model::Val<GitLabConfiguration> {
+        fn from(value: GitLabConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `MCPServerConfiguration`, a property type of `AWS::DevOpsAgent::Association`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct McpServerConfiguration {
+        /// `Description`: string.
+        pub description: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `EnableWebhookUpdates`: boolean.
+        pub enable_webhook_updates: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `Endpoint`: string.
+        /// Required.
+        /// Pattern: `^https://[a-zA-Z0-9.-]+(?::[0-9]+)?(?:/.*)?$`.
+        pub endpoint: ::stratus_model::Val<::std::string::String>,
+        /// `Name`: string.
+        /// Required.
+        /// Pattern: `^[a-zA-Z0-9_-]+$`.
+        pub name: ::stratus_model::Val<::std::string::String>,
+        /// `Tools`: list of string.
+        /// Required.
+        pub tools: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl McpServerConfiguration {
+        /// With the required `Endpoint`, `Name`, `Tools`; everything else unset.
+        pub fn new(
+            endpoint: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            tools: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                enable_webhook_updates: ::std::option::Option::None,
+                endpoint: endpoint.into(),
+                name: name.into(),
+                tools: tools.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `MCPServerConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_McpServerConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "MCPServerConfiguration",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop("EnableWebhookUpdates", s::Kind::Boolean),
+            s::prop("Endpoint", s::Kind::String)
+                .pattern("^https://[a-zA-Z0-9.-]+(?::[0-9]+)?(?:/.*)?$"),
+            s::prop("Name", s::Kind::String).pattern("^[a-zA-Z0-9_-]+$"),
+            s::prop(
+                "Tools",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9_-]+$")),
+            ),
+        ],
+        required: &["Name", "Endpoint", "Tools"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<McpServerConfiguration> for ::stratus_model::Val<McpServerConfiguration> {
+        fn from(value: McpServerConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `MCPServerDatadogConfiguration`, a property type of `AWS::DevOpsAgent::Association`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct McpServerDatadogConfiguration {
+        /// `Description`: string.
+        pub description: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `EnableWebhookUpdates`: boolean.
+        pub enable_webhook_updates: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `Endpoint`: string.
+        /// Required.
+        /// Pattern: `^https://[a-zA-Z0-9.-]+(?::[0-9]+)?(?:/.*)?$`.
+        pub endpoint: ::stratus_model::Val<::std::string::String>,
+        /// `Name`: string.
+        /// Required.
+        /// Pattern: `^[a-zA-Z0-9_-]+$`.
+        pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl McpServerDatadogConfiguration {
+        /// With the required `Endpoint`, `Name`; everything else unset.
+        pub fn new(
+            endpoint: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                enable_webhook_updates: ::std::option::Option::None,
+                endpoint: endpoint.into(),
+                name: name.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `MCPServerDatadogConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_McpServerDatadogConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "MCPServerDatadogConfiguration",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop("EnableWebhookUpdates", s::Kind::Boolean),
+            s::prop("Endpoint", s::Kind::String)
+                .pattern("^https://[a-zA-Z0-9.-]+(?::[0-9]+)?(?:/.*)?$"),
+            s::prop("Name", s::Kind::String).pattern("^[a-zA-Z0-9_-]+$"),
+        ],
+        required: &["Name", "Endpoint"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<McpServerDatadogConfiguration>
+        for ::stratus_model::Val<McpServerDatadogConfiguration>
+    {
+        fn from(value: McpServerDatadogConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `MCPServerNewRelicConfiguration`, a property type of `AWS::DevOpsAgent::Association`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct McpServerNewRelicConfiguration {
+        /// `AccountId`: string.
+        /// Required.
+        /// Pattern: `^[0-9]+$`.
+        /// Length: `6..=`.
+        pub account_id: ::stratus_model::Val<::std::string::String>,
+        /// `Endpoint`: string.
+        /// Required.
+        /// Pattern: `^https://[a-zA-Z0-9.-]+(?::[0-9]+)?(?:/.*)?$`.
+        pub endpoint: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl McpServerNewRelicConfiguration {
+        /// With the required `AccountId`, `Endpoint`; everything else unset.
+        pub fn new(
+            account_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            endpoint: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                account_id: account_id.into(),
+                endpoint: endpoint.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `MCPServerNewRelicConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_McpServerNewRelicConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "MCPServerNewRelicConfiguration",
+        properties: &[
+            s::prop("AccountId", s::Kind::String)
+                .pattern("^[0-9]+$")
+                .min_length(6),
+            s::prop("Endpoint", s::Kind::String)
+                .pattern("^https://[a-zA-Z0-9.-]+(?::[0-9]+)?(?:/.*)?$"),
+        ],
+        required: &["AccountId", "Endpoint"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<McpServerNewRelicConfiguration>
+        for ::stratus_model::Val<McpServerNewRelicConfiguration>
+    {
+        fn from(value: McpServerNewRelicConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `MCPServerSigV4Configuration`, a property type of `AWS::DevOpsAgent::Association`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct McpServerSigV4Configuration {
+        /// `Tools`: list of string.
+        /// Required.
+        pub tools: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl McpServerSigV4Configuration {
+        /// With the required `Tools`; everything else unset.
+        pub fn new(
+            tools: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                tools: tools.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `MCPServerSigV4Configuration`'s properties; `validate()` checks them.
+    pub static SCHEMA_McpServerSigV4Configuration: s::ObjectSchema = s::ObjectSchema {
+        name: "MCPServerSigV4Configuration",
+        properties: &[s::prop(
+            "Tools",
+            s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9_-]+$")),
+        )],
+        required: &["Tools"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<McpServerSigV4Configuration>
+        for ::stratus_model::Val<McpServerSigV4Configuration>
+    {
+        fn from(value: McpServerSigV4Configuration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `MCPServerSplunkConfiguration`, a property type of `AWS::DevOpsAgent::Association`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct McpServerSplunkConfiguration {
+        /// `Description`: string.
+        pub description: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `EnableWebhookUpdates`: boolean.
+        pub enable_webhook_updates: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `Endpoint`: string.
+        /// Required.
+        /// Pattern: `^https://[a-zA-Z0-9.-]+(?::[0-9]+)?(?:/.*)?$`.
+        pub endpoint: ::stratus_model::Val<::std::string::String>,
+        /// `Name`: string.
+        /// Required.
+        /// Pattern: `^[a-zA-Z0-9_-]+$`.
+        pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl McpServerSplunkConfiguration {
+        /// With the required `Endpoint`, `Name`; everything else unset.
+        pub fn new(
+            endpoint: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                description: ::std::option::Option::None,
+                enable_webhook_updates: ::std::option::Option::None,
+                endpoint: endpoint.into(),
+                name: name.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `MCPServerSplunkConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_McpServerSplunkConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "MCPServerSplunkConfiguration",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop("EnableWebhookUpdates", s::Kind::Boolean),
+            s::prop("Endpoint", s::Kind::String)
+                .pattern("^https://[a-zA-Z0-9.-]+(?::[0-9]+)?(?:/.*)?$"),
+            s::prop("Name", s::Kind::String).pattern("^[a-zA-Z0-9_-]+$"),
+        ],
+        required: &["Name", "Endpoint"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<McpServerSplunkConfiguration>
+        for ::stratus_model::Val<McpServerSplunkConfiguration>
+    {
+        fn from(value: McpServerSplunkConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `PagerDutyConfiguration`, a property type of `AWS::DevOpsAgent::Association`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct PagerDutyConfiguration {
+        /// `CustomerEmail`: string.
+        /// Required.
+        pub customer_email: ::stratus_model::Val<::std::string::String>,
+        /// `EnableWebhookUpdates`: boolean.
+        pub enable_webhook_updates: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `Services`: list of string.
+        /// Required.
+        pub services: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl PagerDutyConfiguration {
+        /// With the required `CustomerEmail`, `Services`; everything else unset.
+        pub fn new(
+            customer_email: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            services: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                customer_email: customer_email.into(),
+                enable_webhook_updates: ::std::option::Option::None,
+                services: services.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `PagerDutyConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_PagerDutyConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "PagerDutyConfiguration",
+        properties: &[
+            s::prop("CustomerEmail", s::Kind::String),
+            s::prop("EnableWebhookUpdates", s::Kind::Boolean),
+            s::prop("Services", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &["Services", "CustomerEmail"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<PagerDutyConfiguration> for ::stratus_model::Val<PagerDutyConfiguration> {
+        fn from(value: PagerDutyConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ServiceNowConfiguration`, a property type of `AWS::DevOpsAgent::Association`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ServiceNowConfiguration {
+        /// `EnableWebhookUpdates`: boolean.
+        pub enable_webhook_updates: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `InstanceId`: string.
+        pub instance_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `ServiceNowConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServiceNowConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ServiceNowConfiguration",
+        properties: &[
+            s::prop("EnableWebhookUpdates", s::Kind::Boolean),
+            s::prop("InstanceId", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ServiceNowConfiguration>
+        for ::stratus_model::Val<ServiceNowConfiguration>
+    {
+        fn from(value: ServiceNowConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `SlackConfiguration`, a property type of `AWS::DevOpsAgent::Association`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct SlackConfiguration {
+        /// `TransmissionTarget`: [`SlackTransmissionTarget`].
+        /// Required.
+        pub transmission_target: ::stratus_model::Val<SlackTransmissionTarget>,
+        /// `WorkspaceId`: string.
+        /// Required.
+        /// Pattern: `^[TE][A-Z0-9]+$`.
+        pub workspace_id: ::stratus_model::Val<::std::string::String>,
+        /// `WorkspaceName`: string.
+        /// Required.
+        pub workspace_name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SlackConfiguration {
+        /// With the required `TransmissionTarget`, `WorkspaceId`, `WorkspaceName`; everything else unset.
+        pub fn new(
+            transmission_target: impl ::std::convert::Into<
+                ::stratus_model::Val<SlackTransmissionTarget>,
+            >,
+            workspace_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            workspace_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                transmission_target: transmission_target.into(),
+                workspace_id: workspace_id.into(),
+                workspace_name: workspace_name.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `SlackConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SlackConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SlackConfiguration",
+        properties: &[
+            s::prop(
+                "TransmissionTarget",
+                s::Kind::Object(&SCHEMA_SlackTransmissionTarget),
+            ),
+            s::prop("WorkspaceId", s::Kind::String).pattern("^[TE][A-Z0-9]+$"),
+            s::prop("WorkspaceName", s::Kind::String),
+        ],
+        required: &["WorkspaceId", "WorkspaceName", "TransmissionTarget"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<SlackConfiguration> for ::stratus_model::Val<SlackConfiguration> {
+        fn from(value: SlackConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `SourceAwsConfiguration`, a property type of `AWS::DevOpsAgent::Association`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct SourceAwsConfiguration {
+        /// `AccountId`: string.
+        /// Required.
+        /// Pattern: `\d{12}`.
+        pub account_id: ::stratus_model::Val<::std::string::String>,
+        /// `AccountType`: [`AccountType2`].
+        /// Required.
+        /// Allowed values: `source`.
+        pub account_type: ::stratus_model::Val<AccountType2>,
+        /// `AssumableRoleArn`: string.
+        /// Required.
+        pub assumable_role_arn: ::stratus_model::Val<::std::string::String>,
+        /// `Resources`: list of [`AwsResource`].
+        pub resources: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<AwsResource>>>,
+        /// `Tags`: list of [`KeyValuePair`].
+        pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<KeyValuePair>>>,
+    }
+
+    impl SourceAwsConfiguration {
+        /// With the required `AccountId`, `AccountType`, `AssumableRoleArn`; everything else unset.
+        pub fn new(
+            account_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            account_type: impl ::std::convert::Into<::stratus_model::Val<AccountType2>>,
+            assumable_role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                account_id: account_id.into(),
+                account_type: account_type.into(),
+                assumable_role_arn: assumable_role_arn.into(),
+                resources: ::std::option::Option::None,
+                tags: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `SourceAwsConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SourceAwsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SourceAwsConfiguration",
+        properties: &[
+            s::prop("AccountId", s::Kind::String).pattern("\\d{12}"),
+            s::prop("AccountType", s::Kind::Enum(AccountType2::VALUES)),
+            s::prop("AssumableRoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
+            s::prop(
+                "Resources",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AwsResource))),
+            ),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_KeyValuePair))),
+            ),
+        ],
+        required: &["AccountId", "AccountType", "AssumableRoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<SourceAwsConfiguration> for ::stratus_model::Val<SourceAwsConfiguration> {
+        fn from(value: SourceAwsConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `AWSResource`, a property type of `AWS::DevOpsAgent::Association`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct AwsResource {
+        /// `ResourceArn`: string.
+        /// Required.
+        pub resource_arn: ::stratus_model::Val<::std::string::String>,
+        /// `ResourceMetadata`: JSON.
+        pub resource_metadata: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `ResourceType`: [`ResourceType`].
+        /// Allowed values: `AWS::CloudFormation::Stack`, `AWS::ECR::Repository`, `AWS::S3::Bucket`, `AWS::S3::Object`.
+        pub resource_type: ::std::option::Option<::stratus_model::Val<ResourceType>>,
+    }
+
+    impl AwsResource {
+        /// With the required `ResourceArn`; everything else unset.
+        pub fn new(
+            resource_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                resource_arn: resource_arn.into(),
+                resource_metadata: ::std::option::Option::None,
+                resource_type: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `AWSResource`'s properties; `validate()` checks them.
+    pub static SCHEMA_AwsResource: s::ObjectSchema = s::ObjectSchema {
+        name: "AWSResource",
+        properties: &[
+            s::prop("ResourceArn", s::Kind::String),
+            s::prop("ResourceMetadata", s::Kind::Json),
+            s::prop("ResourceType", s::Kind::Enum(ResourceType::VALUES)),
+        ],
+        required: &["ResourceArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<AwsResource> for ::stratus_model::Val<AwsResource> {
+        fn from(value: AwsResource) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `KeyValuePair`, a property type of `AWS::DevOpsAgent::Association`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct KeyValuePair {
+        /// `Key`: string.
+        /// Required.
+        /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
+        /// Length: `1..=512`.
+        pub key: ::stratus_model::Val<::std::string::String>,
+        /// `Value`: string.
+        /// Required.
+        /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
+        /// Length: `1..=512`.
+        pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl KeyValuePair {
+        /// With the required `Key`, `Value`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key: key.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `KeyValuePair`'s properties; `validate()` checks them.
+    pub static SCHEMA_KeyValuePair: s::ObjectSchema = s::ObjectSchema {
+        name: "KeyValuePair",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
+                .min_length(1)
+                .max_length(512),
+            s::prop("Value", s::Kind::String)
+                .pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
+                .min_length(1)
+                .max_length(512),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<KeyValuePair> for ::stratus_model::Val<KeyValuePair> {
+        fn from(value: KeyValuePair) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `SlackTransmissionTarget`, a property type of `AWS::DevOpsAgent::Association`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct SlackTransmissionTarget {
+        /// `IncidentResponseTarget`: [`SlackChannel`].
+        /// Required.
+        pub incident_response_target: ::stratus_model::Val<SlackChannel>,
+    }
+
+    impl SlackTransmissionTarget {
+        /// With the required `IncidentResponseTarget`; everything else unset.
+        pub fn new(
+            incident_response_target: impl ::std::convert::Into<::stratus_model::Val<SlackChannel>>,
+        ) -> Self {
+            Self {
+                incident_response_target: incident_response_target.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `SlackTransmissionTarget`'s properties; `validate()` checks them.
+    pub static SCHEMA_SlackTransmissionTarget: s::ObjectSchema = s::ObjectSchema {
+        name: "SlackTransmissionTarget",
+        properties: &[s::prop(
+            "IncidentResponseTarget",
+            s::Kind::Object(&SCHEMA_SlackChannel),
+        )],
+        required: &["IncidentResponseTarget"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<SlackTransmissionTarget>
+        for ::stratus_model::Val<SlackTransmissionTarget>
+    {
+        fn from(value: SlackTransmissionTarget) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `SlackChannel`, a property type of `AWS::DevOpsAgent::Association`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct SlackChannel {
+        /// `ChannelId`: string.
+        /// Required.
+        /// Pattern: `^[CGD][A-Z0-9]+$`.
+        /// Length: `8..=16`.
+        pub channel_id: ::stratus_model::Val<::std::string::String>,
+        /// `ChannelName`: string.
+        pub channel_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl SlackChannel {
+        /// With the required `ChannelId`; everything else unset.
+        pub fn new(
+            channel_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                channel_id: channel_id.into(),
+                channel_name: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `SlackChannel`'s properties; `validate()` checks them.
+    pub static SCHEMA_SlackChannel: s::ObjectSchema = s::ObjectSchema {
+        name: "SlackChannel",
+        properties: &[
+            s::prop("ChannelId", s::Kind::String)
+                .pattern("^[CGD][A-Z0-9]+$")
+                .min_length(8)
+                .max_length(16),
+            s::prop("ChannelName", s::Kind::String),
+        ],
+        required: &["ChannelId"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<SlackChannel> for ::stratus_model::Val<SlackChannel> {
+        fn from(value: SlackChannel) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// The values `AccountType` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum AccountType {
+        /// `monitor`
+        Monitor,
+    }
+
+    impl AccountType {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Monitor];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["monitor"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Monitor => "monitor",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for AccountType {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<AccountType> for ::stratus_model::Val<AccountType> {
+        fn from(value: AccountType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for AccountType {
+        fn as_str(self) -> &'static str {
+            AccountType::as_str(self)
+        }
+    }
+
+    /// The values `OwnerType` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum OwnerType {
+        /// `organization`
+        Organization,
+        /// `user`
+        User,
+    }
+
+    impl OwnerType {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Organization, Self::User];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["organization", "user"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Organization => "organization",
+                Self::User => "user",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for OwnerType {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<OwnerType> for ::stratus_model::Val<OwnerType> {
+        fn from(value: OwnerType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for OwnerType {
+        fn as_str(self) -> &'static str {
+            OwnerType::as_str(self)
+        }
+    }
+
+    /// The values `AccountType` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum AccountType2 {
+        /// `source`
+        Source,
+    }
+
+    impl AccountType2 {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Source];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["source"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Source => "source",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for AccountType2 {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<AccountType2> for ::stratus_model::Val<AccountType2> {
+        fn from(value: AccountType2) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for AccountType2 {
+        fn as_str(self) -> &'static str {
+            AccountType2::as_str(self)
+        }
+    }
+
+    /// The values `ResourceType` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum ResourceType {
+        /// `AWS::CloudFormation::Stack`
+        AwsCloudFormationStack,
+        /// `AWS::ECR::Repository`
+        AwsEcrRepository,
+        /// `AWS::S3::Bucket`
+        AwsS3Bucket,
+        /// `AWS::S3::Object`
+        AwsS3Object,
+    }
+
+    impl ResourceType {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[
+            Self::AwsCloudFormationStack,
+            Self::AwsEcrRepository,
+            Self::AwsS3Bucket,
+            Self::AwsS3Object,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "AWS::CloudFormation::Stack",
+            "AWS::ECR::Repository",
+            "AWS::S3::Bucket",
+            "AWS::S3::Object",
+        ];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::AwsCloudFormationStack => "AWS::CloudFormation::Stack",
+                Self::AwsEcrRepository => "AWS::ECR::Repository",
+                Self::AwsS3Bucket => "AWS::S3::Bucket",
+                Self::AwsS3Object => "AWS::S3::Object",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for ResourceType {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<ResourceType> for ::stratus_model::Val<ResourceType> {
+        fn from(value: ResourceType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for ResourceType {
+        fn as_str(self) -> &'static str {
+            ResourceType::as_str(self)
+        }
+    }
 }
 
 #[cfg(feature = "devopsagent-association")]
@@ -407,11 +1696,11 @@ pub mod private_connection {
         /// `Certificate`: string.
         /// Length: `1..=32768`.
         pub certificate: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-        /// `ConnectionConfiguration`: JSON.
+        /// `ConnectionConfiguration`: [`ConnectionConfiguration`].
         /// Required.
         /// Changing it replaces the resource.
         #[resource(replace)]
-        pub connection_configuration: ::stratus_model::Val<::stratus_model::Json>,
+        pub connection_configuration: ::stratus_model::Val<ConnectionConfiguration>,
         /// `Name`: string.
         /// Required.
         /// Changing it replaces the resource.
@@ -425,7 +1714,7 @@ pub mod private_connection {
         /// With the required `ConnectionConfiguration`, `Name`; everything else unset.
         pub fn new(
             connection_configuration: impl ::std::convert::Into<
-                ::stratus_model::Val<::stratus_model::Json>,
+                ::stratus_model::Val<ConnectionConfiguration>,
             >,
             name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
         ) -> Self {
@@ -444,7 +1733,10 @@ pub mod private_connection {
             s::prop("Certificate", s::Kind::String)
                 .min_length(1)
                 .max_length(32768),
-            s::prop("ConnectionConfiguration", s::Kind::Json),
+            s::prop(
+                "ConnectionConfiguration",
+                s::Kind::Object(&SCHEMA_ConnectionConfiguration),
+            ),
             s::prop("Name", s::Kind::String)
                 .pattern("^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
                 .min_length(3)
@@ -480,6 +1772,242 @@ pub mod private_connection {
             ::stratus_model::Attr::new(self.id(), "Arn")
         }
     }
+
+    /// `ConnectionConfiguration`, a property type of `AWS::DevOpsAgent::PrivateConnection`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ConnectionConfiguration {
+        /// `SelfManaged`: [`SelfManagedMode`].
+        pub self_managed: ::std::option::Option<::stratus_model::Val<SelfManagedMode>>,
+        /// `ServiceManaged`: [`ServiceManagedMode`].
+        pub service_managed: ::std::option::Option<::stratus_model::Val<ServiceManagedMode>>,
+    }
+
+    /// What the schema says of `ConnectionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConnectionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ConnectionConfiguration",
+        properties: &[
+            s::prop("SelfManaged", s::Kind::Object(&SCHEMA_SelfManagedMode)),
+            s::prop(
+                "ServiceManaged",
+                s::Kind::Object(&SCHEMA_ServiceManagedMode),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["SelfManaged"], &["ServiceManaged"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ConnectionConfiguration>
+        for ::stratus_model::Val<ConnectionConfiguration>
+    {
+        fn from(value: ConnectionConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `SelfManagedMode`, a property type of `AWS::DevOpsAgent::PrivateConnection`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct SelfManagedMode {
+        /// `ResourceConfigurationId`: string.
+        /// Required.
+        /// Pattern: `^arn:[a-z0-9\-]+:vpc-lattice:[a-zA-Z0-9\-]+:\d{12}:resourceconfiguration/rcfg-[0-9a-z]{17}$`.
+        /// Length: `20..=2048`.
+        pub resource_configuration_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl SelfManagedMode {
+        /// With the required `ResourceConfigurationId`; everything else unset.
+        pub fn new(
+            resource_configuration_id: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+        ) -> Self {
+            Self {
+                resource_configuration_id: resource_configuration_id.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `SelfManagedMode`'s properties; `validate()` checks them.
+    pub static SCHEMA_SelfManagedMode: s::ObjectSchema = s::ObjectSchema {
+        name: "SelfManagedMode",
+        properties: &[s::prop("ResourceConfigurationId", s::Kind::String).pattern("^arn:[a-z0-9\\-]+:vpc-lattice:[a-zA-Z0-9\\-]+:\\d{12}:resourceconfiguration/rcfg-[0-9a-z]{17}$").min_length(20).max_length(2048)],
+        required: &["ResourceConfigurationId"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<SelfManagedMode> for ::stratus_model::Val<SelfManagedMode> {
+        fn from(value: SelfManagedMode) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ServiceManagedMode`, a property type of `AWS::DevOpsAgent::PrivateConnection`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ServiceManagedMode {
+        /// `HostAddress`: string.
+        /// Required.
+        /// Pattern: `^[a-zA-Z0-9.:\-]+$`.
+        /// Length: `3..=255`.
+        pub host_address: ::stratus_model::Val<::std::string::String>,
+        /// `IpAddressType`: [`IpAddressType`].
+        /// Allowed values: `IPV4`, `IPV6`, `DUAL_STACK`.
+        pub ip_address_type: ::std::option::Option<::stratus_model::Val<IpAddressType>>,
+        /// `Ipv4AddressesPerEni`: integer.
+        /// Range: `1..=62`.
+        pub ipv4_addresses_per_eni: ::std::option::Option<::stratus_model::Val<i64>>,
+        /// `PortRanges`: list of string.
+        /// Items: `1..=11`.
+        pub port_ranges:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+        /// `SecurityGroupIds`: list of string.
+        /// Items: `1..=5`.
+        pub security_group_ids:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+        /// `SubnetIds`: list of string.
+        /// Items: `1..=20`.
+        pub subnet_ids:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+        /// `VpcId`: string.
+        /// Required.
+        /// Pattern: `^vpc-(([0-9a-z]{8})|([0-9a-z]{17}))$`.
+        /// Length: `5..=50`.
+        pub vpc_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ServiceManagedMode {
+        /// With the required `HostAddress`, `VpcId`; everything else unset.
+        pub fn new(
+            host_address: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            vpc_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                host_address: host_address.into(),
+                ip_address_type: ::std::option::Option::None,
+                ipv4_addresses_per_eni: ::std::option::Option::None,
+                port_ranges: ::std::option::Option::None,
+                security_group_ids: ::std::option::Option::None,
+                subnet_ids: ::std::option::Option::None,
+                vpc_id: vpc_id.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `ServiceManagedMode`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServiceManagedMode: s::ObjectSchema = s::ObjectSchema {
+        name: "ServiceManagedMode",
+        properties: &[
+            s::prop("HostAddress", s::Kind::String)
+                .pattern("^[a-zA-Z0-9.:\\-]+$")
+                .min_length(3)
+                .max_length(255),
+            s::prop("IpAddressType", s::Kind::Enum(IpAddressType::VALUES)),
+            s::prop("Ipv4AddressesPerEni", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(62.0),
+            s::prop(
+                "PortRanges",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String).pattern("^((\\d{1,5}\\-\\d{1,5})|(\\d+))$"),
+                ),
+            )
+            .min_items(1)
+            .max_items(11),
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^sg-(([0-9a-z]{8})|([0-9a-z]{17}))$")
+                        .min_length(11)
+                        .max_length(20),
+                ),
+            )
+            .min_items(1)
+            .max_items(5),
+            s::prop(
+                "SubnetIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^subnet-(([0-9a-z]{8})|([0-9a-z]{17}))$")
+                        .min_length(15)
+                        .max_length(24),
+                ),
+            )
+            .min_items(1)
+            .max_items(20),
+            s::prop("VpcId", s::Kind::String)
+                .pattern("^vpc-(([0-9a-z]{8})|([0-9a-z]{17}))$")
+                .min_length(5)
+                .max_length(50),
+        ],
+        required: &["HostAddress", "VpcId"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ServiceManagedMode> for ::stratus_model::Val<ServiceManagedMode> {
+        fn from(value: ServiceManagedMode) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// The values `IpAddressType` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum IpAddressType {
+        /// `IPV4`
+        Ipv4,
+        /// `IPV6`
+        Ipv6,
+        /// `DUAL_STACK`
+        DualStack,
+    }
+
+    impl IpAddressType {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Ipv4, Self::Ipv6, Self::DualStack];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["IPV4", "IPV6", "DUAL_STACK"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Ipv4 => "IPV4",
+                Self::Ipv6 => "IPV6",
+                Self::DualStack => "DUAL_STACK",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for IpAddressType {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<IpAddressType> for ::stratus_model::Val<IpAddressType> {
+        fn from(value: IpAddressType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for IpAddressType {
+        fn as_str(self) -> &'static str {
+            IpAddressType::as_str(self)
+        }
+    }
 }
 
 #[cfg(feature = "devopsagent-private-connection")]
@@ -509,10 +2037,10 @@ pub mod service {
         /// Length: `1..=2048`.
         #[resource(replace)]
         pub kms_key_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-        /// `ServiceDetails`: JSON.
+        /// `ServiceDetails`: [`ServiceDetails`].
         /// Changing it replaces the resource.
         #[resource(replace)]
-        pub service_details: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        pub service_details: ::std::option::Option<::stratus_model::Val<ServiceDetails>>,
         /// `ServiceType`: [`ServiceType`].
         /// Required.
         /// Changing it replaces the resource.
@@ -536,7 +2064,7 @@ pub mod service {
     /// What the schema says of `AWS::DevOpsAgent::Service`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::DevOpsAgent::Service",
-        properties: &[s::prop("KmsKeyArn", s::Kind::String).pattern("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$").format("AWS::KMS::Key.Arn", "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$").min_length(1).max_length(2048), s::prop("ServiceDetails", s::Kind::Json), s::prop("ServiceType", s::Kind::Enum(ServiceType::VALUES)), s::prop("Tags", s::Kind::Json)],
+        properties: &[s::prop("KmsKeyArn", s::Kind::String).pattern("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$").format("AWS::KMS::Key.Arn", "^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+$").min_length(1).max_length(2048), s::prop("ServiceDetails", s::Kind::Object(&SCHEMA_ServiceDetails)), s::prop("ServiceType", s::Kind::Enum(ServiceType::VALUES)), s::prop("Tags", s::Kind::Json)],
         required: &["ServiceType"],
         required_xor: &[],
         dependent_required: &[],
@@ -573,6 +2101,1214 @@ pub mod service {
         }
         fn arn(self) -> ::stratus_model::Attr<::std::string::String> {
             ::stratus_model::Attr::new(self.id(), "Arn")
+        }
+    }
+
+    /// `ServiceDetails`, a property type of `AWS::DevOpsAgent::Service`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ServiceDetails {
+        /// `AzureIdentity`: [`AzureIdentityServiceDetails`].
+        pub azure_identity:
+            ::std::option::Option<::stratus_model::Val<AzureIdentityServiceDetails>>,
+        /// `Dynatrace`: [`DynatraceServiceDetails`].
+        pub dynatrace: ::std::option::Option<::stratus_model::Val<DynatraceServiceDetails>>,
+        /// `GitLab`: [`GitLabDetails`].
+        pub git_lab: ::std::option::Option<::stratus_model::Val<GitLabDetails>>,
+        /// `MCPServer`: [`McpServerDetails`].
+        #[resource(rename = "MCPServer")]
+        pub mcp_server: ::std::option::Option<::stratus_model::Val<McpServerDetails>>,
+        /// `MCPServerNewRelic`: [`NewRelicServiceDetails`].
+        #[resource(rename = "MCPServerNewRelic")]
+        pub mcp_server_new_relic:
+            ::std::option::Option<::stratus_model::Val<NewRelicServiceDetails>>,
+        /// `MCPServerSigV4`: [`McpServerSigV4Details`].
+        #[resource(rename = "MCPServerSigV4")]
+        pub mcp_server_sig_v4: ::std::option::Option<::stratus_model::Val<McpServerSigV4Details>>,
+        /// `MCPServerSplunk`: [`McpServerSplunkDetails`].
+        #[resource(rename = "MCPServerSplunk")]
+        pub mcp_server_splunk: ::std::option::Option<::stratus_model::Val<McpServerSplunkDetails>>,
+        /// `PagerDuty`: [`PagerDutyDetails`].
+        pub pager_duty: ::std::option::Option<::stratus_model::Val<PagerDutyDetails>>,
+        /// `ServiceNow`: [`ServiceNowServiceDetails`].
+        pub service_now: ::std::option::Option<::stratus_model::Val<ServiceNowServiceDetails>>,
+    }
+
+    /// What the schema says of `ServiceDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServiceDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "ServiceDetails",
+        properties: &[
+            s::prop(
+                "AzureIdentity",
+                s::Kind::Object(&SCHEMA_AzureIdentityServiceDetails),
+            ),
+            s::prop(
+                "Dynatrace",
+                s::Kind::Object(&SCHEMA_DynatraceServiceDetails),
+            ),
+            s::prop("GitLab", s::Kind::Object(&SCHEMA_GitLabDetails)),
+            s::prop("MCPServer", s::Kind::Object(&SCHEMA_McpServerDetails)),
+            s::prop(
+                "MCPServerNewRelic",
+                s::Kind::Object(&SCHEMA_NewRelicServiceDetails),
+            ),
+            s::prop(
+                "MCPServerSigV4",
+                s::Kind::Object(&SCHEMA_McpServerSigV4Details),
+            ),
+            s::prop(
+                "MCPServerSplunk",
+                s::Kind::Object(&SCHEMA_McpServerSplunkDetails),
+            ),
+            s::prop("PagerDuty", s::Kind::Object(&SCHEMA_PagerDutyDetails)),
+            s::prop(
+                "ServiceNow",
+                s::Kind::Object(&SCHEMA_ServiceNowServiceDetails),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[
+            &["Dynatrace"],
+            &["MCPServer"],
+            &["MCPServerSplunk"],
+            &["MCPServerNewRelic"],
+            &["GitLab"],
+            &["ServiceNow"],
+            &["PagerDuty"],
+            &["AzureIdentity"],
+            &["MCPServerSigV4"],
+        ],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ServiceDetails> for ::stratus_model::Val<ServiceDetails> {
+        fn from(value: ServiceDetails) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `AzureIdentityServiceDetails`, a property type of `AWS::DevOpsAgent::Service`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct AzureIdentityServiceDetails {
+        /// `ClientId`: string.
+        /// Required.
+        /// Pattern: `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`.
+        pub client_id: ::stratus_model::Val<::std::string::String>,
+        /// `TenantId`: string.
+        /// Required.
+        /// Pattern: `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`.
+        pub tenant_id: ::stratus_model::Val<::std::string::String>,
+        /// `WebIdentityRoleArn`: string.
+        /// Required.
+        /// Pattern: `^arn:aws[a-zA-Z-]*:iam::[0-9]{12}:role/.+$`.
+        pub web_identity_role_arn: ::stratus_model::Val<::std::string::String>,
+        /// `WebIdentityTokenAudiences`: list of string.
+        /// Required.
+        /// Items: `1..=`.
+        pub web_identity_token_audiences:
+            ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl AzureIdentityServiceDetails {
+        /// With the required `ClientId`, `TenantId`, `WebIdentityRoleArn`, `WebIdentityTokenAudiences`; everything else unset.
+        pub fn new(
+            client_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            tenant_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            web_identity_role_arn: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            web_identity_token_audiences: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                client_id: client_id.into(),
+                tenant_id: tenant_id.into(),
+                web_identity_role_arn: web_identity_role_arn.into(),
+                web_identity_token_audiences: web_identity_token_audiences.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `AzureIdentityServiceDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_AzureIdentityServiceDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "AzureIdentityServiceDetails",
+        properties: &[
+            s::prop("ClientId", s::Kind::String).pattern(
+                "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+            ),
+            s::prop("TenantId", s::Kind::String).pattern(
+                "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+            ),
+            s::prop("WebIdentityRoleArn", s::Kind::String)
+                .pattern("^arn:aws[a-zA-Z-]*:iam::[0-9]{12}:role/.+$"),
+            s::prop(
+                "WebIdentityTokenAudiences",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            )
+            .min_items(1),
+        ],
+        required: &[
+            "TenantId",
+            "ClientId",
+            "WebIdentityRoleArn",
+            "WebIdentityTokenAudiences",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<AzureIdentityServiceDetails>
+        for ::stratus_model::Val<AzureIdentityServiceDetails>
+    {
+        fn from(value: AzureIdentityServiceDetails) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `DynatraceServiceDetails`, a property type of `AWS::DevOpsAgent::Service`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct DynatraceServiceDetails {
+        /// `AccountUrn`: string.
+        /// Required.
+        pub account_urn: ::stratus_model::Val<::std::string::String>,
+        /// `AuthorizationConfig`: [`DynatraceAuthorizationConfig`].
+        pub authorization_config:
+            ::std::option::Option<::stratus_model::Val<DynatraceAuthorizationConfig>>,
+    }
+
+    impl DynatraceServiceDetails {
+        /// With the required `AccountUrn`; everything else unset.
+        pub fn new(
+            account_urn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                account_urn: account_urn.into(),
+                authorization_config: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `DynatraceServiceDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_DynatraceServiceDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "DynatraceServiceDetails",
+        properties: &[
+            s::prop("AccountUrn", s::Kind::String),
+            s::prop(
+                "AuthorizationConfig",
+                s::Kind::Object(&SCHEMA_DynatraceAuthorizationConfig),
+            ),
+        ],
+        required: &["AccountUrn"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<DynatraceServiceDetails>
+        for ::stratus_model::Val<DynatraceServiceDetails>
+    {
+        fn from(value: DynatraceServiceDetails) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `GitLabDetails`, a property type of `AWS::DevOpsAgent::Service`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct GitLabDetails {
+        /// `GroupId`: string.
+        pub group_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `TargetUrl`: string.
+        /// Required.
+        /// Pattern: `^https://[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?(?::[0-9]{1,5})?/?$`.
+        pub target_url: ::stratus_model::Val<::std::string::String>,
+        /// `TokenType`: [`TokenType`].
+        /// Required.
+        /// Allowed values: `personal`, `group`.
+        pub token_type: ::stratus_model::Val<TokenType>,
+        /// `TokenValue`: string.
+        /// Required.
+        /// Pattern: `^glpat-[a-zA-Z0-9._-]+$`.
+        pub token_value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl GitLabDetails {
+        /// With the required `TargetUrl`, `TokenType`, `TokenValue`; everything else unset.
+        pub fn new(
+            target_url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            token_type: impl ::std::convert::Into<::stratus_model::Val<TokenType>>,
+            token_value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                group_id: ::std::option::Option::None,
+                target_url: target_url.into(),
+                token_type: token_type.into(),
+                token_value: token_value.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `GitLabDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_GitLabDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "GitLabDetails",
+        properties: &[
+            s::prop("GroupId", s::Kind::String),
+            s::prop("TargetUrl", s::Kind::String)
+                .pattern("^https://[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?(?::[0-9]{1,5})?/?$"),
+            s::prop("TokenType", s::Kind::Enum(TokenType::VALUES)),
+            s::prop("TokenValue", s::Kind::String).pattern("^glpat-[a-zA-Z0-9._-]+$"),
+        ],
+        required: &["TargetUrl", "TokenType", "TokenValue"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<GitLabDetails> for ::stratus_model::Val<GitLabDetails> {
+        fn from(value: GitLabDetails) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `MCPServerDetails`, a property type of `AWS::DevOpsAgent::Service`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct McpServerDetails {
+        /// `AuthorizationConfig`: [`McpServerAuthorizationConfig`].
+        /// Required.
+        pub authorization_config: ::stratus_model::Val<McpServerAuthorizationConfig>,
+        /// `Description`: string.
+        /// Length: `..=500`.
+        pub description: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `Endpoint`: string.
+        /// Required.
+        /// Pattern: `^https://[a-zA-Z0-9.-]+(?::[0-9]+)?(?:/.*)?$`.
+        pub endpoint: ::stratus_model::Val<::std::string::String>,
+        /// `Name`: string.
+        /// Required.
+        /// Pattern: `^[a-zA-Z0-9_-]+$`.
+        pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl McpServerDetails {
+        /// With the required `AuthorizationConfig`, `Endpoint`, `Name`; everything else unset.
+        pub fn new(
+            authorization_config: impl ::std::convert::Into<
+                ::stratus_model::Val<McpServerAuthorizationConfig>,
+            >,
+            endpoint: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                authorization_config: authorization_config.into(),
+                description: ::std::option::Option::None,
+                endpoint: endpoint.into(),
+                name: name.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `MCPServerDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_McpServerDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "MCPServerDetails",
+        properties: &[
+            s::prop(
+                "AuthorizationConfig",
+                s::Kind::Object(&SCHEMA_McpServerAuthorizationConfig),
+            ),
+            s::prop("Description", s::Kind::String).max_length(500),
+            s::prop("Endpoint", s::Kind::String)
+                .pattern("^https://[a-zA-Z0-9.-]+(?::[0-9]+)?(?:/.*)?$"),
+            s::prop("Name", s::Kind::String).pattern("^[a-zA-Z0-9_-]+$"),
+        ],
+        required: &["Name", "Endpoint", "AuthorizationConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<McpServerDetails> for ::stratus_model::Val<McpServerDetails> {
+        fn from(value: McpServerDetails) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `NewRelicServiceDetails`, a property type of `AWS::DevOpsAgent::Service`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct NewRelicServiceDetails {
+        /// `AuthorizationConfig`: [`NewRelicAuthorizationConfig`].
+        /// Required.
+        pub authorization_config: ::stratus_model::Val<NewRelicAuthorizationConfig>,
+    }
+
+    impl NewRelicServiceDetails {
+        /// With the required `AuthorizationConfig`; everything else unset.
+        pub fn new(
+            authorization_config: impl ::std::convert::Into<
+                ::stratus_model::Val<NewRelicAuthorizationConfig>,
+            >,
+        ) -> Self {
+            Self {
+                authorization_config: authorization_config.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `NewRelicServiceDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_NewRelicServiceDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "NewRelicServiceDetails",
+        properties: &[s::prop(
+            "AuthorizationConfig",
+            s::Kind::Object(&SCHEMA_NewRelicAuthorizationConfig),
+        )],
+        required: &["AuthorizationConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<NewRelicServiceDetails> for ::stratus_model::Val<NewRelicServiceDetails> {
+        fn from(value: NewRelicServiceDetails) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `MCPServerSigV4Details`, a property type of `AWS::DevOpsAgent::Service`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct McpServerSigV4Details {
+        /// `AuthorizationConfig`: [`McpServerSigV4AuthorizationConfig`].
+        /// Required.
+        pub authorization_config: ::stratus_model::Val<McpServerSigV4AuthorizationConfig>,
+        /// `Description`: string.
+        /// Length: `..=500`.
+        pub description: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `Endpoint`: string.
+        /// Required.
+        /// Pattern: `^https://[a-zA-Z0-9.-]+(?::[0-9]+)?(?:/.*)?$`.
+        pub endpoint: ::stratus_model::Val<::std::string::String>,
+        /// `Name`: string.
+        /// Required.
+        /// Pattern: `^[a-zA-Z0-9_-]+$`.
+        pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl McpServerSigV4Details {
+        /// With the required `AuthorizationConfig`, `Endpoint`, `Name`; everything else unset.
+        pub fn new(
+            authorization_config: impl ::std::convert::Into<
+                ::stratus_model::Val<McpServerSigV4AuthorizationConfig>,
+            >,
+            endpoint: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                authorization_config: authorization_config.into(),
+                description: ::std::option::Option::None,
+                endpoint: endpoint.into(),
+                name: name.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `MCPServerSigV4Details`'s properties; `validate()` checks them.
+    pub static SCHEMA_McpServerSigV4Details: s::ObjectSchema = s::ObjectSchema {
+        name: "MCPServerSigV4Details",
+        properties: &[
+            s::prop(
+                "AuthorizationConfig",
+                s::Kind::Object(&SCHEMA_McpServerSigV4AuthorizationConfig),
+            ),
+            s::prop("Description", s::Kind::String).max_length(500),
+            s::prop("Endpoint", s::Kind::String)
+                .pattern("^https://[a-zA-Z0-9.-]+(?::[0-9]+)?(?:/.*)?$"),
+            s::prop("Name", s::Kind::String).pattern("^[a-zA-Z0-9_-]+$"),
+        ],
+        required: &["Name", "Endpoint", "AuthorizationConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<McpServerSigV4Details> for ::stratus_model::Val<McpServerSigV4Details> {
+        fn from(value: McpServerSigV4Details) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `MCPServerSplunkDetails`, a property type of `AWS::DevOpsAgent::Service`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct McpServerSplunkDetails {
+        /// `AuthorizationConfig`: [`McpServerSplunkAuthorizationConfig`].
+        /// Required.
+        pub authorization_config: ::stratus_model::Val<McpServerSplunkAuthorizationConfig>,
+        /// `Description`: string.
+        /// Length: `..=500`.
+        pub description: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `Endpoint`: string.
+        /// Required.
+        /// Pattern: `^https://[a-zA-Z0-9.-]+(?::[0-9]+)?(?:/.*)?$`.
+        pub endpoint: ::stratus_model::Val<::std::string::String>,
+        /// `Name`: string.
+        /// Required.
+        /// Pattern: `^[a-zA-Z0-9_-]+$`.
+        pub name: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl McpServerSplunkDetails {
+        /// With the required `AuthorizationConfig`, `Endpoint`, `Name`; everything else unset.
+        pub fn new(
+            authorization_config: impl ::std::convert::Into<
+                ::stratus_model::Val<McpServerSplunkAuthorizationConfig>,
+            >,
+            endpoint: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                authorization_config: authorization_config.into(),
+                description: ::std::option::Option::None,
+                endpoint: endpoint.into(),
+                name: name.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `MCPServerSplunkDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_McpServerSplunkDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "MCPServerSplunkDetails",
+        properties: &[
+            s::prop(
+                "AuthorizationConfig",
+                s::Kind::Object(&SCHEMA_McpServerSplunkAuthorizationConfig),
+            ),
+            s::prop("Description", s::Kind::String).max_length(500),
+            s::prop("Endpoint", s::Kind::String)
+                .pattern("^https://[a-zA-Z0-9.-]+(?::[0-9]+)?(?:/.*)?$"),
+            s::prop("Name", s::Kind::String).pattern("^[a-zA-Z0-9_-]+$"),
+        ],
+        required: &["Name", "Endpoint", "AuthorizationConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<McpServerSplunkDetails> for ::stratus_model::Val<McpServerSplunkDetails> {
+        fn from(value: McpServerSplunkDetails) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `PagerDutyDetails`, a property type of `AWS::DevOpsAgent::Service`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct PagerDutyDetails {
+        /// `AuthorizationConfig`: [`PagerDutyAuthorizationConfig`].
+        /// Required.
+        pub authorization_config: ::stratus_model::Val<PagerDutyAuthorizationConfig>,
+        /// `Scopes`: list of string.
+        /// Required.
+        pub scopes: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl PagerDutyDetails {
+        /// With the required `AuthorizationConfig`, `Scopes`; everything else unset.
+        pub fn new(
+            authorization_config: impl ::std::convert::Into<
+                ::stratus_model::Val<PagerDutyAuthorizationConfig>,
+            >,
+            scopes: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                authorization_config: authorization_config.into(),
+                scopes: scopes.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `PagerDutyDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_PagerDutyDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "PagerDutyDetails",
+        properties: &[
+            s::prop(
+                "AuthorizationConfig",
+                s::Kind::Object(&SCHEMA_PagerDutyAuthorizationConfig),
+            ),
+            s::prop("Scopes", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &["Scopes", "AuthorizationConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<PagerDutyDetails> for ::stratus_model::Val<PagerDutyDetails> {
+        fn from(value: PagerDutyDetails) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ServiceNowServiceDetails`, a property type of `AWS::DevOpsAgent::Service`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ServiceNowServiceDetails {
+        /// `AuthorizationConfig`: [`ServiceNowAuthorizationConfig`].
+        pub authorization_config:
+            ::std::option::Option<::stratus_model::Val<ServiceNowAuthorizationConfig>>,
+        /// `InstanceUrl`: string.
+        /// Required.
+        /// Pattern: `^https://[a-zA-Z0-9-]+\.service-now\.com/?$`.
+        pub instance_url: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ServiceNowServiceDetails {
+        /// With the required `InstanceUrl`; everything else unset.
+        pub fn new(
+            instance_url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                authorization_config: ::std::option::Option::None,
+                instance_url: instance_url.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `ServiceNowServiceDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServiceNowServiceDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "ServiceNowServiceDetails",
+        properties: &[
+            s::prop(
+                "AuthorizationConfig",
+                s::Kind::Object(&SCHEMA_ServiceNowAuthorizationConfig),
+            ),
+            s::prop("InstanceUrl", s::Kind::String)
+                .pattern("^https://[a-zA-Z0-9-]+\\.service-now\\.com/?$"),
+        ],
+        required: &["InstanceUrl"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ServiceNowServiceDetails>
+        for ::stratus_model::Val<ServiceNowServiceDetails>
+    {
+        fn from(value: ServiceNowServiceDetails) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `DynatraceAuthorizationConfig`, a property type of `AWS::DevOpsAgent::Service`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct DynatraceAuthorizationConfig {
+        /// `OAuthClientCredentials`: [`OAuthClientDetails`].
+        pub o_auth_client_credentials:
+            ::std::option::Option<::stratus_model::Val<OAuthClientDetails>>,
+    }
+
+    /// What the schema says of `DynatraceAuthorizationConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_DynatraceAuthorizationConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "DynatraceAuthorizationConfig",
+        properties: &[s::prop(
+            "OAuthClientCredentials",
+            s::Kind::Object(&SCHEMA_OAuthClientDetails),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<DynatraceAuthorizationConfig>
+        for ::stratus_model::Val<DynatraceAuthorizationConfig>
+    {
+        fn from(value: DynatraceAuthorizationConfig) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `MCPServerAuthorizationConfig`, a property type of `AWS::DevOpsAgent::Service`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct McpServerAuthorizationConfig {
+        /// `ApiKey`: [`ApiKeyDetails`].
+        pub api_key: ::std::option::Option<::stratus_model::Val<ApiKeyDetails>>,
+        /// `OAuthClientCredentials`: [`McpServerOAuthClientCredentialsConfig`].
+        pub o_auth_client_credentials:
+            ::std::option::Option<::stratus_model::Val<McpServerOAuthClientCredentialsConfig>>,
+    }
+
+    /// What the schema says of `MCPServerAuthorizationConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_McpServerAuthorizationConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "MCPServerAuthorizationConfig",
+        properties: &[
+            s::prop("ApiKey", s::Kind::Object(&SCHEMA_ApiKeyDetails)),
+            s::prop(
+                "OAuthClientCredentials",
+                s::Kind::Object(&SCHEMA_McpServerOAuthClientCredentialsConfig),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["OAuthClientCredentials"], &["ApiKey"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<McpServerAuthorizationConfig>
+        for ::stratus_model::Val<McpServerAuthorizationConfig>
+    {
+        fn from(value: McpServerAuthorizationConfig) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `NewRelicAuthorizationConfig`, a property type of `AWS::DevOpsAgent::Service`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct NewRelicAuthorizationConfig {
+        /// `ApiKey`: [`NewRelicApiKeyConfig`].
+        /// Required.
+        pub api_key: ::stratus_model::Val<NewRelicApiKeyConfig>,
+    }
+
+    impl NewRelicAuthorizationConfig {
+        /// With the required `ApiKey`; everything else unset.
+        pub fn new(
+            api_key: impl ::std::convert::Into<::stratus_model::Val<NewRelicApiKeyConfig>>,
+        ) -> Self {
+            Self {
+                api_key: api_key.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `NewRelicAuthorizationConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_NewRelicAuthorizationConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "NewRelicAuthorizationConfig",
+        properties: &[s::prop(
+            "ApiKey",
+            s::Kind::Object(&SCHEMA_NewRelicApiKeyConfig),
+        )],
+        required: &["ApiKey"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<NewRelicAuthorizationConfig>
+        for ::stratus_model::Val<NewRelicAuthorizationConfig>
+    {
+        fn from(value: NewRelicAuthorizationConfig) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `MCPServerSigV4AuthorizationConfig`, a property type of `AWS::DevOpsAgent::Service`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct McpServerSigV4AuthorizationConfig {
+        /// `CustomHeaders`: map of string.
+        pub custom_headers: ::std::option::Option<
+            ::stratus_model::Val<
+                ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+            >,
+        >,
+        /// `Region`: string.
+        /// Required.
+        /// Pattern: `^(\*|[a-z]{2,4}(-[a-z]+)+-\d+)$`.
+        pub region: ::stratus_model::Val<::std::string::String>,
+        /// `RoleArn`: string.
+        /// Required.
+        /// Pattern: `^arn:aws:iam::\d{12}:role/[a-zA-Z0-9+=,.@_/-]+$`.
+        pub role_arn: ::stratus_model::Val<::std::string::String>,
+        /// `Service`: string.
+        /// Required.
+        /// Length: `1..=100`.
+        pub service: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl McpServerSigV4AuthorizationConfig {
+        /// With the required `Region`, `RoleArn`, `Service`; everything else unset.
+        pub fn new(
+            region: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            service: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                custom_headers: ::std::option::Option::None,
+                region: region.into(),
+                role_arn: role_arn.into(),
+                service: service.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `MCPServerSigV4AuthorizationConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_McpServerSigV4AuthorizationConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "MCPServerSigV4AuthorizationConfig",
+        properties: &[
+            s::prop("CustomHeaders", s::Kind::Map(&s::prop("", s::Kind::String))),
+            s::prop("Region", s::Kind::String).pattern("^(\\*|[a-z]{2,4}(-[a-z]+)+-\\d+)$"),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("^arn:aws:iam::\\d{12}:role/[a-zA-Z0-9+=,.@_/-]+$"),
+            s::prop("Service", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+        ],
+        required: &["Region", "Service", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<McpServerSigV4AuthorizationConfig>
+        for ::stratus_model::Val<McpServerSigV4AuthorizationConfig>
+    {
+        fn from(value: McpServerSigV4AuthorizationConfig) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `MCPServerSplunkAuthorizationConfig`, a property type of `AWS::DevOpsAgent::Service`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct McpServerSplunkAuthorizationConfig {
+        /// `BearerToken`: [`BearerTokenDetails`].
+        pub bearer_token: ::std::option::Option<::stratus_model::Val<BearerTokenDetails>>,
+    }
+
+    /// What the schema says of `MCPServerSplunkAuthorizationConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_McpServerSplunkAuthorizationConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "MCPServerSplunkAuthorizationConfig",
+        properties: &[s::prop(
+            "BearerToken",
+            s::Kind::Object(&SCHEMA_BearerTokenDetails),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["BearerToken"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<McpServerSplunkAuthorizationConfig>
+        for ::stratus_model::Val<McpServerSplunkAuthorizationConfig>
+    {
+        fn from(value: McpServerSplunkAuthorizationConfig) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `PagerDutyAuthorizationConfig`, a property type of `AWS::DevOpsAgent::Service`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct PagerDutyAuthorizationConfig {
+        /// `OAuthClientCredentials`: [`OAuthClientDetails`].
+        pub o_auth_client_credentials:
+            ::std::option::Option<::stratus_model::Val<OAuthClientDetails>>,
+    }
+
+    /// What the schema says of `PagerDutyAuthorizationConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_PagerDutyAuthorizationConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "PagerDutyAuthorizationConfig",
+        properties: &[s::prop(
+            "OAuthClientCredentials",
+            s::Kind::Object(&SCHEMA_OAuthClientDetails),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<PagerDutyAuthorizationConfig>
+        for ::stratus_model::Val<PagerDutyAuthorizationConfig>
+    {
+        fn from(value: PagerDutyAuthorizationConfig) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ServiceNowAuthorizationConfig`, a property type of `AWS::DevOpsAgent::Service`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ServiceNowAuthorizationConfig {
+        /// `OAuthClientCredentials`: [`OAuthClientDetails`].
+        pub o_auth_client_credentials:
+            ::std::option::Option<::stratus_model::Val<OAuthClientDetails>>,
+    }
+
+    /// What the schema says of `ServiceNowAuthorizationConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServiceNowAuthorizationConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ServiceNowAuthorizationConfig",
+        properties: &[s::prop(
+            "OAuthClientCredentials",
+            s::Kind::Object(&SCHEMA_OAuthClientDetails),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ServiceNowAuthorizationConfig>
+        for ::stratus_model::Val<ServiceNowAuthorizationConfig>
+    {
+        fn from(value: ServiceNowAuthorizationConfig) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `OAuthClientDetails`, a property type of `AWS::DevOpsAgent::Service`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct OAuthClientDetails {
+        /// `ClientId`: string.
+        /// Required.
+        pub client_id: ::stratus_model::Val<::std::string::String>,
+        /// `ClientName`: string.
+        pub client_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `ClientSecret`: string.
+        /// Required.
+        pub client_secret: ::stratus_model::Val<::std::string::String>,
+        /// `ExchangeParameters`: JSON.
+        pub exchange_parameters: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+    }
+
+    impl OAuthClientDetails {
+        /// With the required `ClientId`, `ClientSecret`; everything else unset.
+        pub fn new(
+            client_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            client_secret: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                client_id: client_id.into(),
+                client_name: ::std::option::Option::None,
+                client_secret: client_secret.into(),
+                exchange_parameters: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `OAuthClientDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_OAuthClientDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "OAuthClientDetails",
+        properties: &[
+            s::prop("ClientId", s::Kind::String),
+            s::prop("ClientName", s::Kind::String),
+            s::prop("ClientSecret", s::Kind::String),
+            s::prop("ExchangeParameters", s::Kind::Json),
+        ],
+        required: &["ClientId", "ClientSecret"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<OAuthClientDetails> for ::stratus_model::Val<OAuthClientDetails> {
+        fn from(value: OAuthClientDetails) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ApiKeyDetails`, a property type of `AWS::DevOpsAgent::Service`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ApiKeyDetails {
+        /// `ApiKeyHeader`: string.
+        /// Required.
+        /// Pattern: `^[a-zA-Z0-9-]+$`.
+        pub api_key_header: ::stratus_model::Val<::std::string::String>,
+        /// `ApiKeyName`: string.
+        /// Required.
+        /// Pattern: `^[a-zA-Z0-9_\s-]+$`.
+        pub api_key_name: ::stratus_model::Val<::std::string::String>,
+        /// `ApiKeyValue`: string.
+        /// Required.
+        /// Pattern: `^[!-~]([ \t]*[!-~])*$`.
+        pub api_key_value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ApiKeyDetails {
+        /// With the required `ApiKeyHeader`, `ApiKeyName`, `ApiKeyValue`; everything else unset.
+        pub fn new(
+            api_key_header: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            api_key_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            api_key_value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                api_key_header: api_key_header.into(),
+                api_key_name: api_key_name.into(),
+                api_key_value: api_key_value.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `ApiKeyDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_ApiKeyDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "ApiKeyDetails",
+        properties: &[
+            s::prop("ApiKeyHeader", s::Kind::String).pattern("^[a-zA-Z0-9-]+$"),
+            s::prop("ApiKeyName", s::Kind::String).pattern("^[a-zA-Z0-9_\\s-]+$"),
+            s::prop("ApiKeyValue", s::Kind::String).pattern("^[!-~]([ \\t]*[!-~])*$"),
+        ],
+        required: &["ApiKeyName", "ApiKeyValue", "ApiKeyHeader"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ApiKeyDetails> for ::stratus_model::Val<ApiKeyDetails> {
+        fn from(value: ApiKeyDetails) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `MCPServerOAuthClientCredentialsConfig`, a property type of `AWS::DevOpsAgent::Service`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct McpServerOAuthClientCredentialsConfig {
+        /// `ClientId`: string.
+        /// Required.
+        pub client_id: ::stratus_model::Val<::std::string::String>,
+        /// `ClientName`: string.
+        pub client_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `ClientSecret`: string.
+        /// Required.
+        pub client_secret: ::stratus_model::Val<::std::string::String>,
+        /// `ExchangeParameters`: JSON.
+        pub exchange_parameters: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `ExchangeUrl`: string.
+        /// Required.
+        /// Pattern: `^https://[a-zA-Z0-9.-]+(?::[0-9]+)?(?:/.*)?$`.
+        pub exchange_url: ::stratus_model::Val<::std::string::String>,
+        /// `Scopes`: list of string.
+        pub scopes:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+    }
+
+    impl McpServerOAuthClientCredentialsConfig {
+        /// With the required `ClientId`, `ClientSecret`, `ExchangeUrl`; everything else unset.
+        pub fn new(
+            client_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            client_secret: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            exchange_url: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                client_id: client_id.into(),
+                client_name: ::std::option::Option::None,
+                client_secret: client_secret.into(),
+                exchange_parameters: ::std::option::Option::None,
+                exchange_url: exchange_url.into(),
+                scopes: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `MCPServerOAuthClientCredentialsConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_McpServerOAuthClientCredentialsConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "MCPServerOAuthClientCredentialsConfig",
+        properties: &[
+            s::prop("ClientId", s::Kind::String),
+            s::prop("ClientName", s::Kind::String),
+            s::prop("ClientSecret", s::Kind::String),
+            s::prop("ExchangeParameters", s::Kind::Json),
+            s::prop("ExchangeUrl", s::Kind::String)
+                .pattern("^https://[a-zA-Z0-9.-]+(?::[0-9]+)?(?:/.*)?$"),
+            s::prop("Scopes", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &["ClientId", "ClientSecret", "ExchangeUrl"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<McpServerOAuthClientCredentialsConfig>
+        for ::stratus_model::Val<McpServerOAuthClientCredentialsConfig>
+    {
+        fn from(value: McpServerOAuthClientCredentialsConfig) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `NewRelicApiKeyConfig`, a property type of `AWS::DevOpsAgent::Service`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct NewRelicApiKeyConfig {
+        /// `AccountId`: string.
+        /// Required.
+        /// Pattern: `^[0-9]+$`.
+        pub account_id: ::stratus_model::Val<::std::string::String>,
+        /// `AlertPolicyIds`: list of string.
+        pub alert_policy_ids:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+        /// `ApiKey`: string.
+        /// Required.
+        /// Pattern: `^NRAK-[A-Z0-9]+$`.
+        pub api_key: ::stratus_model::Val<::std::string::String>,
+        /// `ApplicationIds`: list of string.
+        pub application_ids:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+        /// `EntityGuids`: list of string.
+        pub entity_guids:
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
+        /// `Region`: [`Region`].
+        /// Required.
+        /// Allowed values: `US`, `EU`.
+        pub region: ::stratus_model::Val<Region>,
+    }
+
+    impl NewRelicApiKeyConfig {
+        /// With the required `AccountId`, `ApiKey`, `Region`; everything else unset.
+        pub fn new(
+            account_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            api_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            region: impl ::std::convert::Into<::stratus_model::Val<Region>>,
+        ) -> Self {
+            Self {
+                account_id: account_id.into(),
+                alert_policy_ids: ::std::option::Option::None,
+                api_key: api_key.into(),
+                application_ids: ::std::option::Option::None,
+                entity_guids: ::std::option::Option::None,
+                region: region.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `NewRelicApiKeyConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_NewRelicApiKeyConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "NewRelicApiKeyConfig",
+        properties: &[
+            s::prop("AccountId", s::Kind::String).pattern("^[0-9]+$"),
+            s::prop(
+                "AlertPolicyIds",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^[0-9]+$")),
+            ),
+            s::prop("ApiKey", s::Kind::String).pattern("^NRAK-[A-Z0-9]+$"),
+            s::prop(
+                "ApplicationIds",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^[0-9]+$")),
+            ),
+            s::prop(
+                "EntityGuids",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9_.-]+$")),
+            ),
+            s::prop("Region", s::Kind::Enum(Region::VALUES)),
+        ],
+        required: &["ApiKey", "AccountId", "Region"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<NewRelicApiKeyConfig> for ::stratus_model::Val<NewRelicApiKeyConfig> {
+        fn from(value: NewRelicApiKeyConfig) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `BearerTokenDetails`, a property type of `AWS::DevOpsAgent::Service`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct BearerTokenDetails {
+        /// `AuthorizationHeader`: string.
+        /// Pattern: `^[a-zA-Z0-9-]+$`.
+        pub authorization_header:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `TokenName`: string.
+        /// Required.
+        /// Pattern: `^[a-zA-Z0-9_\s-]+$`.
+        pub token_name: ::stratus_model::Val<::std::string::String>,
+        /// `TokenValue`: string.
+        /// Required.
+        /// Pattern: `^[\S]+$`.
+        pub token_value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl BearerTokenDetails {
+        /// With the required `TokenName`, `TokenValue`; everything else unset.
+        pub fn new(
+            token_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            token_value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                authorization_header: ::std::option::Option::None,
+                token_name: token_name.into(),
+                token_value: token_value.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `BearerTokenDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_BearerTokenDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "BearerTokenDetails",
+        properties: &[
+            s::prop("AuthorizationHeader", s::Kind::String).pattern("^[a-zA-Z0-9-]+$"),
+            s::prop("TokenName", s::Kind::String).pattern("^[a-zA-Z0-9_\\s-]+$"),
+            s::prop("TokenValue", s::Kind::String).pattern("^[\\S]+$"),
+        ],
+        required: &["TokenName", "TokenValue"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<BearerTokenDetails> for ::stratus_model::Val<BearerTokenDetails> {
+        fn from(value: BearerTokenDetails) -> Self {
+            ::stratus_model::Val::unchecked(value)
         }
     }
 
@@ -656,6 +3392,90 @@ pub mod service {
     impl ::stratus_model::StringEnum for ServiceType {
         fn as_str(self) -> &'static str {
             ServiceType::as_str(self)
+        }
+    }
+
+    /// The values `TokenType` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum TokenType {
+        /// `personal`
+        Personal,
+        /// `group`
+        Group,
+    }
+
+    impl TokenType {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Personal, Self::Group];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["personal", "group"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Personal => "personal",
+                Self::Group => "group",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for TokenType {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<TokenType> for ::stratus_model::Val<TokenType> {
+        fn from(value: TokenType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for TokenType {
+        fn as_str(self) -> &'static str {
+            TokenType::as_str(self)
+        }
+    }
+
+    /// The values `Region` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum Region {
+        /// `US`
+        Us,
+        /// `EU`
+        Eu,
+    }
+
+    impl Region {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Us, Self::Eu];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["US", "EU"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Us => "US",
+                Self::Eu => "EU",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for Region {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<Region> for ::stratus_model::Val<Region> {
+        fn from(value: Region) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for Region {
+        fn as_str(self) -> &'static str {
+            Region::as_str(self)
         }
     }
 }

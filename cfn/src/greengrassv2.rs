@@ -1344,9 +1344,9 @@ pub mod deployment {
         /// Required.
         /// Range: `1..=5`.
         pub increment_factor: ::stratus_model::Val<f64>,
-        /// `RateIncreaseCriteria`: JSON.
+        /// `RateIncreaseCriteria`: [`IoTJobRateIncreaseCriteria`].
         /// Required.
-        pub rate_increase_criteria: ::stratus_model::Val<::stratus_model::Json>,
+        pub rate_increase_criteria: ::stratus_model::Val<IoTJobRateIncreaseCriteria>,
     }
 
     impl IoTJobExponentialRolloutRate {
@@ -1355,7 +1355,7 @@ pub mod deployment {
             base_rate_per_minute: impl ::std::convert::Into<::stratus_model::Val<i64>>,
             increment_factor: impl ::std::convert::Into<::stratus_model::Val<f64>>,
             rate_increase_criteria: impl ::std::convert::Into<
-                ::stratus_model::Val<::stratus_model::Json>,
+                ::stratus_model::Val<IoTJobRateIncreaseCriteria>,
             >,
         ) -> Self {
             Self {
@@ -1376,7 +1376,10 @@ pub mod deployment {
             s::prop("IncrementFactor", s::Kind::Number)
                 .minimum(1.0)
                 .maximum(5.0),
-            s::prop("RateIncreaseCriteria", s::Kind::Json),
+            s::prop(
+                "RateIncreaseCriteria",
+                s::Kind::Object(&SCHEMA_IoTJobRateIncreaseCriteria),
+            ),
         ],
         required: &[
             "BaseRatePerMinute",
@@ -1394,6 +1397,43 @@ pub mod deployment {
         for ::stratus_model::Val<IoTJobExponentialRolloutRate>
     {
         fn from(value: IoTJobExponentialRolloutRate) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `IoTJobRateIncreaseCriteria`, a property type of `AWS::GreengrassV2::Deployment`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct IoTJobRateIncreaseCriteria {
+        /// `NumberOfNotifiedThings`: integer.
+        pub number_of_notified_things: ::std::option::Option<::stratus_model::Val<i64>>,
+        /// `NumberOfSucceededThings`: integer.
+        pub number_of_succeeded_things: ::std::option::Option<::stratus_model::Val<i64>>,
+    }
+
+    /// What the schema says of `IoTJobRateIncreaseCriteria`'s properties; `validate()` checks them.
+    pub static SCHEMA_IoTJobRateIncreaseCriteria: s::ObjectSchema = s::ObjectSchema {
+        name: "IoTJobRateIncreaseCriteria",
+        properties: &[
+            s::prop("NumberOfNotifiedThings", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(2147483647.0),
+            s::prop("NumberOfSucceededThings", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(2147483647.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<IoTJobRateIncreaseCriteria>
+        for ::stratus_model::Val<IoTJobRateIncreaseCriteria>
+    {
+        fn from(value: IoTJobRateIncreaseCriteria) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }

@@ -322,11 +322,11 @@ pub mod environment {
         #[resource(replace)]
         pub security_group_ids:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
-        /// `StorageConfigurations`: list of JSON.
+        /// `StorageConfigurations`: list of [`StorageConfiguration`].
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub storage_configurations:
-            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::stratus_model::Json>>>,
+            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<StorageConfiguration>>>,
         /// `SubnetIds`: list of string.
         /// Changing it replaces the resource.
         #[resource(replace)]
@@ -387,7 +387,7 @@ pub mod environment {
             ),
             s::prop(
                 "StorageConfigurations",
-                s::Kind::List(&s::prop("", s::Kind::Json)),
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_StorageConfiguration))),
             ),
             s::prop(
                 "SubnetIds",
@@ -455,6 +455,137 @@ pub mod environment {
 
     impl ::std::convert::From<HighAvailabilityConfig> for ::stratus_model::Val<HighAvailabilityConfig> {
         fn from(value: HighAvailabilityConfig) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `StorageConfiguration`, a property type of `AWS::M2::Environment`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct StorageConfiguration {
+        /// `Efs`: [`EfsStorageConfiguration`].
+        pub efs: ::std::option::Option<::stratus_model::Val<EfsStorageConfiguration>>,
+        /// `Fsx`: [`FsxStorageConfiguration`].
+        pub fsx: ::std::option::Option<::stratus_model::Val<FsxStorageConfiguration>>,
+    }
+
+    /// What the schema says of `StorageConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_StorageConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "StorageConfiguration",
+        properties: &[
+            s::prop("Efs", s::Kind::Object(&SCHEMA_EfsStorageConfiguration)),
+            s::prop("Fsx", s::Kind::Object(&SCHEMA_FsxStorageConfiguration)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["Efs"], &["Fsx"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<StorageConfiguration> for ::stratus_model::Val<StorageConfiguration> {
+        fn from(value: StorageConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `EfsStorageConfiguration`, a property type of `AWS::M2::Environment`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct EfsStorageConfiguration {
+        /// `FileSystemId`: string.
+        /// Required.
+        /// Pattern: `^\S{1,200}$`.
+        pub file_system_id: ::stratus_model::Val<::std::string::String>,
+        /// `MountPoint`: string.
+        /// Required.
+        /// Pattern: `^\S{1,200}$`.
+        pub mount_point: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl EfsStorageConfiguration {
+        /// With the required `FileSystemId`, `MountPoint`; everything else unset.
+        pub fn new(
+            file_system_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            mount_point: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                file_system_id: file_system_id.into(),
+                mount_point: mount_point.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `EfsStorageConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EfsStorageConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EfsStorageConfiguration",
+        properties: &[
+            s::prop("FileSystemId", s::Kind::String).pattern("^\\S{1,200}$"),
+            s::prop("MountPoint", s::Kind::String).pattern("^\\S{1,200}$"),
+        ],
+        required: &["FileSystemId", "MountPoint"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<EfsStorageConfiguration>
+        for ::stratus_model::Val<EfsStorageConfiguration>
+    {
+        fn from(value: EfsStorageConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `FsxStorageConfiguration`, a property type of `AWS::M2::Environment`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct FsxStorageConfiguration {
+        /// `FileSystemId`: string.
+        /// Required.
+        /// Pattern: `^\S{1,200}$`.
+        pub file_system_id: ::stratus_model::Val<::std::string::String>,
+        /// `MountPoint`: string.
+        /// Required.
+        /// Pattern: `^\S{1,200}$`.
+        pub mount_point: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl FsxStorageConfiguration {
+        /// With the required `FileSystemId`, `MountPoint`; everything else unset.
+        pub fn new(
+            file_system_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            mount_point: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                file_system_id: file_system_id.into(),
+                mount_point: mount_point.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `FsxStorageConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_FsxStorageConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "FsxStorageConfiguration",
+        properties: &[
+            s::prop("FileSystemId", s::Kind::String).pattern("^\\S{1,200}$"),
+            s::prop("MountPoint", s::Kind::String).pattern("^\\S{1,200}$"),
+        ],
+        required: &["FileSystemId", "MountPoint"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<FsxStorageConfiguration>
+        for ::stratus_model::Val<FsxStorageConfiguration>
+    {
+        fn from(value: FsxStorageConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }

@@ -20,9 +20,9 @@ pub mod allow_list {
         crate = "::stratus_model"
     )]
     pub struct CfnAllowList {
-        /// `Criteria`: JSON.
+        /// `Criteria`: [`Criteria`].
         /// Required.
-        pub criteria: ::stratus_model::Val<::stratus_model::Json>,
+        pub criteria: ::stratus_model::Val<Criteria>,
         /// `Description`: string.
         pub description: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `Name`: string.
@@ -33,7 +33,7 @@ pub mod allow_list {
     impl CfnAllowList {
         /// With the required `Criteria`, `Name`; everything else unset.
         pub fn new(
-            criteria: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            criteria: impl ::std::convert::Into<::stratus_model::Val<Criteria>>,
             name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
         ) -> Self {
             Self {
@@ -48,7 +48,7 @@ pub mod allow_list {
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::Macie::AllowList",
         properties: &[
-            s::prop("Criteria", s::Kind::Json),
+            s::prop("Criteria", s::Kind::Object(&SCHEMA_Criteria)),
             s::prop("Description", s::Kind::String),
             s::prop("Name", s::Kind::String),
             s::prop("Tags", s::Kind::Json),
@@ -80,6 +80,83 @@ pub mod allow_list {
         }
         fn status(self) -> ::stratus_model::Attr<::std::string::String> {
             ::stratus_model::Attr::new(self.id(), "Status")
+        }
+    }
+
+    /// `Criteria`, a property type of `AWS::Macie::AllowList`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct Criteria {
+        /// `Regex`: string.
+        pub regex: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `S3WordsList`: [`S3WordsList`].
+        pub s3_words_list: ::std::option::Option<::stratus_model::Val<S3WordsList>>,
+    }
+
+    /// What the schema says of `Criteria`'s properties; `validate()` checks them.
+    pub static SCHEMA_Criteria: s::ObjectSchema = s::ObjectSchema {
+        name: "Criteria",
+        properties: &[
+            s::prop("Regex", s::Kind::String),
+            s::prop("S3WordsList", s::Kind::Object(&SCHEMA_S3WordsList)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["Regex"], &["S3WordsList"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<Criteria> for ::stratus_model::Val<Criteria> {
+        fn from(value: Criteria) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `S3WordsList`, a property type of `AWS::Macie::AllowList`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct S3WordsList {
+        /// `BucketName`: string.
+        /// Required.
+        pub bucket_name: ::stratus_model::Val<::std::string::String>,
+        /// `ObjectKey`: string.
+        /// Required.
+        pub object_key: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl S3WordsList {
+        /// With the required `BucketName`, `ObjectKey`; everything else unset.
+        pub fn new(
+            bucket_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            object_key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket_name: bucket_name.into(),
+                object_key: object_key.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `S3WordsList`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3WordsList: s::ObjectSchema = s::ObjectSchema {
+        name: "S3WordsList",
+        properties: &[
+            s::prop("BucketName", s::Kind::String),
+            s::prop("ObjectKey", s::Kind::String),
+        ],
+        required: &["BucketName", "ObjectKey"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<S3WordsList> for ::stratus_model::Val<S3WordsList> {
+        fn from(value: S3WordsList) -> Self {
+            ::stratus_model::Val::unchecked(value)
         }
     }
 }

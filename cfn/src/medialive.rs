@@ -10058,8 +10058,8 @@ pub mod multiplexprogram {
         /// `ServiceDescriptor`: [`MultiplexProgramServiceDescriptor`].
         pub service_descriptor:
             ::std::option::Option<::stratus_model::Val<MultiplexProgramServiceDescriptor>>,
-        /// `VideoSettings`: JSON.
-        pub video_settings: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `VideoSettings`: [`MultiplexVideoSettings`].
+        pub video_settings: ::std::option::Option<::stratus_model::Val<MultiplexVideoSettings>>,
     }
 
     impl MultiplexProgramSettings {
@@ -10089,7 +10089,10 @@ pub mod multiplexprogram {
                 "ServiceDescriptor",
                 s::Kind::Object(&SCHEMA_MultiplexProgramServiceDescriptor),
             ),
-            s::prop("VideoSettings", s::Kind::Json),
+            s::prop(
+                "VideoSettings",
+                s::Kind::Object(&SCHEMA_MultiplexVideoSettings),
+            ),
         ],
         required: &["ProgramNumber"],
         required_xor: &[],
@@ -10257,6 +10260,89 @@ pub mod multiplexprogram {
         for ::stratus_model::Val<MultiplexProgramServiceDescriptor>
     {
         fn from(value: MultiplexProgramServiceDescriptor) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `MultiplexVideoSettings`, a property type of `AWS::MediaLive::Multiplexprogram`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct MultiplexVideoSettings {
+        /// `ConstantBitrate`: integer.
+        /// Range: `100000..=100000000`.
+        pub constant_bitrate: ::std::option::Option<::stratus_model::Val<i64>>,
+        /// `StatmuxSettings`: [`MultiplexStatmuxVideoSettings`].
+        pub statmux_settings:
+            ::std::option::Option<::stratus_model::Val<MultiplexStatmuxVideoSettings>>,
+    }
+
+    /// What the schema says of `MultiplexVideoSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_MultiplexVideoSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "MultiplexVideoSettings",
+        properties: &[
+            s::prop("ConstantBitrate", s::Kind::Integer)
+                .minimum(100000.0)
+                .maximum(100000000.0),
+            s::prop(
+                "StatmuxSettings",
+                s::Kind::Object(&SCHEMA_MultiplexStatmuxVideoSettings),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["ConstantBitrate"], &["StatmuxSettings"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<MultiplexVideoSettings> for ::stratus_model::Val<MultiplexVideoSettings> {
+        fn from(value: MultiplexVideoSettings) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `MultiplexStatmuxVideoSettings`, a property type of `AWS::MediaLive::Multiplexprogram`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct MultiplexStatmuxVideoSettings {
+        /// `MaximumBitrate`: integer.
+        /// Range: `100000..=100000000`.
+        pub maximum_bitrate: ::std::option::Option<::stratus_model::Val<i64>>,
+        /// `MinimumBitrate`: integer.
+        /// Range: `100000..=100000000`.
+        pub minimum_bitrate: ::std::option::Option<::stratus_model::Val<i64>>,
+        /// `Priority`: integer.
+        /// Range: `-5..=5`.
+        pub priority: ::std::option::Option<::stratus_model::Val<i64>>,
+    }
+
+    /// What the schema says of `MultiplexStatmuxVideoSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_MultiplexStatmuxVideoSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "MultiplexStatmuxVideoSettings",
+        properties: &[
+            s::prop("MaximumBitrate", s::Kind::Integer)
+                .minimum(100000.0)
+                .maximum(100000000.0),
+            s::prop("MinimumBitrate", s::Kind::Integer)
+                .minimum(100000.0)
+                .maximum(100000000.0),
+            s::prop("Priority", s::Kind::Integer)
+                .minimum(-5.0)
+                .maximum(5.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<MultiplexStatmuxVideoSettings>
+        for ::stratus_model::Val<MultiplexStatmuxVideoSettings>
+    {
+        fn from(value: MultiplexStatmuxVideoSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }

@@ -93,11 +93,11 @@ pub mod connector {
         /// Length: `5..=200`.
         #[resource(replace)]
         pub certificate_authority_arn: ::stratus_model::Val<::std::string::String>,
-        /// `MobileDeviceManagement`: JSON.
+        /// `MobileDeviceManagement`: [`MobileDeviceManagement`].
         /// Changing it replaces the resource.
         #[resource(replace)]
         pub mobile_device_management:
-            ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+            ::std::option::Option<::stratus_model::Val<MobileDeviceManagement>>,
         /// `VpcEndpointId`: string.
         /// Changing it replaces the resource.
         /// Pattern: `^vpce-[0-9a-f]{8}([0-9a-f]{9})?$`.
@@ -124,7 +124,7 @@ pub mod connector {
     /// What the schema says of `AWS::PCAConnectorSCEP::Connector`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::PCAConnectorSCEP::Connector",
-        properties: &[s::prop("CertificateAuthorityArn", s::Kind::String).pattern("^arn:aws(-[a-z]+)*:acm-pca:[a-z]+(-[a-z]+)+-[1-9]\\d*:\\d{12}:certificate-authority\\/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$").min_length(5).max_length(200), s::prop("MobileDeviceManagement", s::Kind::Json), s::prop("VpcEndpointId", s::Kind::String).pattern("^vpce-[0-9a-f]{8}([0-9a-f]{9})?$").min_length(5).max_length(200), s::prop("Tags", s::Kind::Json)],
+        properties: &[s::prop("CertificateAuthorityArn", s::Kind::String).pattern("^arn:aws(-[a-z]+)*:acm-pca:[a-z]+(-[a-z]+)+-[1-9]\\d*:\\d{12}:certificate-authority\\/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$").min_length(5).max_length(200), s::prop("MobileDeviceManagement", s::Kind::Object(&SCHEMA_MobileDeviceManagement)), s::prop("VpcEndpointId", s::Kind::String).pattern("^vpce-[0-9a-f]{8}([0-9a-f]{9})?$").min_length(5).max_length(200), s::prop("Tags", s::Kind::Json)],
         required: &["CertificateAuthorityArn"],
         required_xor: &[],
         dependent_required: &[],
@@ -157,6 +157,82 @@ pub mod connector {
         }
         fn r#type(self) -> ::stratus_model::Attr<::std::string::String> {
             ::stratus_model::Attr::new(self.id(), "Type")
+        }
+    }
+
+    /// `MobileDeviceManagement`, a property type of `AWS::PCAConnectorSCEP::Connector`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct MobileDeviceManagement {
+        /// `Intune`: [`IntuneConfiguration`].
+        pub intune: ::std::option::Option<::stratus_model::Val<IntuneConfiguration>>,
+    }
+
+    /// What the schema says of `MobileDeviceManagement`'s properties; `validate()` checks them.
+    pub static SCHEMA_MobileDeviceManagement: s::ObjectSchema = s::ObjectSchema {
+        name: "MobileDeviceManagement",
+        properties: &[s::prop(
+            "Intune",
+            s::Kind::Object(&SCHEMA_IntuneConfiguration),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["Intune"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<MobileDeviceManagement> for ::stratus_model::Val<MobileDeviceManagement> {
+        fn from(value: MobileDeviceManagement) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `IntuneConfiguration`, a property type of `AWS::PCAConnectorSCEP::Connector`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct IntuneConfiguration {
+        /// `AzureApplicationId`: string.
+        /// Required.
+        /// Pattern: `^[a-zA-Z0-9]{2,15}-[a-zA-Z0-9]{2,15}-[a-zA-Z0-9]{2,15}-[a-zA-Z0-9]{2,15}-[a-zA-Z0-9]{2,15}$`.
+        /// Length: `15..=100`.
+        pub azure_application_id: ::stratus_model::Val<::std::string::String>,
+        /// `Domain`: string.
+        /// Required.
+        /// Pattern: `^[a-zA-Z0-9._-]+$`.
+        /// Length: `1..=256`.
+        pub domain: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl IntuneConfiguration {
+        /// With the required `AzureApplicationId`, `Domain`; everything else unset.
+        pub fn new(
+            azure_application_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            domain: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                azure_application_id: azure_application_id.into(),
+                domain: domain.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `IntuneConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_IntuneConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "IntuneConfiguration",
+        properties: &[s::prop("AzureApplicationId", s::Kind::String).pattern("^[a-zA-Z0-9]{2,15}-[a-zA-Z0-9]{2,15}-[a-zA-Z0-9]{2,15}-[a-zA-Z0-9]{2,15}-[a-zA-Z0-9]{2,15}$").min_length(15).max_length(100), s::prop("Domain", s::Kind::String).pattern("^[a-zA-Z0-9._-]+$").min_length(1).max_length(256)],
+        required: &["AzureApplicationId", "Domain"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<IntuneConfiguration> for ::stratus_model::Val<IntuneConfiguration> {
+        fn from(value: IntuneConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
         }
     }
 }

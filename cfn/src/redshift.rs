@@ -1707,8 +1707,8 @@ pub mod scheduled_action {
         pub scheduled_action_name: ::stratus_model::Val<::std::string::String>,
         /// `StartTime`: string.
         pub start_time: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-        /// `TargetAction`: JSON.
-        pub target_action: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `TargetAction`: [`ScheduledActionType`].
+        pub target_action: ::std::option::Option<::stratus_model::Val<ScheduledActionType>>,
     }
 
     impl CfnScheduledAction {
@@ -1750,7 +1750,7 @@ pub mod scheduled_action {
                 .min_length(0)
                 .max_length(2147483647),
             s::prop("StartTime", s::Kind::String),
-            s::prop("TargetAction", s::Kind::Json),
+            s::prop("TargetAction", s::Kind::Object(&SCHEMA_ScheduledActionType)),
         ],
         required: &["ScheduledActionName"],
         required_xor: &[],
@@ -1774,6 +1774,178 @@ pub mod scheduled_action {
         }
         fn next_invocations(self) -> ::stratus_model::Attr<::std::vec::Vec<::std::string::String>> {
             ::stratus_model::Attr::new(self.id(), "NextInvocations")
+        }
+    }
+
+    /// `ScheduledActionType`, a property type of `AWS::Redshift::ScheduledAction`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ScheduledActionType {
+        /// `PauseCluster`: [`PauseClusterMessage`].
+        pub pause_cluster: ::std::option::Option<::stratus_model::Val<PauseClusterMessage>>,
+        /// `ResizeCluster`: [`ResizeClusterMessage`].
+        pub resize_cluster: ::std::option::Option<::stratus_model::Val<ResizeClusterMessage>>,
+        /// `ResumeCluster`: [`ResumeClusterMessage`].
+        pub resume_cluster: ::std::option::Option<::stratus_model::Val<ResumeClusterMessage>>,
+    }
+
+    /// What the schema says of `ScheduledActionType`'s properties; `validate()` checks them.
+    pub static SCHEMA_ScheduledActionType: s::ObjectSchema = s::ObjectSchema {
+        name: "ScheduledActionType",
+        properties: &[
+            s::prop("PauseCluster", s::Kind::Object(&SCHEMA_PauseClusterMessage)),
+            s::prop(
+                "ResizeCluster",
+                s::Kind::Object(&SCHEMA_ResizeClusterMessage),
+            ),
+            s::prop(
+                "ResumeCluster",
+                s::Kind::Object(&SCHEMA_ResumeClusterMessage),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ScheduledActionType> for ::stratus_model::Val<ScheduledActionType> {
+        fn from(value: ScheduledActionType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `PauseClusterMessage`, a property type of `AWS::Redshift::ScheduledAction`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct PauseClusterMessage {
+        /// `ClusterIdentifier`: string.
+        /// Required.
+        pub cluster_identifier: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl PauseClusterMessage {
+        /// With the required `ClusterIdentifier`; everything else unset.
+        pub fn new(
+            cluster_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cluster_identifier: cluster_identifier.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `PauseClusterMessage`'s properties; `validate()` checks them.
+    pub static SCHEMA_PauseClusterMessage: s::ObjectSchema = s::ObjectSchema {
+        name: "PauseClusterMessage",
+        properties: &[s::prop("ClusterIdentifier", s::Kind::String)],
+        required: &["ClusterIdentifier"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<PauseClusterMessage> for ::stratus_model::Val<PauseClusterMessage> {
+        fn from(value: PauseClusterMessage) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ResizeClusterMessage`, a property type of `AWS::Redshift::ScheduledAction`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ResizeClusterMessage {
+        /// `Classic`: boolean.
+        pub classic: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `ClusterIdentifier`: string.
+        /// Required.
+        pub cluster_identifier: ::stratus_model::Val<::std::string::String>,
+        /// `ClusterType`: string.
+        pub cluster_type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `NodeType`: string.
+        pub node_type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `NumberOfNodes`: integer.
+        pub number_of_nodes: ::std::option::Option<::stratus_model::Val<i64>>,
+    }
+
+    impl ResizeClusterMessage {
+        /// With the required `ClusterIdentifier`; everything else unset.
+        pub fn new(
+            cluster_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                classic: ::std::option::Option::None,
+                cluster_identifier: cluster_identifier.into(),
+                cluster_type: ::std::option::Option::None,
+                node_type: ::std::option::Option::None,
+                number_of_nodes: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `ResizeClusterMessage`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResizeClusterMessage: s::ObjectSchema = s::ObjectSchema {
+        name: "ResizeClusterMessage",
+        properties: &[
+            s::prop("Classic", s::Kind::Boolean),
+            s::prop("ClusterIdentifier", s::Kind::String),
+            s::prop("ClusterType", s::Kind::String),
+            s::prop("NodeType", s::Kind::String),
+            s::prop("NumberOfNodes", s::Kind::Integer),
+        ],
+        required: &["ClusterIdentifier"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ResizeClusterMessage> for ::stratus_model::Val<ResizeClusterMessage> {
+        fn from(value: ResizeClusterMessage) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ResumeClusterMessage`, a property type of `AWS::Redshift::ScheduledAction`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ResumeClusterMessage {
+        /// `ClusterIdentifier`: string.
+        /// Required.
+        pub cluster_identifier: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ResumeClusterMessage {
+        /// With the required `ClusterIdentifier`; everything else unset.
+        pub fn new(
+            cluster_identifier: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cluster_identifier: cluster_identifier.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `ResumeClusterMessage`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResumeClusterMessage: s::ObjectSchema = s::ObjectSchema {
+        name: "ResumeClusterMessage",
+        properties: &[s::prop("ClusterIdentifier", s::Kind::String)],
+        required: &["ClusterIdentifier"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ResumeClusterMessage> for ::stratus_model::Val<ResumeClusterMessage> {
+        fn from(value: ResumeClusterMessage) -> Self {
+            ::stratus_model::Val::unchecked(value)
         }
     }
 }

@@ -655,8 +655,8 @@ pub mod link {
         /// `DependsOn`: list of string.
         pub depends_on:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
-        /// `ModuleParameters`: JSON.
-        pub module_parameters: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `ModuleParameters`: [`ModuleParameters`].
+        pub module_parameters: ::std::option::Option<::stratus_model::Val<ModuleParameters>>,
         /// `Name`: string.
         /// Required.
         /// Pattern: `^[A-Za-z0-9 -]+$`.
@@ -688,7 +688,10 @@ pub mod link {
                 "DependsOn",
                 s::Kind::List(&s::prop("", s::Kind::String).pattern("^[A-Za-z0-9 -]+$")),
             ),
-            s::prop("ModuleParameters", s::Kind::Json),
+            s::prop(
+                "ModuleParameters",
+                s::Kind::Object(&SCHEMA_ModuleParameters),
+            ),
             s::prop("Name", s::Kind::String).pattern("^[A-Za-z0-9 -]+$"),
             s::prop("Version", s::Kind::String).pattern("^[a-z0-9]{1,25}$"),
         ],
@@ -827,6 +830,41 @@ pub mod link {
         }
     }
 
+    /// `ModuleParameters`, a property type of `AWS::RTBFabric::Link`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ModuleParameters {
+        /// `NoBid`: [`NoBidModuleParameters`].
+        pub no_bid: ::std::option::Option<::stratus_model::Val<NoBidModuleParameters>>,
+        /// `OpenRtbAttribute`: [`OpenRtbAttributeModuleParameters`].
+        pub open_rtb_attribute:
+            ::std::option::Option<::stratus_model::Val<OpenRtbAttributeModuleParameters>>,
+    }
+
+    /// What the schema says of `ModuleParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_ModuleParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "ModuleParameters",
+        properties: &[
+            s::prop("NoBid", s::Kind::Object(&SCHEMA_NoBidModuleParameters)),
+            s::prop(
+                "OpenRtbAttribute",
+                s::Kind::Object(&SCHEMA_OpenRtbAttributeModuleParameters),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["NoBid"], &["OpenRtbAttribute"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ModuleParameters> for ::stratus_model::Val<ModuleParameters> {
+        fn from(value: ModuleParameters) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
     /// `LinkApplicationLogSampling`, a property type of `AWS::RTBFabric::Link`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -877,6 +915,319 @@ pub mod link {
         for ::stratus_model::Val<LinkApplicationLogSampling>
     {
         fn from(value: LinkApplicationLogSampling) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `NoBidModuleParameters`, a property type of `AWS::RTBFabric::Link`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct NoBidModuleParameters {
+        /// `PassThroughPercentage`: number.
+        /// Range: `0.0..=100.0`.
+        pub pass_through_percentage: ::std::option::Option<::stratus_model::Val<f64>>,
+        /// `Reason`: string.
+        /// Pattern: `^[a-zA-Z0-9]*$`.
+        /// Length: `1..=50`.
+        pub reason: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `ReasonCode`: integer.
+        /// Range: `0..=10`.
+        pub reason_code: ::std::option::Option<::stratus_model::Val<i64>>,
+    }
+
+    /// What the schema says of `NoBidModuleParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_NoBidModuleParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "NoBidModuleParameters",
+        properties: &[
+            s::prop("PassThroughPercentage", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(100.0),
+            s::prop("Reason", s::Kind::String)
+                .pattern("^[a-zA-Z0-9]*$")
+                .min_length(1)
+                .max_length(50),
+            s::prop("ReasonCode", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(10.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<NoBidModuleParameters> for ::stratus_model::Val<NoBidModuleParameters> {
+        fn from(value: NoBidModuleParameters) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `OpenRtbAttributeModuleParameters`, a property type of `AWS::RTBFabric::Link`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct OpenRtbAttributeModuleParameters {
+        /// `Action`: [`Action2`].
+        /// Required.
+        pub action: ::stratus_model::Val<Action2>,
+        /// `FilterConfiguration`: list of [`Filter`].
+        /// Required.
+        pub filter_configuration: ::stratus_model::Val<::std::vec::Vec<Filter>>,
+        /// `FilterType`: [`FilterType`].
+        /// Required.
+        /// Allowed values: `INCLUDE`, `EXCLUDE`.
+        pub filter_type: ::stratus_model::Val<FilterType>,
+        /// `HoldbackPercentage`: number.
+        /// Required.
+        /// Range: `0.0..=100.0`.
+        pub holdback_percentage: ::stratus_model::Val<f64>,
+    }
+
+    impl OpenRtbAttributeModuleParameters {
+        /// With the required `Action`, `FilterConfiguration`, `FilterType`, `HoldbackPercentage`; everything else unset.
+        pub fn new(
+            action: impl ::std::convert::Into<::stratus_model::Val<Action2>>,
+            filter_configuration: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<Filter>>,
+            >,
+            filter_type: impl ::std::convert::Into<::stratus_model::Val<FilterType>>,
+            holdback_percentage: impl ::std::convert::Into<::stratus_model::Val<f64>>,
+        ) -> Self {
+            Self {
+                action: action.into(),
+                filter_configuration: filter_configuration.into(),
+                filter_type: filter_type.into(),
+                holdback_percentage: holdback_percentage.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `OpenRtbAttributeModuleParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_OpenRtbAttributeModuleParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "OpenRtbAttributeModuleParameters",
+        properties: &[
+            s::prop("Action", s::Kind::Object(&SCHEMA_Action2)),
+            s::prop(
+                "FilterConfiguration",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Filter))),
+            ),
+            s::prop("FilterType", s::Kind::Enum(FilterType::VALUES)),
+            s::prop("HoldbackPercentage", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(100.0),
+        ],
+        required: &[
+            "FilterType",
+            "FilterConfiguration",
+            "Action",
+            "HoldbackPercentage",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<OpenRtbAttributeModuleParameters>
+        for ::stratus_model::Val<OpenRtbAttributeModuleParameters>
+    {
+        fn from(value: OpenRtbAttributeModuleParameters) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `Action`, a property type of `AWS::RTBFabric::Link`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct Action2 {
+        /// `HeaderTag`: [`HeaderTagAction`].
+        pub header_tag: ::std::option::Option<::stratus_model::Val<HeaderTagAction>>,
+        /// `NoBid`: [`NoBidAction`].
+        pub no_bid: ::std::option::Option<::stratus_model::Val<NoBidAction>>,
+    }
+
+    /// What the schema says of `Action`'s properties; `validate()` checks them.
+    pub static SCHEMA_Action2: s::ObjectSchema = s::ObjectSchema {
+        name: "Action",
+        properties: &[
+            s::prop("HeaderTag", s::Kind::Object(&SCHEMA_HeaderTagAction)),
+            s::prop("NoBid", s::Kind::Object(&SCHEMA_NoBidAction)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["NoBid"], &["HeaderTag"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<Action2> for ::stratus_model::Val<Action2> {
+        fn from(value: Action2) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `Filter`, a property type of `AWS::RTBFabric::Link`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct Filter {
+        /// `Criteria`: list of [`FilterCriterion`].
+        /// Required.
+        pub criteria: ::stratus_model::Val<::std::vec::Vec<FilterCriterion>>,
+    }
+
+    impl Filter {
+        /// With the required `Criteria`; everything else unset.
+        pub fn new(
+            criteria: impl ::std::convert::Into<::stratus_model::Val<::std::vec::Vec<FilterCriterion>>>,
+        ) -> Self {
+            Self {
+                criteria: criteria.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `Filter`'s properties; `validate()` checks them.
+    pub static SCHEMA_Filter: s::ObjectSchema = s::ObjectSchema {
+        name: "Filter",
+        properties: &[s::prop(
+            "Criteria",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_FilterCriterion))),
+        )],
+        required: &["Criteria"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<Filter> for ::stratus_model::Val<Filter> {
+        fn from(value: Filter) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `HeaderTagAction`, a property type of `AWS::RTBFabric::Link`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct HeaderTagAction {
+        /// `Name`: string.
+        /// Required.
+        pub name: ::stratus_model::Val<::std::string::String>,
+        /// `Value`: string.
+        /// Required.
+        pub value: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl HeaderTagAction {
+        /// With the required `Name`, `Value`; everything else unset.
+        pub fn new(
+            name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            value: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                value: value.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `HeaderTagAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_HeaderTagAction: s::ObjectSchema = s::ObjectSchema {
+        name: "HeaderTagAction",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Name", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<HeaderTagAction> for ::stratus_model::Val<HeaderTagAction> {
+        fn from(value: HeaderTagAction) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `NoBidAction`, a property type of `AWS::RTBFabric::Link`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct NoBidAction {
+        /// `NoBidReasonCode`: integer.
+        /// Range: `0..=`.
+        pub no_bid_reason_code: ::std::option::Option<::stratus_model::Val<i64>>,
+    }
+
+    /// What the schema says of `NoBidAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_NoBidAction: s::ObjectSchema = s::ObjectSchema {
+        name: "NoBidAction",
+        properties: &[s::prop("NoBidReasonCode", s::Kind::Integer).minimum(0.0)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<NoBidAction> for ::stratus_model::Val<NoBidAction> {
+        fn from(value: NoBidAction) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `FilterCriterion`, a property type of `AWS::RTBFabric::Link`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct FilterCriterion {
+        /// `Path`: string.
+        /// Required.
+        pub path: ::stratus_model::Val<::std::string::String>,
+        /// `Values`: list of string.
+        /// Required.
+        /// Items: `1..=`.
+        pub values: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl FilterCriterion {
+        /// With the required `Path`, `Values`; everything else unset.
+        pub fn new(
+            path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            values: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+        ) -> Self {
+            Self {
+                path: path.into(),
+                values: values.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `FilterCriterion`'s properties; `validate()` checks them.
+    pub static SCHEMA_FilterCriterion: s::ObjectSchema = s::ObjectSchema {
+        name: "FilterCriterion",
+        properties: &[
+            s::prop("Path", s::Kind::String),
+            s::prop("Values", s::Kind::List(&s::prop("", s::Kind::String))).min_items(1),
+        ],
+        required: &["Path", "Values"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<FilterCriterion> for ::stratus_model::Val<FilterCriterion> {
+        fn from(value: FilterCriterion) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -967,6 +1318,48 @@ pub mod link {
     impl ::stratus_model::StringEnum for ResponderErrorMaskingLoggingType {
         fn as_str(self) -> &'static str {
             ResponderErrorMaskingLoggingType::as_str(self)
+        }
+    }
+
+    /// The values `FilterType` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum FilterType {
+        /// `INCLUDE`
+        Include,
+        /// `EXCLUDE`
+        Exclude,
+    }
+
+    impl FilterType {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Include, Self::Exclude];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["INCLUDE", "EXCLUDE"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Include => "INCLUDE",
+                Self::Exclude => "EXCLUDE",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for FilterType {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<FilterType> for ::stratus_model::Val<FilterType> {
+        fn from(value: FilterType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for FilterType {
+        fn as_str(self) -> &'static str {
+            FilterType::as_str(self)
         }
     }
 }
@@ -1597,9 +1990,9 @@ pub mod responder_gateway {
         pub description: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `DomainName`: string.
         pub domain_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-        /// `ManagedEndpointConfiguration`: JSON.
+        /// `ManagedEndpointConfiguration`: [`ManagedEndpointConfiguration`].
         pub managed_endpoint_configuration:
-            ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+            ::std::option::Option<::stratus_model::Val<ManagedEndpointConfiguration>>,
         /// `Port`: integer.
         /// Required.
         pub port: ::stratus_model::Val<i64>,
@@ -1650,7 +2043,7 @@ pub mod responder_gateway {
     /// What the schema says of `AWS::RTBFabric::ResponderGateway`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::RTBFabric::ResponderGateway",
-        properties: &[s::prop("Description", s::Kind::String).pattern("^[A-Za-z0-9 ]+$"), s::prop("DomainName", s::Kind::String).pattern("^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\\.(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?))+$").min_length(1).max_length(255), s::prop("ManagedEndpointConfiguration", s::Kind::Json), s::prop("Port", s::Kind::Integer).minimum(1.0).maximum(65535.0), s::prop("Protocol", s::Kind::Enum(Protocol::VALUES)), s::prop("SecurityGroupIds", s::Kind::List(&s::prop("", s::Kind::String).pattern("^sg-[0-9a-f]{8,40}$").format("AWS::EC2::SecurityGroup.Id", "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$").min_length(11).max_length(43))).min_items(1), s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String).pattern("^subnet-\\w{8,17}$").min_length(15).max_length(24))).min_items(1), s::prop("TrustStoreConfiguration", s::Kind::Object(&SCHEMA_TrustStoreConfiguration)), s::prop("VpcId", s::Kind::String).pattern("^vpc-[a-f0-9]{8,17}$").format("AWS::EC2::VPC.Id", "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$").min_length(5).max_length(50), s::prop("Tags", s::Kind::Json)],
+        properties: &[s::prop("Description", s::Kind::String).pattern("^[A-Za-z0-9 ]+$"), s::prop("DomainName", s::Kind::String).pattern("^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\\.(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?))+$").min_length(1).max_length(255), s::prop("ManagedEndpointConfiguration", s::Kind::Object(&SCHEMA_ManagedEndpointConfiguration)), s::prop("Port", s::Kind::Integer).minimum(1.0).maximum(65535.0), s::prop("Protocol", s::Kind::Enum(Protocol::VALUES)), s::prop("SecurityGroupIds", s::Kind::List(&s::prop("", s::Kind::String).pattern("^sg-[0-9a-f]{8,40}$").format("AWS::EC2::SecurityGroup.Id", "^sg-([a-fA-F0-9]{8}|[a-fA-F0-9]{17})$").min_length(11).max_length(43))).min_items(1), s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String).pattern("^subnet-\\w{8,17}$").min_length(15).max_length(24))).min_items(1), s::prop("TrustStoreConfiguration", s::Kind::Object(&SCHEMA_TrustStoreConfiguration)), s::prop("VpcId", s::Kind::String).pattern("^vpc-[a-f0-9]{8,17}$").format("AWS::EC2::VPC.Id", "^vpc-(([0-9A-Fa-f]{8})|([0-9A-Fa-f]{17}))$").min_length(5).max_length(50), s::prop("Tags", s::Kind::Json)],
         required: &["VpcId", "SubnetIds", "SecurityGroupIds", "Port", "Protocol"],
         required_xor: &[],
         dependent_required: &[],
@@ -1688,6 +2081,50 @@ pub mod responder_gateway {
         }
         fn updated_timestamp(self) -> ::stratus_model::Attr<::std::string::String> {
             ::stratus_model::Attr::new(self.id(), "UpdatedTimestamp")
+        }
+    }
+
+    /// `ManagedEndpointConfiguration`, a property type of `AWS::RTBFabric::ResponderGateway`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ManagedEndpointConfiguration {
+        /// `AutoScalingGroupsConfiguration`: [`AutoScalingGroupsConfiguration`].
+        pub auto_scaling_groups_configuration:
+            ::std::option::Option<::stratus_model::Val<AutoScalingGroupsConfiguration>>,
+        /// `EksEndpointsConfiguration`: [`EksEndpointsConfiguration`].
+        pub eks_endpoints_configuration:
+            ::std::option::Option<::stratus_model::Val<EksEndpointsConfiguration>>,
+    }
+
+    /// What the schema says of `ManagedEndpointConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ManagedEndpointConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ManagedEndpointConfiguration",
+        properties: &[
+            s::prop(
+                "AutoScalingGroupsConfiguration",
+                s::Kind::Object(&SCHEMA_AutoScalingGroupsConfiguration),
+            ),
+            s::prop(
+                "EksEndpointsConfiguration",
+                s::Kind::Object(&SCHEMA_EksEndpointsConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[
+            &["AutoScalingGroupsConfiguration"],
+            &["EksEndpointsConfiguration"],
+        ],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ManagedEndpointConfiguration>
+        for ::stratus_model::Val<ManagedEndpointConfiguration>
+    {
+        fn from(value: ManagedEndpointConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
         }
     }
 
@@ -1739,6 +2176,245 @@ pub mod responder_gateway {
         for ::stratus_model::Val<TrustStoreConfiguration>
     {
         fn from(value: TrustStoreConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `AutoScalingGroupsConfiguration`, a property type of `AWS::RTBFabric::ResponderGateway`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct AutoScalingGroupsConfiguration {
+        /// `AutoScalingGroupNameList`: list of string.
+        /// Required.
+        pub auto_scaling_group_name_list:
+            ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+        /// `HealthCheckConfig`: [`HealthCheckConfig`].
+        pub health_check_config: ::std::option::Option<::stratus_model::Val<HealthCheckConfig>>,
+        /// `RoleArn`: string.
+        /// Required.
+        pub role_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl AutoScalingGroupsConfiguration {
+        /// With the required `AutoScalingGroupNameList`, `RoleArn`; everything else unset.
+        pub fn new(
+            auto_scaling_group_name_list: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
+            >,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                auto_scaling_group_name_list: auto_scaling_group_name_list.into(),
+                health_check_config: ::std::option::Option::None,
+                role_arn: role_arn.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `AutoScalingGroupsConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AutoScalingGroupsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AutoScalingGroupsConfiguration",
+        properties: &[
+            s::prop(
+                "AutoScalingGroupNameList",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "HealthCheckConfig",
+                s::Kind::Object(&SCHEMA_HealthCheckConfig),
+            ),
+            s::prop("RoleArn", s::Kind::String).format(
+                "AWS::IAM::Role.Arn",
+                "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$",
+            ),
+        ],
+        required: &["AutoScalingGroupNameList", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<AutoScalingGroupsConfiguration>
+        for ::stratus_model::Val<AutoScalingGroupsConfiguration>
+    {
+        fn from(value: AutoScalingGroupsConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `EksEndpointsConfiguration`, a property type of `AWS::RTBFabric::ResponderGateway`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct EksEndpointsConfiguration {
+        /// `ClusterApiServerCaCertificateChain`: string.
+        /// Required.
+        /// Length: `1..=2097152`.
+        pub cluster_api_server_ca_certificate_chain: ::stratus_model::Val<::std::string::String>,
+        /// `ClusterApiServerEndpointUri`: string.
+        /// Required.
+        /// Pattern: `^(https|http)://(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?))+$`.
+        /// Length: `0..=255`.
+        pub cluster_api_server_endpoint_uri: ::stratus_model::Val<::std::string::String>,
+        /// `ClusterName`: string.
+        /// Required.
+        /// Pattern: `^[A-Za-z0-9][A-Za-z0-9-]{0,61}[A-Za-z0-9]$`.
+        pub cluster_name: ::stratus_model::Val<::std::string::String>,
+        /// `EndpointsResourceName`: string.
+        /// Required.
+        /// Pattern: `^[A-Za-z0-9][A-Za-z0-9-]{0,61}[A-Za-z0-9]$`.
+        pub endpoints_resource_name: ::stratus_model::Val<::std::string::String>,
+        /// `EndpointsResourceNamespace`: string.
+        /// Required.
+        /// Pattern: `^[A-Za-z0-9][A-Za-z0-9-]{0,61}[A-Za-z0-9]$`.
+        pub endpoints_resource_namespace: ::stratus_model::Val<::std::string::String>,
+        /// `RoleArn`: string.
+        /// Required.
+        pub role_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl EksEndpointsConfiguration {
+        /// With the required `ClusterApiServerCaCertificateChain`, `ClusterApiServerEndpointUri`, `ClusterName`, `EndpointsResourceName`, `EndpointsResourceNamespace`, `RoleArn`; everything else unset.
+        pub fn new(
+            cluster_api_server_ca_certificate_chain: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            cluster_api_server_endpoint_uri: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            cluster_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            endpoints_resource_name: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            endpoints_resource_namespace: impl ::std::convert::Into<
+                ::stratus_model::Val<::std::string::String>,
+            >,
+            role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cluster_api_server_ca_certificate_chain: cluster_api_server_ca_certificate_chain
+                    .into(),
+                cluster_api_server_endpoint_uri: cluster_api_server_endpoint_uri.into(),
+                cluster_name: cluster_name.into(),
+                endpoints_resource_name: endpoints_resource_name.into(),
+                endpoints_resource_namespace: endpoints_resource_namespace.into(),
+                role_arn: role_arn.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `EksEndpointsConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EksEndpointsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EksEndpointsConfiguration",
+        properties: &[s::prop("ClusterApiServerCaCertificateChain", s::Kind::String).min_length(1).max_length(2097152), s::prop("ClusterApiServerEndpointUri", s::Kind::String).pattern("^(https|http)://(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\\.(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?))+$").min_length(0).max_length(255), s::prop("ClusterName", s::Kind::String).pattern("^[A-Za-z0-9][A-Za-z0-9-]{0,61}[A-Za-z0-9]$"), s::prop("EndpointsResourceName", s::Kind::String).pattern("^[A-Za-z0-9][A-Za-z0-9-]{0,61}[A-Za-z0-9]$"), s::prop("EndpointsResourceNamespace", s::Kind::String).pattern("^[A-Za-z0-9][A-Za-z0-9-]{0,61}[A-Za-z0-9]$"), s::prop("RoleArn", s::Kind::String).format("AWS::IAM::Role.Arn", "^arn:aws[a-zA-Z-]*:iam::\\d{12}:role/.+$")],
+        required: &["EndpointsResourceName", "EndpointsResourceNamespace", "ClusterApiServerEndpointUri", "ClusterApiServerCaCertificateChain", "ClusterName", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<EksEndpointsConfiguration>
+        for ::stratus_model::Val<EksEndpointsConfiguration>
+    {
+        fn from(value: EksEndpointsConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `HealthCheckConfig`, a property type of `AWS::RTBFabric::ResponderGateway`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct HealthCheckConfig {
+        /// `HealthyThresholdCount`: integer.
+        /// Range: `2..=10`.
+        pub healthy_threshold_count: ::std::option::Option<::stratus_model::Val<i64>>,
+        /// `IntervalSeconds`: integer.
+        /// Range: `5..=60`.
+        pub interval_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
+        /// `Path`: string.
+        /// Required.
+        /// Pattern: `^/.*$`.
+        /// Length: `1..=128`.
+        pub path: ::stratus_model::Val<::std::string::String>,
+        /// `Port`: integer.
+        /// Required.
+        /// Range: `80..=65535`.
+        pub port: ::stratus_model::Val<i64>,
+        /// `Protocol`: [`Protocol`].
+        pub protocol: ::std::option::Option<::stratus_model::Val<Protocol>>,
+        /// `StatusCodeMatcher`: string.
+        /// Pattern: `^[0-9,\-]+$`.
+        /// Length: `3..=2000`.
+        pub status_code_matcher: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `TimeoutMs`: integer.
+        /// Range: `100..=5000`.
+        pub timeout_ms: ::std::option::Option<::stratus_model::Val<i64>>,
+        /// `UnhealthyThresholdCount`: integer.
+        /// Range: `2..=10`.
+        pub unhealthy_threshold_count: ::std::option::Option<::stratus_model::Val<i64>>,
+    }
+
+    impl HealthCheckConfig {
+        /// With the required `Path`, `Port`; everything else unset.
+        pub fn new(
+            path: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            port: impl ::std::convert::Into<::stratus_model::Val<i64>>,
+        ) -> Self {
+            Self {
+                healthy_threshold_count: ::std::option::Option::None,
+                interval_seconds: ::std::option::Option::None,
+                path: path.into(),
+                port: port.into(),
+                protocol: ::std::option::Option::None,
+                status_code_matcher: ::std::option::Option::None,
+                timeout_ms: ::std::option::Option::None,
+                unhealthy_threshold_count: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `HealthCheckConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_HealthCheckConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "HealthCheckConfig",
+        properties: &[
+            s::prop("HealthyThresholdCount", s::Kind::Integer)
+                .minimum(2.0)
+                .maximum(10.0),
+            s::prop("IntervalSeconds", s::Kind::Integer)
+                .minimum(5.0)
+                .maximum(60.0),
+            s::prop("Path", s::Kind::String)
+                .pattern("^/.*$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Port", s::Kind::Integer)
+                .minimum(80.0)
+                .maximum(65535.0),
+            s::prop("Protocol", s::Kind::Enum(Protocol::VALUES)),
+            s::prop("StatusCodeMatcher", s::Kind::String)
+                .pattern("^[0-9,\\-]+$")
+                .min_length(3)
+                .max_length(2000),
+            s::prop("TimeoutMs", s::Kind::Integer)
+                .minimum(100.0)
+                .maximum(5000.0),
+            s::prop("UnhealthyThresholdCount", s::Kind::Integer)
+                .minimum(2.0)
+                .maximum(10.0),
+        ],
+        required: &["Port", "Path"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<HealthCheckConfig> for ::stratus_model::Val<HealthCheckConfig> {
+        fn from(value: HealthCheckConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }

@@ -1384,9 +1384,9 @@ pub mod bucket {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
         /// `LogFilePrefix`: string.
         pub log_file_prefix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-        /// `TargetObjectKeyFormat`: JSON.
+        /// `TargetObjectKeyFormat`: [`TargetObjectKeyFormat`].
         pub target_object_key_format:
-            ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+            ::std::option::Option<::stratus_model::Val<TargetObjectKeyFormat>>,
     }
 
     /// What the schema says of `LoggingConfiguration`'s properties; `validate()` checks them.
@@ -1395,7 +1395,10 @@ pub mod bucket {
         properties: &[
             s::prop("DestinationBucketName", s::Kind::String),
             s::prop("LogFilePrefix", s::Kind::String),
-            s::prop("TargetObjectKeyFormat", s::Kind::Json),
+            s::prop(
+                "TargetObjectKeyFormat",
+                s::Kind::Object(&SCHEMA_TargetObjectKeyFormat),
+            ),
         ],
         required: &[],
         required_xor: &[],
@@ -2265,6 +2268,40 @@ pub mod bucket {
 
     impl ::std::convert::From<Rule> for ::stratus_model::Val<Rule> {
         fn from(value: Rule) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `TargetObjectKeyFormat`, a property type of `AWS::S3::Bucket`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct TargetObjectKeyFormat {
+        /// `PartitionedPrefix`: [`PartitionedPrefix`].
+        pub partitioned_prefix: ::std::option::Option<::stratus_model::Val<PartitionedPrefix>>,
+        /// `SimplePrefix`: JSON.
+        pub simple_prefix: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+    }
+
+    /// What the schema says of `TargetObjectKeyFormat`'s properties; `validate()` checks them.
+    pub static SCHEMA_TargetObjectKeyFormat: s::ObjectSchema = s::ObjectSchema {
+        name: "TargetObjectKeyFormat",
+        properties: &[
+            s::prop(
+                "PartitionedPrefix",
+                s::Kind::Object(&SCHEMA_PartitionedPrefix),
+            ),
+            s::prop("SimplePrefix", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["SimplePrefix"], &["PartitionedPrefix"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<TargetObjectKeyFormat> for ::stratus_model::Val<TargetObjectKeyFormat> {
+        fn from(value: TargetObjectKeyFormat) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -3231,6 +3268,36 @@ pub mod bucket {
 
     impl ::std::convert::From<Transition> for ::stratus_model::Val<Transition> {
         fn from(value: Transition) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `PartitionedPrefix`, a property type of `AWS::S3::Bucket`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct PartitionedPrefix {
+        /// `PartitionDateSource`: [`PartitionDateSource`].
+        /// Allowed values: `EventTime`, `DeliveryTime`.
+        pub partition_date_source: ::std::option::Option<::stratus_model::Val<PartitionDateSource>>,
+    }
+
+    /// What the schema says of `PartitionedPrefix`'s properties; `validate()` checks them.
+    pub static SCHEMA_PartitionedPrefix: s::ObjectSchema = s::ObjectSchema {
+        name: "PartitionedPrefix",
+        properties: &[s::prop(
+            "PartitionDateSource",
+            s::Kind::Enum(PartitionDateSource::VALUES),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<PartitionedPrefix> for ::stratus_model::Val<PartitionedPrefix> {
+        fn from(value: PartitionedPrefix) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -5270,6 +5337,48 @@ pub mod bucket {
         }
     }
 
+    /// The values `PartitionDateSource` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum PartitionDateSource {
+        /// `EventTime`
+        EventTime,
+        /// `DeliveryTime`
+        DeliveryTime,
+    }
+
+    impl PartitionDateSource {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::EventTime, Self::DeliveryTime];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["EventTime", "DeliveryTime"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::EventTime => "EventTime",
+                Self::DeliveryTime => "DeliveryTime",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for PartitionDateSource {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<PartitionDateSource> for ::stratus_model::Val<PartitionDateSource> {
+        fn from(value: PartitionDateSource) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for PartitionDateSource {
+        fn as_str(self) -> &'static str {
+            PartitionDateSource::as_str(self)
+        }
+    }
+
     /// The values `SseAlgorithm` allows.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum SseAlgorithm2 {
@@ -6767,8 +6876,8 @@ pub mod storage_lens {
         /// `Arn`: string.
         /// Required.
         pub arn: ::stratus_model::Val<::std::string::String>,
-        /// `Encryption`: JSON.
-        pub encryption: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `Encryption`: [`Encryption`].
+        pub encryption: ::std::option::Option<::stratus_model::Val<Encryption>>,
         /// `Format`: [`Format`].
         /// Required.
         /// Allowed values: `CSV`, `Parquet`.
@@ -6806,7 +6915,7 @@ pub mod storage_lens {
         properties: &[
             s::prop("AccountId", s::Kind::String),
             s::prop("Arn", s::Kind::String),
-            s::prop("Encryption", s::Kind::Json),
+            s::prop("Encryption", s::Kind::Object(&SCHEMA_Encryption)),
             s::prop("Format", s::Kind::Enum(Format::VALUES)),
             s::prop(
                 "OutputSchemaVersion",
@@ -6832,8 +6941,8 @@ pub mod storage_lens {
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
     pub struct StorageLensTableDestination {
-        /// `Encryption`: JSON.
-        pub encryption: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `Encryption`: [`Encryption`].
+        pub encryption: ::std::option::Option<::stratus_model::Val<Encryption>>,
         /// `IsEnabled`: boolean.
         /// Required.
         pub is_enabled: ::stratus_model::Val<bool>,
@@ -6853,7 +6962,7 @@ pub mod storage_lens {
     pub static SCHEMA_StorageLensTableDestination: s::ObjectSchema = s::ObjectSchema {
         name: "StorageLensTableDestination",
         properties: &[
-            s::prop("Encryption", s::Kind::Json),
+            s::prop("Encryption", s::Kind::Object(&SCHEMA_Encryption)),
             s::prop("IsEnabled", s::Kind::Boolean),
         ],
         required: &["IsEnabled"],
@@ -6948,6 +7057,39 @@ pub mod storage_lens {
         }
     }
 
+    /// `Encryption`, a property type of `AWS::S3::StorageLens`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct Encryption {
+        /// `SSEKMS`: [`Ssekms`].
+        #[resource(rename = "SSEKMS")]
+        pub ssekms: ::std::option::Option<::stratus_model::Val<Ssekms>>,
+        /// `SSES3`: JSON.
+        #[resource(rename = "SSES3")]
+        pub sses3: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+    }
+
+    /// What the schema says of `Encryption`'s properties; `validate()` checks them.
+    pub static SCHEMA_Encryption: s::ObjectSchema = s::ObjectSchema {
+        name: "Encryption",
+        properties: &[
+            s::prop("SSEKMS", s::Kind::Object(&SCHEMA_Ssekms)),
+            s::prop("SSES3", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["SSES3"], &["SSEKMS"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<Encryption> for ::stratus_model::Val<Encryption> {
+        fn from(value: Encryption) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
     /// `PrefixLevelStorageMetrics`, a property type of `AWS::S3::StorageLens`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
@@ -6980,6 +7122,44 @@ pub mod storage_lens {
         for ::stratus_model::Val<PrefixLevelStorageMetrics>
     {
         fn from(value: PrefixLevelStorageMetrics) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `SSEKMS`, a property type of `AWS::S3::StorageLens`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct Ssekms {
+        /// `KeyId`: string.
+        /// Required.
+        pub key_id: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl Ssekms {
+        /// With the required `KeyId`; everything else unset.
+        pub fn new(
+            key_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                key_id: key_id.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `SSEKMS`'s properties; `validate()` checks them.
+    pub static SCHEMA_Ssekms: s::ObjectSchema = s::ObjectSchema {
+        name: "SSEKMS",
+        properties: &[s::prop("KeyId", s::Kind::String)],
+        required: &["KeyId"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<Ssekms> for ::stratus_model::Val<Ssekms> {
+        fn from(value: Ssekms) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }

@@ -191,9 +191,9 @@ pub mod access_point {
         /// `Actions`: list of string.
         /// Required.
         pub actions: ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
-        /// `ContentTransformation`: JSON.
+        /// `ContentTransformation`: [`ContentTransformation`].
         /// Required.
-        pub content_transformation: ::stratus_model::Val<::stratus_model::Json>,
+        pub content_transformation: ::stratus_model::Val<ContentTransformation>,
     }
 
     impl TransformationConfiguration {
@@ -203,7 +203,7 @@ pub mod access_point {
                 ::stratus_model::Val<::std::vec::Vec<::std::string::String>>,
             >,
             content_transformation: impl ::std::convert::Into<
-                ::stratus_model::Val<::stratus_model::Json>,
+                ::stratus_model::Val<ContentTransformation>,
             >,
         ) -> Self {
             Self {
@@ -218,7 +218,10 @@ pub mod access_point {
         name: "TransformationConfiguration",
         properties: &[
             s::prop("Actions", s::Kind::List(&s::prop("", s::Kind::String))),
-            s::prop("ContentTransformation", s::Kind::Json),
+            s::prop(
+                "ContentTransformation",
+                s::Kind::Object(&SCHEMA_ContentTransformation),
+            ),
         ],
         required: &["Actions", "ContentTransformation"],
         required_xor: &[],
@@ -232,6 +235,83 @@ pub mod access_point {
         for ::stratus_model::Val<TransformationConfiguration>
     {
         fn from(value: TransformationConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ContentTransformation`, a property type of `AWS::S3ObjectLambda::AccessPoint`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ContentTransformation {
+        /// `AwsLambda`: [`AwsLambda`].
+        pub aws_lambda: ::std::option::Option<::stratus_model::Val<AwsLambda>>,
+    }
+
+    /// What the schema says of `ContentTransformation`'s properties; `validate()` checks them.
+    pub static SCHEMA_ContentTransformation: s::ObjectSchema = s::ObjectSchema {
+        name: "ContentTransformation",
+        properties: &[s::prop("AwsLambda", s::Kind::Object(&SCHEMA_AwsLambda))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["AwsLambda"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ContentTransformation> for ::stratus_model::Val<ContentTransformation> {
+        fn from(value: ContentTransformation) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `AwsLambda`, a property type of `AWS::S3ObjectLambda::AccessPoint`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct AwsLambda {
+        /// `FunctionArn`: string.
+        /// Required.
+        /// Length: `1..=2048`.
+        pub function_arn: ::stratus_model::Val<::std::string::String>,
+        /// `FunctionPayload`: string.
+        pub function_payload: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl AwsLambda {
+        /// With the required `FunctionArn`; everything else unset.
+        pub fn new(
+            function_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                function_arn: function_arn.into(),
+                function_payload: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `AwsLambda`'s properties; `validate()` checks them.
+    pub static SCHEMA_AwsLambda: s::ObjectSchema = s::ObjectSchema {
+        name: "AwsLambda",
+        properties: &[
+            s::prop("FunctionArn", s::Kind::String)
+                .format(
+                    "AWS::Lambda::Function.Arn",
+                    "^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\\d{12}:function:.+(:.+)?$",
+                )
+                .min_length(1)
+                .max_length(2048),
+            s::prop("FunctionPayload", s::Kind::String),
+        ],
+        required: &["FunctionArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<AwsLambda> for ::stratus_model::Val<AwsLambda> {
+        fn from(value: AwsLambda) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }

@@ -1559,8 +1559,8 @@ pub mod cluster {
         /// `NodeRecovery`: [`NodeRecovery`].
         /// Allowed values: `Automatic`, `None`.
         pub node_recovery: ::std::option::Option<::stratus_model::Val<NodeRecovery>>,
-        /// `Orchestrator`: JSON.
-        pub orchestrator: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `Orchestrator`: [`Orchestrator`].
+        pub orchestrator: ::std::option::Option<::stratus_model::Val<Orchestrator>>,
         /// `RestrictedInstanceGroups`: list of [`ClusterRestrictedInstanceGroup`].
         pub restricted_instance_groups: ::std::option::Option<
             ::stratus_model::Val<::std::vec::Vec<ClusterRestrictedInstanceGroup>>,
@@ -1600,7 +1600,7 @@ pub mod cluster {
                 s::Kind::Enum(NodeProvisioningMode::VALUES),
             ),
             s::prop("NodeRecovery", s::Kind::Enum(NodeRecovery::VALUES)),
-            s::prop("Orchestrator", s::Kind::Json),
+            s::prop("Orchestrator", s::Kind::Object(&SCHEMA_Orchestrator)),
             s::prop(
                 "RestrictedInstanceGroups",
                 s::Kind::List(&s::prop(
@@ -1734,9 +1734,10 @@ pub mod cluster {
         /// `InstanceGroupName`: string.
         /// Required.
         pub instance_group_name: ::stratus_model::Val<::std::string::String>,
-        /// `InstanceStorageConfigs`: list of JSON.
-        pub instance_storage_configs:
-            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::stratus_model::Json>>>,
+        /// `InstanceStorageConfigs`: list of [`ClusterInstanceStorageConfig`].
+        pub instance_storage_configs: ::std::option::Option<
+            ::stratus_model::Val<::std::vec::Vec<ClusterInstanceStorageConfig>>,
+        >,
         /// `InstanceType`: [`InstanceType`].
         /// Required.
         pub instance_type: ::stratus_model::Val<InstanceType>,
@@ -1823,7 +1824,10 @@ pub mod cluster {
                 .max_length(63),
             s::prop(
                 "InstanceStorageConfigs",
-                s::Kind::List(&s::prop("", s::Kind::Json)),
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ClusterInstanceStorageConfig),
+                )),
             )
             .min_items(0)
             .max_items(4),
@@ -1878,6 +1882,40 @@ pub mod cluster {
         }
     }
 
+    /// `Orchestrator`, a property type of `AWS::SageMaker::Cluster`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct Orchestrator {
+        /// `Eks`: [`ClusterOrchestratorEksConfig`].
+        pub eks: ::std::option::Option<::stratus_model::Val<ClusterOrchestratorEksConfig>>,
+        /// `Slurm`: [`ClusterOrchestratorSlurmConfig`].
+        pub slurm: ::std::option::Option<::stratus_model::Val<ClusterOrchestratorSlurmConfig>>,
+    }
+
+    /// What the schema says of `Orchestrator`'s properties; `validate()` checks them.
+    pub static SCHEMA_Orchestrator: s::ObjectSchema = s::ObjectSchema {
+        name: "Orchestrator",
+        properties: &[
+            s::prop("Eks", s::Kind::Object(&SCHEMA_ClusterOrchestratorEksConfig)),
+            s::prop(
+                "Slurm",
+                s::Kind::Object(&SCHEMA_ClusterOrchestratorSlurmConfig),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<Orchestrator> for ::stratus_model::Val<Orchestrator> {
+        fn from(value: Orchestrator) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
     /// `ClusterRestrictedInstanceGroup`, a property type of `AWS::SageMaker::Cluster`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -1898,9 +1936,10 @@ pub mod cluster {
         /// `InstanceGroupName`: string.
         /// Required.
         pub instance_group_name: ::stratus_model::Val<::std::string::String>,
-        /// `InstanceStorageConfigs`: list of JSON.
-        pub instance_storage_configs:
-            ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::stratus_model::Json>>>,
+        /// `InstanceStorageConfigs`: list of [`ClusterInstanceStorageConfig`].
+        pub instance_storage_configs: ::std::option::Option<
+            ::stratus_model::Val<::std::vec::Vec<ClusterInstanceStorageConfig>>,
+        >,
         /// `InstanceType`: [`InstanceType`].
         /// Required.
         pub instance_type: ::stratus_model::Val<InstanceType>,
@@ -1965,7 +2004,10 @@ pub mod cluster {
                 .max_length(63),
             s::prop(
                 "InstanceStorageConfigs",
-                s::Kind::List(&s::prop("", s::Kind::Json)),
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ClusterInstanceStorageConfig),
+                )),
             )
             .min_items(0)
             .max_items(4),
@@ -2166,6 +2208,52 @@ pub mod cluster {
         }
     }
 
+    /// `ClusterInstanceStorageConfig`, a property type of `AWS::SageMaker::Cluster`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ClusterInstanceStorageConfig {
+        /// `EbsVolumeConfig`: [`ClusterEbsVolumeConfig`].
+        pub ebs_volume_config: ::std::option::Option<::stratus_model::Val<ClusterEbsVolumeConfig>>,
+        /// `FsxLustreConfig`: [`ClusterFsxLustreConfig`].
+        pub fsx_lustre_config: ::std::option::Option<::stratus_model::Val<ClusterFsxLustreConfig>>,
+        /// `FsxOpenZfsConfig`: [`ClusterFsxOpenZfsConfig`].
+        pub fsx_open_zfs_config:
+            ::std::option::Option<::stratus_model::Val<ClusterFsxOpenZfsConfig>>,
+    }
+
+    /// What the schema says of `ClusterInstanceStorageConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClusterInstanceStorageConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ClusterInstanceStorageConfig",
+        properties: &[
+            s::prop(
+                "EbsVolumeConfig",
+                s::Kind::Object(&SCHEMA_ClusterEbsVolumeConfig),
+            ),
+            s::prop(
+                "FsxLustreConfig",
+                s::Kind::Object(&SCHEMA_ClusterFsxLustreConfig),
+            ),
+            s::prop(
+                "FsxOpenZfsConfig",
+                s::Kind::Object(&SCHEMA_ClusterFsxOpenZfsConfig),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ClusterInstanceStorageConfig>
+        for ::stratus_model::Val<ClusterInstanceStorageConfig>
+    {
+        fn from(value: ClusterInstanceStorageConfig) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
     /// `ClusterKubernetesConfig`, a property type of `AWS::SageMaker::Cluster`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
@@ -2359,6 +2447,78 @@ pub mod cluster {
         }
     }
 
+    /// `ClusterOrchestratorEksConfig`, a property type of `AWS::SageMaker::Cluster`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ClusterOrchestratorEksConfig {
+        /// `ClusterArn`: string.
+        /// Required.
+        pub cluster_arn: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl ClusterOrchestratorEksConfig {
+        /// With the required `ClusterArn`; everything else unset.
+        pub fn new(
+            cluster_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                cluster_arn: cluster_arn.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `ClusterOrchestratorEksConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClusterOrchestratorEksConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ClusterOrchestratorEksConfig",
+        properties: &[s::prop("ClusterArn", s::Kind::String)],
+        required: &["ClusterArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ClusterOrchestratorEksConfig>
+        for ::stratus_model::Val<ClusterOrchestratorEksConfig>
+    {
+        fn from(value: ClusterOrchestratorEksConfig) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ClusterOrchestratorSlurmConfig`, a property type of `AWS::SageMaker::Cluster`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ClusterOrchestratorSlurmConfig {
+        /// `SlurmConfigStrategy`: [`SlurmConfigStrategy`].
+        /// Allowed values: `Overwrite`, `Managed`, `Merge`.
+        pub slurm_config_strategy: ::std::option::Option<::stratus_model::Val<SlurmConfigStrategy>>,
+    }
+
+    /// What the schema says of `ClusterOrchestratorSlurmConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClusterOrchestratorSlurmConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ClusterOrchestratorSlurmConfig",
+        properties: &[s::prop(
+            "SlurmConfigStrategy",
+            s::Kind::Enum(SlurmConfigStrategy::VALUES),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ClusterOrchestratorSlurmConfig>
+        for ::stratus_model::Val<ClusterOrchestratorSlurmConfig>
+    {
+        fn from(value: ClusterOrchestratorSlurmConfig) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
     /// `EnvironmentConfig`, a property type of `AWS::SageMaker::Cluster`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
@@ -2384,6 +2544,170 @@ pub mod cluster {
 
     impl ::std::convert::From<EnvironmentConfig> for ::stratus_model::Val<EnvironmentConfig> {
         fn from(value: EnvironmentConfig) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ClusterEbsVolumeConfig`, a property type of `AWS::SageMaker::Cluster`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ClusterEbsVolumeConfig {
+        /// `RootVolume`: boolean.
+        pub root_volume: ::std::option::Option<::stratus_model::Val<bool>>,
+        /// `VolumeKmsKeyId`: string.
+        /// Pattern: `^[a-zA-Z0-9:/_-]*$`.
+        /// Length: `0..=2048`.
+        pub volume_kms_key_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `VolumeSizeInGB`: integer.
+        /// Range: `1..=16384`.
+        #[resource(rename = "VolumeSizeInGB")]
+        pub volume_size_in_gb: ::std::option::Option<::stratus_model::Val<i64>>,
+    }
+
+    /// What the schema says of `ClusterEbsVolumeConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClusterEbsVolumeConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ClusterEbsVolumeConfig",
+        properties: &[
+            s::prop("RootVolume", s::Kind::Boolean),
+            s::prop("VolumeKmsKeyId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9:/_-]*$")
+                .min_length(0)
+                .max_length(2048),
+            s::prop("VolumeSizeInGB", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(16384.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ClusterEbsVolumeConfig> for ::stratus_model::Val<ClusterEbsVolumeConfig> {
+        fn from(value: ClusterEbsVolumeConfig) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ClusterFsxLustreConfig`, a property type of `AWS::SageMaker::Cluster`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ClusterFsxLustreConfig {
+        /// `DnsName`: string.
+        /// Required.
+        /// Pattern: `^((fs|fc)i?-[0-9a-f]{8,}\..{4,253})$`.
+        /// Length: `16..=275`.
+        pub dns_name: ::stratus_model::Val<::std::string::String>,
+        /// `MountName`: string.
+        /// Required.
+        /// Pattern: `^([A-Za-z0-9_-]{1,8})$`.
+        /// Length: `1..=8`.
+        pub mount_name: ::stratus_model::Val<::std::string::String>,
+        /// `MountPath`: string.
+        /// Pattern: `^/(?!/)(?!.*/$)[a-zA-Z0-9._-]+(/[a-zA-Z0-9._-]+)*$`.
+        /// Length: `1..=1024`.
+        pub mount_path: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl ClusterFsxLustreConfig {
+        /// With the required `DnsName`, `MountName`; everything else unset.
+        pub fn new(
+            dns_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            mount_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                dns_name: dns_name.into(),
+                mount_name: mount_name.into(),
+                mount_path: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `ClusterFsxLustreConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClusterFsxLustreConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ClusterFsxLustreConfig",
+        properties: &[
+            s::prop("DnsName", s::Kind::String)
+                .pattern("^((fs|fc)i?-[0-9a-f]{8,}\\..{4,253})$")
+                .min_length(16)
+                .max_length(275),
+            s::prop("MountName", s::Kind::String)
+                .pattern("^([A-Za-z0-9_-]{1,8})$")
+                .min_length(1)
+                .max_length(8),
+            s::prop("MountPath", s::Kind::String)
+                .pattern("^/(?!/)(?!.*/$)[a-zA-Z0-9._-]+(/[a-zA-Z0-9._-]+)*$")
+                .min_length(1)
+                .max_length(1024),
+        ],
+        required: &["DnsName", "MountName"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ClusterFsxLustreConfig> for ::stratus_model::Val<ClusterFsxLustreConfig> {
+        fn from(value: ClusterFsxLustreConfig) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `ClusterFsxOpenZfsConfig`, a property type of `AWS::SageMaker::Cluster`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ClusterFsxOpenZfsConfig {
+        /// `DnsName`: string.
+        /// Required.
+        /// Pattern: `^((fs|fc)i?-[0-9a-f]{8,}\..{4,253})$`.
+        /// Length: `16..=275`.
+        pub dns_name: ::stratus_model::Val<::std::string::String>,
+        /// `MountPath`: string.
+        /// Pattern: `^/(?!/)(?!.*/$)[a-zA-Z0-9._-]+(/[a-zA-Z0-9._-]+)*$`.
+        /// Length: `1..=1024`.
+        pub mount_path: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl ClusterFsxOpenZfsConfig {
+        /// With the required `DnsName`; everything else unset.
+        pub fn new(
+            dns_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                dns_name: dns_name.into(),
+                mount_path: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `ClusterFsxOpenZfsConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClusterFsxOpenZfsConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ClusterFsxOpenZfsConfig",
+        properties: &[
+            s::prop("DnsName", s::Kind::String)
+                .pattern("^((fs|fc)i?-[0-9a-f]{8,}\\..{4,253})$")
+                .min_length(16)
+                .max_length(275),
+            s::prop("MountPath", s::Kind::String)
+                .pattern("^/(?!/)(?!.*/$)[a-zA-Z0-9._-]+(/[a-zA-Z0-9._-]+)*$")
+                .min_length(1)
+                .max_length(1024),
+        ],
+        required: &["DnsName"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ClusterFsxOpenZfsConfig>
+        for ::stratus_model::Val<ClusterFsxOpenZfsConfig>
+    {
+        fn from(value: ClusterFsxOpenZfsConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }
@@ -3620,6 +3944,51 @@ pub mod cluster {
     impl ::stratus_model::StringEnum for NodeType {
         fn as_str(self) -> &'static str {
             NodeType::as_str(self)
+        }
+    }
+
+    /// The values `SlurmConfigStrategy` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum SlurmConfigStrategy {
+        /// `Overwrite`
+        Overwrite,
+        /// `Managed`
+        Managed,
+        /// `Merge`
+        Merge,
+    }
+
+    impl SlurmConfigStrategy {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Overwrite, Self::Managed, Self::Merge];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Overwrite", "Managed", "Merge"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Overwrite => "Overwrite",
+                Self::Managed => "Managed",
+                Self::Merge => "Merge",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for SlurmConfigStrategy {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<SlurmConfigStrategy> for ::stratus_model::Val<SlurmConfigStrategy> {
+        fn from(value: SlurmConfigStrategy) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for SlurmConfigStrategy {
+        fn as_str(self) -> &'static str {
+            SlurmConfigStrategy::as_str(self)
         }
     }
 
@@ -31354,11 +31723,11 @@ pub mod pipeline {
         /// `ParallelismConfiguration`: [`ParallelismConfiguration`].
         pub parallelism_configuration:
             ::std::option::Option<::stratus_model::Val<ParallelismConfiguration>>,
-        /// `PipelineDefinition`: JSON.
+        /// `PipelineDefinition`: [`PipelineDefinition`].
         /// Required.
         /// Pattern: `(?:[ \r\n\t].*)*$`.
         /// Length: `1..=1048576`.
-        pub pipeline_definition: ::stratus_model::Val<::stratus_model::Json>,
+        pub pipeline_definition: ::stratus_model::Val<PipelineDefinition>,
         /// `PipelineDescription`: string.
         /// Length: `0..=3072`.
         pub pipeline_description:
@@ -31385,7 +31754,7 @@ pub mod pipeline {
     impl CfnPipeline {
         /// With the required `PipelineDefinition`, `PipelineName`, `RoleArn`; everything else unset.
         pub fn new(
-            pipeline_definition: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            pipeline_definition: impl ::std::convert::Into<::stratus_model::Val<PipelineDefinition>>,
             pipeline_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
             role_arn: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
         ) -> Self {
@@ -31408,10 +31777,13 @@ pub mod pipeline {
                 "ParallelismConfiguration",
                 s::Kind::Object(&SCHEMA_ParallelismConfiguration),
             ),
-            s::prop("PipelineDefinition", s::Kind::Json)
-                .pattern("(?:[ \\r\\n\\t].*)*$")
-                .min_length(1)
-                .max_length(1048576),
+            s::prop(
+                "PipelineDefinition",
+                s::Kind::Object(&SCHEMA_PipelineDefinition),
+            )
+            .pattern("(?:[ \\r\\n\\t].*)*$")
+            .min_length(1)
+            .max_length(1048576),
             s::prop("PipelineDescription", s::Kind::String)
                 .min_length(0)
                 .max_length(3072),
@@ -31478,6 +31850,99 @@ pub mod pipeline {
         for ::stratus_model::Val<ParallelismConfiguration>
     {
         fn from(value: ParallelismConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `PipelineDefinition`, a property type of `AWS::SageMaker::Pipeline`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct PipelineDefinition {
+        /// `PipelineDefinitionBody`: string.
+        pub pipeline_definition_body:
+            ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `PipelineDefinitionS3Location`: [`S3Location`].
+        pub pipeline_definition_s3_location:
+            ::std::option::Option<::stratus_model::Val<S3Location>>,
+    }
+
+    /// What the schema says of `PipelineDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_PipelineDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "PipelineDefinition",
+        properties: &[
+            s::prop("PipelineDefinitionBody", s::Kind::String),
+            s::prop(
+                "PipelineDefinitionS3Location",
+                s::Kind::Object(&SCHEMA_S3Location),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[
+            &["PipelineDefinitionBody"],
+            &["PipelineDefinitionS3Location"],
+        ],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<PipelineDefinition> for ::stratus_model::Val<PipelineDefinition> {
+        fn from(value: PipelineDefinition) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `S3Location`, a property type of `AWS::SageMaker::Pipeline`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct S3Location {
+        /// `Bucket`: string.
+        /// Required.
+        pub bucket: ::stratus_model::Val<::std::string::String>,
+        /// `ETag`: string.
+        pub e_tag: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `Key`: string.
+        /// Required.
+        pub key: ::stratus_model::Val<::std::string::String>,
+        /// `Version`: string.
+        pub version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    impl S3Location {
+        /// With the required `Bucket`, `Key`; everything else unset.
+        pub fn new(
+            bucket: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                bucket: bucket.into(),
+                e_tag: ::std::option::Option::None,
+                key: key.into(),
+                version: ::std::option::Option::None,
+            }
+        }
+    }
+
+    /// What the schema says of `S3Location`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Location: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Location",
+        properties: &[
+            s::prop("Bucket", s::Kind::String),
+            s::prop("ETag", s::Kind::String),
+            s::prop("Key", s::Kind::String),
+            s::prop("Version", s::Kind::String),
+        ],
+        required: &["Bucket", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<S3Location> for ::stratus_model::Val<S3Location> {
+        fn from(value: S3Location) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }

@@ -377,9 +377,9 @@ pub mod protection {
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
     pub struct ApplicationLayerAutomaticResponseConfiguration {
-        /// `Action`: JSON.
+        /// `Action`: [`Action`].
         /// Required.
-        pub action: ::stratus_model::Val<::stratus_model::Json>,
+        pub action: ::stratus_model::Val<Action>,
         /// `Status`: [`Status`].
         /// Required.
         /// Allowed values: `ENABLED`, `DISABLED`.
@@ -389,7 +389,7 @@ pub mod protection {
     impl ApplicationLayerAutomaticResponseConfiguration {
         /// With the required `Action`, `Status`; everything else unset.
         pub fn new(
-            action: impl ::std::convert::Into<::stratus_model::Val<::stratus_model::Json>>,
+            action: impl ::std::convert::Into<::stratus_model::Val<Action>>,
             status: impl ::std::convert::Into<::stratus_model::Val<Status>>,
         ) -> Self {
             Self {
@@ -404,7 +404,7 @@ pub mod protection {
         s::ObjectSchema {
             name: "ApplicationLayerAutomaticResponseConfiguration",
             properties: &[
-                s::prop("Action", s::Kind::Json),
+                s::prop("Action", s::Kind::Object(&SCHEMA_Action)),
                 s::prop("Status", s::Kind::Enum(Status::VALUES)),
             ],
             required: &["Action", "Status"],
@@ -419,6 +419,37 @@ pub mod protection {
         for ::stratus_model::Val<ApplicationLayerAutomaticResponseConfiguration>
     {
         fn from(value: ApplicationLayerAutomaticResponseConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `Action`, a property type of `AWS::Shield::Protection`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct Action {
+        /// `Block`: JSON.
+        pub block: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `Count`: JSON.
+        pub count: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+    }
+
+    /// What the schema says of `Action`'s properties; `validate()` checks them.
+    pub static SCHEMA_Action: s::ObjectSchema = s::ObjectSchema {
+        name: "Action",
+        properties: &[
+            s::prop("Block", s::Kind::Json),
+            s::prop("Count", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<Action> for ::stratus_model::Val<Action> {
+        fn from(value: Action) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }

@@ -787,8 +787,8 @@ pub mod policy_store {
         /// `Description`: string.
         /// Length: `0..=150`.
         pub description: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-        /// `EncryptionSettings`: JSON.
-        pub encryption_settings: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `EncryptionSettings`: [`EncryptionSettings`].
+        pub encryption_settings: ::std::option::Option<::stratus_model::Val<EncryptionSettings>>,
         /// `Schema`: [`SchemaDefinition`].
         pub schema: ::std::option::Option<::stratus_model::Val<SchemaDefinition>>,
         /// `ValidationSettings`: [`ValidationSettings`].
@@ -822,7 +822,10 @@ pub mod policy_store {
             s::prop("Description", s::Kind::String)
                 .min_length(0)
                 .max_length(150),
-            s::prop("EncryptionSettings", s::Kind::Json),
+            s::prop(
+                "EncryptionSettings",
+                s::Kind::Object(&SCHEMA_EncryptionSettings),
+            ),
             s::prop("Schema", s::Kind::Object(&SCHEMA_SchemaDefinition)),
             s::prop(
                 "ValidationSettings",
@@ -894,6 +897,41 @@ pub mod policy_store {
         }
     }
 
+    /// `EncryptionSettings`, a property type of `AWS::VerifiedPermissions::PolicyStore`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct EncryptionSettings {
+        /// `Default`: JSON.
+        pub default: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+        /// `KmsEncryptionSettings`: [`KmsEncryptionSettings`].
+        pub kms_encryption_settings:
+            ::std::option::Option<::stratus_model::Val<KmsEncryptionSettings>>,
+    }
+
+    /// What the schema says of `EncryptionSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_EncryptionSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "EncryptionSettings",
+        properties: &[
+            s::prop("Default", s::Kind::Json),
+            s::prop(
+                "KmsEncryptionSettings",
+                s::Kind::Object(&SCHEMA_KmsEncryptionSettings),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["KmsEncryptionSettings"], &["Default"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<EncryptionSettings> for ::stratus_model::Val<EncryptionSettings> {
+        fn from(value: EncryptionSettings) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
     /// `SchemaDefinition`, a property type of `AWS::VerifiedPermissions::PolicyStore`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
@@ -950,6 +988,57 @@ pub mod policy_store {
 
     impl ::std::convert::From<ValidationSettings> for ::stratus_model::Val<ValidationSettings> {
         fn from(value: ValidationSettings) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `KmsEncryptionSettings`, a property type of `AWS::VerifiedPermissions::PolicyStore`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct KmsEncryptionSettings {
+        /// `EncryptionContext`: map of string.
+        pub encryption_context: ::std::option::Option<
+            ::stratus_model::Val<
+                ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+            >,
+        >,
+        /// `Key`: string.
+        /// Required.
+        pub key: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl KmsEncryptionSettings {
+        /// With the required `Key`; everything else unset.
+        pub fn new(
+            key: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self {
+                encryption_context: ::std::option::Option::None,
+                key: key.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `KmsEncryptionSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_KmsEncryptionSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "KmsEncryptionSettings",
+        properties: &[
+            s::prop(
+                "EncryptionContext",
+                s::Kind::Map(&s::prop("", s::Kind::String).min_length(1)),
+            ),
+            s::prop("Key", s::Kind::String).pattern("^[a-zA-Z0-9:/_-]+$"),
+        ],
+        required: &["Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<KmsEncryptionSettings> for ::stratus_model::Val<KmsEncryptionSettings> {
+        fn from(value: KmsEncryptionSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
         }
     }

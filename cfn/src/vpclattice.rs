@@ -658,9 +658,9 @@ pub mod resource_configuration {
         #[resource(replace)]
         pub resource_configuration_auth_type:
             ::std::option::Option<::stratus_model::Val<ResourceConfigurationAuthType>>,
-        /// `ResourceConfigurationDefinition`: JSON.
+        /// `ResourceConfigurationDefinition`: [`ResourceConfigurationDefinition`].
         pub resource_configuration_definition:
-            ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
+            ::std::option::Option<::stratus_model::Val<ResourceConfigurationDefinition>>,
         /// `ResourceConfigurationGroupId`: string.
         pub resource_configuration_group_id:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
@@ -734,7 +734,10 @@ pub mod resource_configuration {
                 "ResourceConfigurationAuthType",
                 s::Kind::Enum(ResourceConfigurationAuthType::VALUES),
             ),
-            s::prop("ResourceConfigurationDefinition", s::Kind::Json),
+            s::prop(
+                "ResourceConfigurationDefinition",
+                s::Kind::Object(&SCHEMA_ResourceConfigurationDefinition),
+            ),
             s::prop("ResourceConfigurationGroupId", s::Kind::String)
                 .pattern("^rcfg-[0-9a-z]{17}$")
                 .min_length(22)
@@ -768,6 +771,96 @@ pub mod resource_configuration {
         }
         fn arn(self) -> ::stratus_model::Attr<::std::string::String> {
             ::stratus_model::Attr::new(self.id(), "Arn")
+        }
+    }
+
+    /// `ResourceConfigurationDefinition`, a property type of `AWS::VpcLattice::ResourceConfiguration`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct ResourceConfigurationDefinition {
+        /// `ArnResource`: string.
+        pub arn_resource: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+        /// `DnsResource`: [`DnsResource`].
+        pub dns_resource: ::std::option::Option<::stratus_model::Val<DnsResource>>,
+        /// `IpResource`: string.
+        pub ip_resource: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
+    }
+
+    /// What the schema says of `ResourceConfigurationDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResourceConfigurationDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "ResourceConfigurationDefinition",
+        properties: &[
+            s::prop("ArnResource", s::Kind::String)
+                .pattern("^arn.*")
+                .max_length(1224),
+            s::prop("DnsResource", s::Kind::Object(&SCHEMA_DnsResource)),
+            s::prop("IpResource", s::Kind::String)
+                .min_length(4)
+                .max_length(39),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["IpResource"], &["ArnResource"], &["DnsResource"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<ResourceConfigurationDefinition>
+        for ::stratus_model::Val<ResourceConfigurationDefinition>
+    {
+        fn from(value: ResourceConfigurationDefinition) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `DnsResource`, a property type of `AWS::VpcLattice::ResourceConfiguration`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct DnsResource {
+        /// `DomainName`: string.
+        /// Required.
+        /// Length: `3..=255`.
+        pub domain_name: ::stratus_model::Val<::std::string::String>,
+        /// `IpAddressType`: [`IpAddressType`].
+        /// Required.
+        /// Allowed values: `IPV4`, `IPV6`, `DUALSTACK`.
+        pub ip_address_type: ::stratus_model::Val<IpAddressType>,
+    }
+
+    impl DnsResource {
+        /// With the required `DomainName`, `IpAddressType`; everything else unset.
+        pub fn new(
+            domain_name: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+            ip_address_type: impl ::std::convert::Into<::stratus_model::Val<IpAddressType>>,
+        ) -> Self {
+            Self {
+                domain_name: domain_name.into(),
+                ip_address_type: ip_address_type.into(),
+            }
+        }
+    }
+
+    /// What the schema says of `DnsResource`'s properties; `validate()` checks them.
+    pub static SCHEMA_DnsResource: s::ObjectSchema = s::ObjectSchema {
+        name: "DnsResource",
+        properties: &[
+            s::prop("DomainName", s::Kind::String)
+                .min_length(3)
+                .max_length(255),
+            s::prop("IpAddressType", s::Kind::Enum(IpAddressType::VALUES)),
+        ],
+        required: &["DomainName", "IpAddressType"],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<DnsResource> for ::stratus_model::Val<DnsResource> {
+        fn from(value: DnsResource) -> Self {
+            ::stratus_model::Val::unchecked(value)
         }
     }
 
@@ -901,6 +994,51 @@ pub mod resource_configuration {
     impl ::stratus_model::StringEnum for ResourceConfigurationType {
         fn as_str(self) -> &'static str {
             ResourceConfigurationType::as_str(self)
+        }
+    }
+
+    /// The values `IpAddressType` allows.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub enum IpAddressType {
+        /// `IPV4`
+        Ipv4,
+        /// `IPV6`
+        Ipv6,
+        /// `DUALSTACK`
+        Dualstack,
+    }
+
+    impl IpAddressType {
+        /// Every value, in the schema's order.
+        pub const ALL: &'static [Self] = &[Self::Ipv4, Self::Ipv6, Self::Dualstack];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["IPV4", "IPV6", "DUALSTACK"];
+
+        /// The value CloudFormation takes.
+        pub const fn as_str(self) -> &'static str {
+            match self {
+                Self::Ipv4 => "IPV4",
+                Self::Ipv6 => "IPV6",
+                Self::Dualstack => "DUALSTACK",
+            }
+        }
+    }
+
+    impl ::stratus_model::ToValue for IpAddressType {
+        fn to_value(&self) -> ::stratus_model::Value {
+            ::stratus_model::Value::String(self.as_str().to_owned())
+        }
+    }
+
+    impl ::std::convert::From<IpAddressType> for ::stratus_model::Val<IpAddressType> {
+        fn from(value: IpAddressType) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    impl ::stratus_model::StringEnum for IpAddressType {
+        fn as_str(self) -> &'static str {
+            IpAddressType::as_str(self)
         }
     }
 }

@@ -3080,9 +3080,9 @@ pub mod ai_prompt {
         /// Length: `1..=255`.
         #[resource(replace)]
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
-        /// `TemplateConfiguration`: JSON.
+        /// `TemplateConfiguration`: [`AiPromptTemplateConfiguration`].
         /// Required.
-        pub template_configuration: ::stratus_model::Val<::stratus_model::Json>,
+        pub template_configuration: ::stratus_model::Val<AiPromptTemplateConfiguration>,
         /// `TemplateType`: [`AiPromptTemplateType`].
         /// Required.
         /// Changing it replaces the resource.
@@ -3101,7 +3101,7 @@ pub mod ai_prompt {
             api_format: impl ::std::convert::Into<::stratus_model::Val<AiPromptApiFormat>>,
             model_id: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
             template_configuration: impl ::std::convert::Into<
-                ::stratus_model::Val<::stratus_model::Json>,
+                ::stratus_model::Val<AiPromptTemplateConfiguration>,
             >,
             template_type: impl ::std::convert::Into<::stratus_model::Val<AiPromptTemplateType>>,
             r#type: impl ::std::convert::Into<::stratus_model::Val<AiPromptType>>,
@@ -3122,7 +3122,7 @@ pub mod ai_prompt {
     /// What the schema says of `AWS::Wisdom::AIPrompt`'s properties; `validate()` checks them.
     pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
         name: "AWS::Wisdom::AIPrompt",
-        properties: &[s::prop("ApiFormat", s::Kind::Enum(AiPromptApiFormat::VALUES)), s::prop("AssistantId", s::Kind::String).pattern("^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$|^arn:[a-z-]*?:wisdom:[a-z0-9-]*?:[0-9]{12}:[a-z-]*?/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(?:/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}){0,2}$"), s::prop("Description", s::Kind::String).pattern("^[a-zA-Z0-9\\s_.,-]+").min_length(1).max_length(255), s::prop("ModelId", s::Kind::String).min_length(1).max_length(2048), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z0-9\\s_.,-]+").min_length(1).max_length(255), s::prop("TemplateConfiguration", s::Kind::Json), s::prop("TemplateType", s::Kind::Enum(AiPromptTemplateType::VALUES)), s::prop("Type", s::Kind::Enum(AiPromptType::VALUES)), s::prop("Tags", s::Kind::Json)],
+        properties: &[s::prop("ApiFormat", s::Kind::Enum(AiPromptApiFormat::VALUES)), s::prop("AssistantId", s::Kind::String).pattern("^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$|^arn:[a-z-]*?:wisdom:[a-z0-9-]*?:[0-9]{12}:[a-z-]*?/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(?:/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}){0,2}$"), s::prop("Description", s::Kind::String).pattern("^[a-zA-Z0-9\\s_.,-]+").min_length(1).max_length(255), s::prop("ModelId", s::Kind::String).min_length(1).max_length(2048), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z0-9\\s_.,-]+").min_length(1).max_length(255), s::prop("TemplateConfiguration", s::Kind::Object(&SCHEMA_AiPromptTemplateConfiguration)), s::prop("TemplateType", s::Kind::Enum(AiPromptTemplateType::VALUES)), s::prop("Type", s::Kind::Enum(AiPromptType::VALUES)), s::prop("Tags", s::Kind::Json)],
         required: &["ApiFormat", "ModelId", "TemplateConfiguration", "TemplateType", "Type"],
         required_xor: &[],
         dependent_required: &[],
@@ -3155,6 +3155,81 @@ pub mod ai_prompt {
         }
         fn modified_time_seconds(self) -> ::stratus_model::Attr<f64> {
             ::stratus_model::Attr::new(self.id(), "ModifiedTimeSeconds")
+        }
+    }
+
+    /// `AIPromptTemplateConfiguration`, a property type of `AWS::Wisdom::AIPrompt`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
+    #[resource(crate = "::stratus_model")]
+    pub struct AiPromptTemplateConfiguration {
+        /// `TextFullAIPromptEditTemplateConfiguration`: [`TextFullAiPromptEditTemplateConfiguration`].
+        #[resource(rename = "TextFullAIPromptEditTemplateConfiguration")]
+        pub text_full_ai_prompt_edit_template_configuration:
+            ::std::option::Option<::stratus_model::Val<TextFullAiPromptEditTemplateConfiguration>>,
+    }
+
+    /// What the schema says of `AIPromptTemplateConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AiPromptTemplateConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AIPromptTemplateConfiguration",
+        properties: &[s::prop(
+            "TextFullAIPromptEditTemplateConfiguration",
+            s::Kind::Object(&SCHEMA_TextFullAiPromptEditTemplateConfiguration),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        one_of: &[&["TextFullAIPromptEditTemplateConfiguration"]],
+        any_of: &[],
+        open: false,
+    };
+
+    impl ::std::convert::From<AiPromptTemplateConfiguration>
+        for ::stratus_model::Val<AiPromptTemplateConfiguration>
+    {
+        fn from(value: AiPromptTemplateConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
+        }
+    }
+
+    /// `TextFullAIPromptEditTemplateConfiguration`, a property type of `AWS::Wisdom::AIPrompt`.
+    #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
+    #[resource(crate = "::stratus_model")]
+    pub struct TextFullAiPromptEditTemplateConfiguration {
+        /// `Text`: string.
+        /// Required.
+        /// Length: `1..=200000`.
+        pub text: ::stratus_model::Val<::std::string::String>,
+    }
+
+    impl TextFullAiPromptEditTemplateConfiguration {
+        /// With the required `Text`; everything else unset.
+        pub fn new(
+            text: impl ::std::convert::Into<::stratus_model::Val<::std::string::String>>,
+        ) -> Self {
+            Self { text: text.into() }
+        }
+    }
+
+    /// What the schema says of `TextFullAIPromptEditTemplateConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_TextFullAiPromptEditTemplateConfiguration: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "TextFullAIPromptEditTemplateConfiguration",
+            properties: &[s::prop("Text", s::Kind::String)
+                .min_length(1)
+                .max_length(200000)],
+            required: &["Text"],
+            required_xor: &[],
+            dependent_required: &[],
+            one_of: &[],
+            any_of: &[],
+            open: false,
+        };
+
+    impl ::std::convert::From<TextFullAiPromptEditTemplateConfiguration>
+        for ::stratus_model::Val<TextFullAiPromptEditTemplateConfiguration>
+    {
+        fn from(value: TextFullAiPromptEditTemplateConfiguration) -> Self {
+            ::stratus_model::Val::unchecked(value)
         }
     }
 

@@ -24,7 +24,8 @@ pub(crate) fn merge_object_unions(schema: &mut Value) {
 
 /// The one object a union node stands for, or `None` when it is not a union of objects.
 fn merged(node: &Map<String, Value>) -> Option<Map<String, Value>> {
-    if node.contains_key("type") || node.contains_key("properties") || node.contains_key("$ref") {
+    let typed_other = node.get("type").is_some_and(|t| t != "object");
+    if typed_other || node.contains_key("properties") || node.contains_key("$ref") {
         return None;
     }
     let (key, alternatives) = ["oneOf", "anyOf"]
@@ -96,6 +97,18 @@ mod tests {
                 "X12": {"type": "string"}}, "oneOf": [{"required": ["Edi"]},
                 {"required": ["X12"]}], "additionalProperties": false})
         );
+    }
+
+    #[test]
+    fn an_object_typed_union_of_objects_is_merged_too() {
+        let mut schema = json!({"type": "object", "oneOf": [
+            {"properties": {"Regex": {"type": "string"}}, "required": ["Regex"]},
+            {"properties": {"Words": {"type": "string"}}, "required": ["Words"]}
+        ]});
+        merge_object_unions(&mut schema);
+        assert_eq!(schema["properties"], json!({"Regex": {"type": "string"},
+            "Words": {"type": "string"}}));
+        assert_eq!(schema["oneOf"], json!([{"required": ["Regex"]}, {"required": ["Words"]}]));
     }
 
     #[test]
