@@ -106,9 +106,15 @@ mod tests {
             {"properties": {"Words": {"type": "string"}}, "required": ["Words"]}
         ]});
         merge_object_unions(&mut schema);
-        assert_eq!(schema["properties"], json!({"Regex": {"type": "string"},
-            "Words": {"type": "string"}}));
-        assert_eq!(schema["oneOf"], json!([{"required": ["Regex"]}, {"required": ["Words"]}]));
+        assert_eq!(
+            schema["properties"],
+            json!({"Regex": {"type": "string"},
+            "Words": {"type": "string"}})
+        );
+        assert_eq!(
+            schema["oneOf"],
+            json!([{"required": ["Regex"]}, {"required": ["Words"]}])
+        );
     }
 
     #[test]
