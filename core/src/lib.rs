@@ -31,6 +31,7 @@ pub mod escape;
 pub mod graph;
 pub use stratus_model::handle;
 pub mod iam;
+pub mod lint;
 pub mod net;
 pub mod path;
 pub mod region;

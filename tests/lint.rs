@@ -1,0 +1,198 @@
+//! The security lint: the tutorial's mistakes are found and named, Stratus's defaults are
+//! clean, suppressions need a reason and are shown, and a user's rule runs with the built-in
+//! ones.
+
+use stratus::compute::{LaunchTemplate, UserData};
+use stratus::database::Database;
+use stratus::efs::FileSystem;
+use stratus::lint::{Findings, LintReport, Linter, Rule, RuleInfo, Severity, UNUSED_SUPPRESSION};
+use stratus::prelude::*;
+
+const AMI: &str = "ami-0abcdef1234567890";
+
+/// A network with an instance group's security group, as the tutorial builds it.
+fn network(stack: &mut Stack) -> (Vpc, SecurityGroup) {
+    let vpc = Vpc::builder("vpc").max_azs(2).nat_gateways(1).build(stack);
+    let app = SecurityGroup::builder("app-sg", &vpc).build(stack);
+    (vpc, app)
+}
+
+/// The tutorial's mistakes: SSH and RDP from anywhere, IMDSv1, a public unencrypted database
+/// without deletion protection, an unencrypted file system.
+fn tutorial() -> Stack {
+    let mut stack = Stack::new("tutorial", Environment::region("us-east-1"));
+    let (vpc, app) = network(&mut stack);
+    stack.allow(Peer::any_ipv4(), &app, Port::SSH);
+    stack.allow(Peer::any_ipv4(), &app, Port::tcp(3389));
+    LaunchTemplate::builder("app-lt")
+        .image_id(AMI)
+        .security_group(app)
+        .require_imdsv2(false)
+        .user_data(UserData::from_script("#!/bin/bash\n"))
+        .build(&mut stack);
+    Database::mysql("db", &vpc)
+        .publicly_accessible(true)
+        .storage_encrypted(false)
+        .deletion_protection(false)
+        .build(&mut stack);
+    FileSystem::builder("efs", &vpc)
+        .encrypted(false)
+        .build(&mut stack);
+    stack
+}
+
+/// The same, done right: Stratus's defaults.
+fn hardened() -> Stack {
+    let mut stack = Stack::new("hardened", Environment::region("us-east-1"));
+    let (vpc, app) = network(&mut stack);
+    stack.allow(Peer::ipv4("203.0.113.7/32"), &app, Port::SSH);
+    LaunchTemplate::builder("app-lt")
+        .image_id(AMI)
+        .security_group(app)
+        .build(&mut stack);
+    Database::mysql("db", &vpc)
+        .deletion_protection(true)
+        .build(&mut stack);
+    FileSystem::builder("efs", &vpc).build(&mut stack);
+    stack
+}
+
+fn rules_at(report: &LintReport) -> Vec<(&'static str, &str)> {
+    report
+        .findings
+        .iter()
+        .map(|f| (f.rule, f.path.as_str()))
+        .collect()
+}
+
+#[test]
+fn the_tutorials_mistakes_are_each_found_at_their_construct() {
+    let stack = tutorial();
+    stack.validate().expect("mistakes, but a valid stack");
+    let report = Linter::with_builtin_rules().run(&stack);
+    let found = rules_at(&report);
+    for expected in [
+        (
+            "STRATUS-ADMIN-PORT-OPEN",
+            "tutorial/app-sg/from-anywhere-tcp-22",
+        ),
+        (
+            "STRATUS-ADMIN-PORT-OPEN",
+            "tutorial/app-sg/from-anywhere-tcp-3389",
+        ),
+        ("STRATUS-IMDSV2-NOT-REQUIRED", "tutorial/app-lt"),
+        ("STRATUS-RDS-PUBLIC", "tutorial/db"),
+        ("STRATUS-RDS-UNENCRYPTED", "tutorial/db"),
+        ("STRATUS-RDS-NO-DELETION-PROTECTION", "tutorial/db"),
+        ("STRATUS-EFS-UNENCRYPTED", "tutorial/efs"),
+    ] {
+        assert!(found.contains(&expected), "{expected:?} not in {found:#?}");
+    }
+    let ssh = report
+        .findings
+        .iter()
+        .find(|f| f.path.ends_with("tcp-22"))
+        .unwrap();
+    assert_eq!(ssh.severity, Severity::Error);
+    assert_eq!(ssh.checkov, ["CKV_AWS_24", "CKV_AWS_25"]);
+    assert_eq!(ssh.cdk_nag, ["AwsSolutions-EC23"]);
+    assert!(
+        ssh.to_string()
+            .contains("SSH (port 22) is open to 0.0.0.0/0"),
+        "{ssh}"
+    );
+    assert!(report.has_errors());
+    // Errors come first.
+    assert_eq!(report.findings[0].severity, Severity::Error);
+}
+
+#[test]
+fn stratus_defaults_and_a_single_admin_address_are_clean() {
+    let report = Linter::with_builtin_rules().run(&hardened());
+    assert!(report.findings.is_empty(), "{:#?}", report.findings);
+}
+
+#[test]
+fn a_suppression_needs_a_reason_covers_its_subtree_and_is_shown() {
+    let stack = tutorial();
+    let report = Linter::with_builtin_rules()
+        .suppress(
+            "tutorial/app-sg",
+            "STRATUS-ADMIN-PORT-OPEN",
+            "a lab, torn down hourly",
+        )
+        .suppress("tutorial/db", "STRATUS-RDS-PUBLIC", "  ")
+        .suppress("tutorial/nothing-here", "STRATUS-EFS-UNENCRYPTED", "stale")
+        .run(&stack);
+    let ssh: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "STRATUS-ADMIN-PORT-OPEN")
+        .collect();
+    assert_eq!(ssh.len(), 2);
+    assert!(
+        ssh.iter()
+            .all(|f| f.suppressed.as_deref() == Some("a lab, torn down hourly"))
+    );
+    assert!(
+        ssh[0]
+            .to_string()
+            .ends_with("(suppressed: a lab, torn down hourly)")
+    );
+    assert!(report.errors().all(|f| f.rule != "STRATUS-ADMIN-PORT-OPEN"));
+    // A suppression without a reason suppresses nothing and is itself an error.
+    assert!(report.errors().any(|f| f.rule == "STRATUS-RDS-PUBLIC"));
+    let unused: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == UNUSED_SUPPRESSION)
+        .map(|f| (f.severity, f.path.as_str()))
+        .collect();
+    assert_eq!(
+        unused,
+        [
+            (Severity::Error, "tutorial/db"),
+            (Severity::Warning, "tutorial/nothing-here")
+        ]
+    );
+}
+
+/// Every queue must say how long it keeps messages.
+struct QueueRetention;
+
+impl Rule for QueueRetention {
+    fn info(&self) -> RuleInfo {
+        RuleInfo {
+            id: "ACME-QUEUE-RETENTION",
+            severity: Severity::Error,
+            checkov: &[],
+            cdk_nag: &[],
+        }
+    }
+
+    fn check(&self, stack: &Stack, findings: &mut Findings) {
+        for (_, node) in stack.graph().nodes() {
+            if node.type_name == "AWS::SQS::Queue"
+                && node.properties.get("MessageRetentionPeriod").is_none()
+            {
+                findings.add(node, "no retention period", "set MessageRetentionPeriod");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_users_rule_runs_with_the_built_in_ones() {
+    let mut stack = hardened();
+    stack.add("jobs", stratus::cfn::sqs::CfnQueue::default());
+    let report = Linter::with_builtin_rules()
+        .rule(QueueRetention)
+        .run(&stack);
+    assert_eq!(
+        rules_at(&report),
+        [("ACME-QUEUE-RETENTION", "hardened/jobs")]
+    );
+    assert!(report.has_errors());
+    let report = Linter::new().run(&stack);
+    assert!(report.findings.is_empty());
+}
