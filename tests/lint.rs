@@ -2,9 +2,11 @@
 //! clean, suppressions need a reason and are shown, and a user's rule runs with the built-in
 //! ones.
 
-use stratus::compute::{LaunchTemplate, UserData};
+use stratus::compute::{AutoScalingGroup, LaunchTemplate, UserData};
 use stratus::database::Database;
 use stratus::efs::FileSystem;
+use stratus::elb::{ApplicationLoadBalancer, TargetGroup};
+use stratus::escape::RawResource;
 use stratus::lint::{Findings, LintReport, Linter, Rule, RuleInfo, Severity, UNUSED_SUPPRESSION};
 use stratus::prelude::*;
 
@@ -17,18 +19,33 @@ fn network(stack: &mut Stack) -> (Vpc, SecurityGroup) {
     (vpc, app)
 }
 
-/// The tutorial's mistakes: SSH and RDP from anywhere, IMDSv1, a public unencrypted database
-/// without deletion protection, an unencrypted file system.
+/// The tutorial's mistakes: SSH and RDP from anywhere, IMDSv1 and a password in user data,
+/// instances in public subnets behind a plain-HTTP listener, a public unencrypted database
+/// without deletion protection, an unencrypted file system, no flow logs.
 fn tutorial() -> Stack {
     let mut stack = Stack::new("tutorial", Environment::region("us-east-1"));
     let (vpc, app) = network(&mut stack);
     stack.allow(Peer::any_ipv4(), &app, Port::SSH);
     stack.allow(Peer::any_ipv4(), &app, Port::tcp(3389));
-    LaunchTemplate::builder("app-lt")
+    let template = LaunchTemplate::builder("app-lt")
         .image_id(AMI)
         .security_group(app)
         .require_imdsv2(false)
-        .user_data(UserData::from_script("#!/bin/bash\n"))
+        .user_data(UserData::from_script(
+            "#!/bin/bash\nexport MYSQL_PASSWORD='hunter2hunter2'\n",
+        ))
+        .build(&mut stack);
+    let alb = ApplicationLoadBalancer::internet_facing("alb", &vpc, vpc.public_subnets())
+        .build(&mut stack);
+    let target_group = TargetGroup::builder("app-tg", &vpc)
+        .port(5000)
+        .build(&mut stack);
+    alb.listener("http", 80)
+        .forward(target_group)
+        .build(&mut stack);
+    AutoScalingGroup::builder("asg", &vpc, template)
+        .subnets(SubnetSelection::public())
+        .target_group(target_group)
         .build(&mut stack);
     Database::mysql("db", &vpc)
         .publicly_accessible(true)
@@ -41,14 +58,28 @@ fn tutorial() -> Stack {
     stack
 }
 
-/// The same, done right: Stratus's defaults.
+/// The same, done right: Stratus's defaults, and a flow log.
 fn hardened() -> Stack {
     let mut stack = Stack::new("hardened", Environment::region("us-east-1"));
     let (vpc, app) = network(&mut stack);
+    stack.add_raw(
+        "flow-log",
+        RawResource::new("AWS::EC2::FlowLog")
+            .property("ResourceId", vpc.id())
+            .property("ResourceType", "VPC")
+            .property("TrafficType", "ALL")
+            .property("LogDestinationType", "s3")
+            .property("LogDestination", "arn:aws:s3:::flow-logs"),
+    );
     stack.allow(Peer::ipv4("203.0.113.7/32"), &app, Port::SSH);
+    // A password read at boot is no finding; one written in is.
     LaunchTemplate::builder("app-lt")
         .image_id(AMI)
         .security_group(app)
+        .user_data(UserData::from_script(
+            "#!/bin/bash\nexport MYSQL_PASSWORD=\"$(aws secretsmanager get-secret-value \
+             --secret-id db --query SecretString --output text)\"\n",
+        ))
         .build(&mut stack);
     Database::mysql("db", &vpc)
         .deletion_protection(true)
@@ -85,6 +116,10 @@ fn the_tutorials_mistakes_are_each_found_at_their_construct() {
         ("STRATUS-RDS-UNENCRYPTED", "tutorial/db"),
         ("STRATUS-RDS-NO-DELETION-PROTECTION", "tutorial/db"),
         ("STRATUS-EFS-UNENCRYPTED", "tutorial/efs"),
+        ("STRATUS-USER-DATA-SECRET", "tutorial/app-lt"),
+        ("STRATUS-ASG-PUBLIC-SUBNETS", "tutorial/asg"),
+        ("STRATUS-HTTP-LISTENER", "tutorial/alb/http"),
+        ("STRATUS-NO-FLOW-LOGS", "tutorial/vpc"),
     ] {
         assert!(found.contains(&expected), "{expected:?} not in {found:#?}");
     }

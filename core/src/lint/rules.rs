@@ -18,6 +18,10 @@ pub fn builtin_rules() -> Vec<Box<dyn Rule>> {
         Box::new(DatabaseWithoutDeletionProtection),
         Box::new(FileSystemUnencrypted),
         Box::new(IamWildcard),
+        Box::new(UserDataSecret::new()),
+        Box::new(GroupInPublicSubnets),
+        Box::new(HttpListener),
+        Box::new(NoFlowLogs),
     ]
 }
 
@@ -329,6 +333,195 @@ impl Rule for IamWildcard {
                         "name the actions and the resources (the grant_* methods do)",
                     );
                 }
+            }
+        }
+    }
+}
+
+/// Every string inside a value: literals, and the literal parts of joins and base64.
+fn texts(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::String(s) => out.push(s.clone()),
+        Value::List(items) | Value::Join(_, items) => items.iter().for_each(|v| texts(v, out)),
+        Value::Map(map) => map.values().for_each(|v| texts(v, out)),
+        Value::Base64(inner) => texts(inner, out),
+        _ => {}
+    }
+}
+
+/// Credentials written into user data, where anyone who can describe the instance reads them.
+struct UserDataSecret {
+    patterns: Vec<(regex_lite::Regex, &'static str)>,
+}
+
+impl UserDataSecret {
+    fn new() -> Self {
+        let patterns = [
+            (
+                r#"(?i)\b[a-z_]*(password|passwd|secret|api_?key|token|access_?key)[a-z_]*\s*[=:]\s*['"]?([^\s'"$]{6,})"#,
+                "a secret-looking name is assigned a literal",
+            ),
+            (r"\b(AKIA|ASIA)[0-9A-Z]{16}\b", "an AWS access key id"),
+            (r"-----BEGIN [A-Z ]*PRIVATE KEY-----", "a private key"),
+        ];
+        Self {
+            patterns: patterns
+                .into_iter()
+                .map(|(p, what)| (regex_lite::Regex::new(p).expect("a valid pattern"), what))
+                .collect(),
+        }
+    }
+}
+
+impl Rule for UserDataSecret {
+    fn info(&self) -> RuleInfo {
+        RuleInfo {
+            id: "STRATUS-USER-DATA-SECRET",
+            severity: Severity::Error,
+            checkov: &["CKV_AWS_46"],
+            cdk_nag: &[],
+        }
+    }
+
+    fn check(&self, stack: &Stack, findings: &mut Findings) {
+        let sources = [
+            ("AWS::EC2::LaunchTemplate", "LaunchTemplateData.UserData"),
+            ("AWS::EC2::Instance", "UserData"),
+        ];
+        for (type_name, property) in sources {
+            for node in nodes(stack, type_name) {
+                let mut found = Vec::new();
+                if let Some(value) = at(node, property) {
+                    texts(value, &mut found);
+                }
+                let text = found.join("\n");
+                for (pattern, what) in &self.patterns {
+                    if pattern.is_match(&text) {
+                        findings.add(
+                            node,
+                            format!("its user data holds {what}"),
+                            "read it at boot from Secrets Manager (Secret::grant_read) instead",
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Instances of an auto scaling group given public addresses in public subnets.
+struct GroupInPublicSubnets;
+
+impl Rule for GroupInPublicSubnets {
+    fn info(&self) -> RuleInfo {
+        RuleInfo {
+            id: "STRATUS-ASG-PUBLIC-SUBNETS",
+            severity: Severity::Error,
+            checkov: &[],
+            cdk_nag: &[],
+        }
+    }
+
+    fn check(&self, stack: &Stack, findings: &mut Findings) {
+        let graph = stack.graph();
+        for (index, node) in graph.nodes() {
+            if node.type_name != "AWS::AutoScaling::AutoScalingGroup" {
+                continue;
+            }
+            let public = graph.dependencies(index).into_iter().any(|(dep, _)| {
+                let subnet = graph.node(dep);
+                subnet.type_name == "AWS::EC2::Subnet"
+                    && subnet
+                        .properties
+                        .get("MapPublicIpOnLaunch")
+                        .and_then(Value::as_bool)
+                        == Some(true)
+            });
+            if public {
+                findings.add(
+                    node,
+                    "its instances are placed in public subnets",
+                    "place them in private subnets (SubnetSelection::private()) behind the load balancer",
+                );
+            }
+        }
+    }
+}
+
+/// A load balancer listener serving plain HTTP instead of redirecting to HTTPS.
+struct HttpListener;
+
+impl Rule for HttpListener {
+    fn info(&self) -> RuleInfo {
+        RuleInfo {
+            id: "STRATUS-HTTP-LISTENER",
+            severity: Severity::Warning,
+            checkov: &["CKV_AWS_2"],
+            cdk_nag: &[],
+        }
+    }
+
+    fn check(&self, stack: &Stack, findings: &mut Findings) {
+        for node in nodes(stack, "AWS::ElasticLoadBalancingV2::Listener") {
+            if node.properties.get("Protocol").and_then(Value::as_str) != Some("HTTP") {
+                continue;
+            }
+            let redirects = node
+                .properties
+                .get("DefaultActions")
+                .and_then(Value::as_list)
+                .unwrap_or_default()
+                .iter()
+                .any(|action| {
+                    action.as_map().is_some_and(|a| {
+                        a.get("Type").and_then(Value::as_str) == Some("redirect")
+                            && a.get("RedirectConfig")
+                                .and_then(Value::as_map)
+                                .and_then(|r| r.get("Protocol"))
+                                .and_then(Value::as_str)
+                                == Some("HTTPS")
+                    })
+                });
+            if !redirects {
+                findings.add(
+                    node,
+                    "the listener serves plain HTTP",
+                    "serve HTTPS with a certificate and redirect HTTP to it",
+                );
+            }
+        }
+    }
+}
+
+/// A VPC whose traffic is not logged.
+struct NoFlowLogs;
+
+impl Rule for NoFlowLogs {
+    fn info(&self) -> RuleInfo {
+        RuleInfo {
+            id: "STRATUS-NO-FLOW-LOGS",
+            severity: Severity::Warning,
+            checkov: &["CKV2_AWS_11"],
+            cdk_nag: &["AwsSolutions-VPC7"],
+        }
+    }
+
+    fn check(&self, stack: &Stack, findings: &mut Findings) {
+        let graph = stack.graph();
+        for (index, node) in graph.nodes() {
+            if node.type_name != "AWS::EC2::VPC" {
+                continue;
+            }
+            let logged = graph
+                .dependents(index)
+                .into_iter()
+                .any(|d| graph.node(d).type_name == "AWS::EC2::FlowLog");
+            if !logged {
+                findings.add(
+                    node,
+                    "the VPC has no flow log",
+                    "add an AWS::EC2::FlowLog for it (to CloudWatch Logs or S3)",
+                );
             }
         }
     }
