@@ -43,12 +43,15 @@ fn tutorial() -> Stack {
     alb.listener("http", 80)
         .forward(target_group)
         .build(&mut stack);
+    stack.allow(Peer::any_ipv4(), &alb, Port::HTTP);
+    stack.allow(Peer::any_ipv4(), &app, Port::tcp(5000));
     AutoScalingGroup::builder("asg", &vpc, template)
         .subnets(SubnetSelection::public())
         .target_group(target_group)
         .build(&mut stack);
     Database::mysql("db", &vpc)
         .publicly_accessible(true)
+        .backup_days(0)
         .storage_encrypted(false)
         .deletion_protection(false)
         .build(&mut stack);
@@ -120,9 +123,21 @@ fn the_tutorials_mistakes_are_each_found_at_their_construct() {
         ("STRATUS-ASG-PUBLIC-SUBNETS", "tutorial/asg"),
         ("STRATUS-HTTP-LISTENER", "tutorial/alb/http"),
         ("STRATUS-NO-FLOW-LOGS", "tutorial/vpc"),
+        (
+            "STRATUS-OPEN-TO-THE-WORLD",
+            "tutorial/app-sg/from-anywhere-tcp-5000",
+        ),
+        ("STRATUS-RDS-NO-BACKUPS", "tutorial/db"),
     ] {
         assert!(found.contains(&expected), "{expected:?} not in {found:#?}");
     }
+    // HTTP from anywhere to the load balancer, and SSH (its own rule), are not this rule's.
+    let open: Vec<&str> = found
+        .iter()
+        .filter(|(rule, _)| *rule == "STRATUS-OPEN-TO-THE-WORLD")
+        .map(|(_, path)| *path)
+        .collect();
+    assert_eq!(open, ["tutorial/app-sg/from-anywhere-tcp-5000"]);
     let ssh = report
         .findings
         .iter()

@@ -22,6 +22,8 @@ pub fn builtin_rules() -> Vec<Box<dyn Rule>> {
         Box::new(GroupInPublicSubnets),
         Box::new(HttpListener),
         Box::new(NoFlowLogs),
+        Box::new(OpenToTheWorld),
+        Box::new(DatabaseWithoutBackups),
     ]
 }
 
@@ -521,6 +523,94 @@ impl Rule for NoFlowLogs {
                     node,
                     "the VPC has no flow log",
                     "add an AWS::EC2::FlowLog for it (to CloudWatch Logs or S3)",
+                );
+            }
+        }
+    }
+}
+
+/// Ingress from anywhere other than HTTP/HTTPS to a load balancer's group. Admin ports have
+/// their own rule.
+struct OpenToTheWorld;
+
+impl Rule for OpenToTheWorld {
+    fn info(&self) -> RuleInfo {
+        RuleInfo {
+            id: "STRATUS-OPEN-TO-THE-WORLD",
+            severity: Severity::Error,
+            checkov: &["CKV_AWS_260"],
+            cdk_nag: &["AwsSolutions-EC23"],
+        }
+    }
+
+    fn check(&self, stack: &Stack, findings: &mut Findings) {
+        let graph = stack.graph();
+        // The groups load balancers use.
+        let mut balancer_groups = std::collections::HashSet::new();
+        for (index, node) in graph.nodes() {
+            if node.type_name == "AWS::ElasticLoadBalancingV2::LoadBalancer" {
+                for (dep, _) in graph.dependencies(index) {
+                    if graph.node(dep).type_name == "AWS::EC2::SecurityGroup" {
+                        balancer_groups.insert(dep);
+                    }
+                }
+            }
+        }
+        for (index, node) in graph.nodes() {
+            if node.type_name != "AWS::EC2::SecurityGroupIngress" {
+                continue;
+            }
+            let cidr = node.properties.get("CidrIp").and_then(Value::as_str);
+            let v6 = node.properties.get("CidrIpv6").and_then(Value::as_str);
+            if cidr != Some("0.0.0.0/0") && v6 != Some("::/0") {
+                continue;
+            }
+            let from = node.properties.get("FromPort").and_then(Value::as_i64);
+            let to = node.properties.get("ToPort").and_then(Value::as_i64);
+            if matches!(from, Some(22 | 3389)) && from == to {
+                continue;
+            }
+            let web = matches!((from, to), (Some(80), Some(80)) | (Some(443), Some(443)));
+            let to_balancer = graph
+                .dependencies(index)
+                .iter()
+                .any(|(dep, _)| balancer_groups.contains(dep));
+            if !(web && to_balancer) {
+                findings.add(
+                    node,
+                    "it admits traffic from anywhere, and not just HTTP/HTTPS to a load balancer",
+                    "allow the load balancer's group or a known CIDR instead",
+                );
+            }
+        }
+    }
+}
+
+/// A database without automated backups (a retention of 0 days turns them off).
+struct DatabaseWithoutBackups;
+
+impl Rule for DatabaseWithoutBackups {
+    fn info(&self) -> RuleInfo {
+        RuleInfo {
+            id: "STRATUS-RDS-NO-BACKUPS",
+            severity: Severity::Error,
+            checkov: &["CKV_AWS_133"],
+            cdk_nag: &[],
+        }
+    }
+
+    fn check(&self, stack: &Stack, findings: &mut Findings) {
+        for node in nodes(stack, "AWS::RDS::DBInstance") {
+            let replica = node.properties.get("SourceDBInstanceIdentifier").is_some();
+            let days = node
+                .properties
+                .get("BackupRetentionPeriod")
+                .and_then(Value::as_i64);
+            if !replica && days == Some(0) {
+                findings.add(
+                    node,
+                    "automated backups are off (retention 0 days)",
+                    "keep backups for at least 7 days (.backup_days(7))",
                 );
             }
         }
