@@ -6,7 +6,7 @@
 use std::process::Command;
 
 use serde_json::json;
-use stratus::escape::RawResource;
+use stratus::escape::{RawResource, json as value};
 use stratus::prelude::*;
 use stratus::synth::template_json;
 
@@ -450,22 +450,6 @@ fn corpus() -> Vec<Case> {
             "E3021",
         ),
     ]
-}
-
-/// A JSON value as a property value.
-fn value(json: &serde_json::Value) -> Value {
-    match json {
-        serde_json::Value::Null => Value::Null,
-        serde_json::Value::Bool(b) => Value::Bool(*b),
-        serde_json::Value::Number(n) => n
-            .as_i64()
-            .map_or_else(|| Value::Float(n.as_f64().unwrap()), Value::Int),
-        serde_json::Value::String(s) => Value::String(s.clone()),
-        serde_json::Value::Array(items) => Value::List(items.iter().map(value).collect()),
-        serde_json::Value::Object(map) => {
-            Value::Map(map.iter().map(|(k, v)| (k.clone(), value(v))).collect())
-        }
-    }
 }
 
 fn stack(cases: &[Case]) -> Stack {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
-use stratus_model::schema::{Kind, ObjectSchema, PropertySchema};
+use stratus_model::schema::{Kind, ObjectSchema, PropertySchema, rust_syntax};
 use stratus_model::value::Value;
 
 /// The required properties of `schema` (and, for each `requiredXor` group, its first member;
@@ -218,22 +218,18 @@ fn printable(pattern: &str, most: u32) -> String {
     out
 }
 
-/// A JSON Schema (ECMA-262) pattern in the syntax of Rust's `regex`: `\uXXXX` becomes
-/// `\x{XXXX}`, `\Z` becomes `\z`, and `\d`, `\w`, `\s` mean ASCII as in ECMA-262.
+/// A schema pattern in the syntax of Rust's `regex` ([`rust_syntax`]), with `\\d`, `\\w`, `\\s`
+/// meaning ASCII as in ECMA-262: the `regex` crate and the generator read them as Unicode.
 pub fn rust_pattern(pattern: &str) -> String {
-    let mut out = String::with_capacity(pattern.len());
-    let mut chars = pattern.chars().peekable();
+    let rust = rust_syntax(pattern);
+    let mut out = String::with_capacity(rust.len());
+    let mut chars = rust.chars();
     while let Some(c) = chars.next() {
         if c != '\\' {
             out.push(c);
             continue;
         }
         match chars.next() {
-            Some('u') => {
-                let hex: String = chars.by_ref().take(4).collect();
-                out.push_str(&format!("\\x{{{hex}}}"));
-            }
-            Some('Z') => out.push_str("\\z"),
             Some('d') => out.push_str("[0-9]"),
             Some('/') => out.push('/'),
             Some('w') => out.push_str("[0-9A-Za-z_]"),
@@ -278,22 +274,7 @@ fn policy_document(property: &str, resource: &str) -> Value {
         ),
         _ => statement("", "s3:GetObject", "*"),
     };
-    from_json(&serde_json::from_str(&text).expect("a valid document"))
-}
-
-fn from_json(json: &serde_json::Value) -> Value {
-    match json {
-        serde_json::Value::Null => Value::Null,
-        serde_json::Value::Bool(b) => Value::Bool(*b),
-        serde_json::Value::Number(n) => n
-            .as_i64()
-            .map_or(Value::Float(n.as_f64().unwrap_or(0.0)), Value::Int),
-        serde_json::Value::String(s) => Value::String(s.clone()),
-        serde_json::Value::Array(items) => Value::List(items.iter().map(from_json).collect()),
-        serde_json::Value::Object(map) => {
-            Value::Map(map.iter().map(|(k, v)| (k.clone(), from_json(v))).collect())
-        }
-    }
+    stratus_core::escape::json(&serde_json::from_str(&text).expect("a valid document"))
 }
 
 /// A typical value of an AWS format.

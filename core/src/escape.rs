@@ -67,6 +67,30 @@ impl RawResource {
     }
 }
 
+/// JSON as a property value, for raw resources and overrides written as JSON.
+///
+/// ```
+/// use stratus_core::escape::json;
+/// use stratus_core::Value;
+/// assert_eq!(json(&serde_json::json!({"Port": 80})).as_map().unwrap()["Port"], Value::Int(80));
+/// ```
+pub fn json(json: &serde_json::Value) -> Value {
+    match json {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Bool(b) => Value::Bool(*b),
+        serde_json::Value::Number(n) => n
+            .as_i64()
+            .map_or_else(|| Value::Float(n.as_f64().unwrap_or_default()), Value::Int),
+        serde_json::Value::String(s) => Value::String(s.clone()),
+        serde_json::Value::Array(items) => Value::List(items.iter().map(self::json).collect()),
+        serde_json::Value::Object(map) => Value::Map(
+            map.iter()
+                .map(|(k, v)| (k.clone(), self::json(v)))
+                .collect(),
+        ),
+    }
+}
+
 /// The marker type of a raw resource's handle.
 #[derive(Clone, Copy, Debug)]
 pub enum Raw {}

@@ -282,36 +282,11 @@ impl Checker {
     fn pattern(&mut self, source: &'static str) -> Option<&regex_lite::Regex> {
         self.patterns
             .entry(source)
-            .or_insert_with(|| regex_lite::Regex::new(&rust_syntax(source)).ok())
+            .or_insert_with(|| {
+                regex_lite::Regex::new(&stratus_model::schema::rust_syntax(source)).ok()
+            })
             .as_ref()
     }
-}
-
-/// A schema pattern (ECMAScript, with Python's `\\Z` in places) in the syntax of `regex_lite`:
-/// `\\Z` is `\\z`, `\\uXXXX` is `\\x{XXXX}`.
-fn rust_syntax(pattern: &str) -> String {
-    let mut out = String::with_capacity(pattern.len());
-    let mut chars = pattern.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('Z') => out.push_str("\\z"),
-            Some('u') => {
-                out.push_str("\\x{");
-                out.extend(chars.by_ref().take(4));
-                out.push('}');
-            }
-            Some(other) => {
-                out.push('\\');
-                out.push(other);
-            }
-            None => out.push('\\'),
-        }
-    }
-    out
 }
 
 /// What `oneOf` and `anyOf` (alternatives of required properties) find wrong in an object:
@@ -473,12 +448,17 @@ mod tests {
 
     #[test]
     fn schema_patterns_are_rewritten_for_the_engine() {
-        assert_eq!(rust_syntax(r"^[a-z]{1,5}\Z"), r"^[a-z]{1,5}\z");
         assert_eq!(
-            rust_syntax(r"^[\u0020-\u007E]+$"),
+            stratus_model::schema::rust_syntax(r"^[a-z]{1,5}\Z"),
+            r"^[a-z]{1,5}\z"
+        );
+        assert_eq!(
+            stratus_model::schema::rust_syntax(r"^[\u0020-\u007E]+$"),
             r"^[\x{0020}-\x{007E}]+$"
         );
-        let regex = regex_lite::Regex::new(&rust_syntax(r"^[\u0020-\u007E]+\Z")).unwrap();
+        let regex =
+            regex_lite::Regex::new(&stratus_model::schema::rust_syntax(r"^[\u0020-\u007E]+\Z"))
+                .unwrap();
         assert!(regex.is_match("plain text"));
         assert!(!regex.is_match("tab\there"));
     }

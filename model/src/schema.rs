@@ -144,3 +144,30 @@ impl PropertySchema {
         self
     }
 }
+
+/// A schema pattern (ECMAScript, with Python's `\\Z` in places) in the syntax of Rust's regex
+/// crates: `\\Z` is `\\z`, `\\uXXXX` is `\\x{XXXX}`.
+pub fn rust_syntax(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut chars = pattern.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('Z') => out.push_str("\\z"),
+            Some('u') => {
+                out.push_str("\\x{");
+                out.extend(chars.by_ref().take(4));
+                out.push('}');
+            }
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
+}

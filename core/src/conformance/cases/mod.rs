@@ -14,7 +14,6 @@ mod security;
 use crate::deploy::{Json, State};
 use crate::handle::{Attr, Ref};
 use crate::stack::{Environment, Stack};
-use crate::value::Value;
 use stratus_cfn::ec2::{CfnSecurityGroup, CfnSubnet, CfnVpc};
 
 use super::Case;
@@ -38,19 +37,7 @@ pub(super) fn stack(name: &str) -> Stack {
     Stack::new(name, Environment::region("us-east-1"))
 }
 
-/// JSON as a property value.
-pub(super) fn value(json: &Json) -> Value {
-    match json {
-        Json::Null => Value::Null,
-        Json::Bool(b) => Value::Bool(*b),
-        Json::Number(n) => n
-            .as_i64()
-            .map_or_else(|| Value::Float(n.as_f64().unwrap_or_default()), Value::Int),
-        Json::String(s) => Value::String(s.clone()),
-        Json::Array(items) => Value::List(items.iter().map(value).collect()),
-        Json::Object(map) => Value::Map(map.iter().map(|(k, v)| (k.clone(), value(v))).collect()),
-    }
-}
+pub(super) use crate::escape::json as value;
 
 /// The physical id of a recorded resource, for stranger inputs.
 pub(super) fn physical(state: &State, logical_id: &str) -> Json {
