@@ -61,7 +61,8 @@ fn tutorial() -> Stack {
     stack
 }
 
-/// The same, done right: Stratus's defaults, and a flow log.
+/// The same, done right: Stratus's defaults, a flow log, an encrypted root volume, and a
+/// database that is Multi-AZ, takes IAM tokens and is monitored.
 fn hardened() -> Stack {
     let mut stack = Stack::new("hardened", Environment::region("us-east-1"));
     let (vpc, app) = network(&mut stack);
@@ -79,6 +80,7 @@ fn hardened() -> Stack {
     LaunchTemplate::builder("app-lt")
         .image_id(AMI)
         .security_group(app)
+        .encrypted_root_volume(8)
         .user_data(UserData::from_script(
             "#!/bin/bash\nexport MYSQL_PASSWORD=\"$(aws secretsmanager get-secret-value \
              --secret-id db --query SecretString --output text)\"\n",
@@ -86,6 +88,9 @@ fn hardened() -> Stack {
         .build(&mut stack);
     Database::mysql("db", &vpc)
         .deletion_protection(true)
+        .multi_az(true)
+        .iam_authentication(true)
+        .enhanced_monitoring(60)
         .build(&mut stack);
     FileSystem::builder("efs", &vpc).build(&mut stack);
     stack

@@ -80,6 +80,7 @@ pub struct Stack {
     errors: Vec<ValidationError>,
     outputs: Vec<Output>,
     pub(crate) security_groups: HashMap<ResourceId, SecurityGroupInfo>,
+    suppressions: Vec<crate::lint::Suppression>,
 }
 
 impl Stack {
@@ -111,6 +112,7 @@ impl Stack {
             errors,
             outputs: Vec::new(),
             security_groups: HashMap::default(),
+            suppressions: Vec::new(),
         }
     }
 
@@ -162,6 +164,41 @@ impl Stack {
     pub fn node(&self, id: ResourceId) -> &Node {
         assert_eq!(id.stack(), self.id, "resource id of another stack");
         self.graph.node(id.node())
+    }
+
+    /// Accepts the lint findings of `rule` at `path` and under it, for `reason`, which every
+    /// lint report shows; the suppression travels with the stack, so `lint`, `deploy` and
+    /// `cargo test` all see it. `path` is relative to the stack (`"alb"`, `"vpc/public-a"`)
+    /// or absolute (`"prod/alb"`); the stack's own name covers the whole stack. An empty
+    /// reason is reported as an error finding, a suppression that matches nothing as a
+    /// warning.
+    ///
+    /// ```
+    /// use stratus_core::lint::Linter;
+    /// use stratus_core::prelude::*;
+    ///
+    /// let mut stack = Stack::new("prod", Environment::region("us-east-1"));
+    /// let vpc = Vpc::builder("vpc").build(&mut stack);
+    /// stack.suppress("vpc", "STRATUS-NO-FLOW-LOGS", "a sandbox: nothing to audit");
+    /// let report = Linter::with_builtin_rules().run(&stack);
+    /// let finding = report.findings.iter().find(|f| f.rule == "STRATUS-NO-FLOW-LOGS").unwrap();
+    /// assert_eq!(finding.suppressed.as_deref(), Some("a sandbox: nothing to audit"));
+    /// ```
+    pub fn suppress(&mut self, path: &str, rule: &str, reason: &str) -> &mut Self {
+        let name = self.name();
+        let absolute = if path == name || path.starts_with(&format!("{name}/")) {
+            path.to_owned()
+        } else {
+            format!("{name}/{}", path.trim_start_matches('/'))
+        };
+        self.suppressions
+            .push(crate::lint::Suppression::new(absolute, rule, reason));
+        self
+    }
+
+    /// The lint suppressions this stack carries.
+    pub fn suppressions(&self) -> &[crate::lint::Suppression] {
+        &self.suppressions
     }
 
     /// Adds an L1 resource at the top of the stack; its references become edges.

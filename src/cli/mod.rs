@@ -1,12 +1,13 @@
 //! The command line a user's `main` gets with one call: `stratus::cli::run(&app)`.
 //!
-//! Verbs: `synth`, `graph`, `validate`, `list`, and with a provider `plan`, `deploy`,
+//! Verbs: `synth`, `graph`, `validate`, `lint`, `list`, and with a provider `plan`, `deploy`,
 //! `destroy`, `drift`, `import`, `outputs`, `force-unlock`. Data goes to stdout (JSON with `--json`), problems to
 //! stderr. Exit codes: 0 success, 1 the stacks are invalid or a step failed, 2 usage error
 //! (and `plan --detailed-exitcode`: 2 changes).
 
 mod deploy;
 mod graph;
+mod lint;
 mod progress;
 mod state;
 mod synth;
@@ -66,6 +67,16 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Run the security rules (built-in and the app's own); print every finding, suppressed
+    /// ones with their reason. Exit 1 when an unsuppressed error remains.
+    Lint {
+        /// Print the findings as a JSON array.
+        #[arg(long)]
+        json: bool,
+        /// Only this stack (default: every stack).
+        #[arg(long)]
+        stack: Option<String>,
+    },
     /// List each stack's resources: logical id, type and construct path.
     List {
         /// Print the list as JSON.
@@ -118,6 +129,9 @@ enum Command {
         /// (logical id or construct path; repeat for several).
         #[arg(long = "allow-data-loss", value_name = "RESOURCE")]
         allow_data_loss: Vec<String>,
+        /// Deploy even though lint reports unsuppressed errors.
+        #[arg(long)]
+        allow_lint_errors: bool,
     },
     /// Delete every resource recorded for the stacks, dependents first; what a removal policy
     /// keeps (Retain, Snapshot) is kept and listed.
@@ -303,6 +317,13 @@ fn dispatch(
             out,
         ),
         Command::Validate { json } => validate(app, json, out, err),
+        Command::Lint { json, stack } => {
+            let stacks = match stack.as_deref() {
+                Some(name) => vec![pick(app, Some(name))?],
+                None => app.stacks().iter().collect(),
+            };
+            lint::lint(app, &stacks, json, out)
+        }
         Command::List { json } => list(app, json, out),
         Command::Plan {
             target,
@@ -329,7 +350,15 @@ fn dispatch(
             no_color,
             refresh,
             allow_data_loss,
+            allow_lint_errors,
         } => {
+            let ctx = context(app, provider, target);
+            // Saved plans pass the same gate: `plan --out` does not lint.
+            let report = lint::report(app, &ctx.stacks()?);
+            let errors: Vec<_> = report.errors().collect();
+            if !errors.is_empty() && !allow_lint_errors {
+                return Err(lint::refusal(&errors));
+            }
             let args = deploy::DeployArgs {
                 plan_file: plan,
                 yes,
@@ -338,7 +367,7 @@ fn dispatch(
                 refresh,
                 allow_data_loss,
             };
-            deploy::deploy(&context(app, provider, target), &args, out, err)
+            deploy::deploy(&ctx, &args, out, err)
         }
         Command::Destroy {
             target,

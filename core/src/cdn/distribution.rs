@@ -8,7 +8,7 @@ use crate::stack::Stack;
 use crate::value::{ToValue, Value};
 use stratus_cfn::cloudfront::CfnDistribution;
 use stratus_cfn::cloudfront::distribution::{
-    CustomOriginConfig, DefaultCacheBehavior, DistributionConfig, Origin as CfnOrigin,
+    CustomOriginConfig, DefaultCacheBehavior, DistributionConfig, Logging, Origin as CfnOrigin,
     ViewerCertificate,
 };
 use stratus_model::Val;
@@ -105,6 +105,8 @@ impl Distribution {
             certificate: None,
             comment: None,
             price_class: "PriceClass_100".into(),
+            web_acl: None,
+            logging: None,
         }
     }
 
@@ -132,6 +134,8 @@ pub struct DistributionBuilder {
     certificate: Option<Certificate>,
     comment: Option<String>,
     price_class: String,
+    web_acl: Option<Val<String>>,
+    logging: Option<(Val<String>, String)>,
 }
 
 impl DistributionBuilder {
@@ -168,6 +172,19 @@ impl DistributionBuilder {
     /// A comment shown in the console.
     pub fn comment(mut self, comment: impl Into<String>) -> Self {
         self.comment = Some(comment.into());
+        self
+    }
+
+    /// Filters requests through a WAFv2 web ACL of scope `CLOUDFRONT` (its ARN).
+    pub fn web_acl(mut self, arn: impl Into<Val<String>>) -> Self {
+        self.web_acl = Some(arn.into());
+        self
+    }
+
+    /// Writes standard access logs to an S3 bucket, given by its regional domain name
+    /// (`bucket.s3.amazonaws.com`), under `prefix`. The bucket must allow ACLs.
+    pub fn logging(mut self, bucket_domain_name: impl Into<Val<String>>, prefix: &str) -> Self {
+        self.logging = Some((bucket_domain_name.into(), prefix.to_owned()));
         self
     }
 
@@ -294,6 +311,15 @@ impl DistributionBuilder {
             viewer_certificate: Some(viewer_certificate.into()),
             http_version: Some("http2and3".into()),
             price_class: Some(self.price_class.as_str().into()),
+            web_acl_id: self.web_acl,
+            logging: self.logging.map(|(bucket, prefix)| {
+                Logging {
+                    bucket: Some(bucket),
+                    prefix: Some(prefix.into()),
+                    ..Logging::default()
+                }
+                .into()
+            }),
             ..DistributionConfig::new(default_cache_behavior, true)
         };
         let id = stack.add_at(path, CfnDistribution::new(config));

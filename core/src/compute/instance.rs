@@ -92,6 +92,13 @@ impl InstanceBuilder {
         self
     }
 
+    /// An encrypted gp3 root volume of `gib` GiB (see
+    /// [`LaunchTemplateBuilder::encrypted_root_volume`](super::LaunchTemplateBuilder::encrypted_root_volume)).
+    pub fn encrypted_root_volume(mut self, gib: u32) -> Self {
+        self.template = self.template.encrypted_root_volume(gib);
+        self
+    }
+
     /// An EC2 key pair for SSH.
     pub fn key_name(mut self, key: impl Into<String>) -> Self {
         self.template = self.template.key_name(key);

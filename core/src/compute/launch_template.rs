@@ -12,7 +12,8 @@ use crate::value::Value;
 use stratus_cfn::autoscaling::auto_scaling_group::LaunchTemplateSpecification as GroupLaunchTemplate;
 use stratus_cfn::ec2::instance::LaunchTemplateSpecification as InstanceLaunchTemplate;
 use stratus_cfn::ec2::launch_template::{
-    IamInstanceProfile, LaunchTemplateData, MetadataOptions, Tag, TagSpecification,
+    BlockDeviceMapping, Ebs, IamInstanceProfile, LaunchTemplateData, MetadataOptions, Tag,
+    TagSpecification,
 };
 use stratus_cfn::ec2::{CfnLaunchTemplate, CfnLaunchTemplateAttributes as _};
 use stratus_model::Val;
@@ -59,6 +60,7 @@ impl LaunchTemplate {
             require_imdsv2: true,
             tags: BTreeMap::new(),
             key_name: None,
+            encrypted_root_gib: None,
             parent: None,
         }
     }
@@ -120,6 +122,7 @@ pub struct LaunchTemplateBuilder {
     require_imdsv2: bool,
     tags: BTreeMap<String, String>,
     key_name: Option<String>,
+    encrypted_root_gib: Option<u32>,
     parent: Option<ConstructPath>,
 }
 
@@ -175,6 +178,14 @@ impl LaunchTemplateBuilder {
     /// An EC2 key pair for SSH (prefer Session Manager).
     pub fn key_name(mut self, key: impl Into<String>) -> Self {
         self.key_name = Some(key.into());
+        self
+    }
+
+    /// An encrypted gp3 root volume of `gib` GiB (device `/dev/xvda`, Amazon Linux's), deleted
+    /// with the instance. Without it the root volume follows the image and the account's
+    /// default encryption.
+    pub fn encrypted_root_volume(mut self, gib: u32) -> Self {
+        self.encrypted_root_gib = Some(gib);
         self
     }
 
@@ -254,6 +265,23 @@ impl LaunchTemplateBuilder {
             ),
             tag_specifications,
             key_name: self.key_name.clone().map(Into::into),
+            block_device_mappings: self.encrypted_root_gib.map(|gib| {
+                vec![BlockDeviceMapping {
+                    device_name: Some("/dev/xvda".into()),
+                    ebs: Some(
+                        Ebs {
+                            encrypted: Some(true.into()),
+                            delete_on_termination: Some(true.into()),
+                            volume_size: Some(i64::from(gib).into()),
+                            volume_type: Some("gp3".into()),
+                            ..Ebs::default()
+                        }
+                        .into(),
+                    ),
+                    ..BlockDeviceMapping::default()
+                }]
+                .into()
+            }),
             ..LaunchTemplateData::default()
         };
         let id = stack.add_at(

@@ -155,6 +155,8 @@ pub struct DatabaseBuilder<E> {
     deletion_protection: bool,
     storage_encrypted: bool,
     publicly_accessible: bool,
+    iam_authentication: bool,
+    monitoring_seconds: u8,
     removal: Option<RemovalPolicy>,
     _engine: PhantomData<E>,
 }
@@ -183,9 +185,24 @@ impl<E: Engine> DatabaseBuilder<E> {
             deletion_protection: false,
             storage_encrypted: true,
             publicly_accessible: false,
+            iam_authentication: false,
+            monitoring_seconds: 0,
             removal: None,
             _engine: PhantomData,
         }
+    }
+
+    /// Lets clients connect with IAM tokens (short-lived, tied to a role) as well as passwords.
+    pub fn iam_authentication(mut self, on: bool) -> Self {
+        self.iam_authentication = on;
+        self
+    }
+
+    /// Publishes OS metrics every `seconds` (1, 5, 10, 15, 30 or 60; 0 turns it off), with a
+    /// monitoring role made for it.
+    pub fn enhanced_monitoring(mut self, seconds: u8) -> Self {
+        self.monitoring_seconds = seconds;
+        self
     }
 
     /// The instance identifier (1–63 letters, digits, hyphens).
@@ -294,11 +311,17 @@ impl<E: Engine> DatabaseBuilder<E> {
                 .description(format!("{path} {}", E::DISPLAY))
                 .build(stack)
         });
+        let monitoring_role =
+            super::monitoring::monitoring_role(stack, &path, self.monitoring_seconds);
         let id = stack.add_at(
             path,
             CfnDbInstance {
                 db_instance_identifier: self.identifier.map(Into::into),
                 engine: Some(E::NAME.into()),
+                enable_iam_database_authentication: self.iam_authentication.then(|| true.into()),
+                monitoring_interval: monitoring_role
+                    .map(|_| i64::from(self.monitoring_seconds).into()),
+                monitoring_role_arn: monitoring_role.map(|role| role.arn().into()),
                 engine_version: Some(self.version.into()),
                 db_instance_class: Some(self.instance_class.into()),
                 allocated_storage: Some(self.storage_gib.to_string().into()),

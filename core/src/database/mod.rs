@@ -3,6 +3,7 @@
 
 mod engine;
 mod instance;
+mod monitoring;
 mod replica;
 mod subnet_group;
 

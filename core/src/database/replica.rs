@@ -68,6 +68,10 @@ pub struct ReplicaBuilder<E> {
     source: Database<E>,
     identifier: Option<String>,
     instance_class: Option<String>,
+    multi_az: bool,
+    deletion_protection: bool,
+    iam_authentication: bool,
+    monitoring_seconds: u8,
     removal: Option<RemovalPolicy>,
     _engine: PhantomData<E>,
 }
@@ -79,6 +83,10 @@ impl<E: Engine> ReplicaBuilder<E> {
             source,
             identifier: None,
             instance_class: None,
+            multi_az: false,
+            deletion_protection: false,
+            iam_authentication: false,
+            monitoring_seconds: 0,
             removal: None,
             _engine: PhantomData,
         }
@@ -87,6 +95,30 @@ impl<E: Engine> ReplicaBuilder<E> {
     /// The replica's identifier.
     pub fn identifier(mut self, identifier: impl Into<String>) -> Self {
         self.identifier = Some(identifier.into());
+        self
+    }
+
+    /// Runs the replica with a standby in another zone (default off).
+    pub fn multi_az(mut self, on: bool) -> Self {
+        self.multi_az = on;
+        self
+    }
+
+    /// Refuses deletes of the replica until turned off (default off).
+    pub fn deletion_protection(mut self, on: bool) -> Self {
+        self.deletion_protection = on;
+        self
+    }
+
+    /// Lets clients connect with IAM tokens as well as passwords.
+    pub fn iam_authentication(mut self, on: bool) -> Self {
+        self.iam_authentication = on;
+        self
+    }
+
+    /// Publishes OS metrics every `seconds` (1, 5, 10, 15, 30 or 60; 0 turns it off).
+    pub fn enhanced_monitoring(mut self, seconds: u8) -> Self {
+        self.monitoring_seconds = seconds;
         self
     }
 
@@ -130,11 +162,19 @@ impl<E: Engine> ReplicaBuilder<E> {
         {
             stack.report(error);
         }
+        let monitoring_role =
+            super::monitoring::monitoring_role(stack, &path, self.monitoring_seconds);
         let id = stack.add_at(
             path,
             CfnDbInstance {
                 db_instance_identifier: self.identifier.map(Into::into),
                 engine: Some(E::NAME.into()),
+                multi_az: self.multi_az.then(|| true.into()),
+                deletion_protection: self.deletion_protection.then(|| true.into()),
+                enable_iam_database_authentication: self.iam_authentication.then(|| true.into()),
+                monitoring_interval: monitoring_role
+                    .map(|_| i64::from(self.monitoring_seconds).into()),
+                monitoring_role_arn: monitoring_role.map(|role| role.arn().into()),
                 db_instance_class: Some(self.instance_class.unwrap_or(source_class).into()),
                 vpc_security_groups: Some(vec![self.source.security_group_of().group_id()].into()),
                 publicly_accessible: Some(false.into()),

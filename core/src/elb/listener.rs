@@ -5,7 +5,9 @@ use crate::error::ValidationError;
 use crate::handle::Ref;
 use crate::stack::Stack;
 use stratus_cfn::elasticloadbalancingv2::CfnListener;
-use stratus_cfn::elasticloadbalancingv2::listener::{Action, Certificate as ListenerCertificate};
+use stratus_cfn::elasticloadbalancingv2::listener::{
+    Action, Certificate as ListenerCertificate, RedirectConfig, StatusCode,
+};
 
 use super::load_balancer::ApplicationLoadBalancer;
 use super::target_group::TargetGroup;
@@ -37,6 +39,7 @@ pub struct ListenerBuilder {
     port: u16,
     protocol: ListenerProtocol,
     forward: Option<TargetGroup>,
+    redirect_to_https: bool,
     certificate: Option<Certificate>,
 }
 
@@ -53,6 +56,7 @@ impl ListenerBuilder {
             port,
             protocol,
             forward: None,
+            redirect_to_https: false,
             certificate: None,
         }
     }
@@ -66,6 +70,13 @@ impl ListenerBuilder {
     /// Forwards every request to a target group.
     pub fn forward(mut self, target_group: TargetGroup) -> Self {
         self.forward = Some(target_group);
+        self
+    }
+
+    /// Answers every request with a permanent redirect to the same URL over HTTPS (port 443),
+    /// the usual job of a plain-HTTP listener.
+    pub fn redirect_to_https(mut self) -> Self {
+        self.redirect_to_https = true;
         self
     }
 
@@ -92,13 +103,30 @@ impl ListenerBuilder {
             }),
             _ => {}
         }
-        if self.forward.is_none() {
-            stack.report(ValidationError::InvalidValue {
+        match (&self.forward, self.redirect_to_https) {
+            (None, false) => stack.report(ValidationError::InvalidValue {
                 path: path.clone(),
                 problem: "a listener with no default action".into(),
-                fix: "add .forward(target_group)".into(),
-            });
+                fix: "add .forward(target_group) or .redirect_to_https()".into(),
+            }),
+            (Some(_), true) => stack.report(ValidationError::InvalidValue {
+                path: path.clone(),
+                problem: "a listener that both forwards and redirects".into(),
+                fix: "keep one default action".into(),
+            }),
+            _ => {}
         }
+        let redirect = self.redirect_to_https.then(|| Action {
+            redirect_config: Some(
+                RedirectConfig {
+                    protocol: Some("HTTPS".into()),
+                    port: Some("443".into()),
+                    ..RedirectConfig::new(StatusCode::Http301)
+                }
+                .into(),
+            ),
+            ..Action::new("redirect")
+        });
         stack.add_child(
             &alb_path,
             &self.id,
@@ -118,6 +146,7 @@ impl ListenerBuilder {
                             target_group_arn: Some(tg.id().into()),
                             ..Action::new("forward")
                         })
+                        .chain(redirect)
                         .collect::<Vec<_>>(),
                     self.alb.id(),
                 )

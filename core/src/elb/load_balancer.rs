@@ -8,6 +8,8 @@ use crate::net::{Connectable, Public, SecurityGroup, Subnet, SubnetSelection, Vp
 use crate::stack::Stack;
 use stratus_cfn::ec2::CfnSubnet;
 use stratus_cfn::elasticloadbalancingv2::CfnLoadBalancer;
+use stratus_cfn::elasticloadbalancingv2::load_balancer::LoadBalancerAttribute;
+use stratus_model::Val;
 
 use super::check_elb_name;
 use super::listener::ListenerBuilder;
@@ -123,6 +125,7 @@ pub struct LoadBalancerBuilder {
     placement: Placement,
     name: Option<String>,
     security_group: Option<SecurityGroup>,
+    attributes: Vec<(&'static str, Val<String>)>,
 }
 
 impl LoadBalancerBuilder {
@@ -134,12 +137,35 @@ impl LoadBalancerBuilder {
             placement,
             name: None,
             security_group: None,
+            attributes: Vec::new(),
         }
     }
 
     /// The name (at most 32 characters).
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.name = Some(name.into());
+        self
+    }
+
+    /// Writes access logs to an S3 bucket (by name) under `prefix`. The bucket's policy must
+    /// let the region's load balancers write (see the ELB access-log documentation).
+    pub fn access_logs(mut self, bucket: impl Into<Val<String>>, prefix: &str) -> Self {
+        self.attributes
+            .push(("access_logs.s3.enabled", "true".into()));
+        self.attributes
+            .push(("access_logs.s3.bucket", bucket.into()));
+        self.attributes
+            .push(("access_logs.s3.prefix", prefix.into()));
+        self
+    }
+
+    /// Drops header fields that are not valid HTTP instead of passing them to the targets
+    /// (a defence against request smuggling).
+    pub fn drop_invalid_header_fields(mut self, on: bool) -> Self {
+        self.attributes.push((
+            "routing.http.drop_invalid_header_fields.enabled",
+            on.to_string().into(),
+        ));
         self
     }
 
@@ -198,6 +224,16 @@ impl LoadBalancerBuilder {
                 r#type: Some("application".into()),
                 subnets: Some(subnets.into()),
                 security_groups: Some(vec![security_group.group_id()].into()),
+                load_balancer_attributes: (!self.attributes.is_empty()).then(|| {
+                    self.attributes
+                        .into_iter()
+                        .map(|(key, value)| LoadBalancerAttribute {
+                            key: Some(key.into()),
+                            value: Some(value),
+                        })
+                        .collect::<Vec<_>>()
+                        .into()
+                }),
                 ..CfnLoadBalancer::default()
             },
         );

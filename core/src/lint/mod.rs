@@ -17,6 +17,7 @@
 mod rules;
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::graph::Node;
 use crate::path::ConstructPath;
@@ -66,8 +67,7 @@ pub struct Finding {
     pub checkov: Vec<&'static str>,
     /// The equivalent cdk-nag rules.
     pub cdk_nag: Vec<&'static str>,
-    /// The reason it is accepted, when a suppression covers it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The reason it is accepted, when a suppression covers it (`null` in JSON otherwise).
     pub suppressed: Option<String>,
 }
 
@@ -156,18 +156,45 @@ impl Findings {
 }
 
 /// An accepted finding: a rule at a construct path (and everything under it), with why.
-#[derive(Clone, Debug)]
-struct Suppression {
-    path: String,
-    rule: String,
-    reason: String,
+/// Made by [`Linter::suppress`] or [`Stack::suppress`], which keeps it with the stack.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suppression {
+    /// The construct path it covers, with everything under it.
+    pub path: String,
+    /// The rule id it accepts.
+    pub rule: String,
+    /// Why; shown in every report. An empty reason is itself an error finding.
+    pub reason: String,
+}
+
+impl Suppression {
+    /// A suppression of `rule` at `path` (absolute, starting with the stack's name).
+    pub fn new(path: impl Into<String>, rule: impl Into<String>, reason: &str) -> Self {
+        Self {
+            path: path.into(),
+            rule: rule.into(),
+            reason: reason.trim().to_owned(),
+        }
+    }
 }
 
 /// The rules to run and the suppressions to apply.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct Linter {
-    rules: Vec<Box<dyn Rule>>,
+    rules: Vec<Arc<dyn Rule>>,
     suppressions: Vec<Suppression>,
+}
+
+impl fmt::Debug for Linter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Linter")
+            .field(
+                "rules",
+                &self.rules.iter().map(|r| r.info().id).collect::<Vec<_>>(),
+            )
+            .field("suppressions", &self.suppressions)
+            .finish()
+    }
 }
 
 /// The rule id of the finding a suppression that matches nothing becomes.
@@ -190,24 +217,38 @@ impl Linter {
     /// Adds a rule, run with the others.
     #[must_use]
     pub fn rule(mut self, rule: impl Rule + 'static) -> Self {
-        self.rules.push(Box::new(rule));
+        self.rules.push(Arc::new(rule));
         self
+    }
+
+    /// Adds a rule shared with other linters (an [`App`](crate::App) keeps its rules so).
+    #[must_use]
+    pub fn shared_rule(mut self, rule: Arc<dyn Rule>) -> Self {
+        self.rules.push(rule);
+        self
+    }
+
+    /// The ids of the rules it runs.
+    pub fn rule_ids(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.rules.iter().map(|r| r.info().id)
     }
 
     /// Accepts `rule`'s findings at `path` and under it, for `reason`, which every report
     /// shows. An empty reason is refused: the suppression is reported as an error finding.
     #[must_use]
     pub fn suppress(mut self, path: &str, rule: &str, reason: &str) -> Self {
-        self.suppressions.push(Suppression {
-            path: path.to_owned(),
-            rule: rule.to_owned(),
-            reason: reason.trim().to_owned(),
-        });
+        self.suppressions.push(Suppression::new(path, rule, reason));
         self
     }
 
-    /// Runs every rule over `stack` and applies the suppressions.
+    /// Runs every rule over `stack` and applies the suppressions: this linter's and those the
+    /// stack carries ([`Stack::suppress`]).
     pub fn run(&self, stack: &Stack) -> LintReport {
+        let suppressions: Vec<&Suppression> = self
+            .suppressions
+            .iter()
+            .chain(stack.suppressions())
+            .collect();
         let mut findings = Vec::new();
         for rule in &self.rules {
             let mut sink = Findings {
@@ -217,9 +258,9 @@ impl Linter {
             rule.check(stack, &mut sink);
             findings.extend(sink.found);
         }
-        let mut used = vec![false; self.suppressions.len()];
+        let mut used = vec![false; suppressions.len()];
         for finding in &mut findings {
-            let covering = self.suppressions.iter().enumerate().find(|(_, s)| {
+            let covering = suppressions.iter().enumerate().find(|(_, s)| {
                 !s.reason.is_empty() && s.rule == finding.rule && covers(&s.path, &finding.path)
             });
             if let Some((i, suppression)) = covering {
@@ -227,7 +268,7 @@ impl Linter {
                 finding.suppressed = Some(suppression.reason.clone());
             }
         }
-        for (suppression, used) in self.suppressions.iter().zip(used) {
+        for (suppression, used) in suppressions.iter().zip(used) {
             let problem = if suppression.reason.is_empty() {
                 Some((
                     Severity::Error,

@@ -94,6 +94,11 @@ impl Stack {
         let description = match &from {
             Peer::Ipv4(cidr) => format!("from {cidr}:{}", port.label()),
             Peer::SecurityGroup(_) => format!("from {}:{}", from.label(self), port.label()),
+            Peer::PrefixList(id) => format!("from prefix list {id}:{}", port.label()),
+        };
+        let prefix_list = match &from {
+            Peer::PrefixList(id) => Some(id.clone()),
+            _ => None,
         };
         let (cidr_ip, source) = match &from {
             Peer::Ipv4(text) => match parse_cidr(text) {
@@ -108,6 +113,7 @@ impl Stack {
                 }
             },
             Peer::SecurityGroup(sg) => (None, Some(sg.group_id())),
+            Peer::PrefixList(_) => (None, None),
         };
         let ingress_id = ingress_path.id().to_owned();
         self.add_child(
@@ -119,6 +125,7 @@ impl Stack {
                 to_port: to_port.map(Into::into),
                 cidr_ip: cidr_ip.map(Into::into),
                 source_security_group_id: source.map(Into::into),
+                source_prefix_list_id: prefix_list.map(Into::into),
                 description: Some(description.into()),
                 ..CfnSecurityGroupIngress::new(port.ip_protocol())
             },

@@ -20,6 +20,9 @@ pub enum Peer {
     Ipv4(String),
     /// Members of a security group.
     SecurityGroup(SecurityGroup),
+    /// The addresses of a managed prefix list (`pl-…`), such as CloudFront's origin-facing
+    /// one.
+    PrefixList(String),
 }
 
 impl Peer {
@@ -34,11 +37,23 @@ impl Peer {
         Peer::Ipv4(cidr.into())
     }
 
+    /// The addresses of a managed prefix list, by id. CloudFront's origin-facing list
+    /// (`com.amazonaws.global.cloudfront.origin-facing`) lets a load balancer admit only
+    /// CloudFront; its id differs by region (`pl-3b927c52` in us-east-1).
+    ///
+    /// ```
+    /// use stratus_core::net::Peer;
+    /// assert_eq!(Peer::prefix_list("pl-3b927c52").to_string(), "prefix list pl-3b927c52");
+    /// ```
+    pub fn prefix_list(id: impl Into<String>) -> Peer {
+        Peer::PrefixList(id.into())
+    }
+
     /// The parsed block, if this is a well-formed IPv4 peer.
     pub fn cidr(&self) -> Option<Ipv4Net> {
         match self {
             Peer::Ipv4(text) => parse_cidr(text).ok(),
-            Peer::SecurityGroup(_) => None,
+            Peer::SecurityGroup(_) | Peer::PrefixList(_) => None,
         }
     }
 
@@ -48,6 +63,7 @@ impl Peer {
             Peer::Ipv4(text) if text == "0.0.0.0/0" => "anywhere".into(),
             Peer::Ipv4(text) => text.replace(['.', '/'], "-"),
             Peer::SecurityGroup(sg) => stack.node(sg.id().id()).path.id().to_owned(),
+            Peer::PrefixList(id) => id.clone(),
         }
     }
 }
@@ -57,6 +73,7 @@ impl std::fmt::Display for Peer {
         match self {
             Peer::Ipv4(text) => f.write_str(text),
             Peer::SecurityGroup(sg) => write!(f, "security group {}", sg.id().id()),
+            Peer::PrefixList(id) => write!(f, "prefix list {id}"),
         }
     }
 }

@@ -310,6 +310,36 @@ impl Vpc {
     pub fn nat_gateways(&self) -> &[Ref<CfnNatGateway>] {
         &self.nat_gateways
     }
+
+    /// Logs all of the VPC's traffic (accepted and rejected) to an S3 bucket, given by ARN,
+    /// as `<vpc path>/flow-log`.
+    ///
+    /// ```
+    /// use stratus_core::prelude::*;
+    ///
+    /// let mut stack = Stack::new("prod", Environment::region("us-east-1"));
+    /// let vpc = Vpc::builder("vpc").build(&mut stack);
+    /// vpc.log_flows_to_s3(&mut stack, "arn:aws:s3:::acme-flow-logs");
+    /// assert_eq!(stack.graph().by_type("AWS::EC2::FlowLog").count(), 1);
+    /// ```
+    pub fn log_flows_to_s3(
+        &self,
+        stack: &mut Stack,
+        bucket_arn: impl Into<stratus_model::Val<String>>,
+    ) -> Ref<stratus_cfn::ec2::CfnFlowLog> {
+        use stratus_cfn::ec2::flow_log::{LogDestinationType, ResourceType, TrafficType};
+        let path = self.path.clone();
+        stack.add_child(
+            &path,
+            "flow-log",
+            stratus_cfn::ec2::CfnFlowLog {
+                log_destination: Some(bucket_arn.into()),
+                log_destination_type: Some(LogDestinationType::S3.into()),
+                traffic_type: Some(TrafficType::All.into()),
+                ..stratus_cfn::ec2::CfnFlowLog::new(self.id(), ResourceType::Vpc)
+            },
+        )
+    }
 }
 
 /// Builds a [`Vpc`].

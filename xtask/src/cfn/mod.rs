@@ -27,6 +27,7 @@ const DEFAULT_TYPES: &[&str] = &[
     "AWS::CertificateManager::Certificate",
     "AWS::CloudFront::Distribution",
     "AWS::EC2::EIP",
+    "AWS::EC2::FlowLog",
     "AWS::EC2::Instance",
     "AWS::EC2::InternetGateway",
     "AWS::EC2::LaunchTemplate",
