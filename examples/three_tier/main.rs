@@ -1,17 +1,20 @@
 //! The reference three-tier stack (`shared/reference/three-tier.md`).
 //!
-//! `cargo run --example three_tier` validates it and prints a summary; a verb runs the command
-//! line instead: `cargo run --example three_tier -- list`.
+//! `cargo run --example three_tier` validates and lints it and prints a summary; a verb runs
+//! the command line instead: `cargo run --example three_tier -- lint`.
 
 use std::process::ExitCode;
 
+use stratus::lint::Severity;
 use stratus::prelude::*;
 
+mod rules;
 mod stack;
 
 fn main() -> ExitCode {
     let mut app = App::new();
     app.add_stack(stack::build().stack);
+    app.add_lint_rule(rules::NamePrefix);
     if std::env::args().len() > 1 {
         return stratus::cli::run(app);
     }
@@ -31,6 +34,20 @@ fn main() -> ExitCode {
                     );
                 }
             }
+            let report = app.lint();
+            let count = |severity| {
+                report
+                    .findings
+                    .iter()
+                    .filter(|f| f.severity == severity && f.suppressed.is_none())
+                    .count()
+            };
+            println!(
+                "lint: {} error(s), {} warning(s), {} info (`-- lint` lists them)",
+                count(Severity::Error),
+                count(Severity::Warning),
+                count(Severity::Info)
+            );
             ExitCode::SUCCESS
         }
         Err(errors) => {

@@ -295,5 +295,13 @@ fn edge(stack: &mut Stack, alb: ApplicationLoadBalancer) -> Distribution {
         AliasTarget::Distribution(cdn),
         stack,
     );
+    // The tutorial keeps the load balancer open on port 80 beside CloudFront;
+    // `three_tier_hardened` admits only CloudFront's origin-facing prefix list.
+    stack.suppress(
+        "lb-sg/from-anywhere-tcp-80",
+        "STRATUS-ALB-REACHABLE-AROUND-CDN",
+        "the tutorial's design: the load balancer also answers HTTP directly, for testing \
+         without the edge; see three_tier_hardened for the CloudFront-only version",
+    );
     cdn
 }

@@ -12,6 +12,9 @@ use stratus_cfn::elasticloadbalancingv2::listener::{
 use super::load_balancer::ApplicationLoadBalancer;
 use super::target_group::TargetGroup;
 
+/// The security policy of HTTPS listeners: TLS 1.3 and 1.2, forward secrecy.
+pub const TLS_POLICY: &str = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+
 /// The protocol of a listener or target group.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ListenerProtocol {
@@ -133,6 +136,8 @@ impl ListenerBuilder {
             CfnListener {
                 port: Some(self.port.into()),
                 protocol: Some(self.protocol.as_str().into()),
+                // TLS 1.2 and 1.3 only (ELB's default policy still takes TLS 1.0).
+                ssl_policy: (self.protocol == ListenerProtocol::Https).then(|| TLS_POLICY.into()),
                 certificates: self.certificate.map(|c| {
                     vec![ListenerCertificate {
                         certificate_arn: Some(c.id().into()),

@@ -4,7 +4,7 @@ mod listener;
 mod load_balancer;
 mod target_group;
 
-pub use listener::{ListenerBuilder, ListenerProtocol};
+pub use listener::{ListenerBuilder, ListenerProtocol, TLS_POLICY};
 pub use load_balancer::{ApplicationLoadBalancer, LoadBalancerBuilder, Scheme};
 pub use target_group::{TargetGroup, TargetGroupBuilder};
 

@@ -1,5 +1,6 @@
 //! Assertions for `cargo test`: count resources, find them by path, match properties with
-//! readable failures, and ask what traffic the security groups and subnet placement allow.
+//! readable failures, ask what traffic the security groups and subnet placement allow, and
+//! check lint findings ([`AssertLint`]).
 //!
 //! ```
 //! use stratus_core::prelude::*;
@@ -17,10 +18,12 @@
 //! assert!(!inspect.internet_can_reach(&web, Port::HTTPS));
 //! ```
 
+mod lint;
 mod matchers;
 mod permissions;
 mod reach;
 
+pub use lint::AssertLint;
 pub use matchers::Match;
 
 use petgraph::stable_graph::NodeIndex;

@@ -25,33 +25,45 @@ impl Rule for HttpListener {
 
     fn check(&self, stack: &Stack, findings: &mut Findings) {
         for node in nodes(stack, "AWS::ElasticLoadBalancingV2::Listener") {
-            if node.properties.get("Protocol").and_then(Value::as_str) != Some("HTTP") {
-                continue;
-            }
-            let redirects = node
-                .properties
-                .get("DefaultActions")
-                .and_then(Value::as_list)
-                .unwrap_or_default()
-                .iter()
-                .any(|action| {
-                    action.as_map().is_some_and(|a| {
-                        a.get("Type").and_then(Value::as_str) == Some("redirect")
-                            && a.get("RedirectConfig")
-                                .and_then(Value::as_map)
-                                .and_then(|r| r.get("Protocol"))
-                                .and_then(Value::as_str)
-                                == Some("HTTPS")
-                    })
-                });
-            if !redirects {
-                findings.add(
+            match text(node, "Protocol") {
+                Some("HTTP") if !Self::redirects(node) => findings.add(
                     node,
                     "the listener serves plain HTTP",
-                    "serve HTTPS with a certificate and redirect HTTP to it",
-                );
+                    "serve HTTPS with a certificate and redirect HTTP to it (.redirect_to_https())",
+                ),
+                Some("HTTPS" | "TLS") => {
+                    let policy = text(node, "SslPolicy");
+                    let modern = policy.is_some_and(|p| p.contains("-1-2-") || p.contains("-1-3-"));
+                    if !modern {
+                        findings.add(
+                            node,
+                            format!(
+                                "the listener accepts TLS older than 1.2 (policy {})",
+                                policy.unwrap_or("ELBSecurityPolicy-2016-08, the default")
+                            ),
+                            format!("use a TLS 1.2+ policy such as {}", crate::elb::TLS_POLICY),
+                        );
+                    }
+                }
+                _ => {}
             }
         }
+    }
+}
+
+impl HttpListener {
+    /// Whether a listener's default action redirects to HTTPS.
+    fn redirects(node: &crate::graph::Node) -> bool {
+        items(node, "DefaultActions").iter().any(|action| {
+            action.as_map().is_some_and(|a| {
+                a.get("Type").and_then(Value::as_str) == Some("redirect")
+                    && a.get("RedirectConfig")
+                        .and_then(Value::as_map)
+                        .and_then(|r| r.get("Protocol"))
+                        .and_then(Value::as_str)
+                        == Some("HTTPS")
+            })
+        })
     }
 }
 

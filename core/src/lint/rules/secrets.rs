@@ -28,7 +28,7 @@ impl Rule for NoRotation {
                 findings.add(
                     node,
                     "nothing rotates the secret",
-                    "add a rotation schedule (.rotate_every(days, rotation_function)), or suppress with why it cannot rotate",
+                    "add an AWS::SecretsManager::RotationSchedule with a rotation function, or suppress with why it cannot rotate",
                 );
             }
         }
