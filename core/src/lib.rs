@@ -21,6 +21,7 @@ pub mod cdn;
 pub mod compute;
 #[cfg(feature = "conformance")]
 pub mod conformance;
+pub mod cost;
 pub mod database;
 pub mod deploy;
 pub mod dns;

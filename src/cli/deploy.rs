@@ -156,20 +156,28 @@ pub(super) fn plan(ctx: &Context<'_>, args: &PlanArgs, out: &mut dyn Write) -> V
         ..ApplyOptions::default()
     };
     let mut saved = Vec::new();
+    let mut costs = Vec::new();
     for stack in ctx.stacks()? {
         let deployer = ctx.deployer(stack.name(), options.clone(), &runtime)?;
         let plan = runtime
             .block_on(deployer.saved_plan(stack))
             .map_err(|e| engine_error(stack.name(), e))?;
         saved.push(plan);
+        if !args.json {
+            // What the stack costs as recorded against as declared, as Infracost shows.
+            let recorded = runtime
+                .block_on(ctx.state.backend(stack.name(), &runtime)?.load())
+                .map_err(|e| format!("stack {}: {e}", stack.name()))?;
+            costs.push(super::cost::difference(stack, recorded.as_ref()));
+        }
     }
     let plans: Vec<&Plan> = saved.iter().map(|s| &s.plan).collect();
     if args.json {
         let text = serde_json::to_string_pretty(&plans).map_err(|e| e.to_string())?;
         writeln!(out, "{text}").map_err(|e| e.to_string())?;
     } else {
-        for plan in &plans {
-            write!(out, "{}", plan.render(args.color)).map_err(|e| e.to_string())?;
+        for (plan, cost) in plans.iter().zip(&costs) {
+            write!(out, "{}{cost}", plan.render(args.color)).map_err(|e| e.to_string())?;
         }
     }
     if let Some(file) = &args.out {

@@ -1,10 +1,11 @@
 //! The command line a user's `main` gets with one call: `stratus::cli::run(&app)`.
 //!
-//! Verbs: `synth`, `graph`, `validate`, `lint`, `list`, and with a provider `plan`, `deploy`,
+//! Verbs: `synth`, `graph`, `validate`, `lint`, `cost`, `list`, and with a provider `plan`, `deploy`,
 //! `destroy`, `drift`, `import`, `outputs`, `force-unlock`. Data goes to stdout (JSON with `--json`), problems to
 //! stderr. Exit codes: 0 success, 1 the stacks are invalid or a step failed, 2 usage error
 //! (and `plan --detailed-exitcode`: 2 changes).
 
+mod cost;
 mod deploy;
 mod graph;
 mod lint;
@@ -71,6 +72,17 @@ enum Command {
     /// ones with their reason. Exit 1 when an unsuppressed error remains.
     Lint {
         /// Print the findings as a JSON array.
+        #[arg(long)]
+        json: bool,
+        /// Only this stack (default: every stack).
+        #[arg(long)]
+        stack: Option<String>,
+    },
+    /// Estimate each stack's monthly cost, per resource and in total, from on-demand prices in
+    /// the crate (with their date, region and source); usage-dependent lines state what they
+    /// assume.
+    Cost {
+        /// Print the estimate as JSON (`total_monthly_usd`, `lines`, `prices`…).
         #[arg(long)]
         json: bool,
         /// Only this stack (default: every stack).
@@ -317,6 +329,13 @@ fn dispatch(
             out,
         ),
         Command::Validate { json } => validate(app, json, out, err),
+        Command::Cost { json, stack } => {
+            let stacks = match stack.as_deref() {
+                Some(name) => vec![pick(app, Some(name))?],
+                None => app.stacks().iter().collect(),
+            };
+            cost::cost(&stacks, json, out)
+        }
         Command::Lint { json, stack } => {
             let stacks = match stack.as_deref() {
                 Some(name) => vec![pick(app, Some(name))?],
@@ -353,11 +372,15 @@ fn dispatch(
             allow_lint_errors,
         } => {
             let ctx = context(app, provider, target);
-            // Saved plans pass the same gate: `plan --out` does not lint.
-            let report = lint::report(app, &ctx.stacks()?);
-            let errors: Vec<_> = report.errors().collect();
-            if !errors.is_empty() && !allow_lint_errors {
-                return Err(lint::refusal(&errors));
+            // Saved plans pass the same gate: `plan --out` does not lint. An invalid stack is
+            // reported by deploy's validation first.
+            let stacks = ctx.stacks()?;
+            if stacks.iter().all(|s| s.validate().is_ok()) {
+                let report = lint::report(app, &stacks);
+                let errors: Vec<_> = report.errors().collect();
+                if !errors.is_empty() && !allow_lint_errors {
+                    return Err(lint::refusal(&errors));
+                }
             }
             let args = deploy::DeployArgs {
                 plan_file: plan,
