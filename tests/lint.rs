@@ -251,3 +251,168 @@ fn a_users_rule_runs_with_the_built_in_ones() {
     let report = Linter::new().run(&stack);
     assert!(report.findings.is_empty());
 }
+
+/// The edge of the tutorial: CloudFront in front of a load balancer that stays open to the
+/// world, plain HTTP to viewers and to the origin, no WAF, no logs; SSH bastions; a secret
+/// nothing rotates; a database whose password is written into the template; an unencrypted
+/// volume; a random-looking key in user data.
+fn tutorial_edge() -> Stack {
+    use stratus::cdn::{Distribution, Origin, OriginProtocolPolicy, ViewerProtocolPolicy};
+    use stratus::compute::Instance;
+    use stratus::secrets::Secret;
+
+    let mut stack = Stack::new("edge", Environment::region("us-east-1"));
+    let (vpc, _) = network(&mut stack);
+    let alb = ApplicationLoadBalancer::internet_facing("alb", &vpc, vpc.public_subnets())
+        .build(&mut stack);
+    stack.allow(Peer::any_ipv4(), &alb, Port::HTTP);
+    Distribution::builder(
+        "cdn",
+        Origin::load_balancer(alb).protocol(OriginProtocolPolicy::HttpOnly),
+    )
+    .viewer_protocol_policy(ViewerProtocolPolicy::AllowAll)
+    .build(&mut stack);
+    let bastion_sg = SecurityGroup::builder("bastion-sg", &vpc).build(&mut stack);
+    stack.allow(Peer::ipv4("203.0.113.7/32"), &bastion_sg, Port::SSH);
+    Instance::builder("bastion", vpc.public_subnets()[0])
+        .image_id(AMI)
+        .security_group(bastion_sg)
+        .user_data(UserData::from_script(
+            "#!/bin/bash\ncurl -d 'q8Zr2LmX9vKp4TnW7yBc3HdF' https://example.com/register\n",
+        ))
+        .build(&mut stack);
+    Secret::builder("api-key").build(&mut stack);
+    stack.add_raw(
+        "legacy-db",
+        RawResource::new("AWS::RDS::DBInstance")
+            .property("Engine", "mysql")
+            .property("DBInstanceClass", "db.t3.micro")
+            .property("AllocatedStorage", "20")
+            .property("MasterUsername", "admin")
+            .property("MasterUserPassword", "hunter2hunter2")
+            .property("StorageEncrypted", true)
+            .property("DeletionProtection", true)
+            .property("MultiAZ", true),
+    );
+    stack.add_raw(
+        "scratch",
+        RawResource::new("AWS::EC2::Volume")
+            .property("AvailabilityZone", "us-east-1a")
+            .property("Size", 10),
+    );
+    stack
+}
+
+#[test]
+fn the_edge_mistakes_are_each_found_and_the_fixes_silence_them() {
+    use stratus::testing::AssertLint;
+
+    let stack = tutorial_edge();
+    stack.validate().expect("mistakes, but a valid stack");
+    let report = Linter::with_builtin_rules().run(&stack);
+    for (rule, path) in [
+        (
+            "STRATUS-ALB-REACHABLE-AROUND-CDN",
+            "alb-sg/from-anywhere-tcp-80",
+        ),
+        ("STRATUS-CDN-HTTP-VIEWERS", "cdn"),
+        ("STRATUS-CDN-HTTP-ORIGIN", "cdn"),
+        ("STRATUS-CDN-NO-WAF", "cdn"),
+        ("STRATUS-CDN-NO-LOGGING", "cdn"),
+        ("STRATUS-ALB-NO-ACCESS-LOGS", "alb"),
+        ("STRATUS-ALB-KEEPS-INVALID-HEADERS", "alb"),
+        ("STRATUS-SSH-BASTION", "bastion"),
+        ("STRATUS-USER-DATA-SECRET", "bastion/launch-template"),
+        ("STRATUS-EBS-UNENCRYPTED", "bastion/launch-template"),
+        ("STRATUS-EBS-UNENCRYPTED", "scratch"),
+        ("STRATUS-SECRET-NO-ROTATION", "api-key"),
+        ("STRATUS-RDS-PASSWORD-NOT-MANAGED", "legacy-db"),
+        ("STRATUS-RDS-NO-IAM-AUTH", "legacy-db"),
+        ("STRATUS-RDS-NO-ENHANCED-MONITORING", "legacy-db"),
+    ] {
+        report.assert_finding(rule, path);
+    }
+    let random = report.assert_finding("STRATUS-USER-DATA-SECRET", "bastion/launch-template");
+    assert!(random.message.contains("random-looking"), "{random}");
+    // The load balancer is open on 80, but only because CloudFront fronts it is that an error.
+    report.assert_no_finding("STRATUS-OPEN-TO-THE-WORLD", "alb-sg/from-anywhere-tcp-80");
+
+    // The same stack, fixed where the fix is a builder call.
+    let mut fixed = Stack::new("edge", Environment::region("us-east-1"));
+    let (vpc, _) = network(&mut fixed);
+    let alb = ApplicationLoadBalancer::internet_facing("alb", &vpc, vpc.public_subnets())
+        .access_logs("acme-logs", "alb")
+        .drop_invalid_header_fields(true)
+        .build(&mut fixed);
+    fixed.allow(Peer::prefix_list("pl-3b927c52"), &alb, Port::HTTPS);
+    stratus::cdn::Distribution::builder(
+        "cdn",
+        stratus::cdn::Origin::load_balancer(alb)
+            .protocol(stratus::cdn::OriginProtocolPolicy::HttpsOnly),
+    )
+    .web_acl("arn:aws:wafv2:us-east-1:123456789012:global/webacl/edge/abc")
+    .logging("acme-logs.s3.amazonaws.com", "cdn/")
+    .build(&mut fixed);
+    let report = Linter::with_builtin_rules().run(&fixed);
+    for rule in [
+        "STRATUS-ALB-REACHABLE-AROUND-CDN",
+        "STRATUS-CDN-HTTP-VIEWERS",
+        "STRATUS-CDN-HTTP-ORIGIN",
+        "STRATUS-CDN-NO-WAF",
+        "STRATUS-CDN-NO-LOGGING",
+        "STRATUS-ALB-NO-ACCESS-LOGS",
+        "STRATUS-ALB-KEEPS-INVALID-HEADERS",
+    ] {
+        assert!(
+            report.findings.iter().all(|f| f.rule != rule),
+            "{rule} still found: {:#?}",
+            report.findings
+        );
+    }
+}
+
+#[test]
+fn an_https_listener_needs_a_modern_policy_and_http_needs_a_redirect() {
+    use stratus::testing::AssertLint;
+
+    let mut stack = Stack::new("tls", Environment::region("us-east-1"));
+    let (vpc, _) = network(&mut stack);
+    let alb = ApplicationLoadBalancer::internet_facing("alb", &vpc, vpc.public_subnets())
+        .build(&mut stack);
+    alb.listener("http", 80)
+        .redirect_to_https()
+        .build(&mut stack);
+    let report = Linter::with_builtin_rules().run(&stack);
+    report.assert_no_finding("STRATUS-HTTP-LISTENER", "alb/http");
+    // An HTTPS listener written as an L1 without a policy takes ELB's default, TLS 1.0 and up.
+    stack.add_raw(
+        "old-tls",
+        RawResource::new("AWS::ElasticLoadBalancingV2::Listener")
+            .property("LoadBalancerArn", alb.id())
+            .property("Protocol", "HTTPS")
+            .property("Port", 8443),
+    );
+    let report = Linter::with_builtin_rules().run(&stack);
+    let finding = report.assert_finding("STRATUS-HTTP-LISTENER", "old-tls");
+    assert!(finding.message.contains("older than 1.2"), "{finding}");
+}
+
+#[test]
+fn rules_registered_on_the_app_run_with_the_built_in_ones() {
+    let mut app = App::new();
+    let mut stack = hardened();
+    stack.add("jobs", stratus::cfn::sqs::CfnQueue::default());
+    app.add_stack(stack);
+    assert!(!app.lint().has_errors());
+    app.add_lint_rule(QueueRetention);
+    let report = app.lint();
+    assert_eq!(
+        rules_at(&report),
+        [("ACME-QUEUE-RETENTION", "hardened/jobs")]
+    );
+    assert!(
+        app.linter()
+            .rule_ids()
+            .any(|id| id == "STRATUS-ADMIN-PORT-OPEN")
+    );
+}

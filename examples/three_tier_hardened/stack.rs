@@ -242,13 +242,13 @@ fn logic_tier(
 }
 
 /// A web ACL with two of AWS's managed rule groups, for CloudFront: the common rule set and
-/// known bad inputs (Log4Shell among them).
+/// known bad inputs (`Log4Shell` among them).
 fn web_acl(stack: &mut Stack) -> Ref<CfnWebAcl> {
     let visibility = |name: &str| VisibilityConfig::new(true, name, true);
     let managed = |priority: i64, group: &str| Rule {
         override_action: Some(
             OverrideAction {
-                none: Some(Value::Map(Default::default()).into()),
+                none: Some(Value::Map(std::collections::BTreeMap::default()).into()),
                 ..OverrideAction::default()
             }
             .into(),

@@ -1,6 +1,7 @@
 //! `cost`: the monthly estimate of each stack, per resource and in total; and the line `plan`
 //! adds with the difference a change makes.
 
+use std::fmt::Write as _;
 use std::io::Write;
 
 use stratus_core::Stack;
@@ -15,14 +16,14 @@ fn usd(amount: f64) -> String {
     let sign = if cents < 0.0 { "-" } else { "" };
     let cents = cents.abs();
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // rounded, positive, small
-    let whole = (cents / 100.0).trunc() as u64;
+    let (whole, rest) = ((cents / 100.0).trunc() as u64, (cents % 100.0) as u64);
     let mut digits = whole.to_string();
     let mut grouped = String::new();
     while digits.len() > 3 {
         let tail = digits.split_off(digits.len() - 3);
         grouped = format!(",{tail}{grouped}");
     }
-    format!("{sign}${digits}{grouped}.{:02}", (cents % 100.0) as u64)
+    format!("{sign}${digits}{grouped}.{rest:02}")
 }
 
 /// `cost [--json]`: every billed resource with its figure, what it is made of and what it
@@ -46,12 +47,15 @@ pub(super) fn cost(stacks: &[&Stack], json: bool, out: &mut dyn Write) -> VerbRe
 }
 
 fn render(estimate: &CostEstimate) -> String {
-    let mut text = format!(
-        "Stack {}: monthly cost estimate (on-demand prices of {} as of {}, {})\n",
-        estimate.stack, estimate.prices.region, estimate.prices.as_of, estimate.prices.currency
+    let mut text = String::new();
+    let prices = estimate.prices;
+    let _ = writeln!(
+        text,
+        "Stack {}: monthly cost estimate (on-demand prices of {} as of {}, {})",
+        estimate.stack, prices.region, prices.as_of, prices.currency
     );
     if let Some(note) = &estimate.region_note {
-        text.push_str(&format!("  note: {note}\n"));
+        let _ = writeln!(text, "  note: {note}");
     }
     for line in &estimate.lines {
         let figure = match (&line.unknown, line.max_monthly_usd) {
@@ -59,32 +63,34 @@ fn render(estimate: &CostEstimate) -> String {
             (None, Some(max)) => format!("{} (up to {})", usd(line.monthly_usd), usd(max)),
             (None, None) => usd(line.monthly_usd),
         };
-        text.push_str(&format!(
-            "  {:<44} {:>24}  {}\n",
+        let _ = writeln!(
+            text,
+            "  {:<44} {:>24}  {}",
             line.path, figure, line.type_name
-        ));
-        if let Some(why) = &line.unknown {
-            text.push_str(&format!("      {why}\n"));
-        } else {
-            text.push_str(&format!("      {}\n", line.description));
-        }
+        );
+        let _ = writeln!(
+            text,
+            "      {}",
+            line.unknown.as_deref().unwrap_or(&line.description)
+        );
         for assumption in &line.assumptions {
-            text.push_str(&format!("      assumes {assumption}\n"));
+            let _ = writeln!(text, "      assumes {assumption}");
         }
     }
     let unknown = estimate.unknown().count();
-    text.push_str(&format!(
-        "  total {} a month (up to {} with every group at its maximum); {} resource(s) free{}\n",
+    let left_out = if unknown == 0 {
+        String::new()
+    } else {
+        format!("; {unknown} not estimated (left out of the total)")
+    };
+    let _ = writeln!(
+        text,
+        "  total {} a month (up to {} with every group at its maximum); {} resource(s) free{left_out}",
         usd(estimate.total_monthly_usd),
         usd(estimate.max_total_monthly_usd),
         estimate.free_resources,
-        if unknown == 0 {
-            String::new()
-        } else {
-            format!("; {unknown} not estimated (left out of the total)")
-        }
-    ));
-    text.push_str(&format!("  prices: {}\n", estimate.prices.source));
+    );
+    let _ = writeln!(text, "  prices: {}", prices.source);
     text
 }
 

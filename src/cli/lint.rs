@@ -1,5 +1,6 @@
 //! `lint`: the security rules over the stacks, and the gate `deploy` passes first.
 
+use std::fmt::Write as _;
 use std::io::Write;
 
 use stratus_core::lint::{Finding, LintReport, Severity};
@@ -63,7 +64,22 @@ pub(super) fn refusal(errors: &[&Finding]) -> String {
         errors.len()
     );
     for finding in errors {
-        message.push_str(&format!("\n  {finding}"));
+        let _ = write!(message, "\n  {finding}");
     }
     message
+}
+
+/// The gate `deploy` passes first: refuses when an unsuppressed error remains, unless
+/// `allowed`. An invalid stack is left to deploy's validation, which reports it first.
+pub(super) fn gate(app: &App, stacks: &[&Stack], allowed: bool) -> Result<(), String> {
+    if allowed || stacks.iter().any(|s| s.validate().is_err()) {
+        return Ok(());
+    }
+    let report = report(app, stacks);
+    let errors: Vec<_> = report.errors().collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(refusal(&errors))
+    }
 }

@@ -329,20 +329,8 @@ fn dispatch(
             out,
         ),
         Command::Validate { json } => validate(app, json, out, err),
-        Command::Cost { json, stack } => {
-            let stacks = match stack.as_deref() {
-                Some(name) => vec![pick(app, Some(name))?],
-                None => app.stacks().iter().collect(),
-            };
-            cost::cost(&stacks, json, out)
-        }
-        Command::Lint { json, stack } => {
-            let stacks = match stack.as_deref() {
-                Some(name) => vec![pick(app, Some(name))?],
-                None => app.stacks().iter().collect(),
-            };
-            lint::lint(app, &stacks, json, out)
-        }
+        Command::Cost { json, stack } => cost::cost(&selected(app, stack)?, json, out),
+        Command::Lint { json, stack } => lint::lint(app, &selected(app, stack)?, json, out),
         Command::List { json } => list(app, json, out),
         Command::Plan {
             target,
@@ -372,16 +360,8 @@ fn dispatch(
             allow_lint_errors,
         } => {
             let ctx = context(app, provider, target);
-            // Saved plans pass the same gate: `plan --out` does not lint. An invalid stack is
-            // reported by deploy's validation first.
-            let stacks = ctx.stacks()?;
-            if stacks.iter().all(|s| s.validate().is_ok()) {
-                let report = lint::report(app, &stacks);
-                let errors: Vec<_> = report.errors().collect();
-                if !errors.is_empty() && !allow_lint_errors {
-                    return Err(lint::refusal(&errors));
-                }
-            }
+            // Saved plans pass the same gate: `plan --out` does not lint.
+            lint::gate(app, &ctx.stacks()?, allow_lint_errors)?;
             let args = deploy::DeployArgs {
                 plan_file: plan,
                 yes,
@@ -482,6 +462,14 @@ fn list(app: &App, json: bool, out: &mut dyn Write) -> VerbResult {
         }
     }
     Ok(0)
+}
+
+/// The stacks a verb works on: the named one, or all.
+fn selected(app: &App, name: Option<String>) -> Result<Vec<&Stack>, String> {
+    match name.as_deref() {
+        Some(name) => Ok(vec![pick(app, Some(name))?]),
+        None => Ok(app.stacks().iter().collect()),
+    }
 }
 
 /// The stack a verb works on: the named one, or the only one.

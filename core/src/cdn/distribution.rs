@@ -175,7 +175,7 @@ impl DistributionBuilder {
         self
     }
 
-    /// Filters requests through a WAFv2 web ACL of scope `CLOUDFRONT` (its ARN).
+    /// Filters requests through a `WAFv2` web ACL of scope `CLOUDFRONT` (its ARN).
     pub fn web_acl(mut self, arn: impl Into<Val<String>>) -> Self {
         self.web_acl = Some(arn.into());
         self

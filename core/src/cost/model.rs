@@ -1,6 +1,8 @@
 //! How each resource type is billed: one function per type, reading CloudFormation
 //! properties, with the usage it assumes said in the line.
 
+use std::fmt::Write as _;
+
 use super::prices::PriceBook;
 use super::resources::{Priced, Resources};
 use super::{CostLine, Usage};
@@ -289,9 +291,10 @@ fn load_balancer(book: &PriceBook, usage: &Usage, lb: &Priced) -> CostLine {
         #[allow(clippy::cast_precision_loss)] // a handful of zones
         let addresses = zones as f64 * book.ipv4_month();
         monthly += addresses;
-        description.push_str(&format!(
+        let _ = write!(
+            description,
             " + ${addresses:.2} for {zones} public IPv4 addresses"
-        ));
+        );
         assumptions.push("one public address per subnet".into());
     }
     CostLine {

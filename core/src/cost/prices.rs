@@ -68,6 +68,9 @@ pub struct PriceBook {
 
 impl PriceBook {
     /// The book compiled into the crate (us-east-1).
+    ///
+    /// # Panics
+    /// Never in a released build: `prices.json` is parsed by the crate's tests.
     pub fn builtin() -> &'static PriceBook {
         static BOOK: OnceLock<PriceBook> = OnceLock::new();
         BOOK.get_or_init(|| {

@@ -143,8 +143,8 @@ impl ReachableAroundCdn {
                     .properties
                     .get("AliasTarget")?
                     .references()
-                    .iter()
-                    .map(|id| id.node())
+                    .into_iter()
+                    .map(crate::handle::ResourceId::node)
                     .collect();
                 Some((name, targets))
             })
@@ -155,7 +155,12 @@ impl ReachableAroundCdn {
                 let Some(domain) = origin.as_map().and_then(|o| o.get("DomainName")) else {
                     continue;
                 };
-                fronted.extend(domain.references().iter().map(|id| id.node()));
+                fronted.extend(
+                    domain
+                        .references()
+                        .into_iter()
+                        .map(crate::handle::ResourceId::node),
+                );
                 if let Some(name) = domain.as_str() {
                     for (alias, targets) in &aliases {
                         if alias == name.trim_end_matches('.') {

@@ -43,7 +43,7 @@ impl UserDataSecret {
         let patterns = [
             (
                 r#"(?i)\b[a-z_]*(password|passwd|secret|api_?key|token|access_?key)[a-z_]*\s*[=:]\s*['"]?([^\s'"$]{6,})"#,
-                "a secret-looking name is assigned a literal",
+                "a literal assigned to a secret-looking name",
             ),
             (r"\b(AKIA|ASIA)[0-9A-Z]{16}\b", "an AWS access key id"),
             (r"-----BEGIN [A-Z ]*PRIVATE KEY-----", "a private key"),

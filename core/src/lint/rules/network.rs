@@ -196,10 +196,15 @@ pub(super) fn admits_port(rule: &dyn Fn(&str) -> Option<Value>, port: i64) -> bo
 fn groups_admitting_ssh(stack: &Stack) -> HashSet<NodeIndex> {
     let mut groups = HashSet::new();
     for node in nodes(stack, "AWS::EC2::SecurityGroupIngress") {
-        if admits_port(&|name| node.properties.get(name).cloned(), 22) {
-            if let Some(group) = node.properties.get("GroupId") {
-                groups.extend(group.references().iter().map(|id| id.node()));
-            }
+        if admits_port(&|name| node.properties.get(name).cloned(), 22)
+            && let Some(group) = node.properties.get("GroupId")
+        {
+            groups.extend(
+                group
+                    .references()
+                    .into_iter()
+                    .map(crate::handle::ResourceId::node),
+            );
         }
     }
     for (index, node) in indexed(stack, "AWS::EC2::SecurityGroup") {

@@ -20,8 +20,8 @@ impl Rule for NoRotation {
     fn check(&self, stack: &Stack, findings: &mut Findings) {
         let rotated: Vec<_> = nodes(stack, "AWS::SecretsManager::RotationSchedule")
             .filter_map(|schedule| schedule.properties.get("SecretId"))
-            .flat_map(|id| id.references())
-            .map(|id| id.node())
+            .flat_map(crate::value::Value::references)
+            .map(crate::handle::ResourceId::node)
             .collect();
         for (index, node) in indexed(stack, "AWS::SecretsManager::Secret") {
             if !rotated.contains(&index) {
