@@ -416,3 +416,29 @@ fn rules_registered_on_the_app_run_with_the_built_in_ones() {
             .any(|id| id == "STRATUS-ADMIN-PORT-OPEN")
     );
 }
+
+#[test]
+fn the_readme_lists_every_built_in_rule_with_its_equivalents() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    for rule in stratus::lint::builtin_rules() {
+        let info = rule.info();
+        let row = readme
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{}` ", info.id)))
+            .unwrap_or_else(|| panic!("README has no row for {}", info.id));
+        for id in info.checkov.iter().chain(info.cdk_nag) {
+            assert!(
+                row.contains(id),
+                "README's row for {} lacks {id}: {row}",
+                info.id
+            );
+        }
+        let severity = format!("{:?}", info.severity).to_lowercase();
+        assert!(
+            row.contains(&severity),
+            "README's row for {} lacks {severity}: {row}",
+            info.id
+        );
+    }
+}
