@@ -76,6 +76,12 @@ fn groups(description: &str) -> Stack {
     stack
         .allow(Peer::any_ipv4(), &web, Port::HTTP)
         .allow(web, &db, Port::MYSQL);
+    // Deployed through the command line, which lints first.
+    stack.suppress(
+        "web-sg/from-anywhere-tcp-80",
+        "STRATUS-OPEN-TO-THE-WORLD",
+        "a fixture for replacement order: the rule's shape is under test, no instance listens",
+    );
     stack
 }
 
