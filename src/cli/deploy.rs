@@ -81,6 +81,10 @@ pub(super) enum ProviderSource {
     /// The AWS provider from the standard configuration chain, made when first needed.
     #[cfg(feature = "aws")]
     Aws,
+    /// The AWS provider pointed at the local emulator recorded in (or started for) this
+    /// directory: `--local`.
+    #[cfg(feature = "aws")]
+    Local(PathBuf),
 }
 
 /// What the deploy verbs share.
@@ -107,6 +111,13 @@ impl Context<'_> {
             ProviderSource::Aws => Ok(Arc::new(
                 runtime.block_on(stratus_aws::AwsProvider::from_env()),
             )),
+            #[cfg(feature = "aws")]
+            ProviderSource::Local(dir) => {
+                let emulator =
+                    stratus_aws::local::LocalEmulator::ensure(dir).map_err(|e| e.to_string())?;
+                let config = runtime.block_on(emulator.config());
+                Ok(Arc::new(stratus_aws::AwsProvider::new(&config)))
+            }
             ProviderSource::None => Err(
                 "this program has no provider to deploy with: build it with the `aws` feature, or \
                  start the command line with stratus::cli::run_with_provider"

@@ -7,11 +7,12 @@ use std::process::{Command, Stdio};
 use stratus_core::App;
 use stratus_core::synth::{architecture_dot, dot, mermaid};
 
-use super::{Format, VerbResult, pick};
+use super::{Format, Renderer, VerbResult, pick};
 
 pub(super) fn graph(
     app: &App,
     format: Format,
+    renderer: Renderer,
     architecture: bool,
     stack: Option<&str>,
     file: Option<&Path>,
@@ -22,7 +23,7 @@ pub(super) fn graph(
         Format::Dot if architecture => architecture_dot(stack),
         Format::Dot => dot(stack),
         Format::Mermaid => mermaid(stack),
-        Format::Svg => render_svg(&architecture_dot(stack))?,
+        Format::Svg => render_svg(&architecture_dot(stack), renderer)?,
     };
     match file {
         Some(path) => std::fs::write(path, text)
@@ -32,8 +33,38 @@ pub(super) fn graph(
     Ok(0)
 }
 
+/// Lays out DOT as SVG: in process by default (layout-rs, no system package; it draws the
+/// nodes and edges but not Graphviz's clusters), or with Graphviz `dot` when asked.
+pub(crate) fn render_svg(dot_text: &str, renderer: Renderer) -> Result<String, String> {
+    match renderer {
+        Renderer::Builtin => render_builtin(dot_text),
+        Renderer::Graphviz => render_graphviz(dot_text),
+    }
+}
+
+/// Lays out DOT with layout-rs, in process.
+fn render_builtin(dot_text: &str) -> Result<String, String> {
+    use layout::backends::svg::SVGWriter;
+    use layout::gv::{DotParser, GraphBuilder};
+
+    let mut parser = DotParser::new(dot_text);
+    let graph = parser
+        .process()
+        .map_err(|e| format!("the built-in renderer cannot read the diagram: {e}"))?;
+    // layout-rs asserts on shapes it cannot place; a diagram is not worth a crash.
+    std::panic::catch_unwind(move || {
+        let mut builder = GraphBuilder::new();
+        builder.visit_graph(&graph);
+        let mut visual = builder.get();
+        let mut svg = SVGWriter::new();
+        visual.do_it(false, false, false, &mut svg);
+        svg.finalize()
+    })
+    .map_err(|_| "the built-in renderer failed on this diagram: try --renderer graphviz".into())
+}
+
 /// Lays out DOT with Graphviz `dot -Tsvg`.
-pub(crate) fn render_svg(dot_text: &str) -> Result<String, String> {
+fn render_graphviz(dot_text: &str) -> Result<String, String> {
     let mut child = Command::new("dot")
         .arg("-Tsvg")
         .stdin(Stdio::piped())

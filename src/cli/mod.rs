@@ -49,9 +49,13 @@ enum Command {
     },
     /// Print one stack's graph: the full graph as DOT or Mermaid, or the architecture diagram.
     Graph {
-        /// Output format; `svg` draws the architecture diagram with Graphviz `dot`.
+        /// Output format; `svg` draws the architecture diagram.
         #[arg(long, value_enum, default_value_t = Format::Dot)]
         format: Format,
+        /// What draws `svg`: the built-in renderer (no system package), or Graphviz `dot`
+        /// (clusters for VPC, zones and tiers).
+        #[arg(long, value_enum, default_value_t = Renderer::Builtin)]
+        renderer: Renderer,
         /// With `dot`: the architecture diagram's DOT instead of the full graph.
         #[arg(long)]
         architecture: bool,
@@ -188,22 +192,79 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// List the resources the last deploy recorded: logical id, type, physical id.
+    Resources {
+        #[command(flatten)]
+        target: Target,
+        /// Print them as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Remove a lock left by a run that died.
     ForceUnlock {
         #[command(flatten)]
         target: Target,
     },
+    /// The local emulator of `--local`: whether it runs, or stop it.
+    Local {
+        /// `status` or `stop`.
+        #[arg(value_enum)]
+        action: LocalAction,
+        /// The local state directory it is recorded in.
+        #[arg(long, default_value = LOCAL_STATE)]
+        state: PathBuf,
+    },
+}
+
+/// What `local` does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum LocalAction {
+    /// Print its endpoint and pid, or that none runs.
+    Status,
+    /// Stop it and forget it.
+    Stop,
 }
 
 /// Which state and stacks a deploy verb works on.
 #[derive(clap::Args, Debug)]
 struct Target {
-    /// Where state lives: a local directory, or `s3://bucket/prefix` (feature `aws`).
-    #[arg(long, default_value = ".stratus")]
-    state: String,
+    /// Where state lives: a local directory, or `s3://bucket/prefix` (feature `aws`); default
+    /// `.stratus`, or `.stratus/local` with `--local`.
+    #[arg(long)]
+    state: Option<String>,
     /// Only this stack (default: every stack).
     #[arg(long)]
     stack: Option<String>,
+    /// Work against a local AWS emulator instead of AWS: moto server on a free loopback port,
+    /// started in the background on first use and recorded beside a state of its own;
+    /// `destroy --local` or `local stop` ends it.
+    #[arg(long)]
+    local: bool,
+}
+
+/// The state directory of `--local`, kept apart from real-AWS state.
+pub const LOCAL_STATE: &str = ".stratus/local";
+
+impl Target {
+    /// The state location these flags name.
+    fn state(&self) -> String {
+        self.state.clone().unwrap_or_else(|| {
+            if self.local {
+                LOCAL_STATE.into()
+            } else {
+                ".stratus".into()
+            }
+        })
+    }
+}
+
+/// What lays out an SVG diagram.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Renderer {
+    /// layout-rs, in process.
+    Builtin,
+    /// Graphviz `dot`, which must be installed.
+    Graphviz,
 }
 
 /// Graph output formats.
@@ -317,12 +378,14 @@ fn dispatch(
         Command::Synth { out: dir } => synth::synth(app, &dir, out, err),
         Command::Graph {
             format,
+            renderer,
             architecture,
             stack,
             out: file,
         } => graph::graph(
             app,
             format,
+            renderer,
             architecture,
             stack.as_deref(),
             file.as_deref(),
@@ -376,13 +439,7 @@ fn dispatch(
             target,
             yes,
             allow_data_loss,
-        } => deploy::destroy(
-            &context(app, provider, target),
-            yes,
-            &allow_data_loss,
-            out,
-            err,
-        ),
+        } => destroy(app, provider, target, yes, &allow_data_loss, out, err),
         Command::Drift {
             target,
             json,
@@ -404,16 +461,83 @@ fn dispatch(
         Command::ForceUnlock { target } => {
             state::force_unlock(&context(app, provider, target), out)
         }
+        Command::Local { action, state } => local_emulator(action, &state, out),
+        Command::Resources { target, json } => {
+            state::resources(&context(app, provider, target), json, out)
+        }
     }
 }
 
 type VerbResult = Result<u8, String>;
 
+/// `destroy`; with `--local`, the emulator is stopped once the stacks are gone.
+fn destroy(
+    app: &App,
+    provider: deploy::ProviderSource,
+    target: Target,
+    yes: bool,
+    allow_data_loss: &[String],
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> VerbResult {
+    let local = target.local.then(|| PathBuf::from(target.state()));
+    let code = deploy::destroy(
+        &context(app, provider, target),
+        yes,
+        allow_data_loss,
+        out,
+        err,
+    )?;
+    match local {
+        Some(dir) if code == 0 => local_emulator(LocalAction::Stop, &dir, out),
+        _ => Ok(code),
+    }
+}
+
+/// `local status|stop`, and the end of `destroy --local`.
+#[cfg(feature = "aws")]
+fn local_emulator(action: LocalAction, dir: &std::path::Path, out: &mut dyn Write) -> VerbResult {
+    use stratus_aws::local::LocalEmulator;
+    let text = match action {
+        LocalAction::Status => match LocalEmulator::running(dir) {
+            Some(emulator) => format!(
+                "local emulator at {} (pid {})",
+                emulator.endpoint(),
+                emulator.pid
+            ),
+            None => "no local emulator runs".to_owned(),
+        },
+        LocalAction::Stop => {
+            if LocalEmulator::stop(dir).map_err(|e| e.to_string())? {
+                "stopped the local emulator".to_owned()
+            } else {
+                "no local emulator was recorded".to_owned()
+            }
+        }
+    };
+    writeln!(out, "{text}").map_err(|e| e.to_string())?;
+    Ok(0)
+}
+
+/// Without the `aws` feature there is no emulator to manage.
+#[cfg(not(feature = "aws"))]
+fn local_emulator(_: LocalAction, _: &std::path::Path, _: &mut dyn Write) -> VerbResult {
+    Err("--local needs the `aws` feature of stratus (the AWS provider)".into())
+}
+
 fn context(app: &App, provider: deploy::ProviderSource, target: Target) -> deploy::Context<'_> {
+    let state = target.state();
+    let provider = match provider {
+        #[cfg(feature = "aws")]
+        deploy::ProviderSource::Aws if target.local => {
+            deploy::ProviderSource::Local(PathBuf::from(&state))
+        }
+        other => other,
+    };
     deploy::Context {
         app,
         provider,
-        state: deploy::StateLocation::new(&target.state),
+        state: deploy::StateLocation::new(&state),
         stack: target.stack,
     }
 }

@@ -39,6 +39,51 @@ pub(super) fn outputs(ctx: &Context<'_>, json: bool, out: &mut dyn Write) -> Ver
     Ok(0)
 }
 
+/// `resources`: what the last deploy recorded, one line per resource: logical id, type,
+/// physical id and construct path.
+pub(super) fn resources(ctx: &Context<'_>, json: bool, out: &mut dyn Write) -> VerbResult {
+    let runtime = runtime()?;
+    let mut all = serde_json::Map::new();
+    for stack in ctx.stacks()? {
+        let backend = ctx.state.backend(stack.name(), &runtime)?;
+        let state = runtime
+            .block_on(backend.load())
+            .map_err(|e| e.to_string())?;
+        let rows: Vec<serde_json::Value> = state
+            .iter()
+            .flat_map(|s| &s.resources)
+            .map(|(id, r)| {
+                serde_json::json!({
+                    "logical_id": id,
+                    "type": r.type_name,
+                    "physical_id": r.physical_id,
+                    "path": r.path,
+                })
+            })
+            .collect();
+        all.insert(stack.name().to_owned(), serde_json::Value::Array(rows));
+    }
+    if json {
+        writeln!(out, "{:#}", serde_json::Value::Object(all)).map_err(|e| e.to_string())?;
+        return Ok(0);
+    }
+    for (stack, rows) in &all {
+        let rows = rows.as_array().map(Vec::as_slice).unwrap_or_default();
+        writeln!(out, "{stack} ({} resources recorded)", rows.len()).map_err(|e| e.to_string())?;
+        for row in rows {
+            writeln!(
+                out,
+                "  {:<36} {:<42} {}",
+                row["logical_id"].as_str().unwrap_or_default(),
+                row["type"].as_str().unwrap_or_default(),
+                row["physical_id"].as_str().unwrap_or_default()
+            )
+            .map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(0)
+}
+
 /// `drift`: what differs between recorded state and the cloud, property by property.
 pub(super) fn drift(
     ctx: &Context<'_>,

@@ -1,6 +1,7 @@
 //! The project's tasks as a library, so tests can run them.
 
 pub mod cfn;
+pub mod tools;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -50,6 +50,7 @@ mod handler;
 #[cfg(feature = "iam")]
 mod iam;
 mod inputs;
+pub mod local;
 mod names;
 mod ownership;
 #[cfg(feature = "rds")]

@@ -1,0 +1,186 @@
+//! A local AWS API emulator for the command line's `--local` (what `cdklocal` and `tflocal`
+//! do for CDK and Terraform): moto server on a free loopback port, started in the
+//! background on first use, its port and pid recorded in a directory beside the local state
+//! so that later commands reach the same emulator, stopped on request.
+
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::Credentials;
+
+/// The pinned emulator, as the tests and `cargo xtask` install it.
+pub const MOTO_VERSION: &str = "5.2.5";
+
+/// What `--local` commands share: where the emulator listens and which process it is.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LocalEmulator {
+    /// The loopback port it listens on.
+    pub port: u16,
+    /// Its process id, to stop it.
+    pub pid: u32,
+}
+
+/// Why the emulator could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum LocalError {
+    /// `moto_server` is not installed where we look.
+    #[error(
+        "moto server is not installed: run `cargo xtask tools` (it installs it into .tools/), or \
+         `pip install 'moto[server]=={MOTO_VERSION}'`, or point STRATUS_MOTO_SERVER at it"
+    )]
+    NotInstalled,
+    /// It did not start or answer in time.
+    #[error("moto server did not start on 127.0.0.1:{port} within a minute; its log: {log}")]
+    NoAnswer {
+        /// The port it was started on.
+        port: u16,
+        /// Its log file.
+        log: String,
+    },
+    /// Reading or writing the record, or starting the process, failed.
+    #[error("{0}")]
+    Io(String),
+}
+
+/// The record's file in `dir`.
+fn record(dir: &Path) -> PathBuf {
+    dir.join("emulator.json")
+}
+
+/// Where `moto_server` is: `STRATUS_MOTO_SERVER`, the project's `.tools/` (from
+/// `cargo xtask tools`), or `PATH`.
+fn moto_server() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("STRATUS_MOTO_SERVER") {
+        return Some(PathBuf::from(path));
+    }
+    let local = Path::new(".tools/python/bin/moto_server");
+    if local.exists() {
+        return Some(local.to_path_buf());
+    }
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join("moto_server"))
+            .find(|candidate| candidate.is_file())
+    })
+}
+
+fn answers(port: u16) -> bool {
+    TcpStream::connect_timeout(
+        &(std::net::Ipv4Addr::LOCALHOST, port).into(),
+        Duration::from_millis(500),
+    )
+    .is_ok()
+}
+
+impl LocalEmulator {
+    /// The emulator recorded in `dir`, if it still answers.
+    pub fn running(dir: &Path) -> Option<Self> {
+        let text = std::fs::read_to_string(record(dir)).ok()?;
+        let emulator: Self = serde_json::from_str(&text).ok()?;
+        answers(emulator.port).then_some(emulator)
+    }
+
+    /// The emulator recorded in `dir`, or a new one started in the background (and recorded)
+    /// when none answers.
+    ///
+    /// # Errors
+    /// When moto server is not installed, does not start, or `dir` cannot be written.
+    pub fn ensure(dir: &Path) -> Result<Self, LocalError> {
+        if let Some(running) = Self::running(dir) {
+            return Ok(running);
+        }
+        let program = moto_server().ok_or(LocalError::NotInstalled)?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| LocalError::Io(format!("{}: {e}", dir.display())))?;
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .map_err(|e| LocalError::Io(format!("no free port on 127.0.0.1: {e}")))?;
+        let log = dir.join("emulator.log");
+        let log_file = std::fs::File::create(&log)
+            .map_err(|e| LocalError::Io(format!("{}: {e}", log.display())))?;
+        // Not waited for: it outlives this command, until `destroy --local` or `local stop`.
+        let child = Command::new(&program)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .env("MOTO_ACM_VALIDATION_WAIT", "1")
+            .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(log_file)
+            .spawn()
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => LocalError::NotInstalled,
+                _ => LocalError::Io(format!("cannot start {}: {e}", program.display())),
+            })?;
+        let emulator = Self {
+            port,
+            pid: child.id(),
+        };
+        let started = Instant::now();
+        while !answers(port) {
+            if started.elapsed() > Duration::from_secs(60) {
+                emulator.kill();
+                return Err(LocalError::NoAnswer {
+                    port,
+                    log: log.display().to_string(),
+                });
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let text = serde_json::to_string_pretty(&emulator)
+            .map_err(|e| LocalError::Io(format!("cannot record the emulator: {e}")))?;
+        std::fs::write(record(dir), text)
+            .map_err(|e| LocalError::Io(format!("{}: {e}", record(dir).display())))?;
+        Ok(emulator)
+    }
+
+    /// Stops the emulator recorded in `dir` and forgets it; `false` when none was recorded.
+    ///
+    /// # Errors
+    /// When the record cannot be removed.
+    pub fn stop(dir: &Path) -> Result<bool, LocalError> {
+        let Some(text) = std::fs::read_to_string(record(dir)).ok() else {
+            return Ok(false);
+        };
+        if let Ok(emulator) = serde_json::from_str::<Self>(&text) {
+            emulator.kill();
+        }
+        std::fs::remove_file(record(dir))
+            .map_err(|e| LocalError::Io(format!("{}: {e}", record(dir).display())))?;
+        Ok(true)
+    }
+
+    fn kill(&self) {
+        // `kill` rather than a signal call: this workspace forbids unsafe code.
+        let _ = Command::new("kill")
+            .arg(self.pid.to_string())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+
+    /// The endpoint, `http://127.0.0.1:<port>`.
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// An SDK configuration for this process only: the emulator's endpoint, us-east-1 and
+    /// dummy static credentials (nothing is read from or written to the environment).
+    pub async fn config(&self) -> SdkConfig {
+        aws_config::defaults(BehaviorVersion::latest())
+            .endpoint_url(self.endpoint())
+            .region(Region::new("us-east-1"))
+            .credentials_provider(Credentials::new(
+                "local",
+                "local",
+                None,
+                None,
+                "stratus-local",
+            ))
+            .load()
+            .await
+    }
+}
