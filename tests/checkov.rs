@@ -31,7 +31,19 @@ fn every_check_checkov_fails_on_the_reference_maps_to_a_stratus_finding() {
         "three_tier",
         &stack,
         &report,
-        &[REPLICA_INHERITS_ENCRYPTION],
+        &[
+            REPLICA_INHERITS_ENCRYPTION,
+            (
+                "CKV_AWS_149",
+                "SecretKey",
+                "the app's keys use Secrets Manager's AWS-managed key; Stratus has no rule asking for a customer-managed one",
+            ),
+            (
+                "CKV_AWS_149",
+                "ApiKey",
+                "the app's keys use Secrets Manager's AWS-managed key; Stratus has no rule asking for a customer-managed one",
+            ),
+        ],
     );
     // The tutorial's mistakes are there for checkov to find; this test must be able to fail.
     assert!(failed.len() >= 10, "{failed:#?}");

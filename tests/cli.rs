@@ -38,7 +38,7 @@ fn synth_writes_templates_manifest_and_graphs() {
     let (code, out, err) = run(&app, &["synth", "--out", out_dir.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     assert!(
-        out.contains("synthesized 2 stack(s), 122 resources"),
+        out.contains("synthesized 2 stack(s), 134 resources"),
         "{out}"
     );
     let mut files: Vec<String> = std::fs::read_dir(&out_dir)
@@ -65,7 +65,7 @@ fn synth_writes_templates_manifest_and_graphs() {
     );
     assert_eq!(
         manifest["stacks"][0]["resources"].as_array().unwrap().len(),
-        61
+        67
     );
 }
 

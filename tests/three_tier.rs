@@ -127,11 +127,19 @@ fn the_replica_has_the_primarys_engine() {
 }
 
 #[test]
-fn the_role_can_read_exactly_the_database_secret() {
+fn the_role_can_read_exactly_the_database_secret_and_the_apps_keys() {
     let tier = stack::build();
     let inspect = Inspect::new(&tier.stack);
     let readable = inspect.allowed_resources(tier.role, "secretsmanager:GetSecretValue");
-    assert_eq!(readable, [tier.db.secret_arn().to_value()]);
+    let [secret_key, api_key] = tier.app_secrets;
+    assert_eq!(
+        readable,
+        [
+            tier.db.secret_arn().to_value(),
+            secret_key.id().to_value(),
+            api_key.id().to_value()
+        ]
+    );
     assert!(
         inspect
             .allowed_resources(tier.role, "s3:GetObject")

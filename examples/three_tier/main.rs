@@ -13,7 +13,7 @@ mod stack;
 
 fn main() -> ExitCode {
     let mut app = App::new();
-    app.add_stack(stack::build().stack);
+    app.add_stack(stack::build_with(&stack::Settings::from_env()).stack);
     app.add_lint_rule(rules::NamePrefix);
     if std::env::args().len() > 1 {
         return stratus::cli::run(app);

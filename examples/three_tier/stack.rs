@@ -16,6 +16,7 @@ use stratus::elb::{ApplicationLoadBalancer, ListenerProtocol, TargetGroup};
 use stratus::iam::{InstanceProfile, Role, ServicePrincipal};
 use stratus::prelude::*;
 use stratus::removal::RemovalPolicy;
+use stratus::secrets::Secret;
 
 /// The administrator's address, the only one allowed to SSH to the bastions.
 pub(crate) const ADMIN_CIDR: &str = "203.0.113.10/32";
@@ -23,6 +24,8 @@ pub(crate) const ADMIN_CIDR: &str = "203.0.113.10/32";
 pub(crate) const DOMAIN: &str = "project-x.example.com";
 /// Amazon Linux 2023 in us-east-1 (an example id).
 const AMI: &str = "ami-0abcdef1234567890";
+/// Lets instances register with Systems Manager, so Session Manager reaches them.
+pub(crate) const SSM_CORE: &str = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore";
 
 /// The stack and the handles the tests look at.
 pub(crate) struct ThreeTier {
@@ -38,6 +41,8 @@ pub(crate) struct ThreeTier {
     pub(crate) role: Role,
     pub(crate) cdn: Option<Distribution>,
     pub(crate) bastions: [Instance; 2],
+    /// The app's `SECRET_KEY` and `API_KEY`, read at boot.
+    pub(crate) app_secrets: [Secret; 2],
 }
 
 /// The settings a reader might change.
@@ -58,6 +63,12 @@ pub(crate) struct Settings {
     pub(crate) bastion_type: String,
     /// The primary database's identifier (renaming it replaces the database).
     pub(crate) db_identifier: String,
+    /// The application's domain.
+    pub(crate) domain: String,
+    /// The administrator's address, the only one allowed to SSH to the bastions.
+    pub(crate) admin_cidr: String,
+    /// The EC2 key pair the bastions take for SSH (none: Session Manager only).
+    pub(crate) key_pair: Option<String>,
 }
 
 impl Default for Settings {
@@ -70,6 +81,26 @@ impl Default for Settings {
             keep_data: true,
             bastion_type: "t3.micro".into(),
             db_identifier: "project-x-db".into(),
+            domain: DOMAIN.into(),
+            admin_cidr: ADMIN_CIDR.into(),
+            key_pair: None,
+        }
+    }
+}
+
+impl Settings {
+    /// The defaults, with what the environment sets instead: `PROJECT_X_DOMAIN`,
+    /// `PROJECT_X_ADMIN_CIDR`, `PROJECT_X_KEY_PAIR`, and `PROJECT_X_EDGE=false` to leave the
+    /// edge (zone, certificate, CloudFront) out. A malformed value is reported by validation.
+    pub(crate) fn from_env() -> Self {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        let defaults = Self::default();
+        Self {
+            domain: var("PROJECT_X_DOMAIN").unwrap_or(defaults.domain.clone()),
+            admin_cidr: var("PROJECT_X_ADMIN_CIDR").unwrap_or(defaults.admin_cidr.clone()),
+            key_pair: var("PROJECT_X_KEY_PAIR"),
+            edge: var("PROJECT_X_EDGE").map_or(defaults.edge, |v| v != "false" && v != "0"),
+            ..defaults
         }
     }
 }
@@ -93,8 +124,10 @@ pub(crate) fn build_with(settings: &Settings) -> ThreeTier {
     stack.tag("Environment", "prod");
     let web = presentation(&mut stack, settings);
     let data = data_tier(&mut stack, &web, settings);
-    let (asg, role) = logic_tier(&mut stack, &web, &data, settings.asg_max);
-    let cdn = settings.edge.then(|| edge(&mut stack, web.alb));
+    let (asg, role, app_secrets) = logic_tier(&mut stack, &web, &data, settings.asg_max);
+    let cdn = settings
+        .edge
+        .then(|| edge(&mut stack, web.alb, &settings.domain));
     if let Some(cdn) = cdn {
         stack.output(
             "CloudFrontDomain",
@@ -126,6 +159,7 @@ pub(crate) fn build_with(settings: &Settings) -> ThreeTier {
         role,
         cdn,
         bastions: web.bastions,
+        app_secrets,
     }
 }
 
@@ -173,14 +207,27 @@ fn presentation(stack: &mut Stack, settings: &Settings) -> Presentation {
         .name("project-x-bastion-sg")
         .description("bastions: SSH from the administrator only")
         .build(stack);
-    stack.allow(Peer::ipv4(ADMIN_CIDR), &bastion_sg, Port::SSH);
+    stack.allow(Peer::ipv4(&settings.admin_cidr), &bastion_sg, Port::SSH);
+    // SSH with the key pair from the settings, and Session Manager through the role.
+    let bastion_role = Role::builder("bastion-role", ServicePrincipal::ec2())
+        .name("project-x-bastion-role")
+        .description("bastions: Session Manager")
+        .managed_policy(SSM_CORE)
+        .build(stack);
+    let bastion_profile = InstanceProfile::builder("bastion-profile", bastion_role)
+        .name("project-x-bastion-profile")
+        .build(stack);
     let public = vpc.public_subnets();
     let bastions = [("bastion-a", public[0]), ("bastion-b", public[1])].map(|(id, subnet)| {
-        Instance::builder(id, subnet)
+        let mut bastion = Instance::builder(id, subnet)
             .image_id(AMI)
             .instance_type(&settings.bastion_type)
             .security_group(bastion_sg)
-            .build(stack)
+            .instance_profile(bastion_profile);
+        if let Some(key) = &settings.key_pair {
+            bastion = bastion.key_name(key);
+        }
+        bastion.build(stack)
     });
 
     let app_sg = SecurityGroup::builder("app-sg", &vpc)
@@ -233,18 +280,33 @@ fn data_tier(stack: &mut Stack, web: &Presentation, settings: &Settings) -> Data
     Data { efs, db, replica }
 }
 
-/// The Flask instances: a role that reads the database secret, a launch template, the group.
+/// The Flask instances: a role that reads the database secret and the app's keys and lets
+/// Session Manager in, a launch template whose user data installs and starts the news reader,
+/// the group.
 fn logic_tier(
     stack: &mut Stack,
     web: &Presentation,
     data: &Data,
     asg_max: u32,
-) -> (AutoScalingGroup, Role) {
+) -> (AutoScalingGroup, Role, [Secret; 2]) {
     let role = Role::builder("app-role", ServicePrincipal::ec2())
         .name("project-x-app-role")
-        .description("logic tier instances: read the database secret")
+        .description("logic tier instances: read the database secret and the app's keys")
+        .managed_policy(SSM_CORE)
         .build(stack);
     data.db.grant_secret_read(stack, role);
+    let app_secrets = [
+        ("secret-key", "the news reader's Flask SECRET_KEY"),
+        ("api-key", "the news reader's API_KEY, for posting articles"),
+    ]
+    .map(|(id, description)| {
+        let secret = Secret::builder(id)
+            .description(description)
+            .length(48)
+            .build(stack);
+        secret.grant_read(stack, role);
+        secret
+    });
     let profile = InstanceProfile::builder("app-profile", role)
         .name("project-x-app-profile")
         .build(stack);
@@ -252,7 +314,15 @@ fn logic_tier(
     let user_data = UserData::from_script(include_str!("user_data.sh"))
         .var("EFS_ID", data.efs.id())
         .var("DB_SECRET_ARN", data.db.secret_arn())
+        .var("SECRET_KEY_ARN", app_secrets[0].id())
+        .var("API_KEY_ARN", app_secrets[1].id())
         .var("DB_HOST", data.db.endpoint_address())
+        .var("DB_READ_HOST", data.replica.endpoint_address())
+        .var("APP_PY", include_str!("app/app.py").trim_end())
+        .var(
+            "REQUIREMENTS",
+            include_str!("app/requirements.txt").trim_end(),
+        )
         .var("REGION", "us-east-1");
     let template = LaunchTemplate::builder("app-lt")
         .name("project-x-app-lt")
@@ -270,13 +340,13 @@ fn logic_tier(
         .target_group(web.target_group)
         .cpu_target(50.0)
         .build(stack);
-    (asg, role)
+    (asg, role, app_secrets)
 }
 
 /// The public zone, a certificate, CloudFront in front of the load balancer, the alias record.
-fn edge(stack: &mut Stack, alb: ApplicationLoadBalancer) -> Distribution {
-    let zone = HostedZone::public("zone", DOMAIN, stack);
-    let certificate = Certificate::builder("cert", DOMAIN, &zone).build(stack);
+fn edge(stack: &mut Stack, alb: ApplicationLoadBalancer, domain: &str) -> Distribution {
+    let zone = HostedZone::public("zone", domain, stack);
+    let certificate = Certificate::builder("cert", domain, &zone).build(stack);
     let cdn = Distribution::builder(
         "cdn",
         Origin::load_balancer(alb).protocol(OriginProtocolPolicy::HttpOnly),
@@ -284,14 +354,14 @@ fn edge(stack: &mut Stack, alb: ApplicationLoadBalancer) -> Distribution {
     .cache_policy(CachePolicy::caching_disabled())
     .origin_request_policy(OriginRequestPolicy::all_viewer())
     .viewer_protocol_policy(ViewerProtocolPolicy::RedirectToHttps)
-    .domain_names([DOMAIN])
+    .domain_names([domain])
     .certificate(&certificate)
     .comment("project-x")
     .build(stack);
     AliasRecord::a(
         "app-record",
         &zone,
-        DOMAIN,
+        domain,
         AliasTarget::Distribution(cdn),
         stack,
     );

@@ -1,6 +1,7 @@
 #!/bin/bash
-# Logic tier boot script: mount EFS, fetch the database credentials from Secrets Manager with the
-# instance role (never written here), start the Flask app on port 5000.
+# Logic tier boot script: mount EFS, read the database credentials and the app's keys from
+# Secrets Manager with the instance role (never written here), install the news reader and
+# run it on port 5000 under systemd.
 set -euo pipefail
 
 dnf install -y amazon-efs-utils python3-pip jq
@@ -8,13 +9,48 @@ mkdir -p /mnt/efs
 mount -t efs -o tls {{EFS_ID}}:/ /mnt/efs
 echo "{{EFS_ID}}:/ /mnt/efs efs _netdev,tls 0 0" >> /etc/fstab
 
-DB_SECRET=$(aws secretsmanager get-secret-value --region {{REGION}} \
-  --secret-id '{{DB_SECRET_ARN}}' --query SecretString --output text)
-export DB_HOST='{{DB_HOST}}'
-export DB_NAME=newsreadb
-export DB_USER=$(echo "$DB_SECRET" | jq -r .username)
-export DB_PASSWORD=$(echo "$DB_SECRET" | jq -r .password)
+secret() {
+  aws secretsmanager get-secret-value --region {{REGION}} --secret-id "$1" \
+    --query SecretString --output text
+}
+DB_SECRET=$(secret '{{DB_SECRET_ARN}}')
 
-cd /mnt/efs/app
-pip3 install -r requirements.txt
-nohup python3 -m flask --app app run --host 0.0.0.0 --port 5000 >/var/log/flask.log 2>&1 &
+install -d -m 755 /opt/newsreader
+cat > /opt/newsreader/app.py <<'NEWSREADER_APP'
+{{APP_PY}}
+NEWSREADER_APP
+cat > /opt/newsreader/requirements.txt <<'NEWSREADER_REQUIREMENTS'
+{{REQUIREMENTS}}
+NEWSREADER_REQUIREMENTS
+pip3 install -r /opt/newsreader/requirements.txt
+
+# The variables the tutorial's app reads, in a file only root can read.
+umask 077
+cat > /etc/newsreader.env <<ENV
+MYSQL_HOST={{DB_HOST}}
+MYSQL_READ_HOST={{DB_READ_HOST}}
+MYSQL_DB=newsreadb
+MYSQL_USER=$(echo "$DB_SECRET" | jq -r .username)
+MYSQL_PASSWORD=$(echo "$DB_SECRET" | jq -r .password)
+SECRET_KEY=$(secret '{{SECRET_KEY_ARN}}')
+API_KEY=$(secret '{{API_KEY_ARN}}')
+PORT=5000
+ENV
+
+cat > /etc/systemd/system/newsreader.service <<'UNIT'
+[Unit]
+Description=News reader (Flask)
+After=network-online.target
+Wants=network-online.target
+
+[Service]
+EnvironmentFile=/etc/newsreader.env
+WorkingDirectory=/opt/newsreader
+ExecStart=/usr/bin/python3 /opt/newsreader/app.py
+Restart=always
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+systemctl daemon-reload
+systemctl enable --now newsreader

@@ -20,7 +20,15 @@ pub struct Failed {
 
 /// The checks checkov fails on `template`.
 pub fn failed_checks(name: &str, template: &str) -> Vec<Failed> {
-    let checkov = std::env::var("STRATUS_CHECKOV").unwrap_or_else(|_| "checkov".into());
+    // `STRATUS_CHECKOV`, else what `cargo xtask tools` installs, else the PATH's.
+    let installed = concat!(env!("CARGO_MANIFEST_DIR"), "/.tools/checkov/bin/checkov");
+    let checkov = std::env::var("STRATUS_CHECKOV").unwrap_or_else(|_| {
+        if std::path::Path::new(installed).exists() {
+            installed.into()
+        } else {
+            "checkov".into()
+        }
+    });
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join(format!("{name}.template.json"));
     std::fs::write(&file, template).unwrap();

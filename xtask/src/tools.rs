@@ -4,9 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// cfn-lint (every synthesized template is linted) and moto server (the local AWS emulator),
-/// in one environment.
-pub const PYTHON_TOOLS: &[&str] = &["cfn-lint==1.51.0", "moto[server]==5.2.5"];
+/// cfn-lint (every synthesized template is linted), moto server (the local AWS emulator) and
+/// Flask (the example app's smoke test), in one environment.
+pub const PYTHON_TOOLS: &[&str] = &["cfn-lint==1.51.0", "moto[server]==5.2.5", "flask==3.1.3"];
 /// checkov (the lint cross-check), whose pins conflict with the others': an environment of its
 /// own.
 pub const CHECKOV: &[&str] = &["checkov==3.3.30"];

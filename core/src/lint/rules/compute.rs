@@ -42,7 +42,9 @@ impl UserDataSecret {
     pub(super) fn new() -> Self {
         let patterns = [
             (
-                r#"(?i)\b[a-z_]*(password|passwd|secret|api_?key|token|access_?key)[a-z_]*\s*[=:]\s*['"]?([^\s'"$]{6,})"#,
+                // A literal, not an expression: the value ends at a quote, a space, `;` or the line's
+                // end, so `API_KEY = os.environ.get(..)` and `$(aws …)` are not literals.
+                r#"(?im)\b[a-z_]*(password|passwd|secret|api_?key|token|access_?key)[a-z_]*\s*[=:]\s*['"]?([^\s'"$(){}\[\]]{6,})(?:['"\s;]|$)"#,
                 "a literal assigned to a secret-looking name",
             ),
             (r"\b(AKIA|ASIA)[0-9A-Z]{16}\b", "an AWS access key id"),
@@ -143,8 +145,10 @@ impl Rule for GroupInPublicSubnets {
 /// base64/URL-safe alphabet mixing upper case, lower case and digits, with at least 4 bits of
 /// Shannon entropy per character. Checksums (lower-case hex) and words do not qualify.
 fn high_entropy_literal(text: &str) -> Option<&str> {
+    // `=` only pads the end of base64: inside a word it assigns (`ExecStart=/usr/bin/…`).
     text.split(|c: char| !(c.is_ascii_alphanumeric() || "+/=_-".contains(c)))
-        .filter(|word| word.len() >= 20)
+        .flat_map(|word| word.trim_end_matches('=').split('='))
+        .filter(|word| word.len() >= 20 && !word.starts_with('/'))
         .filter(|word| {
             word.chars().any(|c| c.is_ascii_uppercase())
                 && word.chars().any(|c| c.is_ascii_lowercase())
@@ -189,5 +193,8 @@ mod tests {
         assert!(high_entropy_literal("dnf install -y amazon-efs-utils python3-pip jq").is_none());
         assert!(high_entropy_literal("/opt/application/releases/Current2024/bin").is_none());
         assert!(high_entropy_literal("AmazonSSMManagedInstanceCore2").is_none());
+        assert!(high_entropy_literal("ExecStart=/usr/bin/python3 /opt/app/App2.py").is_none());
+        // Padding stays part of the key.
+        assert!(high_entropy_literal("KEY=dGhpc0lzQVNlY3JldEtleTEyMzQ1Njc4OQ==").is_some());
     }
 }
