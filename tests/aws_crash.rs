@@ -8,7 +8,7 @@
 //! what the removal policies keep, each listed in its report.
 //!
 //! Scenarios: the reference deploy from nothing; an update of it that replaces the database
-//! create-first (its dependents updated or replaced, its replica delete-first); an update that
+//! create-first with its renamed replica (their dependents updated or replaced); an update that
 //! replaces a named security group delete-first with the rules that refer to it; the reference
 //! destroy. `STRATUS_CRASH_EVERY=k` crashes at every k-th call (CI: 10; the full sweep: 1).
 
@@ -145,7 +145,7 @@ async fn the_reference_deploy_killed_at_any_call_resumes_to_exactly_one_of_every
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_create_first_replacement_killed_at_any_call_resumes() {
     sweep(
-        "reference update (database replaced create-first, replica delete-first)",
+        "reference update (database and replica replaced create-first)",
         Scenario::Deploy {
             from: Some("reference"),
             to: "reference-v2",

@@ -63,6 +63,9 @@ pub(crate) struct Settings {
     pub(crate) bastion_type: String,
     /// The primary database's identifier (renaming it replaces the database).
     pub(crate) db_identifier: String,
+    /// The read replica's identifier. The launch template's user data names the replica's
+    /// endpoint, so a replacement of the replica must make the new one first: rename it too.
+    pub(crate) replica_identifier: String,
     /// The application's domain.
     pub(crate) domain: String,
     /// The administrator's address, the only one allowed to SSH to the bastions.
@@ -81,6 +84,7 @@ impl Default for Settings {
             keep_data: true,
             bastion_type: "t3.micro".into(),
             db_identifier: "project-x-db".into(),
+            replica_identifier: "project-x-db-replica".into(),
             domain: DOMAIN.into(),
             admin_cidr: ADMIN_CIDR.into(),
             key_pair: None,
@@ -274,7 +278,7 @@ fn data_tier(stack: &mut Stack, web: &Presentation, settings: &Settings) -> Data
     let db = db.build(stack);
     let replica = db
         .with_replica("db-replica")
-        .identifier("project-x-db-replica")
+        .identifier(&settings.replica_identifier)
         .build(stack);
     stack.allow_default(web.app_sg, &db);
     Data { efs, db, replica }

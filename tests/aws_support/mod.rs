@@ -38,12 +38,13 @@ pub fn stack(name: &str) -> Stack {
     match name {
         // The reference stack, whole.
         "reference" => three_tier::build_with(&Settings::default()).stack,
-        // The same with the database renamed (a create-first replacement of the database, its
-        // replica replaced delete-first, the policy and launch template that use it updated)
-        // and bigger bastions (updated in place).
+        // The same with the database and its replica renamed (both replaced create-first: the
+        // launch template's user data names the replica's endpoint; the policy and launch
+        // template that use them updated) and bigger bastions (updated in place).
         "reference-v2" => {
             three_tier::build_with(&Settings {
                 db_identifier: "project-x-db-v2".into(),
+                replica_identifier: "project-x-db-replica-v2".into(),
                 bastion_type: "t3.small".into(),
                 ..Settings::default()
             })
