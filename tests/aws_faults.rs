@@ -62,7 +62,7 @@ async fn lifecycle(bench: &Bench, config: &SdkConfig) -> ([Run; 3], [Inventory; 
         .await
         .unwrap();
     assert!(!plan.has_changes(), "{}", plan.render(false));
-    let destroyed = run("destroy", make().destroy("project-x")).await;
+    let destroyed = run("destroy", Box::pin(make().destroy("project-x"))).await;
     let after_destroy = bench.held().await;
     assert_eq!(
         after_destroy,

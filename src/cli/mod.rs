@@ -9,6 +9,7 @@ mod cost;
 mod deploy;
 mod graph;
 mod lint;
+mod logging;
 mod progress;
 mod state;
 mod synth;
@@ -37,6 +38,9 @@ pub const EXIT_USAGE: u8 = 2;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Show the engine's and the provider's steps on stderr (`-vv` more; `RUST_LOG` filters).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
 }
 
 #[derive(Subcommand, Debug)]
@@ -307,8 +311,9 @@ fn run_inner(app: App, source: deploy::ProviderSource) -> ExitCode {
         &app,
         source,
         std::env::args_os(),
-        &mut std::io::stdout().lock(),
-        &mut std::io::stderr().lock(),
+        // Not locked for the whole run: `-v` writes to stderr from the runtime's threads.
+        &mut std::io::stdout(),
+        &mut std::io::stderr(),
     );
     std::mem::forget(app);
     ExitCode::from(code)
@@ -356,6 +361,7 @@ where
             return code;
         }
     };
+    logging::init(cli.verbose);
     let result = dispatch(app, provider, cli.command, out, err);
     match result {
         Ok(code) => code,

@@ -167,12 +167,14 @@ impl Provider for AwsProvider {
         contract(type_name)
     }
 
+    #[tracing::instrument(name = "aws.create", skip_all, fields(r#type = %request.type_name, logical_id = %request.logical_id))]
     async fn create(&self, request: CreateRequest<'_>) -> Result<Created, ProviderError> {
         Self::handler(request.type_name)?
             .create(&self.context, request)
             .await
     }
 
+    #[tracing::instrument(name = "aws.read", skip_all, fields(r#type = %type_name, physical_id = %physical_id))]
     async fn read(
         &self,
         type_name: &str,
@@ -185,18 +187,21 @@ impl Provider for AwsProvider {
         .await
     }
 
+    #[tracing::instrument(name = "aws.update", skip_all, fields(r#type = %request.type_name, physical_id = %request.physical_id))]
     async fn update(&self, request: UpdateRequest<'_>) -> Result<Attributes, ProviderError> {
         Self::handler(request.type_name)?
             .update(&self.context, request)
             .await
     }
 
+    #[tracing::instrument(name = "aws.delete", skip_all, fields(r#type = %request.type_name, physical_id = %request.physical_id))]
     async fn delete(&self, request: DeleteRequest<'_>) -> Result<(), ProviderError> {
         Self::handler(request.type_name)?
             .delete(&self.context, request)
             .await
     }
 
+    #[tracing::instrument(name = "aws.find", skip_all, fields(r#type = %request.type_name, logical_id = %request.logical_id))]
     async fn find(&self, request: FindRequest<'_>) -> Result<Option<Created>, ProviderError> {
         let handler = Self::handler(request.type_name)?;
         wait::settled(&self.context.wait, || handler.find(&self.context, request)).await

@@ -339,7 +339,10 @@ fn cargo_toml(
          edition = \"2024\"\n\
          rust-version = \"1.89\"\n\
          license = \"Apache-2.0\"\n\
-         repository = \"https://github.com/stratus-rs/stratus\"\n\n\
+         repository = \"https://github.com/stratus-rs/stratus\"\n\
+         readme = \"README.md\"\n\
+         keywords = [\"aws\", \"cloudformation\", \"infrastructure\", \"iac\"]\n\
+         categories = [\"development-tools\", \"api-bindings\"]\n\n\
          # A workspace of its own: the main workspace's `--all-features` runs must not turn on `full`.\n\
          [workspace]\n\n\
          # Building every type on its own (CI's breadth build): no debug info, less memory.\n\

@@ -60,16 +60,27 @@ impl Call {
         }
     }
 
+    #[tracing::instrument(
+        name = "call",
+        skip_all,
+        fields(seq = tracing::field::Empty, logical_id = tracing::field::Empty, operation = tracing::field::Empty)
+    )]
     pub(super) async fn run(self, intent: JournalEntry, args: CallArgs) -> Outcome {
         let JournalEntry::Intent {
             seq,
             logical_id,
             operation,
+            type_name,
             ..
         } = &intent
         else {
             unreachable!("a call is given an intent");
         };
+        let span = tracing::Span::current();
+        span.record("seq", seq);
+        span.record("logical_id", tracing::field::display(logical_id));
+        span.record("operation", tracing::field::debug(operation));
+        tracing::debug!(type_name = type_name.as_str(), "intent journaled");
         if let Err(e) = self.backend.append(&intent).await {
             return Outcome::Fatal(e);
         }
@@ -83,6 +94,7 @@ impl Call {
                     "the provider panicked ({}); whether the call took effect is checked on the next run",
                     panic_message(panic.as_ref())
                 );
+                tracing::error!(error = %message, "provider panicked");
                 self.emit(Event::Failed {
                     logical_id: logical_id.clone(),
                     operation: *operation,
@@ -102,6 +114,11 @@ impl Call {
                 if let Err(e) = self.backend.append(&done).await {
                     return Outcome::Fatal(e);
                 }
+                tracing::info!(
+                    physical_id = physical_id.as_deref().unwrap_or_default(),
+                    elapsed_ms = started.elapsed().as_millis(),
+                    "done"
+                );
                 self.emit(Event::Finished {
                     logical_id: logical_id.clone(),
                     operation: *operation,
@@ -115,6 +132,7 @@ impl Call {
             }
             Ok(Err(error)) => {
                 let message = explain(&error, logical_id, args.path.as_deref());
+                tracing::warn!(error = %message, "failed");
                 if self.may_have_made(&intent, &error).await {
                     // Something exists that the intent may have made: the intent stays open
                     // and the next run settles it (finds it, finishes it, records it).

@@ -456,6 +456,7 @@ impl Deployer {
 
     /// Plans as [`Deployer::plan`], with what `deploy` needs to apply exactly this plan later
     /// (`plan --out FILE`).
+    #[tracing::instrument(name = "plan", skip_all, fields(stack = %stack.name()))]
     pub async fn saved_plan(&self, stack: &Stack) -> Result<SavedPlan, EngineError> {
         stack.validate().map_err(EngineError::Invalid)?;
         guarded("plan", async {
@@ -478,6 +479,7 @@ impl Deployer {
 
     /// What differs between recorded state and the cloud, property by property, and what was
     /// deleted outside Stratus. Changes nothing.
+    #[tracing::instrument(name = "drift", skip_all, fields(stack = %stack_name))]
     pub async fn drift(&self, stack_name: &str) -> Result<Drift, EngineError> {
         guarded("drift", async {
             let run = Run::new(self, stack_name);
@@ -619,6 +621,7 @@ impl Deployer {
 
     /// Checks the stack against the provider, refreshes (by the options), plans. Returns the
     /// plan and the state it was made against.
+    #[tracing::instrument(name = "prepare", skip_all, fields(refresh))]
     async fn prepare(
         &self,
         run: &Run<'_>,
@@ -744,6 +747,7 @@ impl Deployer {
         }
     }
 
+    #[tracing::instrument(name = "deploy", skip_all, fields(stack = %stack.name()))]
     async fn deploy_locked(
         &self,
         stack: &Stack,
@@ -809,6 +813,7 @@ impl Deployer {
         Ok(Some(report))
     }
 
+    #[tracing::instrument(name = "destroy", skip_all, fields(stack = %stack_name))]
     async fn destroy_locked(
         &self,
         stack_name: &str,

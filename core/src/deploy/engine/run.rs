@@ -191,6 +191,7 @@ impl<'a> Run<'a> {
 
     /// Loads state, replays the journal, settles open intents with the provider (finishing
     /// what interrupted creates made), saves.
+    #[tracing::instrument(name = "reconcile", skip_all)]
     pub(super) async fn reconcile(&self) -> Result<State, EngineError> {
         let backend = &self.deployer.backend;
         let provider = &self.deployer.provider;
@@ -329,6 +330,7 @@ impl<'a> Run<'a> {
 
     /// Reads every recorded resource: drops what was deleted outside Stratus, records live
     /// values of what was changed outside it (compared the way the provider's contract says).
+    #[tracing::instrument(name = "refresh", skip_all, fields(resources = state.resources.len()))]
     pub(super) async fn refresh(
         &self,
         state: &State,
@@ -386,6 +388,7 @@ impl<'a> Run<'a> {
         Ok((refreshed, drift))
     }
 
+    #[tracing::instrument(name = "save", skip_all)]
     pub(super) async fn finish(
         &self,
         state: &mut State,
@@ -406,6 +409,7 @@ impl<'a> Run<'a> {
     }
 
     /// Dispatches `ops` as their dependencies finish.
+    #[tracing::instrument(name = "apply", skip_all, fields(operations = ops.len()))]
     pub(super) async fn execute(
         &self,
         stack: Option<&Stack>,
@@ -604,7 +608,8 @@ impl<'a> Run<'a> {
             observer: self.deployer.observer.clone(),
             options: self.deployer.options.clone(),
         };
-        async move { (i, call.run(intent, args).await) }
+        // The call's span is a child of the step that dispatched it, wherever the task runs.
+        tracing::Instrument::in_current_span(async move { (i, call.run(intent, args).await) })
     }
 }
 
