@@ -337,6 +337,17 @@ where
     run_source(app, source, args, out, err)
 }
 
+/// [`run_from`] with the AWS provider made as [`run`] makes it (so `--local` starts and
+/// reaches the local emulator): for tests of the command line against the emulator.
+#[cfg(feature = "aws")]
+pub fn run_from_aws<I, T>(app: &App, args: I, out: &mut dyn Write, err: &mut dyn Write) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    run_source(app, deploy::ProviderSource::Aws, args, out, err)
+}
+
 fn run_source<I, T>(
     app: &App,
     provider: deploy::ProviderSource,

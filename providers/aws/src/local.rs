@@ -89,10 +89,19 @@ impl LocalEmulator {
     /// # Errors
     /// When moto server is not installed, does not start, or `dir` cannot be written.
     pub fn ensure(dir: &Path) -> Result<Self, LocalError> {
+        Self::ensure_with(dir, moto_server())
+    }
+
+    /// As [`LocalEmulator::ensure`], with `moto_server` found by the caller (`None`: not
+    /// installed).
+    ///
+    /// # Errors
+    /// As [`LocalEmulator::ensure`].
+    pub fn ensure_with(dir: &Path, moto_server: Option<PathBuf>) -> Result<Self, LocalError> {
         if let Some(running) = Self::running(dir) {
             return Ok(running);
         }
-        let program = moto_server().ok_or(LocalError::NotInstalled)?;
+        let program = moto_server.ok_or(LocalError::NotInstalled)?;
         std::fs::create_dir_all(dir)
             .map_err(|e| LocalError::Io(format!("{}: {e}", dir.display())))?;
         let port = TcpListener::bind("127.0.0.1:0")
