@@ -22,7 +22,7 @@ use stratus::secrets::Secret;
 pub(crate) const ADMIN_CIDR: &str = "203.0.113.10/32";
 /// The application's domain.
 pub(crate) const DOMAIN: &str = "project-x.example.com";
-/// Amazon Linux 2023 in us-east-1 (an example id).
+/// Amazon Linux 2023 in us-east-1 (an example id: set `PROJECT_X_AMI` to a real one).
 const AMI: &str = "ami-0abcdef1234567890";
 /// Lets instances register with Systems Manager, so Session Manager reaches them.
 pub(crate) const SSM_CORE: &str = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore";
@@ -72,6 +72,8 @@ pub(crate) struct Settings {
     pub(crate) admin_cidr: String,
     /// The EC2 key pair the bastions take for SSH (none: Session Manager only).
     pub(crate) key_pair: Option<String>,
+    /// The Amazon Linux 2023 image every instance boots.
+    pub(crate) ami: String,
 }
 
 impl Default for Settings {
@@ -88,13 +90,15 @@ impl Default for Settings {
             domain: DOMAIN.into(),
             admin_cidr: ADMIN_CIDR.into(),
             key_pair: None,
+            ami: AMI.into(),
         }
     }
 }
 
 impl Settings {
     /// The defaults, with what the environment sets instead: `PROJECT_X_DOMAIN`,
-    /// `PROJECT_X_ADMIN_CIDR`, `PROJECT_X_KEY_PAIR`, and `PROJECT_X_EDGE=false` to leave the
+    /// `PROJECT_X_ADMIN_CIDR`, `PROJECT_X_KEY_PAIR`, `PROJECT_X_AMI`, and `PROJECT_X_EDGE=false`
+    /// to leave the
     /// edge (zone, certificate, CloudFront) out. A malformed value is reported by validation.
     pub(crate) fn from_env() -> Self {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
@@ -103,6 +107,7 @@ impl Settings {
             domain: var("PROJECT_X_DOMAIN").unwrap_or(defaults.domain.clone()),
             admin_cidr: var("PROJECT_X_ADMIN_CIDR").unwrap_or(defaults.admin_cidr.clone()),
             key_pair: var("PROJECT_X_KEY_PAIR"),
+            ami: var("PROJECT_X_AMI").unwrap_or(defaults.ami.clone()),
             edge: var("PROJECT_X_EDGE").map_or(defaults.edge, |v| v != "false" && v != "0"),
             ..defaults
         }
@@ -128,7 +133,7 @@ pub(crate) fn build_with(settings: &Settings) -> ThreeTier {
     stack.tag("Environment", "prod");
     let web = presentation(&mut stack, settings);
     let data = data_tier(&mut stack, &web, settings);
-    let (asg, role, app_secrets) = logic_tier(&mut stack, &web, &data, settings.asg_max);
+    let (asg, role, app_secrets) = logic_tier(&mut stack, &web, &data, settings);
     let cdn = settings
         .edge
         .then(|| edge(&mut stack, web.alb, &settings.domain));
@@ -224,7 +229,7 @@ fn presentation(stack: &mut Stack, settings: &Settings) -> Presentation {
     let public = vpc.public_subnets();
     let bastions = [("bastion-a", public[0]), ("bastion-b", public[1])].map(|(id, subnet)| {
         let mut bastion = Instance::builder(id, subnet)
-            .image_id(AMI)
+            .image_id(&settings.ami)
             .instance_type(&settings.bastion_type)
             .security_group(bastion_sg)
             .instance_profile(bastion_profile);
@@ -291,7 +296,7 @@ fn logic_tier(
     stack: &mut Stack,
     web: &Presentation,
     data: &Data,
-    asg_max: u32,
+    settings: &Settings,
 ) -> (AutoScalingGroup, Role, [Secret; 2]) {
     let role = Role::builder("app-role", ServicePrincipal::ec2())
         .name("project-x-app-role")
@@ -330,7 +335,7 @@ fn logic_tier(
         .var("REGION", "us-east-1");
     let template = LaunchTemplate::builder("app-lt")
         .name("project-x-app-lt")
-        .image_id(AMI)
+        .image_id(&settings.ami)
         .instance_type("t3.xlarge")
         .security_group(web.app_sg)
         .instance_profile(profile)
@@ -340,7 +345,7 @@ fn logic_tier(
     let asg = AutoScalingGroup::builder("asg", &web.vpc, template)
         .name("project-x-asg")
         .subnets(SubnetSelection::private_with_egress())
-        .capacity(2, 4, asg_max)
+        .capacity(2, 4, settings.asg_max)
         .target_group(web.target_group)
         .cpu_target(50.0)
         .build(stack);
