@@ -121,11 +121,6 @@ impl App {
 
     /// Lints every stack with [`App::linter`]; each stack's suppressions apply to it.
     pub fn lint(&self) -> LintReport {
-        let linter = self.linter();
-        let mut report = LintReport::default();
-        for stack in &self.stacks {
-            report.findings.extend(linter.run(stack).findings);
-        }
-        report
+        self.linter().run_all(&self.stacks)
     }
 }

@@ -35,18 +35,11 @@ fn main() -> ExitCode {
                 }
             }
             let report = app.lint();
-            let count = |severity| {
-                report
-                    .findings
-                    .iter()
-                    .filter(|f| f.severity == severity && f.suppressed.is_none())
-                    .count()
-            };
             println!(
                 "lint: {} error(s), {} warning(s), {} info (`-- lint` lists them)",
-                count(Severity::Error),
-                count(Severity::Warning),
-                count(Severity::Info)
+                report.open(Severity::Error),
+                report.open(Severity::Warning),
+                report.open(Severity::Info)
             );
             ExitCode::SUCCESS
         }

@@ -97,10 +97,7 @@ pub(super) struct Context<'a> {
 
 impl Context<'_> {
     pub(super) fn stacks(&self) -> Result<Vec<&Stack>, String> {
-        match &self.stack {
-            Some(name) => super::pick(self.app, Some(name)).map(|s| vec![s]),
-            None => Ok(self.app.stacks().iter().collect()),
-        }
+        super::selected(self.app, self.stack.as_deref())
     }
 
     fn provider(&self, runtime: &tokio::runtime::Runtime) -> Result<Arc<dyn Provider>, String> {

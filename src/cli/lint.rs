@@ -10,12 +10,7 @@ use super::{EXIT_FAILURE, VerbResult};
 
 /// The findings for `stacks`, with the app's rules and each stack's suppressions.
 pub(super) fn report(app: &App, stacks: &[&Stack]) -> LintReport {
-    let linter = app.linter();
-    let mut report = LintReport::default();
-    for stack in stacks {
-        report.findings.extend(linter.run(stack).findings);
-    }
-    report
+    app.linter().run_all(stacks.iter().copied())
 }
 
 /// `lint [--json]`: every finding, suppressed ones with their reason; exit 1 when an
@@ -36,23 +31,12 @@ pub(super) fn lint(app: &App, stacks: &[&Stack], json: bool, out: &mut dyn Write
 
 /// "2 errors, 5 warnings, 3 info; 1 suppressed".
 pub(super) fn summary(report: &LintReport) -> String {
-    let open = |severity: Severity| {
-        report
-            .findings
-            .iter()
-            .filter(|f| f.severity == severity && f.suppressed.is_none())
-            .count()
-    };
-    let suppressed = report
-        .findings
-        .iter()
-        .filter(|f| f.suppressed.is_some())
-        .count();
     format!(
-        "{} error(s), {} warning(s), {} info; {suppressed} suppressed",
-        open(Severity::Error),
-        open(Severity::Warning),
-        open(Severity::Info)
+        "{} error(s), {} warning(s), {} info; {} suppressed",
+        report.open(Severity::Error),
+        report.open(Severity::Warning),
+        report.open(Severity::Info),
+        report.suppressed()
     )
 }
 

@@ -409,8 +409,10 @@ fn dispatch(
             out,
         ),
         Command::Validate { json } => validate(app, json, out, err),
-        Command::Cost { json, stack } => cost::cost(&selected(app, stack)?, json, out),
-        Command::Lint { json, stack } => lint::lint(app, &selected(app, stack)?, json, out),
+        Command::Cost { json, stack } => cost::cost(&selected(app, stack.as_deref())?, json, out),
+        Command::Lint { json, stack } => {
+            lint::lint(app, &selected(app, stack.as_deref())?, json, out)
+        }
         Command::List { json } => list(app, json, out),
         Command::Plan {
             target,
@@ -606,8 +608,8 @@ fn list(app: &App, json: bool, out: &mut dyn Write) -> VerbResult {
 }
 
 /// The stacks a verb works on: the named one, or all.
-fn selected(app: &App, name: Option<String>) -> Result<Vec<&Stack>, String> {
-    match name.as_deref() {
+fn selected<'a>(app: &'a App, name: Option<&str>) -> Result<Vec<&'a Stack>, String> {
+    match name {
         Some(name) => Ok(vec![pick(app, Some(name))?]),
         None => Ok(app.stacks().iter().collect()),
     }

@@ -241,6 +241,15 @@ impl Linter {
         self
     }
 
+    /// Runs over each of `stacks`, one report for all.
+    pub fn run_all<'a>(&self, stacks: impl IntoIterator<Item = &'a Stack>) -> LintReport {
+        let mut report = LintReport::default();
+        for stack in stacks {
+            report.findings.extend(self.run(stack).findings);
+        }
+        report
+    }
+
     /// Runs every rule over `stack` and applies the suppressions: this linter's and those the
     /// stack carries ([`Stack::suppress`]).
     pub fn run(&self, stack: &Stack) -> LintReport {
@@ -329,5 +338,21 @@ impl LintReport {
     /// Whether an unsuppressed error remains.
     pub fn has_errors(&self) -> bool {
         self.errors().next().is_some()
+    }
+
+    /// How many findings of `severity` no suppression covers.
+    pub fn open(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity && f.suppressed.is_none())
+            .count()
+    }
+
+    /// How many findings a suppression covers.
+    pub fn suppressed(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.suppressed.is_some())
+            .count()
     }
 }

@@ -51,6 +51,7 @@ mod handler;
 mod iam;
 mod inputs;
 pub mod local;
+mod moto;
 mod names;
 mod ownership;
 #[cfg(feature = "rds")]

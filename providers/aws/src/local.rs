@@ -3,13 +3,12 @@
 //! background on first use, its port and pid recorded in a directory beside the local state
 //! so that later commands reach the same emulator, stopped on request.
 
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
-use aws_config::{BehaviorVersion, Region, SdkConfig};
-use aws_credential_types::Credentials;
+use aws_config::SdkConfig;
+
+use crate::moto::{answers, free_port, spawn, wait_until_answering};
 
 /// The pinned emulator, as the tests and `cargo xtask` install it.
 pub const MOTO_VERSION: &str = "5.2.5";
@@ -67,14 +66,6 @@ fn moto_server() -> Option<PathBuf> {
     })
 }
 
-fn answers(port: u16) -> bool {
-    TcpStream::connect_timeout(
-        &(std::net::Ipv4Addr::LOCALHOST, port).into(),
-        Duration::from_millis(500),
-    )
-    .is_ok()
-}
-
 impl LocalEmulator {
     /// The emulator recorded in `dir`, if it still answers.
     pub fn running(dir: &Path) -> Option<Self> {
@@ -104,40 +95,26 @@ impl LocalEmulator {
         let program = moto_server.ok_or(LocalError::NotInstalled)?;
         std::fs::create_dir_all(dir)
             .map_err(|e| LocalError::Io(format!("{}: {e}", dir.display())))?;
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-            .map_err(|e| LocalError::Io(format!("no free port on 127.0.0.1: {e}")))?;
+        let port =
+            free_port().map_err(|e| LocalError::Io(format!("no free port on 127.0.0.1: {e}")))?;
         let log = dir.join("emulator.log");
         let log_file = std::fs::File::create(&log)
             .map_err(|e| LocalError::Io(format!("{}: {e}", log.display())))?;
         // Not waited for: it outlives this command, until `destroy --local` or `local stop`.
-        let child = Command::new(&program)
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .env("MOTO_ACM_VALIDATION_WAIT", "1")
-            .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(log_file)
-            .spawn()
-            .map_err(|e| match e.kind() {
-                std::io::ErrorKind::NotFound => LocalError::NotInstalled,
-                _ => LocalError::Io(format!("cannot start {}: {e}", program.display())),
-            })?;
+        let child = spawn(&program, port, log_file).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => LocalError::NotInstalled,
+            _ => LocalError::Io(format!("cannot start {}: {e}", program.display())),
+        })?;
         let emulator = Self {
             port,
             pid: child.id(),
         };
-        let started = Instant::now();
-        while !answers(port) {
-            if started.elapsed() > Duration::from_secs(60) {
-                emulator.kill();
-                return Err(LocalError::NoAnswer {
-                    port,
-                    log: log.display().to_string(),
-                });
-            }
-            std::thread::sleep(Duration::from_millis(100));
+        if !wait_until_answering(port) {
+            emulator.kill();
+            return Err(LocalError::NoAnswer {
+                port,
+                log: log.display().to_string(),
+            });
         }
         let text = serde_json::to_string_pretty(&emulator)
             .map_err(|e| LocalError::Io(format!("cannot record the emulator: {e}")))?;
@@ -179,17 +156,6 @@ impl LocalEmulator {
     /// An SDK configuration for this process only: the emulator's endpoint, us-east-1 and
     /// dummy static credentials (nothing is read from or written to the environment).
     pub async fn config(&self) -> SdkConfig {
-        aws_config::defaults(BehaviorVersion::latest())
-            .endpoint_url(self.endpoint())
-            .region(Region::new("us-east-1"))
-            .credentials_provider(Credentials::new(
-                "local",
-                "local",
-                None,
-                None,
-                "stratus-local",
-            ))
-            .load()
-            .await
+        crate::moto::config(&self.endpoint(), "stratus-local").await
     }
 }

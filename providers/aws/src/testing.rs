@@ -13,12 +13,13 @@ mod proxy;
 
 pub use proxy::{Fault, FaultPlan, FaultProxy, ProxyStats};
 
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::Child;
 
-use aws_config::{BehaviorVersion, Region, SdkConfig};
-use aws_credential_types::Credentials;
+use aws_config::SdkConfig;
+
+use crate::moto::{free_port, spawn, wait_until_answering};
 
 /// A moto server, stopped on drop.
 #[derive(Debug)]
@@ -35,31 +36,16 @@ impl Moto {
     /// When `moto_server` is not installed or does not start within a minute: a test that
     /// needs the emulator fails rather than skips.
     pub fn start() -> Self {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-            .expect("a free port on 127.0.0.1");
+        let port = free_port().expect("a free port on 127.0.0.1");
         // The server logs one line per request: counting them counts API calls.
         let log = std::env::temp_dir().join(format!("stratus-moto-{port}.log"));
         let log_file = std::fs::File::create(&log).expect("a log file in the temporary directory");
-        let child = Command::new("moto_server")
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            // Moto issues a DNS-validated certificate after this many seconds (default 60).
-            .env("MOTO_ACM_VALIDATION_WAIT", "1")
-            // AWS's managed policies (ReadOnlyAccess, ...) exist in every real account.
-            .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
-            .stdout(Stdio::null())
-            .stderr(log_file)
-            .spawn()
+        let child = spawn(Path::new("moto_server"), port, log_file)
             .expect("moto_server must be installed (pip install 'moto[server]'); CI installs it");
-        let started = Instant::now();
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                started.elapsed() < Duration::from_secs(60),
-                "moto_server did not start on port {port}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        assert!(
+            wait_until_answering(port),
+            "moto_server did not start on port {port}"
+        );
         Self {
             child,
             endpoint: format!("http://127.0.0.1:{port}"),
@@ -123,18 +109,7 @@ pub async fn config_for(endpoint: &str) -> SdkConfig {
             .is_ok_and(|ip| ip.is_loopback()),
         "tests reach 127.0.0.0/8 only, not {endpoint}"
     );
-    aws_config::defaults(BehaviorVersion::latest())
-        .endpoint_url(endpoint)
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new(
-            "testing",
-            "testing",
-            None,
-            None,
-            "stratus-tests",
-        ))
-        .load()
-        .await
+    crate::moto::config(endpoint, "stratus-tests").await
 }
 
 impl Drop for Moto {

@@ -5,7 +5,8 @@ use std::collections::HashSet;
 
 use petgraph::stable_graph::NodeIndex;
 
-use super::{balancer_attribute, indexed, items, nodes, referenced, text};
+use super::network::from_anywhere;
+use super::{items, nodes, referenced, text};
 use crate::lint::{Findings, Rule, RuleInfo, Severity};
 use crate::stack::Stack;
 use crate::value::Value;
@@ -177,14 +178,6 @@ impl ReachableAroundCdn {
     }
 }
 
-/// Whether a rule's source is the whole internet.
-fn from_anywhere(rule: &dyn Fn(&str) -> Option<Value>) -> bool {
-    let v4 = rule("CidrIp");
-    let v6 = rule("CidrIpv6");
-    v4.as_ref().and_then(Value::as_str) == Some("0.0.0.0/0")
-        || v6.as_ref().and_then(Value::as_str) == Some("::/0")
-}
-
 impl Rule for ReachableAroundCdn {
     fn info(&self) -> RuleInfo {
         RuleInfo {
@@ -219,7 +212,7 @@ impl Rule for ReachableAroundCdn {
                 );
             }
         }
-        for (_, node) in indexed(stack, "AWS::EC2::SecurityGroup") {
+        for node in nodes(stack, "AWS::EC2::SecurityGroup") {
             if !groups.contains(&node.path) {
                 continue;
             }
@@ -237,4 +230,14 @@ impl Rule for ReachableAroundCdn {
             }
         }
     }
+}
+
+/// A load balancer attribute (`LoadBalancerAttributes` key/value pairs).
+fn balancer_attribute<'a>(node: &'a crate::graph::Node, key: &str) -> Option<&'a str> {
+    items(node, "LoadBalancerAttributes").iter().find_map(|a| {
+        let a = a.as_map()?;
+        (a.get("Key")?.as_str()? == key)
+            .then(|| a.get("Value").and_then(Value::as_str))
+            .flatten()
+    })
 }

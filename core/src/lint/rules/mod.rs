@@ -13,8 +13,6 @@ mod storage;
 
 use std::sync::Arc;
 
-use petgraph::stable_graph::NodeIndex;
-
 use super::Rule;
 use crate::graph::Node;
 use crate::stack::Stack;
@@ -56,14 +54,6 @@ pub fn builtin_rules() -> Vec<Arc<dyn Rule>> {
 /// The resources of one type.
 fn nodes<'a>(stack: &'a Stack, type_name: &'a str) -> impl Iterator<Item = &'a Node> + 'a {
     stack.graph().by_type(type_name).map(|(_, node)| node)
-}
-
-/// The resources of one type, with their graph index.
-fn indexed<'a>(
-    stack: &'a Stack,
-    type_name: &'a str,
-) -> impl Iterator<Item = (NodeIndex, &'a Node)> + 'a {
-    stack.graph().by_type(type_name)
 }
 
 /// A property at a dotted path (`MetadataOptions.HttpTokens`).
@@ -110,14 +100,4 @@ fn texts(value: &Value, out: &mut Vec<String>) {
         Value::Base64(inner) => texts(inner, out),
         _ => {}
     }
-}
-
-/// A load balancer attribute (`LoadBalancerAttributes` key/value pairs).
-fn balancer_attribute<'a>(node: &'a Node, key: &str) -> Option<&'a str> {
-    items(node, "LoadBalancerAttributes").iter().find_map(|a| {
-        let a = a.as_map()?;
-        (a.get("Key")?.as_str()? == key)
-            .then(|| a.get("Value").and_then(Value::as_str))
-            .flatten()
-    })
 }

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use ipnet::Ipv4Net;
 use petgraph::stable_graph::NodeIndex;
 
-use super::{indexed, nodes, referenced};
+use super::{nodes, referenced};
 use crate::graph::Node;
 use crate::lint::{Findings, Rule, RuleInfo, Severity};
 use crate::stack::Stack;
@@ -17,16 +17,9 @@ pub(super) struct AdminPortOpen;
 impl AdminPortOpen {
     /// The admin ports a rule's protocol and range let in.
     fn ports(rule: &dyn Fn(&str) -> Option<Value>) -> Vec<u16> {
-        let protocol = rule("IpProtocol").and_then(|v| v.as_str().map(str::to_owned));
-        let all = matches!(protocol.as_deref(), Some("-1" | "all"));
-        if !all && protocol.as_deref() != Some("tcp") && protocol.as_deref() != Some("6") {
-            return Vec::new();
-        }
-        let from = rule("FromPort").and_then(|v| v.as_i64()).unwrap_or(0);
-        let to = rule("ToPort").and_then(|v| v.as_i64()).unwrap_or(65535);
         [22u16, 3389]
             .into_iter()
-            .filter(|p| all || (from <= i64::from(*p) && i64::from(*p) <= to))
+            .filter(|p| admits_port(rule, i64::from(*p)))
             .collect()
     }
 
@@ -150,9 +143,7 @@ impl Rule for OpenToTheWorld {
             if node.type_name != "AWS::EC2::SecurityGroupIngress" {
                 continue;
             }
-            let cidr = node.properties.get("CidrIp").and_then(Value::as_str);
-            let v6 = node.properties.get("CidrIpv6").and_then(Value::as_str);
-            if cidr != Some("0.0.0.0/0") && v6 != Some("::/0") {
+            if !from_anywhere(&|name| node.properties.get(name).cloned()) {
                 continue;
             }
             let from = node.properties.get("FromPort").and_then(Value::as_i64);
@@ -174,6 +165,14 @@ impl Rule for OpenToTheWorld {
             }
         }
     }
+}
+
+/// Whether an ingress rule's source is the whole internet.
+pub(super) fn from_anywhere(rule: &dyn Fn(&str) -> Option<Value>) -> bool {
+    let v4 = rule("CidrIp");
+    let v6 = rule("CidrIpv6");
+    v4.as_ref().and_then(Value::as_str) == Some("0.0.0.0/0")
+        || v6.as_ref().and_then(Value::as_str) == Some("::/0")
 }
 
 /// Whether an ingress rule (an `AWS::EC2::SecurityGroupIngress` or an inline rule) lets TCP
@@ -207,7 +206,7 @@ fn groups_admitting_ssh(stack: &Stack) -> HashSet<NodeIndex> {
             );
         }
     }
-    for (index, node) in indexed(stack, "AWS::EC2::SecurityGroup") {
+    for (index, node) in stack.graph().by_type("AWS::EC2::SecurityGroup") {
         let inline = node
             .properties
             .get("SecurityGroupIngress")

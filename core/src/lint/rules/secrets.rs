@@ -1,6 +1,6 @@
 //! Secrets Manager rules.
 
-use super::{indexed, nodes};
+use super::nodes;
 use crate::lint::{Findings, Rule, RuleInfo, Severity};
 use crate::stack::Stack;
 
@@ -23,7 +23,7 @@ impl Rule for NoRotation {
             .flat_map(crate::value::Value::references)
             .map(crate::handle::ResourceId::node)
             .collect();
-        for (index, node) in indexed(stack, "AWS::SecretsManager::Secret") {
+        for (index, node) in stack.graph().by_type("AWS::SecretsManager::Secret") {
             if !rotated.contains(&index) {
                 findings.add(
                     node,
