@@ -17,6 +17,7 @@
 extern crate self as stratus;
 
 pub mod app;
+pub mod asset;
 pub mod cdn;
 pub mod compute;
 #[cfg(feature = "conformance")]
@@ -33,6 +34,7 @@ pub mod graph;
 pub use stratus_model::handle;
 pub mod iam;
 pub mod lint;
+pub mod lookup;
 pub mod net;
 pub mod path;
 pub mod region;

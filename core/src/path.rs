@@ -100,7 +100,7 @@ pub fn check_id(id: &str) -> Result<(), String> {
 }
 
 /// A valid id close to `id`: disallowed characters become `-`.
-fn suggest_id(id: &str) -> String {
+pub(crate) fn suggest_id(id: &str) -> String {
     let mapped: String = id
         .chars()
         .map(|c| {

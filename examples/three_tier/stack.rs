@@ -4,11 +4,12 @@
 // The tests read every handle; `main` needs only the stack.
 #![allow(dead_code)]
 
+use stratus::asset::Asset;
 use stratus::cdn::{
     CachePolicy, Distribution, Origin, OriginProtocolPolicy, OriginRequestPolicy,
     ViewerProtocolPolicy,
 };
-use stratus::compute::{AutoScalingGroup, Instance, LaunchTemplate, UserData};
+use stratus::compute::{AutoScalingGroup, Instance, LaunchTemplate, MachineImage, UserData};
 use stratus::database::{Database, MySql, ReadReplica};
 use stratus::dns::{AliasRecord, AliasTarget, Certificate, HostedZone};
 use stratus::efs::FileSystem;
@@ -22,8 +23,8 @@ use stratus::secrets::Secret;
 pub(crate) const ADMIN_CIDR: &str = "203.0.113.10/32";
 /// The application's domain.
 pub(crate) const DOMAIN: &str = "project-x.example.com";
-/// Amazon Linux 2023 in us-east-1 (an example id: set `PROJECT_X_AMI` to a real one).
-const AMI: &str = "ami-0abcdef1234567890";
+/// The news reader, shipped to the instances as a file asset.
+const APP_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/three_tier/app");
 /// Lets instances register with Systems Manager, so Session Manager reaches them.
 pub(crate) const SSM_CORE: &str = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore";
 
@@ -43,6 +44,19 @@ pub(crate) struct ThreeTier {
     pub(crate) bastions: [Instance; 2],
     /// The app's `SECRET_KEY` and `API_KEY`, read at boot.
     pub(crate) app_secrets: [Secret; 2],
+    /// The news reader's code, uploaded at deploy and copied to each instance at boot.
+    pub(crate) app_code: Asset,
+}
+
+/// Where the application's hosted zone comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ZoneSource {
+    /// The zone that already serves the domain in the account, looked up at deploy: the
+    /// certificate validates only in a zone the domain is delegated to.
+    Lookup,
+    /// A new zone, the tutorial's (delegate the domain to its name servers before the
+    /// certificate can validate). What the local demo uses: the emulator holds no zone.
+    Create,
 }
 
 /// The settings a reader might change.
@@ -72,8 +86,18 @@ pub(crate) struct Settings {
     pub(crate) admin_cidr: String,
     /// The EC2 key pair the bastions take for SSH (none: Session Manager only).
     pub(crate) key_pair: Option<String>,
-    /// The Amazon Linux 2023 image every instance boots.
-    pub(crate) ami: String,
+    /// The image every instance boots; none: the newest Amazon Linux 2023, looked up at deploy.
+    pub(crate) ami: Option<String>,
+    /// Where the hosted zone comes from.
+    pub(crate) zone: ZoneSource,
+}
+
+impl Settings {
+    fn image(&self) -> MachineImage {
+        self.ami
+            .as_ref()
+            .map_or_else(MachineImage::latest_amazon_linux_2023, MachineImage::id)
+    }
 }
 
 impl Default for Settings {
@@ -90,16 +114,18 @@ impl Default for Settings {
             domain: DOMAIN.into(),
             admin_cidr: ADMIN_CIDR.into(),
             key_pair: None,
-            ami: AMI.into(),
+            ami: None,
+            zone: ZoneSource::Lookup,
         }
     }
 }
 
 impl Settings {
     /// The defaults, with what the environment sets instead: `PROJECT_X_DOMAIN`,
-    /// `PROJECT_X_ADMIN_CIDR`, `PROJECT_X_KEY_PAIR`, `PROJECT_X_AMI`, and `PROJECT_X_EDGE=false`
-    /// to leave the
-    /// edge (zone, certificate, CloudFront) out. A malformed value is reported by validation.
+    /// `PROJECT_X_ADMIN_CIDR`, `PROJECT_X_KEY_PAIR`, `PROJECT_X_AMI` (an image id instead of
+    /// the newest Amazon Linux 2023), `PROJECT_X_HOSTED_ZONE=create` (a new zone instead of the
+    /// one serving the domain) and `PROJECT_X_EDGE=false` to leave the edge (zone, certificate,
+    /// CloudFront) out. A malformed value is reported by validation.
     pub(crate) fn from_env() -> Self {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
         let defaults = Self::default();
@@ -107,7 +133,11 @@ impl Settings {
             domain: var("PROJECT_X_DOMAIN").unwrap_or(defaults.domain.clone()),
             admin_cidr: var("PROJECT_X_ADMIN_CIDR").unwrap_or(defaults.admin_cidr.clone()),
             key_pair: var("PROJECT_X_KEY_PAIR"),
-            ami: var("PROJECT_X_AMI").unwrap_or(defaults.ami.clone()),
+            ami: var("PROJECT_X_AMI"),
+            zone: match var("PROJECT_X_HOSTED_ZONE").as_deref() {
+                Some("create") => ZoneSource::Create,
+                _ => ZoneSource::Lookup,
+            },
             edge: var("PROJECT_X_EDGE").map_or(defaults.edge, |v| v != "false" && v != "0"),
             ..defaults
         }
@@ -133,10 +163,8 @@ pub(crate) fn build_with(settings: &Settings) -> ThreeTier {
     stack.tag("Environment", "prod");
     let web = presentation(&mut stack, settings);
     let data = data_tier(&mut stack, &web, settings);
-    let (asg, role, app_secrets) = logic_tier(&mut stack, &web, &data, settings);
-    let cdn = settings
-        .edge
-        .then(|| edge(&mut stack, web.alb, &settings.domain));
+    let (asg, role, app_secrets, app_code) = logic_tier(&mut stack, &web, &data, settings);
+    let cdn = settings.edge.then(|| edge(&mut stack, web.alb, settings));
     if let Some(cdn) = cdn {
         stack.output(
             "CloudFrontDomain",
@@ -169,6 +197,7 @@ pub(crate) fn build_with(settings: &Settings) -> ThreeTier {
         cdn,
         bastions: web.bastions,
         app_secrets,
+        app_code,
     }
 }
 
@@ -229,7 +258,7 @@ fn presentation(stack: &mut Stack, settings: &Settings) -> Presentation {
     let public = vpc.public_subnets();
     let bastions = [("bastion-a", public[0]), ("bastion-b", public[1])].map(|(id, subnet)| {
         let mut bastion = Instance::builder(id, subnet)
-            .image_id(&settings.ami)
+            .machine_image(settings.image())
             .instance_type(&settings.bastion_type)
             .security_group(bastion_sg)
             .instance_profile(bastion_profile);
@@ -289,15 +318,15 @@ fn data_tier(stack: &mut Stack, web: &Presentation, settings: &Settings) -> Data
     Data { efs, db, replica }
 }
 
-/// The Flask instances: a role that reads the database secret and the app's keys and lets
-/// Session Manager in, a launch template whose user data installs and starts the news reader,
-/// the group.
+/// The Flask instances: a role that reads the database secret, the app's keys and its code and
+/// lets Session Manager in, a launch template whose user data installs and starts the news
+/// reader, the group.
 fn logic_tier(
     stack: &mut Stack,
     web: &Presentation,
     data: &Data,
     settings: &Settings,
-) -> (AutoScalingGroup, Role, [Secret; 2]) {
+) -> (AutoScalingGroup, Role, [Secret; 2], Asset) {
     let role = Role::builder("app-role", ServicePrincipal::ec2())
         .name("project-x-app-role")
         .description("logic tier instances: read the database secret and the app's keys")
@@ -316,6 +345,8 @@ fn logic_tier(
         secret.grant_read(stack, role);
         secret
     });
+    let app_code = Asset::directory("app-code", APP_DIR, stack);
+    app_code.grant_read(stack, role);
     let profile = InstanceProfile::builder("app-profile", role)
         .name("project-x-app-profile")
         .build(stack);
@@ -327,15 +358,11 @@ fn logic_tier(
         .var("API_KEY_ARN", app_secrets[1].id())
         .var("DB_HOST", data.db.endpoint_address())
         .var("DB_READ_HOST", data.replica.endpoint_address())
-        .var("APP_PY", include_str!("app/app.py").trim_end())
-        .var(
-            "REQUIREMENTS",
-            include_str!("app/requirements.txt").trim_end(),
-        )
+        .var("APP_URL", app_code.s3_url())
         .var("REGION", "us-east-1");
     let template = LaunchTemplate::builder("app-lt")
         .name("project-x-app-lt")
-        .image_id(&settings.ami)
+        .machine_image(settings.image())
         .instance_type("t3.xlarge")
         .security_group(web.app_sg)
         .instance_profile(profile)
@@ -349,12 +376,16 @@ fn logic_tier(
         .target_group(web.target_group)
         .cpu_target(50.0)
         .build(stack);
-    (asg, role, app_secrets)
+    (asg, role, app_secrets, app_code)
 }
 
 /// The public zone, a certificate, CloudFront in front of the load balancer, the alias record.
-fn edge(stack: &mut Stack, alb: ApplicationLoadBalancer, domain: &str) -> Distribution {
-    let zone = HostedZone::public("zone", domain, stack);
+fn edge(stack: &mut Stack, alb: ApplicationLoadBalancer, settings: &Settings) -> Distribution {
+    let domain = settings.domain.as_str();
+    let zone = match settings.zone {
+        ZoneSource::Lookup => HostedZone::lookup("zone", domain, stack),
+        ZoneSource::Create => HostedZone::public("zone", domain, stack),
+    };
     let certificate = Certificate::builder("cert", domain, &zone).build(stack);
     let cdn = Distribution::builder(
         "cdn",

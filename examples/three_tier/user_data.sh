@@ -1,7 +1,7 @@
 #!/bin/bash
 # Logic tier boot script: mount EFS, read the database credentials and the app's keys from
-# Secrets Manager with the instance role (never written here), install the news reader and
-# run it on port 5000 under systemd.
+# Secrets Manager with the instance role (never written here), copy the news reader from its
+# file asset in S3 and run it on port 5000 under systemd.
 set -euo pipefail
 
 dnf install -y amazon-efs-utils python3-pip jq
@@ -15,13 +15,11 @@ secret() {
 }
 DB_SECRET=$(secret '{{DB_SECRET_ARN}}')
 
+# The app's code: the file asset Stratus uploaded, read with the instance role.
 install -d -m 755 /opt/newsreader
-cat > /opt/newsreader/app.py <<'NEWSREADER_APP'
-{{APP_PY}}
-NEWSREADER_APP
-cat > /opt/newsreader/requirements.txt <<'NEWSREADER_REQUIREMENTS'
-{{REQUIREMENTS}}
-NEWSREADER_REQUIREMENTS
+aws s3 cp --region {{REGION}} '{{APP_URL}}' /tmp/newsreader.zip
+python3 -m zipfile -e /tmp/newsreader.zip /opt/newsreader
+rm /tmp/newsreader.zip
 pip3 install -r /opt/newsreader/requirements.txt
 
 # The variables the tutorial's app reads, in a file only root can read.

@@ -4,11 +4,13 @@ use std::io::Write;
 use std::path::Path;
 
 use stratus_core::App;
+use stratus_core::asset;
 use stratus_core::synth::{dot, manifest, template_json};
 
 use super::{EXIT_FAILURE, VerbResult};
 
-/// Validates, then writes `<stack>.template.json` and `<stack>.dot` per stack and
+/// Validates, then writes `<stack>.template.json`, `<stack>.dot` and, when the stack has file
+/// assets, `<stack>.assets.json` (each asset's hash, source, bucket and key) per stack, and
 /// `manifest.json`. Nothing is written for an invalid app. (`graph --architecture` draws the
 /// architecture diagram.)
 pub(super) fn synth(app: &App, dir: &Path, out: &mut dyn Write, err: &mut dyn Write) -> VerbResult {
@@ -36,6 +38,13 @@ pub(super) fn synth(app: &App, dir: &Path, out: &mut dyn Write, err: &mut dyn Wr
                             &template_json(stack),
                         )?;
                         write(format!("{}.dot", stack.name()), &dot(stack))?;
+                        let assets = asset::manifest(stack);
+                        if !assets.is_empty() {
+                            let mut text =
+                                serde_json::to_string_pretty(&assets).map_err(|e| e.to_string())?;
+                            text.push('\n');
+                            write(format!("{}.assets.json", stack.name()), &text)?;
+                        }
                     }
                     Ok(())
                 })

@@ -11,6 +11,9 @@
 //!   its key within its parent and adopted only when the parent is the stack's and the live
 //!   properties equal the declaration;
 //! - updates answer with partial attributes (none), so the engine must merge;
+//! - what is shared rather than owned (lookups, file assets: `Identity::Shared`) is found by its
+//!   declaration, made once whatever stack asks, and kept by deletes; the fake knows every SSM
+//!   parameter and hosted zone it is asked for (the emulator tests show a missing one refused);
 //! - lookups are eventually consistent: a new resource stays invisible to `read` and `find` for
 //!   a number of lookups, and the provider side settles them with bounded retries as the real
 //!   provider does.
@@ -38,6 +41,12 @@ const ATTRIBUTES: &[&str] = &[
     "Endpoint.Address",
     "MasterUserSecret.SecretArn",
     "DomainName",
+    // Lookups and assets.
+    "Value",
+    "Bucket",
+    "Key",
+    "S3Url",
+    "ObjectArn",
 ];
 
 /// The test types' properties: `Name` updates in place, `Key` forces replacement.
@@ -206,6 +215,27 @@ impl FakeCloud {
         stratus_aws::contract(type_name)
     }
 
+    /// Finds or makes a shared resource (a lookup's value, an uploaded asset): of no stack.
+    fn share(&self, request: &CreateRequest<'_>, started: Instant) -> Created {
+        let physical_id = shared_id(request.type_name, request.inputs);
+        let mut state = self.state.lock().unwrap();
+        state
+            .resources
+            .entry(physical_id.clone())
+            .or_insert_with(|| CloudResource {
+                type_name: request.type_name.to_owned(),
+                stack: String::new(),
+                logical_id: request.logical_id.to_owned(),
+                inputs: request.inputs.clone(),
+                ownership: BTreeMap::new(),
+                hidden_for: 0,
+                token_name: None,
+            });
+        drop(state);
+        self.record("create", request.logical_id, started);
+        created(&physical_id)
+    }
+
     /// Waits out the injected latency of a type (no timer at all when there is none).
     async fn wait(&self, type_name: &str) {
         let latency = self
@@ -327,6 +357,7 @@ impl FakeCloud {
                             !key.is_empty()
                                 && key.iter().all(|k| r.inputs.get(*k) == inputs.get(*k))
                         }
+                        Identity::Shared => false,
                     }
             })
             .map(|(id, r)| (id.clone(), r.clone()))
@@ -421,6 +452,13 @@ fn created(physical_id: &str) -> Created {
     }
 }
 
+/// The id of a shared resource: its type and declaration, less where an asset is read from.
+fn shared_id(type_name: &str, inputs: &Inputs) -> String {
+    let mut key = inputs.clone();
+    key.remove("SourcePath");
+    format!("shared:{type_name}:{}", Json::Object(key))
+}
+
 /// The name a named type gets when the declaration leaves it unset: derived from the token.
 fn generated_name(request: &CreateRequest<'_>) -> String {
     format!("{}-{}", request.logical_id, request.token)
@@ -454,6 +492,9 @@ impl Provider for FakeCloud {
         let contract = self.contract_of(request.type_name).ok_or_else(|| {
             ProviderError::new(ErrorKind::InvalidInput, "no such type in the fake cloud")
         })?;
+        if contract.identity == Identity::Shared {
+            return Ok(self.share(&request, started));
+        }
         let mut inputs = request.inputs.clone();
         let name = match contract.identity {
             Identity::Named(property) | Identity::NamedIn { name: property, .. } => {
@@ -597,6 +638,13 @@ impl Provider for FakeCloud {
         let started = Instant::now();
         self.wait(request.type_name).await;
         self.admit(request.logical_id)?;
+        let shared = self
+            .contract_of(request.type_name)
+            .is_some_and(|c| c.identity == Identity::Shared);
+        if shared {
+            // Not the stack's: forgotten, kept.
+            return Ok(());
+        }
         let mut state = self.state.lock().unwrap();
         if !state.resources.contains_key(request.physical_id) {
             return Ok(());
@@ -638,6 +686,10 @@ impl Provider for FakeCloud {
                             == Some(request.token)
                 })
                 .await
+            }
+            Identity::Shared => {
+                let id = shared_id(request.type_name, request.inputs);
+                self.settled(|found, _| found == id).await
             }
             Identity::Child { key, .. } => {
                 let ours = self.parent_is_ours(

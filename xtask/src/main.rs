@@ -113,7 +113,10 @@ fn example(root: &Path, args: &[&str]) -> Result<(), String> {
                 "three_tier",
                 "--",
             ])
-            .args(args),
+            .args(args)
+            // The emulator holds no hosted zone for the example's domain to look up: the demo
+            // declares one (on real AWS the example looks up the zone serving the domain).
+            .env("PROJECT_X_HOSTED_ZONE", "create"),
     )
 }
 

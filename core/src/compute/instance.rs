@@ -68,6 +68,13 @@ impl InstanceBuilder {
         self
     }
 
+    /// The image, by id or looked up at deploy
+    /// ([`MachineImage::latest_amazon_linux_2023`](super::MachineImage::latest_amazon_linux_2023)).
+    pub fn machine_image(mut self, image: super::MachineImage) -> Self {
+        self.template = self.template.machine_image(image);
+        self
+    }
+
     /// The instance type (default `t3.micro`).
     pub fn instance_type(mut self, instance_type: impl Into<String>) -> Self {
         self.template = self.template.instance_type(instance_type);
@@ -114,10 +121,11 @@ impl InstanceBuilder {
             .under(path.clone())
             .for_one_instance()
             .build(stack);
+        let image_id = image_id.map(|image| image.resolve(stack));
         let id = stack.add_at(
             path,
             CfnInstance {
-                image_id: image_id.map(Into::into),
+                image_id,
                 instance_type: Some(instance_type.as_str().into()),
                 subnet_id: Some(self.subnet.into()),
                 security_group_ids: Some(

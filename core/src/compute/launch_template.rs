@@ -18,6 +18,7 @@ use stratus_cfn::ec2::launch_template::{
 use stratus_cfn::ec2::{CfnLaunchTemplate, CfnLaunchTemplateAttributes as _};
 use stratus_model::Val;
 
+use super::machine_image::MachineImage;
 use super::user_data::{MAX_USER_DATA_BYTES, UserData};
 
 /// A handle to a launch template.
@@ -51,7 +52,7 @@ impl LaunchTemplate {
         LaunchTemplateBuilder {
             id: id.to_owned(),
             name: None,
-            image_id: None,
+            image: None,
             instance_type: "t3.micro".into(),
             instance_level: false,
             security_groups: Vec::new(),
@@ -113,7 +114,7 @@ impl From<LaunchTemplateVersion> for InstanceLaunchTemplate {
 pub struct LaunchTemplateBuilder {
     id: String,
     name: Option<String>,
-    image_id: Option<String>,
+    image: Option<MachineImage>,
     instance_type: String,
     instance_level: bool,
     security_groups: Vec<SecurityGroup>,
@@ -133,9 +134,17 @@ impl LaunchTemplateBuilder {
         self
     }
 
-    /// The AMI id, `ami-` and 8 or 17 hex digits (required).
+    /// The AMI id, `ami-` and 8 or 17 hex digits (this or [`Self::machine_image`] is
+    /// required).
     pub fn image_id(mut self, ami: impl Into<String>) -> Self {
-        self.image_id = Some(ami.into());
+        self.image = Some(MachineImage::id(ami));
+        self
+    }
+
+    /// The image, by id or looked up at deploy
+    /// ([`MachineImage::latest_amazon_linux_2023`]).
+    pub fn machine_image(mut self, image: MachineImage) -> Self {
+        self.image = Some(image);
         self
     }
 
@@ -201,8 +210,8 @@ impl LaunchTemplateBuilder {
     }
 
     /// The AMI and instance type set so far.
-    pub(crate) fn image_and_type(&self) -> (Option<String>, String) {
-        (self.image_id.clone(), self.instance_type.clone())
+    pub(crate) fn image_and_type(&self) -> (Option<MachineImage>, String) {
+        (self.image.clone(), self.instance_type.clone())
     }
 
     /// Adds the template.
@@ -226,8 +235,15 @@ impl LaunchTemplateBuilder {
         let data = LaunchTemplateData {
             // An instance of its own names its image and type itself, so that a new type
             // changes the instance in place instead of making a new template version.
-            image_id: (!self.instance_level)
-                .then(|| self.image_id.clone().unwrap_or_default().into()),
+            image_id: if self.instance_level {
+                None
+            } else {
+                Some(
+                    self.image
+                        .as_ref()
+                        .map_or_else(|| String::new().into(), |image| image.resolve(stack)),
+                )
+            },
             instance_type: (!self.instance_level).then(|| self.instance_type.as_str().into()),
             security_group_ids: Some(
                 self.security_groups
@@ -305,13 +321,15 @@ impl LaunchTemplateBuilder {
         if let Some(name) = &self.name {
             stack.check_name_len(path, "launch template name", name, 128);
         }
-        match &self.image_id {
+        match &self.image {
             None => stack.report(ValidationError::InvalidValue {
                 path: path.clone(),
                 problem: "no AMI".into(),
-                fix: "set .image_id(\"ami-...\")".into(),
+                fix: "set .image_id(\"ami-...\") or \
+                      .machine_image(MachineImage::latest_amazon_linux_2023())"
+                    .into(),
             }),
-            Some(ami) if !is_ami_id(ami) => stack.report(ValidationError::InvalidValue {
+            Some(MachineImage::Id(ami)) if !is_ami_id(ami) => stack.report(ValidationError::InvalidValue {
                 path: path.clone(),
                 problem: format!("{ami:?} is not an AMI id"),
                 fix: "AMI ids are ami- followed by 8 or 17 hex digits, e.g. ami-0abcdef1234567890"

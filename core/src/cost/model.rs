@@ -69,6 +69,8 @@ pub(super) fn line(
 ) -> Option<CostLine> {
     let line = match resource.type_name.as_str() {
         t if FREE.contains(&t) => return None,
+        // Lookups cost nothing; an asset is one small object in the asset bucket.
+        t if crate::lookup::is_stratus_type(t) => return None,
         "AWS::AutoScaling::AutoScalingGroup" => auto_scaling_group(book, resources, resource),
         "AWS::EC2::Instance" => instance(book, resources, resource),
         "AWS::EC2::NatGateway" => nat_gateway(book, usage, resource),

@@ -79,6 +79,11 @@ pub enum Identity {
         /// The properties that identify it; empty when its name derives from the token.
         key: &'static [&'static str],
     },
+    /// Not the stack's to own: what a lookup reads (an image id, a hosted zone found by its
+    /// domain) or content-addressed (a file asset in the account's asset bucket, shared by every
+    /// stack). Create finds it, making only what is missing (an asset's upload); read reads it
+    /// again; delete only forgets it. It takes no ownership tags and never clashes.
+    Shared,
 }
 
 /// A provider's further check of a type's inputs: the reason it refuses them.
@@ -210,7 +215,7 @@ impl TypeContract {
             before.is_some() && before == new.get(name)
         };
         match self.identity {
-            Identity::Generated => true,
+            Identity::Generated | Identity::Shared => true,
             Identity::Named(property) => !same(property),
             Identity::NamedIn { name, scope } => !(same(name) && same(scope)),
             Identity::Child { key, .. } => key.is_empty() || !key.iter().all(|k| same(k)),

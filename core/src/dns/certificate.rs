@@ -107,7 +107,7 @@ impl CertificateBuilder {
                     names
                         .iter()
                         .map(|n| DomainValidationOption {
-                            hosted_zone_id: Some(self.zone.id().into()),
+                            hosted_zone_id: Some(self.zone.zone_id()),
                             ..DomainValidationOption::new(n)
                         })
                         .collect::<Vec<_>>()

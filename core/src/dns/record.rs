@@ -73,7 +73,7 @@ impl AliasRecord {
         stack.add_at(
             path,
             CfnRecordSet {
-                hosted_zone_id: Some(zone.id().into()),
+                hosted_zone_id: Some(zone.zone_id()),
                 alias_target: Some(target.to_cfn().into()),
                 ..CfnRecordSet::new(name, "A")
             },

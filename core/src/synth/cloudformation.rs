@@ -7,7 +7,9 @@ use petgraph::stable_graph::NodeIndex;
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::Value as Json;
 
+use crate::asset::{self, ASSET_TYPE};
 use crate::graph::{EdgeKind, Node, ResourceGraph};
+use crate::lookup::{TemplateParameter, is_stratus_type, template_parameter};
 use crate::resource::TagStyle;
 use crate::stack::Stack;
 use crate::value::Value;
@@ -75,6 +77,10 @@ impl Serialize for Template<'_> {
         if !stack.outputs().is_empty() {
             map.serialize_entry("Outputs", &Outputs(stack))?;
         }
+        let parameters = Parameters::of(stack);
+        if !parameters.0.is_empty() {
+            map.serialize_entry("Parameters", &parameters)?;
+        }
         map.serialize_entry("Resources", &Resources(stack))?;
         map.end()
     }
@@ -106,6 +112,40 @@ impl Serialize for Outputs<'_> {
     }
 }
 
+/// The lookups, as parameters of AWS-specific types that CloudFormation resolves.
+struct Parameters<'a>(Vec<(&'a str, TemplateParameter)>);
+
+impl<'a> Parameters<'a> {
+    fn of(stack: &'a Stack) -> Self {
+        let mut parameters: Vec<_> = stack
+            .graph()
+            .nodes()
+            .filter_map(|(_, node)| {
+                template_parameter(node.type_name, &node.properties)
+                    .map(|p| (node.logical_id.as_str(), p))
+            })
+            .collect();
+        parameters.sort_by(|a, b| a.0.cmp(b.0));
+        Self(parameters)
+    }
+}
+
+impl Serialize for Parameters<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (logical_id, parameter) in &self.0 {
+            let mut entry = serde_json::Map::new();
+            if let Some(default) = &parameter.default {
+                entry.insert("Default".into(), default.clone().into());
+            }
+            entry.insert("Description".into(), parameter.description.clone().into());
+            entry.insert("Type".into(), parameter.type_name.into());
+            map.serialize_entry(logical_id, &entry)?;
+        }
+        map.end()
+    }
+}
+
 struct Resources<'a>(&'a Stack);
 
 impl Serialize for Resources<'_> {
@@ -113,8 +153,9 @@ impl Serialize for Resources<'_> {
         let graph = self.0.graph();
         // Declaration order: deterministic for a given program, like CDK's, and a sequential walk
         // over the graph's storage (sorting by logical id made the walk random at 100k nodes).
-        let mut map = serializer.serialize_map(Some(graph.len()))?;
-        for (index, node) in graph.nodes() {
+        let mut map = serializer.serialize_map(None)?;
+        // Lookups and assets are Stratus's: parameters, and values written where referred to.
+        for (index, node) in graph.nodes().filter(|(_, n)| !is_stratus_type(n.type_name)) {
             map.serialize_entry(
                 &node.logical_id,
                 &Resource {
@@ -141,7 +182,9 @@ impl Serialize for Resource<'_> {
             .dependencies(self.index)
             .into_iter()
             .filter(|(_, kind)| *kind == EdgeKind::Explicit)
-            .map(|(dependency, _)| graph.node(dependency).logical_id.as_str())
+            .map(|(dependency, _)| graph.node(dependency))
+            .filter(|dependency| !is_stratus_type(dependency.type_name))
+            .map(|dependency| dependency.logical_id.as_str())
             .collect();
         let mut map = serializer.serialize_map(None)?;
         // What deleting or replacing it does, when not CloudFormation's default (Delete).
@@ -313,6 +356,21 @@ impl Serialize for Cfn<'_> {
                 for (key, value) in entries {
                     map.serialize_entry(key, &Cfn(value, graph))?;
                 }
+                map.end()
+            }
+            Value::Ref(id) if graph.node(id.node()).type_name == ASSET_TYPE => {
+                asset::template_value(&graph.node(id.node()).properties, None).serialize(serializer)
+            }
+            Value::GetAtt(id, attribute) if graph.node(id.node()).type_name == ASSET_TYPE => {
+                asset::template_value(&graph.node(id.node()).properties, Some(attribute))
+                    .serialize(serializer)
+            }
+            // A lookup's value is its parameter's.
+            Value::Ref(id) | Value::GetAtt(id, _)
+                if is_stratus_type(graph.node(id.node()).type_name) =>
+            {
+                let mut map = serializer.serialize_map(Some(1))?;
+                map.serialize_entry("Ref", logical(id))?;
                 map.end()
             }
             Value::Ref(id) => {

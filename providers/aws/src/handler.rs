@@ -9,6 +9,12 @@ use stratus_core::deploy::{
     TypeContract, UpdateRequest,
 };
 
+#[cfg(feature = "s3")]
+use std::sync::Arc;
+
+#[cfg(feature = "s3")]
+use tokio::sync::OnceCell;
+
 use crate::retry::WritesAreNotRetried;
 use crate::wait::Wait;
 
@@ -35,6 +41,20 @@ pub(crate) struct Context {
     pub(crate) acm: aws_sdk_acm::Client,
     #[cfg(feature = "cloudfront")]
     pub(crate) cloudfront: aws_sdk_cloudfront::Client,
+    #[cfg(feature = "ssm")]
+    pub(crate) ssm: aws_sdk_ssm::Client,
+    /// File assets: S3 with path-style addressing under an emulator (see `s3_client`).
+    #[cfg(feature = "s3")]
+    pub(crate) s3: aws_sdk_s3::Client,
+    #[cfg(feature = "s3")]
+    pub(crate) sts: aws_sdk_sts::Client,
+    /// The account and the asset bucket's name, asked of STS once.
+    #[cfg(feature = "s3")]
+    pub(crate) asset_account: Arc<OnceCell<(String, String)>>,
+    /// The asset bucket and its account, once made or checked.
+    #[cfg(feature = "s3")]
+    pub(crate) asset_bucket: Arc<OnceCell<(String, String)>>,
+    pub(crate) region: Option<String>,
     pub(crate) wait: Wait,
 }
 
@@ -72,6 +92,18 @@ impl Context {
             acm: client!(aws_sdk_acm),
             #[cfg(feature = "cloudfront")]
             cloudfront: client!(aws_sdk_cloudfront),
+            #[cfg(feature = "ssm")]
+            ssm: client!(aws_sdk_ssm),
+            // Asset uploads are idempotent (content-addressed): the SDK may retry them.
+            #[cfg(feature = "s3")]
+            s3: crate::s3_client(config),
+            #[cfg(feature = "s3")]
+            sts: aws_sdk_sts::Client::new(config),
+            #[cfg(feature = "s3")]
+            asset_account: Arc::default(),
+            #[cfg(feature = "s3")]
+            asset_bucket: Arc::default(),
+            region: config.region().map(ToString::to_string),
             wait: Wait::default(),
         }
     }

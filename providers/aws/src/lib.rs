@@ -28,13 +28,17 @@
         feature = "secretsmanager",
         feature = "route53",
         feature = "acm",
-        feature = "cloudfront"
+        feature = "cloudfront",
+        feature = "ssm",
+        feature = "s3"
     )),
     allow(unused_variables, unused_mut, dead_code, unused_imports)
 )]
 
 #[cfg(feature = "acm")]
 mod acm;
+#[cfg(feature = "s3")]
+mod assets;
 #[cfg(feature = "autoscaling")]
 mod autoscaling;
 #[cfg(feature = "cloudfront")]
@@ -51,6 +55,7 @@ mod handler;
 mod iam;
 mod inputs;
 pub mod local;
+mod lookup;
 mod moto;
 mod names;
 mod ownership;

@@ -28,6 +28,9 @@ pub(crate) fn handlers() -> impl Iterator<Item = &'static dyn Handler> {
         crate::acm::HANDLERS,
         #[cfg(feature = "cloudfront")]
         crate::cloudfront::HANDLERS,
+        #[cfg(feature = "s3")]
+        crate::assets::HANDLERS,
+        crate::lookup::HANDLERS,
     ];
     services
         .iter()

@@ -1,0 +1,145 @@
+//! `Stratus::Lookup::HostedZone`: the public hosted zone that serves a domain, found by name.
+//! The physical id is the zone's id. No zone, or two public zones of the name, is an error that
+//! says what to do: a certificate validated in the wrong zone would wait forever.
+
+use async_trait::async_trait;
+use stratus_core::deploy::{
+    Attributes, CreateRequest, Created, DeleteRequest, FindRequest, Identity, Inputs, Json, Live,
+    PropertySpec, ProviderError, TypeContract, UpdateRequest,
+};
+use stratus_core::lookup::HOSTED_ZONE_TYPE;
+
+use super::{attributes, found};
+use crate::error::{absent_if_not_found, classify, invalid};
+use crate::handler::{Context, Handler};
+use crate::inputs::string;
+use crate::route53::bare;
+
+static PROPERTIES: [PropertySpec; 1] = [PropertySpec::create_only("DomainName")];
+
+pub(super) struct HostedZoneLookup;
+
+/// The one public zone named `domain`; `None` when there is none.
+async fn by_domain(cx: &Context, domain: &str) -> Result<Option<String>, ProviderError> {
+    let wanted = format!("{}.", domain.trim_end_matches('.'));
+    let mut zones = Vec::new();
+    let mut start: Option<String> = Some(wanted.clone());
+    let mut start_id: Option<String> = None;
+    // Zones are listed in name order from `start`: read until the names pass the domain.
+    'pages: loop {
+        let out = cx
+            .route53
+            .list_hosted_zones_by_name()
+            .set_dns_name(start.clone())
+            .set_hosted_zone_id(start_id.clone())
+            .send()
+            .await
+            .map_err(classify)?;
+        for zone in out.hosted_zones() {
+            if zone.name() != wanted {
+                break 'pages;
+            }
+            let private = zone
+                .config()
+                .is_some_and(aws_sdk_route53::types::HostedZoneConfig::private_zone);
+            if !private {
+                zones.push(bare(zone.id()).to_owned());
+            }
+        }
+        if !out.is_truncated() {
+            break;
+        }
+        start = out.next_dns_name().map(str::to_owned);
+        start_id = out.next_hosted_zone_id().map(str::to_owned);
+    }
+    match zones.as_slice() {
+        [] => Ok(None),
+        [zone] => Ok(Some(zone.clone())),
+        many => Err(invalid(format!(
+            "{} public hosted zones are named {domain} ({}): delete the ones the domain is not \
+             delegated to, or declare the zone with HostedZone::public",
+            many.len(),
+            many.join(", ")
+        ))),
+    }
+}
+
+#[async_trait]
+impl Handler for HostedZoneLookup {
+    fn contract(&self) -> TypeContract {
+        TypeContract::new(HOSTED_ZONE_TYPE, Identity::Shared, &PROPERTIES)
+    }
+
+    async fn create(
+        &self,
+        cx: &Context,
+        request: CreateRequest<'_>,
+    ) -> Result<Created, ProviderError> {
+        let domain = string(request.inputs, "DomainName")?;
+        let Some(zone) = by_domain(cx, domain).await? else {
+            return Err(invalid(format!(
+                "no public hosted zone serves {domain} in this account: create it (or register \
+                 the domain with Route 53, which makes one), or declare it with \
+                 HostedZone::public and delegate the domain to its name servers"
+            )));
+        };
+        let live = self
+            .read(cx, &zone)
+            .await?
+            .ok_or_else(|| invalid(format!("the hosted zone {zone} of {domain} vanished")))?;
+        Ok(found(&zone, live))
+    }
+
+    async fn read(&self, cx: &Context, physical_id: &str) -> Result<Option<Live>, ProviderError> {
+        let out = cx.route53.get_hosted_zone().id(physical_id).send().await;
+        let Some(out) = absent_if_not_found(out.map_err(classify))? else {
+            return Ok(None);
+        };
+        let Some(zone) = out.hosted_zone() else {
+            return Ok(None);
+        };
+        let servers = out
+            .delegation_set()
+            .map(|d| d.name_servers().to_vec())
+            .unwrap_or_default();
+        let mut properties = Inputs::new();
+        properties.insert(
+            "DomainName".into(),
+            Json::from(zone.name().trim_end_matches('.')),
+        );
+        Ok(Some(Live {
+            properties,
+            attributes: attributes([
+                ("Id", Json::from(physical_id)),
+                ("NameServers", Json::from(servers)),
+            ]),
+        }))
+    }
+
+    async fn update(
+        &self,
+        cx: &Context,
+        request: UpdateRequest<'_>,
+    ) -> Result<Attributes, ProviderError> {
+        // Nothing updates in place (another domain is another lookup): read it again.
+        let live = self.read(cx, request.physical_id).await?;
+        Ok(live.map(|l| l.attributes).unwrap_or_default())
+    }
+
+    async fn delete(&self, _: &Context, _: DeleteRequest<'_>) -> Result<(), ProviderError> {
+        // The zone is not the stack's: forgetting it is all there is to do.
+        Ok(())
+    }
+
+    async fn find(
+        &self,
+        cx: &Context,
+        request: FindRequest<'_>,
+    ) -> Result<Option<Created>, ProviderError> {
+        let domain = string(request.inputs, "DomainName")?;
+        let Some(zone) = by_domain(cx, domain).await? else {
+            return Ok(None);
+        };
+        Ok(self.read(cx, &zone).await?.map(|live| found(&zone, live)))
+    }
+}
