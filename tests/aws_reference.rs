@@ -14,9 +14,77 @@ use stratus::aws::{AwsProvider, S3Backend, Wait, s3_client};
 use stratus::deploy::{Action, Deployer};
 use three_tier::Settings;
 
-/// The whole reference stack, edge included.
+/// The whole reference stack, edge included: its zone looked up, its image the newest Amazon
+/// Linux 2023 (AWS's public parameter, which the emulator serves), its app a file asset.
 fn settings() -> Settings {
     Settings::default()
+}
+
+/// The public zone that serves the domain, as the account of a real deploy has it; returns
+/// its id.
+async fn serving_zone(config: &aws_config::SdkConfig) -> String {
+    let made = aws_sdk_route53::Client::new(config)
+        .create_hosted_zone()
+        .name(three_tier::DOMAIN)
+        .caller_reference("registered-domain")
+        .send()
+        .await
+        .unwrap();
+    made.hosted_zone()
+        .unwrap()
+        .id()
+        .trim_start_matches("/hostedzone/")
+        .to_owned()
+}
+
+/// The alias record went into the zone that was looked up, the instances boot the image the
+/// lookup recorded (its value checked against SSM in `providers/aws/tests/assets_lookups.rs`),
+/// and the app's code is in the asset bucket.
+async fn assert_lookups_and_asset(config: &aws_config::SdkConfig, deployer: &Deployer, zone: &str) {
+    let records = aws_sdk_route53::Client::new(config)
+        .list_resource_record_sets()
+        .hosted_zone_id(zone)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        records
+            .resource_record_sets()
+            .iter()
+            .any(|r| r.name().trim_end_matches('.') == three_tier::DOMAIN
+                && r.alias_target().is_some()),
+        "{records:?}"
+    );
+    let state = deployer.backend().load().await.unwrap().unwrap();
+    assert_eq!(state.resources["Zone"].physical_id, zone);
+    let image = state
+        .resources
+        .values()
+        .find(|r| r.type_name == "Stratus::Lookup::SsmParameter")
+        .and_then(|r| r.attributes["Value"].as_str())
+        .unwrap()
+        .to_owned();
+    assert!(image.starts_with("ami-"), "{image}");
+    let template = aws_sdk_ec2::Client::new(config)
+        .describe_launch_template_versions()
+        .launch_template_name("project-x-app-lt")
+        .versions("$Latest")
+        .send()
+        .await
+        .unwrap();
+    let data = template.launch_template_versions()[0]
+        .launch_template_data()
+        .unwrap();
+    assert_eq!(data.image_id(), Some(image.as_str()));
+    let app = three_tier::build_with(&settings()).app_code;
+    let object = s3_client(config)
+        .head_object()
+        .bucket("stratus-assets-123456789012-us-east-1")
+        .key(app.object_key())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(object.metadata().unwrap()["stratus-hash"], app.hash());
 }
 
 async fn deployer(config: &aws_config::SdkConfig) -> Deployer {
@@ -252,6 +320,7 @@ async fn the_reference_stack_deploys_reads_back_updates_and_destroys() {
     let moto = Moto::start();
     let config = moto.config().await;
     let deployer = deployer(&config).await;
+    let zone = serving_zone(&config).await;
 
     let started = Instant::now();
     let before = moto.requests();
@@ -287,6 +356,7 @@ async fn the_reference_stack_deploys_reads_back_updates_and_destroys() {
         report.outputs
     );
     assert_edge(&config, &alb_dns).await;
+    assert_lookups_and_asset(&config, &deployer, &zone).await;
 
     assert_compute_and_data(&config).await;
     assert_file_system(&config).await;

@@ -38,7 +38,7 @@ fn synth_writes_templates_manifest_and_graphs() {
     let (code, out, err) = run(&app, &["synth", "--out", out_dir.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     assert!(
-        out.contains("synthesized 2 stack(s), 134 resources"),
+        out.contains("synthesized 2 stack(s), 140 resources"),
         "{out}"
     );
     let mut files: Vec<String> = std::fs::read_dir(&out_dir)
@@ -50,11 +50,29 @@ fn synth_writes_templates_manifest_and_graphs() {
         files,
         [
             "manifest.json",
+            "project-x-0.assets.json",
             "project-x-0.dot",
             "project-x-0.template.json",
+            "project-x-1.assets.json",
             "project-x-1.dot",
             "project-x-1.template.json"
         ]
+    );
+    // The asset manifest: the app's code, by hash, with where it goes.
+    let assets: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out_dir.join("project-x-0.assets.json")).unwrap(),
+    )
+    .unwrap();
+    let app_code = &assets[0];
+    assert_eq!(app_code["path"], "project-x-0/app-code");
+    assert_eq!(app_code["packaging"], "zip");
+    assert_eq!(
+        app_code["key"],
+        format!("{}.zip", app_code["hash"].as_str().unwrap())
+    );
+    assert_eq!(
+        app_code["bucket"],
+        "stratus-assets-${AWS::AccountId}-${AWS::Region}"
     );
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out_dir.join("manifest.json")).unwrap())
@@ -65,7 +83,7 @@ fn synth_writes_templates_manifest_and_graphs() {
     );
     assert_eq!(
         manifest["stacks"][0]["resources"].as_array().unwrap().len(),
-        67
+        70
     );
 }
 

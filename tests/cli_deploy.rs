@@ -50,7 +50,7 @@ fn plan_deploy_outputs_destroy() {
     assert_eq!(code, EXIT_CHANGES, "{out}");
     assert!(
         out.starts_with(
-            "Stack project-x: 67 to create, 0 to update, 0 to replace, 0 to delete, 0 unchanged"
+            "Stack project-x: 70 to create, 0 to update, 0 to replace, 0 to delete, 0 unchanged"
         ),
         "{out}"
     );
@@ -59,7 +59,7 @@ fn plan_deploy_outputs_destroy() {
     let (code, out, _) = run(p(), &["plan", "--state", state, "--json"]);
     assert_eq!(code, 0);
     let plans: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(plans[0]["summary"]["create"], 67);
+    assert_eq!(plans[0]["summary"]["create"], 70);
 
     // Without a terminal, deploying needs --yes.
     let (code, _, err) = run(p(), &["deploy", "--state", state]);
@@ -78,7 +78,7 @@ fn plan_deploy_outputs_destroy() {
         err.lines()
             .filter(|l| l.trim_start().starts_with("created"))
             .count(),
-        67,
+        70,
         "{err}"
     );
     assert!(dir.path().join("project-x.state.json").exists());
@@ -110,7 +110,7 @@ fn plan_deploy_outputs_destroy() {
     // destroy says so.
     let (code, out, err) = run(p(), &["destroy", "--state", state, "--yes"]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("66 delete calls"), "{out}");
+    assert!(out.contains("69 delete calls"), "{out}");
     assert!(
         out.contains("kept Efs (AWS::EFS::FileSystem fake-")
             && out.contains("no longer managed by this stack (removal policy Retain)"),
@@ -168,7 +168,7 @@ fn saved_plans_drift_import_and_data_loss_on_the_command_line() {
     assert!(out.contains("saved to"), "{out}");
     let (code, out, err) = run(p(), &["deploy", plan_file, "--state", state]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("67 create"), "{out}");
+    assert!(out.contains("70 create"), "{out}");
     // Applying it again: the state moved since it was made.
     let (code, _, err) = run(p(), &["deploy", plan_file, "--state", state]);
     assert_eq!(code, 1);
@@ -188,7 +188,7 @@ fn saved_plans_drift_import_and_data_loss_on_the_command_line() {
     cloud.modify(asg, "MaxSize", "10".into());
     let (code, out, _) = run(p(), &["drift", "--state", state, "--detailed-exitcode"]);
     assert_eq!(code, EXIT_CHANGES, "{out}");
-    assert!(out.contains("1 of 67 resources differ"), "{out}");
+    assert!(out.contains("1 of 70 resources differ"), "{out}");
     assert!(
         out.contains("MaxSize: recorded \"6\", live \"10\""),
         "{out}"
@@ -294,6 +294,6 @@ fn deleting_data_without_a_snapshot_needs_a_flag_naming_it() {
         ],
     );
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("67 delete calls"), "{out}");
+    assert!(out.contains("70 delete calls"), "{out}");
     assert!(cloud.by_logical_id("project-x").is_empty());
 }

@@ -127,7 +127,7 @@ fn the_replica_has_the_primarys_engine() {
 }
 
 #[test]
-fn the_role_can_read_exactly_the_database_secret_and_the_apps_keys() {
+fn the_role_can_read_exactly_the_database_secret_the_apps_keys_and_its_code() {
     let tier = stack::build();
     let inspect = Inspect::new(&tier.stack);
     let readable = inspect.allowed_resources(tier.role, "secretsmanager:GetSecretValue");
@@ -140,10 +140,10 @@ fn the_role_can_read_exactly_the_database_secret_and_the_apps_keys() {
             api_key.id().to_value()
         ]
     );
-    assert!(
-        inspect
-            .allowed_resources(tier.role, "s3:GetObject")
-            .is_empty()
+    // The app's code: its one object in the asset bucket, nothing else there.
+    assert_eq!(
+        inspect.allowed_resources(tier.role, "s3:GetObject"),
+        [tier.app_code.object_arn().to_value()]
     );
 }
 
@@ -234,6 +234,27 @@ fn launch_template_and_bastions() {
         .unwrap();
     assert!(user_data.references().contains(&tier.efs.id().id()));
     assert!(user_data.references().contains(&tier.db.id().id()));
+    // The app's code comes from its file asset, not from the user data.
+    assert!(user_data.references().contains(&tier.app_code.id().id()));
+    // Every instance boots the newest Amazon Linux 2023, looked up once at deploy.
+    let image = lt
+        .property("LaunchTemplateData")
+        .and_then(|d| d.get("ImageId"))
+        .unwrap()
+        .clone();
+    let lookup = image.references()[0];
+    let node = tier.stack.node(lookup);
+    assert_eq!(node.type_name, "Stratus::Lookup::SsmParameter");
+    assert_eq!(
+        node.properties.get("Name"),
+        Some(&Value::String(stratus::compute::AL2023_X86_64.into()))
+    );
+    for bastion in tier.bastions {
+        assert_eq!(
+            inspect.get(bastion.id().id()).property("ImageId"),
+            Some(&image)
+        );
+    }
 }
 
 #[test]

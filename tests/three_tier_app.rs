@@ -44,6 +44,9 @@ fn rendered_user_data() -> String {
             Value::GetAtt(_, "MasterUserSecret.SecretArn") => {
                 "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1234".into()
             }
+            Value::GetAtt(_, "S3Url") => {
+                "s3://stratus-assets-123456789012-us-east-1/0f3a9c.zip".into()
+            }
             Value::GetAtt(_, attribute) => format!("fs-0123456789abcdef0{attribute:.0}"),
             other => panic!("an unexpected part of the user data: {other:?}"),
         })

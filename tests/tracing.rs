@@ -57,7 +57,7 @@ fn a_deploy_traces_each_step_and_each_call_with_its_resource() {
         "deploy{stack=project-x}",
         "reconcile",
         "prepare",
-        "apply{operations=67}",
+        "apply{operations=70}",
         "save",
     ] {
         assert!(text.contains(step), "no {step} span in:\n{text}");
@@ -67,9 +67,9 @@ fn a_deploy_traces_each_step_and_each_call_with_its_resource() {
         .lines()
         .filter(|l| l.contains("call{") && l.contains("operation=Create") && l.contains("close"))
         .count();
-    assert_eq!(closed_calls, 67, "{text}");
+    assert_eq!(closed_calls, 70, "{text}");
     assert!(
-        text.contains("deploy{stack=project-x}:apply{operations=67}:call{seq="),
+        text.contains("deploy{stack=project-x}:apply{operations=70}:call{seq="),
         "{text}"
     );
     assert!(text.contains("logical_id=Vpc "), "{text}");

@@ -277,7 +277,7 @@ fn launch_template_needs_an_ami() {
     assert_eq!(
         messages(&stack),
         [
-            "prod/lt: no AMI; set .image_id(\"ami-...\")",
+            "prod/lt: no AMI; set .image_id(\"ami-...\") or .machine_image(MachineImage::latest_amazon_linux_2023())",
             "prod/lt: \"huge\" is not an instance type; write family.size, e.g. t3.xlarge",
             "prod/lt2: \"ami-nothex\" is not an AMI id; AMI ids are ami- followed by 8 or 17 hex digits, e.g. ami-0abcdef1234567890",
         ]

@@ -34,10 +34,16 @@ pub const HELPER_STATE: &str = "STRATUS_HELPER_STATE";
 
 /// The stacks the tests deploy, by name: what the helper process builds too.
 pub fn stack(name: &str) -> Stack {
-    use three_tier::Settings;
+    use three_tier::{Settings, ZoneSource};
+    // A zone of its own rather than a lookup: the emulator is reset between scenarios, and what
+    // these tests are about is what the stack owns (`aws_reference.rs` deploys the lookup).
+    let reference = Settings {
+        zone: ZoneSource::Create,
+        ..Settings::default()
+    };
     match name {
         // The reference stack, whole.
-        "reference" => three_tier::build_with(&Settings::default()).stack,
+        "reference" => three_tier::build_with(&reference).stack,
         // The same with the database and its replica renamed (both replaced create-first: the
         // launch template's user data names the replica's endpoint; the policy and launch
         // template that use them updated) and bigger bastions (updated in place).
@@ -46,7 +52,7 @@ pub fn stack(name: &str) -> Stack {
                 db_identifier: "project-x-db-v2".into(),
                 replica_identifier: "project-x-db-replica-v2".into(),
                 bastion_type: "t3.small".into(),
-                ..Settings::default()
+                ..reference
             })
             .stack
         }

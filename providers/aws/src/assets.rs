@@ -107,15 +107,14 @@ async fn bootstrap(cx: &Context) -> Result<(String, String), ProviderError> {
             .await
             .map_err(classify)?;
         if listed.key_count().unwrap_or(0) > 0 {
-            return Err(ProviderError::already_exists(
-                "S3 bucket",
-                &name,
-                format!(
-                    "it holds objects and has no {ASSET_BUCKET_TAG}={ASSET_BUCKET_TAG_VALUE} \
-                     tag; Stratus uploads assets only into the bucket it made: move its objects \
-                     away and delete it, or tag it if it is Stratus's"
-                ),
-            ));
+            // Not AlreadyExists: there is nothing to rename or import, the bucket is the
+            // account's one asset bucket.
+            return Err(invalid(format!(
+                "the S3 bucket {name} holds objects and has no \
+                 {ASSET_BUCKET_TAG}={ASSET_BUCKET_TAG_VALUE} tag: it is not Stratus's asset \
+                 bucket, and Stratus uploads assets only into the bucket it made; move its \
+                 objects away and delete it, or tag it if it is Stratus's"
+            )));
         }
         info!(bucket = %name, "finishing the asset bucket an interrupted bootstrap made");
     } else {

@@ -544,6 +544,36 @@ async fn count_rest(
                 ));
             }
         }
+        // Not the stack's: what matters is that the recorded one is there.
+        "Stratus::Asset::File" => {
+            let (bucket, key) = recorded
+                .strip_prefix("s3://")
+                .and_then(|r| r.split_once('/'))
+                .ok_or_else(|| format!("{recorded} is not an s3:// URL"))?;
+            let found = stratus_aws::s3_client(config)
+                .head_object()
+                .bucket(bucket)
+                .key(key)
+                .send()
+                .await;
+            n = usize::from(found.is_ok());
+        }
+        "Stratus::Lookup::SsmParameter" => {
+            let found = aws_sdk_ssm::Client::new(config)
+                .get_parameter()
+                .name(recorded)
+                .send()
+                .await;
+            n = usize::from(found.is_ok());
+        }
+        "Stratus::Lookup::HostedZone" => {
+            let found = aws_sdk_route53::Client::new(config)
+                .get_hosted_zone()
+                .id(recorded)
+                .send()
+                .await;
+            n = usize::from(found.is_ok());
+        }
         other => return Err(format!("the census does not count {other}")),
     }
     Ok(n)
