@@ -341,7 +341,8 @@ impl FakeCloud {
             .find(|(_, r)| {
                 r.type_name == type_name
                     && match contract.identity {
-                        Identity::Generated => false,
+                        // Generated ids never clash; shared ones are found, not clashed with.
+                        Identity::Generated | Identity::Shared => false,
                         Identity::Named(property) => {
                             name.is_some() && r.inputs.get(property).and_then(Json::as_str) == name
                         }
@@ -357,7 +358,6 @@ impl FakeCloud {
                             !key.is_empty()
                                 && key.iter().all(|k| r.inputs.get(*k) == inputs.get(*k))
                         }
-                        Identity::Shared => false,
                     }
             })
             .map(|(id, r)| (id.clone(), r.clone()))

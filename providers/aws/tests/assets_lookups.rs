@@ -58,20 +58,8 @@ async fn versions(s3: &aws_sdk_s3::Client, key: &str) -> usize {
         .count()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_asset_is_uploaded_once_to_a_private_versioned_encrypted_bucket_that_outlives_stacks() {
-    let moto = Moto::start();
-    let config = moto.config().await;
-    let s3 = s3_client(&config);
-    let temp = tempfile::tempdir().unwrap();
-    let dir = app_dir(temp.path(), "print('v1')\n");
-    let (deployer, backend) = deployer(&config);
-
-    let (stack, asset) = asset_stack("news", &dir);
-    let report = deployer.deploy(&stack).await.unwrap();
-    assert!(report.succeeded(), "{report:?}");
-
-    // The bucket: made on first use, as the bootstrap says.
+/// The bucket: made on first use, as the bootstrap says.
+async fn assert_bootstrapped(s3: &aws_sdk_s3::Client) {
     let tags = s3.get_bucket_tagging().bucket(BUCKET).send().await.unwrap();
     assert!(
         tags.tag_set()
@@ -90,7 +78,7 @@ async fn an_asset_is_uploaded_once_to_a_private_versioned_encrypted_bucket_that_
             .await
             .unwrap();
     }
-    assert_eq!(versions(&s3, "probe/versioning").await, 2);
+    assert_eq!(versions(s3, "probe/versioning").await, 2);
     let encryption = s3
         .get_bucket_encryption()
         .bucket(BUCKET)
@@ -124,6 +112,22 @@ async fn an_asset_is_uploaded_once_to_a_private_versioned_encrypted_bucket_that_
         ),
         (Some(true), Some(true), Some(true), Some(true))
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_asset_is_uploaded_once_to_a_private_versioned_encrypted_bucket_that_outlives_stacks() {
+    let moto = Moto::start();
+    let config = moto.config().await;
+    let s3 = s3_client(&config);
+    let temp = tempfile::tempdir().unwrap();
+    let dir = app_dir(temp.path(), "print('v1')\n");
+    let (deployer, backend) = deployer(&config);
+
+    let (stack, asset) = asset_stack("news", &dir);
+    let report = deployer.deploy(&stack).await.unwrap();
+    assert!(report.succeeded(), "{report:?}");
+
+    assert_bootstrapped(&s3).await;
 
     // The object: the zip of the directory, under its hash.
     let key = asset.object_key().to_owned();
