@@ -230,11 +230,8 @@ pub(crate) fn template_value(
     properties: &Properties,
     attribute: Option<&str>,
 ) -> serde_json::Value {
-    let key = match properties.get("ObjectKey") {
-        Some(Value::String(key)) => key.as_str(),
-        _ => "",
-    };
-    let bucket = format!("{ASSET_BUCKET_PREFIX}-${{AWS::AccountId}}-${{AWS::Region}}");
+    let key = property(properties, "ObjectKey");
+    let bucket = template_bucket();
     let sub = |text: String| serde_json::json!({ "Fn::Sub": text });
     match attribute {
         Some("Bucket") => sub(bucket),
@@ -242,6 +239,19 @@ pub(crate) fn template_value(
         Some("ObjectArn") => sub(format!("arn:${{AWS::Partition}}:s3:::{bucket}/{key}")),
         _ => sub(format!("s3://{bucket}/{key}")),
     }
+}
+
+/// The asset bucket as a template names it: account and region left for `Fn::Sub`.
+fn template_bucket() -> String {
+    asset_bucket("${AWS::AccountId}", "${AWS::Region}")
+}
+
+/// A string property of an asset node (empty when missing).
+fn property<'a>(properties: &'a Properties, name: &str) -> &'a str {
+    properties
+        .get(name)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
 }
 
 /// One asset of a stack as the asset manifest lists it (`<stack>.assets.json`).
@@ -264,10 +274,7 @@ pub struct ManifestEntry {
 
 /// The assets of a stack, for the asset manifest, in declaration order.
 pub fn manifest(stack: &Stack) -> Vec<ManifestEntry> {
-    let text = |node: &crate::graph::Node, name: &str| match node.properties.get(name) {
-        Some(Value::String(s)) => s.clone(),
-        _ => String::new(),
-    };
+    let text = |node: &crate::graph::Node, name: &str| property(&node.properties, name).to_owned();
     stack
         .graph()
         .nodes()
@@ -277,7 +284,7 @@ pub fn manifest(stack: &Stack) -> Vec<ManifestEntry> {
             hash: text(node, "SourceHash"),
             packaging: text(node, "Packaging"),
             source: text(node, "SourcePath"),
-            bucket: format!("{ASSET_BUCKET_PREFIX}-${{AWS::AccountId}}-${{AWS::Region}}"),
+            bucket: template_bucket(),
             key: text(node, "ObjectKey"),
         })
         .collect()

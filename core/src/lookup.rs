@@ -46,14 +46,16 @@ pub(crate) fn template_parameter(
     type_name: &str,
     properties: &Properties,
 ) -> Option<TemplateParameter> {
-    let text = |name: &str| match properties.get(name) {
-        Some(Value::String(s)) => s.clone(),
-        _ => String::new(),
+    let text = |name: &str| {
+        properties
+            .get(name)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
     };
     match type_name {
         SSM_PARAMETER_TYPE => Some(TemplateParameter {
             type_name: "AWS::SSM::Parameter::Value<String>",
-            default: Some(text("Name")),
+            default: Some(text("Name").to_owned()),
             description: format!("the value of the SSM parameter {}", text("Name")),
         }),
         HOSTED_ZONE_TYPE => Some(TemplateParameter {
@@ -100,7 +102,7 @@ impl Resource for SsmParameterLookup {
 pub fn ssm_parameter(stack: &mut Stack, name: &str) -> Attr<String> {
     let existing = stack.graph().nodes().find(|(_, node)| {
         node.type_name == SSM_PARAMETER_TYPE
-            && matches!(node.properties.get("Name"), Some(Value::String(n)) if n == name)
+            && node.properties.get("Name").and_then(Value::as_str) == Some(name)
     });
     if let Some((index, _)) = existing {
         return Attr::new(ResourceId::new(stack.id(), index), "Value");

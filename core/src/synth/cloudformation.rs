@@ -365,13 +365,9 @@ impl Serialize for Cfn<'_> {
                 asset::template_value(&graph.node(id.node()).properties, Some(attribute))
                     .serialize(serializer)
             }
-            // A lookup's value is its parameter's.
-            Value::Ref(id) | Value::GetAtt(id, _)
-                if is_stratus_type(graph.node(id.node()).type_name) =>
-            {
-                let mut map = serializer.serialize_map(Some(1))?;
-                map.serialize_entry("Ref", logical(id))?;
-                map.end()
+            // A lookup is a parameter: its value (an attribute here) is the parameter's `Ref`.
+            Value::GetAtt(id, _) if is_stratus_type(graph.node(id.node()).type_name) => {
+                Cfn(&Value::Ref(*id), graph).serialize(serializer)
             }
             Value::Ref(id) => {
                 let mut map = serializer.serialize_map(Some(1))?;

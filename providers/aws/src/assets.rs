@@ -25,13 +25,13 @@ use stratus_core::asset::{
     is_executable, source_hash,
 };
 use stratus_core::deploy::{
-    Attributes, Compare, CreateRequest, Created, DeleteRequest, ErrorKind, FindRequest, Identity,
-    Inputs, Json, Live, PropertySpec, ProviderError, TypeContract, UpdateRequest,
+    Attributes, Compare, CreateRequest, Created, DeleteRequest, FindRequest, Identity, Inputs,
+    Json, Live, PropertySpec, ProviderError, TypeContract, UpdateRequest,
 };
 use tracing::info;
 
 use crate::error::{absent_if_not_found, classify, invalid};
-use crate::handler::{Context, Handler};
+use crate::handler::{Context, Handler, read_back};
 use crate::inputs::string;
 
 static PROPERTIES: [PropertySpec; 4] = [
@@ -52,10 +52,13 @@ pub(crate) struct FileAsset;
 /// The handlers of this module.
 pub(crate) const HANDLERS: &[&dyn Handler] = &[&FileAsset];
 
-/// The asset bucket and the account that owns it, made or finished on first use (once per
+/// The account and its asset bucket, the bucket made or finished on first use (once per
 /// provider).
 async fn bucket(cx: &Context) -> Result<&(String, String), ProviderError> {
-    cx.asset_bucket.get_or_try_init(|| bootstrap(cx)).await
+    cx.asset_bucket_ready
+        .get_or_try_init(|| bootstrap(cx))
+        .await?;
+    account_and_bucket(cx).await
 }
 
 /// The account the credentials belong to and the bucket's name there (asked once).
@@ -81,7 +84,7 @@ async fn account_and_bucket(cx: &Context) -> Result<&(String, String), ProviderE
         .await
 }
 
-async fn bootstrap(cx: &Context) -> Result<(String, String), ProviderError> {
+async fn bootstrap(cx: &Context) -> Result<(), ProviderError> {
     let (account, name) = account_and_bucket(cx).await?.clone();
     let region = cx.region.clone().unwrap_or_default();
     let exists = cx
@@ -95,7 +98,7 @@ async fn bootstrap(cx: &Context) -> Result<(String, String), ProviderError> {
     if absent_if_not_found(exists)?.is_some() {
         let tags = bucket_tags(cx, &name, &account).await?;
         if tags.get(ASSET_BUCKET_TAG).map(String::as_str) == Some(ASSET_BUCKET_TAG_VALUE) {
-            return Ok((name, account));
+            return Ok(());
         }
         let listed = cx
             .s3
@@ -132,8 +135,7 @@ async fn bootstrap(cx: &Context) -> Result<(String, String), ProviderError> {
             .await
             .map_err(classify)?;
     }
-    configure(cx, &name, &account).await?;
-    Ok((name, account))
+    configure(cx, &name, &account).await
 }
 
 /// Encryption, versioning, no public access, then the tag that says it is finished.
@@ -366,20 +368,10 @@ impl Handler for FileAsset {
         cx: &Context,
         request: CreateRequest<'_>,
     ) -> Result<Created, ProviderError> {
-        let (bucket, account) = bucket(cx).await?;
+        let (account, bucket) = bucket(cx).await?;
         upload_if_missing(cx, bucket, account, request.inputs).await?;
-        let key = string(request.inputs, "ObjectKey")?;
-        let physical_id = url(bucket, key);
-        match self.read(cx, &physical_id).await? {
-            Some(live) => Ok(Created {
-                physical_id,
-                attributes: live.attributes,
-            }),
-            None => Err(ProviderError::new(
-                ErrorKind::Other,
-                format!("{physical_id} cannot be read back after its upload"),
-            )),
-        }
+        let physical_id = url(bucket, string(request.inputs, "ObjectKey")?);
+        read_back(self, cx, &physical_id).await
     }
 
     async fn read(&self, cx: &Context, physical_id: &str) -> Result<Option<Live>, ProviderError> {
@@ -410,10 +402,9 @@ impl Handler for FileAsset {
         request: UpdateRequest<'_>,
     ) -> Result<Attributes, ProviderError> {
         // Only the source moved: the object stays, or is uploaded again if it went missing.
-        let (bucket, account) = bucket(cx).await?;
+        let (account, bucket) = bucket(cx).await?;
         upload_if_missing(cx, bucket, account, request.inputs).await?;
-        let live = self.read(cx, request.physical_id).await?;
-        Ok(live.map(|l| l.attributes).unwrap_or_default())
+        Ok(read_back(self, cx, request.physical_id).await?.attributes)
     }
 
     async fn delete(&self, _: &Context, _: DeleteRequest<'_>) -> Result<(), ProviderError> {

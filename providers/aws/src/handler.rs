@@ -48,12 +48,12 @@ pub(crate) struct Context {
     pub(crate) s3: aws_sdk_s3::Client,
     #[cfg(feature = "s3")]
     pub(crate) sts: aws_sdk_sts::Client,
-    /// The account and the asset bucket's name, asked of STS once.
+    /// The account and its asset bucket's name, asked of STS once.
     #[cfg(feature = "s3")]
     pub(crate) asset_account: Arc<OnceCell<(String, String)>>,
-    /// The asset bucket and its account, once made or checked.
+    /// Set once the asset bucket is made or checked.
     #[cfg(feature = "s3")]
-    pub(crate) asset_bucket: Arc<OnceCell<(String, String)>>,
+    pub(crate) asset_bucket_ready: Arc<OnceCell<()>>,
     pub(crate) region: Option<String>,
     pub(crate) wait: Wait,
 }
@@ -102,7 +102,7 @@ impl Context {
             #[cfg(feature = "s3")]
             asset_account: Arc::default(),
             #[cfg(feature = "s3")]
-            asset_bucket: Arc::default(),
+            asset_bucket_ready: Arc::default(),
             region: config.region().map(ToString::to_string),
             wait: Wait::default(),
         }

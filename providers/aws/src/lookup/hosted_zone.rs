@@ -9,11 +9,11 @@ use stratus_core::deploy::{
 };
 use stratus_core::lookup::HOSTED_ZONE_TYPE;
 
-use super::{attributes, found};
-use crate::error::{absent_if_not_found, classify, invalid};
-use crate::handler::{Context, Handler};
+use super::found;
+use crate::error::{classify, invalid};
+use crate::handler::{Context, Handler, read_back};
 use crate::inputs::string;
-use crate::route53::bare;
+use crate::route53::{bare, describe_zone};
 
 static PROPERTIES: [PropertySpec; 1] = [PropertySpec::create_only("DomainName")];
 
@@ -83,36 +83,18 @@ impl Handler for HostedZoneLookup {
                  HostedZone::public and delegate the domain to its name servers"
             )));
         };
-        let live = self
-            .read(cx, &zone)
-            .await?
-            .ok_or_else(|| invalid(format!("the hosted zone {zone} of {domain} vanished")))?;
-        Ok(found(&zone, live))
+        read_back(self, cx, &zone).await
     }
 
     async fn read(&self, cx: &Context, physical_id: &str) -> Result<Option<Live>, ProviderError> {
-        let out = cx.route53.get_hosted_zone().id(physical_id).send().await;
-        let Some(out) = absent_if_not_found(out.map_err(classify))? else {
+        let Some((domain, attributes)) = describe_zone(&cx.route53, physical_id).await? else {
             return Ok(None);
         };
-        let Some(zone) = out.hosted_zone() else {
-            return Ok(None);
-        };
-        let servers = out
-            .delegation_set()
-            .map(|d| d.name_servers().to_vec())
-            .unwrap_or_default();
         let mut properties = Inputs::new();
-        properties.insert(
-            "DomainName".into(),
-            Json::from(zone.name().trim_end_matches('.')),
-        );
+        properties.insert("DomainName".into(), Json::from(domain));
         Ok(Some(Live {
             properties,
-            attributes: attributes([
-                ("Id", Json::from(physical_id)),
-                ("NameServers", Json::from(servers)),
-            ]),
+            attributes,
         }))
     }
 
@@ -122,8 +104,7 @@ impl Handler for HostedZoneLookup {
         request: UpdateRequest<'_>,
     ) -> Result<Attributes, ProviderError> {
         // Nothing updates in place (another domain is another lookup): read it again.
-        let live = self.read(cx, request.physical_id).await?;
-        Ok(live.map(|l| l.attributes).unwrap_or_default())
+        Ok(read_back(self, cx, request.physical_id).await?.attributes)
     }
 
     async fn delete(&self, _: &Context, _: DeleteRequest<'_>) -> Result<(), ProviderError> {

@@ -7,7 +7,7 @@ mod hosted_zone;
 #[cfg(feature = "ssm")]
 mod ssm_parameter;
 
-use stratus_core::deploy::{Attributes, Created, Live};
+use stratus_core::deploy::{Created, Live};
 
 use crate::handler::Handler;
 
@@ -25,9 +25,4 @@ fn found(physical_id: &str, live: Live) -> Created {
         physical_id: physical_id.to_owned(),
         attributes: live.attributes,
     }
-}
-
-/// The attributes of a lookup from (name, value) pairs.
-fn attributes<const N: usize>(pairs: [(&str, serde_json::Value); N]) -> Attributes {
-    pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
 }

@@ -9,9 +9,9 @@ use stratus_core::deploy::{
 };
 use stratus_core::lookup::SSM_PARAMETER_TYPE;
 
-use super::{attributes, found};
+use super::found;
 use crate::error::{absent_if_not_found, classify, invalid};
-use crate::handler::{Context, Handler};
+use crate::handler::{Context, Handler, read_back};
 use crate::inputs::string;
 
 static PROPERTIES: [PropertySpec; 1] = [PropertySpec::create_only("Name")];
@@ -51,7 +51,7 @@ impl Handler for SsmParameterLookup {
         properties.insert("Name".into(), Json::from(physical_id));
         Ok(Some(Live {
             properties,
-            attributes: attributes([("Value", Json::from(value))]),
+            attributes: [("Value".to_owned(), Json::from(value))].into(),
         }))
     }
 
@@ -61,8 +61,7 @@ impl Handler for SsmParameterLookup {
         request: UpdateRequest<'_>,
     ) -> Result<Attributes, ProviderError> {
         // Nothing updates in place (a new name is a new lookup): read it again.
-        let live = self.read(cx, request.physical_id).await?;
-        Ok(live.map(|l| l.attributes).unwrap_or_default())
+        Ok(read_back(self, cx, request.physical_id).await?.attributes)
     }
 
     async fn delete(&self, _: &Context, _: DeleteRequest<'_>) -> Result<(), ProviderError> {

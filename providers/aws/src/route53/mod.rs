@@ -7,7 +7,7 @@ use aws_sdk_route53::Client;
 use aws_sdk_route53::types::{
     Change, ChangeAction, ChangeBatch, ResourceRecordSet, RrType, TagResourceType,
 };
-use stratus_core::deploy::ProviderError;
+use stratus_core::deploy::{Attributes, Json, ProviderError};
 
 use crate::error::{absent_if_not_found, classify, invalid};
 use crate::handler::Handler;
@@ -44,6 +44,36 @@ pub(super) async fn zone_tags(client: &Client, zone: &str) -> Result<Option<Tags
             })
             .collect()
     }))
+}
+
+/// A zone as Route 53 describes it: its domain (without the final dot) and its attributes
+/// (`Id`, `NameServers`); `None` when it does not exist.
+pub(crate) async fn describe_zone(
+    client: &Client,
+    zone: &str,
+) -> Result<Option<(String, Attributes)>, ProviderError> {
+    let out = client.get_hosted_zone().id(zone).send().await;
+    let Some(found) = absent_if_not_found(out.map_err(classify))? else {
+        return Ok(None);
+    };
+    let Some(described) = found.hosted_zone() else {
+        return Ok(None);
+    };
+    let servers = found
+        .delegation_set()
+        .map(|d| d.name_servers().to_vec())
+        .unwrap_or_default();
+    let attributes = [
+        ("Id", Json::from(zone)),
+        ("NameServers", Json::from(servers)),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    Ok(Some((
+        described.name().trim_end_matches('.').to_owned(),
+        attributes,
+    )))
 }
 
 /// One change to a zone's records.

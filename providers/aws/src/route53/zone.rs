@@ -9,7 +9,7 @@ use stratus_core::deploy::{
     Json, Live, PropertySpec, ProviderError, TypeContract, UpdateRequest,
 };
 
-use super::{bare, zone_tags};
+use super::{bare, describe_zone, zone_tags};
 use crate::error::{absent_if_not_found as absent, classify, invalid};
 use crate::handler::{Context, Handler, read_back};
 use crate::inputs::string;
@@ -108,15 +108,11 @@ impl Handler for HostedZone {
     }
 
     async fn read(&self, cx: &Context, physical_id: &str) -> Result<Option<Live>, ProviderError> {
-        let out = cx.route53.get_hosted_zone().id(physical_id).send().await;
-        let Some(found) = absent(out.map_err(classify))? else {
-            return Ok(None);
-        };
-        let Some(zone) = found.hosted_zone() else {
+        let Some((name, attributes)) = describe_zone(&cx.route53, physical_id).await? else {
             return Ok(None);
         };
         let mut properties = Inputs::new();
-        properties.insert("Name".into(), Json::from(zone.name().trim_end_matches('.')));
+        properties.insert("Name".into(), Json::from(name));
         properties.insert(
             "HostedZoneTags".into(),
             ownership::as_property(
@@ -125,19 +121,9 @@ impl Handler for HostedZone {
                     .unwrap_or_default(),
             ),
         );
-        let servers = found
-            .delegation_set()
-            .map(|d| d.name_servers().to_vec())
-            .unwrap_or_default();
         Ok(Some(Live {
             properties,
-            attributes: [
-                ("Id", Json::from(physical_id)),
-                ("NameServers", Json::from(servers)),
-            ]
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), v))
-            .collect(),
+            attributes,
         }))
     }
 
