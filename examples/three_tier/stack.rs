@@ -23,8 +23,12 @@ use stratus::secrets::Secret;
 pub(crate) const ADMIN_CIDR: &str = "203.0.113.10/32";
 /// The application's domain.
 pub(crate) const DOMAIN: &str = "project-x.example.com";
-/// The news reader, shipped to the instances as a file asset.
-const APP_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/three_tier/app");
+/// The news reader, shipped to the instances as a file asset. The end-to-end tests, a crate of
+/// their own, build this file too: `.cargo/config.toml` names the directory for every crate.
+const APP_DIR: &str = match option_env!("STRATUS_THREE_TIER_APP") {
+    Some(dir) => dir,
+    None => concat!(env!("CARGO_MANIFEST_DIR"), "/examples/three_tier/app"),
+};
 /// Lets instances register with Systems Manager, so Session Manager reaches them.
 pub(crate) const SSM_CORE: &str = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore";
 

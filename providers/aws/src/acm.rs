@@ -10,38 +10,21 @@ use async_trait::async_trait;
 use aws_sdk_acm::types::{CertificateDetail, CertificateStatus, Tag, ValidationMethod};
 use aws_sdk_route53::types::{ChangeAction, ResourceRecord, ResourceRecordSet, RrType};
 use stratus_core::deploy::{
-    Attributes, Compare, CreateRequest, Created, DeleteRequest, ErrorKind, FindRequest, Identity,
-    Inputs, Json, Live, PropertySpec, ProviderError, TypeContract, UpdateRequest,
+    Attributes, CreateRequest, Created, DeleteRequest, ErrorKind, FindRequest, Inputs, Json, Live,
+    ProviderError, TypeContract, UpdateRequest,
 };
 
+use crate::contracts;
 use crate::error::{absent_if_not_found as absent, classify, invalid};
 use crate::handler::{Context, Handler, read_back};
 use crate::inputs::{string, string_list};
 use crate::ownership::{self, Tags};
 use crate::wait::poll;
 
-static PROPERTIES: [PropertySpec; 5] = [
-    PropertySpec::create_only("DomainName"),
-    PropertySpec::create_only("SubjectAlternativeNames").compared(Compare::Unordered),
-    PropertySpec::create_only("ValidationMethod"),
-    // Where the validation records were written: ACM does not say.
-    PropertySpec::create_only("DomainValidationOptions").compared(Compare::Ignore),
-    PropertySpec::updatable("Tags").compared(Compare::Tags),
-];
-
 /// The ACM handler.
 pub(crate) const HANDLERS: &[&dyn Handler] = &[&Certificate];
 
 struct Certificate;
-
-fn dns_only(inputs: &Inputs) -> Result<(), String> {
-    match inputs.get("ValidationMethod").and_then(Json::as_str) {
-        Some("DNS") | None => Ok(()),
-        Some(other) => Err(format!(
-            "ValidationMethod {other}: stratus-aws validates certificates through DNS only"
-        )),
-    }
-}
 
 /// ACM's idempotency token: at most 32 letters and digits.
 fn idempotency_token(token: &str) -> String {
@@ -175,12 +158,7 @@ async fn wait_issued(cx: &Context, arn: &str) -> Result<(), ProviderError> {
 #[async_trait]
 impl Handler for Certificate {
     fn contract(&self) -> TypeContract {
-        TypeContract::new(
-            "AWS::CertificateManager::Certificate",
-            Identity::Generated,
-            &PROPERTIES,
-        )
-        .with_validation(dns_only)
+        contracts::acm::CERTIFICATE
     }
 
     async fn create(

@@ -21,27 +21,19 @@ use aws_sdk_s3::types::{
     VersioningConfiguration,
 };
 use stratus_core::asset::{
-    ASSET_BUCKET_TAG, ASSET_BUCKET_TAG_VALUE, ASSET_TYPE, Packaging, asset_bucket, directory_files,
+    ASSET_BUCKET_TAG, ASSET_BUCKET_TAG_VALUE, Packaging, asset_bucket, directory_files,
     is_executable, source_hash,
 };
 use stratus_core::deploy::{
-    Attributes, Compare, CreateRequest, Created, DeleteRequest, FindRequest, Identity, Inputs,
-    Json, Live, PropertySpec, ProviderError, TypeContract, UpdateRequest,
+    Attributes, CreateRequest, Created, DeleteRequest, FindRequest, Inputs, Json, Live,
+    ProviderError, TypeContract, UpdateRequest,
 };
 use tracing::info;
 
+use crate::contracts;
 use crate::error::{absent_if_not_found, classify, invalid};
 use crate::handler::{Context, Handler, read_back};
 use crate::inputs::string;
-
-static PROPERTIES: [PropertySpec; 4] = [
-    PropertySpec::create_only("ObjectKey"),
-    PropertySpec::create_only("SourceHash"),
-    PropertySpec::create_only("Packaging"),
-    // Where the content is read from, on this machine: the cloud does not hold it. A moved
-    // source updates in place, uploading again only if the object is missing.
-    PropertySpec::updatable("SourcePath").compared(Compare::Ignore),
-];
 
 /// Object metadata naming the content's hash and packaging (`x-amz-meta-…`).
 const HASH_METADATA: &str = "stratus-hash";
@@ -360,7 +352,7 @@ fn partition(region: Option<&str>) -> &'static str {
 #[async_trait]
 impl Handler for FileAsset {
     fn contract(&self) -> TypeContract {
-        TypeContract::new(ASSET_TYPE, Identity::Shared, &PROPERTIES)
+        contracts::assets::FILE_ASSET
     }
 
     async fn create(

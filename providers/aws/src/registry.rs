@@ -60,4 +60,38 @@ mod tests {
         assert_eq!(names.len(), unique.len(), "{names:?}");
         assert!(unique.contains("AWS::EC2::VPC"));
     }
+
+    /// The SDK-free table (what an in-process cloud reads) and the handlers (what runs) hold
+    /// the same contracts, type for type.
+    #[test]
+    fn the_contract_table_is_what_the_handlers_return() {
+        let handled: Vec<&str> = super::handlers().map(|h| h.contract().type_name).collect();
+        let tabled: Vec<&str> = crate::contracts::ALL.iter().map(|c| c.type_name).collect();
+        assert_eq!(
+            handled.iter().collect::<BTreeSet<_>>(),
+            tabled.iter().collect::<BTreeSet<_>>()
+        );
+        for handler in super::handlers() {
+            let contract = handler.contract();
+            let tabled = crate::contract(contract.type_name).expect("tabled");
+            assert_eq!(
+                contract.properties, tabled.properties,
+                "{}",
+                contract.type_name
+            );
+            assert_eq!(contract.identity, tabled.identity, "{}", contract.type_name);
+            assert_eq!(contract.snapshot, tabled.snapshot, "{}", contract.type_name);
+            assert_eq!(
+                contract.updated_attributes, tabled.updated_attributes,
+                "{}",
+                contract.type_name
+            );
+            assert_eq!(
+                contract.validate.is_some(),
+                tabled.validate.is_some(),
+                "{}",
+                contract.type_name
+            );
+        }
+    }
 }

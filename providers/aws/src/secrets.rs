@@ -9,22 +9,16 @@ use async_trait::async_trait;
 use aws_sdk_secretsmanager::operation::describe_secret::DescribeSecretOutput;
 use aws_sdk_secretsmanager::types::Tag;
 use stratus_core::deploy::{
-    Attributes, Compare, CreateRequest, Created, DeleteRequest, FindRequest, Identity, Inputs,
-    Json, Live, PropertySpec, ProviderError, TypeContract, UpdateRequest,
+    Attributes, CreateRequest, Created, DeleteRequest, FindRequest, Inputs, Json, Live,
+    ProviderError, TypeContract, UpdateRequest,
 };
 
+use crate::contracts;
 use crate::error::{absent_if_not_found as absent, classify, invalid};
 use crate::handler::{Context, Handler, read_back};
 use crate::inputs::{opt_i32, opt_string};
 use crate::names::generated;
 use crate::ownership::{self, Tags};
-
-static PROPERTIES: [PropertySpec; 4] = [
-    PropertySpec::create_only("Name"),
-    PropertySpec::updatable("Description"),
-    PropertySpec::updatable("GenerateSecretString").compared(Compare::Ignore),
-    PropertySpec::updatable("Tags").compared(Compare::Tags),
-];
 
 /// The Secrets Manager handler.
 pub(crate) const HANDLERS: &[&dyn Handler] = &[&Secret];
@@ -98,11 +92,7 @@ async fn generate(cx: &Context, inputs: &Inputs) -> Result<String, ProviderError
 #[async_trait]
 impl Handler for Secret {
     fn contract(&self) -> TypeContract {
-        TypeContract::new(
-            "AWS::SecretsManager::Secret",
-            Identity::Named("Name"),
-            &PROPERTIES,
-        )
+        contracts::secrets::SECRET
     }
 
     async fn create(

@@ -9,30 +9,18 @@ use std::time::Duration;
 use async_trait::async_trait;
 use aws_sdk_autoscaling::types::{AutoScalingGroup, LaunchTemplateSpecification, Tag};
 use stratus_core::deploy::{
-    Attributes, Compare, CreateRequest, Created, DeleteRequest, ErrorKind, FindRequest, Identity,
-    Inputs, Json, Live, PropertySpec, ProviderError, TypeContract, UpdateRequest,
+    Attributes, CreateRequest, Created, DeleteRequest, ErrorKind, FindRequest, Inputs, Json, Live,
+    ProviderError, TypeContract, UpdateRequest,
 };
 
 use super::{describe, tags_of};
+use crate::contracts;
 use crate::error::classify;
 use crate::handler::{Context, Handler, read_back};
 use crate::inputs::{number, opt_i32, opt_string, string_list};
 use crate::names::generated;
 use crate::ownership;
 use crate::wait::poll;
-
-static PROPERTIES: [PropertySpec; 10] = [
-    PropertySpec::create_only("AutoScalingGroupName"),
-    PropertySpec::updatable("MinSize"),
-    PropertySpec::updatable("MaxSize"),
-    PropertySpec::updatable("DesiredCapacity").compared(Compare::Ignore),
-    PropertySpec::updatable("VPCZoneIdentifier").compared(Compare::Unordered),
-    PropertySpec::updatable("LaunchTemplate"),
-    PropertySpec::updatable("TargetGroupARNs").compared(Compare::Unordered),
-    PropertySpec::updatable("HealthCheckType"),
-    PropertySpec::updatable("HealthCheckGracePeriod"),
-    PropertySpec::updatable("Tags").compared(Compare::Tags),
-];
 
 /// Attempts while a new instance profile propagates to Auto Scaling.
 const PROPAGATION_ATTEMPTS: u32 = 10;
@@ -323,11 +311,7 @@ async fn sync_group_tags(
 #[async_trait]
 impl Handler for Group {
     fn contract(&self) -> TypeContract {
-        TypeContract::new(
-            "AWS::AutoScaling::AutoScalingGroup",
-            Identity::Named("AutoScalingGroupName"),
-            &PROPERTIES,
-        )
+        contracts::autoscaling::AUTO_SCALING_GROUP
     }
 
     async fn create(

@@ -7,33 +7,19 @@ use aws_sdk_autoscaling::types::{
     MetricType, PredefinedMetricSpecification, ScalingPolicy, TargetTrackingConfiguration,
 };
 use stratus_core::deploy::{
-    Attributes, CreateRequest, Created, DeleteRequest, FindRequest, Identity, Inputs, Json, Live,
-    PropertySpec, ProviderError, TypeContract, UpdateRequest,
+    Attributes, CreateRequest, Created, DeleteRequest, FindRequest, Inputs, Json, Live,
+    ProviderError, TypeContract, UpdateRequest,
 };
 
 use super::{describe, tags_of};
+use crate::contracts;
 use crate::error::{classify, invalid};
 use crate::handler::{Context, Handler, read_back};
 use crate::inputs::{id_pair, opt_string, string};
 use crate::names::generated;
 use crate::ownership;
 
-static PROPERTIES: [PropertySpec; 3] = [
-    PropertySpec::create_only("AutoScalingGroupName"),
-    PropertySpec::create_only("PolicyType"),
-    PropertySpec::updatable("TargetTrackingConfiguration"),
-];
-
 pub(super) struct Policy;
-
-fn target_tracking_only(inputs: &Inputs) -> Result<(), String> {
-    match inputs.get("PolicyType").and_then(Json::as_str) {
-        Some("TargetTrackingScaling") | None => Ok(()),
-        Some(other) => Err(format!(
-            "PolicyType {other}: stratus-aws applies TargetTrackingScaling policies only"
-        )),
-    }
-}
 
 async fn policy(
     cx: &Context,
@@ -126,15 +112,7 @@ fn tracks(policy: &ScalingPolicy, inputs: &Inputs) -> bool {
 #[async_trait]
 impl Handler for Policy {
     fn contract(&self) -> TypeContract {
-        TypeContract::new(
-            "AWS::AutoScaling::ScalingPolicy",
-            Identity::Child {
-                parent: "AutoScalingGroupName",
-                key: &[],
-            },
-            &PROPERTIES,
-        )
-        .with_validation(target_tracking_only)
+        contracts::autoscaling::SCALING_POLICY
     }
 
     async fn create(

@@ -10,49 +10,20 @@ use aws_sdk_cloudfront::types::{
     Tags as SdkTags,
 };
 use stratus_core::deploy::{
-    Attributes, Compare, CreateRequest, Created, DeleteRequest, FindRequest, Identity, Inputs,
-    Json, Live, PropertySpec, ProviderError, TypeContract, UpdateRequest,
+    Attributes, CreateRequest, Created, DeleteRequest, FindRequest, Inputs, Json, Live,
+    ProviderError, TypeContract, UpdateRequest,
 };
 
+use crate::contracts;
 use crate::error::{absent_if_not_found as absent, classify, invalid};
 use crate::handler::{Context, Handler, read_back};
 use crate::ownership::{self, Tags};
 use crate::wait::poll;
 
-static PROPERTIES: [PropertySpec; 2] = [
-    PropertySpec::updatable("DistributionConfig"),
-    PropertySpec::updatable("Tags").compared(Compare::Tags),
-];
-
-/// The keys of `DistributionConfig` this handler applies.
-const CONFIG_KEYS: &[&str] = &[
-    "Enabled",
-    "Comment",
-    "Aliases",
-    "Origins",
-    "DefaultCacheBehavior",
-    "ViewerCertificate",
-    "HttpVersion",
-    "PriceClass",
-];
-
 /// The CloudFront handler.
 pub(crate) const HANDLERS: &[&dyn Handler] = &[&Distribution];
 
 struct Distribution;
-
-fn known_config(inputs: &Inputs) -> Result<(), String> {
-    let Some(config) = inputs.get("DistributionConfig").and_then(Json::as_object) else {
-        return Ok(());
-    };
-    match config.keys().find(|k| !CONFIG_KEYS.contains(&k.as_str())) {
-        Some(key) => Err(format!(
-            "DistributionConfig.{key} is not implemented by stratus-aws and would be ignored (implemented: {})",
-            CONFIG_KEYS.join(", ")
-        )),
-        None => Ok(()),
-    }
-}
 
 fn sdk_tags(tags: &Tags) -> Result<Vec<Tag>, ProviderError> {
     tags.iter()
@@ -127,12 +98,7 @@ async fn by_reference(cx: &Context, reference: &str) -> Result<Option<String>, P
 #[async_trait]
 impl Handler for Distribution {
     fn contract(&self) -> TypeContract {
-        TypeContract::new(
-            "AWS::CloudFront::Distribution",
-            Identity::Generated,
-            &PROPERTIES,
-        )
-        .with_validation(known_config)
+        contracts::cloudfront::DISTRIBUTION
     }
 
     async fn create(

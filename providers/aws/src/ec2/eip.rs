@@ -3,27 +3,23 @@
 use async_trait::async_trait;
 use aws_sdk_ec2::types::{DomainType, ResourceType};
 use stratus_core::deploy::{
-    Attributes, Compare, CreateRequest, Created, DeleteRequest, FindRequest, Identity, Inputs,
-    Json, Live, PropertySpec, ProviderError, TypeContract, UpdateRequest,
+    Attributes, CreateRequest, Created, DeleteRequest, FindRequest, Inputs, Json, Live,
+    ProviderError, TypeContract, UpdateRequest,
 };
 
 use super::{absent, attributes, changes, missing, sync_tags, tag_specs, tags_of, token_filter};
+use crate::contracts;
 use crate::error::classify;
 use crate::handler::{Context, Handler, read_back};
 use crate::inputs::opt_string;
 use crate::ownership;
-
-static PROPERTIES: [PropertySpec; 2] = [
-    PropertySpec::create_only("Domain"),
-    PropertySpec::updatable("Tags").compared(Compare::Tags),
-];
 
 pub(super) struct Eip;
 
 #[async_trait]
 impl Handler for Eip {
     fn contract(&self) -> TypeContract {
-        TypeContract::new("AWS::EC2::EIP", Identity::Generated, &PROPERTIES)
+        contracts::ec2::EIP
     }
 
     async fn create(

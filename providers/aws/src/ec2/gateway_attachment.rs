@@ -5,33 +5,18 @@
 use async_trait::async_trait;
 use aws_sdk_ec2::types::InternetGateway;
 use stratus_core::deploy::{
-    Attributes, CreateRequest, Created, DeleteRequest, FindRequest, Identity, Inputs, Json, Live,
-    PropertySpec, ProviderError, TypeContract, UpdateRequest,
+    Attributes, CreateRequest, Created, DeleteRequest, FindRequest, Inputs, Json, Live,
+    ProviderError, TypeContract, UpdateRequest,
 };
 
 use super::{absent, tags_of};
+use crate::contracts;
 use crate::error::classify;
 use crate::handler::{Context, Handler, read_back};
 use crate::inputs::{id_pair, string};
 use crate::ownership;
 
-static PROPERTIES: [PropertySpec; 3] = [
-    PropertySpec::create_only("VpcId"),
-    PropertySpec::create_only("InternetGatewayId"),
-    PropertySpec::create_only("VpnGatewayId"),
-];
-
 pub(super) struct GatewayAttachment;
-
-fn internet_gateways_only(inputs: &Inputs) -> Result<(), String> {
-    if inputs.contains_key("VpnGatewayId") {
-        return Err(
-            "VpnGatewayId: stratus-aws attaches internet gateways only; declare InternetGatewayId"
-                .into(),
-        );
-    }
-    Ok(())
-}
 
 async fn gateway(cx: &Context, igw: &str) -> Result<Option<InternetGateway>, ProviderError> {
     let out = cx
@@ -55,15 +40,7 @@ fn attached_to(gateway: &InternetGateway) -> Option<&str> {
 #[async_trait]
 impl Handler for GatewayAttachment {
     fn contract(&self) -> TypeContract {
-        TypeContract::new(
-            "AWS::EC2::VPCGatewayAttachment",
-            Identity::Child {
-                parent: "InternetGatewayId",
-                key: &["InternetGatewayId"],
-            },
-            &PROPERTIES,
-        )
-        .with_validation(internet_gateways_only)
+        contracts::ec2::GATEWAY_ATTACHMENT
     }
 
     async fn create(

@@ -10,27 +10,17 @@ use aws_sdk_ec2::types::{
     ResourceType,
 };
 use stratus_core::deploy::{
-    Attributes, Compare, CreateRequest, Created, DeleteRequest, ErrorKind, FindRequest, Identity,
-    Inputs, Json, Live, PropertySpec, ProviderError, TypeContract, UpdateRequest,
+    Attributes, CreateRequest, Created, DeleteRequest, ErrorKind, FindRequest, Inputs, Json, Live,
+    ProviderError, TypeContract, UpdateRequest,
 };
 
 use super::{absent, attributes, changes, missing, sync_tags, tag_specs, tags_of, token_filter};
+use crate::contracts;
 use crate::error::classify;
 use crate::handler::{Context, Handler, read_back};
 use crate::inputs::{opt_string, string, strings_of};
 use crate::ownership;
 use crate::wait::poll;
-
-static PROPERTIES: [PropertySpec; 6] = [
-    PropertySpec::create_only("ImageId"),
-    PropertySpec::updatable("InstanceType"),
-    PropertySpec::create_only("SubnetId"),
-    PropertySpec::updatable("SecurityGroupIds").compared(Compare::Unordered),
-    // AWS reports the template only as tags of its own: what was launched from it is compared
-    // through the other properties.
-    PropertySpec::create_only("LaunchTemplate").compared(Compare::Ignore),
-    PropertySpec::updatable("Tags").compared(Compare::Tags),
-];
 
 /// Attempts while a new instance profile propagates to EC2 (IAM is eventually consistent).
 const PROPAGATION_ATTEMPTS: u32 = 10;
@@ -124,9 +114,7 @@ async fn change_type(cx: &Context, id: &str, instance_type: &str) -> Result<(), 
 #[async_trait]
 impl Handler for Instance {
     fn contract(&self) -> TypeContract {
-        TypeContract::new("AWS::EC2::Instance", Identity::Generated, &PROPERTIES)
-            // A type change stops and starts it: a new public address, unless it has an EIP.
-            .with_updated_attributes(&["PublicIp"])
+        contracts::ec2::INSTANCE
     }
 
     async fn create(

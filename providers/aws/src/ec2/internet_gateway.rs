@@ -3,27 +3,22 @@
 use async_trait::async_trait;
 use aws_sdk_ec2::types::ResourceType;
 use stratus_core::deploy::{
-    Attributes, Compare, CreateRequest, Created, DeleteRequest, FindRequest, Identity, Inputs,
-    Live, PropertySpec, ProviderError, TypeContract, UpdateRequest,
+    Attributes, CreateRequest, Created, DeleteRequest, FindRequest, Inputs, Live, ProviderError,
+    TypeContract, UpdateRequest,
 };
 
 use super::{absent, attributes, changes, missing, sync_tags, tag_specs, tags_of, token_filter};
+use crate::contracts;
 use crate::error::classify;
 use crate::handler::{Context, Handler, read_back};
 use crate::ownership;
-
-static PROPERTIES: [PropertySpec; 1] = [PropertySpec::updatable("Tags").compared(Compare::Tags)];
 
 pub(super) struct InternetGateway;
 
 #[async_trait]
 impl Handler for InternetGateway {
     fn contract(&self) -> TypeContract {
-        TypeContract::new(
-            "AWS::EC2::InternetGateway",
-            Identity::Generated,
-            &PROPERTIES,
-        )
+        contracts::ec2::INTERNET_GATEWAY
     }
 
     async fn create(

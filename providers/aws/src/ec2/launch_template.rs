@@ -10,48 +10,19 @@ use aws_sdk_ec2::types::{
     ResponseLaunchTemplateData,
 };
 use stratus_core::deploy::{
-    Attributes, CreateRequest, Created, DeleteRequest, FindRequest, Identity, Inputs, Json, Live,
-    PropertySpec, ProviderError, TypeContract, UpdateRequest,
+    Attributes, CreateRequest, Created, DeleteRequest, FindRequest, Inputs, Json, Live,
+    ProviderError, TypeContract, UpdateRequest,
 };
 
 use super::{absent, attributes, changes, missing, sdk_tags, tag_specs, tags_of, token_filter};
+use crate::contracts;
 use crate::error::{classify, invalid};
 use crate::handler::{Context, Handler, read_back};
 use crate::inputs::{opt_i32, opt_string, strings_of};
 use crate::names::generated;
 use crate::ownership;
 
-static PROPERTIES: [PropertySpec; 2] = [
-    PropertySpec::create_only("LaunchTemplateName"),
-    PropertySpec::updatable("LaunchTemplateData"),
-];
-
-/// The keys of `LaunchTemplateData` this handler applies.
-const DATA_KEYS: &[&str] = &[
-    "ImageId",
-    "InstanceType",
-    "SecurityGroupIds",
-    "IamInstanceProfile",
-    "UserData",
-    "MetadataOptions",
-    "TagSpecifications",
-    "KeyName",
-];
-
 pub(super) struct LaunchTemplate;
-
-fn known_data(inputs: &Inputs) -> Result<(), String> {
-    let Some(data) = inputs.get("LaunchTemplateData").and_then(Json::as_object) else {
-        return Ok(());
-    };
-    match data.keys().find(|k| !DATA_KEYS.contains(&k.as_str())) {
-        Some(key) => Err(format!(
-            "LaunchTemplateData.{key} is not implemented by stratus-aws and would be ignored (implemented: {})",
-            DATA_KEYS.join(", ")
-        )),
-        None => Ok(()),
-    }
-}
 
 /// The SDK's template data from CloudFormation-shaped data.
 fn request_data(data: &Json) -> RequestLaunchTemplateData {
@@ -183,14 +154,7 @@ async fn by_name(cx: &Context, name: &str) -> Result<Option<SdkTemplate>, Provid
 #[async_trait]
 impl Handler for LaunchTemplate {
     fn contract(&self) -> TypeContract {
-        TypeContract::new(
-            "AWS::EC2::LaunchTemplate",
-            Identity::Named("LaunchTemplateName"),
-            &PROPERTIES,
-        )
-        .with_validation(known_data)
-        // Each update is a new version, which the group that refers to it then runs.
-        .with_updated_attributes(&["LatestVersionNumber", "DefaultVersionNumber"])
+        contracts::ec2::LAUNCH_TEMPLATE
     }
 
     async fn create(

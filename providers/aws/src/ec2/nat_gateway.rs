@@ -4,23 +4,17 @@
 use async_trait::async_trait;
 use aws_sdk_ec2::types::{NatGateway as SdkNat, NatGatewayState, ResourceType};
 use stratus_core::deploy::{
-    Attributes, Compare, CreateRequest, Created, DeleteRequest, ErrorKind, FindRequest, Identity,
-    Inputs, Json, Live, PropertySpec, ProviderError, TypeContract, UpdateRequest,
+    Attributes, CreateRequest, Created, DeleteRequest, ErrorKind, FindRequest, Inputs, Json, Live,
+    ProviderError, TypeContract, UpdateRequest,
 };
 
 use super::{absent, attributes, changes, missing, sync_tags, tag_specs, tags_of, token_filter};
+use crate::contracts;
 use crate::error::classify;
 use crate::handler::{Context, Handler, read_back};
 use crate::inputs::{opt_string, string};
 use crate::ownership;
 use crate::wait::poll;
-
-static PROPERTIES: [PropertySpec; 4] = [
-    PropertySpec::create_only("AllocationId"),
-    PropertySpec::create_only("SubnetId"),
-    PropertySpec::create_only("ConnectivityType"),
-    PropertySpec::updatable("Tags").compared(Compare::Tags),
-];
 
 pub(super) struct NatGateway;
 
@@ -75,7 +69,7 @@ async fn wait_for(cx: &Context, nat: &str, wanted: &NatGatewayState) -> Result<(
 #[async_trait]
 impl Handler for NatGateway {
     fn contract(&self) -> TypeContract {
-        TypeContract::new("AWS::EC2::NatGateway", Identity::Generated, &PROPERTIES)
+        contracts::ec2::NAT_GATEWAY
     }
 
     async fn create(

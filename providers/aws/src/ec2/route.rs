@@ -5,22 +5,16 @@
 use async_trait::async_trait;
 use aws_sdk_ec2::types::{Route as SdkRoute, RouteTable};
 use stratus_core::deploy::{
-    Attributes, CreateRequest, Created, DeleteRequest, FindRequest, Identity, Inputs, Json, Live,
-    PropertySpec, ProviderError, TypeContract, UpdateRequest,
+    Attributes, CreateRequest, Created, DeleteRequest, FindRequest, Inputs, Json, Live,
+    ProviderError, TypeContract, UpdateRequest,
 };
 
 use super::{absent, tags_of};
+use crate::contracts;
 use crate::error::classify;
 use crate::handler::{Context, Handler, read_back};
 use crate::inputs::{id_pair, opt_string, string};
 use crate::ownership;
-
-static PROPERTIES: [PropertySpec; 4] = [
-    PropertySpec::create_only("RouteTableId"),
-    PropertySpec::create_only("DestinationCidrBlock"),
-    PropertySpec::updatable("GatewayId"),
-    PropertySpec::updatable("NatGatewayId"),
-];
 
 pub(super) struct Route;
 
@@ -67,14 +61,7 @@ fn same_target(route: &SdkRoute, inputs: &Inputs) -> bool {
 #[async_trait]
 impl Handler for Route {
     fn contract(&self) -> TypeContract {
-        TypeContract::new(
-            "AWS::EC2::Route",
-            Identity::Child {
-                parent: "RouteTableId",
-                key: &["RouteTableId", "DestinationCidrBlock"],
-            },
-            &PROPERTIES,
-        )
+        contracts::ec2::ROUTE
     }
 
     async fn create(

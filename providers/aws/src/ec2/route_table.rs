@@ -3,27 +3,23 @@
 use async_trait::async_trait;
 use aws_sdk_ec2::types::ResourceType;
 use stratus_core::deploy::{
-    Attributes, Compare, CreateRequest, Created, DeleteRequest, FindRequest, Identity, Inputs,
-    Json, Live, PropertySpec, ProviderError, TypeContract, UpdateRequest,
+    Attributes, CreateRequest, Created, DeleteRequest, FindRequest, Inputs, Json, Live,
+    ProviderError, TypeContract, UpdateRequest,
 };
 
 use super::{absent, attributes, changes, missing, sync_tags, tag_specs, tags_of, token_filter};
+use crate::contracts;
 use crate::error::classify;
 use crate::handler::{Context, Handler, read_back};
 use crate::inputs::string;
 use crate::ownership;
-
-static PROPERTIES: [PropertySpec; 2] = [
-    PropertySpec::create_only("VpcId"),
-    PropertySpec::updatable("Tags").compared(Compare::Tags),
-];
 
 pub(super) struct RouteTable;
 
 #[async_trait]
 impl Handler for RouteTable {
     fn contract(&self) -> TypeContract {
-        TypeContract::new("AWS::EC2::RouteTable", Identity::Generated, &PROPERTIES)
+        contracts::ec2::ROUTE_TABLE
     }
 
     async fn create(

@@ -5,20 +5,16 @@
 use async_trait::async_trait;
 use aws_sdk_ec2::types::RouteTable;
 use stratus_core::deploy::{
-    Attributes, CreateRequest, Created, DeleteRequest, FindRequest, Identity, Inputs, Json, Live,
-    PropertySpec, ProviderError, TypeContract, UpdateRequest,
+    Attributes, CreateRequest, Created, DeleteRequest, FindRequest, Inputs, Json, Live,
+    ProviderError, TypeContract, UpdateRequest,
 };
 
 use super::{absent, attributes, filter, missing, tags_of};
+use crate::contracts;
 use crate::error::classify;
 use crate::handler::{Context, Handler, read_back};
 use crate::inputs::string;
 use crate::ownership;
-
-static PROPERTIES: [PropertySpec; 2] = [
-    PropertySpec::create_only("SubnetId"),
-    PropertySpec::create_only("RouteTableId"),
-];
 
 pub(super) struct Association;
 
@@ -47,14 +43,7 @@ async fn current(
 #[async_trait]
 impl Handler for Association {
     fn contract(&self) -> TypeContract {
-        TypeContract::new(
-            "AWS::EC2::SubnetRouteTableAssociation",
-            Identity::Child {
-                parent: "RouteTableId",
-                key: &["SubnetId"],
-            },
-            &PROPERTIES,
-        )
+        contracts::ec2::ROUTE_TABLE_ASSOCIATION
     }
 
     async fn create(

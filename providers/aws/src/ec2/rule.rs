@@ -9,11 +9,12 @@ use aws_sdk_ec2::types::{
     UserIdGroupPair,
 };
 use stratus_core::deploy::{
-    Attributes, CreateRequest, Created, DeleteRequest, FindRequest, Identity, Inputs, Json, Live,
-    PropertySpec, ProviderError, TypeContract, UpdateRequest,
+    Attributes, CreateRequest, Created, DeleteRequest, FindRequest, Inputs, Json, Live,
+    ProviderError, TypeContract, UpdateRequest,
 };
 
 use super::{absent, attributes, changes, filter, missing};
+use crate::contracts;
 use crate::error::{classify, invalid};
 use crate::handler::{Context, Handler, read_back};
 use crate::inputs::{opt_i32, opt_string, string};
@@ -157,26 +158,6 @@ fn normal_protocol(protocol: &str) -> String {
     }
 }
 
-static INGRESS_PROPERTIES: [PropertySpec; 7] = [
-    PropertySpec::create_only("GroupId"),
-    PropertySpec::create_only("IpProtocol"),
-    PropertySpec::create_only("FromPort"),
-    PropertySpec::create_only("ToPort"),
-    PropertySpec::create_only("CidrIp"),
-    PropertySpec::create_only("SourceSecurityGroupId"),
-    PropertySpec::updatable("Description"),
-];
-
-static EGRESS_PROPERTIES: [PropertySpec; 7] = [
-    PropertySpec::create_only("GroupId"),
-    PropertySpec::create_only("IpProtocol"),
-    PropertySpec::create_only("FromPort"),
-    PropertySpec::create_only("ToPort"),
-    PropertySpec::create_only("CidrIp"),
-    PropertySpec::create_only("DestinationSecurityGroupId"),
-    PropertySpec::updatable("Description"),
-];
-
 /// A rule type: inbound or outbound.
 pub(super) struct Rule {
     egress: bool,
@@ -276,38 +257,11 @@ impl Rule {
 #[async_trait]
 impl Handler for Rule {
     fn contract(&self) -> TypeContract {
-        let (name, properties) = if self.egress {
-            ("AWS::EC2::SecurityGroupEgress", &EGRESS_PROPERTIES)
+        if self.egress {
+            contracts::ec2::SECURITY_GROUP_EGRESS
         } else {
-            ("AWS::EC2::SecurityGroupIngress", &INGRESS_PROPERTIES)
-        };
-        let key: &'static [&'static str] = if self.egress {
-            &[
-                "GroupId",
-                "IpProtocol",
-                "FromPort",
-                "ToPort",
-                "CidrIp",
-                "DestinationSecurityGroupId",
-            ]
-        } else {
-            &[
-                "GroupId",
-                "IpProtocol",
-                "FromPort",
-                "ToPort",
-                "CidrIp",
-                "SourceSecurityGroupId",
-            ]
-        };
-        TypeContract::new(
-            name,
-            Identity::Child {
-                parent: "GroupId",
-                key,
-            },
-            properties,
-        )
+            contracts::ec2::SECURITY_GROUP_INGRESS
+        }
     }
 
     async fn create(

@@ -6,27 +6,20 @@
 use async_trait::async_trait;
 use aws_sdk_ec2::types::{ResourceType, SecurityGroup as SdkGroup};
 use stratus_core::deploy::{
-    Attributes, Compare, CreateRequest, Created, DeleteRequest, FindRequest, Identity, Inputs,
-    Json, Live, PropertySpec, ProviderError, TypeContract, UpdateRequest,
+    Attributes, CreateRequest, Created, DeleteRequest, FindRequest, Inputs, Json, Live,
+    ProviderError, TypeContract, UpdateRequest,
 };
 
 use super::rule::Permission;
 use super::{
     absent, attributes, changes, filter, missing, sync_tags, tag_specs, tags_of, token_filter,
 };
+use crate::contracts;
 use crate::error::classify;
 use crate::handler::{Context, Handler, read_back};
 use crate::inputs::{opt_string, string};
 use crate::names::generated;
 use crate::ownership;
-
-static PROPERTIES: [PropertySpec; 5] = [
-    PropertySpec::create_only("GroupDescription"),
-    PropertySpec::create_only("GroupName"),
-    PropertySpec::create_only("VpcId"),
-    PropertySpec::updatable("SecurityGroupEgress").compared(Compare::Subset),
-    PropertySpec::updatable("Tags").compared(Compare::Tags),
-];
 
 const PEER: &str = "DestinationSecurityGroupId";
 
@@ -124,14 +117,7 @@ async fn by_name(
 #[async_trait]
 impl Handler for SecurityGroup {
     fn contract(&self) -> TypeContract {
-        TypeContract::new(
-            "AWS::EC2::SecurityGroup",
-            Identity::NamedIn {
-                name: "GroupName",
-                scope: "VpcId",
-            },
-            &PROPERTIES,
-        )
+        contracts::ec2::SECURITY_GROUP
     }
 
     async fn create(

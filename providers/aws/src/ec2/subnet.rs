@@ -4,23 +4,16 @@
 use async_trait::async_trait;
 use aws_sdk_ec2::types::{AttributeBooleanValue, ResourceType};
 use stratus_core::deploy::{
-    Attributes, Compare, CreateRequest, Created, DeleteRequest, FindRequest, Identity, Inputs,
-    Json, Live, PropertySpec, ProviderError, TypeContract, UpdateRequest,
+    Attributes, CreateRequest, Created, DeleteRequest, FindRequest, Inputs, Json, Live,
+    ProviderError, TypeContract, UpdateRequest,
 };
 
 use super::{absent, attributes, changes, missing, sync_tags, tag_specs, tags_of, token_filter};
+use crate::contracts;
 use crate::error::classify;
 use crate::handler::{Context, Handler, read_back};
 use crate::inputs::{opt_bool, opt_string, string};
 use crate::ownership;
-
-static PROPERTIES: [PropertySpec; 5] = [
-    PropertySpec::create_only("VpcId"),
-    PropertySpec::create_only("CidrBlock"),
-    PropertySpec::create_only("AvailabilityZone"),
-    PropertySpec::updatable("MapPublicIpOnLaunch"),
-    PropertySpec::updatable("Tags").compared(Compare::Tags),
-];
 
 pub(super) struct Subnet;
 
@@ -38,7 +31,7 @@ async fn set_public_ip(cx: &Context, subnet: &str, on: bool) -> Result<(), Provi
 #[async_trait]
 impl Handler for Subnet {
     fn contract(&self) -> TypeContract {
-        TypeContract::new("AWS::EC2::Subnet", Identity::Generated, &PROPERTIES)
+        contracts::ec2::SUBNET
     }
 
     async fn create(

@@ -4,23 +4,16 @@
 use async_trait::async_trait;
 use aws_sdk_ec2::types::{AttributeBooleanValue, ResourceType, VpcAttributeName};
 use stratus_core::deploy::{
-    Attributes, Compare, CreateRequest, Created, DeleteRequest, FindRequest, Identity, Inputs,
-    Json, Live, PropertySpec, ProviderError, TypeContract, UpdateRequest,
+    Attributes, CreateRequest, Created, DeleteRequest, FindRequest, Inputs, Json, Live,
+    ProviderError, TypeContract, UpdateRequest,
 };
 
 use super::{absent, attributes, changes, missing, sync_tags, tag_specs, tags_of, token_filter};
+use crate::contracts;
 use crate::error::classify;
 use crate::handler::{Context, Handler, read_back};
 use crate::inputs::{opt_bool, opt_string, string};
 use crate::ownership;
-
-static PROPERTIES: [PropertySpec; 5] = [
-    PropertySpec::create_only("CidrBlock"),
-    PropertySpec::updatable("EnableDnsSupport"),
-    PropertySpec::updatable("EnableDnsHostnames"),
-    PropertySpec::create_only("InstanceTenancy"),
-    PropertySpec::updatable("Tags").compared(Compare::Tags),
-];
 
 pub(super) struct Vpc;
 
@@ -73,7 +66,7 @@ async fn dns_attribute(
 #[async_trait]
 impl Handler for Vpc {
     fn contract(&self) -> TypeContract {
-        TypeContract::new("AWS::EC2::VPC", Identity::Generated, &PROPERTIES)
+        contracts::ec2::VPC
     }
 
     async fn create(

@@ -7,22 +7,16 @@ use aws_sdk_efs::types::{
     FileSystemDescription, LifeCycleState, PerformanceMode, Tag, ThroughputMode,
 };
 use stratus_core::deploy::{
-    Attributes, Compare, CreateRequest, Created, DeleteRequest, FindRequest, Identity, Inputs,
-    Json, Live, PropertySpec, ProviderError, TypeContract, UpdateRequest,
+    Attributes, CreateRequest, Created, DeleteRequest, FindRequest, Inputs, Json, Live,
+    ProviderError, TypeContract, UpdateRequest,
 };
 
+use crate::contracts;
 use crate::error::{absent_if_not_found as absent, classify, invalid};
 use crate::handler::{Context, Handler, read_back};
 use crate::inputs::{opt_bool, opt_string};
 use crate::ownership::{self, Tags};
 use crate::wait::poll;
-
-static PROPERTIES: [PropertySpec; 4] = [
-    PropertySpec::create_only("Encrypted"),
-    PropertySpec::create_only("PerformanceMode"),
-    PropertySpec::updatable("ThroughputMode"),
-    PropertySpec::updatable("FileSystemTags").compared(Compare::Tags),
-];
 
 pub(super) struct FileSystem;
 
@@ -72,7 +66,7 @@ async fn by_token(
 #[async_trait]
 impl Handler for FileSystem {
     fn contract(&self) -> TypeContract {
-        TypeContract::new("AWS::EFS::FileSystem", Identity::Generated, &PROPERTIES)
+        contracts::efs::FILE_SYSTEM
     }
 
     async fn create(

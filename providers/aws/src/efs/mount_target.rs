@@ -5,21 +5,16 @@
 use async_trait::async_trait;
 use aws_sdk_efs::types::{LifeCycleState, MountTargetDescription};
 use stratus_core::deploy::{
-    Attributes, Compare, CreateRequest, Created, DeleteRequest, FindRequest, Identity, Inputs,
-    Json, Live, PropertySpec, ProviderError, TypeContract, UpdateRequest, matches,
+    Attributes, Compare, CreateRequest, Created, DeleteRequest, FindRequest, Inputs, Json, Live,
+    ProviderError, TypeContract, UpdateRequest, matches,
 };
 
+use crate::contracts;
 use crate::error::{absent_if_not_found as absent, classify};
 use crate::handler::{Context, Handler, read_back};
 use crate::inputs::{string, string_list};
 use crate::ownership::{self, Tags};
 use crate::wait::poll;
-
-static PROPERTIES: [PropertySpec; 3] = [
-    PropertySpec::create_only("FileSystemId"),
-    PropertySpec::create_only("SubnetId"),
-    PropertySpec::updatable("SecurityGroups").compared(Compare::Unordered),
-];
 
 pub(super) struct MountTarget;
 
@@ -106,14 +101,7 @@ async fn equal(cx: &Context, id: &str, inputs: &Inputs) -> Result<bool, Provider
 #[async_trait]
 impl Handler for MountTarget {
     fn contract(&self) -> TypeContract {
-        TypeContract::new(
-            "AWS::EFS::MountTarget",
-            Identity::Child {
-                parent: "FileSystemId",
-                key: &["FileSystemId", "SubnetId"],
-            },
-            &PROPERTIES,
-        )
+        contracts::efs::MOUNT_TARGET
     }
 
     async fn create(

@@ -7,23 +7,16 @@ use aws_sdk_elasticloadbalancingv2::types::{
     Action, ActionTypeEnum, Certificate, Listener as SdkListener, ProtocolEnum,
 };
 use stratus_core::deploy::{
-    Attributes, Compare, CreateRequest, Created, DeleteRequest, FindRequest, Identity, Inputs,
-    Json, Live, PropertySpec, ProviderError, TypeContract, UpdateRequest, matches,
+    Attributes, Compare, CreateRequest, Created, DeleteRequest, FindRequest, Inputs, Json, Live,
+    ProviderError, TypeContract, UpdateRequest, matches,
 };
 
 use super::live_tags;
+use crate::contracts;
 use crate::error::{absent_if_not_found as absent, classify};
 use crate::handler::{Context, Handler, read_back};
 use crate::inputs::{opt_i32, opt_string, string};
 use crate::ownership;
-
-static PROPERTIES: [PropertySpec; 5] = [
-    PropertySpec::create_only("LoadBalancerArn"),
-    PropertySpec::updatable("Port"),
-    PropertySpec::updatable("Protocol"),
-    PropertySpec::updatable("DefaultActions"),
-    PropertySpec::updatable("Certificates"),
-];
 
 pub(super) struct Listener;
 
@@ -139,14 +132,7 @@ fn equal(listener: &SdkListener, inputs: &Inputs) -> bool {
 #[async_trait]
 impl Handler for Listener {
     fn contract(&self) -> TypeContract {
-        TypeContract::new(
-            "AWS::ElasticLoadBalancingV2::Listener",
-            Identity::Child {
-                parent: "LoadBalancerArn",
-                key: &["LoadBalancerArn", "Port"],
-            },
-            &PROPERTIES,
-        )
+        contracts::elb::LISTENER
     }
 
     async fn create(

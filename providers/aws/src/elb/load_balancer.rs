@@ -7,25 +7,17 @@ use aws_sdk_elasticloadbalancingv2::types::{
     LoadBalancer as SdkBalancer, LoadBalancerSchemeEnum, LoadBalancerTypeEnum,
 };
 use stratus_core::deploy::{
-    Attributes, Compare, CreateRequest, Created, DeleteRequest, FindRequest, Identity, Inputs,
-    Json, Live, PropertySpec, ProviderError, TypeContract, UpdateRequest,
+    Attributes, CreateRequest, Created, DeleteRequest, FindRequest, Inputs, Json, Live,
+    ProviderError, TypeContract, UpdateRequest,
 };
 
 use super::{live_tags, sdk_tags, sync_tags};
+use crate::contracts;
 use crate::error::{absent_if_not_found as absent, classify};
 use crate::handler::{Context, Handler, read_back};
 use crate::inputs::{opt_string, string, string_list};
 use crate::names::generated;
 use crate::ownership;
-
-static PROPERTIES: [PropertySpec; 6] = [
-    PropertySpec::create_only("Name"),
-    PropertySpec::create_only("Scheme"),
-    PropertySpec::create_only("Type"),
-    PropertySpec::updatable("Subnets").compared(Compare::Unordered),
-    PropertySpec::updatable("SecurityGroups").compared(Compare::Unordered),
-    PropertySpec::updatable("Tags").compared(Compare::Tags),
-];
 
 pub(super) struct LoadBalancer;
 
@@ -54,11 +46,7 @@ async fn by_arn(cx: &Context, arn: &str) -> Result<Option<SdkBalancer>, Provider
 #[async_trait]
 impl Handler for LoadBalancer {
     fn contract(&self) -> TypeContract {
-        TypeContract::new(
-            "AWS::ElasticLoadBalancingV2::LoadBalancer",
-            Identity::Named("Name"),
-            &PROPERTIES,
-        )
+        contracts::elb::LOAD_BALANCER
     }
 
     async fn create(

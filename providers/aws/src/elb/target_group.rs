@@ -6,29 +6,17 @@ use aws_sdk_elasticloadbalancingv2::types::{
     Matcher, ProtocolEnum, TargetGroup as SdkGroup, TargetTypeEnum,
 };
 use stratus_core::deploy::{
-    Attributes, Compare, CreateRequest, Created, DeleteRequest, FindRequest, Identity, Inputs,
-    Json, Live, PropertySpec, ProviderError, TypeContract, UpdateRequest,
+    Attributes, CreateRequest, Created, DeleteRequest, FindRequest, Inputs, Json, Live,
+    ProviderError, TypeContract, UpdateRequest,
 };
 
 use super::{live_tags, sdk_tags, sync_tags};
+use crate::contracts;
 use crate::error::{absent_if_not_found as absent, classify};
 use crate::handler::{Context, Handler, read_back};
 use crate::inputs::{opt_i32, opt_string};
 use crate::names::generated;
 use crate::ownership;
-
-static PROPERTIES: [PropertySpec; 10] = [
-    PropertySpec::create_only("Name"),
-    PropertySpec::create_only("Port"),
-    PropertySpec::create_only("Protocol"),
-    PropertySpec::create_only("VpcId"),
-    PropertySpec::create_only("TargetType"),
-    PropertySpec::updatable("HealthCheckPath"),
-    PropertySpec::updatable("HealthCheckProtocol"),
-    PropertySpec::updatable("HealthCheckIntervalSeconds"),
-    PropertySpec::updatable("Matcher"),
-    PropertySpec::updatable("Tags").compared(Compare::Tags),
-];
 
 pub(super) struct TargetGroup;
 
@@ -56,11 +44,7 @@ async fn by_name(cx: &Context, name: &str) -> Result<Option<SdkGroup>, ProviderE
 #[async_trait]
 impl Handler for TargetGroup {
     fn contract(&self) -> TypeContract {
-        TypeContract::new(
-            "AWS::ElasticLoadBalancingV2::TargetGroup",
-            Identity::Named("Name"),
-            &PROPERTIES,
-        )
+        contracts::elb::TARGET_GROUP
     }
 
     async fn create(

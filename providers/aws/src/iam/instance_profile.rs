@@ -7,21 +7,17 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 use aws_sdk_iam::types::InstanceProfile as SdkProfile;
 use stratus_core::deploy::{
-    Attributes, CreateRequest, Created, DeleteRequest, FindRequest, Identity, Inputs, Json, Live,
-    PropertySpec, ProviderError, TypeContract, UpdateRequest,
+    Attributes, CreateRequest, Created, DeleteRequest, FindRequest, Inputs, Json, Live,
+    ProviderError, TypeContract, UpdateRequest,
 };
 
 use super::{sdk_tags, tags_of};
+use crate::contracts;
 use crate::error::{absent_if_not_found as absent, classify};
 use crate::handler::{Context, Handler, read_back};
 use crate::inputs::{opt_string, string_list};
 use crate::names::generated;
 use crate::ownership;
-
-static PROPERTIES: [PropertySpec; 2] = [
-    PropertySpec::create_only("InstanceProfileName"),
-    PropertySpec::updatable("Roles"),
-];
 
 pub(super) struct InstanceProfile;
 
@@ -70,11 +66,7 @@ async fn sync_roles(cx: &Context, name: &str, wanted: &[String]) -> Result<(), P
 #[async_trait]
 impl Handler for InstanceProfile {
     fn contract(&self) -> TypeContract {
-        TypeContract::new(
-            "AWS::IAM::InstanceProfile",
-            Identity::Named("InstanceProfileName"),
-            &PROPERTIES,
-        )
+        contracts::iam::INSTANCE_PROFILE
     }
 
     async fn create(

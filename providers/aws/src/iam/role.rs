@@ -6,24 +6,17 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use stratus_core::deploy::{
-    Attributes, Compare, CreateRequest, Created, DeleteRequest, FindRequest, Identity, Inputs,
-    Json, Live, PropertySpec, ProviderError, TypeContract, UpdateRequest,
+    Attributes, CreateRequest, Created, DeleteRequest, FindRequest, Inputs, Json, Live,
+    ProviderError, TypeContract, UpdateRequest,
 };
 
 use super::{document, document_text, role_tags, sdk_tags};
+use crate::contracts;
 use crate::error::{absent_if_not_found as absent, classify};
 use crate::handler::{Context, Handler, read_back};
 use crate::inputs::{opt_string, string_list};
 use crate::names::generated;
 use crate::ownership;
-
-static PROPERTIES: [PropertySpec; 5] = [
-    PropertySpec::create_only("RoleName"),
-    PropertySpec::updatable("AssumeRolePolicyDocument").compared(Compare::Document),
-    PropertySpec::updatable("ManagedPolicyArns").compared(Compare::Unordered),
-    PropertySpec::updatable("Description"),
-    PropertySpec::updatable("Tags").compared(Compare::Tags),
-];
 
 pub(super) struct Role;
 
@@ -73,7 +66,7 @@ async fn sync_managed(cx: &Context, role: &str, wanted: &[String]) -> Result<(),
 #[async_trait]
 impl Handler for Role {
     fn contract(&self) -> TypeContract {
-        TypeContract::new("AWS::IAM::Role", Identity::Named("RoleName"), &PROPERTIES)
+        contracts::iam::ROLE
     }
 
     async fn create(

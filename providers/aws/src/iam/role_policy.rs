@@ -4,21 +4,16 @@
 
 use async_trait::async_trait;
 use stratus_core::deploy::{
-    Attributes, Compare, CreateRequest, Created, DeleteRequest, FindRequest, Identity, Inputs,
-    Json, Live, PropertySpec, ProviderError, TypeContract, UpdateRequest, matches,
+    Attributes, Compare, CreateRequest, Created, DeleteRequest, FindRequest, Inputs, Json, Live,
+    ProviderError, TypeContract, UpdateRequest, matches,
 };
 
 use super::{document, document_text, role_tags};
+use crate::contracts;
 use crate::error::{absent_if_not_found as absent, classify};
 use crate::handler::{Context, Handler, read_back};
 use crate::inputs::{id_pair, string};
 use crate::ownership;
-
-static PROPERTIES: [PropertySpec; 3] = [
-    PropertySpec::create_only("PolicyName"),
-    PropertySpec::updatable("PolicyDocument").compared(Compare::Document),
-    PropertySpec::create_only("RoleName"),
-];
 
 pub(super) struct RolePolicy;
 
@@ -60,14 +55,7 @@ fn equal(live: &Json, inputs: &Inputs) -> bool {
 #[async_trait]
 impl Handler for RolePolicy {
     fn contract(&self) -> TypeContract {
-        TypeContract::new(
-            "AWS::IAM::RolePolicy",
-            Identity::Child {
-                parent: "RoleName",
-                key: &["RoleName", "PolicyName"],
-            },
-            &PROPERTIES,
-        )
+        contracts::iam::ROLE_POLICY
     }
 
     async fn create(

@@ -4,18 +4,16 @@
 
 use async_trait::async_trait;
 use stratus_core::deploy::{
-    Attributes, CreateRequest, Created, DeleteRequest, FindRequest, Identity, Inputs, Json, Live,
-    PropertySpec, ProviderError, TypeContract, UpdateRequest,
+    Attributes, CreateRequest, Created, DeleteRequest, FindRequest, Inputs, Json, Live,
+    ProviderError, TypeContract, UpdateRequest,
 };
-use stratus_core::lookup::HOSTED_ZONE_TYPE;
 
 use super::found;
+use crate::contracts;
 use crate::error::{classify, invalid};
 use crate::handler::{Context, Handler, read_back};
 use crate::inputs::string;
 use crate::route53::{bare, describe_zone};
-
-static PROPERTIES: [PropertySpec; 1] = [PropertySpec::create_only("DomainName")];
 
 pub(super) struct HostedZoneLookup;
 
@@ -67,7 +65,7 @@ async fn by_domain(cx: &Context, domain: &str) -> Result<Option<String>, Provide
 #[async_trait]
 impl Handler for HostedZoneLookup {
     fn contract(&self) -> TypeContract {
-        TypeContract::new(HOSTED_ZONE_TYPE, Identity::Shared, &PROPERTIES)
+        contracts::lookup::HOSTED_ZONE
     }
 
     async fn create(

@@ -4,24 +4,22 @@
 
 use async_trait::async_trait;
 use stratus_core::deploy::{
-    Attributes, CreateRequest, Created, DeleteRequest, FindRequest, Identity, Inputs, Json, Live,
-    PropertySpec, ProviderError, TypeContract, UpdateRequest,
+    Attributes, CreateRequest, Created, DeleteRequest, FindRequest, Inputs, Json, Live,
+    ProviderError, TypeContract, UpdateRequest,
 };
-use stratus_core::lookup::SSM_PARAMETER_TYPE;
 
 use super::found;
+use crate::contracts;
 use crate::error::{absent_if_not_found, classify, invalid};
 use crate::handler::{Context, Handler, read_back};
 use crate::inputs::string;
-
-static PROPERTIES: [PropertySpec; 1] = [PropertySpec::create_only("Name")];
 
 pub(super) struct SsmParameterLookup;
 
 #[async_trait]
 impl Handler for SsmParameterLookup {
     fn contract(&self) -> TypeContract {
-        TypeContract::new(SSM_PARAMETER_TYPE, Identity::Shared, &PROPERTIES)
+        contracts::lookup::SSM_PARAMETER
     }
 
     async fn create(

@@ -9,11 +9,12 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 use aws_sdk_rds::types::DbInstance;
 use stratus_core::deploy::{
-    Attributes, Compare, CreateRequest, Created, DeleteRequest, FindRequest, Identity, Inputs,
-    Json, Live, PropertySpec, ProviderError, TypeContract, UpdateRequest,
+    Attributes, CreateRequest, Created, DeleteRequest, FindRequest, Inputs, Json, Live,
+    ProviderError, TypeContract, UpdateRequest,
 };
 
 use super::{sdk_tags, sync_tags, tags_of};
+use crate::contracts;
 use crate::error::{absent_if_not_found as absent, classify};
 use crate::handler::{Context, Handler, read_back};
 use crate::inputs::{number, opt_bool, opt_i32, opt_string, string, string_list};
@@ -21,43 +22,7 @@ use crate::names::generated;
 use crate::ownership;
 use crate::wait::poll;
 
-static PROPERTIES: [PropertySpec; 19] = [
-    PropertySpec::create_only("DBInstanceIdentifier"),
-    PropertySpec::create_only("Engine"),
-    PropertySpec::updatable("EngineVersion"),
-    PropertySpec::updatable("DBInstanceClass"),
-    PropertySpec::updatable("AllocatedStorage"),
-    PropertySpec::updatable("StorageType"),
-    PropertySpec::updatable("MultiAZ"),
-    PropertySpec::create_only("DBName"),
-    PropertySpec::create_only("MasterUsername"),
-    PropertySpec::create_only("ManageMasterUserPassword"),
-    PropertySpec::create_only("DBSubnetGroupName"),
-    PropertySpec::updatable("VPCSecurityGroups").compared(Compare::Unordered),
-    PropertySpec::updatable("PubliclyAccessible"),
-    PropertySpec::updatable("BackupRetentionPeriod"),
-    PropertySpec::updatable("DeletionProtection"),
-    PropertySpec::create_only("StorageEncrypted"),
-    PropertySpec::create_only("Port"),
-    PropertySpec::create_only("SourceDBInstanceIdentifier"),
-    PropertySpec::updatable("Tags").compared(Compare::Tags),
-];
-
 pub(super) struct Instance;
-
-fn managed_password_only(inputs: &Inputs) -> Result<(), String> {
-    match inputs
-        .get("ManageMasterUserPassword")
-        .and_then(Json::as_bool)
-    {
-        Some(false) => Err(
-            "ManageMasterUserPassword false: stratus-aws creates databases whose master password \
-             RDS keeps in Secrets Manager only"
-                .into(),
-        ),
-        _ => Ok(()),
-    }
-}
 
 fn identifier_of(inputs: &Inputs, ownership: &BTreeMap<String, String>, token: &str) -> String {
     opt_string(inputs, "DBInstanceIdentifier")
@@ -243,13 +208,7 @@ fn live_attributes(db: &DbInstance) -> Attributes {
 #[async_trait]
 impl Handler for Instance {
     fn contract(&self) -> TypeContract {
-        TypeContract::new(
-            "AWS::RDS::DBInstance",
-            Identity::Named("DBInstanceIdentifier"),
-            &PROPERTIES,
-        )
-        .with_snapshot()
-        .with_validation(managed_password_only)
+        contracts::rds::DB_INSTANCE
     }
 
     async fn create(

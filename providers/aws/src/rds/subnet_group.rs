@@ -7,23 +7,17 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 use aws_sdk_rds::types::DbSubnetGroup;
 use stratus_core::deploy::{
-    Attributes, Compare, CreateRequest, Created, DeleteRequest, FindRequest, Identity, Inputs,
-    Json, Live, PropertySpec, ProviderError, TypeContract, UpdateRequest,
+    Attributes, CreateRequest, Created, DeleteRequest, FindRequest, Inputs, Json, Live,
+    ProviderError, TypeContract, UpdateRequest,
 };
 
 use super::{live_tags, sdk_tags, sync_tags};
+use crate::contracts;
 use crate::error::{absent_if_not_found as absent, classify};
 use crate::handler::{Context, Handler, read_back};
 use crate::inputs::{opt_string, string, string_list};
 use crate::names::generated;
 use crate::ownership;
-
-static PROPERTIES: [PropertySpec; 4] = [
-    PropertySpec::create_only("DBSubnetGroupName"),
-    PropertySpec::updatable("DBSubnetGroupDescription"),
-    PropertySpec::updatable("SubnetIds").compared(Compare::Unordered),
-    PropertySpec::updatable("Tags").compared(Compare::Tags),
-];
 
 pub(super) struct SubnetGroup;
 
@@ -45,11 +39,7 @@ async fn describe(cx: &Context, name: &str) -> Result<Option<DbSubnetGroup>, Pro
 #[async_trait]
 impl Handler for SubnetGroup {
     fn contract(&self) -> TypeContract {
-        TypeContract::new(
-            "AWS::RDS::DBSubnetGroup",
-            Identity::Named("DBSubnetGroupName"),
-            &PROPERTIES,
-        )
+        contracts::rds::DB_SUBNET_GROUP
     }
 
     async fn create(

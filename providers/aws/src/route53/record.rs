@@ -6,32 +6,18 @@ use async_trait::async_trait;
 use aws_sdk_route53::Client;
 use aws_sdk_route53::types::{AliasTarget, ChangeAction, ResourceRecordSet, RrType};
 use stratus_core::deploy::{
-    Attributes, Compare, CreateRequest, Created, DeleteRequest, FindRequest, Identity, Inputs,
-    Json, Live, PropertySpec, ProviderError, TypeContract, UpdateRequest, matches,
+    Attributes, Compare, CreateRequest, Created, DeleteRequest, FindRequest, Inputs, Json, Live,
+    ProviderError, TypeContract, UpdateRequest, matches,
 };
 
 use super::{bare, change, record_in, zone_tags};
+use crate::contracts;
 use crate::error::invalid;
 use crate::handler::{Context, Handler, read_back};
 use crate::inputs::string;
 use crate::ownership;
 
-static PROPERTIES: [PropertySpec; 4] = [
-    PropertySpec::create_only("HostedZoneId"),
-    PropertySpec::create_only("Name"),
-    PropertySpec::create_only("Type"),
-    PropertySpec::updatable("AliasTarget"),
-];
-
 pub(super) struct RecordSet;
-
-fn alias_only(inputs: &Inputs) -> Result<(), String> {
-    if inputs.contains_key("AliasTarget") {
-        Ok(())
-    } else {
-        Err("stratus-aws writes alias records only: declare AliasTarget".into())
-    }
-}
 
 /// An alias record set from inputs.
 fn alias_record(inputs: &Inputs) -> Result<ResourceRecordSet, ProviderError> {
@@ -125,15 +111,7 @@ pub(crate) async fn delete_record(
 #[async_trait]
 impl Handler for RecordSet {
     fn contract(&self) -> TypeContract {
-        TypeContract::new(
-            "AWS::Route53::RecordSet",
-            Identity::Child {
-                parent: "HostedZoneId",
-                key: &["HostedZoneId", "Name", "Type"],
-            },
-            &PROPERTIES,
-        )
-        .with_validation(alias_only)
+        contracts::route53::RECORD_SET
     }
 
     async fn create(

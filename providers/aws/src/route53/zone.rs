@@ -5,20 +5,16 @@
 use async_trait::async_trait;
 use aws_sdk_route53::types::{Tag, TagResourceType};
 use stratus_core::deploy::{
-    Attributes, Compare, CreateRequest, Created, DeleteRequest, FindRequest, Identity, Inputs,
-    Json, Live, PropertySpec, ProviderError, TypeContract, UpdateRequest,
+    Attributes, CreateRequest, Created, DeleteRequest, FindRequest, Inputs, Json, Live,
+    ProviderError, TypeContract, UpdateRequest,
 };
 
 use super::{bare, describe_zone, zone_tags};
+use crate::contracts;
 use crate::error::{absent_if_not_found as absent, classify, invalid};
 use crate::handler::{Context, Handler, read_back};
 use crate::inputs::string;
 use crate::ownership::{self, Tags};
-
-static PROPERTIES: [PropertySpec; 2] = [
-    PropertySpec::create_only("Name"),
-    PropertySpec::updatable("HostedZoneTags").compared(Compare::Tags),
-];
 
 pub(super) struct HostedZone;
 
@@ -73,7 +69,7 @@ async fn sync_tags(cx: &Context, zone: &str, desired: &Tags) -> Result<(), Provi
 #[async_trait]
 impl Handler for HostedZone {
     fn contract(&self) -> TypeContract {
-        TypeContract::new("AWS::Route53::HostedZone", Identity::Generated, &PROPERTIES)
+        contracts::route53::HOSTED_ZONE
     }
 
     async fn create(

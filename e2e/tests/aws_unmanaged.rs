@@ -2,7 +2,7 @@
 //! are refused before any call, each named. The provider points at a loopback port where
 //! nothing listens: any call would fail otherwise, with another message.
 
-#[path = "../examples/serverless/stack.rs"]
+#[path = "../../examples/serverless/stack.rs"]
 mod serverless;
 
 use std::sync::Arc;

@@ -4,7 +4,7 @@
 //! `plan` and are put back; `destroy` keeps a final snapshot and the file system and says so.
 //! Everything is checked with describe calls written here.
 
-#[path = "../examples/three_tier/stack.rs"]
+#[path = "../../examples/three_tier/stack.rs"]
 mod three_tier;
 
 use std::sync::Arc;

@@ -5,11 +5,11 @@
 
 #![allow(dead_code, unreachable_pub)] // each test file uses a different part; `pub` is for them
 
-#[path = "../../providers/aws/tests/support/census.rs"]
+#[path = "../../../providers/aws/tests/support/census.rs"]
 pub mod census;
 pub mod inventory;
 pub mod scenario;
-#[path = "../../examples/three_tier/stack.rs"]
+#[path = "../../../examples/three_tier/stack.rs"]
 pub mod three_tier;
 
 use std::process::{Child, Command, Stdio};

@@ -2,7 +2,7 @@
 //! on 127.0.0.1, started and stopped by the fixture; installed by `.ci/run`). Settings are read
 //! back with describe calls written here, not through the provider.
 
-#[path = "../examples/three_tier/stack.rs"]
+#[path = "../../examples/three_tier/stack.rs"]
 mod three_tier;
 
 use std::sync::Arc;

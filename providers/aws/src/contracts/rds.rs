@@ -1,0 +1,62 @@
+//! RDS: subnet groups, instances and read replicas.
+
+use stratus_core::deploy::{Compare, Identity, Inputs, Json, PropertySpec, TypeContract};
+
+static DB_INSTANCE_PROPERTIES: [PropertySpec; 19] = [
+    PropertySpec::create_only("DBInstanceIdentifier"),
+    PropertySpec::create_only("Engine"),
+    PropertySpec::updatable("EngineVersion"),
+    PropertySpec::updatable("DBInstanceClass"),
+    PropertySpec::updatable("AllocatedStorage"),
+    PropertySpec::updatable("StorageType"),
+    PropertySpec::updatable("MultiAZ"),
+    PropertySpec::create_only("DBName"),
+    PropertySpec::create_only("MasterUsername"),
+    PropertySpec::create_only("ManageMasterUserPassword"),
+    PropertySpec::create_only("DBSubnetGroupName"),
+    PropertySpec::updatable("VPCSecurityGroups").compared(Compare::Unordered),
+    PropertySpec::updatable("PubliclyAccessible"),
+    PropertySpec::updatable("BackupRetentionPeriod"),
+    PropertySpec::updatable("DeletionProtection"),
+    PropertySpec::create_only("StorageEncrypted"),
+    PropertySpec::create_only("Port"),
+    PropertySpec::create_only("SourceDBInstanceIdentifier"),
+    PropertySpec::updatable("Tags").compared(Compare::Tags),
+];
+
+fn managed_password_only(inputs: &Inputs) -> Result<(), String> {
+    match inputs
+        .get("ManageMasterUserPassword")
+        .and_then(Json::as_bool)
+    {
+        Some(false) => Err(
+            "ManageMasterUserPassword false: stratus-aws creates databases whose master password \
+             RDS keeps in Secrets Manager only"
+                .into(),
+        ),
+        _ => Ok(()),
+    }
+}
+
+/// The contract of db instances.
+pub(crate) static DB_INSTANCE: TypeContract = TypeContract::new(
+    "AWS::RDS::DBInstance",
+    Identity::Named("DBInstanceIdentifier"),
+    &DB_INSTANCE_PROPERTIES,
+)
+.with_snapshot()
+.with_validation(managed_password_only);
+
+static DB_SUBNET_GROUP_PROPERTIES: [PropertySpec; 4] = [
+    PropertySpec::create_only("DBSubnetGroupName"),
+    PropertySpec::updatable("DBSubnetGroupDescription"),
+    PropertySpec::updatable("SubnetIds").compared(Compare::Unordered),
+    PropertySpec::updatable("Tags").compared(Compare::Tags),
+];
+
+/// The contract of db subnet groups.
+pub(crate) static DB_SUBNET_GROUP: TypeContract = TypeContract::new(
+    "AWS::RDS::DBSubnetGroup",
+    Identity::Named("DBSubnetGroupName"),
+    &DB_SUBNET_GROUP_PROPERTIES,
+);

@@ -1,0 +1,41 @@
+//! Route 53: hosted zones and alias records.
+
+use stratus_core::deploy::{Compare, Identity, Inputs, PropertySpec, TypeContract};
+
+static RECORD_SET_PROPERTIES: [PropertySpec; 4] = [
+    PropertySpec::create_only("HostedZoneId"),
+    PropertySpec::create_only("Name"),
+    PropertySpec::create_only("Type"),
+    PropertySpec::updatable("AliasTarget"),
+];
+
+fn alias_only(inputs: &Inputs) -> Result<(), String> {
+    if inputs.contains_key("AliasTarget") {
+        Ok(())
+    } else {
+        Err("stratus-aws writes alias records only: declare AliasTarget".into())
+    }
+}
+
+/// The contract of record sets.
+pub(crate) static RECORD_SET: TypeContract = TypeContract::new(
+    "AWS::Route53::RecordSet",
+    Identity::Child {
+        parent: "HostedZoneId",
+        key: &["HostedZoneId", "Name", "Type"],
+    },
+    &RECORD_SET_PROPERTIES,
+)
+.with_validation(alias_only);
+
+static HOSTED_ZONE_PROPERTIES: [PropertySpec; 2] = [
+    PropertySpec::create_only("Name"),
+    PropertySpec::updatable("HostedZoneTags").compared(Compare::Tags),
+];
+
+/// The contract of hosted zones.
+pub(crate) static HOSTED_ZONE: TypeContract = TypeContract::new(
+    "AWS::Route53::HostedZone",
+    Identity::Generated,
+    &HOSTED_ZONE_PROPERTIES,
+);

@@ -1,0 +1,17 @@
+//! Secrets Manager: secrets.
+
+use stratus_core::deploy::{Compare, Identity, PropertySpec, TypeContract};
+
+static SECRET_PROPERTIES: [PropertySpec; 4] = [
+    PropertySpec::create_only("Name"),
+    PropertySpec::updatable("Description"),
+    PropertySpec::updatable("GenerateSecretString").compared(Compare::Ignore),
+    PropertySpec::updatable("Tags").compared(Compare::Tags),
+];
+
+/// The contract of secrets.
+pub(crate) static SECRET: TypeContract = TypeContract::new(
+    "AWS::SecretsManager::Secret",
+    Identity::Named("Name"),
+    &SECRET_PROPERTIES,
+);
