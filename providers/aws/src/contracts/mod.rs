@@ -56,3 +56,54 @@ pub(crate) static ALL: &[&TypeContract] = &[
     &lookup::HOSTED_ZONE,
     &assets::FILE_ASSET,
 ];
+
+#[cfg(test)]
+mod tests {
+    use stratus_core::deploy::{TypeContract, Update};
+
+    /// The start of a type's row in `TYPES.md`: its name, what changes in place, what replaces.
+    fn row(contract: &TypeContract) -> String {
+        let names = |update: Update| {
+            let names: Vec<&str> = contract
+                .properties
+                .iter()
+                .filter(|p| p.update == update)
+                .map(|p| p.name)
+                .collect();
+            if names.is_empty() {
+                "-".to_owned()
+            } else {
+                names.join(", ")
+            }
+        };
+        format!(
+            "| `{}` | {} | {} |",
+            contract.type_name,
+            names(Update::InPlace),
+            names(Update::Replace)
+        )
+    }
+
+    /// `TYPES.md` lists every type with its in-place and replacing properties as the contracts
+    /// say them (how a resource is found is prose, after them).
+    #[test]
+    fn types_md_is_true_to_the_contracts() {
+        let doc = include_str!("../../TYPES.md");
+        let rows: Vec<String> = super::ALL.iter().map(|c| row(c)).collect();
+        let missing: Vec<&String> = rows
+            .iter()
+            .filter(|row| !doc.lines().any(|line| line.starts_with(row.as_str())))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "TYPES.md lacks or misstates these rows:\n{}",
+            missing
+                .iter()
+                .map(|r| r.as_str())
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+        let listed = doc.lines().filter(|l| l.starts_with("| `")).count();
+        assert_eq!(listed, rows.len(), "TYPES.md lists types the contracts do not have");
+    }
+}
