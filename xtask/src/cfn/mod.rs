@@ -343,11 +343,8 @@ fn cargo_toml(
          readme = \"README.md\"\n\
          keywords = [\"aws\", \"cloudformation\", \"infrastructure\", \"iac\"]\n\
          categories = [\"development-tools\", \"api-bindings\"]\n\n\
-         # A workspace of its own: the main workspace's `--all-features` runs must not turn on `full`.\n\
-         [workspace]\n\n\
-         # Building every type on its own (CI's breadth build): no debug info, less memory.\n\
-         [profile.dev]\n\
-         debug = false\n\n\
+         # A member of the main workspace, which runs `--all-features` with `--exclude stratus-cfn`:\n\
+         # `full` (every type) is built only by the breadth test.\n\n\
          [dependencies]\n\
          stratus-model = {{ path = \"../model\", version = \"0.1.0\" }}\n\
          stratus-macros = {{ path = \"../macros\", version = \"0.1.0\" }}\n\n\

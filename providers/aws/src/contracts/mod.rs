@@ -104,6 +104,10 @@ mod tests {
                 .join("\n")
         );
         let listed = doc.lines().filter(|l| l.starts_with("| `")).count();
-        assert_eq!(listed, rows.len(), "TYPES.md lists types the contracts do not have");
+        assert_eq!(
+            listed,
+            rows.len(),
+            "TYPES.md lists types the contracts do not have"
+        );
     }
 }
