@@ -20,7 +20,7 @@ fn dns_only(inputs: &Inputs) -> Result<(), String> {
     }
 }
 
-/// The contract of certificates.
+/// `AWS::CertificateManager::Certificate`.
 pub(crate) static CERTIFICATE: TypeContract = TypeContract::new(
     "AWS::CertificateManager::Certificate",
     Identity::Generated,

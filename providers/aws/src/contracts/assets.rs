@@ -12,6 +12,6 @@ static FILE_ASSET_PROPERTIES: [PropertySpec; 4] = [
     PropertySpec::updatable("SourcePath").compared(Compare::Ignore),
 ];
 
-/// The contract of file assets.
+/// `Stratus::Asset::File`.
 pub(crate) static FILE_ASSET: TypeContract =
     TypeContract::new(ASSET_TYPE, Identity::Shared, &FILE_ASSET_PROPERTIES);

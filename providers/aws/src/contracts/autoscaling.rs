@@ -15,7 +15,7 @@ static AUTO_SCALING_GROUP_PROPERTIES: [PropertySpec; 10] = [
     PropertySpec::updatable("Tags").compared(Compare::Tags),
 ];
 
-/// The contract of auto scaling groups.
+/// `AWS::AutoScaling::AutoScalingGroup`.
 pub(crate) static AUTO_SCALING_GROUP: TypeContract = TypeContract::new(
     "AWS::AutoScaling::AutoScalingGroup",
     Identity::Named("AutoScalingGroupName"),
@@ -37,7 +37,7 @@ fn target_tracking_only(inputs: &Inputs) -> Result<(), String> {
     }
 }
 
-/// The contract of scaling policys.
+/// `AWS::AutoScaling::ScalingPolicy`.
 pub(crate) static SCALING_POLICY: TypeContract = TypeContract::new(
     "AWS::AutoScaling::ScalingPolicy",
     Identity::Child {

@@ -32,7 +32,7 @@ fn known_config(inputs: &Inputs) -> Result<(), String> {
     }
 }
 
-/// The contract of distributions.
+/// `AWS::CloudFront::Distribution`.
 pub(crate) static DISTRIBUTION: TypeContract = TypeContract::new(
     "AWS::CloudFront::Distribution",
     Identity::Generated,

@@ -7,7 +7,7 @@ static EIP_PROPERTIES: [PropertySpec; 2] = [
     PropertySpec::updatable("Tags").compared(Compare::Tags),
 ];
 
-/// The contract of eips.
+/// `AWS::EC2::EIP`.
 pub(crate) static EIP: TypeContract =
     TypeContract::new("AWS::EC2::EIP", Identity::Generated, &EIP_PROPERTIES);
 
@@ -27,7 +27,7 @@ fn internet_gateways_only(inputs: &Inputs) -> Result<(), String> {
     Ok(())
 }
 
-/// The contract of gateway attachments.
+/// `AWS::EC2::VPCGatewayAttachment`.
 pub(crate) static GATEWAY_ATTACHMENT: TypeContract = TypeContract::new(
     "AWS::EC2::VPCGatewayAttachment",
     Identity::Child {
@@ -49,7 +49,7 @@ static INSTANCE_PROPERTIES: [PropertySpec; 6] = [
     PropertySpec::updatable("Tags").compared(Compare::Tags),
 ];
 
-/// The contract of instances.
+/// `AWS::EC2::Instance`.
 pub(crate) static INSTANCE: TypeContract = TypeContract::new(
     "AWS::EC2::Instance",
     Identity::Generated,
@@ -61,7 +61,7 @@ pub(crate) static INSTANCE: TypeContract = TypeContract::new(
 static INTERNET_GATEWAY_PROPERTIES: [PropertySpec; 1] =
     [PropertySpec::updatable("Tags").compared(Compare::Tags)];
 
-/// The contract of internet gateways.
+/// `AWS::EC2::InternetGateway`.
 pub(crate) static INTERNET_GATEWAY: TypeContract = TypeContract::new(
     "AWS::EC2::InternetGateway",
     Identity::Generated,
@@ -98,7 +98,7 @@ fn known_data(inputs: &Inputs) -> Result<(), String> {
     }
 }
 
-/// The contract of launch templates.
+/// `AWS::EC2::LaunchTemplate`.
 pub(crate) static LAUNCH_TEMPLATE: TypeContract = TypeContract::new(
     "AWS::EC2::LaunchTemplate",
     Identity::Named("LaunchTemplateName"),
@@ -115,7 +115,7 @@ static NAT_GATEWAY_PROPERTIES: [PropertySpec; 4] = [
     PropertySpec::updatable("Tags").compared(Compare::Tags),
 ];
 
-/// The contract of nat gateways.
+/// `AWS::EC2::NatGateway`.
 pub(crate) static NAT_GATEWAY: TypeContract = TypeContract::new(
     "AWS::EC2::NatGateway",
     Identity::Generated,
@@ -129,7 +129,7 @@ static ROUTE_PROPERTIES: [PropertySpec; 4] = [
     PropertySpec::updatable("NatGatewayId"),
 ];
 
-/// The contract of routes.
+/// `AWS::EC2::Route`.
 pub(crate) static ROUTE: TypeContract = TypeContract::new(
     "AWS::EC2::Route",
     Identity::Child {
@@ -144,7 +144,7 @@ static ROUTE_TABLE_PROPERTIES: [PropertySpec; 2] = [
     PropertySpec::updatable("Tags").compared(Compare::Tags),
 ];
 
-/// The contract of route tables.
+/// `AWS::EC2::RouteTable`.
 pub(crate) static ROUTE_TABLE: TypeContract = TypeContract::new(
     "AWS::EC2::RouteTable",
     Identity::Generated,
@@ -156,7 +156,7 @@ static ROUTE_TABLE_ASSOCIATION_PROPERTIES: [PropertySpec; 2] = [
     PropertySpec::create_only("RouteTableId"),
 ];
 
-/// The contract of route table associations.
+/// `AWS::EC2::SubnetRouteTableAssociation`.
 pub(crate) static ROUTE_TABLE_ASSOCIATION: TypeContract = TypeContract::new(
     "AWS::EC2::SubnetRouteTableAssociation",
     Identity::Child {
@@ -228,7 +228,7 @@ static SECURITY_GROUP_PROPERTIES: [PropertySpec; 5] = [
     PropertySpec::updatable("Tags").compared(Compare::Tags),
 ];
 
-/// The contract of security groups.
+/// `AWS::EC2::SecurityGroup`.
 pub(crate) static SECURITY_GROUP: TypeContract = TypeContract::new(
     "AWS::EC2::SecurityGroup",
     Identity::NamedIn {
@@ -246,7 +246,7 @@ static SUBNET_PROPERTIES: [PropertySpec; 5] = [
     PropertySpec::updatable("Tags").compared(Compare::Tags),
 ];
 
-/// The contract of subnets.
+/// `AWS::EC2::Subnet`.
 pub(crate) static SUBNET: TypeContract =
     TypeContract::new("AWS::EC2::Subnet", Identity::Generated, &SUBNET_PROPERTIES);
 
@@ -258,6 +258,6 @@ static VPC_PROPERTIES: [PropertySpec; 5] = [
     PropertySpec::updatable("Tags").compared(Compare::Tags),
 ];
 
-/// The contract of vpcs.
+/// `AWS::EC2::VPC`.
 pub(crate) static VPC: TypeContract =
     TypeContract::new("AWS::EC2::VPC", Identity::Generated, &VPC_PROPERTIES);

@@ -9,7 +9,7 @@ static FILE_SYSTEM_PROPERTIES: [PropertySpec; 4] = [
     PropertySpec::updatable("FileSystemTags").compared(Compare::Tags),
 ];
 
-/// The contract of file systems.
+/// `AWS::EFS::FileSystem`.
 pub(crate) static FILE_SYSTEM: TypeContract = TypeContract::new(
     "AWS::EFS::FileSystem",
     Identity::Generated,
@@ -22,7 +22,7 @@ static MOUNT_TARGET_PROPERTIES: [PropertySpec; 3] = [
     PropertySpec::updatable("SecurityGroups").compared(Compare::Unordered),
 ];
 
-/// The contract of mount targets.
+/// `AWS::EFS::MountTarget`.
 pub(crate) static MOUNT_TARGET: TypeContract = TypeContract::new(
     "AWS::EFS::MountTarget",
     Identity::Child {

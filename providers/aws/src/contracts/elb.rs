@@ -10,7 +10,7 @@ static LISTENER_PROPERTIES: [PropertySpec; 5] = [
     PropertySpec::updatable("Certificates"),
 ];
 
-/// The contract of listeners.
+/// `AWS::ElasticLoadBalancingV2::Listener`.
 pub(crate) static LISTENER: TypeContract = TypeContract::new(
     "AWS::ElasticLoadBalancingV2::Listener",
     Identity::Child {
@@ -29,7 +29,7 @@ static LOAD_BALANCER_PROPERTIES: [PropertySpec; 6] = [
     PropertySpec::updatable("Tags").compared(Compare::Tags),
 ];
 
-/// The contract of load balancers.
+/// `AWS::ElasticLoadBalancingV2::LoadBalancer`.
 pub(crate) static LOAD_BALANCER: TypeContract = TypeContract::new(
     "AWS::ElasticLoadBalancingV2::LoadBalancer",
     Identity::Named("Name"),
@@ -49,7 +49,7 @@ static TARGET_GROUP_PROPERTIES: [PropertySpec; 10] = [
     PropertySpec::updatable("Tags").compared(Compare::Tags),
 ];
 
-/// The contract of target groups.
+/// `AWS::ElasticLoadBalancingV2::TargetGroup`.
 pub(crate) static TARGET_GROUP: TypeContract = TypeContract::new(
     "AWS::ElasticLoadBalancingV2::TargetGroup",
     Identity::Named("Name"),

@@ -7,7 +7,7 @@ static INSTANCE_PROFILE_PROPERTIES: [PropertySpec; 2] = [
     PropertySpec::updatable("Roles"),
 ];
 
-/// The contract of instance profiles.
+/// `AWS::IAM::InstanceProfile`.
 pub(crate) static INSTANCE_PROFILE: TypeContract = TypeContract::new(
     "AWS::IAM::InstanceProfile",
     Identity::Named("InstanceProfileName"),
@@ -22,7 +22,7 @@ static ROLE_PROPERTIES: [PropertySpec; 5] = [
     PropertySpec::updatable("Tags").compared(Compare::Tags),
 ];
 
-/// The contract of roles.
+/// `AWS::IAM::Role`.
 pub(crate) static ROLE: TypeContract = TypeContract::new(
     "AWS::IAM::Role",
     Identity::Named("RoleName"),
@@ -35,7 +35,7 @@ static ROLE_POLICY_PROPERTIES: [PropertySpec; 3] = [
     PropertySpec::create_only("RoleName"),
 ];
 
-/// The contract of role policys.
+/// `AWS::IAM::RolePolicy`.
 pub(crate) static ROLE_POLICY: TypeContract = TypeContract::new(
     "AWS::IAM::RolePolicy",
     Identity::Child {

@@ -5,13 +5,13 @@ use stratus_core::lookup::{HOSTED_ZONE_TYPE, SSM_PARAMETER_TYPE};
 
 static HOSTED_ZONE_PROPERTIES: [PropertySpec; 1] = [PropertySpec::create_only("DomainName")];
 
-/// The contract of hosted zones.
+/// `Stratus::Lookup::HostedZone`.
 pub(crate) static HOSTED_ZONE: TypeContract =
     TypeContract::new(HOSTED_ZONE_TYPE, Identity::Shared, &HOSTED_ZONE_PROPERTIES);
 
 static SSM_PARAMETER_PROPERTIES: [PropertySpec; 1] = [PropertySpec::create_only("Name")];
 
-/// The contract of ssm parameters.
+/// `Stratus::Lookup::SsmParameter`.
 pub(crate) static SSM_PARAMETER: TypeContract = TypeContract::new(
     SSM_PARAMETER_TYPE,
     Identity::Shared,

@@ -38,7 +38,7 @@ fn managed_password_only(inputs: &Inputs) -> Result<(), String> {
     }
 }
 
-/// The contract of db instances.
+/// `AWS::RDS::DBInstance`.
 pub(crate) static DB_INSTANCE: TypeContract = TypeContract::new(
     "AWS::RDS::DBInstance",
     Identity::Named("DBInstanceIdentifier"),
@@ -54,7 +54,7 @@ static DB_SUBNET_GROUP_PROPERTIES: [PropertySpec; 4] = [
     PropertySpec::updatable("Tags").compared(Compare::Tags),
 ];
 
-/// The contract of db subnet groups.
+/// `AWS::RDS::DBSubnetGroup`.
 pub(crate) static DB_SUBNET_GROUP: TypeContract = TypeContract::new(
     "AWS::RDS::DBSubnetGroup",
     Identity::Named("DBSubnetGroupName"),

@@ -17,7 +17,7 @@ fn alias_only(inputs: &Inputs) -> Result<(), String> {
     }
 }
 
-/// The contract of record sets.
+/// `AWS::Route53::RecordSet`.
 pub(crate) static RECORD_SET: TypeContract = TypeContract::new(
     "AWS::Route53::RecordSet",
     Identity::Child {
@@ -33,7 +33,7 @@ static HOSTED_ZONE_PROPERTIES: [PropertySpec; 2] = [
     PropertySpec::updatable("HostedZoneTags").compared(Compare::Tags),
 ];
 
-/// The contract of hosted zones.
+/// `AWS::Route53::HostedZone`.
 pub(crate) static HOSTED_ZONE: TypeContract = TypeContract::new(
     "AWS::Route53::HostedZone",
     Identity::Generated,

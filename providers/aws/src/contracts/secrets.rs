@@ -9,7 +9,7 @@ static SECRET_PROPERTIES: [PropertySpec; 4] = [
     PropertySpec::updatable("Tags").compared(Compare::Tags),
 ];
 
-/// The contract of secrets.
+/// `AWS::SecretsManager::Secret`.
 pub(crate) static SECRET: TypeContract = TypeContract::new(
     "AWS::SecretsManager::Secret",
     Identity::Named("Name"),
