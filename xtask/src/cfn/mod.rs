@@ -346,8 +346,8 @@ fn cargo_toml(
          # A member of the main workspace, which runs `--all-features` with `--exclude stratus-cfn`:\n\
          # `full` (every type) is built only by the breadth test.\n\n\
          [dependencies]\n\
-         stratus-model = {{ path = \"../model\", version = \"0.1.0\" }}\n\
-         stratus-macros = {{ path = \"../macros\", version = \"0.1.0\" }}\n\n\
+         stratus-model = {{ path = \"../model\", version = \"=0.1.0\" }}\n\
+         stratus-macros = {{ path = \"../macros\", version = \"=0.1.0\" }}\n\n\
          [features]\n\
          default = [{defaults}]\n\
          full = [{all}]\n",
