@@ -157,8 +157,8 @@ async fn wait_issued(cx: &Context, arn: &str) -> Result<(), ProviderError> {
 
 #[async_trait]
 impl Handler for Certificate {
-    fn contract(&self) -> TypeContract {
-        contracts::acm::CERTIFICATE
+    fn contract(&self) -> &'static TypeContract {
+        &contracts::acm::CERTIFICATE
     }
 
     async fn create(

@@ -351,8 +351,8 @@ fn partition(region: Option<&str>) -> &'static str {
 
 #[async_trait]
 impl Handler for FileAsset {
-    fn contract(&self) -> TypeContract {
-        contracts::assets::FILE_ASSET
+    fn contract(&self) -> &'static TypeContract {
+        &contracts::assets::FILE_ASSET
     }
 
     async fn create(

@@ -113,8 +113,9 @@ impl Context {
 /// `stratus_core::deploy::provider`.
 #[async_trait]
 pub(crate) trait Handler: Send + Sync {
-    /// What the handler implements: properties, in-place updates, identity.
-    fn contract(&self) -> TypeContract;
+    /// What the handler implements: properties, in-place updates, identity (its entry in
+    /// `contracts/`, which an in-process cloud reads without the SDK).
+    fn contract(&self) -> &'static TypeContract;
 
     /// Creates the resource, or finishes the one `request.resume` names. Meets a resource
     /// that is not this intent's where it would put its own: refuses (`AlreadyExists`).

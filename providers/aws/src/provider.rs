@@ -78,7 +78,7 @@ impl AwsProvider {
 #[async_trait]
 impl Provider for AwsProvider {
     fn contract(&self, type_name: &str) -> Option<TypeContract> {
-        registry::handler(type_name).map(Handler::contract)
+        registry::handler(type_name).map(|h| *h.contract())
     }
 
     #[tracing::instrument(name = "aws.create", skip_all, fields(r#type = %request.type_name, logical_id = %request.logical_id))]

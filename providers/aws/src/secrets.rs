@@ -91,8 +91,8 @@ async fn generate(cx: &Context, inputs: &Inputs) -> Result<String, ProviderError
 
 #[async_trait]
 impl Handler for Secret {
-    fn contract(&self) -> TypeContract {
-        contracts::secrets::SECRET
+    fn contract(&self) -> &'static TypeContract {
+        &contracts::secrets::SECRET
     }
 
     async fn create(

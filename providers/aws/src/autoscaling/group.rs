@@ -310,8 +310,8 @@ async fn sync_group_tags(
 
 #[async_trait]
 impl Handler for Group {
-    fn contract(&self) -> TypeContract {
-        contracts::autoscaling::AUTO_SCALING_GROUP
+    fn contract(&self) -> &'static TypeContract {
+        &contracts::autoscaling::AUTO_SCALING_GROUP
     }
 
     async fn create(

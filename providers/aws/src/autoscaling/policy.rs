@@ -111,8 +111,8 @@ fn tracks(policy: &ScalingPolicy, inputs: &Inputs) -> bool {
 
 #[async_trait]
 impl Handler for Policy {
-    fn contract(&self) -> TypeContract {
-        contracts::autoscaling::SCALING_POLICY
+    fn contract(&self) -> &'static TypeContract {
+        &contracts::autoscaling::SCALING_POLICY
     }
 
     async fn create(

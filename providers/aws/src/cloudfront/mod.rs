@@ -97,8 +97,8 @@ async fn by_reference(cx: &Context, reference: &str) -> Result<Option<String>, P
 
 #[async_trait]
 impl Handler for Distribution {
-    fn contract(&self) -> TypeContract {
-        contracts::cloudfront::DISTRIBUTION
+    fn contract(&self) -> &'static TypeContract {
+        &contracts::cloudfront::DISTRIBUTION
     }
 
     async fn create(

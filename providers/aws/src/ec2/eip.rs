@@ -18,8 +18,8 @@ pub(super) struct Eip;
 
 #[async_trait]
 impl Handler for Eip {
-    fn contract(&self) -> TypeContract {
-        contracts::ec2::EIP
+    fn contract(&self) -> &'static TypeContract {
+        &contracts::ec2::EIP
     }
 
     async fn create(

@@ -39,8 +39,8 @@ fn attached_to(gateway: &InternetGateway) -> Option<&str> {
 
 #[async_trait]
 impl Handler for GatewayAttachment {
-    fn contract(&self) -> TypeContract {
-        contracts::ec2::GATEWAY_ATTACHMENT
+    fn contract(&self) -> &'static TypeContract {
+        &contracts::ec2::GATEWAY_ATTACHMENT
     }
 
     async fn create(

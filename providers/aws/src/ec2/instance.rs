@@ -113,8 +113,8 @@ async fn change_type(cx: &Context, id: &str, instance_type: &str) -> Result<(), 
 
 #[async_trait]
 impl Handler for Instance {
-    fn contract(&self) -> TypeContract {
-        contracts::ec2::INSTANCE
+    fn contract(&self) -> &'static TypeContract {
+        &contracts::ec2::INSTANCE
     }
 
     async fn create(

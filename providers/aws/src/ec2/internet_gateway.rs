@@ -17,8 +17,8 @@ pub(super) struct InternetGateway;
 
 #[async_trait]
 impl Handler for InternetGateway {
-    fn contract(&self) -> TypeContract {
-        contracts::ec2::INTERNET_GATEWAY
+    fn contract(&self) -> &'static TypeContract {
+        &contracts::ec2::INTERNET_GATEWAY
     }
 
     async fn create(

@@ -153,8 +153,8 @@ async fn by_name(cx: &Context, name: &str) -> Result<Option<SdkTemplate>, Provid
 
 #[async_trait]
 impl Handler for LaunchTemplate {
-    fn contract(&self) -> TypeContract {
-        contracts::ec2::LAUNCH_TEMPLATE
+    fn contract(&self) -> &'static TypeContract {
+        &contracts::ec2::LAUNCH_TEMPLATE
     }
 
     async fn create(

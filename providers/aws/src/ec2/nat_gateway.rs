@@ -68,8 +68,8 @@ async fn wait_for(cx: &Context, nat: &str, wanted: &NatGatewayState) -> Result<(
 
 #[async_trait]
 impl Handler for NatGateway {
-    fn contract(&self) -> TypeContract {
-        contracts::ec2::NAT_GATEWAY
+    fn contract(&self) -> &'static TypeContract {
+        &contracts::ec2::NAT_GATEWAY
     }
 
     async fn create(

@@ -60,8 +60,8 @@ fn same_target(route: &SdkRoute, inputs: &Inputs) -> bool {
 
 #[async_trait]
 impl Handler for Route {
-    fn contract(&self) -> TypeContract {
-        contracts::ec2::ROUTE
+    fn contract(&self) -> &'static TypeContract {
+        &contracts::ec2::ROUTE
     }
 
     async fn create(

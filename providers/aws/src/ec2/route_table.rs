@@ -18,8 +18,8 @@ pub(super) struct RouteTable;
 
 #[async_trait]
 impl Handler for RouteTable {
-    fn contract(&self) -> TypeContract {
-        contracts::ec2::ROUTE_TABLE
+    fn contract(&self) -> &'static TypeContract {
+        &contracts::ec2::ROUTE_TABLE
     }
 
     async fn create(

@@ -42,8 +42,8 @@ async fn current(
 
 #[async_trait]
 impl Handler for Association {
-    fn contract(&self) -> TypeContract {
-        contracts::ec2::ROUTE_TABLE_ASSOCIATION
+    fn contract(&self) -> &'static TypeContract {
+        &contracts::ec2::ROUTE_TABLE_ASSOCIATION
     }
 
     async fn create(

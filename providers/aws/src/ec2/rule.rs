@@ -256,11 +256,11 @@ impl Rule {
 
 #[async_trait]
 impl Handler for Rule {
-    fn contract(&self) -> TypeContract {
+    fn contract(&self) -> &'static TypeContract {
         if self.egress {
-            contracts::ec2::SECURITY_GROUP_EGRESS
+            &contracts::ec2::SECURITY_GROUP_EGRESS
         } else {
-            contracts::ec2::SECURITY_GROUP_INGRESS
+            &contracts::ec2::SECURITY_GROUP_INGRESS
         }
     }
 

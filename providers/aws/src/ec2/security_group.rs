@@ -116,8 +116,8 @@ async fn by_name(
 
 #[async_trait]
 impl Handler for SecurityGroup {
-    fn contract(&self) -> TypeContract {
-        contracts::ec2::SECURITY_GROUP
+    fn contract(&self) -> &'static TypeContract {
+        &contracts::ec2::SECURITY_GROUP
     }
 
     async fn create(

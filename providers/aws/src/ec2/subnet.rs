@@ -30,8 +30,8 @@ async fn set_public_ip(cx: &Context, subnet: &str, on: bool) -> Result<(), Provi
 
 #[async_trait]
 impl Handler for Subnet {
-    fn contract(&self) -> TypeContract {
-        contracts::ec2::SUBNET
+    fn contract(&self) -> &'static TypeContract {
+        &contracts::ec2::SUBNET
     }
 
     async fn create(

@@ -65,8 +65,8 @@ async fn dns_attribute(
 
 #[async_trait]
 impl Handler for Vpc {
-    fn contract(&self) -> TypeContract {
-        contracts::ec2::VPC
+    fn contract(&self) -> &'static TypeContract {
+        &contracts::ec2::VPC
     }
 
     async fn create(

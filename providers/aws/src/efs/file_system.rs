@@ -65,8 +65,8 @@ async fn by_token(
 
 #[async_trait]
 impl Handler for FileSystem {
-    fn contract(&self) -> TypeContract {
-        contracts::efs::FILE_SYSTEM
+    fn contract(&self) -> &'static TypeContract {
+        &contracts::efs::FILE_SYSTEM
     }
 
     async fn create(

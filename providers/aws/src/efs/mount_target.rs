@@ -100,8 +100,8 @@ async fn equal(cx: &Context, id: &str, inputs: &Inputs) -> Result<bool, Provider
 
 #[async_trait]
 impl Handler for MountTarget {
-    fn contract(&self) -> TypeContract {
-        contracts::efs::MOUNT_TARGET
+    fn contract(&self) -> &'static TypeContract {
+        &contracts::efs::MOUNT_TARGET
     }
 
     async fn create(

@@ -131,8 +131,8 @@ fn equal(listener: &SdkListener, inputs: &Inputs) -> bool {
 
 #[async_trait]
 impl Handler for Listener {
-    fn contract(&self) -> TypeContract {
-        contracts::elb::LISTENER
+    fn contract(&self) -> &'static TypeContract {
+        &contracts::elb::LISTENER
     }
 
     async fn create(

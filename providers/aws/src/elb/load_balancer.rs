@@ -45,8 +45,8 @@ async fn by_arn(cx: &Context, arn: &str) -> Result<Option<SdkBalancer>, Provider
 
 #[async_trait]
 impl Handler for LoadBalancer {
-    fn contract(&self) -> TypeContract {
-        contracts::elb::LOAD_BALANCER
+    fn contract(&self) -> &'static TypeContract {
+        &contracts::elb::LOAD_BALANCER
     }
 
     async fn create(

@@ -43,8 +43,8 @@ async fn by_name(cx: &Context, name: &str) -> Result<Option<SdkGroup>, ProviderE
 
 #[async_trait]
 impl Handler for TargetGroup {
-    fn contract(&self) -> TypeContract {
-        contracts::elb::TARGET_GROUP
+    fn contract(&self) -> &'static TypeContract {
+        &contracts::elb::TARGET_GROUP
     }
 
     async fn create(

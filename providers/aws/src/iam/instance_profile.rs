@@ -65,8 +65,8 @@ async fn sync_roles(cx: &Context, name: &str, wanted: &[String]) -> Result<(), P
 
 #[async_trait]
 impl Handler for InstanceProfile {
-    fn contract(&self) -> TypeContract {
-        contracts::iam::INSTANCE_PROFILE
+    fn contract(&self) -> &'static TypeContract {
+        &contracts::iam::INSTANCE_PROFILE
     }
 
     async fn create(

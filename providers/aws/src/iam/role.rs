@@ -65,8 +65,8 @@ async fn sync_managed(cx: &Context, role: &str, wanted: &[String]) -> Result<(),
 
 #[async_trait]
 impl Handler for Role {
-    fn contract(&self) -> TypeContract {
-        contracts::iam::ROLE
+    fn contract(&self) -> &'static TypeContract {
+        &contracts::iam::ROLE
     }
 
     async fn create(

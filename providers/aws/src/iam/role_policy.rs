@@ -54,8 +54,8 @@ fn equal(live: &Json, inputs: &Inputs) -> bool {
 
 #[async_trait]
 impl Handler for RolePolicy {
-    fn contract(&self) -> TypeContract {
-        contracts::iam::ROLE_POLICY
+    fn contract(&self) -> &'static TypeContract {
+        &contracts::iam::ROLE_POLICY
     }
 
     async fn create(

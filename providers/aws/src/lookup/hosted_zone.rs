@@ -64,8 +64,8 @@ async fn by_domain(cx: &Context, domain: &str) -> Result<Option<String>, Provide
 
 #[async_trait]
 impl Handler for HostedZoneLookup {
-    fn contract(&self) -> TypeContract {
-        contracts::lookup::HOSTED_ZONE
+    fn contract(&self) -> &'static TypeContract {
+        &contracts::lookup::HOSTED_ZONE
     }
 
     async fn create(

@@ -18,8 +18,8 @@ pub(super) struct SsmParameterLookup;
 
 #[async_trait]
 impl Handler for SsmParameterLookup {
-    fn contract(&self) -> TypeContract {
-        contracts::lookup::SSM_PARAMETER
+    fn contract(&self) -> &'static TypeContract {
+        &contracts::lookup::SSM_PARAMETER
     }
 
     async fn create(

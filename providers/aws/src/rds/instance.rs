@@ -207,8 +207,8 @@ fn live_attributes(db: &DbInstance) -> Attributes {
 
 #[async_trait]
 impl Handler for Instance {
-    fn contract(&self) -> TypeContract {
-        contracts::rds::DB_INSTANCE
+    fn contract(&self) -> &'static TypeContract {
+        &contracts::rds::DB_INSTANCE
     }
 
     async fn create(

@@ -38,8 +38,8 @@ async fn describe(cx: &Context, name: &str) -> Result<Option<DbSubnetGroup>, Pro
 
 #[async_trait]
 impl Handler for SubnetGroup {
-    fn contract(&self) -> TypeContract {
-        contracts::rds::DB_SUBNET_GROUP
+    fn contract(&self) -> &'static TypeContract {
+        &contracts::rds::DB_SUBNET_GROUP
     }
 
     async fn create(

@@ -110,8 +110,8 @@ pub(crate) async fn delete_record(
 
 #[async_trait]
 impl Handler for RecordSet {
-    fn contract(&self) -> TypeContract {
-        contracts::route53::RECORD_SET
+    fn contract(&self) -> &'static TypeContract {
+        &contracts::route53::RECORD_SET
     }
 
     async fn create(

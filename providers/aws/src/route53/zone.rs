@@ -68,8 +68,8 @@ async fn sync_tags(cx: &Context, zone: &str, desired: &Tags) -> Result<(), Provi
 
 #[async_trait]
 impl Handler for HostedZone {
-    fn contract(&self) -> TypeContract {
-        contracts::route53::HOSTED_ZONE
+    fn contract(&self) -> &'static TypeContract {
+        &contracts::route53::HOSTED_ZONE
     }
 
     async fn create(
