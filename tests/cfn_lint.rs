@@ -38,3 +38,31 @@ fn other_engines_and_options_have_no_lint_errors() {
     stack.allow_default(app, &pg).allow_default(app, &maria);
     assert_no_errors("engines", &stack);
 }
+
+#[test]
+fn default_engine_versions_are_ones_aws_still_lets_you_create() {
+    // W3691: the version is deprecated and cannot be used to create new instances (issue 20,
+    // item 23: MySQL 8.0.40 and PostgreSQL 16.6 were the defaults).
+    let mut stack = Stack::new("defaults", Environment::region("us-east-1"));
+    let vpc = Vpc::builder("vpc")
+        .max_azs(2)
+        .subnet_groups([SubnetGroup::public("public"), SubnetGroup::isolated("data")])
+        .nat_gateways(0)
+        .build(&mut stack);
+    Database::mysql("my", &vpc)
+        .subnets(SubnetSelection::isolated())
+        .build(&mut stack);
+    Database::postgres("pg", &vpc)
+        .subnets(SubnetSelection::isolated())
+        .build(&mut stack);
+    Database::mariadb("maria", &vpc)
+        .subnets(SubnetSelection::isolated())
+        .build(&mut stack);
+    stack.validate().unwrap();
+    let report = support::cfn_lint::run("defaults", &template_json(&stack));
+    let engine_findings: Vec<&str> = report
+        .lines()
+        .filter(|l| l.contains("W3691") || l.contains("E3691"))
+        .collect();
+    assert!(engine_findings.is_empty(), "{engine_findings:#?}");
+}

@@ -229,14 +229,41 @@ proptest! {
         }
     }
 
-    /// Saved plan files: arbitrary bytes are refused with a reason.
+    /// Saved plan files: arbitrary bytes are refused with a reason. (This once asserted only
+    /// inside `if let Err`, so it could not fail.)
     #[test]
     fn saved_plans_from_arbitrary_bytes_are_refused(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
-        let parsed = serde_json::from_slice::<SavedPlan>(&bytes);
-        if let Err(e) = parsed {
-            prop_assert!(!e.to_string().is_empty());
-        }
+        let parsed = serde_json::from_slice::<Vec<SavedPlan>>(&bytes);
+        prop_assert!(parsed.is_err(), "{} arbitrary bytes read as a plan", bytes.len());
+        prop_assert!(!parsed.unwrap_err().to_string().is_empty());
     }
+
+    /// A saved plan file cut short anywhere is refused, never read as a smaller plan.
+    #[test]
+    fn a_saved_plan_cut_short_is_refused(cut in 0usize..10_000) {
+        let whole = valid_saved_plans();
+        let cut = cut % whole.len();
+        let parsed = serde_json::from_slice::<Vec<SavedPlan>>(&whole[..cut]);
+        prop_assert!(parsed.is_err(), "the first {cut} of {} bytes read as a plan", whole.len());
+    }
+}
+
+/// A valid saved plan file, as `plan --out` writes it (one plan per stack).
+fn valid_saved_plans() -> Vec<u8> {
+    let mut stack = Stack::new("s", Environment::region("us-east-1"));
+    Vpc::builder("vpc").max_azs(2).build(&mut stack);
+    let plan = stratus::deploy::plan(&stack, &stratus::deploy::State::empty("s")).unwrap();
+    let saved = SavedPlan {
+        format: stratus::deploy::SAVED_PLAN_FORMAT,
+        stack: "s".into(),
+        state: "0".repeat(64),
+        template: "1".repeat(64),
+        refresh: true,
+        plan,
+    };
+    let bytes = serde_json::to_vec_pretty(&[saved]).unwrap();
+    assert!(serde_json::from_slice::<Vec<SavedPlan>>(&bytes).is_ok());
+    bytes
 }
 
 /// A valid state file to mangle: what a deploy of a small stack records.

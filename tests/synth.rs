@@ -89,10 +89,15 @@ fn depends_on_only_where_no_reference_implies_it() {
         .iter()
         .filter_map(|(id, r)| r.get("DependsOn").map(|d| (id, d)))
         .collect();
-    // The public default route and the NAT's Elastic IP need the gateway attached.
+    // The public default route needs the gateway attached; what maps public addresses (the
+    // internet-facing balancer, the bastions in public subnets, the NAT's Elastic IP) is made
+    // after it and deleted before it is detached.
     assert_eq!(
         with_depends_on,
         [
+            (&"Alb".to_owned(), &json!(["VpcIgwAttachment"])),
+            (&"BastionA".to_owned(), &json!(["VpcIgwAttachment"])),
+            (&"BastionB".to_owned(), &json!(["VpcIgwAttachment"])),
             (&"VpcNatAEip".to_owned(), &json!(["VpcIgwAttachment"])),
             (
                 &"VpcPublicDefaultRoute".to_owned(),

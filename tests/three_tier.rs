@@ -304,3 +304,51 @@ fn failures_say_what_was_expected_and_found() {
         "{text}"
     );
 }
+
+#[test]
+fn what_maps_public_addresses_is_deleted_before_the_internet_gateway_is_detached() {
+    // AWS refuses DetachInternetGateway with DependencyViolation while the VPC has mapped public
+    // addresses (CloudFormation's DependsOn documentation, "When a DependsOn attribute is
+    // required"): the balancer and the bastions depend on the attachment, as the NAT gateway's
+    // Elastic IP already did.
+    let tier = stack::build();
+    let template: serde_json::Value =
+        serde_json::from_str(&stratus::synth::template_json(&tier.stack)).unwrap();
+    let resources = template["Resources"].as_object().unwrap();
+    let depends_on = |logical_id: &str| -> Vec<String> {
+        match &resources[logical_id]["DependsOn"] {
+            serde_json::Value::String(one) => vec![one.clone()],
+            serde_json::Value::Array(many) => many
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    let mapping_public_addresses: Vec<&String> = resources
+        .iter()
+        .filter(|(_, r)| {
+            matches!(
+                r["Type"].as_str(),
+                Some(
+                    "AWS::ElasticLoadBalancingV2::LoadBalancer"
+                        | "AWS::EC2::Instance"
+                        | "AWS::EC2::EIP"
+                )
+            )
+        })
+        .map(|(id, _)| id)
+        .collect();
+    assert_eq!(
+        mapping_public_addresses.len(),
+        4,
+        "{mapping_public_addresses:?}"
+    );
+    for id in mapping_public_addresses {
+        assert!(
+            depends_on(id).contains(&"VpcIgwAttachment".to_owned()),
+            "{id} depends on {:?}",
+            depends_on(id)
+        );
+    }
+}

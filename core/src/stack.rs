@@ -80,6 +80,11 @@ pub struct Stack {
     errors: Vec<ValidationError>,
     outputs: Vec<Output>,
     pub(crate) security_groups: HashMap<ResourceId, SecurityGroupInfo>,
+    /// The internet gateway attachment each public subnet reaches the internet through: what
+    /// maps a public address there depends on it, so that it is made after the attachment and
+    /// deleted before it (AWS refuses to detach a gateway while public addresses are mapped;
+    /// CloudFormation's `DependsOn` documentation, "When a `DependsOn` attribute is required").
+    pub(crate) internet_attachments: HashMap<ResourceId, ResourceId>,
     suppressions: Vec<crate::lint::Suppression>,
 }
 
@@ -112,6 +117,7 @@ impl Stack {
             errors,
             outputs: Vec::new(),
             security_groups: HashMap::default(),
+            internet_attachments: HashMap::default(),
             suppressions: Vec::new(),
         }
     }
@@ -323,6 +329,22 @@ impl Stack {
     /// The graph, to change a node (escape hatches).
     pub(crate) fn graph_mut(&mut self) -> &mut ResourceGraph {
         &mut self.graph
+    }
+
+    /// Makes `dependent`, which maps public addresses in `subnets`, depend on the internet
+    /// gateway attachment of each (made after it, deleted before it).
+    pub(crate) fn depend_on_internet(
+        &mut self,
+        dependent: ResourceId,
+        subnets: impl IntoIterator<Item = ResourceId>,
+    ) {
+        let attachments: std::collections::BTreeSet<ResourceId> = subnets
+            .into_iter()
+            .filter_map(|s| self.internet_attachments.get(&s).copied())
+            .collect();
+        for attachment in attachments {
+            self.add_dependency(dependent, attachment);
+        }
     }
 
     /// Declares that `dependent` must be created after `dependency` although no property refers

@@ -100,19 +100,37 @@ impl Context<'_> {
         super::selected(self.app, self.stack.as_deref())
     }
 
-    fn provider(&self, runtime: &tokio::runtime::Runtime) -> Result<Arc<dyn Provider>, String> {
-        let _ = runtime;
+    /// The provider for one stack: with AWS, its calls go to the stack's region, after one
+    /// check that the credentials work and are for the stack's account (if it names one); the
+    /// account and region are said on `err`.
+    fn provider(
+        &self,
+        stack: &Stack,
+        runtime: &tokio::runtime::Runtime,
+        err: &mut dyn Write,
+    ) -> Result<Arc<dyn Provider>, String> {
+        let _ = (stack, runtime, &err);
         match &self.provider {
             ProviderSource::Given(provider) => Ok(Arc::clone(provider)),
             #[cfg(feature = "aws")]
-            ProviderSource::Aws => Ok(Arc::new(
-                runtime.block_on(stratus_aws::AwsProvider::from_env()),
-            )),
+            ProviderSource::Aws => {
+                let connection = stratus_aws::Connection {
+                    region: stack.env().region.clone(),
+                    profile: None,
+                };
+                let config = runtime.block_on(connection.load());
+                signed_in(stack, &config, runtime, err)?;
+                Ok(Arc::new(stratus_aws::AwsProvider::new(&config)))
+            }
             #[cfg(feature = "aws")]
             ProviderSource::Local(dir) => {
                 let emulator =
                     stratus_aws::local::LocalEmulator::ensure(dir).map_err(|e| e.to_string())?;
-                let config = runtime.block_on(emulator.config());
+                let mut config = runtime.block_on(emulator.config());
+                if let Some(region) = &stack.env().region {
+                    config = stratus_aws::in_region(&config, region);
+                }
+                signed_in(stack, &config, runtime, err)?;
                 Ok(Arc::new(stratus_aws::AwsProvider::new(&config)))
             }
             ProviderSource::None => Err(
@@ -125,15 +143,42 @@ impl Context<'_> {
 
     pub(super) fn deployer(
         &self,
-        stack: &str,
+        stack: &Stack,
         options: ApplyOptions,
         runtime: &tokio::runtime::Runtime,
+        err: &mut dyn Write,
     ) -> Result<Deployer, String> {
-        Ok(
-            Deployer::new(self.provider(runtime)?, self.state.backend(stack, runtime)?)
-                .options(options),
+        Ok(Deployer::new(
+            self.provider(stack, runtime, err)?,
+            self.state.backend(stack.name(), runtime)?,
         )
+        .options(options))
     }
+}
+
+/// The sign-in check before anything that calls AWS: fails in seconds, naming the way to
+/// sign in, or the two accounts when the stack is for another; says where calls go.
+#[cfg(feature = "aws")]
+fn signed_in(
+    stack: &Stack,
+    config: &stratus_aws::SdkConfig,
+    runtime: &tokio::runtime::Runtime,
+    err: &mut dyn Write,
+) -> Result<(), String> {
+    let identity = runtime
+        .block_on(stratus_aws::caller_identity(config))
+        .map_err(|e| format!("{}: {e}", stack.name()))?;
+    stratus_aws::check_account(stack.name(), stack.env().account.as_deref(), &identity)
+        .map_err(|e| e.to_string())?;
+    writeln!(
+        err,
+        "{}: account {}, region {} (as {})",
+        stack.name(),
+        identity.account,
+        identity.region,
+        identity.arn
+    )
+    .map_err(|e| e.to_string())
 }
 
 pub(super) fn runtime() -> Result<tokio::runtime::Runtime, String> {
@@ -157,7 +202,12 @@ pub(super) struct PlanArgs {
 }
 
 /// `plan`: every selected stack's plan, as text or JSON; with `--out`, saved for `deploy FILE`.
-pub(super) fn plan(ctx: &Context<'_>, args: &PlanArgs, out: &mut dyn Write) -> VerbResult {
+pub(super) fn plan(
+    ctx: &Context<'_>,
+    args: &PlanArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> VerbResult {
     let runtime = runtime()?;
     let options = ApplyOptions {
         refresh: args.refresh,
@@ -166,7 +216,7 @@ pub(super) fn plan(ctx: &Context<'_>, args: &PlanArgs, out: &mut dyn Write) -> V
     let mut saved = Vec::new();
     let mut costs = Vec::new();
     for stack in ctx.stacks()? {
-        let deployer = ctx.deployer(stack.name(), options.clone(), &runtime)?;
+        let deployer = ctx.deployer(stack, options.clone(), &runtime, err)?;
         let plan = runtime
             .block_on(deployer.saved_plan(stack))
             .map_err(|e| engine_error(stack.name(), e))?;
@@ -284,6 +334,44 @@ pub(super) struct DeployArgs {
     pub(super) color: bool,
     pub(super) refresh: bool,
     pub(super) allow_data_loss: Vec<String>,
+    pub(super) pending: Pending,
+}
+
+/// `destroy`'s options.
+#[derive(clap::Args, Debug)]
+pub(super) struct DestroyArgs {
+    /// Do not ask for confirmation.
+    #[arg(long)]
+    yes: bool,
+    /// Allow deleting this data-bearing resource without a final snapshot (repeatable).
+    #[arg(long = "allow-data-loss", value_name = "RESOURCE")]
+    allow_data_loss: Vec<String>,
+    #[command(flatten)]
+    pending: Pending,
+}
+
+/// What to do with creates a dead run left open and that cannot be finished (the error of such
+/// a run names them).
+#[derive(clap::Args, Clone, Debug, Default)]
+pub(super) struct Pending {
+    /// Delete what this interrupted create made (found by its token) and create it again
+    /// from the program as it is now (logical id or construct path; repeatable).
+    #[arg(long = "discard-pending", value_name = "RESOURCE")]
+    discard: Vec<String>,
+    /// Keep what this interrupted create made, record it, and plan from the program as it is
+    /// now (logical id or construct path; repeatable).
+    #[arg(long = "adopt-pending", value_name = "RESOURCE")]
+    adopt: Vec<String>,
+}
+
+impl Pending {
+    fn apply(&self, options: ApplyOptions) -> ApplyOptions {
+        ApplyOptions {
+            discard_pending: self.discard.iter().cloned().collect(),
+            adopt_pending: self.adopt.iter().cloned().collect(),
+            ..options
+        }
+    }
 }
 
 /// The saved plans of a file, by stack.
@@ -308,16 +396,16 @@ pub(super) fn deploy(
 ) -> VerbResult {
     let runtime = runtime()?;
     let allowed: BTreeSet<String> = args.allow_data_loss.iter().cloned().collect();
-    let options = ApplyOptions {
+    let options = args.pending.apply(ApplyOptions {
         concurrency: args.concurrency,
         refresh: args.refresh,
         allow_data_loss: allowed.clone(),
         ..ApplyOptions::default()
-    };
+    });
     let saved = args.plan_file.as_deref().map(load_plans).transpose()?;
     let mut failed = false;
     for stack in ctx.stacks()? {
-        let deployer = ctx.deployer(stack.name(), options.clone(), &runtime)?;
+        let deployer = ctx.deployer(stack, options.clone(), &runtime, err)?;
         let report = if let Some(saved) = &saved {
             let plan = saved
                 .iter()
@@ -359,21 +447,21 @@ pub(super) fn deploy(
 /// policies keep.
 pub(super) fn destroy(
     ctx: &Context<'_>,
-    yes: bool,
-    allow_data_loss: &[String],
+    args: &DestroyArgs,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> VerbResult {
     let runtime = runtime()?;
-    let allowed: BTreeSet<String> = allow_data_loss.iter().cloned().collect();
-    let options = ApplyOptions {
+    let yes = args.yes;
+    let allowed: BTreeSet<String> = args.allow_data_loss.iter().cloned().collect();
+    let options = args.pending.apply(ApplyOptions {
         allow_data_loss: allowed.clone(),
         ..ApplyOptions::default()
-    };
+    });
     let mut failed = false;
     for stack in ctx.stacks()? {
         let name = stack.name().to_owned();
-        let deployer = ctx.deployer(&name, options.clone(), &runtime)?;
+        let deployer = ctx.deployer(stack, options.clone(), &runtime, err)?;
         let decision = Arc::new(Mutex::new(Decision::default()));
         let approve = approval(
             "destroy",

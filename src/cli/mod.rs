@@ -152,18 +152,16 @@ enum Command {
         /// Deploy even though lint reports unsuppressed errors.
         #[arg(long)]
         allow_lint_errors: bool,
+        #[command(flatten)]
+        pending: deploy::Pending,
     },
     /// Delete every resource recorded for the stacks, dependents first; what a removal policy
     /// keeps (Retain, Snapshot) is kept and listed.
     Destroy {
         #[command(flatten)]
         target: Target,
-        /// Do not ask for confirmation.
-        #[arg(long)]
-        yes: bool,
-        /// Allow deleting this data-bearing resource without a final snapshot (repeatable).
-        #[arg(long = "allow-data-loss", value_name = "RESOURCE")]
-        allow_data_loss: Vec<String>,
+        #[command(flatten)]
+        args: deploy::DestroyArgs,
     },
     /// List what differs between recorded state and the cloud, property by property, and what
     /// was deleted outside Stratus. Changes nothing. With --detailed-exitcode: 2 when anything
@@ -429,7 +427,7 @@ fn dispatch(
                 refresh,
                 out: file,
             };
-            deploy::plan(&context(app, provider, target), &args, out)
+            deploy::plan(&context(app, provider, target), &args, out, err)
         }
         Command::Deploy {
             plan,
@@ -440,6 +438,7 @@ fn dispatch(
             refresh,
             allow_data_loss,
             allow_lint_errors,
+            pending,
         } => {
             let ctx = context(app, provider, target);
             // Saved plans pass the same gate: `plan --out` does not lint.
@@ -451,14 +450,11 @@ fn dispatch(
                 color: !no_color && std::io::stdout().is_terminal(),
                 refresh,
                 allow_data_loss,
+                pending,
             };
             deploy::deploy(&ctx, &args, out, err)
         }
-        Command::Destroy {
-            target,
-            yes,
-            allow_data_loss,
-        } => destroy(app, provider, target, yes, &allow_data_loss, out, err),
+        Command::Destroy { target, args } => destroy(app, provider, target, &args, out, err),
         Command::Drift {
             target,
             json,
@@ -468,12 +464,19 @@ fn dispatch(
             json,
             detailed_exitcode,
             out,
+            err,
         ),
         Command::Import {
             path,
             physical_id,
             target,
-        } => state::import(&context(app, provider, target), &path, &physical_id, out),
+        } => state::import(
+            &context(app, provider, target),
+            &path,
+            &physical_id,
+            out,
+            err,
+        ),
         Command::Outputs { target, json } => {
             state::outputs(&context(app, provider, target), json, out)
         }
@@ -494,19 +497,12 @@ fn destroy(
     app: &App,
     provider: deploy::ProviderSource,
     target: Target,
-    yes: bool,
-    allow_data_loss: &[String],
+    args: &deploy::DestroyArgs,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> VerbResult {
     let local = target.local.then(|| PathBuf::from(target.state()));
-    let code = deploy::destroy(
-        &context(app, provider, target),
-        yes,
-        allow_data_loss,
-        out,
-        err,
-    )?;
+    let code = deploy::destroy(&context(app, provider, target), args, out, err)?;
     match local {
         Some(dir) if code == 0 => local_emulator(LocalAction::Stop, &dir, out),
         _ => Ok(code),

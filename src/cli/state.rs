@@ -90,11 +90,12 @@ pub(super) fn drift(
     json: bool,
     detailed: bool,
     out: &mut dyn Write,
+    err: &mut dyn Write,
 ) -> VerbResult {
     let runtime = runtime()?;
     let mut all = Vec::new();
     for stack in ctx.stacks()? {
-        let deployer = ctx.deployer(stack.name(), ApplyOptions::default(), &runtime)?;
+        let deployer = ctx.deployer(stack, ApplyOptions::default(), &runtime, err)?;
         let drift = runtime
             .block_on(deployer.drift(stack.name()))
             .map_err(|e| engine_error(stack.name(), e))?;
@@ -166,6 +167,7 @@ pub(super) fn import(
     path: &str,
     physical_id: &str,
     out: &mut dyn Write,
+    err: &mut dyn Write,
 ) -> VerbResult {
     let runtime = runtime()?;
     let stacks = ctx.stacks()?;
@@ -177,7 +179,7 @@ pub(super) fn import(
         .ok_or_else(|| {
             format!("{path}: start the path with its stack's name, or choose one with --stack")
         })?;
-    let deployer = ctx.deployer(stack.name(), ApplyOptions::default(), &runtime)?;
+    let deployer = ctx.deployer(stack, ApplyOptions::default(), &runtime, err)?;
     let imported = runtime
         .block_on(deployer.import(stack, path, physical_id))
         .map_err(|e| engine_error(stack.name(), e))?;

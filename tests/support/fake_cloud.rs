@@ -121,6 +121,10 @@ pub struct Faults {
     /// The first mutating call of each of these logical ids takes effect, then its answer is
     /// lost (`Unavailable`), as when a connection drops after the request arrived.
     pub lose_answer_once: BTreeSet<String>,
+    /// A create whose `Name` is this makes its resource, then fails a later call with invalid
+    /// input (as `CreateRole` succeeds and `AttachRolePolicy` refuses a mistyped policy ARN);
+    /// finishing it with that name fails the same way.
+    pub fail_after_making_name: Option<String>,
 }
 
 impl Default for Faults {
@@ -135,6 +139,7 @@ impl Default for Faults {
             panic_on: BTreeSet::new(),
             panic_after_create: BTreeSet::new(),
             lose_answer_once: BTreeSet::new(),
+            fail_after_making_name: None,
         }
     }
 }
@@ -265,6 +270,21 @@ impl FakeCloud {
         if state.mutating_calls <= faults.throttle_first {
             state.throttles += 1;
             return Err(ProviderError::new(ErrorKind::Throttled, "Rate exceeded"));
+        }
+        Ok(())
+    }
+
+    /// The later call of a create of several, refused for a name the faults name (see
+    /// [`Faults::fail_after_making_name`]).
+    fn second_call(&self, request: &CreateRequest<'_>) -> Result<(), ProviderError> {
+        let refused = self.faults.lock().unwrap().fail_after_making_name.clone();
+        if refused.is_some()
+            && request.inputs.get("Name").and_then(Json::as_str) == refused.as_deref()
+        {
+            return Err(ProviderError::new(
+                ErrorKind::InvalidInput,
+                "NoSuchEntity: the policy named by the declaration does not exist",
+            ));
         }
         Ok(())
     }
@@ -475,6 +495,7 @@ impl Provider for FakeCloud {
         self.wait(request.type_name).await;
         self.admit(request.logical_id)?;
         if let Some(existing) = request.resume {
+            self.second_call(&request)?;
             return Ok(created(existing));
         }
         if self
@@ -561,6 +582,7 @@ impl Provider for FakeCloud {
             request.logical_id
         );
         self.lose_answer(request.logical_id)?;
+        self.second_call(&request)?;
         Ok(created(&physical_id))
     }
 

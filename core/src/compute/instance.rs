@@ -144,6 +144,9 @@ impl InstanceBuilder {
                 ..CfnInstance::default()
             },
         );
+        // In a public subnet it gets a public address: made after the gateway is attached,
+        // terminated before it is detached.
+        stack.depend_on_internet(id.id(), [self.subnet.id()]);
         Instance { id, template }
     }
 }

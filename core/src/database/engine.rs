@@ -43,7 +43,7 @@ impl Engine for MySql {
     const DISPLAY: &'static str = "MySQL";
     const PORT: u16 = 3306;
     const MAJOR_VERSIONS: &'static [&'static str] = &["8.0", "8.4"];
-    const DEFAULT_VERSION: &'static str = "8.0.40";
+    const DEFAULT_VERSION: &'static str = "8.4.9";
     const DEFAULT_USERNAME: &'static str = "admin";
     const MAX_DB_NAME: usize = 64;
 }
@@ -52,8 +52,8 @@ impl Engine for Postgres {
     const NAME: &'static str = "postgres";
     const DISPLAY: &'static str = "PostgreSQL";
     const PORT: u16 = 5432;
-    const MAJOR_VERSIONS: &'static [&'static str] = &["13", "14", "15", "16", "17"];
-    const DEFAULT_VERSION: &'static str = "16.6";
+    const MAJOR_VERSIONS: &'static [&'static str] = &["13", "14", "15", "16", "17", "18"];
+    const DEFAULT_VERSION: &'static str = "17.9";
     const DEFAULT_USERNAME: &'static str = "postgres";
     const MAX_DB_NAME: usize = 63;
 }
@@ -62,8 +62,8 @@ impl Engine for MariaDb {
     const NAME: &'static str = "mariadb";
     const DISPLAY: &'static str = "MariaDB";
     const PORT: u16 = 3306;
-    const MAJOR_VERSIONS: &'static [&'static str] = &["10.5", "10.6", "10.11", "11.4"];
-    const DEFAULT_VERSION: &'static str = "10.11.10";
+    const MAJOR_VERSIONS: &'static [&'static str] = &["10.5", "10.6", "10.11", "11.4", "11.8"];
+    const DEFAULT_VERSION: &'static str = "11.4.10";
     const DEFAULT_USERNAME: &'static str = "admin";
     const MAX_DB_NAME: usize = 64;
 }

@@ -24,6 +24,16 @@ pub enum Compare {
     Document,
     /// `{Key, Value}` tags, as a map; ownership (`stratus:`) and AWS (`aws:`) tags left out.
     Tags,
+    /// A name AWS stores in lower case (RDS instance and subnet group identifiers): equal
+    /// ignoring ASCII case.
+    IgnoreCase,
+    /// DNS names, alone or inside an object (a record's alias target): equal ignoring ASCII
+    /// case and a trailing dot, as Route 53 stores `example.com.` for `Example.com`.
+    DnsName,
+    /// An engine version AWS upgrades in place (RDS automatic minor version upgrades): the
+    /// declared version, or a later one of the same line (`8.4.9` matches `8.4.10`, `17.9`
+    /// matches `17.10`, `8.4` matches `8.4.3`), never an earlier one or another line.
+    MinorUpgrades,
     /// Never compared: write-only (a generated secret's options) or moved by the cloud at run
     /// time (an auto scaling group's desired capacity).
     Ignore,
@@ -59,7 +69,50 @@ pub fn matches(compare: Compare, declared: &Json, live: Option<&Json>) -> bool {
             live.is_some_and(|l| canonical_document(declared) == canonical_document(l))
         }
         Compare::Tags => tag_map(Some(declared)) == tag_map(live),
+        Compare::IgnoreCase => match (declared, live) {
+            (Json::String(d), Some(Json::String(l))) => d.eq_ignore_ascii_case(l),
+            _ => declared_eq(declared, live),
+        },
+        Compare::DnsName => dns_eq(declared, live),
+        Compare::MinorUpgrades => match (declared, live) {
+            (Json::String(d), Some(Json::String(l))) => same_line_or_later(d, l),
+            _ => declared_eq(declared, live),
+        },
     }
+}
+
+/// Equal as DNS names: strings ignoring case and one trailing dot; objects by declared keys.
+fn dns_eq(declared: &Json, live: Option<&Json>) -> bool {
+    match (declared, live) {
+        (Json::String(d), Some(Json::String(l))) => d
+            .trim_end_matches('.')
+            .eq_ignore_ascii_case(l.trim_end_matches('.')),
+        (Json::Object(d), Some(Json::Object(l))) => {
+            d.iter().all(|(key, value)| dns_eq(value, l.get(key)))
+        }
+        _ => declared_eq(declared, live),
+    }
+}
+
+/// Whether `live` is `declared` or a later version of its line: every component but the last
+/// equal, the last not smaller (numerically); a declared prefix (`8.4`) matches any of its
+/// versions.
+fn same_line_or_later(declared: &str, live: &str) -> bool {
+    if declared == live {
+        return true;
+    }
+    let d: Vec<&str> = declared.split('.').collect();
+    let l: Vec<&str> = live.split('.').collect();
+    if l.len() > d.len() {
+        return l.starts_with(&d);
+    }
+    if l.len() != d.len() {
+        return false;
+    }
+    let (d_last, d_line) = d.split_last().expect("split yields one part at least");
+    let (l_last, l_line) = l.split_last().expect("split yields one part at least");
+    let number = |s: &str| s.parse::<u64>().ok();
+    d_line == l_line && matches!((number(d_last), number(l_last)), (Some(d), Some(l)) if l >= d)
 }
 
 /// What a refresh records for a property whose live value does not match: the live value in the
@@ -95,7 +148,11 @@ pub fn refreshed(compare: Compare, declared: &Json, live: Option<&Json>) -> Opti
                     .collect(),
             ))
         }
-        Compare::Unordered | Compare::Document => live.cloned(),
+        Compare::Unordered
+        | Compare::Document
+        | Compare::IgnoreCase
+        | Compare::DnsName
+        | Compare::MinorUpgrades => live.cloned(),
     }
 }
 
@@ -314,5 +371,53 @@ mod tests {
             ),
             Some(json!([{"Key": "Team", "Value": "a"}]))
         );
+    }
+
+    #[test]
+    fn names_aws_folds_to_lower_case_match_whatever_case_was_declared() {
+        let live = json!("projectx-db");
+        assert!(matches(
+            Compare::IgnoreCase,
+            &json!("ProjectX-DB"),
+            Some(&live)
+        ));
+        assert!(!matches(
+            Compare::Declared,
+            &json!("ProjectX-DB"),
+            Some(&live)
+        ));
+        assert!(!matches(
+            Compare::IgnoreCase,
+            &json!("other-db"),
+            Some(&live)
+        ));
+    }
+
+    #[test]
+    fn dns_names_ignore_case_and_the_trailing_dot_inside_objects_too() {
+        assert!(matches(
+            Compare::DnsName,
+            &json!("App.Example.com"),
+            Some(&json!("app.example.com."))
+        ));
+        let declared = json!({"DNSName": "D111.CloudFront.net", "HostedZoneId": "Z2FDTNDATAQYW2"});
+        let live = json!({"DNSName": "d111.cloudfront.net.", "HostedZoneId": "Z2FDTNDATAQYW2", "EvaluateTargetHealth": false});
+        assert!(matches(Compare::DnsName, &declared, Some(&live)));
+        let moved = json!({"DNSName": "d222.cloudfront.net.", "HostedZoneId": "Z2FDTNDATAQYW2"});
+        assert!(!matches(Compare::DnsName, &declared, Some(&moved)));
+    }
+
+    #[test]
+    fn an_automatic_minor_upgrade_is_no_drift_and_a_downgrade_or_new_line_is() {
+        let up = |d: &str, l: &str| matches(Compare::MinorUpgrades, &json!(d), Some(&json!(l)));
+        assert!(up("8.4.9", "8.4.9"));
+        assert!(up("8.4.9", "8.4.10"));
+        assert!(up("17.9", "17.10"));
+        assert!(up("8.4", "8.4.3"));
+        assert!(!up("8.4.9", "8.4.8"));
+        assert!(!up("8.0.40", "8.4.3"));
+        assert!(!up("17.9", "16.12"));
+        assert!(!up("16.6", "17.6"));
+        assert!(!up("8.4.3", "8.4"));
     }
 }

@@ -105,14 +105,16 @@ pub(crate) fn apply_done(
             if let Some(old) = state.resources.remove(logical_id)
                 && old.physical_id != physical_id
             {
-                // The old half of a replacement: deleted once dependents moved on.
+                // The old half of a replacement: deleted once dependents moved on, as the
+                // declaration now says (CloudFormation applies the new template's
+                // UpdateReplacePolicy to the resource it replaces).
                 state.retired.push(Retired {
                     logical_id: logical_id.clone(),
                     type_name: old.type_name,
                     physical_id: old.physical_id,
                     depends_on: old.depends_on,
                     inputs: old.inputs,
-                    removal: old.removal,
+                    removal: removal.unwrap_or(old.removal),
                 });
             }
             state.resources.insert(

@@ -65,6 +65,12 @@ pub struct Change {
     /// What deleting or replacing it does to the old resource.
     #[serde(default)]
     pub removal: RemovalPolicy,
+    /// The removal policy recorded for it, when the declaration changes it: the new policy is
+    /// recorded without any call (it says what a later delete or replacement does), and a
+    /// replacement in this same plan already honours it, as CloudFormation honours the new
+    /// template's `UpdateReplacePolicy`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub removal_before: Option<RemovalPolicy>,
     /// The desired node (declared resources).
     #[serde(skip)]
     pub(crate) node: Option<NodeIndex>,
@@ -97,6 +103,22 @@ pub struct Summary {
     pub delete: usize,
     /// Unchanged.
     pub unchanged: usize,
+    /// Removal policies changed: recorded, no call made.
+    #[serde(default)]
+    pub policy: usize,
+}
+
+impl Summary {
+    /// Counts one declared resource's action.
+    fn count(&mut self, action: &Action) {
+        match action {
+            Action::Create => self.create += 1,
+            Action::Update => self.update += 1,
+            Action::Replace { .. } => self.replace += 1,
+            Action::NoOp => self.unchanged += 1,
+            Action::Delete | Action::DeleteRetired { .. } => {}
+        }
+    }
 }
 
 /// A stack's plan.
@@ -120,7 +142,7 @@ impl Plan {
     /// Whether applying it would change anything.
     pub fn has_changes(&self) -> bool {
         let s = self.summary;
-        s.create + s.update + s.replace + s.delete > 0
+        s.create + s.update + s.replace + s.delete + s.policy > 0
     }
 
     /// The change of a logical id.
@@ -306,16 +328,14 @@ pub fn plan_with(
         );
         let recorded = state.resources.get(&node.logical_id);
         let (action, properties) = diff(node, recorded, &desired, provider);
-        match action {
-            Action::Create => summary.create += 1,
-            Action::Update => summary.update += 1,
-            Action::Replace { .. } => summary.replace += 1,
-            Action::NoOp => summary.unchanged += 1,
-            Action::Delete | Action::DeleteRetired { .. } => {}
-        }
+        summary.count(&action);
         if let (Action::Replace { .. }, Some(recorded)) = (&action, recorded) {
             data_loss.extend(loses_data(node.removal, recorded, "replace", Some(node)));
         }
+        let removal_before = recorded
+            .map(|r| r.removal)
+            .filter(|before| *before != node.removal);
+        summary.policy += usize::from(removal_before.is_some());
         recreated.insert(
             node.logical_id.clone(),
             matches!(action, Action::Create | Action::Replace { .. }),
@@ -335,6 +355,7 @@ pub fn plan_with(
             action,
             properties,
             removal: node.removal,
+            removal_before,
             node: Some(index),
         });
     }
@@ -359,6 +380,7 @@ pub fn plan_with(
             action: Action::Delete,
             properties: Vec::new(),
             removal: recorded.removal,
+            removal_before: None,
             node: None,
         });
     }
@@ -373,6 +395,7 @@ pub fn plan_with(
             },
             properties: Vec::new(),
             removal: retired.removal,
+            removal_before: None,
             node: None,
         });
     }

@@ -60,9 +60,30 @@ impl Plan {
         let s = self.summary;
         let _ = writeln!(
             out,
-            "Stack {}: {} to create, {} to update, {} to replace, {} to delete, {} unchanged",
-            self.stack, s.create, s.update, s.replace, s.delete, s.unchanged
+            "Stack {}: {} to create, {} to update, {} to replace, {} to delete, {} unchanged{}",
+            self.stack,
+            s.create,
+            s.update,
+            s.replace,
+            s.delete,
+            s.unchanged,
+            if s.policy > 0 {
+                format!(", {} removal policies to record", s.policy)
+            } else {
+                String::new()
+            }
         );
+        for change in &self.changes {
+            if let Some(before) = change.removal_before {
+                let head = format!("~ {} {}", change.logical_id, change.type_name);
+                let _ = writeln!(
+                    out,
+                    "  {}  removal policy {before:?} -> {:?} (recorded, no call)",
+                    paint(color, "33", &head),
+                    change.removal
+                );
+            }
+        }
         for change in self.changes.iter().filter(|c| c.action != Action::NoOp) {
             let (symbol, code, word) = match &change.action {
                 Action::Create => ("+", "32", "create".to_owned()),

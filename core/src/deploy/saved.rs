@@ -32,7 +32,15 @@ pub struct SavedPlan {
 
 /// The fingerprint of a state.
 pub(crate) fn state_fingerprint(state: &State) -> String {
-    let bytes = serde_json::to_vec(state).unwrap_or_default();
+    // What the plan was made from, not how often it was saved: settling a dead run's journal
+    // saves once more (the serial moves) and reads attributes again, and `deploy FILE` must
+    // still apply a plan made before that. The plans themselves are compared as well.
+    let mut content = state.clone();
+    content.serial = 0;
+    for resource in content.resources.values_mut() {
+        resource.attributes.clear();
+    }
+    let bytes = serde_json::to_vec(&content).unwrap_or_default();
     hex(&Sha256::digest(bytes))
 }
 

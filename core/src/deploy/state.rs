@@ -186,6 +186,14 @@ pub struct LockHolder {
     /// deployers of one program) differ here, so neither takes the other's lock for its own.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub token: String,
+    /// The machine's persistent id (`/etc/machine-id`): two machines or containers may share
+    /// a host name, and a boot id alone cannot tell another machine from a restart.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub machine: Option<String>,
+    /// Its pid namespace (`/proc/self/ns/pid`): containers on one kernel share the boot id but
+    /// not their pids, so a pid is looked up only from the same namespace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pid_namespace: Option<String>,
 }
 
 impl LockHolder {
@@ -203,6 +211,8 @@ impl LockHolder {
             boot: liveness::boot_id(),
             started: liveness::process_started(pid),
             token: acquisition_token(),
+            machine: liveness::machine_id(),
+            pid_namespace: liveness::pid_namespace(),
         }
     }
 
@@ -216,6 +226,8 @@ impl LockHolder {
             boot: None,
             started: None,
             token: String::new(),
+            machine: None,
+            pid_namespace: None,
         }
     }
 
@@ -225,7 +237,14 @@ impl LockHolder {
         if self.pid == 0 {
             return Liveness::Unknown("the lock's record cannot be read".into());
         }
-        liveness::liveness(&self.host, self.pid, self.boot.as_deref(), self.started)
+        liveness::liveness(&liveness::Holder {
+            host: &self.host,
+            machine: self.machine.as_deref(),
+            boot: self.boot.as_deref(),
+            pid_namespace: self.pid_namespace.as_deref(),
+            pid: self.pid,
+            started: self.started,
+        })
     }
 }
 

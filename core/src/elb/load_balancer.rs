@@ -222,7 +222,7 @@ impl LoadBalancerBuilder {
                 name: self.name.map(Into::into),
                 scheme: Some(scheme.into()),
                 r#type: Some("application".into()),
-                subnets: Some(subnets.into()),
+                subnets: Some(subnets.clone().into()),
                 security_groups: Some(vec![security_group.group_id()].into()),
                 load_balancer_attributes: (!self.attributes.is_empty()).then(|| {
                     self.attributes
@@ -237,6 +237,11 @@ impl LoadBalancerBuilder {
                 ..CfnLoadBalancer::default()
             },
         );
+        // An internet-facing balancer maps public addresses in its subnets, as CDK's
+        // `internetConnectivityEstablished` dependency says.
+        if self.scheme == Scheme::InternetFacing {
+            stack.depend_on_internet(id.id(), subnets.iter().map(|s| s.id()));
+        }
         ApplicationLoadBalancer {
             id,
             security_group,

@@ -630,6 +630,9 @@ impl VpcBuilder {
             stack.add_dependency(route.id(), attachment.id());
             for subnet in &public {
                 associate(stack, &path, subnet, table);
+                stack
+                    .internet_attachments
+                    .insert(subnet.id.id(), attachment.id());
             }
             vpc.internet_gateway = Some(igw);
             vpc.gateway_attachment = Some(attachment);

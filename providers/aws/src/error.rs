@@ -37,6 +37,16 @@ pub(crate) fn kind_of(code: &str) -> ErrorKind {
         "InvalidDBSubnetGroupStateFault",
         "FileSystemInUse",
         "ResourceInUseFault",
+        // An Elastic IP still associated while its NAT gateway goes (ReleaseAddress).
+        "InvalidIPAddress.InUse",
+        // DeleteAutoScalingGroup while a scaling activity runs, or the group is being changed.
+        "ScalingActivityInProgress",
+        "ScalingActivityInProgressFault",
+        "ResourceContention",
+        "ResourceContentionFault",
+        // A mount target or file system still in use while it goes (EFS).
+        "MountTargetConflict",
+        "DependencyTimeout",
     ];
     if throttled.contains(&code) {
         ErrorKind::Throttled
@@ -113,5 +123,15 @@ mod tests {
         assert_eq!(kind_of("DependencyViolation"), ErrorKind::Conflict);
         assert_eq!(kind_of("InvalidParameterValue"), ErrorKind::InvalidInput);
         assert_eq!(kind_of("InternalError"), ErrorKind::Other);
+    }
+
+    #[test]
+    fn codes_that_start_with_invalid_but_wait_for_something_else_are_conflicts() {
+        // Before, every code starting with "Invalid" was bad input, never retried.
+        assert_eq!(kind_of("InvalidIPAddress.InUse"), ErrorKind::Conflict);
+        assert_eq!(kind_of("InvalidGroup.InUse"), ErrorKind::Conflict);
+        assert_eq!(kind_of("ScalingActivityInProgress"), ErrorKind::Conflict);
+        assert_eq!(kind_of("ResourceContention"), ErrorKind::Conflict);
+        assert_eq!(kind_of("InvalidParameterValue"), ErrorKind::InvalidInput);
     }
 }

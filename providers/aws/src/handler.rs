@@ -155,7 +155,8 @@ pub(crate) async fn read_back<H: Handler + ?Sized>(
     cx: &Context,
     physical_id: &str,
 ) -> Result<Created, ProviderError> {
-    let live = crate::wait::settled(&cx.wait, || handler.read(cx, physical_id))
+    // It was just made or changed: a read that misses it is AWS's eventual consistency.
+    let live = crate::wait::until_visible(&cx.wait, || handler.read(cx, physical_id))
         .await?
         .ok_or_else(|| {
             ProviderError::new(

@@ -10,8 +10,11 @@
 //! properties; updates apply every changed property and return the attributes; deletes keep
 //! what the removal policy says.
 //!
-//! Configuration comes from the standard chain only (environment, profile, region, and
-//! `AWS_ENDPOINT_URL` for an emulator); S3 uses path-style addressing when an endpoint is set.
+//! Configuration comes from the standard chain (environment, profiles with IAM Identity Center
+//! or `credential_process`, web identity, instance roles, and `AWS_ENDPOINT_URL` for an
+//! emulator) through [`Connection`], which sends each stack's calls to its own region and
+//! limits every attempt and operation in time; [`caller_identity`] checks the sign-in before
+//! anything is planned. S3 uses path-style addressing when an endpoint is set.
 //! Each AWS service sits behind a feature of this crate, so a program compiles only the SDK
 //! crates it needs. With no feature at all (`default-features = false`) the crate is only its
 //! contracts ([`contract`], [`contracts`]) and builds no AWS crate: what an in-process test
@@ -87,6 +90,8 @@ mod route53;
 mod s3_state;
 #[cfg(feature = "secretsmanager")]
 mod secrets;
+#[cfg(feature = "sdk")]
+mod sign_in;
 #[cfg(feature = "testing")]
 pub mod testing;
 #[cfg(feature = "sdk")]
@@ -94,12 +99,20 @@ mod wait;
 
 use stratus_core::deploy::TypeContract;
 
+/// The AWS SDK's configuration, as [`Connection::load`] makes it.
+#[cfg(feature = "sdk")]
+pub use aws_config::SdkConfig;
 #[cfg(feature = "s3")]
 pub use provider::s3_client;
 #[cfg(feature = "sdk")]
 pub use provider::{AwsProvider, load_config};
 #[cfg(feature = "s3")]
 pub use s3_state::S3Backend;
+#[cfg(feature = "sdk")]
+pub use sign_in::{
+    ATTEMPT_TIMEOUT, CallerIdentity, Connection, OPERATION_TIMEOUT, SignInError, caller_identity,
+    check_account, in_region,
+};
 #[cfg(feature = "sdk")]
 pub use wait::Wait;
 

@@ -31,6 +31,19 @@ pub enum LocalError {
          `pip install 'moto[server]=={MOTO_VERSION}'`, or point STRATUS_MOTO_SERVER at it"
     )]
     NotInstalled,
+    /// The `moto_server` found is not the pinned version.
+    #[error(
+        "the moto server found at {path} is version {found}, but Stratus is tested with \
+         {MOTO_VERSION}: run `cargo xtask tools` (it installs {MOTO_VERSION} into .tools/, used \
+         first), or `pip install 'moto[server]=={MOTO_VERSION}'`, or set STRATUS_MOTO_SERVER={path} \
+         to use this one anyway"
+    )]
+    WrongVersion {
+        /// Where it is.
+        path: String,
+        /// Its version, or why it could not be told.
+        found: String,
+    },
     /// It did not start or answer in time.
     #[error("moto server did not start on 127.0.0.1:{port} within a minute; its log: {log}")]
     NoAnswer {
@@ -66,6 +79,53 @@ fn moto_server() -> Option<PathBuf> {
     })
 }
 
+/// Refuses a `moto_server` that is not the pinned version: its interpreter (the script's
+/// `#!` line) is asked for `moto.__version__`. One named by `STRATUS_MOTO_SERVER` is taken as
+/// it is.
+///
+/// # Errors
+/// [`LocalError::WrongVersion`], naming what was found and how to get the pinned one.
+pub fn check_version(program: &Path) -> Result<(), LocalError> {
+    let found = moto_version(program);
+    match found {
+        Ok(version) if version == MOTO_VERSION => Ok(()),
+        Ok(version) => Err(LocalError::WrongVersion {
+            path: program.display().to_string(),
+            found: version,
+        }),
+        Err(why) => Err(LocalError::WrongVersion {
+            path: program.display().to_string(),
+            found: format!("unknown ({why})"),
+        }),
+    }
+}
+
+/// The version of the moto package the `moto_server` script runs with.
+fn moto_version(program: &Path) -> Result<String, String> {
+    let script = std::fs::read_to_string(program).map_err(|e| e.to_string())?;
+    let interpreter = script
+        .lines()
+        .next()
+        .and_then(|line| line.strip_prefix("#!"))
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .ok_or("it is not a script with a #! line")?;
+    let mut words = interpreter.split_whitespace();
+    let first = words.next().unwrap_or_default();
+    let output = Command::new(first)
+        .args(words)
+        .args(["-c", "import moto; print(moto.__version__)"])
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("{first}: {e}"))?;
+    let version = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+    if output.status.success() && !version.is_empty() {
+        Ok(version)
+    } else {
+        Err(format!("{first} could not import moto"))
+    }
+}
+
 impl LocalEmulator {
     /// The emulator recorded in `dir`, if it still answers.
     pub fn running(dir: &Path) -> Option<Self> {
@@ -80,6 +140,12 @@ impl LocalEmulator {
     /// # Errors
     /// When moto server is not installed, does not start, or `dir` cannot be written.
     pub fn ensure(dir: &Path) -> Result<Self, LocalError> {
+        if Self::running(dir).is_none()
+            && std::env::var_os("STRATUS_MOTO_SERVER").is_none()
+            && let Some(program) = moto_server()
+        {
+            check_version(&program)?;
+        }
         Self::ensure_with(dir, moto_server())
     }
 
@@ -157,5 +223,40 @@ impl LocalEmulator {
     /// dummy static credentials (nothing is read from or written to the environment).
     pub async fn config(&self) -> SdkConfig {
         crate::moto::config(&self.endpoint(), "stratus-local").await
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    /// A `moto_server` script whose interpreter says moto is `version`.
+    fn fake_moto_server(dir: &Path, version: &str) -> PathBuf {
+        let python = dir.join("python");
+        std::fs::write(&python, format!("#!/bin/sh\necho {version}\n")).unwrap();
+        std::fs::set_permissions(&python, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let server = dir.join("moto_server");
+        std::fs::write(&server, format!("#!{}\nimport moto\n", python.display())).unwrap();
+        server
+    }
+
+    #[test]
+    fn another_moto_version_is_refused_naming_it_and_the_way_to_the_pinned_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = fake_moto_server(dir.path(), "5.2.1");
+        let message = check_version(&old).unwrap_err().to_string();
+        assert!(
+            message.contains("5.2.1")
+                && message.contains(MOTO_VERSION)
+                && message.contains("cargo xtask tools"),
+            "{message}"
+        );
+        let pinned_dir = tempfile::tempdir().unwrap();
+        let pinned = fake_moto_server(pinned_dir.path(), MOTO_VERSION);
+        check_version(&pinned).unwrap();
+        let binary = dir.path().join("not-a-script");
+        std::fs::write(&binary, [0u8, 1, 2]).unwrap();
+        assert!(check_version(&binary).is_err());
     }
 }

@@ -1,7 +1,7 @@
 //! [`AwsProvider`]: the engine's `Provider`, dispatching each call to its type's handler.
 
 use async_trait::async_trait;
-use aws_config::{BehaviorVersion, SdkConfig};
+use aws_config::SdkConfig;
 use stratus_core::deploy::{
     Attributes, CreateRequest, Created, DeleteRequest, FindRequest, Live, Provider, ProviderError,
     TypeContract, UpdateRequest,
@@ -11,9 +11,10 @@ use crate::handler::{Context, Handler};
 use crate::wait::Wait;
 use crate::{error, registry, wait};
 
-/// Loads the standard AWS configuration chain.
+/// Loads the standard AWS configuration chain, region from the environment or profile, with
+/// the time limits of [`crate::Connection`].
 pub async fn load_config() -> SdkConfig {
-    aws_config::defaults(BehaviorVersion::latest()).load().await
+    crate::Connection::default().load().await
 }
 
 /// An S3 client for the state backend: path-style addressing when an endpoint is overridden (an

@@ -22,6 +22,11 @@ pub struct Wait {
     pub settle_attempts: u32,
     /// Between two such lookups (default 2 s).
     pub settle_interval: Duration,
+    /// How long what was just made may stay invisible to the service that uses it (default
+    /// 2 min, Terraform's `propagationTimeout`): an instance profile to EC2 and Auto Scaling, a
+    /// new role or group to the calls that complete its create, a resource to its own read
+    /// back. Only "not found" (or the service's own "not visible yet" answer) is retried.
+    pub propagation: Duration,
 }
 
 impl Default for Wait {
@@ -45,6 +50,7 @@ impl Default for Wait {
             per_kind,
             settle_attempts: 3,
             settle_interval: Duration::from_secs(2),
+            propagation: minutes(2),
         }
     }
 }
@@ -60,6 +66,26 @@ impl Wait {
             per_kind: BTreeMap::new(),
             settle_attempts: 2,
             settle_interval: interval,
+            propagation: timeout,
+        }
+    }
+
+    /// Every duration multiplied by `factor` (0.01: a hundred times faster), for tests whose
+    /// cloud plays AWS's delays scaled by the same factor.
+    #[must_use]
+    pub fn scaled(self, factor: f64) -> Self {
+        let scale = |d: Duration| d.mul_f64(factor);
+        Self {
+            interval: scale(self.interval),
+            timeout: scale(self.timeout),
+            per_kind: self
+                .per_kind
+                .into_iter()
+                .map(|(kind, d)| (kind, scale(d)))
+                .collect(),
+            settle_attempts: self.settle_attempts,
+            settle_interval: scale(self.settle_interval),
+            propagation: scale(self.propagation),
         }
     }
 
@@ -89,6 +115,64 @@ where
         }
     }
     Ok(None)
+}
+
+/// What was just made, read until it shows (at most [`Wait::propagation`]): a resource that
+/// certainly exists is not believed gone because a describe does not see it yet.
+pub(crate) async fn until_visible<T, F, Fut>(
+    wait: &Wait,
+    mut lookup: F,
+) -> Result<Option<T>, ProviderError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Option<T>, ProviderError>>,
+{
+    let started = Instant::now();
+    loop {
+        if let Some(found) = lookup().await? {
+            return Ok(Some(found));
+        }
+        if started.elapsed() >= wait.propagation {
+            return Ok(None);
+        }
+        tokio::time::sleep(wait.settle_interval).await;
+    }
+}
+
+/// Calls `call` again while it fails because something just made is not visible to it yet:
+/// a not-found error naming one of `new` (the new resources' names or ids, so that a mistyped
+/// reference to something else fails at once), or an error `propagating` recognizes (EC2's
+/// "Invalid IAM Instance Profile"), for at most [`Wait::propagation`].
+pub(crate) async fn while_propagating<T, F, Fut>(
+    wait: &Wait,
+    new: &[&str],
+    propagating: fn(&ProviderError) -> bool,
+    mut call: F,
+) -> Result<T, ProviderError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, ProviderError>>,
+{
+    let started = Instant::now();
+    loop {
+        match call().await {
+            Err(e)
+                if (propagating(&e)
+                    || (e.kind == ErrorKind::NotFound
+                        && new.iter().any(|n| !n.is_empty() && e.message.contains(n))))
+                    && started.elapsed() < wait.propagation =>
+            {
+                tracing::debug!(error = %e, "not visible yet; retrying");
+                tokio::time::sleep(wait.settle_interval).await;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// No service-specific propagation answer: only not-found errors naming the new resource.
+pub(crate) fn not_found_only(_: &ProviderError) -> bool {
+    false
 }
 
 /// Polls `check` until it returns `Some`, an error, or the timeout of `kind`.

@@ -180,13 +180,10 @@ impl Call {
         if matches!(error.kind, ErrorKind::Throttled | ErrorKind::Unavailable) {
             return true;
         }
-        // Refused before anything was made (a stranger in the way, a bad request): nothing to
-        // look for. A create of several calls may fail after its first one, so look anyway
-        // when the provider could not say.
-        if matches!(
-            error.kind,
-            ErrorKind::AlreadyExists | ErrorKind::InvalidInput
-        ) {
+        // Refused because a stranger is in the way: nothing of ours to look for. Anything
+        // else, invalid input included, may come from a later call of a create of several
+        // (CreateRole made the role, AttachRolePolicy refused the policy ARN): look.
+        if error.kind == ErrorKind::AlreadyExists {
             return false;
         }
         !matches!(find(self.provider.as_ref(), intent).await, Ok(None))

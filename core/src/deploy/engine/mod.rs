@@ -68,6 +68,14 @@ pub struct ApplyOptions {
     /// Logical ids or construct paths of data-bearing resources that may be deleted or
     /// replaced without a final snapshot (default none: such a plan is refused).
     pub allow_data_loss: BTreeSet<String>,
+    /// Logical ids or construct paths of creates a dead run left open that cannot be finished:
+    /// what each made (found by its token) is deleted, and the plan creates it again from the
+    /// program as it is now (`--discard-pending`, Pulumi's `--clear-pending-creates`).
+    pub discard_pending: BTreeSet<String>,
+    /// As [`ApplyOptions::discard_pending`], but what each made is kept and recorded; the
+    /// refresh reads it and the plan takes it to the program as it is now
+    /// (`--adopt-pending`, Pulumi's `--import-pending-creates`).
+    pub adopt_pending: BTreeSet<String>,
 }
 
 impl Default for ApplyOptions {
@@ -80,6 +88,8 @@ impl Default for ApplyOptions {
             max_delay: Duration::from_secs(20),
             refresh: true,
             allow_data_loss: BTreeSet::new(),
+            discard_pending: BTreeSet::new(),
+            adopt_pending: BTreeSet::new(),
         }
     }
 }
@@ -347,6 +357,21 @@ pub enum EngineError {
         /// The resource.
         logical_id: String,
         /// The provider's error.
+        source: ProviderError,
+    },
+    /// A dead run's create made its resource but cannot be finished with the inputs it was
+    /// given: every later run would fail the same way until someone chooses.
+    #[error(
+        "{path}: an earlier run's create made {physical_id} but could not finish it: {source}. \
+         Nothing was changed. Keep it and plan from the program as it is now with \
+         --adopt-pending {path}, or delete it and create it again with --discard-pending {path}"
+    )]
+    PendingCreate {
+        /// The construct path (or logical id).
+        path: String,
+        /// What the create made.
+        physical_id: String,
+        /// Why it cannot be finished.
         source: ProviderError,
     },
     /// Reading a resource to refresh it failed.
@@ -790,6 +815,7 @@ impl Deployer {
             }
         }
         self.check_data_loss(&plan)?;
+        record_removal_policies(&plan, &mut state);
         let mut report = Report::of(plan.clone());
         report.kept.extend(run.settled_kept());
         run.planned(&plan);
@@ -844,6 +870,17 @@ impl Deployer {
         report.interrupted = run.cancel.is_cancelled();
         run.finish(&mut state, &mut report, started).await?;
         Ok(Some(report))
+    }
+}
+
+/// Records the removal policies the plan changes: no call, only what a later delete or
+/// replacement does. Saved with the run's state, so a crash before the save loses nothing the
+/// next plan would not show again.
+fn record_removal_policies(plan: &Plan, state: &mut State) {
+    for change in plan.changes.iter().filter(|c| c.removal_before.is_some()) {
+        if let Some(resource) = state.resources.get_mut(&change.logical_id) {
+            resource.removal = change.removal;
+        }
     }
 }
 

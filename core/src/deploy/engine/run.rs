@@ -139,20 +139,43 @@ impl<'a> Run<'a> {
             message,
         })?;
         for Pending { entry } in pending {
-            if let JournalEntry::Intent {
-                operation: Operation::Create,
+            let JournalEntry::Intent {
+                operation,
                 logical_id,
+                type_name,
+                physical_id,
                 ..
             } = &entry
-                && let Some(found) =
-                    self.find(&entry)
+            else {
+                continue;
+            };
+            let reconcile_error = |source| EngineError::Reconcile {
+                logical_id: logical_id.clone(),
+                source,
+            };
+            match operation {
+                Operation::Create => {
+                    if self.pending_choice(&entry) == Some(PendingChoice::Discard) {
+                        continue;
+                    }
+                    if let Some(found) = self.find(&entry).await.map_err(reconcile_error)? {
+                        apply_done(&mut state, &entry, Some(&found.0), found.1);
+                    }
+                }
+                // A delete that took effect is settled as the next deploy settles it, so that
+                // the plan shown is the plan that deploy makes.
+                Operation::Delete | Operation::DeleteRetired | Operation::Retire => {
+                    let physical = physical_id.as_deref().unwrap_or_default();
+                    if self
+                        .read_live(type_name, physical)
                         .await
-                        .map_err(|source| EngineError::Reconcile {
-                            logical_id: logical_id.clone(),
-                            source,
-                        })?
-            {
-                apply_done(&mut state, &entry, Some(&found.0), found.1);
+                        .map_err(reconcile_error)?
+                        .is_none()
+                    {
+                        apply_done(&mut state, &entry, None, Attributes::new());
+                    }
+                }
+                Operation::Update => {}
             }
         }
         Ok(state)
@@ -194,7 +217,6 @@ impl<'a> Run<'a> {
     #[tracing::instrument(name = "reconcile", skip_all)]
     pub(super) async fn reconcile(&self) -> Result<State, EngineError> {
         let backend = &self.deployer.backend;
-        let provider = &self.deployer.provider;
         let mut state = backend
             .load()
             .await?
@@ -216,9 +238,6 @@ impl<'a> Run<'a> {
                 logical_id,
                 operation,
                 type_name,
-                token,
-                ownership,
-                inputs,
                 ..
             } = &entry
             else {
@@ -229,32 +248,7 @@ impl<'a> Run<'a> {
                 source,
             };
             match operation {
-                Operation::Create => {
-                    let Some((found, _)) = self.find(&entry).await.map_err(reconcile_error)? else {
-                        continue;
-                    };
-                    // Finish it: a create of several calls may have stopped half-way.
-                    let empty = Inputs::new();
-                    let request = CreateRequest {
-                        type_name,
-                        logical_id,
-                        inputs: inputs.as_ref().unwrap_or(&empty),
-                        token,
-                        ownership,
-                        resume: Some(&found),
-                    };
-                    self.calls.create.fetch_add(1, Ordering::Relaxed);
-                    let finished = self
-                        .retrying(|| provider.create(request))
-                        .await
-                        .map_err(reconcile_error)?;
-                    apply_done(
-                        &mut state,
-                        &entry,
-                        Some(&finished.physical_id),
-                        finished.attributes,
-                    );
-                }
+                Operation::Create => self.settle_create(&mut state, &entry).await?,
                 Operation::Update => {
                     let current = state
                         .resources
@@ -289,6 +283,133 @@ impl<'a> Run<'a> {
         backend.save(&state).await?;
         backend.clear_journal().await?;
         Ok(state)
+    }
+
+    /// Settles a dead run's open create: nothing made, forgotten; made, finished and recorded,
+    /// or adopted or discarded as the options say; made but impossible to finish, an error
+    /// naming it and the two ways out.
+    async fn settle_create(
+        &self,
+        state: &mut State,
+        entry: &JournalEntry,
+    ) -> Result<(), EngineError> {
+        let JournalEntry::Intent {
+            logical_id,
+            type_name,
+            token,
+            ownership,
+            inputs,
+            ..
+        } = entry
+        else {
+            return Ok(());
+        };
+        let provider = &self.deployer.provider;
+        let reconcile_error = |source| EngineError::Reconcile {
+            logical_id: logical_id.clone(),
+            source,
+        };
+        let Some((found, attributes)) = self.find(entry).await.map_err(reconcile_error)? else {
+            return Ok(());
+        };
+        match self.pending_choice(entry) {
+            Some(PendingChoice::Adopt) => {
+                // Recorded as made; the refresh reads what it really is.
+                apply_done(state, entry, Some(&found), attributes);
+                return Ok(());
+            }
+            Some(PendingChoice::Discard) => {
+                self.discard(entry, &found).await.map_err(reconcile_error)?;
+                return Ok(());
+            }
+            None => {}
+        }
+        // Finish it: a create of several calls may have stopped half-way.
+        let empty = Inputs::new();
+        let request = CreateRequest {
+            type_name,
+            logical_id,
+            inputs: inputs.as_ref().unwrap_or(&empty),
+            token,
+            ownership,
+            resume: Some(&found),
+        };
+        self.calls.create.fetch_add(1, Ordering::Relaxed);
+        let finished = match self.retrying(|| provider.create(request)).await {
+            Ok(finished) => finished,
+            // Unknown outcome: the next run tries again.
+            Err(e) if matches!(e.kind, ErrorKind::Throttled | ErrorKind::Unavailable) => {
+                return Err(reconcile_error(e));
+            }
+            // The same inputs fail the same way every time: someone must choose.
+            Err(source) => {
+                return Err(EngineError::PendingCreate {
+                    path: entry_path(entry),
+                    physical_id: found,
+                    source,
+                });
+            }
+        };
+        apply_done(
+            state,
+            entry,
+            Some(&finished.physical_id),
+            finished.attributes,
+        );
+        Ok(())
+    }
+
+    /// What the options say to do with an open create that cannot be finished.
+    fn pending_choice(&self, entry: &JournalEntry) -> Option<PendingChoice> {
+        let JournalEntry::Intent {
+            logical_id, path, ..
+        } = entry
+        else {
+            return None;
+        };
+        let options = &self.deployer.options;
+        let named = |set: &std::collections::BTreeSet<String>| {
+            set.contains(logical_id)
+                || path.as_ref().is_some_and(|p| {
+                    set.contains(p)
+                        || p.strip_prefix(&format!("{}/", self.stack_name))
+                            .is_some_and(|within| set.contains(within))
+                })
+        };
+        if named(&options.discard_pending) {
+            Some(PendingChoice::Discard)
+        } else if named(&options.adopt_pending) {
+            Some(PendingChoice::Adopt)
+        } else {
+            None
+        }
+    }
+
+    /// Deletes what an open create made (found by its token); the plan then creates it again.
+    async fn discard(&self, entry: &JournalEntry, found: &str) -> Result<(), ProviderError> {
+        let JournalEntry::Intent {
+            logical_id,
+            type_name,
+            inputs,
+            ..
+        } = entry
+        else {
+            return Ok(());
+        };
+        let empty = Inputs::new();
+        let provider = &self.deployer.provider;
+        let request = super::super::provider::DeleteRequest {
+            type_name,
+            logical_id,
+            physical_id: found,
+            inputs: inputs.as_ref().unwrap_or(&empty),
+            snapshot: None,
+        };
+        self.calls.delete.fetch_add(1, Ordering::Relaxed);
+        match self.retrying(|| provider.delete(request)).await {
+            Err(e) if e.kind != ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
     }
 
     /// Settles the open delete of a dead run: done if the resource is gone (a final snapshot
@@ -636,6 +757,25 @@ fn record_done(
         });
     }
     apply_done(state, intent, physical_id, attributes);
+}
+
+/// What to do with a dead run's create that cannot be finished.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum PendingChoice {
+    /// Keep and record what it made.
+    Adopt,
+    /// Delete what it made.
+    Discard,
+}
+
+/// An intent's construct path, or its logical id.
+fn entry_path(entry: &JournalEntry) -> String {
+    match entry {
+        JournalEntry::Intent {
+            path, logical_id, ..
+        } => path.clone().unwrap_or_else(|| logical_id.clone()),
+        _ => String::new(),
+    }
 }
 
 /// Whether an op leaves its resource in the cloud (removal policy Retain): no call is made.

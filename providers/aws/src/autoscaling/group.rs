@@ -4,7 +4,6 @@
 //! capacity is not compared with the live one, which scaling policies move.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 use async_trait::async_trait;
 use aws_sdk_autoscaling::types::{AutoScalingGroup, LaunchTemplateSpecification, Tag};
@@ -20,10 +19,7 @@ use crate::handler::{Context, Handler, read_back};
 use crate::inputs::{number, opt_i32, opt_string, string_list};
 use crate::names::generated;
 use crate::ownership;
-use crate::wait::poll;
-
-/// Attempts while a new instance profile propagates to Auto Scaling.
-const PROPAGATION_ATTEMPTS: u32 = 10;
+use crate::wait::{poll, while_propagating};
 
 pub(super) struct Group;
 
@@ -205,17 +201,13 @@ async fn create_group(
     for (key, (value, propagate)) in desired_tags(inputs, request.ownership) {
         create = create.tags(sdk_tag(name, &key, &value, propagate));
     }
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        match create.clone().send().await.map_err(classify) {
-            Ok(_) => return Ok(()),
-            Err(e) if is_propagating(&e) && attempt < PROPAGATION_ATTEMPTS => {
-                tokio::time::sleep(Duration::from_secs(2)).await;
-            }
-            Err(e) => return Err(e),
-        }
-    }
+    // A launch template naming a new instance profile is refused ("Invalid IAM Instance
+    // Profile name") until IAM has propagated it.
+    while_propagating(&cx.wait, &[], is_propagating, || async {
+        create.clone().send().await.map_err(classify)
+    })
+    .await
+    .map(|_| ())
 }
 
 /// Attaches the declared target groups that are missing, detaches the others.

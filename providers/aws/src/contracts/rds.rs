@@ -3,9 +3,11 @@
 use stratus_core::deploy::{Compare, Identity, Inputs, Json, PropertySpec, TypeContract};
 
 static DB_INSTANCE_PROPERTIES: [PropertySpec; 19] = [
-    PropertySpec::create_only("DBInstanceIdentifier"),
+    // RDS stores identifiers in lower case.
+    PropertySpec::create_only("DBInstanceIdentifier").compared(Compare::IgnoreCase),
     PropertySpec::create_only("Engine"),
-    PropertySpec::updatable("EngineVersion"),
+    // Automatic minor version upgrades move the live version on.
+    PropertySpec::updatable("EngineVersion").compared(Compare::MinorUpgrades),
     PropertySpec::updatable("DBInstanceClass"),
     PropertySpec::updatable("AllocatedStorage"),
     PropertySpec::updatable("StorageType"),
@@ -13,14 +15,14 @@ static DB_INSTANCE_PROPERTIES: [PropertySpec; 19] = [
     PropertySpec::create_only("DBName"),
     PropertySpec::create_only("MasterUsername"),
     PropertySpec::create_only("ManageMasterUserPassword"),
-    PropertySpec::create_only("DBSubnetGroupName"),
+    PropertySpec::create_only("DBSubnetGroupName").compared(Compare::IgnoreCase),
     PropertySpec::updatable("VPCSecurityGroups").compared(Compare::Unordered),
     PropertySpec::updatable("PubliclyAccessible"),
     PropertySpec::updatable("BackupRetentionPeriod"),
     PropertySpec::updatable("DeletionProtection"),
     PropertySpec::create_only("StorageEncrypted"),
     PropertySpec::create_only("Port"),
-    PropertySpec::create_only("SourceDBInstanceIdentifier"),
+    PropertySpec::create_only("SourceDBInstanceIdentifier").compared(Compare::IgnoreCase),
     PropertySpec::updatable("Tags").compared(Compare::Tags),
 ];
 
@@ -48,7 +50,7 @@ pub(crate) static DB_INSTANCE: TypeContract = TypeContract::new(
 .with_validation(managed_password_only);
 
 static DB_SUBNET_GROUP_PROPERTIES: [PropertySpec; 4] = [
-    PropertySpec::create_only("DBSubnetGroupName"),
+    PropertySpec::create_only("DBSubnetGroupName").compared(Compare::IgnoreCase),
     PropertySpec::updatable("DBSubnetGroupDescription"),
     PropertySpec::updatable("SubnetIds").compared(Compare::Unordered),
     PropertySpec::updatable("Tags").compared(Compare::Tags),

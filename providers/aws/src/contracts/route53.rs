@@ -4,9 +4,10 @@ use stratus_core::deploy::{Compare, Identity, Inputs, PropertySpec, TypeContract
 
 static RECORD_SET_PROPERTIES: [PropertySpec; 4] = [
     PropertySpec::create_only("HostedZoneId"),
-    PropertySpec::create_only("Name"),
+    // Route 53 stores names in lower case with a trailing dot.
+    PropertySpec::create_only("Name").compared(Compare::DnsName),
     PropertySpec::create_only("Type"),
-    PropertySpec::updatable("AliasTarget"),
+    PropertySpec::updatable("AliasTarget").compared(Compare::DnsName),
 ];
 
 fn alias_only(inputs: &Inputs) -> Result<(), String> {
@@ -29,7 +30,7 @@ pub(crate) static RECORD_SET: TypeContract = TypeContract::new(
 .with_validation(alias_only);
 
 static HOSTED_ZONE_PROPERTIES: [PropertySpec; 2] = [
-    PropertySpec::create_only("Name"),
+    PropertySpec::create_only("Name").compared(Compare::DnsName),
     PropertySpec::updatable("HostedZoneTags").compared(Compare::Tags),
 ];
 

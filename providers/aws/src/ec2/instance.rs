@@ -2,8 +2,6 @@
 //! among instances not terminated. Its type changes in place by stopping, modifying and
 //! starting it; its security groups in place while it runs.
 
-use std::time::Duration;
-
 use async_trait::async_trait;
 use aws_sdk_ec2::types::{
     Instance as SdkInstance, InstanceStateName, InstanceType, LaunchTemplateSpecification,
@@ -20,10 +18,7 @@ use crate::error::classify;
 use crate::handler::{Context, Handler, read_back};
 use crate::inputs::{opt_string, string, strings_of};
 use crate::ownership;
-use crate::wait::poll;
-
-/// Attempts while a new instance profile propagates to EC2 (IAM is eventually consistent).
-const PROPAGATION_ATTEMPTS: u32 = 10;
+use crate::wait::{poll, while_propagating};
 
 pub(super) struct Instance;
 
@@ -140,16 +135,16 @@ impl Handler for Instance {
                 .build()
         });
         let tags = ownership::desired(inputs, "Tags", request.ownership);
-        let mut attempt = 0;
-        let id = loop {
-            attempt += 1;
-            let result = cx
-                .ec2
+        let subnet = string(inputs, "SubnetId")?;
+        // A new instance profile is refused as "Invalid IAM Instance Profile" until IAM has
+        // propagated it to EC2 (up to about two minutes).
+        let out = while_propagating(&cx.wait, &[], is_propagating, || async {
+            cx.ec2
                 .run_instances()
                 .min_count(1)
                 .max_count(1)
                 .client_token(request.token)
-                .subnet_id(string(inputs, "SubnetId")?)
+                .subnet_id(subnet)
                 .set_image_id(opt_string(inputs, "ImageId").map(str::to_owned))
                 .set_instance_type(opt_string(inputs, "InstanceType").map(InstanceType::from))
                 .set_security_group_ids(Some(strings_of(inputs.get("SecurityGroupIds"))))
@@ -157,22 +152,15 @@ impl Handler for Instance {
                 .set_tag_specifications(tag_specs(ResourceType::Instance, &tags))
                 .send()
                 .await
-                .map_err(classify);
-            match result {
-                Ok(out) => {
-                    break out
-                        .instances()
-                        .first()
-                        .and_then(|i| i.instance_id())
-                        .ok_or_else(|| missing("instance id"))?
-                        .to_owned();
-                }
-                Err(e) if is_propagating(&e) && attempt < PROPAGATION_ATTEMPTS => {
-                    tokio::time::sleep(Duration::from_secs(2)).await;
-                }
-                Err(e) => return Err(e),
-            }
-        };
+                .map_err(classify)
+        })
+        .await?;
+        let id = out
+            .instances()
+            .first()
+            .and_then(|i| i.instance_id())
+            .ok_or_else(|| missing("instance id"))?
+            .to_owned();
         read_back(self, cx, &id).await
     }
 

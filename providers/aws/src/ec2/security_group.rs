@@ -6,7 +6,7 @@
 use async_trait::async_trait;
 use aws_sdk_ec2::types::{ResourceType, SecurityGroup as SdkGroup};
 use stratus_core::deploy::{
-    Attributes, CreateRequest, Created, DeleteRequest, FindRequest, Inputs, Json, Live,
+    Attributes, CreateRequest, Created, DeleteRequest, ErrorKind, FindRequest, Inputs, Json, Live,
     ProviderError, TypeContract, UpdateRequest,
 };
 
@@ -20,6 +20,7 @@ use crate::handler::{Context, Handler, read_back};
 use crate::inputs::{opt_string, string};
 use crate::names::generated;
 use crate::ownership;
+use crate::wait::{not_found_only, until_visible, while_propagating};
 
 const PEER: &str = "DestinationSecurityGroupId";
 
@@ -55,32 +56,45 @@ async fn sync_egress(
     wanted: &[Permission],
     stale: impl Fn(&Permission) -> bool,
 ) -> Result<(), ProviderError> {
-    let live = describe(cx, group)
+    // The group exists (just made, or recorded): a describe that misses it is EC2's eventual
+    // consistency, and reading "no rules" would leave AWS's default allow-all egress in place.
+    let live = until_visible(&cx.wait, || describe(cx, group))
         .await?
         .map(|g| Permission::from_sdk(g.ip_permissions_egress()))
-        .unwrap_or_default();
+        .ok_or_else(|| {
+            ProviderError::new(
+                ErrorKind::NotFound,
+                format!("security group {group} does not exist"),
+            )
+        })?;
     for rule in live
         .iter()
         .filter(|l| !wanted.iter().any(|w| w.same_rule(l)) && stale(l))
     {
-        cx.ec2
-            .revoke_security_group_egress()
-            .group_id(group)
-            .ip_permissions(rule.sdk())
-            .send()
-            .await
-            .map_err(classify)?;
+        while_propagating(&cx.wait, &[group], not_found_only, || async {
+            cx.ec2
+                .revoke_security_group_egress()
+                .group_id(group)
+                .ip_permissions(rule.sdk())
+                .send()
+                .await
+                .map_err(classify)
+        })
+        .await?;
     }
     for rule in wanted {
         match live.iter().find(|l| l.same_rule(rule)) {
             None => {
-                cx.ec2
-                    .authorize_security_group_egress()
-                    .group_id(group)
-                    .ip_permissions(rule.sdk())
-                    .send()
-                    .await
-                    .map_err(classify)?;
+                while_propagating(&cx.wait, &[group], not_found_only, || async {
+                    cx.ec2
+                        .authorize_security_group_egress()
+                        .group_id(group)
+                        .ip_permissions(rule.sdk())
+                        .send()
+                        .await
+                        .map_err(classify)
+                })
+                .await?;
             }
             Some(current) if current.description != rule.description => {
                 cx.ec2

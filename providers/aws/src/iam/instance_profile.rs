@@ -18,6 +18,7 @@ use crate::handler::{Context, Handler, read_back};
 use crate::inputs::{opt_string, string_list};
 use crate::names::generated;
 use crate::ownership;
+use crate::wait::{not_found_only, while_propagating};
 
 pub(super) struct InstanceProfile;
 
@@ -51,14 +52,18 @@ async fn sync_roles(cx: &Context, name: &str, wanted: &[String]) -> Result<(), P
             .await
             .map_err(classify)?;
     }
+    // The profile or the role may have been made a moment ago.
     for role in wanted.iter().filter(|w| !live.contains(w)) {
-        cx.iam
-            .add_role_to_instance_profile()
-            .instance_profile_name(name)
-            .role_name(role)
-            .send()
-            .await
-            .map_err(classify)?;
+        while_propagating(&cx.wait, &[name, role], not_found_only, || async {
+            cx.iam
+                .add_role_to_instance_profile()
+                .instance_profile_name(name)
+                .role_name(role)
+                .send()
+                .await
+                .map_err(classify)
+        })
+        .await?;
     }
     Ok(())
 }

@@ -17,6 +17,7 @@ use crate::handler::{Context, Handler, read_back};
 use crate::inputs::{opt_string, string_list};
 use crate::names::generated;
 use crate::ownership;
+use crate::wait::{not_found_only, while_propagating};
 
 pub(super) struct Role;
 
@@ -42,14 +43,19 @@ async fn attached(cx: &Context, role: &str) -> Result<Vec<String>, ProviderError
 /// Attaches what is declared and missing; detaches what is attached and not declared.
 async fn sync_managed(cx: &Context, role: &str, wanted: &[String]) -> Result<(), ProviderError> {
     let live = attached(cx, role).await?;
+    // A role made a moment ago may be "cannot be found" for a while; a policy ARN that does
+    // not exist fails at once (its message does not name the role).
     for arn in wanted.iter().filter(|w| !live.contains(w)) {
-        cx.iam
-            .attach_role_policy()
-            .role_name(role)
-            .policy_arn(arn)
-            .send()
-            .await
-            .map_err(classify)?;
+        while_propagating(&cx.wait, &[role], not_found_only, || async {
+            cx.iam
+                .attach_role_policy()
+                .role_name(role)
+                .policy_arn(arn)
+                .send()
+                .await
+                .map_err(classify)
+        })
+        .await?;
     }
     for arn in live.iter().filter(|l| !wanted.contains(l)) {
         cx.iam
