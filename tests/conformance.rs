@@ -35,6 +35,8 @@ impl Harness for Fake {
         ApplyOptions {
             base_delay: Duration::from_millis(1),
             max_delay: Duration::from_millis(5),
+            // Dependency violations waited out for this long (AWS: 30 min).
+            conflict_timeout: Duration::from_secs(2),
             ..ApplyOptions::default()
         }
     }

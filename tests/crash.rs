@@ -122,6 +122,7 @@ fn options() -> ApplyOptions {
     ApplyOptions {
         concurrency: 4,
         base_delay: std::time::Duration::from_millis(1),
+        conflict_timeout: std::time::Duration::from_secs(2),
         ..ApplyOptions::default()
     }
 }

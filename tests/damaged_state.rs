@@ -29,6 +29,7 @@ fn deployer(cloud: &FakeCloud, dir: &std::path::Path) -> Deployer {
     )
     .options(ApplyOptions {
         base_delay: std::time::Duration::from_millis(1),
+        conflict_timeout: std::time::Duration::from_secs(2),
         ..ApplyOptions::default()
     })
 }

@@ -20,6 +20,8 @@ fn fast() -> ApplyOptions {
     ApplyOptions {
         base_delay: Duration::from_millis(1),
         max_delay: Duration::from_millis(5),
+        // Dependency violations waited out for this long (AWS: 30 min).
+        conflict_timeout: Duration::from_millis(300),
         ..ApplyOptions::default()
     }
 }
@@ -338,4 +340,61 @@ async fn a_create_refused_before_making_anything_is_failed_and_retried_cleanly()
         .unwrap();
     assert!(report.succeeded(), "{:?}", report.failed);
     assert_eq!(cloud.by_logical_id("s")["A"].len(), 1);
+}
+
+#[tokio::test]
+async fn a_delete_refused_for_a_dependency_is_retried_for_a_time_not_a_count() {
+    // Thirty attempts at 1-5 ms apart gave up after well under a second; a dependency that
+    // takes 400 ms to clear must be waited out, and one that outlasts the budget must not.
+    let deploy = |cloud: &FakeCloud, backend: &MemoryBackend| {
+        let (cloud, backend) = (cloud.clone(), backend.clone());
+        async move {
+            deployer(&cloud, &backend)
+                .deploy(&named("x"))
+                .await
+                .unwrap();
+        }
+    };
+    let draining = |cloud: &FakeCloud, how_long: Duration| {
+        cloud.set_faults(Faults {
+            delete_conflict_for: [("A".to_owned(), how_long)].into(),
+            ..Faults::default()
+        });
+    };
+
+    let cloud = FakeCloud::new();
+    let backend = MemoryBackend::new();
+    deploy(&cloud, &backend).await;
+    draining(&cloud, Duration::from_millis(400));
+    let patient = with(
+        &cloud,
+        &backend,
+        ApplyOptions {
+            conflict_timeout: Duration::from_secs(5),
+            ..fast()
+        },
+    );
+    let report = patient.destroy("s").await.unwrap();
+    assert!(report.succeeded(), "{:?}", report.failed);
+    assert!(
+        cloud.snapshot().conflicts > 30,
+        "{}",
+        cloud.snapshot().conflicts
+    );
+
+    let cloud = FakeCloud::new();
+    let backend = MemoryBackend::new();
+    deploy(&cloud, &backend).await;
+    draining(&cloud, Duration::from_secs(60));
+    let hasty = with(
+        &cloud,
+        &backend,
+        ApplyOptions {
+            conflict_timeout: Duration::from_millis(100),
+            ..fast()
+        },
+    );
+    let report = hasty.destroy("s").await.unwrap();
+    assert_eq!(report.failed.len(), 1, "{:?}", report.failed);
+    assert!(report.failed[0].1.contains("DependencyViolation"));
 }

@@ -222,6 +222,8 @@ fn with_s3_state(bench: &Bench, config: &SdkConfig) -> Deployer {
     .options(ApplyOptions {
         base_delay: Duration::from_millis(20),
         max_delay: Duration::from_millis(500),
+        // Dependency violations waited out for this long (AWS: 30 min).
+        conflict_timeout: Duration::from_secs(60),
         ..ApplyOptions::default()
     })
 }

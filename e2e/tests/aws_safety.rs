@@ -31,6 +31,8 @@ async fn deployer(config: &SdkConfig) -> Deployer {
     .options(ApplyOptions {
         base_delay: Duration::from_millis(20),
         max_delay: Duration::from_millis(200),
+        // Dependency violations waited out for this long (AWS: 30 min).
+        conflict_timeout: Duration::from_secs(60),
         ..ApplyOptions::default()
     })
 }

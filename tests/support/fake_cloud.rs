@@ -97,6 +97,8 @@ pub struct CloudState {
     pub lost_answers: usize,
     /// Final snapshots kept by deletes.
     pub snapshots: Vec<String>,
+    /// When each logical id's delete was first tried (see [`Faults::delete_conflict_for`]).
+    pub first_delete: BTreeMap<String, Instant>,
 }
 
 /// Injected behaviour.
@@ -125,6 +127,9 @@ pub struct Faults {
     /// input (as `CreateRole` succeeds and `AttachRolePolicy` refuses a mistyped policy ARN);
     /// finishing it with that name fails the same way.
     pub fail_after_making_name: Option<String>,
+    /// Deletes of these logical ids are refused as a dependency violation for this long after
+    /// the first attempt (a load balancer's network interfaces draining).
+    pub delete_conflict_for: BTreeMap<String, Duration>,
 }
 
 impl Default for Faults {
@@ -140,6 +145,7 @@ impl Default for Faults {
             panic_after_create: BTreeSet::new(),
             lose_answer_once: BTreeSet::new(),
             fail_after_making_name: None,
+            delete_conflict_for: BTreeMap::new(),
         }
     }
 }
@@ -667,9 +673,29 @@ impl Provider for FakeCloud {
             // Not the stack's: forgotten, kept.
             return Ok(());
         }
+        let draining = self
+            .faults
+            .lock()
+            .unwrap()
+            .delete_conflict_for
+            .get(request.logical_id)
+            .copied();
         let mut state = self.state.lock().unwrap();
         if !state.resources.contains_key(request.physical_id) {
             return Ok(());
+        }
+        if let Some(draining) = draining {
+            let first = *state
+                .first_delete
+                .entry(request.logical_id.to_owned())
+                .or_insert_with(Instant::now);
+            if first.elapsed() < draining {
+                state.conflicts += 1;
+                return Err(ProviderError::new(
+                    ErrorKind::Conflict,
+                    "DependencyViolation: network interfaces are still in use",
+                ));
+            }
         }
         let physical_id = request.physical_id;
         let referenced_by = state.resources.iter().find(|(id, r)| {

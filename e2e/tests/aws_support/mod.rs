@@ -162,6 +162,8 @@ impl Bench {
         .options(ApplyOptions {
             base_delay: Duration::from_millis(20),
             max_delay: Duration::from_millis(500),
+            // Dependency violations waited out for this long (AWS: 30 min).
+            conflict_timeout: Duration::from_secs(60),
             ..ApplyOptions::default()
         })
         .observer(observer)

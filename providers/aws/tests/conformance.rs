@@ -35,6 +35,8 @@ impl Harness for Emulator {
         ApplyOptions {
             base_delay: Duration::from_millis(20),
             max_delay: Duration::from_millis(200),
+            // Dependency violations waited out for this long (AWS: 30 min).
+            conflict_timeout: Duration::from_secs(60),
             ..ApplyOptions::default()
         }
     }

@@ -212,6 +212,7 @@ impl Call {
         );
         let mut attempt = 1;
         let mut outcome_unknown = false;
+        let started = Instant::now();
         loop {
             let result = if outcome_unknown && *operation == Operation::Create {
                 self.calls.read.fetch_add(1, Ordering::Relaxed);
@@ -231,15 +232,19 @@ impl Call {
             } else {
                 invoke(self.provider.as_ref(), &self.calls, intent, args, None).await
             };
-            let retry_limit = match result.as_ref().map_err(|e| e.kind) {
+            // Throttling is retried a number of times; a dependency a delete waits for (ENIs
+            // draining, a scaling activity ending) for a time.
+            let retry = match result.as_ref().map_err(|e| e.kind) {
                 Err(ErrorKind::Throttled | ErrorKind::Unavailable) => {
-                    self.options.throttle_attempts
+                    attempt < self.options.throttle_attempts
                 }
-                Err(ErrorKind::Conflict) if deleting => self.options.conflict_attempts,
-                _ => 0,
+                Err(ErrorKind::Conflict) if deleting => {
+                    started.elapsed() < self.options.conflict_timeout
+                }
+                _ => false,
             };
             match result {
-                Err(e) if attempt < retry_limit => {
+                Err(e) if retry => {
                     if e.kind == ErrorKind::Throttled
                         && let Some(limit) = self.limiter.throttled()
                     {

@@ -56,8 +56,10 @@ pub struct ApplyOptions {
     pub concurrency: usize,
     /// Attempts per call when throttled (default 8).
     pub throttle_attempts: u32,
-    /// Attempts per delete refused for a dependency (default 30: ENIs take minutes to drain).
-    pub conflict_attempts: u32,
+    /// How long a delete refused for a dependency is retried (default 30 min: a load
+    /// balancer's network interfaces take minutes to drain before the gateway can be detached
+    /// or the security group deleted; Terraform waits 15 to 20 minutes for the same deletes).
+    pub conflict_timeout: Duration,
     /// First retry delay, doubled per attempt (default 500 ms).
     pub base_delay: Duration,
     /// Longest retry delay (default 20 s).
@@ -78,12 +80,26 @@ pub struct ApplyOptions {
     pub adopt_pending: BTreeSet<String>,
 }
 
+impl ApplyOptions {
+    /// Every delay and time budget multiplied by `factor` (0.01: a hundred times faster), for
+    /// tests whose cloud plays AWS's delays scaled by the same factor.
+    #[must_use]
+    pub fn scaled(self, factor: f64) -> Self {
+        Self {
+            conflict_timeout: self.conflict_timeout.mul_f64(factor),
+            base_delay: self.base_delay.mul_f64(factor),
+            max_delay: self.max_delay.mul_f64(factor),
+            ..self
+        }
+    }
+}
+
 impl Default for ApplyOptions {
     fn default() -> Self {
         Self {
             concurrency: 1024,
             throttle_attempts: 8,
-            conflict_attempts: 30,
+            conflict_timeout: Duration::from_secs(30 * 60),
             base_delay: Duration::from_millis(500),
             max_delay: Duration::from_secs(20),
             refresh: true,
