@@ -1,6 +1,10 @@
 //! The reference stack through the AWS provider against moto server (a local AWS API emulator
-//! on 127.0.0.1, started and stopped by the fixture; installed by `.ci/run`). Settings are read
-//! back with describe calls written here, not through the provider.
+//! on 127.0.0.1, started and stopped by the fixture; installed by `.ci/run`), with AWS's own
+//! behaviours that moto lacks played by the proxy in front of it (`AwsBehaviours`: instance
+//! profiles that propagate late, new groups and roles invisible for a moment, a gateway that
+//! cannot be detached while addresses are mapped, scaling activities that hold a delete),
+//! every delay of AWS's and of Stratus's scaled by the same factor. Settings are read back with
+//! describe calls written here, straight to the emulator, not through the provider.
 
 #[path = "../../examples/three_tier/stack.rs"]
 mod three_tier;
@@ -9,9 +13,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use aws_sdk_ec2::types::Filter;
-use stratus::aws::testing::Moto;
+use stratus::aws::testing::{AwsBehaviours, FaultProxy, Moto};
 use stratus::aws::{AwsProvider, S3Backend, Wait, s3_client};
-use stratus::deploy::{Action, Deployer};
+use stratus::deploy::{Action, ApplyOptions, Deployer};
 use three_tier::Settings;
 
 /// The whole reference stack, edge included: its zone looked up, its image the newest Amazon
@@ -94,15 +98,18 @@ async fn deployer(config: &aws_config::SdkConfig) -> Deployer {
         .send()
         .await
         .unwrap();
-    let provider = AwsProvider::new(config).with_wait(Wait::uniform(
-        Duration::from_millis(50),
-        Duration::from_secs(120),
-    ));
+    // Stratus's own waits and budgets, scaled as AWS's delays are.
+    let provider = AwsProvider::new(config).with_wait(Wait::default().scaled(TIME_FACTOR));
     Deployer::new(
         Arc::new(provider),
         Arc::new(S3Backend::new(s3, "stratus-state", "project-x.state.json")),
     )
+    .options(ApplyOptions::default().scaled(TIME_FACTOR))
 }
+
+/// AWS's delays and Stratus's waits, twenty times faster: still long enough for an instance
+/// profile made early in the deploy to be refused when the bastions launch.
+const TIME_FACTOR: f64 = 0.05;
 
 /// CloudFront's origin is the load balancer's DNS name, with the managed policies.
 async fn assert_edge(config: &aws_config::SdkConfig, alb_dns: &str) {
@@ -319,7 +326,10 @@ async fn assert_nothing_owned(config: &aws_config::SdkConfig) {
 async fn the_reference_stack_deploys_reads_back_updates_and_destroys() {
     let moto = Moto::start();
     let config = moto.config().await;
-    let deployer = deployer(&config).await;
+    let proxy = FaultProxy::start(moto.endpoint());
+    proxy.set_behaviours(Some(AwsBehaviours::scaled(TIME_FACTOR)));
+    let via_aws_behaviours = stratus::aws::testing::config_for(proxy.endpoint()).await;
+    let deployer = deployer(&via_aws_behaviours).await;
     let zone = serving_zone(&config).await;
 
     let started = Instant::now();
@@ -392,4 +402,18 @@ async fn the_reference_stack_deploys_reads_back_updates_and_destroys() {
     );
     assert!(destroyed.succeeded(), "{:?}", destroyed.failed);
     assert_nothing_owned(&config).await;
+
+    // The behaviours were met, not skipped: what AWS refuses was refused and waited out.
+    let refused = proxy.refused();
+    println!("refused by the AWS behaviours: {refused:?}");
+    for code in [
+        "InvalidParameterValue",
+        "ValidationError",
+        "DependencyViolation",
+    ] {
+        assert!(
+            refused.get(code).is_some_and(|n| *n > 0),
+            "{code}: {refused:?}"
+        );
+    }
 }

@@ -9,8 +9,10 @@
 //! # }
 //! ```
 
+mod behaviours;
 mod proxy;
 
+pub use behaviours::AwsBehaviours;
 pub use proxy::{Fault, FaultPlan, FaultProxy, ProxyStats};
 
 use std::net::TcpStream;

@@ -23,7 +23,7 @@ pub struct Wait {
     /// Between two such lookups (default 2 s).
     pub settle_interval: Duration,
     /// How long what was just made may stay invisible to the service that uses it (default
-    /// 2 min, Terraform's `propagationTimeout`): an instance profile to EC2 and Auto Scaling, a
+    /// 3 min; Terraform's `propagationTimeout` is 2 min): an instance profile to EC2 and Auto Scaling, a
     /// new role or group to the calls that complete its create, a resource to its own read
     /// back. Only "not found" (or the service's own "not visible yet" answer) is retried.
     pub propagation: Duration,
@@ -50,7 +50,7 @@ impl Default for Wait {
             per_kind,
             settle_attempts: 3,
             settle_interval: Duration::from_secs(2),
-            propagation: minutes(2),
+            propagation: minutes(3),
         }
     }
 }

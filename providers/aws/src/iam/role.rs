@@ -27,17 +27,22 @@ fn name_of(inputs: &Inputs, ownership: &BTreeMap<String, String>, token: &str) -
 }
 
 async fn attached(cx: &Context, role: &str) -> Result<Vec<String>, ProviderError> {
-    Ok(cx
-        .iam
-        .list_attached_role_policies()
-        .role_name(role)
-        .send()
-        .await
-        .map_err(classify)?
+    // Right after CreateRole, IAM may answer that the role does not exist yet.
+    Ok(
+        while_propagating(&cx.wait, &[role], not_found_only, || async {
+            cx.iam
+                .list_attached_role_policies()
+                .role_name(role)
+                .send()
+                .await
+                .map_err(classify)
+        })
+        .await?
         .attached_policies()
         .iter()
         .filter_map(|p| p.policy_arn().map(str::to_owned))
-        .collect())
+        .collect(),
+    )
 }
 
 /// Attaches what is declared and missing; detaches what is attached and not declared.

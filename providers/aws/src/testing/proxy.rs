@@ -23,6 +23,8 @@ use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use tokio::net::{TcpListener, TcpStream};
 
+use super::behaviours::{self, AwsBehaviours};
+
 /// A fault the proxy can inject.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Fault {
@@ -126,6 +128,9 @@ struct Shared {
     forwarded: AtomicU64,
     /// While true, requests wait before being forwarded (a frozen cloud).
     paused: tokio::sync::watch::Sender<bool>,
+    /// AWS's behaviours to play, if any, and what they remember.
+    behaviours: Mutex<Option<AwsBehaviours>>,
+    memory: Mutex<behaviours::Memory>,
 }
 
 /// The proxy; it stops when dropped.
@@ -240,6 +245,21 @@ impl FaultProxy {
         self.shared.paused.send_replace(false);
     }
 
+    /// Plays AWS's behaviours that the emulator lacks from now on (`None`: stops).
+    pub fn set_behaviours(&self, behaviours: Option<AwsBehaviours>) {
+        *lock(&self.shared.behaviours) = behaviours;
+    }
+
+    /// How many requests each behaviour refused, by the AWS error code answered
+    /// (`InvalidParameterValue`, `DependencyViolation`…).
+    pub fn refused(&self) -> BTreeMap<String, usize> {
+        lock(&self.shared.memory)
+            .refused
+            .iter()
+            .map(|(code, n)| ((*code).to_owned(), *n))
+            .collect()
+    }
+
     /// What the proxy has seen.
     pub fn stats(&self) -> ProxyStats {
         lock(&self.shared.stats).clone()
@@ -336,7 +356,7 @@ async fn handle(
             .or_default() += 1;
     }
     if std::env::var_os("STRATUS_PROXY_LOG").is_some() {
-        eprintln!("proxy: {} {fault:?}", call.name);
+        eprintln!("proxy: {} {fault:?} {:?}", call.name, call.form);
     }
     match fault {
         Some(Fault::Throttle) => return Ok(call.protocol.throttle()),
@@ -356,6 +376,13 @@ async fn handle(
     // Held here while paused; a client that dies meanwhile drops it unsent.
     let mut paused = shared.paused.subscribe();
     let _ = paused.wait_for(|held| !*held).await;
+    let playing = lock(&shared.behaviours).clone();
+    if let Some(played) = &playing
+        && let Some(refusal) = play(shared, played, &call).await
+    {
+        let status = StatusCode::from_u16(refusal.status).unwrap_or(StatusCode::BAD_REQUEST);
+        return Ok(call.protocol.answer(status, refusal.code, &refusal.message));
+    }
     // A request that reached the proxy whole has left the client: it reaches the emulator even
     // if the client dies meanwhile (hyper then drops this handler, not the spawned task).
     let forwarding = Forwarding::start(Arc::clone(shared), &call.name);
@@ -367,6 +394,11 @@ async fn handle(
     })
     .await
     .map_err(|_| Cut("forwarding task"))??;
+    if playing.is_some() && answer.0.status.is_success() {
+        let text = String::from_utf8_lossy(&answer.1);
+        behaviours::remember(&mut lock(&shared.memory), &call.request(), &text);
+    }
+    let answer = Response::from_parts(answer.0, Full::new(answer.1));
     if call.mutating {
         *lock(&shared.stats)
             .mutating
@@ -385,12 +417,91 @@ async fn handle(
     Ok(answer)
 }
 
+/// Whether AWS would refuse this call now (see [`AwsBehaviours`]).
+async fn play(
+    shared: &Arc<Shared>,
+    played: &AwsBehaviours,
+    call: &Call,
+) -> Option<behaviours::Refusal> {
+    let request = call.request();
+    // Asked of the emulator before the memory is locked: only for a gateway detach.
+    let mapped = if call.action == "DetachInternetGateway" {
+        let vpc = request
+            .form
+            .iter()
+            .find(|(k, _)| k == "VpcId")
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
+        mapped_public_addresses(&shared.upstream, &vpc).await
+    } else {
+        false
+    };
+    behaviours::refuse(played, &mut lock(&shared.memory), &request, |_| mapped)
+}
+
+/// Asks the emulator whether `vpc` still maps public addresses.
+async fn mapped_public_addresses(upstream: &str, vpc: &str) -> bool {
+    let balancers = ask(
+        upstream,
+        "elasticloadbalancing",
+        "Action=DescribeLoadBalancers&Version=2015-12-01".into(),
+    )
+    .await;
+    let instances = ask(
+        upstream,
+        "ec2",
+        format!(
+            "Action=DescribeInstances&Version=2016-11-15&Filter.1.Name=vpc-id&Filter.1.Value.1={vpc}&Filter.2.Name=instance-state-name&Filter.2.Value.1=running"
+        ),
+    )
+    .await;
+    let nat_gateways = ask(
+        upstream,
+        "ec2",
+        format!(
+            "Action=DescribeNatGateways&Version=2016-11-15&Filter.1.Name=vpc-id&Filter.1.Value.1={vpc}&Filter.2.Name=state&Filter.2.Value.1=available"
+        ),
+    )
+    .await;
+    behaviours::maps_public_addresses(vpc, &balancers, &instances, &nat_gateways)
+}
+
+/// One query-protocol call of the proxy's own to the emulator (which routes by the signing
+/// scope and checks no signature); its answer's text, empty when it fails.
+async fn ask(upstream: &str, service: &str, form: String) -> String {
+    let request = Request::builder()
+        .method(hyper::Method::POST)
+        .uri("/")
+        .header("host", upstream)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header(
+            "authorization",
+            format!(
+                "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/{service}/aws4_request, SignedHeaders=host, Signature=00"
+            ),
+        )
+        .body(Full::new(Bytes::from(form)));
+    let Ok(request) = request else {
+        return String::new();
+    };
+    let (parts, body) = request.into_parts();
+    let body = body
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
+    match forward(upstream, parts, body).await {
+        Ok((_, body)) => String::from_utf8_lossy(&body).into_owned(),
+        Err(_) => String::new(),
+    }
+}
+
 /// Sends the request to the emulator on a connection of its own.
 async fn forward(
     upstream: &str,
     parts: hyper::http::request::Parts,
     body: Bytes,
-) -> Result<Response<Full<Bytes>>, Cut> {
+) -> Result<(hyper::http::response::Parts, Bytes), Cut> {
     let stream = TcpStream::connect(upstream)
         .await
         .map_err(|_| Cut("emulator unreachable"))?;
@@ -409,7 +520,7 @@ async fn forward(
         .await
         .map_err(|_| Cut("emulator answer body"))?
         .to_bytes();
-    Ok(Response::from_parts(parts, Full::new(body)))
+    Ok((parts, body))
 }
 
 /// The fault for this request, if any.
@@ -455,6 +566,12 @@ struct Call {
     name: String,
     mutating: bool,
     protocol: Protocol,
+    /// The signing service (`ec2`, `iam`, `elasticloadbalancing`…).
+    service: String,
+    /// The query protocol's action (`RunInstances`), empty for other protocols.
+    action: String,
+    /// The query protocol's form parameters, decoded.
+    form: Vec<(String, String)>,
 }
 
 /// How a service shapes its errors.
@@ -481,6 +598,9 @@ impl Call {
                 name: format!("{service}:{operation}"),
                 mutating: !crate::retry::is_read(operation),
                 protocol: Protocol::Json,
+                service,
+                action: operation.to_owned(),
+                form: Vec::new(),
             };
         }
         let form = std::str::from_utf8(body).unwrap_or_default();
@@ -496,6 +616,9 @@ impl Call {
                 } else {
                     Protocol::Query
                 },
+                action: action.to_owned(),
+                form: decode_form(form),
+                service,
             };
         }
         let protocol = match service.as_str() {
@@ -507,8 +630,33 @@ impl Call {
             name: format!("{service}:{method}"),
             mutating: !matches!(*method, hyper::Method::GET | hyper::Method::HEAD),
             protocol,
+            service,
+            action: String::new(),
+            form: Vec::new(),
         }
     }
+
+    /// The call as the behaviours see it.
+    fn request(&self) -> behaviours::Request<'_> {
+        behaviours::Request {
+            service: &self.service,
+            action: &self.action,
+            form: &self.form,
+        }
+    }
+}
+
+/// `a=1&b=x%20y` as pairs, percent- and plus-decoded.
+fn decode_form(form: &str) -> Vec<(String, String)> {
+    let decode = |text: &str| {
+        percent_encoding::percent_decode_str(&text.replace('+', " "))
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    form.split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(k, v)| (decode(k), decode(v)))
+        .collect()
 }
 
 /// The service a signature-v4 `Authorization` header signs for
