@@ -139,6 +139,12 @@ async fn a_replacement_keeps_the_snapshot_its_new_policy_asks_for() {
         Action::Replace { .. }
     ));
     assert!(plan.data_loss.is_empty(), "{:?}", plan.data_loss);
+    assert!(
+        plan.render(false)
+            .contains("disruptive: the database is replaced"),
+        "{}",
+        plan.render(false)
+    );
     let report = deployer(&cloud, &backend).deploy(&next).await.unwrap();
     assert!(report.succeeded(), "{:?}", report.failed);
     assert_eq!(

@@ -96,6 +96,11 @@ fn depends_on_only_where_no_reference_implies_it() {
         with_depends_on,
         [
             (&"Alb".to_owned(), &json!(["VpcIgwAttachment"])),
+            // Its instances mount the file system at boot.
+            (
+                &"AppLt".to_owned(),
+                &json!(["EfsMountPrivateA", "EfsMountPrivateB", "EfsMountPrivateC"])
+            ),
             (&"BastionA".to_owned(), &json!(["VpcIgwAttachment"])),
             (&"BastionB".to_owned(), &json!(["VpcIgwAttachment"])),
             (&"VpcNatAEip".to_owned(), &json!(["VpcIgwAttachment"])),

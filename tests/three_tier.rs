@@ -352,3 +352,67 @@ fn what_maps_public_addresses_is_deleted_before_the_internet_gateway_is_detached
         );
     }
 }
+
+#[test]
+fn a_stack_tag_change_leaves_every_launch_template_as_it_was() {
+    // Stack tags once flowed into the templates' TagSpecifications: a new `Team` tag made a new
+    // template version, which replaced both bastions and would roll the group.
+    let data = |stack: &Stack| -> Vec<serde_json::Value> {
+        let template: serde_json::Value =
+            serde_json::from_str(&stratus::synth::template_json(stack)).unwrap();
+        template["Resources"]
+            .as_object()
+            .unwrap()
+            .values()
+            .filter(|r| r["Type"] == "AWS::EC2::LaunchTemplate")
+            .map(|r| r["Properties"]["LaunchTemplateData"].clone())
+            .collect()
+    };
+    let before = stack::build();
+    let mut tagged = stack::build();
+    tagged.stack.tag("Team", "web");
+    let (before, after) = (data(&before.stack), data(&tagged.stack));
+    assert_eq!(before.len(), 3);
+    assert_eq!(before, after);
+    // The instances and the group still carry the stack's tags themselves.
+    let template: serde_json::Value =
+        serde_json::from_str(&stratus::synth::template_json(&tagged.stack)).unwrap();
+    let resources = &template["Resources"];
+    assert!(
+        resources["BastionA"]["Properties"]["Tags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["Key"] == "Team")
+    );
+    assert!(
+        resources["Asg"]["Properties"]["Tags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["Key"] == "Team" && t["PropagateAtLaunch"] == true)
+    );
+}
+
+#[test]
+fn the_app_instances_launch_only_once_the_file_system_can_be_mounted() {
+    // The boot script mounts EFS: the launch template (and so the group) waits for every
+    // mount target, and is deleted before them.
+    let tier = stack::build();
+    let template: serde_json::Value =
+        serde_json::from_str(&stratus::synth::template_json(&tier.stack)).unwrap();
+    let resources = template["Resources"].as_object().unwrap();
+    let targets: BTreeSet<&str> = resources
+        .iter()
+        .filter(|(_, r)| r["Type"] == "AWS::EFS::MountTarget")
+        .map(|(id, _)| id.as_str())
+        .collect();
+    assert_eq!(targets.len(), 3);
+    let waited_for: BTreeSet<&str> = resources["AppLt"]["DependsOn"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(serde_json::Value::as_str)
+        .collect();
+    assert_eq!(waited_for, targets);
+}

@@ -154,13 +154,18 @@ impl FileSystemBuilder {
         }
         for subnet in &placed {
             let subnet_id = stack.node(subnet.id.id()).path.id().to_owned();
-            stack.add_child(
+            let target = stack.add_child(
                 &path,
                 &format!("mount-{subnet_id}"),
                 CfnMountTarget {
                     ..CfnMountTarget::new(id, vec![security_group.group_id()], subnet.id)
                 },
             );
+            stack
+                .mount_targets
+                .entry(id.id())
+                .or_default()
+                .push(target.id());
         }
         FileSystem { id, security_group }
     }

@@ -85,6 +85,9 @@ pub struct Stack {
     /// deleted before it (AWS refuses to detach a gateway while public addresses are mapped;
     /// CloudFormation's `DependsOn` documentation, "When a `DependsOn` attribute is required").
     pub(crate) internet_attachments: HashMap<ResourceId, ResourceId>,
+    /// The mount targets of each file system: what mounts it at boot (a launch template whose
+    /// user data names it) depends on them, or an instance may boot before it can mount.
+    pub(crate) mount_targets: HashMap<ResourceId, Vec<ResourceId>>,
     suppressions: Vec<crate::lint::Suppression>,
 }
 
@@ -118,6 +121,7 @@ impl Stack {
             outputs: Vec::new(),
             security_groups: HashMap::default(),
             internet_attachments: HashMap::default(),
+            mount_targets: HashMap::default(),
             suppressions: Vec::new(),
         }
     }

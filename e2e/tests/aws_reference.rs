@@ -10,7 +10,7 @@
 mod three_tier;
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use aws_sdk_ec2::types::Filter;
 use stratus::aws::testing::{AwsBehaviours, FaultProxy, Moto};

@@ -89,6 +89,29 @@ pub struct LaunchTemplateVersion {
     template: Ref<CfnLaunchTemplate>,
 }
 
+/// Instances mount what their user data names at boot: the template waits for the mount
+/// targets of every file system it refers to (and goes before them).
+fn wait_for_mount_targets(stack: &mut Stack, template: crate::handle::ResourceId) {
+    let mounts: Vec<_> = stack
+        .graph()
+        .dependencies(template.node())
+        .into_iter()
+        .filter_map(|(dependency, _)| {
+            stack
+                .mount_targets
+                .get(&crate::handle::ResourceId::new(
+                    template.stack(),
+                    dependency,
+                ))
+                .cloned()
+        })
+        .flatten()
+        .collect();
+    for target in mounts {
+        stack.add_dependency(template, target);
+    }
+}
+
 impl From<LaunchTemplateVersion> for GroupLaunchTemplate {
     fn from(latest: LaunchTemplateVersion) -> Self {
         GroupLaunchTemplate {
@@ -219,9 +242,11 @@ impl LaunchTemplateBuilder {
         let parent = self.parent.clone().unwrap_or_else(|| stack.path().clone());
         let path = stack.claim(&parent, &self.id);
         self.check(stack, &path);
-        let mut tags = stack.tags().clone();
-        tags.extend(self.tags.clone());
-        let tag_list: Vec<Tag> = tags.iter().map(|(k, v)| Tag::new(k, v)).collect();
+        // Only the template's own tags: stack tags reach instances as their own tags (an
+        // instance's `Tags`, a group's tags with `PropagateAtLaunch`), so that a stack tag change
+        // is a tag update, never a new template version that replaces instances or rolls a
+        // group.
+        let tag_list: Vec<Tag> = self.tags.iter().map(|(k, v)| Tag::new(k, v)).collect();
         let tag_specifications = (!tag_list.is_empty()).then(|| {
             ["instance", "volume"]
                 .into_iter()
@@ -307,6 +332,7 @@ impl LaunchTemplateBuilder {
                 ..CfnLaunchTemplate::new(data)
             },
         );
+        wait_for_mount_targets(stack, id.id());
         let mut security_groups = [None; 4];
         for (slot, sg) in security_groups.iter_mut().zip(&self.security_groups) {
             *slot = Some(*sg);

@@ -24,6 +24,10 @@ pub struct PropertySpec {
     pub update: Update,
     /// How the recorded value is compared with the live one (refresh, drift, import).
     pub compare: Compare,
+    /// For an object or a list of objects, the nested fields the provider applies, as dotted
+    /// paths below the property (`*` for the items of a list: `*.TargetGroupArn`); a listed
+    /// path takes its whole value. Empty: the value is taken whole, unchecked.
+    pub fields: &'static [&'static str],
 }
 
 impl PropertySpec {
@@ -33,6 +37,7 @@ impl PropertySpec {
             name,
             update: Update::InPlace,
             compare: Compare::Declared,
+            fields: &[],
         }
     }
 
@@ -42,6 +47,7 @@ impl PropertySpec {
             name,
             update: Update::Replace,
             compare: Compare::Declared,
+            fields: &[],
         }
     }
 
@@ -49,6 +55,62 @@ impl PropertySpec {
     #[must_use]
     pub const fn compared(self, compare: Compare) -> Self {
         Self { compare, ..self }
+    }
+
+    /// The same property, applying only these nested fields (see [`PropertySpec::fields`]):
+    /// `check` refuses any other, which would otherwise be dropped silently.
+    #[must_use]
+    pub const fn with_fields(self, fields: &'static [&'static str]) -> Self {
+        Self { fields, ..self }
+    }
+
+    /// The first nested field of `value` this property does not apply, as a dotted path.
+    fn unapplied(&self, value: &Json) -> Option<String> {
+        if self.fields.is_empty() {
+            return None;
+        }
+        unapplied_below(self.fields, "", value).map(|path| format!("{}.{path}", self.name))
+    }
+}
+
+/// The first path below `prefix` in `value` that no field covers: a field covers itself and
+/// everything under it; a path on the way to a field is walked into.
+fn unapplied_below(fields: &[&str], prefix: &str, value: &Json) -> Option<String> {
+    let join = |key: &str| {
+        if prefix.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{prefix}.{key}")
+        }
+    };
+    let covered = |path: &str| fields.contains(&path);
+    let on_the_way = |path: &str| {
+        fields.iter().any(|f| {
+            f.strip_prefix(path)
+                .is_some_and(|rest| rest.starts_with('.'))
+        })
+    };
+    match value {
+        Json::Object(map) => map.iter().find_map(|(key, inner)| {
+            let path = join(key);
+            if covered(&path) {
+                None
+            } else if on_the_way(&path) {
+                unapplied_below(fields, &path, inner)
+            } else {
+                Some(path)
+            }
+        }),
+        Json::Array(items) => {
+            let path = join("*");
+            if covered(&path) {
+                return None;
+            }
+            items
+                .iter()
+                .find_map(|item| unapplied_below(fields, &path, item))
+        }
+        _ => None,
     }
 }
 
@@ -201,6 +263,19 @@ impl TypeContract {
                 known.join(", ")
             ));
         }
+        if let Some(path) = inputs
+            .iter()
+            .find_map(|(name, value)| self.property(name).and_then(|spec| spec.unapplied(value)))
+        {
+            let spec = self.property(path.split('.').next().unwrap_or_default());
+            return Err(format!(
+                "{path} of {} is not implemented by this provider and would be ignored; remove \
+                 it from the declaration (implemented below {}: {})",
+                self.type_name,
+                spec.map_or("", |s| s.name),
+                spec.map(|s| s.fields.join(", ")).unwrap_or_default()
+            ));
+        }
         match self.validate {
             Some(validate) => validate(inputs),
             None => Ok(()),
@@ -290,5 +365,33 @@ mod tests {
         let old = inputs(json!({"GroupName": "a"}));
         assert!(!contract.create_before_delete(&old, &old));
         assert!(contract.create_before_delete(&old, &inputs(json!({"GroupName": "b"}))));
+    }
+
+    #[test]
+    fn nested_fields_the_provider_does_not_apply_are_refused_not_dropped() {
+        static NESTED: [PropertySpec; 1] = [PropertySpec::updatable("DefaultActions")
+            .with_fields(&["*.Type", "*.TargetGroupArn", "*.Meta.Kept"])];
+        let contract = TypeContract::new("T::T::T", Identity::Generated, &NESTED);
+        let forward =
+            inputs(json!({"DefaultActions": [{"Type": "forward", "TargetGroupArn": "a"}]}));
+        assert!(contract.check(&forward).is_ok());
+        let kept = inputs(json!({"DefaultActions": [{"Meta": {"Kept": {"Any": 1}}}]}));
+        assert!(contract.check(&kept).is_ok());
+        let redirect = inputs(json!({"DefaultActions": [
+            {"Type": "forward", "TargetGroupArn": "a"},
+            {"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS"}}
+        ]}));
+        let refusal = contract.check(&redirect).unwrap_err();
+        assert!(
+            refusal.contains("DefaultActions.*.RedirectConfig of T::T::T is not implemented"),
+            "{refusal}"
+        );
+        let deeper = inputs(json!({"DefaultActions": [{"Meta": {"Dropped": 1}}]}));
+        assert!(
+            contract
+                .check(&deeper)
+                .unwrap_err()
+                .contains("DefaultActions.*.Meta.Dropped")
+        );
     }
 }

@@ -76,6 +76,26 @@ pub struct Change {
     pub(crate) node: Option<NodeIndex>,
 }
 
+impl Change {
+    /// Why applying it interrupts what runs, if it does: a running instance or database
+    /// replaced, an auto scaling group replaced (its instances with it).
+    pub fn disruption(&self) -> Option<&'static str> {
+        if !matches!(self.action, Action::Replace { .. }) {
+            return None;
+        }
+        match self.type_name.as_str() {
+            "AWS::EC2::Instance" => Some("the running instance is replaced: a new one boots"),
+            "AWS::RDS::DBInstance" => {
+                Some("the database is replaced: connections drop and a new endpoint answers")
+            }
+            "AWS::AutoScaling::AutoScalingGroup" => {
+                Some("the group is replaced: every instance in it is replaced")
+            }
+            _ => None,
+        }
+    }
+}
+
 /// A delete or replacement that loses data: a data-bearing resource whose removal policy keeps
 /// no snapshot.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -114,6 +114,13 @@ impl Plan {
             };
             let head = format!("{symbol} {} {}", change.logical_id, change.type_name);
             let _ = writeln!(out, "  {}  {word}", paint(color, code, &head));
+            if let Some(why) = change.disruption() {
+                let _ = writeln!(
+                    out,
+                    "      {}",
+                    paint(color, "1;35", &format!("disruptive: {why}"))
+                );
+            }
             if matches!(change.action, Action::Update | Action::Replace { .. }) {
                 for property in &change.properties {
                     let _ = writeln!(

@@ -86,10 +86,15 @@ async fn write_validation_records(
             let detail = describe(cx, arn).await?;
             let issued = detail.as_ref().and_then(CertificateDetail::status)
                 == Some(&CertificateStatus::Issued);
-            let records: Vec<(String, String, String)> = detail
+            let options = detail
                 .as_ref()
                 .map(CertificateDetail::domain_validation_options)
-                .unwrap_or_default()
+                .unwrap_or_default();
+            // ACM fills in one domain's record after another: wait for all of them, or the
+            // names without one never validate and the certificate waits an hour.
+            let complete =
+                !options.is_empty() && options.iter().all(|o| o.resource_record().is_some());
+            let records: Vec<(String, String, String)> = options
                 .iter()
                 .filter_map(|o| {
                     o.resource_record().map(|r| {
@@ -103,7 +108,7 @@ async fn write_validation_records(
                 .collect();
             // Written even when already issued (a create resumed after a crash): ACM renews
             // the certificate through these records, so they must stay.
-            Ok((issued || !records.is_empty()).then_some(records))
+            Ok((issued || complete).then_some(records))
         },
     )
     .await?;
@@ -126,6 +131,43 @@ async fn write_validation_records(
         crate::route53::change(&cx.route53, zone, ChangeAction::Upsert, record).await?;
     }
     Ok(())
+}
+
+/// The validation record names of every certificate in the account but `this`.
+async fn records_of_other_certificates(
+    cx: &Context,
+    this: &str,
+) -> Result<std::collections::BTreeSet<String>, ProviderError> {
+    let mut names = std::collections::BTreeSet::new();
+    let mut next: Option<String> = None;
+    loop {
+        let out = cx
+            .acm
+            .list_certificates()
+            .set_next_token(next.clone())
+            .send()
+            .await
+            .map_err(classify)?;
+        for arn in out
+            .certificate_summary_list()
+            .iter()
+            .filter_map(|s| s.certificate_arn())
+            .filter(|arn| *arn != this)
+        {
+            if let Some(detail) = describe(cx, arn).await? {
+                names.extend(
+                    detail
+                        .domain_validation_options()
+                        .iter()
+                        .filter_map(|o| o.resource_record().map(|r| r.name().to_owned())),
+                );
+            }
+        }
+        match out.next_token() {
+            Some(token) => next = Some(token.to_owned()),
+            None => return Ok(names),
+        }
+    }
 }
 
 async fn wait_issued(cx: &Context, arn: &str) -> Result<(), ProviderError> {
@@ -290,10 +332,16 @@ impl Handler for Certificate {
             .flatten()
             .filter_map(|o| o.get("HostedZoneId")?.as_str().map(str::to_owned))
             .collect();
+        // A validation record is the same for every certificate of its domain in the account:
+        // one another certificate still uses stays, or that one could no longer renew.
+        let shared = records_of_other_certificates(cx, request.physical_id).await?;
         for option in detail.domain_validation_options() {
             let Some(record) = option.resource_record() else {
                 continue;
             };
+            if shared.contains(record.name()) {
+                continue;
+            }
             for zone in &zones {
                 crate::route53::delete_record(&cx.route53, zone, record.name(), "CNAME").await?;
             }

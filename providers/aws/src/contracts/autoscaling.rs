@@ -25,7 +25,10 @@ pub(crate) static AUTO_SCALING_GROUP: TypeContract = TypeContract::new(
 static SCALING_POLICY_PROPERTIES: [PropertySpec; 3] = [
     PropertySpec::create_only("AutoScalingGroupName"),
     PropertySpec::create_only("PolicyType"),
-    PropertySpec::updatable("TargetTrackingConfiguration"),
+    PropertySpec::updatable("TargetTrackingConfiguration").with_fields(&[
+        "TargetValue",
+        "PredefinedMetricSpecification.PredefinedMetricType",
+    ]),
 ];
 
 fn target_tracking_only(inputs: &Inputs) -> Result<(), String> {

@@ -1,6 +1,6 @@
 //! EC2: networking, security groups, launch templates, instances.
 
-use stratus_core::deploy::{Compare, Identity, Inputs, Json, PropertySpec, TypeContract};
+use stratus_core::deploy::{Compare, Identity, Inputs, PropertySpec, TypeContract};
 
 static EIP_PROPERTIES: [PropertySpec; 2] = [
     PropertySpec::create_only("Domain"),
@@ -70,33 +70,21 @@ pub(crate) static INTERNET_GATEWAY: TypeContract = TypeContract::new(
 
 static LAUNCH_TEMPLATE_PROPERTIES: [PropertySpec; 2] = [
     PropertySpec::create_only("LaunchTemplateName"),
-    PropertySpec::updatable("LaunchTemplateData"),
+    // The data this handler applies (ec2/launch_template.rs `request_data`).
+    PropertySpec::updatable("LaunchTemplateData").with_fields(&[
+        "ImageId",
+        "InstanceType",
+        "SecurityGroupIds",
+        "IamInstanceProfile.Arn",
+        "UserData",
+        "MetadataOptions.HttpTokens",
+        "MetadataOptions.HttpEndpoint",
+        "MetadataOptions.HttpPutResponseHopLimit",
+        "TagSpecifications.*.ResourceType",
+        "TagSpecifications.*.Tags",
+        "KeyName",
+    ]),
 ];
-
-/// The keys of `LaunchTemplateData` this handler applies.
-const DATA_KEYS: &[&str] = &[
-    "ImageId",
-    "InstanceType",
-    "SecurityGroupIds",
-    "IamInstanceProfile",
-    "UserData",
-    "MetadataOptions",
-    "TagSpecifications",
-    "KeyName",
-];
-
-fn known_data(inputs: &Inputs) -> Result<(), String> {
-    let Some(data) = inputs.get("LaunchTemplateData").and_then(Json::as_object) else {
-        return Ok(());
-    };
-    match data.keys().find(|k| !DATA_KEYS.contains(&k.as_str())) {
-        Some(key) => Err(format!(
-            "LaunchTemplateData.{key} is not implemented by stratus-aws and would be ignored (implemented: {})",
-            DATA_KEYS.join(", ")
-        )),
-        None => Ok(()),
-    }
-}
 
 /// `AWS::EC2::LaunchTemplate`.
 pub(crate) static LAUNCH_TEMPLATE: TypeContract = TypeContract::new(
@@ -104,7 +92,6 @@ pub(crate) static LAUNCH_TEMPLATE: TypeContract = TypeContract::new(
     Identity::Named("LaunchTemplateName"),
     &LAUNCH_TEMPLATE_PROPERTIES,
 )
-.with_validation(known_data)
 // Each update is a new version, which the group that refers to it then runs.
 .with_updated_attributes(&["LatestVersionNumber", "DefaultVersionNumber"]);
 

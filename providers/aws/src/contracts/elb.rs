@@ -6,7 +6,7 @@ static LISTENER_PROPERTIES: [PropertySpec; 5] = [
     PropertySpec::create_only("LoadBalancerArn"),
     PropertySpec::updatable("Port"),
     PropertySpec::updatable("Protocol"),
-    PropertySpec::updatable("DefaultActions"),
+    PropertySpec::updatable("DefaultActions").with_fields(&["*.Type", "*.TargetGroupArn"]),
     PropertySpec::updatable("Certificates"),
 ];
 

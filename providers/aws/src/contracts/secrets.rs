@@ -5,7 +5,14 @@ use stratus_core::deploy::{Compare, Identity, PropertySpec, TypeContract};
 static SECRET_PROPERTIES: [PropertySpec; 4] = [
     PropertySpec::create_only("Name"),
     PropertySpec::updatable("Description"),
-    PropertySpec::updatable("GenerateSecretString").compared(Compare::Ignore),
+    PropertySpec::updatable("GenerateSecretString")
+        .compared(Compare::Ignore)
+        .with_fields(&[
+            "ExcludeCharacters",
+            "GenerateStringKey",
+            "PasswordLength",
+            "SecretStringTemplate",
+        ]),
     PropertySpec::updatable("Tags").compared(Compare::Tags),
 ];
 

@@ -18,21 +18,27 @@ use crate::wait::poll;
 
 pub(super) struct MountTarget;
 
-async fn describe(cx: &Context, id: &str) -> Result<Option<MountTargetDescription>, ProviderError> {
+/// The mount target in any state, `deleting` included.
+async fn describe_any(
+    cx: &Context,
+    id: &str,
+) -> Result<Option<MountTargetDescription>, ProviderError> {
     let out = cx
         .efs
         .describe_mount_targets()
         .mount_target_id(id)
         .send()
         .await;
-    Ok(absent(out.map_err(classify))?
-        .and_then(|o| o.mount_targets().first().cloned())
-        .filter(|m| {
-            !matches!(
-                m.life_cycle_state(),
-                LifeCycleState::Deleted | LifeCycleState::Deleting
-            )
-        }))
+    Ok(absent(out.map_err(classify))?.and_then(|o| o.mount_targets().first().cloned()))
+}
+
+async fn describe(cx: &Context, id: &str) -> Result<Option<MountTargetDescription>, ProviderError> {
+    Ok(describe_any(cx, id).await?.filter(|m| {
+        !matches!(
+            m.life_cycle_state(),
+            LifeCycleState::Deleted | LifeCycleState::Deleting
+        )
+    }))
 }
 
 async fn groups(cx: &Context, id: &str) -> Result<Vec<String>, ProviderError> {
@@ -205,10 +211,12 @@ impl Handler for MountTarget {
             &cx.wait,
             "AWS::EFS::MountTarget",
             &format!("mount target {} to be deleted", request.physical_id),
+            // Gone, not `deleting`: its network interface holds the subnet and the security
+            // group until then.
             || async {
-                Ok(describe(cx, request.physical_id)
+                Ok(describe_any(cx, request.physical_id)
                     .await?
-                    .is_none()
+                    .is_none_or(|m| m.life_cycle_state() == &LifeCycleState::Deleted)
                     .then_some(()))
             },
         )

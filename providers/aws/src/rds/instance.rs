@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 use aws_sdk_rds::types::DbInstance;
 use stratus_core::deploy::{
-    Attributes, CreateRequest, Created, DeleteRequest, FindRequest, Inputs, Json, Live,
+    Attributes, CreateRequest, Created, DeleteRequest, ErrorKind, FindRequest, Inputs, Json, Live,
     ProviderError, TypeContract, UpdateRequest,
 };
 
@@ -39,16 +39,68 @@ async fn describe(cx: &Context, id: &str) -> Result<Option<DbInstance>, Provider
     Ok(absent(out.map_err(classify))?.and_then(|o| o.db_instances().first().cloned()))
 }
 
+/// Statuses an instance passes through on its way to `available` (Terraform's
+/// `waitDBInstanceAvailable` pending list, `internal/service/rds/instance.go`); any other is
+/// a failure that no wait ends (`failed`, `incompatible-*`, `storage-full`,
+/// `inaccessible-encryption-credentials`…).
+const PASSING: &[&str] = &[
+    "backing-up",
+    "configuring-enhanced-monitoring",
+    "configuring-iam-database-auth",
+    "configuring-log-exports",
+    "creating",
+    "maintenance",
+    "modifying",
+    "moving-to-vpc",
+    "rebooting",
+    "renaming",
+    "resetting-master-credentials",
+    "starting",
+    "stopping",
+    "storage-config-upgrade",
+    "storage-initialization",
+    "storage-optimization",
+    "upgrading",
+];
+
+/// Whether a modification applied immediately is still pending.
+fn modification_pending(db: &aws_sdk_rds::types::DbInstance) -> bool {
+    db.pending_modified_values().is_some_and(|p| {
+        p.db_instance_class().is_some()
+            || p.allocated_storage().is_some()
+            || p.multi_az().is_some()
+            || p.engine_version().is_some()
+            || p.storage_type().is_some()
+            || p.backup_retention_period().is_some()
+    })
+}
+
+/// Waits until the instance is `available` with no modification pending: right after
+/// `ModifyDBInstance` the status is still `available` for a moment, and a failed status ends the
+/// wait at once, naming it.
 async fn wait_available(cx: &Context, id: &str) -> Result<(), ProviderError> {
     poll(
         &cx.wait,
         "AWS::RDS::DBInstance",
         &format!("DB instance {id} to be available"),
         || async {
-            Ok(describe(cx, id)
-                .await?
-                .is_some_and(|db| db.db_instance_status() == Some("available"))
-                .then_some(()))
+            let Some(db) = describe(cx, id).await? else {
+                return Ok(None);
+            };
+            let status = db.db_instance_status().unwrap_or_default();
+            if status == "available" {
+                return Ok((!modification_pending(&db)).then_some(()));
+            }
+            if PASSING.contains(&status) {
+                return Ok(None);
+            }
+            Err(ProviderError::new(
+                ErrorKind::Other,
+                format!(
+                    "DB instance {id} is {status}, from which it does not become available by \
+                     waiting; see its events in the RDS console"
+                ),
+            ))
         },
     )
     .await

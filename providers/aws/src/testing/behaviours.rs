@@ -29,6 +29,9 @@ pub struct AwsBehaviours {
     /// After an auto scaling group is created or changed, its scaling activity refuses a
     /// delete (`ScalingActivityInProgress`) for this long.
     pub scaling_activity: Duration,
+    /// A new DB instance is `creating`, and a modified one `available` for a moment, then
+    /// `modifying` with `PendingModifiedValues`, for this long.
+    pub database_transition: Duration,
 }
 
 impl Default for AwsBehaviours {
@@ -39,6 +42,7 @@ impl Default for AwsBehaviours {
             new_resource_invisible: Duration::from_secs(5),
             interfaces_drain: Duration::from_secs(120),
             scaling_activity: Duration::from_secs(60),
+            database_transition: Duration::from_secs(300),
         }
     }
 }
@@ -68,8 +72,16 @@ pub(super) struct Memory {
     balancer_deleted: Option<Instant>,
     /// Auto scaling groups by name: when last created or changed.
     scaling: HashMap<String, Instant>,
+    /// DB instances by identifier: when created, when last modified.
+    databases: HashMap<String, (Instant, DatabaseChange)>,
     /// What was refused, by behaviour, for the tests to see that it happened.
     pub(super) refused: HashMap<&'static str, usize>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum DatabaseChange {
+    Created,
+    Modified,
 }
 
 /// One request as the behaviours see it.
@@ -230,8 +242,77 @@ pub(super) fn remember(memory: &mut Memory, request: &Request<'_>, answer: &str)
                 memory.scaling.insert(name.to_owned(), now);
             }
         }
+        ("rds", "CreateDBInstance" | "CreateDBInstanceReadReplica" | "ModifyDBInstance") => {
+            if let Some(id) = request.param("DBInstanceIdentifier") {
+                let change = if request.action == "ModifyDBInstance" {
+                    DatabaseChange::Modified
+                } else {
+                    DatabaseChange::Created
+                };
+                memory
+                    .databases
+                    .insert(id.to_ascii_lowercase(), (now, change));
+            }
+        }
         _ => {}
     }
+}
+
+const AVAILABLE: &str = "<DBInstanceStatus>available</DBInstanceStatus>";
+const PENDING: &str =
+    "<PendingModifiedValues><DBInstanceClass>db.pending</DBInstanceClass></PendingModifiedValues>";
+
+/// The answer as AWS would give it now: a DB instance made or modified less than
+/// [`AwsBehaviours::database_transition`] ago is `creating`, or `modifying` with a pending
+/// class (after a first moment still `available`, as RDS answers right after the call).
+pub(super) fn rewrite(
+    behaviours: &AwsBehaviours,
+    memory: &mut Memory,
+    request: &Request<'_>,
+    answer: &str,
+) -> Option<String> {
+    if (request.service, request.action) != ("rds", "DescribeDBInstances") {
+        return None;
+    }
+    let id = between(answer, "<DBInstanceIdentifier>", "</DBInstanceIdentifier>")?;
+    let (when, change) = *memory.databases.get(&id.to_ascii_lowercase())?;
+    let age = when.elapsed();
+    let window = behaviours.after(behaviours.database_transition);
+    if age >= window || !answer.contains(AVAILABLE) {
+        return None;
+    }
+    let without_pending = strip_element(answer, "PendingModifiedValues");
+    let rewritten = match change {
+        DatabaseChange::Created => without_pending.replacen(
+            AVAILABLE,
+            "<DBInstanceStatus>creating</DBInstanceStatus>",
+            1,
+        ),
+        // Right after ModifyDBInstance RDS still says `available`, the change pending.
+        DatabaseChange::Modified if age < window / 10 => {
+            without_pending.replacen(AVAILABLE, &format!("{AVAILABLE}{PENDING}"), 1)
+        }
+        DatabaseChange::Modified => without_pending.replacen(
+            AVAILABLE,
+            &format!("<DBInstanceStatus>modifying</DBInstanceStatus>{PENDING}"),
+            1,
+        ),
+    };
+    *memory.refused.entry("database transition").or_default() += 1;
+    Some(rewritten)
+}
+
+/// `text` without its `<name>…</name>` or `<name/>` elements.
+fn strip_element(text: &str, name: &str) -> String {
+    let mut out = text.replace(&format!("<{name}/>"), "");
+    let (open, close) = (format!("<{name}>"), format!("</{name}>"));
+    while let Some(start) = out.find(&open) {
+        let Some(end) = out[start..].find(&close) else {
+            break;
+        };
+        out.replace_range(start..start + end + close.len(), "");
+    }
+    out
 }
 
 /// The text between the first `open` and the next `close`.

@@ -394,11 +394,19 @@ async fn handle(
     })
     .await
     .map_err(|_| Cut("forwarding task"))??;
-    if playing.is_some() && answer.0.status.is_success() {
-        let text = String::from_utf8_lossy(&answer.1);
-        behaviours::remember(&mut lock(&shared.memory), &call.request(), &text);
+    let (mut head, mut body) = answer;
+    if let Some(played) = &playing
+        && head.status.is_success()
+    {
+        let text = String::from_utf8_lossy(&body).into_owned();
+        let mut memory = lock(&shared.memory);
+        behaviours::remember(&mut memory, &call.request(), &text);
+        if let Some(rewritten) = behaviours::rewrite(played, &mut memory, &call.request(), &text) {
+            head.headers.remove(hyper::header::CONTENT_LENGTH);
+            body = Bytes::from(rewritten);
+        }
     }
-    let answer = Response::from_parts(answer.0, Full::new(answer.1));
+    let answer = Response::from_parts(head, Full::new(body));
     if call.mutating {
         *lock(&shared.stats)
             .mutating
@@ -488,7 +496,7 @@ async fn ask(upstream: &str, service: &str, form: String) -> String {
     let body = body
         .collect()
         .await
-        .map(|b| b.to_bytes())
+        .map(http_body_util::Collected::to_bytes)
         .unwrap_or_default();
     match forward(upstream, parts, body).await {
         Ok((_, body)) => String::from_utf8_lossy(&body).into_owned(),
