@@ -57,8 +57,8 @@ impl Default for Wait {
 
 impl Wait {
     /// Polls every `interval` and gives up after `timeout` whatever the kind; "not found" is
-    /// believed after two lookups `interval` apart (for tests against an emulator, which
-    /// answers at once).
+    /// believed after two lookups `interval` apart, and what was just made is waited for 25
+    /// intervals (for tests against an emulator, which answers at once).
     pub fn uniform(interval: Duration, timeout: Duration) -> Self {
         Self {
             interval,
@@ -66,7 +66,8 @@ impl Wait {
             per_kind: BTreeMap::new(),
             settle_attempts: 2,
             settle_interval: interval,
-            propagation: timeout,
+            // An emulator shows what it made at once: something missing is missing.
+            propagation: interval.saturating_mul(25),
         }
     }
 
