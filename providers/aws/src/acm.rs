@@ -133,12 +133,9 @@ async fn write_validation_records(
     Ok(())
 }
 
-/// The validation record names of every certificate in the account but `this`.
-async fn records_of_other_certificates(
-    cx: &Context,
-    this: &str,
-) -> Result<std::collections::BTreeSet<String>, ProviderError> {
-    let mut names = std::collections::BTreeSet::new();
+/// Every certificate of the account and region, by ARN (all pages).
+async fn certificate_arns(cx: &Context) -> Result<Vec<String>, ProviderError> {
+    let mut arns = Vec::new();
     let mut next: Option<String> = None;
     loop {
         let out = cx
@@ -148,26 +145,39 @@ async fn records_of_other_certificates(
             .send()
             .await
             .map_err(classify)?;
-        for arn in out
-            .certificate_summary_list()
-            .iter()
-            .filter_map(|s| s.certificate_arn())
-            .filter(|arn| *arn != this)
-        {
-            if let Some(detail) = describe(cx, arn).await? {
-                names.extend(
-                    detail
-                        .domain_validation_options()
-                        .iter()
-                        .filter_map(|o| o.resource_record().map(|r| r.name().to_owned())),
-                );
-            }
-        }
+        arns.extend(
+            out.certificate_summary_list()
+                .iter()
+                .filter_map(|s| s.certificate_arn().map(str::to_owned)),
+        );
         match out.next_token() {
             Some(token) => next = Some(token.to_owned()),
-            None => return Ok(names),
+            None => return Ok(arns),
         }
     }
+}
+
+/// The validation record names of every certificate in the account but `this`.
+async fn records_of_other_certificates(
+    cx: &Context,
+    this: &str,
+) -> Result<std::collections::BTreeSet<String>, ProviderError> {
+    let mut names = std::collections::BTreeSet::new();
+    for arn in certificate_arns(cx)
+        .await?
+        .iter()
+        .filter(|arn| *arn != this)
+    {
+        if let Some(detail) = describe(cx, arn).await? {
+            names.extend(
+                detail
+                    .domain_validation_options()
+                    .iter()
+                    .filter_map(|o| o.resource_record().map(|r| r.name().to_owned())),
+            );
+        }
+    }
+    Ok(names)
 }
 
 async fn wait_issued(cx: &Context, arn: &str) -> Result<(), ProviderError> {
@@ -361,31 +371,17 @@ impl Handler for Certificate {
         cx: &Context,
         request: FindRequest<'_>,
     ) -> Result<Option<Created>, ProviderError> {
-        let mut next: Option<String> = None;
-        loop {
-            let out = cx
-                .acm
-                .list_certificates()
-                .set_next_token(next.clone())
-                .send()
-                .await
-                .map_err(classify)?;
-            for summary in out.certificate_summary_list() {
-                let Some(arn) = summary.certificate_arn() else {
-                    continue;
-                };
-                if ownership::made_by(&live_tags(cx, arn).await?, request.token) {
-                    // Finishing it writes the validation records and waits for it.
-                    return Ok(Some(Created {
-                        physical_id: arn.to_owned(),
-                        attributes: [("Arn".to_owned(), Json::from(arn))].into_iter().collect(),
-                    }));
-                }
-            }
-            match out.next_token() {
-                Some(token) => next = Some(token.to_owned()),
-                None => return Ok(None),
+        for arn in certificate_arns(cx).await? {
+            if ownership::made_by(&live_tags(cx, &arn).await?, request.token) {
+                // Finishing it writes the validation records and waits for it.
+                return Ok(Some(Created {
+                    attributes: [("Arn".to_owned(), Json::from(arn.as_str()))]
+                        .into_iter()
+                        .collect(),
+                    physical_id: arn,
+                }));
             }
         }
+        Ok(None)
     }
 }
