@@ -193,18 +193,28 @@ impl Plan {
     /// assert!(plan.unallowed_data_loss(&BTreeSet::from(["Db".to_owned()])).is_empty());
     /// ```
     pub fn unallowed_data_loss(&self, allowed: &BTreeSet<String>) -> Vec<&DataLoss> {
-        let prefix = format!("{}/", self.stack);
         self.data_loss
             .iter()
-            .filter(|d| {
-                !allowed.contains(&d.logical_id)
-                    && !d.path.as_ref().is_some_and(|p| {
-                        allowed.contains(p)
-                            || p.strip_prefix(&prefix).is_some_and(|w| allowed.contains(w))
-                    })
-            })
+            .filter(|d| !names(allowed, &self.stack, &d.logical_id, d.path.as_deref()))
             .collect()
     }
+}
+
+/// Whether `set` (what a flag named: logical ids or construct paths, full or within the stack)
+/// names the resource `logical_id` at `path` of `stack`.
+pub(crate) fn names(
+    set: &BTreeSet<String>,
+    stack: &str,
+    logical_id: &str,
+    path: Option<&str>,
+) -> bool {
+    set.contains(logical_id)
+        || path.is_some_and(|p| {
+            set.contains(p)
+                || p.strip_prefix(stack)
+                    .and_then(|rest| rest.strip_prefix('/'))
+                    .is_some_and(|within| set.contains(within))
+        })
 }
 
 /// Dependencies resolved from state, except those about to be (re)created, and the

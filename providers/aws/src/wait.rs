@@ -171,6 +171,17 @@ where
     }
 }
 
+/// EC2's and Auto Scaling's answer while a new instance profile is not visible to them
+/// (`InvalidParameterValue`/`ValidationError` "… Invalid IAM Instance Profile name"): retried
+/// while it propagates, never taken for success.
+pub(crate) fn instance_profile_not_visible(error: &ProviderError) -> bool {
+    error.kind == ErrorKind::InvalidInput
+        && error
+            .message
+            .to_ascii_lowercase()
+            .contains("instance profile")
+}
+
 /// No service-specific propagation answer: only not-found errors naming the new resource.
 pub(crate) fn not_found_only(_: &ProviderError) -> bool {
     false

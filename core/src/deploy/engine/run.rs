@@ -14,6 +14,7 @@ use crate::stack::Stack;
 
 use super::super::journal::{Pending, apply_done, replay};
 use super::super::limiter::Limiter;
+use super::super::plan::names;
 use super::super::provider::{
     Attributes, CreateRequest, ErrorKind, FindRequest, Inputs, Live, ProviderError,
 };
@@ -142,8 +143,6 @@ impl<'a> Run<'a> {
             let JournalEntry::Intent {
                 operation,
                 logical_id,
-                type_name,
-                physical_id,
                 ..
             } = &entry
             else {
@@ -165,15 +164,9 @@ impl<'a> Run<'a> {
                 // A delete that took effect is settled as the next deploy settles it, so that
                 // the plan shown is the plan that deploy makes.
                 Operation::Delete | Operation::DeleteRetired | Operation::Retire => {
-                    let physical = physical_id.as_deref().unwrap_or_default();
-                    if self
-                        .read_live(type_name, physical)
+                    self.settle_delete(&mut state, &entry)
                         .await
-                        .map_err(reconcile_error)?
-                        .is_none()
-                    {
-                        apply_done(&mut state, &entry, None, Attributes::new());
-                    }
+                        .map_err(reconcile_error)?;
                 }
                 Operation::Update => {}
             }
@@ -368,14 +361,7 @@ impl<'a> Run<'a> {
             return None;
         };
         let options = &self.deployer.options;
-        let named = |set: &std::collections::BTreeSet<String>| {
-            set.contains(logical_id)
-                || path.as_ref().is_some_and(|p| {
-                    set.contains(p)
-                        || p.strip_prefix(&format!("{}/", self.stack_name))
-                            .is_some_and(|within| set.contains(within))
-                })
-        };
+        let named = |set| names(set, &self.stack_name, logical_id, path.as_deref());
         if named(&options.discard_pending) {
             Some(PendingChoice::Discard)
         } else if named(&options.adopt_pending) {

@@ -19,7 +19,7 @@ use crate::handler::{Context, Handler, read_back};
 use crate::inputs::{number, opt_i32, opt_string, string_list};
 use crate::names::generated;
 use crate::ownership;
-use crate::wait::{poll, while_propagating};
+use crate::wait::{instance_profile_not_visible, poll, while_propagating};
 
 pub(super) struct Group;
 
@@ -83,14 +83,6 @@ fn sdk_tag(group: &str, key: &str, value: &str, propagate: bool) -> Tag {
         .resource_id(group)
         .resource_type("auto-scaling-group")
         .build()
-}
-
-/// Whether an error says a new instance profile is not visible yet: only retried, boundedly.
-fn is_propagating(error: &ProviderError) -> bool {
-    error
-        .message
-        .to_ascii_lowercase()
-        .contains("instance profile")
 }
 
 async fn wait_gone(cx: &Context, name: &str) -> Result<(), ProviderError> {
@@ -203,7 +195,7 @@ async fn create_group(
     }
     // A launch template naming a new instance profile is refused ("Invalid IAM Instance
     // Profile name") until IAM has propagated it.
-    while_propagating(&cx.wait, &[], is_propagating, || async {
+    while_propagating(&cx.wait, &[], instance_profile_not_visible, || async {
         create.clone().send().await.map_err(classify)
     })
     .await

@@ -8,7 +8,7 @@ use aws_sdk_ec2::types::{
     ResourceType,
 };
 use stratus_core::deploy::{
-    Attributes, CreateRequest, Created, DeleteRequest, ErrorKind, FindRequest, Inputs, Json, Live,
+    Attributes, CreateRequest, Created, DeleteRequest, FindRequest, Inputs, Json, Live,
     ProviderError, TypeContract, UpdateRequest,
 };
 
@@ -18,7 +18,7 @@ use crate::error::classify;
 use crate::handler::{Context, Handler, read_back};
 use crate::inputs::{opt_string, string, strings_of};
 use crate::ownership;
-use crate::wait::{poll, while_propagating};
+use crate::wait::{instance_profile_not_visible, poll, while_propagating};
 
 pub(super) struct Instance;
 
@@ -57,16 +57,6 @@ async fn wait_for(cx: &Context, id: &str, wanted: InstanceStateName) -> Result<(
         },
     )
     .await
-}
-
-/// Whether an error says a new instance profile is not visible to EC2 yet. Used only to retry,
-/// boundedly, never to decide success.
-fn is_propagating(error: &ProviderError) -> bool {
-    error.kind == ErrorKind::InvalidInput
-        && error
-            .message
-            .to_ascii_lowercase()
-            .contains("instance profile")
 }
 
 async fn change_type(cx: &Context, id: &str, instance_type: &str) -> Result<(), ProviderError> {
@@ -138,7 +128,7 @@ impl Handler for Instance {
         let subnet = string(inputs, "SubnetId")?;
         // A new instance profile is refused as "Invalid IAM Instance Profile" until IAM has
         // propagated it to EC2 (up to about two minutes).
-        let out = while_propagating(&cx.wait, &[], is_propagating, || async {
+        let out = while_propagating(&cx.wait, &[], instance_profile_not_visible, || async {
             cx.ec2
                 .run_instances()
                 .min_count(1)

@@ -95,7 +95,7 @@ pub(super) struct Request<'a> {
 }
 
 impl Request<'_> {
-    fn param(&self, name: &str) -> Option<&str> {
+    pub(super) fn param(&self, name: &str) -> Option<&str> {
         self.form
             .iter()
             .find(|(k, _)| k == name)

@@ -434,13 +434,8 @@ async fn play(
     let request = call.request();
     // Asked of the emulator before the memory is locked: only for a gateway detach.
     let mapped = if call.action == "DetachInternetGateway" {
-        let vpc = request
-            .form
-            .iter()
-            .find(|(k, _)| k == "VpcId")
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default();
-        mapped_public_addresses(&shared.upstream, &vpc).await
+        let vpc = request.param("VpcId").unwrap_or_default();
+        mapped_public_addresses(&shared.upstream, vpc).await
     } else {
         false
     };
