@@ -177,6 +177,84 @@ async fn database_rules(config: &SdkConfig) -> Vec<String> {
         .collect()
 }
 
+/// The id of the stack's security group `logical_id`, found by its ownership tag.
+async fn group_id(config: &SdkConfig, logical_id: &str) -> String {
+    let groups = aws_sdk_ec2::Client::new(config)
+        .describe_security_groups()
+        .filters(
+            aws_sdk_ec2::types::Filter::builder()
+                .name("tag:stratus:logical-id")
+                .values(logical_id)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    groups.security_groups()[0].group_id().unwrap().to_owned()
+}
+
+/// The group's live rules, as `(egress, protocol, from port, cidr)`.
+async fn group_rules(config: &SdkConfig, group: &str) -> Vec<(bool, String, i32, String)> {
+    let rules = aws_sdk_ec2::Client::new(config)
+        .describe_security_group_rules()
+        .filters(
+            aws_sdk_ec2::types::Filter::builder()
+                .name("group-id")
+                .values(group)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    rules
+        .security_group_rules()
+        .iter()
+        .map(|r| {
+            (
+                r.is_egress().unwrap_or_default(),
+                r.ip_protocol().unwrap_or_default().to_owned(),
+                r.from_port().unwrap_or(-1),
+                r.cidr_ipv4().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// Opens the load balancer's group to all outbound traffic and the database's group to SSH
+/// from anywhere, as someone in the console would.
+async fn open_groups_outside_stratus(config: &SdkConfig) -> (String, String) {
+    let ec2 = aws_sdk_ec2::Client::new(config);
+    let (lb, db) = (
+        group_id(config, "LbSg").await,
+        group_id(config, "DbSg").await,
+    );
+    let anywhere = |protocol: &str, port: Option<i32>| {
+        aws_sdk_ec2::types::IpPermission::builder()
+            .ip_protocol(protocol)
+            .set_from_port(port)
+            .set_to_port(port)
+            .ip_ranges(
+                aws_sdk_ec2::types::IpRange::builder()
+                    .cidr_ip("0.0.0.0/0")
+                    .build(),
+            )
+            .build()
+    };
+    ec2.authorize_security_group_egress()
+        .group_id(&lb)
+        .ip_permissions(anywhere("-1", None))
+        .send()
+        .await
+        .unwrap();
+    ec2.authorize_security_group_ingress()
+        .group_id(&db)
+        .ip_permissions(anywhere("tcp", Some(22)))
+        .send()
+        .await
+        .unwrap();
+    (lb, db)
+}
+
 /// Removes the database group's 3306 rule, as someone in the console would.
 async fn revoke_database_rule(config: &SdkConfig) {
     let rules = database_rules(config).await;
@@ -362,6 +440,58 @@ async fn updates_drift_and_destroy_keep_to_the_contract() {
     assert!(put_back.succeeded(), "{:?}", put_back.failed);
     assert_eq!(asg_max(&config).await, Some(6));
     assert_eq!(database_rules(&config).await.len(), 1, "the rule is back");
+    assert!(!deployer.drift("project-x").await.unwrap().has_drift());
+
+    // Rules added outside Stratus to the stack's groups (issue 20, item 19): an allow-all
+    // egress re-added where the declaration replaced it, SSH opened on the database's group.
+    let (lb, db) = open_groups_outside_stratus(&config).await;
+    let drift = deployer.drift("project-x").await.unwrap();
+    let drifted: Vec<(&str, Vec<&str>)> = drift
+        .resources
+        .iter()
+        .map(|r| match &r.status {
+            DriftStatus::Modified { properties } => (
+                r.logical_id.as_str(),
+                properties.iter().map(|p| p.name.as_str()).collect(),
+            ),
+            DriftStatus::Deleted => (r.logical_id.as_str(), vec!["(deleted)"]),
+        })
+        .collect();
+    assert_eq!(
+        drifted,
+        [
+            ("DbSg", vec!["SecurityGroupIngress"]),
+            ("LbSg", vec!["SecurityGroupEgress"])
+        ],
+        "{drift:?}"
+    );
+    let plan = deployer.plan(&bigger_stack).await.unwrap();
+    assert_eq!(plan.change("DbSg").unwrap().action, Action::Update);
+    assert_eq!(plan.change("LbSg").unwrap().action, Action::Update);
+    let put_back = deployer.deploy(&bigger_stack).await.unwrap();
+    assert!(put_back.succeeded(), "{:?}", put_back.failed);
+    let open = |rules: &[(bool, String, i32, String)], egress: bool, protocol: &str| {
+        rules
+            .iter()
+            .any(|r| r.0 == egress && r.1 == protocol && r.3 == "0.0.0.0/0")
+    };
+    let (lb_rules, db_rules) = (
+        group_rules(&config, &lb).await,
+        group_rules(&config, &db).await,
+    );
+    assert!(
+        !open(&lb_rules, true, "-1"),
+        "allow-all egress stays: {lb_rules:?}"
+    );
+    assert!(
+        !open(&db_rules, false, "tcp"),
+        "SSH stays open: {db_rules:?}"
+    );
+    assert_eq!(
+        database_rules(&config).await.len(),
+        1,
+        "the stack's rule stays"
+    );
     assert!(!deployer.drift("project-x").await.unwrap().has_drift());
 
     // Destroy keeps what the removal policies keep, and says so.

@@ -537,6 +537,13 @@ impl Provider for FakeCloud {
         if let Some(answer) = self.met(&contract, &request, &inputs, name.as_deref()) {
             return answer;
         }
+        // As AWS does, what the create leaves out holds its default and reads back as such.
+        // (Not lists other resources add to: this cloud does not gather a group's rules.)
+        for spec in contract.properties.iter().filter(|p| p.gathered.is_none()) {
+            if let (false, Some(default)) = (inputs.contains_key(spec.name), spec.default_value()) {
+                inputs.insert(spec.name.to_owned(), default);
+            }
+        }
         let mut state = self.state.lock().unwrap();
         let mut mentioned = BTreeSet::new();
         mentioned_ids(&Json::Object(inputs.clone()), &mut mentioned);
@@ -648,11 +655,12 @@ impl Provider for FakeCloud {
                 format!("{} does not exist", request.physical_id),
             ));
         };
+        // As AWS does, an update changes only what it sends: a property it leaves out keeps
+        // its last value (the engine sends a removed property's default to reset it).
         for name in request.changed {
-            match request.inputs.get(name) {
-                Some(value) => resource.inputs.insert(name.clone(), value.clone()),
-                None => resource.inputs.remove(name),
-            };
+            if let Some(value) = request.inputs.get(name) {
+                resource.inputs.insert(name.clone(), value.clone());
+            }
         }
         let logical_id = resource.logical_id.clone();
         drop(state);

@@ -34,9 +34,10 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+use crate::deploy::refresh_in_stack;
 use crate::deploy::{
     Action, ApplyOptions, Compare, CreateRequest, Deployer, ErrorKind, Inputs, MemoryBackend,
-    Provider, ProviderError, State, differences,
+    Provider, ProviderError, State,
 };
 use crate::removal::RemovalPolicy;
 use crate::stack::Stack;
@@ -295,7 +296,16 @@ impl<'a> Suite<'a> {
             .map_err(|e| self.fail(check, e))?
             .ok_or_else(|| self.fail(check, format!("{} is gone", recorded.physical_id)))?;
         let contract = self.provider.contract(&recorded.type_name);
-        let differing = differences(contract.as_ref(), &recorded, &live);
+        let state = self.backend.snapshot().state.unwrap_or_default();
+        let differing = refresh_in_stack(
+            contract.as_ref(),
+            &state,
+            &self.logical_id,
+            &live,
+            &BTreeSet::new(),
+        )
+        .map(|(_, differing)| differing)
+        .unwrap_or_default();
         if differing.is_empty() {
             Ok(())
         } else {

@@ -187,7 +187,7 @@ fn contains_all(have: &[Json], wanted: &[Json]) -> bool {
 }
 
 /// The declared-subset equality of [`Compare::Declared`].
-fn declared_eq(declared: &Json, live: Option<&Json>) -> bool {
+pub(crate) fn declared_eq(declared: &Json, live: Option<&Json>) -> bool {
     match (declared, live) {
         (Json::Null, None | Some(Json::Null)) => true,
         (Json::Array(d), None | Some(Json::Null)) => d.is_empty(),

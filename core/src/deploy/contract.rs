@@ -28,6 +28,38 @@ pub struct PropertySpec {
     /// paths below the property (`*` for the items of a list: `*.TargetGroupArn`); a listed
     /// path takes its whole value. Empty: the value is taken whole, unchecked.
     pub fields: &'static [&'static str],
+    /// What the cloud holds when a declaration leaves the property out.
+    pub absent: Absent,
+    /// Another type of resource whose instances add elements to this list (a group's separate
+    /// rule resources beside its inline rules).
+    pub gathered: Option<Gathered>,
+}
+
+/// What the cloud holds for an in-place property a declaration leaves out. AWS keeps a value
+/// an update does not mention, so removing a property from a declaration must send this value;
+/// and a refresh compares an undeclared property with it, so a value changed outside Stratus
+/// shows as drift even where nothing was declared.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Absent {
+    /// AWS's default, as JSON text (`"false"`, `"[]"`, `"\"/\""`).
+    Default(&'static str),
+    /// The handler's update clears it when a declaration leaves it out (a route's target,
+    /// which the new target replaces).
+    Cleared,
+    /// No value resets it (AWS keeps the last one, or the property is required): a plan that
+    /// removes it from a declaration is refused, asking for the value wanted instead.
+    Kept,
+}
+
+/// Resources of another type that add elements to a list property of this one, each naming
+/// this resource in `parent`: the live list is the declared one (or its default) plus one
+/// element per such resource of the stack, its inputs without `parent`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Gathered {
+    /// The contributing type (`AWS::EC2::SecurityGroupEgress`).
+    pub type_name: &'static str,
+    /// Its property holding this resource's physical id (`GroupId`).
+    pub parent: &'static str,
 }
 
 impl PropertySpec {
@@ -38,6 +70,8 @@ impl PropertySpec {
             update: Update::InPlace,
             compare: Compare::Declared,
             fields: &[],
+            absent: Absent::Kept,
+            gathered: None,
         }
     }
 
@@ -48,6 +82,8 @@ impl PropertySpec {
             update: Update::Replace,
             compare: Compare::Declared,
             fields: &[],
+            absent: Absent::Kept,
+            gathered: None,
         }
     }
 
@@ -62,6 +98,46 @@ impl PropertySpec {
     #[must_use]
     pub const fn with_fields(self, fields: &'static [&'static str]) -> Self {
         Self { fields, ..self }
+    }
+
+    /// The same property, which the cloud resets to `default` (JSON text) when a declaration
+    /// leaves it out (see [`Absent`]).
+    #[must_use]
+    pub const fn resets_to(self, default: &'static str) -> Self {
+        Self {
+            absent: Absent::Default(default),
+            ..self
+        }
+    }
+
+    /// The same property, which the handler's update clears when a declaration leaves it out
+    /// (see [`Absent::Cleared`]).
+    #[must_use]
+    pub const fn cleared_when_left_out(self) -> Self {
+        Self {
+            absent: Absent::Cleared,
+            ..self
+        }
+    }
+
+    /// The same list property, to which resources of `type_name` naming this one in `parent`
+    /// add elements (see [`Gathered`]).
+    #[must_use]
+    pub const fn gathered_from(self, type_name: &'static str, parent: &'static str) -> Self {
+        Self {
+            gathered: Some(Gathered { type_name, parent }),
+            ..self
+        }
+    }
+
+    /// The value the cloud holds when a declaration leaves this property out, if one is known.
+    pub fn default_value(&self) -> Option<Json> {
+        match self.absent {
+            // The texts are the provider's constants: one that does not parse is a bug there,
+            // and is then treated as no known default (the removal is refused, never guessed).
+            Absent::Default(text) => serde_json::from_str(text).ok(),
+            Absent::Cleared | Absent::Kept => None,
+        }
     }
 
     /// The first nested field of `value` this property does not apply, as a dotted path.

@@ -7,6 +7,7 @@
 //! - [`plan()`]: per-property diff (create, update, replace and why, delete, no-op).
 //! - [`Deployer`]: reconcile, plan, apply, destroy.
 
+mod absent;
 mod compare;
 mod contract;
 mod engine;
@@ -24,7 +25,9 @@ mod saved;
 pub mod state;
 
 pub use compare::{Compare, matches, refreshed};
-pub use contract::{Identity, PropertySpec, TypeContract, Update, Validate, declared_name};
+pub use contract::{
+    Absent, Gathered, Identity, PropertySpec, TypeContract, Update, Validate, declared_name,
+};
 pub use engine::{
     ApplyOptions, Calls, Cancel, Deployer, EngineError, Event, Imported, Kept, Observer, Report,
 };
@@ -36,6 +39,7 @@ pub use provider::{
     Attributes, CreateRequest, Created, DeleteRequest, ErrorKind, FindRequest, Inputs, Json, Live,
     Provider, ProviderError, UpdateRequest,
 };
+pub(crate) use refresh::refresh_in_stack;
 pub use refresh::{Drift, DriftStatus, PropertyDrift, ResourceDrift, differences};
 pub use resolve::{UNKNOWN, is_unknown};
 pub use saved::{SAVED_PLAN_FORMAT, SavedPlan};

@@ -9,6 +9,7 @@ use crate::error::ValidationError;
 use crate::removal::{RemovalPolicy, is_data_bearing};
 use crate::stack::Stack;
 
+use super::absent;
 use super::provider::{Attributes, Inputs, Json, Provider};
 use super::refresh::ResourceDrift;
 use super::resolve::{self, Known};
@@ -300,6 +301,43 @@ fn diff(
     (action, differing)
 }
 
+/// Refuses an update that removes a property AWS would keep at its last value (no default
+/// resets it): applying it would report success and change nothing.
+fn refuse_unresettable(
+    node: &crate::graph::Node,
+    action: &Action,
+    recorded: Option<&super::state::ResourceState>,
+    desired: &Inputs,
+    provider: Option<&dyn Provider>,
+) -> Result<(), ValidationError> {
+    let (Action::Update, Some(recorded), Some(contract)) = (
+        action,
+        recorded,
+        provider.and_then(|p| p.contract(node.type_name)),
+    ) else {
+        return Ok(());
+    };
+    let kept = absent::unresettable_removals(&contract, &recorded.inputs, desired);
+    if kept.is_empty() {
+        return Ok(());
+    }
+    Err(ValidationError::InvalidValue {
+        path: node.path.clone(),
+        problem: format!(
+            "{} removed from the declaration of this {}, but AWS keeps the last value of {} \
+             when an update leaves {} out",
+            kept.join(", "),
+            node.type_name,
+            if kept.len() == 1 { "it" } else { "each" },
+            if kept.len() == 1 { "it" } else { "them" },
+        ),
+        fix: format!(
+            "declare the value you want {} to have instead of removing it",
+            kept.join(", ")
+        ),
+    })
+}
+
 /// The data a delete or replacement loses: a data-bearing resource whose policy keeps nothing.
 fn loses_data(
     removal: RemovalPolicy,
@@ -329,7 +367,8 @@ pub fn plan(stack: &Stack, state: &State) -> Result<Plan, ValidationError> {
 /// not update in place is a replacement too.
 ///
 /// # Errors
-/// A dependency cycle.
+/// A dependency cycle; an update removing a property that no default resets (see
+/// [`Absent::Kept`](super::Absent::Kept)).
 pub fn plan_with(
     stack: &Stack,
     state: &State,
@@ -358,13 +397,12 @@ pub fn plan_with(
         );
         let recorded = state.resources.get(&node.logical_id);
         let (action, properties) = diff(node, recorded, &desired, provider);
+        refuse_unresettable(node, &action, recorded, &desired, provider)?;
         summary.count(&action);
         if let (Action::Replace { .. }, Some(recorded)) = (&action, recorded) {
             data_loss.extend(loses_data(node.removal, recorded, "replace", Some(node)));
         }
-        let removal_before = recorded
-            .map(|r| r.removal)
-            .filter(|before| *before != node.removal);
+        let removal_before = recorded.map(|r| r.removal).filter(|r| *r != node.removal);
         summary.policy += usize::from(removal_before.is_some());
         recreated.insert(
             node.logical_id.clone(),

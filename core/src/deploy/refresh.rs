@@ -4,10 +4,13 @@
 
 use serde::{Deserialize, Serialize};
 
+use std::collections::BTreeSet;
+
+use super::absent;
 use super::compare::{Compare, matches, refreshed};
 use super::contract::TypeContract;
 use super::provider::{Json, Live};
-use super::state::ResourceState;
+use super::state::{ResourceState, State};
 
 /// One property that differs from what was recorded.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -71,22 +74,31 @@ impl Drift {
 }
 
 /// The properties of `recorded` that `live` does not match, each under its contract's
-/// comparison (properties the contract does not know are compared as declared).
+/// comparison (properties the contract does not know are compared as declared). A property the
+/// record leaves out is compared with its contract's default when the cloud reports it: a
+/// value set outside Stratus where the stack declares nothing is drift too.
 pub fn differences(
     contract: Option<&TypeContract>,
     recorded: &ResourceState,
     live: &Live,
 ) -> Vec<PropertyDrift> {
+    let defaults = contract
+        .map_or(&[][..], |c| c.properties)
+        .iter()
+        .filter(|p| !recorded.inputs.contains_key(p.name) && live.properties.contains_key(p.name))
+        .filter_map(|p| p.default_value().map(|value| (p.name.to_owned(), value)));
     recorded
         .inputs
         .iter()
+        .map(|(name, value)| (name.clone(), value.clone()))
+        .chain(defaults)
         .filter_map(|(name, value)| {
-            let compare = comparison(contract, name);
-            let live_value = live.properties.get(name);
-            (!matches(compare, value, live_value)).then(|| PropertyDrift {
-                name: name.clone(),
-                recorded: value.clone(),
+            let compare = comparison(contract, &name);
+            let live_value = live.properties.get(&name);
+            (!matches(compare, &value, live_value)).then(|| PropertyDrift {
                 live: live_value.cloned(),
+                name,
+                recorded: value,
             })
         })
         .collect()
@@ -123,6 +135,32 @@ pub(crate) fn refresh_resource(
         .attributes
         .extend(live.attributes.iter().map(|(k, v)| (k.clone(), v.clone())));
     resource
+}
+
+/// Refreshes `logical_id` of `state` from `live`: what differs, compared with the record as
+/// the cloud should show it (gathered lists with the elements of the stack's contributing
+/// resources, except those in `gone`), and the refreshed record, whose gathered lists keep the
+/// live elements no contributor accounts for.
+pub(crate) fn refresh_in_stack(
+    contract: Option<&TypeContract>,
+    state: &State,
+    logical_id: &str,
+    live: &Live,
+    gone: &BTreeSet<String>,
+) -> Option<(ResourceState, Vec<PropertyDrift>)> {
+    let recorded = state.resources.get(logical_id)?;
+    let expected = absent::expected(contract, state, logical_id, gone)?;
+    let differing = differences(contract, &expected, live);
+    let mut resource = refresh_resource(contract, recorded, live, &differing);
+    for drift in &differing {
+        let spec = contract.and_then(|c| c.property(&drift.name));
+        if let (Some(spec), Some(live_value)) = (spec.filter(|s| s.gathered.is_some()), &drift.live)
+        {
+            let own = absent::own_elements(spec, state, &recorded.physical_id, gone, live_value);
+            resource.inputs.insert(drift.name.clone(), own);
+        }
+    }
+    Some((resource, differing))
 }
 
 #[cfg(test)]

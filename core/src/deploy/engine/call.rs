@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::FutureExt;
 
+use super::super::absent;
 use super::super::limiter::Limiter;
 use super::super::provider::{
     Attributes, CreateRequest, DeleteRequest, ErrorKind, FindRequest, Inputs, Provider,
@@ -364,6 +365,10 @@ async fn invoke(
         Operation::Update => {
             calls.update.fetch_add(1, Ordering::Relaxed);
             let physical = physical_id.as_deref().unwrap_or_default();
+            // What the declaration no longer has goes back to AWS's default: an update that
+            // leaves a property out keeps its last value.
+            let contract = provider.contract(type_name);
+            let inputs = &absent::with_resets(contract.as_ref(), inputs, &args.changed);
             provider
                 .update(UpdateRequest {
                     type_name,

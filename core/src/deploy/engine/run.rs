@@ -1,7 +1,7 @@
 //! One run of the engine: settle what a dead run left in the journal, read the cloud, dispatch
 //! operations as their dependencies finish, save.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Instant, SystemTime};
@@ -18,7 +18,7 @@ use super::super::plan::names;
 use super::super::provider::{
     Attributes, CreateRequest, ErrorKind, FindRequest, Inputs, Live, ProviderError,
 };
-use super::super::refresh::{DriftStatus, ResourceDrift, differences, refresh_resource};
+use super::super::refresh::{DriftStatus, ResourceDrift, refresh_in_stack};
 use super::super::resolve::{self, Known};
 use super::super::state::{JournalEntry, Operation, State, StateError};
 use super::call::{Call, CallArgs, Outcome, backoff, token};
@@ -460,10 +460,16 @@ impl<'a> Run<'a> {
             .buffer_unordered(REFRESH_READS)
             .collect::<Vec<_>>()
             .await;
+        let reads = reads.into_iter().collect::<Result<Vec<_>, _>>()?;
+        // Resources deleted outside Stratus add nothing to what the others hold (their rules).
+        let gone: BTreeSet<String> = reads
+            .iter()
+            .filter(|(_, live)| live.is_none())
+            .map(|(id, _)| id.clone())
+            .collect();
         let mut refreshed = state.clone();
         let mut drift = Vec::new();
-        for read in reads {
-            let (logical_id, live) = read?;
+        for (logical_id, live) in reads {
             let logical_id = &logical_id;
             let recorded = &state.resources[logical_id];
             let Some(live) = live else {
@@ -477,8 +483,11 @@ impl<'a> Run<'a> {
                 continue;
             };
             let contract = provider.contract(&recorded.type_name);
-            let differing = differences(contract.as_ref(), recorded, &live);
-            let resource = refresh_resource(contract.as_ref(), recorded, &live, &differing);
+            let Some((resource, differing)) =
+                refresh_in_stack(contract.as_ref(), state, logical_id, &live, &gone)
+            else {
+                continue;
+            };
             refreshed.resources.insert(logical_id.clone(), resource);
             if !differing.is_empty() {
                 drift.push(ResourceDrift {

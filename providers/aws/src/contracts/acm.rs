@@ -8,7 +8,9 @@ static CERTIFICATE_PROPERTIES: [PropertySpec; 5] = [
     PropertySpec::create_only("ValidationMethod"),
     // Where the validation records were written: ACM does not say.
     PropertySpec::create_only("DomainValidationOptions").compared(Compare::Ignore),
-    PropertySpec::updatable("Tags").compared(Compare::Tags),
+    PropertySpec::updatable("Tags")
+        .compared(Compare::Tags)
+        .resets_to("[]"),
 ];
 
 fn dns_only(inputs: &Inputs) -> Result<(), String> {

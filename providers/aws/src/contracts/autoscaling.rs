@@ -9,10 +9,14 @@ static AUTO_SCALING_GROUP_PROPERTIES: [PropertySpec; 10] = [
     PropertySpec::updatable("DesiredCapacity").compared(Compare::Ignore),
     PropertySpec::updatable("VPCZoneIdentifier").compared(Compare::Unordered),
     PropertySpec::updatable("LaunchTemplate"),
-    PropertySpec::updatable("TargetGroupARNs").compared(Compare::Unordered),
-    PropertySpec::updatable("HealthCheckType"),
+    PropertySpec::updatable("TargetGroupARNs")
+        .compared(Compare::Unordered)
+        .resets_to("[]"),
+    PropertySpec::updatable("HealthCheckType").resets_to(r#""EC2""#),
     PropertySpec::updatable("HealthCheckGracePeriod"),
-    PropertySpec::updatable("Tags").compared(Compare::Tags),
+    PropertySpec::updatable("Tags")
+        .compared(Compare::Tags)
+        .resets_to("[]"),
 ];
 
 /// `AWS::AutoScaling::AutoScalingGroup`.

@@ -28,7 +28,9 @@ static DISTRIBUTION_PROPERTIES: [PropertySpec; 2] = [
         "ViewerCertificate.MinimumProtocolVersion",
         "ViewerCertificate.CloudFrontDefaultCertificate",
     ]),
-    PropertySpec::updatable("Tags").compared(Compare::Tags),
+    PropertySpec::updatable("Tags")
+        .compared(Compare::Tags)
+        .resets_to("[]"),
 ];
 
 /// `AWS::CloudFront::Distribution`.

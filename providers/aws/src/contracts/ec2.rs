@@ -4,7 +4,9 @@ use stratus_core::deploy::{Compare, Identity, Inputs, PropertySpec, TypeContract
 
 static EIP_PROPERTIES: [PropertySpec; 2] = [
     PropertySpec::create_only("Domain"),
-    PropertySpec::updatable("Tags").compared(Compare::Tags),
+    PropertySpec::updatable("Tags")
+        .compared(Compare::Tags)
+        .resets_to("[]"),
 ];
 
 /// `AWS::EC2::EIP`.
@@ -46,7 +48,9 @@ static INSTANCE_PROPERTIES: [PropertySpec; 6] = [
     // AWS reports the template only as tags of its own: what was launched from it is compared
     // through the other properties.
     PropertySpec::create_only("LaunchTemplate").compared(Compare::Ignore),
-    PropertySpec::updatable("Tags").compared(Compare::Tags),
+    PropertySpec::updatable("Tags")
+        .compared(Compare::Tags)
+        .resets_to("[]"),
 ];
 
 /// `AWS::EC2::Instance`.
@@ -58,8 +62,9 @@ pub(crate) static INSTANCE: TypeContract = TypeContract::new(
 // A type change stops and starts it: a new public address, unless it has an EIP.
 .with_updated_attributes(&["PublicIp"]);
 
-static INTERNET_GATEWAY_PROPERTIES: [PropertySpec; 1] =
-    [PropertySpec::updatable("Tags").compared(Compare::Tags)];
+static INTERNET_GATEWAY_PROPERTIES: [PropertySpec; 1] = [PropertySpec::updatable("Tags")
+    .compared(Compare::Tags)
+    .resets_to("[]")];
 
 /// `AWS::EC2::InternetGateway`.
 pub(crate) static INTERNET_GATEWAY: TypeContract = TypeContract::new(
@@ -99,7 +104,9 @@ static NAT_GATEWAY_PROPERTIES: [PropertySpec; 4] = [
     PropertySpec::create_only("AllocationId"),
     PropertySpec::create_only("SubnetId"),
     PropertySpec::create_only("ConnectivityType"),
-    PropertySpec::updatable("Tags").compared(Compare::Tags),
+    PropertySpec::updatable("Tags")
+        .compared(Compare::Tags)
+        .resets_to("[]"),
 ];
 
 /// `AWS::EC2::NatGateway`.
@@ -112,8 +119,8 @@ pub(crate) static NAT_GATEWAY: TypeContract = TypeContract::new(
 static ROUTE_PROPERTIES: [PropertySpec; 4] = [
     PropertySpec::create_only("RouteTableId"),
     PropertySpec::create_only("DestinationCidrBlock"),
-    PropertySpec::updatable("GatewayId"),
-    PropertySpec::updatable("NatGatewayId"),
+    PropertySpec::updatable("GatewayId").cleared_when_left_out(),
+    PropertySpec::updatable("NatGatewayId").cleared_when_left_out(),
 ];
 
 /// `AWS::EC2::Route`.
@@ -128,7 +135,9 @@ pub(crate) static ROUTE: TypeContract = TypeContract::new(
 
 static ROUTE_TABLE_PROPERTIES: [PropertySpec; 2] = [
     PropertySpec::create_only("VpcId"),
-    PropertySpec::updatable("Tags").compared(Compare::Tags),
+    PropertySpec::updatable("Tags")
+        .compared(Compare::Tags)
+        .resets_to("[]"),
 ];
 
 /// `AWS::EC2::RouteTable`.
@@ -207,12 +216,27 @@ pub(crate) static SECURITY_GROUP_EGRESS: TypeContract = TypeContract::new(
     &EGRESS_PROPERTIES,
 );
 
-static SECURITY_GROUP_PROPERTIES: [PropertySpec; 5] = [
+/// What AWS gives a new group in a VPC when no outbound rule is declared (CloudFormation
+/// restores it when the declaration's last one goes).
+const ALLOW_ALL_EGRESS: &str = r#"[{"IpProtocol": "-1", "CidrIp": "0.0.0.0/0"}]"#;
+
+static SECURITY_GROUP_PROPERTIES: [PropertySpec; 6] = [
     PropertySpec::create_only("GroupDescription"),
     PropertySpec::create_only("GroupName"),
     PropertySpec::create_only("VpcId"),
-    PropertySpec::updatable("SecurityGroupEgress").compared(Compare::Subset),
-    PropertySpec::updatable("Tags").compared(Compare::Tags),
+    // The inline rules are compared whole, with the rule resources of the stack for the group:
+    // a rule added outside Stratus is drift, and the next deploy revokes it.
+    PropertySpec::updatable("SecurityGroupIngress")
+        .compared(Compare::Unordered)
+        .resets_to("[]")
+        .gathered_from("AWS::EC2::SecurityGroupIngress", "GroupId"),
+    PropertySpec::updatable("SecurityGroupEgress")
+        .compared(Compare::Unordered)
+        .resets_to(ALLOW_ALL_EGRESS)
+        .gathered_from("AWS::EC2::SecurityGroupEgress", "GroupId"),
+    PropertySpec::updatable("Tags")
+        .compared(Compare::Tags)
+        .resets_to("[]"),
 ];
 
 /// `AWS::EC2::SecurityGroup`.
@@ -229,8 +253,10 @@ static SUBNET_PROPERTIES: [PropertySpec; 5] = [
     PropertySpec::create_only("VpcId"),
     PropertySpec::create_only("CidrBlock"),
     PropertySpec::create_only("AvailabilityZone"),
-    PropertySpec::updatable("MapPublicIpOnLaunch"),
-    PropertySpec::updatable("Tags").compared(Compare::Tags),
+    PropertySpec::updatable("MapPublicIpOnLaunch").resets_to("false"),
+    PropertySpec::updatable("Tags")
+        .compared(Compare::Tags)
+        .resets_to("[]"),
 ];
 
 /// `AWS::EC2::Subnet`.
@@ -239,10 +265,12 @@ pub(crate) static SUBNET: TypeContract =
 
 static VPC_PROPERTIES: [PropertySpec; 5] = [
     PropertySpec::create_only("CidrBlock"),
-    PropertySpec::updatable("EnableDnsSupport"),
-    PropertySpec::updatable("EnableDnsHostnames"),
+    PropertySpec::updatable("EnableDnsSupport").resets_to("true"),
+    PropertySpec::updatable("EnableDnsHostnames").resets_to("false"),
     PropertySpec::create_only("InstanceTenancy"),
-    PropertySpec::updatable("Tags").compared(Compare::Tags),
+    PropertySpec::updatable("Tags")
+        .compared(Compare::Tags)
+        .resets_to("[]"),
 ];
 
 /// `AWS::EC2::VPC`.

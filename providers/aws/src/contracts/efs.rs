@@ -5,8 +5,10 @@ use stratus_core::deploy::{Compare, Identity, PropertySpec, TypeContract};
 static FILE_SYSTEM_PROPERTIES: [PropertySpec; 4] = [
     PropertySpec::create_only("Encrypted"),
     PropertySpec::create_only("PerformanceMode"),
-    PropertySpec::updatable("ThroughputMode"),
-    PropertySpec::updatable("FileSystemTags").compared(Compare::Tags),
+    PropertySpec::updatable("ThroughputMode").resets_to(r#""bursting""#),
+    PropertySpec::updatable("FileSystemTags")
+        .compared(Compare::Tags)
+        .resets_to("[]"),
 ];
 
 /// `AWS::EFS::FileSystem`.

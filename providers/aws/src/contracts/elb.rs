@@ -26,7 +26,9 @@ static LOAD_BALANCER_PROPERTIES: [PropertySpec; 6] = [
     PropertySpec::create_only("Type"),
     PropertySpec::updatable("Subnets").compared(Compare::Unordered),
     PropertySpec::updatable("SecurityGroups").compared(Compare::Unordered),
-    PropertySpec::updatable("Tags").compared(Compare::Tags),
+    PropertySpec::updatable("Tags")
+        .compared(Compare::Tags)
+        .resets_to("[]"),
 ];
 
 /// `AWS::ElasticLoadBalancingV2::LoadBalancer`.
@@ -42,11 +44,13 @@ static TARGET_GROUP_PROPERTIES: [PropertySpec; 10] = [
     PropertySpec::create_only("Protocol"),
     PropertySpec::create_only("VpcId"),
     PropertySpec::create_only("TargetType"),
-    PropertySpec::updatable("HealthCheckPath"),
+    PropertySpec::updatable("HealthCheckPath").resets_to(r#""/""#),
     PropertySpec::updatable("HealthCheckProtocol"),
-    PropertySpec::updatable("HealthCheckIntervalSeconds"),
-    PropertySpec::updatable("Matcher"),
-    PropertySpec::updatable("Tags").compared(Compare::Tags),
+    PropertySpec::updatable("HealthCheckIntervalSeconds").resets_to("30"),
+    PropertySpec::updatable("Matcher").resets_to(r#"{"HttpCode": "200"}"#),
+    PropertySpec::updatable("Tags")
+        .compared(Compare::Tags)
+        .resets_to("[]"),
 ];
 
 /// `AWS::ElasticLoadBalancingV2::TargetGroup`.

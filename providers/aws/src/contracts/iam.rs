@@ -17,9 +17,13 @@ pub(crate) static INSTANCE_PROFILE: TypeContract = TypeContract::new(
 static ROLE_PROPERTIES: [PropertySpec; 5] = [
     PropertySpec::create_only("RoleName"),
     PropertySpec::updatable("AssumeRolePolicyDocument").compared(Compare::Document),
-    PropertySpec::updatable("ManagedPolicyArns").compared(Compare::Unordered),
-    PropertySpec::updatable("Description"),
-    PropertySpec::updatable("Tags").compared(Compare::Tags),
+    PropertySpec::updatable("ManagedPolicyArns")
+        .compared(Compare::Unordered)
+        .resets_to("[]"),
+    PropertySpec::updatable("Description").resets_to(r#""""#),
+    PropertySpec::updatable("Tags")
+        .compared(Compare::Tags)
+        .resets_to("[]"),
 ];
 
 /// `AWS::IAM::Role`.

@@ -11,6 +11,7 @@ static DB_INSTANCE_PROPERTIES: [PropertySpec; 19] = [
     PropertySpec::updatable("DBInstanceClass"),
     PropertySpec::updatable("AllocatedStorage"),
     PropertySpec::updatable("StorageType"),
+    // No one default: a read replica takes its source's backups and zones unless it declares them.
     PropertySpec::updatable("MultiAZ"),
     PropertySpec::create_only("DBName"),
     PropertySpec::create_only("MasterUsername"),
@@ -19,11 +20,13 @@ static DB_INSTANCE_PROPERTIES: [PropertySpec; 19] = [
     PropertySpec::updatable("VPCSecurityGroups").compared(Compare::Unordered),
     PropertySpec::updatable("PubliclyAccessible"),
     PropertySpec::updatable("BackupRetentionPeriod"),
-    PropertySpec::updatable("DeletionProtection"),
+    PropertySpec::updatable("DeletionProtection").resets_to("false"),
     PropertySpec::create_only("StorageEncrypted"),
     PropertySpec::create_only("Port"),
     PropertySpec::create_only("SourceDBInstanceIdentifier").compared(Compare::IgnoreCase),
-    PropertySpec::updatable("Tags").compared(Compare::Tags),
+    PropertySpec::updatable("Tags")
+        .compared(Compare::Tags)
+        .resets_to("[]"),
 ];
 
 fn managed_password_only(inputs: &Inputs) -> Result<(), String> {
@@ -53,7 +56,9 @@ static DB_SUBNET_GROUP_PROPERTIES: [PropertySpec; 4] = [
     PropertySpec::create_only("DBSubnetGroupName").compared(Compare::IgnoreCase),
     PropertySpec::updatable("DBSubnetGroupDescription"),
     PropertySpec::updatable("SubnetIds").compared(Compare::Unordered),
-    PropertySpec::updatable("Tags").compared(Compare::Tags),
+    PropertySpec::updatable("Tags")
+        .compared(Compare::Tags)
+        .resets_to("[]"),
 ];
 
 /// `AWS::RDS::DBSubnetGroup`.

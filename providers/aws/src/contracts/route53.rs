@@ -31,7 +31,9 @@ pub(crate) static RECORD_SET: TypeContract = TypeContract::new(
 
 static HOSTED_ZONE_PROPERTIES: [PropertySpec; 2] = [
     PropertySpec::create_only("Name").compared(Compare::DnsName),
-    PropertySpec::updatable("HostedZoneTags").compared(Compare::Tags),
+    PropertySpec::updatable("HostedZoneTags")
+        .compared(Compare::Tags)
+        .resets_to("[]"),
 ];
 
 /// `AWS::Route53::HostedZone`.

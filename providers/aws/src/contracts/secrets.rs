@@ -4,7 +4,7 @@ use stratus_core::deploy::{Compare, Identity, PropertySpec, TypeContract};
 
 static SECRET_PROPERTIES: [PropertySpec; 4] = [
     PropertySpec::create_only("Name"),
-    PropertySpec::updatable("Description"),
+    PropertySpec::updatable("Description").resets_to(r#""""#),
     PropertySpec::updatable("GenerateSecretString")
         .compared(Compare::Ignore)
         .with_fields(&[
@@ -13,7 +13,9 @@ static SECRET_PROPERTIES: [PropertySpec; 4] = [
             "PasswordLength",
             "SecretStringTemplate",
         ]),
-    PropertySpec::updatable("Tags").compared(Compare::Tags),
+    PropertySpec::updatable("Tags")
+        .compared(Compare::Tags)
+        .resets_to("[]"),
 ];
 
 /// `AWS::SecretsManager::Secret`.

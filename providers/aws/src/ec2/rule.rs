@@ -130,12 +130,9 @@ impl Permission {
     pub(super) fn json(&self, peer_key: &str) -> Json {
         let mut map = serde_json::Map::new();
         map.insert("IpProtocol".into(), Json::from(self.protocol.as_str()));
-        if let Some(from) = self.from {
-            map.insert("FromPort".into(), Json::from(from));
-        }
-        if let Some(to) = self.to {
-            map.insert("ToPort".into(), Json::from(to));
-        }
+        // All ports read as -1, as CloudFormation writes them, so that a declared -1 matches.
+        map.insert("FromPort".into(), Json::from(self.from.unwrap_or(-1)));
+        map.insert("ToPort".into(), Json::from(self.to.unwrap_or(-1)));
         match &self.peer {
             Ok(cidr) => map.insert("CidrIp".into(), Json::from(cidr.as_str())),
             Err(group) => map.insert(peer_key.into(), Json::from(group.as_str())),

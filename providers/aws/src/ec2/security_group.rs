@@ -1,7 +1,8 @@
 //! `AWS::EC2::SecurityGroup`: unique by name within its VPC (a name derived from the token when
-//! none is declared). A create of several calls: the group, then its inline egress rules in
-//! place of AWS's default allow-all (finished on resume). Separate rule resources live beside
-//! the inline rules, so the inline list is compared as a subset.
+//! none is declared). A create of several calls: the group, then its inline ingress and egress
+//! rules, the egress in place of AWS's default allow-all (finished on resume). Separate rule
+//! resources live beside the inline rules: the contract gathers theirs into the group's lists,
+//! so that the lists are compared whole and a rule added outside Stratus is drift.
 
 use async_trait::async_trait;
 use aws_sdk_ec2::types::{ResourceType, SecurityGroup as SdkGroup};
@@ -22,20 +23,189 @@ use crate::names::generated;
 use crate::ownership;
 use crate::wait::{not_found_only, until_visible, while_propagating};
 
-const PEER: &str = "DestinationSecurityGroupId";
+/// One direction of a group's inline rules.
+#[derive(Clone, Copy)]
+struct Direction {
+    /// The group's property holding them.
+    property: &'static str,
+    /// The key naming a peer group in a rule.
+    peer: &'static str,
+}
+
+const INGRESS: Direction = Direction {
+    property: "SecurityGroupIngress",
+    peer: "SourceSecurityGroupId",
+};
+const EGRESS: Direction = Direction {
+    property: "SecurityGroupEgress",
+    peer: "DestinationSecurityGroupId",
+};
 
 pub(super) struct SecurityGroup;
 
-/// The inline egress rules declared, if any.
-fn declared_egress(inputs: &Inputs) -> Result<Option<Vec<Permission>>, ProviderError> {
-    let Some(list) = inputs.get("SecurityGroupEgress").and_then(Json::as_array) else {
-        return Ok(None);
-    };
-    list.iter()
-        .filter_map(Json::as_object)
-        .map(|rule| Permission::from_json(rule, PEER))
-        .collect::<Result<Vec<_>, _>>()
-        .map(Some)
+impl Direction {
+    /// The inline rules declared in `inputs`, if any.
+    fn declared(self, inputs: &Inputs) -> Result<Option<Vec<Permission>>, ProviderError> {
+        let Some(list) = inputs.get(self.property).and_then(Json::as_array) else {
+            return Ok(None);
+        };
+        list.iter()
+            .filter_map(Json::as_object)
+            .map(|rule| Permission::from_json(rule, self.peer))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some)
+    }
+
+    /// The group's live rules of this direction.
+    fn live(self, group: &SdkGroup) -> Vec<Permission> {
+        if self.property == EGRESS.property {
+            Permission::from_sdk(group.ip_permissions_egress())
+        } else {
+            Permission::from_sdk(group.ip_permissions())
+        }
+    }
+
+    async fn authorize(
+        self,
+        cx: &Context,
+        group: &str,
+        rule: &Permission,
+    ) -> Result<(), ProviderError> {
+        if self.property == EGRESS.property {
+            cx.ec2
+                .authorize_security_group_egress()
+                .group_id(group)
+                .ip_permissions(rule.sdk())
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(classify)
+        } else {
+            cx.ec2
+                .authorize_security_group_ingress()
+                .group_id(group)
+                .ip_permissions(rule.sdk())
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(classify)
+        }
+    }
+
+    async fn revoke(
+        self,
+        cx: &Context,
+        group: &str,
+        rule: &Permission,
+    ) -> Result<(), ProviderError> {
+        if self.property == EGRESS.property {
+            cx.ec2
+                .revoke_security_group_egress()
+                .group_id(group)
+                .ip_permissions(rule.sdk())
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(classify)
+        } else {
+            cx.ec2
+                .revoke_security_group_ingress()
+                .group_id(group)
+                .ip_permissions(rule.sdk())
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(classify)
+        }
+    }
+
+    async fn describe_rule(
+        self,
+        cx: &Context,
+        group: &str,
+        rule: &Permission,
+    ) -> Result<(), ProviderError> {
+        if self.property == EGRESS.property {
+            cx.ec2
+                .update_security_group_rule_descriptions_egress()
+                .group_id(group)
+                .ip_permissions(rule.sdk())
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(classify)
+        } else {
+            cx.ec2
+                .update_security_group_rule_descriptions_ingress()
+                .group_id(group)
+                .ip_permissions(rule.sdk())
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(classify)
+        }
+    }
+
+    /// Brings the group's rules of this direction to `wanted`: revokes the live rules `stale`
+    /// says go, authorizes what is missing, corrects descriptions.
+    async fn sync(
+        self,
+        cx: &Context,
+        group: &str,
+        wanted: &[Permission],
+        stale: impl Fn(&Permission) -> bool,
+    ) -> Result<(), ProviderError> {
+        // The group exists (just made, or recorded): a describe that misses it is EC2's eventual
+        // consistency, and reading "no rules" would leave AWS's default allow-all egress in place.
+        let live = until_visible(&cx.wait, || describe(cx, group))
+            .await?
+            .map(|g| self.live(&g))
+            .ok_or_else(|| {
+                ProviderError::new(
+                    ErrorKind::NotFound,
+                    format!("security group {group} does not exist"),
+                )
+            })?;
+        for rule in live
+            .iter()
+            .filter(|l| !wanted.iter().any(|w| w.same_rule(l)) && stale(l))
+        {
+            while_propagating(&cx.wait, &[group], not_found_only, || {
+                self.revoke(cx, group, rule)
+            })
+            .await?;
+        }
+        for rule in wanted {
+            match live.iter().find(|l| l.same_rule(rule)) {
+                None => {
+                    while_propagating(&cx.wait, &[group], not_found_only, || {
+                        self.authorize(cx, group, rule)
+                    })
+                    .await?;
+                }
+                Some(current) if current.description != rule.description => {
+                    self.describe_rule(cx, group, rule).await?;
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// On update: the rules the declaration wants now (its default, allow-all egress or no
+    /// ingress, when the engine sends none) replace the ones it had before, and only those:
+    /// the others belong to rule resources.
+    async fn update(self, cx: &Context, request: &UpdateRequest<'_>) -> Result<(), ProviderError> {
+        if !changes(request, self.property) {
+            return Ok(());
+        }
+        let wanted = self.declared(request.inputs)?.unwrap_or_default();
+        let before = self.declared(request.previous)?.unwrap_or_default();
+        self.sync(cx, request.physical_id, &wanted, |live| {
+            before.iter().any(|b| b.same_rule(live))
+        })
+        .await
+    }
 }
 
 async fn describe(cx: &Context, group: &str) -> Result<Option<SdkGroup>, ProviderError> {
@@ -46,69 +216,6 @@ async fn describe(cx: &Context, group: &str) -> Result<Option<SdkGroup>, Provide
         .send()
         .await;
     Ok(absent(out.map_err(classify))?.and_then(|o| o.security_groups().first().cloned()))
-}
-
-/// Brings the group's egress to `wanted`: revokes the live rules `stale` says go, authorizes
-/// what is missing, corrects descriptions.
-async fn sync_egress(
-    cx: &Context,
-    group: &str,
-    wanted: &[Permission],
-    stale: impl Fn(&Permission) -> bool,
-) -> Result<(), ProviderError> {
-    // The group exists (just made, or recorded): a describe that misses it is EC2's eventual
-    // consistency, and reading "no rules" would leave AWS's default allow-all egress in place.
-    let live = until_visible(&cx.wait, || describe(cx, group))
-        .await?
-        .map(|g| Permission::from_sdk(g.ip_permissions_egress()))
-        .ok_or_else(|| {
-            ProviderError::new(
-                ErrorKind::NotFound,
-                format!("security group {group} does not exist"),
-            )
-        })?;
-    for rule in live
-        .iter()
-        .filter(|l| !wanted.iter().any(|w| w.same_rule(l)) && stale(l))
-    {
-        while_propagating(&cx.wait, &[group], not_found_only, || async {
-            cx.ec2
-                .revoke_security_group_egress()
-                .group_id(group)
-                .ip_permissions(rule.sdk())
-                .send()
-                .await
-                .map_err(classify)
-        })
-        .await?;
-    }
-    for rule in wanted {
-        match live.iter().find(|l| l.same_rule(rule)) {
-            None => {
-                while_propagating(&cx.wait, &[group], not_found_only, || async {
-                    cx.ec2
-                        .authorize_security_group_egress()
-                        .group_id(group)
-                        .ip_permissions(rule.sdk())
-                        .send()
-                        .await
-                        .map_err(classify)
-                })
-                .await?;
-            }
-            Some(current) if current.description != rule.description => {
-                cx.ec2
-                    .update_security_group_rule_descriptions_egress()
-                    .group_id(group)
-                    .ip_permissions(rule.sdk())
-                    .send()
-                    .await
-                    .map_err(classify)?;
-            }
-            Some(_) => {}
-        }
-    }
-    Ok(())
 }
 
 /// A group of this name in this VPC, with its tags.
@@ -172,9 +279,12 @@ impl Handler for SecurityGroup {
                 }
             }
         };
-        // A new group has only AWS's default egress: the declared list replaces it.
-        if let Some(wanted) = declared_egress(inputs)? {
-            sync_egress(cx, &group, &wanted, |_| true).await?;
+        // A new group has only AWS's default egress and no ingress: the declared lists replace
+        // them.
+        for direction in [INGRESS, EGRESS] {
+            if let Some(wanted) = direction.declared(inputs)? {
+                direction.sync(cx, &group, &wanted, |_| true).await?;
+            }
         }
         read_back(self, cx, &group).await
     }
@@ -188,15 +298,11 @@ impl Handler for SecurityGroup {
         properties.insert("GroupDescription".into(), text(group.description()));
         properties.insert("GroupName".into(), text(group.group_name()));
         properties.insert("VpcId".into(), text(group.vpc_id()));
-        properties.insert(
-            "SecurityGroupEgress".into(),
-            Json::Array(
-                Permission::from_sdk(group.ip_permissions_egress())
-                    .iter()
-                    .map(|p| p.json(PEER))
-                    .collect(),
-            ),
-        );
+        for direction in [INGRESS, EGRESS] {
+            let rules = direction.live(&group);
+            let rules = rules.iter().map(|p| p.json(direction.peer)).collect();
+            properties.insert(direction.property.into(), Json::Array(rules));
+        }
         properties.insert(
             "Tags".into(),
             ownership::as_property(&tags_of(group.tags())),
@@ -215,14 +321,8 @@ impl Handler for SecurityGroup {
         cx: &Context,
         request: UpdateRequest<'_>,
     ) -> Result<Attributes, ProviderError> {
-        if changes(&request, "SecurityGroupEgress") {
-            let wanted = declared_egress(request.inputs)?.unwrap_or_default();
-            // Only rules this group declared before go: the others belong to rule resources.
-            let before = declared_egress(request.previous)?.unwrap_or_default();
-            sync_egress(cx, request.physical_id, &wanted, |live| {
-                before.iter().any(|b| b.same_rule(live))
-            })
-            .await?;
+        for direction in [INGRESS, EGRESS] {
+            direction.update(cx, &request).await?;
         }
         if changes(&request, "Tags") {
             let live = super::live_tags(&cx.ec2, request.physical_id).await?;
