@@ -58,9 +58,21 @@ fn rendered_user_data() -> String {
 fn the_boot_script_rendered_with_deploy_time_values_is_valid_bash() {
     let script = rendered_user_data();
     assert!(!script.contains("{{"), "an unfilled placeholder:\n{script}");
-    assert!(script.contains("MYSQL_HOST=project-x-db."), "{script}");
-    assert!(script.contains("MYSQL_READ_HOST="), "{script}");
-    assert!(script.contains("SECRET_KEY=$(secret"), "{script}");
+    assert!(script.contains("MYSQL_HOST=\"project-x-db."), "{script}");
+    assert!(script.contains("MYSQL_READ_HOST=\""), "{script}");
+    // The app reads its secrets itself (issue 20, item 11): only their ARNs are written,
+    // quoted, in a file whose here-document expands nothing.
+    assert!(
+        script.contains("DB_SECRET_ARN=\"arn:aws:secretsmanager:"),
+        "{script}"
+    );
+    assert!(script.contains("<<'ENV'"), "{script}");
+    for value in ["MYSQL_PASSWORD", "get-secret-value", "SECRET_KEY="] {
+        assert!(
+            !script.contains(value),
+            "a secret's value is written: {value}"
+        );
+    }
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("user_data.sh");
     std::fs::write(&file, &script).unwrap();
@@ -127,6 +139,11 @@ fn the_news_reader_starts_and_answers_health_with_sqlite() {
     let dir = tempfile::tempdir().unwrap();
     let app_py = dir.path().join("app.py");
     std::fs::write(&app_py, include_str!("../examples/three_tier/app/app.py")).unwrap();
+    std::fs::write(
+        dir.path().join("credentials.py"),
+        include_str!("../examples/three_tier/app/credentials.py"),
+    )
+    .unwrap();
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()

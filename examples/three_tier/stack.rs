@@ -46,7 +46,7 @@ pub(crate) struct ThreeTier {
     pub(crate) role: Role,
     pub(crate) cdn: Option<Distribution>,
     pub(crate) bastions: [Instance; 2],
-    /// The app's `SECRET_KEY` and `API_KEY`, read at boot.
+    /// The app's `SECRET_KEY` and `API_KEY`, read by the app from Secrets Manager at start.
     pub(crate) app_secrets: [Secret; 2],
     /// The news reader's code, uploaded at deploy and copied to each instance at boot.
     pub(crate) app_code: Asset,

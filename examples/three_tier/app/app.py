@@ -2,8 +2,9 @@
 
 Articles live in MySQL (`newsreadb`): writes go to the primary (MYSQL_HOST), reads to the
 read replica (MYSQL_READ_HOST, or the primary when unset). With no MYSQL_HOST it keeps them in
-SQLite (SQLITE_PATH), so it runs on a laptop and in the smoke test. SECRET_KEY and API_KEY come
-from the environment, which the boot script fills from Secrets Manager.
+SQLite (SQLITE_PATH), so it runs on a laptop and in the smoke test. The database login,
+SECRET_KEY and API_KEY come from Secrets Manager (see credentials.py), or from the environment
+where no secret is configured.
 """
 
 import html
@@ -12,9 +13,13 @@ import sqlite3
 
 from flask import Flask, abort, request
 
+from credentials import DatabaseLogin, setting
+
 app = Flask(__name__)
-app.config["SECRET_KEY"] = os.environ.get("SECRET_KEY") or os.urandom(32)
-API_KEY = os.environ.get("API_KEY")
+# Read at start: a secret that cannot be read stops the app here, loudly.
+app.config["SECRET_KEY"] = setting("SECRET_KEY") or os.urandom(32)
+API_KEY = setting("API_KEY")
+LOGIN = DatabaseLogin()
 
 SCHEMA_MYSQL = (
     "CREATE TABLE IF NOT EXISTS articles ("
@@ -36,13 +41,15 @@ def connect(read=False):
 
     if read:
         host = os.environ.get("MYSQL_READ_HOST") or host
-    connection = pymysql.connect(
-        host=host,
-        user=os.environ["MYSQL_USER"],
-        password=os.environ["MYSQL_PASSWORD"],
-        database=os.environ.get("MYSQL_DB", "newsreadb"),
-        connect_timeout=5,
-        autocommit=True,
+    connection = LOGIN.open(
+        lambda user, password: pymysql.connect(
+            host=host,
+            user=user,
+            password=password,
+            database=os.environ.get("MYSQL_DB", "newsreadb"),
+            connect_timeout=5,
+            autocommit=True,
+        )
     )
     return connection, "%s"
 
