@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use aws_config::SdkConfig;
-use stratus::aws::testing::{AwsBehaviours, FaultProxy, Moto, config_for};
+use stratus::aws::testing::{AwsBehaviours, Fault, FaultPlan, FaultProxy, Moto, config_for};
 use stratus::aws::{AwsProvider, Wait};
 use stratus::database::Database;
 use stratus::deploy::{ApplyOptions, Deployer, MemoryBackend};
@@ -96,4 +96,108 @@ async fn a_database_update_returns_only_once_the_modification_is_done() {
 
     let report = deployer(&config, &backend).destroy("data").await.unwrap();
     assert!(report.succeeded(), "{:?}", report.failed);
+}
+
+fn host(instance_type: &str) -> Stack {
+    let mut stack = Stack::new("host", Environment::region("us-east-1"));
+    let vpc = Vpc::builder("vpc")
+        .max_azs(1)
+        .subnet_groups([SubnetGroup::public("public")])
+        .nat_gateways(0)
+        .build(&mut stack);
+    stratus::compute::Instance::builder("box", vpc.public_subnets()[0])
+        .image_id("ami-12c6146b")
+        .instance_type(instance_type)
+        .build(&mut stack);
+    stack
+}
+
+async fn instance_state(config: &SdkConfig) -> (String, String) {
+    let answer = aws_sdk_ec2::Client::new(config)
+        .describe_instances()
+        .send()
+        .await
+        .unwrap();
+    let instance = answer
+        .reservations()
+        .iter()
+        .flat_map(aws_sdk_ec2::types::Reservation::instances)
+        .find(|i| {
+            i.state()
+                .and_then(|s| s.name())
+                .map(aws_sdk_ec2::types::InstanceStateName::as_str)
+                != Some("terminated")
+        })
+        .expect("the instance");
+    (
+        instance
+            .instance_type()
+            .map_or("", |t| t.as_str())
+            .to_owned(),
+        instance
+            .state()
+            .and_then(|s| s.name())
+            .map_or("", aws_sdk_ec2::types::InstanceStateName::as_str)
+            .to_owned(),
+    )
+}
+
+/// Issue 20, item 14: a type change is stop, modify, start. When the start never happens (it
+/// fails here; a crash does the same), the instance is left stopped: before, the next plan was
+/// empty and the instance stayed down. Now the read shows it unfinished, the plan repeats the
+/// change, and the deploy starts it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_instance_left_stopped_by_a_type_change_is_started_by_the_next_deploy() {
+    let moto = Moto::start();
+    let proxy = FaultProxy::start(moto.endpoint());
+    let config = config_for(proxy.endpoint()).await;
+    let backend = MemoryBackend::new();
+    let report = deployer(&config, &backend)
+        .deploy(&host("t3.micro"))
+        .await
+        .unwrap();
+    assert!(report.succeeded(), "{:?}", report.failed);
+
+    proxy.set_faults(Some(FaultPlan {
+        rate: 1.0,
+        faults: vec![Fault::Unavailable],
+        only: vec!["ec2:StartInstances".into()],
+        writes_only: true,
+        seed: 7,
+    }));
+    let failed = deployer(&config, &backend)
+        .deploy(&host("t3.small"))
+        .await
+        .unwrap();
+    assert!(!failed.succeeded(), "the start was refused every time");
+    assert_eq!(
+        instance_state(&config).await,
+        ("t3.small".to_owned(), "stopped".to_owned())
+    );
+
+    proxy.set_faults(None);
+    let plan = deployer(&config, &backend)
+        .plan(&host("t3.small"))
+        .await
+        .unwrap();
+    let change = plan.change("Box").expect("the instance is in the plan");
+    assert!(
+        change.properties.iter().any(|p| p.name == "InstanceType"),
+        "{}",
+        plan.render(false)
+    );
+    let report = deployer(&config, &backend)
+        .deploy(&host("t3.small"))
+        .await
+        .unwrap();
+    assert!(report.succeeded(), "{:?}", report.failed);
+    assert_eq!(
+        instance_state(&config).await,
+        ("t3.small".to_owned(), "running".to_owned())
+    );
+    let again = deployer(&config, &backend)
+        .plan(&host("t3.small"))
+        .await
+        .unwrap();
+    assert!(!again.has_changes(), "{}", again.render(false));
 }

@@ -39,6 +39,7 @@ pub use provider::{
     Attributes, CreateRequest, Created, DeleteRequest, ErrorKind, FindRequest, Inputs, Json, Live,
     Provider, ProviderError, UpdateRequest,
 };
+#[cfg(feature = "conformance")]
 pub(crate) use refresh::refresh_in_stack;
 pub use refresh::{Drift, DriftStatus, PropertyDrift, ResourceDrift, differences};
 pub use resolve::{UNKNOWN, is_unknown};

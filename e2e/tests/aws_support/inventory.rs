@@ -121,6 +121,12 @@ async fn ec2(config: &SdkConfig, counts: &mut Inventory) -> Result<(), String> {
         "ec2:launch-template".into(),
         len(templates.launch_templates()),
     );
+    instances(&ec2, counts).await?;
+    Ok(())
+}
+
+/// Instances not terminated, and apart those stopped.
+async fn instances(ec2: &aws_sdk_ec2::Client, counts: &mut Inventory) -> Result<(), String> {
     let reservations = ec2.describe_instances().send().await.map_err(e)?;
     let live = reservations
         .reservations()
@@ -137,6 +143,28 @@ async fn ec2(config: &SdkConfig, counts: &mut Inventory) -> Result<(), String> {
         })
         .count();
     counts.insert("ec2:instance".into(), i64::try_from(live).unwrap_or(0));
+    // An instance a type change stopped and never started again is still "held": counted apart,
+    // so that a run resumed after a crash between the stop and the start shows it.
+    let stopped = reservations
+        .reservations()
+        .iter()
+        .flat_map(aws_sdk_ec2::types::Reservation::instances)
+        .filter(|i| {
+            matches!(
+                i.state().and_then(|s| s.name()),
+                Some(
+                    aws_sdk_ec2::types::InstanceStateName::Stopped
+                        | aws_sdk_ec2::types::InstanceStateName::Stopping
+                )
+            )
+        })
+        .count();
+    if stopped > 0 {
+        counts.insert(
+            "ec2:instance (stopped)".into(),
+            i64::try_from(stopped).unwrap_or(0),
+        );
+    }
     Ok(())
 }
 

@@ -1,6 +1,7 @@
 //! `AWS::EC2::Instance`: run with the intent's client token and tags, found by its token tag
 //! among instances not terminated. Its type changes in place by stopping, modifying and
-//! starting it; its security groups in place while it runs.
+//! starting it, marked with a tag while stopped so that a crash or a failed start in between is
+//! seen and finished by the next run; its security groups in place while it runs.
 
 use async_trait::async_trait;
 use aws_sdk_ec2::types::{
@@ -59,39 +60,93 @@ async fn wait_for(cx: &Context, id: &str, wanted: InstanceStateName) -> Result<(
     .await
 }
 
-async fn change_type(cx: &Context, id: &str, instance_type: &str) -> Result<(), ProviderError> {
-    let running = describe(cx, id)
-        .await?
-        .and_then(|i| i.state().and_then(|s| s.name()).cloned())
-        == Some(InstanceStateName::Running);
-    if running {
-        cx.ec2
-            .stop_instances()
-            .instance_ids(id)
-            .send()
-            .await
-            .map_err(classify)?;
-        wait_for(cx, id, InstanceStateName::Stopped).await?;
+/// The tag that marks an instance stopped to change its type, until it runs again: a crash or a
+/// failed start in between leaves it, so the next run knows to start the instance, and the
+/// read shows the instance as not yet updated.
+const STOPPED_FOR_TYPE_CHANGE: &str = "stratus:stopped-for-type-change";
+
+fn state_of(instance: &SdkInstance) -> Option<InstanceStateName> {
+    instance.state().and_then(|s| s.name()).cloned()
+}
+
+fn stopped_for_type_change(instance: &SdkInstance) -> bool {
+    tags_of(instance.tags()).contains_key(STOPPED_FOR_TYPE_CHANGE)
+        && state_of(instance) != Some(InstanceStateName::Running)
+}
+
+async fn mark(cx: &Context, id: &str, on: bool) -> Result<(), ProviderError> {
+    let tag = aws_sdk_ec2::types::Tag::builder()
+        .key(STOPPED_FOR_TYPE_CHANGE)
+        .value("true")
+        .build();
+    if on {
+        let call = cx.ec2.create_tags().resources(id).tags(tag);
+        call.send().await.map(|_| ()).map_err(classify)
+    } else {
+        let call = cx.ec2.delete_tags().resources(id).tags(tag);
+        call.send().await.map(|_| ()).map_err(classify)
     }
-    cx.ec2
-        .modify_instance_attribute()
-        .instance_id(id)
-        .instance_type(
-            aws_sdk_ec2::types::AttributeValue::builder()
-                .value(instance_type)
-                .build(),
-        )
-        .send()
-        .await
-        .map_err(classify)?;
-    if running {
+}
+
+/// Stop, modify, start; resumable: an instance a previous attempt stopped (marked) is started
+/// again even though this attempt finds it stopped.
+async fn change_type(cx: &Context, id: &str, instance_type: &str) -> Result<(), ProviderError> {
+    let instance = describe(cx, id)
+        .await?
+        .filter(|i| !gone(i))
+        .ok_or_else(|| {
+            ProviderError::new(
+                stratus_core::deploy::ErrorKind::NotFound,
+                format!("instance {id} does not exist"),
+            )
+        })?;
+    let state = state_of(&instance);
+    let marked = tags_of(instance.tags()).contains_key(STOPPED_FOR_TYPE_CHANGE);
+    let running = matches!(
+        state,
+        Some(InstanceStateName::Running | InstanceStateName::Pending)
+    );
+    let restart = running || marked;
+    let current = instance.instance_type().map(InstanceType::as_str);
+    if current != Some(instance_type) {
+        if running {
+            // Marked first: a crash after the stop must not leave it stopped unseen.
+            mark(cx, id, true).await?;
+            cx.ec2
+                .stop_instances()
+                .instance_ids(id)
+                .send()
+                .await
+                .map_err(classify)?;
+        }
+        if state != Some(InstanceStateName::Stopped) {
+            wait_for(cx, id, InstanceStateName::Stopped).await?;
+        }
         cx.ec2
-            .start_instances()
-            .instance_ids(id)
+            .modify_instance_attribute()
+            .instance_id(id)
+            .instance_type(
+                aws_sdk_ec2::types::AttributeValue::builder()
+                    .value(instance_type)
+                    .build(),
+            )
             .send()
             .await
             .map_err(classify)?;
-        wait_for(cx, id, InstanceStateName::Running).await?;
+    }
+    if restart {
+        if state_of(&describe(cx, id).await?.unwrap_or(instance))
+            != Some(InstanceStateName::Running)
+        {
+            cx.ec2
+                .start_instances()
+                .instance_ids(id)
+                .send()
+                .await
+                .map_err(classify)?;
+            wait_for(cx, id, InstanceStateName::Running).await?;
+        }
+        mark(cx, id, false).await?;
     }
     Ok(())
 }
@@ -161,9 +216,18 @@ impl Handler for Instance {
         let text = |v: Option<&str>| Json::from(v.unwrap_or_default());
         let mut properties = Inputs::new();
         properties.insert("ImageId".into(), text(instance.image_id()));
+        let instance_type = instance.instance_type().map_or("", InstanceType::as_str);
         properties.insert(
             "InstanceType".into(),
-            text(instance.instance_type().map(InstanceType::as_str)),
+            // Not yet the type it was asked for: a change stopped it and never started it again.
+            // The plan then repeats the change, which starts it.
+            if stopped_for_type_change(&instance) {
+                Json::from(format!(
+                    "{instance_type} (stopped by an unfinished type change, not running)"
+                ))
+            } else {
+                Json::from(instance_type)
+            },
         );
         properties.insert("SubnetId".into(), text(instance.subnet_id()));
         properties.insert(
