@@ -50,7 +50,7 @@ fn plan_deploy_outputs_destroy() {
     assert_eq!(code, EXIT_CHANGES, "{out}");
     assert!(
         out.starts_with(
-            "Stack project-x: 70 to create, 0 to update, 0 to replace, 0 to delete, 0 unchanged"
+            "Stack project-x (region us-east-1): 70 to create, 0 to update, 0 to replace, 0 to delete, 0 unchanged"
         ),
         "{out}"
     );

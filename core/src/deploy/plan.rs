@@ -147,6 +147,12 @@ impl Summary {
 pub struct Plan {
     /// The stack.
     pub stack: String,
+    /// The region its calls go to, as its `Environment` says.
+    #[serde(default)]
+    pub region: Option<String>,
+    /// The account its `Environment` names, if any (else the credentials').
+    #[serde(default)]
+    pub account: Option<String>,
     /// Every resource, declared ones in creation order, then deletions.
     pub changes: Vec<Change>,
     /// Counts.
@@ -179,6 +185,8 @@ impl Plan {
     /// use stratus_core::deploy::{DataLoss, Plan, Summary};
     /// let plan = Plan {
     ///     stack: "prod".into(),
+    ///     region: Some("us-east-1".into()),
+    ///     account: None,
     ///     changes: Vec::new(),
     ///     summary: Summary::default(),
     ///     drift: Vec::new(),
@@ -469,6 +477,8 @@ pub fn plan_with(
     }
     Ok(Plan {
         stack: stack.name().to_owned(),
+        region: stack.env().region.clone(),
+        account: stack.env().account.clone(),
         changes,
         summary,
         drift: Vec::new(),

@@ -53,6 +53,16 @@ fn show(value: Option<&Json>) -> String {
     }
 }
 
+/// ` (account A, region R)`, or what of it is known.
+fn where_it_goes(account: Option<&str>, region: Option<&str>) -> String {
+    match (account, region) {
+        (Some(account), Some(region)) => format!(" (account {account}, region {region})"),
+        (None, Some(region)) => format!(" (region {region})"),
+        (Some(account), None) => format!(" (account {account})"),
+        (None, None) => String::new(),
+    }
+}
+
 impl Plan {
     /// The plan as text; ANSI colours when `color`.
     pub fn render(&self, color: bool) -> String {
@@ -60,8 +70,9 @@ impl Plan {
         let s = self.summary;
         let _ = writeln!(
             out,
-            "Stack {}: {} to create, {} to update, {} to replace, {} to delete, {} unchanged{}",
+            "Stack {}{}: {} to create, {} to update, {} to replace, {} to delete, {} unchanged{}",
             self.stack,
+            where_it_goes(self.account.as_deref(), self.region.as_deref()),
             s.create,
             s.update,
             s.replace,
