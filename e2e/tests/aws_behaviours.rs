@@ -201,3 +201,106 @@ async fn an_instance_left_stopped_by_a_type_change_is_started_by_the_next_deploy
         .unwrap();
     assert!(!again.has_changes(), "{}", again.render(false));
 }
+
+/// A balancer and a distribution, neither waiting for the other.
+fn edge(comment: &str) -> Stack {
+    use stratus::cdn::{Distribution, Origin};
+    use stratus::elb::ApplicationLoadBalancer;
+    let mut stack = Stack::new("edge", Environment::region("us-east-1"));
+    let vpc = Vpc::builder("vpc")
+        .max_azs(2)
+        .subnet_groups([SubnetGroup::public("public")])
+        .nat_gateways(0)
+        .build(&mut stack);
+    ApplicationLoadBalancer::internet_facing("alb", &vpc, vpc.public_subnets()).build(&mut stack);
+    Distribution::builder("cdn", Origin::custom_domain("origin.example.com"))
+        .comment(comment)
+        .build(&mut stack);
+    stack
+}
+
+/// As AWS shows them through the behaviours: every balancer `active`, every distribution
+/// `Deployed`.
+async fn answering(config: &SdkConfig) -> (Vec<String>, Vec<String>) {
+    let elb = aws_sdk_elasticloadbalancingv2::Client::new(config);
+    let mut balancers = Vec::new();
+    for lb in elb
+        .describe_load_balancers()
+        .send()
+        .await
+        .unwrap()
+        .load_balancers()
+    {
+        // One by one: the behaviours play `provisioning` on a describe of one balancer.
+        let one = elb
+            .describe_load_balancers()
+            .load_balancer_arns(lb.load_balancer_arn().unwrap_or_default())
+            .send()
+            .await
+            .unwrap();
+        let code = one.load_balancers()[0].state().and_then(|s| s.code());
+        balancers.push(
+            code.map_or(
+                "",
+                aws_sdk_elasticloadbalancingv2::types::LoadBalancerStateEnum::as_str,
+            )
+            .to_owned(),
+        );
+    }
+    let cloudfront = aws_sdk_cloudfront::Client::new(config);
+    let list = cloudfront.list_distributions().send().await.unwrap();
+    let mut distributions = Vec::new();
+    for item in list
+        .distribution_list()
+        .map(aws_sdk_cloudfront::types::DistributionList::items)
+        .unwrap_or_default()
+    {
+        let one = cloudfront
+            .get_distribution()
+            .id(item.id())
+            .send()
+            .await
+            .unwrap();
+        distributions.push(
+            one.distribution()
+                .map(|d| d.status().to_owned())
+                .unwrap_or_default(),
+        );
+    }
+    (balancers, distributions)
+}
+
+/// Issue 20, item 10: a load balancer is `provisioning` and a distribution `InProgress` for
+/// minutes after their create (and a distribution after each change); the outputs printed by a
+/// deploy must answer, so the deploy returns only once they are `active` and `Deployed`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deploy_returns_once_its_balancer_is_active_and_its_distribution_deployed() {
+    let moto = Moto::start();
+    let proxy = FaultProxy::start(moto.endpoint());
+    // Windows longer than the rest of the deploy takes, so that returning early shows.
+    proxy.set_behaviours(Some(AwsBehaviours::scaled(0.05)));
+    let config = config_for(proxy.endpoint()).await;
+    let backend = MemoryBackend::new();
+    let done = (vec!["active".to_owned()], vec!["Deployed".to_owned()]);
+    let report = deployer(&config, &backend)
+        .deploy(&edge("v1"))
+        .await
+        .unwrap();
+    assert!(report.succeeded(), "{:?}", report.failed);
+    assert_eq!(answering(&config).await, done, "right after the create");
+    let report = deployer(&config, &backend)
+        .deploy(&edge("v2"))
+        .await
+        .unwrap();
+    assert!(report.succeeded(), "{:?}", report.failed);
+    assert_eq!(answering(&config).await, done, "right after the change");
+    let refused = proxy.refused();
+    for played in ["balancer provisioning", "distribution deploying"] {
+        assert!(
+            refused.get(played).is_some_and(|n| *n > 0),
+            "{played}: {refused:?}"
+        );
+    }
+    let destroyed = deployer(&config, &backend).destroy("edge").await.unwrap();
+    assert!(destroyed.succeeded(), "{:?}", destroyed.failed);
+}

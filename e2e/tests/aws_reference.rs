@@ -414,6 +414,8 @@ async fn the_reference_stack_deploys_reads_back_updates_and_destroys() {
         "DependencyViolation",
         "ScalingActivityInProgress",
         "database transition",
+        "balancer provisioning",
+        "distribution deploying",
     ] {
         assert!(
             refused.get(code).is_some_and(|n| *n > 0),

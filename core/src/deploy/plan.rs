@@ -309,6 +309,22 @@ fn diff(
     (action, differing)
 }
 
+/// The delete of what a replacement left to delete later.
+fn retired_change(retired: &super::state::Retired) -> Change {
+    Change {
+        logical_id: retired.logical_id.clone(),
+        path: None,
+        type_name: retired.type_name.clone(),
+        action: Action::DeleteRetired {
+            physical_id: retired.physical_id.clone(),
+        },
+        properties: Vec::new(),
+        removal: retired.removal,
+        removal_before: None,
+        node: None,
+    }
+}
+
 /// Refuses an update that removes a property AWS would keep at its last value (no default
 /// resets it): applying it would report success and change nothing.
 fn refuse_unresettable(
@@ -460,21 +476,8 @@ pub fn plan_with(
             node: None,
         });
     }
-    for retired in &state.retired {
-        summary.delete += 1;
-        changes.push(Change {
-            logical_id: retired.logical_id.clone(),
-            path: None,
-            type_name: retired.type_name.clone(),
-            action: Action::DeleteRetired {
-                physical_id: retired.physical_id.clone(),
-            },
-            properties: Vec::new(),
-            removal: retired.removal,
-            removal_before: None,
-            node: None,
-        });
-    }
+    summary.delete += state.retired.len();
+    changes.extend(state.retired.iter().map(retired_change));
     Ok(Plan {
         stack: stack.name().to_owned(),
         region: stack.env().region.clone(),

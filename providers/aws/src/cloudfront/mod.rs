@@ -95,6 +95,21 @@ async fn by_reference(cx: &Context, reference: &str) -> Result<Option<String>, P
     }
 }
 
+/// Waits until the distribution's status is `Deployed` (from `InProgress`): until then edge
+/// locations may not serve it, and the domain printed as an output may not answer.
+async fn until_deployed(cx: &Context, id: &str) -> Result<(), ProviderError> {
+    poll(
+        &cx.wait,
+        "AWS::CloudFront::Distribution",
+        &format!("distribution {id} to be deployed"),
+        || async {
+            let status = get(cx, id).await?.map(|d| d.status().to_owned());
+            Ok((status.as_deref() == Some("Deployed")).then_some(()))
+        },
+    )
+    .await
+}
+
 #[async_trait]
 impl Handler for Distribution {
     fn contract(&self) -> &'static TypeContract {
@@ -107,6 +122,7 @@ impl Handler for Distribution {
         request: CreateRequest<'_>,
     ) -> Result<Created, ProviderError> {
         if let Some(id) = request.resume {
+            until_deployed(cx, id).await?;
             return read_back(self, cx, id).await;
         }
         let tags = ownership::desired(request.inputs, "Tags", request.ownership);
@@ -129,6 +145,7 @@ impl Handler for Distribution {
             // This intent's caller reference: whatever carries it is what it made.
             Err(e) => by_reference(cx, request.token).await?.ok_or(e)?,
         };
+        until_deployed(cx, &id).await?;
         read_back(self, cx, &id).await
     }
 
@@ -183,6 +200,8 @@ impl Handler for Distribution {
                 .send()
                 .await
                 .map_err(classify)?;
+            // As Terraform's `wait_for_deployment`: the change serves once deployed.
+            until_deployed(cx, id).await?;
         }
         if changed("Tags") {
             let arn = get(cx, id)

@@ -1,13 +1,15 @@
 //! `AWS::ElasticLoadBalancingV2::LoadBalancer`: unique by name (derived from the token when none
 //! is declared), tagged with the stack's ownership. ELB answers a create with an existing
-//! balancer of the same name and settings as success, so the name is looked up first.
+//! balancer of the same name and settings as success, so the name is looked up first. A create
+//! returns once the balancer is `active`: until then its DNS name does not answer.
 
 use async_trait::async_trait;
 use aws_sdk_elasticloadbalancingv2::types::{
-    LoadBalancer as SdkBalancer, LoadBalancerSchemeEnum, LoadBalancerTypeEnum,
+    LoadBalancer as SdkBalancer, LoadBalancerSchemeEnum, LoadBalancerStateEnum,
+    LoadBalancerTypeEnum,
 };
 use stratus_core::deploy::{
-    Attributes, CreateRequest, Created, DeleteRequest, FindRequest, Inputs, Json, Live,
+    Attributes, CreateRequest, Created, DeleteRequest, ErrorKind, FindRequest, Inputs, Json, Live,
     ProviderError, TypeContract, UpdateRequest,
 };
 
@@ -18,6 +20,7 @@ use crate::handler::{Context, Handler, read_back};
 use crate::inputs::{opt_string, string, string_list};
 use crate::names::generated;
 use crate::ownership;
+use crate::wait::poll;
 
 pub(super) struct LoadBalancer;
 
@@ -43,6 +46,38 @@ async fn by_arn(cx: &Context, arn: &str) -> Result<Option<SdkBalancer>, Provider
     Ok(absent(out.map_err(classify))?.and_then(|o| o.load_balancers().first().cloned()))
 }
 
+/// Waits until the balancer leaves `provisioning`: its DNS name answers only once it is
+/// `active` (or `active_impaired`); `failed` is an error with AWS's reason.
+async fn until_active(cx: &Context, arn: &str) -> Result<(), ProviderError> {
+    poll(
+        &cx.wait,
+        "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        &format!("load balancer {arn} to be active"),
+        || async {
+            let state = by_arn(cx, arn).await?.and_then(|lb| lb.state().cloned());
+            let code = state.as_ref().and_then(|s| s.code());
+            match code {
+                Some(LoadBalancerStateEnum::Active | LoadBalancerStateEnum::ActiveImpaired) => {
+                    Ok(Some(()))
+                }
+                Some(LoadBalancerStateEnum::Failed) => Err(ProviderError::new(
+                    ErrorKind::Other,
+                    format!(
+                        "load balancer {arn} failed to provision: {}",
+                        state
+                            .as_ref()
+                            .and_then(|s| s.reason())
+                            .unwrap_or("no reason given")
+                    ),
+                )),
+                // Provisioning, or not visible yet right after its create.
+                _ => Ok(None),
+            }
+        },
+    )
+    .await
+}
+
 #[async_trait]
 impl Handler for LoadBalancer {
     fn contract(&self) -> &'static TypeContract {
@@ -55,6 +90,7 @@ impl Handler for LoadBalancer {
         request: CreateRequest<'_>,
     ) -> Result<Created, ProviderError> {
         if let Some(arn) = request.resume {
+            until_active(cx, arn).await?;
             return read_back(self, cx, arn).await;
         }
         let inputs = request.inputs;
@@ -65,6 +101,7 @@ impl Handler for LoadBalancer {
             if !ownership::made_by(&tags, request.token) {
                 return Err(ownership::refuse(&request, arn, &tags));
             }
+            until_active(cx, arn).await?;
             return read_back(self, cx, arn).await;
         }
         let tags = ownership::desired(inputs, "Tags", request.ownership);
@@ -88,6 +125,7 @@ impl Handler for LoadBalancer {
             .and_then(|lb| lb.load_balancer_arn())
             .ok_or_else(|| crate::error::invalid("no load balancer ARN"))?
             .to_owned();
+        until_active(cx, &arn).await?;
         read_back(self, cx, &arn).await
     }
 

@@ -32,6 +32,10 @@ pub struct AwsBehaviours {
     /// A new DB instance is `creating`, and a modified one `available` for a moment, then
     /// `modifying` with `PendingModifiedValues`, for this long.
     pub database_transition: Duration,
+    /// A new load balancer is `provisioning` (its DNS name not answering) for this long.
+    pub balancer_provisioning: Duration,
+    /// A new or changed CloudFront distribution is `InProgress` for this long.
+    pub distribution_deploying: Duration,
 }
 
 impl Default for AwsBehaviours {
@@ -43,6 +47,8 @@ impl Default for AwsBehaviours {
             interfaces_drain: Duration::from_secs(120),
             scaling_activity: Duration::from_secs(60),
             database_transition: Duration::from_secs(300),
+            balancer_provisioning: Duration::from_secs(120),
+            distribution_deploying: Duration::from_secs(240),
         }
     }
 }
@@ -74,6 +80,10 @@ pub(super) struct Memory {
     scaling: HashMap<String, Instant>,
     /// DB instances by identifier: when created, when last modified.
     databases: HashMap<String, (Instant, DatabaseChange)>,
+    /// Load balancers by name: when created.
+    balancers: HashMap<String, Instant>,
+    /// CloudFront distributions by id: when created or last changed.
+    distributions: HashMap<String, Instant>,
     /// What was refused, by behaviour, for the tests to see that it happened.
     pub(super) refused: HashMap<&'static str, usize>,
 }
@@ -242,6 +252,18 @@ pub(super) fn remember(memory: &mut Memory, request: &Request<'_>, answer: &str)
                 memory.scaling.insert(name.to_owned(), now);
             }
         }
+        ("elasticloadbalancing", "CreateLoadBalancer") => {
+            if let Some(name) = request.param("Name") {
+                memory.balancers.insert(name.to_owned(), now);
+            }
+        }
+        // CreateDistributionWithTags (POST) and UpdateDistribution (PUT) answer with the
+        // distribution; a tag call answers with nothing.
+        ("cloudfront", "POST" | "PUT") if answer.contains("<Distribution") => {
+            if let Some(id) = between(answer, "<Id>", "</Id>") {
+                memory.distributions.insert(id.to_owned(), now);
+            }
+        }
         ("rds", "CreateDBInstance" | "CreateDBInstanceReadReplica" | "ModifyDBInstance") => {
             if let Some(id) = request.param("DBInstanceIdentifier") {
                 let change = if request.action == "ModifyDBInstance" {
@@ -271,8 +293,13 @@ pub(super) fn rewrite(
     request: &Request<'_>,
     answer: &str,
 ) -> Option<String> {
-    if (request.service, request.action) != ("rds", "DescribeDBInstances") {
-        return None;
+    match (request.service, request.action) {
+        ("rds", "DescribeDBInstances") => {}
+        ("elasticloadbalancing", "DescribeLoadBalancers") => {
+            return provisioning(behaviours, memory, answer);
+        }
+        ("cloudfront", "GET") => return deploying(behaviours, memory, answer),
+        _ => return None,
     }
     let id = between(answer, "<DBInstanceIdentifier>", "</DBInstanceIdentifier>")?;
     let (when, change) = *memory.databases.get(&id.to_ascii_lowercase())?;
@@ -300,6 +327,39 @@ pub(super) fn rewrite(
     };
     *memory.refused.entry("database transition").or_default() += 1;
     Some(rewritten)
+}
+
+/// A describe of one balancer made less than [`AwsBehaviours::balancer_provisioning`] ago,
+/// as AWS answers it: `provisioning`, not yet `active`.
+fn provisioning(behaviours: &AwsBehaviours, memory: &mut Memory, answer: &str) -> Option<String> {
+    if answer.matches("<LoadBalancerName>").count() != 1 {
+        return None;
+    }
+    let name = between(answer, "<LoadBalancerName>", "</LoadBalancerName>")?;
+    let made = memory.balancers.get(name)?;
+    if made.elapsed() >= behaviours.after(behaviours.balancer_provisioning) {
+        return None;
+    }
+    let active = "<Code>active</Code>";
+    answer.contains(active).then(|| {
+        *memory.refused.entry("balancer provisioning").or_default() += 1;
+        answer.replacen(active, "<Code>provisioning</Code>", 1)
+    })
+}
+
+/// A distribution made or changed less than [`AwsBehaviours::distribution_deploying`] ago, as
+/// CloudFront answers it: `InProgress`, not yet `Deployed`.
+fn deploying(behaviours: &AwsBehaviours, memory: &mut Memory, answer: &str) -> Option<String> {
+    let id = between(answer, "<Id>", "</Id>")?;
+    let changed = memory.distributions.get(id)?;
+    if changed.elapsed() >= behaviours.after(behaviours.distribution_deploying) {
+        return None;
+    }
+    let deployed = "<Status>Deployed</Status>";
+    answer.contains(deployed).then(|| {
+        *memory.refused.entry("distribution deploying").or_default() += 1;
+        answer.replacen(deployed, "<Status>InProgress</Status>", 1)
+    })
 }
 
 /// `text` without its `<name>…</name>` or `<name/>` elements.

@@ -641,9 +641,15 @@ impl Call {
 
     /// The call as the behaviours see it.
     fn request(&self) -> behaviours::Request<'_> {
+        // A REST call has no action: its method stands in (`cloudfront:GET`).
+        let action = if self.action.is_empty() {
+            self.name.split(':').nth(1).unwrap_or_default()
+        } else {
+            &self.action
+        };
         behaviours::Request {
             service: &self.service,
-            action: &self.action,
+            action,
             form: &self.form,
         }
     }
