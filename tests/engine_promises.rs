@@ -404,3 +404,55 @@ async fn a_delete_refused_for_a_dependency_is_retried_for_a_time_not_a_count() {
     assert_eq!(report.failed.len(), 1, "{:?}", report.failed);
     assert!(report.failed[0].1.contains("DependencyViolation"));
 }
+
+/// Issue 20, item 10: the first Ctrl-C stopped dispatching but then waited for every call in
+/// flight, up to an hour and a half for a database. Now calls in flight get
+/// `ApplyOptions::stop_grace`, then are left open in the journal for the next run, which
+/// settles them as after a crash.
+#[tokio::test]
+async fn a_stop_waits_for_calls_in_flight_only_its_grace_then_leaves_them_to_the_next_run() {
+    let cloud = FakeCloud::new();
+    cloud.set_faults(Faults {
+        // A call that would keep the run waiting far longer than this test lasts.
+        latency: [("Test::Fake::Thing".to_owned(), Duration::from_secs(3600))].into(),
+        ..Faults::default()
+    });
+    let backend = MemoryBackend::new();
+    let stack = build("slow", &[node("a", &[]), node("b", &[0])]);
+    let stopping = with(
+        &cloud,
+        &backend,
+        ApplyOptions {
+            stop_grace: Duration::from_millis(50),
+            ..fast()
+        },
+    );
+    let cancel = stopping.cancel_handle();
+    let observer: Arc<dyn stratus::deploy::Observer> =
+        Arc::new(move |e: &stratus::deploy::Event| {
+            if matches!(e, stratus::deploy::Event::Started { .. }) {
+                cancel.cancel();
+            }
+        });
+    let report = stopping.observer(observer).deploy(&stack).await.unwrap();
+    assert!(report.interrupted);
+    assert_eq!(report.unresolved, ["A"], "{report:?}");
+    assert!(report.postponed.contains(&"B".to_owned()), "{report:?}");
+    let store = backend.snapshot();
+    assert!(store.lock.is_none(), "the lock was released");
+    assert_eq!(
+        store.journal.len(),
+        1,
+        "the open intent is kept for the next run"
+    );
+
+    cloud.set_faults(Faults::default());
+    let report = deployer(&cloud, &backend).deploy(&stack).await.unwrap();
+    assert!(report.succeeded(), "{report:?}");
+    let made = cloud.by_logical_id("slow");
+    assert_eq!(made.len(), 2, "{made:?}");
+    assert!(
+        made.values().all(|ids| ids.len() == 1),
+        "one of each: {made:?}"
+    );
+}

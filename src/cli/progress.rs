@@ -55,7 +55,7 @@ where
                     std::process::exit(130);
                 }
                 cancel.cancel();
-                let _ = writeln!(err, "stopping: waiting for calls in flight (Ctrl-C again to abort)");
+                let _ = writeln!(err, "stopping: waiting for calls in flight a few seconds, then leaving them to the next run (Ctrl-C again to abort)");
             }
         }
     };

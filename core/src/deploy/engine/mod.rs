@@ -78,6 +78,11 @@ pub struct ApplyOptions {
     /// refresh reads it and the plan takes it to the program as it is now
     /// (`--adopt-pending`, Pulumi's `--import-pending-creates`).
     pub adopt_pending: BTreeSet<String>,
+    /// After a stop is requested (the first Ctrl-C), how long calls in flight may take to
+    /// finish (default 10 s: an API call answers well within it; a wait for a database can
+    /// take an hour). Then they are abandoned with their intents open in the journal, and the
+    /// next run settles them, as after a crash.
+    pub stop_grace: Duration,
 }
 
 impl ApplyOptions {
@@ -87,6 +92,7 @@ impl ApplyOptions {
     pub fn scaled(self, factor: f64) -> Self {
         Self {
             conflict_timeout: self.conflict_timeout.mul_f64(factor),
+            stop_grace: self.stop_grace.mul_f64(factor),
             base_delay: self.base_delay.mul_f64(factor),
             max_delay: self.max_delay.mul_f64(factor),
             ..self
@@ -106,6 +112,7 @@ impl Default for ApplyOptions {
             allow_data_loss: BTreeSet::new(),
             discard_pending: BTreeSet::new(),
             adopt_pending: BTreeSet::new(),
+            stop_grace: Duration::from_secs(10),
         }
     }
 }
@@ -184,7 +191,8 @@ impl<F: Fn(&Event) + Send + Sync> Observer for F {
     }
 }
 
-/// Asks a run to stop dispatching; in-flight calls finish and state is saved.
+/// Asks a run to stop dispatching; in-flight calls get [`ApplyOptions::stop_grace`] to finish,
+/// then are left for the next run to settle, and state is saved.
 #[derive(Clone, Debug, Default)]
 pub struct Cancel {
     flag: Arc<AtomicBool>,
@@ -201,6 +209,20 @@ impl Cancel {
     /// Whether a stop was requested.
     pub fn is_cancelled(&self) -> bool {
         self.flag.load(Ordering::SeqCst)
+    }
+
+    /// Resolves once a stop is requested.
+    pub(super) async fn cancelled(&self) {
+        loop {
+            let notified = self.notify.notified();
+            tokio::pin!(notified);
+            // Registered before the flag is read, so a stop in between still wakes it.
+            notified.as_mut().enable();
+            if self.is_cancelled() {
+                return;
+            }
+            notified.await;
+        }
     }
 }
 

@@ -28,6 +28,14 @@ use super::{CallCounter, Cancel, Deployer, EngineError, Event, Kept, Report};
 /// Most reads in flight while refreshing.
 const REFRESH_READS: usize = 16;
 
+/// What ended a wait for the calls in flight.
+enum Next {
+    Finished(Box<Result<(usize, Outcome), tokio::task::JoinError>>),
+    StopRequested,
+    GraceOver,
+    None,
+}
+
 /// The shared parts of one run.
 pub(super) struct Run<'a> {
     pub(super) deployer: &'a Deployer,
@@ -38,6 +46,8 @@ pub(super) struct Run<'a> {
     pub(super) cancel: Cancel,
     /// What reconciling found kept by deletes of a dead run (a final snapshot), for the report.
     settled_kept: std::sync::Mutex<Vec<Kept>>,
+    /// When calls still in flight stop being waited for, once a stop is requested.
+    stop_deadline: std::sync::Mutex<Option<tokio::time::Instant>>,
 }
 
 impl<'a> Run<'a> {
@@ -50,6 +60,7 @@ impl<'a> Run<'a> {
             limiter: Arc::new(Limiter::new(deployer.options.concurrency)),
             cancel: deployer.cancel.clone(),
             settled_kept: std::sync::Mutex::new(Vec::new()),
+            stop_deadline: std::sync::Mutex::new(None),
         }
     }
 
@@ -551,6 +562,7 @@ impl<'a> Run<'a> {
                 }
             }
         };
+        let mut in_flight: BTreeSet<usize> = BTreeSet::new();
         loop {
             while !self.cancel.is_cancelled() && tasks.len() < self.limiter.limit() {
                 let Some(i) = ready.pop_front() else { break };
@@ -572,16 +584,24 @@ impl<'a> Run<'a> {
                     path: ops[i].path.clone(),
                 };
                 self.limiter.started();
+                in_flight.insert(i);
                 tasks.spawn(self.call(i, intent, args));
             }
-            let Some(joined) = tasks.join_next().await else {
-                break;
+            let joined = match self.next_finished(&mut tasks).await {
+                Next::Finished(joined) => *joined,
+                Next::StopRequested => continue,
+                Next::None => break,
+                Next::GraceOver => {
+                    self.abandon(&mut tasks, &in_flight, ops, report);
+                    break;
+                }
             };
             let (i, outcome) = joined.map_err(|e| EngineError::Panicked {
                 during: "an operation".into(),
                 message: e.to_string(),
             })?;
             self.limiter.finished();
+            in_flight.remove(&i);
             finished[i] = true;
             let failure = match outcome {
                 Outcome::Fatal(error) => {
@@ -621,6 +641,55 @@ impl<'a> Run<'a> {
             }
         }
         Ok(())
+    }
+
+    /// The next call to finish; or, once a stop is requested, word of it (so that dispatching
+    /// stops at once), and after [`ApplyOptions::stop_grace`] that the calls still in flight
+    /// are not waited for.
+    async fn next_finished(&self, tasks: &mut JoinSet<(usize, Outcome)>) -> Next {
+        if tasks.is_empty() {
+            return Next::None;
+        }
+        if !self.cancel.is_cancelled() {
+            return tokio::select! {
+                joined = tasks.join_next() => joined.map_or(Next::None, |j| Next::Finished(Box::new(j))),
+                () = self.cancel.cancelled() => Next::StopRequested,
+            };
+        }
+        let grace = self.deployer.options.stop_grace;
+        let deadline = *self
+            .stop_deadline
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get_or_insert_with(|| tokio::time::Instant::now() + grace);
+        match tokio::time::timeout_at(deadline, tasks.join_next()).await {
+            Ok(joined) => joined.map_or(Next::None, |j| Next::Finished(Box::new(j))),
+            Err(_) => Next::GraceOver,
+        }
+    }
+
+    /// Stops waiting for the calls still in flight: their intents stay open in the journal
+    /// (the next run settles them, as after a crash) and the report lists them unresolved.
+    fn abandon(
+        &self,
+        tasks: &mut JoinSet<(usize, Outcome)>,
+        in_flight: &BTreeSet<usize>,
+        ops: &[Op],
+        report: &mut Report,
+    ) {
+        tasks.abort_all();
+        for &i in in_flight {
+            self.limiter.finished();
+            tracing::warn!(
+                logical_id = %ops[i].logical_id,
+                "stopped waiting for a call in flight; the next run settles it"
+            );
+            report.unresolved.push(ops[i].logical_id.clone());
+            report.failed.push((
+                ops[i].logical_id.clone(),
+                "interrupted while in flight: the next run settles what it did".into(),
+            ));
+        }
     }
 
     /// Marks everything that waits on op `i`, transitively, as skipped.
