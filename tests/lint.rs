@@ -442,3 +442,44 @@ fn the_readme_lists_every_built_in_rule_with_its_equivalents() {
         );
     }
 }
+
+/// Issue 20, item 23: a version AWS no longer creates instances with is a warning before any
+/// call; the defaults are not.
+#[test]
+fn a_deprecated_engine_version_is_a_warning_and_the_defaults_are_current() {
+    use stratus::database::Database;
+    let with_version = |version: Option<&str>| {
+        let mut stack = Stack::new("data", Environment::region("us-east-1"));
+        let vpc = Vpc::builder("vpc")
+            .max_azs(2)
+            .nat_gateways(1)
+            .build(&mut stack);
+        let mut db = Database::mysql("db", &vpc);
+        if let Some(version) = version {
+            db = db.version(version);
+        }
+        db.build(&mut stack);
+        Linter::with_builtin_rules().run(&stack)
+    };
+    let deprecated = with_version(Some("8.0.39"));
+    let finding = deprecated
+        .findings
+        .iter()
+        .find(|f| f.rule == "STRATUS-RDS-DEPRECATED-ENGINE-VERSION")
+        .expect("8.0.39 is flagged");
+    assert_eq!(finding.severity, Severity::Warning);
+    assert_eq!(finding.path.as_str(), "data/db");
+    assert!(
+        finding.to_string().contains("mysql 8.0.39 is deprecated"),
+        "{finding}"
+    );
+    let current = with_version(None);
+    assert!(
+        current
+            .findings
+            .iter()
+            .all(|f| f.rule != "STRATUS-RDS-DEPRECATED-ENGINE-VERSION"),
+        "{:#?}",
+        current.findings
+    );
+}

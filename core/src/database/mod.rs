@@ -1,12 +1,14 @@
 //! RDS databases: typed engines, subnet groups, primaries with a managed master password, and
 //! read replicas of the same engine.
 
+mod deprecated;
 mod engine;
 mod instance;
 mod monitoring;
 mod replica;
 mod subnet_group;
 
+pub(crate) use deprecated::is_deprecated;
 pub use engine::{Engine, MariaDb, MySql, Postgres};
 pub use instance::{Database, DatabaseBuilder};
 pub use replica::{ReadReplica, ReplicaBuilder};

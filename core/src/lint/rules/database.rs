@@ -267,3 +267,37 @@ impl Rule for PasswordNotManaged {
         }
     }
 }
+
+/// An engine version AWS no longer lets anyone create an instance with (cfn-lint's W3691
+/// data): the first deploy fails, or a replacement does later.
+pub(super) struct DeprecatedEngineVersion;
+
+impl Rule for DeprecatedEngineVersion {
+    fn info(&self) -> RuleInfo {
+        RuleInfo {
+            id: "STRATUS-RDS-DEPRECATED-ENGINE-VERSION",
+            severity: Severity::Warning,
+            checkov: &[],
+            cdk_nag: &[],
+        }
+    }
+
+    fn check(&self, stack: &Stack, findings: &mut Findings) {
+        for node in nodes(stack, "AWS::RDS::DBInstance") {
+            let text = |name: &str| node.properties.get(name).and_then(Value::as_str);
+            let (Some(engine), Some(version)) = (text("Engine"), text("EngineVersion")) else {
+                continue;
+            };
+            if crate::database::is_deprecated(engine, version) {
+                findings.add(
+                    node,
+                    format!(
+                        "{engine} {version} is deprecated: AWS no longer creates instances with \
+                         it, so the first deploy (or any replacement) fails"
+                    ),
+                    "leave the engine version to its default, or choose a current one",
+                );
+            }
+        }
+    }
+}

@@ -38,6 +38,7 @@ pub fn builtin_rules() -> Vec<Arc<dyn Rule>> {
         Arc::new(database::DatabaseWithoutIamAuth),
         Arc::new(database::DatabaseWithoutMonitoring),
         Arc::new(database::PasswordNotManaged),
+        Arc::new(database::DeprecatedEngineVersion),
         Arc::new(balancer::HttpListener),
         Arc::new(balancer::NoAccessLogs),
         Arc::new(balancer::KeepsInvalidHeaders),
