@@ -146,18 +146,7 @@ async fn asg_max(config: &SdkConfig) -> Option<i32> {
 /// The database group's inbound rules on 3306.
 async fn database_rules(config: &SdkConfig) -> Vec<String> {
     let ec2 = aws_sdk_ec2::Client::new(config);
-    let groups = ec2
-        .describe_security_groups()
-        .filters(
-            aws_sdk_ec2::types::Filter::builder()
-                .name("tag:stratus:logical-id")
-                .values("DbSg")
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
-    let group = groups.security_groups()[0].group_id().unwrap().to_owned();
+    let group = group_id(config, "DbSg").await;
     let rules = ec2
         .describe_security_group_rules()
         .filters(

@@ -34,7 +34,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::deploy::refresh_in_stack;
+use crate::deploy::differences_in_stack;
 use crate::deploy::{
     Action, ApplyOptions, Compare, CreateRequest, Deployer, ErrorKind, Inputs, MemoryBackend,
     Provider, ProviderError, State,
@@ -297,15 +297,7 @@ impl<'a> Suite<'a> {
             .ok_or_else(|| self.fail(check, format!("{} is gone", recorded.physical_id)))?;
         let contract = self.provider.contract(&recorded.type_name);
         let state = self.backend.snapshot().state.unwrap_or_default();
-        let differing = refresh_in_stack(
-            contract.as_ref(),
-            &state,
-            &self.logical_id,
-            &live,
-            &BTreeSet::new(),
-        )
-        .map(|(_, differing)| differing)
-        .unwrap_or_default();
+        let differing = differences_in_stack(contract.as_ref(), &state, &self.logical_id, &live);
         if differing.is_empty() {
             Ok(())
         } else {

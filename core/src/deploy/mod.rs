@@ -40,7 +40,7 @@ pub use provider::{
     Provider, ProviderError, UpdateRequest,
 };
 #[cfg(feature = "conformance")]
-pub(crate) use refresh::refresh_in_stack;
+pub(crate) use refresh::differences_in_stack;
 pub use refresh::{Drift, DriftStatus, PropertyDrift, ResourceDrift, differences};
 pub use resolve::{UNKNOWN, is_unknown};
 pub use saved::{SAVED_PLAN_FORMAT, SavedPlan};

@@ -163,6 +163,19 @@ pub(crate) fn refresh_in_stack(
     Some((resource, differing))
 }
 
+/// What differs between `logical_id`'s record in `state` and `live`, compared as a refresh
+/// compares it (with what the stack's other resources add); nothing when it is not recorded.
+pub(crate) fn differences_in_stack(
+    contract: Option<&TypeContract>,
+    state: &State,
+    logical_id: &str,
+    live: &Live,
+) -> Vec<PropertyDrift> {
+    refresh_in_stack(contract, state, logical_id, live, &BTreeSet::new())
+        .map(|(_, differing)| differing)
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

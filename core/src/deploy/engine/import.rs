@@ -2,7 +2,7 @@
 //! construct the program declares, after checking that its live properties are what the
 //! declaration says. It then gets the stack's ownership tags where its type takes tags.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::time::Instant;
 
 use serde::Serialize;
@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::stack::Stack;
 
 use super::super::compare::Compare;
-use super::super::refresh::refresh_in_stack;
+use super::super::refresh::differences_in_stack;
 use super::super::resolve;
 use super::super::state::{Operation, ResourceState};
 use super::call::token;
@@ -135,15 +135,8 @@ impl Deployer {
         with_record
             .resources
             .insert(node.logical_id.clone(), record.clone());
-        let differing = refresh_in_stack(
-            contract.as_ref(),
-            &with_record,
-            &node.logical_id,
-            &live,
-            &BTreeSet::new(),
-        )
-        .map(|(_, differing)| differing)
-        .unwrap_or_default();
+        let differing =
+            differences_in_stack(contract.as_ref(), &with_record, &node.logical_id, &live);
         if !differing.is_empty() {
             return Err(refuse(describe_differences(&differing)));
         }

@@ -30,15 +30,19 @@ struct Direction {
     property: &'static str,
     /// The key naming a peer group in a rule.
     peer: &'static str,
+    /// Outbound: the SDK's calls and lists differ by direction.
+    egress: bool,
 }
 
 const INGRESS: Direction = Direction {
     property: "SecurityGroupIngress",
     peer: "SourceSecurityGroupId",
+    egress: false,
 };
 const EGRESS: Direction = Direction {
     property: "SecurityGroupEgress",
     peer: "DestinationSecurityGroupId",
+    egress: true,
 };
 
 pub(super) struct SecurityGroup;
@@ -58,7 +62,7 @@ impl Direction {
 
     /// The group's live rules of this direction.
     fn live(self, group: &SdkGroup) -> Vec<Permission> {
-        if self.property == EGRESS.property {
+        if self.egress {
             Permission::from_sdk(group.ip_permissions_egress())
         } else {
             Permission::from_sdk(group.ip_permissions())
@@ -71,7 +75,7 @@ impl Direction {
         group: &str,
         rule: &Permission,
     ) -> Result<(), ProviderError> {
-        if self.property == EGRESS.property {
+        if self.egress {
             cx.ec2
                 .authorize_security_group_egress()
                 .group_id(group)
@@ -98,7 +102,7 @@ impl Direction {
         group: &str,
         rule: &Permission,
     ) -> Result<(), ProviderError> {
-        if self.property == EGRESS.property {
+        if self.egress {
             cx.ec2
                 .revoke_security_group_egress()
                 .group_id(group)
@@ -125,7 +129,7 @@ impl Direction {
         group: &str,
         rule: &Permission,
     ) -> Result<(), ProviderError> {
-        if self.property == EGRESS.property {
+        if self.egress {
             cx.ec2
                 .update_security_group_rule_descriptions_egress()
                 .group_id(group)
